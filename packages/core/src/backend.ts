@@ -1,0 +1,72 @@
+/**
+ * The one contract between the core and an engine that can differentiate a model.
+ *
+ * Shapes: a model input of shape [N, ...rest] is handed over as path points of shape
+ * `pointShape = rest`; a batch of `count` points is `count × size(rest)` floats, point k at
+ * offset k·size(rest). The model's output for one point is flattened to `outputSize` floats.
+ */
+
+/** A batch of points, one Float32Array per model input. */
+export interface PointBatch {
+  /** Per model input: `count × size(pointShapes[i])` values, point-major. */
+  readonly points: readonly Float32Array[];
+  /** Per model input: the shape of one point (the input's shape without the batch axis). */
+  readonly pointShapes: readonly (readonly number[])[];
+  /** Number of points in the batch. */
+  readonly count: number;
+}
+
+/**
+ * A batch of points and, for each point, the linear objective to differentiate:
+ * objective_k = Σ_j outputWeights[k·outputSize + j] · output_k[j]. A class target is a one-hot
+ * row; a regression or custom objective is any weight vector.
+ */
+export interface GradientRequest extends PointBatch {
+  /** `count × outputSize` weights, one row per point. */
+  readonly outputWeights: Float32Array;
+}
+
+export interface GradientResponse {
+  /** `count` objective values, one per point. */
+  readonly objective: Float32Array;
+  /** Per model input: `count × size(pointShapes[i])` gradients of each point's objective. */
+  readonly gradients: readonly Float32Array[];
+}
+
+/**
+ * One straight path segment for a fused backend: points baseline + alphas[k]·(input − baseline),
+ * one objective for all of them.
+ */
+export interface IntegrateRequest {
+  /** Per model input: one example, `size(pointShapes[i])` values. */
+  readonly input: readonly Float32Array[];
+  /** Per model input: the baseline of that example, same sizes as `input`. */
+  readonly baseline: readonly Float32Array[];
+  readonly pointShapes: readonly (readonly number[])[];
+  readonly alphas: Float32Array;
+  /** Quadrature weights, same length as `alphas`. */
+  readonly weights: Float32Array;
+  /** `outputSize` weights defining the objective (see GradientRequest). */
+  readonly outputWeights: Float32Array;
+}
+
+export interface IntegrateResponse {
+  /** Per model input: Σ_k weights[k] · ∂objective/∂x at point k (input-sized). */
+  readonly gradientSums: readonly Float32Array[];
+}
+
+export interface GradientBackend {
+  /** A short description of the engine and device, e.g. `onnxruntime-node/cpu`. */
+  readonly name: string;
+  /** Model outputs for each point: `count × outputSize` values. */
+  predict(batch: PointBatch): Promise<Float32Array>;
+  /** Objective values and their gradients with respect to every model input. */
+  gradients(request: GradientRequest): Promise<GradientResponse>;
+  /**
+   * Optional fused path integral: interpolation, gradients and the weighted sum stay on the
+   * backend's device and only input-sized sums come back. The core uses it when present.
+   */
+  integrate?(request: IntegrateRequest): Promise<IntegrateResponse>;
+  /** Frees what the backend holds (sessions, device memory). */
+  dispose(): void | Promise<void>;
+}
