@@ -1,0 +1,12 @@
+/**
+ * Captum's convergence delta Σattr − (F(x) − F(x')) and the relative completeness error
+ * |delta| / |F(x) − F(x')|. When F(x) = F(x') the error is taken relative to
+ * max(|F(x)|, |F(x')|) instead, so a path with no output change does not divide by zero.
+ */
+export function completenessError(attributionSum: number, fInput: number, fBaseline: number): { delta: number; relativeError: number } {
+  const difference = fInput - fBaseline;
+  const delta = attributionSum - difference;
+  const scale = difference !== 0 ? Math.abs(difference) : Math.max(Math.abs(fInput), Math.abs(fBaseline));
+  const relativeError = delta === 0 ? 0 : scale > 0 ? Math.abs(delta) / scale : Number.POSITIVE_INFINITY;
+  return { delta, relativeError };
+}

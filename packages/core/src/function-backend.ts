@@ -1,0 +1,89 @@
+import type { GradientBackend, GradientRequest, GradientResponse, PointBatch } from './backend.js';
+import { BackendContractError } from './errors.js';
+
+type Values = Float32Array | readonly number[];
+
+/** A model as plain per-point functions; each point is one Float32Array per model input. */
+export interface PointFunctions {
+  /** The model's outputs at one point. */
+  forward(point: readonly Float32Array[]): Values;
+  /**
+   * ∂(Σⱼ outputWeights[j]·outputⱼ)/∂x at one point, one array per model input; optionally
+   * with the objective's value, which saves a forward call.
+   */
+  gradient(point: readonly Float32Array[], outputWeights: Float32Array): readonly Values[] | { readonly value: number; readonly gradients: readonly Values[] };
+}
+
+/** A model as batched functions (one call per batch of points), e.g. a custom engine's kernels. */
+export interface BatchFunctions {
+  forwardBatch(batch: PointBatch): Float32Array | Promise<Float32Array>;
+  gradientBatch(request: GradientRequest): GradientResponse | Promise<GradientResponse>;
+}
+
+function isBatch(fns: PointFunctions | BatchFunctions): fns is BatchFunctions {
+  return typeof (fns as BatchFunctions).forwardBatch === 'function';
+}
+
+function pointViews(batch: PointBatch, k: number): Float32Array[] {
+  return batch.points.map((data, i) => {
+    const size = data.length / batch.count;
+    if (!Number.isInteger(size)) throw new BackendContractError(`input ${i}: ${data.length} values do not split into ${batch.count} points`);
+    return data.subarray(k * size, (k + 1) * size);
+  });
+}
+
+/**
+ * Wraps plain JavaScript functions into a GradientBackend: the way a custom engine embeds the
+ * core. Per-point functions are called once per path point; batched ones once per batch.
+ */
+export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'function'): GradientBackend {
+  if (isBatch(fns)) {
+    return {
+      name,
+      predict: async (batch) => fns.forwardBatch(batch),
+      gradients: async (request) => fns.gradientBatch(request),
+      dispose: () => undefined,
+    };
+  }
+  const forwardAll = (batch: PointBatch): Float32Array => {
+    let out: Float32Array | null = null;
+    for (let k = 0; k < batch.count; k++) {
+      const y = fns.forward(pointViews(batch, k));
+      out ??= new Float32Array(batch.count * y.length);
+      if (y.length * batch.count !== out.length) throw new BackendContractError(`${name}: forward returned ${y.length} outputs at point ${k}, earlier ${out.length / batch.count}`);
+      out.set(y, k * y.length);
+    }
+    return out ?? new Float32Array(0);
+  };
+  return {
+    name,
+    predict: async (batch) => forwardAll(batch),
+    gradients: async (request) => {
+      const outputSize = request.outputWeights.length / request.count;
+      const objective = new Float32Array(request.count);
+      const gradients = request.points.map((p) => new Float32Array(p.length));
+      for (let k = 0; k < request.count; k++) {
+        const point = pointViews(request, k);
+        const weights = request.outputWeights.subarray(k * outputSize, (k + 1) * outputSize);
+        const result = fns.gradient(point, weights);
+        const grads = Array.isArray(result) ? (result as readonly Values[]) : (result as { gradients: readonly Values[] }).gradients;
+        if (grads.length !== point.length) throw new BackendContractError(`${name}: gradient returned ${grads.length} arrays for ${point.length} input(s)`);
+        grads.forEach((g, i) => {
+          const size = (point[i] as Float32Array).length;
+          if (g.length !== size) throw new BackendContractError(`${name}: gradient of input ${i} has ${g.length} values at point ${k}, expected ${size}`);
+          (gradients[i] as Float32Array).set(g, k * size);
+        });
+        if (!Array.isArray(result)) {
+          objective[k] = (result as { value: number }).value;
+        } else {
+          const y = fns.forward(point);
+          let value = 0;
+          for (let j = 0; j < y.length; j++) value += (weights[j] as number) * (y[j] as number);
+          objective[k] = value;
+        }
+      }
+      return { objective, gradients };
+    },
+    dispose: () => undefined,
+  };
+}

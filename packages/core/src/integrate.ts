@@ -1,0 +1,268 @@
+import type { AbortSignalLike } from './abort.js';
+import { throwIfAborted } from './abort.js';
+import type { GradientBackend } from './backend.js';
+import { resolveBaselines, type BaselineSpec } from './baselines.js';
+import { resolveBatchSize } from './batching.js';
+import { completenessError } from './completeness.js';
+import { InvalidOptionError } from './errors.js';
+import { PathRunner, type PathSegment } from './path-runner.js';
+import { predictPoints } from './predict.js';
+import { checkCustomRule, quadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
+import { resolveTargets, type TargetSpec } from './targets.js';
+import type { Tensor } from './tensor.js';
+import { refineUntilComplete } from './auto-steps.js';
+import { checkPositiveInteger, checkPositiveNumber, normalizeInputs } from './validate.js';
+
+export interface IntegratedGradientsOptions {
+  /** Default 0 for every input. See BaselineSpec. */
+  readonly baselines?: BaselineSpec;
+  /** Required unless the model has a single output. See TargetSpec. */
+  readonly target?: TargetSpec;
+  /** Quadrature rule; default `gauss-legendre`. A custom rule gives its own alphas and weights. */
+  readonly method?: QuadratureMethod | { readonly alphas: ArrayLike<number>; readonly weights: ArrayLike<number> };
+  /**
+   * Path points per path (default 50), or `'auto'`: nested trapezoid grids of 2^k + 1 points
+   * with Romberg extrapolation, refined (reusing every gradient already computed) until the
+   * relative completeness error is within `tolerance` or `maxSteps` is reached.
+   */
+  readonly steps?: number | 'auto';
+  /** Relative completeness error allowed (default 0.01); beyond it a report carries a warning. */
+  readonly tolerance?: number;
+  /** Upper bound on points per path for `steps: 'auto'` (default 1025). */
+  readonly maxSteps?: number;
+  /** Path points per backend call. */
+  readonly batchSize?: number;
+  /** Memory for one batch of points and gradients, from which `batchSize` is derived (default 64 MiB). */
+  readonly memoryBudgetBytes?: number;
+  readonly signal?: AbortSignalLike;
+  /** Called after each backend call with path points done and the total planned so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Convergence of one (example, target): the completeness identity Σ attr ≈ F(x) − F(x'). */
+export interface PathReport {
+  readonly example: number;
+  /** Position of the target within the example's targets. */
+  readonly targetSlot: number;
+  /** Class index, or null for a weight-vector objective. */
+  readonly target: number | null;
+  /** F(x): the objective at the input. */
+  readonly fInput: number;
+  /** F(x'): the objective at the baseline (mean over baselines when averaging). */
+  readonly fBaseline: number;
+  readonly attributionSum: number;
+  /** Σ attr − (F(x) − F(x')), Captum's convergence delta. */
+  readonly delta: number;
+  /** |delta| / |F(x) − F(x')| (relative to max(|F(x)|, |F(x')|) when the two are equal). */
+  readonly relativeError: number;
+  /** Path points used per path. */
+  readonly steps: number;
+  readonly warning?: string;
+}
+
+export interface IntegratedGradientsResult {
+  /** One per model input: [N, ...] or, for several targets per example, [N, T, ...]. */
+  readonly attributions: Tensor[];
+  /** One per (example, target), example-major. */
+  readonly reports: PathReport[];
+  readonly targetsPerExample: number;
+  readonly method: string;
+  readonly backend: string;
+  /** Gradient evaluations (path points) spent in total. */
+  readonly gradientEvaluations: number;
+  /** The reports' warnings, for convenience. */
+  readonly warnings: string[];
+}
+
+/** One straight path: an example, one of its targets, one baseline sample. */
+export interface PathPlan {
+  readonly example: number;
+  readonly slot: number;
+  readonly sample: number;
+  readonly input: readonly Float32Array[];
+  readonly baseline: readonly Float32Array[];
+  readonly objective: Float32Array;
+  /** F(x) − F(x') along this path. */
+  readonly outputDifference: number;
+  readonly fInput: number;
+  readonly fBaseline: number;
+}
+
+const DEFAULT_STEPS = 50;
+const DEFAULT_TOLERANCE = 0.01;
+const DEFAULT_MAX_AUTO_STEPS = 1025;
+
+function dot(a: Float32Array, b: Float32Array, bOffset: number): number {
+  let sum = 0;
+  for (let j = 0; j < a.length; j++) sum += (a[j] as number) * (b[bOffset + j] as number);
+  return sum;
+}
+
+function resolveRule(method: IntegratedGradientsOptions['method'], steps: number): { rule: QuadratureRule; name: string } {
+  if (method !== undefined && typeof method === 'object') return { rule: checkCustomRule(method), name: 'custom' };
+  const name = method ?? 'gauss-legendre';
+  return { rule: quadrature(name, steps), name };
+}
+
+/** Σ_path attr contribution (x − x') ⊙ gradientSum, added into `out` scaled by `scale`. */
+export function addAttribution(out: Float32Array, outOffset: number, input: Float32Array, baseline: Float32Array, gradientSum: Float64Array, scale: number): number {
+  let sum = 0;
+  for (let i = 0; i < input.length; i++) {
+    const a = ((input[i] as number) - (baseline[i] as number)) * (gradientSum[i] as number);
+    sum += a;
+    out[outOffset + i] = (out[outOffset + i] as number) + scale * a;
+  }
+  return sum;
+}
+
+/**
+ * Integrated Gradients of `backend`'s model at `inputs` (batch in dimension 0):
+ * attrᵢ = (xᵢ − x'ᵢ)·∫₀¹ ∂F(x' + α(x − x'))/∂xᵢ dα, by quadrature along the straight path.
+ */
+export async function integratedGradients(
+  backend: GradientBackend,
+  inputs: Tensor | readonly Tensor[],
+  options: IntegratedGradientsOptions = {},
+): Promise<IntegratedGradientsResult> {
+  const model = normalizeInputs(inputs);
+  const { examples, pointShapes, pointSizes, tensors } = model;
+  const auto = options.steps === 'auto';
+  if (auto && options.method !== undefined) {
+    throw new InvalidOptionError("steps: 'auto' uses its own nested rule (trapezoid grids with Romberg extrapolation); leave method unset");
+  }
+  const steps = auto ? 0 : checkPositiveInteger(options.steps ?? DEFAULT_STEPS, 'steps');
+  const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
+  const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
+  const fixed = auto ? null : resolveRule(options.method, steps);
+  const batchSize = resolveBatchSize(pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
+  const signal = options.signal;
+  throwIfAborted(signal);
+
+  const baselineSamples = resolveBaselines(options.baselines, tensors);
+  const inputData = tensors.map((t) => t.data);
+  const atInput = await predictPoints(backend, inputData, pointShapes, pointSizes, examples, batchSize, signal, 'the input');
+  const outputSize = atInput.outputSize;
+  const targets = resolveTargets(options.target, examples, outputSize);
+  const atBaselines: Float32Array[] = [];
+  for (const [s, sample] of baselineSamples.entries()) {
+    const label = baselineSamples.length > 1 ? `baseline sample ${s}` : 'the baseline';
+    atBaselines.push((await predictPoints(backend, sample, pointShapes, pointSizes, examples, batchSize, signal, label)).outputs);
+  }
+
+  const T = targets.perExample;
+  const paths: PathPlan[] = [];
+  for (let example = 0; example < examples; example++) {
+    const input = tensors.map((t, i) => t.data.subarray(example * (pointSizes[i] as number), (example + 1) * (pointSizes[i] as number)));
+    for (let slot = 0; slot < T; slot++) {
+      const objective = targets.weights.subarray((example * T + slot) * outputSize, (example * T + slot + 1) * outputSize);
+      const fInput = dot(objective, atInput.outputs, example * outputSize);
+      baselineSamples.forEach((sample, s) => {
+        const fBaseline = dot(objective, atBaselines[s] as Float32Array, example * outputSize);
+        const baseline = sample.map((b, i) => b.subarray(example * (pointSizes[i] as number), (example + 1) * (pointSizes[i] as number)));
+        paths.push({ example, slot, sample: s, input, baseline, objective, outputDifference: fInput - fBaseline, fInput, fBaseline });
+      });
+    }
+  }
+
+  let done = 0;
+  let planned = auto ? 0 : paths.length * (fixed as { rule: QuadratureRule }).rule.alphas.length;
+  const runner = new PathRunner({
+    backend,
+    pointShapes,
+    pointSizes,
+    outputSize,
+    batchSize,
+    signal,
+    onPoints: (count) => {
+      done += count;
+      options.onProgress?.(done, Math.max(planned, done));
+    },
+  });
+
+  let gradientSums: Float64Array[][];
+  let stepsUsed: number[];
+  if (fixed !== null) {
+    gradientSums = paths.map(() => pointSizes.map((size) => new Float64Array(size)));
+    const segments: PathSegment[] = paths.map((path, p) => ({
+      example: path.example,
+      input: path.input,
+      baseline: path.baseline,
+      objective: path.objective,
+      alphas: fixed.rule.alphas,
+      weights: fixed.rule.weights,
+      sinks: gradientSums[p] as Float64Array[],
+    }));
+    await runner.run(segments);
+    stepsUsed = paths.map(() => fixed.rule.alphas.length);
+  } else {
+    const refined = await refineUntilComplete(runner, paths, {
+      tolerance,
+      maxSteps,
+      pointSizes,
+      onPlan: (points) => {
+        planned += points;
+      },
+    });
+    gradientSums = refined.gradientSums;
+    stepsUsed = refined.steps;
+  }
+
+  return assembleResult({ paths, gradientSums, stepsUsed, model, targets, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
+}
+
+function assembleResult(args: {
+  paths: readonly PathPlan[];
+  gradientSums: readonly Float64Array[][];
+  stepsUsed: readonly number[];
+  model: ReturnType<typeof normalizeInputs>;
+  targets: ReturnType<typeof resolveTargets>;
+  baselineCount: number;
+  tolerance: number;
+  method: string;
+  backend: string;
+  evaluations: number;
+}): IntegratedGradientsResult {
+  const { paths, gradientSums, stepsUsed, model, targets, baselineCount, tolerance } = args;
+  const T = targets.perExample;
+  const attributions = model.tensors.map((t, i) => {
+    const shape = targets.hasTargetAxis ? [model.examples, T, ...(model.pointShapes[i] as number[])] : [...t.shape];
+    return { data: new Float32Array(model.examples * T * (model.pointSizes[i] as number)), shape };
+  });
+  const sums = new Float64Array(model.examples * T);
+  const fBaselineSums = new Float64Array(model.examples * T);
+  const steps = new Int32Array(model.examples * T);
+  const fInputs = new Float64Array(model.examples * T);
+  paths.forEach((path, p) => {
+    const cell = path.example * T + path.slot;
+    model.pointSizes.forEach((size, i) => {
+      const contribution = addAttribution((attributions[i] as Tensor).data, cell * size, path.input[i] as Float32Array, path.baseline[i] as Float32Array, gradientSums[p]?.[i] as Float64Array, 1 / baselineCount);
+      sums[cell] = (sums[cell] as number) + contribution / baselineCount;
+    });
+    fBaselineSums[cell] = (fBaselineSums[cell] as number) + path.fBaseline / baselineCount;
+    fInputs[cell] = path.fInput;
+    steps[cell] = Math.max(steps[cell] as number, stepsUsed[p] as number);
+  });
+  const reports: PathReport[] = [];
+  for (let cell = 0; cell < model.examples * T; cell++) {
+    const fInput = fInputs[cell] as number;
+    const fBaseline = fBaselineSums[cell] as number;
+    const attributionSum = sums[cell] as number;
+    const { delta, relativeError } = completenessError(attributionSum, fInput, fBaseline);
+    const example = Math.floor(cell / T);
+    const base = { example, targetSlot: cell % T, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps: steps[cell] as number };
+    reports.push(
+      relativeError > tolerance
+        ? { ...base, warning: `example ${example}${T > 1 ? ` target ${cell % T}` : ''}: completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(x') = ${(fInput - fBaseline).toPrecision(6)}); use more steps or steps: 'auto'` }
+        : base,
+    );
+  }
+  return {
+    attributions,
+    reports,
+    targetsPerExample: T,
+    method: args.method,
+    backend: args.backend,
+    gradientEvaluations: args.evaluations,
+    warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])),
+  };
+}

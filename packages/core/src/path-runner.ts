@@ -1,0 +1,174 @@
+import { throwIfAborted, type AbortSignalLike } from './abort.js';
+import type { GradientBackend, GradientResponse } from './backend.js';
+import { BackendContractError, NonFiniteError } from './errors.js';
+import { accumulateWeighted, fillPathPoints, firstNonFinite } from './path-kernels.js';
+
+/** Part of one straight path whose weighted gradient sum goes into `sinks`. */
+export interface PathSegment {
+  readonly example: number;
+  /** Per model input: the example's values and its baseline (point-sized views). */
+  readonly input: readonly Float32Array[];
+  readonly baseline: readonly Float32Array[];
+  /** `outputSize` objective weights. */
+  readonly objective: Float32Array;
+  readonly alphas: Float64Array;
+  readonly weights: Float64Array;
+  /** Per model input: Σ weights[k]·gradient at alphas[k] is added here. */
+  readonly sinks: readonly Float64Array[];
+}
+
+export interface PathRunnerOptions {
+  readonly backend: GradientBackend;
+  readonly pointShapes: readonly (readonly number[])[];
+  readonly pointSizes: readonly number[];
+  readonly outputSize: number;
+  readonly batchSize: number;
+  readonly signal: AbortSignalLike | undefined;
+  /** Called with the number of points just evaluated. */
+  readonly onPoints: (count: number) => void;
+}
+
+interface BatchPiece {
+  readonly segment: PathSegment;
+  readonly from: number;
+  readonly count: number;
+}
+
+/**
+ * Evaluates path segments through a backend, never holding more than one batch of points.
+ * The point buffers are allocated once per runner and reused for every batch.
+ */
+export class PathRunner {
+  private readonly options: PathRunnerOptions;
+  private pointBuffers: Float32Array[] | null = null;
+  private objectiveBuffer: Float32Array | null = null;
+
+  constructor(options: PathRunnerOptions) {
+    this.options = options;
+  }
+
+  async run(segments: readonly PathSegment[]): Promise<void> {
+    if (this.options.backend.integrate !== undefined) {
+      for (const segment of segments) await this.runFused(segment);
+      return;
+    }
+    await this.runUnfused(segments);
+  }
+
+  private async runFused(segment: PathSegment): Promise<void> {
+    const { backend, batchSize, pointShapes, pointSizes, signal } = this.options;
+    const integrate = backend.integrate;
+    if (integrate === undefined) return;
+    for (let from = 0; from < segment.alphas.length; from += batchSize) {
+      throwIfAborted(signal);
+      const to = Math.min(segment.alphas.length, from + batchSize);
+      const response = await integrate.call(backend, {
+        input: segment.input,
+        baseline: segment.baseline,
+        pointShapes,
+        alphas: Float32Array.from(segment.alphas.subarray(from, to)),
+        weights: Float32Array.from(segment.weights.subarray(from, to)),
+        outputWeights: segment.objective,
+      });
+      throwIfAborted(signal);
+      if (!Array.isArray(response.gradientSums) || response.gradientSums.length !== pointSizes.length) {
+        throw new BackendContractError(`${backend.name}: integrate returned ${String(response.gradientSums?.length)} gradient sums for ${pointSizes.length} input(s)`);
+      }
+      response.gradientSums.forEach((sum, input) => {
+        if (sum.length !== pointSizes[input]) {
+          throw new BackendContractError(`${backend.name}: integrate returned ${sum.length} values for input ${input}, expected ${String(pointSizes[input])}`);
+        }
+        const bad = firstNonFinite(sum);
+        if (bad >= 0) {
+          throw new NonFiniteError(`gradient of input ${input}`, bad, sum[bad] as number, ` (example ${segment.example}, path points ${from}..${to - 1}, alphas ${segment.alphas[from]?.toFixed(4)}..${segment.alphas[to - 1]?.toFixed(4)})`);
+        }
+        const sink = segment.sinks[input] as Float64Array;
+        for (let i = 0; i < sum.length; i++) sink[i] = (sink[i] as number) + (sum[i] as number);
+      });
+      this.options.onPoints(to - from);
+    }
+  }
+
+  private buffers(): { points: Float32Array[]; objective: Float32Array } {
+    const { batchSize, pointSizes, outputSize } = this.options;
+    this.pointBuffers ??= pointSizes.map((size) => new Float32Array(batchSize * size));
+    this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
+    return { points: this.pointBuffers, objective: this.objectiveBuffer };
+  }
+
+  private async runUnfused(segments: readonly PathSegment[]): Promise<void> {
+    const { batchSize, pointSizes, outputSize } = this.options;
+    const { points, objective } = this.buffers();
+    let pieces: BatchPiece[] = [];
+    let filled = 0;
+    for (const segment of segments) {
+      for (let from = 0; from < segment.alphas.length; ) {
+        const count = Math.min(segment.alphas.length - from, batchSize - filled);
+        pointSizes.forEach((_, input) => {
+          fillPathPoints(points[input] as Float32Array, filled, segment.input[input] as Float32Array, segment.baseline[input] as Float32Array, segment.alphas, from, count);
+        });
+        for (let j = 0; j < count; j++) objective.set(segment.objective, (filled + j) * outputSize);
+        pieces.push({ segment, from, count });
+        filled += count;
+        from += count;
+        if (filled === batchSize) {
+          await this.evaluate(pieces, filled);
+          pieces = [];
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) await this.evaluate(pieces, filled);
+  }
+
+  private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {
+    const { backend, batchSize, pointShapes, pointSizes, outputSize, signal } = this.options;
+    const { points, objective } = this.buffers();
+    throwIfAborted(signal);
+    const full = count === batchSize;
+    const response = await backend.gradients({
+      points: full ? points : points.map((buffer, input) => buffer.subarray(0, count * (pointSizes[input] as number))),
+      pointShapes,
+      count,
+      outputWeights: full ? objective : objective.subarray(0, count * outputSize),
+    });
+    throwIfAborted(signal);
+    this.checkResponse(response, count);
+    let point = 0;
+    for (const piece of pieces) {
+      response.gradients.forEach((gradients, input) => {
+        const sink = piece.segment.sinks[input] as Float64Array;
+        accumulateWeighted(sink, gradients, point, piece.segment.weights, piece.from, piece.count);
+        if (firstNonFinite(sink) >= 0) this.reportNonFinite(gradients, input, point, piece);
+      });
+      point += piece.count;
+    }
+    this.options.onPoints(count);
+  }
+
+  private checkResponse(response: GradientResponse, count: number): void {
+    const { backend, pointSizes } = this.options;
+    if (!Array.isArray(response.gradients) || response.gradients.length !== pointSizes.length) {
+      throw new BackendContractError(`${backend.name}: gradients returned ${String(response.gradients?.length)} arrays for ${pointSizes.length} input(s)`);
+    }
+    response.gradients.forEach((g, input) => {
+      const expected = count * (pointSizes[input] as number);
+      if (!(g instanceof Float32Array) || g.length !== expected) {
+        throw new BackendContractError(`${backend.name}: gradient of input ${input} has ${String(g?.length)} values, expected ${expected} (${count} points)`);
+      }
+    });
+  }
+
+  private reportNonFinite(gradients: Float32Array, input: number, firstPoint: number, piece: BatchPiece): never {
+    const size = this.options.pointSizes[input] as number;
+    for (let j = 0; j < piece.count; j++) {
+      const offset = (firstPoint + j) * size;
+      const bad = firstNonFinite(gradients, offset, offset + size);
+      if (bad >= 0) {
+        const step = piece.from + j;
+        throw new NonFiniteError(`gradient of input ${input}`, bad - offset, gradients[bad] as number, ` (example ${piece.segment.example}, path step ${step}, alpha ${(piece.segment.alphas[step] as number).toFixed(6)})`);
+      }
+    }
+    throw new NonFiniteError(`gradient sum of input ${input}`, firstNonFinite(piece.segment.sinks[input] as Float64Array), Number.NaN, ` (example ${piece.segment.example}: the weighted sum overflowed)`);
+  }
+}

@@ -1,0 +1,47 @@
+import { throwIfAborted, type AbortSignalLike } from './abort.js';
+import type { GradientBackend } from './backend.js';
+import { BackendContractError, NonFiniteError } from './errors.js';
+import { firstNonFinite } from './path-kernels.js';
+
+/**
+ * Model outputs for `count` points stored point-major per input, in backend calls of at most
+ * `batchSize` points. Returns `count × outputSize` values and the output size.
+ */
+export async function predictPoints(
+  backend: GradientBackend,
+  data: readonly Float32Array[],
+  pointShapes: readonly (readonly number[])[],
+  pointSizes: readonly number[],
+  count: number,
+  batchSize: number,
+  signal: AbortSignalLike | undefined,
+  label: string,
+): Promise<{ outputs: Float32Array; outputSize: number }> {
+  let outputs: Float32Array | null = null;
+  let outputSize = 0;
+  for (let from = 0; from < count; from += batchSize) {
+    throwIfAborted(signal);
+    const n = Math.min(batchSize, count - from);
+    const chunk = await backend.predict({
+      points: data.map((d, i) => d.subarray(from * (pointSizes[i] as number), (from + n) * (pointSizes[i] as number))),
+      pointShapes,
+      count: n,
+    });
+    if (!(chunk instanceof Float32Array) || chunk.length === 0 || chunk.length % n !== 0) {
+      throw new BackendContractError(`${backend.name}: predict returned ${String(chunk?.length)} values for ${n} point(s); expected a non-empty multiple of ${n}`);
+    }
+    if (outputs === null) {
+      outputSize = chunk.length / n;
+      outputs = new Float32Array(count * outputSize);
+    } else if (chunk.length / n !== outputSize) {
+      throw new BackendContractError(`${backend.name}: predict returned ${chunk.length / n} outputs per point, earlier ${outputSize}`);
+    }
+    const bad = firstNonFinite(chunk);
+    if (bad >= 0) {
+      const point = from + Math.floor(bad / outputSize);
+      throw new NonFiniteError(`model output at ${label}`, bad % outputSize, chunk[bad] as number, ` (example ${point})`);
+    }
+    outputs.set(chunk, from * outputSize);
+  }
+  return { outputs: outputs ?? new Float32Array(0), outputSize };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError, integratedGradients, tensor } from '../src/index.js';
+import { product, softplusOfLinear } from './helpers/closed-forms.js';
+import { counting } from './helpers/counting.js';
+import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
+import { readNpy } from './helpers/npy.js';
+
+const x = tensor([0.9, -1.3, 0.4, 1.7, -0.6], [1, 5]);
+const baseline = tensor([0.2, 0.5, -0.3, 0.1, 0.7], [1, 5]);
+
+describe("steps: 'auto'", () => {
+  it('reaches the tolerance on a smooth function with fewer gradient evaluations than 50-step Gauss–Legendre, each point computed once', async () => {
+    const form = softplusOfLinear([2.7, -1.4, 3.1, 1.25, -2.9], 0.3);
+    const backend = counting(form.backend);
+    const result = await integratedGradients(backend, x, { baselines: baseline, steps: 'auto', tolerance: 1e-4 });
+    const report = result.reports[0];
+    expect(report?.relativeError).toBeLessThanOrEqual(1e-4);
+    expect(report?.warning).toBeUndefined();
+    // Nested grids: the evaluations are exactly the points of the final grid.
+    expect(backend.points).toBe(report?.steps);
+    expect(result.gradientEvaluations).toBe(backend.points);
+    expect(backend.points).toBeLessThan(50);
+    expect([5, 9, 17, 33]).toContain(report?.steps);
+    const expected = form.expected(x.data, baseline.data);
+    expected.forEach((e, i) => expect(Math.abs((result.attributions[0]?.data[i] as number) - e)).toBeLessThan(1e-3 * Math.max(...expected.map(Math.abs))));
+  });
+
+  it('a polynomial path integrand of degree 4 converges at the first level (Romberg is exact)', async () => {
+    const backend = counting(product(5).backend);
+    const result = await integratedGradients(backend, x, { baselines: baseline, steps: 'auto', tolerance: 1e-6 });
+    // Level 2 has no extrapolation, level 3 is Simpson (exact to degree 3), level 4 Boole (degree 5).
+    expect(result.reports[0]?.relativeError).toBeLessThanOrEqual(1e-6);
+    expect(backend.points).toBeLessThanOrEqual(17);
+  });
+
+  it('reaches 1% on the iris MLP (ReLU kinks) and reports the steps used', async () => {
+    const backend = counting(irisMlpBackend());
+    const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
+    const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto' });
+    for (const report of result.reports) {
+      expect(report.relativeError).toBeLessThanOrEqual(0.01);
+      expect(report.steps).toBeGreaterThanOrEqual(5);
+    }
+    expect(backend.points).toBe(result.reports.reduce((s, r) => s + r.steps, 0));
+  });
+
+  it('stops at maxSteps with a warning when the tolerance cannot be met', async () => {
+    const form = softplusOfLinear([30, -20, 25, 10, -15], 0);
+    const result = await integratedGradients(form.backend, x, { baselines: baseline, steps: 'auto', tolerance: 1e-9, maxSteps: 17 });
+    expect(result.reports[0]?.steps).toBe(17);
+    expect(result.reports[0]?.warning).toMatch(/completeness error .* exceeds the tolerance/);
+    expect(result.warnings).toHaveLength(1);
+  });
+
+  it('refuses a method together with auto steps', async () => {
+    await expect(integratedGradients(product(5).backend, x, { steps: 'auto', method: 'riemann-left' })).rejects.toThrow(InvalidOptionError);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { integratedGradients, tensor } from '../src/index.js';
+import { softplusOfLinear, weightedSquares } from './helpers/closed-forms.js';
+import { counting } from './helpers/counting.js';
+import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
+import { readNpy } from './helpers/npy.js';
+
+describe('batching', () => {
+  it('gives the same attributions (1e-6) for batch sizes 1, 7 and 64', async () => {
+    const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
+    const run = (batchSize: number) =>
+      integratedGradients(irisMlpBackend(), input, { target: { classes: [0, 1, 2] }, baselines: { average: [0, tensor([5, 3, 1.5, 0.2], [4])] }, steps: 50, batchSize });
+    const reference = await run(1);
+    expect(reference.attributions[0]?.shape).toEqual([3, 3, 4]);
+    for (const batchSize of [7, 64]) {
+      const result = await run(batchSize);
+      result.attributions[0]?.data.forEach((v, i) => expect(Math.abs(v - (reference.attributions[0]?.data[i] as number))).toBeLessThan(1e-6));
+      result.reports.forEach((r, i) => expect(Math.abs(r.delta - (reference.reports[i]?.delta as number))).toBeLessThan(1e-6));
+    }
+  });
+
+  it('holds one batch of path points at a time: every request reuses one buffer of batchSize points', async () => {
+    const size = 1000;
+    const w = Array.from({ length: size }, (_, i) => Math.sin(i));
+    const backend = counting(weightedSquares(w).backend);
+    const x = tensor(Array.from({ length: 2 * size }, (_, i) => Math.cos(i)), [2, size]);
+    const batchSize = 7;
+    await integratedGradients(backend, x, { steps: 50, batchSize });
+    expect(backend.points).toBe(2 * 50);
+    expect(backend.calls).toHaveLength(Math.ceil(100 / batchSize));
+    const buffers = new Set(backend.calls.map((c) => c.points[0]?.buffer));
+    expect(buffers.size).toBe(1);
+    for (const call of backend.calls) {
+      expect(call.count).toBeLessThanOrEqual(batchSize);
+      expect(call.points[0]?.buffer.byteLength).toBe(batchSize * size * 4);
+      expect(call.points[0]?.length).toBe(call.count * size);
+    }
+  });
+
+  it('derives the batch size from a memory budget', async () => {
+    const size = 1000;
+    const backend = counting(weightedSquares(new Array<number>(size).fill(1)).backend);
+    // points + gradients: 8 bytes per value, 8000 bytes per point → 10 points in 80 000 bytes.
+    await integratedGradients(backend, tensor(new Float32Array(size).fill(1), [1, size]), { steps: 50, memoryBudgetBytes: 80_000 });
+    expect(Math.max(...backend.calls.map((c) => c.count))).toBe(10);
+    expect(backend.calls[0]?.points[0]?.buffer.byteLength).toBe(10 * size * 4);
+  });
+
+  it('reports progress up to the total and stops on abort with AbortedError', async () => {
+    const form = softplusOfLinear([1, 2], 0);
+    const progress: [number, number][] = [];
+    await integratedGradients(form.backend, tensor([1, 1], [1, 2]), { steps: 20, batchSize: 8, onProgress: (d, t) => progress.push([d, t]) });
+    expect(progress).toEqual([[8, 20], [16, 20], [20, 20]]);
+    const controller = new AbortController();
+    const aborting = counting(form.backend);
+    const run = integratedGradients(aborting, tensor([1, 1], [1, 2]), {
+      steps: 20,
+      batchSize: 4,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done >= 8) controller.abort(new Error('user cancelled'));
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortedError', code: 'ABORTED', message: 'aborted: user cancelled' });
+    expect(aborting.points).toBe(8);
+  });
+});
