@@ -1,34 +1,25 @@
 /**
- * The two loops the core runs per path point. Both walk the features in tiles so that the
- * input/baseline tile (or the accumulator tile) stays in L1 while every point of the batch
- * passes over it: per point the core then writes one point and reads one gradient, about the
- * traffic of one copy.
+ * The two loops the core runs per path point: writing the point, and adding its weighted
+ * gradient into the path's sum. The sum walks the features in tiles, four points at a time, so
+ * each tile of the sum is read and written once per four points.
  */
 const TILE = 2048;
 
-/**
- * out[j·size + i] = baseline[i] + alphas[from + j]·(input[i] − baseline[i]) for j < count.
- */
+/** out[(outPoint + j)·size + i] = baseline[i] + alphas[from + j]·difference[i] for j < count. */
 export function fillPathPoints(
   out: Float32Array,
   outPoint: number,
-  input: Float32Array,
   baseline: Float32Array,
+  difference: Float32Array,
   alphas: Float64Array,
   from: number,
   count: number,
 ): void {
-  const size = input.length;
-  for (let start = 0; start < size; start += TILE) {
-    const end = Math.min(size, start + TILE);
-    for (let j = 0; j < count; j++) {
-      const alpha = alphas[from + j] as number;
-      const offset = (outPoint + j) * size;
-      for (let i = start; i < end; i++) {
-        const b = baseline[i] as number;
-        out[offset + i] = b + alpha * ((input[i] as number) - b);
-      }
-    }
+  const size = baseline.length;
+  for (let j = 0; j < count; j++) {
+    const alpha = alphas[from + j] as number;
+    const point = out.subarray((outPoint + j) * size, (outPoint + j + 1) * size);
+    for (let i = 0; i < size; i++) point[i] = (baseline[i] as number) + alpha * (difference[i] as number);
   }
 }
 
@@ -44,7 +35,22 @@ export function accumulateWeighted(
   const size = sink.length;
   for (let start = 0; start < size; start += TILE) {
     const end = Math.min(size, start + TILE);
-    for (let j = 0; j < count; j++) {
+    let j = 0;
+    // Four gradient rows per pass over the tile: one read-modify-write of the sink for four points.
+    for (; j + 4 <= count; j += 4) {
+      const w0 = weights[from + j] as number;
+      const w1 = weights[from + j + 1] as number;
+      const w2 = weights[from + j + 2] as number;
+      const w3 = weights[from + j + 3] as number;
+      const o0 = (gradPoint + j) * size;
+      const o1 = o0 + size;
+      const o2 = o1 + size;
+      const o3 = o2 + size;
+      for (let i = start; i < end; i++) {
+        sink[i] = (sink[i] as number) + w0 * (gradients[o0 + i] as number) + w1 * (gradients[o1 + i] as number) + w2 * (gradients[o2 + i] as number) + w3 * (gradients[o3 + i] as number);
+      }
+    }
+    for (; j < count; j++) {
       const w = weights[from + j] as number;
       const offset = (gradPoint + j) * size;
       for (let i = start; i < end; i++) sink[i] = (sink[i] as number) + w * (gradients[offset + i] as number);

@@ -41,6 +41,7 @@ interface BatchPiece {
 export class PathRunner {
   private readonly options: PathRunnerOptions;
   private pointBuffers: Float32Array[] | null = null;
+  private differences = new WeakMap<PathSegment, Float32Array[]>();
   private objectiveBuffer: Float32Array | null = null;
 
   constructor(options: PathRunnerOptions) {
@@ -104,8 +105,9 @@ export class PathRunner {
     for (const segment of segments) {
       for (let from = 0; from < segment.alphas.length; ) {
         const count = Math.min(segment.alphas.length - from, batchSize - filled);
+        const differences = this.differenceOf(segment);
         pointSizes.forEach((_, input) => {
-          fillPathPoints(points[input] as Float32Array, filled, segment.input[input] as Float32Array, segment.baseline[input] as Float32Array, segment.alphas, from, count);
+          fillPathPoints(points[input] as Float32Array, filled, segment.baseline[input] as Float32Array, differences[input] as Float32Array, segment.alphas, from, count);
         });
         for (let j = 0; j < count; j++) objective.set(segment.objective, (filled + j) * outputSize);
         pieces.push({ segment, from, count });
@@ -119,6 +121,19 @@ export class PathRunner {
       }
     }
     if (filled > 0) await this.evaluate(pieces, filled);
+  }
+
+  /** x − x' per input, computed once per segment. */
+  private differenceOf(segment: PathSegment): Float32Array[] {
+    let differences = this.differences.get(segment);
+    if (differences === undefined) {
+      differences = segment.input.map((x, i) => {
+        const b = segment.baseline[i] as Float32Array;
+        return x.map((v, f) => v - (b[f] as number));
+      });
+      this.differences.set(segment, differences);
+    }
+    return differences;
   }
 
   private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {

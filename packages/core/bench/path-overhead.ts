@@ -1,0 +1,69 @@
+/**
+ * The core's own work per path point — interpolating the point and accumulating its weighted
+ * gradient — on a 224×224×3 input, with a backend that does no work, as a ratio to copying the
+ * same Float32Array once, both measured in this run. Writes bench-results/path-overhead.json.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { integratedGradients, type GradientBackend } from '../src/index.js';
+
+const SHAPE = [1, 224, 224, 3];
+const SIZE = 224 * 224 * 3;
+const STEPS = 256;
+const REPEATS = 7;
+
+function zeroCostBackend(maxBatch: number): GradientBackend {
+  const gradients = new Float32Array(maxBatch * SIZE).map((_, i) => ((i % 97) - 48) / 97);
+  const output = new Float32Array(maxBatch * 10).fill(0.1);
+  return {
+    name: 'zero-cost',
+    predict: async (batch) => output.subarray(0, batch.count * 10),
+    gradients: async (request) => ({ objective: output.subarray(0, request.count), gradients: [gradients.subarray(0, request.count * SIZE)] }),
+    dispose: () => undefined,
+  };
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+async function main(): Promise<void> {
+  const input = new Float32Array(SIZE).map((_, i) => Math.sin(i));
+  const results: Record<string, unknown>[] = [];
+  const copyTarget = new Float32Array(SIZE);
+  const plainCopy: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const start = process.hrtime.bigint();
+    for (let k = 0; k < STEPS; k++) copyTarget.set(input);
+    plainCopy.push(Number(process.hrtime.bigint() - start) / 1e9 / STEPS);
+  }
+  const copy = median(plainCopy);
+  for (const batchSize of [1, 16, 50]) {
+    const backend = zeroCostBackend(batchSize);
+    const seconds: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const start = process.hrtime.bigint();
+      await integratedGradients(backend, { data: input, shape: SHAPE }, { target: 0, steps: STEPS, batchSize });
+      seconds.push(Number(process.hrtime.bigint() - start) / 1e9 / STEPS);
+    }
+    const perPoint = median(seconds);
+    results.push({ batchSize, secondsPerPoint: perPoint, ratioToCopy: perPoint / copy });
+    console.log(`batch ${String(batchSize).padStart(3)}: ${(perPoint * 1e6).toFixed(1)} µs per point = ${(perPoint / copy).toFixed(2)}× a copy (${(copy * 1e6).toFixed(1)} µs)`);
+  }
+  const report = {
+    benchmark: 'core path overhead per point (interpolation + weighted accumulation), zero-cost backend',
+    input: SHAPE,
+    steps: STEPS,
+    repeats: REPEATS,
+    copySecondsPerArray: copy,
+    goal: 'ratioToCopy ≤ 3',
+    results,
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    date: new Date().toISOString(),
+  };
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/path-overhead.json.tmp', `${JSON.stringify(report, null, 2)}\n`);
+  renameSync('bench-results/path-overhead.json.tmp', 'bench-results/path-overhead.json');
+  console.log('wrote bench-results/path-overhead.json');
+}
+
+await main();

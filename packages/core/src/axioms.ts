@@ -1,0 +1,211 @@
+import type { GradientBackend } from './backend.js';
+import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult } from './integrate.js';
+import { resolveBaselines } from './baselines.js';
+import { InvalidOptionError, ShapeMismatchError } from './errors.js';
+import type { Tensor } from './tensor.js';
+import { normalizeInputs } from './validate.js';
+
+/** One axiom check: whether it held, what was compared, and a readable line. */
+export interface AxiomCheck {
+  readonly axiom: 'completeness' | 'sensitivity' | 'dummy' | 'linearity' | 'symmetry' | 'implementation-invariance';
+  readonly passed: boolean;
+  /** The numbers the check compared (expected vs actual, error vs tolerance). */
+  readonly values: Readonly<Record<string, number>>;
+  readonly message: string;
+}
+
+export interface AxiomReport {
+  readonly passed: boolean;
+  readonly checks: readonly AxiomCheck[];
+  /** One line per check, ✓ or ✗ first. */
+  readonly summary: string;
+}
+
+/** A feature of a model input: which input, and the flat index within one example. */
+export interface FeatureRef {
+  readonly input: number;
+  readonly index: number;
+}
+
+export interface AxiomCheckOptions extends Omit<IntegratedGradientsOptions, 'target' | 'baselines'> {
+  /** Class index of the attributed output (one example). */
+  readonly target: number;
+  /** One baseline value (no averaging), per BaselineSpec. Default 0. */
+  readonly baselines?: IntegratedGradientsOptions['baselines'];
+  /** Relative tolerance for completeness and for comparing attributions (default 0.01). */
+  readonly tolerance?: number;
+  /** Features to test for sensitivity (default: the 4 with the largest |x − x'|). */
+  readonly sensitivityFeatures?: readonly FeatureRef[];
+  /**
+   * Features the model is known to ignore; if omitted, up to `maxDummyProbes` features are
+   * probed and those whose change leaves every output bit-identical are treated as dummies.
+   */
+  readonly dummyFeatures?: readonly FeatureRef[];
+  readonly maxDummyProbes?: number;
+  /** Second output for the linearity check (default: target + 1 modulo the outputs) and the weights a, b. */
+  readonly linearity?: { readonly otherTarget?: number; readonly a?: number; readonly b?: number };
+  /** Feature pairs in which the model is symmetric; their attributions must be equal. */
+  readonly symmetricPairs?: readonly (readonly [FeatureRef, FeatureRef])[];
+  /** A second backend for the same model: attributions must agree. */
+  readonly compareBackend?: GradientBackend;
+}
+
+const maxAbs = (values: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i] as number));
+  return m;
+};
+
+function attributionAt(result: IntegratedGradientsResult, feature: FeatureRef, slot = 0, targets = 1): number {
+  const t = result.attributions[feature.input] as Tensor;
+  const size = t.data.length / targets;
+  return t.data[slot * size + feature.index] as number;
+}
+
+function check(axiom: AxiomCheck['axiom'], passed: boolean, values: Record<string, number>, message: string): AxiomCheck {
+  return { axiom, passed, values, message };
+}
+
+function replaceFeature(data: readonly Float32Array[], feature: FeatureRef, value: number): Tensor[] {
+  return data.map((d, i) => {
+    const copy = Float32Array.from(d);
+    if (i === feature.input) copy[feature.index] = value;
+    return { data: copy, shape: [] };
+  });
+}
+
+/**
+ * Checks the IG axioms on one example: completeness; sensitivity (a single differing feature
+ * that changes the output gets that whole change); dummy (an ignored feature gets ~0);
+ * linearity (IG of a·F₁ + b·F₂ = a·IG(F₁) + b·IG(F₂)); symmetry for given pairs; and
+ * implementation invariance against a second backend. Each check reports the numbers compared.
+ */
+export async function checkAxioms(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: AxiomCheckOptions): Promise<AxiomReport> {
+  const model = normalizeInputs(inputs);
+  if (model.examples !== 1) throw new ShapeMismatchError(`checkAxioms takes one example; the input has ${model.examples}`);
+  const tolerance = options.tolerance ?? 0.01;
+  const { target } = options;
+  const igOptions: IntegratedGradientsOptions = { ...options, target, tolerance };
+  const baseline = resolveBaselines(options.baselines, model.tensors);
+  if (baseline.length !== 1) throw new InvalidOptionError('checkAxioms takes a single baseline, not { average }');
+  const baselineData = baseline[0] as Float32Array[];
+  const inputData = model.tensors.map((t) => t.data);
+  const withShapes = (data: readonly Tensor[]): Tensor[] => data.map((d, i) => ({ data: d.data, shape: (model.tensors[i] as Tensor).shape }));
+  const baselineTensors = withShapes(baselineData.map((data) => ({ data, shape: [] })));
+
+  const main = await integratedGradients(backend, model.tensors, { ...igOptions, baselines: baselineTensors });
+  const report = main.reports[0];
+  if (report === undefined) throw new ShapeMismatchError('no report for example 0');
+  const scale = Math.max(...main.attributions.map((a) => maxAbs(a.data)), 1e-12);
+  const checks: AxiomCheck[] = [];
+
+  checks.push(
+    check('completeness', report.relativeError <= tolerance, { attributionSum: report.attributionSum, outputDifference: report.fInput - report.fBaseline, relativeError: report.relativeError, tolerance }, `Σ attributions ${report.attributionSum.toPrecision(6)} vs F(x) − F(x') ${(report.fInput - report.fBaseline).toPrecision(6)}: relative error ${report.relativeError.toExponential(2)} (tolerance ${tolerance})`),
+  );
+
+  const allFeatures: (FeatureRef & { gap: number })[] = [];
+  inputData.forEach((d, input) => d.forEach((v, index) => allFeatures.push({ input, index, gap: Math.abs(v - ((baselineData[input] as Float32Array)[index] as number)) })));
+  const sensitivity = options.sensitivityFeatures ?? [...allFeatures].sort((a, b) => b.gap - a.gap).filter((f) => f.gap > 0).slice(0, 4);
+  for (const feature of sensitivity) {
+    const value = (inputData[feature.input] as Float32Array)[feature.index] as number;
+    const single = withShapes(replaceFeature(baselineData, feature, value));
+    const r = await integratedGradients(backend, single, { ...igOptions, baselines: baselineTensors });
+    const change = (r.reports[0]?.fInput as number) - (r.reports[0]?.fBaseline as number);
+    const attribution = attributionAt(r, feature);
+    const error = Math.abs(attribution - change);
+    const differs = Math.abs(change) > 1e-7 * Math.max(Math.abs(r.reports[0]?.fInput as number), 1);
+    const passed = !differs || (attribution !== 0 && error <= tolerance * Math.abs(change));
+    checks.push(check('sensitivity', passed, { input: feature.input, feature: feature.index, outputChange: change, attribution, error }, `input ${feature.input} feature ${feature.index} alone differs from the baseline: output change ${change.toPrecision(6)}, its attribution ${attribution.toPrecision(6)}${differs ? '' : ' (output unchanged: nothing to check)'}`));
+  }
+
+  const dummies = options.dummyFeatures ?? (await findDummyFeatures(backend, model, inputData, baselineData, options.maxDummyProbes ?? 64));
+  for (const feature of dummies) {
+    const attribution = attributionAt(main, feature);
+    checks.push(check('dummy', Math.abs(attribution) <= 1e-6 * scale, { input: feature.input, feature: feature.index, attribution, largestAttribution: scale }, `input ${feature.input} feature ${feature.index} does not affect the output; its attribution is ${attribution.toPrecision(6)} (largest ${scale.toPrecision(6)})`));
+  }
+
+  const outputs = Math.max(2, await outputCount(backend, model, inputData));
+  const other = options.linearity?.otherTarget ?? (target + 1) % outputs;
+  const a = options.linearity?.a ?? 2;
+  const b = options.linearity?.b ?? -0.5;
+  const weights = new Float32Array(outputs);
+  weights[target] = a;
+  weights[other] = (weights[other] as number) + b;
+  const combined = await integratedGradients(backend, model.tensors, { ...igOptions, target: { weights }, baselines: baselineTensors });
+  const parts = await integratedGradients(backend, model.tensors, { ...igOptions, target: { classes: [target, other] }, baselines: baselineTensors });
+  let linearityError = 0;
+  combined.attributions.forEach((t, input) => {
+    const size = t.data.length;
+    const p = (parts.attributions[input] as Tensor).data;
+    for (let i = 0; i < size; i++) linearityError = Math.max(linearityError, Math.abs((t.data[i] as number) - (a * (p[i] as number) + b * (p[size + i] as number))));
+  });
+  const linearityScale = Math.max(...combined.attributions.map((t) => maxAbs(t.data)), 1e-12);
+  checks.push(check('linearity', linearityError <= tolerance * linearityScale, { a, b, target, otherTarget: other, maxError: linearityError, scale: linearityScale }, `IG of ${a}·F${target} + ${b}·F${other} vs ${a}·IG(F${target}) + ${b}·IG(F${other}): max difference ${linearityError.toExponential(2)} (scale ${linearityScale.toPrecision(4)})`));
+
+  for (const [p, q] of options.symmetricPairs ?? []) {
+    const value = (ref: FeatureRef, data: readonly Float32Array[]): number => (data[ref.input] as Float32Array)[ref.index] as number;
+    const preconditions = value(p, inputData) === value(q, inputData) && value(p, baselineData) === value(q, baselineData);
+    const ap = attributionAt(main, p);
+    const aq = attributionAt(main, q);
+    const error = Math.abs(ap - aq);
+    checks.push(check('symmetry', preconditions && error <= tolerance * scale, { attributionP: ap, attributionQ: aq, error }, preconditions ? `features (${p.input}:${p.index}) and (${q.input}:${q.index}): attributions ${ap.toPrecision(6)} and ${aq.toPrecision(6)}` : `features (${p.input}:${p.index}) and (${q.input}:${q.index}) differ in the input or the baseline, so symmetry cannot be checked`));
+  }
+
+  if (options.compareBackend !== undefined) {
+    const second = await integratedGradients(options.compareBackend, model.tensors, { ...igOptions, baselines: baselineTensors });
+    let error = 0;
+    main.attributions.forEach((t, input) => t.data.forEach((v, i) => (error = Math.max(error, Math.abs(v - ((second.attributions[input] as Tensor).data[i] as number))))));
+    checks.push(check('implementation-invariance', error <= tolerance * scale, { maxError: error, scale }, `${backend.name} vs ${options.compareBackend.name}: max attribution difference ${error.toExponential(2)} (scale ${scale.toPrecision(4)})`));
+  }
+
+  const passed = checks.every((c) => c.passed);
+  const summary = checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.axiom}: ${c.message}`).join('\n');
+  return { passed, checks, summary };
+}
+
+async function outputCount(backend: GradientBackend, model: ReturnType<typeof normalizeInputs>, inputData: readonly Float32Array[]): Promise<number> {
+  const y = await backend.predict({ points: inputData, pointShapes: model.pointShapes, count: 1 });
+  return y.length;
+}
+
+/**
+ * Features whose change leaves the outputs bit-identical at the input, the baseline and the
+ * midpoint, probing at most `maxProbes` features spread evenly over all inputs.
+ */
+async function findDummyFeatures(
+  backend: GradientBackend,
+  model: ReturnType<typeof normalizeInputs>,
+  inputData: readonly Float32Array[],
+  baselineData: readonly Float32Array[],
+  maxProbes: number,
+): Promise<FeatureRef[]> {
+  const features: FeatureRef[] = [];
+  inputData.forEach((d, input) => {
+    for (let index = 0; index < d.length; index++) features.push({ input, index });
+  });
+  const stride = Math.max(1, Math.ceil(features.length / maxProbes));
+  const probed = features.filter((_, i) => i % stride === 0);
+  const anchors = [inputData, baselineData, inputData.map((d, i) => d.map((v, f) => 0.5 * (v + ((baselineData[i] as Float32Array)[f] as number))))];
+  // Point 0 of each anchor unchanged, then one point per probed feature with that feature moved.
+  const count = anchors.length * (probed.length + 1);
+  const points = model.pointSizes.map((size) => new Float32Array(count * size));
+  anchors.forEach((anchor, a) => {
+    for (let p = 0; p <= probed.length; p++) {
+      const point = a * (probed.length + 1) + p;
+      anchor.forEach((d, input) => (points[input] as Float32Array).set(d, point * d.length));
+      const feature = probed[p - 1];
+      if (feature !== undefined) {
+        const slot = points[feature.input] as Float32Array;
+        const at = point * (anchor[feature.input] as Float32Array).length + feature.index;
+        slot[at] = (slot[at] as number) + 1 + Math.abs(slot[at] as number);
+      }
+    }
+  });
+  const y = await backend.predict({ points, pointShapes: model.pointShapes, count });
+  const outputSize = y.length / count;
+  const same = (p: number, q: number): boolean => {
+    for (let j = 0; j < outputSize; j++) if (y[p * outputSize + j] !== y[q * outputSize + j]) return false;
+    return true;
+  };
+  return probed.filter((_, i) => anchors.every((_, a) => same(a * (probed.length + 1), a * (probed.length + 1) + i + 1)));
+}
