@@ -23,7 +23,8 @@ function zeroCostBackend(maxBatch: number): GradientBackend {
   };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+// Best of the repeats for both sides: the least disturbed by other work on the machine.
+const best = (values: number[]): number => Math.min(...values);
 
 async function main(): Promise<void> {
   const input = new Float32Array(SIZE).map((_, i) => Math.sin(i));
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < STEPS; k++) copyTarget.set(input);
     plainCopy.push(Number(process.hrtime.bigint() - start) / 1e9 / STEPS);
   }
-  const copy = median(plainCopy);
+  const copy = best(plainCopy);
   for (const batchSize of [1, 16, 50]) {
     const backend = zeroCostBackend(batchSize);
     const seconds: number[] = [];
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
       await integratedGradients(backend, { data: input, shape: SHAPE }, { target: 0, steps: STEPS, batchSize });
       seconds.push(Number(process.hrtime.bigint() - start) / 1e9 / STEPS);
     }
-    const perPoint = median(seconds);
+    const perPoint = best(seconds);
     results.push({ batchSize, secondsPerPoint: perPoint, ratioToCopy: perPoint / copy });
     console.log(`batch ${String(batchSize).padStart(3)}: ${(perPoint * 1e6).toFixed(1)} µs per point = ${(perPoint / copy).toFixed(2)}× a copy (${(copy * 1e6).toFixed(1)} µs)`);
   }
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     input: SHAPE,
     steps: STEPS,
     repeats: REPEATS,
+    statistic: 'best of repeats',
     copySecondsPerArray: copy,
     goal: 'ratioToCopy ≤ 3',
     results,

@@ -5,7 +5,7 @@ import { resolveBaselines, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { completenessError } from './completeness.js';
 import { InvalidOptionError } from './errors.js';
-import { PathRunner, type PathSegment } from './path-runner.js';
+import { PathRunner } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, quadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
 import { resolveTargets, type TargetSpec } from './targets.js';
@@ -179,35 +179,34 @@ export async function integratedGradients(
     },
   });
 
-  let gradientSums: Float64Array[][];
-  let stepsUsed: number[];
-  if (fixed !== null) {
-    gradientSums = paths.map(() => pointSizes.map((size) => new Float64Array(size)));
-    const segments: PathSegment[] = paths.map((path, p) => ({
+  let integrated: { gradientSums: Float64Array[][]; steps: number[] };
+  try {
+    integrated =
+      fixed === null
+        ? await refineUntilComplete(runner, paths, { tolerance, maxSteps, pointSizes, onPlan: (points) => (planned += points) })
+        : await integrateFixed(runner, paths, fixed.rule, pointSizes);
+  } finally {
+    runner.release();
+  }
+  const { gradientSums, steps: stepsUsed } = integrated;
+
+  return assembleResult({ paths, gradientSums, stepsUsed, model, targets, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
+}
+
+async function integrateFixed(runner: PathRunner, paths: readonly PathPlan[], rule: QuadratureRule, pointSizes: readonly number[]): Promise<{ gradientSums: Float64Array[][]; steps: number[] }> {
+  const gradientSums = paths.map(() => pointSizes.map((size) => new Float64Array(size)));
+  await runner.run(
+    paths.map((path, p) => ({
       example: path.example,
       input: path.input,
       baseline: path.baseline,
       objective: path.objective,
-      alphas: fixed.rule.alphas,
-      weights: fixed.rule.weights,
+      alphas: rule.alphas,
+      weights: rule.weights,
       sinks: gradientSums[p] as Float64Array[],
-    }));
-    await runner.run(segments);
-    stepsUsed = paths.map(() => fixed.rule.alphas.length);
-  } else {
-    const refined = await refineUntilComplete(runner, paths, {
-      tolerance,
-      maxSteps,
-      pointSizes,
-      onPlan: (points) => {
-        planned += points;
-      },
-    });
-    gradientSums = refined.gradientSums;
-    stepsUsed = refined.steps;
-  }
-
-  return assembleResult({ paths, gradientSums, stepsUsed, model, targets, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
+    })),
+  );
+  return { gradientSums, steps: paths.map(() => rule.alphas.length) };
 }
 
 function assembleResult(args: {

@@ -1,7 +1,8 @@
 import { throwIfAborted, type AbortSignalLike } from './abort.js';
 import type { GradientBackend, GradientResponse } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
-import { accumulateWeighted, fillPathPoints, firstNonFinite } from './path-kernels.js';
+import { firstNonFinite } from './path-kernels.js';
+import { acquirePathWorkspace, releasePathWorkspace, type PathWorkspace } from './path-workspace.js';
 
 /** Part of one straight path whose weighted gradient sum goes into `sinks`. */
 export interface PathSegment {
@@ -24,6 +25,8 @@ export interface PathRunnerOptions {
   readonly outputSize: number;
   readonly batchSize: number;
   readonly signal: AbortSignalLike | undefined;
+  /** Use plain JavaScript loops even where WebAssembly SIMD is available. */
+  readonly plainLoops?: boolean;
   /** Called with the number of points just evaluated. */
   readonly onPoints: (count: number) => void;
 }
@@ -40,12 +43,19 @@ interface BatchPiece {
  */
 export class PathRunner {
   private readonly options: PathRunnerOptions;
-  private pointBuffers: Float32Array[] | null = null;
+  private workspace: PathWorkspace | null = null;
   private differences = new WeakMap<PathSegment, Float32Array[]>();
   private objectiveBuffer: Float32Array | null = null;
 
   constructor(options: PathRunnerOptions) {
     this.options = options;
+  }
+
+  /** Hands the point buffers back for reuse by a later run; the runner must not run again. */
+  release(): void {
+    if (this.workspace === null) return;
+    releasePathWorkspace(this.workspace, this.options.pointSizes, this.options.batchSize, this.options.plainLoops === true);
+    this.workspace = null;
   }
 
   async run(segments: readonly PathSegment[]): Promise<void> {
@@ -90,16 +100,16 @@ export class PathRunner {
     }
   }
 
-  private buffers(): { points: Float32Array[]; objective: Float32Array } {
+  private buffers(): { workspace: PathWorkspace; points: readonly Float32Array[]; objective: Float32Array } {
     const { batchSize, pointSizes, outputSize } = this.options;
-    this.pointBuffers ??= pointSizes.map((size) => new Float32Array(batchSize * size));
+    this.workspace ??= acquirePathWorkspace(pointSizes, batchSize, this.options.plainLoops === true);
     this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
-    return { points: this.pointBuffers, objective: this.objectiveBuffer };
+    return { workspace: this.workspace, points: this.workspace.points, objective: this.objectiveBuffer };
   }
 
   private async runUnfused(segments: readonly PathSegment[]): Promise<void> {
     const { batchSize, pointSizes, outputSize } = this.options;
-    const { points, objective } = this.buffers();
+    const { workspace, objective } = this.buffers();
     let pieces: BatchPiece[] = [];
     let filled = 0;
     for (const segment of segments) {
@@ -107,7 +117,7 @@ export class PathRunner {
         const count = Math.min(segment.alphas.length - from, batchSize - filled);
         const differences = this.differenceOf(segment);
         pointSizes.forEach((_, input) => {
-          fillPathPoints(points[input] as Float32Array, filled, segment.baseline[input] as Float32Array, differences[input] as Float32Array, segment.alphas, from, count);
+          workspace.fill(input, filled, segment.baseline[input] as Float32Array, differences[input] as Float32Array, segment.alphas, from, count);
         });
         for (let j = 0; j < count; j++) objective.set(segment.objective, (filled + j) * outputSize);
         pieces.push({ segment, from, count });
@@ -121,6 +131,7 @@ export class PathRunner {
       }
     }
     if (filled > 0) await this.evaluate(pieces, filled);
+    this.buffers().workspace.flush();
   }
 
   /** x − x' per input, computed once per segment. */
@@ -138,7 +149,7 @@ export class PathRunner {
 
   private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {
     const { backend, batchSize, pointShapes, pointSizes, outputSize, signal } = this.options;
-    const { points, objective } = this.buffers();
+    const { workspace, points, objective } = this.buffers();
     throwIfAborted(signal);
     const full = count === batchSize;
     const response = await backend.gradients({
@@ -153,8 +164,7 @@ export class PathRunner {
     for (const piece of pieces) {
       response.gradients.forEach((gradients, input) => {
         const sink = piece.segment.sinks[input] as Float64Array;
-        accumulateWeighted(sink, gradients, point, piece.segment.weights, piece.from, piece.count);
-        if (firstNonFinite(sink) >= 0) this.reportNonFinite(gradients, input, point, piece);
+        if (workspace.accumulate(input, sink, gradients, point, piece.segment.weights, piece.from, piece.count)) this.reportNonFinite(gradients, input, point, piece);
       });
       point += piece.count;
     }
