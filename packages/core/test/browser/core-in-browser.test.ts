@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { integratedGradients, tensor } from '../../src/index.js';
+import { softplusOfLinear } from '../helpers/closed-forms.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const available = existsSync(CHROMIUM) && existsSync(join(DIST, 'index.js'));
+if (!available && process.env.CI === 'true') throw new Error(`the browser test needs ${CHROMIUM} and a built dist/ in CI`);
+
+// The same computation in the page, in a module worker, and in Node.
+const program = `
+import { functionBackend, integratedGradients, tensor } from '/dist/index.js';
+const w = [0.7, -0.4, 1.1, 0.25, -0.9];
+const z = (x) => w.reduce((s, wi, i) => s + wi * x[i], 0.3);
+const backend = functionBackend({
+  forward: ([x]) => [Math.log1p(Math.exp(z(x)))],
+  gradient: ([x], [seed]) => [Float32Array.from(w, (wi) => seed * wi / (1 + Math.exp(-z(x))))],
+});
+export async function run() {
+  const input = tensor([0.9, -1.3, 0.4, 1.7, -0.6], [1, 5]);
+  const baselines = tensor([0.2, 0.5, -0.3, 0.1, 0.7], [1, 5]);
+  const fixed = await integratedGradients(backend, input, { baselines, steps: 64, batchSize: 16 });
+  const auto = await integratedGradients(backend, input, { baselines, steps: 'auto', tolerance: 1e-4 });
+  return { fixed: Array.from(fixed.attributions[0].data), auto: Array.from(auto.attributions[0].data), autoSteps: auto.reports[0].steps };
+}`;
+const files: Record<string, string> = {
+  '/program.js': program,
+  '/worker.js': `import { run } from '/program.js'; run().then((r) => postMessage(r), (e) => postMessage({ error: String(e) }));`,
+  '/index.html': `<!doctype html><script type="module">
+    import { run } from '/program.js';
+    window.mainThread = run();
+    window.inWorker = new Promise((resolve) => { const w = new Worker('/worker.js', { type: 'module' }); w.onmessage = (e) => resolve(e.data); });
+  </script>`,
+};
+
+let server: Server;
+let origin = '';
+beforeAll(async () => {
+  if (!available) return;
+  server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const inline = files[path];
+    const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice('/dist/'.length))) : null;
+    const body = inline ?? (file !== null && file.startsWith(DIST) && existsSync(file) ? readFileSync(file, 'utf8') : null);
+    if (body === null) {
+      response.writeHead(404).end();
+      return;
+    }
+    const type = extname(path) === '.html' ? 'text/html' : 'text/javascript';
+    response.writeHead(200, { 'content-type': type }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => server?.close());
+
+describe.skipIf(!available)('@ig/core in a real browser (Chromium), main thread and web worker', () => {
+  it('computes the same attributions as Node', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'ig-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}/index.html`);
+      type Run = { fixed: number[]; auto: number[]; autoSteps: number; error?: string };
+      const main = (await page.evaluate('window.mainThread')) as Run;
+      const worker = (await page.evaluate('window.inWorker')) as Run;
+      expect(worker.error).toBeUndefined();
+
+      const form = softplusOfLinear([0.7, -0.4, 1.1, 0.25, -0.9], 0.3);
+      const input = tensor([0.9, -1.3, 0.4, 1.7, -0.6], [1, 5]);
+      const baselines = tensor([0.2, 0.5, -0.3, 0.1, 0.7], [1, 5]);
+      const node = await integratedGradients(form.backend, input, { baselines, steps: 64, batchSize: 16 });
+      const expected = form.expected(input.data, baselines.data);
+      for (const run of [main, worker]) {
+        run.fixed.forEach((v, i) => {
+          expect(Math.abs(v - (node.attributions[0]?.data[i] as number))).toBeLessThan(1e-6);
+          expect(Math.abs(v - (expected[i] as number))).toBeLessThan(1e-6);
+        });
+        run.auto.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(1e-3));
+        expect(run.autoSteps).toBeLessThan(50);
+      }
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
