@@ -53,10 +53,9 @@ export async function refineUntilComplete(
   const intervals = 2 ** firstLevel;
   const firstSegments: PathSegment[] = paths.flatMap((path, p) => {
     const state = states[p] as PathState;
-    const common = { example: path.example, input: path.input, baseline: path.baseline, objective: path.objective };
     return [
-      { ...common, alphas: Float64Array.of(0, 1), weights: Float64Array.of(1, 1), sinks: state.ends },
-      { ...common, alphas: range(1, intervals - 1, 1, 1 / intervals), weights: new Float64Array(intervals - 1).fill(1), sinks: state.interior },
+      { ...path, alphas: Float64Array.of(0, 1), weights: Float64Array.of(1, 1), sinks: state.ends },
+      { ...path, alphas: range(1, intervals - 1, 1, 1 / intervals), weights: new Float64Array(intervals - 1).fill(1), sinks: state.interior },
     ];
   });
   options.onPlan(paths.length * (intervals + 1));
@@ -71,10 +70,7 @@ export async function refineUntilComplete(
       state.level += 1;
       const fresh = 2 ** (state.level - 1);
       segments.push({
-        example: path.example,
-        input: path.input,
-        baseline: path.baseline,
-        objective: path.objective,
+        ...path,
         alphas: range(1, fresh, 2, 1 / 2 ** state.level),
         weights: new Float64Array(fresh).fill(1),
         sinks: state.interior,

@@ -5,7 +5,7 @@ import { resolveBaselines, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { completenessError } from './completeness.js';
 import { InvalidOptionError } from './errors.js';
-import { PathRunner } from './path-runner.js';
+import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, quadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
 import { resolveTargets, type TargetSpec } from './targets.js';
@@ -75,15 +75,9 @@ export interface IntegratedGradientsResult {
 }
 
 /** One straight path: an example, one of its targets, one baseline sample. */
-export interface PathPlan {
-  readonly example: number;
+export interface PathPlan extends PathEnds {
   readonly slot: number;
   readonly sample: number;
-  readonly input: readonly Float32Array[];
-  readonly baseline: readonly Float32Array[];
-  readonly objective: Float32Array;
-  /** F(x) − F(x') along this path. */
-  readonly outputDifference: number;
   readonly fInput: number;
   readonly fBaseline: number;
 }
@@ -159,7 +153,7 @@ export async function integratedGradients(
       baselineSamples.forEach((sample, s) => {
         const fBaseline = dot(objective, atBaselines[s] as Float32Array, example * outputSize);
         const baseline = sample.map((b, i) => b.subarray(example * (pointSizes[i] as number), (example + 1) * (pointSizes[i] as number)));
-        paths.push({ example, slot, sample: s, input, baseline, objective, outputDifference: fInput - fBaseline, fInput, fBaseline });
+        paths.push({ example, slot, sample: s, input, baseline, objective, fInput, fBaseline });
       });
     }
   }
@@ -196,15 +190,7 @@ export async function integratedGradients(
 async function integrateFixed(runner: PathRunner, paths: readonly PathPlan[], rule: QuadratureRule, pointSizes: readonly number[]): Promise<{ gradientSums: Float64Array[][]; steps: number[] }> {
   const gradientSums = paths.map(() => pointSizes.map((size) => new Float64Array(size)));
   await runner.run(
-    paths.map((path, p) => ({
-      example: path.example,
-      input: path.input,
-      baseline: path.baseline,
-      objective: path.objective,
-      alphas: rule.alphas,
-      weights: rule.weights,
-      sinks: gradientSums[p] as Float64Array[],
-    })),
+    paths.map((path, p) => ({ ...path, alphas: rule.alphas, weights: rule.weights, sinks: gradientSums[p] as Float64Array[] })),
   );
   return { gradientSums, steps: paths.map(() => rule.alphas.length) };
 }

@@ -4,14 +4,18 @@ import { BackendContractError, NonFiniteError } from './errors.js';
 import { firstNonFinite } from './path-kernels.js';
 import { acquirePathWorkspace, releasePathWorkspace, type PathWorkspace } from './path-workspace.js';
 
-/** Part of one straight path whose weighted gradient sum goes into `sinks`. */
-export interface PathSegment {
+/** The two ends of a straight path and the objective differentiated along it. */
+export interface PathEnds {
   readonly example: number;
   /** Per model input: the example's values and its baseline (point-sized views). */
   readonly input: readonly Float32Array[];
   readonly baseline: readonly Float32Array[];
   /** `outputSize` objective weights. */
   readonly objective: Float32Array;
+}
+
+/** Part of one straight path whose weighted gradient sum goes into `sinks`. */
+export interface PathSegment extends PathEnds {
   readonly alphas: Float64Array;
   readonly weights: Float64Array;
   /** Per model input: Σ weights[k]·gradient at alphas[k] is added here. */

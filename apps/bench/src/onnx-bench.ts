@@ -1,0 +1,95 @@
+/**
+ * ONNX benchmarks on torchvision architectures at 224×224 (random weights), CPU, 2 threads:
+ * - IG with 50 Gauss–Legendre steps against 50 plain forward passes of the same model (goal ≤ 2.5×);
+ * - completeness of IG at 128 steps on GoogLeNet, ResNet-18 and MobileNetV2 (goal ≤ 1%);
+ * - onnxruntime-web (wasm) against onnxruntime-node on the same model and IG;
+ * - peak RSS of IG-50 with batch sizes 1, 10 and 50, each in a fresh process.
+ * Writes bench-results/onnx.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { onnxBackend as nodeBackend } from '@ig/onnx/node';
+import { onnxBackend as webBackend } from '@ig/onnx/web';
+import { explainSample } from './ig-run.js';
+import { ARCHITECTURES, IMAGE_SHAPE, loadModel, sampleImage, type Architecture } from './models.js';
+import { seconds } from './timing.js';
+
+const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
+const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, threads: 2, date: new Date().toISOString() };
+
+function bytesOf(name: Architecture): Uint8Array {
+  const model = loadModel(name);
+  if ('missing' in model) {
+    console.log(model.missing);
+    writeReport({ ...report, skipped: model.missing });
+    process.exit(0);
+  }
+  return model.bytes;
+}
+
+function writeReport(value: unknown): void {
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/onnx.json.tmp', `${JSON.stringify(value, null, 2)}\n`);
+  renameSync('bench-results/onnx.json.tmp', 'bench-results/onnx.json');
+}
+
+async function igAgainstForwards(name: Architecture) {
+  const backend = await nodeBackend(bytesOf(name), { executionProviders: ['cpu'], sessionOptions: SESSION });
+  const image = sampleImage();
+  const batch = { points: [image], pointShapes: [IMAGE_SHAPE.slice(1)], count: 1 };
+  await backend.predict(batch);
+  await explainSample(backend, 4);
+  const forwards = await seconds(async () => {
+    for (let k = 0; k < 50; k++) await backend.predict(batch);
+  });
+  const ig = await seconds(() => explainSample(backend, 50));
+  await backend.dispose();
+  const row = { model: name, provider: backend.name, forwards50Seconds: forwards.seconds, ig50Seconds: ig.seconds, ratio: ig.seconds / forwards.seconds, goal: 2.5, relativeError: ig.value.reports[0]?.relativeError };
+  console.log(`${name}: IG-50 ${ig.seconds.toFixed(2)} s vs 50 forwards ${forwards.seconds.toFixed(2)} s = ${row.ratio.toFixed(2)}×`);
+  return row;
+}
+
+async function completeness(name: Architecture) {
+  const backend = await nodeBackend(bytesOf(name), { executionProviders: ['cpu'], sessionOptions: SESSION });
+  const run = await seconds(() => explainSample(backend, 128));
+  await backend.dispose();
+  const r = run.value.reports[0];
+  console.log(`${name}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(3)}% (${run.seconds.toFixed(1)} s)`);
+  return { model: name, steps: 128, relativeError: r?.relativeError, passes1Percent: (r?.relativeError ?? Infinity) <= 0.01, fInput: r?.fInput, fBaseline: r?.fBaseline, attributionSum: r?.attributionSum, seconds: run.seconds };
+}
+
+async function webAgainstNode(name: Architecture, steps: number) {
+  const bytes = bytesOf(name);
+  const rows: Record<string, number | string>[] = [];
+  for (const [label, make] of [['onnxruntime-node/cpu', () => nodeBackend(bytes, { executionProviders: ['cpu'], sessionOptions: SESSION })], ['onnxruntime-web/wasm', () => webBackend(bytes, { executionProviders: ['wasm'] })]] as const) {
+    const backend = await make();
+    await explainSample(backend, 2);
+    const run = await seconds(() => explainSample(backend, steps));
+    await backend.dispose();
+    rows.push({ runtime: label, provider: backend.name, seconds: run.seconds, sum: run.value.reports[0]?.attributionSum ?? NaN });
+  }
+  const ratio = (rows[1]?.seconds as number) / (rows[0]?.seconds as number);
+  console.log(`${name}: IG-${steps} onnxruntime-web wasm / onnxruntime-node = ${ratio.toFixed(2)}×`);
+  return { model: name, steps, rows, webOverNode: ratio };
+}
+
+function peakRss(name: Architecture, batchSize: number) {
+  const child = fileURLToPath(new URL('./peak-rss-child.js', import.meta.url));
+  const out = execFileSync('node', [child, name, String(batchSize)], { encoding: 'utf8' });
+  const row = JSON.parse(out.trim().split('\n').pop() as string) as { peakRssMiB: number };
+  console.log(`${name}: IG-50 batch ${batchSize}: peak RSS ${row.peakRssMiB.toFixed(0)} MiB`);
+  return row;
+}
+
+report.igAgainstForwards = [await igAgainstForwards('googlenet'), await igAgainstForwards('resnet18')];
+writeReport(report);
+report.completeness128 = [];
+for (const name of ARCHITECTURES) (report.completeness128 as unknown[]).push(await completeness(name));
+writeReport(report);
+report.webAgainstNode = await webAgainstNode('resnet18', 16);
+writeReport(report);
+report.peakRss = [1, 10, 50].map((b) => peakRss('resnet18', b));
+writeReport(report);
+console.log('wrote bench-results/onnx.json');
