@@ -12,6 +12,22 @@ import torch
 import torchvision
 
 
+def calibrate_batch_norm(model: torch.nn.Module) -> None:
+    """Sets BatchNorm running statistics from random images, as training would: with freshly
+    initialised statistics (mean 0, variance 1) the eval-mode activations of GoogLeNet and
+    MobileNetV2 shrink layer by layer and the logits become constant, which makes a useless
+    benchmark."""
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.reset_running_stats()
+            module.momentum = None  # cumulative average over the calibration batches
+    model.train()
+    with torch.no_grad():
+        for _ in range(8):
+            model(torch.rand(8, 3, 224, 224))
+    model.eval()
+
+
 def main(out_dir: str) -> None:
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(2017)
@@ -26,7 +42,8 @@ def main(out_dir: str) -> None:
         if os.path.exists(path):
             print(f"{path} exists")
             continue
-        model = make().eval()
+        model = make()
+        calibrate_batch_norm(model)
         example = torch.rand(1, 3, 224, 224)
         tmp = path + ".tmp"
         torch.onnx.export(

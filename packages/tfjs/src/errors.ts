@@ -1,0 +1,59 @@
+import { IGError } from '@ig/core';
+
+/** The active tfjs backend has no kernel for an op the model (or its gradient) needs. */
+/** Why tfjs asks for a kernel that an input gradient should not need. */
+const KERNEL_NOTES: Record<string, string> = {
+  Conv2DBackpropFilter:
+    ' (tfjs builds the filter gradient too for a conv2d with a linear activation, whose fused gradient computes both)',
+};
+
+export class MissingKernelError extends IGError {
+  readonly kernel: string;
+  readonly backend: string;
+  /** Registered backends that do have the kernel. */
+  readonly alternatives: readonly string[];
+  constructor(kernel: string, backend: string, alternatives: readonly string[]) {
+    const hint =
+      alternatives.length > 0
+        ? `; backends with this kernel: ${alternatives.join(', ')} (e.g. await tf.setBackend('${alternatives[0] as string}'))`
+        : '; the cpu backend (@tensorflow/tfjs-backend-cpu) implements every gradient kernel';
+    super(
+      'MISSING_KERNEL',
+      `tfjs backend '${backend}' has no kernel '${kernel}', which the model's forward pass or its input gradient needs${KERNEL_NOTES[kernel] ?? ''}${hint}`,
+    );
+    this.kernel = kernel;
+    this.backend = backend;
+    this.alternatives = alternatives;
+  }
+}
+
+/** A GraphModel holds dynamic ops (control flow, NonMaxSuppression, Where) and needs executeAsync. */
+export class AsyncModelError extends IGError {
+  constructor(detail: string) {
+    super(
+      'ASYNC_MODEL',
+      `this GraphModel can only run with executeAsync, which tfjs cannot differentiate; export it without dynamic ops (control flow, Where, NonMaxSuppression) or wrap the differentiable part in a function. tfjs said: ${detail}`,
+    );
+  }
+}
+
+/** The model's output cannot be used: wrong batch size, several outputs without a choice, not a tensor. */
+export class ModelOutputError extends IGError {
+  constructor(message: string) {
+    super('BAD_MODEL_OUTPUT', message);
+  }
+}
+
+/** The model or layer handed to @ig/tfjs is not one it can run. */
+export class UnsupportedModelError extends IGError {
+  constructor(message: string) {
+    super('UNSUPPORTED_MODEL', message);
+  }
+}
+
+/** A backend was used after dispose(). */
+export class DisposedBackendError extends IGError {
+  constructor(name: string) {
+    super('DISPOSED', `${name} was used after dispose()`);
+  }
+}

@@ -1,0 +1,18 @@
+export { tfjsBackend } from './backend.js';
+export type { TfjsBackendOptions } from './backend.js';
+export { layerIntegratedGradients } from './layer.js';
+export type {
+  InputBaseline,
+  LayerIntegratedGradientsOptions,
+  LayerIntegratedGradientsResult,
+  LayeredModelLike,
+  LayerLike,
+} from './layer.js';
+export type { GraphModelLike, LayersModelLike, OutputSelector, TfjsFunction, TfjsModel } from './model.js';
+export {
+  AsyncModelError,
+  DisposedBackendError,
+  MissingKernelError,
+  ModelOutputError,
+  UnsupportedModelError,
+} from './errors.js';

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { IGError, integratedGradients, type Tensor } from '@ig/core';
+import { DisposedBackendError, MissingKernelError, tfjsBackend, UnsupportedModelError, type TfjsModel } from '../src/index.js';
+import { useBackend } from './helpers/backends.js';
+
+const image: Tensor = { data: new Float32Array(8 * 8 * 2).map((_, i) => Math.sin(i)), shape: [1, 8, 8, 2] };
+
+function headOn(layer: tf.layers.Layer): tf.Sequential {
+  const model = tf.sequential();
+  model.add(layer);
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 3 }));
+  return model;
+}
+
+async function missingKernel(model: tf.LayersModel): Promise<MissingKernelError> {
+  const error: unknown = await integratedGradients(tfjsBackend(model), image, { target: 0, steps: 4 }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(MissingKernelError);
+  return error as MissingKernelError;
+}
+
+describe('missing kernels on tfjs wasm', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  test('a depthwise conv needs DepthwiseConv2dNativeBackpropInput; the error names it and suggests cpu', async () => {
+    const model = headOn(tf.layers.depthwiseConv2d({ inputShape: [8, 8, 2], kernelSize: 3, activation: 'relu' }));
+    const error = await missingKernel(model);
+    expect(error).toBeInstanceOf(IGError);
+    expect(error.code).toBe('MISSING_KERNEL');
+    expect(error.kernel).toBe('DepthwiseConv2dNativeBackpropInput');
+    expect(error.backend).toBe('wasm');
+    expect(error.alternatives).toContain('cpu');
+    expect(error.message).toMatch(/tf\.setBackend\('cpu'\)/);
+    model.dispose();
+  });
+
+  test('a conv2d with linear activation asks for Conv2DBackpropFilter (tfjs fused gradient); with relu it runs', async () => {
+    const linear = headOn(tf.layers.conv2d({ inputShape: [8, 8, 2], kernelSize: 3, filters: 4 }));
+    const error = await missingKernel(linear);
+    expect(error.kernel).toBe('Conv2DBackpropFilter');
+    expect(error.message).toMatch(/fused gradient/);
+
+    const relu = headOn(tf.layers.conv2d({ inputShape: [8, 8, 2], kernelSize: 3, filters: 4, activation: 'relu' }));
+    const result = await integratedGradients(tfjsBackend(relu), image, { target: 0, steps: 16 });
+    expect(result.attributions[0]?.shape).toEqual([1, 8, 8, 2]);
+    expect(Math.abs(result.reports[0]?.relativeError ?? 1)).toBeLessThan(0.05);
+    linear.dispose();
+    relu.dispose();
+  });
+
+  test('the same depthwise model runs on cpu once the backend is switched', async () => {
+    const model = headOn(tf.layers.depthwiseConv2d({ inputShape: [8, 8, 2], kernelSize: 3, activation: 'relu' }));
+    await useBackend('cpu');
+    const result = await integratedGradients(tfjsBackend(model), image, { target: 1, steps: 32 });
+    const report = result.reports[0];
+    const sum = (result.attributions[0]?.data ?? new Float32Array()).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo((report?.fInput ?? 0) - (report?.fBaseline ?? 0), 2);
+    await useBackend('wasm');
+    model.dispose();
+  });
+});
+
+test('a disposed backend refuses work with a DisposedBackendError', async () => {
+  await useBackend('cpu');
+  const backend = tfjsBackend((x) => tf.mul(x as tf.Tensor, 2));
+  await backend.dispose();
+  await expect(
+    backend.predict({ points: [Float32Array.from([1])], pointShapes: [[1]], count: 1 }),
+  ).rejects.toBeInstanceOf(DisposedBackendError);
+});
+
+test('something that is not a tfjs model is an UnsupportedModelError', () => {
+  expect(() => tfjsBackend({ predict: () => 0 } as unknown as TfjsModel)).toThrow(UnsupportedModelError);
+});

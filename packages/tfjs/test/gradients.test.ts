@@ -1,0 +1,236 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { integratedGradients, ShapeMismatchError, type Tensor } from '@ig/core';
+import { ModelOutputError, tfjsBackend, type TfjsFunction } from '../src/index.js';
+import { useBackend } from './helpers/backends.js';
+import { buildIrisMlp, loadReference } from './helpers/reference.js';
+
+const W = [0.7, -1.3, 0.4, 2.1, -0.5, 0.9];
+
+/** Two inputs a [3], b [2] → [tanh(a·W)·b, Σa²] per point, written with tfjs ops. */
+const twoInputs: TfjsFunction = (inputs) => {
+  const [a, b] = inputs as tf.Tensor[];
+  const hidden = tf.tanh(tf.matMul(a as tf.Tensor2D, tf.tensor2d(W, [3, 2])));
+  return tf.stack([tf.sum(tf.mul(hidden, b as tf.Tensor), 1), tf.sum(tf.square(a as tf.Tensor), 1)], 1);
+};
+
+/** The same function in float64 plain JS, the independent truth for finite differences. */
+function twoInputsReference(a: number[], b: number[]): [number, number] {
+  let first = 0;
+  for (let j = 0; j < 2; j++) {
+    let dot = 0;
+    for (let i = 0; i < 3; i++) dot += (a[i] as number) * (W[i * 2 + j] as number);
+    first += Math.tanh(dot) * (b[j] as number);
+  }
+  return [first, a.reduce((s, v) => s + v * v, 0)];
+}
+
+function centralDifference(f: (values: number[]) => number, at: number[], eps = 1e-5): number[] {
+  return at.map((_, i) => {
+    const up = [...at];
+    const down = [...at];
+    up[i] = (up[i] as number) + eps;
+    down[i] = (down[i] as number) - eps;
+    return (f(up) - f(down)) / (2 * eps);
+  });
+}
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('gradients of a plain function with two inputs', () => {
+  test('match central finite differences of the float64 reference for every point and output weight', async () => {
+    const backend = tfjsBackend(twoInputs);
+    const aPoints = [
+      [0.3, -0.8, 1.2],
+      [-1.1, 0.5, 0.05],
+    ];
+    const bPoints = [
+      [1.5, -0.7],
+      [0.2, 2.0],
+    ];
+    const outputWeights = [0.6, -1.4, 2.0, 0.5];
+    const response = await backend.gradients({
+      points: [Float32Array.from(aPoints.flat()), Float32Array.from(bPoints.flat())],
+      pointShapes: [[3], [2]],
+      count: 2,
+      outputWeights: Float32Array.from(outputWeights),
+    });
+    for (let k = 0; k < 2; k++) {
+      const a = aPoints[k] as number[];
+      const b = bPoints[k] as number[];
+      const weight = outputWeights.slice(k * 2, k * 2 + 2);
+      const objective = (av: number[], bv: number[]): number => {
+        const [o0, o1] = twoInputsReference(av, bv);
+        return (weight[0] as number) * o0 + (weight[1] as number) * o1;
+      };
+      expect(response.objective[k]).toBeCloseTo(objective(a, b), 5);
+      const da = centralDifference((v) => objective(v, b), a);
+      const db = centralDifference((v) => objective(a, v), b);
+      da.forEach((g, i) => expect(response.gradients[0]?.[k * 3 + i]).toBeCloseTo(g, 4));
+      db.forEach((g, i) => expect(response.gradients[1]?.[k * 2 + i]).toBeCloseTo(g, 4));
+    }
+  });
+
+  test('fused integrate equals the weighted sum of unfused gradients along the path', async () => {
+    const backend = tfjsBackend(twoInputs);
+    const input = [Float32Array.from([0.3, -0.8, 1.2]), Float32Array.from([1.5, -0.7])];
+    const baseline = [Float32Array.from([0.1, 0.1, -0.2]), Float32Array.from([0, 0.4])];
+    const alphas = Float32Array.from([0.1, 0.45, 0.9]);
+    const weights = Float32Array.from([0.2, 0.5, 0.3]);
+    const outputWeights = Float32Array.from([1, -0.5]);
+    const fused = await backend.integrate?.({ input, baseline, pointShapes: [[3], [2]], alphas, weights, outputWeights });
+    const points = input.map((x, i) => {
+      const out = new Float32Array(alphas.length * x.length);
+      alphas.forEach((alpha, k) => x.forEach((v, j) => (out[k * x.length + j] = (baseline[i]?.[j] as number) + alpha * (v - (baseline[i]?.[j] as number)))));
+      return out;
+    });
+    const unfused = await backend.gradients({
+      points,
+      pointShapes: [[3], [2]],
+      count: 3,
+      outputWeights: Float32Array.from([1, -0.5, 1, -0.5, 1, -0.5]),
+    });
+    input.forEach((x, i) => {
+      for (let j = 0; j < x.length; j++) {
+        let expected = 0;
+        for (let k = 0; k < 3; k++) expected += (weights[k] as number) * (unfused.gradients[i]?.[k * x.length + j] as number);
+        expect(fused?.gradientSums[i]?.[j]).toBeCloseTo(expected, 5);
+      }
+    });
+  });
+
+  test('an input the output does not depend on gets zero gradients', async () => {
+    const backend = tfjsBackend((inputs) => tf.sum(tf.square((inputs as tf.Tensor[])[0] as tf.Tensor), 1, true));
+    const response = await backend.gradients({
+      points: [Float32Array.from([1, 2]), Float32Array.from([5])],
+      pointShapes: [[2], [1]],
+      count: 1,
+      outputWeights: Float32Array.from([1]),
+    });
+    expect(Array.from(response.gradients[0] ?? [])).toEqual([2, 4]);
+    expect(Array.from(response.gradients[1] ?? [])).toEqual([0]);
+  });
+});
+
+describe('LayersModel', () => {
+  test('input gradients of the iris MLP match central finite differences of its own predictions', async () => {
+    const model = buildIrisMlp();
+    const backend = tfjsBackend(model);
+    const x = [5.1, 3.5, 1.4, 0.2];
+    const target = [0, 1, 0];
+    const f = (values: number[]): number =>
+      tf.tidy(() => (model.predict(tf.tensor2d([values])) as tf.Tensor).dataSync()[1] as number);
+    const response = await backend.gradients({
+      points: [Float32Array.from(x)],
+      pointShapes: [[4]],
+      count: 1,
+      outputWeights: Float32Array.from(target),
+    });
+    centralDifference(f, x, 1e-2).forEach((g, i) => expect(response.gradients[0]?.[i]).toBeCloseTo(g, 3));
+    model.dispose();
+  });
+
+  test('a model with two inputs: gradients match finite differences of predict, IG is complete', async () => {
+    const a = tf.input({ shape: [3] });
+    const b = tf.input({ shape: [2] });
+    const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
+    const hidden = tf.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.randomNormal({ seed: 11 }) }).apply(merged);
+    const out = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ seed: 12 }) }).apply(hidden as tf.SymbolicTensor);
+    const model = tf.model({ inputs: [a, b], outputs: out as tf.SymbolicTensor });
+    const backend = tfjsBackend(model);
+    const point = [0.4, -0.3, 1.1, 0.7, -0.9];
+    const objective = async (values: number[]): Promise<number> => {
+      const output = await backend.predict({ points: [Float32Array.from(values.slice(0, 3)), Float32Array.from(values.slice(3))], pointShapes: [[3], [2]], count: 1 });
+      return output[1] as number;
+    };
+    const response = await backend.gradients({
+      points: [Float32Array.from(point.slice(0, 3)), Float32Array.from(point.slice(3))],
+      pointShapes: [[3], [2]],
+      count: 1,
+      outputWeights: Float32Array.from([0, 1]),
+    });
+    const eps = 1e-2;
+    for (let i = 0; i < point.length; i++) {
+      const up = [...point];
+      const down = [...point];
+      up[i] = (up[i] as number) + eps;
+      down[i] = (down[i] as number) - eps;
+      const numeric = ((await objective(up)) - (await objective(down))) / (2 * eps);
+      const analytic = i < 3 ? response.gradients[0]?.[i] : response.gradients[1]?.[i - 3];
+      expect(analytic).toBeCloseTo(numeric, 3);
+    }
+
+    const result = await integratedGradients(
+      backend,
+      [
+        { data: Float32Array.from(point.slice(0, 3)), shape: [1, 3] },
+        { data: Float32Array.from(point.slice(3)), shape: [1, 2] },
+      ],
+      { target: 1, steps: 32 },
+    );
+    expect(result.attributions.map((t) => t.shape)).toEqual([[1, 3], [1, 2]]);
+    const total = [...(result.attributions[0]?.data ?? []), ...(result.attributions[1]?.data ?? [])].reduce((x, y) => x + y, 0);
+    const report = result.reports[0];
+    expect(total).toBeCloseTo((report?.fInput ?? 0) - (report?.fBaseline ?? 0), 5);
+    model.dispose();
+  });
+
+  test('a two-headed model explains the head chosen by index or by name, and asks for a choice otherwise', async () => {
+    const input = tf.input({ shape: [4] });
+    const hidden = tf.layers.dense({ units: 8, activation: 'tanh', name: 'hidden' }).apply(input) as tf.SymbolicTensor;
+    const first = tf.layers.dense({ units: 3, name: 'first' }).apply(hidden) as tf.SymbolicTensor;
+    const second = tf.layers.dense({ units: 2, name: 'second' }).apply(hidden) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: [first, second] });
+    const secondOnly = tf.model({ inputs: input, outputs: second });
+    const x: Tensor = { data: Float32Array.from([0.5, -1, 2, 0.1]), shape: [1, 4] };
+
+    const byIndex = await integratedGradients(tfjsBackend(model, { output: 1 }), x, { target: 1 });
+    const byName = await integratedGradients(tfjsBackend(model, { output: 'second' }), x, { target: 1 });
+    const single = await integratedGradients(tfjsBackend(secondOnly), x, { target: 1 });
+    expect(Array.from(byIndex.attributions[0]?.data ?? [])).toEqual(Array.from(single.attributions[0]?.data ?? []));
+    expect(Array.from(byName.attributions[0]?.data ?? [])).toEqual(Array.from(single.attributions[0]?.data ?? []));
+    expect(Math.abs(byIndex.reports[0]?.delta ?? 1)).toBeLessThan(1e-4);
+
+    await expect(integratedGradients(tfjsBackend(model), x, { target: 0 })).rejects.toThrow(ModelOutputError);
+    await expect(integratedGradients(tfjsBackend(model), x, { target: 0 })).rejects.toThrow(/2 outputs \[first.*second/);
+    await expect(integratedGradients(tfjsBackend(model, { output: 'third' }), x, { target: 0 })).rejects.toThrow(/no output named 'third'/);
+    model.dispose();
+  });
+
+  test('a point shape that does not fit the model is a ShapeMismatchError naming both shapes', async () => {
+    const model = buildIrisMlp();
+    const x: Tensor = { data: new Float32Array(5), shape: [1, 5] };
+    const run = integratedGradients(tfjsBackend(model), x, { target: 0 });
+    await expect(run).rejects.toThrow(ShapeMismatchError);
+    await expect(integratedGradients(tfjsBackend(model), x, { target: 0 })).rejects.toThrow(/\[N, 4\].*\[\d+, 5\]/);
+    model.dispose();
+  });
+});
+
+describe('plain function', () => {
+  test('IG of f(x) = Σ c·x² has the closed form c·(x² − x′²) per feature', async () => {
+    const c = [0.5, -2, 3];
+    const f: TfjsFunction = (x) => tf.sum(tf.mul(tf.square(x as tf.Tensor), tf.tensor1d(c)), 1, true);
+    const input: Tensor = { data: Float32Array.from([1.5, -0.5, 2]), shape: [1, 3] };
+    const baseline: Tensor = { data: Float32Array.from([0.5, 0.5, -1]), shape: [1, 3] };
+    const result = await integratedGradients(tfjsBackend(f), input, { baselines: baseline, steps: 8 });
+    const attribution = result.attributions[0]?.data ?? new Float32Array();
+    c.forEach((ci, i) => {
+      const x = input.data[i] as number;
+      const b = baseline.data[i] as number;
+      expect(attribution[i]).toBeCloseTo(ci * (x * x - b * b), 5);
+    });
+  });
+
+  test('a function that drops the batch axis is a ModelOutputError', async () => {
+    const f: TfjsFunction = (x) => tf.sum(x as tf.Tensor);
+    const input: Tensor = { data: Float32Array.from([1, 2]), shape: [1, 2] };
+    await expect(integratedGradients(tfjsBackend(f), input, {})).rejects.toThrow(/batch of \d+ points in dim 0/);
+  });
+});
+
+test('reference inputs load with the expected shapes', () => {
+  expect(loadReference('data/iris_mlp/input_batch3.npy').shape).toEqual([3, 4]);
+});

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { integratedGradients, type Tensor } from '@ig/core';
+import { AsyncModelError, tfjsBackend } from '../src/index.js';
+import { NODE_BACKENDS, useBackend } from './helpers/backends.js';
+import { denseGraphModel } from './helpers/graph-model.js';
+import { loadReference, referenceCases } from './helpers/reference.js';
+
+/** The iris MLP's weights as float tensors in tfjs layout (Linear [out, in] → [in, out]). */
+function irisWeights(): [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D] {
+  const load = (name: string): tf.Tensor => {
+    const array = loadReference(`weights/iris_mlp/${name}.npy`);
+    return tf.tensor(array.data, array.shape);
+  };
+  return [
+    tf.transpose(load('net.0.weight')) as tf.Tensor2D,
+    load('net.0.bias') as tf.Tensor1D,
+    tf.transpose(load('net.2.weight')) as tf.Tensor2D,
+    load('net.2.bias') as tf.Tensor1D,
+  ];
+}
+
+describe.each(NODE_BACKENDS)('GraphModel on tfjs %s', (backendName) => {
+  beforeAll(async () => {
+    await useBackend(backendName);
+  });
+
+  test('IG through a GraphDef of the iris MLP matches Captum for the gauss-legendre cases', async () => {
+    const model = await denseGraphModel(...irisWeights());
+    const cases = referenceCases().filter((c) => c.model === 'iris_mlp' && c.method === 'gausslegendre');
+    expect(cases.length).toBeGreaterThanOrEqual(3);
+    for (const c of cases) {
+      const input = loadReference(c.input_file);
+      const result = await integratedGradients(tfjsBackend(model), input as Tensor, {
+        baselines: loadReference(c.baseline_file),
+        target: c.target,
+        steps: c.n_steps,
+      });
+      const reference = loadReference(c.attribution_file);
+      const attribution = result.attributions[0]?.data ?? new Float32Array();
+      reference.data.forEach((value, i) =>
+        expect(Math.abs((attribution[i] as number) - value)).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err),
+      );
+    }
+    model.dispose();
+  });
+
+  test('a graph that needs executeAsync is an AsyncModelError naming the dynamic op', async () => {
+    const model = await denseGraphModel(...irisWeights(), { dynamicTail: true });
+    const input: Tensor = { data: Float32Array.from([5.1, 3.5, 1.4, 0.2]), shape: [1, 4] };
+    const run = integratedGradients(tfjsBackend(model), input, { target: 0 });
+    await expect(run).rejects.toBeInstanceOf(AsyncModelError);
+    await expect(integratedGradients(tfjsBackend(model), input, { target: 0 })).rejects.toThrow(/dynamic op 'Where'/);
+    model.dispose();
+  });
+});

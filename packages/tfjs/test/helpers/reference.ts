@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { readNpy, type NpyArray } from './npy.js';
+import { smallCnnFromWeights, type WeightArray } from './small-cnn.js';
+
+const ROOT = fileURLToPath(new URL('../fixtures/reference/', import.meta.url));
+
+export interface ReferenceCase {
+  readonly id: string;
+  readonly model: 'iris_mlp' | 'small_cnn';
+  readonly input_file: string;
+  readonly baseline_file: string;
+  readonly target: number | number[];
+  readonly method: string;
+  readonly n_steps: number;
+  readonly attribution_file: string;
+  readonly delta: number;
+  readonly logits_input: number[] | number[][];
+  readonly logits_baseline: number[] | number[][];
+  readonly attribution_max_abs: number;
+  /** How much the single α = 0 path point weighs, and what a different max-pool tie-break would change. */
+  readonly alpha0_sample?: { readonly maxpool_last_index_tiebreak_change_over_attr_max_abs?: number };
+  readonly tolerance: {
+    readonly attr_max_abs_err: number;
+    readonly sum_abs_err: number;
+    readonly logits_abs_err: number;
+    readonly delta_abs_err: number;
+  };
+}
+
+interface CaptumRule {
+  readonly alphas: number[];
+  readonly step_sizes: number[];
+}
+
+export function referenceCases(): ReferenceCase[] {
+  const manifest = JSON.parse(readFileSync(`${ROOT}manifest.json`, 'utf8')) as { cases: ReferenceCase[] };
+  return manifest.cases;
+}
+
+/** Captum's exact alphas and step sizes for a method and step count. */
+export function captumRule(method: string, steps: number): { alphas: number[]; weights: number[] } {
+  const rules = JSON.parse(readFileSync(`${ROOT}integration_rules.json`, 'utf8')) as { rules: Record<string, CaptumRule> };
+  const rule = rules.rules[`${method}_${steps}`];
+  if (rule === undefined) throw new Error(`no Captum rule ${method}_${steps}`);
+  return { alphas: rule.alphas, weights: rule.step_sizes };
+}
+
+export function loadReference(file: string): NpyArray {
+  return readNpy(`${ROOT}${file}`);
+}
+
+function weight(model: string, name: string): tf.Tensor {
+  const array = readNpy(`${ROOT}weights/${model}/${name}.npy`);
+  return tf.tensor(array.data, array.shape);
+}
+
+/** PyTorch Linear weight [out, in] → tfjs Dense kernel [in, out]. */
+function denseKernel(model: string, name: string): tf.Tensor {
+  return tf.tidy(() => tf.transpose(weight(model, name)));
+}
+
+/** PyTorch Conv weight [out, in, kh, kw] → tfjs conv2d kernel [kh, kw, in, out]. */
+function convKernel(model: string, name: string): tf.Tensor {
+  return tf.tidy(() => tf.transpose(weight(model, name), [2, 3, 1, 0]));
+}
+
+export function buildIrisMlp(): tf.Sequential {
+  const model = tf.sequential({ name: 'iris_mlp' });
+  model.add(tf.layers.dense({ inputShape: [4], units: 16, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 3 }));
+  setWeights(model, [
+    denseKernel('iris_mlp', 'net.0.weight'),
+    weight('iris_mlp', 'net.0.bias'),
+    denseKernel('iris_mlp', 'net.2.weight'),
+    weight('iris_mlp', 'net.2.bias'),
+  ]);
+  return model;
+}
+
+/** The small_cnn weights in tfjs layout (PyTorch layouts transposed). */
+export function smallCnnWeights(): WeightArray[] {
+  const layout = (t: tf.Tensor): WeightArray => {
+    const out = { data: t.dataSync() as Float32Array, shape: t.shape };
+    t.dispose();
+    return out;
+  };
+  return [
+    layout(convKernel('small_cnn', 'conv1.weight_bn_folded')),
+    layout(weight('small_cnn', 'conv1.bias_bn_folded')),
+    layout(convKernel('small_cnn', 'features.4.weight')),
+    layout(weight('small_cnn', 'features.4.bias')),
+    layout(denseKernel('small_cnn', 'classifier.weight')),
+    layout(weight('small_cnn', 'classifier.bias')),
+  ];
+}
+
+/** small_cnn in NHWC: the first conv carries the folded BatchNorm. */
+export function buildSmallCnn(): tf.Sequential {
+  return smallCnnFromWeights(tf, smallCnnWeights());
+}
+
+function setWeights(model: tf.LayersModel, weights: tf.Tensor[]): void {
+  model.setWeights(weights);
+  tf.dispose(weights);
+}
+
+/** NCHW [N, C, H, W] values → NHWC, and back. */
+export function nchwToNhwc(data: Float32Array, [n, c, h, w]: number[]): Float32Array {
+  return permute(data, [n as number, c as number, h as number, w as number], [0, 2, 3, 1]);
+}
+
+export function nhwcToNchw(data: Float32Array, [n, h, w, c]: number[]): Float32Array {
+  return permute(data, [n as number, h as number, w as number, c as number], [0, 3, 1, 2]);
+}
+
+function permute(data: Float32Array, shape: number[], perm: number[]): Float32Array {
+  return tf.tidy(() => tf.transpose(tf.tensor(data, shape), perm).dataSync() as Float32Array).slice();
+}
