@@ -29,8 +29,8 @@ function check(name, fn) {
 }
 
 try {
-  const packages = readdirSync(join(root, 'packages'))
-    .map((dir) => join(root, 'packages', dir))
+  const packages = ['packages', 'apps']
+    .flatMap((group) => readdirSync(join(root, group)).map((dir) => join(root, group, dir)))
     .filter((dir) => existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'dist')))
     .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
     .filter(({ manifest }) => manifest.private !== true);

@@ -1,0 +1,51 @@
+import { checkAxioms } from '@ig/core';
+import type { Command } from 'commander';
+import { buildBaselines } from '../baselines.js';
+import { say } from '../context.js';
+import type { GlobalFlags } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { resolveTarget } from '../explain-run.js';
+import { keepOutputs, writeOutput } from '../files.js';
+import { loadInput } from '../inputs.js';
+import { loadModel } from '../load-model.js';
+import { addExplainOptions, parseExplainSettings } from '../options.js';
+import { runSettingsOf } from './explain.js';
+
+export function registerCheck(program: Command, flags: () => GlobalFlags): void {
+  addExplainOptions(
+    program
+      .command('check')
+      .description('check the Integrated Gradients axioms (completeness, sensitivity, dummy, linearity) on one input; exit 1 if one fails'),
+  )
+    .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image')
+    .option('--json <file.json>', 'write the axiom report')
+    .action(async (raw: Record<string, string>) => {
+      const global = flags();
+      const settings = parseExplainSettings(raw, global.quiet);
+      if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
+      const run = runSettingsOf(settings);
+      const model = await loadModel(settings.model, { provider: settings.provider });
+      try {
+        const input = loadInput(raw['input'] as string, settings, model.inputShape);
+        if (input.tensor.shape[0] !== 1) throw new UsageError(`ig check takes one example; ${raw['input']} has ${input.tensor.shape[0]}`);
+        const [target] = await resolveTarget(model, input, run.target, run.labels);
+        const report = await checkAxioms(model.backend, input.tensor, {
+          target: target as number,
+          baselines: buildBaselines(run, input),
+          method: run.method,
+          steps: run.steps,
+          ...(run.tolerance !== undefined ? { tolerance: run.tolerance } : {}),
+          ...(run.batchSize !== undefined ? { batchSize: run.batchSize } : {}),
+        });
+        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], target, ...report }, null, 2)}\n`);
+        say(global, report.summary);
+        if (!report.passed) {
+          keepOutputs(); // the report of a failed check is the point of the run
+          const failed = [...new Set(report.checks.filter((c) => !c.passed).map((c) => c.axiom))];
+          throw new CliError(`axiom check failed: ${failed.join(', ')} (see the lines above; raise --steps or try --method gauss-legendre)`);
+        }
+      } finally {
+        await model.dispose();
+      }
+    });
+}

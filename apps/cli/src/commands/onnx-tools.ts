@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { say } from '../context.js';
+import type { GlobalFlags } from '../context.js';
+import { FileFormatError, UsageError } from '../errors.js';
+import { readUserFile, writeOutput } from '../files.js';
+import { importOnnx } from '../onnx-module.js';
+
+function onnxPath(path: string): string {
+  if (!/\.onnx$/i.test(path)) throw new UsageError(`${path}: expected an .onnx model`);
+  return path;
+}
+
+export function registerOnnxTools(program: Command, flags: () => GlobalFlags): void {
+  program
+    .command('inspect')
+    .description('list an ONNX model\'s inputs, outputs, opsets and whether every op has a gradient rule')
+    .argument('<model.onnx>')
+    .option('--json', 'print JSON')
+    .action(async (path: string, raw: { json?: boolean }) => {
+      const bytes = readUserFile(onnxPath(path), 'model');
+      const onnx = await importOnnx();
+      let info: unknown;
+      try {
+        info = onnx.inspect(bytes);
+      } catch (error) {
+        throw new FileFormatError(path, `cannot read the ONNX model: ${(error as Error).message}`);
+      }
+      say(flags(), raw.json ? JSON.stringify(info, null, 2) : formatInspection(info));
+    });
+
+  program
+    .command('grad-graph')
+    .description('write an ONNX model that also outputs the gradients of its output with respect to its inputs')
+    .argument('<model.onnx>')
+    .requiredOption('-o, --output <file.onnx>', 'where to write the gradient model')
+    .option('--wrt <tensor...>', 'differentiate with respect to these tensors (default: the model inputs)')
+    .option('--output-name <tensor>', 'the graph output to differentiate (default: the first)')
+    .option('--fused', 'build the fused path-integral graph instead (points, gradients and weighted sum in one run)')
+    .option('--steps <n>', 'path points per run of the fused graph', '50')
+    .option('--input-shape <shape...>', 'static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model\'s, open dimensions 1)')
+    .action(async (path: string, raw: { output: string; wrt?: string[]; outputName?: string; fused?: boolean; steps: string; inputShape?: string[] }) => {
+      const bytes = readUserFile(onnxPath(path), 'model');
+      const steps = Number(raw.steps);
+      if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);
+      if (raw.fused && raw.wrt) throw new UsageError('--fused differentiates every graph input; drop --wrt');
+      const onnx = await importOnnx();
+      const output = raw.outputName ? { output: raw.outputName } : {};
+      let encoded: Uint8Array;
+      let gradients: string[] = [];
+      let facts: object;
+      try {
+        const inputs = onnx.inspect(bytes).inputs;
+        const shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
+        const feeds = Object.fromEntries(inputs.map((input) => {
+          const shape = shapes.get(input.name) as number[];
+          return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
+        }));
+        facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        throw new FileFormatError(path, `cannot read the ONNX model: ${(error as Error).message.split('\n')[0]}`);
+      }
+      try {
+        if (raw.fused) {
+          encoded = onnx.encodeModel(onnx.buildFusedModel(bytes, { steps, facts, ...output }).model);
+        } else {
+          const built = onnx.buildGradientModel(bytes, { ...(raw.wrt ? { inputs: raw.wrt } : {}), facts, ...output });
+          gradients = [...built.gradients].map(([input, gradient]) => `${gradient} = ∂/∂${input}`);
+          encoded = onnx.encodeModel(built.model);
+        }
+      } catch (error) {
+        throw new FileFormatError(path, `cannot build the gradient graph: ${(error as Error).message.split('\n')[0]}`);
+      }
+      writeOutput(raw.output, encoded);
+      say(flags(), `wrote ${raw.output}${gradients.length > 0 ? ` (outputs ${gradients.join(', ')})` : ''}`);
+    });
+}
+
+/** A readable listing of whatever inspect() returned: one `key: value` line per field. */
+function formatInspection(info: unknown, indent = ''): string {
+  if (info === null || typeof info !== 'object') return `${indent}${String(info)}`;
+  return Object.entries(info as Record<string, unknown>)
+    .map(([key, value]) => {
+      if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) return `${indent}${key}: ${value.join(', ')}`;
+      if (Array.isArray(value)) return `${indent}${key}:\n${value.map((v) => `${indent}  - ${JSON.stringify(v)}`).join('\n')}`;
+      if (value !== null && typeof value === 'object') return `${indent}${key}:\n${formatInspection(value, `${indent}  `)}`;
+      return `${indent}${key}: ${String(value)}`;
+    })
+    .join('\n');
+}
+
+/** Static shapes for the model inputs from --input-shape, else the model's with open dimensions set to `open` (batch) or 1. */
+function staticShapes(
+  inputs: readonly { readonly name: string; readonly shape: readonly (number | string | null)[] | null }[],
+  given: readonly string[],
+  batch: number,
+): Map<string, number[]> {
+  const parse = (text: string): number[] => {
+    const dims = text.split(',').map(Number);
+    if (dims.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input-shape: '${text}' is not a list of positive integers like 1,3,224,224`);
+    return dims;
+  };
+  const shapes = new Map<string, number[]>();
+  for (const entry of given) {
+    const [name, dims] = entry.includes('=') ? (entry.split('=', 2) as [string, string]) : [inputs[0]?.name ?? '', entry];
+    if (!inputs.some((i) => i.name === name)) throw new UsageError(`--input-shape: the model has no input '${name}'; its inputs are ${inputs.map((i) => i.name).join(', ')}`);
+    shapes.set(name, parse(dims));
+  }
+  for (const input of inputs) {
+    if (shapes.has(input.name)) continue;
+    if (!input.shape) throw new UsageError(`input '${input.name}' has no declared shape; pass --input-shape ${input.name}=d,d,…`);
+    shapes.set(input.name, input.shape.map((d, axis) => (typeof d === 'number' && d > 0 ? d : axis === 0 ? batch : 1)));
+  }
+  return shapes;
+}

@@ -1,0 +1,59 @@
+import type { GradientBackend, Tensor } from '@ig/core';
+import { FileFormatError, UsageError } from '../errors.js';
+import { readUserFile } from '../files.js';
+import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
+import { importOnnx } from '../onnx-module.js';
+import type { OnnxLayerBackend } from '../onnx-module.js';
+
+/** An .onnx model on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
+export async function loadEngineModel(path: string, options: LoadOptions): Promise<LoadedModel> {
+  const provider = options.provider ?? 'cpu';
+  const bytes = readUserFile(path, 'model');
+  const onnx = await importOnnx(provider);
+  let inputShape: (number | null)[] | null = null;
+  try {
+    const first = onnx.inspect(bytes).inputs[0]?.shape;
+    if (first) inputShape = first.map((d) => (typeof d === 'number' && d > 0 ? d : null));
+  } catch (error) {
+    throw new FileFormatError(path, `not a readable ONNX model: ${(error as Error).message.split('\n')[0]}`);
+  }
+  // onnxruntime's warnings (e.g. about initializers a cut graph no longer uses) are not the user's concern
+  const session = { executionProviders: [provider], sessionOptions: { logSeverityLevel: 3 } };
+  let backend: GradientBackend;
+  let layerBackend: OnnxLayerBackend | undefined;
+  try {
+    backend = await onnx.onnxBackend(bytes, session);
+  } catch (error) {
+    const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
+    throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
+  }
+  const layer = options.layer;
+  if (layer !== undefined) {
+    try {
+      layerBackend = await onnx.onnxLayerBackend(bytes, layer, session);
+    } catch (error) {
+      await backend.dispose();
+      throw new UsageError(`--layer ${layer}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const cut = layerBackend;
+  const layerAttribution: LayerAttribution | undefined =
+    cut === undefined
+      ? undefined
+      : async (input, { baselines, ...igOptions }) => {
+          const baseline = typeof baselines === 'number' ? { data: new Float32Array(input.data.length).fill(baselines), shape: input.shape } : baselines;
+          const result = await onnx.layerIntegratedGradients(cut, [input], [baseline], igOptions);
+          return { attributions: result.attributions[0] as Tensor, reports: result.reports };
+        };
+  return {
+    backend,
+    engine: 'onnx',
+    provider,
+    inputShape,
+    ...(layerAttribution ? { layerAttribution } : {}),
+    dispose: async () => {
+      await cut?.dispose();
+      await backend.dispose();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** A failure the user can fix; printed as one line, without a stack trace unless --debug. */
+export class CliError extends Error {
+  /** 2 for bad usage (arguments), 1 for a failed run (bad files, model errors). */
+  readonly exitCode: 1 | 2;
+  constructor(message: string, exitCode: 1 | 2 = 1) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad arguments: exit code 2. */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
+/** A file that cannot be read or does not hold what it should: exit code 1. */
+export class FileFormatError extends CliError {
+  constructor(path: string, problem: string) {
+    super(`${path}: ${problem}`, 1);
+  }
+}

@@ -1,0 +1,5 @@
+export { main } from './cli.js';
+export { formatNpy, parseNpy, toFloat32 } from './npy.js';
+export type { NpyArray, NpyData, NpyDtype } from './npy.js';
+export { loadModel } from './load-model.js';
+export type { LoadedModel, LoadOptions, Provider } from './load-model.js';

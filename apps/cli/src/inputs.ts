@@ -1,0 +1,85 @@
+import type { Tensor } from '@ig/core';
+import { CliError, FileFormatError, UsageError } from './errors.js';
+import { readNpyFile, readUserFile } from './files.js';
+import { decodeImage, imageToTensor, isImagePath, resizeImage } from './image.js';
+import type { Layout, Normalization, Rgba } from './image.js';
+import { toFloat32 } from './npy.js';
+
+export interface InputSettings {
+  readonly size: { width: number; height: number } | null;
+  /** null: inferred from the model's input shape, else NCHW. */
+  readonly layout: Layout | null;
+  readonly normalization: Normalization;
+  readonly channels: 1 | 3 | null;
+}
+
+export interface LoadedInput {
+  readonly tensor: Tensor;
+  /** Where the channels are, for rank-4 inputs. */
+  readonly layout: Layout;
+  /** The image as the model sees it (resized), when the input was an image. */
+  readonly image: Rgba | null;
+  /** The normalization applied to image pixels (identity for .npy inputs). */
+  readonly normalization: Normalization | null;
+}
+
+type ModelShape = readonly (number | null)[] | null;
+
+const describe = (shape: readonly (number | null)[]): string => `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+
+/** NHWC when the model's input is [N, H, W, C] with C of 1 or 3 and H not; else the setting or NCHW. */
+export function resolveLayout(setting: Layout | null, modelShape: ModelShape): Layout {
+  if (setting) return setting;
+  if (modelShape?.length === 4) {
+    const [, d1, , d3] = modelShape;
+    if ((d3 === 1 || d3 === 3) && d1 !== 1 && d1 !== 3) return 'nhwc';
+  }
+  return 'nchw';
+}
+
+function checkAgainstModel(shape: readonly number[], modelShape: ModelShape, path: string): void {
+  if (!modelShape) return;
+  const fits = shape.length === modelShape.length && modelShape.every((d, i) => i === 0 || d === null || d === shape[i]);
+  if (!fits) {
+    throw new CliError(`input ${path} has shape ${describe(shape)} but the model takes ${describe(modelShape)}; reshape or resize the input`);
+  }
+}
+
+function checkFinite(data: Float32Array, path: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (!Number.isFinite(v)) throw new FileFormatError(path, `${String(v)} at flat index ${i}; inputs must be finite numbers`);
+  }
+}
+
+export function loadInput(path: string, settings: InputSettings, modelShape: ModelShape): LoadedInput {
+  const layout = resolveLayout(settings.layout, modelShape);
+  if (isImagePath(path)) {
+    const decoded = decodeImage(readUserFile(path, 'input'), path);
+    let size = settings.size;
+    const channelAxis = layout === 'nchw' ? 1 : 3;
+    if (!size && modelShape?.length === 4) {
+      const h = modelShape[layout === 'nchw' ? 2 : 1];
+      const w = modelShape[layout === 'nchw' ? 3 : 2];
+      if (h && w) size = { width: w, height: h };
+    }
+    if (modelShape && modelShape.length !== 4) {
+      throw new UsageError(`input ${path} is an image but the model takes ${describe(modelShape)}; pass a .npy input`);
+    }
+    const modelChannels = modelShape?.[channelAxis];
+    const channels = settings.channels ?? (modelChannels === 1 ? 1 : 3);
+    const image = size ? resizeImage(decoded, size.width, size.height) : decoded;
+    const tensor = imageToTensor(image, channels, layout, settings.normalization);
+    checkAgainstModel(tensor.shape, modelShape, path);
+    return { tensor, layout, image, normalization: settings.normalization };
+  }
+  if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy file or a PNG/JPEG image`);
+  const array = readNpyFile(path, 'input');
+  const data = toFloat32(array);
+  let shape = [...array.shape];
+  if (modelShape && shape.length === modelShape.length - 1) shape = [1, ...shape];
+  if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
+  checkFinite(data, path);
+  checkAgainstModel(shape, modelShape, path);
+  return { tensor: { data, shape }, layout, image: null, normalization: null };
+}

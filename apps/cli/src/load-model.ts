@@ -1,0 +1,53 @@
+import type { GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
+import { FileFormatError, UsageError } from './errors.js';
+import { readUserFile } from './files.js';
+
+export type Provider = 'cpu' | 'cuda' | 'webgpu' | 'wasm';
+export const PROVIDERS: readonly Provider[] = ['cpu', 'cuda', 'webgpu', 'wasm'];
+
+export interface LoadOptions {
+  readonly provider?: Provider;
+  /** Attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js layers model) instead of the input. */
+  readonly layer?: string;
+}
+
+/** A model behind the one interface the commands use, whichever engine runs it. */
+export interface LoadedModel {
+  readonly backend: GradientBackend;
+  readonly engine: 'onnx' | 'tfjs';
+  readonly provider: Provider;
+  /** The first input's shape with the batch axis; null entries are dimensions the model leaves open. */
+  readonly inputShape: readonly (number | null)[] | null;
+  /** Set when --layer named a layer: attributions to that layer's output instead of the input. */
+  readonly layerAttribution?: LayerAttribution;
+  dispose(): Promise<void>;
+}
+
+/** Integrated Gradients to a layer's output; the baseline is given in input space. */
+export type LayerAttribution = (
+  input: Tensor,
+  options: Omit<IntegratedGradientsOptions, 'baselines'> & { readonly baselines: number | Tensor },
+) => Promise<{ readonly attributions: Tensor; readonly reports: readonly PathReport[] }>;
+
+export function engineOf(path: string): 'onnx' | 'tfjs' {
+  if (/\.onnx$/i.test(path)) return 'onnx';
+  if (/\.json$/i.test(path)) return 'tfjs';
+  throw new UsageError(`--model ${path}: expected an .onnx file or a TensorFlow.js model.json`);
+}
+
+export async function loadModel(path: string, options: LoadOptions = {}): Promise<LoadedModel> {
+  const engine = engineOf(path);
+  const { loadEngineModel } = engine === 'onnx' ? await import('./engines/onnx.js') : await import('./engines/tfjs.js');
+  return loadEngineModel(path, options);
+}
+
+/** Class names, one per line (or a JSON array), for --labels. */
+export function readLabels(path: string): string[] {
+  const text = readUserFile(path, 'labels file').toString('utf8').trim();
+  if (text.startsWith('[')) {
+    const parsed = JSON.parse(text) as unknown;
+    if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string')) return parsed as string[];
+    throw new FileFormatError(path, 'a JSON labels file must be an array of strings');
+  }
+  return text.split(/\r?\n/).map((l) => l.trim());
+}

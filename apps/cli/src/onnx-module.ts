@@ -1,0 +1,72 @@
+import type { GradientBackend, IntegratedGradientsOptions, IntegratedGradientsResult, Tensor } from '@ig/core';
+import { CliError } from './errors.js';
+
+/** What `inspect` reports about a model (the fields the CLI prints). */
+export interface OnnxModelSummary {
+  readonly inputs: readonly { readonly name: string; readonly type: string; readonly shape: readonly (number | string | null)[] | null }[];
+  readonly outputs: readonly { readonly name: string; readonly type: string; readonly shape: readonly (number | string | null)[] | null }[];
+  readonly [field: string]: unknown;
+}
+
+/**
+ * The parts of @ig/onnx's Node entry point the CLI calls. Declared here and loaded lazily, so
+ * commands for TensorFlow.js models never load onnxruntime.
+ */
+export interface OnnxNodeModule {
+  onnxBackend(
+    model: Uint8Array,
+    options?: OnnxSessionChoice & { readonly output?: string },
+  ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string }>;
+  inspect(model: Uint8Array): OnnxModelSummary;
+  /** A backend over the part of the model after the intermediate tensor `layer`. */
+  onnxLayerBackend(model: Uint8Array, layer: string, options?: OnnxSessionChoice): Promise<OnnxLayerBackend>;
+  layerIntegratedGradients(
+    layerBackend: OnnxLayerBackend,
+    inputs: readonly Tensor[],
+    baselines: readonly Tensor[],
+    options?: Omit<IntegratedGradientsOptions, 'baselines'>,
+  ): Promise<IntegratedGradientsResult>;
+  buildGradientModel(
+    model: Uint8Array,
+    options?: { readonly inputs?: readonly string[]; readonly output?: string; readonly facts?: object },
+  ): { readonly model: object; readonly gradients: ReadonlyMap<string, string> };
+  buildFusedModel(model: Uint8Array, options: { readonly steps: number; readonly output?: string; readonly facts?: object }): { readonly model: object };
+  encodeModel(model: object): Uint8Array;
+  /** Runs the model once on `feeds` and records every tensor's shape (the gradient graph is static). */
+  inferShapes(runtime: OnnxRuntime, model: Uint8Array, feeds: Record<string, unknown>): Promise<object>;
+  readonly runtime: OnnxRuntime;
+}
+
+export interface OnnxSessionChoice {
+  readonly executionProviders?: readonly string[];
+  /** onnxruntime session options; the CLI sets `logSeverityLevel` (3 = errors only). */
+  readonly sessionOptions?: { readonly logSeverityLevel?: number };
+}
+
+export interface OnnxLayerBackend {
+  readonly backend: GradientBackend;
+  dispose(): Promise<void>;
+}
+
+/** The onnxruntime module @ig/onnx runs on. */
+export interface OnnxRuntime {
+  readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+  /** Process-wide settings; `logLevel` applies to sessions created afterwards. */
+  readonly env?: { logLevel?: string };
+}
+
+/**
+ * `@ig/onnx/node` (onnxruntime-node: cpu, cuda, webgpu where built in), or with `wasm` the
+ * `@ig/onnx/web` entry point, whose onnxruntime-web also runs in Node on WebAssembly.
+ */
+export async function importOnnx(provider = 'cpu'): Promise<OnnxNodeModule> {
+  const specifier = provider === 'wasm' ? '@ig/onnx/web' : '@ig/onnx/node';
+  try {
+    const module = (await import(specifier)) as OnnxNodeModule;
+    // onnxruntime prints its own warnings and errors on stderr; the CLI reports failures itself.
+    if (module.runtime.env) module.runtime.env.logLevel = 'fatal';
+    return module;
+  } catch (error) {
+    throw new CliError(`the ONNX engine (@ig/onnx) could not be loaded: ${(error as Error).message.split('\n')[0]}; build it with pnpm build`);
+  }
+}

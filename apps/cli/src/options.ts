@@ -1,0 +1,148 @@
+import { HEATMAP_METHODS, VISUALIZE_SIGNS } from '@ig/core';
+import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+import { NORMALIZATION_PRESETS, parseSize } from './image.js';
+import type { Layout, Normalization } from './image.js';
+import { PROVIDERS } from './load-model.js';
+import type { Provider } from './load-model.js';
+
+export const METHODS = ['gauss-legendre', 'riemann-left', 'riemann-right', 'riemann-middle', 'riemann-trapezoid'] as const;
+export type Method = (typeof METHODS)[number];
+export const BASELINE_KINDS = ['zero', 'black', 'white', 'uniform', 'gaussian', 'blur'] as const;
+export type HeatmapStyle = HeatmapMethod | 'polarity';
+
+/** Everything `explain` and `batch` share, parsed and checked. */
+export interface ExplainSettings {
+  readonly model: string;
+  readonly size: { width: number; height: number } | null;
+  /** null: inferred from the model's input shape. */
+  readonly layout: Layout | null;
+  readonly normalization: Normalization;
+  readonly channels: 1 | 3 | null;
+  readonly baseline: string;
+  readonly baselineCount: number;
+  readonly seed: number;
+  readonly target: string;
+  readonly labels: string | null;
+  readonly steps: number | 'auto';
+  readonly tolerance: number | undefined;
+  readonly method: Method;
+  readonly batchSize: number | undefined;
+  readonly layer: string | undefined;
+  readonly provider: Provider;
+  readonly heatmapStyle: HeatmapStyle;
+  readonly sign: VisualizeSign;
+  readonly outlierPercentile: number;
+  readonly polarity: Polarity;
+  readonly clipAbovePercentile: number;
+  readonly clipBelowPercentile: number;
+  readonly morphologicalCleanup: boolean;
+  readonly outlines: boolean;
+  readonly quiet: boolean;
+}
+
+export function addExplainOptions(command: Command): Command {
+  return command
+    .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
+    .option('--size <WxH>', 'resize image inputs to this size (N or WxH); default: the model input size')
+    .addOption(new Option('--layout <layout>', 'tensor layout of image inputs').choices(['nchw', 'nhwc']))
+    .option('--mean <r,g,b>', 'per-channel mean subtracted from image pixels scaled to [0, 1]')
+    .option('--std <r,g,b>', 'per-channel std dividing image pixels after the mean')
+    .addOption(new Option('--normalize <preset>', 'mean/std preset for image inputs').choices(Object.keys(NORMALIZATION_PRESETS)).default('none'))
+    .addOption(new Option('--channels <n>', 'image channels the model takes (1 = grayscale)').choices(['1', '3']))
+    .option('--baseline <kind>', `baseline: ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
+    .option('--baselines <n>', 'average over N random baselines (uniform or gaussian)', '1')
+    .option('--seed <n>', 'seed of random baselines', '0')
+    .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
+    .option('--labels <file>', 'class names, one per line or a JSON array')
+    .option('--steps <n>', "path points per integral, or 'auto' to refine nested trapezoid grids until --tolerance (--method is then unused)", '50')
+    .option('--tolerance <x>', 'relative completeness error allowed')
+    .addOption(new Option('--method <rule>', 'quadrature rule').choices([...METHODS]).default('gauss-legendre'))
+    .option('--batch-size <n>', 'path points per model call')
+    .option('--layer <name>', 'attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js) instead of the input')
+    .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
+    .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('blended_heat_map'))
+    .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
+    .option('--outlier-percentile <p>', 'share of the attribution mass clipped as outliers', '2')
+    .addOption(new Option('--polarity <p>', 'polarity heatmaps: which signs to draw').choices(['positive', 'negative', 'both']).default('both'))
+    .option('--clip-above <pct>', 'polarity heatmaps: values above this percentile of the mass saturate', '99.9')
+    .option('--clip-below <pct>', 'polarity heatmaps: values below this percentile of the mass vanish', '0')
+    .option('--morphology', 'polarity heatmaps: close then open the map to drop specks')
+    .option('--outlines', 'polarity heatmaps: draw the outlines of the strongest regions only');
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${text}'`);
+  return n;
+}
+
+function finiteNumber(text: string, flag: string, min = -Infinity, max = Infinity): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a number${min > -Infinity ? ` in [${min}, ${max}]` : ''}, got '${text}'`);
+  }
+  return n;
+}
+
+function numberList(text: string, flag: string): number[] {
+  const values = text.split(',').map((s) => finiteNumber(s, flag));
+  if (values.length !== 1 && values.length !== 3) throw new UsageError(`${flag} takes 1 or 3 comma-separated numbers, got '${text}'`);
+  return values.length === 1 ? [values[0] as number, values[0] as number, values[0] as number] : values;
+}
+
+type Raw = Record<string, string | boolean | undefined>;
+
+export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings {
+  const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const preset = NORMALIZATION_PRESETS[str('normalize') ?? 'none'] as Normalization;
+  const meanText = str('mean');
+  const stdText = str('std');
+  const normalization: Normalization = {
+    mean: meanText ? numberList(meanText, '--mean') : preset.mean,
+    std: stdText ? numberList(stdText, '--std') : preset.std,
+  };
+  if (normalization.std.some((s) => s === 0)) throw new UsageError('--std must not contain 0');
+  const stepsText = str('steps') ?? '50';
+  const steps = stepsText === 'auto' ? 'auto' : positiveInteger(stepsText, '--steps');
+  const toleranceText = str('tolerance');
+  const batchText = str('batchSize');
+  const baseline = str('baseline') ?? 'zero';
+  if (!(BASELINE_KINDS as readonly string[]).includes(baseline) && !/\.npy$/i.test(baseline)) {
+    throw new UsageError(`--baseline must be one of ${BASELINE_KINDS.join(', ')} or a .npy file, got '${baseline}'`);
+  }
+  const baselineCount = positiveInteger(str('baselines') ?? '1', '--baselines');
+  if (baselineCount > 1 && baseline !== 'uniform' && baseline !== 'gaussian') {
+    throw new UsageError(`--baselines ${baselineCount} averages random baselines; use it with --baseline uniform or gaussian`);
+  }
+  const channelsText = str('channels');
+  return {
+    model: str('model') as string,
+    size: str('size') ? parseSize(str('size') as string) : null,
+    layout: (str('layout') as Layout | undefined) ?? null,
+    normalization,
+    channels: channelsText ? (Number(channelsText) as 1 | 3) : null,
+    baseline,
+    baselineCount,
+    seed: finiteNumber(str('seed') ?? '0', '--seed'),
+    target: str('target') ?? 'auto',
+    labels: str('labels') ?? null,
+    steps,
+    tolerance: toleranceText === undefined ? undefined : finiteNumber(toleranceText, '--tolerance', 0, Infinity),
+    method: (str('method') ?? 'gauss-legendre') as Method,
+    batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),
+    layer: str('layer'),
+    provider: (str('provider') ?? 'cpu') as Provider,
+    heatmapStyle: (str('heatmapMethod') ?? 'blended_heat_map') as HeatmapStyle,
+    sign: (str('sign') ?? 'all') as VisualizeSign,
+    outlierPercentile: finiteNumber(str('outlierPercentile') ?? '2', '--outlier-percentile', 0, 100),
+    polarity: (str('polarity') ?? 'both') as Polarity,
+    clipAbovePercentile: finiteNumber(str('clipAbove') ?? '99.9', '--clip-above', 0, 100),
+    clipBelowPercentile: finiteNumber(str('clipBelow') ?? '0', '--clip-below', 0, 100),
+    morphologicalCleanup: raw['morphology'] === true,
+    outlines: raw['outlines'] === true,
+    quiet,
+  };
+}

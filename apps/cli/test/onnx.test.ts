@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
+
+interface CaptumCase {
+  id: string;
+  model: string;
+  input_file: string;
+  baseline_file: string;
+  target: number | number[];
+  method: string;
+  n_steps: number;
+  attribution_file: string;
+  tolerance: { attr_max_abs_err: number; sum_abs_err: number; delta_abs_err: number };
+  delta: number;
+}
+
+const cases = (JSON.parse(readFileSync(fixture('captum-cases.json'), 'utf8')) as { cases: CaptumCase[] }).cases;
+const methodName = (m: string): string => (m === 'gausslegendre' ? 'gauss-legendre' : m.replace('_', '-'));
+const modelFile = (model: string): string => (model === 'iris_mlp' ? fixture('iris_mlp', 'iris_mlp.onnx') : fixture('..', '..', 'assets', 'small_cnn.onnx'));
+
+describe('ig explain on the reference ONNX models reproduces Captum', () => {
+  const dir = tempDir('onnx');
+  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    const out = join(dir, `${c.id.replace('/', '_')}.npy`);
+    const report = join(dir, `${c.id.replace('/', '_')}.json`);
+    const run = ig([
+      'explain', '--model', modelFile(c.model), '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file),
+      '--target', Array.isArray(c.target) ? c.target.join(',') : String(c.target), '--method', methodName(c.method),
+      '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const got = readFloat32Npy(out);
+    const want = readFloat32Npy(fixture(c.attribution_file));
+    expect(got.shape).toEqual(want.shape);
+    // Captum's trapezoid weights sum to (n − 1)/n; the true trapezoid rule gives n/(n − 1) of its result.
+    const scale = c.method === 'riemann_trapezoid' ? c.n_steps / (c.n_steps - 1) : 1;
+    let maxErr = 0;
+    let sumGot = 0;
+    let sumWant = 0;
+    want.data.forEach((w, i) => {
+      maxErr = Math.max(maxErr, Math.abs((got.data[i] as number) - w * scale));
+      sumGot += got.data[i] as number;
+      sumWant += w * scale;
+    });
+    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err * scale);
+    expect(Math.abs(sumGot - sumWant)).toBeLessThanOrEqual(c.tolerance.sum_abs_err * scale);
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { engine: string; provider: string; delta: number; seconds: number };
+    expect(json).toMatchObject({ engine: 'onnx', provider: 'cpu' });
+    if (scale === 1 && !Array.isArray(c.target)) expect(Math.abs(json.delta - c.delta)).toBeLessThanOrEqual(c.tolerance.delta_abs_err);
+  });
+});
+
+describe('ig explain --provider wasm (onnxruntime-web in Node)', () => {
+  it('reproduces Captum on the small CNN', () => {
+    const c = cases.find((k) => k.id === 'small_cnn/c2_gausslegendre_50') as CaptumCase;
+    const dir = tempDir('wasm');
+    const out = join(dir, 'a.npy');
+    const json = join(dir, 'a.json');
+    const run = ig(['explain', '--model', modelFile(c.model), '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file), '--target', String(c.target), '--steps', '50', '--provider', 'wasm', '--out', out, '--json', json, '--quiet']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const got = readFloat32Npy(out).data;
+    let maxErr = 0;
+    readFloat32Npy(fixture(c.attribution_file)).data.forEach((w, i) => (maxErr = Math.max(maxErr, Math.abs((got[i] as number) - w))));
+    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ provider: 'wasm', backend: 'onnxruntime-web/wasm' });
+  });
+});
+
+describe('ig inspect and ig grad-graph', () => {
+  it('inspect lists the inputs, outputs and ops', () => {
+    const run = ig(['inspect', fixture('..', '..', 'assets', 'small_cnn.onnx'), '--json']);
+    expect(run.code).toBe(0);
+    const info = JSON.parse(run.stdout) as { inputs: { name: string; shape: unknown[] }[]; ops: Record<string, number>; gradientCoverage: { unsupported: string[] } };
+    expect(info.inputs[0]).toMatchObject({ name: 'input', shape: ['batch', 1, 28, 28] });
+    expect(info.ops).toMatchObject({ Conv: 2, Relu: 2, MaxPool: 1, Gemm: 1 });
+    expect(info.gradientCoverage.unsupported).toEqual([]);
+  });
+
+  it('grad-graph writes a model whose gradient output is the closed-form gradient of the iris MLP', async () => {
+    const dir = tempDir('grad');
+    const out = join(dir, 'iris.grad.onnx');
+    const run = ig(['grad-graph', fixture('iris_mlp', 'iris_mlp.onnx'), '-o', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/wrote .*iris\.grad\.onnx \(outputs ig_grad_input = ∂\/∂input\)/);
+    const x = readFloat32Npy(fixture('iris_mlp', 'input_virginica_row101.npy')).data;
+    const session = await ort.InferenceSession.create(out);
+    const seed = Float32Array.from([0, 0, 1]); // ∂ logits[2] / ∂ input
+    const result = await session.run({ input: new ort.Tensor('float32', x, [1, 4]), ig_seed: new ort.Tensor('float32', seed, [1, 3]) });
+    const gradient = result['ig_grad_input']?.data as Float32Array;
+    const w0 = readFloat32Npy(fixture('iris_mlp', 'net.0.weight.npy')).data;
+    const b0 = readFloat32Npy(fixture('iris_mlp', 'net.0.bias.npy')).data;
+    const w2 = readFloat32Npy(fixture('iris_mlp', 'net.2.weight.npy')).data;
+    // ∂ logit₂/∂xᵢ = Σⱼ W₂[2, j] · [W₀x + b₀ > 0]ⱼ · W₀[j, i]
+    const active = Array.from({ length: 16 }, (_, j) => (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (x[i] as number), 0) > 0);
+    for (let i = 0; i < 4; i++) {
+      const expected = active.reduce((s, on, j) => s + (on ? (w2[32 + j] as number) * (w0[j * 4 + i] as number) : 0), 0);
+      expect(gradient[i]).toBeCloseTo(expected, 5);
+    }
+    await session.release();
+  });
+
+  it('grad-graph --fused: Σ wₖ ∂F/∂x over the path times (x − x′) reproduces Captum riemann-right', async () => {
+    const c = cases.find((k) => k.id === 'small_cnn/c1_riemann_right_32') as CaptumCase;
+    const dir = tempDir('fused');
+    const out = join(dir, 'cnn.fused.onnx');
+    const run = ig(['grad-graph', modelFile('small_cnn'), '-o', out, '--fused', '--steps', '32']);
+    expect(run.code).toBe(0);
+    const x = readFloat32Npy(fixture(c.input_file)).data;
+    const b = readFloat32Npy(fixture(c.baseline_file)).data;
+    const alphas = Float32Array.from({ length: 32 }, (_, k) => (k + 1) / 32);
+    const weights = new Float32Array(32).fill(1 / 32);
+    const seed = new Float32Array(10);
+    seed[c.target as number] = 1;
+    const session = await ort.InferenceSession.create(out);
+    const result = await session.run({
+      ig_input_input: new ort.Tensor('float32', x, [1, 1, 28, 28]),
+      ig_baseline_input: new ort.Tensor('float32', b, [1, 1, 28, 28]),
+      ig_alphas: new ort.Tensor('float32', alphas, [32]),
+      ig_weights: new ort.Tensor('float32', weights, [32]),
+      ig_seed: new ort.Tensor('float32', seed, [1, 10]),
+    });
+    const sums = result['ig_gradient_sum_input']?.data as Float32Array;
+    const want = readFloat32Npy(fixture(c.attribution_file)).data;
+    let maxErr = 0;
+    want.forEach((w, i) => (maxErr = Math.max(maxErr, Math.abs(((x[i] as number) - (b[i] as number)) * (sums[i] as number) - w))));
+    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
+    await session.release();
+  });
+
+  it('bad ONNX files exit 1 with one line', () => {
+    const dir = tempDir('badonnx');
+    const junk = join(dir, 'junk.onnx');
+    writeFileSync(junk, Buffer.from([0x13, 0x37, 0xff, 0x00, 0x42, 0x99, 0x10]));
+    for (const args of [['inspect', junk], ['grad-graph', junk, '-o', join(dir, 'x.onnx')], ['explain', '--model', junk, '--input', fixture('iris_mlp', 'input_setosa_row1.npy')]]) {
+      const run = ig(args);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(/junk\.onnx: (not a readable ONNX model|cannot read the ONNX model|cannot build the gradient graph)/);
+    }
+    expect(existsSync(join(dir, 'x.onnx'))).toBe(false);
+  });
+});
