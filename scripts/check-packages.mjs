@@ -62,6 +62,12 @@ try {
         }
       });
     }
+    for (const bin of Object.keys(manifest.bin ?? {})) {
+      check(`the '${bin}' command runs its demo from the scratch project`, () => {
+        run(join(project, 'node_modules', '.bin', bin), ['demo'], project);
+        if (!existsSync(join(project, `${bin}-demo`))) throw new Error(`${bin} demo wrote no ${bin}-demo/ folder`);
+      });
+    }
     check(`${manifest.name} ships its README, LICENSE and type declarations`, () => {
       const installed = join(project, 'node_modules', manifest.name);
       for (const file of ['README.md', 'LICENSE', 'dist/index.d.ts']) {
