@@ -37,8 +37,8 @@ interface WasmApi {
 interface KernelExports {
   readonly memory: WasmMemory;
   fill(out: number, base: number, diff: number, n: number, alpha: number): void;
-  accumulate(sum: number, grad: number, n: number, w: number): number;
-  accumulate4(sum: number, g0: number, g1: number, g2: number, g3: number, n: number, w0: number, w1: number, w2: number, w3: number): number;
+  accumulate4(part: number, g0: number, g1: number, g2: number, g3: number, n: number, w0: number, w1: number, w2: number, w3: number): void;
+  widen(sum: number, part: number, n: number): number;
 }
 
 let compiled: object | null | undefined;
@@ -95,6 +95,8 @@ class WasmWorkspace implements PathWorkspace {
   private readonly diffOffsets: number[];
   private readonly loaded: (Float32Array | null)[];
   private readonly gradOffset: number;
+  /** A float32 partial sum for one batch's rows, widened into the float64 sum afterwards. */
+  private readonly partOffset: number;
   /** Per input: the float64 running sum of the sink in `activeSinks`, held in wasm memory. */
   private readonly sumOffsets: number[];
   private readonly activeSinks: (Float64Array | null)[];
@@ -112,6 +114,7 @@ class WasmWorkspace implements PathWorkspace {
     this.baseOffsets = pointSizes.map((size) => take(size * 4));
     this.diffOffsets = pointSizes.map((size) => take(size * 4));
     this.gradOffset = take(batchSize * maxSize * 4);
+    this.partOffset = take(maxSize * 4);
     this.sumOffsets = pointSizes.map((size) => take(size * 8));
     const memory = this.kernels.memory;
     const needed = Math.ceil(cursor / 65536) - memory.buffer.byteLength / 65536;
@@ -162,13 +165,15 @@ class WasmWorkspace implements PathWorkspace {
     this.f32.set(gradients.subarray(gradPoint * size, (gradPoint + count) * size), this.gradOffset / 4);
     const row = size * 4;
     const g = this.gradOffset;
-    let bad = 0;
-    let j = 0;
-    for (; j + 4 <= count; j += 4) {
-      const w = from + j;
-      bad |= this.kernels.accumulate4(sum, g + j * row, g + (j + 1) * row, g + (j + 2) * row, g + (j + 3) * row, size, weights[w] as number, weights[w + 1] as number, weights[w + 2] as number, weights[w + 3] as number);
+    const part = this.partOffset;
+    // Rows go four at a time; a missing fourth (or third, second) row is row 0 with weight 0.
+    for (let j = 0; j < count; j += 4) {
+      const rows = Math.min(4, count - j);
+      const w = (k: number): number => (k < rows ? (weights[from + j + k] as number) : 0);
+      const at = (k: number): number => g + (j + (k < rows ? k : 0)) * row;
+      this.kernels.accumulate4(part, at(0), at(1), at(2), at(3), size, w(0), w(1), w(2), w(3));
     }
-    for (; j < count; j++) bad |= this.kernels.accumulate(sum, g + j * row, size, weights[from + j] as number);
+    const bad = this.kernels.widen(sum, part, size);
     return bad !== 0;
   }
 }

@@ -1,0 +1,70 @@
+import { IGError } from '@ig/core';
+
+/** The bytes are not a readable ONNX ModelProto (truncated, random, or over a size limit). */
+export class ModelDecodeError extends IGError {
+  constructor(message: string) {
+    super('ONNX_DECODE', message);
+  }
+}
+
+/** The model decodes but breaks an ONNX rule: a cycle, a missing tensor, an unknown domain, a bad attribute. */
+export class InvalidModelError extends IGError {
+  constructor(message: string) {
+    super('ONNX_INVALID_MODEL', message);
+  }
+}
+
+/** The default-domain opset is outside the range the gradient rules support (11–21). */
+export class UnsupportedOpsetError extends IGError {
+  readonly opset: number;
+  constructor(opset: number, min: number, max: number) {
+    super('ONNX_UNSUPPORTED_OPSET', `default-domain opset ${opset} is not supported; supported opsets are ${min}–${max}`);
+    this.opset = opset;
+  }
+}
+
+/** One node on the differentiated path that has no gradient rule. */
+export interface UnsupportedNode {
+  readonly opType: string;
+  readonly domain: string;
+  readonly nodeName: string;
+  readonly opset: number;
+  /** Why: no rule, or a rule that does not cover this form (attribute value, input index). */
+  readonly reason: string;
+}
+
+/** Raised before anything runs when nodes on the path from input to output have no gradient rule. */
+export class UnsupportedOpError extends IGError {
+  readonly nodes: readonly UnsupportedNode[];
+  /** The distinct op types, sorted. */
+  readonly opTypes: readonly string[];
+  constructor(nodes: readonly UnsupportedNode[]) {
+    const opTypes = [...new Set(nodes.map((n) => (n.domain ? `${n.domain}.${n.opType}` : n.opType)))].sort();
+    const lines = nodes.map((n) => `  ${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) node "${n.nodeName}": ${n.reason}`);
+    super('ONNX_UNSUPPORTED_OP', `no gradient for ${opTypes.join(', ')}:\n${lines.join('\n')}`);
+    this.nodes = nodes;
+    this.opTypes = opTypes;
+  }
+}
+
+/** A static shape or constant value the gradient graph needs is not known. */
+export class UnknownShapeError extends IGError {
+  readonly tensorName: string;
+  constructor(tensorName: string, what = 'shape') {
+    super(
+      'ONNX_UNKNOWN_SHAPE',
+      `the ${what} of tensor "${tensorName}" is not known statically; pass options.shapes (see inferShapes) or use onnxBackend, which probes it`,
+    );
+    this.tensorName = tensorName;
+  }
+}
+
+/** The runtime failed to create a session or to run the model. */
+export class RuntimeError extends IGError {
+  readonly causes: readonly unknown[];
+  constructor(message: string, causes: readonly unknown[] = []) {
+    const detail = causes.map((c) => (c instanceof Error ? c.message : String(c))).join('; ');
+    super('ONNX_RUNTIME', detail ? `${message}: ${detail}` : message);
+    this.causes = causes;
+  }
+}

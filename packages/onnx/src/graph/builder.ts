@@ -1,0 +1,300 @@
+import { onnx } from '../proto/generated/onnx.js';
+import { DataType, makeTensor } from '../proto/tensor.js';
+import { InvalidModelError, UnknownShapeError } from '../errors.js';
+import { toAttributeProto, type Attributes } from './attributes.js';
+
+/** What is known about a tensor before the gradient graph runs. */
+export interface TensorFacts {
+  /** Concrete dimensions. */
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  /** ONNX element types (TensorProto.DataType). */
+  readonly dataTypes: ReadonlyMap<string, number>;
+  /** Values of small constant or shape-like tensors (Slice starts, Pad pads, Resize scales). */
+  readonly values: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Constants the gradient graph embeds (index maps, masks) stay below 2^26 elements (256 MiB). */
+const MAX_CONSTANT_ELEMENTS = 2 ** 26;
+
+export function checkConstantSize(dims: readonly number[]): void {
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count) || count < 0 || count > MAX_CONSTANT_ELEMENTS) {
+    throw new InvalidModelError(`a constant of shape [${dims.join(', ')}] would be needed; the limit is ${MAX_CONSTANT_ELEMENTS} elements`);
+  }
+}
+
+/**
+ * Appends standard default-domain ONNX nodes to a graph under construction. Every helper emits
+ * the form that is valid at `opset` (attribute axes before 13, input axes after), so rules never
+ * branch on the opset themselves.
+ */
+export class GraphBuilder {
+  readonly nodes: onnx.NodeProto[] = [];
+  readonly initializers: onnx.TensorProto[] = [];
+  private readonly used: Set<string>;
+  private readonly shapes: Map<string, readonly number[]>;
+  private readonly dataTypes: Map<string, number>;
+  private readonly values: Map<string, readonly number[]>;
+  private readonly constantCache = new Map<string, string>();
+  private counter = 0;
+
+  constructor(
+    readonly opset: number,
+    usedNames: Iterable<string>,
+    facts: TensorFacts,
+    private readonly prefix = 'ig_grad',
+  ) {
+    this.used = new Set(usedNames);
+    this.shapes = new Map(facts.shapes);
+    this.dataTypes = new Map(facts.dataTypes);
+    this.values = new Map(facts.values);
+  }
+
+  /** A tensor name not used anywhere in the model. */
+  fresh(hint: string): string {
+    const base = `${this.prefix}/${hint.replace(/[^A-Za-z0-9_.]/g, '_')}`;
+    let name = `${base}_${this.counter++}`;
+    while (this.used.has(name)) name = `${base}_${this.counter++}`;
+    this.used.add(name);
+    return name;
+  }
+
+  reserve(name: string): void {
+    this.used.add(name);
+  }
+
+  /** Adds one node and returns its output names. */
+  node(opType: string, inputs: readonly string[], attributes: Attributes = {}, outputCount = 1): string[] {
+    const outputs = Array.from({ length: outputCount }, () => this.fresh(opType));
+    this.nodes.push(
+      onnx.NodeProto.create({
+        opType,
+        name: this.fresh(`${opType}_node`),
+        input: [...inputs],
+        output: outputs,
+        attribute: Object.entries(attributes).map(([name, value]) => toAttributeProto(name, value)),
+      }),
+    );
+    return outputs;
+  }
+
+  /** Copies `source` into a tensor with a fixed name (a graph output). */
+  alias(source: string, target: string): void {
+    this.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: this.fresh('Identity_node'), input: [source], output: [target] }));
+    const shape = this.shapes.get(source);
+    if (shape) this.shapes.set(target, shape);
+  }
+
+  /** Adds one single-output node, optionally recording the output's static shape. */
+  op(opType: string, inputs: readonly string[], attributes: Attributes = {}, shape?: readonly number[]): string {
+    const [output] = this.node(opType, inputs, attributes, 1) as [string];
+    if (shape) this.shapes.set(output, shape);
+    return output;
+  }
+
+  hasShape(name: string): boolean {
+    return this.shapes.has(name);
+  }
+
+  shape(name: string): readonly number[] {
+    const shape = this.shapes.get(name);
+    if (!shape) throw new UnknownShapeError(name);
+    return shape;
+  }
+
+  setShape(name: string, shape: readonly number[]): void {
+    this.shapes.set(name, shape);
+  }
+
+  rank(name: string): number {
+    return this.shape(name).length;
+  }
+
+  dataType(name: string): number {
+    return this.dataTypes.get(name) ?? DataType.FLOAT;
+  }
+
+  knownDataType(name: string): number | undefined {
+    return this.dataTypes.get(name);
+  }
+
+  /** The values of a constant-like tensor (initializer, Constant output, or probed). */
+  constantValues(name: string): readonly number[] {
+    const values = this.values.get(name);
+    if (!values) throw new UnknownShapeError(name, 'value');
+    return values;
+  }
+
+  hasConstantValues(name: string): boolean {
+    return this.values.has(name);
+  }
+
+  private constant(key: string, tensor: (name: string) => onnx.TensorProto, shape: readonly number[], dataType: number): string {
+    const cached = this.constantCache.get(key);
+    if (cached) return cached;
+    const name = this.fresh('const');
+    this.initializers.push(tensor(name));
+    this.shapes.set(name, shape);
+    this.dataTypes.set(name, dataType);
+    this.constantCache.set(key, name);
+    return name;
+  }
+
+  floatConstant(values: ArrayLike<number>, dims: readonly number[] = []): string {
+    checkConstantSize(dims);
+    const array = Array.from(values);
+    const key = array.length <= 16 ? `f:${dims.join(',')}:${array.join(',')}` : `f:${this.counter}`;
+    return this.constant(key, (name) => makeTensor(name, dims, DataType.FLOAT, array), dims, DataType.FLOAT);
+  }
+
+  int64Constant(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    checkConstantSize(dims);
+    const key = `i:${dims.join(',')}:${values.join(',')}`;
+    return this.constant(key, (name) => makeTensor(name, dims, DataType.INT64, values), dims, DataType.INT64);
+  }
+
+  // Arithmetic. Shapes follow NumPy broadcasting at run time.
+  add(a: string, b: string): string {
+    return this.op('Add', [a, b]);
+  }
+  sub(a: string, b: string): string {
+    return this.op('Sub', [a, b]);
+  }
+  mul(a: string, b: string): string {
+    return this.op('Mul', [a, b]);
+  }
+  div(a: string, b: string): string {
+    return this.op('Div', [a, b]);
+  }
+  neg(a: string): string {
+    return this.op('Neg', [a]);
+  }
+  scale(a: string, factor: number): string {
+    return factor === 1 ? a : this.mul(a, this.floatConstant([factor]));
+  }
+  /** A boolean tensor as 0/1 floats. */
+  toFloat(mask: string): string {
+    return this.op('Cast', [mask], { to: { int: DataType.FLOAT } });
+  }
+  /** Sums gradient contributions. */
+  sum(terms: readonly string[]): string {
+    if (terms.length === 1) return terms[0] as string;
+    return this.op('Sum', terms);
+  }
+
+  unsqueeze(x: string, axes: readonly number[]): string {
+    return this.opset >= 13 ? this.op('Unsqueeze', [x, this.int64Constant(axes)]) : this.op('Unsqueeze', [x], { axes: { ints: axes } });
+  }
+
+  reshape(x: string, shape: readonly number[]): string {
+    return this.op('Reshape', [x, this.int64Constant(shape)], {}, shape);
+  }
+
+  transpose(x: string, perm: readonly number[]): string {
+    if (perm.every((p, i) => p === i)) return x;
+    const shape = this.shapes.get(x);
+    return this.op('Transpose', [x], { perm: { ints: perm } }, shape ? perm.map((p) => shape[p] as number) : undefined);
+  }
+
+  expand(x: string, shape: readonly number[]): string {
+    return this.op('Expand', [x, this.int64Constant(shape)], {}, shape);
+  }
+
+  zeros(shape: readonly number[]): string {
+    return this.expand(this.floatConstant([0]), shape);
+  }
+
+  private reduce(opType: string, x: string, axes: readonly number[], keepdims: boolean): string {
+    // ReduceSum takes axes as an input from opset 13, the other reductions from opset 18.
+    const axesAsInput = opType === 'ReduceSum' ? this.opset >= 13 : this.opset >= 18;
+    const keep = { keepdims: { int: keepdims ? 1 : 0 } };
+    if (axes.length === 0) return x;
+    return axesAsInput
+      ? this.op(opType, [x, this.int64Constant(axes)], keep)
+      : this.op(opType, [x], { ...keep, axes: { ints: axes } });
+  }
+
+  reduceSum(x: string, axes: readonly number[], keepdims = true): string {
+    return this.reduce('ReduceSum', x, axes, keepdims);
+  }
+
+  reduceMean(x: string, axes: readonly number[], keepdims = true): string {
+    return this.reduce('ReduceMean', x, axes, keepdims);
+  }
+
+  /** Sums `g` (of shape `from`) over the axes that broadcasting stretched, giving shape `to`. */
+  unbroadcast(g: string, from: readonly number[], to: readonly number[]): string {
+    if (from.length === to.length && from.every((d, i) => d === to[i])) return g;
+    const lead = from.length - to.length;
+    const axes: number[] = [];
+    from.forEach((d, axis) => {
+      if (axis < lead || (to[axis - lead] === 1 && d !== 1)) axes.push(axis);
+    });
+    const reduced = this.reduceSum(g, axes, true);
+    return this.reshape(reduced, to);
+  }
+
+  /** The shape of `name` as an int64 tensor: a constant when known, else a Shape op. */
+  shapeTensor(name: string): string {
+    const shape = this.shapes.get(name);
+    return shape ? this.int64Constant(shape) : this.op('Shape', [name]);
+  }
+
+  /** g reshaped to the shape of `like` (static when known, read at run time otherwise). */
+  reshapeLike(g: string, like: string): string {
+    const shape = this.shapes.get(like);
+    return shape ? this.reshape(g, shape) : this.op('Reshape', [g, this.op('Shape', [like])]);
+  }
+
+  /** g broadcast to the shape of `like`. */
+  expandLike(g: string, like: string): string {
+    const shape = this.shapes.get(like);
+    return shape ? this.expand(g, shape) : this.op('Expand', [g, this.op('Shape', [like])]);
+  }
+
+  /** Zeros with the shape of `like`. */
+  zerosLike(like: string): string {
+    return this.expandLike(this.floatConstant([0]), like);
+  }
+
+  /**
+   * Sums g (shaped like `from`) back to the shape of `to` over the axes broadcasting stretched.
+   * With unknown static shapes the axes are found at run time from Shape ops, which needs the
+   * axes-as-input form of ReduceSum (opset 13).
+   */
+  unbroadcastLike(g: string, from: string, to: string): string {
+    const fromShape = this.shapes.get(from);
+    const toShape = this.shapes.get(to);
+    if (fromShape && toShape) return this.unbroadcast(g, fromShape, toShape);
+    if (this.opset < 13) throw new UnknownShapeError(fromShape ? to : from);
+    const gShape = this.op('Shape', [g]);
+    const targetShape = this.op('Shape', [to]);
+    const one = this.int64Constant([1], []);
+    const zero = this.int64Constant([0], []);
+    const lead = this.op('Sub', [this.op('Size', [gShape]), this.op('Size', [targetShape])]);
+    const ones = this.op('ConstantOfShape', [this.op('Unsqueeze', [lead, this.int64Constant([0])])], { value: { tensor: makeTensor('one', [1], DataType.INT64, [1]) } });
+    const aligned = this.op('Concat', [ones, targetShape], { axis: { int: 0 } });
+    const stretched = this.op('And', [this.op('Equal', [aligned, one]), this.op('Not', [this.op('Equal', [gShape, one])])]);
+    const axes = this.op('Compress', [this.op('Range', [zero, this.op('Size', [gShape]), one]), stretched], { axis: { int: 0 } });
+    const reduced = this.op('ReduceSum', [g, axes], { keepdims: { int: 1 }, noop_with_empty_axes: { int: 1 } });
+    return this.op('Reshape', [reduced, targetShape]);
+  }
+
+  /**
+   * Applies the adjoint of a linear map along one axis: for a forward map y[o] = Σ_i W[o,i]·x[i]
+   * (W given row-major as `outLength × inLength`), returns gx[i] = Σ_o W[o,i]·g[o].
+   */
+  axisAdjoint(g: string, gShape: readonly number[], axis: number, weights: Float32Array, inLength: number): string {
+    const rank = gShape.length;
+    const outLength = gShape[axis] as number;
+    const matrix = this.floatConstant(weights, [outLength, inLength]);
+    const resultShape = gShape.map((d, i) => (i === axis ? inLength : d));
+    if (axis === rank - 1) return this.op('MatMul', [g, matrix], {}, resultShape);
+    const perm = [...Array(rank).keys()].filter((i) => i !== axis).concat([axis]);
+    const moved = this.transpose(g, perm);
+    const product = this.op('MatMul', [moved, matrix]);
+    const inverse = new Array<number>(rank);
+    perm.forEach((p, i) => (inverse[p] = i));
+    return this.op('Transpose', [product], { perm: { ints: inverse } }, resultShape);
+  }
+}

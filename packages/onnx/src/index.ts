@@ -1,0 +1,25 @@
+export { onnx, decodeModel, encodeModel, decodeTensor, encodeTensor, DataType, isFloatType, dataTypeName, tensorValues, makeTensor, type TensorValues } from './proto/index.js';
+export { GraphBuilder, type TensorFacts } from './graph/builder.js';
+export type { AttributeValue, Attributes } from './graph/attributes.js';
+export { MIN_OPSET, MAX_OPSET } from './graph/model.js';
+export { MIN_LEGACY_OPSET } from './graph/upgrade.js';
+export { checkGradientSupport } from './analysis.js';
+export { upgradeModel } from './prepare.js';
+export { buildGradientModel, SEED_INPUT, GRADIENT_PREFIX, type GradientModel, type GradientModelOptions } from './gradient.js';
+export { gradientRules, nonDifferentiableOps } from './rules/registry.js';
+export { NodeView, UnsupportedForm, type GradientRule } from './rules/rule.js';
+export { extrapolateFacts, inferShapes } from './probe.js';
+export type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime.js';
+export {
+  InvalidModelError,
+  ModelDecodeError,
+  RuntimeError,
+  UnknownShapeError,
+  UnsupportedOpError,
+  UnsupportedOpsetError,
+  type UnsupportedNode,
+} from './errors.js';
+export { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions, type ExecutionProvider } from './backend.js';
+export { buildFusedModel, type FusedModel, type FusedModelOptions } from './fused.js';
+export { inspect, type ModelSummary, type TensorSummary } from './inspect.js';
+export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';

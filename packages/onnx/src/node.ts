@@ -1,0 +1,26 @@
+import * as ort from 'onnxruntime-node';
+import type { onnx } from './proto/generated/onnx.js';
+import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { createLayerBackend, type LayerBackend } from './layer.js';
+import type { OrtModuleLike } from './runtime.js';
+
+export * from './index.js';
+export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
+
+/**
+ * A GradientBackend on onnxruntime-node. `executionProviders` (default `['cpu']`) are tried in
+ * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
+ */
+export function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  return createOnnxBackend(ort, 'onnxruntime-node', model, options);
+}
+
+/**
+ * A backend for layer attribution at the intermediate tensor `layer` (see layerIntegratedGradients).
+ */
+export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: string, options: OnnxBackendOptions = {}): Promise<LayerBackend> {
+  return createLayerBackend(ort, 'onnxruntime-node', model, layer, options);
+}
+
+/** The onnxruntime-node module this entry point uses. */
+export const runtime: OrtModuleLike = ort;

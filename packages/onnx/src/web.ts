@@ -1,0 +1,29 @@
+import * as ort from 'onnxruntime-web';
+import type { onnx } from './proto/generated/onnx.js';
+import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { createLayerBackend, type LayerBackend } from './layer.js';
+import type { OrtModuleLike } from './runtime.js';
+
+export * from './index.js';
+export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
+
+/**
+ * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in
+ * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
+ */
+export function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  return createOnnxBackend(ort, 'onnxruntime-web', model, {
+    ...options,
+    executionProviders: options.executionProviders ?? ['wasm'],
+  });
+}
+
+/**
+ * A backend for layer attribution at the intermediate tensor `layer` (see layerIntegratedGradients).
+ */
+export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: string, options: OnnxBackendOptions = {}): Promise<LayerBackend> {
+  return createLayerBackend(ort, 'onnxruntime-web', model, layer, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+}
+
+/** The onnxruntime-web module this entry point uses. */
+export const runtime: OrtModuleLike = ort;

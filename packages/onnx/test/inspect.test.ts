@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { inspect } from '../src/index.js';
+import { fixtureBytes } from './helpers/fixtures.js';
+import { makeModel } from './helpers/model.js';
+
+describe('inspect', () => {
+  it('summarizes the small CNN', () => {
+    const s = inspect(fixtureBytes('captum', 'models', 'small_cnn.onnx'));
+    expect(s.opsets).toEqual({ 'ai.onnx': 13 });
+    expect(s.inputs).toEqual([{ name: 'input', type: 'float', shape: ['batch', 1, 28, 28] }]);
+    expect(s.outputs).toEqual([{ name: 'logits', type: 'float', shape: ['batch', 10] }]);
+    expect(s.ops).toEqual({ Conv: 2, Relu: 2, MaxPool: 1, GlobalAveragePool: 1, Flatten: 1, Gemm: 1 });
+    expect(s.initializerCount).toBe(6);
+    expect(s.gradientCoverage).toEqual({
+      opsetSupported: true,
+      differentiable: ['Conv', 'Flatten', 'Gemm', 'GlobalAveragePool', 'MaxPool', 'Relu'],
+      nonDifferentiable: [],
+      unsupported: [],
+    });
+  });
+
+  it('lists ops without rules and ops without gradients', () => {
+    const s = inspect(
+      makeModel({
+        opset: 21,
+        inputs: { x: [2, 3] },
+        nodes: [
+          { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+          { op: 'Hardmax', inputs: ['x'], outputs: ['h'] },
+          { op: 'Custom', inputs: ['h'], outputs: ['y'], domain: 'com.example' },
+        ],
+        outputs: ['y'],
+        extraOpsets: [{ domain: 'com.example', version: 2 }],
+      }),
+    );
+    expect(s.opsets).toEqual({ 'ai.onnx': 21, 'com.example': 2 });
+    expect(s.ops).toEqual({ Shape: 1, Hardmax: 1, 'com.example.Custom': 1 });
+    expect(s.gradientCoverage.unsupported).toEqual(['Hardmax', 'com.example.Custom']);
+    expect(s.gradientCoverage.nonDifferentiable).toEqual(['Shape']);
+  });
+});

@@ -1,0 +1,72 @@
+import { float, int, ints, node, single, str, type OpCase } from './case.js';
+
+export const linearCases: OpCase[] = [
+  single('MatMul [2,3,4]@[4,5]', 13, 'MatMul', { a: [2, 3, 4], b: [4, 5] }),
+  single('MatMul 1-D left [4]@[2,4,5]', 13, 'MatMul', { a: [4], b: [2, 4, 5] }),
+  single('MatMul 1-D right [2,3,4]@[4]', 13, 'MatMul', { a: [2, 3, 4], b: [4] }),
+  single('MatMul 1-D both [4]@[4]', 13, 'MatMul', { a: [4], b: [4] }),
+  single('MatMul batch broadcast [2,1,3,4]@[3,4,2]', 11, 'MatMul', { a: [2, 1, 3, 4], b: [3, 4, 2] }),
+  single('Gemm plain with C [1,5]', 13, 'Gemm', { a: [3, 4], b: [4, 5], c: [1, 5] }, { alpha: float(0.7), beta: float(1.3) }),
+  single('Gemm transA transB with C [5]', 13, 'Gemm', { a: [4, 3], b: [5, 4], c: [5] }, { transA: int(1), transB: int(1) }),
+  single('Gemm transB without C (opset 11)', 11, 'Gemm', { a: [3, 4], b: [5, 4] }, { transB: int(1) }),
+];
+
+export const convCases: OpCase[] = [
+  single('Conv 2-D stride 2, asymmetric pads, bias', 11, 'Conv', { x: [2, 3, 7, 6], w: [4, 3, 3, 2], bias: [4] }, { strides: ints([2, 2]), pads: ints([1, 0, 0, 1]) }, { check: ['x', 'bias'] }),
+  single('Conv 2-D dilation 2, groups 2', 13, 'Conv', { x: [1, 4, 7, 7], w: [6, 2, 3, 3] }, { dilations: ints([2, 2]), group: int(2), pads: ints([1, 1, 1, 1]) }, { check: ['x'] }),
+  single('Conv depthwise stride 2 SAME_UPPER', 13, 'Conv', { x: [1, 3, 6, 5], w: [3, 1, 3, 3] }, { group: int(3), strides: ints([2, 2]), auto_pad: str('SAME_UPPER') }, { check: ['x'] }),
+  single('Conv 2-D SAME_LOWER', 13, 'Conv', { x: [1, 2, 5, 5], w: [2, 2, 2, 2] }, { auto_pad: str('SAME_LOWER') }, { check: ['x'] }),
+  single('Conv 1-D stride 3', 13, 'Conv', { x: [2, 2, 10], w: [3, 2, 3] }, { strides: ints([3]) }, { check: ['x'] }),
+  single('Conv 3-D', 13, 'Conv', { x: [1, 2, 4, 4, 3], w: [2, 2, 2, 2, 2] }, { pads: ints([1, 0, 1, 0, 1, 0]) }, { check: ['x'] }),
+  single('ConvTranspose 2-D stride 2, pads, output_padding', 11, 'ConvTranspose', { x: [1, 3, 4, 3], w: [3, 2, 3, 3] }, { strides: ints([2, 2]), pads: ints([1, 0, 1, 1]), output_padding: ints([1, 0]) }, { check: ['x'] }),
+  single('ConvTranspose groups 2, dilation 2', 13, 'ConvTranspose', { x: [1, 4, 3, 3], w: [4, 1, 2, 2] }, { group: int(2), dilations: ints([2, 2]) }, { check: ['x'] }),
+  single('ConvTranspose output_shape', 13, 'ConvTranspose', { x: [1, 2, 3, 3], w: [2, 2, 3, 3] }, { strides: ints([2, 2]), output_shape: ints([6, 7]) }, { check: ['x'] }),
+  single('ConvTranspose SAME_UPPER', 13, 'ConvTranspose', { x: [1, 2, 3, 3], w: [2, 2, 3, 3] }, { strides: ints([2, 2]), auto_pad: str('SAME_UPPER') }, { check: ['x'] }),
+];
+
+export const poolingCases: OpCase[] = [
+  single('MaxPool 2x2 stride 2', 13, 'MaxPool', { x: [2, 3, 6, 6] }, { kernel_shape: ints([2, 2]), strides: ints([2, 2]) }),
+  single('MaxPool 3x3 stride 2 pads 1 ceil_mode', 12, 'MaxPool', { x: [1, 2, 6, 7] }, { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]), ceil_mode: int(1) }),
+  single('MaxPool dilation 2', 12, 'MaxPool', { x: [1, 2, 7, 7] }, { kernel_shape: ints([2, 2]), dilations: ints([2, 2]) }),
+  single('MaxPool 1-D SAME_UPPER stride 2', 11, 'MaxPool', { x: [2, 2, 9] }, { kernel_shape: ints([3]), strides: ints([2]), auto_pad: str('SAME_UPPER') }),
+  single('MaxPool 3-D', 13, 'MaxPool', { x: [1, 1, 4, 4, 4] }, { kernel_shape: ints([2, 2, 2]), strides: ints([2, 2, 2]) }),
+  {
+    name: 'MaxPool ties go to the first maximum (after Relu)',
+    model: {
+      opset: 13,
+      inputs: { x: [1, 1, 4, 4] },
+      nodes: [node('Relu', ['x'], ['r']), node('MaxPool', ['r'], ['y'], { kernel_shape: ints([2, 2]), strides: ints([1, 1]) })],
+      outputs: ['y'],
+    },
+    ranges: { x: [-1, 0.2] },
+  },
+  single('AveragePool 3x3 stride 2 pads exclude pad', 11, 'AveragePool', { x: [1, 2, 7, 6] }, { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) }),
+  single('AveragePool count_include_pad ceil_mode', 11, 'AveragePool', { x: [1, 2, 6, 6] }, { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 0, 0]), count_include_pad: int(1), ceil_mode: int(1) }),
+  single('AveragePool 1-D', 13, 'AveragePool', { x: [2, 3, 8] }, { kernel_shape: ints([3]), strides: ints([2]) }),
+  single('GlobalAveragePool', 13, 'GlobalAveragePool', { x: [2, 3, 4, 5] }),
+  single('GlobalMaxPool', 13, 'GlobalMaxPool', { x: [2, 3, 4, 5] }),
+];
+
+export const normalizationCases: OpCase[] = [
+  single('BatchNormalization inference', 15, 'BatchNormalization', { x: [2, 3, 4, 4] }, { epsilon: float(1e-3) }, {
+    nodeInputs: ['x', 'scale', 'bias', 'mean', 'var'],
+    constants: {
+      scale: { dims: [3], values: [0.5, -1.2, 2] },
+      bias: { dims: [3], values: [0.1, 0.2, 0.3] },
+      mean: { dims: [3], values: [0.05, -0.1, 0.2] },
+      var: { dims: [3], values: [0.8, 1.5, 0.3] },
+    },
+  }),
+  single('InstanceNormalization', 13, 'InstanceNormalization', { x: [2, 3, 4, 5] }, { epsilon: float(1e-4) }, {
+    nodeInputs: ['x', 'scale', 'bias'],
+    constants: { scale: { dims: [3], values: [0.5, -1.2, 2] }, bias: { dims: [3], values: [0.1, 0.2, 0.3] } },
+  }),
+  single('LayerNormalization last axis', 17, 'LayerNormalization', { x: [2, 3, 6] }, {}, {
+    nodeInputs: ['x', 'scale', 'bias'],
+    constants: { scale: { dims: [6], values: [0.5, -1.2, 2, 1, 0.3, 0.9] }, bias: { dims: [6], values: [0, 0.1, 0.2, 0.3, 0.4, 0.5] } },
+  }),
+  single('LayerNormalization axis 1', 17, 'LayerNormalization', { x: [2, 3, 4] }, { axis: int(1) }, {
+    nodeInputs: ['x', 'scale'],
+    constants: { scale: { dims: [3, 4], values: [0.5, -1.2, 2, 1, 0.3, 0.9, 1.1, -0.4, 0.7, 1.3, 0.2, -0.8] } },
+  }),
+];
