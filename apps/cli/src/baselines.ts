@@ -1,9 +1,9 @@
+import { seededRandom } from '@ig/core';
 import type { BaselineSpec, Tensor } from '@ig/core';
 import { UsageError } from './errors.js';
 import { readNpyFile } from './files.js';
 import { toFloat32 } from './npy.js';
 import type { LoadedInput } from './inputs.js';
-import { gaussianSampler, seededRandom } from './random.js';
 
 export interface BaselineSettings {
   readonly baseline: string;
@@ -98,8 +98,9 @@ function blurred(input: LoadedInput): Tensor {
 export function buildBaselines(settings: BaselineSettings, input: LoadedInput): BaselineSpec {
   const kind = settings.baseline;
   const fromImage = input.image !== null;
-  const random = seededRandom(settings.seed);
-  const normal = gaussianSampler(random);
+  const generator = seededRandom(settings.seed);
+  const random = generator.uniform;
+  const normal = generator.normal;
   const stats = range(input.tensor.data);
   const sample = (): Tensor => {
     if (kind === 'uniform') {
