@@ -1,6 +1,8 @@
 import { InvalidOptionError } from './errors.js';
 
-export const DEFAULT_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+// Small batches keep a CPU engine's activations in cache: ResNet-18 on onnxruntime-node runs IG
+// about 4× faster per point in batches of 1–10 than of 50. GPU users raise batchSize.
+export const DEFAULT_MEMORY_BUDGET_BYTES = 8 * 1024 * 1024;
 export const MAX_DEFAULT_BATCH = 128;
 
 /**

@@ -32,7 +32,7 @@ export interface IntegratedGradientsOptions {
   readonly maxSteps?: number;
   /** Path points per backend call. */
   readonly batchSize?: number;
-  /** Memory for one batch of points and gradients, from which `batchSize` is derived (default 64 MiB). */
+  /** Memory for one batch of points and gradients, from which `batchSize` is derived (default 8 MiB). */
   readonly memoryBudgetBytes?: number;
   readonly signal?: AbortSignalLike;
   /** Called after each backend call with path points done and the total planned so far. */
