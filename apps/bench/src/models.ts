@@ -12,7 +12,7 @@ export type Architecture = (typeof ARCHITECTURES)[number];
  */
 export function loadModel(name: Architecture): { bytes: Uint8Array } | { missing: string } {
   const path = `${MODELS_DIR}${name}.onnx`;
-  if (!existsSync(path)) {
+  if (!existsSync(path) || !existsSync(`${MODELS_DIR}${name}.torch-ig.json`)) {
     try {
       execFileSync('/usr/bin/python3', [fileURLToPath(new URL('../scripts/export_models.py', import.meta.url)), MODELS_DIR], { stdio: 'inherit' });
     } catch {
@@ -32,3 +32,18 @@ export function sampleImage(seed = 1): Float32Array {
 }
 
 export const IMAGE_SHAPE = [1, 3, 224, 224];
+
+/** PyTorch's own IG of the benchmark image (written by the export script), the independent reference. */
+export interface TorchReference {
+  readonly target: number;
+  readonly steps: number;
+  readonly fInput: number;
+  readonly fBaseline: number;
+  readonly attributionSum: number;
+  readonly relativeError: number;
+}
+
+export function torchReference(name: Architecture): TorchReference | null {
+  const path = `${MODELS_DIR}${name}.torch-ig.json`;
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as TorchReference) : null;
+}

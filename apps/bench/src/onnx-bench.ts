@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { onnxBackend as nodeBackend } from '@ig/onnx/node';
 import { onnxBackend as webBackend } from '@ig/onnx/web';
 import { explainSample } from './ig-run.js';
-import { ARCHITECTURES, IMAGE_SHAPE, loadModel, sampleImage, type Architecture } from './models.js';
+import { ARCHITECTURES, IMAGE_SHAPE, loadModel, sampleImage, torchReference, type Architecture } from './models.js';
 import { seconds } from './timing.js';
 
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
@@ -39,8 +39,9 @@ async function igAgainstForwards(name: Architecture) {
   const backend = await nodeBackend(bytesOf(name), { executionProviders: ['cpu'], sessionOptions: SESSION });
   const image = sampleImage();
   const batch = { points: [image], pointShapes: [IMAGE_SHAPE.slice(1)], count: 1 };
+  // The first run probes shapes and builds the gradient sessions for this batch layout; time the second.
   await backend.predict(batch);
-  await explainSample(backend, 4);
+  await explainSample(backend, 50);
   const forwards = await seconds(async () => {
     for (let k = 0; k < 50; k++) await backend.predict(batch);
   });
@@ -56,8 +57,10 @@ async function completeness(name: Architecture) {
   const run = await seconds(() => explainSample(backend, 128));
   await backend.dispose();
   const r = run.value.reports[0];
-  console.log(`${name}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(3)}% (${run.seconds.toFixed(1)} s)`);
-  return { model: name, steps: 128, relativeError: r?.relativeError, passes1Percent: (r?.relativeError ?? Infinity) <= 0.01, fInput: r?.fInput, fBaseline: r?.fBaseline, attributionSum: r?.attributionSum, seconds: run.seconds };
+  const torch = torchReference(name);
+  const agreement = torch === null || r === undefined ? null : Math.abs(r.attributionSum - torch.attributionSum) / Math.abs(torch.attributionSum);
+  console.log(`${name}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(3)}% (${run.seconds.toFixed(1)} s); PyTorch's IG-128 on the same model: ${torch === null ? 'not computed' : `${(torch.relativeError * 100).toFixed(3)}%, Σattr differs from ours by ${((agreement ?? NaN) * 100).toFixed(3)}%`}`);
+  return { model: name, steps: 128, relativeError: r?.relativeError, passes1Percent: (r?.relativeError ?? Infinity) <= 0.01, fInput: r?.fInput, fBaseline: r?.fBaseline, attributionSum: r?.attributionSum, seconds: run.seconds, target: run.value.reports[0]?.target, torch, attributionSumRelativeDifferenceToTorch: agreement };
 }
 
 async function webAgainstNode(name: Architecture, steps: number) {
@@ -65,7 +68,7 @@ async function webAgainstNode(name: Architecture, steps: number) {
   const rows: Record<string, number | string>[] = [];
   for (const [label, make] of [['onnxruntime-node/cpu', () => nodeBackend(bytes, { executionProviders: ['cpu'], sessionOptions: SESSION })], ['onnxruntime-web/wasm', () => webBackend(bytes, { executionProviders: ['wasm'] })]] as const) {
     const backend = await make();
-    await explainSample(backend, 2);
+    await explainSample(backend, steps);
     const run = await seconds(() => explainSample(backend, steps));
     await backend.dispose();
     rows.push({ runtime: label, provider: backend.name, seconds: run.seconds, sum: run.value.reports[0]?.attributionSum ?? NaN });
