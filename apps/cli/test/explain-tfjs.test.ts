@@ -2,25 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ig, readFloat32Npy, tempDir, writeIrisTfjsModel } from './helpers.js';
+import { captumCases, expectMatchesCaptum, methodName } from './captum.js';
 
-interface CaptumCase {
-  id: string;
-  model: string;
-  input_file: string;
-  baseline_file: string;
-  target: number | number[];
-  method: string;
-  n_steps: number;
-  attribution_file: string;
-  delta: number;
-  tolerance: { attr_max_abs_err: number; sum_abs_err: number; delta_abs_err: number };
-}
 
-const cases = (JSON.parse(readFileSync(fixture('captum-cases.json'), 'utf8')) as { cases: CaptumCase[] }).cases;
-const methodName = (m: string): string => (m === 'gausslegendre' ? 'gauss-legendre' : m.replace('_', '-'));
-
-/** Captum's trapezoid steps sum to (n − 1)/n; the true trapezoid rule's attributions are n/(n − 1) of Captum's. */
-const captumScale = (c: CaptumCase): number => (c.method === 'riemann_trapezoid' ? c.n_steps / (c.n_steps - 1) : 1);
+const cases = captumCases;
 
 describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
   let dir: string;
@@ -42,19 +27,7 @@ describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const got = readFloat32Npy(out);
-    const want = readFloat32Npy(fixture(c.attribution_file));
-    expect(got.shape).toEqual(want.shape);
-    const scale = captumScale(c);
-    let maxErr = 0;
-    let sumGot = 0;
-    let sumWant = 0;
-    want.data.forEach((w, i) => {
-      maxErr = Math.max(maxErr, Math.abs((got.data[i] as number) - w * scale));
-      sumGot += got.data[i] as number;
-      sumWant += w * scale;
-    });
-    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err * scale);
-    expect(Math.abs(sumGot - sumWant)).toBeLessThanOrEqual(c.tolerance.sum_abs_err * scale);
+    expectMatchesCaptum(got, c);
     const json = JSON.parse(readFileSync(report, 'utf8')) as { target: number; steps: number; delta: number; engine: string; fInput: number; fBaseline: number };
     expect(json).toMatchObject({ target: Array.isArray(c.target) ? c.target[0] : c.target, steps: c.n_steps, engine: 'tfjs' });
     // completeness as reported for example 0: delta = Σ attr − (F(x) − F(x'))
