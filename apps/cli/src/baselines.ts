@@ -58,33 +58,28 @@ function blurred(input: LoadedInput): Tensor {
   const weights = kernel.map((v) => v / total);
   const index = (e: number, ch: number, y: number, x: number): number =>
     input.layout === 'nchw' ? ((e * channels + ch) * height + y) * width + x : ((e * height + y) * width + x) * channels + ch;
-  const source = input.tensor.data;
-  const horizontal = new Float32Array(source.length);
-  const out = new Float32Array(source.length);
-  for (let e = 0; e < n; e++) {
-    for (let ch = 0; ch < channels; ch++) {
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          let sum = 0;
-          weights.forEach((w, k) => {
-            const xx = Math.min(width - 1, Math.max(0, x + k - radius));
-            sum += w * (source[index(e, ch, y, xx)] as number);
-          });
-          horizontal[index(e, ch, y, x)] = sum;
-        }
-      }
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          let sum = 0;
-          weights.forEach((w, k) => {
-            const yy = Math.min(height - 1, Math.max(0, y + k - radius));
-            sum += w * (horizontal[index(e, ch, yy, x)] as number);
-          });
-          out[index(e, ch, y, x)] = sum;
+  // Separable Gaussian, edges clamped: one pass along x, then one along y.
+  const pass = (from: Float32Array, alongX: boolean): Float32Array => {
+    const to = new Float32Array(from.length);
+    for (let e = 0; e < n; e++) {
+      for (let ch = 0; ch < channels; ch++) {
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            let sum = 0;
+            weights.forEach((w, k) => {
+              const at = alongX
+                ? index(e, ch, y, Math.min(width - 1, Math.max(0, x + k - radius)))
+                : index(e, ch, Math.min(height - 1, Math.max(0, y + k - radius)), x);
+              sum += w * (from[at] as number);
+            });
+            to[index(e, ch, y, x)] = sum;
+          }
         }
       }
     }
-  }
+    return to;
+  };
+  const out = pass(pass(input.tensor.data, true), false);
   return { data: out, shape: [...shape] };
 }
 

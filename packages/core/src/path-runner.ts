@@ -29,8 +29,6 @@ export interface PathRunnerOptions {
   readonly outputSize: number;
   readonly batchSize: number;
   readonly signal: AbortSignalLike | undefined;
-  /** Use plain JavaScript loops even where WebAssembly SIMD is available. */
-  readonly plainLoops?: boolean;
   /** Called with the number of points just evaluated. */
   readonly onPoints: (count: number) => void;
 }
@@ -58,7 +56,7 @@ export class PathRunner {
   /** Hands the point buffers back for reuse by a later run; the runner must not run again. */
   release(): void {
     if (this.workspace === null) return;
-    releasePathWorkspace(this.workspace, this.options.pointSizes, this.options.batchSize, this.options.plainLoops === true);
+    releasePathWorkspace(this.workspace, this.options.pointSizes, this.options.batchSize);
     this.workspace = null;
   }
 
@@ -106,7 +104,7 @@ export class PathRunner {
 
   private buffers(): { workspace: PathWorkspace; points: readonly Float32Array[]; objective: Float32Array } {
     const { batchSize, pointSizes, outputSize } = this.options;
-    this.workspace ??= acquirePathWorkspace(pointSizes, batchSize, this.options.plainLoops === true);
+    this.workspace ??= acquirePathWorkspace(pointSizes, batchSize);
     this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
     return { workspace: this.workspace, points: this.workspace.points, objective: this.objectiveBuffer };
   }
