@@ -3,6 +3,17 @@
 ONNX (opset 13, input [batch, 3, 224, 224], output logits [batch, 1000]) for the benchmarks, and
 computes PyTorch's own Integrated Gradients on the benchmark image as an independent reference.
 
+Two weight variants per architecture, both from torchvision's own random initialisation:
+- `NAME.onnx` ("unit-variance"): BatchNorm running variances calibrated on random images so every
+  channel has unit variance, running means left at zero (data-dependent initialisation in the
+  spirit of LSUV). Without it GoogLeNet's and MobileNetV2's signals vanish layer by layer and their
+  logits are exactly constant. These networks have no bias before the classifier, so they are
+  positively homogeneous: against a black baseline the gradient is constant along the path and
+  completeness checks the gradients themselves (Euler's identity), whatever the step count.
+- `NAME-shifted.onnx` ("mean-shifted"): running means calibrated too, so every BatchNorm adds a
+  bias and the path crosses many ReLU kinks: the quadrature has real work to do, and completeness
+  at 128 steps is far from 1% in PyTorch as well. The reference tells whether we agree with it.
+
 Needs Debian's python3-torch and python3-torchvision; run with /usr/bin/python3.
 Usage: export_models.py OUT_DIR
 """
@@ -15,22 +26,31 @@ import torch
 import torchvision
 
 REFERENCE_STEPS = 128
+ARCHITECTURES = {
+    # aux_logits off and transform_input off: the plain inference network of the IG paper.
+    "googlenet": lambda: torchvision.models.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True),
+    "resnet18": lambda: torchvision.models.resnet18(weights=None),
+    "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
+}
+VARIANTS = {"": False, "-shifted": True}
 
 
-def calibrate_batch_norm(model: torch.nn.Module) -> None:
-    """Sets BatchNorm running statistics from random images, as training would: with freshly
-    initialised statistics (mean 0, variance 1) the eval-mode activations of GoogLeNet and
-    MobileNetV2 shrink layer by layer and the logits become constant, which makes a useless
-    benchmark."""
-    for module in model.modules():
-        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
-            module.reset_running_stats()
-            module.momentum = None  # cumulative average over the calibration batches
+def calibrate_batch_norm(model: torch.nn.Module, keep_means: bool) -> None:
+    """Sets BatchNorm running statistics from random images, as training would; unless
+    `keep_means`, folds the means into the variances (E[x²]) and zeroes them."""
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    for module in norms:
+        module.reset_running_stats()
+        module.momentum = None  # cumulative average over the calibration batches
     model.train()
     with torch.no_grad():
         for _ in range(8):
             model(torch.rand(8, 3, 224, 224))
     model.eval()
+    if not keep_means:
+        for module in norms:
+            module.running_var += module.running_mean ** 2
+            module.running_mean.zero_()
 
 
 def sample_image(seed: int = 1) -> torch.Tensor:
@@ -43,7 +63,7 @@ def sample_image(seed: int = 1) -> torch.Tensor:
     return torch.tensor(values.astype(np.float32).reshape(1, 3, 224, 224))
 
 
-def integrated_gradients_sum(model: torch.nn.Module, image: torch.Tensor, steps: int) -> dict:
+def integrated_gradients(model: torch.nn.Module, image: torch.Tensor, steps: int) -> tuple[dict, np.ndarray]:
     """PyTorch IG of the top class against a black baseline, Gauss-Legendre, in float32."""
     with torch.no_grad():
         logits = model(image)
@@ -58,42 +78,49 @@ def integrated_gradients_sum(model: torch.nn.Module, image: torch.Tensor, steps:
         model(points)[:, target].sum().backward()
         step = torch.tensor(0.5 * weights[start:start + 16], dtype=torch.float32).view(-1, 1, 1, 1)
         total += (step * points.grad).sum(0, keepdim=True)
-    attribution_sum = float((image * total).sum())
-    return {"target": target, "steps": steps, "fInput": f_input, "fBaseline": f_baseline, "attributionSum": attribution_sum,
-            "relativeError": abs(attribution_sum - (f_input - f_baseline)) / abs(f_input - f_baseline)}
+    attributions = (image * total).numpy().astype(np.float32).reshape(-1)
+    attribution_sum = float(attributions.astype(np.float64).sum())
+    summary = {"target": target, "steps": steps, "fInput": f_input, "fBaseline": f_baseline, "attributionSum": attribution_sum,
+               "relativeError": abs(attribution_sum - (f_input - f_baseline)) / abs(f_input - f_baseline)}
+    return summary, attributions
+
+
+def write_json(path: str, value: dict) -> None:
+    with open(path, "w") as f:
+        json.dump(value, f, indent=1)
+
+
+def write_atomically(path: str, write) -> None:
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
 
 
 def main(out_dir: str) -> None:
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(2017)
     torch.set_num_threads(2)
-    models = {
-        # aux_logits off and transform_input off: the plain inference network of the IG paper.
-        "googlenet": lambda: torchvision.models.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True),
-        "resnet18": lambda: torchvision.models.resnet18(weights=None),
-        "mobilenet_v2": lambda: torchvision.models.mobilenet_v2(weights=None),
-    }
     image = sample_image()
     # Every model is built and calibrated in order, even when its files exist, so the random
     # stream and therefore the weights are the same on every run.
-    for name, make in models.items():
-        model = make()
-        calibrate_batch_norm(model)
-        example = torch.rand(1, 3, 224, 224)
-        path = os.path.join(out_dir, f"{name}.onnx")
-        if not os.path.exists(path):
-            tmp = path + ".tmp"
-            torch.onnx.export(model, example, tmp, opset_version=13, input_names=["input"], output_names=["logits"],
-                              dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, do_constant_folding=True)
-            os.replace(tmp, path)
-            print(f"wrote {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
-        reference = os.path.join(out_dir, f"{name}.torch-ig.json")
-        if not os.path.exists(reference):
-            result = integrated_gradients_sum(model, image, REFERENCE_STEPS)
-            with open(reference + ".tmp", "w") as f:
-                json.dump(result, f, indent=1)
-            os.replace(reference + ".tmp", reference)
-            print(f"wrote {reference}: {result}")
+    for name, make in ARCHITECTURES.items():
+        initial = make().state_dict()
+        for suffix, keep_means in VARIANTS.items():
+            model = make()
+            model.load_state_dict(initial)
+            calibrate_batch_norm(model, keep_means)
+            base = os.path.join(out_dir, f"{name}{suffix}")
+            if not os.path.exists(base + ".onnx"):
+                example = torch.rand(1, 3, 224, 224)
+                write_atomically(base + ".onnx", lambda tmp: torch.onnx.export(
+                    model, example, tmp, opset_version=13, input_names=["input"], output_names=["logits"],
+                    dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, do_constant_folding=True))
+                print(f"wrote {base}.onnx ({os.path.getsize(base + '.onnx') / 1e6:.1f} MB)")
+            if not os.path.exists(base + ".torch-ig.json"):
+                summary, attributions = integrated_gradients(model, image, REFERENCE_STEPS)
+                write_atomically(base + ".torch-ig.f32", lambda tmp: attributions.tofile(tmp))
+                write_atomically(base + ".torch-ig.json", lambda tmp: write_json(tmp, summary))
+                print(f"wrote {base}.torch-ig.json: {summary}")
 
 
 if __name__ == "__main__":

@@ -7,19 +7,29 @@ export const ARCHITECTURES = ['googlenet', 'resnet18', 'mobilenet_v2'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 /**
- * The exported torchvision model, exporting all three first when one is missing. Returns null
- * (with the reason) where Debian's python3-torch/python3-torchvision are not installed.
+ * The two weight variants written by scripts/export_models.py: `unit-variance` (BatchNorm scales
+ * calibrated, no biases: positively homogeneous) and `mean-shifted` (BatchNorm means calibrated
+ * too: biases everywhere, a rough path).
  */
-export function loadModel(name: Architecture): { bytes: Uint8Array } | { missing: string } {
-  const path = `${MODELS_DIR}${name}.onnx`;
-  if (!existsSync(path) || !existsSync(`${MODELS_DIR}${name}.torch-ig.json`)) {
+export const VARIANTS = ['unit-variance', 'mean-shifted'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+const fileStem = (name: Architecture, variant: Variant): string => `${MODELS_DIR}${name}${variant === 'mean-shifted' ? '-shifted' : ''}`;
+
+/**
+ * The exported torchvision model, exporting all of them first when one is missing. Returns the
+ * reason instead where Debian's python3-torch/python3-torchvision are not installed.
+ */
+export function loadModel(name: Architecture, variant: Variant = 'unit-variance'): { bytes: Uint8Array } | { missing: string } {
+  const stem = fileStem(name, variant);
+  if (!existsSync(`${stem}.onnx`) || !existsSync(`${stem}.torch-ig.json`)) {
     try {
       execFileSync('/usr/bin/python3', [fileURLToPath(new URL('../scripts/export_models.py', import.meta.url)), MODELS_DIR], { stdio: 'inherit' });
     } catch {
-      return { missing: `${path} is missing and could not be exported: install python3-torch and python3-torchvision (apt), then run 'pnpm --filter @ig/bench prep'` };
+      return { missing: `${stem}.onnx is missing and could not be exported: install python3-torch and python3-torchvision (apt), then run 'pnpm --filter @ig/bench prep'` };
     }
   }
-  return { bytes: new Uint8Array(readFileSync(path)) };
+  return { bytes: new Uint8Array(readFileSync(`${stem}.onnx`)) };
 }
 
 /** A reproducible input in [0, 1) of shape [1, 3, 224, 224]. */
@@ -41,9 +51,14 @@ export interface TorchReference {
   readonly fBaseline: number;
   readonly attributionSum: number;
   readonly relativeError: number;
+  /** Per-pixel attributions, [1, 3, 224, 224]. */
+  readonly attributions: Float32Array;
 }
 
-export function torchReference(name: Architecture): TorchReference | null {
-  const path = `${MODELS_DIR}${name}.torch-ig.json`;
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as TorchReference) : null;
+export function torchReference(name: Architecture, variant: Variant): TorchReference | null {
+  const stem = fileStem(name, variant);
+  if (!existsSync(`${stem}.torch-ig.json`) || !existsSync(`${stem}.torch-ig.f32`)) return null;
+  const raw = readFileSync(`${stem}.torch-ig.f32`);
+  const attributions = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  return { ...(JSON.parse(readFileSync(`${stem}.torch-ig.json`, 'utf8')) as Omit<TorchReference, 'attributions'>), attributions };
 }

@@ -1,7 +1,8 @@
 /**
  * ONNX benchmarks on torchvision architectures at 224×224 (random weights), CPU, 2 threads:
  * - IG with 50 Gauss–Legendre steps against 50 plain forward passes of the same model (goal ≤ 2.5×);
- * - completeness of IG at 128 steps on GoogLeNet, ResNet-18 and MobileNetV2 (goal ≤ 1%);
+ * - completeness of IG at 128 steps on GoogLeNet, ResNet-18 and MobileNetV2 (goal ≤ 1%), for both
+ *   weight variants (see models.ts), and the distance of the attributions to PyTorch's own IG;
  * - onnxruntime-web (wasm) against onnxruntime-node on the same model and IG;
  * - peak RSS of IG-50 with batch sizes 1, 10 and 50, each in a fresh process.
  * Writes bench-results/onnx.json.
@@ -13,14 +14,14 @@ import { fileURLToPath } from 'node:url';
 import { onnxBackend as nodeBackend } from '@ig/onnx/node';
 import { onnxBackend as webBackend } from '@ig/onnx/web';
 import { explainSample } from './ig-run.js';
-import { ARCHITECTURES, IMAGE_SHAPE, loadModel, sampleImage, torchReference, type Architecture } from './models.js';
+import { ARCHITECTURES, IMAGE_SHAPE, VARIANTS, loadModel, sampleImage, torchReference, type Architecture, type Variant } from './models.js';
 import { seconds } from './timing.js';
 
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
 const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, threads: 2, date: new Date().toISOString() };
 
-function bytesOf(name: Architecture): Uint8Array {
-  const model = loadModel(name);
+function bytesOf(name: Architecture, variant: Variant = 'unit-variance'): Uint8Array {
+  const model = loadModel(name, variant);
   if ('missing' in model) {
     console.log(model.missing);
     writeReport({ ...report, skipped: model.missing });
@@ -52,15 +53,46 @@ async function igAgainstForwards(name: Architecture) {
   return row;
 }
 
-async function completeness(name: Architecture) {
-  const backend = await nodeBackend(bytesOf(name), { executionProviders: ['cpu'], sessionOptions: SESSION });
+/** Relative L2 distance of our attributions to PyTorch's, and the largest per-pixel gap relative to the largest attribution. */
+function attributionDistance(ours: Float32Array, theirs: Float32Array) {
+  let difference = 0;
+  let norm = 0;
+  let worst = 0;
+  let largest = 0;
+  for (let i = 0; i < theirs.length; i++) {
+    const gap = (ours[i] as number) - (theirs[i] as number);
+    difference += gap * gap;
+    norm += (theirs[i] as number) ** 2;
+    worst = Math.max(worst, Math.abs(gap));
+    largest = Math.max(largest, Math.abs(theirs[i] as number));
+  }
+  return { relativeL2: Math.sqrt(difference / norm), maxGapOverMaxAttribution: worst / largest };
+}
+
+async function completeness(name: Architecture, variant: Variant) {
+  const backend = await nodeBackend(bytesOf(name, variant), { executionProviders: ['cpu'], sessionOptions: SESSION });
   const run = await seconds(() => explainSample(backend, 128));
   await backend.dispose();
   const r = run.value.reports[0];
-  const torch = torchReference(name);
-  const agreement = torch === null || r === undefined ? null : Math.abs(r.attributionSum - torch.attributionSum) / Math.abs(torch.attributionSum);
-  console.log(`${name}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(3)}% (${run.seconds.toFixed(1)} s); PyTorch's IG-128 on the same model: ${torch === null ? 'not computed' : `${(torch.relativeError * 100).toFixed(3)}%, Σattr differs from ours by ${((agreement ?? NaN) * 100).toFixed(3)}%`}`);
-  return { model: name, steps: 128, relativeError: r?.relativeError, passes1Percent: (r?.relativeError ?? Infinity) <= 0.01, fInput: r?.fInput, fBaseline: r?.fBaseline, attributionSum: r?.attributionSum, seconds: run.seconds, target: run.value.reports[0]?.target, torch, attributionSumRelativeDifferenceToTorch: agreement };
+  const attributions = run.value.attributions[0]?.data ?? new Float32Array();
+  const torch = torchReference(name, variant);
+  const versusTorch = torch === null ? null : attributionDistance(attributions, torch.attributions);
+  const label = `${name} (${variant})`;
+  console.log(`${label}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(4)}% (${run.seconds.toFixed(1)} s); PyTorch's IG-128 on the same model: ${torch === null || versusTorch === null ? 'not computed' : `${(torch.relativeError * 100).toFixed(4)}%; attributions differ from PyTorch's by ${(versusTorch.relativeL2 * 100).toFixed(3)}% (relative L2)`}`);
+  return {
+    model: name,
+    variant,
+    steps: 128,
+    target: r?.target,
+    relativeError: r?.relativeError,
+    passes1Percent: (r?.relativeError ?? Infinity) <= 0.01,
+    fInput: r?.fInput,
+    fBaseline: r?.fBaseline,
+    attributionSum: r?.attributionSum,
+    seconds: run.seconds,
+    torch: torch === null ? null : { target: torch.target, relativeError: torch.relativeError, attributionSum: torch.attributionSum, fInput: torch.fInput, fBaseline: torch.fBaseline },
+    versusTorch,
+  };
 }
 
 async function webAgainstNode(name: Architecture, steps: number) {
@@ -89,7 +121,9 @@ function peakRss(name: Architecture, batchSize: number) {
 report.igAgainstForwards = [await igAgainstForwards('googlenet'), await igAgainstForwards('resnet18')];
 writeReport(report);
 report.completeness128 = [];
-for (const name of ARCHITECTURES) (report.completeness128 as unknown[]).push(await completeness(name));
+for (const variant of VARIANTS) {
+  for (const name of ARCHITECTURES) (report.completeness128 as unknown[]).push(await completeness(name, variant));
+}
 writeReport(report);
 report.webAgainstNode = await webAgainstNode('resnet18', 16);
 writeReport(report);

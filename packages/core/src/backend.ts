@@ -24,12 +24,24 @@ export interface PointBatch {
 export interface GradientRequest extends PointBatch {
   /** `count × outputSize` weights, one row per point. */
   readonly outputWeights: Float32Array;
+  /**
+   * Optional, per model input: `count × size(pointShapes[i])` floats of core-owned memory offered
+   * for the gradients. A backend MAY write its gradients there and return these same arrays in
+   * `GradientResponse.gradients` (as an engine writing into preallocated outputs does); the core
+   * then reads them in place instead of copying them. A backend may also ignore them and return
+   * its own arrays. The views are valid only until the returned promise settles: do not keep
+   * them. Values the backend did not write are unspecified.
+   */
+  readonly gradientBuffers?: readonly Float32Array[];
 }
 
 export interface GradientResponse {
   /** `count` objective values, one per point. */
   readonly objective: Float32Array;
-  /** Per model input: `count × size(pointShapes[i])` gradients of each point's objective. */
+  /**
+   * Per model input: `count × size(pointShapes[i])` gradients of each point's objective; either
+   * the backend's own arrays or the request's `gradientBuffers`, filled.
+   */
   readonly gradients: readonly Float32Array[];
 }
 

@@ -1,5 +1,5 @@
 import { BaselineError } from './errors.js';
-import { broadcastTo, formatShape, sizeOf, type Tensor } from './tensor.js';
+import { broadcastInto, formatShape, sizeOf, type Tensor } from './tensor.js';
 
 /** Baseline for one model input, as a function of that input (e.g. a blurred copy). */
 export type BaselineFunction = (input: Tensor, inputIndex: number) => Tensor | number;
@@ -22,11 +22,16 @@ function isAverage(spec: BaselineSpec): spec is { readonly average: readonly (Ba
   return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'average' in spec;
 }
 
-function materialize(value: BaselineValue, input: Tensor, inputIndex: number, label: string): Float32Array {
+/** Where materialised baselines go: an array of `length` values, every one of which is written. */
+export type BaselineAllocator = (length: number) => Float32Array;
+
+const freshArray: BaselineAllocator = (length) => new Float32Array(length);
+
+function materialize(value: BaselineValue, input: Tensor, inputIndex: number, label: string, allocate: BaselineAllocator): Float32Array {
   const resolved = typeof value === 'function' ? value(input, inputIndex) : value;
   if (typeof resolved === 'number') {
     if (!Number.isFinite(resolved)) throw new BaselineError(`${label} for input ${inputIndex} is ${resolved}`);
-    return new Float32Array(input.data.length).fill(resolved);
+    return allocate(input.data.length).fill(resolved);
   }
   if (resolved === null || typeof resolved !== 'object' || !(resolved.data instanceof Float32Array) || !Array.isArray(resolved.shape)) {
     throw new BaselineError(`${label} for input ${inputIndex} must be a number, a tensor { data: Float32Array, shape } or a function returning one`);
@@ -34,7 +39,7 @@ function materialize(value: BaselineValue, input: Tensor, inputIndex: number, la
   if (sizeOf(resolved.shape) !== resolved.data.length) {
     throw new BaselineError(`${label} for input ${inputIndex}: shape ${formatShape(resolved.shape)} does not match its ${resolved.data.length} values`);
   }
-  const full = broadcastTo(resolved, input.shape);
+  const full = broadcastInto(resolved, input.shape, allocate);
   if (full === null) {
     throw new BaselineError(`${label} for input ${inputIndex} has shape ${formatShape(resolved.shape)}, which does not broadcast to the input's shape ${formatShape(input.shape)}`);
   }
@@ -46,15 +51,15 @@ function materialize(value: BaselineValue, input: Tensor, inputIndex: number, la
   return full;
 }
 
-function perInput(value: BaselineValue | readonly BaselineValue[], inputs: readonly Tensor[], label: string): Float32Array[] {
+function perInput(value: BaselineValue | readonly BaselineValue[], inputs: readonly Tensor[], label: string, allocate: BaselineAllocator): Float32Array[] {
   if (Array.isArray(value)) {
     const values = value as readonly BaselineValue[];
     if (values.length !== inputs.length) {
       throw new BaselineError(`${label}: got ${values.length} baselines for a model with ${inputs.length} input(s); give one per input`);
     }
-    return values.map((v, i) => materialize(v, inputs[i] as Tensor, i, label));
+    return values.map((v, i) => materialize(v, inputs[i] as Tensor, i, label, allocate));
   }
-  return inputs.map((input, i) => materialize(value as BaselineValue, input, i, label));
+  return inputs.map((input, i) => materialize(value as BaselineValue, input, i, label, allocate));
 }
 
 /**
@@ -62,12 +67,17 @@ function perInput(value: BaselineValue | readonly BaselineValue[], inputs: reado
  * shape (batch axis included).
  */
 export function resolveBaselines(spec: BaselineSpec | undefined, inputs: readonly Tensor[]): Float32Array[][] {
-  if (spec === undefined) return [perInput(0, inputs, 'baseline')];
+  return resolveBaselinesInto(spec, inputs, freshArray);
+}
+
+/** resolveBaselines with the arrays taken from `allocate`. */
+export function resolveBaselinesInto(spec: BaselineSpec | undefined, inputs: readonly Tensor[], allocate: BaselineAllocator): Float32Array[][] {
+  if (spec === undefined) return [perInput(0, inputs, 'baseline', allocate)];
   if (isAverage(spec)) {
     if (!Array.isArray(spec.average) || spec.average.length === 0) {
       throw new BaselineError('baselines.average must be a non-empty array of baselines');
     }
-    return spec.average.map((entry, s) => perInput(entry, inputs, `baseline sample ${s}`));
+    return spec.average.map((entry, s) => perInput(entry, inputs, `baseline sample ${s}`, allocate));
   }
-  return [perInput(spec, inputs, 'baseline')];
+  return [perInput(spec, inputs, 'baseline', allocate)];
 }

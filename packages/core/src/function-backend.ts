@@ -34,7 +34,9 @@ function pointViews(batch: PointBatch, k: number): Float32Array[] {
 
 /**
  * Wraps plain JavaScript functions into a GradientBackend: the way a custom engine embeds the
- * core. Per-point functions are called once per path point; batched ones once per batch.
+ * core. Per-point functions are called once per path point, and their gradients go into the
+ * request's `gradientBuffers` when offered; batched ones are called once per batch with the
+ * request as it is.
  */
 export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'function'): GradientBackend {
   if (isBatch(fns)) {
@@ -61,7 +63,11 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
     gradients: async (request) => {
       const outputSize = request.outputWeights.length / request.count;
       const objective = new Float32Array(request.count);
-      const gradients = request.points.map((p) => new Float32Array(p.length));
+      // Every value of the offered buffers is written below, so they can be returned as they are.
+      const gradients = request.points.map((p, i) => {
+        const offered = request.gradientBuffers?.[i];
+        return offered !== undefined && offered.length === p.length ? offered : new Float32Array(p.length);
+      });
       for (let k = 0; k < request.count; k++) {
         const point = pointViews(request, k);
         const weights = request.outputWeights.subarray(k * outputSize, (k + 1) * outputSize);

@@ -1,17 +1,18 @@
 import type { AbortSignalLike } from './abort.js';
 import { throwIfAborted } from './abort.js';
 import type { GradientBackend } from './backend.js';
-import { resolveBaselines, type BaselineSpec } from './baselines.js';
+import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { completenessError } from './completeness.js';
 import { InvalidOptionError } from './errors.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
-import { checkCustomRule, quadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
+import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
+import { Scratch } from './scratch.js';
 import { resolveTargets, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { refineUntilComplete } from './auto-steps.js';
-import { checkPositiveInteger, checkPositiveNumber, normalizeInputs } from './validate.js';
+import { checkPositiveInteger, checkPositiveNumber, normalizeInputs, type ModelInputs } from './validate.js';
 
 export interface IntegratedGradientsOptions {
   /** Default 0 for every input. See BaselineSpec. */
@@ -95,7 +96,7 @@ function dot(a: Float32Array, b: Float32Array, bOffset: number): number {
 function resolveRule(method: IntegratedGradientsOptions['method'], steps: number): { rule: QuadratureRule; name: string } {
   if (method !== undefined && typeof method === 'object') return { rule: checkCustomRule(method), name: 'custom' };
   const name = method ?? 'gauss-legendre';
-  return { rule: quadrature(name, steps), name };
+  return { rule: sharedQuadrature(name, steps), name };
 }
 
 /** Σ_path attr contribution (x − x') ⊙ gradientSum, added into `out` scaled by `scale`. */
@@ -119,7 +120,6 @@ export async function integratedGradients(
   options: IntegratedGradientsOptions = {},
 ): Promise<IntegratedGradientsResult> {
   const model = normalizeInputs(inputs);
-  const { examples, pointShapes, pointSizes, tensors } = model;
   const auto = options.steps === 'auto';
   if (auto && options.method !== undefined) {
     throw new InvalidOptionError("steps: 'auto' uses its own nested rule (trapezoid grids with Romberg extrapolation); leave method unset");
@@ -128,11 +128,28 @@ export async function integratedGradients(
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
   const fixed = auto ? null : resolveRule(options.method, steps);
-  const batchSize = resolveBatchSize(pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
-  const signal = options.signal;
-  throwIfAborted(signal);
+  const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
+  throwIfAborted(options.signal);
 
-  const baselineSamples = resolveBaselines(options.baselines, tensors);
+  const scratch = new Scratch();
+  try {
+    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, batchSize, scratch });
+  } finally {
+    scratch.release();
+  }
+}
+
+async function integrateWith(
+  backend: GradientBackend,
+  model: ModelInputs,
+  options: IntegratedGradientsOptions,
+  settings: { tolerance: number; maxSteps: number; fixed: { rule: QuadratureRule; name: string } | null; batchSize: number; scratch: Scratch },
+): Promise<IntegratedGradientsResult> {
+  const { examples, pointShapes, pointSizes, tensors } = model;
+  const { tolerance, maxSteps, fixed, batchSize, scratch } = settings;
+  const signal = options.signal;
+  // Baselines live only for this call, in arrays reused across calls.
+  const baselineSamples = resolveBaselinesInto(options.baselines, tensors, (length) => scratch.float32(length));
   const inputData = tensors.map((t) => t.data);
   const atInput = await predictPoints(backend, inputData, pointShapes, pointSizes, examples, batchSize, signal, 'the input');
   const outputSize = atInput.outputSize;
@@ -159,7 +176,7 @@ export async function integratedGradients(
   }
 
   let done = 0;
-  let planned = auto ? 0 : paths.length * (fixed as { rule: QuadratureRule }).rule.alphas.length;
+  let planned = fixed === null ? 0 : paths.length * fixed.rule.alphas.length;
   const runner = new PathRunner({
     backend,
     pointShapes,
@@ -178,7 +195,7 @@ export async function integratedGradients(
     integrated =
       fixed === null
         ? await refineUntilComplete(runner, paths, { tolerance, maxSteps, pointSizes, onPlan: (points) => (planned += points) })
-        : await integrateFixed(runner, paths, fixed.rule, pointSizes);
+        : await integrateFixed(runner, paths, fixed.rule, pointSizes, scratch);
   } finally {
     runner.release();
   }
@@ -187,8 +204,8 @@ export async function integratedGradients(
   return assembleResult({ paths, gradientSums, stepsUsed, model, targets, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
 }
 
-async function integrateFixed(runner: PathRunner, paths: readonly PathPlan[], rule: QuadratureRule, pointSizes: readonly number[]): Promise<{ gradientSums: Float64Array[][]; steps: number[] }> {
-  const gradientSums = paths.map(() => pointSizes.map((size) => new Float64Array(size)));
+async function integrateFixed(runner: PathRunner, paths: readonly PathPlan[], rule: QuadratureRule, pointSizes: readonly number[], scratch: Scratch): Promise<{ gradientSums: Float64Array[][]; steps: number[] }> {
+  const gradientSums = paths.map(() => pointSizes.map((size) => scratch.float64Zeros(size)));
   await runner.run(
     paths.map((path, p) => ({ ...path, alphas: rule.alphas, weights: rule.weights, sinks: gradientSums[p] as Float64Array[] })),
   );
@@ -199,7 +216,7 @@ function assembleResult(args: {
   paths: readonly PathPlan[];
   gradientSums: readonly Float64Array[][];
   stepsUsed: readonly number[];
-  model: ReturnType<typeof normalizeInputs>;
+  model: ModelInputs;
   targets: ReturnType<typeof resolveTargets>;
   baselineCount: number;
   tolerance: number;

@@ -41,12 +41,11 @@ interface BatchPiece {
 
 /**
  * Evaluates path segments through a backend, never holding more than one batch of points.
- * The point buffers are allocated once per runner and reused for every batch.
+ * The point and gradient buffers are allocated once per runner and reused for every batch.
  */
 export class PathRunner {
   private readonly options: PathRunnerOptions;
   private workspace: PathWorkspace | null = null;
-  private differences = new WeakMap<PathSegment, Float32Array[]>();
   private objectiveBuffer: Float32Array | null = null;
 
   constructor(options: PathRunnerOptions) {
@@ -102,11 +101,11 @@ export class PathRunner {
     }
   }
 
-  private buffers(): { workspace: PathWorkspace; points: readonly Float32Array[]; objective: Float32Array } {
+  private buffers(): { workspace: PathWorkspace; objective: Float32Array } {
     const { batchSize, pointSizes, outputSize } = this.options;
     this.workspace ??= acquirePathWorkspace(pointSizes, batchSize);
     this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
-    return { workspace: this.workspace, points: this.workspace.points, objective: this.objectiveBuffer };
+    return { workspace: this.workspace, objective: this.objectiveBuffer };
   }
 
   private async runUnfused(segments: readonly PathSegment[]): Promise<void> {
@@ -117,10 +116,9 @@ export class PathRunner {
     for (const segment of segments) {
       for (let from = 0; from < segment.alphas.length; ) {
         const count = Math.min(segment.alphas.length - from, batchSize - filled);
-        const differences = this.differenceOf(segment);
-        pointSizes.forEach((_, input) => {
-          workspace.fill(input, filled, segment.baseline[input] as Float32Array, differences[input] as Float32Array, segment.alphas, from, count);
-        });
+        for (let input = 0; input < pointSizes.length; input++) {
+          workspace.fill(input, filled, segment.input[input] as Float32Array, segment.baseline[input] as Float32Array, segment.alphas, from, count);
+        }
         for (let j = 0; j < count; j++) objective.set(segment.objective, (filled + j) * outputSize);
         pieces.push({ segment, from, count });
         filled += count;
@@ -136,38 +134,29 @@ export class PathRunner {
     this.buffers().workspace.flush();
   }
 
-  /** x − x' per input, computed once per segment. */
-  private differenceOf(segment: PathSegment): Float32Array[] {
-    let differences = this.differences.get(segment);
-    if (differences === undefined) {
-      differences = segment.input.map((x, i) => {
-        const b = segment.baseline[i] as Float32Array;
-        return x.map((v, f) => v - (b[f] as number));
-      });
-      this.differences.set(segment, differences);
-    }
-    return differences;
-  }
-
   private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {
     const { backend, batchSize, pointShapes, pointSizes, outputSize, signal } = this.options;
-    const { workspace, points, objective } = this.buffers();
+    const { workspace, objective } = this.buffers();
     throwIfAborted(signal);
     const full = count === batchSize;
+    const batch = (buffers: readonly Float32Array[]): readonly Float32Array[] =>
+      full ? buffers : buffers.map((buffer, input) => buffer.subarray(0, count * (pointSizes[input] as number)));
     const response = await backend.gradients({
-      points: full ? points : points.map((buffer, input) => buffer.subarray(0, count * (pointSizes[input] as number))),
+      points: batch(workspace.points),
       pointShapes,
       count,
       outputWeights: full ? objective : objective.subarray(0, count * outputSize),
+      gradientBuffers: batch(workspace.gradients),
     });
     throwIfAborted(signal);
     this.checkResponse(response, count);
     let point = 0;
     for (const piece of pieces) {
-      response.gradients.forEach((gradients, input) => {
+      for (let input = 0; input < pointSizes.length; input++) {
+        const gradients = response.gradients[input] as Float32Array;
         const sink = piece.segment.sinks[input] as Float64Array;
         if (workspace.accumulate(input, sink, gradients, point, piece.segment.weights, piece.from, piece.count)) this.reportNonFinite(gradients, input, point, piece);
-      });
+      }
       point += piece.count;
     }
     this.options.onPoints(count);

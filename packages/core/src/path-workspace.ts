@@ -3,23 +3,26 @@ import { KERNELS_WASM } from './wasm/kernels-binary.js';
 
 /**
  * Where a PathRunner keeps its batch of points and how it runs the two per-point loops. The
- * WebAssembly SIMD workspace keeps the points in its own memory (the backend reads them there)
- * and is used wherever WebAssembly SIMD is available; plain loops are the fallback.
+ * WebAssembly SIMD workspace keeps the points and the offered gradient buffers in its own memory
+ * (the backend reads and writes them there) and is used wherever WebAssembly SIMD is available;
+ * plain loops are the fallback.
  */
 export interface PathWorkspace {
   readonly kind: 'wasm-simd' | 'js';
   /** Per model input: the `batchSize × size` point buffer handed to the backend. */
   readonly points: readonly Float32Array[];
-  /** points[input][(outPoint + j)·size + i] = baseline[i] + alphas[from + j]·difference[i]. */
-  fill(input: number, outPoint: number, baseline: Float32Array, difference: Float32Array, alphas: Float64Array, from: number, count: number): void;
+  /** Per model input: a `batchSize × size` buffer offered to the backend for its gradients. */
+  readonly gradients: readonly Float32Array[];
+  /** points[input][(outPoint + j)·size + i] = baseline[i] + alphas[from + j]·(x[i] − baseline[i]). */
+  fill(input: number, outPoint: number, x: Float32Array, baseline: Float32Array, alphas: Float64Array, from: number, count: number): void;
   /**
    * sink += Σ_j weights[from + j]·gradients row (gradPoint + j), for model input `input`; true
-   * when the sink is no longer finite. The sink's values may stay in the workspace until flush().
+   * when the sum is no longer finite. The sink's values may stay in the workspace until flush().
    */
   accumulate(input: number, sink: Float64Array, gradients: Float32Array, gradPoint: number, weights: Float64Array, from: number, count: number): boolean;
   /** Writes every sink's values back to its array. */
   flush(): void;
-  /** Forgets which baseline and sinks are loaded, before the workspace serves another run. */
+  /** Forgets which path ends and sinks are loaded, before the workspace serves another run. */
   reset(): void;
 }
 
@@ -36,10 +39,18 @@ interface WasmApi {
 
 interface KernelExports {
   readonly memory: WasmMemory;
-  fill(out: number, base: number, diff: number, n: number, alpha: number): void;
-  accumulate4(part: number, g0: number, g1: number, g2: number, g3: number, n: number, w0: number, w1: number, w2: number, w3: number): void;
-  widen(sum: number, part: number, n: number): number;
+  subtract(diff: number, x: number, base: number, n: number): number;
+  fill(out: number, stride: number, base: number, diff: number, n: number, alphas: number, count: number, zeroBase: number): void;
+  accumulate(part: number, sum: number, rows: number, stride: number, n: number, weights: number, count: number, widen: number): number;
+  widen(sum: number, part: number, n: number): void;
 }
+
+/**
+ * Gradient rows summed in float32 before the float64 sum takes them: as many as one batch of 32
+ * or more points (as before), and for smaller batches up to 32 across batches, so a batch of 1
+ * does not pay a float64 pass per point.
+ */
+const WIDEN_AFTER_POINTS = 32;
 
 let compiled: object | null | undefined;
 
@@ -61,120 +72,189 @@ function kernelModule(): object | null {
   return compiled;
 }
 
-const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 class JsWorkspace implements PathWorkspace {
   readonly kind = 'js';
   readonly points: readonly Float32Array[];
+  readonly gradients: readonly Float32Array[];
+  private readonly differences: Float32Array[];
+  private readonly loaded: { x: Float32Array; baseline: Float32Array }[] = [];
+
   constructor(pointSizes: readonly number[], batchSize: number) {
     this.points = pointSizes.map((size) => new Float32Array(batchSize * size));
+    this.gradients = pointSizes.map((size) => new Float32Array(batchSize * size));
+    this.differences = pointSizes.map((size) => new Float32Array(size));
   }
-  fill(input: number, outPoint: number, baseline: Float32Array, difference: Float32Array, alphas: Float64Array, from: number, count: number): void {
+
+  fill(input: number, outPoint: number, x: Float32Array, baseline: Float32Array, alphas: Float64Array, from: number, count: number): void {
+    const difference = this.differences[input] as Float32Array;
+    const loaded = this.loaded[input];
+    if (loaded === undefined || loaded.x !== x || loaded.baseline !== baseline) {
+      for (let i = 0; i < difference.length; i++) difference[i] = (x[i] as number) - (baseline[i] as number);
+      this.loaded[input] = { x, baseline };
+    }
     fillPathPoints(this.points[input] as Float32Array, outPoint, baseline, difference, alphas, from, count);
   }
+
   accumulate(_input: number, sink: Float64Array, gradients: Float32Array, gradPoint: number, weights: Float64Array, from: number, count: number): boolean {
     accumulateWeighted(sink, gradients, gradPoint, weights, from, count);
     return firstNonFinite(sink) >= 0;
   }
+
   flush(): void {
     // Sinks are updated in place.
   }
+
   reset(): void {
-    // Nothing is cached between calls.
+    this.loaded.length = 0;
   }
+}
+
+/** Byte offsets of one model input's areas in WebAssembly memory. */
+interface InputLayout {
+  readonly size: number;
+  readonly points: number;
+  readonly gradients: number;
+  readonly base: number;
+  readonly diff: number;
+  /** The float32 partial sum of rows not yet added to `sum`. */
+  readonly part: number;
+  /** The float64 running sum of the sink in `sink`. */
+  readonly sum: number;
+}
+
+/** Per model input: what is loaded into its areas. */
+interface InputState {
+  x: Float32Array | null;
+  baseline: Float32Array | null;
+  /** 1 when every baseline value is +0: a point is then alpha·x, one multiply per value. */
+  zeroBaseline: number;
+  sink: Float64Array | null;
+  /** Rows in `part` not yet widened into `sum`. */
+  pending: number;
 }
 
 class WasmWorkspace implements PathWorkspace {
   readonly kind = 'wasm-simd';
   readonly points: readonly Float32Array[];
+  readonly gradients: readonly Float32Array[];
   private readonly kernels: KernelExports;
+  private readonly memoryBuffer: ArrayBuffer;
   private readonly f32: Float32Array;
   private readonly f64: Float64Array;
-  private readonly pointOffsets: number[];
-  private readonly baseOffsets: number[];
-  private readonly diffOffsets: number[];
-  private readonly loaded: (Float32Array | null)[];
-  private readonly gradOffset: number;
-  /** A float32 partial sum for one batch's rows, widened into the float64 sum afterwards. */
-  private readonly partOffset: number;
-  /** Per input: the float64 running sum of the sink in `activeSinks`, held in wasm memory. */
-  private readonly sumOffsets: number[];
-  private readonly activeSinks: (Float64Array | null)[];
+  private readonly layouts: readonly InputLayout[];
+  private readonly states: InputState[];
+  /** float32 scratch for one batch's alphas or weights. */
+  private readonly coefficients: number;
 
   constructor(api: WasmApi, module: object, pointSizes: readonly number[], batchSize: number) {
     this.kernels = new api.Instance(module).exports as KernelExports;
-    const maxSize = Math.max(0, ...pointSizes);
     let cursor = 0;
     const take = (bytes: number): number => {
       const at = cursor;
       cursor += align(bytes);
       return at;
     };
-    this.pointOffsets = pointSizes.map((size) => take(batchSize * size * 4));
-    this.baseOffsets = pointSizes.map((size) => take(size * 4));
-    this.diffOffsets = pointSizes.map((size) => take(size * 4));
-    this.gradOffset = take(batchSize * maxSize * 4);
-    this.partOffset = take(maxSize * 4);
-    this.sumOffsets = pointSizes.map((size) => take(size * 8));
+    this.coefficients = take(batchSize * 4);
+    this.layouts = pointSizes.map((size) => ({
+      size,
+      points: take(batchSize * size * 4),
+      gradients: take(batchSize * size * 4),
+      base: take(size * 4),
+      diff: take(size * 4),
+      part: take(size * 4),
+      sum: take(size * 8),
+    }));
     const memory = this.kernels.memory;
     const needed = Math.ceil(cursor / 65536) - memory.buffer.byteLength / 65536;
     if (needed > 0) memory.grow(needed);
+    this.memoryBuffer = memory.buffer;
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
-    this.points = pointSizes.map((size, i) => new Float32Array(memory.buffer, this.pointOffsets[i] as number, batchSize * size));
-    this.loaded = pointSizes.map(() => null);
-    this.activeSinks = pointSizes.map(() => null);
+    this.points = this.layouts.map((l) => new Float32Array(memory.buffer, l.points, batchSize * l.size));
+    this.gradients = this.layouts.map((l) => new Float32Array(memory.buffer, l.gradients, batchSize * l.size));
+    this.states = pointSizes.map(() => ({ x: null, baseline: null, zeroBaseline: 0, sink: null, pending: 0 }));
   }
 
-  fill(input: number, outPoint: number, baseline: Float32Array, difference: Float32Array, alphas: Float64Array, from: number, count: number): void {
-    const size = baseline.length;
-    const base = this.baseOffsets[input] as number;
-    const diff = this.diffOffsets[input] as number;
-    if (this.loaded[input] !== difference) {
-      this.f32.set(baseline, base / 4);
-      this.f32.set(difference, diff / 4);
-      this.loaded[input] = difference;
+  fill(input: number, outPoint: number, x: Float32Array, baseline: Float32Array, alphas: Float64Array, from: number, count: number): void {
+    const layout = this.layouts[input] as InputLayout;
+    const state = this.states[input] as InputState;
+    if (state.x !== x || state.baseline !== baseline) {
+      this.f32.set(baseline, layout.base / 4);
+      this.f32.set(x, layout.diff / 4);
+      state.zeroBaseline = this.kernels.subtract(layout.diff, layout.diff, layout.base, layout.size);
+      state.x = x;
+      state.baseline = baseline;
     }
-    const out = (this.pointOffsets[input] as number) + outPoint * size * 4;
-    for (let j = 0; j < count; j++) this.kernels.fill(out + j * size * 4, base, diff, size, alphas[from + j] as number);
+    this.setCoefficients(alphas, from, count);
+    const row = layout.size * 4;
+    this.kernels.fill(layout.points + outPoint * row, row, layout.base, layout.diff, layout.size, this.coefficients, count, state.zeroBaseline);
+  }
+
+  accumulate(input: number, sink: Float64Array, gradients: Float32Array, gradPoint: number, weights: Float64Array, from: number, count: number): boolean {
+    const layout = this.layouts[input] as InputLayout;
+    const state = this.states[input] as InputState;
+    if (state.sink !== sink) {
+      this.unload(input);
+      this.f64.set(sink, layout.sum / 8);
+      state.sink = sink;
+    }
+    const row = layout.size * 4;
+    let rows: number;
+    if (gradients.buffer === this.memoryBuffer) {
+      // The backend wrote into the offered buffer (or another view of this memory): no copy.
+      rows = gradients.byteOffset + gradPoint * row;
+    } else {
+      rows = layout.gradients + gradPoint * row;
+      this.f32.set(gradients.subarray(gradPoint * layout.size, (gradPoint + count) * layout.size), rows / 4);
+    }
+    this.setCoefficients(weights, from, count);
+    state.pending += count;
+    const widen = state.pending >= WIDEN_AFTER_POINTS;
+    if (widen) state.pending = 0;
+    return this.kernels.accumulate(layout.part, layout.sum, rows, row, layout.size, this.coefficients, count, widen ? 1 : 0) !== 0;
+  }
+
+  flush(): void {
+    this.states.forEach((state, input) => {
+      if (state.sink === null) return;
+      const layout = this.layouts[input] as InputLayout;
+      this.widenPending(input);
+      state.sink.set(this.f64.subarray(layout.sum / 8, layout.sum / 8 + layout.size));
+    });
   }
 
   reset(): void {
     this.flush();
-    this.loaded.fill(null);
-    this.activeSinks.fill(null);
+    for (const state of this.states) {
+      state.x = null;
+      state.baseline = null;
+      state.sink = null;
+    }
   }
 
-  flush(): void {
-    this.activeSinks.forEach((sink, input) => {
-      if (sink === null) return;
-      const at = (this.sumOffsets[input] as number) / 8;
-      sink.set(this.f64.subarray(at, at + sink.length));
-    });
+  /** Adds the partial rows into the sum and writes the sum back to its sink. */
+  private unload(input: number): void {
+    const state = this.states[input] as InputState;
+    if (state.sink === null) return;
+    const layout = this.layouts[input] as InputLayout;
+    this.widenPending(input);
+    state.sink.set(this.f64.subarray(layout.sum / 8, layout.sum / 8 + layout.size));
+    state.sink = null;
   }
 
-  accumulate(input: number, sink: Float64Array, gradients: Float32Array, gradPoint: number, weights: Float64Array, from: number, count: number): boolean {
-    const size = sink.length;
-    const sum = this.sumOffsets[input] as number;
-    if (this.activeSinks[input] !== sink) {
-      const previous = this.activeSinks[input];
-      if (previous !== null && previous !== undefined) previous.set(this.f64.subarray(sum / 8, sum / 8 + previous.length));
-      this.f64.set(sink, sum / 8);
-      this.activeSinks[input] = sink;
-    }
-    this.f32.set(gradients.subarray(gradPoint * size, (gradPoint + count) * size), this.gradOffset / 4);
-    const row = size * 4;
-    const g = this.gradOffset;
-    const part = this.partOffset;
-    // Rows go four at a time; a missing fourth (or third, second) row is row 0 with weight 0.
-    for (let j = 0; j < count; j += 4) {
-      const rows = Math.min(4, count - j);
-      const w = (k: number): number => (k < rows ? (weights[from + j + k] as number) : 0);
-      const at = (k: number): number => g + (j + (k < rows ? k : 0)) * row;
-      this.kernels.accumulate4(part, at(0), at(1), at(2), at(3), size, w(0), w(1), w(2), w(3));
-    }
-    const bad = this.kernels.widen(sum, part, size);
-    return bad !== 0;
+  private widenPending(input: number): void {
+    const state = this.states[input] as InputState;
+    if (state.pending === 0) return;
+    const layout = this.layouts[input] as InputLayout;
+    // The partial was checked when its rows came in, and finite float32 values cannot overflow float64.
+    this.kernels.widen(layout.sum, layout.part, layout.size);
+    state.pending = 0;
+  }
+
+  private setCoefficients(values: Float64Array, from: number, count: number): void {
+    this.f32.set(values.subarray(from, from + count), this.coefficients / 4);
   }
 }
 

@@ -145,6 +145,24 @@ export function quadrature(method: QuadratureMethod, n: number): QuadratureRule 
   return rule(n);
 }
 
+const MAX_SHARED_RULES = 64;
+const shared = new Map<string, QuadratureRule>();
+
+/**
+ * quadrature(method, n), computed once per (method, n) — Gauss–Legendre's Newton iterations
+ * cost about as much as a path's core work — and shared: callers must not modify the arrays.
+ */
+export function sharedQuadrature(method: QuadratureMethod, n: number): QuadratureRule {
+  const key = `${method}:${n}`;
+  let rule = shared.get(key);
+  if (rule === undefined) {
+    rule = quadrature(method, n);
+    if (shared.size >= MAX_SHARED_RULES) shared.delete(shared.keys().next().value as string);
+    shared.set(key, rule);
+  }
+  return rule;
+}
+
 /** Checks a user-supplied rule: equal lengths, alphas finite in [0, 1], weights finite. */
 export function checkCustomRule(rule: { readonly alphas: ArrayLike<number>; readonly weights: ArrayLike<number> }): QuadratureRule {
   const n = rule.alphas.length;

@@ -49,6 +49,11 @@ export function checkTensor(t: Tensor, name: string): void {
  * stretched). Returns null when the shapes are not compatible.
  */
 export function broadcastTo(source: Tensor, targetShape: readonly number[]): Float32Array | null {
+  return broadcastInto(source, targetShape, (length) => new Float32Array(length));
+}
+
+/** broadcastTo writing into `allocate(size)`, an array whose every element it sets. */
+export function broadcastInto(source: Tensor, targetShape: readonly number[], allocate: (length: number) => Float32Array): Float32Array | null {
   const rank = targetShape.length;
   if (source.shape.length > rank) return null;
   const offset = rank - source.shape.length;
@@ -61,7 +66,7 @@ export function broadcastTo(source: Tensor, targetShape: readonly number[]): Flo
     srcStrides[axis + offset] = dim === 1 ? 0 : stride;
     stride *= dim;
   }
-  const out = new Float32Array(sizeOf(targetShape));
+  const out = allocate(sizeOf(targetShape));
   if (sizeOf(source.shape) === out.length) {
     out.set(source.data);
     return out;

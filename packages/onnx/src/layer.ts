@@ -4,6 +4,7 @@ import { DataType } from './proto/tensor.js';
 import { encodeModel } from './proto/model-io.js';
 import { nodeReads, topologicalOrder } from './graph/model.js';
 import { toModel } from './prepare.js';
+import { lowerToFloat32 } from './graph/precision.js';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import type { OrtModuleLike, OrtTensorLike } from './runtime.js';
 import { InvalidModelError, RuntimeError } from './errors.js';
@@ -37,7 +38,7 @@ function neededNodes(order: readonly onnx.INodeProto[], targets: readonly string
  * activations and baselines produced by the prefix.
  */
 export function cutAtTensor(source: onnx.IModelProto | Uint8Array, layer: string, output?: string): CutModel {
-  const model = toModel(source);
+  const model = lowerToFloat32(toModel(source));
   const graph = model.graph as onnx.GraphProto;
   const order = topologicalOrder(graph);
   if (!order.some((n) => (n.output ?? []).includes(layer))) {

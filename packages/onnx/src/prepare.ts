@@ -4,6 +4,7 @@ import { decodeModel, encodeModel } from './proto/model-io.js';
 import type { TensorFacts } from './graph/builder.js';
 import { defaultOpset, mergeFacts, modelFacts } from './graph/model.js';
 import { upgradeToOpset11 } from './graph/upgrade.js';
+import { lowerToFloat32 } from './graph/precision.js';
 import { InvalidModelError } from './errors.js';
 
 export function toModel(model: onnx.IModelProto | Uint8Array): onnx.ModelProto {
@@ -11,20 +12,27 @@ export function toModel(model: onnx.IModelProto | Uint8Array): onnx.ModelProto {
   return decodeModel(model instanceof Uint8Array ? model : encodeModel(model));
 }
 
+/** A copy of the model at opset 11–21 (see upgradeToOpset11) and the shapes known, including those the rewrite adds. */
+function upgraded(source: onnx.IModelProto | Uint8Array, extraShapes: ReadonlyMap<string, readonly number[]> | undefined): { model: onnx.ModelProto; shapes: Map<string, readonly number[]> } {
+  const model = toModel(source);
+  const shapes = new Map([...modelFacts(model.graph as onnx.GraphProto).shapes, ...(extraShapes ?? [])]);
+  upgradeToOpset11(model, shapes);
+  return { model, shapes };
+}
+
 /**
- * A copy of the model at opset 11–21 (legacy opsets 6–10 rewritten, see upgradeToOpset11), its
- * default-domain opset, and the facts known about its tensors.
+ * A copy of the model as it is differentiated: at opset 11–21 (legacy opsets 6–10 rewritten, see
+ * upgradeToOpset11) and in float32 (see lowerToFloat32); its default-domain opset, and the facts
+ * known about its tensors.
  */
 export function prepareModel(
   source: onnx.IModelProto | Uint8Array,
   extra: Partial<TensorFacts> | undefined,
 ): { model: onnx.ModelProto; opset: number; facts: TensorFacts } {
-  const model = toModel(source);
-  const graph = model.graph as onnx.GraphProto;
-  const shapes = new Map([...modelFacts(graph).shapes, ...(extra?.shapes ?? [])]);
-  upgradeToOpset11(model, shapes);
+  const { model, shapes } = upgraded(source, extra?.shapes);
+  lowerToFloat32(model);
   const opset = defaultOpset(model);
-  const facts = mergeFacts(modelFacts(graph), { ...extra, shapes });
+  const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { ...extra, shapes });
   return { model, opset, facts };
 }
 
@@ -33,7 +41,7 @@ export function prepareModel(
  * current runtimes, which lack many legacy kernels, can run it; otherwise an unchanged copy.
  */
 export function upgradeModel(source: onnx.IModelProto | Uint8Array, shapes: ReadonlyMap<string, readonly number[]> = new Map()): onnx.ModelProto {
-  return prepareModel(source, { shapes }).model;
+  return upgraded(source, shapes).model;
 }
 
 function floatInputs(graph: onnx.IGraphProto, facts: TensorFacts): string[] {

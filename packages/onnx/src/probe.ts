@@ -4,11 +4,13 @@ import type { TensorFacts } from './graph/builder.js';
 import { ORT_TYPE_TO_ONNX, type OrtSessionOptionsLike, type OrtModuleLike, type OrtTensorLike } from './runtime.js';
 import { RuntimeError } from './errors.js';
 import { toModel } from './prepare.js';
+import { lowerToFloat32 } from './graph/precision.js';
 
 const MAX_RECORDED_VALUES = 4096;
 
 /**
- * Runs the model once on `feeds` with every intermediate tensor exposed as an output and records
+ * Runs the model once on `feeds` (float32 feeds: a float64 or float16 model runs lowered to float32,
+ * as it is differentiated) with every intermediate tensor exposed as an output and records
  * each tensor's concrete shape, element type and (when small) values. These facts let the
  * gradient builder emit static shapes and constant index maps for this input shape.
  */
@@ -18,7 +20,7 @@ export async function inferShapes(
   feeds: Record<string, OrtTensorLike>,
   sessionOptions: OrtSessionOptionsLike = {},
 ): Promise<TensorFacts> {
-  const model = toModel(source);
+  const model = lowerToFloat32(toModel(source));
   const graph = model.graph as onnx.GraphProto;
   const existing = new Set(graph.output.map((o) => o.name));
   for (const node of graph.node) {

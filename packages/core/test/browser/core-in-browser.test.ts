@@ -1,18 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, openPage } from '@ig/browser-harness';
+import { describe, expect, it } from 'vitest';
 import { integratedGradients, tensor } from '../../src/index.js';
 import { softplusOfLinear } from '../helpers/closed-forms.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
-const available = existsSync(CHROMIUM) && existsSync(join(DIST, 'index.js'));
-if (!available && process.env.CI === 'true') throw new Error(`the browser test needs ${CHROMIUM} and a built dist/ in CI`);
+const built = existsSync(join(DIST, 'index.js'));
+if (!built && process.env.CI === 'true') throw new Error('the browser test needs a built dist/ in CI');
+const available = chromiumAvailable() && built;
 
 // The same computation in the page, in a module worker, and in Node.
 const program = `
@@ -40,38 +37,10 @@ const files: Record<string, string> = {
   </script>`,
 };
 
-let server: Server;
-let origin = '';
-beforeAll(async () => {
-  if (!available) return;
-  server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const inline = files[path];
-    const file = path.startsWith('/dist/') ? normalize(join(DIST, path.slice('/dist/'.length))) : null;
-    const body = inline ?? (file !== null && file.startsWith(DIST) && existsSync(file) ? readFileSync(file, 'utf8') : null);
-    if (body === null) {
-      response.writeHead(404).end();
-      return;
-    }
-    const type = extname(path) === '.html' ? 'text/html' : 'text/javascript';
-    response.writeHead(200, { 'content-type': type }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => server?.close());
-
 describe.skipIf(!available)('@ig/core in a real browser (Chromium), main thread and web worker', () => {
   it('computes the same attributions as Node', async () => {
-    const profile = mkdtempSync(join(tmpdir(), 'ig-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { page, close } = await openPage({ files, directories: { '/dist/': DIST }, path: '/index.html' });
     try {
-      const page = await context.newPage();
-      await page.goto(`${origin}/index.html`);
       type Run = { fixed: number[]; auto: number[]; autoSteps: number; error?: string };
       const main = (await page.evaluate('window.mainThread')) as Run;
       const worker = (await page.evaluate('window.inWorker')) as Run;
@@ -91,8 +60,7 @@ describe.skipIf(!available)('@ig/core in a real browser (Chromium), main thread 
         expect(run.autoSteps).toBeLessThan(50);
       }
     } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -176,10 +176,16 @@ export class GraphBuilder {
   toFloat(mask: string): string {
     return this.op('Cast', [mask], { to: { int: DataType.FLOAT } });
   }
-  /** Sums gradient contributions. */
+  /** Sums gradient contributions, as a chain of Adds (onnxruntime-web's WebGPU provider has no Sum kernel). */
   sum(terms: readonly string[]): string {
-    if (terms.length === 1) return terms[0] as string;
-    return this.op('Sum', terms);
+    return terms.slice(1).reduce((total, term) => this.add(total, term), terms[0] as string);
+  }
+  /**
+   * a ∧ b for boolean tensors as a 0/1 float mask: a product of casts, since onnxruntime-web's
+   * WebGPU provider has no And kernel and onnxruntime's CPU provider has no boolean Where.
+   */
+  bothAsFloat(a: string, b: string): string {
+    return this.mul(this.toFloat(a), this.toFloat(b));
   }
 
   unsqueeze(x: string, axes: readonly number[]): string {

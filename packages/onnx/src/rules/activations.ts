@@ -6,7 +6,9 @@ const k = (builder: GraphBuilder, value: number): string => builder.floatConstan
 const positive = (b: GraphBuilder, x: string): string => b.op('Greater', [x, k(b, 0)]);
 
 // PyTorch conventions at the kinks: relu'(0) = 0, leaky/elu/selu use the negative branch at 0.
-export const relu = unary('Relu', 6, (g, x, _y, b) => b.mul(g, b.toFloat(positive(b, x))));
+// The mask reads y (y > 0 exactly where x > 0), so that x has no reader besides Relu and
+// runtimes can fuse Conv+Relu in the forward part of a gradient graph.
+export const relu = unary('Relu', 6, (g, _x, y, b) => b.mul(g, b.toFloat(positive(b, y))));
 
 export const leakyRelu = unary('LeakyRelu', 6, (g, x, _y, b, node) =>
   b.op('Where', [positive(b, x), g, b.scale(g, node.float('alpha', 0.01))]),
@@ -36,8 +38,8 @@ export const softsign = unary('Softsign', 1, (g, x, _y, b) => {
 export const hardSigmoid = unary('HardSigmoid', 6, (g, x, _y, b, node) => {
   const alpha = node.float('alpha', 0.2);
   const z = b.add(b.scale(x, alpha), k(b, node.float('beta', 0.5)));
-  const inside = b.op('And', [b.op('Greater', [z, k(b, 0)]), b.op('Less', [z, k(b, 1)])]);
-  return b.mul(b.scale(g, alpha), b.toFloat(inside));
+  const inside = b.bothAsFloat(b.op('Greater', [z, k(b, 0)]), b.op('Less', [z, k(b, 1)]));
+  return b.mul(b.scale(g, alpha), inside);
 });
 
 /** y = x·clip(x/6 + 1/2, 0, 1): 0 below −3, x/3 + 1/2 on [−3, 3], 1 above (PyTorch's convention). */
@@ -68,8 +70,8 @@ export const clip: GradientRule = {
     if (low) masks.push(b.op('Greater', [x, low]));
     if (high) masks.push(b.op('Less', [x, high]));
     if (masks.length === 0) return [g];
-    const inside = masks.length === 2 ? b.op('And', masks) : (masks[0] as string);
-    return [b.mul(g, b.toFloat(inside))];
+    const inside = masks.length === 2 ? b.bothAsFloat(masks[0] as string, masks[1] as string) : b.toFloat(masks[0] as string);
+    return [b.mul(g, inside)];
   },
 };
 

@@ -1,8 +1,12 @@
 import type { Attributes } from '../graph/attributes.js';
 import { outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
+import { convInputGradient } from './conv-adjoint.js';
 import { adjointOutputPadding, resolveWindow } from './window.js';
 
-/** dX of a convolution is the transposed convolution of g with the same weights and geometry. */
+/**
+ * dX of a convolution is the transposed convolution of g with the same weights and geometry; at
+ * stride 1 it is computed as a convolution with the adjoint kernel instead (see convInputGradient).
+ */
 export const conv: GradientRule = {
   opType: 'Conv',
   since: 1,
@@ -16,20 +20,23 @@ export const conv: GradientRule = {
     const outSpatial = yShape.slice(2);
     const kernel = node.ints('kernel_shape') ?? b.shape(w).slice(2);
     const window = resolveWindow(node, inSpatial, outSpatial, kernel);
+    const group = node.int('group', 1);
+    const spatialAxes = [0, ...Array.from({ length: outSpatial.length }, (_, i) => i + 2)];
+    const gBias = bias && node.needsGradient(2) ? b.reduceSum(g, spatialAxes, false) : null;
+    if (!node.needsGradient(0)) return [null, null, gBias];
     const outputPadding = adjointOutputPadding(window, inSpatial, outSpatial, window.padsEnd);
     if (outputPadding.some((p) => p < 0)) throw node.invalid('output shape does not match the window geometry');
+    const asConv = convInputGradient(b, g, w, window, xShape, outSpatial, group);
+    if (asConv) return [asConv, null, gBias];
     const attributes: Attributes = {
       strides: { ints: window.strides },
       dilations: { ints: window.dilations },
       pads: { ints: [...window.padsBegin, ...window.padsEnd] },
-      group: { int: node.int('group', 1) },
+      group: { int: group },
       kernel_shape: { ints: kernel },
       output_padding: { ints: outputPadding },
     };
-    const gx = node.needsGradient(0) ? b.op('ConvTranspose', [g, w], attributes) : null;
-    const spatialAxes = [0, ...Array.from({ length: outSpatial.length }, (_, i) => i + 2)];
-    const gBias = bias && node.needsGradient(2) ? b.reduceSum(g, spatialAxes, false) : null;
-    return [gx, null, gBias];
+    return [b.op('ConvTranspose', [g, w], attributes), null, gBias];
   },
 };
 

@@ -1,17 +1,13 @@
 import { checkConstantSize } from '../graph/builder.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import { DataType } from '../proto/tensor.js';
-import { outputGrad, UnsupportedForm, type GradientRule, type NodeView } from './rule.js';
-import { adjointOutputPadding, overhang, resolveWindow, type Window } from './window.js';
+import { maxPool } from './max-pool.js';
+import { outputGrad, type GradientRule, type NodeView } from './rule.js';
+import { adjointOutputPadding, windowGeometry, type WindowGeometry } from './window.js';
 
 const product = (values: readonly number[]): number => values.reduce((a, b) => a * b, 1);
 
-interface PoolGeometry {
-  readonly xShape: readonly number[];
-  readonly yShape: readonly number[];
-  readonly inSpatial: readonly number[];
-  readonly outSpatial: readonly number[];
-  readonly window: Window;
+interface PoolGeometry extends WindowGeometry {
   /** Declared end pads plus any ceil-mode overhang. */
   readonly padsEnd: readonly number[];
   /** Attributes of a Conv/ConvTranspose with one channel that visits the same windows. */
@@ -20,14 +16,7 @@ interface PoolGeometry {
 }
 
 function poolGeometry(node: NodeView, b: GraphBuilder): PoolGeometry {
-  const xShape = b.shape(node.input(0));
-  const yShape = b.shape(node.output(0));
-  const inSpatial = xShape.slice(2);
-  const outSpatial = yShape.slice(2);
-  const kernel = node.ints('kernel_shape');
-  if (!kernel) throw node.invalid('kernel_shape is required');
-  const window = resolveWindow(node, inSpatial, outSpatial, kernel);
-  const extra = overhang(window, inSpatial, outSpatial);
+  const { xShape, yShape, inSpatial, outSpatial, kernel, window, extra } = windowGeometry(node, b);
   const padsEnd = window.padsEnd.map((p, i) => p + (extra[i] as number));
   const convAttributes = {
     kernel_shape: { ints: kernel },
@@ -37,7 +26,7 @@ function poolGeometry(node: NodeView, b: GraphBuilder): PoolGeometry {
   };
   const outputPadding = adjointOutputPadding(window, inSpatial, outSpatial, padsEnd);
   if (outputPadding.some((p) => p < 0)) throw node.invalid('output shape does not match the window geometry');
-  return { xShape, yShape, inSpatial, outSpatial, window, padsEnd, convAttributes, adjointAttributes: { ...convAttributes, output_padding: { ints: outputPadding } } };
+  return { xShape, yShape, inSpatial, outSpatial, kernel, window, extra, padsEnd, convAttributes, adjointAttributes: { ...convAttributes, output_padding: { ints: outputPadding } } };
 }
 
 /** Calls visit(outputFlat, positionFlat, inputIndexPerAxis) for every window element. */
@@ -65,46 +54,6 @@ function forEachWindowElement(
     }
   }
 }
-
-/**
- * MaxPool without its Indices output (WebGPU cannot produce it): the windows are unfolded with a
- * one-hot convolution, the first element equal to the max in row-major window order takes the
- * gradient (PyTorch's tie rule), and a one-hot transposed convolution adds it back.
- */
-export const maxPool: GradientRule = {
-  opType: 'MaxPool',
-  since: 1,
-  differentiable: [0],
-  gradient(node, grads, b) {
-    const g = outputGrad(node, grads);
-    if (node.int('storage_order', 0) !== 0 && grads[1]) throw new UnsupportedForm('gradient of the Indices output');
-    const geometry = poolGeometry(node, b);
-    const { xShape, inSpatial, outSpatial, window } = geometry;
-    const planes = (xShape[0] as number) * (xShape[1] as number);
-    const kernelCount = product(window.kernel);
-    checkConstantSize([kernelCount, kernelCount]);
-    checkConstantSize([kernelCount, ...outSpatial]);
-    const oneHot = new Float32Array(kernelCount * kernelCount);
-    for (let e = 0; e < kernelCount; e++) oneHot[e * kernelCount + e] = 1;
-    const oneHotWeights = b.floatConstant(oneHot, [kernelCount, 1, ...window.kernel]);
-    const valid = new Float32Array(kernelCount * product(outSpatial));
-    const outCount = product(outSpatial);
-    forEachWindowElement(geometry, (o, e, indices) => {
-      if (indices.every((i, axis) => i >= 0 && i < (inSpatial[axis] as number))) valid[e * outCount + o] = 1;
-    });
-    const validMask = b.op('Cast', [b.floatConstant(valid, [1, kernelCount, ...outSpatial])], { to: { int: DataType.BOOL } });
-
-    const xPlanes = b.reshape(node.input(0), [planes, 1, ...inSpatial]);
-    const unfolded = b.op('Conv', [xPlanes, oneHotWeights], geometry.convAttributes);
-    const yPlanes = b.reshape(node.output(0), [planes, 1, ...outSpatial]);
-    const isMax = b.toFloat(b.op('And', [b.op('Equal', [unfolded, yPlanes]), validMask]));
-    const earlier = b.op('CumSum', [isMax, b.int64Constant([1], [])], { exclusive: { int: 1 } });
-    const first = b.mul(isMax, b.op('Relu', [b.sub(b.floatConstant([1]), earlier)]));
-    const routed = b.mul(first, b.reshape(g, [planes, 1, ...outSpatial]));
-    const back = b.op('ConvTranspose', [routed, oneHotWeights], geometry.adjointAttributes);
-    return [b.reshape(back, xShape)];
-  },
-};
 
 /** Each output is the window mean, so each input receives g / (window count) from every window. */
 export const averagePool: GradientRule = {

@@ -22,7 +22,11 @@ export const identity = unary('Identity', 1, (g) => g);
 // Inference-mode Dropout is the identity on output 0; the mask output carries no gradient.
 export const dropout = unary('Dropout', 7, (g) => g);
 export const neg = unary('Neg', 6, (g, _x, _y, b) => b.neg(g));
-export const abs = unary('Abs', 6, (g, x, _y, b) => b.mul(g, b.op('Sign', [x])));
+// sign(x)·g without Sign (no WebGPU kernel in onnxruntime-web); abs'(0) = 0 as in PyTorch.
+export const abs = unary('Abs', 6, (g, x, _y, b) => {
+  const zero = b.floatConstant([0]);
+  return b.op('Where', [b.op('Greater', [x, zero]), g, b.op('Where', [b.op('Less', [x, zero]), b.neg(g), zero])]);
+});
 export const exp = unary('Exp', 6, (g, _x, y, b) => b.mul(g, y));
 export const log = unary('Log', 6, (g, x, _y, b) => b.div(g, x));
 export const sqrt = unary('Sqrt', 6, (g, _x, y, b) => b.div(b.scale(g, 0.5), y));

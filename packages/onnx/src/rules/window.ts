@@ -1,3 +1,4 @@
+import type { GraphBuilder } from '../graph/builder.js';
 import type { NodeView } from './rule.js';
 
 /** The resolved geometry of a sliding-window op (Conv, pooling) over its spatial axes. */
@@ -64,4 +65,26 @@ export function adjointOutputPadding(w: Window, inSpatial: readonly number[], ou
       ((outSpatial[i] as number) - 1) * (w.strides[i] as number) + ((w.kernel[i] as number) - 1) * (w.dilations[i] as number) + 1 - (w.padsBegin[i] as number) - (padsEnd[i] as number);
     return s - produced;
   });
+}
+
+/** The static geometry of a pooling node: shapes, its window, and the ceil-mode overhang per axis. */
+export interface WindowGeometry {
+  readonly xShape: readonly number[];
+  readonly yShape: readonly number[];
+  readonly inSpatial: readonly number[];
+  readonly outSpatial: readonly number[];
+  readonly kernel: readonly number[];
+  readonly window: Window;
+  readonly extra: readonly number[];
+}
+
+export function windowGeometry(node: NodeView, b: GraphBuilder): WindowGeometry {
+  const xShape = b.shape(node.input(0));
+  const yShape = b.shape(node.output(0));
+  const inSpatial = xShape.slice(2);
+  const outSpatial = yShape.slice(2);
+  const kernel = node.ints('kernel_shape');
+  if (!kernel) throw node.invalid('kernel_shape is required');
+  const window = resolveWindow(node, inSpatial, outSpatial, kernel);
+  return { xShape, yShape, inSpatial, outSpatial, kernel, window, extra: overhang(window, inSpatial, outSpatial) };
 }

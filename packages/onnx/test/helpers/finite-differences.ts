@@ -40,7 +40,7 @@ export async function differences(
     const at = async (delta: number): Promise<number> => {
       const data = Float32Array.from(base.data);
       data[index] = x + delta;
-      return objective({ ...feeds, [input]: { data, dims: base.dims } });
+      return objective({ ...feeds, [input]: { ...base, data } });
     };
     const plus = await at(step);
     const minus = await at(-step);

@@ -14,10 +14,16 @@ export const defaultProvider = { node: 'cpu', web: 'wasm' } as const;
 export interface Feed {
   readonly data: Float32Array;
   readonly dims: readonly number[];
+  /** Fed as float64 (to a float64 model) when set. */
+  readonly type?: 'float64';
 }
 
+/** onnxruntime's Tensor constructor, beyond the float32 form the package itself needs. */
+type AnyFloatTensor = new (type: 'float32' | 'float64', data: Float32Array | Float64Array, dims: readonly number[]) => OrtTensorLike;
+
 export function feedsOf(ort: OrtModuleLike, feeds: Record<string, Feed>): Record<string, OrtTensorLike> {
-  return Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor('float32', f.data, f.dims)]));
+  const Tensor = ort.Tensor as unknown as AnyFloatTensor;
+  return Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, f.type === 'float64' ? new Tensor('float64', Float64Array.from(f.data), f.dims) : new Tensor('float32', f.data, f.dims)]));
 }
 
 export async function runModel(ort: OrtModuleLike, bytes: Uint8Array, feeds: Record<string, OrtTensorLike>, provider = 'cpu'): Promise<Record<string, OrtTensorLike>> {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { integratedGradients, type Tensor } from '@ig/core';
@@ -5,7 +6,7 @@ import { tfjsBackend } from '../../src/index.js';
 import { useBackend } from '../helpers/backends.js';
 import { loadReference, nchwToNhwc, smallCnnWeights } from '../helpers/reference.js';
 import { smallCnnFromWeights, type WeightArray } from '../helpers/small-cnn.js';
-import { chromiumAvailable, openPage, type BrowserSession } from './harness.js';
+import { bundle, chromiumAvailable, openPage, type BrowserSession } from '@ig/browser-harness';
 import type { PageRequest, PageResult } from './page.js';
 
 const STEPS = 32;
@@ -46,7 +47,14 @@ describe.skipIf(!chromiumAvailable())('IG in Chromium', () => {
     await useBackend('cpu');
     weights = smallCnnWeights();
     expected = await nodeResult(requestFor('cpu', weights));
-    session = await openPage();
+    session = await openPage({
+      files: {
+        '/': '<!doctype html><meta charset="utf-8"><title>@ig/tfjs</title><script type="module" src="/page.js"></script>',
+        '/page.js': await bundle(fileURLToPath(new URL('./page.ts', import.meta.url))),
+      },
+      webgpu: true,
+      ready: 'typeof window.runIntegratedGradients === "function"',
+    });
   });
   afterAll(async () => {
     await session?.close();

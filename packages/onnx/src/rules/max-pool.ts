@@ -1,0 +1,196 @@
+import type { GraphBuilder } from '../graph/builder.js';
+import { outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
+import { windowGeometry } from './window.js';
+
+/** A one-axis max pool: windows of `kernel` elements `dilation` apart, every `stride` elements. */
+interface AxisPool {
+  /** Tensor axis (2 + spatial index). */
+  readonly axis: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly dilation: number;
+  readonly padBegin: number;
+  /** The declared (or auto_pad-resolved) end pad, without ceil-mode overhang. */
+  readonly padEnd: number;
+  readonly inLength: number;
+  readonly outLength: number;
+}
+
+/** Each window element (and each stride phase) along an axis costs a few graph nodes and a tensor. */
+const MAX_AXIS_KERNEL = 1024;
+
+/** The lowest float32, which onnxruntime's MaxPool also starts every window from. */
+const LOWEST = -3.4028234663852886e38;
+
+const withLength = (shape: readonly number[], axis: number, length: number): number[] => shape.map((d, i) => (i === axis ? length : d));
+
+/**
+ * `t` moved along `axis` so that its element i lands at i + begin, cut or filled (with `fill`)
+ * to `length`: one Pad, whose negative pads crop (valid since Pad-2).
+ */
+function place(b: GraphBuilder, t: string, shape: readonly number[], axis: number, begin: number, length: number, fill: number): string {
+  const end = length - (shape[axis] as number) - begin;
+  if (begin === 0 && end === 0) return t;
+  const pads = new Array<number>(2 * shape.length).fill(0);
+  pads[axis] = begin;
+  pads[shape.length + axis] = end;
+  return b.op('Pad', [t, b.int64Constant(pads), b.floatConstant([fill])], { mode: { string: 'constant' } }, withLength(shape, axis, length));
+}
+
+/** Where element e of a window sits relative to the input: o·stride + e·dilation − padBegin = (o + shift)·stride + phase. */
+function elementOffset(pool: AxisPool, e: number): { shift: number; phase: number } {
+  const offset = e * pool.dilation - pool.padBegin;
+  const shift = Math.floor(offset / pool.stride);
+  return { shift, phase: offset - shift * pool.stride };
+}
+
+/** Positions on the coarse grid (input positions divided by the stride, rounded up). */
+const coarseLength = (pool: AxisPool): number => Math.ceil(pool.inLength / pool.stride);
+
+/**
+ * Element e of every window along the pool's axis, padding read as LOWEST; one tensor per e,
+ * shaped like the pool's output. With a stride, the axis is first split into its `stride`
+ * phases (Reshape, Split), so each element is a shifted phase rather than a strided slice.
+ */
+function windowElements(b: GraphBuilder, u: string, uShape: readonly number[], pool: AxisPool): string[] {
+  const { axis, kernel, stride, outLength } = pool;
+  if (stride === 1) {
+    return Array.from({ length: kernel }, (_, e) => place(b, u, uShape, axis, -elementOffset(pool, e).shift, outLength, LOWEST));
+  }
+  const coarse = coarseLength(pool);
+  const whole = place(b, u, uShape, axis, 0, coarse * stride, LOWEST);
+  const split = [...uShape.slice(0, axis), coarse, stride, ...uShape.slice(axis + 1)];
+  const phaseShape = withLength(uShape, axis, coarse);
+  const phases = b.node('Split', [b.reshape(whole, split)], { axis: { int: axis + 1 } }, stride).map((p) => b.reshape(p, phaseShape));
+  return Array.from({ length: kernel }, (_, e) => {
+    const { shift, phase } = elementOffset(pool, e);
+    return place(b, phases[phase] as string, phaseShape, axis, -shift, outLength, LOWEST);
+  });
+}
+
+/** The pool along one axis alone, as a MaxPool with a kernel of 1 on every other axis. */
+function axisMaxPool(b: GraphBuilder, u: string, vShape: readonly number[], pool: AxisPool, ceilMode: number): string {
+  const spatial = vShape.length - 2;
+  const along = (value: number, other: number): number[] => Array.from({ length: spatial }, (_, i) => (i + 2 === pool.axis ? value : other));
+  return b.op(
+    'MaxPool',
+    [u],
+    {
+      kernel_shape: { ints: along(pool.kernel, 1) },
+      strides: { ints: along(pool.stride, 1) },
+      dilations: { ints: along(pool.dilation, 1) },
+      pads: { ints: [...along(pool.padBegin, 0), ...along(pool.padEnd, 0)] },
+      ceil_mode: { int: ceilMode },
+    },
+    vShape,
+  );
+}
+
+/**
+ * g of each window routed to its first element equal to the window's max v (zero elsewhere):
+ * what element e does not take passes on to the elements after it (rest − taken is exact, as
+ * taken is rest or 0 for finite g). Equal, Where and Sub only: WebGPU has no And or Or kernel,
+ * and onnxruntime's CPU Where and Cast are several times slower than its Sub.
+ */
+function routeToFirstMax(b: GraphBuilder, g: string, elements: readonly string[], v: string): string[] {
+  if (elements.length === 1) return [g];
+  const zero = b.floatConstant([0]);
+  let rest = g;
+  return elements.map((element, e) => {
+    const isMax = b.op('Equal', [element, v]);
+    const taken = b.op('Where', [isMax, rest, zero]);
+    if (e < elements.length - 1) rest = b.sub(rest, taken);
+    return taken;
+  });
+}
+
+/** Σ terms as a chain of Adds (WebGPU has no Sum kernel). */
+const addAll = (b: GraphBuilder, terms: readonly string[]): string => terms.slice(1).reduce((total, t) => b.add(total, t), terms[0] as string);
+
+/**
+ * The adjoint of windowElements: routed[e][o] is added at input position
+ * o·stride + e·dilation − padBegin. With a stride, the elements of each phase are shifted and
+ * summed on the coarse grid, and the phases are interleaved (Concat, Reshape).
+ */
+function scatterBack(b: GraphBuilder, routed: readonly string[], vShape: readonly number[], pool: AxisPool): string {
+  const { axis, stride, inLength } = pool;
+  if (stride === 1) return addAll(b, routed.map((r, e) => place(b, r, vShape, axis, elementOffset(pool, e).shift, inLength, 0)));
+  const coarse = coarseLength(pool);
+  const coarseShape = withLength(vShape, axis, coarse);
+  const phases: string[] = [];
+  for (let phase = 0; phase < stride; phase++) {
+    const terms = routed.flatMap((r, e) => {
+      const offset = elementOffset(pool, e);
+      return offset.phase === phase ? [place(b, r, vShape, axis, offset.shift, coarse, 0)] : [];
+    });
+    phases.push(terms.length > 0 ? addAll(b, terms) : b.zeros(coarseShape));
+  }
+  const stacked = b.op('Concat', phases.map((p) => b.unsqueeze(p, [axis + 1])), { axis: { int: axis + 1 } });
+  const fineShape = withLength(vShape, axis, coarse * stride);
+  return place(b, b.reshape(stacked, fineShape), fineShape, axis, 0, inLength, 0);
+}
+
+/**
+ * MaxPool without its Indices output (WebGPU cannot produce it). A max over an N-D window is a
+ * max along the last axis, then the one before, and so on; taking the first maximum along each
+ * axis in turn picks the row-major first maximum of the window (PyTorch's tie rule). Each axis
+ * needs `kernel` shifted views and elementwise compares, selects and adds on tensors of the
+ * input's size, instead of unfolding all kernel elements of every window at once.
+ *
+ * Padding reads as the lowest float32, where onnxruntime's MaxPool starts each window; so an
+ * input equal to it ties with leading padding and gets no gradient there.
+ */
+export const maxPool: GradientRule = {
+  opType: 'MaxPool',
+  since: 1,
+  differentiable: [0],
+  gradient(node, grads, b) {
+    const g = outputGrad(node, grads);
+    if (node.int('storage_order', 0) !== 0 && grads[1]) throw new UnsupportedForm('gradient of the Indices output');
+    const x = node.input(0);
+    const { xShape, inSpatial, outSpatial, kernel, window, extra } = windowGeometry(node, b);
+    const ceilMode = node.string('auto_pad', 'NOTSET') === 'NOTSET' ? node.int('ceil_mode', 0) : 0;
+    const pools: AxisPool[] = inSpatial.map((inLength, i) => ({
+      axis: i + 2,
+      kernel: kernel[i] as number,
+      stride: window.strides[i] as number,
+      dilation: window.dilations[i] as number,
+      padBegin: window.padsBegin[i] as number,
+      padEnd: window.padsEnd[i] as number,
+      inLength,
+      outLength: outSpatial[i] as number,
+    }));
+    pools.forEach((p, i) => {
+      if (![p.kernel, p.stride, p.dilation].every((v) => Number.isSafeInteger(v) && v >= 1)) throw node.invalid('kernel_shape, strides and dilations must be positive');
+      if (p.kernel > MAX_AXIS_KERNEL || p.stride > MAX_AXIS_KERNEL) {
+        throw new UnsupportedForm(`a window of ${p.kernel} elements or a stride of ${p.stride} along one axis (at most ${MAX_AXIS_KERNEL})`);
+      }
+      const span = (p.outLength - 1) * p.stride + (p.kernel - 1) * p.dilation + 1;
+      if (p.outLength < 1 || span > p.padBegin + p.inLength + p.padEnd + (extra[i] as number)) {
+        throw node.invalid('output shape does not match the window geometry');
+      }
+    });
+    // Axes where the pool is the identity (kernel 1, stride 1, no padding) need no stage.
+    const active = pools.filter((p) => p.kernel > 1 || p.stride > 1 || p.padBegin > 0 || p.inLength !== p.outLength);
+    if (active.length === 0) return [g];
+    // Forward: pool the last axis first; the stage of the first active axis gives y itself.
+    const stages: { pool: AxisPool; vShape: number[]; elements: string[]; v: string }[] = [];
+    let u = x;
+    let uShape = [...xShape];
+    for (let s = active.length - 1; s >= 0; s--) {
+      const pool = active[s] as AxisPool;
+      const elements = windowElements(b, u, uShape, pool);
+      const vShape = withLength(uShape, pool.axis, pool.outLength);
+      const v = s === 0 ? node.output(0) : axisMaxPool(b, u, vShape, pool, ceilMode);
+      stages.push({ pool, vShape, elements, v });
+      u = v;
+      uShape = vShape;
+    }
+    let gradient = g;
+    for (let s = stages.length - 1; s >= 0; s--) {
+      const { pool, vShape, elements, v } = stages[s] as (typeof stages)[number];
+      gradient = scatterBack(b, routeToFirstMax(b, gradient, elements, v), vShape, pool);
+    }
+    return [gradient];
+  },
+};

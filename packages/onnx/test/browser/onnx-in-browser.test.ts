@@ -1,0 +1,145 @@
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bundle, chromiumAvailable, openPage, type BrowserSession } from '@ig/browser-harness';
+import { captumCase, expectCaptumParity, loadCase, modelBytes, type Deviation } from '../helpers/captum.js';
+import type { PageRequest, PageResult } from './page.js';
+
+/** onnxruntime-web's dist/: the wasm binaries and loaders (the WebGPU EP needs the .jsep ones). */
+const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
+
+/**
+ * Captum cases run in the page, kept small because WebGPU on SwiftShader is slow: both models,
+ * Gauss–Legendre and Riemann rules, 32 and 50 steps, a batch of three examples, the fused
+ * `integrate` graph and the per-batch gradient graph. The trapezoid case starts at α = 0 on a
+ * constant baseline, where max-pool windows tie (the first maximum must win on the GPU too).
+ */
+const CASES: readonly { readonly id: string; readonly fused: boolean }[] = [
+  { id: 'iris_mlp/c0_gausslegendre_50', fused: true },
+  { id: 'iris_mlp/batch3_gausslegendre_50', fused: true },
+  { id: 'iris_mlp/c1_riemann_left_32', fused: false },
+  { id: 'small_cnn/c2_gausslegendre_50', fused: true },
+  { id: 'small_cnn/c1_riemann_trapezoid_50', fused: true },
+  { id: 'small_cnn/c0_riemann_middle_32', fused: false },
+];
+
+/**
+ * onnxruntime-web 1.30's WebGPU EP (JSEP) has no kernel for And, Or, Max, Sum or Sign (found in
+ * Chromium by placing one-node models on the EP; Where, Greater, Equal, Not, Cast and Add have
+ * kernels). ONNX Runtime would run such nodes on its CPU EP inside the WebGPU session, copying
+ * tensors GPU → CPU → GPU, so the gradient graphs avoid them and no node may land on the CPU EP.
+ */
+
+function requestFor(id: string, provider: PageRequest['provider'], fused: boolean): PageRequest {
+  const c = captumCase(id);
+  const { input, baseline, rule } = loadCase(c);
+  return {
+    model: c.model,
+    bytes: Array.from(modelBytes(c)),
+    provider,
+    fused,
+    input: { data: Array.from(input.data), shape: input.shape },
+    baseline: { data: Array.from(baseline.data), shape: baseline.shape },
+    target: c.target,
+    method: rule,
+    logPlacements: provider === 'webgpu',
+  };
+}
+
+interface Placements {
+  /** Sessions whose placement was logged. */
+  sessions: number;
+  /** Sessions with every node on the CPU EP. */
+  allOnCpu: number;
+  /** Nodes per execution provider. */
+  readonly nodes: Map<string, number>;
+  /** Op types of the nodes placed on the CPU EP (listed by ONNX Runtime for mixed sessions). */
+  readonly cpuOps: Map<string, number>;
+}
+
+/** Reads ONNX Runtime's verbose node-placement lines (session_state.cc VerifyEachNodeIsAssignedToAnEp). */
+function parsePlacements(lines: readonly string[]): Placements {
+  const result: Placements = { sessions: 0, allOnCpu: 0, nodes: new Map(), cpuOps: new Map() };
+  let provider: string | undefined;
+  const mark = 'VerifyEachNodeIsAssignedToAnEp]';
+  for (const line of lines) {
+    const at = line.indexOf(mark);
+    if (at < 0) continue;
+    const text = line.slice(at + mark.length);
+    const header = /^\s+(All nodes|Node\(s\)) placed on \[(\w+)\]\. Number of nodes: (\d+)/.exec(text);
+    const node = /^\s{3}(\w+) \(/.exec(text);
+    if (text.includes('Node placements')) {
+      result.sessions++;
+      provider = undefined;
+    } else if (header) {
+      provider = header[2] as string;
+      result.nodes.set(provider, (result.nodes.get(provider) ?? 0) + Number(header[3]));
+      if (header[1] === 'All nodes' && provider === 'CPUExecutionProvider') result.allOnCpu++;
+    } else if (node && provider === 'CPUExecutionProvider') {
+      const op = node[1] as string;
+      result.cpuOps.set(op, (result.cpuOps.get(op) ?? 0) + 1);
+    }
+  }
+  return result;
+}
+
+describe.skipIf(!chromiumAvailable())('@ig/onnx on onnxruntime-web in Chromium (Captum parity)', () => {
+  let session: BrowserSession;
+  let adapter: string | null = null;
+  const consoleLines: string[] = [];
+  const summary: string[] = [];
+  const cpuOps = new Map<string, number>();
+  const backendsSeen = new Set<string>();
+
+  beforeAll(async () => {
+    const script = await bundle(fileURLToPath(new URL('./page.ts', import.meta.url)));
+    session = await openPage({
+      files: { '/': '<!doctype html><meta charset="utf-8"><title>@ig/onnx</title><script type="module" src="/page.js"></script>', '/page.js': script },
+      directories: { '/ort/': ortDist },
+      webgpu: true,
+      ready: 'typeof window.runIntegratedGradients === "function"',
+    });
+    session.page.on('console', (message) => consoleLines.push(message.text()));
+    adapter = (await session.page.evaluate(
+      'navigator.gpu ? navigator.gpu.requestAdapter().then((a) => a && `${a.info.vendor} ${a.info.architecture}`) : null',
+    )) as string | null;
+  });
+  afterAll(async () => {
+    if (session === undefined) return;
+    await session.page.evaluate(() => window.disposeAll());
+    await session.close();
+    const ops = [...cpuOps].map(([op, n]) => `${op} ×${n}`).join(', ');
+    console.log(`WebGPU adapter: ${adapter ?? 'none'}\n${summary.join('\n')}\nnodes the WebGPU EP left to its CPU EP (no WebGPU kernel): ${ops || 'none'}`);
+  });
+
+  for (const provider of ['webgpu', 'wasm'] as const) {
+    test.each(CASES)(`${provider}: $id (fused $fused)`, async ({ id, fused }) => {
+      if (provider === 'webgpu') expect(adapter, 'Chromium offers no WebGPU adapter').toBeTruthy();
+      const key = `${captumCase(id).model}:${provider}:${fused}`;
+      const newBackend = !backendsSeen.has(key);
+      backendsSeen.add(key);
+      const mark = consoleLines.length;
+      const result: PageResult = await session.page.evaluate((r) => window.runIntegratedGradients(r), requestFor(id, provider, fused));
+
+      // The provider asked for is the one that ran (ONNX Runtime throws rather than falling back).
+      expect(result.backend).toBe(`onnxruntime-web/${provider}`);
+      expect(result.fused).toBe(fused);
+      const deviation: Deviation = expectCaptumParity(captumCase(id), result.attribution, result.deltas);
+      summary.push(
+        `${provider.padEnd(6)} ${id.padEnd(34)} ${fused ? 'fused  ' : 'batched'} max |Δattr| ${deviation.maxError.toExponential(2)}, ` +
+          `|ΔΣattr| ${deviation.sumError.toExponential(2)}, max |Δdelta| ${(deviation.deltaError ?? NaN).toExponential(2)}`,
+      );
+
+      if (provider === 'webgpu' && newBackend) {
+        // The sessions this backend created put their nodes on the WebGPU EP, except ops it has no kernel for.
+        const placements = parsePlacements(consoleLines.slice(mark));
+        expect(placements.sessions).toBeGreaterThan(0);
+        expect(placements.allOnCpu).toBe(0);
+        expect(placements.nodes.get('JsExecutionProvider') ?? 0).toBeGreaterThan(0);
+        for (const [op, n] of placements.cpuOps) cpuOps.set(op, (cpuOps.get(op) ?? 0) + n);
+        expect([...placements.cpuOps.keys()], 'ops the WebGPU EP left to its CPU EP: use ops with WebGPU kernels').toEqual([]);
+      }
+    });
+  }
+});
