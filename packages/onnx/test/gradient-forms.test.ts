@@ -22,13 +22,31 @@ function convModel(strides: readonly number[], group = 1): Uint8Array {
 
 // The per-op finite-difference cases (op-cases/linear-conv.ts) check the numbers of both forms.
 describe('the forms the gradient rules emit', () => {
-  it('Conv at stride 1 (any group count) takes its input gradient as a Conv, strided Conv as a ConvTranspose', () => {
+  it('Conv at stride 1 (any group count) takes its input gradient as a Conv', () => {
     for (const group of [1, 2, 4]) {
       const ops = gradientOps(convModel([1, 1], group), { x: [1, 4, 6, 6], w: [4, 4 / group, 3, 3], y: [1, 4, 6, 6] });
       expect(ops).toContain('Conv');
       expect(ops).not.toContain('ConvTranspose');
     }
-    expect(gradientOps(convModel([2, 2]), { x: [1, 4, 6, 6], w: [4, 4, 3, 3], y: [1, 4, 3, 3] })).toContain('ConvTranspose');
+  });
+
+  it('Conv at equal 2-D strides with a large kernel takes its input gradient as one Conv over all output phases', () => {
+    const model = (kernel: number, pads: number, group: number): Uint8Array =>
+      makeModel({
+        opset: 13,
+        inputs: { x: [1, 4, 12, 12] },
+        constants: { w: { dims: [4, 4 / group, kernel, kernel], values: Array.from({ length: (16 / group) * kernel * kernel }, (_, i) => (i % 7) - 3) } },
+        nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { pads: { ints: [pads, pads, pads, pads] }, strides: { ints: [2, 2] }, group: { int: group } } }],
+        outputs: ['y'],
+      });
+    for (const group of [1, 2, 4]) {
+      // 7×7 at stride 2: a Conv over the four phases, then a one-hot interleave.
+      expect(gradientOps(model(7, 3, group), { x: [1, 4, 12, 12], w: [4, 4 / group, 7, 7], y: [1, 4, 6, 6] })).toContain('Conv');
+      // 3×3 at stride 2 would waste 7 of 16 taps: the transposed convolution stays.
+      const small = gradientOps(model(3, 1, group), { x: [1, 4, 12, 12], w: [4, 4 / group, 3, 3], y: [1, 4, 6, 6] });
+      expect(small).toContain('ConvTranspose');
+      expect(small).not.toContain('Conv');
+    }
   });
 
   it('MaxPool needs neither the Indices output nor ops WebGPU has no kernel for', () => {

@@ -6,7 +6,7 @@ import type { Window } from './window.js';
  * spatial axis reversed, so `[M, C/G, k…]` becomes `[C, M/G, k…]`. Built from `w` with graph ops
  * (Reshape, Transpose, Slice), which runtimes fold into a constant when `w` is an initializer.
  */
-function adjointKernel(b: GraphBuilder, w: string, group: number): string {
+export function adjointKernel(b: GraphBuilder, w: string, group: number): string {
   const wShape = b.shape(w);
   const [outChannels, inPerGroup] = [wShape[0] as number, wShape[1] as number];
   const kernel = wShape.slice(2);

@@ -1,11 +1,14 @@
 import type { Attributes } from '../graph/attributes.js';
 import { outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
 import { convInputGradient } from './conv-adjoint.js';
+import { stridedConvInputGradient } from './conv-polyphase.js';
 import { adjointOutputPadding, resolveWindow } from './window.js';
 
 /**
  * dX of a convolution is the transposed convolution of g with the same weights and geometry; at
- * stride 1 it is computed as a convolution with the adjoint kernel instead (see convInputGradient).
+ * stride 1 it is computed as a convolution with the adjoint kernel instead (see convInputGradient),
+ * and at equal 2-D strides with large kernels as one such convolution over all output phases (see
+ * stridedConvInputGradient).
  */
 export const conv: GradientRule = {
   opType: 'Conv',
@@ -26,7 +29,7 @@ export const conv: GradientRule = {
     if (!node.needsGradient(0)) return [null, null, gBias];
     const outputPadding = adjointOutputPadding(window, inSpatial, outSpatial, window.padsEnd);
     if (outputPadding.some((p) => p < 0)) throw node.invalid('output shape does not match the window geometry');
-    const asConv = convInputGradient(b, g, w, window, xShape, outSpatial, group);
+    const asConv = convInputGradient(b, g, w, window, xShape, outSpatial, group) ?? stridedConvInputGradient(b, g, w, window, xShape, outSpatial, group);
     if (asConv) return [asConv, null, gBias];
     const attributes: Attributes = {
       strides: { ints: window.strides },
