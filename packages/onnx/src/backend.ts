@@ -1,7 +1,7 @@
 import type { GradientBackend, GradientRequest, GradientResponse, IntegrateRequest, IntegrateResponse, PointBatch } from '@ig/core';
 import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
-import { DataType, dataTypeName, isFloatType } from './proto/tensor.js';
+import { DataType, dataTypeName } from './proto/tensor.js';
 import { modelFacts } from './graph/model.js';
 import { buildGradientModel } from './gradient.js';
 import { checkGradientSupport } from './analysis.js';
@@ -114,7 +114,7 @@ export async function createOnnxBackend(
   const graphInputs = graph.input.filter((v) => !initializers.has(v.name));
   for (const info of graphInputs) {
     const type = info.type?.tensorType?.elemType ?? DataType.FLOAT;
-    if (!isFloatType(type) || type !== DataType.FLOAT) {
+    if (type !== DataType.FLOAT) {
       throw new InvalidModelError(`input "${info.name}" is ${dataTypeName(type)}; every input of an explained model must be a float tensor (float64 and float16 models are computed in float32)`);
     }
   }
@@ -347,12 +347,14 @@ export async function createOnnxBackend(
  * is kept at its opset.
  */
 function runnableModel(source: onnx.IModelProto | Uint8Array): onnx.ModelProto {
+  let model: onnx.ModelProto;
   try {
-    return lowerToFloat32(upgradeModel(source));
+    model = upgradeModel(source);
   } catch (error) {
-    if (error instanceof UnknownShapeError) return lowerToFloat32(toModel(source));
-    throw error;
+    if (!(error instanceof UnknownShapeError)) throw error;
+    model = toModel(source);
   }
+  return lowerToFloat32(model);
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {

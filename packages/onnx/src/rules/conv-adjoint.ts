@@ -30,6 +30,16 @@ export function adjointKernel(b: GraphBuilder, w: string, group: number): string
   return b.op('Slice', [swapped, b.int64Constant(starts), b.int64Constant(ends), b.int64Constant(axes), b.int64Constant(axes.map(() => -1))]);
 }
 
+/** What an input-gradient form of a Conv works from: the output gradient, weights and geometry. */
+export interface ConvAdjointProblem {
+  readonly g: string;
+  readonly w: string;
+  readonly window: Window;
+  readonly xShape: readonly number[];
+  readonly outSpatial: readonly number[];
+  readonly group: number;
+}
+
 /**
  * dX of a stride-1 convolution as a plain convolution: g convolved with the adjoint kernel (see
  * adjointKernel), padded by (k − 1)·dilation − pad at the start and by what restores the input
@@ -37,15 +47,7 @@ export function adjointKernel(b: GraphBuilder, w: string, group: number): string
  * null where this form does not apply (strides above 1, pads wider than the dilated kernel), and
  * the caller uses a transposed convolution.
  */
-export function convInputGradient(
-  b: GraphBuilder,
-  g: string,
-  w: string,
-  window: Window,
-  xShape: readonly number[],
-  outSpatial: readonly number[],
-  group: number,
-): string | null {
+export function convInputGradient(b: GraphBuilder, { g, w, window, xShape, outSpatial, group }: ConvAdjointProblem): string | null {
   if (window.strides.some((s) => s !== 1)) return null;
   const inSpatial = xShape.slice(2);
   const padsBegin = window.kernel.map((k, i) => (k - 1) * (window.dilations[i] as number) - (window.padsBegin[i] as number));

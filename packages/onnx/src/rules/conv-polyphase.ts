@@ -1,6 +1,5 @@
 import type { GraphBuilder } from '../graph/builder.js';
-import { adjointKernel } from './conv-adjoint.js';
-import type { Window } from './window.js';
+import { adjointKernel, type ConvAdjointProblem } from './conv-adjoint.js';
 
 /**
  * The geometry of one spatial axis of the polyphase adjoint: input position i = p + s·a (phase p,
@@ -36,15 +35,7 @@ function phaseAxis(k: number, s: number, padBegin: number): PhaseAxis {
  * input size. Returns null where this form does not apply (pads so wide that g would have to be
  * cropped at either end) or does not pay (small kernels), and the caller uses a transposed convolution.
  */
-export function stridedConvInputGradient(
-  b: GraphBuilder,
-  g: string,
-  w: string,
-  window: Window,
-  xShape: readonly number[],
-  outSpatial: readonly number[],
-  group: number,
-): string | null {
+export function stridedConvInputGradient(b: GraphBuilder, { g, w, window, xShape, outSpatial, group }: ConvAdjointProblem): string | null {
   const { kernel, strides, dilations } = window;
   const s = strides[0] as number;
   if (kernel.length !== 2 || s < 2 || strides.some((t) => t !== s) || dilations.some((d) => d !== 1)) return null;

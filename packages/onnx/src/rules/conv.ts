@@ -29,7 +29,8 @@ export const conv: GradientRule = {
     if (!node.needsGradient(0)) return [null, null, gBias];
     const outputPadding = adjointOutputPadding(window, inSpatial, outSpatial, window.padsEnd);
     if (outputPadding.some((p) => p < 0)) throw node.invalid('output shape does not match the window geometry');
-    const asConv = convInputGradient(b, g, w, window, xShape, outSpatial, group) ?? stridedConvInputGradient(b, g, w, window, xShape, outSpatial, group);
+    const problem = { g, w, window, xShape, outSpatial, group };
+    const asConv = convInputGradient(b, problem) ?? stridedConvInputGradient(b, problem);
     if (asConv) return [asConv, null, gBias];
     const attributes: Attributes = {
       strides: { ints: window.strides },

@@ -104,9 +104,6 @@ function routeToFirstMax(b: GraphBuilder, g: string, elements: readonly string[]
   });
 }
 
-/** Σ terms as a chain of Adds (WebGPU has no Sum kernel). */
-const addAll = (b: GraphBuilder, terms: readonly string[]): string => terms.slice(1).reduce((total, t) => b.add(total, t), terms[0] as string);
-
 /**
  * The adjoint of windowElements: routed[e][o] is added at input position
  * o·stride + e·dilation − padBegin. With a stride, the elements of each phase are shifted and
@@ -114,7 +111,7 @@ const addAll = (b: GraphBuilder, terms: readonly string[]): string => terms.slic
  */
 function scatterBack(b: GraphBuilder, routed: readonly string[], vShape: readonly number[], pool: AxisPool): string {
   const { axis, stride, inLength } = pool;
-  if (stride === 1) return addAll(b, routed.map((r, e) => place(b, r, vShape, axis, elementOffset(pool, e).shift, inLength, 0)));
+  if (stride === 1) return b.sum(routed.map((r, e) => place(b, r, vShape, axis, elementOffset(pool, e).shift, inLength, 0)));
   const coarse = coarseLength(pool);
   const coarseShape = withLength(vShape, axis, coarse);
   const phases: string[] = [];
@@ -123,7 +120,7 @@ function scatterBack(b: GraphBuilder, routed: readonly string[], vShape: readonl
       const offset = elementOffset(pool, e);
       return offset.phase === phase ? [place(b, r, vShape, axis, offset.shift, coarse, 0)] : [];
     });
-    phases.push(terms.length > 0 ? addAll(b, terms) : b.zeros(coarseShape));
+    phases.push(terms.length > 0 ? b.sum(terms) : b.zeros(coarseShape));
   }
   const stacked = b.op('Concat', phases.map((p) => b.unsqueeze(p, [axis + 1])), { axis: { int: axis + 1 } });
   const fineShape = withLength(vShape, axis, coarse * stride);
