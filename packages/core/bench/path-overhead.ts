@@ -3,8 +3,10 @@
  * gradient — on a 224×224×3 input, with a backend that does no work, as a ratio to copying the same
  * Float32Array once (TypedArray.set into a preallocated array), both measured in this run. Two
  * figures per row: amortised (a 256-point call's time over its points, so including the per-call
- * work: baselines, F(x), F(x'), the fresh attributions array) and marginal (what each further
- * point costs: the slope between 256- and 1024-point calls).
+ * work: baselines, F(x), F(x'), the attributions array) and marginal (what each further point
+ * costs: the slope between 256- and 1024-point calls). Rows with `attributions: 'reused'` pass
+ * the same `attributionsInto` arrays to every call, as a loop over frames or a dataset would;
+ * the others let each call allocate a fresh attributions array.
  * Writes bench-results/path-overhead.json.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ const REPEATS = 7;
 const DEFAULT_BATCH = resolveBatchSize(SIZE, undefined, undefined);
 
 type Gradients = 'offered' | 'own';
+type Attributions = 'fresh' | 'reused';
 
 /**
  * A backend that does no work. Its gradients are a fixed pattern: with `offered`, in the buffers
@@ -64,16 +67,23 @@ async function main(): Promise<void> {
   // Unfused: the core writes every point and accumulates every gradient. Fused: the backend
   // does both (as the ONNX and tfjs backends do on their devices); the core only plans the path.
   // `undefined` is the default batch size, derived from the memory budget.
-  const runs: [boolean, number | undefined, Gradients][] = [
-    [false, undefined, 'offered'],
-    [false, 1, 'offered'],
-    [false, 4, 'offered'],
-    [false, 16, 'offered'],
-    [false, 50, 'offered'],
-    [false, undefined, 'own'],
-    [true, 50, 'own'],
+  const runs: [boolean, number | undefined, Gradients, Attributions][] = [
+    [false, undefined, 'offered', 'fresh'],
+    [false, 1, 'offered', 'fresh'],
+    [false, 4, 'offered', 'fresh'],
+    [false, 16, 'offered', 'fresh'],
+    [false, 50, 'offered', 'fresh'],
+    [false, undefined, 'own', 'fresh'],
+    [true, 50, 'own', 'fresh'],
+    [false, undefined, 'offered', 'reused'],
+    [false, 1, 'offered', 'reused'],
+    [false, 4, 'offered', 'reused'],
+    [false, undefined, 'own', 'reused'],
+    [true, 50, 'own', 'reused'],
   ];
-  const call = (backend: GradientBackend, batchSize: number | undefined, steps = STEPS) => integratedGradients(backend, { data: input, shape: SHAPE }, { target: 0, steps, batchSize });
+  const reusedArrays = [new Float32Array(SIZE)];
+  const call = (backend: GradientBackend, batchSize: number | undefined, attributions: Attributions, steps = STEPS) =>
+    integratedGradients(backend, { data: input, shape: SHAPE }, { target: 0, steps, batchSize, attributionsInto: attributions === 'reused' ? reusedArrays : undefined });
   const bestSeconds = async (run: () => Promise<unknown>): Promise<number> => {
     const seconds: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
@@ -87,13 +97,13 @@ async function main(): Promise<void> {
   // process reach the state the later rows see (the first fresh arrays of a new process cost
   // page faults that later ones, reusing collected memory, do not), so no row depends on its
   // position in the list.
-  for (const [fused, batchSize, gradients] of runs) await call(zeroCostBackend(batchSize ?? DEFAULT_BATCH, fused, gradients), batchSize);
-  for (const [fused, batchSize, gradients] of runs) {
+  for (const [fused, batchSize, gradients, attributions] of runs) await call(zeroCostBackend(batchSize ?? DEFAULT_BATCH, fused, gradients), batchSize, attributions);
+  for (const [fused, batchSize, gradients, attributions] of runs) {
     const backend = zeroCostBackend(batchSize ?? DEFAULT_BATCH, fused, gradients);
     // Untimed: creates this batch size's buffers again (the workspace of the previous row replaced them).
-    await call(backend, batchSize);
-    const short = await bestSeconds(() => call(backend, batchSize));
-    const long = await bestSeconds(() => call(backend, batchSize, LONG_STEPS));
+    await call(backend, batchSize, attributions);
+    const short = await bestSeconds(() => call(backend, batchSize, attributions));
+    const long = await bestSeconds(() => call(backend, batchSize, attributions, LONG_STEPS));
     const perPoint = short / STEPS;
     const marginal = (long - short) / (LONG_STEPS - STEPS);
     const batch = batchSize ?? DEFAULT_BATCH;
@@ -102,12 +112,14 @@ async function main(): Promise<void> {
       batchSize: batch,
       defaultBatchSize: batchSize === undefined,
       gradients: fused ? undefined : gradients,
+      attributions,
       secondsPerPoint: perPoint,
       ratioToCopy: perPoint / copy,
       marginalSecondsPerPoint: marginal,
       marginalRatioToCopy: marginal / copy,
     });
-    const label = `${fused ? 'fused  ' : 'unfused'} batch ${String(batch).padStart(3)}${batchSize === undefined ? ' (default)' : '          '}${fused ? '' : gradients === 'offered' ? ', gradients in offered buffers' : ', gradients in own arrays    '}`;
+    const where = fused ? '                              ' : gradients === 'offered' ? ', gradients in offered buffers' : ', gradients in own arrays    ';
+    const label = `${fused ? 'fused  ' : 'unfused'} batch ${String(batch).padStart(3)}${batchSize === undefined ? ' (default)' : '          '}${where}, ${attributions} attributions`;
     console.log(`${label}: ${(perPoint * 1e6).toFixed(1)} µs per point = ${(perPoint / copy).toFixed(2)}× a copy (${(copy * 1e6).toFixed(1)} µs); marginal ${(marginal * 1e6).toFixed(1)} µs = ${(marginal / copy).toFixed(2)}×`);
   }
   const report = {

@@ -27,7 +27,8 @@ export interface FeatureRef {
   readonly index: number;
 }
 
-export interface AxiomCheckOptions extends Omit<IntegratedGradientsOptions, 'target' | 'baselines'> {
+/** `attributionsInto` is not taken: the checks compare the results of several calls. */
+export interface AxiomCheckOptions extends Omit<IntegratedGradientsOptions, 'target' | 'baselines' | 'attributionsInto'> {
   /** Class index of the attributed output (one example). */
   readonly target: number;
   /** One baseline value (no averaging), per BaselineSpec. Default 0. */
@@ -83,6 +84,9 @@ function replaceFeature(data: readonly Float32Array[], feature: FeatureRef, valu
 export async function checkAxioms(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: AxiomCheckOptions): Promise<AxiomReport> {
   const model = normalizeInputs(inputs);
   if (model.examples !== 1) throw new ShapeMismatchError(`checkAxioms takes one example; the input has ${model.examples}`);
+  if ((options as IntegratedGradientsOptions).attributionsInto !== undefined) {
+    throw new InvalidOptionError('checkAxioms does not take attributionsInto: it compares the attributions of several calls, which must not share arrays');
+  }
   const tolerance = options.tolerance ?? 0.01;
   const { target } = options;
   const igOptions: IntegratedGradientsOptions = { ...options, target, tolerance };

@@ -25,9 +25,12 @@ function isAverage(spec: BaselineSpec): spec is { readonly average: readonly (Ba
 /** Where materialised baselines go: an array of `length` values, every one of which is written. */
 export type BaselineAllocator = (length: number) => Float32Array;
 
+/** Sees every tensor a baseline spec gives (directly or from a function) before it is materialised. */
+export type BaselineObserver = (data: Float32Array, inputIndex: number, label: string) => void;
+
 const freshArray: BaselineAllocator = (length) => new Float32Array(length);
 
-function materialize(value: BaselineValue, input: Tensor, inputIndex: number, label: string, allocate: BaselineAllocator): Float32Array {
+function materialize(value: BaselineValue, input: Tensor, inputIndex: number, label: string, allocate: BaselineAllocator, observe: BaselineObserver | undefined): Float32Array {
   const resolved = typeof value === 'function' ? value(input, inputIndex) : value;
   if (typeof resolved === 'number') {
     if (!Number.isFinite(resolved)) throw new BaselineError(`${label} for input ${inputIndex} is ${resolved}`);
@@ -39,6 +42,7 @@ function materialize(value: BaselineValue, input: Tensor, inputIndex: number, la
   if (sizeOf(resolved.shape) !== resolved.data.length) {
     throw new BaselineError(`${label} for input ${inputIndex}: shape ${formatShape(resolved.shape)} does not match its ${resolved.data.length} values`);
   }
+  observe?.(resolved.data, inputIndex, label);
   const full = broadcastInto(resolved, input.shape, allocate);
   if (full === null) {
     throw new BaselineError(`${label} for input ${inputIndex} has shape ${formatShape(resolved.shape)}, which does not broadcast to the input's shape ${formatShape(input.shape)}`);
@@ -51,15 +55,15 @@ function materialize(value: BaselineValue, input: Tensor, inputIndex: number, la
   return full;
 }
 
-function perInput(value: BaselineValue | readonly BaselineValue[], inputs: readonly Tensor[], label: string, allocate: BaselineAllocator): Float32Array[] {
+function perInput(value: BaselineValue | readonly BaselineValue[], inputs: readonly Tensor[], label: string, allocate: BaselineAllocator, observe: BaselineObserver | undefined): Float32Array[] {
   if (Array.isArray(value)) {
     const values = value as readonly BaselineValue[];
     if (values.length !== inputs.length) {
       throw new BaselineError(`${label}: got ${values.length} baselines for a model with ${inputs.length} input(s); give one per input`);
     }
-    return values.map((v, i) => materialize(v, inputs[i] as Tensor, i, label, allocate));
+    return values.map((v, i) => materialize(v, inputs[i] as Tensor, i, label, allocate, observe));
   }
-  return inputs.map((input, i) => materialize(value as BaselineValue, input, i, label, allocate));
+  return inputs.map((input, i) => materialize(value as BaselineValue, input, i, label, allocate, observe));
 }
 
 /**
@@ -70,14 +74,14 @@ export function resolveBaselines(spec: BaselineSpec | undefined, inputs: readonl
   return resolveBaselinesInto(spec, inputs, freshArray);
 }
 
-/** resolveBaselines with the arrays taken from `allocate`. */
-export function resolveBaselinesInto(spec: BaselineSpec | undefined, inputs: readonly Tensor[], allocate: BaselineAllocator): Float32Array[][] {
-  if (spec === undefined) return [perInput(0, inputs, 'baseline', allocate)];
+/** resolveBaselines with the arrays taken from `allocate`, and every given tensor shown to `observe`. */
+export function resolveBaselinesInto(spec: BaselineSpec | undefined, inputs: readonly Tensor[], allocate: BaselineAllocator, observe?: BaselineObserver): Float32Array[][] {
+  if (spec === undefined) return [perInput(0, inputs, 'baseline', allocate, observe)];
   if (isAverage(spec)) {
     if (!Array.isArray(spec.average) || spec.average.length === 0) {
       throw new BaselineError('baselines.average must be a non-empty array of baselines');
     }
-    return spec.average.map((entry, s) => perInput(entry, inputs, `baseline sample ${s}`, allocate));
+    return spec.average.map((entry, s) => perInput(entry, inputs, `baseline sample ${s}`, allocate, observe));
   }
-  return [perInput(spec, inputs, 'baseline', allocate)];
+  return [perInput(spec, inputs, 'baseline', allocate, observe)];
 }

@@ -1,15 +1,17 @@
 import type { AbortSignalLike } from './abort.js';
 import { throwIfAborted } from './abort.js';
+import { checkAttributionBuffers, checkNotAliased } from './attribution-buffers.js';
 import type { GradientBackend } from './backend.js';
 import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { completenessError } from './completeness.js';
 import { InvalidOptionError } from './errors.js';
+import { addPathAttribution, writePathAttribution } from './path-attribution.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
 import { Scratch } from './scratch.js';
-import { resolveTargets, type TargetSpec } from './targets.js';
+import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { refineUntilComplete } from './auto-steps.js';
 import { checkPositiveInteger, checkPositiveNumber, normalizeInputs, type ModelInputs } from './validate.js';
@@ -38,6 +40,16 @@ export interface IntegratedGradientsOptions {
   readonly signal?: AbortSignalLike;
   /** Called after each backend call with path points done and the total planned so far. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Arrays the attributions are written into, one per model input, each exactly as long as that
+   * input's attributions: the input's data length, times the targets per example when there are
+   * several. The result's `attributions[i].data` is then `attributionsInto[i]` itself, so
+   * repeated calls (the frames of a video, a loop over a dataset) reuse their memory instead of
+   * allocating it. Every value is overwritten; earlier contents do not matter. The arrays must not
+   * share memory with one another, with an input's data or with a baseline, and must not be read
+   * or written elsewhere until the call settles. If the call rejects, their contents are unspecified.
+   */
+  readonly attributionsInto?: readonly Float32Array[];
 }
 
 /** Convergence of one (example, target): the completeness identity Σ attr ≈ F(x) − F(x'). */
@@ -62,7 +74,10 @@ export interface PathReport {
 }
 
 export interface IntegratedGradientsResult {
-  /** One per model input: [N, ...] or, for several targets per example, [N, T, ...]. */
+  /**
+   * One per model input: [N, ...] or, for several targets per example, [N, T, ...]. With
+   * `attributionsInto`, each `data` is the supplied array itself.
+   */
   readonly attributions: Tensor[];
   /** One per (example, target), example-major. */
   readonly reports: PathReport[];
@@ -99,17 +114,6 @@ function resolveRule(method: IntegratedGradientsOptions['method'], steps: number
   return { rule: sharedQuadrature(name, steps), name };
 }
 
-/** Σ_path attr contribution (x − x') ⊙ gradientSum, added into `out` scaled by `scale`. */
-export function addAttribution(out: Float32Array, outOffset: number, input: Float32Array, baseline: Float32Array, gradientSum: Float64Array, scale: number): number {
-  let sum = 0;
-  for (let i = 0; i < input.length; i++) {
-    const a = ((input[i] as number) - (baseline[i] as number)) * (gradientSum[i] as number);
-    sum += a;
-    out[outOffset + i] = (out[outOffset + i] as number) + scale * a;
-  }
-  return sum;
-}
-
 /**
  * Integrated Gradients of `backend`'s model at `inputs` (batch in dimension 0):
  * attrᵢ = (xᵢ − x'ᵢ)·∫₀¹ ∂F(x' + α(x − x'))/∂xᵢ dα, by quadrature along the straight path.
@@ -129,11 +133,12 @@ export async function integratedGradients(
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
   const fixed = auto ? null : resolveRule(options.method, steps);
   const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
+  const into = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
   throwIfAborted(options.signal);
 
   const scratch = new Scratch();
   try {
-    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, batchSize, scratch });
+    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, batchSize, scratch, into });
   } finally {
     scratch.release();
   }
@@ -143,17 +148,32 @@ async function integrateWith(
   backend: GradientBackend,
   model: ModelInputs,
   options: IntegratedGradientsOptions,
-  settings: { tolerance: number; maxSteps: number; fixed: { rule: QuadratureRule; name: string } | null; batchSize: number; scratch: Scratch },
+  settings: {
+    tolerance: number;
+    maxSteps: number;
+    fixed: { rule: QuadratureRule; name: string } | null;
+    batchSize: number;
+    scratch: Scratch;
+    into: readonly Float32Array[] | undefined;
+  },
 ): Promise<IntegratedGradientsResult> {
   const { examples, pointShapes, pointSizes, tensors } = model;
-  const { tolerance, maxSteps, fixed, batchSize, scratch } = settings;
+  const { tolerance, maxSteps, fixed, batchSize, scratch, into } = settings;
   const signal = options.signal;
   // Baselines live only for this call, in arrays reused across calls.
-  const baselineSamples = resolveBaselinesInto(options.baselines, tensors, (length) => scratch.float32(length));
+  const baselineSamples = resolveBaselinesInto(
+    options.baselines,
+    tensors,
+    (length) => scratch.float32(length),
+    into === undefined ? undefined : (data, input, label) => checkNotAliased(into, data, `the ${label} for input ${input}`),
+  );
   const inputData = tensors.map((t) => t.data);
   const atInput = await predictPoints(backend, inputData, pointShapes, pointSizes, examples, batchSize, signal, 'the input');
   const outputSize = atInput.outputSize;
   const targets = resolveTargets(options.target, examples, outputSize);
+  // The arrays were checked against targetsPerExample, which agrees with every spec resolveTargets
+  // accepts; checked again on a mismatch, as values past a short array would be dropped silently.
+  if (into !== undefined && targets.perExample !== targetsPerExample(options.target)) checkAttributionBuffers(into, model, targets.perExample);
   const atBaselines: Float32Array[] = [];
   for (const [s, sample] of baselineSamples.entries()) {
     const label = baselineSamples.length > 1 ? `baseline sample ${s}` : 'the baseline';
@@ -201,7 +221,7 @@ async function integrateWith(
   }
   const { gradientSums, steps: stepsUsed } = integrated;
 
-  return assembleResult({ paths, gradientSums, stepsUsed, model, targets, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
+  return assembleResult({ paths, gradientSums, stepsUsed, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
 }
 
 async function integrateFixed(runner: PathRunner, paths: readonly PathPlan[], rule: QuadratureRule, pointSizes: readonly number[], scratch: Scratch): Promise<{ gradientSums: Float64Array[][]; steps: number[] }> {
@@ -218,6 +238,8 @@ function assembleResult(args: {
   stepsUsed: readonly number[];
   model: ModelInputs;
   targets: ReturnType<typeof resolveTargets>;
+  /** Caller-supplied attribution arrays, checked; fresh ones are allocated when undefined. */
+  into: readonly Float32Array[] | undefined;
   baselineCount: number;
   tolerance: number;
   method: string;
@@ -228,7 +250,7 @@ function assembleResult(args: {
   const T = targets.perExample;
   const attributions = model.tensors.map((t, i) => {
     const shape = targets.hasTargetAxis ? [model.examples, T, ...(model.pointShapes[i] as number[])] : [...t.shape];
-    return { data: new Float32Array(model.examples * T * (model.pointSizes[i] as number)), shape };
+    return { data: args.into?.[i] ?? new Float32Array(model.examples * T * (model.pointSizes[i] as number)), shape };
   });
   const sums = new Float64Array(model.examples * T);
   const fBaselineSums = new Float64Array(model.examples * T);
@@ -237,7 +259,10 @@ function assembleResult(args: {
   paths.forEach((path, p) => {
     const cell = path.example * T + path.slot;
     model.pointSizes.forEach((size, i) => {
-      const contribution = addAttribution((attributions[i] as Tensor).data, cell * size, path.input[i] as Float32Array, path.baseline[i] as Float32Array, gradientSums[p]?.[i] as Float64Array, 1 / baselineCount);
+      // Paths of a cell are consecutive, sample 0 first: it writes, the other samples add.
+      const out = (attributions[i] as Tensor).data.subarray(cell * size, (cell + 1) * size);
+      const attribute = path.sample === 0 ? writePathAttribution : addPathAttribution;
+      const contribution = attribute(out, path.input[i] as Float32Array, path.baseline[i] as Float32Array, gradientSums[p]?.[i] as Float64Array, 1 / baselineCount);
       sums[cell] = (sums[cell] as number) + contribution / baselineCount;
     });
     fBaselineSums[cell] = (fBaselineSums[cell] as number) + path.fBaseline / baselineCount;

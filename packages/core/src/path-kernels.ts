@@ -60,7 +60,17 @@ export function accumulateWeighted(
 
 /** Index of the first NaN/±Infinity in `values[from, to)`, or −1. */
 export function firstNonFinite(values: ArrayLike<number>, from = 0, to = values.length): number {
-  for (let i = from; i < to; i++) {
+  let i = from;
+  // v − v is 0 for a finite v and NaN otherwise, so one test covers four values; the plain loop
+  // below then finds which one (or finishes the tail).
+  for (; i + 4 <= to; i += 4) {
+    const v0 = values[i] as number;
+    const v1 = values[i + 1] as number;
+    const v2 = values[i + 2] as number;
+    const v3 = values[i + 3] as number;
+    if (v0 - v0 + (v1 - v1) + (v2 - v2) + (v3 - v3) !== 0) break;
+  }
+  for (; i < to; i++) {
     const v = values[i] as number;
     if (v - v !== 0) return i;
   }

@@ -1,7 +1,9 @@
+import { checkAttributionBuffers } from './attribution-buffers.js';
 import type { GradientBackend } from './backend.js';
 import { InvalidOptionError } from './errors.js';
 import { integratedGradients, type IntegratedGradientsOptions, type PathReport } from './integrate.js';
 import { seededRandom } from './random.js';
+import { targetsPerExample } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, normalizeInputs } from './validate.js';
 
@@ -18,10 +20,16 @@ export interface SmoothOptions extends IntegratedGradientsOptions {
   readonly seed?: number;
   /** Replays given noise instead of drawing it: the noise added to input `inputIndex` in sample `sample`. */
   readonly noise?: (sample: number, inputIndex: number, input: Tensor) => Float32Array;
+  /**
+   * As for integratedGradients: arrays the combined attributions are written into, one per model
+   * input. They also hold each noisy sample's attributions on the way, so no attribution arrays
+   * are allocated; if the call rejects, their contents are unspecified.
+   */
+  readonly attributionsInto?: readonly Float32Array[];
 }
 
 export interface SmoothResult {
-  /** One per model input, the input's shape (with a target axis for several targets). */
+  /** One per model input, the input's shape (with a target axis for several targets); the `attributionsInto` arrays when given. */
   readonly attributions: Tensor[];
   /** The completeness reports of each noisy sample's IG. */
   readonly sampleReports: PathReport[][];
@@ -47,6 +55,9 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
   if (Array.isArray(options.stdev) && options.stdev.length !== model.tensors.length) {
     throw new InvalidOptionError(`stdev has ${options.stdev.length} values for ${model.tensors.length} input(s)`);
   }
+  // Each sample's attributions go into the same arrays (the caller's, or the first sample's),
+  // read into the float64 sums before the next sample overwrites them.
+  let buffers = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
   const random = seededRandom(options.seed ?? 0);
   let sum: Float64Array[] | null = null;
   let sumSquares: Float64Array[] | null = null;
@@ -61,7 +72,8 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
       const stdev = stdevs[i] as number;
       return { data: t.data.map((v, k) => v + (noise === undefined ? stdev * random.normal() : (noise[k] as number))), shape: t.shape };
     });
-    const result = await integratedGradients(backend, noisy, options);
+    const result = await integratedGradients(backend, noisy, { ...options, attributionsInto: buffers });
+    buffers ??= result.attributions.map((a) => a.data);
     sampleReports.push(result.reports);
     shapes = result.attributions.map((a) => a.shape);
     sum ??= result.attributions.map((a) => new Float64Array(a.data.length));
@@ -77,7 +89,7 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
   }
   const attributions = (sum as Float64Array[]).map((total, i) => {
     const squares = (sumSquares as Float64Array[])[i] as Float64Array;
-    const data = new Float32Array(total.length);
+    const data = (buffers as readonly Float32Array[])[i] as Float32Array;
     for (let k = 0; k < data.length; k++) {
       const mean = (total[k] as number) / samples;
       const meanSquare = (squares[k] as number) / samples;

@@ -103,3 +103,16 @@ export function resolveTargets(spec: TargetSpec | undefined, examples: number, o
   }
   throw new TargetError('target must be a class index, an array of them, { classes }, or { weights }');
 }
+
+/**
+ * Targets per example that `resolveTargets` gives for `spec`, known before the model's output
+ * size is: the length of the first row for several targets per example, else 1. A malformed spec
+ * is reported by resolveTargets.
+ */
+export function targetsPerExample(spec: TargetSpec | undefined): number {
+  if (Array.isArray(spec) && spec.length > 0 && spec.every((t) => Array.isArray(t))) {
+    return Math.max(1, (spec[0] as readonly number[]).length);
+  }
+  if (typeof spec === 'object' && spec !== null && 'classes' in spec && Array.isArray(spec.classes)) return Math.max(1, spec.classes.length);
+  return 1;
+}

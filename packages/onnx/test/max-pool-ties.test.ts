@@ -28,7 +28,12 @@ const cases: TieCase[] = [
   { name: '1-D kernel 4 stride 3 SAME_UPPER', shape: [2, 2, 11], kernel: [4], strides: [3], padsBegin: [1], attributes: { strides: ints([3]), auto_pad: { string: 'SAME_UPPER' } } },
   { name: '3-D 2x3x2 stride 1 pads', shape: [1, 2, 4, 5, 3], kernel: [2, 3, 2], padsBegin: [0, 1, 1], attributes: { pads: ints([0, 1, 1, 1, 1, 0]) } },
   { name: '1x3 kernel (one axis only)', shape: [1, 2, 3, 6], kernel: [1, 3], padsBegin: [0, 1], attributes: { pads: ints([0, 1, 0, 1]) } },
+  { name: '3x3 dilation 2 pads 2 stride 1 (same size)', shape: [1, 2, 5, 6], kernel: [3, 3], dilations: [2, 2], padsBegin: [2, 2], attributes: { dilations: ints([2, 2]), pads: ints([2, 2, 2, 2]) } },
+  { name: '3x3 stride 1 pads 1 on 2x2 maps', shape: [2, 3, 2, 2], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]) } },
+  { name: '3x3 stride 1 pads 1 on a 1x1 map', shape: [1, 4, 1, 1], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]) } },
 ];
+
+const LOWEST = -3.4028234663852886e38;
 
 /**
  * PyTorch's rule written out directly: every window sends its output gradient to its first real
@@ -82,25 +87,33 @@ function reference(x: Float32Array, shape: readonly number[], outShape: readonly
   return { y, gx };
 }
 
-describe('MaxPool gradient on inputs full of ties equals the first-maximum rule written out directly', () => {
-  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, index) => {
-    const random = rng(300 + index);
-    const count = c.shape.reduce((a, b) => a * b, 1);
-    // Values in {−1, 0, 0, 1} (ties everywhere, a ReLU-like share of zeros), and one constant plane.
-    const x = Float32Array.from({ length: count }, () => [-1, 0, 0, 1][Math.floor(random() * 4)] as number);
-    x.fill(0.5, 0, c.shape.slice(2).reduce((a, b) => a * b, 1));
-    const bytes = makeModel({
-      opset: 13,
-      inputs: { x: c.shape },
-      nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: ints(c.kernel), ...c.attributes } }],
-      outputs: ['y'],
-    });
-    let seed: Float32Array = new Float32Array(0);
-    const run = await gradientOf(runtimes.node, bytes, { x: { data: x, dims: c.shape } }, (n) => (seed = uniform(rng(index), n, 0.5, 1.5)));
-    const expected = reference(x, c.shape, run.outputShape, c, seed);
-    expect(Array.from(run.output)).toEqual(Array.from(expected.y));
-    const gx = run.gradients.x as Float32Array;
-    expect(gx.length).toBe(expected.gx.length);
-    for (let i = 0; i < gx.length; i++) expect(Math.abs((gx[i] as number) - (expected.gx[i] as number))).toBeLessThanOrEqual(1e-5);
+/** Inputs drawn from `values`, and the first plane all `planeValue`. */
+async function expectFirstMaxRule(c: TieCase, index: number, values: readonly number[], planeValue: number): Promise<void> {
+  const random = rng(300 + index);
+  const count = c.shape.reduce((a, b) => a * b, 1);
+  const x = Float32Array.from({ length: count }, () => values[Math.floor(random() * values.length)] as number);
+  x.fill(planeValue, 0, c.shape.slice(2).reduce((a, b) => a * b, 1));
+  const bytes = makeModel({
+    opset: 13,
+    inputs: { x: c.shape },
+    nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: ints(c.kernel), ...c.attributes } }],
+    outputs: ['y'],
   });
+  let seed: Float32Array = new Float32Array(0);
+  const run = await gradientOf(runtimes.node, bytes, { x: { data: x, dims: c.shape } }, (n) => (seed = uniform(rng(index), n, 0.5, 1.5)));
+  const expected = reference(x, c.shape, run.outputShape, c, seed);
+  expect(Array.from(run.output)).toEqual(Array.from(expected.y));
+  const gx = run.gradients.x as Float32Array;
+  expect(gx.length).toBe(expected.gx.length);
+  for (let i = 0; i < gx.length; i++) expect(Math.abs((gx[i] as number) - (expected.gx[i] as number))).toBeLessThanOrEqual(1e-5);
+}
+
+describe('MaxPool gradient on inputs full of ties equals the first-maximum rule written out directly', () => {
+  // Values in {−1, 0, 0, 1} (ties everywhere, a ReLU-like share of zeros), and one constant plane.
+  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, index) => expectFirstMaxRule(c, index, [-1, 0, 0, 1], 0.5));
+});
+
+describe('MaxPool gradient never routes to padding, even for inputs at the float32 limits', () => {
+  // Windows full of the lowest float32 must still send their gradient to a real element.
+  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, index) => expectFirstMaxRule(c, index, [LOWEST, LOWEST, -3e38, 3e38], LOWEST));
 });

@@ -19,8 +19,8 @@ interface AxisPool {
 /** Each window element (and each stride phase) along an axis costs a few graph nodes and a tensor. */
 const MAX_AXIS_KERNEL = 1024;
 
-/** The lowest float32, which onnxruntime's MaxPool also starts every window from. */
-const LOWEST = -3.4028234663852886e38;
+/** What padding reads as: below every finite input, so a real element always wins over padding, even one at the lowest float32. */
+const PADDING = Number.NEGATIVE_INFINITY;
 
 const withLength = (shape: readonly number[], axis: number, length: number): number[] => shape.map((d, i) => (i === axis ? length : d));
 
@@ -37,6 +37,31 @@ function place(b: GraphBuilder, t: string, shape: readonly number[], axis: numbe
   return b.op('Pad', [t, b.int64Constant(pads), b.floatConstant([fill])], { mode: { string: 'constant' } }, withLength(shape, axis, length));
 }
 
+const size = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
+
+/**
+ * out[…, c, …] = t[…, c + offset, …] along `axis`, by one Pad of the flattened tensor: where
+ * c + offset leaves the axis, out holds a neighbouring row's value, which callers mask or know to
+ * be 0. onnxruntime's N-D Pad costs per innermost row, which dominates on 14×14 and 7×7 maps.
+ */
+function flatShift(b: GraphBuilder, t: string, shape: readonly number[], axis: number, offset: number): string {
+  if (offset === 0) return t;
+  const total = size(shape);
+  const step = offset * size(shape.slice(axis + 1));
+  const shifted = b.op('Pad', [b.reshape(t, [total]), b.int64Constant([-step, step]), b.floatConstant([0])], { mode: { string: 'constant' } }, [total]);
+  return b.reshape(shifted, shape);
+}
+
+/** A same-size stride-1 pool whose every window element lies within one axis length of its window: the flat-shift form applies. */
+const isFlatShiftable = (pool: AxisPool): boolean =>
+  pool.stride === 1 && pool.outLength === pool.inLength && pool.padBegin < pool.inLength && (pool.kernel - 1) * pool.dilation - pool.padBegin < pool.inLength;
+
+/** 0 along the axis where c + offset is inside it, −∞ where it falls into padding; shaped to broadcast over the axes after it. */
+function paddingMask(b: GraphBuilder, shape: readonly number[], pool: AxisPool, offset: number): string {
+  const values = Array.from({ length: pool.inLength }, (_, c) => (c + offset >= 0 && c + offset < pool.inLength ? 0 : PADDING));
+  return b.floatConstant(values, [pool.inLength, ...shape.slice(pool.axis + 1).map(() => 1)]);
+}
+
 /** Where element e of a window sits relative to the input: o·stride + e·dilation − padBegin = (o + shift)·stride + phase. */
 function elementOffset(pool: AxisPool, e: number): { shift: number; phase: number } {
   const offset = e * pool.dilation - pool.padBegin;
@@ -48,23 +73,30 @@ function elementOffset(pool: AxisPool, e: number): { shift: number; phase: numbe
 const coarseLength = (pool: AxisPool): number => Math.ceil(pool.inLength / pool.stride);
 
 /**
- * Element e of every window along the pool's axis, padding read as LOWEST; one tensor per e,
+ * Element e of every window along the pool's axis, padding read as −∞; one tensor per e,
  * shaped like the pool's output. With a stride, the axis is first split into its `stride`
  * phases (Reshape, Split), so each element is a shifted phase rather than a strided slice.
  */
 function windowElements(b: GraphBuilder, u: string, uShape: readonly number[], pool: AxisPool): string[] {
   const { axis, kernel, stride, outLength } = pool;
+  if (isFlatShiftable(pool)) {
+    // A padding element reads −∞ plus a neighbouring row's (finite) value.
+    return Array.from({ length: kernel }, (_, e) => {
+      const { shift } = elementOffset(pool, e);
+      return shift === 0 ? u : b.add(flatShift(b, u, uShape, axis, shift), paddingMask(b, uShape, pool, shift));
+    });
+  }
   if (stride === 1) {
-    return Array.from({ length: kernel }, (_, e) => place(b, u, uShape, axis, -elementOffset(pool, e).shift, outLength, LOWEST));
+    return Array.from({ length: kernel }, (_, e) => place(b, u, uShape, axis, -elementOffset(pool, e).shift, outLength, PADDING));
   }
   const coarse = coarseLength(pool);
-  const whole = place(b, u, uShape, axis, 0, coarse * stride, LOWEST);
+  const whole = place(b, u, uShape, axis, 0, coarse * stride, PADDING);
   const split = [...uShape.slice(0, axis), coarse, stride, ...uShape.slice(axis + 1)];
   const phaseShape = withLength(uShape, axis, coarse);
   const phases = b.node('Split', [b.reshape(whole, split)], { axis: { int: axis + 1 } }, stride).map((p) => b.reshape(p, phaseShape));
   return Array.from({ length: kernel }, (_, e) => {
     const { shift, phase } = elementOffset(pool, e);
-    return place(b, phases[phase] as string, phaseShape, axis, -shift, outLength, LOWEST);
+    return place(b, phases[phase] as string, phaseShape, axis, -shift, outLength, PADDING);
   });
 }
 
@@ -88,18 +120,20 @@ function axisMaxPool(b: GraphBuilder, u: string, vShape: readonly number[], pool
 
 /**
  * g of each window routed to its first element equal to the window's max v (zero elsewhere):
- * what element e does not take passes on to the elements after it (rest − taken is exact, as
- * taken is rest or 0 for finite g). Equal, Where and Sub only: WebGPU has no And or Or kernel,
- * and onnxruntime's CPU Where and Cast are several times slower than its Sub.
+ * what element e does not take passes on to the elements after it, and the last element takes
+ * whatever is left, since one of them equals v. Arithmetic only: `below` = ⌈clip(v − element, 0, 1)⌉
+ * is 1 where the element is below v and 0 where it equals v (a difference of distinct floats is
+ * never 0), and onnxruntime's CPU Equal, Where and Cast cost several times a Sub or Mul.
  */
 function routeToFirstMax(b: GraphBuilder, g: string, elements: readonly string[], v: string): string[] {
-  if (elements.length === 1) return [g];
-  const zero = b.floatConstant([0]);
+  const [zero, one] = [b.floatConstant([0]), b.floatConstant([1])];
   let rest = g;
   return elements.map((element, e) => {
-    const isMax = b.op('Equal', [element, v]);
-    const taken = b.op('Where', [isMax, rest, zero]);
-    if (e < elements.length - 1) rest = b.sub(rest, taken);
+    if (e === elements.length - 1) return rest;
+    const below = b.op('Ceil', [b.op('Clip', [b.sub(v, element), zero, one])]);
+    const passed = b.mul(rest, below);
+    const taken = b.sub(rest, passed);
+    rest = passed;
     return taken;
   });
 }
@@ -111,6 +145,9 @@ function routeToFirstMax(b: GraphBuilder, g: string, elements: readonly string[]
  */
 function scatterBack(b: GraphBuilder, routed: readonly string[], vShape: readonly number[], pool: AxisPool): string {
   const { axis, stride, inLength } = pool;
+  // A padding element takes nothing (some real element equals the max), so what a flat shift
+  // carries across a row boundary is 0.
+  if (isFlatShiftable(pool)) return b.sum(routed.map((r, e) => flatShift(b, r, vShape, axis, -elementOffset(pool, e).shift)));
   if (stride === 1) return b.sum(routed.map((r, e) => place(b, r, vShape, axis, elementOffset(pool, e).shift, inLength, 0)));
   const coarse = coarseLength(pool);
   const coarseShape = withLength(vShape, axis, coarse);
@@ -131,11 +168,11 @@ function scatterBack(b: GraphBuilder, routed: readonly string[], vShape: readonl
  * MaxPool without its Indices output (WebGPU cannot produce it). A max over an N-D window is a
  * max along the last axis, then the one before, and so on; taking the first maximum along each
  * axis in turn picks the row-major first maximum of the window (PyTorch's tie rule). Each axis
- * needs `kernel` shifted views and elementwise compares, selects and adds on tensors of the
- * input's size, instead of unfolding all kernel elements of every window at once.
+ * needs `kernel` shifted views and a few elementwise passes on tensors of the input's size,
+ * instead of unfolding all kernel elements of every window at once.
  *
- * Padding reads as the lowest float32, where onnxruntime's MaxPool starts each window; so an
- * input equal to it ties with leading padding and gets no gradient there.
+ * Padding reads as −∞, so it never takes gradient from a finite window; an infinite input in a
+ * window makes its gradient NaN (∞ − ∞), which callers report.
  */
 export const maxPool: GradientRule = {
   opType: 'MaxPool',
