@@ -3,7 +3,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundle, chromiumAvailable, openPage, type BrowserSession } from '@ig/browser-harness';
+import { integratedGradients, tensor } from '@ig/core';
 import { captumCase, expectCaptumParity, loadCase, modelBytes, type Deviation } from '../helpers/captum.js';
+import { makeModel } from '../helpers/model.js';
+import { rng, uniform } from '../helpers/random.js';
+import { onnxBackend as nodeBackend } from '../../src/node.js';
 import type { PageRequest, PageResult } from './page.js';
 
 /** onnxruntime-web's dist/: the wasm binaries and loaders (the WebGPU EP needs the .jsep ones). */
@@ -44,6 +48,45 @@ function requestFor(id: string, provider: PageRequest['provider'], fused: boolea
     target: c.target,
     method: rule,
     logPlacements: provider === 'webgpu',
+  };
+}
+
+/**
+ * The MaxPool forms the Captum CNN (2×2 stride 2) does not reach: GoogLeNet's same-size 3×3
+ * stride-1 pool (its gradient shifts the flattened tensor) and ResNet's 3×3 stride-2 pad-1 stem
+ * pool, on inputs rounded to a few levels so that windows tie; then a linear head.
+ * (onnxruntime-web 1.30's WebGPU MaxPool cannot run ceil_mode, so GoogLeNet's strided pools
+ * do not run there even forward.)
+ */
+function poolingRequest(provider: PageRequest['provider']): { request: PageRequest; bytes: Uint8Array } {
+  const random = rng(41);
+  const bytes = makeModel({
+    opset: 13,
+    inputs: { x: [1, 2, 7, 9] },
+    constants: { w: { dims: [3, 40], values: Array.from(uniform(random, 120)) } },
+    nodes: [
+      { op: 'MaxPool', inputs: ['x'], outputs: ['same'], attributes: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } } },
+      { op: 'MaxPool', inputs: ['same'], outputs: ['down'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
+      { op: 'Flatten', inputs: ['down'], outputs: ['flat'] },
+      { op: 'Gemm', inputs: ['flat', 'w'], outputs: ['y'], attributes: { transB: { int: 1 } } },
+    ],
+    outputs: ['y'],
+  });
+  const input = Array.from(uniform(random, 126), (v) => Math.round(v * 2) / 2);
+  const steps = 8;
+  return {
+    bytes,
+    request: {
+      model: 'pooling',
+      bytes: Array.from(bytes),
+      provider,
+      fused: false,
+      input: { data: input, shape: [1, 2, 7, 9] },
+      baseline: { data: input.map(() => -0.25), shape: [1, 2, 7, 9] },
+      target: 1,
+      method: { alphas: Array.from({ length: steps }, (_, k) => (k + 0.5) / steps), weights: new Array<number>(steps).fill(1 / steps) },
+      logPlacements: provider === 'webgpu',
+    },
   };
 }
 
@@ -142,4 +185,26 @@ describe.skipIf(!chromiumAvailable())('@ig/onnx on onnxruntime-web in Chromium (
       }
     });
   }
+  test('webgpu: the MaxPool gradients of GoogLeNet and ResNet forms match onnxruntime-node, all nodes on WebGPU', async () => {
+    expect(adapter, 'Chromium offers no WebGPU adapter').toBeTruthy();
+    const { request, bytes } = poolingRequest('webgpu');
+    const mark = consoleLines.length;
+    const result: PageResult = await session.page.evaluate((r) => window.runIntegratedGradients(r), request);
+    const placements = parsePlacements(consoleLines.slice(mark));
+    expect(placements.allOnCpu).toBe(0);
+    expect([...placements.cpuOps.keys()], 'ops the WebGPU EP left to its CPU EP').toEqual([]);
+
+    const backend = await nodeBackend(bytes, { fused: false });
+    const reference = await integratedGradients(backend, tensor(Float32Array.from(request.input.data), request.input.shape), {
+      baselines: tensor(Float32Array.from(request.baseline.data), request.baseline.shape),
+      target: request.target as number,
+      method: request.method,
+    });
+    await backend.dispose();
+    const expected = reference.attributions[0]?.data as Float32Array;
+    expect(result.attribution.length).toBe(expected.length);
+    const scale = Math.max(...Array.from(expected, Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    for (let i = 0; i < expected.length; i++) expect(Math.abs((result.attribution[i] as number) - (expected[i] as number))).toBeLessThanOrEqual(1e-5 * scale);
+  });
 });
