@@ -1,6 +1,7 @@
 /**
  * ONNX benchmarks on torchvision architectures at 224×224 (random weights), CPU, 2 threads:
- * - IG with 50 Gauss–Legendre steps against 50 plain forward passes of the same model (goal ≤ 2.5×);
+ * - IG with 50 Gauss–Legendre steps against 50 plain forward passes of the same model (goal ≤ 2.5×),
+ *   the median of five back-to-back pairs;
  * - completeness of IG at 128 steps on GoogLeNet, ResNet-18 and MobileNetV2 (goal ≤ 1%), for both
  *   weight variants (see models.ts), and the distance of the attributions to PyTorch's own IG;
  * - onnxruntime-web (wasm) against onnxruntime-node on the same model and IG;
@@ -36,20 +37,49 @@ function writeReport(value: unknown): void {
   renameSync('bench-results/onnx.json.tmp', 'bench-results/onnx.json');
 }
 
+/** Forward/IG pairs timed back to back: the median pair ratio resists the load swings of a shared machine. */
+const PAIRS = 5;
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
 async function igAgainstForwards(name: Architecture) {
   const backend = await nodeBackend(bytesOf(name), { executionProviders: ['cpu'], sessionOptions: SESSION });
   const image = sampleImage();
   const batch = { points: [image], pointShapes: [IMAGE_SHAPE.slice(1)], count: 1 };
-  // The first run probes shapes and builds the gradient sessions for this batch layout; time the second.
+  // The first run probes shapes and builds the gradient sessions for this batch layout; time the later ones.
   await backend.predict(batch);
   await explainSample(backend, 50);
-  const forwards = await seconds(async () => {
-    for (let k = 0; k < 50; k++) await backend.predict(batch);
-  });
-  const ig = await seconds(() => explainSample(backend, 50));
+  const pairs: { forwards50Seconds: number; ig50Seconds: number; ratio: number }[] = [];
+  let relativeError: number | undefined;
+  for (let pair = 0; pair < PAIRS; pair++) {
+    const forwards = await seconds(async () => {
+      for (let k = 0; k < 50; k++) await backend.predict(batch);
+    });
+    const ig = await seconds(() => explainSample(backend, 50));
+    relativeError = ig.value.reports[0]?.relativeError;
+    pairs.push({ forwards50Seconds: forwards.seconds, ig50Seconds: ig.seconds, ratio: ig.seconds / forwards.seconds });
+  }
   await backend.dispose();
-  const row = { model: name, provider: backend.name, forwards50Seconds: forwards.seconds, ig50Seconds: ig.seconds, ratio: ig.seconds / forwards.seconds, goal: 2.5, relativeError: ig.value.reports[0]?.relativeError };
-  console.log(`${name}: IG-50 ${ig.seconds.toFixed(2)} s vs 50 forwards ${forwards.seconds.toFixed(2)} s = ${row.ratio.toFixed(2)}×`);
+  const ratios = pairs.map((p) => p.ratio);
+  const row = {
+    model: name,
+    provider: backend.name,
+    forwards50Seconds: median(pairs.map((p) => p.forwards50Seconds)),
+    ig50Seconds: median(pairs.map((p) => p.ig50Seconds)),
+    ratio: median(ratios),
+    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    pairs,
+    goal: 2.5,
+    relativeError,
+  };
+  console.log(
+    `${name}: IG-50 ${row.ig50Seconds.toFixed(2)} s vs 50 forwards ${row.forwards50Seconds.toFixed(2)} s = ${row.ratio.toFixed(2)}× ` +
+      `(median of ${PAIRS} back-to-back pairs; ${row.ratioRange.map((r) => r.toFixed(2)).join('–')}×)`,
+  );
   return row;
 }
 
