@@ -6,7 +6,7 @@ import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { completenessError } from './completeness.js';
 import { InvalidOptionError } from './errors.js';
-import { addPathAttribution, writePathAttribution } from './path-attribution.js';
+import { addPathAttribution } from './path-attribution.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
@@ -259,10 +259,11 @@ function assembleResult(args: {
   paths.forEach((path, p) => {
     const cell = path.example * T + path.slot;
     model.pointSizes.forEach((size, i) => {
-      // Paths of a cell are consecutive, sample 0 first: it writes, the other samples add.
       const out = (attributions[i] as Tensor).data.subarray(cell * size, (cell + 1) * size);
-      const attribute = path.sample === 0 ? writePathAttribution : addPathAttribution;
-      const contribution = attribute(out, path.input[i] as Float32Array, path.baseline[i] as Float32Array, gradientSums[p]?.[i] as Float64Array, 1 / baselineCount);
+      // A supplied array's cell is zeroed by its first path (sample 0 comes first), so it ends up
+      // exactly as a fresh zero-filled array would (−0 becomes +0).
+      if (path.sample === 0 && args.into !== undefined) out.fill(0);
+      const contribution = addPathAttribution(out, path.input[i] as Float32Array, path.baseline[i] as Float32Array, gradientSums[p]?.[i] as Float64Array, 1 / baselineCount);
       sums[cell] = (sums[cell] as number) + contribution / baselineCount;
     });
     fBaselineSums[cell] = (fBaselineSums[cell] as number) + path.fBaseline / baselineCount;

@@ -217,12 +217,9 @@ class WasmWorkspace implements PathWorkspace {
   }
 
   flush(): void {
-    this.states.forEach((state, input) => {
-      if (state.sink === null) return;
-      const layout = this.layouts[input] as InputLayout;
-      this.widenPending(input);
-      state.sink.set(this.f64.subarray(layout.sum / 8, layout.sum / 8 + layout.size));
-    });
+    // Each sink is written back and let go, so a later flush (reset() after the runner's own)
+    // does not copy it again; a later accumulate into it loads it afresh.
+    this.states.forEach((_, input) => this.unload(input));
   }
 
   reset(): void {
