@@ -8,6 +8,7 @@ import { checkGradientSupport } from './analysis.js';
 import { resolveInputsAndOutput, toModel, upgradeModel } from './prepare.js';
 import { lowerToFloat32 } from './graph/precision.js';
 import { buildFusedModel } from './fused.js';
+import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
 import { extrapolateFacts, inferShapes } from './probe.js';
 import type { TensorFacts } from './graph/builder.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime.js';
@@ -107,6 +108,11 @@ export async function createOnnxBackend(
   options: OnnxBackendOptions = {},
 ): Promise<OnnxBackend> {
   const model = runnableModel(source);
+  const providers = options.executionProviders ?? ['cpu'];
+  const sessionOptions = options.sessionOptions ?? {};
+  if (providers.some((p) => providerName(p) === 'webgpu')) {
+    await rewriteCeilModePoolsForWebGpu(ort, model, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
+  }
   const graph = model.graph as onnx.GraphProto;
   const facts = modelFacts(graph);
   const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output });
@@ -122,8 +128,6 @@ export async function createOnnxBackend(
   // Unsupported ops fail here, before any session is created or run.
   checkGradientSupport(model, { output });
   const bytes = encodeModel(model);
-  const sessionOptions = options.sessionOptions ?? {};
-  const providers = options.executionProviders ?? ['cpu'];
   const { session: forward, provider } = await openSession(ort, bytes, providers, sessionOptions);
   const chosen = { ...sessionOptions, executionProviders: [provider] };
   const gradientOptions = gradientSessionOptions(sessionOptions);

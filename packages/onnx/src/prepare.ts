@@ -4,6 +4,7 @@ import { decodeModel, encodeModel } from './proto/model-io.js';
 import type { TensorFacts } from './graph/builder.js';
 import { defaultOpset, mergeFacts, modelFacts } from './graph/model.js';
 import { upgradeToOpset11 } from './graph/upgrade.js';
+import { explicitCeilModePools } from './graph/ceil-mode.js';
 import { lowerToFloat32 } from './graph/precision.js';
 import { InvalidModelError } from './errors.js';
 
@@ -30,6 +31,7 @@ export function prepareModel(
   extra: Partial<TensorFacts> | undefined,
 ): { model: onnx.ModelProto; opset: number; facts: TensorFacts } {
   const { model, shapes } = upgraded(source, extra?.shapes);
+  explicitCeilModePools(model, shapes, 'dropping');
   lowerToFloat32(model);
   const opset = defaultOpset(model);
   const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { ...extra, shapes });

@@ -31,6 +31,8 @@ const cases: TieCase[] = [
   { name: '3x3 dilation 2 pads 2 stride 1 (same size)', shape: [1, 2, 5, 6], kernel: [3, 3], dilations: [2, 2], padsBegin: [2, 2], attributes: { dilations: ints([2, 2]), pads: ints([2, 2, 2, 2]) } },
   { name: '3x3 stride 1 pads 1 on 2x2 maps', shape: [2, 3, 2, 2], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]) } },
   { name: '3x3 stride 1 pads 1 on a 1x1 map', shape: [1, 4, 1, 1], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]) } },
+  // ceil((5 + 2 − 2)/2) + 1 = 4 windows, but the last would start in the end padding and is dropped.
+  { name: '2x2 stride 2 pads 1 ceil_mode, last window dropped', shape: [1, 2, 5, 5], kernel: [2, 2], strides: [2, 2], padsBegin: [1, 1], attributes: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]), ceil_mode: { int: 1 } } },
 ];
 
 const LOWEST = -3.4028234663852886e38;
