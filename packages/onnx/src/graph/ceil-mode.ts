@@ -1,6 +1,7 @@
 import { onnx } from '../proto/generated/onnx.js';
 import { DataType, makeTensor } from '../proto/tensor.js';
 import { intAttribute, intsAttribute, stringAttribute, toAttributeProto } from './attributes.js';
+import { freshNames, isDefaultDomain } from './names.js';
 
 /**
  * The explicit pads' value: the lowest float32 rather than −∞, so that a padded row, pooled alone
@@ -8,8 +9,6 @@ import { intAttribute, intsAttribute, stringAttribute, toAttributeProto } from '
  * (it comes first). Only a window whose real elements are all −∞ then pools to this value instead.
  */
 const LOWEST = -3.4028234663852886e38;
-
-const isDefaultDomain = (domain: string | null | undefined): boolean => !domain || domain === 'ai.onnx';
 
 /** A MaxPool that pools in ceil mode with explicit pads (auto_pad NOTSET), output 0 only. */
 export const isCeilModeMaxPool = (node: onnx.INodeProto): boolean =>
@@ -57,16 +56,7 @@ export function explicitCeilModePools(model: onnx.ModelProto, shapes: Map<string
   const opset = Number(model.opsetImport.find((o) => isDefaultDomain(o.domain))?.version ?? 0);
   // Pad takes its pads as an input from opset 11, which prepared models have.
   if (opset < 11) return 0;
-  const used = new Set<string>();
-  for (const node of graph.node) for (const name of [...(node.input ?? []), ...(node.output ?? [])]) used.add(name);
-  for (const tensor of graph.initializer) used.add(tensor.name ?? '');
-  let counter = 0;
-  const fresh = (hint: string): string => {
-    let name = `ig_ceil_mode/${hint}_${counter++}`;
-    while (used.has(name)) name = `ig_ceil_mode/${hint}_${counter++}`;
-    used.add(name);
-    return name;
-  };
+  const fresh = freshNames(graph, 'ig_ceil_mode');
   let rewritten = 0;
   const nodes: onnx.NodeProto[] = [];
   for (const node of graph.node as onnx.NodeProto[]) {

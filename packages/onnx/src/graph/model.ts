@@ -3,13 +3,10 @@ import { tensorValues } from '../proto/tensor.js';
 import { InvalidModelError, UnsupportedOpsetError } from '../errors.js';
 import { subgraphInputs } from './attributes.js';
 import type { TensorFacts } from './builder.js';
+import { isDefaultDomain } from './names.js';
 
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 21;
-
-function isDefaultDomain(domain: string | null | undefined): boolean {
-  return !domain || domain === 'ai.onnx';
-}
 
 /** The default-domain opset; throws for models outside 11–21 or with nodes of unimported domains. */
 export function defaultOpset(model: onnx.IModelProto): number {

@@ -3,15 +3,12 @@ import { DataType, makeTensor } from '../proto/tensor.js';
 import { InvalidModelError, UnknownShapeError, UnsupportedOpsetError } from '../errors.js';
 import { floatAttribute, floatsAttribute, intAttribute, intsAttribute, stringAttribute, toAttributeProto } from './attributes.js';
 import { MAX_OPSET, MIN_OPSET } from './model.js';
+import { freshNames, isDefaultDomain } from './names.js';
 
 /** The oldest default-domain opset that is rewritten to opset 11 before differentiation. */
 export const MIN_LEGACY_OPSET = 6;
 
 const LEGACY_BROADCAST_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 'Or', 'Xor', 'Equal', 'Greater', 'Less', 'Gemm']);
-
-function isDefaultDomain(domain: string | null | undefined): boolean {
-  return !domain || domain === 'ai.onnx';
-}
 
 /**
  * Rewrites a model of default-domain opset 6–10 into the same computation at opset 11: legacy
@@ -27,16 +24,7 @@ export function upgradeToOpset11(model: onnx.ModelProto, shapes: Map<string, rea
   if (!entry || version >= MIN_OPSET) return model;
   if (version < MIN_LEGACY_OPSET) throw new UnsupportedOpsetError(version, MIN_LEGACY_OPSET, MAX_OPSET);
   const graph = model.graph as onnx.GraphProto;
-  const used = new Set<string>();
-  for (const n of graph.node) for (const name of [...(n.input ?? []), ...(n.output ?? [])]) used.add(name);
-  for (const t of graph.initializer) used.add(t.name ?? '');
-  let counter = 0;
-  const fresh = (hint: string): string => {
-    let name = `ig_upgrade/${hint}_${counter++}`;
-    while (used.has(name)) name = `ig_upgrade/${hint}_${counter++}`;
-    used.add(name);
-    return name;
-  };
+  const fresh = freshNames(graph, 'ig_upgrade');
   const constant = (hint: string, dims: readonly number[], dataType: number, values: readonly number[]): string => {
     const name = fresh(hint);
     graph.initializer.push(makeTensor(name, dims, dataType, values));
