@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, inferShapes, type Attributes } from '../src/index.js';
 import { explicitCeilModePools } from '../src/graph/ceil-mode.js';
+import { rewriteCeilModePoolsForWebGpu } from '../src/webgpu-pools.js';
 import { makeModel } from './helpers/model.js';
 import { feedsOf, gradientOf, runtimes } from './helpers/ort.js';
 import { rng, uniform } from './helpers/random.js';
@@ -64,5 +65,15 @@ describe('ceil-mode MaxPool rewritten as −∞ pads and a floor-mode pool (for 
     const model = decodeModel(bytes);
     expect(explicitCeilModePools(model, new Map(), 'all')).toBe(0);
     expect(explicitCeilModePools(model, new Map([['a', [1, 1, 3, 3]], ['b', [1, 1, 3, 3]]]), 'all')).toBe(0);
+  });
+
+  it('before a WebGPU session: probes one example for the shapes, or leaves a model with free spatial dimensions alone', async () => {
+    const pool = { op: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: ints([3, 3]), strides: ints([2, 2]), ceil_mode: { int: 1 } } };
+    const fixed = decodeModel(makeModel({ opset: 13, inputs: { x: ['batch', 2, 8, 8] }, nodes: [pool], outputs: ['y'] }));
+    expect(await rewriteCeilModePoolsForWebGpu(runtimes.node, fixed, 'cpu', {})).toBe(1);
+    expect((fixed.graph?.node ?? []).map((n) => n.opType)).toEqual(['Pad', 'MaxPool']);
+    const free = decodeModel(makeModel({ opset: 13, inputs: { x: ['batch', 2, 'h', 'w'] }, nodes: [pool], outputs: ['y'] }));
+    expect(await rewriteCeilModePoolsForWebGpu(runtimes.node, free, 'cpu', {})).toBe(0);
+    expect((free.graph?.node ?? []).map((n) => n.opType)).toEqual(['MaxPool']);
   });
 });
