@@ -223,11 +223,11 @@ class WasmWorkspace implements PathWorkspace {
   }
 
   reset(): void {
+    // flush() has let go of every sink.
     this.flush();
     for (const state of this.states) {
       state.x = null;
       state.baseline = null;
-      state.sink = null;
     }
   }
 
