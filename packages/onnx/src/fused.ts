@@ -2,6 +2,7 @@ import { onnx } from './proto/generated/onnx.js';
 import { DataType } from './proto/tensor.js';
 import { GraphBuilder, type TensorFacts } from './graph/builder.js';
 import { appendReversePass } from './gradient.js';
+import { foldablePrefix } from './fused-prefix.js';
 import { prepareModel, resolveInputsAndOutput, usedNames } from './prepare.js';
 import { InvalidModelError } from './errors.js';
 
@@ -11,6 +12,12 @@ export interface FusedModelOptions {
   readonly steps: number;
   /** Facts of the forward model run on a batch of `steps` points (see inferShapes). */
   readonly facts?: Partial<TensorFacts>;
+  /**
+   * Apply the input gradient of an affine stem (the first convolution, batch normalization,
+   * scaling by constants) once per run, to the weighted gradient sum at the stem's output, instead
+   * of once per point; default true. Results agree to float rounding (the sum is taken earlier).
+   */
+  readonly foldAffinePrefix?: boolean;
 }
 
 export interface FusedModel {
@@ -23,6 +30,8 @@ export interface FusedModel {
   /** `[1, …output point shape]` objective weights. */
   readonly seed: string;
   readonly seedShape: readonly number[];
+  /** Names of the nodes whose input gradient is applied once per run (see FusedModelOptions.foldAffinePrefix); empty when none. */
+  readonly affinePrefix: readonly string[];
 }
 
 function valueInfo(name: string, shape: readonly number[]): onnx.ValueInfoProto {
@@ -61,6 +70,9 @@ export function buildFusedModel(source: onnx.IModelProto | Uint8Array, options: 
   const seed = fixed('seed');
   const exampleInputs = new Map<string, { input: string; baseline: string; gradientSum: string }>();
   const newInputs: onnx.ValueInfoProto[] = [];
+  const folded = options.foldAffinePrefix === false || inputs.length !== 1 ? null : foldablePrefix(graph, inputs[0] as string, facts, steps, opset, names, fixed);
+  // Where the reverse pass stops: each input, or the cut of its folded prefix.
+  const pathStarts = inputs.map((name) => (folded?.prefix.input === name ? folded.prefix.cut : name));
   for (const name of inputs) {
     const pointShape = builder.shape(name).slice(1);
     const entry = { input: fixed(`input_${name}`), baseline: fixed(`baseline_${name}`), gradientSum: fixed(`gradient_sum_${name}`) };
@@ -72,16 +84,27 @@ export function buildFusedModel(source: onnx.IModelProto | Uint8Array, options: 
   }
   const prefixCount = builder.nodes.length;
   const outputPoint = builder.shape(output).slice(1);
-  const seedPerPoint = builder.expand(seed, [steps, ...outputPoint]);
-  const pass = appendReversePass(model, builder, inputs, output, seedPerPoint, facts);
-  for (const name of inputs) {
-    const gradient = pass.gradients.get(name) as string;
-    const pointShape = builder.shape(name).slice(1);
-    const weightColumn = builder.reshape(weights, [steps, ...pointShape.map(() => 1)]);
-    builder.alias(builder.reduceSum(builder.mul(gradient, weightColumn), [0], true), (exampleInputs.get(name) as { gradientSum: string }).gradientSum);
-  }
+  // Gradients are linear in the seed: weighting it per point weights every gradient, so the
+  // path sum is a plain ReduceSum wherever the reverse pass stops.
+  const seedPerPoint = builder.mul(builder.reshape(weights, [steps, ...outputPoint.map(() => 1)]), seed);
+  builder.setShape(seedPerPoint, [steps, ...outputPoint]);
+  const pass = appendReversePass(model, builder, pathStarts, output, seedPerPoint, facts);
+  const epilogue: onnx.NodeProto[] = [];
+  inputs.forEach((name, i) => {
+    const start = pathStarts[i] as string;
+    const gradient = pass.gradients.get(start) as string;
+    const sum = builder.reduceSum(gradient, [0], true);
+    const target = (exampleInputs.get(name) as { gradientSum: string }).gradientSum;
+    if (folded?.prefix.input !== name) {
+      builder.alias(sum, target);
+      return;
+    }
+    builder.alias(sum, folded.seed);
+    epilogue.push(...folded.adjoint.nodes, onnx.NodeProto.create({ opType: 'Identity', name: builder.fresh('Identity_node'), input: [folded.adjoint.gradient], output: [target] }));
+    graph.initializer.push(...folded.adjoint.initializers);
+  });
   const original = [...graph.node];
-  graph.node = [...builder.nodes.slice(0, prefixCount), ...original, ...builder.nodes.slice(prefixCount)];
+  graph.node = [...builder.nodes.slice(0, prefixCount), ...original, ...builder.nodes.slice(prefixCount), ...epilogue];
   graph.initializer.push(...builder.initializers);
   graph.input = [
     ...graph.input.filter((v) => initializers.has(v.name)),
@@ -91,5 +114,6 @@ export function buildFusedModel(source: onnx.IModelProto | Uint8Array, options: 
     valueInfo(seed, [1, ...outputPoint]),
   ];
   graph.output = inputs.map((name) => valueInfo((exampleInputs.get(name) as { gradientSum: string }).gradientSum, [1, ...builder.shape(name).slice(1)]));
-  return { model, inputs, exampleInputs, alphas, weights, seed, seedShape: [1, ...outputPoint] };
+  const affinePrefix = folded ? folded.prefix.nodes.map((node) => node.name ?? '') : [];
+  return { model, inputs, exampleInputs, alphas, weights, seed, seedShape: [1, ...outputPoint], affinePrefix };
 }

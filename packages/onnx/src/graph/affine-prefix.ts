@@ -1,0 +1,106 @@
+import type { onnx } from '../proto/generated/onnx.js';
+import type { TensorFacts } from './builder.js';
+import { intAttribute } from './attributes.js';
+import { nodeReads } from './model.js';
+import { isDefaultDomain } from './names.js';
+
+/**
+ * The nodes right after a graph input that are affine in it with fixed parameters: a stem
+ * convolution, batch normalization, or scaling and shifting by constants, each the only reader of
+ * the tensor before it. Along a straight path x' + α(x − x') the prefix's output moves on the
+ * straight path between its values at x' and x, and its input gradient is one fixed linear map of
+ * the gradient at its output, so a fused path graph can run the prefix on x and x' alone and
+ * apply its adjoint once to the weighted gradient sum, instead of once per path point.
+ */
+export interface AffinePrefix {
+  /** The graph input the prefix reads. */
+  readonly input: string;
+  /** The prefix nodes in forward order. */
+  readonly nodes: readonly onnx.INodeProto[];
+  /** For each node, the index of the input that carries the chain. */
+  readonly dataIndices: readonly number[];
+  /** The prefix's output, where the rest of the graph starts. */
+  readonly cut: string;
+}
+
+/** Ops that pay for moving a path out of the prefix: their per-point cost is well above a copy. */
+const HEAVY = new Set(['Conv']);
+
+/** Which input carries `data`, when `node` is affine in it with every other input constant; else -1. */
+function affineDataIndex(node: onnx.INodeProto, data: string, isConstant: (name: string) => boolean): number {
+  const inputs = node.input ?? [];
+  const index = inputs.indexOf(data);
+  if (index < 0 || inputs.lastIndexOf(data) !== index) return -1;
+  const othersConstant = inputs.every((name, i) => i === index || name === '' || isConstant(name));
+  if (!othersConstant) return -1;
+  switch (node.opType) {
+    case 'Conv':
+      return index === 0 ? 0 : -1;
+    case 'BatchNormalization':
+      return index === 0 && intAttribute(node, 'training_mode', 0) === 0 ? 0 : -1;
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+      return index;
+    case 'Div':
+      return index === 0 ? 0 : -1;
+    case 'Identity':
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * The longest affine prefix after `input` whose tensors all keep the batch on axis 0 with
+ * `batch` rows, or null when there is none worth moving (no convolution in it).
+ */
+export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: TensorFacts, batch: number): AffinePrefix | null {
+  const nodes = graph.node ?? [];
+  const constants = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  for (const node of nodes) {
+    if (node.opType === 'Constant' && isDefaultDomain(node.domain) && (node.input ?? []).length === 0) for (const o of node.output ?? []) constants.add(o);
+  }
+  const readers = new Map<string, onnx.INodeProto[]>();
+  for (const node of nodes) {
+    for (const name of new Set(nodeReads(node))) {
+      const list = readers.get(name) ?? [];
+      list.push(node);
+      readers.set(name, list);
+    }
+  }
+  const graphOutputs = new Set((graph.output ?? []).map((v) => v.name ?? ''));
+  const batchLeading = (name: string): boolean => facts.shapes.get(name)?.[0] === batch;
+  // A constant operand may broadcast over the point but never across points.
+  const keepsPointsApart = (node: onnx.INodeProto, dataIndex: number): boolean =>
+    (node.input ?? []).every((name, i) => {
+      if (i === dataIndex || name === '' || node.opType === 'Conv' || node.opType === 'BatchNormalization') return true;
+      const shape = facts.shapes.get(name);
+      const dataShape = facts.shapes.get(node.input?.[dataIndex] ?? '');
+      return shape !== undefined && dataShape !== undefined && (shape.length < dataShape.length || shape[0] === 1);
+    });
+
+  const chain: onnx.INodeProto[] = [];
+  const dataIndices: number[] = [];
+  let current = input;
+  if (!batchLeading(current)) return null;
+  for (;;) {
+    const next = readers.get(current);
+    if (!next || next.length !== 1) break;
+    const node = next[0] as onnx.INodeProto;
+    if (!isDefaultDomain(node.domain)) break;
+    const outputs = (node.output ?? []).filter((o) => o !== '');
+    const out = node.output?.[0] ?? '';
+    if (outputs.length !== 1 || out === '' || graphOutputs.has(out) || !batchLeading(out)) break;
+    const dataIndex = affineDataIndex(node, current, (name) => constants.has(name));
+    if (dataIndex < 0 || !keepsPointsApart(node, dataIndex)) break;
+    const inShape = facts.shapes.get(current) as readonly number[];
+    const outShape = facts.shapes.get(out) as readonly number[];
+    if (node.opType !== 'Conv' && (inShape.length !== outShape.length || inShape.some((d, i) => d !== outShape[i]))) break;
+    chain.push(node);
+    dataIndices.push(dataIndex);
+    current = out;
+  }
+  if (!chain.some((node) => HEAVY.has(node.opType ?? ''))) return null;
+  return { input, nodes: chain, dataIndices, cut: current };
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { integratedGradients, tensor } from '@ig/core';
+import { buildFusedModel, buildGradientModel, createOnnxBackend, encodeModel, inferShapes, type OrtTensorLike } from '../src/index.js';
+import { makeModel, type ConstantSpec, type NodeSpec } from './helpers/model.js';
+import { runtimes } from './helpers/ort.js';
+import { maxAbs, rng, uniform } from './helpers/random.js';
+
+const ort = runtimes.node;
+const POINT = [3, 9, 9];
+const POINT_SIZE = 3 * 9 * 9;
+const random = rng(41);
+const constant = (dims: readonly number[], low = -1, high = 1): ConstantSpec => ({ dims, values: Array.from(uniform(random, dims.reduce((a, b) => a * b, 1), low, high)) });
+
+/** Normalisation, a stride-2 convolution, batch normalization and a channel scale, then ReLU, a pool and a classifier. */
+const stemNodes: NodeSpec[] = [
+  { op: 'Sub', inputs: ['x', 'mean'], outputs: ['centred'] },
+  { op: 'Div', inputs: ['centred', 'std'], outputs: ['scaled'] },
+  { op: 'Conv', inputs: ['scaled', 'w', 'b'], outputs: ['conv'], attributes: { strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
+  { op: 'BatchNormalization', inputs: ['conv', 'gamma', 'beta', 'runMean', 'runVar'], outputs: ['bn'] },
+  { op: 'Mul', inputs: ['bn', 'channelScale'], outputs: ['stem'] },
+  { op: 'Relu', inputs: ['stem'], outputs: ['r'] },
+  { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attributes: { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } } },
+  { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+  { op: 'Gemm', inputs: ['f', 'fc'], outputs: ['y'], attributes: { transB: { int: 1 } } },
+];
+const stemConstants: Record<string, ConstantSpec> = {
+  mean: constant([1, 3, 1, 1], -0.2, 0.2),
+  std: constant([1, 3, 1, 1], 0.5, 1.5),
+  w: constant([4, 3, 3, 3]),
+  b: constant([4]),
+  gamma: constant([4], 0.5, 1.5),
+  beta: constant([4]),
+  runMean: constant([4]),
+  runVar: constant([4], 0.5, 2),
+  channelScale: constant([4, 1, 1], -2, 2),
+  fc: constant([5, 16]),
+};
+const stem = makeModel({ opset: 13, inputs: { x: ['n', ...POINT] }, constants: stemConstants, nodes: stemNodes, outputs: ['y'] });
+
+const floats = (t: OrtTensorLike): Float32Array => t.data as Float32Array;
+
+async function factsFor(bytes: Uint8Array, steps: number) {
+  return inferShapes(ort, bytes, { x: new ort.Tensor('float32', uniform(rng(1), steps * POINT_SIZE), [steps, ...POINT]) });
+}
+
+interface PathCase {
+  readonly input: Float32Array;
+  readonly baseline: Float32Array;
+  readonly alphas: Float32Array;
+  readonly weights: Float32Array;
+  readonly seed: Float32Array;
+}
+
+async function fusedGradientSum(bytes: Uint8Array, c: PathCase, foldAffinePrefix: boolean): Promise<{ sum: Float32Array; affinePrefix: readonly string[] }> {
+  const steps = c.alphas.length;
+  const fused = buildFusedModel(bytes, { steps, facts: await factsFor(bytes, steps), foldAffinePrefix });
+  const session = await ort.InferenceSession.create(encodeModel(fused.model));
+  const names = fused.exampleInputs.get('x') as { input: string; baseline: string; gradientSum: string };
+  const out = await session.run({
+    [names.input]: new ort.Tensor('float32', c.input, [1, ...POINT]),
+    [names.baseline]: new ort.Tensor('float32', c.baseline, [1, ...POINT]),
+    [fused.alphas]: new ort.Tensor('float32', c.alphas, [steps]),
+    [fused.weights]: new ort.Tensor('float32', c.weights, [steps]),
+    [fused.seed]: new ort.Tensor('float32', c.seed, [1, 5]),
+  });
+  await session.release?.();
+  return { sum: floats(out[names.gradientSum] as OrtTensorLike), affinePrefix: fused.affinePrefix };
+}
+
+/** Σₖ wₖ·∇(seed·y) at each path point, from the plain gradient model, one point per run. */
+async function pointwiseGradientSum(bytes: Uint8Array, c: PathCase): Promise<Float32Array> {
+  const gradient = buildGradientModel(bytes, { facts: await factsFor(bytes, 1) });
+  const session = await ort.InferenceSession.create(encodeModel(gradient.model));
+  const total = new Float64Array(POINT_SIZE);
+  for (let k = 0; k < c.alphas.length; k++) {
+    const point = c.baseline.map((b, i) => b + (c.alphas[k] as number) * ((c.input[i] as number) - b));
+    const out = await session.run({ x: new ort.Tensor('float32', point, [1, ...POINT]), [gradient.seed]: new ort.Tensor('float32', c.seed, [1, 5]) });
+    floats(out[gradient.gradients.get('x') as string] as OrtTensorLike).forEach((g, i) => (total[i] = (total[i] as number) + (c.weights[k] as number) * g));
+  }
+  await session.release?.();
+  return Float32Array.from(total);
+}
+
+function pathCase(steps: number): PathCase {
+  const draw = rng(steps);
+  return {
+    input: uniform(draw, POINT_SIZE),
+    baseline: uniform(draw, POINT_SIZE, -0.3, 0.3),
+    alphas: uniform(draw, steps, 0, 1),
+    weights: uniform(draw, steps, 0.1, 1),
+    seed: Float32Array.from([0.5, -1, 2, 0, 1]),
+  };
+}
+
+describe('affine prefix of the fused path graph', () => {
+  it('applies the stem’s input gradient once per run and matches per-point gradients summed', async () => {
+    const c = pathCase(5);
+    const folded = await fusedGradientSum(stem, c, true);
+    expect(folded.affinePrefix).toEqual(['Sub_0', 'Div_1', 'Conv_2', 'BatchNormalization_3', 'Mul_4']);
+    const expected = await pointwiseGradientSum(stem, c);
+    const scale = maxAbs(expected);
+    expect(scale).toBeGreaterThan(0.1);
+    folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    const unfolded = await fusedGradientSum(stem, c, false);
+    expect(unfolded.affinePrefix).toEqual([]);
+    unfolded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+  });
+
+  it('stops at the first node that is not affine in the input with constant parameters', async () => {
+    const c = pathCase(3);
+    const cases: { name: string; nodes: NodeSpec[]; constants?: Record<string, ConstantSpec>; prefix: string[]; onePointModel?: false }[] = [
+      { name: 'ReLU first', nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['x1'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['x1', 'w', 'b'] }, ...stemNodes.slice(3)], prefix: [] },
+      { name: 'no convolution', nodes: [...stemNodes.slice(0, 2), { op: 'Relu', inputs: ['scaled'], outputs: ['s1'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['s1', 'w', 'b'] }, ...stemNodes.slice(3)], prefix: [] },
+      {
+        name: 'the input read twice',
+        nodes: [{ op: 'Add', inputs: ['x', 'x'], outputs: ['xx'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['xx', 'w', 'b'] }, ...stemNodes.slice(3)],
+        prefix: [],
+      },
+      {
+        name: 'an intermediate read by two nodes',
+        nodes: [
+          stemNodes[0] as NodeSpec,
+          { ...(stemNodes[2] as NodeSpec), inputs: ['centred', 'w', 'b'] },
+          { ...(stemNodes[2] as NodeSpec), inputs: ['centred', 'w', 'b'], outputs: ['conv2'] },
+          { op: 'Add', inputs: ['conv', 'conv2'], outputs: ['bn'] },
+          ...stemNodes.slice(4),
+        ],
+        prefix: [],
+      },
+      {
+        name: 'the cut squared',
+        nodes: [{ ...(stemNodes[2] as NodeSpec), inputs: ['x', 'w', 'b'] }, { op: 'Mul', inputs: ['conv', 'conv'], outputs: ['bn'] }, ...stemNodes.slice(4)],
+        prefix: ['Conv_0'],
+      },
+      {
+        name: 'a scale that differs per point',
+        nodes: [{ op: 'Mul', inputs: ['x', 'perPoint'], outputs: ['xs'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['xs', 'w', 'b'] }, ...stemNodes.slice(3)],
+        constants: { perPoint: constant([3, 1, 1, 1]) },
+        prefix: [],
+        onePointModel: false,
+      },
+      { name: 'a convolution after ReLU', nodes: [{ ...(stemNodes[2] as NodeSpec), inputs: ['x', 'w', 'b'] }, { op: 'Relu', inputs: ['conv'], outputs: ['bn'] }, ...stemNodes.slice(4)], prefix: ['Conv_0'] },
+    ];
+    for (const k of cases) {
+      const bytes = makeModel({ opset: 13, inputs: { x: ['n', ...POINT] }, constants: { ...stemConstants, ...k.constants }, nodes: k.nodes, outputs: ['y'] });
+      const folded = await fusedGradientSum(bytes, c, true);
+      expect(folded.affinePrefix, k.name).toEqual(k.prefix);
+      if (k.onePointModel === false) continue;
+      const expected = await pointwiseGradientSum(bytes, c);
+      const scale = maxAbs(expected);
+      folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(2e-6 * scale));
+    }
+  });
+
+  it('gives the attributions of the unfused backend through integratedGradients', async () => {
+    const fused = await createOnnxBackend(ort, 'onnxruntime-node', stem);
+    const plain = await createOnnxBackend(ort, 'onnxruntime-node', stem, { fused: false });
+    const draw = rng(5);
+    const input = tensor(uniform(draw, 2 * POINT_SIZE), [2, ...POINT]);
+    const options = { target: [3, 1], baselines: 0.1, steps: 16, method: 'gauss-legendre' as const };
+    const a = await integratedGradients(fused, input, options);
+    const b = await integratedGradients(plain, input, options);
+    const expected = b.attributions[0]?.data as Float32Array;
+    const scale = maxAbs(expected);
+    (a.attributions[0]?.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    await fused.dispose();
+    await plain.dispose();
+  });
+});
