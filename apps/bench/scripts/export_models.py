@@ -2,6 +2,7 @@
 """Exports torchvision GoogLeNet (Inception v1), ResNet-18 and MobileNetV2 with random weights to
 ONNX (opset 13, input [batch, 3, 224, 224], output logits [batch, 1000]) for the benchmarks, and
 computes PyTorch's own Integrated Gradients on the benchmark image as an independent reference.
+The unit-variance weights are also saved as NAME.pt for the PyTorch speed reference.
 
 Two weight variants per architecture, both from torchvision's own random initialisation:
 - `NAME.onnx` ("unit-variance"): BatchNorm running variances calibrated on random images so every
@@ -101,8 +102,8 @@ def main(out_dir: str) -> None:
     torch.manual_seed(2017)
     torch.set_num_threads(2)
     image = sample_image()
-    # Every model is built and calibrated in order, even when its files exist, so the random
-    # stream and therefore the weights are the same on every run.
+    # Every model is built, calibrated and given an export example in order, even when its files
+    # exist, so the random stream and therefore the weights are the same on every run.
     for name, make in ARCHITECTURES.items():
         initial = make().state_dict()
         for suffix, keep_means in VARIANTS.items():
@@ -110,12 +111,18 @@ def main(out_dir: str) -> None:
             model.load_state_dict(initial)
             calibrate_batch_norm(model, keep_means)
             base = os.path.join(out_dir, f"{name}{suffix}")
+            # Drawn even when the file exists, so that later models get the same weights as on a
+            # run that exported everything.
+            example = torch.rand(1, 3, 224, 224)
             if not os.path.exists(base + ".onnx"):
-                example = torch.rand(1, 3, 224, 224)
                 write_atomically(base + ".onnx", lambda tmp: torch.onnx.export(
                     model, example, tmp, opset_version=13, input_names=["input"], output_names=["logits"],
                     dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, do_constant_folding=True))
                 print(f"wrote {base}.onnx ({os.path.getsize(base + '.onnx') / 1e6:.1f} MB)")
+            if suffix == "" and not os.path.exists(base + ".pt"):
+                # The same weights for the PyTorch speed reference (scripts/torch_speed.py).
+                write_atomically(base + ".pt", lambda tmp: torch.save(model.state_dict(), tmp))
+                print(f"wrote {base}.pt")
             if not os.path.exists(base + ".torch-ig.json"):
                 summary, attributions = integrated_gradients(model, image, REFERENCE_STEPS)
                 write_atomically(base + ".torch-ig.f32", lambda tmp: attributions.tofile(tmp))

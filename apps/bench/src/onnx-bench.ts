@@ -2,6 +2,7 @@
  * ONNX benchmarks on torchvision architectures at 224×224 (random weights), CPU, 2 threads:
  * - IG with 50 Gauss–Legendre steps against 50 plain forward passes of the same model (goal ≤ 2.5×),
  *   the median of five back-to-back pairs;
+ * - the same IG-50 and forwards in PyTorch (autograd, as Captum computes IG) on the same weights;
  * - completeness of IG at 128 steps on GoogLeNet, ResNet-18 and MobileNetV2 (goal ≤ 1%), for both
  *   weight variants (see models.ts), and the distance of the attributions to PyTorch's own IG;
  * - onnxruntime-web (wasm) against onnxruntime-node on the same model and IG;
@@ -16,6 +17,7 @@ import { onnxBackend as nodeBackend } from '@ig/onnx/node';
 import { onnxBackend as webBackend } from '@ig/onnx/web';
 import { explainSample } from './ig-run.js';
 import { ARCHITECTURES, IMAGE_SHAPE, VARIANTS, loadModel, sampleImage, torchReference, type Architecture, type Variant } from './models.js';
+import { pytorchSpeed } from './pytorch-speed.js';
 import { seconds } from './timing.js';
 
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
@@ -148,7 +150,24 @@ function peakRss(name: Architecture, batchSize: number) {
   return row;
 }
 
-report.igAgainstForwards = [await igAgainstForwards('googlenet'), await igAgainstForwards('resnet18')];
+const igRows = [await igAgainstForwards('googlenet'), await igAgainstForwards('resnet18')];
+report.igAgainstForwards = igRows;
+writeReport(report);
+const torch = pytorchSpeed(igRows.map((row) => row.model));
+if ('skipped' in torch) {
+  console.log(torch.skipped);
+  report.pytorchReference = torch;
+} else {
+  report.pytorchReference = torch.map((row) => {
+    const ours = igRows.find((r) => r.model === row.model)?.ig50Seconds ?? Number.NaN;
+    const best = Math.min(row.batch6.ig50Seconds, row.batch50.ig50Seconds);
+    console.log(
+      `${row.model}: PyTorch IG-50 ${row.batch6.ig50Seconds.toFixed(2)} s in batches of 6, ${row.batch50.ig50Seconds.toFixed(2)} s all at once ` +
+        `(50 forwards ${row.batch6.forwards50Seconds.toFixed(2)} s); @ig on onnxruntime-node ${ours.toFixed(2)} s = ${(ours / best).toFixed(2)}× PyTorch's faster run`,
+    );
+    return { ...row, igOverPytorch: ours / best };
+  });
+}
 writeReport(report);
 report.completeness128 = [];
 for (const variant of VARIANTS) {

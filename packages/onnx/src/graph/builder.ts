@@ -36,6 +36,8 @@ export class GraphBuilder {
   private readonly dataTypes: Map<string, number>;
   private readonly values: Map<string, readonly number[]>;
   private readonly constantCache = new Map<string, string>();
+  /** Op type of the node that writes each tensor this builder made. */
+  private readonly producers = new Map<string, string>();
   private counter = 0;
 
   constructor(
@@ -66,6 +68,7 @@ export class GraphBuilder {
   /** Adds one node and returns its output names. */
   node(opType: string, inputs: readonly string[], attributes: Attributes = {}, outputCount = 1): string[] {
     const outputs = Array.from({ length: outputCount }, () => this.fresh(opType));
+    for (const output of outputs) this.producers.set(output, opType);
     this.nodes.push(
       onnx.NodeProto.create({
         opType,
@@ -176,9 +179,14 @@ export class GraphBuilder {
   toFloat(mask: string): string {
     return this.op('Cast', [mask], { to: { int: DataType.FLOAT } });
   }
-  /** Sums gradient contributions, as a chain of Adds (onnxruntime-web's WebGPU provider has no Sum kernel). */
+  /**
+   * Sums gradient contributions, as a chain of Adds (onnxruntime-web's WebGPU provider has no Sum
+   * kernel). Convolution outputs come first: onnxruntime's CPU provider folds an Add of two of
+   * them into the second convolution, in its blocked layout, which one other term would break.
+   */
   sum(terms: readonly string[]): string {
-    return terms.slice(1).reduce((total, term) => this.add(total, term), terms[0] as string);
+    const ordered = [...terms.filter((t) => this.producers.get(t) === 'Conv'), ...terms.filter((t) => this.producers.get(t) !== 'Conv')];
+    return ordered.slice(1).reduce((total, term) => this.add(total, term), ordered[0] as string);
   }
   /**
    * a ∧ b for boolean tensors as a 0/1 float mask: a product of casts, since onnxruntime-web's
