@@ -14,7 +14,7 @@ export interface FusedModelOptions {
   readonly facts?: Partial<TensorFacts>;
   /**
    * Apply the input gradient of an affine stem (the first convolution, batch normalization,
-   * scaling by constants) once per run, to the weighted gradient sum at the stem's output, instead
+   * scaling by constants, a transpose from NHWC) once per run, to the weighted gradient sum at the stem's output, instead
    * of once per point; default true. Results agree to float rounding (the sum is taken earlier).
    */
   readonly foldAffinePrefix?: boolean;

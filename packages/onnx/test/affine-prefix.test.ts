@@ -39,8 +39,8 @@ const stem = makeModel({ opset: 13, inputs: { x: ['n', ...POINT] }, constants: s
 
 const floats = (t: OrtTensorLike): Float32Array => t.data as Float32Array;
 
-async function factsFor(bytes: Uint8Array, steps: number) {
-  return inferShapes(ort, bytes, { x: new ort.Tensor('float32', uniform(rng(1), steps * POINT_SIZE), [steps, ...POINT]) });
+async function factsFor(bytes: Uint8Array, steps: number, point: readonly number[]) {
+  return inferShapes(ort, bytes, { x: new ort.Tensor('float32', uniform(rng(1), steps * POINT_SIZE), [steps, ...point]) });
 }
 
 interface PathCase {
@@ -51,14 +51,14 @@ interface PathCase {
   readonly seed: Float32Array;
 }
 
-async function fusedGradientSum(bytes: Uint8Array, c: PathCase, foldAffinePrefix: boolean): Promise<{ sum: Float32Array; affinePrefix: readonly string[] }> {
+async function fusedGradientSum(bytes: Uint8Array, c: PathCase, foldAffinePrefix: boolean, point = POINT): Promise<{ sum: Float32Array; affinePrefix: readonly string[] }> {
   const steps = c.alphas.length;
-  const fused = buildFusedModel(bytes, { steps, facts: await factsFor(bytes, steps), foldAffinePrefix });
+  const fused = buildFusedModel(bytes, { steps, facts: await factsFor(bytes, steps, point), foldAffinePrefix });
   const session = await ort.InferenceSession.create(encodeModel(fused.model));
   const names = fused.exampleInputs.get('x') as { input: string; baseline: string; gradientSum: string };
   const out = await session.run({
-    [names.input]: new ort.Tensor('float32', c.input, [1, ...POINT]),
-    [names.baseline]: new ort.Tensor('float32', c.baseline, [1, ...POINT]),
+    [names.input]: new ort.Tensor('float32', c.input, [1, ...point]),
+    [names.baseline]: new ort.Tensor('float32', c.baseline, [1, ...point]),
     [fused.alphas]: new ort.Tensor('float32', c.alphas, [steps]),
     [fused.weights]: new ort.Tensor('float32', c.weights, [steps]),
     [fused.seed]: new ort.Tensor('float32', c.seed, [1, 5]),
@@ -68,13 +68,13 @@ async function fusedGradientSum(bytes: Uint8Array, c: PathCase, foldAffinePrefix
 }
 
 /** Σₖ wₖ·∇(seed·y) at each path point, from the plain gradient model, one point per run. */
-async function pointwiseGradientSum(bytes: Uint8Array, c: PathCase): Promise<Float32Array> {
-  const gradient = buildGradientModel(bytes, { facts: await factsFor(bytes, 1) });
+async function pointwiseGradientSum(bytes: Uint8Array, c: PathCase, point = POINT): Promise<Float32Array> {
+  const gradient = buildGradientModel(bytes, { facts: await factsFor(bytes, 1, point) });
   const session = await ort.InferenceSession.create(encodeModel(gradient.model));
   const total = new Float64Array(POINT_SIZE);
   for (let k = 0; k < c.alphas.length; k++) {
-    const point = c.baseline.map((b, i) => b + (c.alphas[k] as number) * ((c.input[i] as number) - b));
-    const out = await session.run({ x: new ort.Tensor('float32', point, [1, ...POINT]), [gradient.seed]: new ort.Tensor('float32', c.seed, [1, 5]) });
+    const at = c.baseline.map((b, i) => b + (c.alphas[k] as number) * ((c.input[i] as number) - b));
+    const out = await session.run({ x: new ort.Tensor('float32', at, [1, ...point]), [gradient.seed]: new ort.Tensor('float32', c.seed, [1, 5]) });
     floats(out[gradient.gradients.get('x') as string] as OrtTensorLike).forEach((g, i) => (total[i] = (total[i] as number) + (c.weights[k] as number) * g));
   }
   await session.release?.();
@@ -150,6 +150,30 @@ describe('affine prefix of the fused path graph', () => {
       const scale = maxAbs(expected);
       folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(2e-6 * scale));
     }
+  });
+
+  it('reads an NHWC input through a transpose that keeps the batch axis first', async () => {
+    const c = pathCase(4);
+    const nhwc = [9, 9, 3];
+    const nodes: NodeSpec[] = [{ op: 'Transpose', inputs: ['x'], outputs: ['nchw'], attributes: { perm: { ints: [0, 3, 1, 2] } } }, { ...(stemNodes[2] as NodeSpec), inputs: ['nchw', 'w', 'b'] }, ...stemNodes.slice(3)];
+    const bytes = makeModel({ opset: 13, inputs: { x: ['n', ...nhwc] }, constants: stemConstants, nodes, outputs: ['y'] });
+    const folded = await fusedGradientSum(bytes, c, true, nhwc);
+    expect(folded.affinePrefix).toEqual(['Transpose_0', 'Conv_1', 'BatchNormalization_2', 'Mul_3']);
+    const expected = await pointwiseGradientSum(bytes, c, nhwc);
+    const scale = maxAbs(expected);
+    expect(scale).toBeGreaterThan(0.1);
+    folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    // A transpose that moves the batch axis ends the prefix before it.
+    const swapped = makeModel({
+      opset: 13,
+      inputs: { x: [3, 'n', 9, 9] },
+      constants: stemConstants,
+      nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['nchw'], attributes: { perm: { ints: [1, 0, 2, 3] } } }, ...nodes.slice(1)],
+      outputs: ['y'],
+    });
+    const steps = 3;
+    const facts = await inferShapes(ort, swapped, { x: new ort.Tensor('float32', uniform(rng(2), steps * POINT_SIZE), [3, steps, 9, 9]) });
+    expect(buildFusedModel(swapped, { steps, facts }).affinePrefix).toEqual([]);
   });
 
   it('gives the attributions of the unfused backend through integratedGradients', async () => {

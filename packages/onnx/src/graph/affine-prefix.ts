@@ -1,16 +1,16 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import type { TensorFacts } from './builder.js';
-import { intAttribute } from './attributes.js';
+import { intAttribute, intsAttribute } from './attributes.js';
 import { nodeReads } from './model.js';
 import { isDefaultDomain } from './names.js';
 
 /**
  * The nodes right after a graph input that are affine in it with fixed parameters: a stem
- * convolution, batch normalization, or scaling and shifting by constants, each the only reader of
- * the tensor before it. Along a straight path x' + α(x − x') the prefix's output moves on the
- * straight path between its values at x' and x, and its input gradient is one fixed linear map of
- * the gradient at its output, so a fused path graph can run the prefix on x and x' alone and
- * apply its adjoint once to the weighted gradient sum, instead of once per path point.
+ * convolution, batch normalization, scaling and shifting by constants, or a transpose that keeps
+ * the batch axis first, each the only reader of the tensor before it. Their input gradient is one
+ * fixed linear map of the gradient at their output, the same at every point, so a fused path
+ * graph can sum the weighted gradients at the prefix's output first and apply that map once per
+ * run instead of once per path point.
  */
 export interface AffinePrefix {
   /** The graph input the prefix reads. */
@@ -46,6 +46,9 @@ function affineDataIndex(node: onnx.INodeProto, data: string, isConstant: (name:
       return index === 0 ? 0 : -1;
     case 'Identity':
       return 0;
+    case 'Transpose':
+      // NHWC inputs (models from TensorFlow) start with one; the batch axis must stay first.
+      return intsAttribute(node, 'perm')?.[0] === 0 ? 0 : -1;
     default:
       return -1;
   }
@@ -96,7 +99,8 @@ export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: 
     if (dataIndex < 0 || !keepsPointsApart(node, dataIndex)) break;
     const inShape = facts.shapes.get(current) as readonly number[];
     const outShape = facts.shapes.get(out) as readonly number[];
-    if (node.opType !== 'Conv' && (inShape.length !== outShape.length || inShape.some((d, i) => d !== outShape[i]))) break;
+    const reshapes = node.opType === 'Conv' || node.opType === 'Transpose';
+    if (!reshapes && (inShape.length !== outShape.length || inShape.some((d, i) => d !== outShape[i]))) break;
     chain.push(node);
     dataIndices.push(dataIndex);
     current = out;
