@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IGError } from '@ig/core';
 import {
+  buildFusedModel,
   buildGradientModel,
   decodeModel,
   encodeModel,
@@ -178,17 +179,17 @@ function mutant(base: Uint8Array, random: () => number): Uint8Array {
 
 describe('seeded mutation fuzz: ≥ 1000 mutants of the test models never crash or hang', () => {
   // Shapes of every tensor of the unmutated models, so mutants reach the gradient rules.
-  const bases: { bytes: Uint8Array; facts: TensorFacts }[] = [];
+  const bases: { bytes: Uint8Array; facts: TensorFacts; steps: number }[] = [];
   beforeAll(async () => {
     const ort = runtimes.node;
-    bases.push({ bytes: iris, facts: await inferShapes(ort, iris, { input: new ort.Tensor('float32', new Float32Array(8), [2, 4]) }) });
-    bases.push({ bytes: cnn, facts: await inferShapes(ort, cnn, { input: new ort.Tensor('float32', new Float32Array(784), [1, 1, 28, 28]) }) });
-    bases.push({ bytes: opZoo, facts: await inferShapes(ort, opZoo, { x: new ort.Tensor('float32', new Float32Array(2 * 3 * 8 * 8), [2, 3, 8, 8]) }) });
+    bases.push({ bytes: iris, steps: 2, facts: await inferShapes(ort, iris, { input: new ort.Tensor('float32', new Float32Array(8), [2, 4]) }) });
+    bases.push({ bytes: cnn, steps: 2, facts: await inferShapes(ort, cnn, { input: new ort.Tensor('float32', new Float32Array(2 * 784), [2, 1, 28, 28]) }) });
+    bases.push({ bytes: opZoo, steps: 2, facts: await inferShapes(ort, opZoo, { x: new ort.Tensor('float32', new Float32Array(2 * 3 * 8 * 8), [2, 3, 8, 8]) }) });
   });
 
-  it('every mutant either builds or throws an IGError', () => {
+  it('every mutant either builds or throws an IGError, as a gradient graph and as a fused path graph', () => {
     const random = rng(20261124);
-    const outcomes = { built: 0, typed: 0 };
+    const outcomes = { built: 0, typed: 0, fusedBuilt: 0, fusedTyped: 0, folded: 0 };
     for (let i = 0; i < 1500; i++) {
       const base = bases[i % bases.length] as (typeof bases)[number];
       const bytes = mutant(base.bytes, random);
@@ -199,9 +200,20 @@ describe('seeded mutation fuzz: ≥ 1000 mutants of the test models never crash 
         if (!(error instanceof IGError)) throw new Error(`mutant ${i}: untyped error`, { cause: error });
         outcomes.typed++;
       }
+      try {
+        if (buildFusedModel(bytes, { steps: base.steps, facts: base.facts }).affinePrefix.length > 0) outcomes.folded++;
+        outcomes.fusedBuilt++;
+      } catch (error) {
+        if (!(error instanceof IGError)) throw new Error(`mutant ${i}: untyped error from the fused path graph`, { cause: error });
+        outcomes.fusedTyped++;
+      }
     }
     expect(outcomes.built + outcomes.typed).toBe(1500);
     expect(outcomes.built).toBeGreaterThan(100);
     expect(outcomes.typed).toBeGreaterThan(100);
+    expect(outcomes.fusedBuilt).toBeGreaterThan(100);
+    expect(outcomes.fusedTyped).toBeGreaterThan(100);
+    // The CNN's first convolution makes an affine stem, so mutants reach the fold too.
+    expect(outcomes.folded).toBeGreaterThan(100);
   });
 });
