@@ -13,8 +13,8 @@ export interface FusedModelOptions {
   /** Facts of the forward model run on a batch of `steps` points (see inferShapes). */
   readonly facts?: Partial<TensorFacts>;
   /**
-   * Apply the input gradient of an affine stem (the first convolution, batch normalization,
-   * scaling by constants, a transpose from NHWC) once per run, to the weighted gradient sum at the stem's output, instead
+   * Apply the input gradient of an affine stem (the first convolution or dense layer, batch
+   * normalization, scaling by constants, a transpose from NHWC) once per run, to the weighted gradient sum at the stem's output, instead
    * of once per point; default true. Results agree to float rounding (the sum is taken earlier).
    */
   readonly foldAffinePrefix?: boolean;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { integratedGradients, tensor } from '@ig/core';
-import { buildFusedModel, buildGradientModel, createOnnxBackend, encodeModel, inferShapes, type OrtTensorLike } from '../src/index.js';
+import { buildFusedModel, buildGradientModel, createOnnxBackend, encodeModel, inferShapes, InvalidModelError, type OrtTensorLike } from '../src/index.js';
 import { makeModel, type ConstantSpec, type NodeSpec } from './helpers/model.js';
 import { runtimes } from './helpers/ort.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
@@ -39,8 +39,10 @@ const stem = makeModel({ opset: 13, inputs: { x: ['n', ...POINT] }, constants: s
 
 const floats = (t: OrtTensorLike): Float32Array => t.data as Float32Array;
 
+const sizeOf = (point: readonly number[]): number => point.reduce((a, b) => a * b, 1);
+
 async function factsFor(bytes: Uint8Array, steps: number, point: readonly number[]) {
-  return inferShapes(ort, bytes, { x: new ort.Tensor('float32', uniform(rng(1), steps * POINT_SIZE), [steps, ...point]) });
+  return inferShapes(ort, bytes, { x: new ort.Tensor('float32', uniform(rng(1), steps * sizeOf(point)), [steps, ...point]) });
 }
 
 interface PathCase {
@@ -71,7 +73,7 @@ async function fusedGradientSum(bytes: Uint8Array, c: PathCase, foldAffinePrefix
 async function pointwiseGradientSum(bytes: Uint8Array, c: PathCase, point = POINT): Promise<Float32Array> {
   const gradient = buildGradientModel(bytes, { facts: await factsFor(bytes, 1, point) });
   const session = await ort.InferenceSession.create(encodeModel(gradient.model));
-  const total = new Float64Array(POINT_SIZE);
+  const total = new Float64Array(sizeOf(point));
   for (let k = 0; k < c.alphas.length; k++) {
     const at = c.baseline.map((b, i) => b + (c.alphas[k] as number) * ((c.input[i] as number) - b));
     const out = await session.run({ x: new ort.Tensor('float32', at, [1, ...point]), [gradient.seed]: new ort.Tensor('float32', c.seed, [1, 5]) });
@@ -81,11 +83,11 @@ async function pointwiseGradientSum(bytes: Uint8Array, c: PathCase, point = POIN
   return Float32Array.from(total);
 }
 
-function pathCase(steps: number): PathCase {
+function pathCase(steps: number, size = POINT_SIZE): PathCase {
   const draw = rng(steps);
   return {
-    input: uniform(draw, POINT_SIZE),
-    baseline: uniform(draw, POINT_SIZE, -0.3, 0.3),
+    input: uniform(draw, size),
+    baseline: uniform(draw, size, -0.3, 0.3),
     alphas: uniform(draw, steps, 0, 1),
     weights: uniform(draw, steps, 0.1, 1),
     seed: Float32Array.from([0.5, -1, 2, 0, 1]),
@@ -174,6 +176,40 @@ describe('affine prefix of the fused path graph', () => {
     const steps = 3;
     const facts = await inferShapes(ort, swapped, { x: new ort.Tensor('float32', uniform(rng(2), steps * POINT_SIZE), [3, steps, 9, 9]) });
     expect(buildFusedModel(swapped, { steps, facts }).affinePrefix).toEqual([]);
+  });
+
+  it('folds a first dense layer (MatMul and bias, or Gemm) and keeps per-point weights out', async () => {
+    const point = [6];
+    const c = pathCase(4, 6);
+    const tail: NodeSpec[] = [
+      { op: 'Relu', inputs: ['h'], outputs: ['r'] },
+      { op: 'Gemm', inputs: ['r', 'fc2'], outputs: ['y'], attributes: { transB: { int: 1 } } },
+    ];
+    const constants = { w1: constant([6, 8]), b1: constant([8]), fc1: constant([8, 6]), fc2: constant([5, 8]), perPoint: constant([4, 6, 8]), axis0: { dims: [1], values: [0], type: 'int64' as const } };
+    const cases: { name: string; nodes: NodeSpec[]; prefix: string[] }[] = [
+      { name: 'MatMul and bias', nodes: [{ op: 'MatMul', inputs: ['x', 'w1'], outputs: ['m'] }, { op: 'Add', inputs: ['m', 'b1'], outputs: ['h'] }, ...tail], prefix: ['MatMul_0', 'Add_1'] },
+      { name: 'Gemm', nodes: [{ op: 'Gemm', inputs: ['x', 'fc1', 'b1'], outputs: ['h'], attributes: { transB: { int: 1 } } }, ...tail], prefix: ['Gemm_0'] },
+      {
+        name: 'MatMul by one matrix per point',
+        nodes: [{ op: 'MatMul', inputs: ['x', 'perPoint'], outputs: ['hs'] }, { op: 'ReduceSum', inputs: ['hs', 'axis0'], outputs: ['h'], attributes: { keepdims: { int: 0 } } }, ...tail],
+        prefix: [],
+      },
+    ];
+    for (const k of cases) {
+      const bytes = makeModel({ opset: 13, inputs: { x: ['n', ...point] }, constants, nodes: k.nodes, outputs: ['y'] });
+      const folded = await fusedGradientSum(bytes, c, true, point);
+      expect(folded.affinePrefix, k.name).toEqual(k.prefix);
+      if (k.prefix.length === 0) continue;
+      const expected = await pointwiseGradientSum(bytes, c, point);
+      const scale = maxAbs(expected);
+      expect(scale, k.name).toBeGreaterThan(0.1);
+      folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(2e-6 * scale));
+    }
+  });
+
+  it('rejects a stem that writes its own input (a cycle) with a typed error instead of looping', () => {
+    const bytes = makeModel({ opset: 13, inputs: { x: ['n', 6] }, constants: { fc1: constant([6, 6]) }, nodes: [{ op: 'Gemm', inputs: ['x', 'fc1'], outputs: ['x'] }, { op: 'Relu', inputs: ['h'], outputs: ['y'] }], outputs: ['y'] });
+    expect(() => buildFusedModel(bytes, { steps: 2, facts: { shapes: new Map([['x', [2, 6]], ['y', [2, 6]]]) } })).toThrow(InvalidModelError);
   });
 
   it('gives the attributions of the unfused backend through integratedGradients', async () => {

@@ -6,8 +6,8 @@ import { isDefaultDomain } from './names.js';
 
 /**
  * The nodes right after a graph input that are affine in it with fixed parameters: a stem
- * convolution, batch normalization, scaling and shifting by constants, or a transpose that keeps
- * the batch axis first, each the only reader of the tensor before it. Their input gradient is one
+ * convolution or first dense layer, batch normalization, scaling and shifting by constants, or a
+ * transpose that keeps the batch axis first, each the only reader of the tensor before it. Their input gradient is one
  * fixed linear map of the gradient at their output, the same at every point, so a fused path
  * graph can sum the weighted gradients at the prefix's output first and apply that map once per
  * run instead of once per path point.
@@ -23,8 +23,11 @@ export interface AffinePrefix {
   readonly cut: string;
 }
 
-/** Ops that pay for moving a path out of the prefix: their per-point cost is well above a copy. */
-const HEAVY = new Set(['Conv']);
+/** Ops whose adjoint is worth applying once instead of per point: it costs well above a copy. */
+const HEAVY = new Set(['Conv', 'Gemm', 'MatMul']);
+
+/** Ops whose constant operands are weights: they never broadcast across points, whatever their shape. */
+const WEIGHTED = new Set(['Conv', 'BatchNormalization', 'Gemm', 'MatMul']);
 
 /** Which input carries `data`, when `node` is affine in it with every other input constant; else -1. */
 function affineDataIndex(node: onnx.INodeProto, data: string, isConstant: (name: string) => boolean): number {
@@ -44,6 +47,10 @@ function affineDataIndex(node: onnx.INodeProto, data: string, isConstant: (name:
       return index;
     case 'Div':
       return index === 0 ? 0 : -1;
+    case 'Gemm':
+      return index === 0 && intAttribute(node, 'transA', 0) === 0 ? 0 : -1;
+    case 'MatMul':
+      return index === 0 ? 0 : -1;
     case 'Identity':
       return 0;
     case 'Transpose':
@@ -56,7 +63,7 @@ function affineDataIndex(node: onnx.INodeProto, data: string, isConstant: (name:
 
 /**
  * The longest affine prefix after `input` whose tensors all keep the batch on axis 0 with
- * `batch` rows, or null when there is none worth moving (no convolution in it).
+ * `batch` rows, or null when there is none worth folding (no convolution or dense layer in it).
  */
 export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: TensorFacts, batch: number): AffinePrefix | null {
   const nodes = graph.node ?? [];
@@ -77,8 +84,10 @@ export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: 
   // A constant operand may broadcast over the point but never across points.
   const keepsPointsApart = (node: onnx.INodeProto, dataIndex: number): boolean =>
     (node.input ?? []).every((name, i) => {
-      if (i === dataIndex || name === '' || node.opType === 'Conv' || node.opType === 'BatchNormalization') return true;
       const shape = facts.shapes.get(name);
+      // MatMul with weights of rank 3 or more would multiply each point by a different matrix.
+      if (node.opType === 'MatMul' && i !== dataIndex) return shape !== undefined && shape.length <= 2;
+      if (i === dataIndex || name === '' || WEIGHTED.has(node.opType ?? '')) return true;
       const dataShape = facts.shapes.get(node.input?.[dataIndex] ?? '');
       return shape !== undefined && dataShape !== undefined && (shape.length < dataShape.length || shape[0] === 1);
     });
@@ -87,6 +96,8 @@ export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: 
   const dataIndices: number[] = [];
   let current = input;
   if (!batchLeading(current)) return null;
+  // A node that writes a tensor of the chain again makes a cycle, which the graph's validation reports.
+  const seen = new Set([input]);
   for (;;) {
     const next = readers.get(current);
     if (!next || next.length !== 1) break;
@@ -94,15 +105,16 @@ export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: 
     if (!isDefaultDomain(node.domain)) break;
     const outputs = (node.output ?? []).filter((o) => o !== '');
     const out = node.output?.[0] ?? '';
-    if (outputs.length !== 1 || out === '' || graphOutputs.has(out) || !batchLeading(out)) break;
+    if (outputs.length !== 1 || out === '' || seen.has(out) || graphOutputs.has(out) || !batchLeading(out)) break;
     const dataIndex = affineDataIndex(node, current, (name) => constants.has(name));
     if (dataIndex < 0 || !keepsPointsApart(node, dataIndex)) break;
     const inShape = facts.shapes.get(current) as readonly number[];
     const outShape = facts.shapes.get(out) as readonly number[];
-    const reshapes = node.opType === 'Conv' || node.opType === 'Transpose';
+    const reshapes = HEAVY.has(node.opType ?? '') || node.opType === 'Transpose';
     if (!reshapes && (inShape.length !== outShape.length || inShape.some((d, i) => d !== outShape[i]))) break;
     chain.push(node);
     dataIndices.push(dataIndex);
+    seen.add(out);
     current = out;
   }
   if (!chain.some((node) => HEAVY.has(node.opType ?? ''))) return null;
