@@ -15,26 +15,13 @@ import statistics
 import sys
 import time
 
-import numpy as np
 import torch
 
-from export_models import ARCHITECTURES, sample_image
+from export_models import ARCHITECTURES, gradient_sum, sample_image
 
 STEPS = 50
 PAIRS = 5
 BATCHES = (6, 50)
-
-
-def integrated_gradients(model: torch.nn.Module, image: torch.Tensor, target: int, batch: int) -> torch.Tensor:
-    nodes, weights = np.polynomial.legendre.leggauss(STEPS)
-    total = torch.zeros_like(image)
-    for start in range(0, STEPS, batch):
-        alphas = torch.tensor(0.5 * (1 + nodes[start:start + batch]), dtype=torch.float32).view(-1, 1, 1, 1)
-        points = (alphas * image).requires_grad_(True)
-        (gradient,) = torch.autograd.grad(model(points)[:, target].sum(), points)
-        step = torch.tensor(0.5 * weights[start:start + batch], dtype=torch.float32).view(-1, 1, 1, 1)
-        total += (step * gradient).sum(0, keepdim=True)
-    return image * total
 
 
 def seconds(action) -> float:
@@ -58,11 +45,11 @@ def measure(models_dir: str, name: str) -> dict:
         target = int(model(image).argmax())
     row = {"model": name, "threads": torch.get_num_threads(), "steps": STEPS, "target": target}
     for batch in BATCHES:
-        integrated_gradients(model, image, target, batch)
+        image * gradient_sum(model, image, target, STEPS, batch)
         pairs = []
         for _ in range(PAIRS):
             forward_seconds = seconds(lambda: forwards(model, image))
-            ig_seconds = seconds(lambda: integrated_gradients(model, image, target, batch))
+            ig_seconds = seconds(lambda: image * gradient_sum(model, image, target, STEPS, batch))
             pairs.append((forward_seconds, ig_seconds))
         row[f"batch{batch}"] = {
             "forwards50Seconds": statistics.median(p[0] for p in pairs),

@@ -16,6 +16,11 @@ export type Variant = (typeof VARIANTS)[number];
 
 const fileStem = (name: Architecture, variant: Variant): string => `${MODELS_DIR}${name}${variant === 'mean-shifted' ? '-shifted' : ''}`;
 
+/** Writes every missing model file (scripts/export_models.py); throws without Debian's python3-torch. */
+export function exportModels(): void {
+  execFileSync('/usr/bin/python3', [fileURLToPath(new URL('../scripts/export_models.py', import.meta.url)), MODELS_DIR], { stdio: 'inherit' });
+}
+
 /**
  * The exported torchvision model, exporting all of them first when one is missing. Returns the
  * reason instead where Debian's python3-torch/python3-torchvision are not installed.
@@ -24,7 +29,7 @@ export function loadModel(name: Architecture, variant: Variant = 'unit-variance'
   const stem = fileStem(name, variant);
   if (!existsSync(`${stem}.onnx`) || !existsSync(`${stem}.torch-ig.json`)) {
     try {
-      execFileSync('/usr/bin/python3', [fileURLToPath(new URL('../scripts/export_models.py', import.meta.url)), MODELS_DIR], { stdio: 'inherit' });
+      exportModels();
     } catch {
       return { missing: `${stem}.onnx is missing and could not be exported: install python3-torch and python3-torchvision (apt), then run 'pnpm --filter @ig/bench prep'` };
     }

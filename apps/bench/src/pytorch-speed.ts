@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MODELS_DIR, type Architecture } from './models.js';
+import { exportModels, MODELS_DIR, type Architecture } from './models.js';
 
 export interface PytorchTiming {
   readonly forwards50Seconds: number;
@@ -19,18 +19,15 @@ export interface PytorchSpeed {
   readonly batch50: PytorchTiming;
 }
 
-const script = (name: string): string => fileURLToPath(new URL(`../scripts/${name}`, import.meta.url));
-
 /**
  * PyTorch's own IG-50 (autograd, as Captum computes it) and 50 forward passes on the same weights
  * and image, 2 threads; or why they were not measured (no Debian python3-torch).
  */
 export function pytorchSpeed(names: readonly Architecture[]): PytorchSpeed[] | { skipped: string } {
   try {
-    if (names.some((name) => !existsSync(`${MODELS_DIR}${name}.pt`))) {
-      execFileSync('/usr/bin/python3', [script('export_models.py'), MODELS_DIR], { stdio: 'inherit' });
-    }
-    const out = execFileSync('/usr/bin/python3', [script('torch_speed.py'), MODELS_DIR, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (names.some((name) => !existsSync(`${MODELS_DIR}${name}.pt`))) exportModels();
+    const script = fileURLToPath(new URL('../scripts/torch_speed.py', import.meta.url));
+    const out = execFileSync('/usr/bin/python3', [script, MODELS_DIR, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     return out
       .trim()
       .split('\n')

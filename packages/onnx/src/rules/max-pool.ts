@@ -182,11 +182,11 @@ export const maxPool: GradientRule = {
     const g = outputGrad(node, grads);
     if (node.int('storage_order', 0) !== 0 && grads[1]) throw new UnsupportedForm('gradient of the Indices output');
     const x = node.input(0);
-    const { xShape, inSpatial, outSpatial, kernel, window, extra } = windowGeometry(node, b);
+    const { xShape, inSpatial, outSpatial, window, extra } = windowGeometry(node, b);
     const ceilMode = node.string('auto_pad', 'NOTSET') === 'NOTSET' ? node.int('ceil_mode', 0) : 0;
     const pools: AxisPool[] = inSpatial.map((inLength, i) => ({
       axis: i + 2,
-      kernel: kernel[i] as number,
+      kernel: window.kernel[i] as number,
       stride: window.strides[i] as number,
       dilation: window.dilations[i] as number,
       padBegin: window.padsBegin[i] as number,

@@ -16,17 +16,17 @@ interface PoolGeometry extends WindowGeometry {
 }
 
 function poolGeometry(node: NodeView, b: GraphBuilder): PoolGeometry {
-  const { xShape, yShape, inSpatial, outSpatial, kernel, window, extra } = windowGeometry(node, b);
+  const { xShape, yShape, inSpatial, outSpatial, window, extra } = windowGeometry(node, b);
   const padsEnd = window.padsEnd.map((p, i) => p + (extra[i] as number));
   const convAttributes = {
-    kernel_shape: { ints: kernel },
+    kernel_shape: { ints: window.kernel },
     strides: { ints: window.strides },
     dilations: { ints: window.dilations },
     pads: { ints: [...window.padsBegin, ...padsEnd] },
   };
   const outputPadding = adjointOutputPadding(window, inSpatial, outSpatial, padsEnd);
   if (outputPadding.some((p) => p < 0)) throw node.invalid('output shape does not match the window geometry');
-  return { xShape, yShape, inSpatial, outSpatial, kernel, window, extra, padsEnd, convAttributes, adjointAttributes: { ...convAttributes, output_padding: { ints: outputPadding } } };
+  return { xShape, yShape, inSpatial, outSpatial, window, extra, padsEnd, convAttributes, adjointAttributes: { ...convAttributes, output_padding: { ints: outputPadding } } };
 }
 
 /** Calls visit(outputFlat, positionFlat, inputIndexPerAxis) for every window element. */

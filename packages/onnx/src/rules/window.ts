@@ -73,7 +73,6 @@ export interface WindowGeometry {
   readonly yShape: readonly number[];
   readonly inSpatial: readonly number[];
   readonly outSpatial: readonly number[];
-  readonly kernel: readonly number[];
   readonly window: Window;
   readonly extra: readonly number[];
 }
@@ -86,5 +85,5 @@ export function windowGeometry(node: NodeView, b: GraphBuilder): WindowGeometry 
   const kernel = node.ints('kernel_shape');
   if (!kernel) throw node.invalid('kernel_shape is required');
   const window = resolveWindow(node, inSpatial, outSpatial, kernel);
-  return { xShape, yShape, inSpatial, outSpatial, kernel, window, extra: overhang(window, inSpatial, outSpatial) };
+  return { xShape, yShape, inSpatial, outSpatial, window, extra: overhang(window, inSpatial, outSpatial) };
 }
