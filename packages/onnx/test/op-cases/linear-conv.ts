@@ -63,8 +63,10 @@ export const poolingCases: OpCase[] = [
   single('MaxPool dilation 2', 12, 'MaxPool', { x: [1, 2, 7, 7] }, { kernel_shape: ints([2, 2]), dilations: ints([2, 2]) }),
   single('MaxPool 1-D SAME_UPPER stride 2', 11, 'MaxPool', { x: [2, 2, 9] }, { kernel_shape: ints([3]), strides: ints([2]), auto_pad: str('SAME_UPPER') }),
   single('MaxPool 3-D', 13, 'MaxPool', { x: [1, 1, 4, 4, 4] }, { kernel_shape: ints([2, 2, 2]), strides: ints([2, 2, 2]) }),
+  // Windows of Relu zeros: the gradient is 0 on both sides of every element, so differences
+  // cannot see which tied element takes it; tie-conventions.test.ts checks that.
   {
-    name: 'MaxPool ties go to the first maximum (after Relu)',
+    name: 'MaxPool after Relu (windows of zeros)',
     model: {
       opset: 13,
       inputs: { x: [1, 1, 4, 4] },
@@ -88,6 +90,28 @@ export const normalizationCases: OpCase[] = [
       bias: { dims: [3], values: [0.1, 0.2, 0.3] },
       mean: { dims: [3], values: [0.05, -0.1, 0.2] },
       var: { dims: [3], values: [0.8, 1.5, 0.3] },
+    },
+  }),
+  // Variances at and below ε: a rule that leaves ε out is off by up to √(1 + ε/var) ≈ 3.3×.
+  single('BatchNormalization with variances near ε', 15, 'BatchNormalization', { x: [2, 3, 2, 3] }, { epsilon: float(1e-2) }, {
+    nodeInputs: ['x', 'scale', 'bias', 'mean', 'var'],
+    ranges: { x: [-0.1, 0.1] },
+    constants: {
+      scale: { dims: [3], values: [0.05, -0.02, 0.03] },
+      bias: { dims: [3], values: [0.1, 0.2, 0.3] },
+      mean: { dims: [3], values: [0.01, -0.02, 0.005] },
+      var: { dims: [3], values: [1e-3, 1e-2, 4e-2] },
+    },
+  }),
+  // The default ε (1e-5) against variances of 1e-5 and 2e-6 (no epsilon attribute).
+  single('BatchNormalization default ε with tiny variances (opset 14)', 14, 'BatchNormalization', { x: [1, 2, 3, 2] }, {}, {
+    nodeInputs: ['x', 'scale', 'bias', 'mean', 'var'],
+    ranges: { x: [-0.01, 0.01] },
+    constants: {
+      scale: { dims: [2], values: [0.004, -0.002] },
+      bias: { dims: [2], values: [0, 0.1] },
+      mean: { dims: [2], values: [0.001, -0.002] },
+      var: { dims: [2], values: [1e-5, 2e-6] },
     },
   }),
   single('InstanceNormalization', 13, 'InstanceNormalization', { x: [2, 3, 4, 5] }, { epsilon: float(1e-4) }, {

@@ -1,0 +1,72 @@
+import { makeModel } from '../helpers/model.js';
+import { gradientOf, runtimes, type Feed } from '../helpers/ort.js';
+import { differences, hasKinks, type Differences } from '../helpers/finite-differences.js';
+import { maxAbs, rng, uniform } from '../helpers/random.js';
+import type { OpCase } from './case.js';
+import { elementwiseCases } from './elementwise.js';
+import { convCases, linearCases, normalizationCases, poolingCases } from './linear-conv.js';
+import { shapeCases, slicingCases } from './shape-slicing.js';
+import { reduceCases, resizeCases } from './reduce-resize.js';
+
+export const opCases: OpCase[] = [
+  ...elementwiseCases,
+  ...linearCases,
+  ...convCases,
+  ...poolingCases,
+  ...normalizationCases,
+  ...shapeCases,
+  ...slicingCases,
+  ...reduceCases,
+  ...resizeCases,
+];
+
+/**
+ * Forward passes run in float32 on onnxruntime. A step of 1e-2 balances the rounding error of the
+ * difference quotient (~1e-7·|f|/h) against its truncation error (h²/6·|f'''|).
+ */
+export const STEP = 1e-2;
+
+export function inputsOf(c: OpCase, seed: number): Record<string, Feed> {
+  const random = rng(seed);
+  return Object.fromEntries(
+    Object.entries(c.model.inputs).map(([name, dims]) => {
+      const [low, high] = c.ranges?.[name] ?? [-1, 1];
+      const shape = dims.map(Number);
+      return [name, { data: uniform(random, shape.reduce((a, b) => a * b, 1), low, high), dims: shape }];
+    }),
+  );
+}
+
+export interface CheckedInput {
+  readonly input: string;
+  readonly gradient: Float32Array;
+  /** max(1, max |gradient|): tolerances are relative to it. */
+  readonly scale: number;
+  readonly diffs: readonly Differences[];
+  /** Whether the model has an op with kinks (see hasKinks). */
+  readonly kinked: boolean;
+}
+
+/**
+ * The case's gradient (onnxruntime-node) and its differences at every element; also at half the
+ * step where the model has kinks or `halfStep` asks for them.
+ */
+export async function runOpCase(c: OpCase, index: number, halfStep = false): Promise<CheckedInput[]> {
+  const bytes = makeModel(c.model);
+  const feeds = inputsOf(c, 1000 + index);
+  const seedOf = (n: number): Float32Array => uniform(rng(7 + index), n, -1, 1);
+  const run = await gradientOf(runtimes.node, bytes, feeds, seedOf, { inputs: c.check });
+  const seed = seedOf(run.output.length);
+  const kinked = hasKinks(c.model.nodes.map((n) => n.op));
+  const checked: CheckedInput[] = [];
+  for (const input of c.check ?? Object.keys(c.model.inputs)) {
+    const gradient = run.gradients[input] as Float32Array;
+    const indices = [...Array(gradient.length).keys()];
+    const diffs = await differences(runtimes.node, bytes, feeds, input, seed, indices, STEP, undefined, { halfStep: halfStep || kinked });
+    checked.push({ input, gradient, scale: Math.max(1, maxAbs(gradient)), diffs, kinked });
+  }
+  return checked;
+}
+
+/** The key of one checked input in tolerances.json. */
+export const toleranceKey = (c: OpCase, input: string): string => `${c.name} ∂/∂${input}`;

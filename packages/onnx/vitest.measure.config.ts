@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+/** Measurements that write test tolerances (run on demand: `pnpm measure:fd`), not tests. */
+export default defineConfig({
+  test: {
+    include: ['test/measure/**/*.measure.ts'],
+    testTimeout: 900_000,
+    setupFiles: ['test/setup-quiet-runtime.ts'],
+  },
+});
