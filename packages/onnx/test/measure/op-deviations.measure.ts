@@ -22,16 +22,10 @@ import { gradientOf, runtimes } from '../helpers/ort.js';
 import { rng, uniform } from '../helpers/random.js';
 import { deviation } from '../helpers/finite-differences.js';
 import { inputsOf, opCases, runOpCase, STEP, toleranceKey } from '../op-cases/index.js';
+import { toleranceFor, ULP } from './tolerance.js';
 
-const ULP = 2 ** -23;
 /** |forward − backward| above this (relative to the scale) marks a kink while measuring. */
 const KINK = 1e-4;
-
-const roundUp = (x: number): number => {
-  const power = 10 ** Math.floor(Math.log10(x));
-  return Math.ceil(Number((x / power).toPrecision(12))) * power;
-};
-const tolerance = (measured: number): number => Number(roundUp(4 * Math.max(measured, ULP)).toPrecision(1));
 
 it('measures every op case', async () => {
   const entries: Record<string, { deviation: number; spread: number; tolerance: number; web: number; webTolerance: number }> = {};
@@ -54,9 +48,9 @@ it('measures every op case', async () => {
       entries[toleranceKey(c, k.input)] = {
         deviation: Number(measured.toPrecision(2)),
         spread: Number(spread.toPrecision(2)),
-        tolerance: tolerance(measured),
+        tolerance: toleranceFor(measured),
         web: Number(webDeviation.toPrecision(2)),
-        webTolerance: tolerance(webDeviation),
+        webTolerance: toleranceFor(webDeviation),
       };
     });
   }
