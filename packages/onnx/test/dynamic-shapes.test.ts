@@ -53,7 +53,9 @@ describe('gradient graphs without static shapes (shapes read with Shape ops at r
         expect(g.length).toBe(feeds[input]?.data.length);
         expect(maxAbs(g)).toBeGreaterThan(1e-3);
         const indices = [...Array(g.length).keys()];
-        expectMatches(g, await differences(ort, bytes, feeds, input, seed, indices, 1e-2), 2e-3 * Math.max(1, maxAbs(g)));
+        // Measured max |g − C(h)| / max(1, max|g|): 4.0e-6 to 7.9e-6 over both batches and inputs
+        // (the spread C(h) − C(h/2) is 5.6e-6 to 1.3e-5: the quotient's own rounding); 4e-5 is 4× it, rounded up.
+        expectMatches(g, await differences(ort, bytes, feeds, input, seed, indices, 1e-2), 4e-5 * Math.max(1, maxAbs(g)));
       }
     }
   });
