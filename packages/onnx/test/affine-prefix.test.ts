@@ -5,6 +5,10 @@ import { makeModel, type ConstantSpec, type NodeSpec } from './helpers/model.js'
 import { runtimes } from './helpers/ort.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
 
+// Folded and unfolded sums agree with the per-point sums to float32 rounding: measured at most
+// 1.75e-7 × max|expected| over every comparison in this file; 8e-7 is 4× it, rounded up.
+const TOLERANCE = 8e-7;
+
 const ort = runtimes.node;
 const POINT = [3, 9, 9];
 const POINT_SIZE = 3 * 9 * 9;
@@ -102,10 +106,10 @@ describe('affine prefix of the fused path graph', () => {
     const expected = await pointwiseGradientSum(stem, c);
     const scale = maxAbs(expected);
     expect(scale).toBeGreaterThan(0.1);
-    folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(TOLERANCE * scale));
     const unfolded = await fusedGradientSum(stem, c, false);
     expect(unfolded.affinePrefix).toEqual([]);
-    unfolded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    unfolded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(TOLERANCE * scale));
   });
 
   it('stops at the first node that is not affine in the input with constant parameters', async () => {
@@ -150,7 +154,7 @@ describe('affine prefix of the fused path graph', () => {
       if (k.onePointModel === false) continue;
       const expected = await pointwiseGradientSum(bytes, c);
       const scale = maxAbs(expected);
-      folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(2e-6 * scale));
+      folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(TOLERANCE * scale));
     }
   });
 
@@ -164,7 +168,7 @@ describe('affine prefix of the fused path graph', () => {
     const expected = await pointwiseGradientSum(bytes, c, nhwc);
     const scale = maxAbs(expected);
     expect(scale).toBeGreaterThan(0.1);
-    folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(TOLERANCE * scale));
     // A transpose that moves the batch axis ends the prefix before it.
     const swapped = makeModel({
       opset: 13,
@@ -203,7 +207,7 @@ describe('affine prefix of the fused path graph', () => {
       const expected = await pointwiseGradientSum(bytes, c, point);
       const scale = maxAbs(expected);
       expect(scale, k.name).toBeGreaterThan(0.1);
-      folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(2e-6 * scale));
+      folded.sum.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)), k.name).toBeLessThan(TOLERANCE * scale));
     }
   });
 
@@ -222,7 +226,7 @@ describe('affine prefix of the fused path graph', () => {
     const b = await integratedGradients(plain, input, options);
     const expected = b.attributions[0]?.data as Float32Array;
     const scale = maxAbs(expected);
-    (a.attributions[0]?.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(2e-6 * scale));
+    (a.attributions[0]?.data as Float32Array).forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThan(TOLERANCE * scale));
     await fused.dispose();
     await plain.dispose();
   });

@@ -107,7 +107,9 @@ async function expectFirstMaxRule(c: TieCase, index: number, values: readonly nu
   expect(Array.from(run.output)).toEqual(Array.from(expected.y));
   const gx = run.gradients.x as Float32Array;
   expect(gx.length).toBe(expected.gx.length);
-  for (let i = 0; i < gx.length; i++) expect(Math.abs((gx[i] as number) - (expected.gx[i] as number))).toBeLessThanOrEqual(1e-5);
+  // Sums of up to 9 seeds in [0.5, 1.5], added in another order than the reference's: measured
+  // at most 9.5e-7 (8 ulps of the largest sums, < 16); 4e-6 is 4× it.
+  for (let i = 0; i < gx.length; i++) expect(Math.abs((gx[i] as number) - (expected.gx[i] as number))).toBeLessThanOrEqual(4e-6);
 }
 
 describe('MaxPool gradient on inputs full of ties equals the first-maximum rule written out directly', () => {

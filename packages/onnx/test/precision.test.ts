@@ -65,11 +65,13 @@ describe('float64 and float16 models are differentiated in float32', () => {
       const response = await backend.gradients({ points: [Float32Array.from(x)], pointShapes: [[3]], count: 2, outputWeights: Float32Array.from(seed) });
       for (let n = 0; n < 2; n++) {
         const expected = expectedGradient(x.slice(n * 3, n * 3 + 3), seed.slice(n * 2, n * 2 + 2));
-        expected.forEach((value, k) => expect(response.gradients[0]?.[n * 3 + k]).toBeCloseTo(value, 6));
+        // Measured at most 1.4e-7 (float32 products of the weights); 6e-7 is 4× it, rounded up.
+        expected.forEach((value, k) => expect(Math.abs((response.gradients[0]?.[n * 3 + k] as number) - value)).toBeLessThan(6e-7));
       }
       // Completeness on the lowered model: the target's unit stays active along the path, so y is linear there.
       const result = await integratedGradients(backend, { data: Float32Array.from(x.slice(0, 3)), shape: [1, 3] }, { target: 1, steps: 64 });
-      expect(result.reports[0]?.relativeError).toBeLessThan(1e-3);
+      // Measured 3.4e-7 (float32 rounding only: the path is linear); 2e-6 is 4× it, rounded up.
+      expect(result.reports[0]?.relativeError).toBeLessThan(2e-6);
       await backend.dispose();
     });
   }

@@ -31,7 +31,9 @@ describe('README examples', () => {
     const result = await layerIntegratedGradients(layer, [input], [baseline], { target: 3, steps: 64 });
     expect(result.attributions[0]?.shape).toEqual([1, 8, 28, 28]);
     const report = result.reports[0];
-    expect(Math.abs(report?.delta ?? 1)).toBeLessThan(0.01 * Math.abs((report?.fInput ?? 0) - (report?.fBaseline ?? 0)) + 1e-4);
+    // Measured |delta| 2.3e-5 (F(x) − F(x′) ≈ 0.02): the quadrature error of 64 nodes on a
+    // piecewise-linear path, not float32 noise; 1e-4 is 4× it, rounded up.
+    expect(Math.abs(report?.delta ?? 1)).toBeLessThan(1e-4);
     await layer.dispose();
   });
 });
