@@ -75,6 +75,11 @@ case('ReduceMax over all axes (axes input, opset 18): a constant tensor shares e
      'torch.amax(x)', lambda x: torch.amax(x), 18, 'ReduceMax',
      {'x': t([2] * 6, [2, 3])}, {'keepdims': i(0)})
 
+case('ReduceL2 of a zero row: the gradient is 0, not NaN (torch.linalg.vector_norm)',
+     'ReduceL2 axis 1 keepdims, one row all zeros (the norm has no derivative there)',
+     'torch.linalg.vector_norm(x, dim=1, keepdim=True)', lambda x: torch.linalg.vector_norm(x, dim=1, keepdim=True), 13,
+     'ReduceL2', {'x': t([0, 0, 0, 3, 4, 0], [2, 3])}, {'axes': ints([1]), 'keepdims': i(1)})
+
 # MaxPool / GlobalMaxPool: the first maximum of the window (row-major) takes the gradient.
 plane = [3, 3, 1, 3, 3, 3, 3, 0, 1, 3, 3, 2, 0, 3, 3, 3]
 case('MaxPool 2x2 stride 2: a tied window sends the gradient to its first maximum',

@@ -48,7 +48,12 @@ function reduceRule(opType: string, local: (r: Reduction, x: string, b: GraphBui
 export const reduceSum = reduceRule('ReduceSum', (r, _x, b) => b.expand(r.gKept, r.xShape));
 export const reduceMean = reduceRule('ReduceMean', (r, _x, b) => b.expand(b.scale(r.gKept, 1 / r.count), r.xShape));
 export const reduceSumSquare = reduceRule('ReduceSumSquare', (r, x, b) => b.mul(b.scale(r.gKept, 2), x));
-export const reduceL2 = reduceRule('ReduceL2', (r, x, b) => b.mul(r.gKept, b.div(x, r.yKept)));
+// At a zero norm x/‖x‖ is 0/0; the gradient there is 0, as PyTorch's vector_norm gives (the
+// divisor becomes 1 where the norm is 0, and every x of that slice is 0).
+export const reduceL2 = reduceRule('ReduceL2', (r, x, b) => {
+  const isZero = b.toFloat(b.op('Equal', [r.yKept, b.floatConstant([0])]));
+  return b.mul(r.gKept, b.div(x, b.add(r.yKept, isZero)));
+});
 export const reduceLogSumExp = reduceRule('ReduceLogSumExp', (r, x, b) => b.mul(r.gKept, b.op('Exp', [b.sub(x, r.yKept)])));
 
 /** The gradient is shared equally among the elements that attain the extreme (torch.amax's rule). */

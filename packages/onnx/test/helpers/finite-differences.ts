@@ -111,7 +111,8 @@ export function deviation(gradient: ArrayLike<number>, diffs: readonly Differenc
     const g = gradient[d.index] as number;
     const kink = kinked && isKink(d, tolerance);
     if (kink) kinks.push(d.index);
-    const e = kink ? Math.min(Math.abs(g - d.central), Math.abs(g - d.forward), Math.abs(g - d.backward)) : Math.abs(g - d.central);
+    const found = kink ? Math.min(Math.abs(g - d.central), Math.abs(g - d.forward), Math.abs(g - d.backward)) : Math.abs(g - d.central);
+    const e = Number.isNaN(found) ? Infinity : found;
     if (e > error || index < 0) {
       error = e;
       index = d.index;
