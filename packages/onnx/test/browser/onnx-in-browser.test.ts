@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundle, chromiumAvailable, openPage, type BrowserSession } from '@ig/browser-harness';
 import { integratedGradients, tensor } from '@ig/core';
-import { captumCase, expectCaptumParity, loadCase, modelBytes, type Deviation } from '../helpers/captum.js';
+import { captumCase, captumScales, expectCaptumParity, loadCase, modelBytes, type Deviation } from '../helpers/captum.js';
 import { makeModel } from '../helpers/model.js';
 import { rng, uniform } from '../helpers/random.js';
 import { onnxBackend as nodeBackend } from '../../src/node.js';
@@ -19,13 +19,32 @@ const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/
  * `integrate` graph and the per-batch gradient graph. The trapezoid case starts at α = 0 on a
  * constant baseline, where max-pool windows tie (the first maximum must win on the GPU too).
  */
-const CASES: readonly { readonly id: string; readonly fused: boolean }[] = [
-  { id: 'iris_mlp/c0_gausslegendre_50', fused: true },
-  { id: 'iris_mlp/batch3_gausslegendre_50', fused: true },
-  { id: 'iris_mlp/c1_riemann_left_32', fused: false },
-  { id: 'small_cnn/c2_gausslegendre_50', fused: true },
-  { id: 'small_cnn/c1_riemann_trapezoid_50', fused: true },
-  { id: 'small_cnn/c0_riemann_middle_32', fused: false },
+interface BrowserCase {
+  readonly id: string;
+  readonly fused: boolean;
+  /**
+   * Tolerances relative to max |Captum attribution| (attr) and Σ |Captum attribution| (sum,
+   * delta): 4× the larger deviation measured on WebGPU (SwiftShader) and wasm in Chromium, or one
+   * float32 ulp, rounded up to one digit. The measured deviations are in the comments.
+   */
+  readonly attr: number;
+  readonly sum: number;
+  readonly delta: number;
+}
+
+const CASES: readonly BrowserCase[] = [
+  // measured attr 1.1e-7, sum 1.1e-7, delta 7.4e-8
+  { id: 'iris_mlp/c0_gausslegendre_50', fused: true, attr: 5e-7, sum: 5e-7, delta: 5e-7 },
+  // measured attr 1.9e-7, sum 2.1e-8, delta 1.1e-7
+  { id: 'iris_mlp/batch3_gausslegendre_50', fused: true, attr: 8e-7, sum: 5e-7, delta: 5e-7 },
+  // measured attr 2.4e-7, sum 4.4e-8, delta 1.1e-7
+  { id: 'iris_mlp/c1_riemann_left_32', fused: false, attr: 1e-6, sum: 5e-7, delta: 5e-7 },
+  // measured attr 2.9e-7, sum 1.3e-8, delta 4.4e-7
+  { id: 'small_cnn/c2_gausslegendre_50', fused: true, attr: 2e-6, sum: 5e-7, delta: 2e-6 },
+  // measured attr 3.6e-7, sum 1.7e-7, delta 1.8e-6
+  { id: 'small_cnn/c1_riemann_trapezoid_50', fused: true, attr: 2e-6, sum: 7e-7, delta: 8e-6 },
+  // measured attr 1.6e-7, sum 2.4e-8, delta 2.3e-6
+  { id: 'small_cnn/c0_riemann_middle_32', fused: false, attr: 7e-7, sum: 5e-7, delta: 1e-5 },
 ];
 
 /**
@@ -160,7 +179,7 @@ describe.skipIf(!chromiumAvailable())('@ig/onnx on onnxruntime-web in Chromium (
   });
 
   for (const provider of ['webgpu', 'wasm'] as const) {
-    test.each(CASES)(`${provider}: $id (fused $fused)`, async ({ id, fused }) => {
+    test.each(CASES)(`${provider}: $id (fused $fused)`, async ({ id, fused, attr, sum, delta }) => {
       if (provider === 'webgpu') expect(adapter, 'Chromium offers no WebGPU adapter').toBeTruthy();
       const key = `${captumCase(id).model}:${provider}:${fused}`;
       const newBackend = !backendsSeen.has(key);
@@ -171,7 +190,9 @@ describe.skipIf(!chromiumAvailable())('@ig/onnx on onnxruntime-web in Chromium (
       // The provider asked for is the one that ran (ONNX Runtime throws rather than falling back).
       expect(result.backend).toBe(`onnxruntime-web/${provider}`);
       expect(result.fused).toBe(fused);
-      const deviation: Deviation = expectCaptumParity(captumCase(id), result.attribution, result.deltas);
+      const scales = captumScales(captumCase(id));
+      const tolerance = { attr: attr * scales.max, sum: sum * scales.l1, delta: delta * scales.l1 };
+      const deviation: Deviation = expectCaptumParity(captumCase(id), result.attribution, result.deltas, tolerance);
       summary.push(
         `${provider.padEnd(6)} ${id.padEnd(34)} ${fused ? 'fused  ' : 'batched'} max |Δattr| ${deviation.maxError.toExponential(2)}, ` +
           `|ΔΣattr| ${deviation.sumError.toExponential(2)}, max |Δdelta| ${(deviation.deltaError ?? NaN).toExponential(2)}`,
@@ -210,6 +231,9 @@ describe.skipIf(!chromiumAvailable())('@ig/onnx on onnxruntime-web in Chromium (
     expect(result.attribution.length).toBe(expected.length);
     const scale = Math.max(...Array.from(expected, Math.abs));
     expect(scale).toBeGreaterThan(0);
-    for (let i = 0; i < expected.length; i++) expect(Math.abs((result.attribution[i] as number) - (expected[i] as number))).toBeLessThanOrEqual(1e-5 * scale);
+    let deviation = 0;
+    for (let i = 0; i < expected.length; i++) deviation = Math.max(deviation, Math.abs((result.attribution[i] as number) - (expected[i] as number)) / scale);
+    summary.push(`webgpu pooling forms vs onnxruntime-node: max |Δattr| / max|attr| ${deviation.toExponential(2)}`);
+    expect(deviation).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -9,6 +9,11 @@ export interface OpCase {
   readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
   /** Inputs to check (default all). */
   readonly check?: readonly string[];
+  /**
+   * The difference step, where the default (1e-2) leaves a truncation error h²/6·|f'''| well
+   * above the rounding error: a smaller step trades one for the other.
+   */
+  readonly step?: number;
 }
 
 export const int = (value: number): AttributeValue => ({ int: value });
@@ -27,7 +32,7 @@ export function single(
   op: string,
   inputs: Readonly<Record<string, readonly number[]>>,
   attributes: NodeSpec['attributes'] = {},
-  extra: Partial<Pick<OpCase, 'ranges' | 'check'>> & { constants?: ModelSpec['constants']; nodeInputs?: readonly string[] } = {},
+  extra: Partial<Pick<OpCase, 'ranges' | 'check' | 'step'>> & { constants?: ModelSpec['constants']; nodeInputs?: readonly string[] } = {},
 ): OpCase {
   return {
     name,
@@ -40,5 +45,6 @@ export function single(
     },
     ranges: extra.ranges,
     check: extra.check,
+    step: extra.step,
   };
 }

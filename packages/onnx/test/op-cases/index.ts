@@ -62,7 +62,7 @@ export async function runOpCase(c: OpCase, index: number, halfStep = false): Pro
   for (const input of c.check ?? Object.keys(c.model.inputs)) {
     const gradient = run.gradients[input] as Float32Array;
     const indices = [...Array(gradient.length).keys()];
-    const diffs = await differences(runtimes.node, bytes, feeds, input, seed, indices, STEP, undefined, { halfStep: halfStep || kinked });
+    const diffs = await differences(runtimes.node, bytes, feeds, input, seed, indices, c.step ?? STEP, undefined, { halfStep: halfStep || kinked });
     checked.push({ input, gradient, scale: Math.max(1, maxAbs(gradient)), diffs, kinked });
   }
   return checked;
