@@ -234,6 +234,7 @@ describe.skipIf(!chromiumAvailable())('@ig/onnx on onnxruntime-web in Chromium (
     let deviation = 0;
     for (let i = 0; i < expected.length; i++) deviation = Math.max(deviation, Math.abs((result.attribution[i] as number) - (expected[i] as number)) / scale);
     summary.push(`webgpu pooling forms vs onnxruntime-node: max |Δattr| / max|attr| ${deviation.toExponential(2)}`);
-    expect(deviation).toBeLessThanOrEqual(1e-5);
+    // Measured 0 (the same float32 numbers as onnxruntime-node); 5e-7 is 4 float32 ulps of the scale.
+    expect(deviation).toBeLessThanOrEqual(5e-7);
   });
 });
