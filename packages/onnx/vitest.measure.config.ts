@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Measurements that write test tolerances (run on demand: `pnpm measure:fd`), not tests. */
+/** Measurements that write test tolerances (run on demand: `pnpm measure:tolerances`), not tests. */
 export default defineConfig({
   test: {
     include: ['test/measure/**/*.measure.ts'],

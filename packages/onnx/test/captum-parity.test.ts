@@ -14,7 +14,7 @@ const measured = (JSON.parse(readFileSync(join(import.meta.dirname, 'captum-pari
 
 function toleranceFor(c: CaptumCase, path: CaptumPath): ParityTolerance {
   const m = measured[`${c.id} ${path}`];
-  if (!m) throw new Error(`no measured tolerance for ${c.id} on ${path}: run pnpm --filter @ig/onnx measure:fd`);
+  if (!m) throw new Error(`no measured tolerance for ${c.id} on ${path}: run pnpm --filter @ig/onnx measure:tolerances`);
   const { max, l1 } = captumScales(c);
   return { attr: m.attrTolerance * max, sum: m.sumTolerance * l1, ...(m.deltaTolerance === undefined ? {} : { delta: m.deltaTolerance * l1 }) };
 }

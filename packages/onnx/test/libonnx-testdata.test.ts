@@ -31,7 +31,7 @@ describe.skipIf(!available)('models of Debian libonnx-testdata: input gradients 
     const expectedStatuses = Object.fromEntries(Object.entries(expected).map(([n, e]) => [n, e.status]));
     const [now, before] = [passing(statuses), passing(expectedStatuses)];
     expect([...before].filter((n) => !now.has(n)), 'models that no longer pass').toEqual([]);
-    expect([...now].filter((n) => !before.has(n)), 'models that now pass (add them to expected.json: pnpm measure:fd)').toEqual([]);
+    expect([...now].filter((n) => !before.has(n)), 'models that now pass (add them to expected.json: pnpm measure:tolerances)').toEqual([]);
     expect(statuses).toEqual(expectedStatuses);
     expect(tooFar).toEqual([]);
   }, 240_000);

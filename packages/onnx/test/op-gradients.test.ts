@@ -16,13 +16,13 @@ interface Measured {
 
 // Per case and input: the measured float32 deviation and the tolerance derived from it (4× the
 // deviation or one float32 ulp, rounded up to one digit; relative to max(1, max|g|)). Written by
-// test/measure/op-deviations.measure.ts (`pnpm --filter @ig/onnx measure:fd`), which also checks
+// test/measure/op-deviations.measure.ts (`pnpm --filter @ig/onnx measure:tolerances`), which also checks
 // that each deviation is the difference quotient's own error (its spread between steps h and h/2).
 const measured = (JSON.parse(readFileSync(join(import.meta.dirname, 'op-cases', 'tolerances.json'), 'utf8')) as { cases: Record<string, Measured> }).cases;
 
 function measuredFor(key: string): Measured {
   const m = measured[key];
-  if (!m) throw new Error(`no measured tolerance for "${key}": run pnpm --filter @ig/onnx measure:fd`);
+  if (!m) throw new Error(`no measured tolerance for "${key}": run pnpm --filter @ig/onnx measure:tolerances`);
   return m;
 }
 

@@ -4,7 +4,7 @@
  * Captum's float32 result, relative to Captum's attribution: max |Δattr| / max|attr|,
  * |ΔΣattr| / Σ|attr| and max |Δdelta| / Σ|attr|; each tolerance is toleranceFor(deviation):
  * 4× it or one float32 ulp, rounded up to one digit.
- * Run: `pnpm --filter @ig/onnx measure:fd`.
+ * Run: `pnpm --filter @ig/onnx measure:tolerances`.
  */
 import { it } from 'vitest';
 import { writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@
  * status (pass, or why it is not differentiated), and for passing models the measured deviation
  * from central differences (max |g − C(h)| / max(1, max|g|) over 24 sampled elements per input,
  * one-sided only at kinks, see isKink) and the tolerance derived from it (toleranceFor).
- * Run: `pnpm --filter @ig/onnx measure:fd` (with libonnx-testdata installed).
+ * Run: `pnpm --filter @ig/onnx measure:tolerances` (with libonnx-testdata installed).
  */
 import { expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';

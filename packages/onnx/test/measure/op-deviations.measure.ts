@@ -1,6 +1,6 @@
 /**
  * Measures the float32 deviation of every per-op case and writes the tolerances that
- * op-gradients.test.ts reads (test/op-cases/tolerances.json). Run: `pnpm --filter @ig/onnx measure:fd`.
+ * op-gradients.test.ts reads (test/op-cases/tolerances.json). Run: `pnpm --filter @ig/onnx measure:tolerances`.
  *
  * For each case and input, with the gradient g, the central difference C(h) (h = 1e-2) and C(h/2):
  * - deviation: max |g − C(h)| / scale at elements away from kinks (at a kink: the closest of the
