@@ -3,6 +3,7 @@ import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import { basename, dirname, join } from 'node:path';
 import { CliError, FileFormatError, UsageError } from './errors.js';
 import { NpyFormatError, parseNpy } from './npy.js';
+import { OWNER } from './run-owner.js';
 import type { NpyArray } from './npy.js';
 
 /** Reads a file the user named, turning a missing or unreadable file into one clear line. */
@@ -33,20 +34,48 @@ export function readNpyFile(path: string, what: string): NpyArray {
 /** Output files written by the current run; removed if the run fails. */
 const pending = new Set<string>();
 
+/** A temporary `.<name>.<owner>.<random>.tmp` beside `path`; `<owner>` tells a later run whether its writer is gone. */
+export function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${OWNER}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** The owner written into a temporary's name by temporaryPath, or null for any other name. */
+export function temporaryOwner(name: string): string | null {
+  return /^\..+\.([0-9a-f]{8}-\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1] ?? null;
+}
+
 /**
  * Writes through a temporary file in the same folder and renames it into place, so a reader (or
  * a resumed batch) never sees a half-written file.
  */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = temporaryPath(path);
   try {
     writeFileSync(temp, data);
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`cannot write ${path}: folder ${dirname(path)} does not exist`);
-    throw new CliError(`cannot write ${path}: ${(error as Error).message}`);
+    throw new CliError(`cannot write ${path}: ${writeProblem(path, error as NodeJS.ErrnoException)}`);
+  }
+}
+
+/** Why a file cannot be written, in terms of the path the user gave (not the temporary file). */
+function writeProblem(path: string, error: NodeJS.ErrnoException): string {
+  const folder = dirname(path);
+  switch (error.code) {
+    case 'ENOENT':
+      return `folder ${folder} does not exist`;
+    case 'ENOTDIR':
+      return `${folder} is not a folder`;
+    case 'EISDIR':
+      return `${path} is a folder`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied in ${folder}`;
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return error.message.split('\n')[0] ?? String(error.code);
   }
 }
 

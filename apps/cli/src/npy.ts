@@ -38,7 +38,8 @@ function parseHeader(header: string): { descr: string; fortranOrder: boolean; sh
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new NpyFormatError(`malformed .npy header: ${header.trim()}`);
+    const text = header.trim();
+    throw new NpyFormatError(`malformed .npy header (${header.length} characters): ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`);
   }
   const shape = shapeText
     .split(',')
@@ -46,7 +47,7 @@ function parseHeader(header: string): { descr: string; fortranOrder: boolean; sh
     .filter((s) => s.length > 0)
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) throw new NpyFormatError(`malformed shape (${shapeText}) in .npy header`);
+      if (!Number.isInteger(n) || n < 0) throw new NpyFormatError(`malformed shape (${shapeText.slice(0, 80)}) in .npy header`);
       return n;
     });
   return { descr, fortranOrder: fortran === 'True', shape };
@@ -78,7 +79,7 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const order = descr[0];
   const kind = DESCRIPTORS[descr.slice(1)];
   if (!kind || (order === '>' && kind.bytes > 1)) {
-    throw new NpyFormatError(`unsupported dtype '${descr}'; use little-endian float32, float64, int64, int32, uint8 or bool`);
+    throw new NpyFormatError(`unsupported dtype '${descr.slice(0, 40)}'; use little-endian float32, float64, int64, int32, uint8 or bool`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;

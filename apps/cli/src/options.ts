@@ -87,6 +87,12 @@ function finiteNumber(text: string, flag: string, min = -Infinity, max = Infinit
   return n;
 }
 
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number > 0, got '${text}'`);
+  return n;
+}
+
 function numberList(text: string, flag: string): number[] {
   const values = text.split(',').map((s) => finiteNumber(s, flag));
   if (values.length !== 1 && values.length !== 3) throw new UsageError(`${flag} takes 1 or 3 comma-separated numbers, got '${text}'`);
@@ -130,7 +136,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     target: str('target') ?? 'auto',
     labels: str('labels') ?? null,
     steps,
-    tolerance: toleranceText === undefined ? undefined : finiteNumber(toleranceText, '--tolerance', 0, Infinity),
+    tolerance: toleranceText === undefined ? undefined : positiveNumber(toleranceText, '--tolerance'),
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),
     layer: str('layer'),
