@@ -1,4 +1,4 @@
-import { linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
 import { temporaryOwner, temporaryPath } from './files.js';
@@ -83,6 +83,12 @@ export function removeDeadRunLeftovers(outDir: string): void {
   for (const name of readdirSync(outDir)) {
     const owner = temporaryOwner(name);
     if (owner !== null && !ownerAlive(owner)) rmSync(join(outDir, name), { force: true });
+    // The claim of a dead run on an item it finished (killed before releasing it).
+    const claim = /^\.(.+)\.claim$/.exec(name);
+    if (claim && existsSync(join(outDir, `${claim[1] as string}.json`))) {
+      const holder = readOwner(join(outDir, name));
+      if (holder !== null && !ownerAlive(holder)) rmSync(join(outDir, name), { force: true });
+    }
     // A take-over marker is done with once the claim no longer names the dead owner.
     const marker = /^(\..+\.claim)\.([0-9a-f]{8}-\d+)$/.exec(name);
     if (marker && readOwner(join(outDir, marker[1] as string)) !== marker[2]) rmSync(join(outDir, name), { force: true });

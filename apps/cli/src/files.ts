@@ -54,8 +54,16 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     writeFileSync(temp, data);
     renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    removeQuietly(temp);
     throw new CliError(`cannot write ${path}: ${writeProblem(path, error as NodeJS.ErrnoException)}`);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // the folder itself is missing or not a folder: nothing was written there
   }
 }
 
