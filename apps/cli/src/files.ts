@@ -7,18 +7,26 @@ import { OWNER } from './run-owner.js';
 import type { NpyArray } from './npy.js';
 
 /** Reads a file the user named, turning a missing or unreadable file into one clear line. */
-export function readUserFile(path: string, what: string): Buffer {
+export function readUserFile(path: string, what: string, maxBytes = Number.POSITIVE_INFINITY): Buffer {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) throw new UsageError(`${what} ${path} is a directory; pass a file`);
+    if (stat.size > maxBytes) throw new CliError(`${what} ${path} is ${stat.size} bytes, above the limit of ${maxBytes}; raise --max-input-mib if you mean it`);
     return readFileSync(path);
   } catch (error) {
-    if (error instanceof CliError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`${what} ${path} does not exist; check the path`);
-    if (code === 'EACCES') throw new CliError(`${what} ${path} cannot be read (permission denied)`);
-    throw new CliError(`${what} ${path} cannot be read: ${(error as Error).message}`);
+    throw userFileError(error, path, what);
   }
+}
+
+/** A one-line error for a file the user named that could not be opened or read. */
+export function userFileError(error: unknown, path: string, what: string): Error {
+  if (error instanceof CliError || !(error instanceof Error)) return error as Error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error;
+  if (code === 'ENOENT') return new CliError(`${what} ${path} does not exist; check the path`);
+  if (code === 'EACCES') return new CliError(`${what} ${path} cannot be read (permission denied)`);
+  if (code === 'EISDIR') return new UsageError(`${what} ${path} is a directory; pass a file`);
+  return new CliError(`${what} ${path} cannot be read: ${error.message}`);
 }
 
 export function readNpyFile(path: string, what: string): NpyArray {

@@ -9,6 +9,8 @@ export interface LoadOptions {
   readonly provider?: Provider;
   /** Attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js layers model) instead of the input. */
   readonly layer?: string;
+  /** No warnings (e.g. about a large graph) on stderr. */
+  readonly quiet?: boolean;
 }
 
 /** A model behind the one interface the commands use, whichever engine runs it. */

@@ -109,7 +109,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const run = runSettingsOf(settings);
       if (pending.length > 0) {
         const startedAt = Date.now();
-        const model = await loadModel(settings.model, { provider: settings.provider, ...(settings.layer ? { layer: settings.layer } : {}) });
+        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {
