@@ -3,23 +3,31 @@ import { AbortedError } from './errors.js';
 
 /** How long the core may run without letting timers and I/O (an abort, a progress bar) run. */
 const YIELD_INTERVAL_MS = 8;
-const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** The scheduling functions of Node and browsers that the core uses when present (it declares no DOM or Node types). */
+interface Scheduling {
+  readonly performance?: { now(): number };
+  readonly setImmediate?: (callback: () => void) => unknown;
+  readonly MessageChannel?: new () => { port1: { onmessage: (() => void) | null; close(): void }; port2: { postMessage(message: null): void } };
+  readonly setTimeout?: (callback: () => void, ms: number) => unknown;
+}
+const host = globalThis as Scheduling;
+const now = (): number => host.performance?.now() ?? Date.now();
 let lastYield = now();
 
 function macrotask(): Promise<void> {
-  const g = globalThis as { setImmediate?: (fn: () => void) => unknown; MessageChannel?: typeof MessageChannel };
-  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate?.(resolve));
-  if (typeof g.MessageChannel === 'function') {
-    return new Promise((resolve) => {
-      const channel = new g.MessageChannel!();
+  return new Promise((resolve) => {
+    if (host.setImmediate !== undefined) host.setImmediate(resolve);
+    else if (host.MessageChannel !== undefined) {
+      const channel = new host.MessageChannel();
       channel.port1.onmessage = () => {
         channel.port1.close();
         resolve();
       };
       channel.port2.postMessage(null);
-    });
-  }
-  return new Promise((resolve) => setTimeout(resolve, 0));
+    } else if (host.setTimeout !== undefined) host.setTimeout(resolve, 0);
+    else resolve();
+  });
 }
 
 /**

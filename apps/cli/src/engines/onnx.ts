@@ -12,7 +12,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   const bytes = readUserFile(path, 'model');
   const onnx = await importOnnx(provider);
   let inputShape: (number | null)[] | null = null;
-  let nodes = 0;
+  let nodes: number;
   try {
     const summary = onnx.inspect(bytes);
     const first = summary.inputs[0]?.shape;
