@@ -19,8 +19,16 @@ describe('abort', () => {
   it('a timer fires during a run on a synchronous backend: the run rejects with AbortedError long before its end', async () => {
     const { backend, points } = synchronous();
     const steps = 2_000_000;
-    const signal = AbortSignal.timeout(100);
-    await expect(integratedGradients(backend, x, { steps, stepsLimit: steps, method: 'riemann-middle', batchSize: 16, signal })).rejects.toThrow(AbortedError);
+    const controller = new AbortController();
+    // Armed at the first backend call: the timer can only fire if the core lets the event loop turn.
+    const armed = functionBackend({
+      forwardBatch: (batch) => backend.predict(batch),
+      gradientBatch: (request) => {
+        if (points() === 0) setTimeout(() => controller.abort(), 20);
+        return backend.gradients(request);
+      },
+    });
+    await expect(integratedGradients(armed, x, { steps, stepsLimit: steps, method: 'riemann-middle', batchSize: 16, signal: controller.signal })).rejects.toThrow(AbortedError);
     expect(points()).toBeGreaterThan(0);
     expect(points()).toBeLessThan(steps / 10);
   }, 30_000);
