@@ -57,12 +57,12 @@ function readPrefix(fd: number, length: number): Buffer {
 }
 
 /** The header of a .npy file, read alone (its body is not touched), and the file's size. */
-export function readNpyHeaderOnly(path: string): NpyHeader & { readonly fileBytes: number } {
+export function readNpyHeaderOnly(path: string, what = 'input'): NpyHeader & { readonly fileBytes: number } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw userFileError(error, path, 'input');
+    throw userFileError(error, path, what);
   }
   try {
     const end = npyHeaderEnd(readPrefix(fd, 12));
@@ -70,7 +70,7 @@ export function readNpyHeaderOnly(path: string): NpyHeader & { readonly fileByte
     return { ...parseNpyHeader(readPrefix(fd, end)), fileBytes: statSync(path).size };
   } catch (error) {
     if (error instanceof NpyFormatError) throw new FileFormatError(path, error.message);
-    throw userFileError(error, path, 'input');
+    throw userFileError(error, path, what);
   } finally {
     closeSync(fd);
   }

@@ -75,6 +75,13 @@ describe('resource limits', () => {
     expect(oneError(run)).toMatch(/big\.npy: shape \(300000000, 4\) of float32 is 4578 MiB, above the limit of 1024 MiB; raise --max-input-mib if you mean it/);
   });
 
+  it('a 4.8 GB baseline .npy is refused from its header: it cannot broadcast to the input', () => {
+    const x = writeNpy(join(dir, 'x.npy'), [1, 4], [0.1, 0.2, 0.3, 0.4]);
+    const run = ig(['explain', '--model', singleOutputOnnx(join(dir, 'one.onnx')), '--input', x, '--baseline', sparseNpy(join(dir, 'base.npy'), [300_000_000, 4])]);
+    expect(oneError(run)).toMatch(/baseline .*base\.npy has 1200000000 values, more than the input's 4; it must broadcast to the input's shape \[1, 4\]/);
+    expect(run.code).toBe(1);
+  });
+
   it('--steps above --steps-limit is a usage error; --steps-limit raises it', () => {
     const model = singleOutputOnnx(join(dir, 'one.onnx'));
     const x = writeNpy(join(dir, 'x.npy'), [1, 4], [0.1, 0.2, 0.3, 0.4]);
