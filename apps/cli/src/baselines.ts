@@ -1,7 +1,8 @@
 import { seededRandom } from '@ig/core';
 import type { BaselineSpec, Tensor } from '@ig/core';
-import { UsageError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { readNpyFile } from './files.js';
+import { readNpyHeaderOnly } from './limits.js';
 import { toFloat32 } from './npy.js';
 import type { LoadedInput } from './inputs.js';
 
@@ -118,6 +119,11 @@ export function buildBaselines(settings: BaselineSettings, input: LoadedInput): 
     case 'blur':
       return blurred(input);
     default: {
+      // A baseline broadcasts to the input, so it never holds more values: checked before its body is read.
+      const count = readNpyHeaderOnly(kind, 'baseline').shape.reduce((a, b) => a * b, 1);
+      if (count > input.tensor.data.length) {
+        throw new CliError(`baseline ${kind} has ${count} values, more than the input's ${input.tensor.data.length}; it must broadcast to the input's shape [${input.tensor.shape.join(', ')}]`);
+      }
       const array = readNpyFile(kind, 'baseline');
       return { data: toFloat32(array), shape: [...array.shape] };
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { FileFormatError, UsageError } from './errors.js';
@@ -9,30 +10,65 @@ export interface BatchItem {
   readonly input: string;
   /** Overrides --target for this item. */
   readonly target?: string;
+  /** Why the item cannot be computed (a bad manifest entry, a dangling link): it is recorded as failed. */
+  readonly problem?: string;
 }
 
 const INPUT_FILE = /\.(npy|png|jpe?g)$/i;
 const SAFE_ID = /^[\w.-]+$/;
 
+/**
+ * A file name as an id usable in output names: itself when it is letters, digits, '_', '-' and
+ * '.', else those characters kept, the rest replaced by '_', and a hash of the name appended so
+ * that names differing only in replaced characters stay distinct.
+ */
+export function idOf(name: string): string {
+  if (SAFE_ID.test(name) && !name.startsWith('.')) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const kept = name.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  return `${kept}-${hash}`;
+}
+
 function checkIds(items: BatchItem[], source: string): BatchItem[] {
   const seen = new Map<string, string>();
   for (const item of items) {
     if (!SAFE_ID.test(item.id) || item.id.startsWith('.')) {
-      throw new FileFormatError(source, `item id '${item.id}' must be letters, digits, '_', '-' or '.' and not start with '.'`);
+      throw new FileFormatError(source, `item id ${JSON.stringify(item.id)} must be letters, digits, '_', '-' or '.' and not start with '.'`);
     }
     const other = seen.get(item.id);
-    if (other) throw new FileFormatError(source, `${other} and ${item.input} both map to id '${item.id}'; give them distinct ids`);
+    if (other) throw new FileFormatError(source, `${JSON.stringify(other)} and ${JSON.stringify(item.input)} both map to id '${item.id}'; give them distinct ids`);
     seen.set(item.id, item.input);
   }
   return items;
 }
 
+/** A folder entry as an item; a dangling link or unreadable entry becomes an item that fails with the reason. */
+function folderItem(dir: string, name: string): BatchItem | null {
+  const input = join(dir, name);
+  const id = idOf(basename(name, extname(name)));
+  try {
+    return statSync(input).isFile() ? { id, input } : null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { id, input, problem: code === 'ENOENT' ? 'a symbolic link to a file that does not exist' : `cannot be read (${String(code)})` };
+  }
+}
+
 function fromDirectory(dir: string): BatchItem[] {
-  const files = readdirSync(dir)
-    .filter((f) => INPUT_FILE.test(f) && statSync(join(dir, f)).isFile())
-    .sort();
-  if (files.length === 0) throw new UsageError(`--inputs ${dir} holds no .npy, .png or .jpg files`);
-  return checkIds(files.map((f) => ({ id: basename(f, extname(f)), input: join(dir, f) })), dir);
+  const items = readdirSync(dir)
+    .filter((f) => INPUT_FILE.test(f))
+    .sort()
+    .flatMap((f) => folderItem(dir, f) ?? []);
+  if (items.length === 0) throw new UsageError(`--inputs ${dir} holds no .npy, .png or .jpg files`);
+  return checkIds(items, dir);
+}
+
+/** A manifest target: a class index, a label, or indices per example; anything else is the item's problem. */
+function targetOf(value: unknown): { target?: string; problem?: string } {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'number' || typeof value === 'string') return { target: String(value) };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return { target: value.join(',') };
+  return { problem: `"target" must be a class index, a label or a list of indices, got ${JSON.stringify(value).slice(0, 60)}` };
 }
 
 function fromManifest(path: string): BatchItem[] {
@@ -46,10 +82,11 @@ function fromManifest(path: string): BatchItem[] {
     } catch {
       throw new FileFormatError(path, `line ${index + 1} is not JSON`);
     }
-    if (typeof entry.input !== 'string') throw new FileFormatError(path, `line ${index + 1} has no "input" path`);
+    if (typeof entry !== 'object' || entry === null || typeof entry.input !== 'string') throw new FileFormatError(path, `line ${index + 1} has no "input" path`);
     const input = isAbsolute(entry.input) ? entry.input : resolve(dirname(path), entry.input);
-    const id = typeof entry.id === 'string' ? entry.id : basename(input, extname(input));
-    items.push({ id, input, ...(entry.target !== undefined ? { target: String(entry.target) } : {}) });
+    const id = typeof entry.id === 'string' ? entry.id : idOf(basename(input, extname(input)));
+    const { target, problem } = targetOf(entry.target);
+    items.push({ id, input, ...(target !== undefined ? { target } : {}), ...(problem !== undefined ? { problem: `line ${index + 1}: ${problem}` } : {}) });
   });
   if (items.length === 0) throw new UsageError(`--inputs ${path} lists no inputs`);
   return checkIds(items, path);

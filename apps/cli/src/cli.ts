@@ -6,7 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
 import { registerOnnxTools } from './commands/onnx-tools.js';
 import type { GlobalFlags } from './context.js';
-import { CliError } from './errors.js';
+import { CliError, oneLine } from './errors.js';
 import { discardOutputs, keepOutputs } from './files.js';
 
 /** IG errors that mean the arguments were wrong rather than a file or the model. */
@@ -16,11 +16,6 @@ function exitCodeOf(error: unknown): 1 | 2 {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof IGError) return USAGE_CODES.has(error.code) ? 2 : 1;
   return 1;
-}
-
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() || 'unknown error';
 }
 
 export function buildProgram(flags: { current: GlobalFlags }): Command {

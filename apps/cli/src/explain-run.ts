@@ -15,6 +15,8 @@ export interface RunSettings extends BaselineSettings {
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
+  readonly stepsLimit?: number;
+  readonly memoryBudgetBytes?: number | undefined;
 }
 
 export interface ExampleReport {
@@ -100,6 +102,8 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     steps: settings.steps,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+    ...(settings.stepsLimit !== undefined ? { stepsLimit: settings.stepsLimit } : {}),
+    ...(settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: settings.memoryBudgetBytes } : {}),
     onProgress: (done: number, total: number) => progress.update(done, total),
   };
   let result: Pick<IntegratedGradientsResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;

@@ -3,6 +3,7 @@ import { CliError, FileFormatError, UsageError } from './errors.js';
 import { readNpyFile, readUserFile } from './files.js';
 import { decodeImage, imageToTensor, isImagePath, resizeImage } from './image.js';
 import type { Layout, Normalization, Rgba } from './image.js';
+import { checkNpyBody, checkPixels, DEFAULT_LIMITS, imageSize, readNpyHeaderOnly, type Limits } from './limits.js';
 import { toFloat32 } from './npy.js';
 
 export interface InputSettings {
@@ -11,6 +12,8 @@ export interface InputSettings {
   readonly layout: Layout | null;
   readonly normalization: Normalization;
   readonly channels: 1 | 3 | null;
+  /** Pixel and byte limits; DEFAULT_LIMITS when absent. */
+  readonly limits?: Limits;
 }
 
 export interface LoadedInput {
@@ -54,8 +57,14 @@ function checkFinite(data: Float32Array, path: string): void {
 
 export function loadInput(path: string, settings: InputSettings, modelShape: ModelShape): LoadedInput {
   const layout = resolveLayout(settings.layout, modelShape);
+  const limits = settings.limits ?? DEFAULT_LIMITS;
   if (isImagePath(path)) {
-    const decoded = decodeImage(readUserFile(path, 'input'), path);
+    if (modelShape && modelShape.length !== 4) {
+      throw new UsageError(`input ${path} is an image but the model takes ${describe(modelShape)}; pass a .npy input`);
+    }
+    const bytes = readUserFile(path, 'input', limits.maxInputBytes);
+    const declared = imageSize(bytes);
+    if (declared) checkPixels(declared, limits, `image ${path}`);
     let size = settings.size;
     const channelAxis = layout === 'nchw' ? 1 : 3;
     if (!size && modelShape?.length === 4) {
@@ -63,9 +72,9 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
       const w = modelShape[layout === 'nchw' ? 3 : 2];
       if (h && w) size = { width: w, height: h };
     }
-    if (modelShape && modelShape.length !== 4) {
-      throw new UsageError(`input ${path} is an image but the model takes ${describe(modelShape)}; pass a .npy input`);
-    }
+    if (size) checkPixels(size, limits, `the size ${path} is resized to (${settings.size ? '--size' : `the model's input ${describe(modelShape ?? [])}`})`);
+    const decoded = decodeImage(bytes, path);
+    checkPixels(decoded, limits, `image ${path}`);
     const modelChannels = modelShape?.[channelAxis];
     const channels = settings.channels ?? (modelChannels === 1 ? 1 : 3);
     const image = size ? resizeImage(decoded, size.width, size.height) : decoded;
@@ -74,12 +83,15 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     return { tensor, layout, image, normalization: settings.normalization };
   }
   if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy file or a PNG/JPEG image`);
-  const array = readNpyFile(path, 'input');
-  const data = toFloat32(array);
-  let shape = [...array.shape];
+  // The header alone first: a wrong shape or an oversized array is refused before its body is read.
+  const header = readNpyHeaderOnly(path);
+  let shape = [...header.shape];
   if (modelShape && shape.length === modelShape.length - 1) shape = [1, ...shape];
   if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
-  checkFinite(data, path);
   checkAgainstModel(shape, modelShape, path);
+  checkNpyBody(path, header, limits);
+  const array = readNpyFile(path, 'input');
+  const data = toFloat32(array);
+  checkFinite(data, path);
   return { tensor: { data, shape }, layout, image: null, normalization: null };
 }

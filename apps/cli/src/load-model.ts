@@ -9,6 +9,8 @@ export interface LoadOptions {
   readonly provider?: Provider;
   /** Attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js layers model) instead of the input. */
   readonly layer?: string;
+  /** No warnings (e.g. about a large graph) on stderr. */
+  readonly quiet?: boolean;
 }
 
 /** A model behind the one interface the commands use, whichever engine runs it. */
@@ -45,7 +47,12 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
 export function readLabels(path: string): string[] {
   const text = readUserFile(path, 'labels file').toString('utf8').trim();
   if (text.startsWith('[')) {
-    const parsed = JSON.parse(text) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new FileFormatError(path, `not a valid JSON labels file: ${(error as Error).message}`);
+    }
     if (Array.isArray(parsed) && parsed.every((l) => typeof l === 'string')) return parsed as string[];
     throw new FileFormatError(path, 'a JSON labels file must be an array of strings');
   }

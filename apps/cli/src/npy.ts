@@ -38,7 +38,8 @@ function parseHeader(header: string): { descr: string; fortranOrder: boolean; sh
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new NpyFormatError(`malformed .npy header: ${header.trim()}`);
+    const text = header.trim();
+    throw new NpyFormatError(`malformed .npy header (${header.length} characters): ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`);
   }
   const shape = shapeText
     .split(',')
@@ -46,55 +47,68 @@ function parseHeader(header: string): { descr: string; fortranOrder: boolean; sh
     .filter((s) => s.length > 0)
     .map((s) => {
       const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) throw new NpyFormatError(`malformed shape (${shapeText}) in .npy header`);
+      if (!Number.isInteger(n) || n < 0) throw new NpyFormatError(`malformed shape (${shapeText.slice(0, 80)}) in .npy header`);
       return n;
     });
   return { descr, fortranOrder: fortran === 'True', shape };
 }
 
-/** Parses an .npy file's bytes. */
-export function parseNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+/** What an .npy header says: the dtype, the shape, where the data starts and how many bytes it takes. */
+export interface NpyHeader {
+  readonly dtype: NpyDtype;
+  readonly shape: readonly number[];
+  readonly dataStart: number;
+  readonly dataBytes: number;
+}
+
+/** The header's length as the first 12 bytes give it, so a reader can fetch just the header first. */
+export function npyHeaderEnd(prefix: Uint8Array): number {
+  if (prefix.length < 10 || MAGIC.some((b, i) => prefix[i] !== b)) {
     throw new NpyFormatError('not a .npy file (missing the \\x93NUMPY magic)');
   }
-  const major = bytes[6] as number;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let headerLength: number;
-  let headerStart: number;
-  if (major === 1) {
-    headerLength = view.getUint16(8, true);
-    headerStart = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new NpyFormatError('truncated .npy header');
-    headerLength = view.getUint32(8, true);
-    headerStart = 12;
-  } else {
-    throw new NpyFormatError(`unsupported .npy format version ${major}`);
+  const major = prefix[6] as number;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  if (major === 1) return 10 + view.getUint16(8, true);
+  if (major === 2 || major === 3) {
+    if (prefix.length < 12) throw new NpyFormatError('truncated .npy header');
+    return 12 + view.getUint32(8, true);
   }
-  if (headerStart + headerLength > bytes.length) throw new NpyFormatError('truncated .npy header');
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLength));
+  throw new NpyFormatError(`unsupported .npy format version ${major}`);
+}
+
+/** Parses the header at the start of `bytes` (which need not hold the data). */
+export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
+  const dataStart = npyHeaderEnd(bytes);
+  const major = bytes[6] as number;
+  const headerStart = major === 1 ? 10 : 12;
+  if (dataStart > bytes.length) throw new NpyFormatError('truncated .npy header');
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
   const { descr, fortranOrder, shape } = parseHeader(header);
   if (fortranOrder) throw new NpyFormatError('Fortran-ordered arrays are not supported; save with np.ascontiguousarray(a)');
   const order = descr[0];
   const kind = DESCRIPTORS[descr.slice(1)];
   if (!kind || (order === '>' && kind.bytes > 1)) {
-    throw new NpyFormatError(`unsupported dtype '${descr}'; use little-endian float32, float64, int64, int32, uint8 or bool`);
+    throw new NpyFormatError(`unsupported dtype '${descr.slice(0, 40)}'; use little-endian float32, float64, int64, int32, uint8 or bool`);
   }
   const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = headerStart + headerLength;
-  const expectedBytes = count * kind.bytes;
-  if (bytes.length - dataStart < expectedBytes) {
-    throw new NpyFormatError(`truncated data: shape (${shape.join(', ')}) needs ${expectedBytes} bytes, file has ${bytes.length - dataStart}`);
+  return { dtype: kind.dtype, shape, dataStart, dataBytes: count * kind.bytes };
+}
+
+/** Parses an .npy file's bytes. */
+export function parseNpy(bytes: Uint8Array): NpyArray {
+  const { dtype, shape, dataStart, dataBytes } = parseNpyHeader(bytes);
+  if (bytes.length - dataStart < dataBytes) {
+    throw new NpyFormatError(`truncated data: shape (${shape.join(', ')}) needs ${dataBytes} bytes, file has ${bytes.length - dataStart}`);
   }
   // Copy (Buffer#slice would share the pool) so the typed array is aligned and owns its memory.
-  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + expectedBytes)).buffer;
+  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + dataBytes)).buffer;
   const data: NpyData =
-    kind.dtype === 'float32' ? new Float32Array(raw)
-    : kind.dtype === 'float64' ? new Float64Array(raw)
-    : kind.dtype === 'int64' ? new BigInt64Array(raw)
-    : kind.dtype === 'int32' ? new Int32Array(raw)
+    dtype === 'float32' ? new Float32Array(raw)
+    : dtype === 'float64' ? new Float64Array(raw)
+    : dtype === 'int64' ? new BigInt64Array(raw)
+    : dtype === 'int32' ? new Int32Array(raw)
     : new Uint8Array(raw);
-  return { dtype: kind.dtype, shape, data };
+  return { dtype, shape, data };
 }
 
 /** Any supported array as float32 values (int64 beyond 2^24 loses precision, as in NumPy). */

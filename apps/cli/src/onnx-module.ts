@@ -39,7 +39,7 @@ export interface OnnxNodeModule {
 
 export interface OnnxSessionChoice {
   readonly executionProviders?: readonly string[];
-  /** onnxruntime session options; the CLI sets `logSeverityLevel` (3 = errors only). */
+  /** onnxruntime session options (@ig/onnx creates sessions at log severity 4 unless told otherwise). */
   readonly sessionOptions?: { readonly logSeverityLevel?: number };
 }
 

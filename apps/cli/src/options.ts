@@ -1,10 +1,14 @@
 import { HEATMAP_METHODS, VISUALIZE_SIGNS } from '@ig/core';
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
+
+/** @ig/core's default stepsLimit. */
+const DEFAULT_STEPS_LIMIT = 10_000;
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { NORMALIZATION_PRESETS, parseSize } from './image.js';
 import type { Layout, Normalization } from './image.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { PROVIDERS } from './load-model.js';
 import type { Provider } from './load-model.js';
 
@@ -41,6 +45,12 @@ export interface ExplainSettings {
   readonly morphologicalCleanup: boolean;
   readonly outlines: boolean;
   readonly quiet: boolean;
+  /** Image pixel and input byte limits (--max-pixels, --max-input-mib). */
+  readonly limits: Limits;
+  /** Most points per path (--steps-limit). */
+  readonly stepsLimit: number;
+  /** Memory for one batch of path points and gradients (--memory-budget, MiB); undefined: the library's default. */
+  readonly memoryBudgetBytes: number | undefined;
 }
 
 export function addExplainOptions(command: Command): Command {
@@ -61,6 +71,10 @@ export function addExplainOptions(command: Command): Command {
     .option('--tolerance <x>', 'relative completeness error allowed')
     .addOption(new Option('--method <rule>', 'quadrature rule').choices([...METHODS]).default('gauss-legendre'))
     .option('--batch-size <n>', 'path points per model call')
+    .option('--steps-limit <n>', 'most path points per integral accepted for --steps', String(DEFAULT_STEPS_LIMIT))
+    .option('--memory-budget <MiB>', 'memory for one batch of path points and their gradients; batches are sized to fit it (default 8)')
+    .option('--max-pixels <n>', 'most pixels of an image input, decoded or resized to', String(DEFAULT_LIMITS.maxPixels))
+    .option('--max-input-mib <n>', 'most MiB of an input file (.npy data or image file)', String(DEFAULT_LIMITS.maxInputBytes / 2 ** 20))
     .option('--layer <name>', 'attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js) instead of the input')
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
     .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('blended_heat_map'))
@@ -87,6 +101,12 @@ function finiteNumber(text: string, flag: string, min = -Infinity, max = Infinit
   return n;
 }
 
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number > 0, got '${text}'`);
+  return n;
+}
+
 function numberList(text: string, flag: string): number[] {
   const values = text.split(',').map((s) => finiteNumber(s, flag));
   if (values.length !== 1 && values.length !== 3) throw new UsageError(`${flag} takes 1 or 3 comma-separated numbers, got '${text}'`);
@@ -107,6 +127,9 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
   if (normalization.std.some((s) => s === 0)) throw new UsageError('--std must not contain 0');
   const stepsText = str('steps') ?? '50';
   const steps = stepsText === 'auto' ? 'auto' : positiveInteger(stepsText, '--steps');
+  const stepsLimit = positiveInteger(str('stepsLimit') ?? String(DEFAULT_STEPS_LIMIT), '--steps-limit');
+  if (steps !== 'auto' && steps > stepsLimit) throw new UsageError(`--steps ${steps} is above the limit of ${stepsLimit} points per path; raise --steps-limit if you mean it`);
+  const budgetText = str('memoryBudget');
   const toleranceText = str('tolerance');
   const batchText = str('batchSize');
   const baseline = str('baseline') ?? 'zero';
@@ -130,7 +153,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     target: str('target') ?? 'auto',
     labels: str('labels') ?? null,
     steps,
-    tolerance: toleranceText === undefined ? undefined : finiteNumber(toleranceText, '--tolerance', 0, Infinity),
+    tolerance: toleranceText === undefined ? undefined : positiveNumber(toleranceText, '--tolerance'),
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),
     layer: str('layer'),
@@ -144,5 +167,11 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     morphologicalCleanup: raw['morphology'] === true,
     outlines: raw['outlines'] === true,
     quiet,
+    limits: {
+      maxPixels: positiveInteger(str('maxPixels') ?? String(DEFAULT_LIMITS.maxPixels), '--max-pixels'),
+      maxInputBytes: positiveNumber(str('maxInputMib') ?? String(DEFAULT_LIMITS.maxInputBytes / 2 ** 20), '--max-input-mib') * 2 ** 20,
+    },
+    stepsLimit,
+    memoryBudgetBytes: budgetText === undefined ? undefined : positiveNumber(budgetText, '--memory-budget') * 2 ** 20,
   };
 }

@@ -1,7 +1,7 @@
 import type { GradientBackend } from './backend.js';
 import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult } from './integrate.js';
 import { resolveBaselines } from './baselines.js';
-import { InvalidOptionError, ShapeMismatchError } from './errors.js';
+import { InvalidOptionError, ShapeMismatchError, TargetError } from './errors.js';
 import type { Tensor } from './tensor.js';
 import { normalizeInputs } from './validate.js';
 
@@ -128,8 +128,12 @@ export async function checkAxioms(backend: GradientBackend, inputs: Tensor | rea
     checks.push(check('dummy', Math.abs(attribution) <= 1e-6 * scale, { input: feature.input, feature: feature.index, attribution, largestAttribution: scale }, `input ${feature.input} feature ${feature.index} does not affect the output; its attribution is ${attribution.toPrecision(6)} (largest ${scale.toPrecision(6)})`));
   }
 
-  const outputs = Math.max(2, await outputCount(backend, model, inputData));
+  // A single-output model combines its one output with itself: IG of (a + b)·F against a·IG(F) + b·IG(F).
+  const outputs = await outputCount(backend, model, inputData);
   const other = options.linearity?.otherTarget ?? (target + 1) % outputs;
+  for (const [name, index] of [['target', target], ['linearity.otherTarget', other]] as const) {
+    if (!Number.isInteger(index) || index < 0 || index >= outputs) throw new TargetError(`checkAxioms: ${name} ${String(index)} is not an output index; the model has ${outputs} output(s)`);
+  }
   const a = options.linearity?.a ?? 2;
   const b = options.linearity?.b ?? -0.5;
   const weights = new Float32Array(outputs);

@@ -14,16 +14,23 @@ export function resolveBatchSize(
   batchSize: number | undefined,
   memoryBudgetBytes: number | undefined,
 ): number {
+  const budget = memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
+  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) {
+    throw new InvalidOptionError(`memoryBudgetBytes must be a positive number, got ${String(memoryBudgetBytes)}`);
+  }
+  const bytesPerPoint = Math.max(1, pointFloats) * 4 * 2;
+  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toPrecision(3)} MiB`;
   if (batchSize !== undefined) {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new InvalidOptionError(`batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
     }
+    if (memoryBudgetBytes !== undefined && batchSize * bytesPerPoint > budget) {
+      throw new InvalidOptionError(`batchSize ${batchSize} needs ${mib(batchSize * bytesPerPoint)} of points and gradients, above memoryBudgetBytes (${mib(budget)}); lower batchSize or raise the budget`);
+    }
     return batchSize;
   }
-  const budget = memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
-  if (!Number.isFinite(budget) || budget <= 0) {
-    throw new InvalidOptionError(`memoryBudgetBytes must be a positive number, got ${String(memoryBudgetBytes)}`);
+  if (memoryBudgetBytes !== undefined && bytesPerPoint > budget) {
+    throw new InvalidOptionError(`one path point and its gradient need ${mib(bytesPerPoint)}, above memoryBudgetBytes (${mib(budget)}); raise the budget`);
   }
-  const bytesPerPoint = Math.max(1, pointFloats) * 4 * 2;
   return Math.max(1, Math.min(MAX_DEFAULT_BATCH, Math.floor(budget / bytesPerPoint)));
 }

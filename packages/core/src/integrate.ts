@@ -14,7 +14,7 @@ import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { refineUntilComplete } from './auto-steps.js';
-import { checkPositiveInteger, checkPositiveNumber, normalizeInputs, type ModelInputs } from './validate.js';
+import { checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
 
 export interface IntegratedGradientsOptions {
   /** Default 0 for every input. See BaselineSpec. */
@@ -33,10 +33,22 @@ export interface IntegratedGradientsOptions {
   readonly tolerance?: number;
   /** Upper bound on points per path for `steps: 'auto'` (default 1025). */
   readonly maxSteps?: number;
+  /** Most points per path accepted, for `steps`, `maxSteps` and a custom rule (default 10 000). */
+  readonly stepsLimit?: number;
   /** Path points per backend call. */
   readonly batchSize?: number;
-  /** Memory for one batch of points and gradients, from which `batchSize` is derived (default 8 MiB). */
+  /**
+   * Memory for one batch of points and gradients, from which `batchSize` is derived (default 8 MiB).
+   * Given explicitly, it is a limit: a `batchSize`, or a single point, that needs more is refused.
+   */
   readonly memoryBudgetBytes?: number;
+  /**
+   * Stops the run with an AbortedError. The core lets the event loop turn between backend calls
+   * (every few ms), so a timer can fire the signal even with a synchronous backend. An abort also
+   * ends the wait for a backend call in progress (with a signal that has `addEventListener`, as
+   * every real AbortSignal does): that call is abandoned, not cancelled, and the backend must not
+   * be used again until it settles; dispose it if it may never settle.
+   */
   readonly signal?: AbortSignalLike;
   /** Called after each backend call with path points done and the total planned so far. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -131,6 +143,8 @@ export async function integratedGradients(
   const steps = auto ? 0 : checkPositiveInteger(options.steps ?? DEFAULT_STEPS, 'steps');
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
+  const stepsLimit = checkPositiveInteger(options.stepsLimit ?? DEFAULT_STEPS_LIMIT, 'stepsLimit');
+  checkStepsLimit(auto ? maxSteps : typeof options.method === 'object' ? options.method.alphas.length : steps, stepsLimit, auto ? 'maxSteps' : typeof options.method === 'object' ? 'the custom rule\'s point count' : 'steps');
   const fixed = auto ? null : resolveRule(options.method, steps);
   const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
   const into = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));

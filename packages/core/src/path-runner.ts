@@ -1,6 +1,7 @@
 import { throwIfAborted, type AbortSignalLike } from './abort.js';
 import type { GradientBackend, GradientResponse } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
+import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
 import { acquirePathWorkspace, releasePathWorkspace, type PathWorkspace } from './path-workspace.js';
 
@@ -72,16 +73,16 @@ export class PathRunner {
     const integrate = backend.integrate;
     if (integrate === undefined) return;
     for (let from = 0; from < segment.alphas.length; from += batchSize) {
-      throwIfAborted(signal);
+      await yieldToEventLoop(signal);
       const to = Math.min(segment.alphas.length, from + batchSize);
-      const response = await integrate.call(backend, {
+      const response = await abortable(integrate.call(backend, {
         input: segment.input,
         baseline: segment.baseline,
         pointShapes,
         alphas: Float32Array.from(segment.alphas.subarray(from, to)),
         weights: Float32Array.from(segment.weights.subarray(from, to)),
         outputWeights: segment.objective,
-      });
+      }), signal);
       throwIfAborted(signal);
       if (!Array.isArray(response.gradientSums) || response.gradientSums.length !== pointSizes.length) {
         throw new BackendContractError(`${backend.name}: integrate returned ${String(response.gradientSums?.length)} gradient sums for ${pointSizes.length} input(s)`);
@@ -137,17 +138,20 @@ export class PathRunner {
   private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {
     const { backend, batchSize, pointShapes, pointSizes, outputSize, signal } = this.options;
     const { workspace, objective } = this.buffers();
-    throwIfAborted(signal);
+    await yieldToEventLoop(signal);
     const full = count === batchSize;
     const batch = (buffers: readonly Float32Array[]): readonly Float32Array[] =>
       full ? buffers : buffers.map((buffer, input) => buffer.subarray(0, count * (pointSizes[input] as number)));
-    const response = await backend.gradients({
-      points: batch(workspace.points),
-      pointShapes,
-      count,
-      outputWeights: full ? objective : objective.subarray(0, count * outputSize),
-      gradientBuffers: batch(workspace.gradients),
-    });
+    const response = await abortable(
+      backend.gradients({
+        points: batch(workspace.points),
+        pointShapes,
+        count,
+        outputWeights: full ? objective : objective.subarray(0, count * outputSize),
+        gradientBuffers: batch(workspace.gradients),
+      }),
+      signal,
+    );
     throwIfAborted(signal);
     this.checkResponse(response, count);
     let point = 0;

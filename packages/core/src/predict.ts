@@ -1,6 +1,7 @@
 import { throwIfAborted, type AbortSignalLike } from './abort.js';
 import type { GradientBackend } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
+import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
 
 /**
@@ -20,13 +21,17 @@ export async function predictPoints(
   let outputs: Float32Array | null = null;
   let outputSize = 0;
   for (let from = 0; from < count; from += batchSize) {
-    throwIfAborted(signal);
+    await yieldToEventLoop(signal);
     const n = Math.min(batchSize, count - from);
-    const chunk = await backend.predict({
-      points: data.map((d, i) => d.subarray(from * (pointSizes[i] as number), (from + n) * (pointSizes[i] as number))),
-      pointShapes,
-      count: n,
-    });
+    const chunk = await abortable(
+      backend.predict({
+        points: data.map((d, i) => d.subarray(from * (pointSizes[i] as number), (from + n) * (pointSizes[i] as number))),
+        pointShapes,
+        count: n,
+      }),
+      signal,
+    );
+    throwIfAborted(signal);
     if (!(chunk instanceof Float32Array) || chunk.length === 0 || chunk.length % n !== 0) {
       throw new BackendContractError(`${backend.name}: predict returned ${String(chunk?.length)} values for ${n} point(s); expected a non-empty multiple of ${n}`);
     }

@@ -51,3 +51,13 @@ export function checkPositiveNumber(value: unknown, name: string): number {
   }
   return value;
 }
+
+/** Points per path allowed unless `stepsLimit` raises it: past it a run is minutes long and its rule set-up alone is slow. */
+export const DEFAULT_STEPS_LIMIT = 10_000;
+
+/** Refuses more points per path than `limit`, naming the option that asked for them and the way to raise the limit. */
+export function checkStepsLimit(steps: number, limit: number, name: string): void {
+  if (steps > limit) {
+    throw new InvalidOptionError(`${name} ${steps} is above the limit of ${limit} points per path; raise stepsLimit (ig: --steps-limit) if you mean it`);
+  }
+}

@@ -11,7 +11,8 @@ import { buildFusedModel } from './fused.js';
 import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
 import { extrapolateFacts, inferShapes } from './probe.js';
 import type { TensorFacts } from './graph/builder.js';
-import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime.js';
+import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtSessionOptionsLike, type OrtTensorLike } from './runtime.js';
+import { checkOutputBatchAxis } from './output-guard.js';
 import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from './errors.js';
 
 export type ExecutionProvider = string | { readonly name: string; readonly [option: string]: unknown };
@@ -109,7 +110,7 @@ export async function createOnnxBackend(
 ): Promise<OnnxBackend> {
   const model = runnableModel(source);
   const providers = options.executionProviders ?? ['cpu'];
-  const sessionOptions = options.sessionOptions ?? {};
+  const sessionOptions = quietSessionOptions(options.sessionOptions);
   if (providers.some((p) => providerName(p) === 'webgpu')) {
     await rewriteCeilModePoolsForWebGpu(ort, model, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
   }
@@ -216,6 +217,7 @@ export async function createOnnxBackend(
   const predictChunk = async (batch: PointBatch, start: number, count: number): Promise<Float32Array> => {
     const chunk = padded(batch.points, batch.pointShapes, start, count);
     const results = await run(forward, feedsOf(chunk.points, batch.pointShapes, 0, chunk.count));
+    checkOutputBatchAxis(results[output], output, chunk.count, capacity);
     const out = toFloat32(results[output], `output "${output}"`);
     return out.subarray(0, (out.length / chunk.count) * count);
   };

@@ -6,7 +6,7 @@ import { nodeReads, topologicalOrder } from './graph/model.js';
 import { toModel } from './prepare.js';
 import { lowerToFloat32 } from './graph/precision.js';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
-import type { OrtModuleLike, OrtTensorLike } from './runtime.js';
+import { quietSessionOptions, type OrtModuleLike, type OrtTensorLike } from './runtime.js';
 import { InvalidModelError, RuntimeError } from './errors.js';
 
 export interface CutModel {
@@ -92,7 +92,7 @@ export async function createLayerBackend(
   const cut = cutAtTensor(model, layer, options.output);
   const backend = await createOnnxBackend(ort, runtimeName, cut.suffix, options);
   const provider = backend.executionProvider;
-  const prefix = await ort.InferenceSession.create(encodeModel(cut.prefix), { ...(options.sessionOptions ?? {}), executionProviders: [provider] });
+  const prefix = await ort.InferenceSession.create(encodeModel(cut.prefix), { ...quietSessionOptions(options.sessionOptions), executionProviders: [provider] });
   const graph = model.graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const inputNames = graph.input.filter((v) => !initializers.has(v.name)).map((v) => v.name ?? '');

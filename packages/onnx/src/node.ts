@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import type { onnx } from './proto/generated/onnx.js';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
+import { guardInputs } from './input-guard.js';
 import type { OrtModuleLike } from './runtime.js';
 
 export * from './index.js';
@@ -11,8 +12,8 @@ export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backe
  * A GradientBackend on onnxruntime-node. `executionProviders` (default `['cpu']`) are tried in
  * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
  */
-export function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-  return createOnnxBackend(ort, 'onnxruntime-node', model, options);
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', model, options), model);
 }
 
 /**

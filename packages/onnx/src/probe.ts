@@ -1,7 +1,7 @@
 import { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import type { TensorFacts } from './graph/builder.js';
-import { ORT_TYPE_TO_ONNX, type OrtSessionOptionsLike, type OrtModuleLike, type OrtTensorLike } from './runtime.js';
+import { ORT_TYPE_TO_ONNX, quietSessionOptions, type OrtSessionOptionsLike, type OrtModuleLike, type OrtTensorLike } from './runtime.js';
 import { RuntimeError } from './errors.js';
 import { toModel } from './prepare.js';
 import { lowerToFloat32 } from './graph/precision.js';
@@ -33,7 +33,7 @@ export async function inferShapes(
   }
   let results: Record<string, OrtTensorLike>;
   try {
-    const session = await ort.InferenceSession.create(encodeModel(model), { ...sessionOptions, graphOptimizationLevel: 'disabled' });
+    const session = await ort.InferenceSession.create(encodeModel(model), { ...quietSessionOptions(sessionOptions), graphOptimizationLevel: 'disabled' });
     try {
       results = await session.run(feeds);
     } finally {

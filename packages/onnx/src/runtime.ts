@@ -44,3 +44,14 @@ export const ORT_TYPE_TO_ONNX: Readonly<Record<string, number>> = {
   uint32: 12,
   uint64: 13,
 };
+
+/**
+ * onnxruntime logs failed kernels itself, in colour, on stderr, before the error reaches the
+ * caller; every such message is also in the error the library throws (a RuntimeError). Sessions
+ * are therefore created at severity 4 (fatal) unless the caller sets `logSeverityLevel`.
+ */
+export const QUIET_LOG_SEVERITY = 4;
+
+export function quietSessionOptions<T extends object>(options: T | undefined): T & { logSeverityLevel: number } {
+  return { logSeverityLevel: QUIET_LOG_SEVERITY, ...(options ?? ({} as T)) };
+}

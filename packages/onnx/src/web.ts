@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-web';
 import type { onnx } from './proto/generated/onnx.js';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
+import { guardInputs } from './input-guard.js';
 import type { OrtModuleLike } from './runtime.js';
 
 export * from './index.js';
@@ -11,11 +12,9 @@ export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backe
  * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in
  * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
  */
-export function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-  return createOnnxBackend(ort, 'onnxruntime-web', model, {
-    ...options,
-    executionProviders: options.executionProviders ?? ['wasm'],
-  });
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const backend = await createOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+  return guardInputs(backend, model);
 }
 
 /**

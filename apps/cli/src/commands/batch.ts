@@ -1,12 +1,15 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import type { BatchItem } from '../batch-items.js';
+import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
 import { say } from '../context.js';
 import type { GlobalFlags } from '../context.js';
-import { CliError, UsageError } from '../errors.js';
+import { CliError, flatMessage, UsageError } from '../errors.js';
 import { runExplanation } from '../explain-run.js';
+import type { RunSettings } from '../explain-run.js';
 import { writeFileAtomic } from '../files.js';
 import { heatmapPng } from '../heatmap-output.js';
 import { loadInput } from '../inputs.js';
@@ -24,9 +27,6 @@ export const COMPUTE_LOG_ENV = 'IG_CLI_COMPUTE_LOG';
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
-/** An item is done once its report is in place: it is renamed in last, after the arrays. */
-const reportPath = (outDir: string, id: string): string => join(outDir, `${id}.json`);
-
 /** The options that shape the results; a resumed run must use the same ones. */
 function fingerprint(settings: ExplainSettings, heatmaps: boolean): Record<string, unknown> {
   const { model, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance, method, layer } = settings;
@@ -34,37 +34,50 @@ function fingerprint(settings: ExplainSettings, heatmaps: boolean): Record<strin
   return { model: resolve(model), size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance: tolerance ?? null, method, layer: layer ?? null, heatmap };
 }
 
-/** Records the options in the output folder on the first run and refuses to mix results from different ones. */
-function checkResumable(outDir: string, options: Record<string, unknown>): void {
-  const path = join(outDir, 'batch-options.json');
-  const text = `${JSON.stringify(options, null, 2)}\n`;
-  if (!existsSync(path)) {
-    writeFileAtomic(path, text);
-    return;
-  }
-  const before = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const changed = Object.keys({ ...before, ...options }).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(options[key]));
-  if (changed.length > 0) {
-    const key = changed[0] as string;
-    throw new UsageError(
-      `--out-dir ${outDir} holds results computed with other options (${key}: ${JSON.stringify(before[key])} then, ${JSON.stringify(options[key])} now); rerun with the same options or use a new --out-dir`,
-    );
-  }
+interface BatchContext {
+  readonly settings: ExplainSettings;
+  readonly run: RunSettings;
+  readonly outDir: string;
+  readonly heatmaps: boolean;
+  readonly claims: ItemClaims;
+  /** When this run started: a failure recorded since then is another live run's, not to be retried now. */
+  readonly startedAt: number;
 }
 
-function removeStaleTemporaries(outDir: string): void {
-  for (const name of readdirSync(outDir)) if (/^\..+\.[0-9a-f]{8}\.tmp$/.test(name)) rmSync(join(outDir, name), { force: true });
-}
-
-async function computeItem(model: LoadedModel, item: BatchItem, settings: ExplainSettings, outDir: string, heatmaps: boolean): Promise<void> {
-  const run = runSettingsOf(settings);
+/** The item's outputs in memory; any error here is the item's own and is recorded, not fatal. */
+async function computeOutputs(model: LoadedModel, item: BatchItem, context: BatchContext): Promise<{ name: string; data: Uint8Array | string }[]> {
+  if (item.problem !== undefined) throw new CliError(item.problem);
+  const { settings, run, heatmaps } = context;
   const input = loadInput(item.input, settings, model.inputShape);
   const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
-  writeFileAtomic(join(outDir, `${item.id}.npy`), formatNpy(attributions.data, attributions.shape));
-  if (heatmaps && !settings.layer && input.tensor.shape.length === 4) writeFileAtomic(join(outDir, `${item.id}.png`), heatmapPng(attributions, input, settings));
-  writeFileAtomic(reportPath(outDir, item.id), `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report })}\n`);
-  const log = process.env[COMPUTE_LOG_ENV];
-  if (log) appendFileSync(log, `${item.id}\n`);
+  const outputs: { name: string; data: Uint8Array | string }[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
+  if (heatmaps && !settings.layer && input.tensor.shape.length === 4) outputs.push({ name: `${item.id}.png`, data: heatmapPng(attributions, input, settings) });
+  // The report goes last: its presence marks the item done.
+  outputs.push({ name: `${item.id}.json`, data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report })}\n` });
+  return outputs;
+}
+
+/** Computes the item unless another run holds it or finished it; write failures (disk full, permissions) end the batch. */
+async function computeClaimed(model: LoadedModel, item: BatchItem, context: BatchContext): Promise<void> {
+  const { outDir, claims } = context;
+  if (!claims.claim(item.id)) return;
+  try {
+    // Another run may have finished or failed it between the listing and the claim.
+    if (existsSync(reportPath(outDir, item.id)) || (failedAt(outDir, item.id) ?? 0) >= context.startedAt) return;
+    let outputs: { name: string; data: Uint8Array | string }[];
+    try {
+      outputs = await computeOutputs(model, item, context);
+    } catch (error) {
+      recordFailure(outDir, item, flatMessage(error));
+      return;
+    }
+    for (const { name, data } of outputs) writeFileAtomic(join(outDir, name), data);
+    rmSync(failurePath(outDir, item.id), { force: true });
+    const log = process.env[COMPUTE_LOG_ENV];
+    if (log) appendFileSync(log, `${item.id}\n`);
+  } finally {
+    claims.release(item.id);
+  }
 }
 
 export function registerBatch(program: Command, flags: () => GlobalFlags): void {
@@ -73,6 +86,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png and the summary')
     .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input')
     .option('--shard <i/n>', 'process only shard i of n (1-based), to split a dataset across machines')
+    .option('--skip-failed', 'do not retry items that failed in an earlier run (their failures stay in the summary)')
     .action(async (raw: Record<string, string | boolean>) => {
       const global = flags();
       const settings = parseExplainSettings(raw as Record<string, string>, global.quiet);
@@ -85,23 +99,21 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       } catch (error) {
         throw new UsageError(`--out-dir ${outDir} cannot be created: ${(error as Error).message}`);
       }
-      removeStaleTemporaries(outDir);
+      removeDeadRunLeftovers(outDir);
       checkResumable(outDir, fingerprint(settings, raw['heatmaps'] === true));
-      const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)));
-      say(global, `${items.length} inputs${shard.count > 1 ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done, ${pending.length} to compute`);
+      const skipFailed = raw['skipFailed'] === true;
+      const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
+      say(global, `${items.length} inputs${shard.count > 1 ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done${skipFailed ? ' or skipped' : ''}, ${pending.length} to compute`);
 
-      const failures: { id: string; input: string; error: string }[] = [];
+      const claims = new ItemClaims(outDir);
+      const run = runSettingsOf(settings);
       if (pending.length > 0) {
-        const model = await loadModel(settings.model, { provider: settings.provider, ...(settings.layer ? { layer: settings.layer } : {}) });
+        const startedAt = Date.now();
+        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {
-            try {
-              await computeItem(model, item, settings, outDir, raw['heatmaps'] === true);
-            } catch (error) {
-              if (error instanceof UsageError) throw error;
-              failures.push({ id: item.id, input: item.input, error: (error as Error).message.split('\n')[0] ?? '' });
-            }
+            await computeClaimed(model, item, { settings, run, outDir, heatmaps: raw['heatmaps'] === true, claims, startedAt });
             progress.update(k + 1, pending.length);
           }
         } finally {
@@ -110,16 +122,15 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         }
       }
 
-      const lines = items.map((item) => {
-        const failure = failures.find((f) => f.id === item.id);
-        if (failure) return JSON.stringify({ ...failure, status: 'error' });
-        return readFileSync(reportPath(outDir, item.id), 'utf8').trim();
-      });
+      const states = items.map((item) => itemState(outDir, item, claims.heldByOther(item.id)));
       const summary = join(outDir, shard.count > 1 ? `summary-${shard.index}-of-${shard.count}.jsonl` : 'summary.jsonl');
-      writeFileAtomic(summary, `${lines.join('\n')}\n`);
-      say(global, `wrote ${items.length - failures.length} results and ${summary}`);
-      if (failures.length > 0) {
-        throw new CliError(`${failures.length} of ${items.length} inputs failed (first: ${failures[0]?.input}: ${failures[0]?.error}); see ${summary}, fix them and rerun`);
+      writeFileAtomic(summary, `${states.map((state) => state.line).join('\n')}\n`);
+      const count = (status: string): number => states.filter((state) => state.status === status).length;
+      say(global, `${count('ok')} done, ${count('error')} failed, ${count('pending')} pending; wrote ${summary}`);
+      const failed = items.filter((_, k) => states[k]?.status === 'error');
+      if (failed.length > 0) {
+        const first = JSON.parse(states.find((state) => state.status === 'error')?.line ?? '{}') as { input?: string; error?: string };
+        throw new CliError(`${failed.length} of ${items.length} inputs failed (first: ${JSON.stringify(first.input)}: ${first.error}); see ${summary}; a rerun retries them (--skip-failed skips them)`);
       }
     });
 }

@@ -24,7 +24,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       const settings = parseExplainSettings(raw, global.quiet);
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       const run = runSettingsOf(settings);
-      const model = await loadModel(settings.model, { provider: settings.provider });
+      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet });
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (input.tensor.shape[0] !== 1) throw new UsageError(`ig check takes one example; ${raw['input']} has ${input.tensor.shape[0]}`);
@@ -36,6 +36,8 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
           steps: run.steps,
           ...(run.tolerance !== undefined ? { tolerance: run.tolerance } : {}),
           ...(run.batchSize !== undefined ? { batchSize: run.batchSize } : {}),
+          ...(run.stepsLimit !== undefined ? { stepsLimit: run.stepsLimit } : {}),
+          ...(run.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: run.memoryBudgetBytes } : {}),
         });
         if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], target, ...report }, null, 2)}\n`);
         say(global, report.summary);

@@ -43,7 +43,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const settings = parseExplainSettings(raw, global.quiet);
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       const run = runSettingsOf(settings);
-      const model = await loadModel(settings.model, { provider: settings.provider, ...(settings.layer ? { layer: settings.layer } : {}) });
+      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet));

@@ -4,6 +4,7 @@ import type { GlobalFlags } from '../context.js';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile, writeOutput } from '../files.js';
 import { importOnnx } from '../onnx-module.js';
+import { fixInputShapes, staticShapes } from '../static-shapes.js';
 
 function onnxPath(path: string): string {
   if (!/\.onnx$/i.test(path)) throw new UsageError(`${path}: expected an .onnx model`);
@@ -37,7 +38,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
     .option('--output-name <tensor>', 'the graph output to differentiate (default: the first)')
     .option('--fused', 'build the fused path-integral graph instead (points, gradients and weighted sum in one run)')
     .option('--steps <n>', 'path points per run of the fused graph', '50')
-    .option('--input-shape <shape...>', 'static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model\'s, open dimensions 1)')
+    .option('--input-shape <shape...>', 'static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model\'s, an open batch axis 1; other open dimensions need it)')
     .action(async (path: string, raw: { output: string; wrt?: string[]; outputName?: string; fused?: boolean; steps: string; inputShape?: string[] }) => {
       const bytes = readUserFile(onnxPath(path), 'model');
       const steps = Number(raw.steps);
@@ -48,9 +49,10 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       let encoded: Uint8Array;
       let gradients: string[] = [];
       let facts: object;
+      let shapes: Map<string, number[]>;
       try {
         const inputs = onnx.inspect(bytes).inputs;
-        const shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
+        shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
         const feeds = Object.fromEntries(inputs.map((input) => {
           const shape = shapes.get(input.name) as number[];
           return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
@@ -65,6 +67,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
           encoded = onnx.encodeModel(onnx.buildFusedModel(bytes, { steps, facts, ...output }).model);
         } else {
           const built = onnx.buildGradientModel(bytes, { ...(raw.wrt ? { inputs: raw.wrt } : {}), facts, ...output });
+          fixInputShapes(built.model, shapes);
           gradients = [...built.gradients].map(([input, gradient]) => `${gradient} = ∂/∂${input}`);
           encoded = onnx.encodeModel(built.model);
         }
@@ -87,29 +90,4 @@ function formatInspection(info: unknown, indent = ''): string {
       return `${indent}${key}: ${String(value)}`;
     })
     .join('\n');
-}
-
-/** Static shapes for the model inputs from --input-shape, else the model's with open dimensions set to `open` (batch) or 1. */
-function staticShapes(
-  inputs: readonly { readonly name: string; readonly shape: readonly (number | string | null)[] | null }[],
-  given: readonly string[],
-  batch: number,
-): Map<string, number[]> {
-  const parse = (text: string): number[] => {
-    const dims = text.split(',').map(Number);
-    if (dims.some((d) => !Number.isInteger(d) || d < 1)) throw new UsageError(`--input-shape: '${text}' is not a list of positive integers like 1,3,224,224`);
-    return dims;
-  };
-  const shapes = new Map<string, number[]>();
-  for (const entry of given) {
-    const [name, dims] = entry.includes('=') ? (entry.split('=', 2) as [string, string]) : [inputs[0]?.name ?? '', entry];
-    if (!inputs.some((i) => i.name === name)) throw new UsageError(`--input-shape: the model has no input '${name}'; its inputs are ${inputs.map((i) => i.name).join(', ')}`);
-    shapes.set(name, parse(dims));
-  }
-  for (const input of inputs) {
-    if (shapes.has(input.name)) continue;
-    if (!input.shape) throw new UsageError(`input '${input.name}' has no declared shape; pass --input-shape ${input.name}=d,d,…`);
-    shapes.set(input.name, input.shape.map((d, axis) => (typeof d === 'number' && d > 0 ? d : axis === 0 ? batch : 1)));
-  }
-  return shapes;
 }

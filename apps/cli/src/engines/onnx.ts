@@ -1,6 +1,7 @@
 import type { GradientBackend, Tensor } from '@ig/core';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
+import { LARGE_GRAPH_NODES } from '../limits.js';
 import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
 import { importOnnx } from '../onnx-module.js';
 import type { OnnxLayerBackend } from '../onnx-module.js';
@@ -11,14 +12,20 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   const bytes = readUserFile(path, 'model');
   const onnx = await importOnnx(provider);
   let inputShape: (number | null)[] | null = null;
+  let nodes: number;
   try {
-    const first = onnx.inspect(bytes).inputs[0]?.shape;
+    const summary = onnx.inspect(bytes);
+    const first = summary.inputs[0]?.shape;
     if (first) inputShape = first.map((d) => (typeof d === 'number' && d > 0 ? d : null));
+    nodes = Object.values((summary['ops'] ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
   } catch (error) {
     throw new FileFormatError(path, `not a readable ONNX model: ${(error as Error).message.split('\n')[0]}`);
   }
-  // onnxruntime's warnings (e.g. about initializers a cut graph no longer uses) are not the user's concern
-  const session = { executionProviders: [provider], sessionOptions: { logSeverityLevel: 3 } };
+  if (nodes > LARGE_GRAPH_NODES && options.quiet !== true) {
+    process.stderr.write(`warning: ${path} has ${nodes} nodes; building and loading its gradient graphs may take minutes\n`);
+  }
+  // @ig/onnx keeps onnxruntime's own log quiet; its messages are in the errors it throws
+  const session = { executionProviders: [provider] };
   let backend: GradientBackend;
   let layerBackend: OnnxLayerBackend | undefined;
   try {

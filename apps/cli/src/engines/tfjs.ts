@@ -1,7 +1,7 @@
-import { dirname, join } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { CliError, FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
+import { weightFilePath } from '../weight-paths.js';
 import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
 
 interface WeightsGroup {
@@ -31,7 +31,8 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   const chunks: Buffer[] = [];
   const weightSpecs: unknown[] = [];
   for (const group of json.weightsManifest) {
-    for (const file of group.paths) chunks.push(readUserFile(join(dirname(path), file), 'weights file'));
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new FileFormatError(path, 'a weightsManifest group needs "paths" and "weights" arrays');
+    for (const file of group.paths) chunks.push(readUserFile(weightFilePath(path, file), 'weights file'));
     weightSpecs.push(...group.weights);
   }
   const weightData = Buffer.concat(chunks);

@@ -1,0 +1,75 @@
+import { existsSync, linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BatchItem } from './batch-items.js';
+import { CliError, UsageError } from './errors.js';
+import { temporaryPath, writeFileAtomic } from './files.js';
+
+/** An item is done once its report is in place: it is renamed in last, after the arrays. */
+export const reportPath = (outDir: string, id: string): string => join(outDir, `${id}.json`);
+/** A failed item's reason; removed when a later run computes the item. */
+export const failurePath = (outDir: string, id: string): string => join(outDir, `${id}.error.json`);
+
+/**
+ * Records the options in `batch-options.json` and refuses to mix results computed with other
+ * ones. The record is created in one step (a hard link of a written temporary, which fails if
+ * the file exists), so of two first runs started together one creates it and the other compares.
+ */
+export function checkResumable(outDir: string, options: Record<string, unknown>): void {
+  const path = join(outDir, 'batch-options.json');
+  const text = `${JSON.stringify(options, null, 2)}\n`;
+  const temp = temporaryPath(path);
+  try {
+    writeFileSync(temp, text);
+    linkSync(temp, path);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CliError(`cannot write ${path}: ${(error as Error).message}`);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  let before: Record<string, unknown>;
+  try {
+    before = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(`${path} cannot be read (${(error as Error).message}); remove it only if the folder holds no results`);
+  }
+  const changed = Object.keys({ ...before, ...options }).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(options[key]));
+  if (changed.length > 0) {
+    const key = changed[0] as string;
+    throw new UsageError(
+      `--out-dir ${outDir} holds results computed with other options (${key}: ${JSON.stringify(before[key])} then, ${JSON.stringify(options[key])} now); rerun with the same options or use a new --out-dir`,
+    );
+  }
+}
+
+export function recordFailure(outDir: string, item: BatchItem, reason: string): void {
+  writeFileAtomic(failurePath(outDir, item.id), `${JSON.stringify({ id: item.id, input: item.input, status: 'error', error: reason })}\n`);
+}
+
+/** When the item last failed, in ms since the epoch, or null if it has no failure record. */
+export function failedAt(outDir: string, id: string): number | null {
+  try {
+    return statSync(failurePath(outDir, id)).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+export type ItemState = { status: 'ok'; line: string } | { status: 'error'; line: string } | { status: 'pending'; line: string };
+
+/** The item's line in a summary: its report, its failure record, or a pending line. */
+export function itemState(outDir: string, item: BatchItem, heldByOther: boolean): ItemState {
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  const report = read(reportPath(outDir, item.id));
+  if (report !== null) return { status: 'ok', line: report };
+  const failure = existsSync(failurePath(outDir, item.id)) ? read(failurePath(outDir, item.id)) : null;
+  if (failure !== null) return { status: 'error', line: failure };
+  const reason = heldByOther ? 'being computed by another run' : 'not computed';
+  return { status: 'pending', line: JSON.stringify({ id: item.id, input: item.input, status: 'pending', reason }) };
+}
