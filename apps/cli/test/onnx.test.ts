@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
-import { captumCases, captumScale, expectMatchesCaptum, methodName, type CaptumCase } from './captum.js';
+import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports, type CaptumCase } from './captum.js';
 
 
 const cases = captumCases;
@@ -21,11 +21,10 @@ describe('ig explain on the reference ONNX models reproduces Captum', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const got = readFloat32Npy(out);
-    expectMatchesCaptum(got, c);
-    const json = JSON.parse(readFileSync(report, 'utf8')) as { engine: string; provider: string; delta: number; seconds: number };
+    expectMatchesCaptum(readFloat32Npy(out), c, 'onnx');
+    const json = JSON.parse(readFileSync(report, 'utf8')) as ExampleReports & { engine: string; provider: string; seconds: number };
     expect(json).toMatchObject({ engine: 'onnx', provider: 'cpu' });
-    if (captumScale(c) === 1 && !Array.isArray(c.target)) expect(Math.abs(json.delta - c.delta)).toBeLessThanOrEqual(c.tolerance.delta_abs_err);
+    expectDeltaMatchesCaptum(json, c, 'onnx');
   });
 });
 
@@ -38,10 +37,7 @@ describe('ig explain --provider wasm (onnxruntime-web in Node)', () => {
     const run = ig(['explain', '--model', modelFile(c.model), '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file), '--target', String(c.target), '--steps', '50', '--provider', 'wasm', '--out', out, '--json', json, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const got = readFloat32Npy(out).data;
-    let maxErr = 0;
-    readFloat32Npy(fixture(c.attribution_file)).data.forEach((w, i) => (maxErr = Math.max(maxErr, Math.abs((got[i] as number) - w))));
-    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
+    expectMatchesCaptum(readFloat32Npy(out), c, 'onnx-web');
     expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ provider: 'wasm', backend: 'onnxruntime-web/wasm' });
   });
 });
