@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
-import { captumCases, captumScale, expectMatchesCaptum, methodName, type CaptumCase } from './captum.js';
+import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports, type CaptumCase } from './captum.js';
 
 
 const cases = captumCases;
@@ -21,11 +21,10 @@ describe('ig explain on the reference ONNX models reproduces Captum', () => {
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const got = readFloat32Npy(out);
-    expectMatchesCaptum(got, c);
-    const json = JSON.parse(readFileSync(report, 'utf8')) as { engine: string; provider: string; delta: number; seconds: number };
+    expectMatchesCaptum(readFloat32Npy(out), c, 'onnx');
+    const json = JSON.parse(readFileSync(report, 'utf8')) as ExampleReports & { engine: string; provider: string; seconds: number };
     expect(json).toMatchObject({ engine: 'onnx', provider: 'cpu' });
-    if (captumScale(c) === 1 && !Array.isArray(c.target)) expect(Math.abs(json.delta - c.delta)).toBeLessThanOrEqual(c.tolerance.delta_abs_err);
+    expectDeltaMatchesCaptum(json, c, 'onnx');
   });
 });
 
@@ -38,10 +37,7 @@ describe('ig explain --provider wasm (onnxruntime-web in Node)', () => {
     const run = ig(['explain', '--model', modelFile(c.model), '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file), '--target', String(c.target), '--steps', '50', '--provider', 'wasm', '--out', out, '--json', json, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const got = readFloat32Npy(out).data;
-    let maxErr = 0;
-    readFloat32Npy(fixture(c.attribution_file)).data.forEach((w, i) => (maxErr = Math.max(maxErr, Math.abs((got[i] as number) - w))));
-    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
+    expectMatchesCaptum(readFloat32Npy(out), c, 'onnx-web');
     expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ provider: 'wasm', backend: 'onnxruntime-web/wasm' });
   });
 });
@@ -72,10 +68,10 @@ describe('ig inspect and ig grad-graph', () => {
     const w2 = readFloat32Npy(fixture('iris_mlp', 'net.2.weight.npy')).data;
     // ∂ logit₂/∂xᵢ = Σⱼ W₂[2, j] · [W₀x + b₀ > 0]ⱼ · W₀[j, i]
     const active = Array.from({ length: 16 }, (_, j) => (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (x[i] as number), 0) > 0);
-    for (let i = 0; i < 4; i++) {
-      const expected = active.reduce((s, on, j) => s + (on ? (w2[32 + j] as number) * (w0[j * 4 + i] as number) : 0), 0);
-      expect(gradient[i]).toBeCloseTo(expected, 5);
-    }
+    const expected = [0, 1, 2, 3].map((i) => active.reduce((s, on, j) => s + (on ? (w2[32 + j] as number) * (w0[j * 4 + i] as number) : 0), 0));
+    const worst = Math.max(...expected.map((e, i) => Math.abs((gradient[i] as number) - e))) / Math.max(...expected.map(Math.abs));
+    // float32 against float64: measured 4.2e-8 of max |∂F/∂x|
+    expect(worst).toBeLessThan(3e-7);
     await session.release();
   });
 
@@ -100,10 +96,7 @@ describe('ig inspect and ig grad-graph', () => {
       ig_seed: new ort.Tensor('float32', seed, [1, 10]),
     });
     const sums = result['ig_gradient_sum_input']?.data as Float32Array;
-    const want = readFloat32Npy(fixture(c.attribution_file)).data;
-    let maxErr = 0;
-    want.forEach((w, i) => (maxErr = Math.max(maxErr, Math.abs(((x[i] as number) - (b[i] as number)) * (sums[i] as number) - w))));
-    expect(maxErr).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
+    expectMatchesCaptum({ data: x.map((v, i) => (v - (b[i] as number)) * (sums[i] as number)), shape: [1, 1, 28, 28] }, c, 'onnx');
     await session.release();
   });
 

@@ -4,9 +4,13 @@ import { softplusOfLinear, weightedSquares } from './helpers/closed-forms.js';
 import { counting } from './helpers/counting.js';
 import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
 import { readNpy } from './helpers/npy.js';
+import { measure, relativeDeviation } from './helpers/measure.js';
+
+/** Batches regroup float32 sums: measured 1.9e-7 (attributions) and 1.3e-7 (deltas, against max |F|). */
+const TOL_BATCH = 6e-7;
 
 describe('batching', () => {
-  it('gives the same attributions (1e-6) for batch sizes 1, 7 and 64', async () => {
+  it('gives the same attributions, to float32 rounding, for batch sizes 1, 7 and 64', async () => {
     const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
     const run = (batchSize: number) =>
       integratedGradients(irisMlpBackend(), input, { target: { classes: [0, 1, 2] }, baselines: { average: [0, tensor([5, 3, 1.5, 0.2], [4])] }, steps: 50, batchSize });
@@ -14,8 +18,12 @@ describe('batching', () => {
     expect(reference.attributions[0]?.shape).toEqual([3, 3, 4]);
     for (const batchSize of [7, 64]) {
       const result = await run(batchSize);
-      result.attributions[0]?.data.forEach((v, i) => expect(Math.abs(v - (reference.attributions[0]?.data[i] as number))).toBeLessThan(1e-6));
-      result.reports.forEach((r, i) => expect(Math.abs(r.delta - (reference.reports[i]?.delta as number))).toBeLessThan(1e-6));
+      const attr = relativeDeviation(result.attributions[0]?.data as Float32Array, reference.attributions[0]?.data as Float32Array);
+      // deltas cancel F(x) − F(x′): measured against max |F|
+      const delta = relativeDeviation(result.reports.map((r) => r.delta), reference.reports.map((r) => r.delta), Math.max(...reference.reports.map((r) => Math.abs(r.fInput))));
+      measure(`batch ${batchSize}`, { attr, delta });
+      expect(attr).toBeLessThanOrEqual(TOL_BATCH);
+      expect(delta).toBeLessThanOrEqual(TOL_BATCH);
     }
   });
 

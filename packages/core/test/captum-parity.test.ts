@@ -15,7 +15,6 @@ interface ReferenceCase {
   delta: number | number[];
   target_logit_input?: number;
   target_logit_baseline?: number;
-  tolerance: { attr_max_abs_err: number; sum_abs_err: number; delta_abs_err: number; logits_abs_err: number };
 }
 
 const cases = (JSON.parse(readFileSync(`${IRIS_FIXTURES}cases.json`, 'utf8')) as { cases: ReferenceCase[] }).cases;
@@ -27,10 +26,18 @@ const methodName = (captum: string): QuadratureMethod => captum.replace('gaussle
 const sum = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
 const maxAbsDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] as number))), 0);
 
+/**
+ * Float32 bounds: attributions / max |Captum|, sums / Σ |Captum|, deltas and logits /
+ * (|F(x)| + |F(x′)| + Σ |Captum|). About 3× the worst case measured (IG_MEASURE=1 prints each):
+ * 8.9e-7, 8.3e-7, 6.2e-7 (c1 trapezoid 300, the longest float32 accumulation) and 3.9e-8. One
+ * bound serves every case: how far below it a case lands is rounding luck (some land on 0).
+ */
+const TOLERANCE = { attr: 3e-6, sum: 3e-6, delta: 2e-6, logit: 2e-7 };
+
 describe('Captum parity on the iris MLP (plain TypeScript functionBackend)', () => {
   const backend = irisMlpBackend();
   for (const c of cases) {
-    it(`${c.id}: attributions, sum and delta within the manifest's tolerances`, async () => {
+    it(`${c.id}: attributions, sum, delta and logits at float32 tolerance`, async () => {
       const input = readNpy(IRIS_FIXTURES + c.input_file);
       const baseline = readNpy(IRIS_FIXTURES + c.baseline_file);
       const reference = readNpy(IRIS_FIXTURES + c.attribution_file).data;
@@ -40,26 +47,35 @@ describe('Captum parity on the iris MLP (plain TypeScript functionBackend)', () 
       const result = await integratedGradients(backend, input, { baselines: baseline, target: c.target, method: methodName(c.method), steps: c.n_steps });
       const ours = result.attributions[0]?.data.map((v) => v * scale) as Float32Array;
       expect(result.attributions[0]?.shape).toEqual(input.shape);
-      expect(maxAbsDiff(ours, reference)).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
-      expect(Math.abs(sum(ours) - sum(reference))).toBeLessThanOrEqual(c.tolerance.sum_abs_err);
+      const maxAbs = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const l1 = reference.reduce((m, v) => m + Math.abs(v), 0);
+      const size = l1 + Math.max(...result.reports.map((r) => Math.abs(r.fInput) + Math.abs(r.fBaseline)));
       const deltas = Array.isArray(c.delta) ? c.delta : [c.delta];
-      result.reports.forEach((report, e) => {
+      const deltaErrors = result.reports.flatMap((report, e) => {
         const start = e * 4;
         const captumDelta = sum(ours.subarray(start, start + 4)) - (report.fInput - report.fBaseline);
-        expect(Math.abs(captumDelta - (deltas[e] as number))).toBeLessThanOrEqual(c.tolerance.delta_abs_err);
-        if (!trapezoid) expect(Math.abs(report.delta - (deltas[e] as number))).toBeLessThanOrEqual(c.tolerance.delta_abs_err);
+        return [captumDelta - (deltas[e] as number), trapezoid ? 0 : report.delta - (deltas[e] as number)];
       });
-      if (c.target_logit_input !== undefined) {
-        expect(Math.abs((result.reports[0]?.fInput as number) - c.target_logit_input)).toBeLessThanOrEqual(c.tolerance.logits_abs_err);
-        expect(Math.abs((result.reports[0]?.fBaseline as number) - (c.target_logit_baseline as number))).toBeLessThanOrEqual(c.tolerance.logits_abs_err);
-      }
+      const logitErrors = c.target_logit_input === undefined ? [] : [(result.reports[0]?.fInput as number) - c.target_logit_input, (result.reports[0]?.fBaseline as number) - (c.target_logit_baseline as number)];
+      const measured = {
+        attr: maxAbsDiff(ours, reference) / maxAbs,
+        sum: Math.abs(sum(ours) - sum(reference)) / l1,
+        delta: Math.max(...deltaErrors.map(Math.abs)) / size,
+        logit: Math.max(0, ...logitErrors.map(Math.abs)) / size,
+      };
 
       const rule = rules[`${c.method}_${c.n_steps}`];
       if (rule !== undefined) {
+        // Captum's own alphas and step sizes as a custom rule reproduce it without rescaling.
         const custom = await integratedGradients(backend, input, { baselines: baseline, target: c.target, method: { alphas: rule.alphas, weights: rule.step_sizes }, steps: c.n_steps });
-        expect(maxAbsDiff(custom.attributions[0]?.data as Float32Array, reference)).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err);
-        expect(Math.abs((custom.reports[0]?.delta as number) - (deltas[0] as number))).toBeLessThanOrEqual(c.tolerance.delta_abs_err);
+        measured.attr = Math.max(measured.attr, maxAbsDiff(custom.attributions[0]?.data as Float32Array, reference) / maxAbs);
+        measured.delta = Math.max(measured.delta, Math.abs((custom.reports[0]?.delta as number) - (deltas[0] as number)) / size);
       }
+      if (process.env.IG_MEASURE !== undefined) console.log(JSON.stringify({ id: c.id, ...measured }));
+      expect(measured.attr).toBeLessThanOrEqual(TOLERANCE.attr);
+      expect(measured.sum).toBeLessThanOrEqual(TOLERANCE.sum);
+      expect(measured.delta).toBeLessThanOrEqual(TOLERANCE.delta);
+      expect(measured.logit).toBeLessThanOrEqual(TOLERANCE.logit);
     });
   }
 });

@@ -19,10 +19,10 @@ describe('README', () => {
       const report = JSON.parse(output.trim().split('\n').pop() as string) as { fInput: number; fBaseline: number; attributionSum: number; relativeError: number };
       // softplus(w·x) at x = (1, 2, 3) and at 0.
       const z = 0.5 * 1 - 1.2 * 2 + 2 * 3;
-      expect(report.fInput).toBeCloseTo(Math.log1p(Math.exp(z)), 5);
-      expect(report.fBaseline).toBeCloseTo(Math.log(2), 6);
-      expect(report.attributionSum).toBeCloseTo(report.fInput - report.fBaseline, 5);
-      expect(report.relativeError).toBeLessThan(1e-5);
+      const change = Math.log1p(Math.exp(z)) - Math.log(2);
+      const errors = [report.fInput - Math.log1p(Math.exp(z)), report.fBaseline - Math.log(2), report.attributionSum - change].map((e) => Math.abs(e) / change);
+      // float32 against the closed form: measured ≤ 2.1e-7 of F(x) − F(x′) (the sum)
+      errors.forEach((e) => expect(e).toBeLessThan(5e-7));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

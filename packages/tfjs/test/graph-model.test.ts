@@ -5,6 +5,7 @@ import { AsyncModelError, tfjsBackend } from '../src/index.js';
 import { NODE_BACKENDS, useBackend } from './helpers/backends.js';
 import { denseGraphModel } from './helpers/graph-model.js';
 import { loadReference, referenceCases } from './helpers/reference.js';
+import { measure, relativeDeviation } from './helpers/measure.js';
 
 /** The iris MLP's weights as float tensors in tfjs layout (Linear [out, in] → [in, out]). */
 function irisWeights(): [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D] {
@@ -36,11 +37,11 @@ describe.each(NODE_BACKENDS)('GraphModel on tfjs %s', (backendName) => {
         target: c.target,
         steps: c.n_steps,
       });
-      const reference = loadReference(c.attribution_file);
-      const attribution = result.attributions[0]?.data ?? new Float32Array();
-      reference.data.forEach((value, i) =>
-        expect(Math.abs((attribution[i] as number) - value)).toBeLessThanOrEqual(c.tolerance.attr_max_abs_err),
-      );
+      const deviation = relativeDeviation(result.attributions[0]?.data ?? [], loadReference(c.attribution_file).data);
+      measure(`graph ${backendName} ${c.id}`, { deviation });
+      // float32 against Captum: measured ≤ 8.0e-8 (cpu) and 1.9e-7 (wasm) of max |attr|; the
+      // shared bound is rounding luck for the cases that land lower (one measured 1.0e-8)
+      expect(deviation).toBeLessThan(6e-7);
     }
     model.dispose();
   });

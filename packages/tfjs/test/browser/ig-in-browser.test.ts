@@ -12,6 +12,16 @@ import type { PageRequest, PageResult } from './page.js';
 const STEPS = 32;
 const TARGET = 7;
 
+/**
+ * Relative to the Node cpu result: max error / max |attr|, sum error / Σ|attr|, logit error /
+ * max |logit|. Float32 on the GPU sums in another order; measured (IG_MEASURE=1 prints them):
+ * webgl 7.1e-8, 6.0e-9, 1.6e-7; webgpu (SwiftShader) 1.4e-7, 6.5e-9, 1.6e-7.
+ */
+const TOLERANCE = {
+  webgl: { attr: 5e-7, sum: 5e-8, logits: 8e-7 },
+  webgpu: { attr: 1e-6, sum: 5e-8, logits: 8e-7 },
+} as const;
+
 function requestFor(backend: string, weights: WeightArray[]): PageRequest {
   const input = loadReference('data/small_cnn/input2.npy');
   const baseline = loadReference('data/small_cnn/baseline_uniform.npy');
@@ -70,13 +80,18 @@ describe.skipIf(!chromiumAvailable())('IG in Chromium', () => {
     expect(scale).toBeGreaterThan(0);
     let worst = 0;
     result.attribution.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - (truth[i] as number)))));
-    // GPU float32 arithmetic reorders sums; 0.5% of the largest attribution is far below any visible change.
-    expect(worst / scale).toBeLessThan(5e-3);
     const l1 = truth.reduce((total, v) => total + Math.abs(v), 0);
     const sum = (values: ArrayLike<number>): number => Array.from(values).reduce((a, b) => a + b, 0);
-    expect(Math.abs(sum(result.attribution) - sum(truth))).toBeLessThan(1e-3 * l1);
-    const logitScale = Math.max(Math.abs(expected.fInput), Math.abs(expected.fBaseline), 1);
-    expect(Math.abs(result.fInput - expected.fInput)).toBeLessThan(1e-4 * logitScale);
-    expect(Math.abs(result.fBaseline - expected.fBaseline)).toBeLessThan(1e-4 * logitScale);
+    const logitScale = Math.max(Math.abs(expected.fInput), Math.abs(expected.fBaseline));
+    const measured = {
+      attr: worst / scale,
+      sum: Math.abs(sum(result.attribution) - sum(truth)) / l1,
+      logits: Math.max(Math.abs(result.fInput - expected.fInput), Math.abs(result.fBaseline - expected.fBaseline)) / logitScale,
+    };
+    if (process.env.IG_MEASURE !== undefined) console.log(JSON.stringify({ backend, ...measured }));
+    const tolerance = TOLERANCE[backend as keyof typeof TOLERANCE];
+    expect(measured.attr).toBeLessThan(tolerance.attr);
+    expect(measured.sum).toBeLessThan(tolerance.sum);
+    expect(measured.logits).toBeLessThan(tolerance.logits);
   });
 });

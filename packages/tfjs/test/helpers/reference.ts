@@ -19,8 +19,6 @@ export interface ReferenceCase {
   readonly logits_input: number[] | number[][];
   readonly logits_baseline: number[] | number[][];
   readonly attribution_max_abs: number;
-  /** How much the single α = 0 path point weighs, and what a different max-pool tie-break would change. */
-  readonly alpha0_sample?: { readonly maxpool_last_index_tiebreak_change_over_attr_max_abs?: number };
   readonly tolerance: {
     readonly attr_max_abs_err: number;
     readonly sum_abs_err: number;
