@@ -101,6 +101,14 @@ export const MUTATIONS = [
     kill: ['core'],
   },
   {
+    id: 'core-smoothgrad-mean',
+    what: 'SmoothGrad averages its samples over (samples − 1) instead of samples',
+    file: 'packages/core/src/smooth.ts',
+    search: 'const mean = (total[k] as number) / samples;',
+    replace: 'const mean = (total[k] as number) / Math.max(1, samples - 1);',
+    kill: ['core'],
+  },
+  {
     id: 'tfjs-integrate-unweighted',
     what: "the tfjs backend's fused integrate ignores the quadrature weights",
     file: 'packages/tfjs/src/backend.ts',
