@@ -1,0 +1,143 @@
+// Deliberate bugs the test suites must catch. Each `search` must occur exactly once in `file`
+// (else the mutation is stale and the check fails); `kill` names the packages whose tests run.
+// A mutation must still compile: it tests the tests, not the type checker.
+
+/** Where each package lives and the test command that judges a mutation (Node tests only). */
+export const PACKAGES = {
+  core: { dir: 'packages/core', name: '@ig/core', test: ['pnpm', 'exec', 'vitest', 'run', '--bail=1'] },
+  onnx: { dir: 'packages/onnx', name: '@ig/onnx', test: ['pnpm', 'exec', 'vitest', 'run', '--bail=1'] },
+  tfjs: { dir: 'packages/tfjs', name: '@ig/tfjs', test: ['pnpm', 'exec', 'vitest', 'run', '--bail=1'] },
+  cli: { dir: 'apps/cli', name: '@ig/cli', test: ['pnpm', 'exec', 'vitest', 'run', '--bail=1'] },
+};
+
+export const MUTATIONS = [
+  {
+    id: 'onnx-sub-sign',
+    what: "Sub's gradient for its second operand is +g instead of −g",
+    file: 'packages/onnx/src/rules/elementwise.ts',
+    search: "export const sub = binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]);",
+    replace: "export const sub = binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => g]);",
+    kill: ['onnx'],
+  },
+  {
+    id: 'onnx-maxmin-tie-full',
+    what: 'Max/Min give every tied input the full gradient instead of an even split',
+    file: 'packages/onnx/src/rules/elementwise.ts',
+    search: 'const share = builder.div(g, builder.sum(masks.map((m) => builder.add(m, builder.zerosLike(y)))));',
+    replace: 'const share = g;',
+    kill: ['onnx'],
+  },
+  {
+    id: 'onnx-maxpool-tie-every-max',
+    what: 'MaxPool gives every element equal to the window max the full gradient (not only the first)',
+    file: 'packages/onnx/src/rules/max-pool.ts',
+    search: 'const taken = b.sub(rest, passed);',
+    replace: 'const taken = b.sub(g, b.mul(g, below));',
+    kill: ['onnx'],
+  },
+  {
+    id: 'onnx-batchnorm-epsilon',
+    what: 'the BatchNormalization gradient divides by √var instead of √(var + ε)',
+    file: 'packages/onnx/src/rules/normalization.ts',
+    search: "const stddev = b.op('Sqrt', [b.add(variance, b.floatConstant([node.float('epsilon', 1e-5)]))]);",
+    replace: "const stddev = b.op('Sqrt', [variance]);",
+    kill: ['onnx'],
+  },
+  {
+    id: 'onnx-relu-kink',
+    what: "Relu's gradient at exactly 0 is 1 (PyTorch and the reference use relu'(0) = 0)",
+    file: 'packages/onnx/src/rules/activations.ts',
+    search: "export const relu = unary('Relu', 6, (g, _x, y, b) => b.mul(g, b.toFloat(positive(b, y))));",
+    replace: "export const relu = unary('Relu', 6, (g, x, _y, b) => b.mul(g, b.toFloat(b.op('GreaterOrEqual', [x, k(b, 0)]))));",
+    kill: ['onnx'],
+  },
+  {
+    id: 'onnx-layer-zero-baseline',
+    what: "layer IG integrates from a zero activation instead of the baseline's activation",
+    file: 'packages/onnx/src/layer.ts',
+    search: 'baselines: [layerBaseline as Tensor, ...rest],',
+    replace:
+      'baselines: [{ data: new Float32Array((layerBaseline as Tensor).data.length), shape: (layerBaseline as Tensor).shape }, ...rest],',
+    kill: ['onnx'],
+  },
+  {
+    id: 'core-trapezoid-end-weight',
+    what: 'the trapezoid rule halves only its first end weight',
+    file: 'packages/core/src/quadrature.ts',
+    search: 'weights[k] = k === 0 || k === n - 1 ? h / 2 : h;',
+    replace: 'weights[k] = k === 0 ? h / 2 : h;',
+    kill: ['core'],
+  },
+  {
+    id: 'core-input-minus-baseline',
+    what: 'the attribution multiplies the gradient sum by x instead of (x − x′) (every 4th feature)',
+    file: 'packages/core/src/path-attribution.ts',
+    search: 'const a0 = ((input[i] as number) - (baseline[i] as number)) * (gradientSum[i] as number);',
+    replace: 'const a0 = (input[i] as number) * (gradientSum[i] as number);',
+    kill: ['core'],
+  },
+  {
+    id: 'core-batch-boundary-skip',
+    what: 'the path runner skips the path point after every full batch',
+    file: 'packages/core/src/path-runner.ts',
+    search: '        from += count;\n        if (filled === batchSize) {',
+    replace: '        from += count + (filled === batchSize ? 1 : 0);\n        if (filled === batchSize) {',
+    kill: ['core'],
+  },
+  {
+    id: 'core-fused-batch-off-by-one',
+    what: "the fused path's batches end one point early (the last point of every batch is lost)",
+    file: 'packages/core/src/path-runner.ts',
+    search: 'const to = Math.min(segment.alphas.length, from + batchSize);',
+    replace: 'const to = Math.min(segment.alphas.length, from + batchSize - 1);',
+    kill: ['core'],
+  },
+  {
+    id: 'core-completeness-delta-sign',
+    what: 'the completeness report gives delta as (F(x) − F(x′)) − Σattr instead of Σattr − (F(x) − F(x′))',
+    file: 'packages/core/src/completeness.ts',
+    search: 'const delta = attributionSum - difference;',
+    replace: 'const delta = difference - attributionSum;',
+    kill: ['core'],
+  },
+  {
+    id: 'core-smoothgrad-mean',
+    what: 'SmoothGrad averages its samples over (samples − 1) instead of samples',
+    file: 'packages/core/src/smooth.ts',
+    search: 'const mean = (total[k] as number) / samples;',
+    replace: 'const mean = (total[k] as number) / Math.max(1, samples - 1);',
+    kill: ['core'],
+  },
+  {
+    id: 'tfjs-integrate-unweighted',
+    what: "the tfjs backend's fused integrate ignores the quadrature weights",
+    file: 'packages/tfjs/src/backend.ts',
+    search: 'return tf.sum(tf.mul(perPoint, quadratureWeights));',
+    replace: 'return tf.sum(perPoint);',
+    kill: ['tfjs'],
+  },
+  {
+    id: 'cli-rgb-order',
+    what: 'images are fed to the model as BGR instead of RGB',
+    file: 'apps/cli/src/image.ts',
+    search: 'const values = channels === 3 ? [r, g, b] : [0.299 * r + 0.587 * g + 0.114 * b];',
+    replace: 'const values = channels === 3 ? [b, g, r] : [0.299 * r + 0.587 * g + 0.114 * b];',
+    kill: ['cli'],
+  },
+  {
+    id: 'cli-imagenet-mean-channel',
+    what: "ImageNet normalisation subtracts the blue channel's mean from red and vice versa",
+    file: 'apps/cli/src/image.ts',
+    search: 'imagenet: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },',
+    replace: 'imagenet: { mean: [0.406, 0.456, 0.485], std: [0.229, 0.224, 0.225] },',
+    kill: ['cli'],
+  },
+  {
+    id: 'cli-luminance-weights',
+    what: 'grayscale conversion swaps the red and blue luminance weights',
+    file: 'apps/cli/src/image.ts',
+    search: 'const values = channels === 3 ? [r, g, b] : [0.299 * r + 0.587 * g + 0.114 * b];',
+    replace: 'const values = channels === 3 ? [r, g, b] : [0.114 * r + 0.587 * g + 0.299 * b];',
+    kill: ['cli'],
+  },
+];
