@@ -14,3 +14,7 @@ export type { FeatureGroup, GroupScoreOptions } from './scoring-context.js';
 export { nanPercentile, smoothSelection, thresholdScores } from './threshold.js';
 export { hierarchyProblems, type Hierarchy, type HierarchyNode } from './tree.js';
 export { connectedComponents, edgeNeighbours, gridUnits, sequenceUnits, type GridLayout, type UnitLayout } from './units.js';
+export { renderHierarchyLevels, type HierarchyPictureOptions } from './picture.js';
+export { hierarchyToAnsi, hierarchyToHtml, type HierarchyTextOptions } from './text-views.js';
+export { formatScore } from './font.js';
+export { hierarchyToJson, type HierarchyJson, type HierarchyNodeJson } from './tree-json.js';

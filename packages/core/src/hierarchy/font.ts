@@ -1,0 +1,38 @@
+/** A 3×5 pixel font for the characters of a number ("-12.5"). */
+const GLYPHS: Readonly<Record<string, readonly string[]>> = {
+  '0': ['111', '101', '101', '101', '111'],
+  '1': ['010', '110', '010', '010', '111'],
+  '2': ['111', '001', '111', '100', '111'],
+  '3': ['111', '001', '111', '001', '111'],
+  '4': ['101', '101', '111', '001', '001'],
+  '5': ['111', '100', '111', '001', '111'],
+  '6': ['111', '100', '111', '101', '111'],
+  '7': ['111', '001', '010', '010', '010'],
+  '8': ['111', '101', '111', '101', '111'],
+  '9': ['111', '101', '111', '001', '111'],
+  '-': ['000', '000', '111', '000', '000'],
+  '.': ['000', '000', '000', '000', '010'],
+};
+
+/** A score as at most 5 characters the font has: 3 significant digits, no exponent. */
+export function formatScore(value: number): string {
+  const magnitude = Math.abs(value);
+  const text = magnitude >= 100 ? value.toFixed(0) : magnitude >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return text === '-0.00' ? '0.00' : text;
+}
+
+/** Pixels (x, y) set by `text` at `size` pixels per font pixel; 4 font pixels per character. */
+export function textPixels(text: string, size: number): { width: number; height: number; pixels: [number, number][] } {
+  const pixels: [number, number][] = [];
+  [...text].forEach((ch, k) => {
+    const glyph = GLYPHS[ch];
+    if (!glyph) return;
+    glyph.forEach((row, y) => {
+      [...row].forEach((bit, x) => {
+        if (bit !== '1') return;
+        for (let dy = 0; dy < size; dy++) for (let dx = 0; dx < size; dx++) pixels.push([(k * 4 + x) * size + dx, y * size + dy]);
+      });
+    });
+  });
+  return { width: Math.max(0, text.length * 4 - 1) * size, height: 5 * size, pixels };
+}
