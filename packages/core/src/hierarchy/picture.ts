@@ -85,7 +85,7 @@ export function renderHierarchyLevels(tree: Hierarchy, image: RgbaImage, options
         if (edge) put(px, py, colorOf(id));
       }
     }
-    const size = Math.max(1, Math.floor(zoom / 4));
+    const size = Math.max(1, Math.floor(ph / 112));
     for (const id of tree.levels[level] as number[]) {
       if (!isComponent(id)) continue;
       const node = tree.nodes[id] as HierarchyNode;

@@ -20,7 +20,7 @@ describe('hierarchy views', () => {
 
   it('terminal: one line per level, phrases bracketed and shaded', async () => {
     const tree = await agglomerate(functionScorer(score), sequenceUnits(6), { percentileInclude: 80, iterations: 1, absolute: false });
-    const plain = hierarchyToAnsi(tree, tokens).replace(/\x1b\[[0-9;]*m/g, '');
+    const plain = hierarchyToAnsi(tree, tokens).replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '');
     expect(plain.split('\n')).toEqual(['3 [the not bad movie at all]', '2 the [not bad movie at all]', '1 the [not bad movie] at all', '0 the not bad movie at all']);
     expect(hierarchyToAnsi(tree, tokens)).toContain('\x1b[48;2;0;128;0m');
     expect(() => hierarchyToAnsi(tree, tokens.slice(1))).toThrow(/5 labels for 6 units/);
