@@ -12,13 +12,15 @@ const GLYPHS: Readonly<Record<string, readonly string[]>> = {
   '9': ['111', '101', '111', '001', '111'],
   '-': ['000', '000', '111', '000', '000'],
   '.': ['000', '000', '000', '000', '010'],
+  e: ['000', '111', '111', '100', '111'],
 };
 
-/** A score as at most 5 characters the font has: 3 significant digits, no exponent. */
+/** A score in the characters the font has: 3 significant digits, an exponent below 0.01. */
 export function formatScore(value: number): string {
   const magnitude = Math.abs(value);
-  const text = magnitude >= 100 ? value.toFixed(0) : magnitude >= 10 ? value.toFixed(1) : value.toFixed(2);
-  return text === '-0.00' ? '0.00' : text;
+  if (magnitude === 0) return '0';
+  if (magnitude < 0.01) return value.toExponential(1).replace('+', '');
+  return magnitude >= 100 ? value.toFixed(0) : magnitude >= 10 ? value.toFixed(1) : magnitude >= 1 ? value.toFixed(2) : value.toFixed(3);
 }
 
 /** Pixels (x, y) set by `text` at `size` pixels per font pixel; 4 font pixels per character. */

@@ -58,7 +58,9 @@ describe('hierarchy views', () => {
     // the score label sits on black at the first unit's corner
     expect(at(5, 5)).toEqual([0, 0, 0]);
     expect(formatScore(27)).toBe('27.0');
-    expect(formatScore(-0.001)).toBe('0.00');
+    expect(formatScore(-0.0012)).toBe('-1.2e-3');
+    expect(formatScore(0.5)).toBe('0.500');
+    expect(formatScore(0)).toBe('0');
     expect(() => renderHierarchyLevels(tree, image, { levels: [9] })).toThrow(InvalidOptionError);
   });
 });
