@@ -41,13 +41,8 @@ export function unitsOf(input: LoadedInput, sweepDim: number, tokens: readonly s
     if (shape.length > 2) throw new UsageError(`--tokens labels a sequence input [N, L] or [N, L, D]; this input is [${input.tensor.shape.join(', ')}]`);
     const length = shape[0] as number;
     const layout = sequenceUnits(length, shape[1] ?? 1, sweepDim);
-    let labels: string[] | null = null;
-    if (tokens !== null) {
-      if (tokens.length !== length) throw new UsageError(`--tokens gives ${tokens.length} tokens but the input has ${length} positions`);
-      labels = layout.features.map((_, u) => tokens.slice(u * sweepDim, (u + 1) * sweepDim).join(' '));
-    } else {
-      labels = layout.features.map((_, u) => String(u * sweepDim));
-    }
+    if (tokens !== null && tokens.length !== length) throw new UsageError(`--tokens gives ${tokens.length} tokens but the input has ${length} positions`);
+    const labels = layout.features.map((_, u) => (tokens !== null ? tokens.slice(u * sweepDim, (u + 1) * sweepDim).join(' ') : String(u * sweepDim)));
     return { layout, picture: null, labels };
   }
   if (shape.length === 2) {
