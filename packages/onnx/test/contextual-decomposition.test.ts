@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contextualDecompositionScorer, tensor } from '@ig/core';
-import { buildContextualDecompositionModel, createContextualDecomposition, UnsupportedDecompositionError } from '../src/index.js';
+import { buildContextualDecompositionModel, createContextualDecomposition, inspect, UnsupportedDecompositionError } from '../src/index.js';
 import { fixtureBytes, fixturesDir } from './helpers/fixtures.js';
 import { makeModel } from './helpers/model.js';
 import { runModel, runtimes } from './helpers/ort.js';
@@ -145,5 +145,7 @@ describe('contextual decomposition of ONNX graphs', () => {
     expect(failure.opTypes).toEqual(['Erf', 'Mul', 'Softmax']);
     expect(failure.message).toMatch(/Mul \(opset 13\) node "Mul_0": unsupported form: both operands depend/);
     expect(failure.message).toMatch(/Softmax .*decompose the logits/);
+    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Mul'], unsupported: ['Erf', 'Softmax'] });
+    expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({ supported: ['AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'MaxPool', 'Pad', 'Relu'], unsupported: [] });
   });
 });
