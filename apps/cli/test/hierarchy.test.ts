@@ -98,11 +98,18 @@ describe('ig hierarchy', () => {
     expect(readFileSync(join(dir, 'tree.html'), 'utf8')).toContain('<td colspan="4"');
   });
 
-  it('refuses what it cannot do with a usage error', () => {
+  it('cd on the TensorFlow.js Fashion-MNIST model (a Sequential layers model)', () => {
+    const dir = tempDir('hierarchy-tfjs');
     const tfjs = join(ASSETS, 'fashion-mnist', 'model.json');
-    const cdOnTfjs = ig(['hierarchy', '--model', tfjs, '--input', join(ASSETS, 'fashion-mnist', 'sneaker.png'), '--score', 'cd']);
-    expect(cdOnTfjs.code).toBe(2);
-    expect(cdOnTfjs.stderr).toMatch(/--score cd runs on ONNX models/);
+    const run = ig(['hierarchy', '--model', tfjs, '--input', join(ASSETS, 'fashion-mnist', 'sneaker.png'), '--labels', join(ASSETS, 'fashion-mnist', 'labels.txt'), '--score', 'cd', '--sweep-dim', '2', '--json', join(dir, 'tree.json')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/target 7 \(Sneaker\): cd score/);
+    const tree = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as TreeJson;
+    checkNesting(tree, 784);
+    expect(tree.levels[tree.levels.length - 1]?.[0]?.score).toBe(tree.fullScore);
+  });
+
+  it('refuses what it cannot do with a usage error', () => {
     const text = ig(['hierarchy', '--model', smallCnn, '--text', 'a good movie']);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/--text needs a text model/);

@@ -46,7 +46,10 @@ export async function createScorer(model: LoadedModel, settings: ScorerSettings)
     case 'group-path-ig':
       return { scorer: await groupPathIntegratedGradientsScorer({ ...options, steps: settings.steps }), release: none };
     case 'cd': {
-      if (model.engine !== 'onnx') throw new UsageError('--score cd runs on ONNX models; TensorFlow.js models have no contextual decomposition yet (use occlusion, build-up or integrated-gradients)');
+      if (model.engine !== 'onnx') {
+        if (!model.decomposition) throw new UsageError('--score cd runs on ONNX models and TensorFlow.js layers models; this is a TensorFlow.js graph model');
+        return { scorer: await contextualDecompositionScorer({ ...options, decomposition: model.decomposition() }), release: none };
+      }
       if (model.provider !== 'cpu') throw new UsageError('--score cd runs on --provider cpu');
       await importOnnx('cpu');
       const onnx = (await import('@ig/onnx/node')) as unknown as DecompositionModule;
