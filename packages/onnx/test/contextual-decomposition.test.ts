@@ -21,8 +21,8 @@ interface Reference {
 const reference = JSON.parse(readFileSync(join(fixturesDir, 'cd', 'reference.json'), 'utf8')) as Reference;
 const acdModel = fixtureBytes('cd', 'model.onnx');
 
-async function forward(bytes: Uint8Array, data: Float32Array, shape: readonly number[]): Promise<Float32Array> {
-  const out = await runModel(ort, bytes, { x: new ort.Tensor('float32', data, shape) });
+async function forward(bytes: Uint8Array, data: Float32Array, shape: readonly number[], input = 'x'): Promise<Float32Array> {
+  const out = await runModel(ort, bytes, { [input]: new ort.Tensor('float32', data, shape) });
   return Object.values(out)[0]?.data as Float32Array;
 }
 
@@ -62,7 +62,12 @@ describe('contextual decomposition of ONNX graphs', () => {
     await cd.dispose();
   });
 
-  for (const model of supportedModels) {
+  const allModels = [
+    ...supportedModels,
+    { name: 'the acd reference CNN (PyTorch export)', bytes: acdModel, pointShape: [1, 12, 12] },
+    { name: 'the Captum small CNN (PyTorch export)', bytes: fixtureBytes('captum', 'models', 'small_cnn.onnx'), pointShape: [1, 28, 28] },
+  ];
+  for (const model of allModels) {
     it(`relevant + irrelevant equals the model's output: ${model.name}`, async () => {
       const random = rng(3);
       const size = model.pointShape.reduce((a, b) => a * b, 1);
@@ -71,7 +76,7 @@ describe('contextual decomposition of ONNX graphs', () => {
       const masks = Float32Array.from({ length: count * size }, (_, i) => (i < size ? 1 : i < 2 * size ? 0 : random() < 0.5 ? 1 : 0));
       const cd = await createContextualDecomposition(ort, 'onnxruntime-node', model.bytes);
       const { relevant, irrelevant } = await cd.decompose(input, model.pointShape, masks, count);
-      const y = await forward(model.bytes, input, [1, ...model.pointShape]);
+      const y = await forward(model.bytes, input, [1, ...model.pointShape], model.name.includes('PyTorch') ? 'input' : undefined);
       const outputSize = y.length;
       expect(relevant.length).toBe(count * outputSize);
       for (let k = 0; k < count; k++) {
