@@ -116,6 +116,33 @@ describe('contextual decomposition of ONNX graphs', () => {
     }
   });
 
+  it('a model with a fixed batch of 1 takes the masks one run at a time', async () => {
+    const w = [0.5, -1, 2, 0.25, 1.5, -0.75];
+    const fixed = makeModel({
+      opset: 13,
+      inputs: { x: [1, 3] },
+      constants: { w: { dims: [3, 2], values: w }, b: { dims: [2], values: [0.3, -0.2] } },
+      nodes: [{ op: 'Gemm', inputs: ['x', 'w', 'b'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
+    const cd = await createContextualDecomposition(ort, 'onnxruntime-node', fixed);
+    const x = Float32Array.from([1, -2, 3]);
+    const masks = Float32Array.from([1, 0, 0, 0, 1, 1, 1, 1, 1]);
+    const { relevant, irrelevant } = await cd.decompose(x, [3], masks, 3);
+    expect(relevant).toHaveLength(6);
+    for (let k = 0; k < 3; k++) {
+      for (let j = 0; j < 2; j++) {
+        let rel = 0;
+        for (let i = 0; i < 3; i++) rel += masks[k * 3 + i] === 1 ? (w[i * 2 + j] as number) * (x[i] as number) : 0;
+        const full = [0, 1, 2].reduce((sum, i) => sum + (w[i * 2 + j] as number) * (x[i] as number), 0) + [0.3, -0.2][j]!;
+        const share = ([0.3, -0.2][j]! * Math.abs(rel)) / (Math.abs(rel) + Math.abs(full - [0.3, -0.2][j]! - rel));
+        expect(relevant[k * 2 + j]).toBeCloseTo(rel + share, 5);
+        expect((relevant[k * 2 + j] as number) + (irrelevant[k * 2 + j] as number)).toBeCloseTo(full, 5);
+      }
+    }
+    await cd.dispose();
+  });
+
   it('scores groups through the core: the CD score is the relevant part of the target output', async () => {
     const cd = await createContextualDecomposition(ort, 'onnxruntime-node', acdModel);
     const { createOnnxBackend } = await import('../src/index.js');
