@@ -4,6 +4,7 @@ import { registerBatch } from './commands/batch.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExplain } from './commands/explain.js';
+import { registerHierarchy } from './commands/hierarchy.js';
 import { registerOnnxTools } from './commands/onnx-tools.js';
 import type { GlobalFlags } from './context.js';
 import { CliError, oneLine } from './errors.js';
@@ -35,6 +36,7 @@ export function buildProgram(flags: { current: GlobalFlags }): Command {
   registerBatch(program, get);
   registerCheck(program, get);
   registerOnnxTools(program, get);
+  registerHierarchy(program, get);
   registerDemo(program, get);
   for (const command of program.commands) command.exitOverride().showHelpAfterError(false);
   return program;

@@ -1,4 +1,4 @@
-import type { GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
+import type { ContextualDecomposition, GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
 import { FileFormatError, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 
@@ -22,6 +22,8 @@ export interface LoadedModel {
   readonly inputShape: readonly (number | null)[] | null;
   /** Set when --layer named a layer: attributions to that layer's output instead of the input. */
   readonly layerAttribution?: LayerAttribution;
+  /** Contextual decomposition of a TensorFlow.js Sequential layers model (ONNX models build theirs from the file). */
+  readonly decomposition?: () => ContextualDecomposition;
   dispose(): Promise<void>;
 }
 

@@ -23,3 +23,4 @@ export { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions, type Exec
 export { buildFusedModel, type FusedModel, type FusedModelOptions } from './fused.js';
 export { inspect, type ModelSummary, type TensorSummary } from './inspect.js';
 export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';
+export * from './contextual-decomposition/index.js';

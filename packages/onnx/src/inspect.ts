@@ -4,6 +4,7 @@ import { toModel } from './prepare.js';
 import { MAX_OPSET } from './graph/model.js';
 import { MIN_LEGACY_OPSET } from './graph/upgrade.js';
 import { nonDifferentiableOps, ruleFor } from './rules/registry.js';
+import { PAIR_RULES } from './contextual-decomposition/rules.js';
 
 export interface TensorSummary {
   readonly name: string;
@@ -29,6 +30,11 @@ export interface ModelSummary {
     /** Op types that carry no gradient by nature (Shape, comparisons, …). */
     readonly nonDifferentiable: readonly string[];
     /** Op types without a rule: a model needs none of them on the path it differentiates. */
+    readonly unsupported: readonly string[];
+  };
+  /** Op types of the nodes that depend on the input: those contextual decomposition carries, and those it does not. */
+  readonly contextualDecompositionCoverage: {
+    readonly supported: readonly string[];
     readonly unsupported: readonly string[];
   };
 }
@@ -64,6 +70,15 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     else unsupported.add(key);
   }
   const opset = opsets['ai.onnx'] ?? 0;
+  // Op types of the nodes that depend on an input (nodes come in topological order in a valid model).
+  const dependent = new Set(graph.input.filter((v) => !initializers.has(v.name)).map((v) => v.name));
+  const onPath = new Set<string>();
+  for (const node of graph.node) {
+    if (!(node.input ?? []).some((name) => dependent.has(name))) continue;
+    onPath.add(node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType ?? ''}` : (node.opType ?? ''));
+    for (const output of node.output ?? []) dependent.add(output);
+  }
+  const opTypes = [...onPath].sort();
   return {
     irVersion: Number(model.irVersion),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
@@ -77,6 +92,10 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
       differentiable: [...differentiable].sort(),
       nonDifferentiable: [...nonDifferentiable].sort(),
       unsupported: [...unsupported].sort(),
+    },
+    contextualDecompositionCoverage: {
+      supported: opTypes.filter((op) => PAIR_RULES.has(op)),
+      unsupported: opTypes.filter((op) => !PAIR_RULES.has(op)),
     },
   };
 }

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-web';
 import type { onnx } from './proto/generated/onnx.js';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './input-guard.js';
 import type { OrtModuleLike } from './runtime.js';
@@ -26,3 +27,8 @@ export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: st
 
 /** The onnxruntime-web module this entry point uses. */
 export const runtime: OrtModuleLike = ort;
+
+/** Contextual decomposition of the model on onnxruntime-web (see createContextualDecomposition). */
+export function onnxContextualDecomposition(model: Uint8Array | onnx.IModelProto, options: OnnxContextualDecompositionOptions = {}): Promise<OnnxContextualDecomposition> {
+  return createContextualDecomposition(ort, 'onnxruntime-web', model, { ...options, sessionOptions: options.sessionOptions ?? { executionProviders: ['wasm'] } });
+}

@@ -16,3 +16,5 @@ export {
   ModelOutputError,
   UnsupportedModelError,
 } from './errors.js';
+export { tfjsContextualDecomposition } from './contextual-decomposition.js';
+export type { DecomposableLayer, SequentialLike } from './contextual-decomposition.js';

@@ -10,6 +10,8 @@ import { UsageError } from '../errors.js';
 import { runExplanation } from '../explain-run.js';
 import type { ExplainReport } from '../explain-run.js';
 import { writeOutput } from '../files.js';
+import { demoHierarchy } from '../hierarchy/demo.js';
+import type { DemoHierarchy } from '../hierarchy/demo.js';
 import { heatmapPng } from '../heatmap-output.js';
 import { encodePng } from '../image.js';
 import type { Layout } from '../image.js';
@@ -65,6 +67,7 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
       const labels = bundle.labels ? readLabels(bundle.labels) : null;
       const model = await loadModel(bundle.model);
       const reports: (ExplainReport & { sample: string; files: string[] })[] = [];
+      let hierarchy: DemoHierarchy | null = null;
       try {
         for (const sample of bundle.samples) {
           const input = loadInput(sample.input, { size: null, layout: bundle.layout, normalization: { mean: [0], std: [1] }, channels: null }, model.inputShape);
@@ -78,11 +81,15 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
           writeOutput(join(outDir, files[3] as string), heatmapPng(attributions, input, { heatmapStyle: 'polarity', sign: 'all', outlierPercentile: 2 }));
           reports.push({ sample: sample.name, files, ...report });
           say(global, `${sample.name}: ${summaryLine(report)}`);
+          if (hierarchy === null && bundle.layout === 'nhwc') {
+            hierarchy = await demoHierarchy(model, input, sample.name, bundle.model, labels, outDir);
+            say(global, `${sample.name}: occlusion hierarchy, ${hierarchy.levels} levels, ${hierarchy.forwardPasses} forward passes, ${hierarchy.seconds.toFixed(2)} s`);
+          }
         }
       } finally {
         await model.dispose();
       }
-      writeOutput(join(outDir, 'report.json'), `${JSON.stringify({ bundle: raw.bundle, description: bundle.description, samples: reports }, null, 2)}\n`);
+      writeOutput(join(outDir, 'report.json'), `${JSON.stringify({ bundle: raw.bundle, description: bundle.description, samples: reports, ...(hierarchy ? { hierarchy } : {}) }, null, 2)}\n`);
       say(global, `wrote heatmaps and report.json to ${outDir}`);
     });
 }

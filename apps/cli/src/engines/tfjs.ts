@@ -47,7 +47,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
     format: json.format as string,
   };
-  const { layerIntegratedGradients, tfjsBackend } = await import('@ig/tfjs');
+  const { layerIntegratedGradients, tfjsBackend, tfjsContextualDecomposition } = await import('@ig/tfjs');
   if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
     if (json.format === 'graph-model') {
@@ -87,6 +87,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
       provider,
       inputShape: shape,
       ...(layerAttribution ? { layerAttribution } : {}),
+      decomposition: () => tfjsContextualDecomposition(model),
       dispose: async () => {
         await backend.dispose();
         model.dispose();

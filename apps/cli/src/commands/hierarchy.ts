@@ -1,0 +1,95 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { formatNumber, say } from '../context.js';
+import type { GlobalFlags } from '../context.js';
+import { UsageError } from '../errors.js';
+import { writeOutput } from '../files.js';
+import { SCORE_KINDS, type ScoreKind } from '../hierarchy/scorer.js';
+import { hierarchyHtml, hierarchyPng, hierarchyTerminal, runHierarchy } from '../hierarchy/run.js';
+import type { HierarchyRun } from '../hierarchy/run.js';
+import { loadInput } from '../inputs.js';
+import { loadModel, readLabels } from '../load-model.js';
+import { NORMALIZATION_PRESETS } from '../image.js';
+import type { Layout } from '../image.js';
+import { BASELINE_KINDS } from '../options.js';
+import { PROVIDERS } from '../load-model.js';
+import type { Provider } from '../load-model.js';
+
+function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got '${text}'`);
+  }
+  return n;
+}
+
+export function hierarchySummary(run: HierarchyRun): string {
+  const components = run.tree.nodes.filter((n) => n.level > 0).length;
+  const label = run.json.label !== undefined ? ` (${run.json.label})` : '';
+  return (
+    `target ${String(run.json.target)}${label}: ${run.json.score} score of the whole input ${formatNumber(run.json.fullScore)}; ` +
+    `${run.tree.levels.length} levels, ${components} groups; ${run.json.forwardPasses} forward passes` +
+    `${run.json.gradientEvaluations > 0 ? `, ${run.json.gradientEvaluations} gradient evaluations` : ''}, ${run.json.seconds.toFixed(2)} s`
+  );
+}
+
+export function registerHierarchy(program: Command, flags: () => GlobalFlags): void {
+  program
+    .command('hierarchy')
+    .description('build an ACD hierarchy: which groups of features, at which scale, drive a prediction')
+    .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
+    .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image')
+    .option('--text <text>', 'text input (needs a model with a tokenizer; not available yet)')
+    .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
+    .option('--target <t>', 'class index, auto (the predicted class) or a label (with --labels)', 'auto')
+    .option('--labels <file>', 'class names, one per line or a JSON array')
+    .addOption(new Option('--score <kind>', 'group score').choices([...SCORE_KINDS]).default('occlusion'))
+    .option('--percentile-include <p>', 'units at or above this percentile of the open scores join the selection', '90')
+    .option('--sweep-dim <n>', 'unit size: blocks of N×N pixels or N tokens', '1')
+    .option('--iterations <n>', 'rounds of growing the components', '5')
+    .option('--baseline <kind>', `what removed features become (unused by cd): ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
+    .option('--seed <n>', 'seed of a random baseline', '0')
+    .option('--steps <n>', 'path points of the IG scores', '50')
+    .option('--batch-size <n>', 'points per model call')
+    .addOption(new Option('--layout <layout>', 'tensor layout of image inputs').choices(['nchw', 'nhwc']))
+    .addOption(new Option('--normalize <preset>', 'mean/std preset for image inputs').choices(Object.keys(NORMALIZATION_PRESETS)).default('none'))
+    .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
+    .option('--json <tree.json>', 'write the tree: levels of { id, features, score, children }, the target and the full-input score')
+    .option('--png <tree.png>', 'write the levels of an image hierarchy, components outlined with their scores')
+    .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
+    .action(async (raw: Record<string, string>) => {
+      const global = flags();
+      if (raw['text'] !== undefined) throw new UsageError('--text needs a text model with a tokenizer, which no bundled model has yet; pass the embedded sequence as --input x.npy with --tokens');
+      if (raw['input'] === undefined) throw new UsageError('--input is required');
+      const settings = {
+        modelPath: raw['model'] as string,
+        score: raw['score'] as ScoreKind,
+        target: raw['target'] ?? 'auto',
+        labels: raw['labels'] ? readLabels(raw['labels']) : null,
+        percentileInclude: number(raw['percentileInclude'] ?? '90', '--percentile-include', 0, 100, false),
+        sweepDim: number(raw['sweepDim'] ?? '1', '--sweep-dim', 1, 1e6, true),
+        iterations: number(raw['iterations'] ?? '5', '--iterations', 0, 1000, true),
+        steps: number(raw['steps'] ?? '50', '--steps', 1, 1e6, true),
+        batchSize: raw['batchSize'] === undefined ? undefined : number(raw['batchSize'], '--batch-size', 1, 1e6, true),
+        tokens: raw['tokens'] === undefined ? null : raw['tokens'].trim().split(/\s+/),
+        baseline: raw['baseline'] ?? 'zero',
+        baselineCount: 1,
+        seed: number(raw['seed'] ?? '0', '--seed', -1e15, 1e15, false),
+      };
+      const model = await loadModel(settings.modelPath, { provider: (raw['provider'] ?? 'cpu') as Provider });
+      try {
+        const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
+        const input = loadInput(raw['input'], { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null }, model.inputShape);
+        const run = await runHierarchy(model, input, settings, () => undefined);
+        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.modelPath, input: raw['input'], ...run.json })}\n`);
+        if (raw['png']) writeOutput(raw['png'], hierarchyPng(run));
+        if (raw['html']) writeOutput(raw['html'], hierarchyHtml(run));
+        const view = hierarchyTerminal(run);
+        if (view !== null) say(global, view);
+        say(global, hierarchySummary(run));
+        for (const file of [raw['json'], raw['png'], raw['html']]) if (file) say(global, `wrote ${file}`);
+      } finally {
+        await model.dispose();
+      }
+    });
+}

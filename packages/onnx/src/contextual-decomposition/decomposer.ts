@@ -1,0 +1,99 @@
+import type { ContextualDecomposition } from '@ig/core';
+import { ShapeMismatchError } from '@ig/core';
+import type { onnx } from '../proto/generated/onnx.js';
+import { encodeModel } from '../proto/model-io.js';
+import { RuntimeError } from '../errors.js';
+import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from '../runtime.js';
+import { buildContextualDecompositionModel, type ContextualDecompositionModel, type ContextualDecompositionModelOptions } from './rewrite.js';
+
+export interface OnnxContextualDecomposition extends ContextualDecomposition {
+  readonly graph: ContextualDecompositionModel;
+  dispose(): Promise<void>;
+}
+
+export interface OnnxContextualDecompositionOptions extends ContextualDecompositionModelOptions {
+  readonly sessionOptions?: OrtSessionOptionsLike;
+}
+
+function floats(tensor: OrtTensorLike | undefined, what: string): Float32Array {
+  if (!tensor || !(tensor.data instanceof Float32Array)) throw new RuntimeError(`the runtime returned no float32 ${what}`);
+  return tensor.data;
+}
+
+/**
+ * Contextual decomposition of an ONNX model on an onnxruntime module: the rewritten graph (see
+ * buildContextualDecompositionModel) run on (m ⊙ x, (1 − m) ⊙ x) for a batch of masks m. A model
+ * with a fixed batch size takes that many masks per run.
+ */
+export async function createContextualDecomposition(
+  ort: OrtModuleLike,
+  runtimeName: string,
+  source: onnx.IModelProto | Uint8Array,
+  options: OnnxContextualDecompositionOptions = {},
+): Promise<OnnxContextualDecomposition> {
+  const graph = buildContextualDecompositionModel(source, options);
+  let session: OrtSessionLike;
+  try {
+    session = await ort.InferenceSession.create(encodeModel(graph.model), options.sessionOptions ?? { executionProviders: ['cpu'] });
+  } catch (error) {
+    throw new RuntimeError(`${runtimeName} could not load the contextual-decomposition graph`, [error]);
+  }
+  const firstDim = graph.model.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[0];
+  const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : Number.POSITIVE_INFINITY;
+
+  const decompose = async (input: Float32Array, pointShape: readonly number[], masks: Float32Array, count: number): Promise<{ relevant: Float32Array; irrelevant: Float32Array }> => {
+    const size = input.length;
+    if (masks.length !== count * size) throw new ShapeMismatchError(`${count} masks need ${count * size} values, got ${masks.length}`);
+    const chunk = Number.isFinite(capacity) ? capacity : count;
+    const relevantParts: Float32Array[] = [];
+    const irrelevantParts: Float32Array[] = [];
+    for (let from = 0; from < count; from += chunk) {
+      const n = Math.min(chunk, count - from);
+      // A fixed-batch model gets a full batch; the padding rows (all irrelevant) are dropped.
+      const rows = Number.isFinite(capacity) ? chunk : n;
+      const rel = new Float32Array(rows * size);
+      const irrel = new Float32Array(rows * size);
+      for (let k = 0; k < rows; k++) {
+        for (let f = 0; f < size; f++) {
+          const m = k < n ? (masks[(from + k) * size + f] as number) : 0;
+          const v = input[f] as number;
+          rel[k * size + f] = m * v;
+          irrel[k * size + f] = (1 - m) * v;
+        }
+      }
+      let result: Record<string, OrtTensorLike>;
+      try {
+        result = await session.run({
+          [graph.inputs.relevant]: new ort.Tensor('float32', rel, [rows, ...pointShape]),
+          [graph.inputs.irrelevant]: new ort.Tensor('float32', irrel, [rows, ...pointShape]),
+        });
+      } catch (error) {
+        throw new RuntimeError(`${runtimeName} failed to run the contextual-decomposition graph`, [error]);
+      }
+      const r = floats(result[graph.outputs.relevant], 'relevant output');
+      const i = floats(result[graph.outputs.irrelevant], 'irrelevant output');
+      const outputSize = r.length / rows;
+      relevantParts.push(r.slice(0, n * outputSize));
+      irrelevantParts.push(i.slice(0, n * outputSize));
+    }
+    const join = (parts: Float32Array[]): Float32Array => {
+      const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+      let offset = 0;
+      for (const p of parts) {
+        out.set(p, offset);
+        offset += p.length;
+      }
+      return out;
+    };
+    return { relevant: join(relevantParts), irrelevant: join(irrelevantParts) };
+  };
+
+  return {
+    name: `${runtimeName} contextual decomposition`,
+    graph,
+    decompose,
+    dispose: async () => {
+      await session.release?.();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { IGError } from '@ig/core';
+import { onnx } from '../proto/generated/onnx.js';
+import { GraphBuilder } from '../graph/builder.js';
+import { topologicalOrder } from '../graph/model.js';
+import { isDefaultDomain } from '../graph/names.js';
+import { InvalidModelError, type UnsupportedNode } from '../errors.js';
+import { UnsupportedDecompositionError } from './errors.js';
+import { prepareModel, usedNames } from '../prepare.js';
+import { UnsupportedForm } from '../rules/rule.js';
+import { isPair, type Carried } from './pair.js';
+import { PAIR_RULES } from './rules.js';
+
+export interface ContextualDecompositionModelOptions {
+  /** The graph output to decompose; default the first. */
+  readonly output?: string;
+}
+
+/** A model that takes the two parts of the input and returns the two parts of the output. */
+export interface ContextualDecompositionModel {
+  readonly model: onnx.ModelProto;
+  /** The original input's name; the graph takes `relevant` and `irrelevant` in its place. */
+  readonly input: string;
+  readonly inputs: { readonly relevant: string; readonly irrelevant: string };
+  readonly output: string;
+  readonly outputs: { readonly relevant: string; readonly irrelevant: string };
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  Softmax: 'contextual decomposition splits scores before the softmax; decompose the logits (cut the model before it)',
+  LogSoftmax: 'contextual decomposition splits scores before the softmax; decompose the logits (cut the model before it)',
+};
+
+/**
+ * Rewrites a model for contextual decomposition (Murdoch et al. 2018; the rules of the `acd`
+ * package): every tensor that depends on the input becomes a pair (relevant, irrelevant) whose
+ * sum is the original tensor, so the output's two parts add up to the model's output. Standard
+ * default-domain ops only; nodes that do not depend on the input are kept as they are. Throws
+ * UnsupportedDecompositionError naming every node on the input's path without a rule.
+ */
+export function buildContextualDecompositionModel(source: onnx.IModelProto | Uint8Array, options: ContextualDecompositionModelOptions = {}): ContextualDecompositionModel {
+  const { model, opset, facts } = prepareModel(source, undefined);
+  const graph = model.graph as onnx.GraphProto;
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const inputs = graph.input.filter((v) => !initializers.has(v.name));
+  if (inputs.length !== 1) throw new InvalidModelError(`contextual decomposition takes a model with one input; this one has ${inputs.length} (${inputs.map((v) => v.name).join(', ')})`);
+  const inputInfo = inputs[0] as onnx.ValueInfoProto;
+  const outputName = options.output ?? graph.output[0]?.name ?? '';
+  if (!graph.output.some((o) => o.name === outputName)) throw new InvalidModelError(`"${outputName}" is not an output of the graph (outputs: ${graph.output.map((o) => o.name).join(', ')})`);
+  const names = usedNames(graph);
+  const relevant = `${inputInfo.name}.relevant`;
+  const irrelevant = `${inputInfo.name}.irrelevant`;
+  const outputs = { relevant: `${outputName}.relevant`, irrelevant: `${outputName}.irrelevant` };
+  for (const name of [relevant, irrelevant, outputs.relevant, outputs.irrelevant]) {
+    if (names.has(name)) throw new InvalidModelError(`the model already uses the name "${name}"`);
+  }
+  const builder = new GraphBuilder(opset, [...names, relevant, irrelevant, outputs.relevant, outputs.irrelevant], facts, 'ig_cd');
+  const carried = new Map<string, Carried>([[inputInfo.name, { rel: relevant, irrel: irrelevant }]]);
+  const failures: UnsupportedNode[] = [];
+  for (const node of topologicalOrder(graph)) {
+    const reads: Carried[] = (node.input ?? []).map((name) => carried.get(name) ?? name);
+    if (!reads.some(isPair)) {
+      builder.nodes.push(onnx.NodeProto.create(node));
+      continue;
+    }
+    const opType = node.opType ?? '';
+    const rule = isDefaultDomain(node.domain) ? PAIR_RULES.get(opType) : undefined;
+    const fail = (reason: string): void => {
+      failures.push({ opType, domain: isDefaultDomain(node.domain) ? '' : (node.domain as string), nodeName: node.name ?? '', opset, reason });
+    };
+    // Outputs of a node that cannot be decomposed stay marked, so that every later node on the path is reported too.
+    const taint = (): void => {
+      for (const name of node.output ?? []) if (name) carried.set(name, { rel: name, irrel: name });
+    };
+    if (!rule) {
+      fail(REASONS[opType] ?? 'no contextual-decomposition rule');
+      taint();
+      continue;
+    }
+    let results: Carried[];
+    try {
+      results = rule(node, reads, builder);
+    } catch (error) {
+      if (error instanceof UnsupportedForm) {
+        fail(`unsupported form: ${error.message}`);
+        taint();
+        continue;
+      }
+      if (error instanceof IGError) throw error;
+      throw new InvalidModelError(`${opType} node "${node.name ?? ''}": cannot decompose: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    results.forEach((result, k) => {
+      const name = node.output?.[k];
+      if (!name) return;
+      if (isPair(result)) carried.set(name, result);
+      else builder.alias(result, name);
+    });
+  }
+  if (failures.length > 0) throw new UnsupportedDecompositionError(failures);
+  const out = carried.get(outputName);
+  if (!isPair(out)) throw new InvalidModelError(`output "${outputName}" does not depend on the input "${inputInfo.name}"`);
+  builder.alias(out.rel, outputs.relevant);
+  builder.alias(out.irrel, outputs.irrelevant);
+  const outputInfo = graph.output.find((o) => o.name === outputName) as onnx.ValueInfoProto;
+  graph.node = builder.nodes;
+  graph.initializer.push(...builder.initializers);
+  graph.input = [
+    onnx.ValueInfoProto.create({ ...inputInfo, name: relevant }),
+    onnx.ValueInfoProto.create({ ...inputInfo, name: irrelevant }),
+    ...graph.input.filter((v) => initializers.has(v.name)),
+  ];
+  graph.output = [onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.relevant }), onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.irrelevant })];
+  graph.valueInfo = [];
+  return { model, input: inputInfo.name, inputs: { relevant, irrelevant }, output: outputName, outputs };
+}
