@@ -9,7 +9,6 @@ export const HISTOGRAM_BINS = 10;
  * elements first, until their errors add up to this share of the total.
  */
 const MARKED_SHARE = 0.5;
-const FIRST_LEVEL = 2;
 
 /** How one path was refined; absolute errors, in the objective's units. */
 export interface PathRefinement {
@@ -17,8 +16,10 @@ export interface PathRefinement {
   readonly rounds: number;
   /** Σ |error| of the final elements: bounds |Σ attr − (F(1) − F(0))| of this path. */
   readonly errorBound: number;
+  /** See PathMesh.attributionErrorBound; null when the midpoint alone was evaluated. */
+  readonly attributionErrorBound: number | null;
   readonly pointsPerBin: number[];
-  /** |error| of every element measured before it was split, and of the final ones, per bin. */
+  /** |error| of the final elements, spread over the bins they cover. */
   readonly errorPerBin: number[];
 }
 
@@ -32,19 +33,13 @@ export interface AdaptiveOptions {
 
 interface PathState {
   readonly mesh: PathMesh;
-  readonly errorPerBin: number[];
   rounds: number;
   active: boolean;
 }
 
-/** Dyadic start grid: 5 points, or 3 when maxSteps allows no more. */
-function startGrid(maxSteps: number): Float64Array {
-  const intervals = 2 ** Math.min(FIRST_LEVEL, Math.floor(Math.log2(maxSteps - 1)));
-  return Float64Array.from({ length: intervals + 1 }, (_, k) => k / intervals);
-}
-
 /**
- * Locally adaptive steps: every path starts from a coarse dyadic grid; each round measures the
+ * Locally adaptive steps: every path starts from α = ½ alone (the midpoint rule, exact where the
+ * gradient is constant along the path), then adds both ends (Simpson on [0, ½, 1]); each round measures the
  * completeness error of every element from F at its ends, bisects the worst elements and sends the
  * new points of all paths in one run of the runner (batched to its batch size), until the path's
  * relative completeness error is within tolerance, nothing left is above rounding, or `maxSteps`
@@ -56,9 +51,8 @@ export async function refineAdaptively(
   options: AdaptiveOptions,
 ): Promise<{ gradientSums: Float64Array[][]; steps: number[]; refinements: PathRefinement[] }> {
   const { pointSizes, tolerance, maxSteps } = options;
-  const states: PathState[] = paths.map(() => ({ mesh: new PathMesh(options.rule ?? 'simpson-pairs'), errorPerBin: new Array<number>(HISTOGRAM_BINS).fill(0), rounds: 0, active: true }));
-  const start = startGrid(maxSteps);
-  let requests: { path: number; alphas: Float64Array }[] = paths.map((_, p) => ({ path: p, alphas: start }));
+  const states: PathState[] = paths.map((path) => ({ mesh: new PathMesh(options.rule ?? 'simpson-pairs', [path.fBaseline, path.fInput]), rounds: 0, active: true }));
+  let requests: { path: number; alphas: Float64Array }[] = paths.map((_, p) => ({ path: p, alphas: Float64Array.of(0.5) }));
   while (requests.length > 0) {
     options.onPlan(requests.reduce((n, r) => n + r.alphas.length, 0));
     const fresh = await evaluate(runner, paths, requests, pointSizes);
@@ -79,7 +73,7 @@ export async function refineAdaptively(
   return {
     gradientSums: states.map((s) => s.mesh.gradientSums(pointSizes)),
     steps: states.map((s) => s.mesh.size),
-    refinements: states.map(summarize),
+    refinements: states.map((state, p) => summarize(state, paths[p] as PathPlan)),
   };
 }
 
@@ -91,11 +85,15 @@ function nextPoints(state: PathState, path: PathPlan, tolerance: number, maxStep
   for (const e of elements) measured += e.error;
   // Σ errors is exact against F(1) − F(0) of these evaluations; the report compares with the
   // predicted F(x) − F(x'), so the stop does too.
-  const delta = measured + (mesh.node(mesh.size - 1).f - mesh.node(0).f) - (path.fInput - path.fBaseline);
+  const ends = mesh.size === 1 ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - (path.fInput - path.fBaseline);
+  const delta = measured + ends;
   const difference = path.fInput - path.fBaseline;
   const scale = difference !== 0 ? Math.abs(difference) : Math.max(Math.abs(path.fInput), Math.abs(path.fBaseline));
   const budget = maxSteps - mesh.size;
   if (Math.abs(delta) <= tolerance * scale || budget <= 0) return [];
+  if (mesh.size === 1) {
+    return mesh.refinable(elements[0] as MeshElement) ? [0, 1] : [];
+  }
   const candidates = elements.filter((e) => mesh.refinable(e)).sort((a, b) => Math.abs(b.error) - Math.abs(a.error));
   let total = 0;
   for (const e of candidates) total += Math.abs(e.error);
@@ -106,19 +104,22 @@ function nextPoints(state: PathState, path: PathPlan, tolerance: number, maxStep
     marked.push(e);
     covered += Math.abs(e.error);
   }
-  for (const e of marked) mesh.spreadError(e, state.errorPerBin);
   return marked.map((e) => mesh.splitPoint(e)).sort((a, b) => a - b);
 }
 
-function summarize(state: PathState): PathRefinement {
+function summarize(state: PathState, path: PathPlan): PathRefinement {
   const { mesh } = state;
-  const errorPerBin = [...state.errorPerBin];
+  const errorPerBin = new Array<number>(HISTOGRAM_BINS).fill(0);
   let errorBound = 0;
   for (const e of mesh.elements()) {
     errorBound += Math.abs(e.error);
     mesh.spreadError(e, errorPerBin);
   }
-  return { evaluations: mesh.size, rounds: state.rounds, errorBound, pointsPerBin: mesh.pointsPerBin(HISTOGRAM_BINS), errorPerBin };
+  const direction = path.input.map((x, i) => {
+    const b = path.baseline[i] as Float32Array;
+    return Float32Array.from(x, (v, j) => v - (b[j] as number));
+  });
+  return { evaluations: mesh.size, rounds: state.rounds, errorBound, attributionErrorBound: mesh.attributionErrorBound(direction), pointsPerBin: mesh.pointsPerBin(HISTOGRAM_BINS), errorPerBin };
 }
 
 /** Gradients and objectives at the requested points, all paths in one run (batched by the runner). */

@@ -14,15 +14,23 @@ export interface RefinementReport {
    * `relativeError` that signed errors of neighbouring pieces cannot cancel.
    */
   readonly errorBound: number;
+  /**
+   * Σⱼ |attrⱼ − exactⱼ| / |F(x) − F(x')| is at most this wherever each feature's share of the
+   * integrand, ∂ⱼF·(xⱼ − x'ⱼ), is monotone within each final piece — true of a ReLU network once
+   * no piece holds two of its kinks. Completeness alone cannot see errors of features that cancel
+   * in the sum; this bound does. Null when the path stopped at its first point (α = ½).
+   */
+  readonly attributionErrorBound: number | null;
   /** Path points per tenth of α ∈ [0, 1]: where the evaluations went. */
   readonly pointsPerBin: readonly number[];
   /**
-   * Share of the measured error per tenth of α (sums to 1, or all 0 when no error was seen):
-   * every piece's error counted when it was split, and the final pieces' — where the path
-   * has kinks or bends.
+   * Share of the final pieces' measured |error| per tenth of α (sums to 1, or all 0 when none is
+   * left), each piece's spread over the tenths it covers: where the error that remains sits.
    */
   readonly errorShare: readonly number[];
 }
+
+const relative = (value: number, scale: number): number => (value === 0 ? 0 : scale > 0 ? value / scale : Number.POSITIVE_INFINITY);
 
 /**
  * One report per (example, target) cell from its paths' refinements (one per baseline sample), or
@@ -37,7 +45,7 @@ export function cellRefinements(
   fBaselines: Float64Array,
 ): RefinementReport[] | undefined {
   if (refinements === undefined) return undefined;
-  const merged = Array.from({ length: fInputs.length }, () => ({ evaluations: 0, rounds: 0, bound: 0, points: new Array<number>(HISTOGRAM_BINS).fill(0), error: new Array<number>(HISTOGRAM_BINS).fill(0) }));
+  const merged = Array.from({ length: fInputs.length }, () => ({ evaluations: 0, rounds: 0, bound: 0, attributionBound: 0 as number | null, points: new Array<number>(HISTOGRAM_BINS).fill(0), error: new Array<number>(HISTOGRAM_BINS).fill(0) }));
   refinements.forEach((r, p) => {
     const path = paths[p];
     const cell = path === undefined ? undefined : merged[path.example * targetsPerExample + path.slot];
@@ -46,6 +54,7 @@ export function cellRefinements(
     cell.rounds = Math.max(cell.rounds, r.rounds);
     // The attributions average the baseline samples, so their errors average too.
     cell.bound += r.errorBound / baselineCount;
+    cell.attributionBound = cell.attributionBound === null || r.attributionErrorBound === null ? null : cell.attributionBound + r.attributionErrorBound / baselineCount;
     r.pointsPerBin.forEach((n, k) => (cell.points[k] = (cell.points[k] as number) + n));
     r.errorPerBin.forEach((e, k) => (cell.error[k] = (cell.error[k] as number) + e));
   });
@@ -58,7 +67,8 @@ export function cellRefinements(
     return {
       evaluations: cell.evaluations,
       rounds: cell.rounds,
-      errorBound: cell.bound === 0 ? 0 : scale > 0 ? cell.bound / scale : Number.POSITIVE_INFINITY,
+      errorBound: relative(cell.bound, scale),
+      attributionErrorBound: cell.attributionBound === null ? null : relative(cell.attributionBound, scale),
       pointsPerBin: cell.points,
       errorShare: cell.error.map((e) => (total > 0 ? e / total : 0)),
     };

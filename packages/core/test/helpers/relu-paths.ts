@@ -35,8 +35,9 @@ export function kinkedNetwork(kinks: readonly number[], power: 1 | 2, features =
   let fDifference = 0;
   kinks.forEach((kink, k) => {
     const s = (w[k] as number[]).reduce((a, b) => a + b, 0);
-    const active = s > 0 ? [kink, 1] : [0, kink];
-    const [lo, hi] = active as [number, number];
+    // The part of [0, 1] where the unit is active (empty when the kink lies outside on that side).
+    const clamp = (a: number): number => Math.min(1, Math.max(0, a));
+    const [lo, hi] = s > 0 ? [clamp(kink), 1] : [0, clamp(kink)];
     // ∫ slope(s(α − kink)) dα over the active part: power 1 → its length; power 2 → s·∫(α − kink).
     const integral = power === 1 ? hi - lo : s * (((hi - kink) ** 2 - (lo - kink) ** 2) / 2);
     (w[k] as number[]).forEach((wi, i) => (expected[i] = (expected[i] as number) + (v[k] as number) * wi * integral));
