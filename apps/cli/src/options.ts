@@ -1,4 +1,4 @@
-import { HEATMAP_METHODS, VISUALIZE_SIGNS } from '@ig/core';
+import { AUTO_RULES, HEATMAP_METHODS, VISUALIZE_SIGNS, type AutoRule } from '@ig/core';
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -27,6 +27,7 @@ export interface ExplainSettings {
   readonly target: string;
   readonly labels: string | null;
   readonly steps: number | 'auto';
+  readonly autoRule: AutoRule;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
@@ -57,7 +58,8 @@ export function addExplainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of random baselines', '0')
     .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
-    .option('--steps <n>', "path points per integral, or 'auto' to refine nested trapezoid grids until --tolerance (--method is then unused)", '50')
+    .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance (--method is then unused)", '50')
+    .addOption(new Option('--auto-rule <rule>', "how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)").choices([...AUTO_RULES]).default('adaptive'))
     .option('--tolerance <x>', 'relative completeness error allowed')
     .addOption(new Option('--method <rule>', 'quadrature rule').choices([...METHODS]).default('gauss-legendre'))
     .option('--batch-size <n>', 'path points per model call')
@@ -130,6 +132,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     target: str('target') ?? 'auto',
     labels: str('labels') ?? null,
     steps,
+    autoRule: (str('autoRule') ?? 'adaptive') as AutoRule,
     tolerance: toleranceText === undefined ? undefined : finiteNumber(toleranceText, '--tolerance', 0, Infinity),
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),
