@@ -4,7 +4,8 @@
  * and the smallest N of fixed Gauss–Legendre and trapezoid rules that reaches each tolerance (see
  * fixed-rule-search.ts; found from the path integrand, then timed as one IG run at that N).
  * Cases run in the order below until IG_BENCH_ADAPTIVE_SECONDS (default 840) have passed; the
- * rest are written as skipped. Writes bench-results/adaptive.json.
+ * rest are written as skipped. IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-
+ * separated) runs only those. Writes bench-results/adaptive.json.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -21,7 +22,7 @@ const BUDGET_SECONDS = Number(process.env['IG_BENCH_ADAPTIVE_SECONDS'] ?? 840);
 /** The batch size the core derives for a 224×224×3 input from its default memory budget. */
 const BATCH = 6;
 /** [model, BatchNorm variant, most points per path any rule may use]. */
-const CASES: readonly [Architecture, Variant, number][] = [
+const ALL_CASES: readonly [Architecture, Variant, number][] = [
   ['resnet18', 'mean-shifted', 1025],
   ['resnet18', 'unit-variance', 1025],
   ['googlenet', 'unit-variance', 1025],
@@ -29,9 +30,11 @@ const CASES: readonly [Architecture, Variant, number][] = [
   ['googlenet', 'mean-shifted', 257],
   ['mobilenet_v2', 'mean-shifted', 257],
 ];
+const only = process.env['IG_BENCH_ADAPTIVE_CASES']?.split(',');
+const CASES = only === undefined ? ALL_CASES : ALL_CASES.filter(([name, variant]) => only.includes(`${name}:${variant}`));
 
 const started = performance.now();
-const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, threads: 2, date: new Date().toISOString(), budgetSeconds: BUDGET_SECONDS, tolerances: TOLERANCES, rows: [], skipped: [] };
+const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, threads: 2, date: new Date().toISOString(), budgetSeconds: BUDGET_SECONDS, tolerances: TOLERANCES, cases: CASES.map(([name, variant, cap]) => ({ model: name, variant, cap })), rows: [], skipped: [] };
 
 function writeReport(): void {
   mkdirSync('bench-results', { recursive: true });
