@@ -39,11 +39,12 @@ interface PathState {
 
 /**
  * Locally adaptive steps: every path starts from α = ½ alone (the midpoint rule, exact where the
- * gradient is constant along the path), then adds both ends (Simpson on [0, ½, 1]); each round measures the
- * completeness error of every element from F at its ends, bisects the worst elements and sends the
- * new points of all paths in one run of the runner (batched to its batch size), until the path's
- * relative completeness error is within tolerance, nothing left is above rounding, or `maxSteps`
- * points are spent. Every gradient is kept until the end, when the final weights are known.
+ * gradient is constant along the path), then adds both ends (Simpson on [0, ½, 1]); each round
+ * measures the completeness error of every element from F at its ends, bisects the worst elements
+ * and sends the new points of all paths in one run of the runner (batched to its batch size),
+ * until the path's relative completeness error is within tolerance, nothing left is above
+ * rounding, or `maxSteps` points are spent. Every gradient is kept until the end, when the final
+ * weights are known.
  */
 export async function refineAdaptively(
   runner: PathRunner,
