@@ -3,7 +3,7 @@
  * (onnxruntime-node, CPU, 2 threads), for `steps: 'auto'` with the adaptive rule, the nested rule,
  * and the smallest N of fixed Gauss–Legendre and trapezoid rules that reaches each tolerance (see
  * fixed-rule-search.ts; found from the path integrand, then timed as one IG run at that N).
- * Cases run in the order below until IG_BENCH_ADAPTIVE_SECONDS (default 840) have passed; the
+ * Cases run in the order below until IG_BENCH_ADAPTIVE_SECONDS (default 720; a case started before then runs to its end) have passed; the
  * rest are written as skipped. IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-
  * separated) runs only those. Writes bench-results/adaptive.json.
  */
@@ -18,7 +18,7 @@ import { seconds } from './timing.js';
 
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
 const TOLERANCES = [0.01, 0.001];
-const BUDGET_SECONDS = Number(process.env['IG_BENCH_ADAPTIVE_SECONDS'] ?? 840);
+const BUDGET_SECONDS = Number(process.env['IG_BENCH_ADAPTIVE_SECONDS'] ?? 720);
 /** The batch size the core derives for a 224×224×3 input from its default memory budget. */
 const BATCH = 6;
 /** [model, BatchNorm variant, most points per path any rule may use]. */
