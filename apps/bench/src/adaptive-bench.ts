@@ -4,8 +4,9 @@
  * and the smallest N of fixed Gauss–Legendre and trapezoid rules that reaches each tolerance (see
  * fixed-rule-search.ts; found from the path integrand, then timed as one IG run at that N).
  * Cases run in the order below until IG_BENCH_ADAPTIVE_SECONDS (default 720) have passed (a case
- * started before then runs to its end); the rest are written as skipped. IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-
- * separated) runs only those. Writes bench-results/adaptive.json.
+ * started before then runs to its end); the rest are written as skipped.
+ * IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-separated) runs only those.
+ * Writes bench-results/adaptive.json.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
