@@ -68,7 +68,9 @@ async function benchCase(name: Architecture, variant: Variant, cap: number) {
   const image = sampleImage();
   const target = await topClass(backend, image);
   await warmUp(backend, image, target);
-  const ends = await backend.predict({ points: [image, new Float32Array(image.length)], pointShapes: [pointShape], count: 2 });
+  const atEnds = new Float32Array(2 * image.length);
+  atEnds.set(image);
+  const ends = await backend.predict({ points: [atEnds], pointShapes: [pointShape], count: 2 });
   const fDifference = (ends[target] as number) - (ends[1000 + target] as number);
   const integrand = pathIntegrand(backend, image, pointShape, target, 1000, BATCH);
   const fixed: Record<FixedRule, Awaited<ReturnType<typeof smallestFixedN>>> = {
