@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integratedGradients, tensor, type GradientBackend, type GradientRequest } from '../src/index.js';
+import { BackendContractError, integratedGradients, NonFiniteError, tensor, type GradientBackend, type GradientRequest } from '../src/index.js';
 import { counting } from './helpers/counting.js';
 import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
 import { readNpy } from './helpers/npy.js';
@@ -97,6 +97,15 @@ describe("steps: 'auto', adaptive rule, on ReLU networks with kinks at known α"
     expect(backend.alphas).toEqual([0.5]);
     net.expected.forEach((e, i) => expect(Math.abs((result.attributions[0]?.data[i] as number) - e)).toBeLessThan(1e-6));
     expect(result.reports[0]?.refinement).toMatchObject({ evaluations: 1, rounds: 1 });
+  });
+
+  it('names the backend when its gradients come without one objective value per point', async () => {
+    const net = kinkedNetwork(KINKS, 1);
+    const broken = { ...net.backend, gradients: async (request: GradientRequest) => ({ ...(await net.backend.gradients(request)), objective: new Float32Array(0) }) };
+    await expect(integratedGradients(broken, ones, { steps: 'auto' })).rejects.toThrow(BackendContractError);
+    await expect(integratedGradients(broken, ones, { steps: 'auto' })).rejects.toThrow(/function: gradients returned 0 objective values, expected one per point/);
+    const nan = { ...net.backend, gradients: async (request: GradientRequest) => ({ ...(await net.backend.gradients(request)), objective: new Float32Array(request.count).fill(Number.NaN) }) };
+    await expect(integratedGradients(nan, ones, { steps: 'auto' })).rejects.toThrow(NonFiniteError);
   });
 
   it('stops at maxSteps with a warning when the tolerance cannot be met', async () => {
