@@ -1,5 +1,5 @@
 import { integratedGradients } from '@ig/core';
-import type { IntegratedGradientsResult, Tensor } from '@ig/core';
+import type { AutoRule, IntegratedGradientsResult, RefinementReport, Tensor } from '@ig/core';
 import { buildBaselines } from './baselines.js';
 import type { BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
@@ -12,6 +12,7 @@ export interface RunSettings extends BaselineSettings {
   readonly target: string;
   readonly labels: readonly string[] | null;
   readonly steps: number | 'auto';
+  readonly autoRule: AutoRule;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
@@ -28,6 +29,8 @@ export interface ExampleReport {
   readonly delta: number;
   readonly relativeError: number;
   readonly steps: number;
+  /** With --steps auto and the adaptive rule: evaluations, error bounds and where along α they went. */
+  readonly refinement?: RefinementReport;
   readonly warning?: string;
 }
 
@@ -35,8 +38,10 @@ export interface ExplainReport {
   readonly engine: string;
   readonly backend: string;
   readonly provider: string;
-  /** The quadrature rule, or `auto` (nested trapezoid grids with Romberg extrapolation). */
+  /** The quadrature rule, or `auto` (see autoRule). */
   readonly method: Method | 'auto';
+  /** With --steps auto: how it refined. */
+  readonly autoRule?: AutoRule;
   readonly baseline: string;
   readonly baselines: number;
   /** Targets and figures of example 0 (the only one for a single input). */
@@ -97,8 +102,8 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const baselines = buildBaselines(settings, input);
   const common = {
     target: targets,
-    // steps 'auto' refines its own nested trapezoid grids, so no rule is named then
-    ...(settings.steps === 'auto' ? {} : { method: settings.method }),
+    // steps 'auto' refines with its own rule, so no quadrature method is named then
+    ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : { method: settings.method }),
     steps: settings.steps,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
@@ -135,6 +140,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     delta: r.delta,
     relativeError: r.relativeError,
     steps: r.steps,
+    ...(r.refinement ? { refinement: r.refinement } : {}),
     ...(r.warning ? { warning: r.warning } : {}),
   }));
   const first = examples[0] as ExampleReport;
@@ -143,6 +149,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     backend: result.backend,
     provider: model.provider,
     method: settings.steps === 'auto' ? 'auto' : settings.method,
+    ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : {}),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
     target: first.target,

@@ -1,9 +1,6 @@
-import { HEATMAP_METHODS, VISUALIZE_SIGNS } from '@ig/core';
+import { AUTO_RULES, HEATMAP_METHODS, VISUALIZE_SIGNS, type AutoRule } from '@ig/core';
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
-
-/** @ig/core's default stepsLimit. */
-const DEFAULT_STEPS_LIMIT = 10_000;
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 import { NORMALIZATION_PRESETS, parseSize } from './image.js';
@@ -11,6 +8,9 @@ import type { Layout, Normalization } from './image.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { PROVIDERS } from './load-model.js';
 import type { Provider } from './load-model.js';
+
+/** @ig/core's default stepsLimit. */
+const DEFAULT_STEPS_LIMIT = 10_000;
 
 export const METHODS = ['gauss-legendre', 'riemann-left', 'riemann-right', 'riemann-middle', 'riemann-trapezoid'] as const;
 export type Method = (typeof METHODS)[number];
@@ -31,6 +31,7 @@ export interface ExplainSettings {
   readonly target: string;
   readonly labels: string | null;
   readonly steps: number | 'auto';
+  readonly autoRule: AutoRule;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
@@ -67,7 +68,8 @@ export function addExplainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of random baselines', '0')
     .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
-    .option('--steps <n>', "path points per integral, or 'auto' to refine nested trapezoid grids until --tolerance (--method is then unused)", '50')
+    .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance (--method is then unused)", '50')
+    .addOption(new Option('--auto-rule <rule>', "how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)").choices([...AUTO_RULES]).default('adaptive'))
     .option('--tolerance <x>', 'relative completeness error allowed')
     .addOption(new Option('--method <rule>', 'quadrature rule').choices([...METHODS]).default('gauss-legendre'))
     .option('--batch-size <n>', 'path points per model call')
@@ -153,6 +155,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     target: str('target') ?? 'auto',
     labels: str('labels') ?? null,
     steps,
+    autoRule: (str('autoRule') ?? 'adaptive') as AutoRule,
     tolerance: toleranceText === undefined ? undefined : positiveNumber(toleranceText, '--tolerance'),
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),

@@ -10,10 +10,11 @@ import { addPathAttribution } from './path-attribution.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
+import { cellRefinements, type RefinementReport } from './refinement-report.js';
+import { checkAutoRule, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
 import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
-import { refineUntilComplete } from './auto-steps.js';
 import { checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
 
 export interface IntegratedGradientsOptions {
@@ -24,11 +25,17 @@ export interface IntegratedGradientsOptions {
   /** Quadrature rule; default `gauss-legendre`. A custom rule gives its own alphas and weights. */
   readonly method?: QuadratureMethod | { readonly alphas: ArrayLike<number>; readonly weights: ArrayLike<number> };
   /**
-   * Path points per path (default 50), or `'auto'`: nested trapezoid grids of 2^k + 1 points
-   * with Romberg extrapolation, refined (reusing every gradient already computed) until the
-   * relative completeness error is within `tolerance` or `maxSteps` is reached.
+   * Path points per path (default 50), or `'auto'`: points added where the path needs them
+   * (see `autoRule`) until the relative completeness error is within `tolerance` or `maxSteps`
+   * is reached, every gradient computed once.
    */
   readonly steps?: number | 'auto';
+  /**
+   * How `steps: 'auto'` refines: `'adaptive'` (default) bisects the pieces of each path whose
+   * measured completeness error is largest; `'nested'` doubles the whole grid (2^k + 1 points,
+   * Romberg extrapolation).
+   */
+  readonly autoRule?: AutoRule;
   /** Relative completeness error allowed (default 0.01); beyond it a report carries a warning. */
   readonly tolerance?: number;
   /** Upper bound on points per path for `steps: 'auto'` (default 1025). */
@@ -82,6 +89,8 @@ export interface PathReport {
   readonly relativeError: number;
   /** Path points used per path. */
   readonly steps: number;
+  /** With `steps: 'auto'` and the adaptive rule: where and how far each path was refined. */
+  readonly refinement?: RefinementReport;
   readonly warning?: string;
 }
 
@@ -138,8 +147,9 @@ export async function integratedGradients(
   const model = normalizeInputs(inputs);
   const auto = options.steps === 'auto';
   if (auto && options.method !== undefined) {
-    throw new InvalidOptionError("steps: 'auto' uses its own nested rule (trapezoid grids with Romberg extrapolation); leave method unset");
+    throw new InvalidOptionError("steps: 'auto' uses its own rule (see autoRule); leave method unset");
   }
+  const autoRule = checkAutoRule(options.autoRule);
   const steps = auto ? 0 : checkPositiveInteger(options.steps ?? DEFAULT_STEPS, 'steps');
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
@@ -152,7 +162,7 @@ export async function integratedGradients(
 
   const scratch = new Scratch();
   try {
-    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, batchSize, scratch, into });
+    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into });
   } finally {
     scratch.release();
   }
@@ -166,13 +176,14 @@ async function integrateWith(
     tolerance: number;
     maxSteps: number;
     fixed: { rule: QuadratureRule; name: string } | null;
+    autoRule: AutoRule;
     batchSize: number;
     scratch: Scratch;
     into: readonly Float32Array[] | undefined;
   },
 ): Promise<IntegratedGradientsResult> {
   const { examples, pointShapes, pointSizes, tensors } = model;
-  const { tolerance, maxSteps, fixed, batchSize, scratch, into } = settings;
+  const { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into } = settings;
   const signal = options.signal;
   // Baselines live only for this call, in arrays reused across calls.
   const baselineSamples = resolveBaselinesInto(
@@ -224,32 +235,23 @@ async function integrateWith(
     },
   });
 
-  let integrated: { gradientSums: Float64Array[][]; steps: number[] };
+  let integrated: IntegratedPaths;
   try {
-    integrated =
-      fixed === null
-        ? await refineUntilComplete(runner, paths, { tolerance, maxSteps, pointSizes, onPlan: (points) => (planned += points) })
-        : await integrateFixed(runner, paths, fixed.rule, pointSizes, scratch);
+    const rule = fixed === null ? { auto: autoRule, tolerance, maxSteps, onPlan: (points: number) => (planned += points) } : { fixed: fixed.rule };
+    integrated = await integratePaths(runner, paths, rule, pointSizes, scratch);
   } finally {
     runner.release();
   }
-  const { gradientSums, steps: stepsUsed } = integrated;
+  const { gradientSums, steps: stepsUsed, refinements } = integrated;
 
-  return assembleResult({ paths, gradientSums, stepsUsed, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
-}
-
-async function integrateFixed(runner: PathRunner, paths: readonly PathPlan[], rule: QuadratureRule, pointSizes: readonly number[], scratch: Scratch): Promise<{ gradientSums: Float64Array[][]; steps: number[] }> {
-  const gradientSums = paths.map(() => pointSizes.map((size) => scratch.float64Zeros(size)));
-  await runner.run(
-    paths.map((path, p) => ({ ...path, alphas: rule.alphas, weights: rule.weights, sinks: gradientSums[p] as Float64Array[] })),
-  );
-  return { gradientSums, steps: paths.map(() => rule.alphas.length) };
+  return assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
 }
 
 function assembleResult(args: {
   paths: readonly PathPlan[];
   gradientSums: readonly Float64Array[][];
   stepsUsed: readonly number[];
+  refinements: IntegratedPaths['refinements'];
   model: ModelInputs;
   targets: ReturnType<typeof resolveTargets>;
   /** Caller-supplied attribution arrays, checked; fresh ones are allocated when undefined. */
@@ -284,6 +286,7 @@ function assembleResult(args: {
     fInputs[cell] = path.fInput;
     steps[cell] = Math.max(steps[cell] as number, stepsUsed[p] as number);
   });
+  const refinements = cellRefinements(args.refinements, paths, T, baselineCount, fInputs, fBaselineSums);
   const reports: PathReport[] = [];
   for (let cell = 0; cell < model.examples * T; cell++) {
     const fInput = fInputs[cell] as number;
@@ -291,7 +294,7 @@ function assembleResult(args: {
     const attributionSum = sums[cell] as number;
     const { delta, relativeError } = completenessError(attributionSum, fInput, fBaseline);
     const example = Math.floor(cell / T);
-    const base = { example, targetSlot: cell % T, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps: steps[cell] as number };
+    const base = { example, targetSlot: cell % T, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps: steps[cell] as number, ...(refinements === undefined ? {} : { refinement: refinements[cell] as RefinementReport }) };
     reports.push(
       relativeError > tolerance
         ? { ...base, warning: `example ${example}${T > 1 ? ` target ${cell % T}` : ''}: completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(x') = ${(fInput - fBaseline).toPrecision(6)}); use more steps or steps: 'auto'` }

@@ -21,6 +21,11 @@ export interface PathSegment extends PathEnds {
   readonly weights: Float64Array;
   /** Per model input: Σ weights[k]·gradient at alphas[k] is added here. */
   readonly sinks: readonly Float64Array[];
+  /**
+   * The objective at each of `alphas` is written here when given. A fused `integrate` returns
+   * sums only, so a run with such segments goes through `gradients`.
+   */
+  readonly objectives?: Float64Array;
 }
 
 export interface PathRunnerOptions {
@@ -61,7 +66,7 @@ export class PathRunner {
   }
 
   async run(segments: readonly PathSegment[]): Promise<void> {
-    if (this.options.backend.integrate !== undefined) {
+    if (this.options.backend.integrate !== undefined && segments.every((s) => s.objectives === undefined)) {
       for (const segment of segments) await this.runFused(segment);
       return;
     }
@@ -161,9 +166,22 @@ export class PathRunner {
         const sink = piece.segment.sinks[input] as Float64Array;
         if (workspace.accumulate(input, sink, gradients, point, piece.segment.weights, piece.from, piece.count)) this.reportNonFinite(gradients, input, point, piece);
       }
+      if (piece.segment.objectives !== undefined) this.copyObjectives(response.objective, point, piece);
       point += piece.count;
     }
     this.options.onPoints(count);
+  }
+
+  private copyObjectives(objective: Float32Array, firstPoint: number, piece: BatchPiece): void {
+    const { backend } = this.options;
+    if (!(objective instanceof Float32Array) || objective.length < firstPoint + piece.count) {
+      throw new BackendContractError(`${backend.name}: gradients returned ${String(objective?.length)} objective values, expected one per point`);
+    }
+    for (let j = 0; j < piece.count; j++) {
+      const value = objective[firstPoint + j] as number;
+      if (!Number.isFinite(value)) throw new NonFiniteError('objective', firstPoint + j, value, ` (example ${piece.segment.example}, alpha ${(piece.segment.alphas[piece.from + j] as number).toFixed(6)})`);
+      (piece.segment.objectives as Float64Array)[piece.from + j] = value;
+    }
   }
 
   private checkResponse(response: GradientResponse, count: number): void {

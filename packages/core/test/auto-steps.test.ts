@@ -9,11 +9,11 @@ import { measure, relativeDeviation } from './helpers/measure.js';
 const x = tensor([0.9, -1.3, 0.4, 1.7, -0.6], [1, 5]);
 const baseline = tensor([0.2, 0.5, -0.3, 0.1, 0.7], [1, 5]);
 
-describe("steps: 'auto'", () => {
+describe("steps: 'auto', autoRule: 'nested'", () => {
   it('reaches the tolerance on a smooth function with fewer gradient evaluations than 50-step Gauss–Legendre, each point computed once', async () => {
     const form = softplusOfLinear([2.7, -1.4, 3.1, 1.25, -2.9], 0.3);
     const backend = counting(form.backend);
-    const result = await integratedGradients(backend, x, { baselines: baseline, steps: 'auto', tolerance: 1e-4 });
+    const result = await integratedGradients(backend, x, { baselines: baseline, steps: 'auto', autoRule: 'nested', tolerance: 1e-4 });
     const report = result.reports[0];
     expect(report?.relativeError).toBeLessThanOrEqual(1e-4);
     expect(report?.warning).toBeUndefined();
@@ -32,7 +32,7 @@ describe("steps: 'auto'", () => {
 
   it('a polynomial path integrand of degree 4 converges at the first level (Romberg is exact)', async () => {
     const backend = counting(product(5).backend);
-    const result = await integratedGradients(backend, x, { baselines: baseline, steps: 'auto', tolerance: 1e-6 });
+    const result = await integratedGradients(backend, x, { baselines: baseline, steps: 'auto', autoRule: 'nested', tolerance: 1e-6 });
     // Level 2 has no extrapolation, level 3 is Simpson (exact to degree 3), level 4 Boole (degree 5).
     const deviation = relativeDeviation(result.attributions[0]?.data as Float32Array, product(5).expected(x.data, baseline.data));
     measure('auto polynomial', { relativeError: result.reports[0]?.relativeError ?? NaN, points: backend.points, deviation });
@@ -40,12 +40,13 @@ describe("steps: 'auto'", () => {
     expect(result.reports[0]?.relativeError).toBeLessThanOrEqual(3e-7);
     expect(deviation).toBeLessThan(5e-7);
     expect(backend.points).toBeLessThanOrEqual(17);
+    expect(result.reports[0]?.refinement).toBeUndefined();
   });
 
   it('reaches 1% on the iris MLP (ReLU kinks) and reports the steps used', async () => {
     const backend = counting(irisMlpBackend());
     const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
-    const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto' });
+    const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto', autoRule: 'nested' });
     for (const report of result.reports) {
       expect(report.relativeError).toBeLessThanOrEqual(0.01);
       expect(report.steps).toBeGreaterThanOrEqual(5);
@@ -55,13 +56,15 @@ describe("steps: 'auto'", () => {
 
   it('stops at maxSteps with a warning when the tolerance cannot be met', async () => {
     const form = softplusOfLinear([30, -20, 25, 10, -15], 0);
-    const result = await integratedGradients(form.backend, x, { baselines: baseline, steps: 'auto', tolerance: 1e-9, maxSteps: 17 });
+    const result = await integratedGradients(form.backend, x, { baselines: baseline, steps: 'auto', autoRule: 'nested', tolerance: 1e-9, maxSteps: 17 });
     expect(result.reports[0]?.steps).toBe(17);
     expect(result.reports[0]?.warning).toMatch(/completeness error .* exceeds the tolerance/);
     expect(result.warnings).toHaveLength(1);
   });
 
-  it('refuses a method together with auto steps', async () => {
+  it('refuses a method together with auto steps, and an unknown autoRule', async () => {
     await expect(integratedGradients(product(5).backend, x, { steps: 'auto', method: 'riemann-left' })).rejects.toThrow(InvalidOptionError);
+    // @ts-expect-error: not an AutoRule
+    await expect(integratedGradients(product(5).backend, x, { steps: 'auto', autoRule: 'doubling' })).rejects.toThrow(/autoRule must be one of adaptive, nested, got "doubling"/);
   });
 });

@@ -22,10 +22,21 @@ describe('fused integrate', () => {
     expect(attr).toBeLessThanOrEqual(TOL_FUSED);
   });
 
-  it("works with steps: 'auto'", async () => {
+  it("works with steps: 'auto' and the nested rule, through integrate", async () => {
     const backend = fused(irisMlpBackend());
-    const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto', tolerance: 1e-3 });
+    const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto', autoRule: 'nested', tolerance: 1e-3 });
     for (const r of result.reports) expect(r.relativeError).toBeLessThanOrEqual(1e-3);
     expect(backend.unfusedCalls).toBe(0);
+  });
+
+  it("works with steps: 'auto' and the adaptive rule, each round's points of every path in one gradients call", async () => {
+    // The adaptive rule needs every point's objective and gradient, which integrate does not return.
+    const backend = fused(irisMlpBackend());
+    const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto', tolerance: 1e-3, batchSize: 1000 });
+    const reference = await integratedGradients(irisMlpBackend(), input, { target: [0, 1, 2], steps: 'auto', tolerance: 1e-3, batchSize: 1000 });
+    for (const r of result.reports) expect(r.relativeError).toBeLessThanOrEqual(1e-3);
+    expect(backend.requests).toHaveLength(0);
+    expect(backend.unfusedCalls).toBe(Math.max(...result.reports.map((r) => r.refinement?.rounds ?? Infinity)));
+    expect(Array.from(result.attributions[0]?.data ?? [])).toEqual(Array.from(reference.attributions[0]?.data ?? []));
   });
 });

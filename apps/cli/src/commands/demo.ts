@@ -71,7 +71,7 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
       try {
         for (const sample of bundle.samples) {
           const input = loadInput(sample.input, { size: null, layout: bundle.layout, normalization: { mean: [0], std: [1] }, channels: null }, model.inputShape);
-          const settings = { baseline: 'zero', baselineCount: 1, seed: 0, target: 'auto', labels, steps: 64, tolerance: undefined, method: 'gauss-legendre', batchSize: undefined } as const;
+          const settings = { baseline: 'zero', baselineCount: 1, seed: 0, target: 'auto', labels, steps: 64, autoRule: 'adaptive', tolerance: undefined, method: 'gauss-legendre', batchSize: undefined } as const;
           const { attributions, report } = await runExplanation(model, input, settings, progressBar(sample.name, global.quiet));
           const files = [`${sample.name}.attributions.npy`, `${sample.name}.heatmap.png`, `${sample.name}.blended.png`, `${sample.name}.polarity.png`];
           writeOutput(join(outDir, files[0] as string), formatNpy(attributions.data, input.tensor.shape));

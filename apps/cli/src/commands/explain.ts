@@ -11,6 +11,7 @@ import { addExplainOptions, parseExplainSettings } from '../options.js';
 import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
 import { runExplanation } from '../explain-run.js';
+import { refinementLines } from '../refinement-lines.js';
 import type { ExplainReport, RunSettings } from '../explain-run.js';
 
 export function runSettingsOf(settings: ExplainSettings): RunSettings {
@@ -37,7 +38,8 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .requiredOption('--input <file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image')
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
-    .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds')
+    .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
+    .option('--verbose', 'with --steps auto: print per example the evaluations, error bounds, and where along the path the points and the error went')
     .action(async (raw: Record<string, string>) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
@@ -54,6 +56,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         heatmaps.forEach((png, k) => writeOutput(heatmapFiles[k] as string, png));
         if (raw['json']) writeOutput(raw['json'], `${JSON.stringify(full, null, 2)}\n`);
         say(global, summaryLine(report));
+        if (raw['verbose']) for (const line of refinementLines(report)) say(global, line);
         if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (!raw['out'] && attributions.data.length <= 64) say(global, `attributions: [${Array.from(attributions.data, formatNumber).join(', ')}]`);
         for (const file of [raw['out'], ...heatmapFiles, raw['json']]) if (file) say(global, `wrote ${file}`);

@@ -1,0 +1,141 @@
+/**
+ * Gradient evaluations to 1% and 0.1% relative completeness on the bench models (one image, zero
+ * baseline, top class; onnxruntime-node, CPU, 2 threads, every rule through the per-batch gradient
+ * graph in batches of 6) for `steps: 'auto'` with the adaptive rule, the nested rule, and the
+ * smallest N of fixed Gauss–Legendre and trapezoid rules that reaches each tolerance (see
+ * fixed-rule-search.ts). Evaluations are what each rule asks the backend for; points shared
+ * between rules on the same path are computed once (caching-backend.ts), and the time per computed
+ * evaluation gives each rule's estimated wall time. The adaptive rule and the best fixed rule at 1%
+ * are then also timed as real, uncached runs.
+ * Cases run in the order below until IG_BENCH_ADAPTIVE_SECONDS (default 720) have passed (a case
+ * started before then runs to its end); the rest are written as skipped.
+ * IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-separated) runs only those.
+ * Writes bench-results/adaptive.json.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { integratedGradients, type GradientBackend, type IntegratedGradientsOptions } from '@ig/core';
+import { onnxBackend } from '@ig/onnx/node';
+import { cachingBackend } from './caching-backend.js';
+import { smallestN } from './fixed-rule-search.js';
+import { topClass } from './ig-run.js';
+import { IMAGE_SHAPE, loadModel, sampleImage, type Architecture, type Variant } from './models.js';
+import { seconds } from './timing.js';
+
+const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
+const TOLERANCES = [0.01, 0.001];
+const BUDGET_SECONDS = Number(process.env['IG_BENCH_ADAPTIVE_SECONDS'] ?? 720);
+/** The batch size the core derives for a 224×224×3 input from its default memory budget. */
+const BATCH = 6;
+/** [model, BatchNorm variant, most points per path for the auto rules, largest fixed N tried]. */
+const ALL_CASES: readonly [Architecture, Variant, number, number][] = [
+  ['resnet18', 'mean-shifted', 513, 256],
+  ['resnet18', 'unit-variance', 513, 256],
+  ['googlenet', 'unit-variance', 513, 256],
+  ['mobilenet_v2', 'unit-variance', 513, 256],
+  ['googlenet', 'mean-shifted', 257, 128],
+  ['mobilenet_v2', 'mean-shifted', 257, 128],
+];
+const only = process.env['IG_BENCH_ADAPTIVE_CASES']?.split(',');
+const CASES = only === undefined ? ALL_CASES : ALL_CASES.filter(([name, variant]) => only.includes(`${name}:${variant}`));
+
+const started = performance.now();
+const elapsed = (): number => (performance.now() - started) / 1000;
+const report: Record<string, unknown> = {
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  threads: 2,
+  date: new Date().toISOString(),
+  budgetSeconds: BUDGET_SECONDS,
+  tolerances: TOLERANCES,
+  cases: CASES.map(([model, variant, autoCap, fixedCap]) => ({ model, variant, autoCap, fixedCap })),
+  rows: [],
+  skipped: [],
+};
+
+function writeReport(): void {
+  mkdirSync('bench-results', { recursive: true });
+  report.seconds = elapsed();
+  writeFileSync('bench-results/adaptive.json.tmp', `${JSON.stringify(report, null, 2)}\n`);
+  renameSync('bench-results/adaptive.json.tmp', 'bench-results/adaptive.json');
+}
+
+async function run(backend: GradientBackend, image: Float32Array, options: IntegratedGradientsOptions) {
+  const result = await integratedGradients(backend, { data: image, shape: IMAGE_SHAPE }, { batchSize: BATCH, ...options });
+  const r = result.reports[0];
+  return { evaluations: result.gradientEvaluations, relativeError: r?.relativeError ?? NaN, ...(r?.refinement ? { refinement: r.refinement } : {}) };
+}
+
+async function benchCase(name: Architecture, variant: Variant, autoCap: number, fixedCap: number) {
+  const model = loadModel(name, variant);
+  if ('missing' in model) return { skipped: model.missing };
+  const backend = await onnxBackend(model.bytes, { executionProviders: ['cpu'], sessionOptions: SESSION, fused: false });
+  const image = sampleImage();
+  const target = await topClass(backend, image);
+  const shared = cachingBackend(backend, [0, 50_000, 100_000, 150_000]);
+  const auto = { adaptive: [] as Awaited<ReturnType<typeof run>>[], nested: [] as Awaited<ReturnType<typeof run>>[] };
+  for (const tolerance of TOLERANCES) {
+    auto.adaptive.push(await run(shared.backend, image, { target, steps: 'auto', tolerance, maxSteps: autoCap }));
+    auto.nested.push(await run(shared.backend, image, { target, steps: 'auto', autoRule: 'nested', tolerance, maxSteps: autoCap }));
+  }
+  const errorOf = (method: 'gauss-legendre' | 'riemann-trapezoid') => async (n: number) => (await run(shared.backend, image, { target, steps: n, method })).relativeError;
+  const fixed = {
+    'gauss-legendre': await smallestN(errorOf('gauss-legendre'), 1, fixedCap, TOLERANCES),
+    'riemann-trapezoid': await smallestN(errorOf('riemann-trapezoid'), 2, fixedCap + 1, TOLERANCES),
+  };
+  const secondsPerEvaluation = shared.seconds() / shared.computed();
+  const rows = TOLERANCES.map((tolerance, t) => {
+    const adaptive = auto.adaptive[t] as Awaited<ReturnType<typeof run>>;
+    const nested = auto.nested[t] as Awaited<ReturnType<typeof run>>;
+    const fixedNs = Object.values(fixed).flatMap((f) => (f[t]?.n == null ? [] : [f[t]?.n as number]));
+    const bestFixed = fixedNs.length > 0 ? Math.min(...fixedNs) : null;
+    const estimate = (evaluations: number) => ({ estimatedSeconds: evaluations * secondsPerEvaluation });
+    const reached = (r: { relativeError: number }) => r.relativeError <= tolerance;
+    return {
+      model: name,
+      variant,
+      target,
+      tolerance,
+      adaptive: { ...adaptive, reached: reached(adaptive), ...estimate(adaptive.evaluations) },
+      nested: { ...nested, reached: reached(nested), ...estimate(nested.evaluations) },
+      'gauss-legendre': { ...fixed['gauss-legendre'][t], ...estimate(fixed['gauss-legendre'][t]?.n ?? NaN) },
+      'riemann-trapezoid': { ...fixed['riemann-trapezoid'][t], ...estimate(fixed['riemann-trapezoid'][t]?.n ?? NaN) },
+      bestFixed,
+      adaptiveOverNested: reached(nested) ? adaptive.evaluations / nested.evaluations : null,
+      adaptiveOverBestFixed: bestFixed === null ? null : adaptive.evaluations / bestFixed,
+    };
+  });
+  for (const row of rows) {
+    const fixedText = (['gauss-legendre', 'riemann-trapezoid'] as const).map((rule) => `${rule} ${row[rule].n ?? `> ${row[rule].largestTried}`}`).join(', ');
+    const autoText = (label: string, r: { evaluations: number; relativeError: number; reached: boolean }) => `${label} ${r.evaluations}${r.reached ? '' : ` (not reached: ${(r.relativeError * 100).toPrecision(3)}%)`}`;
+    console.log(`${name} (${variant}) ${row.tolerance * 100}%: evaluations ${autoText('adaptive', row.adaptive)}, ${autoText('nested', row.nested)}, ${fixedText}`);
+  }
+  // Real, uncached runs at 1%: the adaptive rule (rounds of few points) against the best fixed rule.
+  const timed: Record<string, unknown> = { secondsPerEvaluation, computedEvaluations: shared.computed() };
+  const bestAt1 = rows[0]?.bestFixed;
+  if (elapsed() < BUDGET_SECONDS && bestAt1 != null) {
+    const method = rows[0]?.['gauss-legendre'].n === bestAt1 ? 'gauss-legendre' : 'riemann-trapezoid';
+    const adaptiveRun = await seconds(() => run(backend, image, { target, steps: 'auto', tolerance: 0.01, maxSteps: autoCap }));
+    const fixedRun = await seconds(() => run(backend, image, { target, steps: bestAt1, method }));
+    Object.assign(timed, { adaptiveSeconds: adaptiveRun.seconds, bestFixed: { method, n: bestAt1, seconds: fixedRun.seconds }, adaptiveOverBestFixedSeconds: adaptiveRun.seconds / fixedRun.seconds });
+    console.log(`${name} (${variant}) 1%, real runs: adaptive ${adaptiveRun.seconds.toFixed(1)} s, ${method} N=${bestAt1} ${fixedRun.seconds.toFixed(1)} s`);
+  }
+  await backend.dispose();
+  return { rows: rows.map((row) => ({ ...row, timed1Percent: timed })) };
+}
+
+for (const [name, variant, autoCap, fixedCap] of CASES) {
+  if (elapsed() > BUDGET_SECONDS) {
+    (report.skipped as unknown[]).push({ model: name, variant, reason: `time budget of ${BUDGET_SECONDS} s spent (${elapsed().toFixed(0)} s)` });
+    console.log(`${name} (${variant}): skipped, time budget spent`);
+    writeReport();
+    continue;
+  }
+  const result = await benchCase(name, variant, autoCap, fixedCap);
+  if ('skipped' in result) {
+    console.log(result.skipped);
+    (report.skipped as unknown[]).push({ model: name, variant, reason: result.skipped });
+  } else (report.rows as unknown[]).push(...result.rows);
+  writeReport();
+}
+console.log('wrote bench-results/adaptive.json');

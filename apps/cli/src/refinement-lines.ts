@@ -1,0 +1,31 @@
+import type { ExplainReport } from './explain-run.js';
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One bar per bin, the largest bin full height; an empty bin is a space. */
+export function sparkline(values: readonly number[]): string {
+  const largest = Math.max(...values);
+  return values.map((v) => (v <= 0 || largest <= 0 ? ' ' : (BARS[Math.min(BARS.length - 1, Math.floor((v / largest) * BARS.length))] as string))).join('');
+}
+
+const percent = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toPrecision(2)}%`);
+
+/**
+ * `--verbose` lines for `--steps auto` with the adaptive rule: per example, the evaluations and
+ * rounds it took, its completeness error and bounds, and per tenth of α where the points went and
+ * where the error left sits (bars, then the figures).
+ */
+export function refinementLines(report: ExplainReport): string[] {
+  const lines: string[] = [];
+  for (const example of report.examples) {
+    const r = example.refinement;
+    if (r === undefined) continue;
+    lines.push(
+      `example ${example.example} (target ${example.target}): ${r.evaluations} evaluations in ${r.rounds} rounds, completeness error ${percent(example.relativeError)} ` +
+        `(bound ${percent(r.errorBound)}; attributions within ${percent(r.attributionErrorBound)} in L1 where each feature's integrand is monotone per piece)`,
+    );
+    lines.push(`  points over α  0 |${sparkline(r.pointsPerBin)}| 1   ${r.pointsPerBin.join(' ')}`);
+    lines.push(`  error left     0 |${sparkline(r.errorShare)}| 1   ${r.errorShare.map((s) => `${Math.round(s * 100)}%`).join(' ')}`);
+  }
+  return lines;
+}

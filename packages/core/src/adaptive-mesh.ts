@@ -1,0 +1,184 @@
+/** One evaluated path point: α, the objective F there, and its gradient. */
+export interface MeshNode {
+  readonly alpha: number;
+  /** F(γ(α)). */
+  readonly f: number;
+  /** dF(γ(α))/dα = ∇F·(x − x'), the completeness integrand. */
+  readonly g: number;
+  /** Σⱼ |∂ⱼF·(xⱼ − x'ⱼ)|: the scale of g's rounding error. */
+  readonly gAbs: number;
+  /** Per model input, the gradient at this point. */
+  readonly gradients: readonly Float32Array[];
+}
+
+/**
+ * How each piece of the mesh is integrated: `trapezoid` on every interval between neighbouring
+ * points, or `simpson-pairs`: Simpson's rule on two sibling intervals of the bisection that are
+ * both unsplit, the trapezoid on an interval whose sibling was split.
+ */
+export type PieceRule = 'trapezoid' | 'simpson-pairs';
+
+/** A run of 2 or 3 consecutive nodes integrated by one rule. */
+export interface MeshElement {
+  readonly first: number;
+  readonly last: number;
+  /** Its quadrature of g minus the exact F(end) − F(start): its own completeness error. */
+  readonly error: number;
+  /** Below this |error| is float32 rounding of F and g, not quadrature error. */
+  readonly noise: number;
+}
+
+/** About 16 float32 ulps: what F differences and gradient dot products keep of their precision. */
+const NOISE = 2 ** -20;
+/** Intervals shorter than this are not split further (a jump in F itself never converges). */
+const MIN_WIDTH = 2 ** -40;
+
+/**
+ * Points along one path, refined by bisection from a dyadic grid, so every interval is a node of
+ * a binary tree over [0, 1]. Each element's completeness error is exact: the integral of g over
+ * it is F at its last node minus F at its first. Before the ends are evaluated, a lone point at
+ * α = ½ is the midpoint rule on [0, 1], measured against `fEnds` (F(x') and F(x)).
+ */
+export class PathMesh {
+  private nodes: MeshNode[] = [];
+  private readonly rule: PieceRule;
+  private readonly fEnds: readonly [number, number];
+
+  constructor(rule: PieceRule, fEnds: readonly [number, number]) {
+    this.rule = rule;
+    this.fEnds = fEnds;
+  }
+
+  get size(): number {
+    return this.nodes.length;
+  }
+
+  node(i: number): MeshNode {
+    return this.nodes[i] as MeshNode;
+  }
+
+  insert(fresh: readonly MeshNode[]): void {
+    this.nodes = [...this.nodes, ...fresh].sort((a, b) => a.alpha - b.alpha);
+  }
+
+  private width(i: number): number {
+    return this.node(i + 1).alpha - this.node(i).alpha;
+  }
+
+  /** Whether interval i and interval i + 1 are the two unsplit halves of one tree interval. */
+  private pairsWithNext(i: number): boolean {
+    if (i + 2 >= this.nodes.length) return false;
+    const h = this.width(i);
+    return h === this.width(i + 1) && Number.isInteger(this.node(i).alpha / (2 * h));
+  }
+
+  elements(): MeshElement[] {
+    if (this.nodes.length === 1) {
+      const { g, gAbs } = this.node(0);
+      const [f0, f1] = this.fEnds;
+      return [{ first: 0, last: 0, error: g - (f1 - f0), noise: NOISE * (Math.abs(f0) + Math.abs(f1) + gAbs) }];
+    }
+    const out: MeshElement[] = [];
+    for (let i = 0; i + 1 < this.nodes.length; ) {
+      const last = this.rule === 'simpson-pairs' && this.pairsWithNext(i) ? i + 2 : i + 1;
+      const weights = this.elementWeights(i, last);
+      let quadrature = 0;
+      let scale = 0;
+      weights.forEach((w, k) => {
+        quadrature += w * this.node(i + k).g;
+        scale += Math.abs(w) * this.node(i + k).gAbs;
+      });
+      const a = this.node(i);
+      const b = this.node(last);
+      out.push({ first: i, last, error: quadrature - (b.f - a.f), noise: NOISE * (Math.abs(a.f) + Math.abs(b.f) + scale) });
+      i = last;
+    }
+    return out;
+  }
+
+  private elementWeights(first: number, last: number): number[] {
+    if (first === last) return [1];
+    const h = this.width(first);
+    return last === first + 2 ? [h / 3, (4 * h) / 3, h / 3] : [h / 2, h / 2];
+  }
+
+  /** Whether splitting the element could still lower its error. */
+  refinable(element: MeshElement): boolean {
+    return Math.abs(element.error) > element.noise && (element.first === element.last || this.width(element.first) > MIN_WIDTH);
+  }
+
+  /**
+   * The α that refines an element: the midpoint of a lone interval, or of the half of a Simpson
+   * pair whose own trapezoid error is larger (one new point either way).
+   */
+  splitPoint(element: MeshElement): number {
+    const i = element.first;
+    const midpoint = (k: number): number => 0.5 * (this.node(k).alpha + this.node(k + 1).alpha);
+    if (element.last === i + 1) return midpoint(i);
+    const trapezoidError = (k: number): number => Math.abs(0.5 * this.width(k) * (this.node(k).g + this.node(k + 1).g) - (this.node(k + 1).f - this.node(k).f));
+    return trapezoidError(i + 1) > trapezoidError(i) ? midpoint(i + 1) : midpoint(i);
+  }
+
+  /** Per model input, Σ over nodes of the composite rule's weight × gradient. */
+  gradientSums(pointSizes: readonly number[]): Float64Array[] {
+    const sums = pointSizes.map((size) => new Float64Array(size));
+    for (const element of this.elements()) {
+      this.elementWeights(element.first, element.last).forEach((w, k) => {
+        this.node(element.first + k).gradients.forEach((gradient, input) => {
+          const sum = sums[input] as Float64Array;
+          for (let j = 0; j < gradient.length; j++) sum[j] = (sum[j] as number) + w * (gradient[j] as number);
+        });
+      });
+    }
+    return sums;
+  }
+
+  /**
+   * Σ over elements of (largest deviation of the element's rule on a step) × Σⱼ |Gⱼ(end) − Gⱼ(start)|,
+   * with Gⱼ = ∂ⱼF·(xⱼ − x'ⱼ): a bound of Σⱼ |attrⱼ − exactⱼ| wherever each Gⱼ is monotone within
+   * each element (a ReLU network once no element holds two kinks of one feature's path). Null
+   * while only the midpoint is known.
+   */
+  attributionErrorBound(direction: readonly Float32Array[]): number | null {
+    if (this.nodes.length < 2) return null;
+    let bound = 0;
+    for (const element of this.elements()) {
+      const a = this.node(element.first);
+      const b = this.node(element.last);
+      const width = b.alpha - a.alpha;
+      // A step anywhere in the element: the trapezoid errs by up to half its width, Simpson by a third.
+      const worst = element.last === element.first + 2 ? width / 3 : width / 2;
+      let variation = 0;
+      direction.forEach((d, input) => {
+        const ga = a.gradients[input] as Float32Array;
+        const gb = b.gradients[input] as Float32Array;
+        for (let j = 0; j < d.length; j++) variation += Math.abs(((gb[j] as number) - (ga[j] as number)) * (d[j] as number));
+      });
+      bound += worst * variation;
+    }
+    return bound;
+  }
+
+  /** Points per bin of α over `bins` equal bins (α = 1 falls in the last). */
+  pointsPerBin(bins: number): number[] {
+    const counts = new Array<number>(bins).fill(0);
+    for (const node of this.nodes) {
+      const bin = Math.min(bins - 1, Math.floor(node.alpha * bins));
+      counts[bin] = (counts[bin] as number) + 1;
+    }
+    return counts;
+  }
+
+  /** Adds |error| of an element to the bins it covers, in proportion to the overlap. */
+  spreadError(element: MeshElement, into: number[]): void {
+    const lone = element.first === element.last;
+    const a = lone ? 0 : this.node(element.first).alpha;
+    const b = lone ? 1 : this.node(element.last).alpha;
+    const bins = into.length;
+    const magnitude = Math.abs(element.error);
+    for (let k = Math.floor(a * bins); k < bins && k / bins < b; k++) {
+      const overlap = Math.min(b, (k + 1) / bins) - Math.max(a, k / bins);
+      if (overlap > 0) into[k] = (into[k] as number) + (magnitude * overlap) / (b - a);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { refineAdaptively, type PathRefinement } from './adaptive-steps.js';
+import { refineUntilComplete } from './auto-steps.js';
+import { InvalidOptionError } from './errors.js';
+import type { PathPlan } from './integrate.js';
+import type { PathRunner } from './path-runner.js';
+import type { QuadratureRule } from './quadrature.js';
+import type { Scratch } from './scratch.js';
+
+/** How `steps: 'auto'` refines: per-piece bisection where the error is, or whole nested grids. */
+export type AutoRule = 'adaptive' | 'nested';
+export const AUTO_RULES: readonly AutoRule[] = ['adaptive', 'nested'];
+
+export function checkAutoRule(rule: unknown): AutoRule {
+  if (rule === undefined) return 'adaptive';
+  if (!(AUTO_RULES as readonly unknown[]).includes(rule)) throw new InvalidOptionError(`autoRule must be one of ${AUTO_RULES.join(', ')}, got ${JSON.stringify(rule) ?? String(rule)}`);
+  return rule as AutoRule;
+}
+
+export interface IntegratedPaths {
+  /** Per path, per model input: Σ weight·gradient along the path. */
+  readonly gradientSums: Float64Array[][];
+  /** Per path: the points it used. */
+  readonly steps: number[];
+  /** Per path, with the adaptive rule only. */
+  readonly refinements?: PathRefinement[];
+}
+
+export type PathRule =
+  | { readonly fixed: QuadratureRule }
+  | { readonly auto: AutoRule; readonly tolerance: number; readonly maxSteps: number; readonly onPlan: (points: number) => void };
+
+/** Runs every path through the runner under a fixed rule or one of the `steps: 'auto'` rules. */
+export async function integratePaths(runner: PathRunner, paths: readonly PathPlan[], rule: PathRule, pointSizes: readonly number[], scratch: Scratch): Promise<IntegratedPaths> {
+  if ('fixed' in rule) {
+    const gradientSums = paths.map(() => pointSizes.map((size) => scratch.float64Zeros(size)));
+    await runner.run(paths.map((path, p) => ({ ...path, alphas: rule.fixed.alphas, weights: rule.fixed.weights, sinks: gradientSums[p] as Float64Array[] })));
+    return { gradientSums, steps: paths.map(() => rule.fixed.alphas.length) };
+  }
+  const options = { tolerance: rule.tolerance, maxSteps: rule.maxSteps, pointSizes, onPlan: rule.onPlan };
+  return rule.auto === 'adaptive' ? refineAdaptively(runner, paths, options) : refineUntilComplete(runner, paths, options);
+}
