@@ -24,3 +24,4 @@ export * from './visualize/index.js';
 export { checkAxioms, type AxiomCheck, type AxiomCheckOptions, type AxiomReport, type FeatureRef } from './axioms.js';
 export { seededRandom, type Random } from './random.js';
 export { smoothIntegratedGradients, type SmoothKind, type SmoothOptions, type SmoothResult } from './smooth.js';
+export { targetAt, tokenSums, wordSums, type WordSums } from './tokens.js';

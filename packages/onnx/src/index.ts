@@ -23,3 +23,5 @@ export { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions, type Exec
 export { buildFusedModel, type FusedModel, type FusedModelOptions } from './fused.js';
 export { inspect, type ModelSummary, type TensorSummary } from './inspect.js';
 export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';
+export { ContextInputError, type ContextData, type ContextInputs, type ContextTensor } from './context.js';
+export { createTokenLayerExplainer, type TokenLayerAttributionOptions, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
