@@ -5,7 +5,7 @@ import { DataType } from './proto/tensor.js';
 import { toModel } from './prepare.js';
 import { cutAtTensor, type CutModel } from './layer.js';
 import { createOnnxBackend, type OnnxBackendOptions } from './backend.js';
-import { checkSharedAxes, ContextInputError, feedsOf, type ContextInputs } from './context.js';
+import { checkSharedAxes, ContextInputError, feedsOf, type ContextInputs, type ContextTensor } from './context.js';
 import type { OrtModuleLike, OrtSessionLike } from './runtime.js';
 import { RuntimeError } from './errors.js';
 
@@ -24,6 +24,8 @@ export interface TokenLayerExplainer {
   readonly layer: string;
   /** The graph inputs by name, with their ONNX element types. */
   readonly inputTypes: ReadonlyMap<string, number>;
+  /** The model's output (float32, its shape) for one example's inputs, given by name. */
+  predict(inputs: ContextInputs): Promise<Tensor>;
   /** The layer tensor (float32) for one example's inputs, given by name. */
   activation(inputs: ContextInputs): Promise<Tensor>;
   /**
@@ -52,34 +54,41 @@ export async function createTokenLayerExplainer(
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const inputTypes = new Map<string, number>(graph.input.filter((v) => !initializers.has(v.name)).map((v) => [v.name ?? '', v.type?.tensorType?.elemType ?? DataType.FLOAT]));
   const provider = options.executionProviders?.[0] ?? 'cpu';
-  let prefix: OrtSessionLike;
-  try {
-    prefix = await ort.InferenceSession.create(encodeModel(cut.prefix), { ...(options.sessionOptions ?? {}), executionProviders: [provider] });
-  } catch (error) {
-    throw new RuntimeError(`the prefix up to "${layer}" could not be loaded`, [error]);
-  }
+  const open = async (part: onnx.IModelProto, what: string): Promise<OrtSessionLike> => {
+    try {
+      return await ort.InferenceSession.create(encodeModel(part), { ...(options.sessionOptions ?? {}), executionProviders: [provider] });
+    } catch (error) {
+      throw new RuntimeError(`${what} could not be loaded`, [error]);
+    }
+  };
+  const prefix = await open(cut.prefix, `the prefix up to "${layer}"`);
+  const forward = await open(model, 'the model');
+  const outputName = options.output ?? graph.output[0]?.name ?? '';
 
-  const activation = async (inputs: ContextInputs): Promise<Tensor> => {
-    for (const name of inputTypes.keys()) {
-      if (!inputs[name]) throw new ContextInputError(name, 'is an input of the model; give its value');
+  const runFor = async (session: OrtSessionLike, inputs: ContextInputs, name: string, what: string): Promise<Tensor> => {
+    for (const input of inputTypes.keys()) {
+      if (!inputs[input]) throw new ContextInputError(input, 'is an input of the model; give its value');
     }
     checkSharedAxes(graph, inputs);
+    const feeds = feedsOf(ort, Object.fromEntries(session.inputNames.map((n) => [n, inputs[n] as ContextTensor])), inputTypes);
     let results;
     try {
-      results = await prefix.run(feedsOf(ort, inputs, inputTypes));
+      results = await session.run(feeds);
     } catch (error) {
-      throw new RuntimeError(`the prefix up to "${layer}" failed to run`, [error]);
+      throw new RuntimeError(`${what} failed to run`, [error]);
     }
-    const value = results[layer];
-    if (!value || !(value.data instanceof Float32Array)) throw new RuntimeError(`"${layer}" is not a float32 tensor`);
+    const value = results[name];
+    if (!value || !(value.data instanceof Float32Array)) throw new RuntimeError(`"${name}" is not a float32 tensor`);
     return { data: value.data, shape: [...value.dims] };
   };
+  const activation = (inputs: ContextInputs): Promise<Tensor> => runFor(prefix, inputs, layer, `the prefix up to "${layer}"`);
 
   return {
     cut,
     layer,
     inputTypes,
     activation,
+    predict: (inputs: ContextInputs): Promise<Tensor> => runFor(forward, inputs, outputName, 'the model'),
     async attribute(inputs: ContextInputs, { baselines, ...igOptions }: TokenLayerAttributionOptions): Promise<IntegratedGradientsResult> {
       for (const [name, value] of Object.entries(baselines)) {
         const input = inputs[name];
@@ -100,6 +109,21 @@ export async function createTokenLayerExplainer(
     },
     async dispose(): Promise<void> {
       await prefix.release?.();
+      await forward.release?.();
     },
   };
+}
+
+/**
+ * The output of the embedding lookup: the first `Gather` whose table is an initializer and whose
+ * indices are an integer graph input (token ids); undefined when the model has none.
+ */
+export function findEmbeddingOutput(source: onnx.IModelProto | Uint8Array): string | undefined {
+  const graph = toModel(source).graph as onnx.GraphProto;
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const integerInputs = new Set(
+    graph.input.filter((v) => !initializers.has(v.name) && [DataType.INT64, DataType.INT32].includes(v.type?.tensorType?.elemType ?? 0)).map((v) => v.name),
+  );
+  const gather = graph.node.find((n) => n.opType === 'Gather' && initializers.has(n.input?.[0] ?? '') && integerInputs.has(n.input?.[1] ?? ''));
+  return gather?.output?.[0] ?? undefined;
 }
