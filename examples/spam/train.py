@@ -7,7 +7,8 @@ Writes model/spam.onnx (int64 input_ids and attention_mask [batch, sequence] -> 
 [batch, 2], class 1 = spam), model/tokenizer.json (a WordPiece tokenizer with BERT's
 normalizer and pre-tokenizer, in the Hugging Face `tokenizers` format), model/training.json
 (seed, versions, held-out accuracy), model/samples.json (held-out messages for the demo) and
-model/token-check.json (Python-side token ids the JS tests compare @huggingface/tokenizers with).
+and packages/onnx/test/fixtures/text/token-check.json (Python-side token ids of 150 held-out
+messages, which the JS tests compare @huggingface/tokenizers with).
 Deterministic: seeded, single-threaded, about a minute of CPU.
 """
 import json
@@ -157,8 +158,8 @@ def main(data_dir):
     samples = [m for m in picks if m[1] == 1][:4] + [m for m in picks if m[1] == 0][:4]
     with open(os.path.join(OUT, 'samples.json'), 'w') as f:
         json.dump([{'text': t, 'label': 'spam' if y else 'ham'} for t, y in samples], f, indent=1, ensure_ascii=False)
-    check = [t[:2000] for t, _ in test[:300]]
-    with open(os.path.join(OUT, 'token-check.json'), 'w') as f:
+    check = [t[:2000] for t, _ in test[:150]]
+    with open(os.path.join(HERE, '..', '..', 'packages', 'onnx', 'test', 'fixtures', 'text', 'token-check.json'), 'w') as f:
         json.dump([{'text': t, 'ids': tokenizer.encode(t)} for t in check], f, ensure_ascii=False)
     print(f'held-out accuracy {held_out:.4f} on {len(test)} messages; vocabulary {len(tokenizer.vocab)}')
 
