@@ -1,4 +1,5 @@
 import { encodeText, targetAt, tokenSums, type TargetSpec } from '@ig/core';
+import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { baselineId, loadTokenizer } from './tokenizer-file.js';
@@ -40,7 +41,7 @@ export interface TextReport {
   readonly warnings: readonly string[];
 }
 
-type OnnxEntry = typeof import('@ig/onnx/node');
+type OnnxEntry = typeof OnnxNode;
 
 const softmax = (values: ArrayLike<number>): number[] => {
   const max = Math.max(...Array.from(values));
