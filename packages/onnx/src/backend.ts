@@ -139,7 +139,8 @@ export async function createOnnxBackend(
   const { session: forward, provider } = await openSession(ort, bytes, providers, sessionOptions);
   const chosen = { ...sessionOptions, executionProviders: [provider] };
   const gradientOptions = gradientSessionOptions(sessionOptions);
-  const firstDim = graphInputs.find((v) => v.name === inputs[0])?.type?.tensorType?.shape?.dim?.[0];
+  // A fixed batch size on any input, a context input included, bounds the points per run.
+  const firstDim = graphInputs.map((v) => v.type?.tensorType?.shape?.dim?.[0]).find((d) => d && !d.dimParam && Number(d.dimValue) > 0);
   const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : Number.POSITIVE_INFINITY;
   const gradientSessions = new Map<string, Promise<GradientSession>>();
   const fusedSessions = new Map<string, Promise<FusedSession>>();
