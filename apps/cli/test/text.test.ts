@@ -12,6 +12,8 @@ interface TextSample {
   trueLabel?: string;
   tokens: string[];
   tokenAttributions: number[];
+  words: string[];
+  wordAttributions: number[];
   target: number;
   label?: string;
   predicted: number;
@@ -26,6 +28,9 @@ function expectComplete(sample: TextSample): void {
   expect(sample.tokenAttributions).toHaveLength(sample.tokens.length);
   // Measured on the demo: |Σ − delta − ΔF| up to 8.5e-8 (float32 sums of up to 128 token values).
   expect(Math.abs(sum - sample.delta - (sample.fInput - sample.fBaseline))).toBeLessThan(8e-7);
+  const words = sample.wordAttributions.reduce((a, b) => a + b, 0);
+  expect(sample.words.length).toBeLessThanOrEqual(sample.tokens.length);
+  expect(Math.abs(words - sum)).toBeLessThan(8e-7);
   // Measured relative completeness errors 5.5e-6 to 2.4e-4 at 50 steps.
   expect(Math.abs(sample.delta)).toBeLessThan(2e-3 * Math.abs(sample.fInput - sample.fBaseline));
 }

@@ -1,4 +1,4 @@
-import { encodeText, targetAt, tokenSums, type TargetSpec } from '@ig/core';
+import { encodeText, targetAt, tokenSums, wordSums, type TargetSpec } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
@@ -26,6 +26,9 @@ export interface TextReport {
   readonly tokens: readonly string[];
   /** One number per token: the embedding attributions summed over the feature axis. */
   readonly tokenAttributions: readonly number[];
+  /** Words (WordPiece `##` pieces joined) and their attributions, the sums of their tokens'. */
+  readonly words: readonly string[];
+  readonly wordAttributions: readonly number[];
   /** A class index, or `[position, class]` for a sequence output. */
   readonly target: number | readonly number[];
   readonly label?: string;
@@ -108,10 +111,14 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
       const predictedIndex = row.indexOf(Math.max(...row));
       const cls = typeof target === 'number' ? target : (target[1] as number);
       if (Array.isArray(target) && settings.target === 'auto') warn(`target auto: position ${String(target[0])}, class ${String(target[1])} (the largest output)`);
+      const tokenAttributions = perToken.subarray(0, encoded.tokens.length);
+      const words = wordSums(encoded.tokens, tokenAttributions);
       reports.push({
         text,
         tokens: encoded.tokens,
-        tokenAttributions: Array.from(perToken.subarray(0, encoded.tokens.length)),
+        tokenAttributions: Array.from(tokenAttributions),
+        words: words.words,
+        wordAttributions: Array.from(words.values),
         target,
         ...(settings.labels?.[cls] !== undefined ? { label: settings.labels[cls] } : {}),
         predicted: predictedIndex,
