@@ -48,7 +48,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       if ((raw['text'] as unknown as string[]).length > 0) return runTextExplain(raw, settings, global);
-      if (!raw['input']) throw new UsageError('give --input FILE, or --text "..." for a text model');
+      if (!raw['input']) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       const run = runSettingsOf(settings);
       const model = await loadModel(settings.model, { provider: settings.provider, ...(settings.layer ? { layer: settings.layer } : {}) });
