@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,20 @@ describe('ig demo --bundle text', () => {
 });
 
 describe('ig explain --text', () => {
+  it('a baseline from a file of [UNK] ids (id 1) gives the --baseline-token [UNK] baseline', () => {
+    const cwd = tempDir('text-baseline');
+    writeFileSync(join(cwd, 'unk.json'), JSON.stringify(new Array(128).fill(1)));
+    const text = 'Cheap meds, no prescription needed';
+    const fromFile = ig(['explain', '--model', model, '--text', text, '--target', '1', '--baseline-ids', 'unk.json', '--json', 'a.json'], { cwd });
+    const byDefault = ig(['explain', '--model', model, '--text', text, '--target', '1', '--baseline-token', '[UNK]', '--json', 'b.json'], { cwd });
+    expect(fromFile.code).toBe(0);
+    expect(byDefault.code).toBe(0);
+    const a = JSON.parse(readFileSync(join(cwd, 'a.json'), 'utf8')) as { samples: TextSample[] };
+    const b = JSON.parse(readFileSync(join(cwd, 'b.json'), 'utf8')) as { samples: TextSample[] };
+    expect(a.samples[0]?.tokenAttributions).toEqual(b.samples[0]?.tokenAttributions);
+    expectComplete(a.samples[0] as TextSample);
+  });
+
   it('prints and writes per-token attributions; the tokenizer next to the model is found', () => {
     const cwd = tempDir('text-explain');
     const run = ig(['explain', '--model', model, '--text', 'Click here to claim your FREE prize!!', '--target', '1', '--json', 'r.json', '--html', 'r.html'], { cwd });
@@ -86,6 +100,10 @@ describe('ig explain --text', () => {
     const noTokenizer = ig(['explain', '--model', join(cwd, 'alone.onnx'), '--text', 'hello'], { cwd });
     expect(noTokenizer.code).toBe(2);
     expect(noTokenizer.stderr).toMatch(/--text needs a tokenizer: give --tokenizer FILE/);
+    writeFileSync(join(cwd, 'short.json'), '[0, 0, 0]');
+    const shortBaseline = ig(['explain', '--model', model, '--text', 'hello', '--baseline-ids', 'short.json'], { cwd });
+    expect(shortBaseline.code).toBe(1);
+    expect(shortBaseline.stderr).toMatch(/short\.json: has 3 token ids; the model's sequence has 128 positions/);
     const unknown = ig(['explain', '--model', model, '--text', '☃ ☃', '--target', '0'], { cwd });
     expect(unknown.code).toBe(0);
     expect(unknown.stderr).toMatch(/warning: 2 of 2 tokens are unknown to the tokenizer \(\[UNK\]\)/);

@@ -39,6 +39,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .option('--text <text>', 'explain a text with a token-id ONNX model (repeat for several texts)', (value: string, list: string[]) => [...list, value], [] as string[])
     .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
     .option('--baseline-token <token>', 'with --text: the baseline token at every position (default the pad token)')
+    .option('--baseline-ids <file.json>', 'with --text: the baseline token ids, a JSON array with one id per position of the padded sequence')
     .option('--too-long <mode>', 'with --text: truncate (default, with a warning) or error when a text has more tokens than the model takes')
     .option('--html <file.html>', 'with --text: write the tokens shaded by attribution as an HTML page')
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')

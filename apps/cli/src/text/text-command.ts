@@ -8,7 +8,7 @@ import { explainTexts } from './text-explain.js';
 import { textHtmlPage, textLines } from './text-views.js';
 
 /** Options of `ig explain` that only `--text` reads. */
-export function textOptionsOf(raw: Record<string, unknown>): { texts: string[]; tokenizer?: string; baselineToken?: string; html?: string; tooLong: 'truncate' | 'error' } {
+export function textOptionsOf(raw: Record<string, unknown>): { texts: string[]; tokenizer?: string; baselineToken?: string; baselineIds?: string; html?: string; tooLong: 'truncate' | 'error' } {
   const texts = (raw['text'] as string[] | undefined) ?? [];
   const tooLong = (raw['tooLong'] as string | undefined) ?? 'truncate';
   if (tooLong !== 'truncate' && tooLong !== 'error') throw new UsageError(`--too-long ${tooLong}: give truncate or error`);
@@ -18,6 +18,7 @@ export function textOptionsOf(raw: Record<string, unknown>): { texts: string[]; 
     texts,
     ...(typeof raw['tokenizer'] === 'string' ? { tokenizer: raw['tokenizer'] } : {}),
     ...(typeof raw['baselineToken'] === 'string' ? { baselineToken: raw['baselineToken'] } : {}),
+    ...(typeof raw['baselineIds'] === 'string' ? { baselineIds: raw['baselineIds'] } : {}),
     ...(typeof raw['html'] === 'string' ? { html: raw['html'] } : {}),
     tooLong,
   };
@@ -43,6 +44,7 @@ export async function runTextExplain(raw: Record<string, unknown>, settings: Exp
       method: settings.method,
       provider: settings.provider,
       baselineToken: options.baselineToken,
+      ...(options.baselineIds ? { baselineIds: options.baselineIds } : {}),
       tooLong: options.tooLong,
     },
     warn,

@@ -1,6 +1,6 @@
 import { encodeText, targetAt, tokenSums, wordSums, type TargetSpec } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
-import { UsageError } from '../errors.js';
+import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { baselineId, loadTokenizer } from './tokenizer-file.js';
 
@@ -16,6 +16,8 @@ export interface TextRunSettings {
   readonly method: string;
   readonly provider: string;
   readonly baselineToken: string | undefined;
+  /** A JSON file with the baseline's token ids, one per position of the padded sequence. */
+  readonly baselineIds?: string;
   /** `error` refuses texts longer than the model's maximum length; default `truncate` (with a warning). */
   readonly tooLong?: 'truncate' | 'error';
 }
@@ -71,6 +73,22 @@ function resolveTarget(spec: string, output: { data: Float32Array; shape: readon
   return { target: index, objective: { weights: targetAt(output.shape, index) } };
 }
 
+/** Baseline token ids from a JSON array, one per position. */
+function readBaselineIds(path: string, length: number): BigInt64Array {
+  let values: unknown;
+  try {
+    values = JSON.parse(readUserFile(path, 'baseline ids').toString('utf8'));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new FileFormatError(path, `not JSON: ${error.message}`);
+    throw error;
+  }
+  if (!Array.isArray(values) || !values.every((v) => Number.isInteger(v) && (v as number) >= 0)) {
+    throw new FileFormatError(path, 'must be a JSON array of token ids (non-negative integers)');
+  }
+  if (values.length !== length) throw new FileFormatError(path, `has ${values.length} token ids; the model's sequence has ${length} positions`);
+  return BigInt64Array.from(values as number[], (v) => BigInt(v));
+}
+
 /** Explains each text with layer IG at the embedding of a token-id ONNX model. */
 export async function explainTexts(texts: readonly string[], settings: TextRunSettings, warn: (line: string) => void): Promise<TextReport[]> {
   if (!settings.model.endsWith('.onnx')) throw new UsageError('--text explains ONNX models with token-id inputs; give an .onnx --model');
@@ -96,7 +114,8 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
       }
       const output = await explainer.predict(inputs);
       const { target, objective } = resolveTarget(settings.target, output, settings.labels);
-      const baseline = { [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(pad)), shape } };
+      const baselineData = settings.baselineIds ? readBaselineIds(settings.baselineIds, shape[1] as number) : new BigInt64Array(shape[1] as number).fill(BigInt(pad));
+      const baseline = { [idsName]: { data: baselineData, shape } };
       const result = await explainer.attribute(inputs, {
         baselines: baseline,
         target: objective,
