@@ -27,3 +27,5 @@ export { checkAxioms, type AxiomCheck, type AxiomCheckOptions, type AxiomReport,
 export { seededRandom, type Random } from './random.js';
 export { smoothIntegratedGradients, type SmoothKind, type SmoothOptions, type SmoothResult } from './smooth.js';
 export * from './hierarchy/index.js';
+export { targetAt, tokenSums, wordSums, type WordSums } from './tokens.js';
+export { encodeText, tokenizerLimits, TextInputError, type EncodedText, type TextEncodingOptions, type TokenizerLike } from './text-encoding.js';

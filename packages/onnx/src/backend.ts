@@ -14,6 +14,7 @@ import type { TensorFacts } from './graph/builder.js';
 import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtSessionOptionsLike, type OrtTensorLike } from './runtime.js';
 import { checkOutputBatchAxis } from './output-guard.js';
 import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from './errors.js';
+import { contextFeeds, resolveContext, type ContextInputs } from './context.js';
 
 export type ExecutionProvider = string | { readonly name: string; readonly [option: string]: unknown };
 
@@ -26,6 +27,13 @@ export interface OnnxBackendOptions {
   readonly sessionOptions?: Omit<OrtSessionOptionsLike, 'executionProviders'>;
   /** Use a fused path graph for `integrate` (one run per segment); default true. */
   readonly fused?: boolean;
+  /** The inputs to attribute; default every float input. */
+  readonly inputs?: readonly string[];
+  /**
+   * Values of the inputs that are not attributed (token ids, attention masks, token type ids),
+   * one example each, fed unchanged with every path point. See ContextTensor.
+   */
+  readonly context?: ContextInputs;
 }
 
 export interface OnnxBackend extends GradientBackend {
@@ -116,29 +124,30 @@ export async function createOnnxBackend(
   }
   const graph = model.graph as onnx.GraphProto;
   const facts = modelFacts(graph);
-  const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output });
+  const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output, inputs: options.inputs });
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const graphInputs = graph.input.filter((v) => !initializers.has(v.name));
-  for (const info of graphInputs) {
+  for (const info of graphInputs.filter((v) => inputs.includes(v.name ?? ''))) {
     const type = info.type?.tensorType?.elemType ?? DataType.FLOAT;
     if (type !== DataType.FLOAT) {
-      throw new InvalidModelError(`input "${info.name}" is ${dataTypeName(type)}; every input of an explained model must be a float tensor (float64 and float16 models are computed in float32)`);
+      throw new InvalidModelError(`input "${info.name}" is ${dataTypeName(type)}; an attributed input must be a float tensor (float64 and float16 models are computed in float32); attribute integer inputs such as token ids through a float layer`);
     }
   }
-  if (graphInputs.length !== inputs.length) throw new InvalidModelError('every graph input must be a float32 tensor');
+  const context = resolveContext(graph, inputs, options.context ?? {});
   // Unsupported ops fail here, before any session is created or run.
-  checkGradientSupport(model, { output });
+  checkGradientSupport(model, { output, inputs });
   const bytes = encodeModel(model);
   const { session: forward, provider } = await openSession(ort, bytes, providers, sessionOptions);
   const chosen = { ...sessionOptions, executionProviders: [provider] };
   const gradientOptions = gradientSessionOptions(sessionOptions);
-  const firstDim = graphInputs[0]?.type?.tensorType?.shape?.dim?.[0];
+  // A fixed batch size on any input, a context input included, bounds the points per run.
+  const firstDim = graphInputs.map((v) => v.type?.tensorType?.shape?.dim?.[0]).find((d) => d && !d.dimParam && Number(d.dimValue) > 0);
   const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : Number.POSITIVE_INFINITY;
   const gradientSessions = new Map<string, Promise<GradientSession>>();
   const fusedSessions = new Map<string, Promise<FusedSession>>();
 
   const feedsOf = (points: readonly Float32Array[], shapes: readonly (readonly number[])[], start: number, count: number): Record<string, OrtTensorLike> => {
-    const feeds: Record<string, OrtTensorLike> = {};
+    const feeds: Record<string, OrtTensorLike> = contextFeeds(ort, context, count);
     inputs.forEach((name, i) => {
       const size = product(shapes[i] ?? []);
       const data = (points[i] as Float32Array).subarray(start * size, (start + count) * size);
@@ -192,7 +201,7 @@ export async function createOnnxBackend(
 
   const createGradientSession = async (feedsFor: FeedsFor, count: number, exact: boolean): Promise<GradientSession> => {
     const facts = await probe(feedsFor, count, exact);
-    const built = buildGradientModel(model, { output, facts });
+    const built = buildGradientModel(model, { output, facts, inputs });
     const { session } = await openSession(ort, encodeModel(built.model), [provider], gradientOptions);
     const outputShape = built.outputShape ?? facts.shapes.get(output);
     if (!outputShape) throw new RuntimeError(`the probe did not report the shape of output "${output}"`);
@@ -279,7 +288,8 @@ export async function createOnnxBackend(
     },
   };
 
-  if (options.fused !== false && !Number.isFinite(capacity)) {
+  // The fused path graph takes no context inputs: a model with context runs point batches.
+  if (options.fused !== false && !Number.isFinite(capacity) && context.length === 0) {
     const createFusedSession = async (request: IntegrateRequest, exact: boolean): Promise<FusedSession> => {
       const steps = request.alphas.length;
       const points = request.input.map((x, i) => {

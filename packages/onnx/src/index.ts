@@ -24,3 +24,5 @@ export { buildFusedModel, type FusedModel, type FusedModelOptions } from './fuse
 export { inspect, type ModelSummary, type TensorSummary } from './inspect.js';
 export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';
 export * from './contextual-decomposition/index.js';
+export { ContextInputError, type ContextData, type ContextInputs, type ContextTensor } from './context.js';
+export { createTokenLayerExplainer, findEmbeddingOutput, type TokenLayerAttributionOptions, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';

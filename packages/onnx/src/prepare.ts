@@ -70,7 +70,7 @@ export function resolveInputsAndOutput(graph: onnx.IGraphProto, facts: TensorFac
   for (const input of inputs) {
     if (!graphInputs.has(input)) throw new InvalidModelError(`"${input}" is not an input of the graph (inputs: ${[...graphInputs].join(', ')})`);
   }
-  if (inputs.length === 0) throw new InvalidModelError('the graph has no float input to differentiate');
+  if (inputs.length === 0) throw new InvalidModelError('the graph has no float input to differentiate; attribute integer inputs such as token ids at a float layer (layer attribution)');
   const outputs = (graph.output ?? []).map((v) => v.name ?? '');
   const output = options.output ?? outputs[0];
   if (!output || !outputs.includes(output)) throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})`);

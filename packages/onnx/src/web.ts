@@ -5,6 +5,7 @@ import { createContextualDecomposition, type OnnxContextualDecomposition, type O
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './input-guard.js';
 import type { OrtModuleLike } from './runtime.js';
+import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
 export * from './index.js';
 export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
@@ -23,6 +24,14 @@ export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options:
  */
 export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: string, options: OnnxBackendOptions = {}): Promise<LayerBackend> {
   return createLayerBackend(ort, 'onnxruntime-web', model, layer, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+}
+
+/**
+ * Layer attribution for a token model (int64 ids, masks) at the float tensor `layer`, such as the
+ * embedding output (see findEmbeddingOutput and TokenLayerExplainer.attribute).
+ */
+export function onnxTokenLayerExplainer(model: Uint8Array | onnx.IModelProto, layer: string, options: TokenLayerOptions = {}): Promise<TokenLayerExplainer> {
+  return createTokenLayerExplainer(ort, 'onnxruntime-web', model, layer, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
 }
 
 /** The onnxruntime-web module this entry point uses. */

@@ -20,6 +20,7 @@ import { loadModel, readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import { progressBar } from '../progress.js';
 import { summaryLine } from './explain.js';
+import { runTextDemo } from '../text/text-demo.js';
 
 const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url));
 
@@ -54,7 +55,7 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
     .command('demo')
     .description('explain a bundled model on sample inputs and write heatmaps and a report')
     .option('--out-dir <dir>', 'where to write', 'ig-demo')
-    .addOption(new Option('--bundle <name>', 'which bundled model to run').choices(Object.keys(BUNDLES)).default('fashion-mnist'))
+    .addOption(new Option('--bundle <name>', 'which bundled model to run').choices([...Object.keys(BUNDLES), 'text']).default('fashion-mnist'))
     .action(async (raw: { outDir: string; bundle: string }) => {
       const global = flags();
       const bundle = BUNDLES[raw.bundle] as DemoBundle;
@@ -64,6 +65,7 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
       } catch (error) {
         throw new UsageError(`--out-dir ${raw.outDir} cannot be created: ${(error as Error).message}`);
       }
+      if (raw.bundle === 'text') return runTextDemo(ASSETS, outDir, global);
       const labels = bundle.labels ? readLabels(bundle.labels) : null;
       const model = await loadModel(bundle.model);
       const reports: (ExplainReport & { sample: string; files: string[] })[] = [];

@@ -13,6 +13,7 @@ import { progressBar } from '../progress.js';
 import { runExplanation } from '../explain-run.js';
 import { refinementLines } from '../refinement-lines.js';
 import type { ExplainReport, RunSettings } from '../explain-run.js';
+import { runTextExplain } from '../text/text-command.js';
 
 export function runSettingsOf(settings: ExplainSettings): RunSettings {
   return { ...settings, labels: settings.labels ? readLabels(settings.labels) : null };
@@ -35,7 +36,13 @@ function numbered(path: string, k: number): string {
 
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
   addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients'))
-    .requiredOption('--input <file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image')
+    .option('--input <file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image')
+    .option('--text <text>', 'explain a text with a token-id ONNX model (repeat for several texts)', (value: string, list: string[]) => [...list, value], [] as string[])
+    .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
+    .option('--baseline-token <token>', 'with --text: the baseline token at every position (default the pad token)')
+    .option('--baseline-ids <file.json>', 'with --text: the baseline token ids, a JSON array with one id per position of the padded sequence')
+    .option('--too-long <mode>', 'with --text: truncate (default, with a warning) or error when a text has more tokens than the model takes')
+    .option('--html <file.html>', 'with --text: write the tokens shaded by attribution as an HTML page')
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
@@ -43,6 +50,8 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .action(async (raw: Record<string, string>) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
+      if ((raw['text'] as unknown as string[]).length > 0) return runTextExplain(raw, settings, global);
+      if (!raw['input']) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       const run = runSettingsOf(settings);
       const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });

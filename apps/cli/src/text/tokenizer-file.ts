@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import { tokenizerLimits } from '@ig/core';
+import { FileFormatError, UsageError } from '../errors.js';
+import { readUserFile } from '../files.js';
+
+export interface LoadedTokenizer {
+  readonly path: string;
+  readonly tokenizer: Tokenizer;
+  readonly maxLength: number;
+  readonly padId: number;
+  readonly unknownToken: string;
+}
+
+/** The tokenizer.json given, or the one next to the model. */
+export function loadTokenizer(modelPath: string, tokenizerPath: string | undefined): LoadedTokenizer {
+  const path = tokenizerPath ?? join(dirname(modelPath), 'tokenizer.json');
+  if (!tokenizerPath && !existsSync(path)) {
+    throw new UsageError(`--text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to ${modelPath}`);
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readUserFile(path, 'tokenizer').toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new FileFormatError(path, `not a JSON tokenizer file: ${error.message}`);
+    throw error;
+  }
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new Tokenizer(json, {});
+  } catch (error) {
+    throw new FileFormatError(path, `@huggingface/tokenizers cannot read it: ${(error as Error).message}`);
+  }
+  const limits = tokenizerLimits(json);
+  if (limits.maxLength === undefined) {
+    throw new FileFormatError(path, 'has no "truncation": { "max_length": N }; the longest sequence the model takes must be known');
+  }
+  return { path, tokenizer, maxLength: limits.maxLength, padId: limits.padId ?? 0, unknownToken: limits.unknownToken ?? '[UNK]' };
+}
+
+/** The id of `token` (a vocabulary entry such as `[MASK]`, or a number) for the baseline. */
+export function baselineId(loaded: LoadedTokenizer, token: string | undefined): number {
+  if (token === undefined) return loaded.padId;
+  if (/^\d+$/.test(token)) return Number(token);
+  const id = loaded.tokenizer.token_to_id(token);
+  if (id === undefined) throw new UsageError(`--baseline-token ${token} is not in the vocabulary of ${loaded.path}`);
+  return id;
+}
