@@ -40,7 +40,7 @@ export async function probeEngines(): Promise<EngineAvailability[]> {
     entry('ort-webgpu', gpu, 'onnxruntime-web WebGPU'),
     entry('tfjs-webgl', gl, 'tfjs WebGL (fused path on the GPU)'),
     entry('tfjs-webgpu', gpu, 'tfjs WebGPU'),
-    entry('tfjs-wasm', hasWasm ? undefined : 'no WebAssembly', `tfjs wasm, ${wasmNote}`),
+    entry('tfjs-wasm', hasWasm ? undefined : 'no WebAssembly', 'tfjs wasm, 1 thread, SIMD'),
     entry('tfjs-cpu', undefined, 'tfjs plain JavaScript (slow)'),
   ];
 }

@@ -3,7 +3,7 @@ import { integratedGradients, smoothIntegratedGradients, tensor, type GradientBa
 import type { EngineId, RunReport, RunRequest } from '../protocol.js';
 import { EngineUnavailableError } from './errors.js';
 import { ortGradientBackend, ortThreads } from './ort-engine.js';
-import { threadCount, tfjsBackendName, tfjsGradientBackend, useTfjsDevice, type TfjsDevice } from './tfjs-engine.js';
+import { tfjsBackendName, tfjsGradientBackend, useTfjsDevice, type TfjsDevice } from './tfjs-engine.js';
 
 interface Loaded {
   readonly key: string;
@@ -112,7 +112,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
       algorithm: request.algorithm,
       method: request.method,
       seconds: (performance.now() - started) / 1000,
-      threads: isOrt ? ortThreads() : request.engine === 'tfjs-wasm' ? threadCount() : 1,
+      threads: isOrt ? ortThreads() : 1,
       crossOriginIsolated: self.crossOriginIsolated,
       top5: ranked.slice(0, 5),
       warnings,

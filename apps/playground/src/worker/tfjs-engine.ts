@@ -1,7 +1,7 @@
 /** TensorFlow.js in the worker: backend selection (webgl, webgpu, wasm, cpu) and model loading. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -11,6 +11,10 @@ import type { ModelSource } from '../protocol.js';
 import { ModelFileError } from './errors.js';
 
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+// tfjs-wasm starts its threads by loading its own script with importScripts, which a bundled
+// module worker cannot offer (the worker dies with an uncaught error), so it runs on one thread
+// with SIMD; onnxruntime-web's loader is a real module and gets the threads.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 export type TfjsDevice = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
@@ -20,7 +24,6 @@ export function threadCount(): number {
 
 /** Switches tfjs to `device`; false when the browser cannot run it. */
 export async function useTfjsDevice(device: TfjsDevice): Promise<boolean> {
-  if (device === 'wasm') setThreadsCount(threadCount());
   try {
     if (!(await tf.setBackend(device))) return false;
     await tf.ready();
