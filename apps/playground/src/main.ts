@@ -5,10 +5,11 @@ import { BUNDLED_MODELS, type PlaygroundModel } from './models.js';
 import { drawViews, publishReport, showError, showExplanation, showInput, type Explanation } from './output.js';
 import type { EngineAvailability, ModelSource } from './protocol.js';
 import { WorkerRunner } from './runner.js';
+import { errorLabel } from './error-label.js';
 import { watchLongTasks } from './long-tasks.js';
 import { createProgress } from './progress.js';
 
-type Status = 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+type Status = 'loading' | 'idle' | 'running' | 'done' | 'error' | 'cancelled';
 
 const runner = new WorkerRunner();
 const models: PlaygroundModel[] = [...BUNDLED_MODELS];
@@ -37,7 +38,7 @@ function currentModel(): PlaygroundModel {
 
 function fail(error: unknown): void {
   const e = error instanceof Error ? error : new Error(String(error));
-  showError(`${e.name}: ${e.message}`);
+  showError(`${errorLabel(e)}: ${e.message}`);
   setStatus('error');
 }
 

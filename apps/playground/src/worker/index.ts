@@ -3,6 +3,7 @@ import { AbortedError } from '@ig/core';
 import type { FromWorker, ToWorker } from '../protocol.js';
 import { probeEngines } from './probe.js';
 import { explain, releaseLoaded } from './run.js';
+import { errorLabel } from '../error-label.js';
 
 const post = (message: FromWorker, transfer: Transferable[] = []): void => self.postMessage(message, { transfer });
 const runs = new Map<number, AbortController>();
@@ -24,7 +25,7 @@ async function run(request: Extract<ToWorker, { type: 'run' }>): Promise<void> {
       post({ type: 'cancelled', id: request.id });
     } else {
       const e = error instanceof Error ? error : new Error(String(error));
-      post({ type: 'error', id: request.id, name: e.name, message: e.message });
+      post({ type: 'error', id: request.id, name: errorLabel(e), message: e.message });
     }
   } finally {
     runs.delete(request.id);
