@@ -96,7 +96,6 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
     // The completeness identity holds per noisy sample; the first one is reported.
     report = result.sampleReports[0]?.[0] as PathReport;
   }
-  const isOrt = request.engine.startsWith('ort');
   return {
     attributions,
     report: {
@@ -112,7 +111,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
       algorithm: request.algorithm,
       method: request.method,
       seconds: (performance.now() - started) / 1000,
-      threads: isOrt ? ortThreads() : 1,
+      threads: request.engine === 'ort-wasm' ? ortThreads() : 1,
       crossOriginIsolated: self.crossOriginIsolated,
       top5: ranked.slice(0, 5),
       warnings,
