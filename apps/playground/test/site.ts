@@ -26,8 +26,8 @@ const TYPES: Readonly<Record<string, string>> = {
 export const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** A static file server for dist/, as any host would serve the built site. */
-export function serveSite(isolated: boolean): Promise<Server> {
-  const root = normalize(DIST);
+export function serveSite(isolated: boolean, directory = DIST): Promise<Server> {
+  const root = normalize(directory);
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     const file = normalize(join(root, decodeURIComponent(path.endsWith('/') ? `${path}index.html` : path)));
@@ -50,9 +50,10 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function openSite(options: { isolated: boolean; webgpu?: boolean }): Promise<Site> {
-  if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}index.html is missing: run 'pnpm --filter @ig/playground build' first`);
-  const server = await serveSite(options.isolated);
+export async function openSite(options: { isolated: boolean; webgpu?: boolean; directory?: string }): Promise<Site> {
+  const directory = options.directory ?? DIST;
+  if (!existsSync(join(directory, 'index.html'))) throw new Error(`${directory}index.html is missing: run 'pnpm --filter @ig/playground build' first`);
+  const server = await serveSite(options.isolated, directory);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const profile = mkdtempSync(join(tmpdir(), 'ig-playground-'));
   let context: BrowserContext | undefined;
