@@ -70,12 +70,12 @@ async function checkCase(site: Site, c: Case, expectIsolated: boolean): Promise<
 }
 
 // Measured in Chromium 2026-12: attributions 1.3e-7 (webgl), 2.4e-7 (tfjs wasm), 9.7e-8 (ort wasm), 9.3e-8 (tfjs
-// webgpu), 1.7e-7 (ort webgpu) of max |attr|; F(x) 9.5e-7 (webgl), 1.9e-6 (tfjs wasm), 7.5e-9 (ort wasm), 0 (webgpu).
+// webgpu), 1.7e-7 (ort webgpu) of max |attr|; F(x) 9.5e-7 (webgl), 1.9e-6 (tfjs wasm), 2.2e-7 (ort wasm, F(x′) ≈ 0.08), 0 (webgpu).
 // Tolerances sit within 10× of those (float32 sums in another order).
 const FAST: readonly Case[] = [
   { model: 'fashion-mnist', sample: 'tshirt', engine: 'tfjs-webgl', attr: 1e-6, f: 5e-6 },
   { model: 'fashion-mnist', sample: 'sneaker', engine: 'tfjs-wasm', attr: 1e-6, f: 5e-6 },
-  { model: 'small-cnn-onnx', sample: 'sample0', engine: 'ort-wasm', attr: 1e-6, f: 5e-8 },
+  { model: 'small-cnn-onnx', sample: 'sample0', engine: 'ort-wasm', attr: 1e-6, f: 1e-6 },
 ];
 const WEBGPU: readonly Case[] = [
   { model: 'fashion-mnist', sample: 'trouser', engine: 'tfjs-webgpu', attr: 1e-6, f: 5e-6 },
