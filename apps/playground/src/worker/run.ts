@@ -76,17 +76,20 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
     baselines: baselineValue(request),
     target,
     steps: request.steps,
-    method: request.method as QuadratureMethod,
+    // `steps: 'auto'` brings its own nested rule; the quadrature choice applies to fixed steps.
+    ...(request.steps === 'auto' ? {} : { method: request.method as QuadratureMethod }),
     signal: hooks.signal,
     onProgress: hooks.progress,
   };
   let attributions: Float32Array;
   let report: PathReport;
+  let method = request.steps === 'auto' ? 'auto' : request.method;
   const warnings: string[] = [];
   if (request.algorithm === 'integrated-gradients') {
     const result = await integratedGradients(backend, input, options);
     attributions = result.attributions[0]?.data as Float32Array;
     report = result.reports[0] as PathReport;
+    method = result.method;
     warnings.push(...result.warnings);
   } else {
     const values = request.input.data;
@@ -109,7 +112,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
       engine: request.engine,
       backend: backendLabel(request.engine, backend),
       algorithm: request.algorithm,
-      method: request.method,
+      method,
       seconds: (performance.now() - started) / 1000,
       threads: request.engine === 'ort-wasm' ? ortThreads() : 1,
       crossOriginIsolated: self.crossOriginIsolated,
