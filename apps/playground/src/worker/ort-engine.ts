@@ -5,7 +5,7 @@ import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import type { GradientBackend } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/web';
 import { ModelFileError } from './errors.js';
-import { threadCount } from './tfjs-engine.js';
+import { threadCount } from './threads.js';
 
 // The loader and binary are served as the site's own files, so no CDN and no bundler plugin is needed.
 ort.env.wasm.wasmPaths = { mjs: ortLoader, wasm: ortWasm };

@@ -1,6 +1,6 @@
 /** Which engines this browser can run, and why the others cannot. */
 import type { EngineAvailability } from '../protocol.js';
-import { threadCount } from './tfjs-engine.js';
+import { threadCount } from './threads.js';
 
 interface GpuLike {
   requestAdapter(): Promise<unknown>;

@@ -18,10 +18,6 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 export type TfjsDevice = 'webgl' | 'webgpu' | 'wasm' | 'cpu';
 
-export function threadCount(): number {
-  return self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)) : 1;
-}
-
 /** Switches tfjs to `device`; false when the browser cannot run it. */
 export async function useTfjsDevice(device: TfjsDevice): Promise<boolean> {
   try {
