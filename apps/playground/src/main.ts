@@ -1,0 +1,160 @@
+/** The page: wires the controls, the drop zone, the worker runner and the automation contract. */
+import { byId, fillModelControls, fillModels, fillStaticControls, NORMALIZATIONS, readRunOptions, readViewOptions } from './controls.js';
+import { droppedModel, modelSource, prepareInput } from './inputs.js';
+import { BUNDLED_MODELS, type PlaygroundModel } from './models.js';
+import { drawViews, publishReport, showError, showExplanation, showInput, type Explanation } from './output.js';
+import type { EngineAvailability, ModelSource } from './protocol.js';
+import { WorkerRunner } from './runner.js';
+import { errorLabel } from './error-label.js';
+import { watchLongTasks } from './long-tasks.js';
+import { createProgress } from './progress.js';
+
+type Status = 'loading' | 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+
+const runner = new WorkerRunner();
+const models: PlaygroundModel[] = [...BUNDLED_MODELS];
+let engines: EngineAvailability[] = [];
+let dropped: ModelSource | undefined;
+let droppedImage: Blob | undefined;
+let last: Explanation | undefined;
+
+declare global {
+  interface Window {
+    /** The last result's numbers, for tests and pages that embed the playground. */
+    igResult?: { readonly attributions: number[]; readonly input: number[]; readonly shape: readonly number[] };
+  }
+}
+
+function setStatus(status: Status): void {
+  document.body.dataset.igStatus = status;
+  byId<HTMLButtonElement>('run').disabled = status === 'running';
+  byId<HTMLButtonElement>('cancel').disabled = status !== 'running';
+}
+
+function currentModel(): PlaygroundModel {
+  const id = byId<HTMLSelectElement>('model').value;
+  return models.find((m) => m.id === id) ?? (models[0] as PlaygroundModel);
+}
+
+function fail(error: unknown): void {
+  const e = error instanceof Error ? error : new Error(String(error));
+  showError(`${errorLabel(e)}: ${e.message}`);
+  setStatus('error');
+}
+
+async function explain(): Promise<void> {
+  if (runner.running) return;
+  setStatus('running');
+  showError(null);
+  publishReport(null);
+  const model = currentModel();
+  try {
+    if (model.kind === 'text') throw new Error('text models need a tokenizer entry in src/models.ts; none is bundled in this build');
+    const options = readRunOptions();
+    const normalization = NORMALIZATIONS[byId<HTMLSelectElement>('normalization').value] ?? NORMALIZATIONS.none;
+    const spec = { ...model.input, ...normalization };
+    const sample = model.samples.find((s) => s.id === byId<HTMLSelectElement>('sample').value);
+    const inputSource = droppedImage !== undefined ? { image: droppedImage } : sample !== undefined ? { sample } : undefined;
+    if (inputSource === undefined) throw new Error(`${model.label} has no sample: drop or paste an image`);
+    const input = await prepareInput(spec, inputSource);
+    showInput(input.picture);
+    const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
+    const progress = createProgress();
+    const outcome = await runner.run({ ...options, model: source, input: input.tensor }, progress);
+    progress.finish();
+    if (outcome.kind === 'cancelled') {
+      setStatus('cancelled');
+      return;
+    }
+    if (outcome.kind === 'error') throw Object.assign(new Error(outcome.message), { name: outcome.name });
+    last = { report: outcome.report, attributions: outcome.attributions, shape: outcome.shape, layout: model.input.layout, picture: input.picture, labels: model.labels };
+    showExplanation(last, readViewOptions());
+    window.igResult = { attributions: Array.from(outcome.attributions), input: Array.from(input.tensor.data), shape: outcome.shape };
+    publishReport(outcome.report);
+    setStatus('done');
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function selectModel(id: string): Promise<void> {
+  byId<HTMLSelectElement>('model').value = id;
+  fillModelControls(currentModel(), engines);
+}
+
+async function handleFiles(files: readonly File[]): Promise<void> {
+  showError(null);
+  try {
+    const image = files.find((f) => f.type.startsWith('image/'));
+    const user = await droppedModel(files.filter((f) => f !== image));
+    if (user !== undefined) {
+      dropped = user.source;
+      const at = models.findIndex((m) => m.id.startsWith('user:'));
+      if (at >= 0) models.splice(at, 1);
+      models.push(user.model);
+      fillModels(models);
+      await selectModel(user.model.id);
+    }
+    if (image !== undefined) {
+      droppedImage = image;
+      const model = currentModel();
+      if (model.kind === 'image') showInput((await prepareInput({ ...model.input, mean: [0, 0, 0], std: [1, 1, 1] }, { image })).picture);
+    }
+    if (user === undefined && image === undefined) throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function wireDropZone(): void {
+  const zone = byId('drop');
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('over');
+    void handleFiles(Array.from(event.dataTransfer?.files ?? []));
+  });
+  document.addEventListener('paste', (event) => void handleFiles(Array.from(event.clipboardData?.files ?? [])));
+  byId<HTMLInputElement>('files').addEventListener('change', (event) => void handleFiles(Array.from((event.target as HTMLInputElement).files ?? [])));
+}
+
+async function start(): Promise<void> {
+  watchLongTasks();
+  fillStaticControls();
+  fillModels(models);
+  const params = new URLSearchParams(location.search);
+  engines = await runner.probe();
+  await selectModel(params.get('model') ?? (models[0] as PlaygroundModel).id);
+  for (const [param, id] of [['sample', 'sample'], ['steps', 'steps'], ['method', 'method'], ['algorithm', 'algorithm'], ['baseline', 'baseline'], ['target', 'target']] as const) {
+    const value = params.get(param);
+    if (value !== null) (byId(id) as HTMLInputElement | HTMLSelectElement).value = value;
+  }
+  byId('model').addEventListener('change', () => {
+    droppedImage = undefined;
+    fillModelControls(currentModel(), engines);
+  });
+  byId('sample').addEventListener('change', () => (droppedImage = undefined));
+  byId('run').addEventListener('click', () => void explain());
+  byId('cancel').addEventListener('click', () => runner.cancel());
+  byId('view-options').addEventListener('change', () => {
+    const view = readViewOptions();
+    if (last !== undefined) drawViews(last, view);
+  });
+  readViewOptions();
+  wireDropZone();
+  const engine = params.get('engine');
+  if (engine !== null) {
+    const availability = engines.find((e) => e.engine === engine);
+    if (!currentModel().engines.includes(engine as EngineAvailability['engine'])) return fail(new Error(`engine '${engine}' does not run ${currentModel().label}; it runs on ${currentModel().engines.join(', ')}`));
+    if (availability?.available !== true) return fail(new Error(`engine '${engine}' is not available in this browser: ${availability?.note ?? 'unknown engine'}`));
+    byId<HTMLSelectElement>('engine').value = engine;
+  }
+  setStatus('idle');
+  if (params.get('autorun') === '1') await explain();
+}
+
+void start().catch(fail);

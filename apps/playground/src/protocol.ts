@@ -1,0 +1,68 @@
+/** Messages between the page and the worker that computes the attributions. */
+
+export type EngineId = 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'ort-wasm' | 'ort-webgpu';
+
+/** A model the worker can load: bundled (by URL) or dropped by the user (bytes). */
+export type ModelSource =
+  | { readonly format: 'onnx'; readonly name: string; readonly bytes: ArrayBuffer }
+  | { readonly format: 'tfjs-layers'; readonly name: string; readonly modelJson: string; readonly weights: readonly { readonly name: string; readonly bytes: ArrayBuffer }[] };
+
+export interface PlainTensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}
+
+export type Algorithm = 'integrated-gradients' | 'smoothgrad' | 'smoothgrad-squared' | 'vargrad';
+
+export interface RunRequest {
+  readonly type: 'run';
+  readonly id: number;
+  readonly model: ModelSource;
+  readonly engine: EngineId;
+  readonly input: PlainTensor;
+  readonly baseline: BaselineKind;
+  /** A class index, or null for the predicted class. */
+  readonly target: number | null;
+  readonly steps: number | 'auto';
+  readonly method: string;
+  readonly algorithm: Algorithm;
+}
+
+export type ToWorker = RunRequest | { readonly type: 'cancel'; readonly id: number } | { readonly type: 'probe' };
+
+export interface EngineAvailability {
+  readonly engine: EngineId;
+  readonly available: boolean;
+  /** Why it is not available, or what it runs with (threads, SIMD). */
+  readonly note: string;
+}
+
+export interface RunReport {
+  readonly model: string;
+  readonly target: number;
+  readonly fInput: number;
+  readonly fBaseline: number;
+  readonly delta: number;
+  readonly relativeError: number;
+  readonly steps: number;
+  readonly engine: string;
+  readonly backend: string;
+  readonly algorithm: Algorithm;
+  readonly method: string;
+  readonly seconds: number;
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+  readonly top5: readonly { readonly index: number; readonly probability: number }[];
+  readonly warnings: readonly string[];
+}
+
+export type FromWorker =
+  | { readonly type: 'engines'; readonly engines: readonly EngineAvailability[] }
+  | { readonly type: 'stage'; readonly id: number; readonly stage: string }
+  | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
+  | { readonly type: 'done'; readonly id: number; readonly report: RunReport; readonly attributions: Float32Array; readonly shape: readonly number[] }
+  | { readonly type: 'cancelled'; readonly id: number }
+  | { readonly type: 'error'; readonly id: number; readonly name: string; readonly message: string };
+
+/** Constant baselines: zeros, the input's minimum (black after normalization) or its mean. */
+export type BaselineKind = 'zero' | 'min' | 'mean';

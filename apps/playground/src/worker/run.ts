@@ -1,0 +1,123 @@
+/** One explanation in the worker: load (or reuse) the backend, predict, integrate, report. */
+import { integratedGradients, smoothIntegratedGradients, tensor, type GradientBackend, type PathReport, type QuadratureMethod } from '@ig/core';
+import type { EngineId, RunReport, RunRequest } from '../protocol.js';
+import { EngineUnavailableError } from './errors.js';
+import { ortGradientBackend, ortThreads } from './ort-engine.js';
+import { tfjsBackendName, tfjsGradientBackend, useTfjsDevice, type TfjsDevice } from './tfjs-engine.js';
+
+interface Loaded {
+  readonly key: string;
+  readonly backend: GradientBackend;
+  readonly release: () => void;
+}
+
+let loaded: Loaded | undefined;
+
+/** Frees the loaded model and its sessions or tensors (after a cancel, or before another model). */
+export function releaseLoaded(): void {
+  loaded?.release();
+  loaded = undefined;
+}
+
+async function backendFor(request: RunRequest): Promise<GradientBackend> {
+  const key = `${request.model.name}|${request.engine}`;
+  if (loaded?.key === key) return loaded.backend;
+  releaseLoaded();
+  const [family, device] = request.engine.split('-') as ['tfjs' | 'ort', string];
+  if (request.model.format === 'onnx') {
+    if (family !== 'ort') throw new EngineUnavailableError(`${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`);
+    loaded = { key, ...(await ortGradientBackend(request.model.name, request.model.bytes, device as 'wasm' | 'webgpu')) };
+  } else {
+    if (family !== 'tfjs') throw new EngineUnavailableError(`${request.model.name} is a TensorFlow.js model: choose a tfjs engine, not ${request.engine}`);
+    if (!(await useTfjsDevice(device as TfjsDevice))) throw new EngineUnavailableError(`tfjs cannot start its ${device} backend in this browser`);
+    loaded = { key, ...(await tfjsGradientBackend(request.model)) };
+  }
+  return loaded.backend;
+}
+
+function softmax(logits: Float32Array): Float64Array {
+  const max = logits.reduce((m, v) => Math.max(m, v), -Infinity);
+  const exps = Float64Array.from(logits, (v) => Math.exp(v - max));
+  const sum = exps.reduce((s, v) => s + v, 0);
+  return exps.map((v) => v / sum);
+}
+
+function baselineValue(request: RunRequest): number {
+  const data = request.input.data;
+  if (request.baseline === 'zero') return 0;
+  if (request.baseline === 'min') return data.reduce((m, v) => Math.min(m, v), Infinity);
+  return data.reduce((s, v) => s + v, 0) / data.length;
+}
+
+function backendLabel(engine: EngineId, backend: GradientBackend): string {
+  return engine.startsWith('tfjs') ? tfjsBackendName() : backend.name;
+}
+
+export interface RunHooks {
+  readonly signal: AbortSignal;
+  readonly stage: (stage: string) => void;
+  readonly progress: (done: number, total: number) => void;
+}
+
+export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ report: RunReport; attributions: Float32Array }> {
+  const started = performance.now();
+  hooks.stage('loading the model');
+  const backend = await backendFor(request);
+  hooks.signal.throwIfAborted();
+  hooks.stage('predicting');
+  const pointShape = request.input.shape.slice(1);
+  const logits = await backend.predict({ points: [request.input.data], pointShapes: [pointShape], count: 1 });
+  const probabilities = softmax(logits);
+  const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
+  const target = request.target ?? (ranked[0]?.index as number);
+  hooks.stage('integrating');
+  const input = tensor(request.input.data, [...request.input.shape]);
+  const options = {
+    baselines: baselineValue(request),
+    target,
+    steps: request.steps,
+    // `steps: 'auto'` brings its own nested rule; the quadrature choice applies to fixed steps.
+    ...(request.steps === 'auto' ? {} : { method: request.method as QuadratureMethod }),
+    signal: hooks.signal,
+    onProgress: hooks.progress,
+  };
+  let attributions: Float32Array;
+  let report: PathReport;
+  let method = request.steps === 'auto' ? 'auto' : request.method;
+  const warnings: string[] = [];
+  if (request.algorithm === 'integrated-gradients') {
+    const result = await integratedGradients(backend, input, options);
+    attributions = result.attributions[0]?.data as Float32Array;
+    report = result.reports[0] as PathReport;
+    method = result.method;
+    warnings.push(...result.warnings);
+  } else {
+    const values = request.input.data;
+    const range = values.reduce((m, v) => Math.max(m, v), -Infinity) - values.reduce((m, v) => Math.min(m, v), Infinity);
+    const result = await smoothIntegratedGradients(backend, input, { ...options, kind: request.algorithm, samples: 5, stdev: 0.15 * range });
+    attributions = result.attributions[0]?.data as Float32Array;
+    // The completeness identity holds per noisy sample; the first one is reported.
+    report = result.sampleReports[0]?.[0] as PathReport;
+  }
+  return {
+    attributions,
+    report: {
+      model: request.model.name,
+      target,
+      fInput: report.fInput,
+      fBaseline: report.fBaseline,
+      delta: report.delta,
+      relativeError: report.relativeError,
+      steps: report.steps,
+      engine: request.engine,
+      backend: backendLabel(request.engine, backend),
+      algorithm: request.algorithm,
+      method,
+      seconds: (performance.now() - started) / 1000,
+      threads: request.engine === 'ort-wasm' ? ortThreads() : 1,
+      crossOriginIsolated: self.crossOriginIsolated,
+      top5: ranked.slice(0, 5),
+      warnings,
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/** Reading a finished run off the page through the automation contract. */
+import type { Page } from 'playwright-core';
+
+export interface PageReport {
+  readonly target: number;
+  readonly fInput: number;
+  readonly fBaseline: number;
+  readonly delta: number;
+  readonly relativeError: number;
+  readonly steps: number;
+  readonly engine: string;
+  readonly backend: string;
+  readonly seconds: number;
+  readonly threads: number;
+  readonly crossOriginIsolated: boolean;
+}
+
+export interface PageRun {
+  readonly status: string;
+  readonly error: string;
+  readonly report: PageReport | null;
+  readonly attributions: number[];
+  readonly input: number[];
+}
+
+export async function waitForRun(page: Page, timeout = 150_000): Promise<PageRun> {
+  await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.body.dataset.igStatus ?? ''), undefined, { timeout, polling: 100 });
+  return page.evaluate(() => {
+    const text = document.getElementById('ig-report')?.textContent ?? '';
+    return {
+      status: document.body.dataset.igStatus ?? '',
+      error: document.getElementById('error')?.textContent ?? '',
+      report: text === '' ? null : (JSON.parse(text) as PageReport),
+      attributions: window.igResult?.attributions ?? [],
+      input: window.igResult?.input ?? [],
+    };
+  });
+}
+
+/** Long tasks (main thread busy > 50 ms) that started at or after `since` (page time, ms). */
+export function longTasksSince(page: Page, since: number): Promise<number[]> {
+  return page.evaluate((t) => (window.igLongTasks ?? []).filter((task) => task.start >= t).map((task) => task.duration), since);
+}
