@@ -2,7 +2,7 @@
  * A person's use of the built site in Chromium: a dropped image, Cancel in a long run and a new
  * run after it, a corrupt model file, and a main thread that never blocks for long.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,6 +12,7 @@ import { ASSETS, cliImageInput, nodeFashion, relativeDeviation } from './referen
 import { openSite, type Site } from './site.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+mkdirSync(RESULTS, { recursive: true });
 /** Attributions against Node's on tfjs: 4× the largest deviation measured in autorun.test.ts (2.4e-7). */
 const ATTR = 1e-6;
 /** What "the page stays responsive" means here: no task on the main thread longer than this. */
