@@ -103,7 +103,7 @@ export async function runPathMethod(method: string, backend: GradientBackend, in
       }
       const { delta, relativeError } = completenessError(attributionSum, fInput, fBaseline);
       const report: PathReport = { example, targetSlot: slot, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps };
-      reports.push(relativeError > tolerance ? { ...report, warning: `example ${example}${T > 1 ? ` target ${slot}` : ''}: ${method} completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(start) = ${(fInput - fBaseline).toPrecision(6)}); use more steps` } : report);
+      reports.push(relativeError > tolerance ? { ...report, warning: `example ${example}${T > 1 ? ` target ${slot}` : ''}: ${method} completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(start) = ${(fInput - fBaseline).toPrecision(6)}); use more ${method === 'expected-gradients' ? 'samples' : 'steps'}` } : report);
     }
   }
   return { attributions, reports, targetsPerExample: T, method, backend: backend.name, gradientEvaluations: run.evaluations, warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])) };
