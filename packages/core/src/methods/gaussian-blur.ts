@@ -36,7 +36,7 @@ export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
  * sigma (σ, σ, 0) over (H, W, C), mode 'constant' (zero outside the image), truncate 4.
  * σ = 0 copies the image. Computed in float64, rounded once into `out`.
  */
-export function gaussianBlur(image: Float32Array, shape: readonly number[], layout: ImageLayout, sigma: number, out: Float32Array | Float64Array): void {
+export function gaussianBlur(image: Float32Array, shape: readonly number[], layout: ImageLayout, sigma: number, out: Float32Array | Float64Array, scratch: Float64Array = new Float64Array(image.length)): void {
   if (sigma === 0) {
     out.set(image);
     return;
@@ -44,21 +44,27 @@ export function gaussianBlur(image: Float32Array, shape: readonly number[], layo
   const { height, width, channels, channelsLast } = imageDims(shape, layout, 'the image');
   const kernel = gaussianKernel(sigma);
   const radius = (kernel.length - 1) / 2;
-  const index = channelsLast ? (y: number, x: number, c: number) => (y * width + x) * channels + c : (y: number, x: number, c: number) => (c * height + y) * width + x;
-  const rowsDone = new Float64Array(image.length);
+  // Strides of y, x and c in the flat image.
+  const [sy, sx, sc] = channelsLast ? [width * channels, channels, 1] : [width, 1, height * width];
   for (let c = 0; c < channels; c++) {
     for (let y = 0; y < height; y++) {
+      const from = Math.max(-radius, -y);
+      const to = Math.min(radius, height - 1 - y);
       for (let x = 0; x < width; x++) {
+        const at = y * sy + x * sx + c * sc;
         let sum = 0;
-        for (let k = Math.max(-radius, -y); k <= Math.min(radius, height - 1 - y); k++) sum += (kernel[k + radius] as number) * (image[index(y + k, x, c)] as number);
-        rowsDone[index(y, x, c)] = sum;
+        for (let k = from; k <= to; k++) sum += (kernel[k + radius] as number) * (image[at + k * sy] as number);
+        scratch[at] = sum;
       }
     }
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
+        const at = y * sy + x * sx + c * sc;
+        const from = Math.max(-radius, -x);
+        const to = Math.min(radius, width - 1 - x);
         let sum = 0;
-        for (let k = Math.max(-radius, -x); k <= Math.min(radius, width - 1 - x); k++) sum += (kernel[k + radius] as number) * (rowsDone[index(y, x + k, c)] as number);
-        out[index(y, x, c)] = sum;
+        for (let k = from; k <= to; k++) sum += (kernel[k + radius] as number) * (scratch[at + k * sx] as number);
+        out[at] = sum;
       }
     }
   }

@@ -115,12 +115,13 @@ async function runPath(run: Run, path: GradientPath, target: Float32Array, sums:
   const { pointShapes, pointSizes } = model;
   const batchSize = Math.max(1, Math.min(run.batchSize, path.lookahead));
   const points = pointSizes.map((size) => new Float32Array(batchSize * size));
+  const slots = Array.from({ length: batchSize }, (_, k) => rows(points, pointSizes, k));
   const weights = new Float32Array(batchSize * outputSize);
   const displacement = pointSizes.map((size) => new Float32Array(size));
   let steps = 0;
   for (;;) {
     let count = 0;
-    while (count < batchSize && path.next(rows(points, pointSizes, count))) count++;
+    while (count < batchSize && path.next(slots[count] as Float32Array[])) count++;
     if (count === 0) return steps;
     await yieldToEventLoop(options.signal);
     const batch = points.map((p, i) => p.subarray(0, count * (pointSizes[i] as number)));
@@ -135,19 +136,27 @@ async function runPath(run: Run, path: GradientPath, target: Float32Array, sums:
     throwIfAborted(options.signal);
     checkGradients(backend.name, response, pointSizes, count, example, steps);
     for (let k = 0; k < count; k++) {
-      displacement.forEach((d) => d.fill(0));
       const gradients = rows(response.gradients, pointSizes, k);
       path.displacement(gradients, displacement);
-      sums.forEach((sum, i) => {
-        const g = gradients[i] as Float32Array;
-        const d = displacement[i] as Float32Array;
-        for (let j = 0; j < sum.length; j++) sum[j] = (sum[j] as number) + (g[j] as number) * (d[j] as number);
-      });
+      for (let i = 0; i < sums.length; i++) addProduct(sums[i] as Float64Array, gradients[i] as Float32Array, displacement[i] as Float32Array);
     }
     steps += count;
     run.evaluations += count;
     options.onProgress?.(run.evaluations, run.evaluations);
   }
+}
+
+/** sum += g ⊙ d, four features per iteration. */
+function addProduct(sum: Float64Array, g: Float32Array, d: Float32Array): void {
+  const n = sum.length;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    sum[j] = (sum[j] as number) + (g[j] as number) * (d[j] as number);
+    sum[j + 1] = (sum[j + 1] as number) + (g[j + 1] as number) * (d[j + 1] as number);
+    sum[j + 2] = (sum[j + 2] as number) + (g[j + 2] as number) * (d[j + 2] as number);
+    sum[j + 3] = (sum[j + 3] as number) + (g[j + 3] as number) * (d[j + 3] as number);
+  }
+  for (; j < n; j++) sum[j] = (sum[j] as number) + (g[j] as number) * (d[j] as number);
 }
 
 function checkGradients(name: string, response: GradientResponse, pointSizes: readonly number[], count: number, example: number, firstStep: number): void {

@@ -19,7 +19,7 @@ export interface GradientPath {
   next(out: readonly Float32Array[]): boolean;
   /**
    * For the oldest point handed out whose displacement is not written yet: receives its
-   * gradients and writes its displacement wₖ·γ′(αₖ) into `out` (zeroed beforehand).
+   * gradients and writes its displacement wₖ·γ′(αₖ) into every value of `out`.
    */
   displacement(gradients: readonly Float32Array[], out: readonly Float32Array[]): void;
 }

@@ -10,6 +10,10 @@ export function straightPath(input: readonly Float32Array[], baselines: readonly
   const n = rule.alphas.length;
   const total = n * baselines.length;
   const scale = 1 / baselines.length;
+  const differences = baselines.map((baseline) => input.map((x, i) => {
+    const b = baseline[i] as Float32Array;
+    return x.map((v, j) => v - (b[j] as number));
+  }));
   let handedOut = 0;
   let finished = 0;
   return {
@@ -17,24 +21,31 @@ export function straightPath(input: readonly Float32Array[], baselines: readonly
     lookahead: Infinity,
     next(out) {
       if (handedOut === total) return false;
-      const baseline = baselines[Math.floor(handedOut / n)] as readonly Float32Array[];
+      const s = Math.floor(handedOut / n);
+      const baseline = baselines[s] as readonly Float32Array[];
+      const difference = differences[s] as Float32Array[];
       const alpha = rule.alphas[handedOut % n] as number;
-      out.forEach((point, i) => {
-        const x = input[i] as Float32Array;
+      for (let i = 0; i < out.length; i++) {
+        const point = out[i] as Float32Array;
         const b = baseline[i] as Float32Array;
-        for (let j = 0; j < point.length; j++) point[j] = (b[j] as number) + alpha * ((x[j] as number) - (b[j] as number));
-      });
+        const d = difference[i] as Float32Array;
+        for (let j = 0; j < point.length; j++) point[j] = (b[j] as number) + alpha * (d[j] as number);
+      }
       handedOut++;
       return true;
     },
     displacement(_gradients, out) {
-      const baseline = baselines[Math.floor(finished / n)] as readonly Float32Array[];
+      const difference = differences[Math.floor(finished / n)] as Float32Array[];
       const w = (rule.weights[finished % n] as number) * scale;
-      out.forEach((d, i) => {
-        const x = input[i] as Float32Array;
-        const b = baseline[i] as Float32Array;
-        for (let j = 0; j < d.length; j++) d[j] = multiplyByInputs ? w * ((x[j] as number) - (b[j] as number)) : w;
-      });
+      for (let i = 0; i < out.length; i++) {
+        const d = out[i] as Float32Array;
+        if (!multiplyByInputs) {
+          d.fill(w);
+          continue;
+        }
+        const diff = difference[i] as Float32Array;
+        for (let j = 0; j < d.length; j++) d[j] = w * (diff[j] as number);
+      }
       finished++;
     },
   };
