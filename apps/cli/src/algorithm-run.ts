@@ -27,7 +27,6 @@ export function attributeOptions(settings: AlgorithmSettings, baselines: Baselin
 
 /** Runs a method other than plain IG through @ig/core's `attribute`. */
 export async function runAlgorithm(model: LoadedModel, input: LoadedInput, options: AttributeOptions & { readonly target: number[] }): Promise<AttributionResult> {
-  if (model.layerAttribution) throw new UsageError(`--layer attributes with Integrated Gradients only; drop --layer or --algorithm ${options.algorithm ?? ''}`.trim());
   return attribute(model.backend, input.tensor, { ...options, ...(input.tensor.shape.length === 4 ? { layout: input.layout === 'nchw' ? 'NCHW' : 'NHWC' } : {}) });
 }
 

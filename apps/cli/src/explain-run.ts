@@ -124,7 +124,9 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   };
   let result: Pick<IntegratedGradientsResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;
   try {
-    if (model.layerAttribution) {
+    if (model.layerAttribution && settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
+      throw new UsageError(`--layer attributes with plain Integrated Gradients only; drop --layer or the options of ${algorithmLabel(settings.algorithm)}`);
+    } else if (model.layerAttribution) {
       if (typeof baselines !== 'number' && !('data' in baselines)) {
         throw new UsageError('--layer takes a single baseline; drop --baselines');
       }

@@ -114,5 +114,8 @@ describe('ig explain refuses algorithm options that do not fit', () => {
     expect(run.stderr).toMatch(/--max-sigma is an option of --algorithm blur-ig, not saliency/);
     const missing = ig(['explain', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'expected-gradients']);
     expect(missing.stderr).toMatch(/needs --baseline-set/);
+    const layer = ig(['explain', '--model', fixture('..', '..', 'assets', 'small_cnn.onnx'), '--input', fixture('small_cnn', 'input1.npy'), '--layer', '/features/features.2/Relu_output_0', '--algorithm', 'saliency']);
+    expect(layer.code).not.toBe(0);
+    expect(layer.stderr).toMatch(/--layer attributes with plain Integrated Gradients only/);
   });
 });
