@@ -9,7 +9,7 @@ import { firstNonFinite } from '../path-kernels.js';
 import { predictPoints } from '../predict.js';
 import { resolveTargets, type TargetSpec } from '../targets.js';
 import type { Tensor } from '../tensor.js';
-import { normalizeInputs, type ModelInputs } from '../validate.js';
+import { checkPositiveNumber, normalizeInputs, type ModelInputs } from '../validate.js';
 import { resolveObjective, type Objective, type ObjectiveName } from './objective.js';
 import type { GradientPath, PathFactory } from './path.js';
 
@@ -64,7 +64,7 @@ export async function runPathMethod(method: string, backend: GradientBackend, in
   const model = normalizeInputs(inputs);
   const objective = resolveObjective(options.objective);
   const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
-  const tolerance = options.tolerance ?? 0.01;
+  const tolerance = checkPositiveNumber(options.tolerance ?? 0.01, 'tolerance');
   throwIfAborted(options.signal);
   const { tensors, examples, pointShapes, pointSizes } = model;
   const atInput = await predictPoints(backend, tensors.map((t) => t.data), pointShapes, pointSizes, examples, batchSize, options.signal, 'the input');
