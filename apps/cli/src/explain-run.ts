@@ -1,5 +1,7 @@
 import { integratedGradients } from '@ig/core';
 import type { AutoRule, IntegratedGradientsResult, RefinementReport, Tensor } from '@ig/core';
+import { isPlainIG, type AlgorithmSettings } from './algorithm-options.js';
+import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
 import { buildBaselines } from './baselines.js';
 import type { BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
@@ -18,16 +20,23 @@ export interface RunSettings extends BaselineSettings {
   readonly batchSize: number | undefined;
   readonly stepsLimit?: number;
   readonly memoryBudgetBytes?: number | undefined;
+  /** --algorithm and its options; plain Integrated Gradients when undefined. */
+  readonly algorithm?: AlgorithmSettings;
+  /** expected-gradients: the --baseline-set, loaded. */
+  readonly references?: Tensor;
+  /** --steps when given on the command line (blur-ig and guided-ig have their own defaults). */
+  readonly stepsGiven?: boolean;
 }
 
 export interface ExampleReport {
   readonly example: number;
   readonly target: number;
   readonly label?: string;
-  readonly fInput: number;
-  readonly fBaseline: number;
-  readonly delta: number;
-  readonly relativeError: number;
+  /** null for a method without a completeness identity (saliency, input-x-gradient, no multiply-by-inputs, noise). */
+  readonly fInput: number | null;
+  readonly fBaseline: number | null;
+  readonly delta: number | null;
+  readonly relativeError: number | null;
   readonly steps: number;
   /** With --steps auto and the adaptive rule: evaluations, error bounds and where along α they went. */
   readonly refinement?: RefinementReport;
@@ -44,14 +53,16 @@ export interface ExplainReport {
   readonly autoRule?: AutoRule;
   readonly baseline: string;
   readonly baselines: number;
+  /** --algorithm, with its objective and noise when not the defaults. */
+  readonly algorithm: string;
   /** Targets and figures of example 0 (the only one for a single input). */
   readonly target: number;
   readonly label?: string;
   readonly steps: number;
-  readonly fInput: number;
-  readonly fBaseline: number;
-  readonly delta: number;
-  readonly relativeError: number;
+  readonly fInput: number | null;
+  readonly fBaseline: number | null;
+  readonly delta: number | null;
+  readonly relativeError: number | null;
   readonly examples: readonly ExampleReport[];
   readonly gradientEvaluations: number;
   readonly warnings: readonly string[];
@@ -113,7 +124,9 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   };
   let result: Pick<IntegratedGradientsResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;
   try {
-    if (model.layerAttribution) {
+    if (model.layerAttribution && settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
+      throw new UsageError(`--layer attributes with plain Integrated Gradients only; drop --layer or the options of ${algorithmLabel(settings.algorithm)}`);
+    } else if (model.layerAttribution) {
       if (typeof baselines !== 'number' && !('data' in baselines)) {
         throw new UsageError('--layer takes a single baseline; drop --baselines');
       }
@@ -125,13 +138,36 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
         gradientEvaluations: layer.reports.reduce((sum, r) => sum + r.steps, 0),
         warnings: layer.reports.flatMap((r) => (r.warning ? [r.warning] : [])),
       };
+    } else if (settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
+      const ig = settings.algorithm.algorithm === 'integrated-gradients';
+      const steps = ig || settings.stepsGiven === true ? settings.steps : undefined;
+      if (steps === 'auto' && !ig) throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm.algorithm} a number of steps`);
+      const { method: _rule, autoRule: _auto, steps: _steps, ...shared } = common as typeof common & { method?: unknown; autoRule?: unknown };
+      result = await runAlgorithm(model, input, {
+        ...shared,
+        ...(ig && settings.steps !== 'auto' ? { method: settings.method } : {}),
+        ...attributeOptions(settings.algorithm, baselines, settings.references, typeof steps === 'number' ? steps : undefined, settings.seed),
+        ...(steps === 'auto' ? { steps: 'auto' as const, autoRule: settings.autoRule } : {}),
+        target: targets,
+      });
     } else {
       result = await integratedGradients(model.backend, input.tensor, { baselines, ...common });
     }
   } finally {
     progress.stop();
   }
-  const examples: ExampleReport[] = result.reports.map((r) => ({
+  const perCell = Math.max(1, Math.round(result.gradientEvaluations / Math.max(1, targets.length)));
+  const withoutCompleteness = (example: number, target: number): ExampleReport => ({
+    example,
+    target,
+    ...(settings.labels && settings.labels[target] !== undefined ? { label: settings.labels[target] as string } : {}),
+    fInput: null,
+    fBaseline: null,
+    delta: null,
+    relativeError: null,
+    steps: perCell,
+  });
+  const examples: ExampleReport[] = result.reports.length === 0 ? targets.map((t, e) => withoutCompleteness(e, t)) : result.reports.map((r) => ({
     example: r.example,
     target: r.target ?? (targets[r.example] as number),
     ...(settings.labels && r.target !== null && settings.labels[r.target] !== undefined ? { label: settings.labels[r.target] as string } : {}),
@@ -152,6 +188,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : {}),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
+    algorithm: algorithmLabel(settings.algorithm),
     target: first.target,
     ...(first.label !== undefined ? { label: first.label } : {}),
     steps: first.steps,
@@ -164,5 +201,15 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     warnings: result.warnings,
     seconds: (performance.now() - started) / 1000,
   };
-  return { attributions: result.attributions[0] as Tensor, report };
+  const attributions = result.attributions[0] as Tensor;
+  return { attributions: settings.algorithm === undefined ? attributions : reduced(attributions, input, settings.algorithm), report };
+}
+
+function algorithmLabel(settings: AlgorithmSettings | undefined): string {
+  if (settings === undefined) return 'integrated-gradients';
+  const parts: string[] = [settings.algorithm];
+  if (!settings.multiplyByInputs) parts.push('without multiply-by-inputs');
+  if (settings.objective !== 'logit') parts.push(`of the ${settings.objective}`);
+  if (settings.noise !== undefined) parts.push(`under ${settings.noise}`);
+  return parts.join(' ');
 }

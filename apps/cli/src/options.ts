@@ -65,7 +65,7 @@ export function addExplainOptions(command: Command): Command {
     .addOption(new Option('--channels <n>', 'image channels the model takes (1 = grayscale)').choices(['1', '3']))
     .option('--baseline <kind>', `baseline: ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
     .option('--baselines <n>', 'average over N random baselines (uniform or gaussian)', '1')
-    .option('--seed <n>', 'seed of random baselines', '0')
+    .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
     .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
     .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance (--method is then unused)", '50')

@@ -29,3 +29,17 @@ export { smoothIntegratedGradients, type SmoothKind, type SmoothOptions, type Sm
 export * from './hierarchy/index.js';
 export { targetAt, tokenSums, wordSums, type WordSums } from './tokens.js';
 export { encodeText, tokenizerLimits, TextInputError, type EncodedText, type TextEncodingOptions, type TokenizerLike } from './text-encoding.js';
+export { attribute, ALGORITHMS, type Algorithm, type AttributeOptions } from './methods/attribute.js';
+export { blurIG, blurSigmas, type BlurIGOptions } from './methods/blur-ig.js';
+export { expectedGradients, type ExpectedGradientsOptions } from './methods/expected-gradients.js';
+export { gaussianBlur, gaussianKernel, guessLayout, type ImageLayout } from './methods/gaussian-blur.js';
+export { guidedIG, type GuidedIGOptions } from './methods/guided-ig.js';
+export { inputXGradient } from './methods/input-x-gradient.js';
+export { integratedGradientsMethod, type IntegratedGradientsMethodOptions } from './methods/integrated-gradients.js';
+export { noiseTunnel, NOISE_KINDS, type AttributionMethod, type NoiseKind, type NoiseOptions, type NoiseResult } from './methods/noise.js';
+export { OBJECTIVES, resolveObjective, type Objective, type ObjectiveName } from './methods/objective.js';
+export type { GradientPath, PathContext, PathFactory } from './methods/path.js';
+export { runPathMethod, type AttributionResult, type PathMethodOptions } from './methods/path-engine.js';
+export { reduceChannels, REDUCERS, type Reducer } from './methods/reducer.js';
+export { saliency, type SaliencyOptions } from './methods/saliency.js';
+export { pointAtInput, straightPath } from './methods/straight-path.js';

@@ -8,6 +8,9 @@ import { loadInput } from '../inputs.js';
 import { loadModel, readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
+import { addAlgorithmOptions, parseAlgorithmSettings } from '../algorithm-options.js';
+import { asOneChannel } from '../algorithm-run.js';
+import { loadBaselineSet } from '../baseline-set.js';
 import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
 import { runExplanation } from '../explain-run.js';
@@ -19,12 +22,24 @@ export function runSettingsOf(settings: ExplainSettings): RunSettings {
   return { ...settings, labels: settings.labels ? readLabels(settings.labels) : null };
 }
 
+/** --algorithm's settings and what they need loaded: the reference set of expected-gradients. */
+function algorithmRun(raw: Record<string, string>, settings: ExplainSettings, modelShape: Parameters<typeof loadInput>[2], stepsGiven: boolean): Pick<RunSettings, 'algorithm' | 'references' | 'stepsGiven'> {
+  const algorithm = parseAlgorithmSettings(raw);
+  const references = algorithm.baselineSet === undefined ? undefined : loadBaselineSet(algorithm.baselineSet, settings, modelShape);
+  return { algorithm, stepsGiven, ...(references !== undefined ? { references } : {}) };
+}
+
 export function summaryLine(report: ExplainReport): string {
   const target = report.label !== undefined ? `${report.target} (${report.label})` : String(report.target);
+  if (report.fInput === null || report.fBaseline === null || report.delta === null || report.relativeError === null) {
+    return `target ${target}: ${report.algorithm} (no completeness identity), ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`;
+  }
+  const algorithm = report.algorithm === 'integrated-gradients' ? '' : `${report.algorithm}, `;
   return (
+    algorithm +
     `target ${target}: F(x) = ${formatNumber(report.fInput)}, F(x') = ${formatNumber(report.fBaseline)}, ` +
     `delta = ${formatNumber(report.delta)}, relative error = ${formatNumber(report.relativeError)}, ` +
-    `${report.steps} steps (${report.method}), ${report.backend}, ${report.seconds.toFixed(2)} s`
+    `${report.steps} steps${report.algorithm.startsWith('integrated-gradients') ? ` (${report.method})` : ''}, ${report.backend}, ${report.seconds.toFixed(2)} s`
   );
 }
 
@@ -35,7 +50,7 @@ function numbered(path: string, k: number): string {
 }
 
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
-  addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients'))
+  addAlgorithmOptions(addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)')))
     .option('--input <file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image')
     .option('--text <text>', 'explain a text with a token-id ONNX model (repeat for several texts)', (value: string, list: string[]) => [...list, value], [] as string[])
     .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
@@ -47,20 +62,27 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
     .option('--verbose', 'with --steps auto: print per example the evaluations, error bounds, and where along the path the points and the error went')
-    .action(async (raw: Record<string, string>) => {
+    .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      if ((raw['text'] as unknown as string[]).length > 0) return runTextExplain(raw, settings, global);
+      if ((raw['text'] as unknown as string[]).length > 0) {
+        const { algorithm, multiplyByInputs, objective, noise, reducer } = parseAlgorithmSettings(raw);
+        if (algorithm !== 'integrated-gradients' || !multiplyByInputs || objective !== 'logit' || noise !== undefined || reducer !== undefined) {
+          throw new UsageError('--text explains with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer work with --input');
+        }
+        return runTextExplain(raw, settings, global);
+      }
       if (!raw['input']) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
-      const run = runSettingsOf(settings);
+      parseAlgorithmSettings(raw);
       const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });
       try {
+        const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet));
         const full = { model: settings.model, input: raw['input'], ...report };
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
-        const heatmaps = raw['heatmap'] ? heatmapPngs(attributions, input, settings) : [];
+        const heatmaps = raw['heatmap'] ? heatmapPngs(asOneChannel(attributions, input), input, settings) : [];
         const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];
         heatmaps.forEach((png, k) => writeOutput(heatmapFiles[k] as string, png));
         if (raw['json']) writeOutput(raw['json'], `${JSON.stringify(full, null, 2)}\n`);

@@ -1,0 +1,95 @@
+import { ALGORITHMS, NOISE_KINDS, OBJECTIVES, REDUCERS } from '@ig/core';
+import type { Algorithm, NoiseKind, ObjectiveName, Reducer } from '@ig/core';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { UsageError } from './errors.js';
+
+/** The attribution method and what it is applied to: `--algorithm` and its options. */
+export interface AlgorithmSettings {
+  readonly algorithm: Algorithm;
+  readonly multiplyByInputs: boolean;
+  readonly objective: ObjectiveName;
+  readonly reducer: Reducer | undefined;
+  readonly noise: NoiseKind | undefined;
+  /** --samples: noisy copies (--noise) and draws (expected-gradients); undefined: each one's default. */
+  readonly samples: number | undefined;
+  readonly stdev: number | undefined;
+  readonly abs: boolean;
+  readonly maxSigma: number | undefined;
+  readonly gradStep: number | undefined;
+  readonly sqrt: boolean;
+  readonly fraction: number | undefined;
+  readonly maxDist: number | undefined;
+  readonly baselineSet: string | undefined;
+}
+
+export function addAlgorithmOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--algorithm <name>', 'attribution method').choices([...ALGORITHMS]).default('integrated-gradients'))
+    .option('--no-multiply-by-inputs', "integrated-gradients: the path-averaged gradient, without the (x − x') factor (Captum's multiply_by_inputs=False)")
+    .addOption(new Option('--objective <f>', 'what is differentiated: the target logit, its softmax probability, log-probability, or its margin over the runner-up').choices([...OBJECTIVES]).default('logit'))
+    .addOption(new Option('--reducer <r>', 'reduce image attributions over the channels to one map per pixel (--out and --heatmap)').choices([...REDUCERS]))
+    .addOption(new Option('--noise <kind>', "noise over the method (Captum's NoiseTunnel)").choices([...NOISE_KINDS]))
+    .option('--samples <n>', 'noisy copies with --noise (default 5); draws of expected-gradients (default 200)')
+    .option('--stdev <s>', 'standard deviation of the noise of --noise (default 1)')
+    .option('--abs', 'saliency: absolute gradients')
+    .option('--max-sigma <s>', 'blur-ig: blur of the path start (default 50)')
+    .option('--grad-step <h>', 'blur-ig: step of the finite difference in sigma (default 0.01)')
+    .option('--sqrt', 'blur-ig: square-root spacing of the sigmas')
+    .option('--fraction <f>', 'guided-ig: share of features moved per step (default 0.25)')
+    .option('--max-dist <d>', 'guided-ig: how far a feature may stray from the straight path (default 0.02)')
+    .option('--baseline-set <DIR|file.npy>', 'expected-gradients: the reference set baselines are drawn from (an .npy [M, ...] or a folder of inputs)');
+}
+
+type Raw = Record<string, string | boolean | undefined>;
+
+function number(raw: Raw, key: string, flag: string, min: number, max = Infinity, open = false): number | undefined {
+  const text = raw[key];
+  if (typeof text !== 'string') return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max || (open && n === min)) {
+    throw new UsageError(`${flag} must be a number ${open ? '>' : '≥'} ${min}${max < Infinity ? ` and ≤ ${max}` : ''}, got '${text}'`);
+  }
+  return n;
+}
+
+export function parseAlgorithmSettings(raw: Raw): AlgorithmSettings {
+  const algorithm = (typeof raw['algorithm'] === 'string' ? raw['algorithm'] : 'integrated-gradients') as Algorithm;
+  const samples = number(raw, 'samples', '--samples', 1);
+  if (samples !== undefined && !Number.isInteger(samples)) throw new UsageError(`--samples must be a positive integer, got '${String(raw['samples'])}'`);
+  const settings: AlgorithmSettings = {
+    algorithm,
+    multiplyByInputs: raw['multiplyByInputs'] !== false,
+    objective: (typeof raw['objective'] === 'string' ? raw['objective'] : 'logit') as ObjectiveName,
+    reducer: raw['reducer'] as Reducer | undefined,
+    noise: raw['noise'] as NoiseKind | undefined,
+    samples,
+    stdev: number(raw, 'stdev', '--stdev', 0),
+    abs: raw['abs'] === true,
+    maxSigma: number(raw, 'maxSigma', '--max-sigma', 0, Infinity, true),
+    gradStep: number(raw, 'gradStep', '--grad-step', 0, Infinity, true),
+    sqrt: raw['sqrt'] === true,
+    fraction: number(raw, 'fraction', '--fraction', 0, 1),
+    maxDist: number(raw, 'maxDist', '--max-dist', 0, 1),
+    baselineSet: typeof raw['baselineSet'] === 'string' ? raw['baselineSet'] : undefined,
+  };
+  const only = (flag: string, given: boolean, allowed: Algorithm): void => {
+    if (given && algorithm !== allowed) throw new UsageError(`${flag} is an option of --algorithm ${allowed}, not ${algorithm}`);
+  };
+  only('--no-multiply-by-inputs', !settings.multiplyByInputs, 'integrated-gradients');
+  only('--abs', settings.abs, 'saliency');
+  only('--max-sigma', settings.maxSigma !== undefined, 'blur-ig');
+  only('--grad-step', settings.gradStep !== undefined, 'blur-ig');
+  only('--sqrt', settings.sqrt, 'blur-ig');
+  only('--fraction', settings.fraction !== undefined, 'guided-ig');
+  only('--max-dist', settings.maxDist !== undefined, 'guided-ig');
+  only('--baseline-set', settings.baselineSet !== undefined, 'expected-gradients');
+  if (algorithm === 'expected-gradients' && settings.baselineSet === undefined) throw new UsageError('--algorithm expected-gradients needs --baseline-set DIR|file.npy');
+  if (settings.stdev !== undefined && settings.noise === undefined) throw new UsageError('--stdev is the noise of --noise; add --noise smoothgrad|smoothgrad-sq|vargrad');
+  return settings;
+}
+
+/** True when the run is plain Integrated Gradients of the linear read-out: the fast path, with --steps auto and --layer. */
+export function isPlainIG(settings: AlgorithmSettings): boolean {
+  return settings.algorithm === 'integrated-gradients' && settings.multiplyByInputs && settings.objective === 'logit' && settings.noise === undefined;
+}
