@@ -53,7 +53,7 @@ export function buildContextualDecompositionModel(source: onnx.IModelProto | Uin
   const inputs = graph.input.filter((v) => !initializers.has(v.name));
   const list = inputs.map((v) => v.name).join(', ');
   if (options.input === undefined && inputs.length !== 1) throw new InvalidModelError(`the model has ${inputs.length} inputs (${list}); name the one to decompose (the others are held fixed)`);
-  const inputInfo = options.input === undefined ? (inputs[0] as onnx.ValueInfoProto) : inputs.find((v) => v.name === options.input);
+  const inputInfo = (options.input === undefined ? inputs[0] : inputs.find((v) => v.name === options.input)) as onnx.ValueInfoProto | undefined;
   if (!inputInfo) throw new InvalidModelError(`"${options.input ?? ''}" is not an input of the graph (inputs: ${list})`);
   const contextInputs = inputs.filter((v) => v !== inputInfo);
   const outputName = options.output ?? graph.output[0]?.name ?? '';
@@ -123,5 +123,5 @@ export function buildContextualDecompositionModel(source: onnx.IModelProto | Uin
   ];
   graph.output = [onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.relevant }), onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.irrelevant })];
   graph.valueInfo = [];
-  return { model, input: inputInfo.name, context: contextInputs.map((v) => v.name), inputs: { relevant, irrelevant }, output: outputName, outputs };
+  return { model, input: inputInfo.name, context: contextInputs.map((v) => v.name ?? ''), inputs: { relevant, irrelevant }, output: outputName, outputs };
 }
