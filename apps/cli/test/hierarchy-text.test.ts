@@ -129,5 +129,8 @@ describe('ig hierarchy --text on the spam classifier', () => {
     const both = ig(['hierarchy', '--model', model, '--text', 'hello', '--input', 'x.npy']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/either --input or --text/);
+    const png = ig(['hierarchy', '--model', model, '--text', 'hello', '--png', 'x.png']);
+    expect(png.code).toBe(2);
+    expect(png.stderr).toMatch(/--png is for tensor inputs; with --text use --html and --json/);
   });
 });

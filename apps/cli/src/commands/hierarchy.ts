@@ -94,6 +94,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
       };
       if (raw['text'] !== undefined) {
         for (const flag of ['png', 'tokens']) if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);
+        if ((raw['provider'] ?? 'cpu') !== 'cpu') throw new UsageError('--text hierarchies run on --provider cpu');
         const warn = (line: string): void => {
           if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
         };
