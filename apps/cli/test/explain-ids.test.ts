@@ -84,5 +84,13 @@ describe('ig explain --input ids.npy (token ids as an int64 .npy)', () => {
     const missing = ig(['explain', '--model', tagger, '--input', 'ids.npy', '--context-input', 'attention_mask=none.npy'], { cwd });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/none\.npy/);
+    writeFileSync(join(cwd, 'short-mask.npy'), int64Npy([1, 1, 1]));
+    const shortMask = ig(['explain', '--model', tagger, '--input', 'ids.npy', '--context-input', 'attention_mask=short-mask.npy'], { cwd });
+    expect(shortMask.code).toBe(1);
+    expect(shortMask.stderr).toContain('input "attention_mask": axis 1 ("sequence") has length 3, but "input_ids" has 6');
+    writeFileSync(join(cwd, 'two.npy'), formatNpy(new BigInt64Array(4), [2, 2]));
+    const two = ig(['explain', '--model', tagger, '--input', 'two.npy'], { cwd });
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(/two\.npy: input must be one sequence, shape \[1, L\] or \[L\]; got \[2, 2\]/);
   });
 });
