@@ -63,7 +63,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--percentile-include <p>', 'units at or above this percentile of the open scores join the selection', '90')
     .option('--sweep-dim <n>', 'unit size: blocks of N×N pixels or N tokens', '1')
     .option('--iterations <n>', 'rounds of growing the components', '5')
-    .option('--baseline <kind>', `what removed features become (unused by cd): ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
+    .option('--baseline <kind>', `what removed features become (unused by cd; with --text see --baseline-token): ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
     .option('--seed <n>', 'seed of a random baseline', '0')
     .option('--steps <n>', 'path points of the IG scores', '50')
     .option('--batch-size <n>', 'points per model call')
