@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as OnnxNode from '@ig/onnx/node';
 import { formatNpy } from '../src/npy.js';
-import { fixture, ig, tempDir } from './helpers.js';
+import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 
 const TEXT_ASSETS = fileURLToPath(new URL('../assets/text/', import.meta.url));
 const spam = join(TEXT_ASSETS, 'spam.onnx');
@@ -38,6 +38,26 @@ async function taggerLogits(ids: readonly number[]): Promise<Float32Array> {
   await session.release();
   return out['logits']?.data as Float32Array;
 }
+
+describe('ig explain --target auto on a float [positions, classes] output', () => {
+  it('notes which position and class the largest output is, and attributes only that position', async () => {
+    const cwd = tempDir('explain-seq-float');
+    const x = Float32Array.from({ length: 20 }, (_, i) => Math.sin(1.7 * i + 0.3));
+    writeFileSync(join(cwd, 'x.npy'), formatNpy(x, [1, 5, 4]));
+    const run = ig(['explain', '--model', fixture('token_tagger', 'sequence_float.onnx'), '--input', 'x.npy', '--out', 'a.npy'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const onnx = (await import('@ig/onnx/node')) as typeof OnnxNode;
+    const backend = await onnx.onnxBackend(new Uint8Array(readFileSync(fixture('token_tagger', 'sequence_float.onnx'))));
+    const logits = await backend.predict({ points: [x], pointShapes: [[5, 4]], count: 1 });
+    await backend.dispose();
+    const best = logits.indexOf(Math.max(...logits));
+    const position = Math.floor(best / 3);
+    expect(run.stderr).toContain(`target auto: output ${best} is position ${position}, class ${best % 3} of the [?, 3] output (the largest)`);
+    expect(run.stdout).toContain(`target ${best}:`);
+    const attributions = readFloat32Npy(join(cwd, 'a.npy')).data;
+    attributions.forEach((a, i) => (Math.floor(i / 4) === position ? undefined : expect(a).toBe(0)));
+  });
+});
 
 describe('ig explain --input ids.npy (token ids as an int64 .npy)', () => {
   it('on the spam model gives the token attributions of --text for the same ids (mask inferred as all ones)', () => {
