@@ -107,6 +107,27 @@ export async function resolveTarget(model: LoadedModel, input: LoadedInput, targ
   return Array.from({ length: examples }, (_, e) => index ?? argmax(outputs, e * outputSize, outputSize));
 }
 
+/**
+ * For `--target auto` on an output with several axes after the batch (`[positions, classes]`),
+ * which position and class each example's flat target index is.
+ */
+export function autoTargetNotes(outputShape: readonly (number | null)[] | null | undefined, targets: readonly number[]): string[] {
+  const dims = (outputShape ?? []).slice(1);
+  if (dims.length < 2 || dims.slice(1).some((d) => d === null)) return [];
+  return targets.map((flat, example) => {
+    const index: number[] = [];
+    let rest = flat;
+    for (let axis = dims.length - 1; axis > 0; axis--) {
+      const size = dims[axis] as number;
+      index.unshift(rest % size);
+      rest = Math.floor(rest / size);
+    }
+    index.unshift(rest);
+    const where = index.length === 2 ? `position ${index[0]}, class ${index[1]}` : `index [${index.join(', ')}]`;
+    return `target auto${targets.length > 1 ? ` (example ${example})` : ''}: output ${flat} is ${where} of the [${dims.map((d) => d ?? '?').join(', ')}] output (the largest)`;
+  });
+}
+
 export async function runExplanation(model: LoadedModel, input: LoadedInput, settings: RunSettings, progress: Progress): Promise<Explanation> {
   const started = performance.now();
   const targets = await resolveTarget(model, input, settings.target, settings.labels);
@@ -198,7 +219,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     relativeError: first.relativeError,
     examples,
     gradientEvaluations: result.gradientEvaluations,
-    warnings: result.warnings,
+    warnings: [...(settings.target === 'auto' ? autoTargetNotes(model.outputShape, targets) : []), ...result.warnings],
     seconds: (performance.now() - started) / 1000,
   };
   const attributions = result.attributions[0] as Tensor;

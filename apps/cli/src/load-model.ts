@@ -20,6 +20,8 @@ export interface LoadedModel {
   readonly provider: Provider;
   /** The first input's shape with the batch axis; null entries are dimensions the model leaves open. */
   readonly inputShape: readonly (number | null)[] | null;
+  /** The first output's declared shape (batch axis first; null: not declared or dynamic), when the engine knows it. */
+  readonly outputShape?: readonly (number | null)[] | null;
   /** Set when --layer named a layer: attributions to that layer's output instead of the input. */
   readonly layerAttribution?: LayerAttribution;
   /** Contextual decomposition of a TensorFlow.js Sequential layers model (ONNX models build theirs from the file). */

@@ -112,7 +112,7 @@ describe('ig hierarchy', () => {
   it('refuses what it cannot do with a usage error', () => {
     const text = ig(['hierarchy', '--model', smallCnn, '--text', 'a good movie']);
     expect(text.code).toBe(2);
-    expect(text.stderr).toMatch(/--text needs a text model/);
+    expect(text.stderr).toMatch(/--text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to/);
     const pngOfSequence = ig(['hierarchy', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_virginica_row101.npy'), '--png', join(tempDir('x'), 't.png')]);
     expect(pngOfSequence.code).toBe(2);
     expect(pngOfSequence.stderr).toMatch(/--png draws image hierarchies/);

@@ -40,7 +40,7 @@ describe('ig demo --bundle text', () => {
     const cwd = tempDir('text-demo');
     const run = ig(['demo', '--bundle', 'text'], { cwd });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('wrote text.html and report.json');
+    expect(run.stdout).toContain('wrote text.html, hierarchy.html, tree.json and report.json');
     expect(run.stderr).toMatch(/tokens; the model takes at most 128: only the first 128 are explained/);
     const report = JSON.parse(readFileSync(join(cwd, 'ig-demo', 'report.json'), 'utf8')) as { bundle: string; samples: TextSample[] };
     expect(report.bundle).toBe('text');
@@ -54,6 +54,25 @@ describe('ig demo --bundle text', () => {
     expect(html.match(/<tr><td>/g)).toHaveLength(8);
     expect(html.match(/class="ig-legend"/g)).toHaveLength(8);
     expect(html).toContain('<th>F(x′)</th>');
+    // One occlusion hierarchy of message-0: its tokens, levels that nest over them, the root scoring F(x) − F(pad ids).
+    const tree = JSON.parse(readFileSync(join(cwd, 'ig-demo', 'tree.json'), 'utf8')) as {
+      sample: string;
+      tokens: string[];
+      target: number;
+      fullScore: number;
+      levels: { id: number; features: number[]; score: number; children: number[] }[][];
+    };
+    const first = report.samples[0] as TextSample;
+    expect(tree.sample).toBe('message-0');
+    expect(tree.tokens).toEqual(first.tokens);
+    expect(tree.target).toBe(first.target);
+    expect(Math.abs(tree.fullScore - (first.fInput - first.fBaseline))).toBeLessThan(2e-6);
+    const all = first.tokens.map((_, i) => i);
+    for (const level of tree.levels) expect(level.flatMap((n) => n.features).sort((a, b) => a - b)).toEqual(all);
+    expect(tree.levels[tree.levels.length - 1]).toHaveLength(1);
+    const page = readFileSync(join(cwd, 'ig-demo', 'hierarchy.html'), 'utf8');
+    expect(page).toContain('occlusion hierarchy, target 1 (spam)');
+    expect(run.stdout).toMatch(/message-0 hierarchy: target 1 \(spam\): occlusion score of the whole input/);
   });
 });
 

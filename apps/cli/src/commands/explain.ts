@@ -16,6 +16,7 @@ import { progressBar } from '../progress.js';
 import { runExplanation } from '../explain-run.js';
 import { refinementLines } from '../refinement-lines.js';
 import type { ExplainReport, RunSettings } from '../explain-run.js';
+import { isTokenIdsInput, runTokenIdsExplain } from '../text/ids-explain.js';
 import { runTextExplain } from '../text/text-command.js';
 
 export function runSettingsOf(settings: ExplainSettings): RunSettings {
@@ -58,6 +59,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .option('--baseline-ids <file.json>', 'with --text: the baseline token ids, a JSON array with one id per position of the padded sequence')
     .option('--too-long <mode>', 'with --text: truncate (default, with a warning) or error when a text has more tokens than the model takes')
     .option('--html <file.html>', 'with --text: write the tokens shaded by attribution as an HTML page')
+    .option('--context-input <name=file.npy>', 'with token ids in --input: the value of another model input (repeatable; default attention_mask all ones, token_type_ids zeros)', (value: string, list: string[]) => [...list, value], [] as string[])
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
@@ -73,6 +75,11 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         return runTextExplain(raw, settings, global);
       }
       if (!raw['input']) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
+      if (isTokenIdsInput(settings.model, raw['input'])) {
+        if (raw['heatmap']) throw new UsageError('--heatmap draws input attributions; token ids are attributed at a layer');
+        return runTokenIdsExplain(raw, settings, global);
+      }
+      if ((raw['contextInput'] as unknown as string[]).length > 0) throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
       const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });

@@ -7,6 +7,7 @@ import { writeOutput } from '../files.js';
 import { SCORE_KINDS, type ScoreKind } from '../hierarchy/scorer.js';
 import { hierarchyHtml, hierarchyPng, hierarchyTerminal, runHierarchy } from '../hierarchy/run.js';
 import type { HierarchyRun } from '../hierarchy/run.js';
+import { runTextHierarchy } from '../hierarchy/text-run.js';
 import { loadInput } from '../inputs.js';
 import { loadModel, readLabels } from '../load-model.js';
 import { NORMALIZATION_PRESETS } from '../image.js';
@@ -33,13 +34,28 @@ export function hierarchySummary(run: HierarchyRun): string {
   );
 }
 
+/** Writes --json, --png and --html, and prints the terminal view and the summary. */
+function writeHierarchyFiles(raw: Record<string, string>, run: HierarchyRun, source: Record<string, string>, global: GlobalFlags): void {
+  if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ ...source, ...run.json })}\n`);
+  if (raw['png']) writeOutput(raw['png'], hierarchyPng(run));
+  if (raw['html']) writeOutput(raw['html'], hierarchyHtml(run));
+  const view = hierarchyTerminal(run);
+  if (view !== null) say(global, view);
+  say(global, hierarchySummary(run));
+  for (const file of [raw['json'], raw['png'], raw['html']]) if (file) say(global, `wrote ${file}`);
+}
+
 export function registerHierarchy(program: Command, flags: () => GlobalFlags): void {
   program
     .command('hierarchy')
     .description('build an ACD hierarchy: which groups of features, at which scale, drive a prediction')
     .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
     .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image')
-    .option('--text <text>', 'text input (needs a model with a tokenizer; not available yet)')
+    .option('--text <text>', 'text input of an ONNX model with token-id inputs: tokens are the units')
+    .option('--tokenizer <file>', 'tokenizer.json for --text (default: the one next to the model)')
+    .option('--baseline-token <token>', 'with --text: what removed tokens become, a vocabulary entry such as [MASK] or an id (default: the pad id)')
+    .addOption(new Option('--too-long <mode>', 'with --text: a text longer than the model takes').choices(['truncate', 'error']).default('truncate'))
+    .option('--layer <tensor>', 'with --text: the float tensor the groups are scored at (default: the embedding output)')
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
     .option('--target <t>', 'class index, auto (the predicted class) or a label (with --labels)', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
@@ -47,7 +63,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--percentile-include <p>', 'units at or above this percentile of the open scores join the selection', '90')
     .option('--sweep-dim <n>', 'unit size: blocks of N×N pixels or N tokens', '1')
     .option('--iterations <n>', 'rounds of growing the components', '5')
-    .option('--baseline <kind>', `what removed features become (unused by cd): ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
+    .option('--baseline <kind>', `what removed features become (unused by cd; with --text see --baseline-token): ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
     .option('--seed <n>', 'seed of a random baseline', '0')
     .option('--steps <n>', 'path points of the IG scores', '50')
     .option('--batch-size <n>', 'points per model call')
@@ -59,8 +75,8 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
     .action(async (raw: Record<string, string>) => {
       const global = flags();
-      if (raw['text'] !== undefined) throw new UsageError('--text needs a text model with a tokenizer, which no bundled model has yet; pass the embedded sequence as --input x.npy with --tokens');
-      if (raw['input'] === undefined) throw new UsageError('--input is required');
+      if (raw['text'] !== undefined && raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
+      if (raw['text'] === undefined && raw['input'] === undefined) throw new UsageError('--input or --text is required');
       const settings = {
         modelPath: raw['model'] as string,
         score: raw['score'] as ScoreKind,
@@ -76,18 +92,32 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         baselineCount: 1,
         seed: number(raw['seed'] ?? '0', '--seed', -1e15, 1e15, false),
       };
+      if (raw['text'] !== undefined) {
+        for (const flag of ['png', 'tokens']) if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);
+        if ((raw['provider'] ?? 'cpu') !== 'cpu') throw new UsageError('--text hierarchies run on --provider cpu');
+        const warn = (line: string): void => {
+          if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
+        };
+        const run = await runTextHierarchy(
+          raw['text'] as string,
+          {
+            ...settings,
+            tokenizer: raw['tokenizer'],
+            layer: raw['layer'],
+            baselineToken: raw['baselineToken'],
+            tooLong: (raw['tooLong'] ?? 'truncate') as 'truncate' | 'error',
+          },
+          warn,
+        );
+        writeHierarchyFiles(raw, run, { model: settings.modelPath, text: raw['text'] as string }, global);
+        return;
+      }
       const model = await loadModel(settings.modelPath, { provider: (raw['provider'] ?? 'cpu') as Provider });
       try {
         const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
-        const input = loadInput(raw['input'], { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null }, model.inputShape);
+        const input = loadInput(raw['input'] as string, { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null }, model.inputShape);
         const run = await runHierarchy(model, input, settings, () => undefined);
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.modelPath, input: raw['input'], ...run.json })}\n`);
-        if (raw['png']) writeOutput(raw['png'], hierarchyPng(run));
-        if (raw['html']) writeOutput(raw['html'], hierarchyHtml(run));
-        const view = hierarchyTerminal(run);
-        if (view !== null) say(global, view);
-        say(global, hierarchySummary(run));
-        for (const file of [raw['json'], raw['png'], raw['html']]) if (file) say(global, `wrote ${file}`);
+        writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string }, global);
       } finally {
         await model.dispose();
       }

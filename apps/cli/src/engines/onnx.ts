@@ -12,11 +12,14 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   const bytes = readUserFile(path, 'model');
   const onnx = await importOnnx(provider);
   let inputShape: (number | null)[] | null = null;
+  let outputShape: (number | null)[] | null = null;
   let nodes: number;
   try {
     const summary = onnx.inspect(bytes);
     const first = summary.inputs[0]?.shape;
     if (first) inputShape = first.map((d) => (typeof d === 'number' && d > 0 ? d : null));
+    const output = summary.outputs[0]?.shape;
+    if (output) outputShape = output.map((d) => (typeof d === 'number' && d > 0 ? d : null));
     nodes = Object.values((summary['ops'] ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
   } catch (error) {
     throw new FileFormatError(path, `not a readable ONNX model: ${(error as Error).message.split('\n')[0]}`);
@@ -57,6 +60,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     engine: 'onnx',
     provider,
     inputShape,
+    outputShape,
     ...(layerAttribution ? { layerAttribution } : {}),
     dispose: async () => {
       await cut?.dispose();

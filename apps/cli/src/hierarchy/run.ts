@@ -26,7 +26,7 @@ export interface HierarchySettings extends BaselineSettings {
 export interface HierarchyRun {
   readonly tree: Hierarchy;
   /** What tree.json holds. */
-  readonly json: HierarchyJson & { readonly score: ScoreKind; readonly label?: string; readonly forwardPasses: number; readonly gradientEvaluations: number; readonly seconds: number };
+  readonly json: HierarchyJson & { readonly score: ScoreKind; readonly label?: string; readonly tokens?: readonly string[]; readonly forwardPasses: number; readonly gradientEvaluations: number; readonly seconds: number };
   readonly picture: RgbaImage | null;
   readonly labels: readonly string[] | null;
 }

@@ -26,6 +26,33 @@ export interface ScorerSettings {
   readonly batchSize: number | undefined;
 }
 
+/** A contextual decomposition of the model, and what to release after it. */
+export type DecompositionFactory = () => Promise<{ decomposition: ContextualDecomposition; release: () => Promise<void> }>;
+
+/** The group scorer of `kind` on the options' backend; `cd` takes its decomposition from `decompose`. */
+export async function scorerOf(kind: ScoreKind, options: GroupScoreOptions, steps: number, decompose: DecompositionFactory): Promise<{ scorer: GroupScorer; release: () => Promise<void> }> {
+  const none = async (): Promise<void> => undefined;
+  switch (kind) {
+    case 'occlusion':
+      return { scorer: await occlusionScorer(options), release: none };
+    case 'build-up':
+      return { scorer: await buildUpScorer(options), release: none };
+    case 'integrated-gradients':
+      return { scorer: await integratedGradientsScorer({ ...options, steps }), release: none };
+    case 'group-path-ig':
+      return { scorer: await groupPathIntegratedGradientsScorer({ ...options, steps }), release: none };
+    case 'cd': {
+      const { decomposition, release } = await decompose();
+      try {
+        return { scorer: await contextualDecompositionScorer({ ...options, decomposition }), release };
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    }
+  }
+}
+
 /** The group scorer named by --score, and what to release after it. */
 export async function createScorer(model: LoadedModel, settings: ScorerSettings): Promise<{ scorer: GroupScorer; release: () => Promise<void> }> {
   const options: GroupScoreOptions = {
@@ -35,31 +62,15 @@ export async function createScorer(model: LoadedModel, settings: ScorerSettings)
     target: settings.target,
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
   };
-  const none = async (): Promise<void> => undefined;
-  switch (settings.kind) {
-    case 'occlusion':
-      return { scorer: await occlusionScorer(options), release: none };
-    case 'build-up':
-      return { scorer: await buildUpScorer(options), release: none };
-    case 'integrated-gradients':
-      return { scorer: await integratedGradientsScorer({ ...options, steps: settings.steps }), release: none };
-    case 'group-path-ig':
-      return { scorer: await groupPathIntegratedGradientsScorer({ ...options, steps: settings.steps }), release: none };
-    case 'cd': {
-      if (model.engine !== 'onnx') {
-        if (!model.decomposition) throw new UsageError('--score cd runs on ONNX models and TensorFlow.js layers models; this is a TensorFlow.js graph model');
-        return { scorer: await contextualDecompositionScorer({ ...options, decomposition: model.decomposition() }), release: none };
-      }
-      if (model.provider !== 'cpu') throw new UsageError('--score cd runs on --provider cpu');
-      await importOnnx('cpu');
-      const onnx = (await import('@ig/onnx/node')) as unknown as DecompositionModule;
-      const decomposition = await onnx.onnxContextualDecomposition(new Uint8Array(readUserFile(settings.modelPath, 'model')), { sessionOptions: { executionProviders: ['cpu'], logSeverityLevel: 3 } });
-      try {
-        return { scorer: await contextualDecompositionScorer({ ...options, decomposition }), release: () => decomposition.dispose() };
-      } catch (error) {
-        await decomposition.dispose();
-        throw error;
-      }
+  return scorerOf(settings.kind, options, settings.steps, async () => {
+    if (model.engine !== 'onnx') {
+      if (!model.decomposition) throw new UsageError('--score cd runs on ONNX models and TensorFlow.js layers models; this is a TensorFlow.js graph model');
+      return { decomposition: model.decomposition(), release: async () => undefined };
     }
-  }
+    if (model.provider !== 'cpu') throw new UsageError('--score cd runs on --provider cpu');
+    await importOnnx('cpu');
+    const onnx = (await import('@ig/onnx/node')) as unknown as DecompositionModule;
+    const decomposition = await onnx.onnxContextualDecomposition(new Uint8Array(readUserFile(settings.modelPath, 'model')), { sessionOptions: { executionProviders: ['cpu'], logSeverityLevel: 3 } });
+    return { decomposition, release: () => decomposition.dispose() };
+  });
 }

@@ -4,14 +4,33 @@ import type { GlobalFlags } from '../context.js';
 import { say } from '../context.js';
 import { writeOutput } from '../files.js';
 import { readLabels } from '../load-model.js';
+import { hierarchySummary } from '../commands/hierarchy.js';
+import { hierarchyHtml } from '../hierarchy/run.js';
+import { runTextHierarchy } from '../hierarchy/text-run.js';
 import { explainTexts } from './text-explain.js';
 import { textHtmlPage, textLines } from './text-views.js';
+
+/** The demo's hierarchy: occlusion with the pad id, single tokens, ACD's defaults (90th percentile, 5 rounds). */
+const HIERARCHY_SETTINGS = {
+  tokenizer: undefined,
+  layer: undefined,
+  baselineToken: undefined,
+  tooLong: 'truncate',
+  score: 'occlusion',
+  target: 'auto',
+  percentileInclude: 90,
+  sweepDim: 1,
+  iterations: 5,
+  steps: 50,
+  batchSize: undefined,
+} as const;
 
 export const TEXT_BUNDLE_DESCRIPTION = 'SpamAssassin spam classifier (ONNX, int64 token ids), eight held-out messages';
 
 /**
  * `ig demo --bundle text`: the spam classifier of examples/spam on its bundled messages, pad-id
- * baseline, the predicted class; writes report.json and text.html to `outDir`.
+ * baseline, the predicted class; writes report.json and text.html to `outDir`, and the occlusion
+ * hierarchy of the first message as hierarchy.html and tree.json.
  */
 export async function runTextDemo(assets: string, outDir: string, global: GlobalFlags): Promise<void> {
   const dir = join(assets, 'text');
@@ -33,6 +52,15 @@ export async function runTextDemo(assets: string, outDir: string, global: Global
     say(global, tokens ?? '');
   }
   writeOutput(join(outDir, 'text.html'), textHtmlPage('Spam classifier: token attributions', records, labels));
-  writeOutput(join(outDir, 'report.json'), `${JSON.stringify({ bundle: 'text', description: TEXT_BUNDLE_DESCRIPTION, samples: records }, null, 2)}\n`);
-  say(global, `wrote text.html and report.json to ${outDir}`);
+  const hierarchy = await runTextHierarchy(
+    samples[0]?.text ?? '',
+    { ...HIERARCHY_SETTINGS, modelPath: join(dir, 'spam.onnx'), labels },
+    warn,
+  );
+  writeOutput(join(outDir, 'hierarchy.html'), hierarchyHtml(hierarchy));
+  writeOutput(join(outDir, 'tree.json'), `${JSON.stringify({ sample: 'message-0', ...hierarchy.json })}\n`);
+  say(global, `message-0 hierarchy: ${hierarchySummary(hierarchy)}`);
+  const report = { bundle: 'text', description: TEXT_BUNDLE_DESCRIPTION, samples: records, hierarchy: { sample: 'message-0', files: ['hierarchy.html', 'tree.json'] } };
+  writeOutput(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  say(global, `wrote text.html, hierarchy.html, tree.json and report.json to ${outDir}`);
 }

@@ -56,7 +56,7 @@ const softmax = (values: ArrayLike<number>): number[] => {
 };
 
 /** The target for one output `[1, …, classes]`: `auto` (the largest logit), an index, a label, or `p,c`. */
-function resolveTarget(spec: string, output: { data: Float32Array; shape: readonly number[] }, labels: readonly string[] | null): { target: number | number[]; objective: TargetSpec } {
+export function resolveTextTarget(spec: string, output: { data: Float32Array; shape: readonly number[] }, labels: readonly string[] | null): { target: number | number[]; objective: TargetSpec } {
   const dims = output.shape.slice(1);
   const classes = dims[dims.length - 1] ?? 1;
   let index: number[];
@@ -89,6 +89,27 @@ function readBaselineIds(path: string, length: number): BigInt64Array {
   return BigInt64Array.from(values as number[], (v) => BigInt(v));
 }
 
+/** The name of the token-ids input: the one named like `*ids` that is not type or position ids. */
+export function idsInputName(inputTypes: ReadonlyMap<string, number>): string {
+  return [...inputTypes.keys()].find((n) => /ids/.test(n) && !/type|position/.test(n)) ?? [...inputTypes.keys()][0] ?? 'input_ids';
+}
+
+/** The model's int64 inputs for one encoded text: the ids, the attention mask, zero token type ids. */
+export function textModelInputs(
+  inputTypes: ReadonlyMap<string, number>,
+  encoded: { readonly inputIds: BigInt64Array; readonly attentionMask: BigInt64Array },
+): { inputs: Record<string, { data: BigInt64Array; shape: number[] }>; idsName: string; shape: number[] } {
+  const idsName = idsInputName(inputTypes);
+  const shape = [1, encoded.inputIds.length];
+  const inputs: Record<string, { data: BigInt64Array; shape: number[] }> = { [idsName]: { data: encoded.inputIds, shape } };
+  for (const name of inputTypes.keys()) {
+    if (name === 'attention_mask') inputs[name] = { data: encoded.attentionMask, shape };
+    else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(shape[1] as number), shape };
+    else if (!inputs[name]) throw new UsageError(`the model input "${name}" is not one --text fills (input ids, attention_mask, token_type_ids)`);
+  }
+  return { inputs, idsName, shape };
+}
+
 /** Explains each text with layer IG at the embedding of a token-id ONNX model. */
 export async function explainTexts(texts: readonly string[], settings: TextRunSettings, warn: (line: string) => void): Promise<TextReport[]> {
   if (!settings.model.endsWith('.onnx')) throw new UsageError('--text explains ONNX models with token-id inputs; give an .onnx --model');
@@ -99,21 +120,14 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, { executionProviders: [settings.provider], sessionOptions: { logSeverityLevel: 3 } });
-  const idsName = [...explainer.inputTypes.keys()].find((n) => /ids/.test(n) && !/type|position/.test(n)) ?? [...explainer.inputTypes.keys()][0] ?? 'input_ids';
   const reports: TextReport[] = [];
   try {
     for (const text of texts) {
       const encoded = encodeText(loaded.tokenizer, text, { maxLength: loaded.maxLength, padId: loaded.padId, unknownToken: loaded.unknownToken, tooLong: settings.tooLong ?? 'truncate' });
       encoded.warnings.forEach(warn);
-      const shape = [1, encoded.inputIds.length];
-      const inputs: Record<string, { data: BigInt64Array; shape: number[] }> = { [idsName]: { data: encoded.inputIds, shape } };
-      for (const name of explainer.inputTypes.keys()) {
-        if (name === 'attention_mask') inputs[name] = { data: encoded.attentionMask, shape };
-        else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(shape[1] as number), shape };
-        else if (!inputs[name]) throw new UsageError(`the model input "${name}" is not one --text fills (input ids, attention_mask, token_type_ids)`);
-      }
+      const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes, encoded);
       const output = await explainer.predict(inputs);
-      const { target, objective } = resolveTarget(settings.target, output, settings.labels);
+      const { target, objective } = resolveTextTarget(settings.target, output, settings.labels);
       const baselineData = settings.baselineIds ? readBaselineIds(settings.baselineIds, shape[1] as number) : new BigInt64Array(shape[1] as number).fill(BigInt(pad));
       const baseline = { [idsName]: { data: baselineData, shape } };
       const result = await explainer.attribute(inputs, {

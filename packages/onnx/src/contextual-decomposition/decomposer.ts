@@ -3,6 +3,7 @@ import { ShapeMismatchError } from '@ig/core';
 import type { onnx } from '../proto/generated/onnx.js';
 import { encodeModel } from '../proto/model-io.js';
 import { RuntimeError } from '../errors.js';
+import { contextFeeds, resolveContext, type ContextInputs } from '../context.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from '../runtime.js';
 import { buildContextualDecompositionModel, type ContextualDecompositionModel, type ContextualDecompositionModelOptions } from './rewrite.js';
 
@@ -13,6 +14,11 @@ export interface OnnxContextualDecomposition extends ContextualDecomposition {
 
 export interface OnnxContextualDecompositionOptions extends ContextualDecompositionModelOptions {
   readonly sessionOptions?: OrtSessionOptionsLike;
+  /**
+   * One example's values of the inputs that are not decomposed (`[1, …]`, fed with every mask),
+   * such as the attention mask of a model cut at its embedding output.
+   */
+  readonly context?: ContextInputs;
 }
 
 function floats(tensor: OrtTensorLike | undefined, what: string): Float32Array {
@@ -32,6 +38,7 @@ export async function createContextualDecomposition(
   options: OnnxContextualDecompositionOptions = {},
 ): Promise<OnnxContextualDecomposition> {
   const graph = buildContextualDecompositionModel(source, options);
+  const context = resolveContext(graph.model.graph as onnx.GraphProto, [graph.inputs.relevant, graph.inputs.irrelevant], options.context ?? {});
   let session: OrtSessionLike;
   try {
     session = await ort.InferenceSession.create(encodeModel(graph.model), options.sessionOptions ?? { executionProviders: ['cpu'] });
@@ -66,6 +73,7 @@ export async function createContextualDecomposition(
         result = await session.run({
           [graph.inputs.relevant]: new ort.Tensor('float32', rel, [rows, ...pointShape]),
           [graph.inputs.irrelevant]: new ort.Tensor('float32', irrel, [rows, ...pointShape]),
+          ...contextFeeds(ort, context, rows),
         });
       } catch (error) {
         throw new RuntimeError(`${runtimeName} failed to run the contextual-decomposition graph`, [error]);

@@ -13,6 +13,13 @@ import { PAIR_RULES } from './rules.js';
 export interface ContextualDecompositionModelOptions {
   /** The graph output to decompose; default the first. */
   readonly output?: string;
+  /**
+   * The graph input to decompose; required when the model has several. The other inputs (an
+   * attention mask, token ids) stay inputs of the rewritten graph, held fixed as context: a node
+   * that reads only them is kept as it is, and a Mul or Div by one of them is a Mul or Div by a
+   * constant.
+   */
+  readonly input?: string;
 }
 
 /** A model that takes the two parts of the input and returns the two parts of the output. */
@@ -20,6 +27,8 @@ export interface ContextualDecompositionModel {
   readonly model: onnx.ModelProto;
   /** The original input's name; the graph takes `relevant` and `irrelevant` in its place. */
   readonly input: string;
+  /** The other inputs, which the rewritten graph still takes (context held fixed). */
+  readonly context: readonly string[];
   readonly inputs: { readonly relevant: string; readonly irrelevant: string };
   readonly output: string;
   readonly outputs: { readonly relevant: string; readonly irrelevant: string };
@@ -42,8 +51,11 @@ export function buildContextualDecompositionModel(source: onnx.IModelProto | Uin
   const graph = model.graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const inputs = graph.input.filter((v) => !initializers.has(v.name));
-  if (inputs.length !== 1) throw new InvalidModelError(`contextual decomposition takes a model with one input; this one has ${inputs.length} (${inputs.map((v) => v.name).join(', ')})`);
-  const inputInfo = inputs[0] as onnx.ValueInfoProto;
+  const list = inputs.map((v) => v.name).join(', ');
+  if (options.input === undefined && inputs.length !== 1) throw new InvalidModelError(`the model has ${inputs.length} inputs (${list}); name the one to decompose (the others are held fixed)`);
+  const inputInfo = (options.input === undefined ? inputs[0] : inputs.find((v) => v.name === options.input)) as onnx.ValueInfoProto | undefined;
+  if (!inputInfo) throw new InvalidModelError(`"${options.input ?? ''}" is not an input of the graph (inputs: ${list})`);
+  const contextInputs = inputs.filter((v) => v !== inputInfo);
   const outputName = options.output ?? graph.output[0]?.name ?? '';
   if (!graph.output.some((o) => o.name === outputName)) throw new InvalidModelError(`"${outputName}" is not an output of the graph (outputs: ${graph.output.map((o) => o.name).join(', ')})`);
   const names = usedNames(graph);
@@ -106,9 +118,10 @@ export function buildContextualDecompositionModel(source: onnx.IModelProto | Uin
   graph.input = [
     onnx.ValueInfoProto.create({ ...inputInfo, name: relevant }),
     onnx.ValueInfoProto.create({ ...inputInfo, name: irrelevant }),
+    ...contextInputs,
     ...graph.input.filter((v) => initializers.has(v.name)),
   ];
   graph.output = [onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.relevant }), onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.irrelevant })];
   graph.valueInfo = [];
-  return { model, input: inputInfo.name, inputs: { relevant, irrelevant }, output: outputName, outputs };
+  return { model, input: inputInfo.name, context: contextInputs.map((v) => v.name ?? ''), inputs: { relevant, irrelevant }, output: outputName, outputs };
 }

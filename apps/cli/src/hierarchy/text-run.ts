@@ -1,0 +1,116 @@
+import { agglomerate, encodeText, hierarchyToJson, sequenceUnits } from '@ig/core';
+import type { GroupScoreOptions, Hierarchy, HierarchyJson } from '@ig/core';
+import type * as OnnxNode from '@ig/onnx/node';
+import { UsageError } from '../errors.js';
+import { readUserFile } from '../files.js';
+import { importOnnx } from '../onnx-module.js';
+import { resolveTextTarget, textModelInputs } from '../text/text-explain.js';
+import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
+import type { HierarchyRun } from './run.js';
+import { scorerOf, type ScoreKind } from './scorer.js';
+
+export interface TextHierarchySettings {
+  readonly modelPath: string;
+  readonly tokenizer: string | undefined;
+  /** The float tensor the groups are scored at; default the embedding output. */
+  readonly layer: string | undefined;
+  readonly baselineToken: string | undefined;
+  readonly tooLong: 'truncate' | 'error';
+  readonly score: ScoreKind;
+  readonly target: string;
+  readonly labels: readonly string[] | null;
+  readonly percentileInclude: number;
+  readonly sweepDim: number;
+  readonly iterations: number;
+  readonly steps: number;
+  readonly batchSize: number | undefined;
+}
+
+type OnnxEntry = typeof OnnxNode;
+
+/**
+ * tree.json for text: node features are token positions (flat indices into `input_ids`), not
+ * indices into the embedding tensor the scores were computed at.
+ */
+function tokenJson(tree: Hierarchy, target: number | readonly number[], featuresPerToken: number): HierarchyJson {
+  const json = hierarchyToJson(tree, target);
+  return {
+    ...json,
+    levels: json.levels.map((level) => level.map((node) => ({ ...node, features: [...new Set(node.features.map((f) => Math.floor(f / featuresPerToken)))] }))),
+  };
+}
+
+/**
+ * An ACD hierarchy of one text on an ONNX model with token-id inputs. Every score is computed at
+ * the embedding output (or `layer`), the other inputs (attention mask) held fixed: occlusion and
+ * build-up replace a group's embedding rows by those of the baseline token id — for an embedding
+ * lookup, exactly the model run with those ids replaced —, integrated-gradients sums layer IG
+ * per token, and cd splits the embedding into the group's tokens (relevant) and the rest.
+ */
+export async function runTextHierarchy(text: string, settings: TextHierarchySettings, warn: (line: string) => void): Promise<HierarchyRun> {
+  if (!settings.modelPath.endsWith('.onnx')) throw new UsageError('--text builds hierarchies of ONNX models with token-id inputs; give an .onnx --model');
+  const started = performance.now();
+  const loaded = loadTokenizer(settings.modelPath, settings.tokenizer);
+  const pad = baselineId(loaded, settings.baselineToken);
+  const onnx = (await importOnnx('cpu')) as unknown as OnnxEntry;
+  const bytes = new Uint8Array(readUserFile(settings.modelPath, 'model'));
+  const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
+  if (!layer) throw new UsageError(`${settings.modelPath} has no embedding Gather on an integer input; name the float tensor to score at with --layer`);
+  const encoded = encodeText(loaded.tokenizer, text, { maxLength: loaded.maxLength, padId: loaded.padId, unknownToken: loaded.unknownToken, tooLong: settings.tooLong });
+  encoded.warnings.forEach(warn);
+  const session = { executionProviders: ['cpu'] as const, sessionOptions: { logSeverityLevel: 3 as const } };
+  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, session);
+  try {
+    const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes, encoded);
+    const output = await explainer.predict(inputs);
+    const { target, objective } = resolveTextTarget(settings.target, output, settings.labels);
+    const x = await explainer.activation(inputs);
+    const reference = await explainer.activation({ ...inputs, [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(pad)), shape } });
+    const context = Object.fromEntries(explainer.cut.passthrough.map((name) => [name, inputs[name] as { data: BigInt64Array; shape: number[] }]));
+    if (x.shape.length !== 3 || x.shape[1] !== shape[1]) throw new UsageError(`--layer ${layer} has shape [${x.shape.join(', ')}]; a text hierarchy needs [1, ${String(shape[1])}, features]`);
+    const featuresPerToken = x.shape[2] as number;
+    const backend = await onnx.onnxBackend(explainer.cut.suffix, { inputs: [layer], context, ...session });
+    const options: GroupScoreOptions = {
+      backend,
+      input: x,
+      baseline: reference,
+      target: typeof objective === 'number' ? objective : Float32Array.from((objective as { readonly weights: Float32Array }).weights),
+      ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+    };
+    let tree: Hierarchy;
+    let cost: { forwardPasses: number; gradientEvaluations: number };
+    try {
+      const { scorer, release } = await scorerOf(settings.score, options, settings.steps, async () => {
+        const decomposition = await onnx.onnxContextualDecomposition(explainer.cut.suffix, { input: layer, context, sessionOptions: { ...session.sessionOptions, executionProviders: ['cpu'] } });
+        return { decomposition, release: () => decomposition.dispose() };
+      });
+      try {
+        tree = await agglomerate(scorer, sequenceUnits(encoded.tokens.length, featuresPerToken, settings.sweepDim), { percentileInclude: settings.percentileInclude, iterations: settings.iterations });
+        cost = { ...scorer.cost };
+      } finally {
+        await release();
+      }
+    } finally {
+      await backend.dispose();
+    }
+    const cls = typeof target === 'number' ? target : (target[1] as number);
+    const label = settings.labels?.[cls];
+    const unitLabels = tree.layout.features.map((_, u) => encoded.tokens.slice(u * settings.sweepDim, (u + 1) * settings.sweepDim).join(' '));
+    return {
+      tree,
+      json: {
+        ...tokenJson(tree, target, featuresPerToken),
+        tokens: encoded.tokens,
+        score: settings.score,
+        ...(label !== undefined ? { label } : {}),
+        forwardPasses: cost.forwardPasses,
+        gradientEvaluations: cost.gradientEvaluations,
+        seconds: (performance.now() - started) / 1000,
+      },
+      picture: null,
+      labels: unitLabels,
+    };
+  } finally {
+    await explainer.dispose();
+  }
+}
