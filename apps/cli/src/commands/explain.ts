@@ -50,6 +50,14 @@ function numbered(path: string, k: number): string {
   return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${k}${path.slice(dot)}` : `${path}-${k}`;
 }
 
+/** Token models are explained at their embedding with plain IG; other algorithms' options are refused. */
+function requirePlainIntegratedGradients(raw: Record<string, string>, what: string): void {
+  const { algorithm, multiplyByInputs, objective, noise, reducer } = parseAlgorithmSettings(raw);
+  if (algorithm !== 'integrated-gradients' || !multiplyByInputs || objective !== 'logit' || noise !== undefined || reducer !== undefined) {
+    throw new UsageError(`${what} is explained with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer need a float --input`);
+  }
+}
+
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
   addAlgorithmOptions(addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)')))
     .option('--input <file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image')
@@ -68,15 +76,13 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       if ((raw['text'] as unknown as string[]).length > 0) {
-        const { algorithm, multiplyByInputs, objective, noise, reducer } = parseAlgorithmSettings(raw);
-        if (algorithm !== 'integrated-gradients' || !multiplyByInputs || objective !== 'logit' || noise !== undefined || reducer !== undefined) {
-          throw new UsageError('--text explains with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer work with --input');
-        }
+        requirePlainIntegratedGradients(raw, '--text');
         return runTextExplain(raw, settings, global);
       }
       if (!raw['input']) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
       if (isTokenIdsInput(settings.model, raw['input'])) {
         if (raw['heatmap']) throw new UsageError('--heatmap draws input attributions; token ids are attributed at a layer');
+        requirePlainIntegratedGradients(raw, 'token ids in --input');
         return runTokenIdsExplain(raw, settings, global);
       }
       if ((raw['contextInput'] as unknown as string[]).length > 0) throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
