@@ -1,0 +1,121 @@
+/// <reference types="node" />
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CachedGraph, GraphCache } from './graph-cache.js';
+
+const MAGIC = 'IGGRAPH1\n';
+
+interface EntryHeader {
+  readonly key: string;
+  readonly version: string;
+  readonly metaBytes: number;
+  readonly modelBytes: number;
+  readonly sha256: string;
+}
+
+export interface FileGraphCacheOptions {
+  /** The folder entries live in; created on the first write. */
+  readonly dir: string;
+  /** Receives a line for each entry found stale or corrupt, and for a failed write. */
+  readonly onWarning?: (message: string) => void;
+  /** Stored in each entry; an entry of another version is stale. Default: this package's version. */
+  readonly version?: string;
+}
+
+/** The version in this package's package.json (entries of other versions are stale). */
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return `@ig/onnx@${(JSON.parse(text) as { version: string }).version}`;
+}
+
+/**
+ * The platform's cache folder for ig: `$XDG_CACHE_HOME/ig` or `~/.cache/ig` on Linux and other
+ * Unixes, `~/Library/Caches/ig` on macOS, `%LOCALAPPDATA%\ig\cache` on Windows.
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env, platform: string = process.platform, home: string = homedir()): string {
+  if (platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'ig', 'cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'ig');
+  const xdg = env['XDG_CACHE_HOME'];
+  return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.cache'), 'ig');
+}
+
+const sha256 = (...parts: Uint8Array[]): string => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+};
+
+/**
+ * A GraphCache in a folder: one file per entry, `<key>.iggraph`, holding a header (key, package
+ * version, sizes, SHA-256 of the contents) and the metadata and model bytes. Writes go to a
+ * temporary file renamed into place, so a reader sees a whole entry or none; an entry whose
+ * header, size or checksum does not match is reported, deleted and treated as absent.
+ */
+export function fileGraphCache(options: FileGraphCacheOptions): GraphCache {
+  const { dir } = options;
+  const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
+  const version = options.version ?? packageVersion();
+  const pathOf = (key: string): string => join(dir, `${key}.iggraph`);
+
+  const reject = async (path: string, reason: string): Promise<undefined> => {
+    warn(`graph cache entry ${path} is ${reason}; rebuilding it`);
+    await rm(path, { force: true }).catch(() => undefined);
+    return undefined;
+  };
+
+  const read = async (key: string): Promise<CachedGraph | undefined> => {
+    const path = pathOf(key);
+    let file: Buffer;
+    try {
+      file = await readFile(path);
+    } catch {
+      return undefined;
+    }
+    const magic = Buffer.from(MAGIC, 'latin1');
+    const newline = file.indexOf(0x0a, magic.length);
+    if (!file.subarray(0, magic.length).equals(magic) || newline < 0) return reject(path, 'corrupt (no entry header)');
+    let header: EntryHeader;
+    try {
+      header = JSON.parse(file.subarray(magic.length, newline).toString('utf8')) as EntryHeader;
+    } catch {
+      return reject(path, 'corrupt (unreadable entry header)');
+    }
+    if (header.version !== version) return reject(path, `stale (written by ${String(header.version)}, this is ${version})`);
+    if (header.key !== key) return reject(path, 'stale (written for another key)');
+    const body = file.subarray(newline + 1);
+    if (!Number.isSafeInteger(header.metaBytes) || !Number.isSafeInteger(header.modelBytes) || body.length !== header.metaBytes + header.modelBytes) {
+      return reject(path, `corrupt (${body.length} bytes of content, the header says ${header.metaBytes + header.modelBytes})`);
+    }
+    if (sha256(body) !== header.sha256) return reject(path, 'corrupt (checksum mismatch)');
+    const meta = body.subarray(0, header.metaBytes).toString('utf8');
+    const model = new Uint8Array(body.buffer, body.byteOffset + header.metaBytes, header.modelBytes);
+    return { meta, model };
+  };
+
+  const write = async (key: string, entry: CachedGraph): Promise<void> => {
+    const path = pathOf(key);
+    const meta = Buffer.from(entry.meta, 'utf8');
+    const header: EntryHeader = { key, version, metaBytes: meta.length, modelBytes: entry.model.length, sha256: sha256(meta, entry.model) };
+    const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(temporary, Buffer.concat([Buffer.from(MAGIC, 'latin1'), Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), meta, entry.model]));
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      warn(`could not write graph cache entry ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  return {
+    digest: (bytes) => Promise.resolve(sha256(bytes)),
+    read,
+    write,
+    remove: async (key) => {
+      await rm(pathOf(key), { force: true }).catch(() => undefined);
+    },
+  };
+}

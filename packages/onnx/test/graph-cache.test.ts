@@ -1,0 +1,99 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { integratedGradients, tensor } from '@ig/core';
+import { defaultCacheDir, fileGraphCache, onnxBackend, packageVersion } from '../src/node.js';
+import { captumCase, expectCaptumParity, loadCase, modelBytes } from './helpers/captum.js';
+
+const reference = captumCase('small_cnn/c0_gausslegendre_50');
+const bytes = modelBytes(reference);
+const { input, baseline } = loadCase(reference);
+
+const folders: string[] = [];
+function cacheFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ig-graph-cache-'));
+  folders.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** IG-50 on the small CNN through a fresh backend on `dir`: attributions, warnings and cache use. */
+async function explain(dir: string, fused: boolean, version?: string) {
+  const warnings: string[] = [];
+  const onWarning = (message: string): void => void warnings.push(message);
+  const backend = await onnxBackend(bytes, version === undefined ? { cacheDir: dir, fused, onWarning } : { fused, onWarning, graphCache: fileGraphCache({ dir, onWarning, version }) });
+  const result = await integratedGradients(backend, tensor(input.data, input.shape), { baselines: tensor(baseline.data, baseline.shape), target: reference.target, steps: 50, method: 'gauss-legendre' });
+  await backend.dispose();
+  return { attributions: result.attributions[0]?.data as Float32Array, warnings, stats: backend.stats };
+}
+
+const entries = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.iggraph'));
+
+describe('graph cache across backends', () => {
+  for (const fused of [true, false]) {
+    it(`${fused ? 'fused' : 'gradient'} graphs read from the cache give bit-identical attributions`, async () => {
+      const dir = cacheFolder();
+      const cold = await explain(dir, fused);
+      expect(cold.stats.cache).toEqual({ hits: 0, misses: 1, rejected: 0 });
+      expect(entries(dir)).toHaveLength(1);
+      expectCaptumParity(reference, cold.attributions);
+      const warm = await explain(dir, fused);
+      expect(warm.stats.cache).toEqual({ hits: 1, misses: 0, rejected: 0 });
+      expect(warm.stats.sessions.probe).toBe(0);
+      expect(warm.warnings).toEqual([]);
+      expect(Buffer.from(warm.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
+      // No temporary file is left behind.
+      expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    });
+  }
+
+  it('a truncated, a bit-flipped and a stale entry are each rebuilt with a warning', async () => {
+    const dir = cacheFolder();
+    const cold = await explain(dir, true);
+    const path = join(dir, entries(dir)[0] as string);
+    const good = readFileSync(path);
+    const damages: [string, () => void, RegExp][] = [
+      ['truncated', () => truncateSync(path, good.length - 1000), /corrupt \(\d+ bytes of content/],
+      ['bit flip', () => writeFileSync(path, Buffer.from(good).fill(good[good.length - 5] as number ^ 1, good.length - 5, good.length - 4)), /corrupt \(checksum mismatch\)/],
+      ['garbage', () => writeFileSync(path, 'not a cache entry'), /corrupt \(no entry header\)/],
+    ];
+    for (const [, damage, message] of damages) {
+      damage();
+      const rebuilt = await explain(dir, true);
+      expect(rebuilt.warnings).toHaveLength(1);
+      expect(rebuilt.warnings[0]).toMatch(message);
+      expect(rebuilt.warnings[0]).toContain(path);
+      expect(rebuilt.stats.cache).toEqual({ hits: 0, misses: 1, rejected: 0 });
+      expect(Buffer.from(rebuilt.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
+      expect(readFileSync(path).equals(good)).toBe(true);
+    }
+    const otherVersion = await explain(dir, true, '@ig/onnx@0.0.0-other');
+    expect(otherVersion.warnings).toHaveLength(1);
+    expect(otherVersion.warnings[0]).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.]/g, '\\.')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
+    expect(Buffer.from(otherVersion.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
+  });
+
+  it('an unwritable cache folder warns and still explains', async () => {
+    const dir = cacheFolder();
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    const run = await explain(blocked, true);
+    expect(run.warnings.length).toBeGreaterThanOrEqual(1);
+    expect(run.warnings[0]).toMatch(/could not write graph cache entry/);
+    expectCaptumParity(reference, run.attributions);
+  });
+});
+
+describe('defaultCacheDir', () => {
+  it('follows each platform convention', () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }, 'linux', '/home/u')).toBe('/x/cache/ig');
+    expect(defaultCacheDir({}, 'linux', '/home/u')).toBe('/home/u/.cache/ig');
+    // A relative XDG_CACHE_HOME is invalid per the XDG spec and ignored.
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'rel' }, 'linux', '/home/u')).toBe('/home/u/.cache/ig');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' }, 'darwin', '/Users/u')).toBe('/Users/u/Library/Caches/ig');
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u')).toMatch(/^C:\\Users\\u\\AppData\\Local[\\/]ig[\\/]cache$/);
+  });
+});
