@@ -1,6 +1,7 @@
 import type { GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
 import { FileFormatError, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
+import type { EngineStats } from './onnx-module.js';
 
 export type Provider = 'cpu' | 'cuda' | 'webgpu' | 'wasm';
 export const PROVIDERS: readonly Provider[] = ['cpu', 'cuda', 'webgpu', 'wasm'];
@@ -9,6 +10,10 @@ export interface LoadOptions {
   readonly provider?: Provider;
   /** Attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js layers model) instead of the input. */
   readonly layer?: string;
+  /** ONNX graph cache: a folder, true for the platform's default folder, false for none. */
+  readonly cache?: string | boolean;
+  /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** A model behind the one interface the commands use, whichever engine runs it. */
@@ -20,6 +25,10 @@ export interface LoadedModel {
   readonly inputShape: readonly (number | null)[] | null;
   /** Set when --layer named a layer: attributions to that layer's output instead of the input. */
   readonly layerAttribution?: LayerAttribution;
+  /** The engine's own account of its time and cache use, where it keeps one (ONNX). */
+  readonly stats?: EngineStats;
+  /** The graph cache folder in use; undefined when none. */
+  readonly cacheDir?: string;
   dispose(): Promise<void>;
 }
 

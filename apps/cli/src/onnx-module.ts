@@ -15,8 +15,10 @@ export interface OnnxModelSummary {
 export interface OnnxNodeModule {
   onnxBackend(
     model: Uint8Array,
-    options?: OnnxSessionChoice & { readonly output?: string },
-  ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string }>;
+    options?: OnnxSessionChoice & { readonly output?: string; readonly cacheDir?: string | boolean; readonly onWarning?: (message: string) => void },
+  ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string; readonly stats: EngineStats }>;
+  /** The folder `cacheDir: true` uses. */
+  defaultCacheDir(): string;
   inspect(model: Uint8Array): OnnxModelSummary;
   /** A backend over the part of the model after the intermediate tensor `layer`. */
   onnxLayerBackend(model: Uint8Array, layer: string, options?: OnnxSessionChoice): Promise<OnnxLayerBackend>;
@@ -35,6 +37,12 @@ export interface OnnxNodeModule {
   /** Runs the model once on `feeds` and records every tensor's shape (the gradient graph is static). */
   inferShapes(runtime: OnnxRuntime, model: Uint8Array, feeds: Record<string, unknown>): Promise<object>;
   readonly runtime: OnnxRuntime;
+}
+
+/** Where the ONNX backend's time went (seconds by phase) and how it used the graph cache. */
+export interface EngineStats {
+  readonly seconds: { readonly load: number; readonly build: number; readonly session: number; readonly compute: number };
+  readonly cache: { readonly hits: number; readonly misses: number; readonly rejected: number };
 }
 
 export interface OnnxSessionChoice {

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import type { BatchItem } from '../batch-items.js';
-import { say } from '../context.js';
+import { detail, say, warnLine } from '../context.js';
+import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { runExplanation } from '../explain-run.js';
@@ -59,10 +60,12 @@ function removeStaleTemporaries(outDir: string): void {
 async function computeItem(model: LoadedModel, item: BatchItem, settings: ExplainSettings, outDir: string, heatmaps: boolean): Promise<void> {
   const run = runSettingsOf(settings);
   const input = loadInput(item.input, settings, model.inputShape);
+  const timing = startTiming();
+  timing.loaded(model);
   const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
   writeFileAtomic(join(outDir, `${item.id}.npy`), formatNpy(attributions.data, attributions.shape));
   if (heatmaps && !settings.layer && input.tensor.shape.length === 4) writeFileAtomic(join(outDir, `${item.id}.png`), heatmapPng(attributions, input, settings));
-  writeFileAtomic(reportPath(outDir, item.id), `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report })}\n`);
+  writeFileAtomic(reportPath(outDir, item.id), `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: timing.finish(model, 'load') })}\n`);
   const log = process.env[COMPUTE_LOG_ENV];
   if (log) appendFileSync(log, `${item.id}\n`);
 }
@@ -92,7 +95,9 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
 
       const failures: { id: string; input: string; error: string }[] = [];
       if (pending.length > 0) {
-        const model = await loadModel(settings.model, { provider: settings.provider, ...(settings.layer ? { layer: settings.layer } : {}) });
+        const timing = startTiming();
+        const model = await loadModel(settings.model, { provider: settings.provider, cache: settings.cache, onWarning: (m) => warnLine(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+        timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {
@@ -106,6 +111,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
           }
         } finally {
           progress.stop();
+          detail(global, timeLine(timing.finish(model)));
           await model.dispose();
         }
       }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { say, formatNumber } from '../context.js';
+import { detail, say, formatNumber, warnLine } from '../context.js';
+import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
@@ -43,16 +44,19 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const settings = parseExplainSettings(raw, global.quiet);
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       const run = runSettingsOf(settings);
-      const model = await loadModel(settings.model, { provider: settings.provider, ...(settings.layer ? { layer: settings.layer } : {}) });
+      const timing = startTiming();
+      const model = await loadModel(settings.model, { provider: settings.provider, cache: settings.cache, onWarning: (m) => warnLine(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+      timing.loaded(model);
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet));
-        const full = { model: settings.model, input: raw['input'], ...report };
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
         const heatmaps = raw['heatmap'] ? heatmapPngs(attributions, input, settings) : [];
         const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];
         heatmaps.forEach((png, k) => writeOutput(heatmapFiles[k] as string, png));
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify(full, null, 2)}\n`);
+        const time = timing.finish(model);
+        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, time }, null, 2)}\n`);
+        detail(global, timeLine(time));
         say(global, summaryLine(report));
         if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (!raw['out'] && attributions.data.length <= 64) say(global, `attributions: [${Array.from(attributions.data, formatNumber).join(', ')}]`);

@@ -3,7 +3,7 @@ import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
 import { importOnnx } from '../onnx-module.js';
-import type { OnnxLayerBackend } from '../onnx-module.js';
+import type { EngineStats, OnnxLayerBackend } from '../onnx-module.js';
 
 /** An .onnx model on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
 export async function loadEngineModel(path: string, options: LoadOptions): Promise<LoadedModel> {
@@ -19,10 +19,11 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   }
   // onnxruntime's warnings (e.g. about initializers a cut graph no longer uses) are not the user's concern
   const session = { executionProviders: [provider], sessionOptions: { logSeverityLevel: 3 } };
-  let backend: GradientBackend;
+  const cacheDir = options.cache === false || options.cache === undefined ? undefined : options.cache === true ? onnx.defaultCacheDir() : options.cache;
+  let backend: GradientBackend & { readonly stats: EngineStats };
   let layerBackend: OnnxLayerBackend | undefined;
   try {
-    backend = await onnx.onnxBackend(bytes, session);
+    backend = await onnx.onnxBackend(bytes, { ...session, cacheDir: cacheDir ?? false, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
     throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
@@ -51,6 +52,8 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     provider,
     inputShape,
     ...(layerAttribution ? { layerAttribution } : {}),
+    stats: backend.stats,
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
     dispose: async () => {
       await cut?.dispose();
       await backend.dispose();
