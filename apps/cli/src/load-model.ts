@@ -14,6 +14,8 @@ export interface LoadOptions {
   readonly cache?: string | boolean;
   /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
   readonly onWarning?: (message: string) => void;
+  /** Receives diagnostics shown with --verbose only. */
+  readonly onDetail?: (message: string) => void;
 }
 
 /** A model behind the one interface the commands use, whichever engine runs it. */

@@ -1,9 +1,10 @@
 /// <reference types="node" />
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CachedGraph, GraphCache } from './graph-cache.js';
 
 const MAGIC = 'IGGRAPH1\n';
@@ -25,10 +26,28 @@ export interface FileGraphCacheOptions {
   readonly version?: string;
 }
 
-/** The version in this package's package.json (entries of other versions are stale). */
+let cachedVersion: string | undefined;
+
+/**
+ * This package's version and a digest of its code (every module beside this one), e.g.
+ * `@ig/onnx@0.4.0+3f2a…`: entries written by another release or another build are stale, so a
+ * change to a gradient rule never meets a graph built before it.
+ */
 export function packageVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return `@ig/onnx@${(JSON.parse(text) as { version: string }).version}`;
+  if (cachedVersion !== undefined) return cachedVersion;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const { version } = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string };
+  const hash = createHash('sha256');
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) hash.update(entry.name).update(readFileSync(path));
+    }
+  };
+  visit(here);
+  cachedVersion = `@ig/onnx@${version}+${hash.digest('hex').slice(0, 16)}`;
+  return cachedVersion;
 }
 
 /**

@@ -72,7 +72,7 @@ describe('graph cache across backends', () => {
     }
     const otherVersion = await explain(dir, true, '@ig/onnx@0.0.0-other');
     expect(otherVersion.warnings).toHaveLength(1);
-    expect(otherVersion.warnings[0]).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.]/g, '\\.')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
+    expect(otherVersion.warnings[0]).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
     expect(Buffer.from(otherVersion.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
   });
 

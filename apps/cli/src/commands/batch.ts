@@ -96,7 +96,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const failures: { id: string; input: string; error: string }[] = [];
       if (pending.length > 0) {
         const timing = startTiming();
-        const model = await loadModel(settings.model, { provider: settings.provider, cache: settings.cache, onWarning: (m) => warnLine(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+        const model = await loadModel(settings.model, { provider: settings.provider, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
         timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {

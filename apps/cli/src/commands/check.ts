@@ -1,7 +1,7 @@
 import { checkAxioms } from '@ig/core';
 import type { Command } from 'commander';
 import { buildBaselines } from '../baselines.js';
-import { say, warnLine } from '../context.js';
+import { detail, say, warnLine } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { resolveTarget } from '../explain-run.js';

@@ -45,7 +45,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       const run = runSettingsOf(settings);
       const timing = startTiming();
-      const model = await loadModel(settings.model, { provider: settings.provider, cache: settings.cache, onWarning: (m) => warnLine(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+      const model = await loadModel(settings.model, { provider: settings.provider, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
       timing.loaded(model);
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);

@@ -3,7 +3,7 @@ import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
 import { importOnnx } from '../onnx-module.js';
-import type { EngineStats, OnnxLayerBackend } from '../onnx-module.js';
+import type { EngineStats, OnnxCacheModule, OnnxLayerBackend } from '../onnx-module.js';
 
 /** An .onnx model on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
 export async function loadEngineModel(path: string, options: LoadOptions): Promise<LoadedModel> {
@@ -19,11 +19,18 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   }
   // onnxruntime's warnings (e.g. about initializers a cut graph no longer uses) are not the user's concern
   const session = { executionProviders: [provider], sessionOptions: { logSeverityLevel: 3 } };
-  const cacheDir = options.cache === false || options.cache === undefined ? undefined : options.cache === true ? onnx.defaultCacheDir() : options.cache;
+  const cache = options.cache === false || options.cache === undefined ? undefined : ((await import('@ig/onnx/cache')) as OnnxCacheModule);
+  const cacheDir = cache === undefined ? undefined : options.cache === true ? cache.defaultCacheDir() : (options.cache as string);
+  // A default folder that cannot be written (a read-only home) is not worth a warning; a named one is.
+  const cacheWarning = (message: string): void => {
+    if (options.cache === true && message.startsWith('could not write')) options.onDetail?.(message);
+    else options.onWarning?.(message);
+  };
+  const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
   let backend: GradientBackend & { readonly stats: EngineStats };
   let layerBackend: OnnxLayerBackend | undefined;
   try {
-    backend = await onnx.onnxBackend(bytes, { ...session, cacheDir: cacheDir ?? false, ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    backend = await onnx.onnxBackend(bytes, { ...session, ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
     throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
