@@ -10,7 +10,8 @@ import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime.js';
 import { InvalidModelError, RuntimeError, UnknownShapeError } from './errors.js';
 import type { GraphCache } from './graph-cache.js';
-import { GraphSource } from './graph-source.js';
+import { GraphSource, type SourcedGraph } from './graph-source.js';
+import { optimizedSession } from './optimized-sessions.js';
 import { gradientRunner } from './gradient-session.js';
 import { fusedIntegrate } from './fused-session.js';
 import { padPoints, product, runsOf } from './run-batches.js';
@@ -114,9 +115,11 @@ export async function createOnnxBackend(
         throw new RuntimeError(`${runtimeName}/${providerName(provider)} failed to run the model`, [error]);
       }
     });
-  const open = (graphBytes: Uint8Array, kind: 'gradient' | 'fused'): Promise<OrtSessionLike> => {
+  const create = async (graphBytes: Uint8Array, createOptions: Omit<OrtSessionOptionsLike, 'executionProviders'>): Promise<OrtSessionLike> =>
+    (await openSession(ort, graphBytes, [provider], createOptions)).session;
+  const open = (graph: SourcedGraph<unknown>, kind: 'gradient' | 'fused'): Promise<OrtSessionLike> => {
     stats.sessions[kind]++;
-    return timed(stats, 'session', async () => (await openSession(ort, graphBytes, [provider], gradientOptions)).session);
+    return timed(stats, 'session', () => optimizedSession(cache, ort, graph.key, providerName(provider), gradientOptions, graph.model, create));
   };
   const context = { ort, model, inputs, output, graphs, pointsPerRun, open, run };
   const gradientPart = gradientRunner(context);

@@ -1,8 +1,8 @@
 /// <reference types="node" />
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CachedGraph, GraphCache } from './graph-cache.js';
@@ -129,8 +129,30 @@ export function fileGraphCache(options: FileGraphCacheOptions): GraphCache {
     }
   };
 
+  const scratchPath = (key: string): string => {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch {
+      // The write that follows fails and is reported.
+    }
+    return `${pathOf(key)}.${process.pid}.${randomBytes(4).toString('hex')}.ort.tmp`;
+  };
+
+  const adopt = async (key: string, path: string): Promise<void> => {
+    try {
+      await write(key, { meta: '{}', model: await readFile(path) });
+    } catch (error) {
+      warn(`could not store onnxruntime's optimized model ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await rm(path, { force: true }).catch(() => undefined);
+    }
+  };
+
   return {
     digest: (bytes) => Promise.resolve(sha256(bytes)),
+    machine: `${process.platform}-${process.arch}-${cpus()[0]?.model ?? 'unknown cpu'}`,
+    scratchPath,
+    adopt,
     read,
     write,
     remove: async (key) => {

@@ -41,7 +41,7 @@ export interface FusedContext {
   readonly graphs: GraphSource;
   /** Points per fused run, fixed by the first call. */
   readonly pointsPerRun: (count: number) => number;
-  readonly open: (bytes: Uint8Array, kind: 'fused') => Promise<OrtSessionLike>;
+  readonly open: (graph: SourcedGraph<unknown>, kind: 'fused') => Promise<OrtSessionLike>;
   readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
 }
 
@@ -89,7 +89,7 @@ export function fusedIntegrate(context: FusedContext): { integrate(request: Inte
 
   const create = async (request: GraphRequest<FusedMeta>, origin: 'any' | 'probed'): Promise<FusedEntry> => {
     const graph = await graphs.get(request, origin);
-    return { ...graph, session: await context.open(graph.model, 'fused') };
+    return { ...graph, session: await context.open(graph, 'fused') };
   };
 
   const entryFor = (request: IntegrateRequest, size: number, origin: 'any' | 'probed'): Promise<FusedEntry> => {

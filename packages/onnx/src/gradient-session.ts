@@ -37,7 +37,7 @@ export interface GradientContext {
   readonly graphs: GraphSource;
   /** Points per gradient run: the model's fixed batch, or fixed by the first call. */
   readonly pointsPerRun: (count: number) => number;
-  readonly open: (bytes: Uint8Array, kind: 'gradient') => Promise<OrtSessionLike>;
+  readonly open: (graph: SourcedGraph<unknown>, kind: 'gradient') => Promise<OrtSessionLike>;
   readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
 }
 
@@ -75,7 +75,7 @@ export function gradientRunner(context: GradientContext): { gradients(request: G
     const key = JSON.stringify(request.pointShapes);
     let entry = origin === 'any' ? entries.get(key) : undefined;
     if (!entry) {
-      entry = graphs.get(request, origin).then(async (graph) => ({ ...graph, session: await context.open(graph.model, 'gradient') }));
+      entry = graphs.get(request, origin).then(async (graph) => ({ ...graph, session: await context.open(graph, 'gradient') }));
       entry.catch(() => entries.delete(key));
       entries.set(key, entry);
     }

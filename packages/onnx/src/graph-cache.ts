@@ -22,6 +22,15 @@ export interface GraphCache {
   write(key: string, entry: CachedGraph): Promise<void>;
   /** Forgets `key` (the backend found its entry unusable). */
   remove(key: string): Promise<void>;
+  /**
+   * Optional (file stores): the machine's identity (platform, architecture, CPU), for entries that
+   * only this machine can use: onnxruntime's optimized models, which may hold CPU-specific layouts.
+   */
+  readonly machine?: string;
+  /** Optional: a fresh file path onnxruntime may write an optimized model to (`optimizedModelFilePath`). */
+  scratchPath?(key: string): string;
+  /** Optional: stores the file at `path` (written by onnxruntime) under `key`, and removes the file. */
+  adopt?(key: string, path: string): Promise<void>;
 }
 
 /** Bumped whenever the layout of cached graphs or their metadata changes. */

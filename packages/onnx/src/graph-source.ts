@@ -41,6 +41,8 @@ export interface SourcedGraph<M> {
   readonly model: Uint8Array;
   readonly meta: M;
   readonly origin: GraphOrigin;
+  /** The graph's cache key, when a cache is set. */
+  readonly key?: string;
 }
 
 /**
@@ -59,12 +61,13 @@ export class GraphSource {
     const key = cache ? await this.keyOf(request) : undefined;
     if (cache && key && origin === 'any') {
       const hit = await timed(stats, 'build', () => this.fromCache(cache, key, request));
-      if (hit) return hit;
+      if (hit) return { ...hit, key };
     }
     const built = await this.build(request, origin);
     if (cache && key) {
       stats.cache.misses++;
       await timed(stats, 'build', () => cache.write(key, { meta: JSON.stringify(built.meta), model: built.model }));
+      return { ...built, key };
     }
     return built;
   }

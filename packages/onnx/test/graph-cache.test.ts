@@ -38,7 +38,8 @@ describe('graph cache across backends', () => {
       const dir = cacheFolder();
       const cold = await explain(dir, fused);
       expect(cold.stats.cache).toEqual({ hits: 0, misses: 1, rejected: 0 });
-      expect(entries(dir)).toHaveLength(1);
+      // The built graph and onnxruntime's optimized model of it.
+      expect(entries(dir)).toHaveLength(2);
       expectCaptumParity(reference, cold.attributions);
       const warm = await explain(dir, fused);
       expect(warm.stats.cache).toEqual({ hits: 1, misses: 0, rejected: 0 });
@@ -50,29 +51,35 @@ describe('graph cache across backends', () => {
     });
   }
 
-  it('a truncated, a bit-flipped and a stale entry are each rebuilt with a warning', async () => {
+  it('truncated, bit-flipped and stale entries are each rebuilt with a warning', async () => {
     const dir = cacheFolder();
     const cold = await explain(dir, true);
-    const path = join(dir, entries(dir)[0] as string);
-    const good = readFileSync(path);
-    const damages: [string, () => void, RegExp][] = [
-      ['truncated', () => truncateSync(path, good.length - 1000), /corrupt \(\d+ bytes of content/],
-      ['bit flip', () => writeFileSync(path, Buffer.from(good).fill(good[good.length - 5] as number ^ 1, good.length - 5, good.length - 4)), /corrupt \(checksum mismatch\)/],
-      ['garbage', () => writeFileSync(path, 'not a cache entry'), /corrupt \(no entry header\)/],
+    const good = new Map(entries(dir).map((name) => [name, readFileSync(join(dir, name))]));
+    expect(good.size).toBe(2);
+    const damages: [(path: string, bytes: Buffer) => void, RegExp][] = [
+      [(path, bytes) => truncateSync(path, bytes.length - 1000), /corrupt \(\d+ bytes of content, the header says \d+\)/],
+      [(path, bytes) => writeFileSync(path, Buffer.from(bytes).fill((bytes[bytes.length - 5] as number) ^ 1, bytes.length - 5, bytes.length - 4)), /corrupt \(checksum mismatch\)/],
+      [(path) => writeFileSync(path, 'not a cache entry'), /corrupt \(no entry header\)/],
     ];
-    for (const [, damage, message] of damages) {
-      damage();
+    for (const [damage, message] of damages) {
+      for (const name of entries(dir)) damage(join(dir, name), readFileSync(join(dir, name)));
       const rebuilt = await explain(dir, true);
-      expect(rebuilt.warnings).toHaveLength(1);
-      expect(rebuilt.warnings[0]).toMatch(message);
-      expect(rebuilt.warnings[0]).toContain(path);
+      expect(rebuilt.warnings).toHaveLength(2);
+      for (const warning of rebuilt.warnings) expect(warning).toMatch(message);
+      expect(rebuilt.warnings.map((w) => /entry (\S+) is/.exec(w)?.[1]).sort()).toEqual([...good.keys()].map((name) => join(dir, name)).sort());
       expect(rebuilt.stats.cache).toEqual({ hits: 0, misses: 1, rejected: 0 });
       expect(Buffer.from(rebuilt.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
-      expect(readFileSync(path).equals(good)).toBe(true);
+      // The rewritten entries are whole: the next backend reads both without a word. (onnxruntime's
+      // optimized model is not byte-for-byte the same from one write to the next.)
+      expect(entries(dir).sort()).toEqual([...good.keys()].sort());
+      const again = await explain(dir, true);
+      expect(again.warnings).toEqual([]);
+      expect(again.stats.cache).toEqual({ hits: 1, misses: 0, rejected: 0 });
+      expect(Buffer.from(again.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
     }
     const otherVersion = await explain(dir, true, '@ig/onnx@0.0.0-other');
-    expect(otherVersion.warnings).toHaveLength(1);
-    expect(otherVersion.warnings[0]).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
+    expect(otherVersion.warnings).toHaveLength(2);
+    for (const warning of otherVersion.warnings) expect(warning).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
     expect(Buffer.from(otherVersion.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
   });
 
