@@ -23,6 +23,8 @@ import { pytorchSpeed } from './pytorch-speed.js';
 import { seconds } from './timing.js';
 
 const REPEATS = Number(process.env['IG_COLD_START_REPEATS'] ?? 3);
+/** For a quick check of the script: IG_COLD_START_MODELS=resnet18 IG_COLD_START_REPEATS=1 IG_COLD_START_TORCH=0. */
+const MODELS = (process.env['IG_COLD_START_MODELS'] ?? 'googlenet,resnet18').split(',') as Architecture[];
 const STEPS = [1, 50, 100] as const;
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
 const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, repeats: REPEATS, date: new Date().toISOString() };
@@ -103,7 +105,7 @@ async function libraryRuns(name: Architecture) {
 }
 
 const rows: Record<string, unknown>[] = [];
-for (const name of ['googlenet', 'resnet18'] as const) {
+for (const name of MODELS) {
   const start = processStartSeconds();
   const library = await libraryRuns(name);
   const cli = cliRuns(name);
@@ -130,7 +132,7 @@ for (const name of ['googlenet', 'resnet18'] as const) {
 }
 rmSync(work, { recursive: true, force: true });
 
-const torch = pytorchSpeed(['googlenet', 'resnet18']);
+const torch = process.env['IG_COLD_START_TORCH'] === '0' ? { skipped: 'IG_COLD_START_TORCH=0' } : pytorchSpeed(MODELS);
 report.pytorchReference = torch;
 if (!('skipped' in torch)) {
   for (const row of torch) {
