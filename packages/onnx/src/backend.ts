@@ -2,13 +2,13 @@ import type { GradientBackend, PointBatch } from '@ig/core';
 import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType, dataTypeName } from './proto/tensor.js';
-import { modelFacts } from './graph/model.js';
-import { checkGradientSupport } from './analysis.js';
+import { domainOpset, MIN_OPSET, modelFacts } from './graph/model.js';
+import { analyse } from './analysis.js';
 import { resolveInputsAndOutput, toModel, upgradeModel } from './prepare.js';
 import { lowerToFloat32 } from './graph/precision.js';
 import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime.js';
-import { InvalidModelError, RuntimeError, UnknownShapeError } from './errors.js';
+import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from './errors.js';
 import type { GraphCache } from './graph-cache.js';
 import { GraphSource, type SourcedGraph } from './graph-source.js';
 import { optimizedSession } from './optimized-sessions.js';
@@ -88,8 +88,10 @@ export async function createOnnxBackend(
     }
   }
   if (graphInputs.length !== inputs.length) throw new InvalidModelError('every graph input must be a float32 tensor');
-  // Unsupported ops fail here, before any session is created or run.
-  checkGradientSupport(model, { output });
+  // Unsupported ops fail here, before any session is created or run. (The model is already
+  // upgraded and in float32: analysed in place, without checkGradientSupport's copies.)
+  const analysis = analyse(model, Math.max(MIN_OPSET, domainOpset(model, '')), inputs, output, facts);
+  if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
   const bytes = encodeModel(model);
   const cache = options.graphCache;
   // The digest covers the model as differentiated, so upgrades and provider rewrites key apart.
