@@ -2,7 +2,8 @@
  * Time to the first explanation, GoogLeNet and ResNet-18 at 224×224 (the bench's weights), CPU:
  * - `ig explain` wall time, whole process, for IG-1, IG-50, IG-100 (Gauss–Legendre, zero
  *   baseline) with an empty graph cache (cold) and with it filled (warm), median of REPEATS;
- * - the library's warm IG-50 (same backend, sessions built, 2 threads) and a bare process start;
+ * - the library's warm IG-50 (same backend, sessions built, 2 threads; in calls of 5 points as the
+ *   CLI makes them, and of the core's default 6) and a bare process start;
  * - how the fused session's fixed run size pays for a short last run (padding) against a session
  *   built for exactly that size (what a symbolic batch axis could at best do);
  * - whether caching onnxruntime's optimized model would pay (see optimized-reload.ts);
@@ -50,7 +51,7 @@ function cliRuns(name: Architecture) {
   const model = `${MODELS_DIR}${name}.onnx`;
   const warmDir = join(work, `${name}-warm`);
   const args = (steps: number, dir: string): string[] => ['--model', model, '--input', image, '--steps', String(steps), '--cache-dir', dir];
-  // Fill the warm cache (IG-1 builds a 1-point graph, IG-50 and IG-100 share one of 6 points).
+  // Fill the warm cache (IG-1 builds a 1-point graph, IG-50 and IG-100 share one of 5 points).
   for (const steps of STEPS) igExplain(args(steps, warmDir), join(work, 'fill.json'));
   const runs: Record<string, CliRun[]> = {};
   for (let repeat = 0; repeat < REPEATS; repeat++) {
@@ -71,14 +72,25 @@ function cliRuns(name: Architecture) {
   return rows;
 }
 
-/** Warm library IG-50 (median of REPEATS after one untimed run), and the padded last run against an exact one. */
+/**
+ * Warm library IG-50 (median of REPEATS after one untimed run) in calls of 5 points, as `ig
+ * explain --steps 50` runs it (see apps/cli/src/run-size.ts), and in the core's default calls of
+ * 6 (the last padded); then the padded last run against an exact one.
+ */
 async function libraryRuns(name: Architecture) {
   const loaded = loadModel(name);
   if ('missing' in loaded) throw new Error(loaded.missing);
-  const backend = await onnxBackend(loaded.bytes, { sessionOptions: SESSION });
-  await explainSample(backend, 50);
-  const ig50: number[] = [];
-  for (let k = 0; k < REPEATS; k++) ig50.push((await seconds(() => explainSample(backend, 50))).seconds);
+  const timeIg50 = async (batchSize: number | undefined) => {
+    const b = await onnxBackend(loaded.bytes, { sessionOptions: SESSION });
+    await explainSample(b, 50, batchSize);
+    const list: number[] = [];
+    for (let k = 0; k < REPEATS; k++) list.push((await seconds(() => explainSample(b, 50, batchSize))).seconds);
+    return { backend: b, seconds: median(list), range: [Math.min(...list), Math.max(...list)] };
+  };
+  const asCli = await timeIg50(5);
+  await asCli.backend.dispose();
+  const byDefault = await timeIg50(undefined);
+  const backend = byDefault.backend;
   // The last run of IG-50 in runs of 6 holds 2 points: on the 6-point session (padded) or on a
   // session built for 2 (exact static shapes: the best a symbolic batch axis could do).
   const exact = await onnxBackend(loaded.bytes, { sessionOptions: SESSION, pointsPerRun: 2 });
@@ -101,7 +113,15 @@ async function libraryRuns(name: Architecture) {
   const exactRun = await timeRuns(exact, [0.3, 0.7]);
   const sixRun = await timeRuns(backend, [0.1, 0.25, 0.4, 0.55, 0.7, 0.85]);
   await Promise.all([backend.dispose(), exact.dispose()]);
-  return { ig50Seconds: median(ig50), ig50Range: [Math.min(...ig50), Math.max(...ig50)], perPointSeconds: median(ig50) / 50, lastRunOf2: { paddedTo6Seconds: paddedRun, exact2Seconds: exactRun, sixPointRunSeconds: sixRun }, stats: backend.stats };
+  return {
+    ig50Seconds: asCli.seconds,
+    ig50Range: asCli.range,
+    perPointSeconds: asCli.seconds / 50,
+    ig50DefaultBatchSeconds: byDefault.seconds,
+    ig50DefaultBatchRange: byDefault.range,
+    lastRunOf2: { paddedTo6Seconds: paddedRun, exact2Seconds: exactRun, sixPointRunSeconds: sixRun },
+    statsOfDefaultBatchBackend: backend.stats,
+  };
 }
 
 const rows: Record<string, unknown>[] = [];
