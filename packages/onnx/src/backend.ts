@@ -11,7 +11,7 @@ import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLik
 import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from './errors.js';
 import type { GraphCache } from './graph-cache.js';
 import { GraphSource, type SourcedGraph } from './graph-source.js';
-import { optimizedSession } from './optimized-sessions.js';
+import { optimizedKey, sessionStoringOptimized } from './optimized-sessions.js';
 import { gradientRunner } from './gradient-session.js';
 import { fusedIntegrate } from './fused-session.js';
 import { padPoints, product, runsOf } from './run-batches.js';
@@ -107,7 +107,8 @@ export async function createOnnxBackend(
   let runSize = capacity ?? options.pointsPerRun;
   const pointsPerRun = (count: number): number => (runSize ??= Math.max(1, count));
   const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
-  const graphs = new GraphSource({ ort, model, bytes, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn });
+  const optimizedKeyOf = (graphKey: string): Promise<string | undefined> => optimizedKey(cache, ort, graphKey, providerName(provider), gradientOptions);
+  const graphs = new GraphSource({ ort, model, bytes, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
 
   const run = (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>> =>
     timed(stats, 'compute', async () => {
@@ -119,9 +120,23 @@ export async function createOnnxBackend(
     });
   const create = async (graphBytes: Uint8Array, createOptions: Omit<OrtSessionOptionsLike, 'executionProviders'>): Promise<OrtSessionLike> =>
     (await openSession(ort, graphBytes, [provider], createOptions)).session;
-  const open = (graph: SourcedGraph<unknown>, kind: 'gradient' | 'fused'): Promise<OrtSessionLike> => {
+  const open = async <G extends SourcedGraph<unknown>>(graph: G, kind: 'gradient' | 'fused', reload: () => Promise<G>): Promise<{ graph: G; session: OrtSessionLike }> => {
     stats.sessions[kind]++;
-    return timed(stats, 'session', () => optimizedSession(cache, ort, graph.key, providerName(provider), gradientOptions, graph.model, create));
+    let source = graph;
+    if (source.optimized) {
+      try {
+        return { graph: source, session: await timed(stats, 'session', () => create(source.model, { ...gradientOptions, graphOptimizationLevel: 'disabled' })) };
+      } catch {
+        // A stored optimized model this runtime cannot load: drop it, use the graph itself.
+        await graphs.forgetOptimized(source);
+        source = await reload();
+      }
+    }
+    const { optimizedKey } = source;
+    const session = await timed(stats, 'session', () =>
+      cache && optimizedKey ? sessionStoringOptimized(cache, optimizedKey, source.model, JSON.stringify(source.meta), gradientOptions, create) : create(source.model, gradientOptions),
+    );
+    return { graph: source, session };
   };
   const context = { ort, model, inputs, output, graphs, pointsPerRun, open, run };
   const gradientPart = gradientRunner(context);

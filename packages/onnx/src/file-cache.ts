@@ -24,6 +24,8 @@ export interface FileGraphCacheOptions {
   readonly onWarning?: (message: string) => void;
   /** Stored in each entry; an entry of another version is stale. Default: this package's version. */
   readonly version?: string;
+  /** Also keep onnxruntime's optimized model of each session (see optimizedKey); default true. */
+  readonly optimizedModels?: boolean;
 }
 
 let cachedVersion: string | undefined;
@@ -138,9 +140,9 @@ export function fileGraphCache(options: FileGraphCacheOptions): GraphCache {
     return `${pathOf(key)}.${process.pid}.${randomBytes(4).toString('hex')}.ort.tmp`;
   };
 
-  const adopt = async (key: string, path: string): Promise<void> => {
+  const adopt = async (key: string, path: string, meta: string): Promise<void> => {
     try {
-      await write(key, { meta: '{}', model: await readFile(path) });
+      await write(key, { meta, model: await readFile(path) });
     } catch (error) {
       warn(`could not store onnxruntime's optimized model ${path}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -150,9 +152,7 @@ export function fileGraphCache(options: FileGraphCacheOptions): GraphCache {
 
   return {
     digest: (bytes) => Promise.resolve(sha256(bytes)),
-    machine: `${process.platform}-${process.arch}-${cpus()[0]?.model ?? 'unknown cpu'}`,
-    scratchPath,
-    adopt,
+    ...(options.optimizedModels === false ? {} : { machine: `${process.platform}-${process.arch}-${cpus()[0]?.model ?? 'unknown cpu'}`, scratchPath, adopt }),
     read,
     write,
     remove: async (key) => {

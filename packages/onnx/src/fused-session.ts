@@ -41,7 +41,7 @@ export interface FusedContext {
   readonly graphs: GraphSource;
   /** Points per fused run, fixed by the first call. */
   readonly pointsPerRun: (count: number) => number;
-  readonly open: (graph: SourcedGraph<unknown>, kind: 'fused') => Promise<OrtSessionLike>;
+  readonly open: <G extends SourcedGraph<unknown>>(graph: G, kind: 'fused', reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
   readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
 }
 
@@ -88,8 +88,8 @@ export function fusedIntegrate(context: FusedContext): { integrate(request: Inte
   });
 
   const create = async (request: GraphRequest<FusedMeta>, origin: 'any' | 'probed'): Promise<FusedEntry> => {
-    const graph = await graphs.get(request, origin);
-    return { ...graph, session: await context.open(graph, 'fused') };
+    const opened = await context.open(await graphs.get(request, origin), 'fused', () => graphs.get(request, origin, false));
+    return { ...opened.graph, session: opened.session };
   };
 
   const entryFor = (request: IntegrateRequest, size: number, origin: 'any' | 'probed'): Promise<FusedEntry> => {

@@ -37,7 +37,7 @@ export interface GradientContext {
   readonly graphs: GraphSource;
   /** Points per gradient run: the model's fixed batch, or fixed by the first call. */
   readonly pointsPerRun: (count: number) => number;
-  readonly open: (graph: SourcedGraph<unknown>, kind: 'gradient') => Promise<OrtSessionLike>;
+  readonly open: <G extends SourcedGraph<unknown>>(graph: G, kind: 'gradient', reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
   readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
 }
 
@@ -75,7 +75,10 @@ export function gradientRunner(context: GradientContext): { gradients(request: G
     const key = JSON.stringify(request.pointShapes);
     let entry = origin === 'any' ? entries.get(key) : undefined;
     if (!entry) {
-      entry = graphs.get(request, origin).then(async (graph) => ({ ...graph, session: await context.open(graph, 'gradient') }));
+      entry = graphs.get(request, origin).then(async (graph) => {
+        const opened = await context.open(graph, 'gradient', () => graphs.get(request, origin, false));
+        return { ...opened.graph, session: opened.session };
+      });
       entry.catch(() => entries.delete(key));
       entries.set(key, entry);
     }

@@ -29,8 +29,8 @@ export interface GraphCache {
   readonly machine?: string;
   /** Optional: a fresh file path onnxruntime may write an optimized model to (`optimizedModelFilePath`). */
   scratchPath?(key: string): string;
-  /** Optional: stores the file at `path` (written by onnxruntime) under `key`, and removes the file. */
-  adopt?(key: string, path: string): Promise<void>;
+  /** Optional: stores the file at `path` (written by onnxruntime) with `meta` under `key`, and removes the file. */
+  adopt?(key: string, path: string, meta: string): Promise<void>;
 }
 
 /** Bumped whenever the layout of cached graphs or their metadata changes. */

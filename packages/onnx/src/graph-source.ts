@@ -23,6 +23,8 @@ export interface GraphSourceContext {
   /** The model's digest for cache keys (computed once, when a cache is set). */
   readonly modelDigest: Promise<string> | undefined;
   readonly warn: (message: string) => void;
+  /** The cache key of onnxruntime's optimized model of the graph under `graphKey`, where kept. */
+  readonly optimizedKeyOf: (graphKey: string) => Promise<string | undefined>;
 }
 
 export interface GraphRequest<M> {
@@ -43,6 +45,10 @@ export interface SourcedGraph<M> {
   readonly origin: GraphOrigin;
   /** The graph's cache key, when a cache is set. */
   readonly key?: string;
+  /** `model` is onnxruntime's optimized model of the graph, read from the cache (see optimizedKey). */
+  readonly optimized?: boolean;
+  /** Where onnxruntime's optimized model of a built graph is to be stored, when the cache keeps them. */
+  readonly optimizedKey?: string;
 }
 
 /**
@@ -56,26 +62,47 @@ export class GraphSource {
 
   constructor(private readonly context: GraphSourceContext) {}
 
-  async get<M>(request: GraphRequest<M>, origin: 'any' | 'probed' = 'any'): Promise<SourcedGraph<M>> {
+  /**
+   * The graph for `request`. With `useOptimized` (the default), onnxruntime's optimized model
+   * from the cache where there is one (`optimized: true`); without, the graph itself (a session
+   * from the optimized model failed).
+   */
+  async get<M>(request: GraphRequest<M>, origin: 'any' | 'probed' = 'any', useOptimized = true): Promise<SourcedGraph<M>> {
     const { cache, stats } = this.context;
     const key = cache ? await this.keyOf(request) : undefined;
+    const optimizedKey = key ? await this.context.optimizedKeyOf(key) : undefined;
     if (cache && key && origin === 'any') {
+      if (optimizedKey && useOptimized) {
+        const hit = await timed(stats, 'build', () => this.fromCache(cache, optimizedKey, request));
+        if (hit) return { ...hit, key, optimized: true };
+      }
       const hit = await timed(stats, 'build', () => this.fromCache(cache, key, request));
-      if (hit) return { ...hit, key };
+      if (hit) return { ...hit, key, ...(optimizedKey ? { optimizedKey } : {}) };
     }
     const built = await this.build(request, origin);
     if (cache && key) {
       stats.cache.misses++;
       await timed(stats, 'build', () => cache.write(key, { meta: JSON.stringify(built.meta), model: built.model }));
-      return { ...built, key };
+      return { ...built, key, ...(optimizedKey ? { optimizedKey } : {}) };
     }
     return built;
   }
 
-  /** Drops a cached entry that failed to run, so the next process builds it afresh. */
+  /** Drops a cached entry (and its optimized model) that failed to run, so the next process builds it afresh. */
   async forget<M>(request: GraphRequest<M>): Promise<void> {
     const { cache } = this.context;
-    if (cache) await cache.remove(await this.keyOf(request));
+    if (!cache) return;
+    const key = await this.keyOf(request);
+    const optimizedKey = await this.context.optimizedKeyOf(key);
+    await cache.remove(key);
+    if (optimizedKey) await cache.remove(optimizedKey);
+  }
+
+  /** Drops the optimized model of `graph` from the cache (its session failed to load). */
+  async forgetOptimized(graph: SourcedGraph<unknown>): Promise<void> {
+    const { cache } = this.context;
+    const optimizedKey = graph.key ? await this.context.optimizedKeyOf(graph.key) : undefined;
+    if (cache && optimizedKey) await cache.remove(optimizedKey);
   }
 
   private async keyOf<M>(request: GraphRequest<M>): Promise<string> {

@@ -21,10 +21,12 @@ afterEach(() => {
 });
 
 /** IG-50 on the small CNN through a fresh backend on `dir`: attributions, warnings and cache use. */
-async function explain(dir: string, fused: boolean, version?: string) {
+async function explain(dir: string, fused: boolean, version?: string, optimizedModels?: boolean) {
   const warnings: string[] = [];
   const onWarning = (message: string): void => void warnings.push(message);
-  const backend = await onnxBackend(bytes, version === undefined ? { cacheDir: dir, fused, onWarning } : { fused, onWarning, graphCache: fileGraphCache({ dir, onWarning, version }) });
+  const custom = version !== undefined || optimizedModels !== undefined;
+  const graphCache = fileGraphCache({ dir, onWarning, ...(version === undefined ? {} : { version }), ...(optimizedModels === undefined ? {} : { optimizedModels }) });
+  const backend = await onnxBackend(bytes, custom ? { fused, onWarning, graphCache } : { cacheDir: dir, fused, onWarning });
   const result = await integratedGradients(backend, tensor(input.data, input.shape), { baselines: tensor(baseline.data, baseline.shape), target: reference.target, steps: 50, method: 'gauss-legendre' });
   await backend.dispose();
   return { attributions: result.attributions[0]?.data as Float32Array, warnings, stats: backend.stats };
@@ -81,6 +83,27 @@ describe('graph cache across backends', () => {
     expect(otherVersion.warnings).toHaveLength(2);
     for (const warning of otherVersion.warnings) expect(warning).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
     expect(Buffer.from(otherVersion.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
+  });
+
+  it('an optimized model onnxruntime cannot load is dropped and the graph used', async () => {
+    const dir = cacheFolder();
+    const plain = await explain(dir, true, undefined, false);
+    const [graphEntry] = entries(dir);
+    expect(entries(dir)).toHaveLength(1);
+    await explain(dir, true);
+    const optimizedEntry = entries(dir).find((name) => name !== graphEntry) as string;
+    const key = optimizedEntry.replace(/\.iggraph$/, '');
+    // A whole, well-formed entry whose model is no ONNX model at all.
+    const store = fileGraphCache({ dir });
+    const stored = await store.read(key);
+    await store.write(key, { meta: stored?.meta ?? '', model: new Uint8Array([1, 2, 3, 4]) });
+    const recovered = await explain(dir, true);
+    expect(recovered.warnings).toEqual([]);
+    // Both entries were read: the optimized model, then the graph.
+    expect(recovered.stats.cache).toEqual({ hits: 2, misses: 0, rejected: 0 });
+    expect(Buffer.from(recovered.attributions.buffer).equals(Buffer.from(plain.attributions.buffer))).toBe(true);
+    // The bad file was replaced by onnxruntime's own again.
+    expect(((await store.read(key))?.model.length ?? 0) > 4).toBe(true);
   });
 
   it('an unwritable cache folder warns and still explains', async () => {
