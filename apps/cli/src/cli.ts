@@ -24,12 +24,13 @@ export function buildProgram(flags: { current: GlobalFlags }): Command {
     .description('Integrated Gradients for ONNX and TensorFlow.js models')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--debug', 'show stack traces of errors')
+    .option('-v, --verbose', 'also print where the time went (load, build, sessions, compute), graph cache use, and with --steps auto how each example was refined')
     .showHelpAfterError('(run ig --help or ig <command> --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   program.hook('preAction', (_root, action) => {
-    const opts = action.optsWithGlobals() as { quiet?: boolean; debug?: boolean };
-    flags.current = { quiet: opts.quiet === true, debug: opts.debug === true };
+    const opts = action.optsWithGlobals() as { quiet?: boolean; debug?: boolean; verbose?: boolean };
+    flags.current = { quiet: opts.quiet === true, debug: opts.debug === true, verbose: opts.verbose === true };
   });
   const get = (): GlobalFlags => flags.current;
   registerExplain(program, get);
@@ -44,7 +45,7 @@ export function buildProgram(flags: { current: GlobalFlags }): Command {
 
 /** Runs the command line; resolves to the exit code instead of exiting, so tests can call it. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const flags = { current: { quiet: false, debug: argv.includes('--debug') } as GlobalFlags };
+  const flags = { current: { quiet: false, debug: argv.includes('--debug'), verbose: false } as GlobalFlags };
   const program = buildProgram(flags);
   const interrupted = (): void => {
     discardOutputs();

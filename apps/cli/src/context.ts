@@ -2,6 +2,18 @@
 export interface GlobalFlags {
   readonly quiet: boolean;
   readonly debug: boolean;
+  /** Print where the time went (load, build, sessions, compute) and cache use, on stderr. */
+  readonly verbose: boolean;
+}
+
+/** A diagnostic line on stderr, with --verbose only. */
+export function detail(flags: GlobalFlags, line: string): void {
+  if (flags.verbose && !flags.quiet) process.stderr.write(`${line}\n`);
+}
+
+/** A warning on stderr unless --quiet. */
+export function warnLine(flags: GlobalFlags, message: string): void {
+  if (!flags.quiet) process.stderr.write(`warning: ${message}\n`);
 }
 
 /** Prints a result line to stdout unless --quiet. */

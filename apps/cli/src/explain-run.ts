@@ -5,6 +5,7 @@ import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
 import { buildBaselines } from './baselines.js';
 import type { BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
+import { defaultBatchLimit, evenBatchSize } from './run-size.js';
 import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
 import type { Method } from './options.js';
@@ -132,13 +133,17 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const started = performance.now();
   const targets = await resolveTarget(model, input, settings.target, settings.labels);
   const baselines = buildBaselines(settings, input);
+  const pointFloats = input.tensor.data.length / (input.tensor.shape[0] as number);
+  // (Layer attribution runs on the layer's tensors, whose size the core budgets itself.)
+  const evenSplit = typeof settings.steps === 'number' && !model.layerAttribution;
+  const batchSize = settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats)) : undefined);
   const common = {
     target: targets,
     // steps 'auto' refines with its own rule, so no quadrature method is named then
     ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : { method: settings.method }),
     steps: settings.steps,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
-    ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
     ...(settings.stepsLimit !== undefined ? { stepsLimit: settings.stepsLimit } : {}),
     ...(settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: settings.memoryBudgetBytes } : {}),
     onProgress: (done: number, total: number) => progress.update(done, total),

@@ -1,6 +1,7 @@
 import type { ContextualDecomposition, GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
 import { FileFormatError, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
+import type { EngineStats } from './onnx-module.js';
 
 export type Provider = 'cpu' | 'cuda' | 'webgpu' | 'wasm';
 export const PROVIDERS: readonly Provider[] = ['cpu', 'cuda', 'webgpu', 'wasm'];
@@ -11,6 +12,12 @@ export interface LoadOptions {
   readonly layer?: string;
   /** No warnings (e.g. about a large graph) on stderr. */
   readonly quiet?: boolean;
+  /** ONNX graph cache: a folder, true for the platform's default folder, false for none. */
+  readonly cache?: string | boolean;
+  /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
+  readonly onWarning?: (message: string) => void;
+  /** Receives diagnostics shown with --verbose only. */
+  readonly onDetail?: (message: string) => void;
 }
 
 /** A model behind the one interface the commands use, whichever engine runs it. */
@@ -26,6 +33,10 @@ export interface LoadedModel {
   readonly layerAttribution?: LayerAttribution;
   /** Contextual decomposition of a TensorFlow.js Sequential layers model (ONNX models build theirs from the file). */
   readonly decomposition?: () => ContextualDecomposition;
+  /** The engine's own account of its time and cache use, where it keeps one (ONNX). */
+  readonly stats?: EngineStats;
+  /** The graph cache folder in use; undefined when none. */
+  readonly cacheDir?: string;
   dispose(): Promise<void>;
 }
 

@@ -15,8 +15,8 @@ export interface OnnxModelSummary {
 export interface OnnxNodeModule {
   onnxBackend(
     model: Uint8Array,
-    options?: OnnxSessionChoice & { readonly output?: string },
-  ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string }>;
+    options?: OnnxSessionChoice & { readonly output?: string; readonly graphCache?: GraphCacheHandle; readonly onWarning?: (message: string) => void },
+  ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string; readonly stats: EngineStats }>;
   inspect(model: Uint8Array): OnnxModelSummary;
   /** A backend over the part of the model after the intermediate tensor `layer`. */
   onnxLayerBackend(model: Uint8Array, layer: string, options?: OnnxSessionChoice): Promise<OnnxLayerBackend>;
@@ -35,6 +35,21 @@ export interface OnnxNodeModule {
   /** Runs the model once on `feeds` and records every tensor's shape (the gradient graph is static). */
   inferShapes(runtime: OnnxRuntime, model: Uint8Array, feeds: Record<string, unknown>): Promise<object>;
   readonly runtime: OnnxRuntime;
+}
+
+/** A graph cache made by `@ig/onnx/cache`, handed to the backend as it is. */
+export type GraphCacheHandle = object;
+
+/** `@ig/onnx/cache`: the file-backed graph cache (Node only; it loads no onnxruntime). */
+export interface OnnxCacheModule {
+  fileGraphCache(options: { readonly dir: string; readonly onWarning?: (message: string) => void }): GraphCacheHandle;
+  defaultCacheDir(): string;
+}
+
+/** Where the ONNX backend's time went (seconds by phase) and how it used the graph cache. */
+export interface EngineStats {
+  readonly seconds: { readonly load: number; readonly build: number; readonly session: number; readonly compute: number };
+  readonly cache: { readonly hits: number; readonly misses: number; readonly rejected: number };
 }
 
 export interface OnnxSessionChoice {

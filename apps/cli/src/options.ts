@@ -37,6 +37,8 @@ export interface ExplainSettings {
   readonly batchSize: number | undefined;
   readonly layer: string | undefined;
   readonly provider: Provider;
+  /** ONNX graph cache: a folder (--cache-dir), true for the platform's default folder, false with --no-cache. */
+  readonly cache: string | boolean;
   readonly heatmapStyle: HeatmapStyle;
   readonly sign: VisualizeSign;
   readonly outlierPercentile: number;
@@ -79,6 +81,8 @@ export function addExplainOptions(command: Command): Command {
     .option('--max-input-mib <n>', 'most MiB of an input file (.npy data or image file)', String(DEFAULT_LIMITS.maxInputBytes / 2 ** 20))
     .option('--layer <name>', 'attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js) instead of the input')
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
+    .option('--cache-dir <dir>', 'keep built ONNX gradient graphs here across runs (default: $XDG_CACHE_HOME/ig or ~/.cache/ig; ~/Library/Caches/ig on macOS; %LOCALAPPDATA%\\ig\\cache on Windows)')
+    .option('--no-cache', 'neither read nor write the graph cache')
     .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('blended_heat_map'))
     .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
     .option('--outlier-percentile <p>', 'share of the attribution mass clipped as outliers', '2')
@@ -161,6 +165,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),
     layer: str('layer'),
     provider: (str('provider') ?? 'cpu') as Provider,
+    cache: raw['cache'] === false ? false : (str('cacheDir') ?? true),
     heatmapStyle: (str('heatmapMethod') ?? 'blended_heat_map') as HeatmapStyle,
     sign: (str('sign') ?? 'all') as VisualizeSign,
     outlierPercentile: finiteNumber(str('outlierPercentile') ?? '2', '--outlier-percentile', 0, 100),

@@ -1,22 +1,25 @@
-import type { GradientBackend, GradientRequest, GradientResponse, IntegrateRequest, IntegrateResponse, PointBatch } from '@ig/core';
+import type { GradientBackend, PointBatch } from '@ig/core';
 import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType, dataTypeName } from './proto/tensor.js';
-import { modelFacts } from './graph/model.js';
-import { buildGradientModel } from './gradient.js';
-import { checkGradientSupport } from './analysis.js';
+import { domainOpset, MIN_OPSET, modelFacts } from './graph/model.js';
+import { analyse } from './analysis.js';
 import { resolveInputsAndOutput, toModel, upgradeModel } from './prepare.js';
 import { lowerToFloat32 } from './graph/precision.js';
-import { buildFusedModel } from './fused.js';
 import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
-import { extrapolateFacts, inferShapes } from './probe.js';
-import type { TensorFacts } from './graph/builder.js';
 import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtSessionOptionsLike, type OrtTensorLike } from './runtime.js';
 import { checkOutputBatchAxis } from './output-guard.js';
-import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from './errors.js';
 import { contextFeeds, resolveContext, type ContextInputs } from './context.js';
+import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from './errors.js';
+import type { GraphCache } from './graph-cache.js';
+import { GraphSource, type SourcedGraph } from './graph-source.js';
+import { optimizedKey, sessionStoringOptimized } from './optimized-sessions.js';
+import { gradientRunner } from './gradient-session.js';
+import { fusedIntegrate } from './fused-session.js';
+import { padPoints, product, runsOf } from './run-batches.js';
+import { emptyStats, gradientSessionOptions, openSession, providerName, timed, toFloat32, type ExecutionProvider, type OnnxBackendStats } from './session.js';
 
-export type ExecutionProvider = string | { readonly name: string; readonly [option: string]: unknown };
+export type { ExecutionProvider, OnnxBackendStats } from './session.js';
 
 export interface OnnxBackendOptions {
   /** Tried in order; the first that creates a session is used for everything. */
@@ -34,6 +37,17 @@ export interface OnnxBackendOptions {
    * one example each, fed unchanged with every path point. See ContextTensor.
    */
   readonly context?: ContextInputs;
+  /**
+   * Path points per gradient or fused run. The backend builds one gradient session and one fused
+   * session per input shape for its whole life, for this many points: larger calls run in several
+   * runs, smaller ones are padded. Default: the number of points of the first call (the batch
+   * size the core uses). Ignored for a model with a fixed batch size, which sets it.
+   */
+  readonly pointsPerRun?: number;
+  /** Where built graphs are kept across processes (see `fileGraphCache` in `@ig/onnx/node`); default none. */
+  readonly graphCache?: GraphCache;
+  /** Receives warnings (an unusable cache entry, rebuilt); default `console.warn`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface OnnxBackend extends GradientBackend {
@@ -41,74 +55,18 @@ export interface OnnxBackend extends GradientBackend {
   readonly executionProvider: string;
   readonly inputNames: readonly string[];
   readonly outputName: string;
+  /** Time spent so far by phase, sessions created, cache use. Live: read it after a call. */
+  readonly stats: OnnxBackendStats;
 }
 
-function providerName(provider: ExecutionProvider): string {
-  return typeof provider === 'string' ? provider : provider.name;
-}
-
-const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/**
- * Options for the gradient and fused path sessions. Their graphs keep every forward activation
- * alive until the reverse pass, so onnxruntime's memory pattern plans one block of hundreds of
- * MiB per run, which the C allocator maps afresh on every run (on GoogLeNet, some 2,700 page
- * faults per fused run of 6 points, 5–30% of its time); without it, the arena reuses buffers.
- * An explicit `enableMemPattern` in the caller's options wins.
- */
-function gradientSessionOptions(options: Omit<OrtSessionOptionsLike, 'executionProviders'>): Omit<OrtSessionOptionsLike, 'executionProviders'> {
-  return { enableMemPattern: false, ...options };
-}
-
-/** Creates a session with the first provider that loads; throws listing every failure. */
-async function openSession(
-  ort: OrtModuleLike,
-  bytes: Uint8Array,
-  providers: readonly ExecutionProvider[],
-  sessionOptions: Omit<OrtSessionOptionsLike, 'executionProviders'>,
-): Promise<{ session: OrtSessionLike; provider: ExecutionProvider }> {
-  const failures: string[] = [];
-  for (const provider of providers) {
-    try {
-      const session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: [provider] });
-      return { session, provider };
-    } catch (error) {
-      failures.push(`${providerName(provider)}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  throw new RuntimeError(`no execution provider could load the model (tried ${providers.map(providerName).join(', ')})`, failures);
-}
-
-function toFloat32(tensor: OrtTensorLike | undefined, what: string): Float32Array {
-  if (!tensor) throw new RuntimeError(`the runtime returned no ${what}`);
-  const data = tensor.data;
-  if (data instanceof Float32Array) return data;
-  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return Float32Array.from(data as unknown as ArrayLike<number>);
-  throw new RuntimeError(`${what} is of type ${tensor.type}, not a float tensor`);
-}
-
-interface GradientSession {
-  readonly session: OrtSessionLike;
-  readonly gradients: readonly string[];
-  readonly outputShape: readonly number[];
-  /** Built from a probe of the full batch rather than an extrapolation. */
-  readonly exact: boolean;
-}
-
-interface FusedSession {
-  readonly session: OrtSessionLike;
-  readonly inputs: readonly { input: string; baseline: string; gradientSum: string }[];
-  readonly alphas: string;
-  readonly weights: string;
-  readonly seed: string;
-  readonly seedShape: readonly number[];
-  readonly exact: boolean;
-}
+const clock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
  * A GradientBackend over an ONNX model on an onnxruntime module (onnxruntime-node or -web).
- * Gradient graphs are built once per input shape and batch size, from shapes probed on the
- * first batch, and cached with their sessions.
+ * One gradient session and one fused session per input shape, each for a fixed number of points
+ * per run (see OnnxBackendOptions.pointsPerRun), built from shapes inferred statically or, where
+ * inference cannot decide them, probed by one run of the model; with a graph cache, built graphs
+ * are read from and written to it.
  */
 export async function createOnnxBackend(
   ort: OrtModuleLike,
@@ -116,9 +74,14 @@ export async function createOnnxBackend(
   source: onnx.IModelProto | Uint8Array,
   options: OnnxBackendOptions = {},
 ): Promise<OnnxBackend> {
+  const stats = emptyStats();
+  const loadStart = clock();
   const model = runnableModel(source);
   const providers = options.executionProviders ?? ['cpu'];
   const sessionOptions = quietSessionOptions(options.sessionOptions);
+  if (options.pointsPerRun !== undefined && !(Number.isSafeInteger(options.pointsPerRun) && options.pointsPerRun >= 1)) {
+    throw new RuntimeError(`pointsPerRun must be an integer ≥ 1, got ${String(options.pointsPerRun)}`);
+  }
   if (providers.some((p) => providerName(p) === 'webgpu')) {
     await rewriteCeilModePoolsForWebGpu(ort, model, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
   }
@@ -134,101 +97,79 @@ export async function createOnnxBackend(
     }
   }
   const context = resolveContext(graph, inputs, options.context ?? {});
-  // Unsupported ops fail here, before any session is created or run.
-  checkGradientSupport(model, { output, inputs });
+  // Unsupported ops fail here, before any session is created or run. (The model is already
+  // upgraded and in float32: analysed in place, without checkGradientSupport's copies.)
+  const analysis = analyse(model, Math.max(MIN_OPSET, domainOpset(model, '')), inputs, output, facts);
+  if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
   const bytes = encodeModel(model);
-  const { session: forward, provider } = await openSession(ort, bytes, providers, sessionOptions);
+  const cache = options.graphCache;
+  // The digest covers the model as differentiated, so upgrades and provider rewrites key apart.
+  const modelDigest = cache?.digest(bytes);
+  await modelDigest;
+  stats.seconds.load += (clock() - loadStart) / 1000;
+  stats.sessions.forward++;
+  const { session: forward, provider } = await timed(stats, 'session', () => openSession(ort, bytes, providers, sessionOptions));
   const chosen = { ...sessionOptions, executionProviders: [provider] };
   const gradientOptions = gradientSessionOptions(sessionOptions);
   // A fixed batch size on any input, a context input included, bounds the points per run.
   const firstDim = graphInputs.map((v) => v.type?.tensorType?.shape?.dim?.[0]).find((d) => d && !d.dimParam && Number(d.dimValue) > 0);
-  const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : Number.POSITIVE_INFINITY;
-  const gradientSessions = new Map<string, Promise<GradientSession>>();
-  const fusedSessions = new Map<string, Promise<FusedSession>>();
+  const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : undefined;
+  let runSize = capacity ?? options.pointsPerRun;
+  const pointsPerRun = (count: number): number => (runSize ??= Math.max(1, count));
+  const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
+  const optimizedKeyOf = (graphKey: string): Promise<string | undefined> => optimizedKey(cache, ort, graphKey, providerName(provider), gradientOptions);
+  const graphs = new GraphSource({ ort, model, bytes, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
 
-  const feedsOf = (points: readonly Float32Array[], shapes: readonly (readonly number[])[], start: number, count: number): Record<string, OrtTensorLike> => {
-    const feeds: Record<string, OrtTensorLike> = contextFeeds(ort, context, count);
-    inputs.forEach((name, i) => {
-      const size = product(shapes[i] ?? []);
-      const data = (points[i] as Float32Array).subarray(start * size, (start + count) * size);
-      feeds[name] = new ort.Tensor('float32', data, [count, ...(shapes[i] ?? [])]);
+  const run = (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>> =>
+    timed(stats, 'compute', async () => {
+      try {
+        return await session.run(feeds);
+      } catch (error) {
+        throw new RuntimeError(`${runtimeName}/${providerName(provider)} failed to run the model`, [error]);
+      }
     });
-    return feeds;
-  };
-
-  const run = async (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>> => {
-    try {
-      return await session.run(feeds);
-    } catch (error) {
-      throw new RuntimeError(`${runtimeName}/${providerName(provider)} failed to run the model`, [error]);
+  const create = async (graphBytes: Uint8Array, createOptions: Omit<OrtSessionOptionsLike, 'executionProviders'>): Promise<OrtSessionLike> =>
+    (await openSession(ort, graphBytes, [provider], createOptions)).session;
+  const open = async <G extends SourcedGraph<unknown>>(graph: G, kind: 'gradient' | 'fused', reload: () => Promise<G>): Promise<{ graph: G; session: OrtSessionLike }> => {
+    stats.sessions[kind]++;
+    let source = graph;
+    if (source.optimized) {
+      try {
+        return { graph: source, session: await timed(stats, 'session', () => create(source.model, { ...gradientOptions, graphOptimizationLevel: 'disabled' })) };
+      } catch {
+        // A stored optimized model this runtime cannot load: drop it, use the graph itself.
+        await graphs.forgetOptimized(source);
+        source = await reload();
+      }
     }
+    const { optimizedKey } = source;
+    const session = await timed(stats, 'session', () =>
+      cache && optimizedKey ? sessionStoringOptimized(cache, optimizedKey, source.model, JSON.stringify(source.meta), gradientOptions, create) : create(source.model, gradientOptions),
+    );
+    return { graph: source, session };
   };
+  const contextFor = (count: number): Record<string, OrtTensorLike> => contextFeeds(ort, context, count);
+  const parts = { ort, model, inputs, output, graphs, pointsPerRun, open, run, contextFeeds: contextFor };
+  const gradientPart = gradientRunner(parts);
+  // The fused path graph takes no context inputs: a model with context runs point batches.
+  const fusedPart = options.fused !== false && capacity === undefined && context.length === 0 ? fusedIntegrate(parts) : undefined;
 
-  /** Splits a batch into runs the model accepts (models with a fixed batch size take that many). */
-  const chunks = (count: number): [number, number][] => {
-    const size = Number.isFinite(capacity) ? capacity : count;
-    const list: [number, number][] = [];
-    for (let start = 0; start < count; start += size) list.push([start, Math.min(size, count - start)]);
-    return list;
-  };
-
-  /**
-   * A model with a fixed batch size takes exactly that many points per run: a short chunk is
-   * padded with zero points (and zero seeds), whose results are dropped.
-   */
-  const padded = (points: readonly Float32Array[], shapes: readonly (readonly number[])[], start: number, count: number): { points: Float32Array[]; count: number } => {
-    if (!Number.isFinite(capacity) || count === capacity) {
-      return { points: points.map((p, i) => p.subarray(start * product(shapes[i] ?? []), (start + count) * product(shapes[i] ?? []))), count };
-    }
-    return {
-      points: points.map((p, i) => {
-        const size = product(shapes[i] ?? []);
-        const out = new Float32Array(capacity * size);
-        out.set(p.subarray(start * size, (start + count) * size));
-        return out;
-      }),
-      count: capacity,
-    };
-  };
-
-  type FeedsFor = (count: number) => Record<string, OrtTensorLike>;
-
-  /** Facts for `count` points: a direct probe, or two tiny probes extrapolated (see extrapolateFacts). */
-  const probe = async (feedsFor: FeedsFor, count: number, exact: boolean): Promise<TensorFacts> => {
-    if (exact || count <= 2 || Number.isFinite(capacity)) return inferShapes(ort, bytes, feedsFor(count), chosen);
-    return extrapolateFacts(await inferShapes(ort, bytes, feedsFor(1), chosen), await inferShapes(ort, bytes, feedsFor(2), chosen), count);
-  };
-
-  const createGradientSession = async (feedsFor: FeedsFor, count: number, exact: boolean): Promise<GradientSession> => {
-    const facts = await probe(feedsFor, count, exact);
-    const built = buildGradientModel(model, { output, facts, inputs });
-    const { session } = await openSession(ort, encodeModel(built.model), [provider], gradientOptions);
-    const outputShape = built.outputShape ?? facts.shapes.get(output);
-    if (!outputShape) throw new RuntimeError(`the probe did not report the shape of output "${output}"`);
-    return { session, gradients: inputs.map((name) => built.gradients.get(name) as string), outputShape, exact: exact || count <= 2 };
-  };
-
-  const gradientSession = (shapes: readonly (readonly number[])[], count: number, feedsFor: FeedsFor, exact = false): Promise<GradientSession> => {
-    const key = JSON.stringify([shapes, count]);
-    let entry = exact ? undefined : gradientSessions.get(key);
-    if (!entry) {
-      // An extrapolated probe that does not fit this model falls back to probing the full batch.
-      entry = createGradientSession(feedsFor, count, exact).catch((error: unknown) => {
-        if (exact || error instanceof UnsupportedOpError) throw error;
-        return createGradientSession(feedsFor, count, true);
+  /** A model with a fixed batch size takes exactly that many points per run (the last padded). */
+  const predict = async (batch: PointBatch): Promise<Float32Array> => {
+    const size = capacity ?? batch.count;
+    const parts: Float32Array[] = [];
+    for (const [start, count] of runsOf(batch.count, size)) {
+      const feeds: Record<string, OrtTensorLike> = contextFor(size);
+      inputs.forEach((name, i) => {
+        const shape = batch.pointShapes[i] ?? [];
+        feeds[name] = new ort.Tensor('float32', padPoints(batch.points[i] as Float32Array, product(shape), start, count, size), [size, ...shape]);
       });
-      entry.catch(() => gradientSessions.delete(key));
-      gradientSessions.set(key, entry);
+      const results = await run(forward, feeds);
+      checkOutputBatchAxis(results[output], output, size, capacity ?? Number.POSITIVE_INFINITY);
+      const result = toFloat32(results[output], `output "${output}"`);
+      parts.push(result.subarray(0, (result.length / size) * count));
     }
-    return entry;
-  };
-
-  const predictChunk = async (batch: PointBatch, start: number, count: number): Promise<Float32Array> => {
-    const chunk = padded(batch.points, batch.pointShapes, start, count);
-    const results = await run(forward, feedsOf(chunk.points, batch.pointShapes, 0, chunk.count));
-    checkOutputBatchAxis(results[output], output, chunk.count, capacity);
-    const out = toFloat32(results[output], `output "${output}"`);
-    return out.subarray(0, (out.length / chunk.count) * count);
+    return concat(parts);
   };
 
   const backend: OnnxBackend = {
@@ -236,125 +177,15 @@ export async function createOnnxBackend(
     executionProvider: providerName(provider),
     inputNames: inputs,
     outputName: output,
-
-    async predict(batch: PointBatch): Promise<Float32Array> {
-      const parts: Float32Array[] = [];
-      for (const [start, count] of chunks(batch.count)) parts.push(await predictChunk(batch, start, count));
-      return concat(parts);
-    },
-
-    async gradients(request: GradientRequest): Promise<GradientResponse> {
-      const objective = new Float32Array(request.count);
-      const gradients = inputs.map((_, i) => new Float32Array(request.count * product(request.pointShapes[i] ?? [])));
-      const outputSize = request.count > 0 ? request.outputWeights.length / request.count : 0;
-      for (const [start, count] of chunks(request.count)) {
-        const chunk = padded(request.points, request.pointShapes, start, count);
-        const feeds = feedsOf(chunk.points, request.pointShapes, 0, chunk.count);
-        const feedsFor: FeedsFor = (n) => feedsOf(chunk.points, request.pointShapes, 0, n);
-        const seed = new Float32Array(chunk.count * outputSize);
-        seed.set(request.outputWeights.subarray(start * outputSize, (start + count) * outputSize));
-        let entry = await gradientSession(request.pointShapes, chunk.count, feedsFor);
-        let results: Record<string, OrtTensorLike>;
-        try {
-          results = await run(entry.session, { ...feeds, ig_seed: new ort.Tensor('float32', seed, entry.outputShape) });
-        } catch (error) {
-          if (entry.exact) throw error;
-          const stale = entry;
-          entry = await gradientSession(request.pointShapes, chunk.count, feedsFor, true);
-          await stale.session.release?.();
-          results = await run(entry.session, { ...feeds, ig_seed: new ort.Tensor('float32', seed, entry.outputShape) });
-        }
-        const out = toFloat32(results[output], `output "${output}"`);
-        for (let k = 0; k < count; k++) {
-          let sum = 0;
-          for (let j = 0; j < outputSize; j++) sum += (seed[k * outputSize + j] as number) * (out[k * outputSize + j] as number);
-          objective[start + k] = sum;
-        }
-        entry.gradients.forEach((name, i) => {
-          const size = product(request.pointShapes[i] ?? []);
-          (gradients[i] as Float32Array).set(toFloat32(results[name], `gradient "${name}"`).subarray(0, count * size), start * size);
-        });
-      }
-      return { objective, gradients };
-    },
-
+    stats,
+    predict,
+    gradients: gradientPart.gradients,
     async dispose(): Promise<void> {
-      const sessions = [forward];
-      for (const entry of gradientSessions.values()) sessions.push((await entry.catch(() => undefined))?.session as OrtSessionLike);
-      for (const entry of fusedSessions.values()) sessions.push((await entry.catch(() => undefined))?.session as OrtSessionLike);
-      gradientSessions.clear();
-      fusedSessions.clear();
-      await Promise.all(sessions.filter(Boolean).map((s) => s.release?.()));
+      const sessions = [forward, ...(await gradientPart.sessions()), ...((await fusedPart?.sessions()) ?? [])];
+      await Promise.all(sessions.map((s) => s.release?.()));
     },
   };
-
-  // The fused path graph takes no context inputs: a model with context runs point batches.
-  if (options.fused !== false && !Number.isFinite(capacity) && context.length === 0) {
-    const createFusedSession = async (request: IntegrateRequest, exact: boolean): Promise<FusedSession> => {
-      const steps = request.alphas.length;
-      const points = request.input.map((x, i) => {
-        const base = request.baseline[i] as Float32Array;
-        const out = new Float32Array(steps * x.length);
-        for (let k = 0; k < steps; k++) for (let j = 0; j < x.length; j++) out[k * x.length + j] = (base[j] as number) + (request.alphas[k] as number) * ((x[j] as number) - (base[j] as number));
-        return out;
-      });
-      const facts = await probe((n) => feedsOf(points, request.pointShapes, 0, n), steps, exact);
-      const fused = buildFusedModel(model, { output, steps, facts });
-      const { session } = await openSession(ort, encodeModel(fused.model), [provider], gradientOptions);
-      return {
-        session,
-        inputs: inputs.map((name) => fused.exampleInputs.get(name) as { input: string; baseline: string; gradientSum: string }),
-        alphas: fused.alphas,
-        weights: fused.weights,
-        seed: fused.seed,
-        seedShape: fused.seedShape,
-        exact: exact || steps <= 2,
-      };
-    };
-    const fusedSession = (request: IntegrateRequest, exact = false): Promise<FusedSession> => {
-      const key = JSON.stringify([request.pointShapes, request.alphas.length]);
-      let entry = exact ? undefined : fusedSessions.get(key);
-      if (!entry) {
-        entry = createFusedSession(request, exact).catch((error: unknown) => {
-          if (exact || error instanceof UnsupportedOpError) throw error;
-          return createFusedSession(request, true);
-        });
-        entry.catch(() => fusedSessions.delete(key));
-        fusedSessions.set(key, entry);
-      }
-      return entry;
-    };
-    const runFused = async (entry: FusedSession, request: IntegrateRequest): Promise<Record<string, OrtTensorLike>> => {
-      const steps = request.alphas.length;
-      const feeds: Record<string, OrtTensorLike> = {
-        [entry.alphas]: new ort.Tensor('float32', request.alphas, [steps]),
-        [entry.weights]: new ort.Tensor('float32', request.weights, [steps]),
-        [entry.seed]: new ort.Tensor('float32', request.outputWeights, entry.seedShape),
-      };
-      entry.inputs.forEach((names, i) => {
-        const shape = [1, ...(request.pointShapes[i] ?? [])];
-        feeds[names.input] = new ort.Tensor('float32', request.input[i] as Float32Array, shape);
-        feeds[names.baseline] = new ort.Tensor('float32', request.baseline[i] as Float32Array, shape);
-      });
-      return run(entry.session, feeds);
-    };
-    const integrate = async (request: IntegrateRequest): Promise<IntegrateResponse> => {
-      let entry = await fusedSession(request);
-      let results: Record<string, OrtTensorLike>;
-      try {
-        results = await runFused(entry, request);
-      } catch (error) {
-        if (entry.exact) throw error;
-        const stale = entry;
-        entry = await fusedSession(request, true);
-        await stale.session.release?.();
-        results = await runFused(entry, request);
-      }
-      return { gradientSums: entry.inputs.map((names) => toFloat32(results[names.gradientSum], `gradient sum "${names.gradientSum}"`)) };
-    };
-    return { ...backend, integrate };
-  }
-  return backend;
+  return fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend;
 }
 
 /**

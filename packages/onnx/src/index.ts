@@ -19,7 +19,9 @@ export {
   UnsupportedOpsetError,
   type UnsupportedNode,
 } from './errors.js';
-export { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions, type ExecutionProvider } from './backend.js';
+export { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions, type OnnxBackendStats, type ExecutionProvider } from './backend.js';
+export { GRAPH_CACHE_FORMAT, type CachedGraph, type GraphCache, type GraphKey } from './graph-cache.js';
+export { inferFacts } from './graph/shape-inference.js';
 export { buildFusedModel, type FusedModel, type FusedModelOptions } from './fused.js';
 export { inspect, type ModelSummary, type TensorSummary } from './inspect.js';
 export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';

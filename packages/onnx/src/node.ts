@@ -6,16 +6,34 @@ import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './input-guard.js';
 import type { OrtModuleLike } from './runtime.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
+import { defaultCacheDir, fileGraphCache } from './file-cache.js';
 
 export * from './index.js';
 export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
+export { defaultCacheDir, fileGraphCache, packageVersion, type FileGraphCacheOptions } from './file-cache.js';
+
+export interface NodeOnnxBackendOptions extends OnnxBackendOptions {
+  /**
+   * Keep built gradient and fused graphs in a folder across processes: `true` for the platform's
+   * cache folder (see defaultCacheDir), or a folder path. Default: no cache. A `graphCache`
+   * given as well wins.
+   */
+  readonly cacheDir?: string | boolean;
+}
+
+function withCache(options: NodeOnnxBackendOptions): OnnxBackendOptions {
+  const { cacheDir, ...rest } = options;
+  if (rest.graphCache || cacheDir === undefined || cacheDir === false) return rest;
+  const dir = cacheDir === true ? defaultCacheDir() : cacheDir;
+  return { ...rest, graphCache: fileGraphCache({ dir, ...(rest.onWarning ? { onWarning: rest.onWarning } : {}) }) };
+}
 
 /**
  * A GradientBackend on onnxruntime-node. `executionProviders` (default `['cpu']`) are tried in
  * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', model, options), model);
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
+  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', model, withCache(options)), model);
 }
 
 /**

@@ -22,6 +22,8 @@ export interface OrtSessionOptionsLike {
 }
 
 export interface OrtModuleLike {
+  /** onnxruntime's environment; `versions.common` names the runtime's version. */
+  readonly env?: { readonly versions?: { readonly common?: string } };
   readonly InferenceSession: {
     create(model: Uint8Array, options?: OrtSessionOptionsLike): Promise<OrtSessionLike>;
   };

@@ -5,7 +5,8 @@ import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
-import { say } from '../context.js';
+import { detail, say, warnLine } from '../context.js';
+import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, flatMessage, UsageError } from '../errors.js';
 import { runExplanation } from '../explain-run.js';
@@ -49,11 +50,13 @@ async function computeOutputs(model: LoadedModel, item: BatchItem, context: Batc
   if (item.problem !== undefined) throw new CliError(item.problem);
   const { settings, run, heatmaps } = context;
   const input = loadInput(item.input, settings, model.inputShape);
+  const timing = startTiming();
+  timing.loaded(model);
   const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
   const outputs: { name: string; data: Uint8Array | string }[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
   if (heatmaps && !settings.layer && input.tensor.shape.length === 4) outputs.push({ name: `${item.id}.png`, data: heatmapPng(attributions, input, settings) });
   // The report goes last: its presence marks the item done.
-  outputs.push({ name: `${item.id}.json`, data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report })}\n` });
+  outputs.push({ name: `${item.id}.json`, data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: timing.finish(model, 'load') })}\n` });
   return outputs;
 }
 
@@ -109,7 +112,9 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const run = runSettingsOf(settings);
       if (pending.length > 0) {
         const startedAt = Date.now();
-        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });
+        const timing = startTiming();
+        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+        timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {
@@ -118,6 +123,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
           }
         } finally {
           progress.stop();
+          detail(global, timeLine(timing.finish(model)));
           await model.dispose();
         }
       }

@@ -1,7 +1,7 @@
 import { checkAxioms } from '@ig/core';
 import type { Command } from 'commander';
 import { buildBaselines } from '../baselines.js';
-import { say } from '../context.js';
+import { detail, say, warnLine } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { resolveTarget } from '../explain-run.js';
@@ -24,7 +24,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       const settings = parseExplainSettings(raw, global.quiet);
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       const run = runSettingsOf(settings);
-      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet });
+      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m) });
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (input.tensor.shape[0] !== 1) throw new UsageError(`ig check takes one example; ${raw['input']} has ${input.tensor.shape[0]}`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { say, formatNumber } from '../context.js';
+import { detail, say, formatNumber, warnLine } from '../context.js';
+import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
@@ -71,7 +72,6 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
-    .option('--verbose', 'with --steps auto: print per example the evaluations, error bounds, and where along the path the points and the error went')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
@@ -88,19 +88,22 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       if ((raw['contextInput'] as unknown as string[]).length > 0) throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
-      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, ...(settings.layer ? { layer: settings.layer } : {}) });
+      const timing = startTiming();
+      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+      timing.loaded(model);
       try {
         const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet));
-        const full = { model: settings.model, input: raw['input'], ...report };
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
         const heatmaps = raw['heatmap'] ? heatmapPngs(asOneChannel(attributions, input), input, settings) : [];
         const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];
         heatmaps.forEach((png, k) => writeOutput(heatmapFiles[k] as string, png));
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify(full, null, 2)}\n`);
+        const time = timing.finish(model);
+        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, time }, null, 2)}\n`);
+        detail(global, timeLine(time));
         say(global, summaryLine(report));
-        if (raw['verbose']) for (const line of refinementLines(report)) say(global, line);
+        if (global.verbose) for (const line of refinementLines(report)) say(global, line);
         if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (!raw['out'] && attributions.data.length <= 64) say(global, `attributions: [${Array.from(attributions.data, formatNumber).join(', ')}]`);
         for (const file of [raw['out'], ...heatmapFiles, raw['json']]) if (file) say(global, `wrote ${file}`);

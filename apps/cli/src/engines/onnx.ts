@@ -4,7 +4,7 @@ import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
 import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
 import { importOnnx } from '../onnx-module.js';
-import type { OnnxLayerBackend } from '../onnx-module.js';
+import type { EngineStats, OnnxCacheModule, OnnxLayerBackend } from '../onnx-module.js';
 
 /** An .onnx model on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
 export async function loadEngineModel(path: string, options: LoadOptions): Promise<LoadedModel> {
@@ -29,10 +29,18 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   }
   // @ig/onnx keeps onnxruntime's own log quiet; its messages are in the errors it throws
   const session = { executionProviders: [provider] };
-  let backend: GradientBackend;
+  const cache = options.cache === false || options.cache === undefined ? undefined : ((await import('@ig/onnx/cache')) as OnnxCacheModule);
+  const cacheDir = cache === undefined ? undefined : options.cache === true ? cache.defaultCacheDir() : (options.cache as string);
+  // A default folder that cannot be written (a read-only home) is not worth a warning; a named one is.
+  const cacheWarning = (message: string): void => {
+    if (options.cache === true && message.startsWith('could not write')) options.onDetail?.(message);
+    else options.onWarning?.(message);
+  };
+  const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
+  let backend: GradientBackend & { readonly stats: EngineStats };
   let layerBackend: OnnxLayerBackend | undefined;
   try {
-    backend = await onnx.onnxBackend(bytes, session);
+    backend = await onnx.onnxBackend(bytes, { ...session, ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
     throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
@@ -62,6 +70,8 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     inputShape,
     outputShape,
     ...(layerAttribution ? { layerAttribution } : {}),
+    stats: backend.stats,
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
     dispose: async () => {
       await cut?.dispose();
       await backend.dispose();
