@@ -11,10 +11,10 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { chromiumAvailable } from '@ig/browser-harness';
-import { integratedGradients } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/node';
 import { openSite } from '../test/site.js';
 import type { BenchRequest, BenchResult } from './page.js';
+import { timeIgAndForwards } from './time-ig.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const STEPS = 50;
@@ -29,17 +29,7 @@ function lcgImage(length: number, seed = 1): number[] {
 
 async function nodeRun(bytes: Uint8Array, request: BenchRequest, threads: number): Promise<{ igSeconds: number; forwardsSeconds: number }> {
   const backend = await onnxBackend(bytes, { executionProviders: ['cpu'], sessionOptions: { intraOpNumThreads: threads, interOpNumThreads: 1 } });
-  const input = { data: Float32Array.from(request.input), shape: request.shape };
-  const run = () => integratedGradients(backend, input, { target: request.target, steps: request.steps });
-  await run();
-  let start = performance.now();
-  await run();
-  const igSeconds = (performance.now() - start) / 1000;
-  const batch = { points: [input.data], pointShapes: [request.shape.slice(1)], count: 1 };
-  await backend.predict(batch);
-  start = performance.now();
-  for (let k = 0; k < request.steps; k++) await backend.predict(batch);
-  const forwardsSeconds = (performance.now() - start) / 1000;
+  const { igSeconds, forwardsSeconds } = await timeIgAndForwards(backend, request);
   await backend.dispose();
   return { igSeconds, forwardsSeconds };
 }

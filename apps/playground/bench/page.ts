@@ -3,12 +3,13 @@
  * SIMD when cross-origin isolated, the fused path; tfjs webgl), timed on the page's thread.
  */
 import * as tf from '@tensorflow/tfjs';
-import { integratedGradients, type GradientBackend } from '@ig/core';
+import type { GradientBackend } from '@ig/core';
 import { tfjsBackend } from '@ig/tfjs';
 import { ortGradientBackend, ortThreads } from '../src/worker/ort-engine.js';
 import { loadTfjsModel, useTfjsDevice } from '../src/worker/tfjs-engine.js';
 import { BUNDLED_MODELS } from '../src/models.js';
 import { modelSource } from '../src/inputs.js';
+import { timeIgAndForwards } from './time-ig.js';
 import smallCnnUrl from '../../cli/assets/small_cnn.onnx?url';
 
 export interface BenchRequest {
@@ -30,17 +31,7 @@ export interface BenchResult {
 }
 
 async function measure(backend: GradientBackend, name: string, threads: number, request: BenchRequest): Promise<BenchResult> {
-  const input = { data: Float32Array.from(request.input), shape: request.shape };
-  const run = () => integratedGradients(backend, input, { target: request.target, steps: request.steps });
-  await run();
-  let start = performance.now();
-  const result = await run();
-  const igSeconds = (performance.now() - start) / 1000;
-  const batch = { points: [input.data], pointShapes: [request.shape.slice(1)], count: 1 };
-  await backend.predict(batch);
-  start = performance.now();
-  for (let k = 0; k < request.steps; k++) await backend.predict(batch);
-  const forwardsSeconds = (performance.now() - start) / 1000;
+  const { result, igSeconds, forwardsSeconds } = await timeIgAndForwards(backend, request);
   const report = result.reports[0];
   return { backend: name, threads, crossOriginIsolated, igSeconds, forwardsSeconds, relativeError: report?.relativeError ?? NaN, attributionSum: report?.attributionSum ?? NaN };
 }

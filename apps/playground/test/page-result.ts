@@ -1,19 +1,9 @@
 /** Reading a finished run off the page through the automation contract. */
 import type { Page } from 'playwright-core';
+import type { RunReport } from '../src/protocol.js';
 
-export interface PageReport {
-  readonly target: number;
-  readonly fInput: number;
-  readonly fBaseline: number;
-  readonly delta: number;
-  readonly relativeError: number;
-  readonly steps: number;
-  readonly engine: string;
-  readonly backend: string;
-  readonly seconds: number;
-  readonly threads: number;
-  readonly crossOriginIsolated: boolean;
-}
+/** The fields of the page's run report (`#ig-report`) the tests read. */
+export type PageReport = Pick<RunReport, 'target' | 'fInput' | 'fBaseline' | 'delta' | 'relativeError' | 'steps' | 'engine' | 'backend' | 'seconds' | 'threads' | 'crossOriginIsolated'>;
 
 export interface PageRun {
   readonly status: string;

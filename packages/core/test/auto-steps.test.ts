@@ -4,7 +4,7 @@ import { product, softplusOfLinear } from './helpers/closed-forms.js';
 import { counting } from './helpers/counting.js';
 import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
 import { readNpy } from './helpers/npy.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 const x = tensor([0.9, -1.3, 0.4, 1.7, -0.6], [1, 5]);
 const baseline = tensor([0.2, 0.5, -0.3, 0.1, 0.7], [1, 5]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAxioms, functionBackend, tensor, type AxiomReport, type GradientBackend } from '../src/index.js';
-import { measure } from './helpers/measure.js';
+import { measure } from '@ig/browser-harness/measure';
 
 const softplus = (z: number): number => Math.log1p(Math.exp(z));
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

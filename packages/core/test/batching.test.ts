@@ -4,7 +4,7 @@ import { softplusOfLinear, weightedSquares } from './helpers/closed-forms.js';
 import { counting } from './helpers/counting.js';
 import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
 import { readNpy } from './helpers/npy.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 /** Batches regroup float32 sums: measured 1.9e-7 (attributions) and 1.3e-7 (deltas, against max |F|). */
 const TOL_BATCH = 6e-7;

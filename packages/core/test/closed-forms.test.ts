@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { integratedGradients, QUADRATURE_METHODS, tensor } from '../src/index.js';
 import { product, softplusOfLinear, weightedSquares, type ClosedForm } from './helpers/closed-forms.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 const x = [0.9, -1.3, 0.4, 1.7, -0.6];
 const baselines = { zero: [0, 0, 0, 0, 0], shifted: [0.2, 0.5, -0.3, 0.1, 0.7] };

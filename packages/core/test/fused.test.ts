@@ -3,7 +3,7 @@ import { integratedGradients } from '../src/index.js';
 import { fused } from './helpers/fused.js';
 import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
 import { readNpy } from './helpers/npy.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 /** The fused path sums in another order: measured 1.9e-7 of max |attr|. */
 const TOL_FUSED = 6e-7;

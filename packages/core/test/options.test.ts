@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { functionBackend, integratedGradients, tensor, type GradientBackend } from '../src/index.js';
 import { weightedSquares } from './helpers/closed-forms.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 /** Two outputs, two inputs: y0 = Σ a², y1 = Σ 2b² + Σ a. Closed-form IG for every target form. */
 const twoInputs: GradientBackend = functionBackend({

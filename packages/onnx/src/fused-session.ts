@@ -1,11 +1,11 @@
 import type { IntegrateRequest, IntegrateResponse } from '@ig/core';
-import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { buildFusedModel } from './fused.js';
-import type { GraphRequest, GraphSource, SourcedGraph } from './graph-source.js';
-import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './runtime.js';
+import type { GraphRequest } from './graph-source.js';
+import type { OrtSessionLike, OrtTensorLike } from './runtime.js';
 import { padValues, product, runsOf } from './run-batches.js';
-import { toFloat32 } from './session.js';
+import { takeSessions, toFloat32 } from './session.js';
+import type { SessionContext, SessionEntry } from './session.js';
 
 interface FusedMeta {
   readonly inputs: readonly { input: string; baseline: string; gradientSum: string }[];
@@ -29,21 +29,9 @@ function isFusedMeta(meta: unknown): meta is FusedMeta {
   );
 }
 
-interface FusedEntry extends SourcedGraph<FusedMeta> {
-  readonly session: OrtSessionLike;
-}
+type FusedEntry = SessionEntry<FusedMeta>;
 
-export interface FusedContext {
-  readonly ort: OrtModuleLike;
-  readonly model: onnx.ModelProto;
-  readonly inputs: readonly string[];
-  readonly output: string;
-  readonly graphs: GraphSource;
-  /** Points per fused run, fixed by the first call. */
-  readonly pointsPerRun: (count: number) => number;
-  readonly open: <G extends SourcedGraph<unknown>>(graph: G, kind: 'fused', reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
-  readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
-}
+export type FusedContext = SessionContext<'fused'>;
 
 /**
  * `integrate` on one fused path session per input shape: a segment of any length runs in runs of
@@ -145,15 +133,7 @@ export function fusedIntegrate(context: FusedContext): { integrate(request: Inte
     return { gradientSums: sums };
   };
 
-  const sessions = async (): Promise<OrtSessionLike[]> => {
-    const list: OrtSessionLike[] = [];
-    for (const entry of entries.values()) {
-      const settled = await entry.catch(() => undefined);
-      if (settled) list.push(settled.session);
-    }
-    entries.clear();
-    return list;
-  };
+  const sessions = (): Promise<OrtSessionLike[]> => takeSessions(entries);
 
   return { integrate, sessions };
 }

@@ -1,11 +1,11 @@
 import type { GradientRequest, GradientResponse } from '@ig/core';
-import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { buildGradientModel } from './gradient.js';
-import type { GraphRequest, GraphSource, SourcedGraph } from './graph-source.js';
-import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './runtime.js';
+import type { GraphRequest } from './graph-source.js';
+import type { OrtSessionLike, OrtTensorLike } from './runtime.js';
 import { padPoints, padRows, product, runsOf } from './run-batches.js';
-import { toFloat32 } from './session.js';
+import { takeSessions, toFloat32 } from './session.js';
+import type { SessionContext, SessionEntry } from './session.js';
 import { RuntimeError } from './errors.js';
 
 interface GradientMeta {
@@ -25,20 +25,9 @@ function isGradientMeta(meta: unknown): meta is GradientMeta {
   );
 }
 
-interface GradientEntry extends SourcedGraph<GradientMeta> {
-  readonly session: OrtSessionLike;
-}
+type GradientEntry = SessionEntry<GradientMeta>;
 
-export interface GradientContext {
-  readonly ort: OrtModuleLike;
-  readonly model: onnx.ModelProto;
-  readonly inputs: readonly string[];
-  readonly output: string;
-  readonly graphs: GraphSource;
-  /** Points per gradient run: the model's fixed batch, or fixed by the first call. */
-  readonly pointsPerRun: (count: number) => number;
-  readonly open: <G extends SourcedGraph<unknown>>(graph: G, kind: 'gradient', reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
-  readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
+export interface GradientContext extends SessionContext<'gradient'> {
   /** The held-fixed (context) inputs for `count` points. */
   readonly contextFeeds: (count: number) => Record<string, OrtTensorLike>;
 }
@@ -125,15 +114,7 @@ export function gradientRunner(context: GradientContext): { gradients(request: G
     return { objective, gradients };
   };
 
-  const sessions = async (): Promise<OrtSessionLike[]> => {
-    const list: OrtSessionLike[] = [];
-    for (const entry of entries.values()) {
-      const settled = await entry.catch(() => undefined);
-      if (settled) list.push(settled.session);
-    }
-    entries.clear();
-    return list;
-  };
+  const sessions = (): Promise<OrtSessionLike[]> => takeSessions(entries);
 
   return { gradients, sessions };
 }

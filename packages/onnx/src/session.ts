@@ -1,3 +1,5 @@
+import type { onnx } from './proto/generated/onnx.js';
+import type { GraphSource, SourcedGraph } from './graph-source.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime.js';
 import { RuntimeError } from './errors.js';
 
@@ -81,4 +83,33 @@ export async function timed<T>(stats: OnnxBackendStats, phase: keyof OnnxBackend
   } finally {
     stats.seconds[phase] += (clock() - start) / 1000;
   }
+}
+
+/** What a per-input-shape gradient or fused session runner takes from its backend. */
+export interface SessionContext<K extends 'gradient' | 'fused'> {
+  readonly ort: OrtModuleLike;
+  readonly model: onnx.ModelProto;
+  readonly inputs: readonly string[];
+  readonly output: string;
+  readonly graphs: GraphSource;
+  /** Points per run: fixed by the first call, or (gradient runs) the model's fixed batch. */
+  readonly pointsPerRun: (count: number) => number;
+  readonly open: <G extends SourcedGraph<unknown>>(graph: G, kind: K, reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
+  readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
+}
+
+/** A built graph with the session opened on it, one per input shape. */
+export interface SessionEntry<M> extends SourcedGraph<M> {
+  readonly session: OrtSessionLike;
+}
+
+/** Empties `entries`, returning the sessions of those that opened, for the caller to release. */
+export async function takeSessions(entries: Map<string, Promise<{ readonly session: OrtSessionLike }>>): Promise<OrtSessionLike[]> {
+  const list: OrtSessionLike[] = [];
+  for (const entry of entries.values()) {
+    const settled = await entry.catch(() => undefined);
+    if (settled) list.push(settled.session);
+  }
+  entries.clear();
+  return list;
 }

@@ -13,23 +13,11 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { agglomerate, contextualDecompositionScorer, gridUnits, integratedGradients, occlusionScorer, type GroupScorer, type Hierarchy, type Tensor } from '@ig/core';
 import { tfjsBackend, tfjsContextualDecomposition } from '../src/index.js';
+import { loadModel, MODEL_DIR } from './fashion-mnist.js';
 
 const STEPS = 50;
 const REPEATS = 3;
-const MODEL_DIR = fileURLToPath(new URL('../../../examples/fashion-mnist/model/', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../bench-results/hierarchy-cost.json', import.meta.url));
-
-async function loadModel(): Promise<tf.LayersModel> {
-  const manifest = JSON.parse(readFileSync(`${MODEL_DIR}model.json`, 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
-  const bytes = readFileSync(`${MODEL_DIR}weights.bin`);
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: manifest.modelTopology,
-      weightSpecs: manifest.weightsManifest.flatMap((group) => group.weights),
-      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    }),
-  );
-}
 
 function firstImage(): Tensor {
   const samples = JSON.parse(readFileSync(`${MODEL_DIR}samples.json`, 'utf8')) as { pixels: number[] };

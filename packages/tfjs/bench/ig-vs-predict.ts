@@ -11,31 +11,16 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { integratedGradients, type Tensor } from '@ig/core';
 import { tfjsBackend } from '../src/index.js';
+import { loadModel, MODEL_DIR } from './fashion-mnist.js';
 
 const STEPS = 50;
 const REPEATS = 3;
 const BACKENDS = ['cpu', 'wasm'] as const;
-const MODEL_DIR = fileURLToPath(new URL('../../../examples/fashion-mnist/model/', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../bench-results/ig-vs-predict.json', import.meta.url));
 
 interface Samples {
   readonly shape: [number, number, number, number];
   readonly pixels: number[];
-}
-
-async function loadModel(): Promise<tf.LayersModel> {
-  const manifest = JSON.parse(readFileSync(`${MODEL_DIR}model.json`, 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
-  };
-  const bytes = readFileSync(`${MODEL_DIR}weights.bin`);
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: manifest.modelTopology,
-      weightSpecs: manifest.weightsManifest.flatMap((group) => group.weights),
-      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    }),
-  );
 }
 
 function loadBatch(): Tensor {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { IGError, integratedGradients, type Tensor } from '@ig/core';
 import { DisposedBackendError, MissingKernelError, tfjsBackend, UnsupportedModelError, type TfjsModel } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
-import { measure } from './helpers/measure.js';
+import { measure } from '@ig/browser-harness/measure';
 
 const image: Tensor = { data: new Float32Array(8 * 8 * 2).map((_, i) => Math.sin(i)), shape: [1, 8, 8, 2] };
 

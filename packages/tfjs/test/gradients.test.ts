@@ -4,7 +4,7 @@ import { gaussLegendre, integratedGradients, ShapeMismatchError, type Tensor } f
 import { ModelOutputError, tfjsBackend, type TfjsFunction } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
 import { buildIrisMlp, loadReference } from './helpers/reference.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 const W = [0.7, -1.3, 0.4, 2.1, -0.5, 0.9];
 

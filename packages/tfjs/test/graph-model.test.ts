@@ -5,7 +5,7 @@ import { AsyncModelError, tfjsBackend } from '../src/index.js';
 import { NODE_BACKENDS, useBackend } from './helpers/backends.js';
 import { denseGraphModel } from './helpers/graph-model.js';
 import { loadReference, referenceCases } from './helpers/reference.js';
-import { measure, relativeDeviation } from './helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 /** The iris MLP's weights as float tensors in tfjs layout (Linear [out, in] → [in, out]). */
 function irisWeights(): [tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D] {

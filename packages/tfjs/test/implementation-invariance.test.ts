@@ -4,7 +4,7 @@ import { onnxBackend } from '@ig/onnx/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfjsBackend } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
-import { measure } from './helpers/measure.js';
+import { measure } from '@ig/browser-harness/measure';
 import { buildIrisMlp, buildSmallCnn, loadReference, nhwcToNchw, nchwToNhwc } from './helpers/reference.js';
 
 // The IG paper's implementation invariance: the same network in two engines (TensorFlow.js

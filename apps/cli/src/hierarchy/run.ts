@@ -10,7 +10,8 @@ import type { LoadedModel } from '../load-model.js';
 import { createScorer, type ScoreKind } from './scorer.js';
 import { unitsOf } from './units.js';
 
-export interface HierarchySettings extends BaselineSettings {
+/** The settings every hierarchy run takes, over images, tables or text. */
+export interface HierarchyCommonSettings {
   readonly modelPath: string;
   readonly score: ScoreKind;
   readonly target: string;
@@ -20,6 +21,9 @@ export interface HierarchySettings extends BaselineSettings {
   readonly iterations: number;
   readonly steps: number;
   readonly batchSize: number | undefined;
+}
+
+export interface HierarchySettings extends HierarchyCommonSettings, BaselineSettings {
   readonly tokens: readonly string[] | null;
 }
 

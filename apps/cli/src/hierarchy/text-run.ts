@@ -6,24 +6,15 @@ import { readUserFile } from '../files.js';
 import { importOnnx } from '../onnx-module.js';
 import { resolveTextTarget, textModelInputs } from '../text/text-explain.js';
 import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
-import type { HierarchyRun } from './run.js';
-import { scorerOf, type ScoreKind } from './scorer.js';
+import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
+import { scorerOf } from './scorer.js';
 
-export interface TextHierarchySettings {
-  readonly modelPath: string;
+export interface TextHierarchySettings extends HierarchyCommonSettings {
   readonly tokenizer: string | undefined;
   /** The float tensor the groups are scored at; default the embedding output. */
   readonly layer: string | undefined;
   readonly baselineToken: string | undefined;
   readonly tooLong: 'truncate' | 'error';
-  readonly score: ScoreKind;
-  readonly target: string;
-  readonly labels: readonly string[] | null;
-  readonly percentileInclude: number;
-  readonly sweepDim: number;
-  readonly iterations: number;
-  readonly steps: number;
-  readonly batchSize: number | undefined;
 }
 
 type OnnxEntry = typeof OnnxNode;

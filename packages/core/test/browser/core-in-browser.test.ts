@@ -5,7 +5,7 @@ import { chromiumAvailable, openPage } from '@ig/browser-harness';
 import { describe, expect, it } from 'vitest';
 import { integratedGradients, tensor } from '../../src/index.js';
 import { softplusOfLinear } from '../helpers/closed-forms.js';
-import { measure, relativeDeviation } from '../helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const built = existsSync(join(DIST, 'index.js'));

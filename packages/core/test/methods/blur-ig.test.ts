@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { blurIG, gaussianBlur, InvalidOptionError, ShapeMismatchError, tensor } from '../../src/index.js';
 import { weightedSquares } from '../helpers/closed-forms.js';
-import { measure, relativeDeviation } from '../helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 interface BlurFixture {
   readonly shape_hwc: [number, number, number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inputXGradient, integratedGradients, integratedGradientsMethod, saliency, tensor } from '../../src/index.js';
 import { weightedSquares } from '../helpers/closed-forms.js';
-import { measure, relativeDeviation } from '../helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 const w = [0.5, -1.2, 2, 0.3, 1];
 const form = weightedSquares(w);

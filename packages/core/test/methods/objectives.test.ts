@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, integratedGradients, integratedGradientsMethod, saliency, tensor, type Objective } from '../../src/index.js';
-import { measure, relativeDeviation } from '../helpers/measure.js';
+import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 import { finiteDifference, logits, quadraticLogits, softmax } from './models.js';
 
 const x = [0.7, -1.1, 0.4, 1.3, -0.5];
