@@ -2,14 +2,13 @@
  * The built site (dist/) served on 127.0.0.1, with or without the COOP/COEP headers, and opened in
  * Debian's Chromium through playwright-core (the launch flags of @ig/browser-harness).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM } from '@ig/browser-harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type ChromiumSession } from '@ig/browser-harness';
 
 export const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -40,9 +39,6 @@ export function serveSite(isolated: boolean, directory = DIST): Promise<Server> 
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
-
 export interface Site {
   readonly origin: string;
   readonly context: BrowserContext;
@@ -55,26 +51,19 @@ export async function openSite(options: { isolated: boolean; webgpu?: boolean; d
   if (!existsSync(join(directory, 'index.html'))) throw new Error(`${directory}index.html is missing: run 'pnpm --filter @ig/playground build' first`);
   const server = await serveSite(options.isolated, directory);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const profile = mkdtempSync(join(tmpdir(), 'ig-playground-'));
-  let context: BrowserContext | undefined;
+  let browser: ChromiumSession | undefined;
   const close = async (): Promise<void> => {
-    await context?.close();
+    await browser?.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   };
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: options.webgpu === true ? [...ARGS, ...WEBGPU_ARGS] : ARGS,
-      viewport: { width: 1200, height: 1100 },
-    });
-    const ctx = context;
+    browser = await launchChromium({ webgpu: options.webgpu === true, viewport: { width: 1200, height: 1100 } });
+    const { context } = browser;
     return {
       origin,
-      context: ctx,
+      context,
       open: async (query) => {
-        const page = await ctx.newPage();
+        const page = await context.newPage();
         await page.goto(`${origin}/${query}`);
         return page;
       },

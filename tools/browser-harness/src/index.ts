@@ -96,24 +96,48 @@ export interface BrowserSession {
 const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
 
+export interface ChromiumSession {
+  readonly context: BrowserContext;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/** Headless Chromium on a fresh profile, with the project's flags (and WebGPU's when asked). */
+export async function launchChromium(options: { readonly webgpu?: boolean; readonly viewport?: { width: number; height: number } } = {}): Promise<ChromiumSession> {
+  const profile = mkdtempSync(join(tmpdir(), 'ig-chromium-'));
+  const removeProfile = (): void => rmSync(profile, { recursive: true, force: true });
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: options.webgpu === true ? [...ARGS, ...WEBGPU_ARGS] : ARGS,
+      ...(options.viewport !== undefined ? { viewport: options.viewport } : {}),
+    });
+    return {
+      context,
+      close: async () => {
+        await context.close();
+        removeProfile();
+      },
+    };
+  } catch (error) {
+    removeProfile();
+    throw error;
+  }
+}
+
 /** Serves the files, starts headless Chromium on a fresh profile and opens the page. */
 export async function openPage(options: OpenOptions): Promise<BrowserSession> {
   const server = await serve(options);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const profile = mkdtempSync(join(tmpdir(), 'ig-chromium-'));
-  let context: BrowserContext | undefined;
+  let browser: ChromiumSession | undefined;
   const cleanUp = async (): Promise<void> => {
-    await context?.close();
+    await browser?.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   };
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: options.webgpu === true ? [...ARGS, ...WEBGPU_ARGS] : ARGS,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium({ ...(options.webgpu !== undefined ? { webgpu: options.webgpu } : {}) });
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(`${origin}${options.path ?? '/'}`);
     if (options.ready !== undefined) await page.waitForFunction(options.ready);
     return { page, origin, close: cleanUp };
