@@ -59,9 +59,9 @@ export function panelLayout(input: PanelLayoutInput): PanelLayout {
     return { text, x: labelX, y: Math.min(bar.y + bar.height - labelHeight, Math.max(bar.y, centre - Math.floor(labelHeight / 2))) };
   });
   const labelsRight = Math.max(bar.x + bar.width, ...barLabels.map((l) => l.x + textWidth(l.text, s)));
-  const titleRight = Math.max(0, ...title.map((t) => t.x + textWidth(t.text, s)));
+  const textRight = Math.max(0, ...[...title, ...captions].map((t) => t.x + textWidth(t.text, s)));
   return {
-    width: Math.max(labelsRight, titleRight) + margin,
+    width: Math.max(labelsRight, textRight) + margin,
     height: partsTop + input.partHeight + margin,
     title,
     captions,
