@@ -1,11 +1,11 @@
-// A 512×600 colour "photo" drawn from code (no third-party image): a shaded light-blue T-shirt with
+// A 512×600 colour JPEG "photo" drawn from code (no third-party image): a shaded light-blue T-shirt with
 // folds and fabric grain on a dark, vignetted backdrop with sensor noise. It stands in for a phone
 // photo in the README's pictures: large, colourful and noisy, unlike the 28×28 grey model input.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../../apps/cli/package.json', import.meta.url));
-const { PNG } = require('pngjs');
+const jpeg = require('jpeg-js');
 
 export const WIDTH = 512;
 export const HEIGHT = 600;
@@ -42,7 +42,7 @@ function onShirt(x, y) {
 
 export function photoLike() {
   const next = random(15);
-  const png = new PNG({ width: WIDTH, height: HEIGHT });
+  const data = Buffer.alloc(WIDTH * HEIGHT * 4);
   for (let y = 0; y < HEIGHT; y++) {
     for (let x = 0; x < WIDTH; x++) {
       const noise = (next() - 0.5) * 18;
@@ -55,10 +55,10 @@ export function photoLike() {
       } else {
         rgb = [40, 32, 28].map((c) => c * vignette);
       }
-      png.data.set([...rgb.map((c) => Math.max(0, Math.min(255, Math.round(c + noise)))), 255], (y * WIDTH + x) * 4);
+      data.set([...rgb.map((c) => Math.max(0, Math.min(255, Math.round(c + noise)))), 255], (y * WIDTH + x) * 4);
     }
   }
-  return PNG.sync.write(png);
+  return jpeg.encode({ width: WIDTH, height: HEIGHT, data }, 90).data;
 }
 
 if (process.argv[2]) writeFileSync(process.argv[2], photoLike());
