@@ -48,8 +48,8 @@ export interface ExplainSettings {
   readonly clipBelowPercentile: number;
   readonly morphologicalCleanup: boolean;
   readonly outlines: boolean;
-  /** --scale: how heatmaps and panels are upscaled. */
-  readonly scale: PictureScale;
+  /** --scale: how heatmaps and panels are upscaled (not at all when absent). */
+  readonly scale?: PictureScale;
   readonly quiet: boolean;
   /** Image pixel and input byte limits (--max-pixels, --max-input-mib). */
   readonly limits: Limits;

@@ -16,8 +16,15 @@ export function parseScale(text: string | undefined): PictureScale {
   return n;
 }
 
+/** The most pixels an upscaled picture may have (200 MB of RGBA). */
+export const MAX_PICTURE_PIXELS = 50_000_000;
+
 /** The factor for a width×height picture. */
 export function scaleFactor(scale: PictureScale | undefined, width: number, height: number): number {
   if (scale === undefined) return 1;
-  return scale === 'auto' ? readableScale(width, height) : scale;
+  const factor = scale === 'auto' ? readableScale(width, height) : scale;
+  if (width * height * factor * factor > MAX_PICTURE_PIXELS) {
+    throw new UsageError(`--scale ${scale} would draw a ${width * factor}×${height * factor} picture, over ${MAX_PICTURE_PIXELS} pixels; use a smaller --scale`);
+  }
+  return factor;
 }

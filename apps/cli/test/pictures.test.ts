@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
@@ -8,6 +8,7 @@ import { decodeImage, encodePng, greyImage, resizeImage } from '../src/image.js'
 import type { Rgba } from '../src/image.js';
 import { loadInput } from '../src/inputs.js';
 import { formatNpy } from '../src/npy.js';
+import { scaleFactor } from '../src/picture-options.js';
 import { preprocessingNote } from '../src/preprocessing.js';
 import { ig, tempDir } from './helpers.js';
 
@@ -135,11 +136,25 @@ describe('preprocessing record', () => {
     expect(part(2)).toEqual(Array.from(big.data));
   });
 
+  it('--panel on an input that is not image-shaped exits 2 naming the shape, and writes no panel', () => {
+    const iris = fileURLToPath(new URL('./fixtures/iris_mlp/', import.meta.url));
+    const panel = join(dir, 'iris.png');
+    const run = ig(['explain', '--model', join(iris, 'iris_mlp.onnx'), '--input', join(iris, 'input_setosa_row1.npy'), '--panel', panel]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--panel needs an image-shaped input [N, C, H, W] or [N, H, W, C]; the attributions are [1, 4]');
+    expect(existsSync(panel)).toBe(false);
+  });
+
   it('refuses a --scale that is not auto or a whole number from 1 to 64', () => {
     for (const bad of ['1.5', '65']) {
       const run = ig(['explain', '--model', join(FASHION, 'model.json'), '--input', join(FASHION, 'tshirt.png'), '--scale', bad]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`--scale must be auto or a whole number from 1 to 64, got '${bad}'`);
     }
+    // 224×224 at 32× is 7168×7168 = 51.4 M pixels
+    expect(() => scaleFactor(32, 224, 224)).toThrow('--scale 32 would draw a 7168×7168 picture, over 50000000 pixels; use a smaller --scale');
+    expect(scaleFactor(31, 224, 224)).toBe(31);
+    expect(scaleFactor('auto', 28, 28)).toBe(8);
+    expect(scaleFactor(undefined, 28, 28)).toBe(1);
   });
 });
