@@ -41,10 +41,11 @@ export function panelTitle(example: ExampleReport, algorithm: string, probabilit
   const target = `target ${example.target}${example.label !== undefined ? ` (${example.label})` : ''}`;
   const p = probability ? `, p = ${probability.value.toFixed(3)}${probability.from === 'softmax' ? ' (softmax)' : ''}` : '';
   const lines = [`${target}${p}`];
+  const steps = `${example.steps} step${example.steps === 1 ? '' : 's'}`;
   if (example.fInput !== null && example.fBaseline !== null && example.delta !== null) {
-    lines.push(`${algorithm}, ${example.steps} steps: F(x) = ${formatBarValue(example.fInput)}, F(x') = ${formatBarValue(example.fBaseline)}, completeness delta = ${formatBarValue(example.delta)}`);
+    lines.push(`${algorithm}, ${steps}: F(x) = ${formatBarValue(example.fInput)}, F(x') = ${formatBarValue(example.fBaseline)}, completeness delta = ${formatBarValue(example.delta)}`);
   } else {
-    lines.push(`${algorithm}, ${example.steps} steps (no completeness identity)`);
+    lines.push(`${algorithm}, ${steps} (no completeness identity)`);
   }
   return lines;
 }

@@ -9,6 +9,7 @@ import type { Rgba } from '../src/image.js';
 import { loadInput } from '../src/inputs.js';
 import { formatNpy } from '../src/npy.js';
 import { scaleFactor } from '../src/picture-options.js';
+import { panelTitle, targetProbability } from '../src/panel-output.js';
 import { preprocessingNote } from '../src/preprocessing.js';
 import { ig, tempDir } from './helpers.js';
 
@@ -156,5 +157,23 @@ describe('preprocessing record', () => {
     expect(scaleFactor(31, 224, 224)).toBe(31);
     expect(scaleFactor('auto', 28, 28)).toBe(8);
     expect(scaleFactor(undefined, 28, 28)).toBe(1);
+  });
+});
+
+describe('panel title', () => {
+  const example = { example: 0, target: 7, label: 'Sneaker', fInput: 5.92521, fBaseline: -1.22406, delta: -0.00180285, relativeError: 2.5e-4, steps: 64 };
+  it('names the target and its label, the probability, and F(x), F(x′) and the completeness delta to three digits', () => {
+    expect(panelTitle(example, 'integrated-gradients', { value: 0.99612, from: 'softmax' })).toEqual([
+      'target 7 (Sneaker), p = 0.996 (softmax)',
+      "integrated-gradients, 64 steps: F(x) = 5.93, F(x') = -1.22, completeness delta = -0.0018",
+    ]);
+    expect(panelTitle({ ...example, label: undefined as never, fInput: null, fBaseline: null, delta: null, relativeError: null, steps: 1 }, 'saliency', null)).toEqual(['target 7', 'saliency, 1 step (no completeness identity)']);
+  });
+  it('softmax of logits, or the outputs themselves when they already are probabilities', () => {
+    const logits = [1, 2, 3];
+    const sum = Math.exp(1) + Math.exp(2) + Math.exp(3);
+    expect(targetProbability(logits, 2).value).toBeCloseTo(Math.exp(3) / sum, 12);
+    expect(targetProbability(logits, 2).from).toBe('softmax');
+    expect(targetProbability([0.1, 0.7, 0.2], 1)).toEqual({ value: 0.7, from: 'output' });
   });
 });
