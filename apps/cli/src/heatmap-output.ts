@@ -1,10 +1,12 @@
-import { combineChannels, heatmapScale, renderHeatmap, renderPolarityMap } from '@ig/core';
+import { combineChannels, heatmapScale, renderHeatmap, renderPolarityMap, upscaleNearest } from '@ig/core';
 import type { Tensor } from '@ig/core';
 import { UsageError } from './errors.js';
 import { encodePng } from './image.js';
 import type { Rgba } from './image.js';
 import type { LoadedInput } from './inputs.js';
 import type { HeatmapStyle } from './options.js';
+import { scaleFactor } from './picture-options.js';
+import type { PictureScale } from './picture-options.js';
 import type { Polarity, VisualizeSign } from '@ig/core';
 
 export interface HeatmapSettings {
@@ -17,10 +19,12 @@ export interface HeatmapSettings {
   readonly clipBelowPercentile?: number;
   readonly morphologicalCleanup?: boolean;
   readonly outlines?: boolean;
+  /** Nearest-neighbour upscaling of the PNG; none when undefined. */
+  readonly scale?: PictureScale;
 }
 
 /** A grayscale picture of a tensor example (min–max scaled) for overlays when the input was .npy. */
-function tensorPicture(data: Float32Array, channels: number, height: number, width: number, chw: boolean): Rgba {
+export function tensorPicture(data: Float32Array, channels: number, height: number, width: number, chw: boolean): Rgba {
   let min = Infinity;
   let max = -Infinity;
   for (const v of data) {
@@ -39,8 +43,14 @@ function tensorPicture(data: Float32Array, channels: number, height: number, wid
   return { width, height, data: out };
 }
 
+/** The picture of example k: the decoded image for an image input, else the tensor in grey. */
+export function exampleImage(input: LoadedInput, k: number, size: number, dims: { channels: number; height: number; width: number; chw: boolean }): Rgba {
+  if (k === 0 && input.image) return input.image;
+  return tensorPicture(input.tensor.data.subarray(k * size, (k + 1) * size), dims.channels, dims.height, dims.width, dims.chw);
+}
+
 /** Where example k's attribution map sits in the batch tensor, and how it is laid out. */
-function exampleMaps(attributions: Tensor, input: LoadedInput): { maps: { data: Float32Array; shape: number[] }[]; layout: 'chw' | 'hwc'; channels: number; height: number; width: number } {
+export function exampleMaps(attributions: Tensor, input: LoadedInput): { maps: { data: Float32Array; shape: number[] }[]; layout: 'chw' | 'hwc'; channels: number; height: number; width: number } {
   const shape = attributions.shape;
   if (shape.length !== 4) {
     throw new UsageError(`--heatmap needs an image-shaped input [N, C, H, W] or [N, H, W, C]; the attributions are [${shape.join(', ')}]`);
@@ -65,7 +75,7 @@ export function heatmapPngs(attributions: Tensor, input: LoadedInput, settings: 
       : heatmapScale(maps.map((m) => combineChannels(m, layout)), settings.sign, settings.outlierPercentile);
   return maps.map((map, k) => {
     const size = map.data.length;
-    const image = k === 0 && input.image ? input.image : tensorPicture(input.tensor.data.subarray(k * size, (k + 1) * size), channels, height, width, layout === 'chw');
+    const image = exampleImage(input, k, size, { channels, height, width, chw: layout === 'chw' });
     const rendered =
       settings.heatmapStyle === 'polarity'
         ? renderPolarityMap(map, {
@@ -85,7 +95,7 @@ export function heatmapPngs(attributions: Tensor, input: LoadedInput, settings: 
             image,
             ...(shared !== undefined ? { scale: shared } : {}),
           });
-    return encodePng(rendered);
+    return encodePng(upscaleNearest(rendered, scaleFactor(settings.scale, width, height)));
   });
 }
 

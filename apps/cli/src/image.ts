@@ -78,6 +78,19 @@ export function resizeImage(image: Rgba, width: number, height: number): Rgba {
   return { width, height, data: out };
 }
 
+/** Luminance weights of the grey conversion (ITU-R BT.601), as `imageToTensor` applies them. */
+export const GREY_WEIGHTS = [0.299, 0.587, 0.114] as const;
+
+/** The image in grey, R = G = B = the luminance a one-channel model is given. */
+export function greyImage(image: Rgba): Rgba {
+  const data = new Uint8ClampedArray(image.data.length);
+  for (let o = 0; o < data.length; o += 4) {
+    const y = GREY_WEIGHTS[0] * (image.data[o] as number) + GREY_WEIGHTS[1] * (image.data[o + 1] as number) + GREY_WEIGHTS[2] * (image.data[o + 2] as number);
+    data.set([y, y, y, image.data[o + 3] as number], o);
+  }
+  return { width: image.width, height: image.height, data };
+}
+
 /**
  * The model input [1, C, H, W] or [1, H, W, C] for an image: RGB (C = 3) or luminance (C = 1),
  * scaled to [0, 1] then (value − mean) / std per channel.
@@ -90,7 +103,7 @@ export function imageToTensor(image: Rgba, channels: 1 | 3, layout: Layout, norm
     const r = (image.data[p * 4] as number) / 255;
     const g = (image.data[p * 4 + 1] as number) / 255;
     const b = (image.data[p * 4 + 2] as number) / 255;
-    const values = channels === 3 ? [r, g, b] : [0.299 * r + 0.587 * g + 0.114 * b];
+    const values = channels === 3 ? [r, g, b] : [GREY_WEIGHTS[0] * r + GREY_WEIGHTS[1] * g + GREY_WEIGHTS[2] * b];
     values.forEach((v, ch) => {
       const value = (v - (norm.mean[ch] ?? 0)) / (norm.std[ch] ?? 1);
       data[layout === 'nchw' ? ch * pixels + p : p * channels + ch] = value;

@@ -1,10 +1,12 @@
 import type { Tensor } from '@ig/core';
 import { CliError, FileFormatError, UsageError } from './errors.js';
 import { readNpyFile, readUserFile } from './files.js';
-import { decodeImage, imageToTensor, isImagePath, resizeImage } from './image.js';
+import { decodeImage, greyImage, imageToTensor, isImagePath, resizeImage } from './image.js';
 import type { Layout, Normalization, Rgba } from './image.js';
 import { checkNpyBody, checkPixels, DEFAULT_LIMITS, imageSize, readNpyHeaderOnly, type Limits } from './limits.js';
 import { toFloat32 } from './npy.js';
+import { imagePreprocessing, npyPreprocessing } from './preprocessing.js';
+import type { Preprocessing } from './preprocessing.js';
 
 export interface InputSettings {
   readonly size: { width: number; height: number } | null;
@@ -20,10 +22,12 @@ export interface LoadedInput {
   readonly tensor: Tensor;
   /** Where the channels are, for rank-4 inputs. */
   readonly layout: Layout;
-  /** The image as the model sees it (resized), when the input was an image. */
+  /** The image as the model sees it (resized; grey for a one-channel model), when the input was an image. */
   readonly image: Rgba | null;
   /** The normalization applied to image pixels (identity for .npy inputs). */
   readonly normalization: Normalization | null;
+  /** The file's size or shape, the model's input shape and each step between them. */
+  readonly preprocessing?: Preprocessing;
 }
 
 type ModelShape = readonly (number | null)[] | null;
@@ -77,10 +81,22 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     checkPixels(decoded, limits, `image ${path}`);
     const modelChannels = modelShape?.[channelAxis];
     const channels = settings.channels ?? (modelChannels === 1 ? 1 : 3);
-    const image = size ? resizeImage(decoded, size.width, size.height) : decoded;
-    const tensor = imageToTensor(image, channels, layout, settings.normalization);
+    const resized = size ? resizeImage(decoded, size.width, size.height) : decoded;
+    const tensor = imageToTensor(resized, channels, layout, settings.normalization);
+    const image = channels === 1 ? greyImage(resized) : resized;
     checkAgainstModel(tensor.shape, modelShape, path);
-    return { tensor, layout, image, normalization: settings.normalization };
+    const preprocessing = imagePreprocessing({
+      file: path,
+      decoded,
+      size,
+      sizeFrom: settings.size ? '--size' : 'the model input',
+      channels,
+      normalization: settings.normalization,
+      modelInputShape: modelShape,
+      inputShape: tensor.shape,
+      layout,
+    });
+    return { tensor, layout, image, normalization: settings.normalization, preprocessing };
   }
   if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy file or a PNG/JPEG image`);
   // The header alone first: a wrong shape or an oversized array is refused before its body is read.
@@ -93,5 +109,5 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
   const array = readNpyFile(path, 'input');
   const data = toFloat32(array);
   checkFinite(data, path);
-  return { tensor: { data, shape }, layout, image: null, normalization: null };
+  return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, header.shape, shape, modelShape, layout) };
 }

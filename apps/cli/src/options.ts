@@ -7,6 +7,7 @@ import { NORMALIZATION_PRESETS, parseSize } from './image.js';
 import type { Layout, Normalization } from './image.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { PROVIDERS } from './load-model.js';
+import { parseScale, SCALE_FLAG_HELP, type PictureScale } from './picture-options.js';
 import type { Provider } from './load-model.js';
 
 /** @ig/core's default stepsLimit. */
@@ -47,6 +48,8 @@ export interface ExplainSettings {
   readonly clipBelowPercentile: number;
   readonly morphologicalCleanup: boolean;
   readonly outlines: boolean;
+  /** --scale: how heatmaps and panels are upscaled (not at all when absent). */
+  readonly scale?: PictureScale;
   readonly quiet: boolean;
   /** Image pixel and input byte limits (--max-pixels, --max-input-mib). */
   readonly limits: Limits;
@@ -83,14 +86,15 @@ export function addExplainOptions(command: Command): Command {
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
     .option('--cache-dir <dir>', 'keep built ONNX gradient graphs here across runs (default: $XDG_CACHE_HOME/ig or ~/.cache/ig; ~/Library/Caches/ig on macOS; %LOCALAPPDATA%\\ig\\cache on Windows)')
     .option('--no-cache', 'neither read nor write the graph cache')
-    .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('blended_heat_map'))
+    .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('overlay'))
     .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
     .option('--outlier-percentile <p>', 'share of the attribution mass clipped as outliers', '2')
     .addOption(new Option('--polarity <p>', 'polarity heatmaps: which signs to draw').choices(['positive', 'negative', 'both']).default('both'))
     .option('--clip-above <pct>', 'polarity heatmaps: values above this percentile of the mass saturate', '99.9')
     .option('--clip-below <pct>', 'polarity heatmaps: values below this percentile of the mass vanish', '0')
     .option('--morphology', 'polarity heatmaps: close then open the map to drop specks')
-    .option('--outlines', 'polarity heatmaps: draw the outlines of the strongest regions only');
+    .option('--outlines', 'polarity heatmaps: draw the outlines of the strongest regions only')
+    .option('--scale <n|auto>', SCALE_FLAG_HELP, 'auto');
 }
 
 function positiveInteger(text: string, flag: string): number {
@@ -166,7 +170,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     layer: str('layer'),
     provider: (str('provider') ?? 'cpu') as Provider,
     cache: raw['cache'] === false ? false : (str('cacheDir') ?? true),
-    heatmapStyle: (str('heatmapMethod') ?? 'blended_heat_map') as HeatmapStyle,
+    heatmapStyle: (str('heatmapMethod') ?? 'overlay') as HeatmapStyle,
     sign: (str('sign') ?? 'all') as VisualizeSign,
     outlierPercentile: finiteNumber(str('outlierPercentile') ?? '2', '--outlier-percentile', 0, 100),
     polarity: (str('polarity') ?? 'both') as Polarity,
@@ -174,6 +178,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     clipBelowPercentile: finiteNumber(str('clipBelow') ?? '0', '--clip-below', 0, 100),
     morphologicalCleanup: raw['morphology'] === true,
     outlines: raw['outlines'] === true,
+    scale: parseScale(str('scale')),
     quiet,
     limits: {
       maxPixels: positiveInteger(str('maxPixels') ?? String(DEFAULT_LIMITS.maxPixels), '--max-pixels'),

@@ -61,7 +61,7 @@ describe('ig explain on an image input', () => {
     model = await writeSmallCnnTfjsModel(join(dir, 'cnn'));
   });
 
-  it('resizes a 56×56 PNG to the model input, writes input-shaped attributions and a heatmap of that size', () => {
+  it('resizes a 56×56 PNG to the model input, says so on stderr, writes input-shaped attributions and a heatmap of that size upscaled to 224 px', () => {
     const png = new PNG({ width: 56, height: 56 });
     const image = rgba(56, 56, (x, y) => (Math.hypot(x - 28, y - 28) < 12 ? [255, 255, 255, 255] : [0, 0, 0, 255]));
     png.data = Buffer.from(image.data);
@@ -70,11 +70,11 @@ describe('ig explain on an image input', () => {
     const out = join(dir, 'ring.npy');
     const heatmap = join(dir, 'ring.heat.png');
     const run = ig(['explain', '--model', model, '--input', input, '--baseline', 'black', '--out', out, '--heatmap', heatmap, '--json', join(dir, 'ring.json')]);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`note: ${input} was resized from 56×56 to 28×28 for the model input [1, 28, 28, 1]\n`);
     expect(run.code).toBe(0);
     expect(readFloat32Npy(out).shape).toEqual([1, 28, 28, 1]);
     const drawn = PNG.sync.read(readFileSync(heatmap));
-    expect([drawn.width, drawn.height]).toEqual([28, 28]);
+    expect([drawn.width, drawn.height]).toEqual([224, 224]);
   });
 });
 
@@ -83,7 +83,7 @@ describe('ig explain --heatmap-method polarity', () => {
     const assets = fileURLToPath(new URL('../assets/fashion-mnist/', import.meta.url));
     const dir = tempDir('outlines');
     const heatmap = join(dir, 'o.png');
-    const run = ig(['explain', '--model', join(assets, 'model.json'), '--input', join(assets, 'tshirt.png'), '--heatmap', heatmap, '--heatmap-method', 'polarity', '--polarity', 'positive', '--outlines', '-q']);
+    const run = ig(['explain', '--model', join(assets, 'model.json'), '--input', join(assets, 'tshirt.png'), '--heatmap', heatmap, '--heatmap-method', 'polarity', '--polarity', 'positive', '--outlines', '--scale', '1', '-q']);
     expect(run.code).toBe(0);
     const drawn = PNG.sync.read(readFileSync(heatmap));
     const image = PNG.sync.read(readFileSync(join(assets, 'tshirt.png')));
@@ -114,7 +114,7 @@ describe('ig explain --heatmap on a batch', () => {
     stacked.set(b, 784);
     writeFileSync(input, formatNpy(stacked, [2, 1, 28, 28]));
     const out = join(dir, 'two.attr.npy');
-    const run = ig(['explain', '--model', join(ASSETS, 'small_cnn.onnx'), '--input', input, '--target', '3', '--out', out, '--heatmap', join(dir, 'heat.png'), '--heatmap-method', 'heat_map', '--sign', 'absolute_value', '-q']);
+    const run = ig(['explain', '--model', join(ASSETS, 'small_cnn.onnx'), '--input', input, '--target', '3', '--out', out, '--heatmap', join(dir, 'heat.png'), '--heatmap-method', 'heat_map', '--sign', 'absolute_value', '--scale', '1', '-q']);
     expect(run.code).toBe(0);
     const attributions = readFloat32Npy(out).data;
     const maps = [0, 1].map((k) => ({ data: attributions.subarray(k * 784, (k + 1) * 784), shape: [28, 28] }));

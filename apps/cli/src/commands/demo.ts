@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderHeatmap } from '@ig/core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { say } from '../context.js';
@@ -13,7 +12,7 @@ import { writeOutput } from '../files.js';
 import { demoHierarchy } from '../hierarchy/demo.js';
 import type { DemoHierarchy } from '../hierarchy/demo.js';
 import { heatmapPng } from '../heatmap-output.js';
-import { encodePng } from '../image.js';
+import { panelPngs, panelTitle, targetProbabilities } from '../panel-output.js';
 import type { Layout } from '../image.js';
 import { loadInput } from '../inputs.js';
 import { loadModel, readLabels } from '../load-model.js';
@@ -21,6 +20,9 @@ import { formatNpy } from '../npy.js';
 import { progressBar } from '../progress.js';
 import { summaryLine } from './explain.js';
 import { runTextDemo } from '../text/text-demo.js';
+
+/** The demo's pictures: both signs, Captum's 2% outlier clipping, short side ≥ 224 px. */
+const PICTURES = { sign: 'all', outlierPercentile: 2, scale: 'auto' } as const;
 
 const ASSETS = fileURLToPath(new URL('../../assets/', import.meta.url));
 
@@ -68,20 +70,21 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
       if (raw.bundle === 'text') return runTextDemo(ASSETS, outDir, global);
       const labels = bundle.labels ? readLabels(bundle.labels) : null;
       const model = await loadModel(bundle.model);
-      const reports: (ExplainReport & { sample: string; files: string[] })[] = [];
+      const reports: (ExplainReport & { sample: string; files: string[]; probability?: number })[] = [];
       let hierarchy: DemoHierarchy | null = null;
       try {
         for (const sample of bundle.samples) {
           const input = loadInput(sample.input, { size: null, layout: bundle.layout, normalization: { mean: [0], std: [1] }, channels: null }, model.inputShape);
           const settings = { baseline: 'zero', baselineCount: 1, seed: 0, target: 'auto', labels, steps: 64, autoRule: 'adaptive', tolerance: undefined, method: 'gauss-legendre', batchSize: undefined } as const;
           const { attributions, report } = await runExplanation(model, input, settings, progressBar(sample.name, global.quiet));
-          const files = [`${sample.name}.attributions.npy`, `${sample.name}.heatmap.png`, `${sample.name}.blended.png`, `${sample.name}.polarity.png`];
+          const files = [`${sample.name}.attributions.npy`, `${sample.name}.panel.png`, `${sample.name}.polarity.png`];
           writeOutput(join(outDir, files[0] as string), formatNpy(attributions.data, input.tensor.shape));
-          const [height, width] = (bundle.layout === 'nhwc' ? attributions.shape.slice(1, 3) : attributions.shape.slice(2, 4)) as [number, number];
-          writeOutput(join(outDir, files[1] as string), encodePng(renderHeatmap({ data: attributions.data, shape: [height, width] }, { sign: 'all' })));
-          writeOutput(join(outDir, files[2] as string), heatmapPng(attributions, input, { heatmapStyle: 'blended_heat_map', sign: 'all', outlierPercentile: 2 }));
-          writeOutput(join(outDir, files[3] as string), heatmapPng(attributions, input, { heatmapStyle: 'polarity', sign: 'all', outlierPercentile: 2 }));
-          reports.push({ sample: sample.name, files, ...report });
+          const [probability] = await targetProbabilities(model, input, [report.target]);
+          const title = panelTitle(report.examples[0] as ExplainReport['examples'][number], report.algorithm, probability ?? null);
+          writeOutput(join(outDir, files[1] as string), panelPngs(attributions, input, { ...PICTURES, heatmapStyle: 'overlay' }, [title])[0] as Buffer);
+          writeOutput(join(outDir, files[2] as string), heatmapPng(attributions, input, { ...PICTURES, heatmapStyle: 'polarity' }));
+          const preprocessing = input.preprocessing ? { preprocessing: input.preprocessing } : {};
+          reports.push({ sample: sample.name, files, ...report, ...(probability ? { probability: probability.value, probabilityFrom: probability.from } : {}), ...preprocessing });
           say(global, `${sample.name}: ${summaryLine(report)}`);
           if (hierarchy === null && bundle.layout === 'nhwc') {
             hierarchy = await demoHierarchy(model, input, sample.name, bundle.model, labels, outDir);

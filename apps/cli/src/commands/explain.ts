@@ -5,6 +5,8 @@ import type { GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
 import { heatmapPngs } from '../heatmap-output.js';
+import { explanationPanels } from '../panel-output.js';
+import { preprocessingNote } from '../preprocessing.js';
 import { loadInput } from '../inputs.js';
 import { loadModel, readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
@@ -71,6 +73,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .option('--context-input <name=file.npy>', 'with token ids in --input: the value of another model input (repeatable; default attention_mask all ones, token_type_ids zeros)', (value: string, list: string[]) => [...list, value], [] as string[])
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
+    .option('--panel <file.png>', 'write input | attribution | overlay with a colour bar and a title (file-0.png, … for a batch)')
     .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
@@ -87,6 +90,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       }
       if ((raw['contextInput'] as unknown as string[]).length > 0) throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
+      if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
       const timing = startTiming();
       const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
@@ -94,19 +98,24 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       try {
         const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
+        const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;
+        if (note && !global.quiet) process.stderr.write(`${note}\n`);
         const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet));
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
         const heatmaps = raw['heatmap'] ? heatmapPngs(asOneChannel(attributions, input), input, settings) : [];
         const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];
         heatmaps.forEach((png, k) => writeOutput(heatmapFiles[k] as string, png));
+        const panels = raw['panel'] ? await explanationPanels(model, input, asOneChannel(attributions, input), report, settings) : [];
+        const panelFiles = panels.map((_, k) => (panels.length > 1 ? numbered(raw['panel'] as string, k) : (raw['panel'] as string)));
+        panels.forEach((png, k) => writeOutput(panelFiles[k] as string, png));
         const time = timing.finish(model);
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, time }, null, 2)}\n`);
+        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}), time }, null, 2)}\n`);
         detail(global, timeLine(time));
         say(global, summaryLine(report));
         if (global.verbose) for (const line of refinementLines(report)) say(global, line);
         if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (!raw['out'] && attributions.data.length <= 64) say(global, `attributions: [${Array.from(attributions.data, formatNumber).join(', ')}]`);
-        for (const file of [raw['out'], ...heatmapFiles, raw['json']]) if (file) say(global, `wrote ${file}`);
+        for (const file of [raw['out'], ...heatmapFiles, ...panelFiles, raw['json']]) if (file) say(global, `wrote ${file}`);
       } finally {
         await model.dispose();
       }

@@ -17,7 +17,10 @@ export interface HeatmapOptions {
   readonly layout?: ChannelLayout;
   /** The explained image; required by every method but `heat_map`. */
   readonly image?: RgbaImage;
-  /** Opacity of the heatmap over the grayscale image in `blended_heat_map`; default 0.5. */
+  /**
+   * Opacity of the heatmap over the grayscale image in `blended_heat_map` (default 0.5), and the
+   * opacity of the strongest attributions in `overlay` (default 1).
+   */
   readonly alphaOverlay?: number;
   /** A divisor from `heatmapScale`, to draw several maps on one shared scale. */
   readonly scale?: number;
@@ -52,6 +55,25 @@ function requireImage(image: RgbaImage | undefined, method: HeatmapMethod, width
   return image;
 }
 
+/** How far `overlay` fades the image toward white: its grey keeps this share of its contrast. */
+export const OVERLAY_IMAGE_CONTRAST = 0.5;
+
+/**
+ * One pixel of `overlay`: the image in grey, faded toward white, under the colour of the map's
+ * end (its sign's end for `all`) at opacity |value|. Over white this is exactly `heat_map` for
+ * Captum's two-segment red-white-green map. Unlike `blended_heat_map`, which lays the colour of
+ * zero (white, or near-white in the ramps) over every pixel at a fixed opacity and so halves both
+ * the photo and the attributions, pixels without attribution show the image and the strongest
+ * ones the map's full colour; the fade takes the photo's own colours and darks away, so only the
+ * attributions are coloured or dark.
+ */
+function overlayPixel(out: Uint8ClampedArray, image: Uint8ClampedArray, o: number, color: readonly number[], opacity: number): void {
+  const gray = ((image[o] as number) + (image[o + 1] as number) + (image[o + 2] as number)) / 3;
+  const faded = 255 - OVERLAY_IMAGE_CONTRAST * (255 - gray);
+  for (let ch = 0; ch < 3; ch++) out[o + ch] = (1 - opacity) * faded + opacity * (color[ch] as number);
+  out[o + 3] = 255;
+}
+
 /** Draws attributions the way Captum's `visualize_image_attr` does, as RGBA pixels. */
 export function renderHeatmap(attributions: AttributionMap, options: HeatmapOptions = {}): RgbaImage {
   const method = options.method ?? 'heat_map';
@@ -62,7 +84,7 @@ export function renderHeatmap(attributions: AttributionMap, options: HeatmapOpti
   if ((method === 'masked_image' || method === 'alpha_scaling') && sign === 'all') {
     throw new InvalidOptionError(`heatmap method '${method}' cannot show both signs at once; choose sign positive, negative or absolute_value`);
   }
-  const alphaOverlay = options.alphaOverlay ?? 0.5;
+  const alphaOverlay = options.alphaOverlay ?? (method === 'overlay' ? 1 : 0.5);
   if (!(alphaOverlay >= 0 && alphaOverlay <= 1)) throw new InvalidOptionError(`alphaOverlay must be in [0, 1], got ${String(alphaOverlay)}`);
 
   const map = combineChannels(attributions, options.layout);
@@ -89,6 +111,8 @@ export function renderHeatmap(attributions: AttributionMap, options: HeatmapOpti
         out[o + 2] = b;
       }
       out[o + 3] = 255;
+    } else if (image && method === 'overlay') {
+      overlayPixel(out, image.data, o, sampleColormap(colormap, sign === 'all' && value < 0 ? 0 : 1), Math.abs(value) * alphaOverlay);
     } else if (image && method === 'masked_image') {
       for (let ch = 0; ch < 3; ch++) out[o + ch] = (image.data[o + ch] as number) * value;
       out[o + 3] = 255;

@@ -11,9 +11,17 @@ export {
   selectSign,
 } from './normalize.js';
 export type { HeatmapOptions } from './heatmap.js';
-export { defaultColormap, renderHeatmap } from './heatmap.js';
+export { OVERLAY_IMAGE_CONTRAST, defaultColormap, renderHeatmap } from './heatmap.js';
 export type { Polarity, PolarityMapOptions, Rgb } from './polarity-map.js';
 export { componentOutlines, linearTransform, renderPolarityMap, topPercentageThreshold } from './polarity-map.js';
 export { fillHoles, labelComponents, maskBorder, morphologicalCleanup } from './morphology.js';
 export type { TokenColorOptions, TokenHtmlOptions } from './text.js';
 export { tokenColor, tokensToAnsi, tokensToHtml } from './text.js';
+export { READABLE_SHORT_SIDE, readableScale, upscaleNearest } from './upscale.js';
+export type { ColorBarScale } from './color-bar.js';
+export { colorBarScale, renderColorBar } from './color-bar.js';
+export { GLYPH_HEIGHT, GLYPH_WIDTH, drawText, fontText, glyph, textHeight, textWidth } from './font.js';
+export type { Box, PanelLayout, PanelLayoutInput, PlacedText } from './panel-layout.js';
+export { panelLayout } from './panel-layout.js';
+export type { Panel, PanelOptions } from './panel.js';
+export { formatBarValue, renderPanel } from './panel.js';

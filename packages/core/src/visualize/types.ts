@@ -17,11 +17,14 @@ export type ChannelLayout = 'chw' | 'hwc';
 /** Which attributions a map shows (Captum's `VisualizeSign`). */
 export type VisualizeSign = 'positive' | 'negative' | 'absolute_value' | 'all';
 
-/** How a normalized map is drawn (Captum's `ImageVisualizationMethod`, minus `original_image`). */
-export type HeatmapMethod = 'heat_map' | 'blended_heat_map' | 'masked_image' | 'alpha_scaling';
+/**
+ * How a normalized map is drawn: Captum's `ImageVisualizationMethod` (minus `original_image`) and
+ * `overlay`, the map's colours with opacity |attribution| over the image faded to light grey.
+ */
+export type HeatmapMethod = 'heat_map' | 'blended_heat_map' | 'masked_image' | 'alpha_scaling' | 'overlay';
 
 export const VISUALIZE_SIGNS: readonly VisualizeSign[] = ['positive', 'negative', 'absolute_value', 'all'];
-export const HEATMAP_METHODS: readonly HeatmapMethod[] = ['heat_map', 'blended_heat_map', 'masked_image', 'alpha_scaling'];
+export const HEATMAP_METHODS: readonly HeatmapMethod[] = ['heat_map', 'blended_heat_map', 'masked_image', 'alpha_scaling', 'overlay'];
 
 /** One value per pixel, row-major, after the channels were combined. */
 export interface PixelMap {
