@@ -1,14 +1,14 @@
 import * as ort from 'onnxruntime-web';
 import type { onnx } from './proto/generated/onnx.js';
-import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
-import { guardInputs } from './input-guard.js';
-import type { OrtModuleLike } from './runtime.js';
+import { guardInputs } from './runtime/input-guard.js';
+import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
 export * from './index.js';
-export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
+export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runtime/backend.js';
 
 /**
  * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in

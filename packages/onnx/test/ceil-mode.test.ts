@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, inferShapes, type Attributes } from '../src/index.js';
-import { explicitCeilModePools } from '../src/graph/ceil-mode.js';
-import { rewriteCeilModePoolsForWebGpu } from '../src/webgpu-pools.js';
+import { explicitCeilModePools } from '../src/runtime/ceil-mode.js';
+import { rewriteCeilModePoolsForWebGpu } from '../src/runtime/webgpu-pools.js';
 import { makeModel } from './helpers/model.js';
 import { feedsOf, gradientOf, runtimes } from './helpers/ort.js';
 import { rng, uniform } from './helpers/random.js';
