@@ -4,6 +4,7 @@ import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './runtime/input-guard.js';
+import { prepareModel, type PreparedModel } from './model/prepare.js';
 import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 import { defaultCacheDir, fileGraphCache } from './cache/file-cache.js';
@@ -32,8 +33,9 @@ function withCache(options: NodeOnnxBackendOptions): OnnxBackendOptions {
  * A GradientBackend on onnxruntime-node. `executionProviders` (default `['cpu']`) are tried in
  * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
-  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', model, withCache(options)), model);
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const prepared = prepareModel(model, { deferUpgrade: true });
+  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', prepared, withCache(options)), prepared);
 }
 
 /**

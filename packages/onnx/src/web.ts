@@ -4,6 +4,7 @@ import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './runtime/input-guard.js';
+import { prepareModel, type PreparedModel } from './model/prepare.js';
 import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
@@ -14,9 +15,10 @@ export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runti
  * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in
  * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-  const backend = await createOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
-  return guardInputs(backend, model);
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const prepared = prepareModel(model, { deferUpgrade: true });
+  const backend = await createOnnxBackend(ort, 'onnxruntime-web', prepared, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+  return guardInputs(backend, prepared);
 }
 
 /**

@@ -1,21 +1,19 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { isFloatType } from '../proto/tensor.js';
 import type { TensorFacts } from '../graph/builder.js';
-import { domainOpset, MIN_OPSET, modelFacts, nodeReads, topologicalOrder } from '../graph/model.js';
+import { domainOpset, nodeReads, topologicalOrder } from '../graph/model.js';
+import { isDefaultDomain } from '../graph/names.js';
 import { subgraphInputs } from '../graph/attributes.js';
 import { nonDifferentiableOps, ruleFor } from './rules/registry.js';
-import { UnknownShapeError, UnsupportedOpError, type UnsupportedNode } from '../errors.js';
-import { prepareModel, resolveInputsAndOutput, toModel } from '../model/prepare.js';
+import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
+import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { resolveInputsAndOutput } from '../model/endpoints.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
   /** Nodes the reverse pass visits, with the input indices it differentiates. */
   readonly onPath: ReadonlyMap<onnx.INodeProto, ReadonlySet<number>>;
   readonly unsupported: UnsupportedNode[];
-}
-
-function isDefaultDomain(node: onnx.INodeProto): boolean {
-  return !node.domain || node.domain === 'ai.onnx';
 }
 
 /** Which nodes lie on a path from a differentiated input to the output, and which lack rules. */
@@ -25,8 +23,8 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
   const active = new Set(inputs);
   for (const node of order) {
     if (!nodeReads(node).some((n) => active.has(n))) continue;
-    if (isDefaultDomain(node) && nonDifferentiableOps.has(node.opType ?? '')) continue;
-    if (isDefaultDomain(node) && node.opType === 'Cast') {
+    if (isDefaultDomain(node.domain) && nonDifferentiableOps.has(node.opType ?? '')) continue;
+    if (isDefaultDomain(node.domain) && node.opType === 'Cast') {
       const to = Number((node.attribute ?? []).find((a) => a.name === 'to')?.i ?? 0);
       if (!isFloatType(to)) continue;
     }
@@ -45,7 +43,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
   for (const node of order) {
     if (!(node.output ?? []).some((o) => needed.has(o) && active.has(o))) continue;
     const opType = node.opType ?? '';
-    const domain = isDefaultDomain(node) ? '' : (node.domain as string);
+    const domain = isDefaultDomain(node.domain) ? '' : (node.domain as string);
     const report = (reason: string): void => {
       unsupported.push({ opType, domain, nodeName: node.name ?? '', opset: domainOpset(model, domain), reason });
     };
@@ -67,23 +65,32 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
   return { order, onPath, unsupported };
 }
 
+const supportAnalyses = new WeakMap<PreparedModel, Map<string, Analysis>>();
+
+/**
+ * The analysis of the prepared model with the facts it states, for `inputs` and `output`:
+ * computed once per model, inputs and output, shared by the backend and checkGradientSupport.
+ */
+export function supportAnalysis(prepared: PreparedModel, inputs: readonly string[], output: string): Analysis {
+  const analyses = supportAnalyses.get(prepared) ?? new Map<string, Analysis>();
+  supportAnalyses.set(prepared, analyses);
+  const key = JSON.stringify([inputs, output]);
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    analysis = analyse(prepared.model, prepared.opset, inputs, output, prepared.facts);
+    analyses.set(key, analysis);
+  }
+  return analysis;
+}
+
 /**
  * Throws UnsupportedOpError when a node between the differentiated inputs and the output has
  * no gradient rule. Needs no shapes and runs nothing, so callers can fail before any session.
+ * A legacy model whose rewrite needs probed shapes is checked at its own opset.
  */
-export function checkGradientSupport(source: onnx.IModelProto | Uint8Array, options: { readonly inputs?: readonly string[]; readonly output?: string } = {}): void {
-  const model = toModel(source);
-  const facts = modelFacts(model.graph as onnx.GraphProto);
-  let prepared = model;
-  try {
-    prepared = prepareModel(model, facts).model;
-  } catch (error) {
-    // A legacy model whose rewrite needs probed shapes is checked as it is.
-    if (!(error instanceof UnknownShapeError)) throw error;
-  }
-  const { inputs, output } = resolveInputsAndOutput(prepared.graph as onnx.GraphProto, facts, options);
-  const opset = Math.max(MIN_OPSET, domainOpset(prepared, ''));
-  const analysis = analyse(prepared, opset, inputs, output, facts);
+export function checkGradientSupport(source: ModelSource | PreparedModel, options: { readonly inputs?: readonly string[]; readonly output?: string } = {}): void {
+  const prepared = prepareModel(source, { deferUpgrade: true });
+  const { inputs, output } = resolveInputsAndOutput(prepared.model.graph as onnx.GraphProto, prepared.facts, options);
+  const analysis = supportAnalysis(prepared, inputs, output);
   if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
 }
-

@@ -1,12 +1,11 @@
 import { onnx } from '../proto/generated/onnx.js';
 import { DataType } from '../proto/tensor.js';
 import { GraphBuilder, type TensorFacts } from '../graph/builder.js';
-import { NodeView, UnsupportedForm } from './rules/rule.js';
-import { ruleFor } from './rules/registry.js';
-import { IGError } from '@ig/core';
-import { InvalidModelError, UnsupportedOpError, type UnsupportedNode } from '../errors.js';
-import { analyse } from './analysis.js';
-import { prepareModel, resolveInputsAndOutput, usedNames } from '../model/prepare.js';
+import { InvalidModelError } from '../errors.js';
+import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { withFacts } from '../model/working-copy.js';
+import { resolveInputsAndOutput, usedNames } from '../model/endpoints.js';
+import { appendReversePass } from './reverse-pass.js';
 
 export const SEED_INPUT = 'ig_seed';
 export const GRADIENT_PREFIX = 'ig_grad_';
@@ -32,67 +31,6 @@ export interface GradientModel {
   readonly gradients: ReadonlyMap<string, string>;
 }
 
-export interface ReversePass {
-  /** Differentiated input → name of its gradient tensor. */
-  readonly gradients: Map<string, string>;
-}
-
-/**
- * Appends the reverse pass to `builder`: the gradient of Σ seed ⊙ output with respect to each
- * input. Throws UnsupportedOpError listing every node without a usable rule.
- */
-export function appendReversePass(
-  model: onnx.IModelProto,
-  builder: GraphBuilder,
-  inputs: readonly string[],
-  output: string,
-  seed: string,
-  facts: TensorFacts,
-): ReversePass {
-  const analysis = analyse(model, builder.opset, inputs, output, facts);
-  if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
-  const contributions = new Map<string, string[]>([[output, [seed]]]);
-  const take = (name: string): string | null => {
-    const terms = contributions.get(name);
-    return terms && terms.length > 0 ? builder.sum(terms) : null;
-  };
-  const failures: UnsupportedNode[] = [];
-  for (let i = analysis.order.length - 1; i >= 0; i--) {
-    const node = analysis.order[i] as onnx.INodeProto;
-    const needs = analysis.onPath.get(node);
-    if (!needs || needs.size === 0) continue;
-    const grads = (node.output ?? []).map((o) => (o ? take(o) : null));
-    if (grads.every((g) => g === null)) continue;
-    const view = new NodeView(node, builder.opset, needs);
-    const rule = ruleFor(view.opType, '');
-    if (!rule) continue;
-    let inputGrads: readonly (string | null)[];
-    try {
-      inputGrads = rule.gradient(view, grads, builder);
-    } catch (error) {
-      if (error instanceof UnsupportedForm) {
-        failures.push({ opType: view.opType, domain: '', nodeName: view.name, opset: builder.opset, reason: `unsupported form: ${error.message}` });
-        continue;
-      }
-      if (error instanceof IGError) throw error;
-      // A rule meeting values no valid model has (a kernel of 2^31, a NaN attribute).
-      throw new InvalidModelError(`${view.opType} node "${view.name}": cannot differentiate: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    for (const index of needs) {
-      const g = inputGrads[index];
-      if (!g) continue;
-      const name = node.input?.[index] as string;
-      const list = contributions.get(name) ?? [];
-      list.push(g);
-      contributions.set(name, list);
-    }
-  }
-  if (failures.length > 0) throw new UnsupportedOpError(failures);
-  const gradients = new Map<string, string>();
-  for (const input of inputs) gradients.set(input, take(input) ?? builder.zeros(builder.shape(input)));
-  return { gradients };
-}
-
 function tensorValueInfo(name: string, elemType: number, shape: readonly number[] | undefined): onnx.ValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
@@ -113,9 +51,13 @@ function valueInfoLike(graph: onnx.GraphProto, name: string, like: string, shape
   return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, ...(declared ? { shape: declared } : {}) } } });
 }
 
-/** Every tensor name the graph uses, so generated names never collide. */
-export function buildGradientModel(source: onnx.IModelProto | Uint8Array, options: GradientModelOptions = {}): GradientModel {
-  const { model, opset, facts } = prepareModel(source, options.facts);
+/**
+ * Builds a model of standard default-domain ONNX ops that, besides the original outputs, takes
+ * `ig_seed` (the output's shape) and returns `ig_grad_<input>` = ∂(Σ ig_seed ⊙ output)/∂input
+ * for each differentiated input. Static shapes come from the model and `options.facts`.
+ */
+export function buildGradientModel(source: ModelSource | PreparedModel, options: GradientModelOptions = {}): GradientModel {
+  const { model, opset, facts } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
   const graph = model.graph as onnx.GraphProto;
   const { inputs, output } = resolveInputsAndOutput(graph, facts, options);
   const names = usedNames(graph);

@@ -16,7 +16,8 @@ const LEGACY_BROADCAST_OPS = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'And', 
  * the operand), Pad/Slice/Clip attributes become inputs, Upsample and Resize-10 become
  * Resize-11, and attributes that opset 11 dropped (is_test, spatial, consumed_inputs) go.
  * Models already at opset 11–21 are returned unchanged. `shapes` must give operand shapes
- * where a legacy `axis` is used; the shapes of tensors this adds are recorded in it.
+ * where a legacy `axis` is used (else UnknownShapeError, the model unchanged); the shapes of
+ * tensors this adds are recorded in it. Nodes are replaced, never changed in place.
  */
 export function upgradeToOpset11(model: onnx.ModelProto, shapes: Map<string, readonly number[]>): onnx.ModelProto {
   const entry = model.opsetImport.find((o) => isDefaultDomain(o.domain));
@@ -25,18 +26,21 @@ export function upgradeToOpset11(model: onnx.ModelProto, shapes: Map<string, rea
   if (version < MIN_LEGACY_OPSET) throw new UnsupportedOpsetError(version, MIN_LEGACY_OPSET, MAX_OPSET);
   const graph = model.graph as onnx.GraphProto;
   const fresh = freshNames(graph, 'ig_upgrade');
+  const initializers: onnx.TensorProto[] = [];
   const constant = (hint: string, dims: readonly number[], dataType: number, values: readonly number[]): string => {
     const name = fresh(hint);
-    graph.initializer.push(makeTensor(name, dims, dataType, values));
+    initializers.push(makeTensor(name, dims, dataType, values));
     shapes.set(name, dims);
     return name;
   };
   const nodes: onnx.NodeProto[] = [];
-  for (const node of graph.node as onnx.NodeProto[]) {
-    if (!isDefaultDomain(node.domain)) {
-      nodes.push(node);
+  for (const original of graph.node as onnx.NodeProto[]) {
+    if (!isDefaultDomain(original.domain)) {
+      nodes.push(original);
       continue;
     }
+    // A copy: the model's nodes may be shared with a prepared model (see copyModel).
+    const node = onnx.NodeProto.create({ ...original });
     const drop = (...names: string[]): void => {
       node.attribute = (node.attribute ?? []).filter((a) => !names.includes(a.name ?? ''));
     };
@@ -147,7 +151,9 @@ export function upgradeToOpset11(model: onnx.ModelProto, shapes: Map<string, rea
     }
     nodes.push(node);
   }
+  // Nothing changes until every node is rewritten: a rewrite that needs a shape no one gave throws first.
   graph.node = nodes;
+  graph.initializer.push(...initializers);
   entry.version = MIN_OPSET;
   model.irVersion = Math.max(Number(model.irVersion ?? 0), 6);
   return model;

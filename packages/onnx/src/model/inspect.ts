@@ -49,6 +49,12 @@ function summary(info: onnx.IValueInfoProto): TensorSummary {
   };
 }
 
+/** The graph's inputs that are not initializers, as declared. */
+export function inputSummaries(graph: onnx.IGraphProto): TensorSummary[] {
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
+  return (graph.input ?? []).filter((v) => !initializers.has(v.name)).map(summary);
+}
+
 /** Inputs, outputs, opsets, an op histogram and which ops have gradient rules. */
 export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
   const model = toModel(source);
@@ -83,7 +89,7 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     irVersion: Number(model.irVersion),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     opsets,
-    inputs: graph.input.filter((v) => !initializers.has(v.name)).map(summary),
+    inputs: inputSummaries(graph),
     outputs: graph.output.map(summary),
     initializerCount: graph.initializer.length,
     ops,

@@ -1,63 +1,24 @@
-import type { GradientBackend, PointBatch } from '@ig/core';
 import type { onnx } from '../proto/generated/onnx.js';
 import { encodeModel } from '../proto/model-io.js';
-import { DataType, dataTypeName } from '../proto/tensor.js';
-import { domainOpset, MIN_OPSET, modelFacts } from '../graph/model.js';
-import { analyse } from '../autodiff/analysis.js';
-import { resolveInputsAndOutput, toModel, upgradeModel } from '../model/prepare.js';
-import { lowerToFloat32 } from '../graph/precision.js';
-import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
-import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtSessionOptionsLike, type OrtTensorLike } from './ort.js';
-import { checkOutputBatchAxis } from './output-guard.js';
-import { contextFeeds, resolveContext, type ContextInputs } from './context.js';
-import { InvalidModelError, RuntimeError, UnknownShapeError, UnsupportedOpError } from '../errors.js';
-import type { GraphCache } from '../cache/graph-cache.js';
-import { GraphSource, type SourcedGraph } from './graph-source.js';
-import { optimizedKey, sessionStoringOptimized } from '../cache/optimized-sessions.js';
-import { gradientRunner } from './gradient-session.js';
+import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
+import { supportAnalysis } from '../autodiff/analysis.js';
+import { optimizedKey } from '../cache/optimized-sessions.js';
+import { RuntimeError, UnsupportedOpError } from '../errors.js';
+import type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
+import { contextFeeds, resolveContext } from './context.js';
+import { forwardPredict } from './forward.js';
 import { fusedIntegrate } from './fused-session.js';
-import { padPoints, product, runsOf } from './run-batches.js';
-import { emptyStats, gradientSessionOptions, openSession, providerName, timed, toFloat32, type ExecutionProvider, type OnnxBackendStats } from './session.js';
+import { gradientRunner } from './gradient-session.js';
+import { GraphSource } from './graph-source.js';
+import { graphSessionOpener } from './open-session.js';
+import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtTensorLike } from './ort.js';
+import { SessionCache, type GraphKind, type RunSession } from './session-cache.js';
+import { emptyStats, gradientSessionOptions, openSession, providerName, timed, type OnnxBackendStats } from './session.js';
+import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
 
+export type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
 export type { ExecutionProvider, OnnxBackendStats } from './session.js';
-
-export interface OnnxBackendOptions {
-  /** Tried in order; the first that creates a session is used for everything. */
-  readonly executionProviders?: readonly ExecutionProvider[];
-  /** The output to explain; default the first graph output. */
-  readonly output?: string;
-  /** Extra session options (threads, logging); execution providers are set from the list above. */
-  readonly sessionOptions?: Omit<OrtSessionOptionsLike, 'executionProviders'>;
-  /** Use a fused path graph for `integrate` (one run per segment); default true. */
-  readonly fused?: boolean;
-  /** The inputs to attribute; default every float input. */
-  readonly inputs?: readonly string[];
-  /**
-   * Values of the inputs that are not attributed (token ids, attention masks, token type ids),
-   * one example each, fed unchanged with every path point. See ContextTensor.
-   */
-  readonly context?: ContextInputs;
-  /**
-   * Path points per gradient or fused run. The backend builds one gradient session and one fused
-   * session per input shape for its whole life, for this many points: larger calls run in several
-   * runs, smaller ones are padded. Default: the number of points of the first call (the batch
-   * size the core uses). Ignored for a model with a fixed batch size, which sets it.
-   */
-  readonly pointsPerRun?: number;
-  /** Where built graphs are kept across processes (see `fileGraphCache` in `@ig/onnx/node`); default none. */
-  readonly graphCache?: GraphCache;
-  /** Receives warnings (an unusable cache entry, rebuilt); default `console.warn`. */
-  readonly onWarning?: (message: string) => void;
-}
-
-export interface OnnxBackend extends GradientBackend {
-  /** The execution provider that loaded, e.g. `cpu`, `cuda`, `wasm`, `webgpu`. */
-  readonly executionProvider: string;
-  readonly inputNames: readonly string[];
-  readonly outputName: string;
-  /** Time spent so far by phase, sessions created, cache use. Live: read it after a call. */
-  readonly stats: OnnxBackendStats;
-}
 
 const clock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
@@ -66,42 +27,29 @@ const clock = (): number => (typeof performance !== 'undefined' ? performance.no
  * One gradient session and one fused session per input shape, each for a fixed number of points
  * per run (see OnnxBackendOptions.pointsPerRun), built from shapes inferred statically or, where
  * inference cannot decide them, probed by one run of the model; with a graph cache, built graphs
- * are read from and written to it.
+ * are read from and written to it. A model given as bytes or an object is prepared here (see
+ * prepareModel); one already prepared is used as it is.
  */
-export async function createOnnxBackend(
-  ort: OrtModuleLike,
-  runtimeName: string,
-  source: onnx.IModelProto | Uint8Array,
-  options: OnnxBackendOptions = {},
-): Promise<OnnxBackend> {
+export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string, source: ModelSource | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
   const stats = emptyStats();
   const loadStart = clock();
-  const model = runnableModel(source);
+  let prepared = prepareModel(source, { deferUpgrade: true });
   const providers = options.executionProviders ?? ['cpu'];
   const sessionOptions = quietSessionOptions(options.sessionOptions);
   if (options.pointsPerRun !== undefined && !(Number.isSafeInteger(options.pointsPerRun) && options.pointsPerRun >= 1)) {
     throw new RuntimeError(`pointsPerRun must be an integer ≥ 1, got ${String(options.pointsPerRun)}`);
   }
   if (providers.some((p) => providerName(p) === 'webgpu')) {
-    await rewriteCeilModePoolsForWebGpu(ort, model, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
+    prepared = await rewriteCeilModePoolsForWebGpu(ort, prepared, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
   }
-  const graph = model.graph as onnx.GraphProto;
-  const facts = modelFacts(graph);
-  const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output, inputs: options.inputs });
-  const initializers = new Set(graph.initializer.map((t) => t.name));
-  const graphInputs = graph.input.filter((v) => !initializers.has(v.name));
-  for (const info of graphInputs.filter((v) => inputs.includes(v.name ?? ''))) {
-    const type = info.type?.tensorType?.elemType ?? DataType.FLOAT;
-    if (type !== DataType.FLOAT) {
-      throw new InvalidModelError(`input "${info.name}" is ${dataTypeName(type)}; an attributed input must be a float tensor (float64 and float16 models are computed in float32); attribute integer inputs such as token ids through a float layer`);
-    }
-  }
+  const graph = prepared.model.graph as onnx.GraphProto;
+  const { inputs, output } = resolveInputsAndOutput(graph, prepared.facts, { output: options.output, inputs: options.inputs });
+  checkFloatInputs(graph, inputs);
   const context = resolveContext(graph, inputs, options.context ?? {});
-  // Unsupported ops fail here, before any session is created or run. (The model is already
-  // upgraded and in float32: analysed in place, without checkGradientSupport's copies.)
-  const analysis = analyse(model, Math.max(MIN_OPSET, domainOpset(model, '')), inputs, output, facts);
+  // Unsupported ops fail here, before any session is created or run.
+  const analysis = supportAnalysis(prepared, inputs, output);
   if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
-  const bytes = encodeModel(model);
+  const bytes = encodeModel(prepared.model);
   const cache = options.graphCache;
   // The digest covers the model as differentiated, so upgrades and provider rewrites key apart.
   const modelDigest = cache?.digest(bytes);
@@ -109,68 +57,22 @@ export async function createOnnxBackend(
   stats.seconds.load += (clock() - loadStart) / 1000;
   stats.sessions.forward++;
   const { session: forward, provider } = await timed(stats, 'session', () => openSession(ort, bytes, providers, sessionOptions));
-  const chosen = { ...sessionOptions, executionProviders: [provider] };
   const gradientOptions = gradientSessionOptions(sessionOptions);
-  // A fixed batch size on any input, a context input included, bounds the points per run.
-  const firstDim = graphInputs.map((v) => v.type?.tensorType?.shape?.dim?.[0]).find((d) => d && !d.dimParam && Number(d.dimValue) > 0);
-  const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : undefined;
+  const capacity = fixedBatch(graph);
   let runSize = capacity ?? options.pointsPerRun;
   const pointsPerRun = (count: number): number => (runSize ??= Math.max(1, count));
   const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
   const optimizedKeyOf = (graphKey: string): Promise<string | undefined> => optimizedKey(cache, ort, graphKey, providerName(provider), gradientOptions);
-  const graphs = new GraphSource({ ort, model, bytes, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
-
-  const run = (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>> =>
-    timed(stats, 'compute', async () => {
-      try {
-        return await session.run(feeds);
-      } catch (error) {
-        throw new RuntimeError(`${runtimeName}/${providerName(provider)} failed to run the model`, [error]);
-      }
-    });
-  const create = async (graphBytes: Uint8Array, createOptions: Omit<OrtSessionOptionsLike, 'executionProviders'>): Promise<OrtSessionLike> =>
-    (await openSession(ort, graphBytes, [provider], createOptions)).session;
-  const open = async <G extends SourcedGraph<unknown>>(graph: G, kind: 'gradient' | 'fused', reload: () => Promise<G>): Promise<{ graph: G; session: OrtSessionLike }> => {
-    stats.sessions[kind]++;
-    let source = graph;
-    if (source.optimized) {
-      try {
-        return { graph: source, session: await timed(stats, 'session', () => create(source.model, { ...gradientOptions, graphOptimizationLevel: 'disabled' })) };
-      } catch {
-        // A stored optimized model this runtime cannot load: drop it, use the graph itself.
-        await graphs.forgetOptimized(source);
-        source = await reload();
-      }
-    }
-    const { optimizedKey } = source;
-    const session = await timed(stats, 'session', () =>
-      cache && optimizedKey ? sessionStoringOptimized(cache, optimizedKey, source.model, JSON.stringify(source.meta), gradientOptions, create) : create(source.model, gradientOptions),
-    );
-    return { graph: source, session };
-  };
+  const chosen = { ...sessionOptions, executionProviders: [provider] };
+  const graphs = new GraphSource({ ort, prepared, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
+  const run = runner(stats, `${runtimeName}/${providerName(provider)}`);
+  const open = graphSessionOpener({ ort, provider, sessionOptions: gradientOptions, graphs, cache, stats });
+  const sessionCache = <M>(kind: GraphKind): SessionCache<M> => new SessionCache<M>(kind, { graphs, open, run });
   const contextFor = (count: number): Record<string, OrtTensorLike> => contextFeeds(ort, context, count);
-  const parts = { ort, model, inputs, output, graphs, pointsPerRun, open, run, contextFeeds: contextFor };
-  const gradientPart = gradientRunner(parts);
+  const parts = { ort, prepared, inputs, output, pointsPerRun, sessionCache };
+  const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
   // The fused path graph takes no context inputs: a model with context runs point batches.
   const fusedPart = options.fused !== false && capacity === undefined && context.length === 0 ? fusedIntegrate(parts) : undefined;
-
-  /** A model with a fixed batch size takes exactly that many points per run (the last padded). */
-  const predict = async (batch: PointBatch): Promise<Float32Array> => {
-    const size = capacity ?? batch.count;
-    const parts: Float32Array[] = [];
-    for (const [start, count] of runsOf(batch.count, size)) {
-      const feeds: Record<string, OrtTensorLike> = contextFor(size);
-      inputs.forEach((name, i) => {
-        const shape = batch.pointShapes[i] ?? [];
-        feeds[name] = new ort.Tensor('float32', padPoints(batch.points[i] as Float32Array, product(shape), start, count, size), [size, ...shape]);
-      });
-      const results = await run(forward, feeds);
-      checkOutputBatchAxis(results[output], output, size, capacity ?? Number.POSITIVE_INFINITY);
-      const result = toFloat32(results[output], `output "${output}"`);
-      parts.push(result.subarray(0, (result.length / size) * count));
-    }
-    return concat(parts);
-  };
 
   const backend: OnnxBackend = {
     name: `${runtimeName}/${providerName(provider)}`,
@@ -178,7 +80,7 @@ export async function createOnnxBackend(
     inputNames: inputs,
     outputName: output,
     stats,
-    predict,
+    predict: forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor }),
     gradients: gradientPart.gradients,
     async dispose(): Promise<void> {
       const sessions = [forward, ...(await gradientPart.sessions()), ...((await fusedPart?.sessions()) ?? [])];
@@ -188,29 +90,14 @@ export async function createOnnxBackend(
   return fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend;
 }
 
-/**
- * The model in float32 (see lowerToFloat32), and rewritten to opset 11 when it has a legacy opset
- * (6–10), which current runtimes can run; one whose rewrite needs shapes only a probe could give
- * is kept at its opset.
- */
-function runnableModel(source: onnx.IModelProto | Uint8Array): onnx.ModelProto {
-  let model: onnx.ModelProto;
-  try {
-    model = upgradeModel(source);
-  } catch (error) {
-    if (!(error instanceof UnknownShapeError)) throw error;
-    model = toModel(source);
-  }
-  return lowerToFloat32(model);
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0] as Float32Array;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+/** Runs a session, timing it as compute and naming the runtime and provider when it fails. */
+function runner(stats: OnnxBackendStats, name: string): RunSession {
+  return (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) =>
+    timed(stats, 'compute', async () => {
+      try {
+        return await session.run(feeds);
+      } catch (error) {
+        throw new RuntimeError(`${name} failed to run the model`, [error]);
+      }
+    });
 }

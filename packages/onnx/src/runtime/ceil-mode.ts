@@ -48,7 +48,7 @@ function axisWindows(length: number, kernel: number, stride: number, dilation: n
  * - `dropping`: only pools that lose their last window along some axis, which ONNX shape
  *   inference counts while onnxruntime does not, so that a gradient graph reading both would be
  *   rejected when the session is created.
- * `model` is changed in place and the shapes of added tensors are recorded in `shapes`. Returns
+ * `model`'s node list is rewritten (its nodes are replaced, not changed) and the shapes of added tensors are recorded in `shapes`. Returns
  * how many pools were rewritten.
  */
 export function explicitCeilModePools(model: onnx.ModelProto, shapes: Map<string, readonly number[]>, which: 'all' | 'dropping'): number {
@@ -59,26 +59,28 @@ export function explicitCeilModePools(model: onnx.ModelProto, shapes: Map<string
   const fresh = freshNames(graph, 'ig_ceil_mode');
   let rewritten = 0;
   const nodes: onnx.NodeProto[] = [];
-  for (const node of graph.node as onnx.NodeProto[]) {
-    const shape = isCeilModeMaxPool(node) ? shapes.get(node.input[0] ?? '') : undefined;
+  for (const original of graph.node as onnx.NodeProto[]) {
+    const shape = isCeilModeMaxPool(original) ? shapes.get(original.input[0] ?? '') : undefined;
     if (shape === undefined || shape.length < 3) {
-      nodes.push(node);
+      nodes.push(original);
       continue;
     }
+    // A copy: the model's nodes may be shared with a prepared model (see copyModel).
+    const node = onnx.NodeProto.create({ ...original });
     const spatial = shape.slice(2);
     const kernel = intsAttribute(node, 'kernel_shape') ?? [];
     const strides = intsAttribute(node, 'strides') ?? spatial.map(() => 1);
     const dilations = intsAttribute(node, 'dilations') ?? spatial.map(() => 1);
     const pads = intsAttribute(node, 'pads') ?? spatial.map(() => 0).concat(spatial.map(() => 0));
     if (kernel.length !== spatial.length) {
-      nodes.push(node);
+      nodes.push(original);
       continue;
     }
     const axes = spatial.map((length, i) =>
       axisWindows(length, kernel[i] as number, strides[i] as number, dilations[i] as number, pads[i] as number, pads[spatial.length + i] as number),
     );
     if (which === 'dropping' && !axes.some((a) => a.dropped)) {
-      nodes.push(node);
+      nodes.push(original);
       continue;
     }
     const extra = axes.map((a) => a.extra);
@@ -104,7 +106,7 @@ export function explicitCeilModePools(model: onnx.ModelProto, shapes: Map<string
         attribute: [toAttributeProto('mode', { string: 'constant' })],
       }),
     );
-    node.input[0] = padded;
+    node.input = [padded, ...node.input.slice(1)];
     nodes.push(node);
   }
   graph.node = nodes;

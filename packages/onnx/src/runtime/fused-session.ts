@@ -4,8 +4,7 @@ import { buildFusedModel } from '../autodiff/fused.js';
 import type { GraphRequest } from './graph-source.js';
 import type { OrtSessionLike, OrtTensorLike } from './ort.js';
 import { padValues, product, runsOf } from './run-batches.js';
-import { takeSessions, toFloat32 } from './session.js';
-import type { SessionContext, SessionEntry } from './session.js';
+import { toFloat32, type SessionContext } from './session.js';
 
 interface FusedMeta {
   readonly inputs: readonly { input: string; baseline: string; gradientSum: string }[];
@@ -29,18 +28,15 @@ function isFusedMeta(meta: unknown): meta is FusedMeta {
   );
 }
 
-type FusedEntry = SessionEntry<FusedMeta>;
-
-export type FusedContext = SessionContext<'fused'>;
 
 /**
  * `integrate` on one fused path session per input shape: a segment of any length runs in runs of
  * the session's fixed number of points, the last padded with repeats of its last α at weight 0,
  * which adds exact zeros to the sum.
  */
-export function fusedIntegrate(context: FusedContext): { integrate(request: IntegrateRequest): Promise<IntegrateResponse>; sessions(): Promise<OrtSessionLike[]> } {
-  const { ort, model, inputs, output, graphs } = context;
-  const entries = new Map<string, Promise<FusedEntry>>();
+export function fusedIntegrate(context: SessionContext): { integrate(request: IntegrateRequest): Promise<IntegrateResponse>; sessions(): Promise<OrtSessionLike[]> } {
+  const { ort, prepared, inputs, output } = context;
+  const cache = context.sessionCache<FusedMeta>('fused');
 
   const graphRequest = (request: IntegrateRequest, size: number): GraphRequest<FusedMeta> => ({
     kind: 'fused',
@@ -60,7 +56,7 @@ export function fusedIntegrate(context: FusedContext): { integrate(request: Inte
       return feeds;
     },
     build: (facts) => {
-      const fused = buildFusedModel(model, { output, steps: size, facts });
+      const fused = buildFusedModel(prepared, { output, steps: size, facts });
       return {
         model: encodeModel(fused.model),
         meta: {
@@ -75,55 +71,28 @@ export function fusedIntegrate(context: FusedContext): { integrate(request: Inte
     isMeta: isFusedMeta,
   });
 
-  const create = async (request: GraphRequest<FusedMeta>, origin: 'any' | 'probed'): Promise<FusedEntry> => {
-    const opened = await context.open(await graphs.get(request, origin), 'fused', () => graphs.get(request, origin, false));
-    return { ...opened.graph, session: opened.session };
-  };
-
-  const entryFor = (request: IntegrateRequest, size: number, origin: 'any' | 'probed'): Promise<FusedEntry> => {
-    const key = JSON.stringify(request.pointShapes);
-    let entry = origin === 'any' ? entries.get(key) : undefined;
-    if (!entry) {
-      entry = create(graphRequest(request, size), origin);
-      entry.catch(() => entries.delete(key));
-      entries.set(key, entry);
-    }
-    return entry;
-  };
-
-  const runOnce = (entry: FusedEntry, request: IntegrateRequest, size: number, start: number, count: number): Promise<Record<string, OrtTensorLike>> => {
+  const feedsOf = (meta: FusedMeta, request: IntegrateRequest, size: number, start: number, count: number): Record<string, OrtTensorLike> => {
     const feeds: Record<string, OrtTensorLike> = {
-      [entry.meta.alphas]: new ort.Tensor('float32', padValues(request.alphas, start, count, size), [size]),
-      [entry.meta.weights]: new ort.Tensor('float32', padValues(request.weights, start, count, size, 0), [size]),
-      [entry.meta.seed]: new ort.Tensor('float32', request.outputWeights, entry.meta.seedShape),
+      [meta.alphas]: new ort.Tensor('float32', padValues(request.alphas, start, count, size), [size]),
+      [meta.weights]: new ort.Tensor('float32', padValues(request.weights, start, count, size, 0), [size]),
+      [meta.seed]: new ort.Tensor('float32', request.outputWeights, meta.seedShape),
     };
-    entry.meta.inputs.forEach((names, i) => {
+    meta.inputs.forEach((names, i) => {
       const shape = [1, ...(request.pointShapes[i] ?? [])];
       feeds[names.input] = new ort.Tensor('float32', request.input[i] as Float32Array, shape);
       feeds[names.baseline] = new ort.Tensor('float32', request.baseline[i] as Float32Array, shape);
     });
-    return context.run(entry.session, feeds);
+    return feeds;
   };
 
   const integrate = async (request: IntegrateRequest): Promise<IntegrateResponse> => {
     const size = context.pointsPerRun(request.alphas.length);
-    let entry = await entryFor(request, size, 'any');
+    const graph = graphRequest(request, size);
     const sums = request.pointShapes.map((shape) => new Float32Array(product(shape)));
     const runs = runsOf(request.alphas.length, size);
     for (const [start, count] of runs) {
-      let results: Record<string, OrtTensorLike>;
-      try {
-        results = await runOnce(entry, request, size, start, count);
-      } catch (error) {
-        // A graph built from inferred shapes or read from the cache that does not run: build it from a probe.
-        if (entry.origin === 'probed') throw error;
-        const stale = entry;
-        if (stale.origin === 'cache') await graphs.forget(graphRequest(request, size));
-        entry = await entryFor(request, size, 'probed');
-        await stale.session.release?.();
-        results = await runOnce(entry, request, size, start, count);
-      }
-      entry.meta.inputs.forEach((names, i) => {
+      const { meta, results } = await cache.run(graph, (m) => feedsOf(m, request, size, start, count));
+      meta.inputs.forEach((names, i) => {
         const part = toFloat32(results[names.gradientSum], `gradient sum "${names.gradientSum}"`);
         const sum = sums[i] as Float32Array;
         if (runs.length === 1) sum.set(part);
@@ -133,7 +102,7 @@ export function fusedIntegrate(context: FusedContext): { integrate(request: Inte
     return { gradientSums: sums };
   };
 
-  const sessions = (): Promise<OrtSessionLike[]> => takeSessions(entries);
+  const sessions = (): Promise<OrtSessionLike[]> => cache.take();
 
   return { integrate, sessions };
 }

@@ -4,8 +4,7 @@ import { buildGradientModel } from '../autodiff/gradient.js';
 import type { GraphRequest } from './graph-source.js';
 import type { OrtSessionLike, OrtTensorLike } from './ort.js';
 import { padPoints, padRows, product, runsOf } from './run-batches.js';
-import { takeSessions, toFloat32 } from './session.js';
-import type { SessionContext, SessionEntry } from './session.js';
+import { toFloat32, type SessionContext } from './session.js';
 import { RuntimeError } from '../errors.js';
 
 interface GradientMeta {
@@ -25,9 +24,7 @@ function isGradientMeta(meta: unknown): meta is GradientMeta {
   );
 }
 
-type GradientEntry = SessionEntry<GradientMeta>;
-
-export interface GradientContext extends SessionContext<'gradient'> {
+export interface GradientContext extends SessionContext {
   /** The held-fixed (context) inputs for `count` points. */
   readonly contextFeeds: (count: number) => Record<string, OrtTensorLike>;
 }
@@ -38,8 +35,8 @@ export interface GradientContext extends SessionContext<'gradient'> {
  * seed; padded rows are dropped.
  */
 export function gradientRunner(context: GradientContext): { gradients(request: GradientRequest): Promise<GradientResponse>; sessions(): Promise<OrtSessionLike[]> } {
-  const { ort, model, inputs, output, graphs } = context;
-  const entries = new Map<string, Promise<GradientEntry>>();
+  const { ort, prepared, inputs, output } = context;
+  const cache = context.sessionCache<GradientMeta>('gradient');
 
   const feedsOf = (points: readonly Float32Array[], shapes: readonly (readonly number[])[], size: number): Record<string, OrtTensorLike> => {
     const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size);
@@ -54,27 +51,13 @@ export function gradientRunner(context: GradientContext): { gradients(request: G
     options: { inputs },
     probeFeeds: () => feedsOf(points(), shapes, size),
     build: (facts) => {
-      const built = buildGradientModel(model, { output, facts, inputs });
+      const built = buildGradientModel(prepared, { output, facts, inputs });
       const outputShape = built.outputShape ?? facts.shapes.get(output);
       if (!outputShape) throw new RuntimeError(`the shape of output "${output}" is unknown`);
       return { model: encodeModel(built.model), meta: { gradients: inputs.map((name) => built.gradients.get(name) as string), outputShape } };
     },
     isMeta: isGradientMeta,
   });
-
-  const entryFor = (request: GraphRequest<GradientMeta>, origin: 'any' | 'probed'): Promise<GradientEntry> => {
-    const key = JSON.stringify(request.pointShapes);
-    let entry = origin === 'any' ? entries.get(key) : undefined;
-    if (!entry) {
-      entry = graphs.get(request, origin).then(async (graph) => {
-        const opened = await context.open(graph, 'gradient', () => graphs.get(request, origin, false));
-        return { ...opened.graph, session: opened.session };
-      });
-      entry.catch(() => entries.delete(key));
-      entries.set(key, entry);
-    }
-    return entry;
-  };
 
   const gradients = async (request: GradientRequest): Promise<GradientResponse> => {
     const size = context.pointsPerRun(request.count);
@@ -86,27 +69,15 @@ export function gradientRunner(context: GradientContext): { gradients(request: G
       const points = request.points.map((p, i) => padPoints(p, sizes[i] as number, start, count, size));
       const seed = padRows(request.outputWeights, outputSize, start, count, size);
       const graph = graphRequest(request.pointShapes, size, () => points);
-      let entry = await entryFor(graph, 'any');
       const feeds = feedsOf(points, request.pointShapes, size);
-      let results: Record<string, OrtTensorLike>;
-      try {
-        results = await context.run(entry.session, { ...feeds, ig_seed: new ort.Tensor('float32', seed, entry.meta.outputShape) });
-      } catch (error) {
-        // A graph built from inferred shapes or read from the cache that does not run: build it from a probe.
-        if (entry.origin === 'probed') throw error;
-        const stale = entry;
-        if (stale.origin === 'cache') await graphs.forget(graph);
-        entry = await entryFor(graph, 'probed');
-        await stale.session.release?.();
-        results = await context.run(entry.session, { ...feeds, ig_seed: new ort.Tensor('float32', seed, entry.meta.outputShape) });
-      }
+      const { meta, results } = await cache.run(graph, (m) => ({ ...feeds, ig_seed: new ort.Tensor('float32', seed, m.outputShape) }));
       const out = toFloat32(results[output], `output "${output}"`);
       for (let k = 0; k < count; k++) {
         let sum = 0;
         for (let j = 0; j < outputSize; j++) sum += (seed[k * outputSize + j] as number) * (out[k * outputSize + j] as number);
         objective[start + k] = sum;
       }
-      entry.meta.gradients.forEach((name, i) => {
+      meta.gradients.forEach((name, i) => {
         const pointSize = sizes[i] as number;
         (gradients[i] as Float32Array).set(toFloat32(results[name], `gradient "${name}"`).subarray(0, count * pointSize), start * pointSize);
       });
@@ -114,7 +85,7 @@ export function gradientRunner(context: GradientContext): { gradients(request: G
     return { objective, gradients };
   };
 
-  const sessions = (): Promise<OrtSessionLike[]> => takeSessions(entries);
+  const sessions = (): Promise<OrtSessionLike[]> => cache.take();
 
   return { gradients, sessions };
 }

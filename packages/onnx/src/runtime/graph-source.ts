@@ -1,4 +1,3 @@
-import type { onnx } from '../proto/generated/onnx.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { inferFacts } from '../graph/shape-inference.js';
 import { inferShapes } from './probe.js';
@@ -6,15 +5,14 @@ import { graphKeyDigest, type GraphCache, type GraphKey } from '../cache/graph-c
 import type { OrtModuleLike, OrtSessionOptionsLike, OrtTensorLike } from './ort.js';
 import { timed, type OnnxBackendStats } from './session.js';
 import { UnknownShapeError } from '../errors.js';
+import type { PreparedModel } from '../model/prepare.js';
 
 /** Where a graph's facts came from: the cache (no facts needed), static inference, or a probe run. */
 export type GraphOrigin = 'cache' | 'inferred' | 'probed';
 
 export interface GraphSourceContext {
   readonly ort: OrtModuleLike;
-  /** The model as differentiated (upgraded, float32). */
-  readonly model: onnx.ModelProto;
-  readonly bytes: Uint8Array;
+  readonly prepared: PreparedModel;
   readonly inputs: readonly string[];
   readonly output: string;
   readonly sessionOptions: OrtSessionOptionsLike;
@@ -158,7 +156,7 @@ export class GraphSource {
     if (!this.inferred.has(key)) {
       const { inputs } = this.context;
       const shapes = new Map(inputs.map((name, i) => [name, [request.pointsPerRun, ...(request.pointShapes[i] ?? [])]]));
-      this.inferred.set(key, inferFacts(this.context.model, shapes));
+      this.inferred.set(key, inferFacts(this.context.prepared.model, shapes));
     }
     return this.inferred.get(key) ?? null;
   }
@@ -167,9 +165,9 @@ export class GraphSource {
     const key = this.shapeKey(request);
     let facts = this.probes.get(key);
     if (!facts) {
-      const { ort, bytes, sessionOptions, stats } = this.context;
+      const { ort, prepared, sessionOptions, stats } = this.context;
       stats.sessions.probe++;
-      facts = timed(stats, 'build', () => inferShapes(ort, bytes, request.probeFeeds(), sessionOptions));
+      facts = timed(stats, 'build', () => inferShapes(ort, prepared, request.probeFeeds(), sessionOptions));
       facts.catch(() => this.probes.delete(key));
       this.probes.set(key, facts);
     }

@@ -1,7 +1,7 @@
 import { ShapeMismatchError, type GradientBackend, type PointBatch } from '@ig/core';
-import type { OnnxBackend } from './backend.js';
-import { inspect } from '../model/inspect.js';
-import type { onnx } from '../proto/generated/onnx.js';
+import type { OnnxBackend } from './backend-options.js';
+import { inputSummaries } from '../model/inspect.js';
+import type { PreparedModel } from '../model/prepare.js';
 
 type Declared = readonly { readonly name: string; readonly shape: readonly (number | string | null)[] | null }[];
 
@@ -25,8 +25,8 @@ function checkBatch(batch: PointBatch, declared: Declared): void {
  * The backend with every call checked against the model's declared inputs first, so a wrong
  * input count or shape is reported by name instead of failing inside the runtime.
  */
-export function guardInputs<B extends OnnxBackend>(backend: B, model: Uint8Array | onnx.IModelProto): B {
-  const inputs = inspect(model).inputs;
+export function guardInputs<B extends OnnxBackend>(backend: B, prepared: PreparedModel): B {
+  const inputs = inputSummaries(prepared.model.graph ?? {});
   const declared: Declared = backend.inputNames.map((name) => inputs.find((i) => i.name === name) ?? { name, shape: null });
   const guarded: GradientBackend = {
     ...backend,

@@ -3,7 +3,8 @@ import { encodeModel } from '../proto/model-io.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { ORT_TYPE_TO_ONNX, quietSessionOptions, type OrtSessionOptionsLike, type OrtModuleLike, type OrtTensorLike } from './ort.js';
 import { RuntimeError } from '../errors.js';
-import { toModel } from '../model/prepare.js';
+import { isPrepared, toModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { copyModel } from '../model/working-copy.js';
 import { lowerToFloat32 } from '../graph/precision.js';
 
 const MAX_RECORDED_VALUES = 4096;
@@ -16,11 +17,11 @@ const MAX_RECORDED_VALUES = 4096;
  */
 export async function inferShapes(
   ort: OrtModuleLike,
-  source: onnx.IModelProto | Uint8Array,
+  source: ModelSource | PreparedModel,
   feeds: Record<string, OrtTensorLike>,
   sessionOptions: OrtSessionOptionsLike = {},
 ): Promise<TensorFacts> {
-  const model = lowerToFloat32(toModel(source));
+  const model = isPrepared(source) ? copyModel(source.model) : lowerToFloat32(toModel(source));
   const graph = model.graph as onnx.GraphProto;
   const existing = new Set(graph.output.map((o) => o.name));
   for (const node of graph.node) {

@@ -1,5 +1,5 @@
-import type { onnx } from '../proto/generated/onnx.js';
-import type { GraphSource, SourcedGraph } from './graph-source.js';
+import type { PreparedModel } from '../model/prepare.js';
+import type { GraphKind, SessionCache } from './session-cache.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './ort.js';
 import { RuntimeError } from '../errors.js';
 
@@ -86,30 +86,13 @@ export async function timed<T>(stats: OnnxBackendStats, phase: keyof OnnxBackend
 }
 
 /** What a per-input-shape gradient or fused session runner takes from its backend. */
-export interface SessionContext<K extends 'gradient' | 'fused'> {
+export interface SessionContext {
   readonly ort: OrtModuleLike;
-  readonly model: onnx.ModelProto;
+  readonly prepared: PreparedModel;
   readonly inputs: readonly string[];
   readonly output: string;
-  readonly graphs: GraphSource;
   /** Points per run: fixed by the first call, or (gradient runs) the model's fixed batch. */
   readonly pointsPerRun: (count: number) => number;
-  readonly open: <G extends SourcedGraph<unknown>>(graph: G, kind: K, reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
-  readonly run: (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
-}
-
-/** A built graph with the session opened on it, one per input shape. */
-export interface SessionEntry<M> extends SourcedGraph<M> {
-  readonly session: OrtSessionLike;
-}
-
-/** Empties `entries`, returning the sessions of those that opened, for the caller to release. */
-export async function takeSessions(entries: Map<string, Promise<{ readonly session: OrtSessionLike }>>): Promise<OrtSessionLike[]> {
-  const list: OrtSessionLike[] = [];
-  for (const entry of entries.values()) {
-    const settled = await entry.catch(() => undefined);
-    if (settled) list.push(settled.session);
-  }
-  entries.clear();
-  return list;
+  /** A new cache of sessions of one kind (see SessionCache). */
+  readonly sessionCache: <M>(kind: GraphKind) => SessionCache<M>;
 }
