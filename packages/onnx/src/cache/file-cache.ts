@@ -31,14 +31,15 @@ export interface FileGraphCacheOptions {
 let cachedVersion: string | undefined;
 
 /**
- * This package's version and a digest of its code (every module beside this one), e.g.
+ * This package's version and a digest of its code (every module of its src/ or dist/ folder), e.g.
  * `@ig/onnx@0.4.0+3f2a…`: entries written by another release or another build are stale, so a
  * change to a gradient rule never meets a graph built before it.
  */
 export function packageVersion(): string {
   if (cachedVersion !== undefined) return cachedVersion;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const { version } = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string };
+  // This module sits in cache/ of the package's src/ or dist/ folder: the code is that folder.
+  const code = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const { version } = JSON.parse(readFileSync(join(code, '..', 'package.json'), 'utf8')) as { version: string };
   const hash = createHash('sha256');
   const visit = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -47,7 +48,7 @@ export function packageVersion(): string {
       else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) hash.update(entry.name).update(readFileSync(path));
     }
   };
-  visit(here);
+  visit(code);
   cachedVersion = `@ig/onnx@${version}+${hash.digest('hex').slice(0, 16)}`;
   return cachedVersion;
 }
