@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GradientBackend } from '@ig/core';
+import type * as ModelIo from '../src/proto/model-io.js';
 
 // Every decode of a model goes through decodeModel: count them on the way to a first gradient.
 const decodes = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../src/proto/model-io.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../src/proto/model-io.js')>();
+  const original = await importOriginal<typeof ModelIo>();
   return {
     ...original,
     decodeModel: (bytes: Uint8Array) => {
