@@ -1,8 +1,9 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import type { TensorFacts } from '../graph/builder.js';
-import { intAttribute, intsAttribute } from '../graph/attributes.js';
 import { nodeReads } from '../graph/model.js';
 import { isDefaultDomain } from '../graph/names.js';
+import { ruleFor } from './rules/registry.js';
+import type { AffineForm } from './rules/rule.js';
 
 /**
  * The nodes right after a graph input that are affine in it with fixed parameters: a stem
@@ -23,43 +24,16 @@ export interface AffinePrefix {
   readonly cut: string;
 }
 
-/** Ops whose adjoint is worth applying once instead of per point: it costs well above a copy. */
-const HEAVY = new Set(['Conv', 'Gemm', 'MatMul']);
-
-/** Ops whose constant operands are weights: they never broadcast across points, whatever their shape. */
-const WEIGHTED = new Set(['Conv', 'BatchNormalization', 'Gemm', 'MatMul']);
-
-/** Which input carries `data`, when `node` is affine in it with every other input constant; else -1. */
+/** Which input carries `data` when `node` is affine in it with every other input constant (see AffineForm); else -1. */
 function affineDataIndex(node: onnx.INodeProto, data: string, isConstant: (name: string) => boolean): number {
   const inputs = node.input ?? [];
   const index = inputs.indexOf(data);
   if (index < 0 || inputs.lastIndexOf(data) !== index) return -1;
   const othersConstant = inputs.every((name, i) => i === index || name === '' || isConstant(name));
-  if (!othersConstant) return -1;
-  switch (node.opType) {
-    case 'Conv':
-      return index === 0 ? 0 : -1;
-    case 'BatchNormalization':
-      return index === 0 && intAttribute(node, 'training_mode', 0) === 0 ? 0 : -1;
-    case 'Add':
-    case 'Sub':
-    case 'Mul':
-      return index;
-    case 'Div':
-      return index === 0 ? 0 : -1;
-    case 'Gemm':
-      return index === 0 && intAttribute(node, 'transA', 0) === 0 ? 0 : -1;
-    case 'MatMul':
-      return index === 0 ? 0 : -1;
-    case 'Identity':
-      return 0;
-    case 'Transpose':
-      // NHWC inputs (models from TensorFlow) start with one; the batch axis must stay first.
-      return intsAttribute(node, 'perm')?.[0] === 0 ? 0 : -1;
-    default:
-      return -1;
-  }
+  return othersConstant && affineForm(node)?.in(node, index) ? index : -1;
 }
+
+const affineForm = (node: onnx.INodeProto): AffineForm | undefined => ruleFor(node.opType ?? '', '')?.affine;
 
 /**
  * The longest affine prefix after `input` whose tensors all keep the batch on axis 0 with
@@ -85,9 +59,9 @@ export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: 
   const keepsPointsApart = (node: onnx.INodeProto, dataIndex: number): boolean =>
     (node.input ?? []).every((name, i) => {
       const shape = facts.shapes.get(name);
-      // MatMul with weights of rank 3 or more would multiply each point by a different matrix.
-      if (node.opType === 'MatMul' && i !== dataIndex) return shape !== undefined && shape.length <= 2;
-      if (i === dataIndex || name === '' || WEIGHTED.has(node.opType ?? '')) return true;
+      const { maxConstantRank, weights } = affineForm(node) ?? {};
+      if (maxConstantRank !== undefined && i !== dataIndex) return shape !== undefined && shape.length <= maxConstantRank;
+      if (i === dataIndex || name === '' || weights) return true;
       const dataShape = facts.shapes.get(node.input?.[dataIndex] ?? '');
       return shape !== undefined && dataShape !== undefined && (shape.length < dataShape.length || shape[0] === 1);
     });
@@ -110,13 +84,14 @@ export function findAffinePrefix(graph: onnx.IGraphProto, input: string, facts: 
     if (dataIndex < 0 || !keepsPointsApart(node, dataIndex)) break;
     const inShape = facts.shapes.get(current) as readonly number[];
     const outShape = facts.shapes.get(out) as readonly number[];
-    const reshapes = HEAVY.has(node.opType ?? '') || node.opType === 'Transpose';
+    const form = affineForm(node);
+    const reshapes = form?.heavy === true || form?.reshapes === true;
     if (!reshapes && (inShape.length !== outShape.length || inShape.some((d, i) => d !== outShape[i]))) break;
     chain.push(node);
     dataIndices.push(dataIndex);
     seen.add(out);
     current = out;
   }
-  if (!chain.some((node) => HEAVY.has(node.opType ?? ''))) return null;
+  if (!chain.some((node) => affineForm(node)?.heavy)) return null;
   return { input, nodes: chain, dataIndices, cut: current };
 }

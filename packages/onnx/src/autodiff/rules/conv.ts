@@ -14,6 +14,7 @@ export const conv: GradientRule = {
   opType: 'Conv',
   since: 1,
   differentiable: [0, 2],
+  affine: { in: (_node, index) => index === 0, weights: true, heavy: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const [x, w, bias, y] = [node.input(0), node.input(1), node.input(2), node.output(0)];

@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { DataType, isFloatType } from '../../proto/tensor.js';
-import { outputGrad, type GradientRule, type NodeView } from './rule.js';
+import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
 
 type BinaryGradient = (g: string, a: string, b: string, y: string, builder: GraphBuilder, node: NodeView) => [() => string, () => string];
 
@@ -28,17 +28,20 @@ function asFloat(builder: GraphBuilder, name: string): string {
   return type !== undefined && !isFloatType(type) ? builder.op('Cast', [name], { to: { int: DataType.FLOAT } }) : name;
 }
 
-export const add = binary('Add', (g) => [() => g, () => g]);
+export const add = withAffine(binary('Add', (g) => [() => g, () => g]), { in: () => true });
 
-export const sub = binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]);
+export const sub = withAffine(binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]), { in: () => true });
 
-export const mul = binary('Mul', (g, a, b, _y, builder) => [() => builder.mul(g, b), () => builder.mul(g, a)]);
+export const mul = withAffine(binary('Mul', (g, a, b, _y, builder) => [() => builder.mul(g, b), () => builder.mul(g, a)]), { in: () => true });
 
 // d(a/b)/da = 1/b; d(a/b)/db = −y/b.
-export const div = binary('Div', (g, _a, b, y, builder) => [
-  () => builder.div(g, b),
-  () => builder.neg(builder.div(builder.mul(g, y), b)),
-]);
+export const div = withAffine(
+  binary('Div', (g, _a, b, y, builder) => [
+    () => builder.div(g, b),
+    () => builder.neg(builder.div(builder.mul(g, y), b)),
+  ]),
+  { in: (_node, index) => index === 0 },
+);
 
 // d(a^b)/da = b·a^(b−1); d(a^b)/db = y·ln a.
 export const pow = binary('Pow', (g, a, b, y, builder) => [

@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../../graph/builder.js';
+import { intAttribute } from '../../graph/attributes.js';
 import { outputGrad, type GradientRule } from './rule.js';
 
 function swapLastTwo(b: GraphBuilder, x: string, rank: number): string {
@@ -29,6 +30,7 @@ export const matMul: GradientRule = {
   opType: 'MatMul',
   since: 1,
   differentiable: [0, 1],
+  affine: { in: (_node, index) => index === 0, weights: true, maxConstantRank: 2, heavy: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const [a, w] = [node.input(0), node.input(1)];
@@ -69,6 +71,7 @@ export const gemm: GradientRule = {
   opType: 'Gemm',
   since: 7,
   differentiable: [0, 1, 2],
+  affine: { in: (node, index) => index === 0 && intAttribute(node, 'transA', 0) === 0, weights: true, heavy: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const [a, w, c] = [node.input(0), node.input(1), node.input(2)];

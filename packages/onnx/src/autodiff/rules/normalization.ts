@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../../graph/builder.js';
+import { intAttribute } from '../../graph/attributes.js';
 import { normalizeAxis, outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
 
 /** Inference BatchNormalization is affine per channel: dX = g · scale / √(var + ε). */
@@ -6,6 +7,7 @@ export const batchNormalization: GradientRule = {
   opType: 'BatchNormalization',
   since: 1,
   differentiable: [0],
+  affine: { in: (node, index) => index === 0 && intAttribute(node, 'training_mode', 0) === 0, weights: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     if (node.int('training_mode', 0) === 1 || grads.slice(1).some((x) => x)) {

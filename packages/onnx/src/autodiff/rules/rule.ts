@@ -87,6 +87,31 @@ export interface GradientRule {
    */
   readonly differentiable: readonly number[] | 'all';
   gradient(node: NodeView, grads: readonly (string | null)[], builder: GraphBuilder): readonly (string | null)[];
+  /** How a node of the op is affine in one input; absent for ops that are not (see AffineForm). */
+  readonly affine?: AffineForm;
+}
+
+/**
+ * How a node is affine in one input while its other inputs are constant: its input gradient is
+ * then one fixed linear map, which a fused path graph applies once per run to an affine stem
+ * (see findAffinePrefix).
+ */
+export interface AffineForm {
+  /** Whether `node` is affine in its input `index` (the others constant). */
+  readonly in: (node: onnx.INodeProto, index: number) => boolean;
+  /** Its constant operands are weights, which never broadcast across points, whatever their shape. */
+  readonly weights?: boolean;
+  /** Its constant operands' highest rank that keeps points apart (MatMul: a rank-3 operand multiplies each point by another matrix). */
+  readonly maxConstantRank?: number;
+  /** Its adjoint costs well above a copy: a stem is folded only when it has such a node. */
+  readonly heavy?: boolean;
+  /** It may change the tensor's shape (heavy ops may too). */
+  readonly reshapes?: boolean;
+}
+
+/** `rule` with its affine form (see AffineForm). */
+export function withAffine(rule: GradientRule, affine: AffineForm): GradientRule {
+  return { ...rule, affine };
 }
 
 /** Normalizes a possibly negative axis against a rank, with a clear error when out of range. */

@@ -1,4 +1,5 @@
 import { checkConstantSize } from '../../graph/builder.js';
+import { intsAttribute } from '../../graph/attributes.js';
 import { normalizeAxis, outputGrad, type GradientRule } from './rule.js';
 
 /** Ops that only change the shape: the gradient is g reshaped to the input's shape. */
@@ -22,6 +23,8 @@ export const transpose: GradientRule = {
   opType: 'Transpose',
   since: 1,
   differentiable: [0],
+  // NHWC inputs (models from TensorFlow) start with one; the batch axis must stay first.
+  affine: { in: (node) => intsAttribute(node, 'perm')?.[0] === 0, reshapes: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const rank = b.rank(node.input(0));

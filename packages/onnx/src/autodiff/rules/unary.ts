@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { DataType } from '../../proto/tensor.js';
-import { outputGrad, type GradientRule, type NodeView } from './rule.js';
+import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
 
 /** A one-input op whose gradient is g times a local derivative built from x and y. */
 export function unary(
@@ -18,7 +18,7 @@ export function unary(
   };
 }
 
-export const identity = unary('Identity', 1, (g) => g);
+export const identity = withAffine(unary('Identity', 1, (g) => g), { in: () => true });
 // Inference-mode Dropout is the identity on output 0; the mask output carries no gradient.
 export const dropout = unary('Dropout', 7, (g) => g);
 export const neg = unary('Neg', 6, (g, _x, _y, b) => b.neg(g));
