@@ -2,7 +2,7 @@ export { onnx, decodeModel, encodeModel, decodeTensor, encodeTensor, DataType, i
 export { GraphBuilder, type TensorFacts } from './graph/builder.js';
 export type { AttributeValue, Attributes } from './graph/attributes.js';
 export { MIN_OPSET, MAX_OPSET } from './graph/model.js';
-export { MIN_LEGACY_OPSET } from './graph/upgrade.js';
+export { MIN_LEGACY_OPSET } from './model/upgrade.js';
 export { checkGradientSupport } from './autodiff/analysis.js';
 export { upgradeModel } from './model/prepare.js';
 export { buildGradientModel, SEED_INPUT, GRADIENT_PREFIX, type GradientModel, type GradientModelOptions } from './autodiff/gradient.js';

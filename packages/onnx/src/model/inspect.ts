@@ -2,7 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { dataTypeName } from '../proto/tensor.js';
 import { toModel } from './prepare.js';
 import { MAX_OPSET } from '../graph/model.js';
-import { MIN_LEGACY_OPSET } from '../graph/upgrade.js';
+import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
 import { PAIR_RULES } from '../contextual-decomposition/rules.js';
 

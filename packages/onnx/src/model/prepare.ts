@@ -2,7 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { decodeModel, encodeModel } from '../proto/model-io.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { defaultOpset, MIN_OPSET, mergeFacts, modelFacts } from '../graph/model.js';
-import { upgradeToOpset11 } from '../graph/upgrade.js';
+import { upgradeToOpset11 } from './upgrade.js';
 import { lowerToFloat32 } from '../graph/precision.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { UnknownShapeError } from '../errors.js';

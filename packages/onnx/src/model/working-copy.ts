@@ -1,7 +1,7 @@
 import { onnx } from '../proto/generated/onnx.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { defaultOpset, mergeFacts, modelFacts } from '../graph/model.js';
-import { upgradeToOpset11 } from '../graph/upgrade.js';
+import { upgradeToOpset11 } from './upgrade.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import type { PreparedModel } from './prepare.js';
 

@@ -1,5 +1,9 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { outputGrad, type GradientRule } from './rule.js';
+import { DataType } from '../../proto/tensor.js';
+import { floatAttribute } from '../../graph/attributes.js';
+import { UnknownShapeError } from '../../errors.js';
+import { dropAttributes } from './legacy.js';
 import { unary } from './unary.js';
 
 const k = (builder: GraphBuilder, value: number): string => builder.floatConstant([value]);
@@ -54,6 +58,12 @@ export const clip: GradientRule = {
   opType: 'Clip',
   since: 6,
   differentiable: [0],
+  // Before opset 11, min and max are attributes.
+  legacy(node, upgrade) {
+    const bound = (name: string): string => ((node.attribute ?? []).some((a) => a.name === name) ? upgrade.constant(name, [], DataType.FLOAT, [floatAttribute(node, name, 0)]) : '');
+    node.input = [node.input?.[0] ?? '', bound('min'), bound('max')];
+    dropAttributes(node, 'min', 'max', 'consumed_inputs');
+  },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const x = node.input(0);
@@ -80,6 +90,17 @@ export const prelu: GradientRule = {
   opType: 'PRelu',
   since: 7,
   differentiable: [0, 1],
+  // Before opset 7 a 1-D slope of length C is per channel (axis 1); NumPy rules would align it with the last axis instead.
+  legacy(node, upgrade) {
+    const [x, slope] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
+    const slopeShape = upgrade.shapes.get(slope);
+    if (upgrade.version < 7 && slopeShape?.length === 1 && (slopeShape[0] as number) > 1) {
+      const xShape = upgrade.shapes.get(x);
+      if (!xShape) throw new UnknownShapeError(x);
+      if (xShape.length > 2) node.input = [x, upgrade.reshape(slope, [slopeShape[0] as number, ...new Array<number>(xShape.length - 2).fill(1)], 'slope')];
+    }
+    dropAttributes(node, 'consumed_inputs');
+  },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const [x, slope, y] = [node.input(0), node.input(1), node.output(0)];

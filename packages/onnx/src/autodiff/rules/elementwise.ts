@@ -1,5 +1,6 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { DataType, isFloatType } from '../../proto/tensor.js';
+import { legacyBroadcast } from './legacy.js';
 import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
 
 type BinaryGradient = (g: string, a: string, b: string, y: string, builder: GraphBuilder, node: NodeView) => [() => string, () => string];
@@ -10,6 +11,8 @@ function binary(opType: string, local: BinaryGradient): GradientRule {
     opType,
     since: 7,
     differentiable: [0, 1],
+    // All of them broadcast the legacy way before opset 7 (Add, Sub, Mul, Div, Pow).
+    legacy: legacyBroadcast,
     gradient(node, grads, builder) {
       const g = outputGrad(node, grads);
       const [a, b, y] = [node.input(0), node.input(1), node.output(0)];

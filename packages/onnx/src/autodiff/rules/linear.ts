@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { intAttribute } from '../../graph/attributes.js';
 import { outputGrad, type GradientRule } from './rule.js';
+import { legacyBroadcast } from './legacy.js';
 
 function swapLastTwo(b: GraphBuilder, x: string, rank: number): string {
   const perm = [...Array(rank).keys()];
@@ -71,6 +72,7 @@ export const gemm: GradientRule = {
   opType: 'Gemm',
   since: 7,
   differentiable: [0, 1, 2],
+  legacy: legacyBroadcast,
   affine: { in: (node, index) => index === 0 && intAttribute(node, 'transA', 0) === 0, weights: true, heavy: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);

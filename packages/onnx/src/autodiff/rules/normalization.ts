@@ -1,5 +1,6 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { intAttribute } from '../../graph/attributes.js';
+import { dropTestAttributes } from './legacy.js';
 import { normalizeAxis, outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
 
 /** Inference BatchNormalization is affine per channel: dX = g · scale / √(var + ε). */
@@ -7,6 +8,7 @@ export const batchNormalization: GradientRule = {
   opType: 'BatchNormalization',
   since: 1,
   differentiable: [0],
+  legacy: dropTestAttributes,
   affine: { in: (node, index) => index === 0 && intAttribute(node, 'training_mode', 0) === 0, weights: true },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
@@ -42,6 +44,7 @@ export const instanceNormalization: GradientRule = {
   opType: 'InstanceNormalization',
   since: 1,
   differentiable: [0],
+  legacy: dropTestAttributes,
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const x = node.input(0);

@@ -1,6 +1,10 @@
 import { checkConstantSize } from '../../graph/builder.js';
 import type { GraphBuilder } from '../../graph/builder.js';
 import { normalizeAxis, outputGrad, UnsupportedForm, type GradientRule, type NodeView } from './rule.js';
+import type { onnx } from '../../proto/generated/onnx.js';
+import { DataType } from '../../proto/tensor.js';
+import { floatsAttribute, stringAttribute, toAttributeProto } from '../../graph/attributes.js';
+import type { LegacyOp, LegacyUpgrade } from './legacy.js';
 
 const f32 = Math.fround;
 
@@ -89,6 +93,7 @@ export const resize: GradientRule = {
   opType: 'Resize',
   since: 11,
   differentiable: [0],
+  legacy: legacyResize,
   gradient(node, grads, b) {
     let g = outputGrad(node, grads);
     if (node.int('antialias', 0) !== 0) throw new UnsupportedForm('antialias');
@@ -109,3 +114,20 @@ export const resize: GradientRule = {
 };
 
 export const resizeRules: readonly GradientRule[] = [resize];
+
+/** Upsample (before opset 10) and Resize-10 become Resize-11 in the same mode. */
+function legacyResize(node: onnx.NodeProto, upgrade: LegacyUpgrade): void {
+  const mode = stringAttribute(node, 'mode', 'nearest');
+  const scales = floatsAttribute(node, 'scales');
+  const scaleInput = scales ? upgrade.constant('scales', [scales.length], DataType.FLOAT, scales) : (node.input?.[1] ?? '');
+  node.opType = 'Resize';
+  node.input = [node.input?.[0] ?? '', upgrade.constant('roi', [0], DataType.FLOAT, []), scaleInput];
+  node.attribute = [
+    toAttributeProto('mode', { string: mode === 'bilinear' ? 'linear' : mode }),
+    toAttributeProto('coordinate_transformation_mode', { string: 'asymmetric' }),
+    toAttributeProto('nearest_mode', { string: 'floor' }),
+  ];
+}
+
+/** Upsample has no rule: it is differentiated as the Resize it becomes. */
+export const upsample: LegacyOp = { opType: 'Upsample', legacy: legacyResize };

@@ -9,6 +9,7 @@ import {
   stringAttribute,
 } from '../../graph/attributes.js';
 import { InvalidModelError } from '../../errors.js';
+import type { LegacyRewrite } from './legacy.js';
 
 /** A forward node as a gradient rule sees it. */
 export class NodeView {
@@ -89,6 +90,8 @@ export interface GradientRule {
   gradient(node: NodeView, grads: readonly (string | null)[], builder: GraphBuilder): readonly (string | null)[];
   /** How a node of the op is affine in one input; absent for ops that are not (see AffineForm). */
   readonly affine?: AffineForm;
+  /** Its rewrite from a legacy opset (6–10) to opset 11, where its form changed (see LegacyRewrite). */
+  readonly legacy?: LegacyRewrite;
 }
 
 /**

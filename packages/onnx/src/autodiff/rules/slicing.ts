@@ -1,6 +1,9 @@
 import { checkConstantSize } from '../../graph/builder.js';
 import type { GraphBuilder } from '../../graph/builder.js';
 import { normalizeAxis, outputGrad, UnsupportedForm, type GradientRule, type NodeView } from './rule.js';
+import { DataType } from '../../proto/tensor.js';
+import { floatAttribute, intsAttribute } from '../../graph/attributes.js';
+import { dropAttributes } from './legacy.js';
 
 /** g restricted to [start, start + length) along one axis, as a Slice with constant bounds. */
 function sliceAxis(b: GraphBuilder, g: string, axis: number, start: number, length: number): string {
@@ -96,6 +99,16 @@ export const slice: GradientRule = {
   opType: 'Slice',
   since: 1,
   differentiable: [0],
+  // Before opset 10, starts, ends and axes are attributes.
+  legacy(node, upgrade) {
+    if (upgrade.version >= 10) return;
+    const starts = intsAttribute(node, 'starts') ?? [];
+    const ends = intsAttribute(node, 'ends') ?? [];
+    const axes = intsAttribute(node, 'axes') ?? starts.map((_, i) => i);
+    const int64s = (hint: string, values: readonly number[]): string => upgrade.constant(hint, [values.length], DataType.INT64, values);
+    node.input = [node.input?.[0] ?? '', int64s('starts', starts), int64s('ends', ends), int64s('axes', axes)];
+    dropAttributes(node, 'starts', 'ends', 'axes');
+  },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const inShape = b.shape(node.input(0));
@@ -146,6 +159,13 @@ export const pad: GradientRule = {
   opType: 'Pad',
   since: 2,
   differentiable: [0],
+  // Before opset 11, pads and value are attributes.
+  legacy(node, upgrade) {
+    const pads = intsAttribute(node, 'pads') ?? intsAttribute(node, 'paddings') ?? [];
+    const value = floatAttribute(node, 'value', 0);
+    node.input = [node.input?.[0] ?? '', upgrade.constant('pads', [pads.length], DataType.INT64, pads), upgrade.constant('value', [], DataType.FLOAT, [value])];
+    dropAttributes(node, 'pads', 'paddings', 'value');
+  },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const inShape = b.shape(node.input(0));

@@ -1,5 +1,6 @@
 import type { GraphBuilder } from '../../graph/builder.js';
 import { DataType } from '../../proto/tensor.js';
+import { dropTestAttributes } from './legacy.js';
 import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
 
 /** A one-input op whose gradient is g times a local derivative built from x and y. */
@@ -20,7 +21,7 @@ export function unary(
 
 export const identity = withAffine(unary('Identity', 1, (g) => g), { in: () => true });
 // Inference-mode Dropout is the identity on output 0; the mask output carries no gradient.
-export const dropout = unary('Dropout', 7, (g) => g);
+export const dropout: GradientRule = { ...unary('Dropout', 7, (g) => g), legacy: dropTestAttributes };
 export const neg = unary('Neg', 6, (g, _x, _y, b) => b.neg(g));
 // sign(x)·g without Sign (no WebGPU kernel in onnxruntime-web); abs'(0) = 0 as in PyTorch.
 export const abs = unary('Abs', 6, (g, x, _y, b) => {
