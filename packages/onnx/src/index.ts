@@ -4,7 +4,7 @@ export type { AttributeValue, Attributes } from './graph/attributes.js';
 export { MIN_OPSET, MAX_OPSET } from './graph/model.js';
 export { MIN_LEGACY_OPSET } from './model/upgrade.js';
 export { checkGradientSupport } from './autodiff/analysis.js';
-export { upgradeModel } from './model/prepare.js';
+export { prepareModel, upgradeModel, type ModelSource, type PreparedModel, type PrepareOptions } from './model/prepare.js';
 export { buildGradientModel, SEED_INPUT, GRADIENT_PREFIX, type GradientModel, type GradientModelOptions } from './autodiff/gradient.js';
 export { gradientRules, nonDifferentiableOps } from './autodiff/rules/registry.js';
 export { NodeView, UnsupportedForm, type GradientRule } from './autodiff/rules/rule.js';
