@@ -4,7 +4,8 @@ import { buildFusedModel } from '../autodiff/fused.js';
 import type { GraphRequest } from './graph-source.js';
 import type { OrtSessionLike, OrtTensorLike } from './ort.js';
 import { padValues, product, runsOf } from './run-batches.js';
-import { toFloat32, type SessionContext } from './session.js';
+import { toFloat32 } from './session.js';
+import type { SessionContext } from './session-cache.js';
 
 interface FusedMeta {
   readonly inputs: readonly { input: string; baseline: string; gradientSum: string }[];

@@ -4,7 +4,8 @@ import { buildGradientModel } from '../autodiff/gradient.js';
 import type { GraphRequest } from './graph-source.js';
 import type { OrtSessionLike, OrtTensorLike } from './ort.js';
 import { padPoints, padRows, product, runsOf } from './run-batches.js';
-import { toFloat32, type SessionContext } from './session.js';
+import { toFloat32 } from './session.js';
+import type { SessionContext } from './session-cache.js';
 import { RuntimeError } from '../errors.js';
 
 interface GradientMeta {

@@ -1,5 +1,6 @@
 import type { GraphRequest, GraphSource, SourcedGraph } from './graph-source.js';
-import type { OrtSessionLike, OrtTensorLike } from './ort.js';
+import type { PreparedModel } from '../model/prepare.js';
+import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './ort.js';
 
 export type GraphKind = 'gradient' | 'fused';
 
@@ -75,4 +76,16 @@ export class SessionCache<M> {
     }
     return entry;
   }
+}
+
+/** What a per-input-shape gradient or fused session runner takes from its backend. */
+export interface SessionContext {
+  readonly ort: OrtModuleLike;
+  readonly prepared: PreparedModel;
+  readonly inputs: readonly string[];
+  readonly output: string;
+  /** Points per run: fixed by the first call, or (gradient runs) the model's fixed batch. */
+  readonly pointsPerRun: (count: number) => number;
+  /** A new cache of sessions of one kind (see SessionCache). */
+  readonly sessionCache: <M>(kind: GraphKind) => SessionCache<M>;
 }

@@ -1,5 +1,3 @@
-import type { PreparedModel } from '../model/prepare.js';
-import type { GraphKind, SessionCache } from './session-cache.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './ort.js';
 import { RuntimeError } from '../errors.js';
 
@@ -83,16 +81,4 @@ export async function timed<T>(stats: OnnxBackendStats, phase: keyof OnnxBackend
   } finally {
     stats.seconds[phase] += (clock() - start) / 1000;
   }
-}
-
-/** What a per-input-shape gradient or fused session runner takes from its backend. */
-export interface SessionContext {
-  readonly ort: OrtModuleLike;
-  readonly prepared: PreparedModel;
-  readonly inputs: readonly string[];
-  readonly output: string;
-  /** Points per run: fixed by the first call, or (gradient runs) the model's fixed batch. */
-  readonly pointsPerRun: (count: number) => number;
-  /** A new cache of sessions of one kind (see SessionCache). */
-  readonly sessionCache: <M>(kind: GraphKind) => SessionCache<M>;
 }
