@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import type { onnx } from './proto/generated/onnx.js';
-import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
+import { openOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './runtime/input-guard.js';
-import { prepareModel, type PreparedModel } from './model/prepare.js';
+import type { PreparedModel } from './model/prepare.js';
 import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 import { defaultCacheDir, fileGraphCache } from './cache/file-cache.js';
@@ -34,8 +34,8 @@ function withCache(options: NodeOnnxBackendOptions): OnnxBackendOptions {
  * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
  */
 export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
-  const prepared = prepareModel(model, { deferUpgrade: true });
-  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', prepared, withCache(options)), prepared);
+  const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-node', model, withCache(options));
+  return guardInputs(backend, prepared);
 }
 
 /**

@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-web';
 import type { onnx } from './proto/generated/onnx.js';
-import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
+import { openOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './runtime/input-guard.js';
-import { prepareModel, type PreparedModel } from './model/prepare.js';
+import type { PreparedModel } from './model/prepare.js';
 import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
@@ -16,8 +16,7 @@ export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runti
  * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
  */
 export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-  const prepared = prepareModel(model, { deferUpgrade: true });
-  const backend = await createOnnxBackend(ort, 'onnxruntime-web', prepared, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+  const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
   return guardInputs(backend, prepared);
 }
 

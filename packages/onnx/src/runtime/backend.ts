@@ -31,6 +31,16 @@ const clock = (): number => (typeof performance !== 'undefined' ? performance.no
  * prepareModel); one already prepared is used as it is.
  */
 export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string, source: ModelSource | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  return (await openOnnxBackend(ort, runtimeName, source, options)).backend;
+}
+
+/** createOnnxBackend, with the model as prepared for it (for the entry points' input checks). */
+export async function openOnnxBackend(
+  ort: OrtModuleLike,
+  runtimeName: string,
+  source: ModelSource | PreparedModel,
+  options: OnnxBackendOptions = {},
+): Promise<{ backend: OnnxBackend; prepared: PreparedModel }> {
   const stats = emptyStats();
   const loadStart = clock();
   let prepared = prepareModel(source, { deferUpgrade: true });
@@ -87,7 +97,7 @@ export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string,
       await Promise.all(sessions.map((s) => s.release?.()));
     },
   };
-  return fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend;
+  return { backend: fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend, prepared };
 }
 
 /** Runs a session, timing it as compute and naming the runtime and provider when it fails. */
