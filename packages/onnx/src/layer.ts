@@ -3,10 +3,10 @@ import { onnx } from './proto/generated/onnx.js';
 import { DataType } from './proto/tensor.js';
 import { encodeModel } from './proto/model-io.js';
 import { nodeReads, topologicalOrder } from './graph/model.js';
-import { toModel } from './prepare.js';
+import { toModel } from './model/prepare.js';
 import { lowerToFloat32 } from './graph/precision.js';
-import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
-import { quietSessionOptions, type OrtModuleLike, type OrtTensorLike } from './runtime.js';
+import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
+import { quietSessionOptions, type OrtModuleLike, type OrtTensorLike } from './runtime/ort.js';
 import { InvalidModelError, RuntimeError } from './errors.js';
 
 export interface CutModel {

@@ -1,16 +1,17 @@
 import * as ort from 'onnxruntime-node';
 import type { onnx } from './proto/generated/onnx.js';
-import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { openOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
-import { guardInputs } from './input-guard.js';
-import type { OrtModuleLike } from './runtime.js';
+import { guardInputs } from './runtime/input-guard.js';
+import type { PreparedModel } from './model/prepare.js';
+import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
-import { defaultCacheDir, fileGraphCache } from './file-cache.js';
+import { defaultCacheDir, fileGraphCache } from './cache/file-cache.js';
 
 export * from './index.js';
-export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
-export { defaultCacheDir, fileGraphCache, packageVersion, type FileGraphCacheOptions } from './file-cache.js';
+export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runtime/backend.js';
+export { defaultCacheDir, fileGraphCache, packageVersion, type FileGraphCacheOptions } from './cache/file-cache.js';
 
 export interface NodeOnnxBackendOptions extends OnnxBackendOptions {
   /**
@@ -32,8 +33,9 @@ function withCache(options: NodeOnnxBackendOptions): OnnxBackendOptions {
  * A GradientBackend on onnxruntime-node. `executionProviders` (default `['cpu']`) are tried in
  * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
-  return guardInputs(await createOnnxBackend(ort, 'onnxruntime-node', model, withCache(options)), model);
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-node', model, withCache(options));
+  return guardInputs(backend, prepared);
 }
 
 /**

@@ -2,11 +2,11 @@ import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGr
 import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType } from './proto/tensor.js';
-import { toModel } from './prepare.js';
+import { toModel } from './model/prepare.js';
 import { cutAtTensor, type CutModel } from './layer.js';
-import { createOnnxBackend, type OnnxBackendOptions } from './backend.js';
-import { checkSharedAxes, ContextInputError, feedsOf, type ContextInputs, type ContextTensor } from './context.js';
-import type { OrtModuleLike, OrtSessionLike } from './runtime.js';
+import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
+import { checkSharedAxes, ContextInputError, feedsOf, type ContextInputs, type ContextTensor } from './runtime/context.js';
+import type { OrtModuleLike, OrtSessionLike } from './runtime/ort.js';
 import { RuntimeError } from './errors.js';
 
 export type TokenLayerOptions = Omit<OnnxBackendOptions, 'inputs' | 'context'>;

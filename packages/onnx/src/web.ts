@@ -1,22 +1,23 @@
 import * as ort from 'onnxruntime-web';
 import type { onnx } from './proto/generated/onnx.js';
-import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { openOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
-import { guardInputs } from './input-guard.js';
-import type { OrtModuleLike } from './runtime.js';
+import { guardInputs } from './runtime/input-guard.js';
+import type { PreparedModel } from './model/prepare.js';
+import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
 export * from './index.js';
-export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
+export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runtime/backend.js';
 
 /**
  * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in
  * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
-  const backend = await createOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
-  return guardInputs(backend, model);
+export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+  return guardInputs(backend, prepared);
 }
 
 /**

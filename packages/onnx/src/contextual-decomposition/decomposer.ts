@@ -3,8 +3,8 @@ import { ShapeMismatchError } from '@ig/core';
 import type { onnx } from '../proto/generated/onnx.js';
 import { encodeModel } from '../proto/model-io.js';
 import { RuntimeError } from '../errors.js';
-import { contextFeeds, resolveContext, type ContextInputs } from '../context.js';
-import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from '../runtime.js';
+import { contextFeeds, resolveContext, type ContextInputs } from '../runtime/context.js';
+import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from '../runtime/ort.js';
 import { buildContextualDecompositionModel, type ContextualDecompositionModel, type ContextualDecompositionModelOptions } from './rewrite.js';
 
 export interface OnnxContextualDecomposition extends ContextualDecomposition {

@@ -5,8 +5,9 @@ import { topologicalOrder } from '../graph/model.js';
 import { isDefaultDomain } from '../graph/names.js';
 import { InvalidModelError, type UnsupportedNode } from '../errors.js';
 import { UnsupportedDecompositionError } from './errors.js';
-import { prepareModel, usedNames } from '../prepare.js';
-import { UnsupportedForm } from '../rules/rule.js';
+import { prepareModel } from '../model/prepare.js';
+import { usedNames } from '../model/endpoints.js';
+import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { isPair, type Carried } from './pair.js';
 import { PAIR_RULES } from './rules.js';
 

@@ -1,6 +1,6 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
-import { UnsupportedForm } from '../rules/rule.js';
+import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { stringAttribute } from '../graph/attributes.js';
 import { cloneNode, eachPart, isPair, splitBias, type Carried, type Pair } from './pair.js';
 

@@ -3,7 +3,8 @@ import { DataType } from '../proto/tensor.js';
 import type { TensorFacts } from './builder.js';
 import { modelFacts, topologicalOrder } from './model.js';
 import { isDefaultDomain } from './names.js';
-import { SHAPE_RULES, type KnownTensor } from './shape-ops.js';
+import { SHAPE_RULES } from './shape-ops.js';
+import type { KnownTensor } from './shape-facts.js';
 
 const MAX_VALUES = 4096;
 

@@ -2,18 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { DataType } from '../proto/tensor.js';
 import { intAttribute, intsAttribute } from './attributes.js';
 import { conv, globalPool, pool } from './shape-window.js';
-
-/** What static shape inference knows about one tensor: its shape, type and (for integer tensors) values. */
-export interface KnownTensor {
-  readonly shape: readonly number[];
-  readonly dataType: number;
-  readonly values?: readonly number[];
-}
-
-export type Lookup = (name: string) => KnownTensor | undefined;
-
-/** Output facts of one node, or null where this module cannot decide them (the caller then probes). */
-export type Infer = (node: onnx.INodeProto, input: (index: number) => KnownTensor | undefined) => (KnownTensor | undefined)[] | null;
+import type { Infer, KnownTensor } from './shape-facts.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const axis = (a: number, rank: number): number => (a < 0 ? a + rank : a);

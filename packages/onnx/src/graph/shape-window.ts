@@ -1,7 +1,7 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { DataType } from '../proto/tensor.js';
 import { intAttribute, intsAttribute, stringAttribute } from './attributes.js';
-import type { Infer, KnownTensor } from './shape-ops.js';
+import type { Infer, KnownTensor } from './shape-facts.js';
 
 /** Static output shapes of convolutions and pools (see shape-ops.ts). */
 

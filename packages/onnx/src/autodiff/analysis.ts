@@ -1,0 +1,96 @@
+import type { onnx } from '../proto/generated/onnx.js';
+import { isFloatType } from '../proto/tensor.js';
+import type { TensorFacts } from '../graph/builder.js';
+import { domainOpset, nodeReads, topologicalOrder } from '../graph/model.js';
+import { isDefaultDomain } from '../graph/names.js';
+import { subgraphInputs } from '../graph/attributes.js';
+import { nonDifferentiableOps, ruleFor } from './rules/registry.js';
+import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
+import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { resolveInputsAndOutput } from '../model/endpoints.js';
+
+export interface Analysis {
+  readonly order: readonly onnx.INodeProto[];
+  /** Nodes the reverse pass visits, with the input indices it differentiates. */
+  readonly onPath: ReadonlyMap<onnx.INodeProto, ReadonlySet<number>>;
+  readonly unsupported: UnsupportedNode[];
+}
+
+/** Which nodes lie on a path from a differentiated input to the output, and which lack rules. */
+export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly string[], output: string, facts: TensorFacts): Analysis {
+  const graph = model.graph as onnx.IGraphProto;
+  const order = topologicalOrder(graph);
+  const active = new Set(inputs);
+  for (const node of order) {
+    if (!nodeReads(node).some((n) => active.has(n))) continue;
+    if (isDefaultDomain(node.domain) && nonDifferentiableOps.has(node.opType ?? '')) continue;
+    if (isDefaultDomain(node.domain) && node.opType === 'Cast') {
+      const to = Number((node.attribute ?? []).find((a) => a.name === 'to')?.i ?? 0);
+      if (!isFloatType(to)) continue;
+    }
+    for (const out of node.output ?? []) {
+      const type = facts.dataTypes.get(out);
+      if (out && (type === undefined || isFloatType(type))) active.add(out);
+    }
+  }
+  const needed = new Set([output]);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i] as onnx.INodeProto;
+    if ((node.output ?? []).some((o) => needed.has(o))) for (const name of nodeReads(node)) needed.add(name);
+  }
+  const onPath = new Map<onnx.INodeProto, Set<number>>();
+  const unsupported: UnsupportedNode[] = [];
+  for (const node of order) {
+    if (!(node.output ?? []).some((o) => needed.has(o) && active.has(o))) continue;
+    const opType = node.opType ?? '';
+    const domain = isDefaultDomain(node.domain) ? '' : (node.domain as string);
+    const report = (reason: string): void => {
+      unsupported.push({ opType, domain, nodeName: node.name ?? '', opset: domainOpset(model, domain), reason });
+    };
+    const rule = ruleFor(opType, domain);
+    if (!rule) {
+      report('no gradient rule');
+      continue;
+    }
+    if (opset < rule.since) report(`the rule needs opset ${rule.since} or later`);
+    const needs = new Set<number>();
+    (node.input ?? []).forEach((name, index) => {
+      if (!name || !active.has(name)) return;
+      if (rule.differentiable === 'all' || rule.differentiable.includes(index)) needs.add(index);
+      else report(`input ${index} ("${name}") depends on a differentiated input, and its gradient is not supported`);
+    });
+    if (subgraphInputs(node).some((name) => active.has(name))) report('a subgraph reads a differentiated tensor');
+    onPath.set(node, needs);
+  }
+  return { order, onPath, unsupported };
+}
+
+const supportAnalyses = new WeakMap<PreparedModel, Map<string, Analysis>>();
+
+/**
+ * The analysis of the prepared model with the facts it states, for `inputs` and `output`:
+ * computed once per model, inputs and output, shared by the backend and checkGradientSupport.
+ */
+export function supportAnalysis(prepared: PreparedModel, inputs: readonly string[], output: string): Analysis {
+  const analyses = supportAnalyses.get(prepared) ?? new Map<string, Analysis>();
+  supportAnalyses.set(prepared, analyses);
+  const key = JSON.stringify([inputs, output]);
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    analysis = analyse(prepared.model, prepared.opset, inputs, output, prepared.facts);
+    analyses.set(key, analysis);
+  }
+  return analysis;
+}
+
+/**
+ * Throws UnsupportedOpError when a node between the differentiated inputs and the output has
+ * no gradient rule. Needs no shapes and runs nothing, so callers can fail before any session.
+ * A legacy model whose rewrite needs probed shapes is checked at its own opset.
+ */
+export function checkGradientSupport(source: ModelSource | PreparedModel, options: { readonly inputs?: readonly string[]; readonly output?: string } = {}): void {
+  const prepared = prepareModel(source, { deferUpgrade: true });
+  const { inputs, output } = resolveInputsAndOutput(prepared.model.graph as onnx.GraphProto, prepared.facts, options);
+  const analysis = supportAnalysis(prepared, inputs, output);
+  if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
+}

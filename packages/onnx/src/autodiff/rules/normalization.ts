@@ -1,0 +1,73 @@
+import type { GraphBuilder } from '../../graph/builder.js';
+import { intAttribute } from '../../graph/attributes.js';
+import { dropTestAttributes } from './legacy.js';
+import { normalizeAxis, outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
+
+/** Inference BatchNormalization is affine per channel: dX = g · scale / √(var + ε). */
+export const batchNormalization: GradientRule = {
+  opType: 'BatchNormalization',
+  since: 1,
+  differentiable: [0],
+  legacy: dropTestAttributes,
+  affine: { in: (node, index) => index === 0 && intAttribute(node, 'training_mode', 0) === 0, weights: true },
+  gradient(node, grads, b) {
+    const g = outputGrad(node, grads);
+    if (node.int('training_mode', 0) === 1 || grads.slice(1).some((x) => x)) {
+      throw new UnsupportedForm('training mode');
+    }
+    const xShape = b.shape(node.input(0));
+    const channels = xShape[1] ?? 1;
+    const [scale, variance] = [node.input(1), node.input(4)];
+    const stddev = b.op('Sqrt', [b.add(variance, b.floatConstant([node.float('epsilon', 1e-5)]))]);
+    const factor = b.reshape(b.div(scale, stddev), [channels, ...new Array<number>(Math.max(0, xShape.length - 2)).fill(1)]);
+    return [b.mul(g, factor)];
+  },
+};
+
+/**
+ * Backward of y = γ·x̂ + β with x̂ = (x − μ)/σ over `axes`:
+ * dx = (1/σ)·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = g·γ. μ and σ are recomputed from x.
+ */
+function normalizedGradient(b: GraphBuilder, x: string, g: string, gamma: string, axes: readonly number[], epsilon: number): string {
+  const mean = b.reduceMean(x, axes, true);
+  const centered = b.sub(x, mean);
+  const variance = b.reduceMean(b.mul(centered, centered), axes, true);
+  const inverseStd = b.op('Reciprocal', [b.op('Sqrt', [b.add(variance, b.floatConstant([epsilon]))])]);
+  const normalized = b.mul(centered, inverseStd);
+  const gHat = b.mul(g, gamma);
+  const meanG = b.reduceMean(gHat, axes, true);
+  const meanGX = b.reduceMean(b.mul(gHat, normalized), axes, true);
+  return b.mul(inverseStd, b.sub(b.sub(gHat, meanG), b.mul(normalized, meanGX)));
+}
+
+export const instanceNormalization: GradientRule = {
+  opType: 'InstanceNormalization',
+  since: 1,
+  differentiable: [0],
+  legacy: dropTestAttributes,
+  gradient(node, grads, b) {
+    const g = outputGrad(node, grads);
+    const x = node.input(0);
+    const xShape = b.shape(x);
+    const axes = Array.from({ length: xShape.length - 2 }, (_, i) => i + 2);
+    const gamma = b.reshape(node.input(1), [xShape[1] as number, ...axes.map(() => 1)]);
+    return [normalizedGradient(b, x, g, gamma, axes, node.float('epsilon', 1e-5))];
+  },
+};
+
+export const layerNormalization: GradientRule = {
+  opType: 'LayerNormalization',
+  since: 17,
+  differentiable: [0],
+  gradient(node, grads, b) {
+    const g = outputGrad(node, grads);
+    if (grads.slice(1).some((x) => x)) throw new UnsupportedForm('gradient of the Mean or InvStdDev output');
+    const x = node.input(0);
+    const rank = b.rank(x);
+    const axis = normalizeAxis(node, node.int('axis', -1), rank);
+    const axes = Array.from({ length: rank - axis }, (_, i) => i + axis);
+    return [normalizedGradient(b, x, g, node.input(1), axes, node.float('epsilon', 1e-5))];
+  },
+};
+
+export const normalizationRules: readonly GradientRule[] = [batchNormalization, instanceNormalization, layerNormalization];

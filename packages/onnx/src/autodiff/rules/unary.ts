@@ -1,0 +1,54 @@
+import type { GraphBuilder } from '../../graph/builder.js';
+import { DataType } from '../../proto/tensor.js';
+import { dropTestAttributes } from './legacy.js';
+import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
+
+/** A one-input op whose gradient is g times a local derivative built from x and y. */
+export function unary(
+  opType: string,
+  since: number,
+  local: (g: string, x: string, y: string, builder: GraphBuilder, node: NodeView) => string,
+): GradientRule {
+  return {
+    opType,
+    since,
+    differentiable: [0],
+    gradient(node, grads, builder) {
+      return [local(outputGrad(node, grads), node.input(0), node.output(0), builder, node)];
+    },
+  };
+}
+
+export const identity = withAffine(unary('Identity', 1, (g) => g), { in: () => true });
+// Inference-mode Dropout is the identity on output 0; the mask output carries no gradient.
+export const dropout: GradientRule = { ...unary('Dropout', 7, (g) => g), legacy: dropTestAttributes };
+export const neg = unary('Neg', 6, (g, _x, _y, b) => b.neg(g));
+// sign(x)·g without Sign (no WebGPU kernel in onnxruntime-web); abs'(0) = 0 as in PyTorch.
+export const abs = unary('Abs', 6, (g, x, _y, b) => {
+  const zero = b.floatConstant([0]);
+  return b.op('Where', [b.op('Greater', [x, zero]), g, b.op('Where', [b.op('Less', [x, zero]), b.neg(g), zero])]);
+});
+export const exp = unary('Exp', 6, (g, _x, y, b) => b.mul(g, y));
+export const log = unary('Log', 6, (g, x, _y, b) => b.div(g, x));
+export const sqrt = unary('Sqrt', 6, (g, _x, y, b) => b.div(b.scale(g, 0.5), y));
+export const reciprocal = unary('Reciprocal', 6, (g, _x, y, b) => b.neg(b.mul(g, b.mul(y, y))));
+export const sin = unary('Sin', 7, (g, x, _y, b) => b.mul(g, b.op('Cos', [x])));
+export const cos = unary('Cos', 7, (g, x, _y, b) => b.neg(b.mul(g, b.op('Sin', [x]))));
+// d erf(x)/dx = 2/√π · exp(−x²).
+export const erf = unary('Erf', 9, (g, x, _y, b) =>
+  b.mul(b.scale(g, 2 / Math.sqrt(Math.PI)), b.op('Exp', [b.neg(b.mul(x, x))])),
+);
+
+/** The gradient goes back in the input's own float type. */
+export const cast: GradientRule = {
+  opType: 'Cast',
+  since: 6,
+  differentiable: [0],
+  gradient(node, grads, builder) {
+    const g = outputGrad(node, grads);
+    const from = builder.dataType(node.input(0));
+    return [from === DataType.FLOAT && builder.dataType(node.output(0)) === DataType.FLOAT ? g : builder.op('Cast', [g], { to: { int: from } })];
+  },
+};
+
+export const unaryRules: readonly GradientRule[] = [identity, dropout, neg, abs, exp, log, sqrt, reciprocal, sin, cos, erf, cast];

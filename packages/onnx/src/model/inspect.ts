@@ -1,0 +1,107 @@
+import type { onnx } from '../proto/generated/onnx.js';
+import { dataTypeName } from '../proto/tensor.js';
+import { toModel } from './prepare.js';
+import { MAX_OPSET } from '../graph/model.js';
+import { MIN_LEGACY_OPSET } from './upgrade.js';
+import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
+import { PAIR_RULES } from '../contextual-decomposition/rules.js';
+
+export interface TensorSummary {
+  readonly name: string;
+  readonly type: string;
+  /** Dimensions; symbolic ones by name, unknown ones as null. */
+  readonly shape: readonly (number | string | null)[] | null;
+}
+
+export interface ModelSummary {
+  readonly irVersion: number;
+  readonly producer: string;
+  readonly opsets: Readonly<Record<string, number>>;
+  readonly inputs: readonly TensorSummary[];
+  readonly outputs: readonly TensorSummary[];
+  readonly initializerCount: number;
+  /** Op type (domain-qualified outside the default domain) → node count. */
+  readonly ops: Readonly<Record<string, number>>;
+  readonly gradientCoverage: {
+    /** Whether the default-domain opset is one the gradient builder accepts (6–10 are rewritten to 11). */
+    readonly opsetSupported: boolean;
+    /** Op types with a gradient rule. */
+    readonly differentiable: readonly string[];
+    /** Op types that carry no gradient by nature (Shape, comparisons, …). */
+    readonly nonDifferentiable: readonly string[];
+    /** Op types without a rule: a model needs none of them on the path it differentiates. */
+    readonly unsupported: readonly string[];
+  };
+  /** Op types of the nodes that depend on the input: those contextual decomposition carries, and those it does not. */
+  readonly contextualDecompositionCoverage: {
+    readonly supported: readonly string[];
+    readonly unsupported: readonly string[];
+  };
+}
+
+function summary(info: onnx.IValueInfoProto): TensorSummary {
+  const tensorType = info.type?.tensorType;
+  const dims = tensorType?.shape?.dim;
+  return {
+    name: info.name ?? '',
+    type: tensorType?.elemType ? dataTypeName(tensorType.elemType).toLowerCase() : 'unknown',
+    shape: dims ? dims.map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? Number(d.dimValue) : null)) : null,
+  };
+}
+
+/** The graph's inputs that are not initializers, as declared. */
+export function inputSummaries(graph: onnx.IGraphProto): TensorSummary[] {
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
+  return (graph.input ?? []).filter((v) => !initializers.has(v.name)).map(summary);
+}
+
+/** Inputs, outputs, opsets, an op histogram and which ops have gradient rules. */
+export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
+  const model = toModel(source);
+  const graph = model.graph as onnx.GraphProto;
+  const opsets: Record<string, number> = {};
+  for (const entry of model.opsetImport) opsets[entry.domain || 'ai.onnx'] = Number(entry.version);
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const ops: Record<string, number> = {};
+  const differentiable = new Set<string>();
+  const nonDifferentiable = new Set<string>();
+  const unsupported = new Set<string>();
+  for (const node of graph.node) {
+    const opType = node.opType ?? '';
+    const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
+    const key = domain ? `${domain}.${opType}` : opType;
+    ops[key] = (ops[key] ?? 0) + 1;
+    if (ruleFor(opType, domain)) differentiable.add(key);
+    else if (!domain && nonDifferentiableOps.has(opType)) nonDifferentiable.add(key);
+    else unsupported.add(key);
+  }
+  const opset = opsets['ai.onnx'] ?? 0;
+  // Op types of the nodes that depend on an input (nodes come in topological order in a valid model).
+  const dependent = new Set(graph.input.filter((v) => !initializers.has(v.name)).map((v) => v.name));
+  const onPath = new Set<string>();
+  for (const node of graph.node) {
+    if (!(node.input ?? []).some((name) => dependent.has(name))) continue;
+    onPath.add(node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType ?? ''}` : (node.opType ?? ''));
+    for (const output of node.output ?? []) dependent.add(output);
+  }
+  const opTypes = [...onPath].sort();
+  return {
+    irVersion: Number(model.irVersion),
+    producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
+    opsets,
+    inputs: inputSummaries(graph),
+    outputs: graph.output.map(summary),
+    initializerCount: graph.initializer.length,
+    ops,
+    gradientCoverage: {
+      opsetSupported: opset >= MIN_LEGACY_OPSET && opset <= MAX_OPSET,
+      differentiable: [...differentiable].sort(),
+      nonDifferentiable: [...nonDifferentiable].sort(),
+      unsupported: [...unsupported].sort(),
+    },
+    contextualDecompositionCoverage: {
+      supported: opTypes.filter((op) => PAIR_RULES.has(op)),
+      unsupported: opTypes.filter((op) => !PAIR_RULES.has(op)),
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { onnx } from '../proto/generated/onnx.js';
+import { encodeModel } from '../proto/model-io.js';
+import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
+import { supportAnalysis } from '../autodiff/analysis.js';
+import { optimizedKey } from '../cache/optimized-sessions.js';
+import { RuntimeError, UnsupportedOpError } from '../errors.js';
+import type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
+import { contextFeeds, resolveContext } from './context.js';
+import { forwardPredict } from './forward.js';
+import { fusedIntegrate } from './fused-session.js';
+import { gradientRunner } from './gradient-session.js';
+import { GraphSource } from './graph-source.js';
+import { graphSessionOpener } from './open-session.js';
+import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtTensorLike } from './ort.js';
+import { SessionCache, type GraphKind, type RunSession } from './session-cache.js';
+import { emptyStats, gradientSessionOptions, openSession, providerName, timed, type OnnxBackendStats } from './session.js';
+import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
+
+export type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
+export type { ExecutionProvider, OnnxBackendStats } from './session.js';
+
+const clock = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * A GradientBackend over an ONNX model on an onnxruntime module (onnxruntime-node or -web).
+ * One gradient session and one fused session per input shape, each for a fixed number of points
+ * per run (see OnnxBackendOptions.pointsPerRun), built from shapes inferred statically or, where
+ * inference cannot decide them, probed by one run of the model; with a graph cache, built graphs
+ * are read from and written to it. A model given as bytes or an object is prepared here (see
+ * prepareModel); one already prepared is used as it is.
+ */
+export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string, source: ModelSource | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  return (await openOnnxBackend(ort, runtimeName, source, options)).backend;
+}
+
+/** createOnnxBackend, with the model as prepared for it (for the entry points' input checks). */
+export async function openOnnxBackend(
+  ort: OrtModuleLike,
+  runtimeName: string,
+  source: ModelSource | PreparedModel,
+  options: OnnxBackendOptions = {},
+): Promise<{ backend: OnnxBackend; prepared: PreparedModel }> {
+  const stats = emptyStats();
+  const loadStart = clock();
+  let prepared = prepareModel(source, { deferUpgrade: true });
+  const providers = options.executionProviders ?? ['cpu'];
+  const sessionOptions = quietSessionOptions(options.sessionOptions);
+  if (options.pointsPerRun !== undefined && !(Number.isSafeInteger(options.pointsPerRun) && options.pointsPerRun >= 1)) {
+    throw new RuntimeError(`pointsPerRun must be an integer ≥ 1, got ${String(options.pointsPerRun)}`);
+  }
+  if (providers.some((p) => providerName(p) === 'webgpu')) {
+    prepared = await rewriteCeilModePoolsForWebGpu(ort, prepared, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
+  }
+  const graph = prepared.model.graph as onnx.GraphProto;
+  const { inputs, output } = resolveInputsAndOutput(graph, prepared.facts, { output: options.output, inputs: options.inputs });
+  checkFloatInputs(graph, inputs);
+  const context = resolveContext(graph, inputs, options.context ?? {});
+  // Unsupported ops fail here, before any session is created or run.
+  const analysis = supportAnalysis(prepared, inputs, output);
+  if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
+  const bytes = encodeModel(prepared.model);
+  const cache = options.graphCache;
+  // The digest covers the model as differentiated, so upgrades and provider rewrites key apart.
+  const modelDigest = cache?.digest(bytes);
+  await modelDigest;
+  stats.seconds.load += (clock() - loadStart) / 1000;
+  stats.sessions.forward++;
+  const { session: forward, provider } = await timed(stats, 'session', () => openSession(ort, bytes, providers, sessionOptions));
+  const gradientOptions = gradientSessionOptions(sessionOptions);
+  const capacity = fixedBatch(graph);
+  let runSize = capacity ?? options.pointsPerRun;
+  const pointsPerRun = (count: number): number => (runSize ??= Math.max(1, count));
+  const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
+  const optimizedKeyOf = (graphKey: string): Promise<string | undefined> => optimizedKey(cache, ort, graphKey, providerName(provider), gradientOptions);
+  const chosen = { ...sessionOptions, executionProviders: [provider] };
+  const graphs = new GraphSource({ ort, prepared, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
+  const run = runner(stats, `${runtimeName}/${providerName(provider)}`);
+  const open = graphSessionOpener({ ort, provider, sessionOptions: gradientOptions, graphs, cache, stats });
+  const sessionCache = <M>(kind: GraphKind): SessionCache<M> => new SessionCache<M>(kind, { graphs, open, run });
+  const contextFor = (count: number): Record<string, OrtTensorLike> => contextFeeds(ort, context, count);
+  const parts = { ort, prepared, inputs, output, pointsPerRun, sessionCache };
+  const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
+  // The fused path graph takes no context inputs: a model with context runs point batches.
+  const fusedPart = options.fused !== false && capacity === undefined && context.length === 0 ? fusedIntegrate(parts) : undefined;
+
+  const backend: OnnxBackend = {
+    name: `${runtimeName}/${providerName(provider)}`,
+    executionProvider: providerName(provider),
+    inputNames: inputs,
+    outputName: output,
+    stats,
+    predict: forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor }),
+    gradients: gradientPart.gradients,
+    async dispose(): Promise<void> {
+      const sessions = [forward, ...(await gradientPart.sessions()), ...((await fusedPart?.sessions()) ?? [])];
+      await Promise.all(sessions.map((s) => s.release?.()));
+    },
+  };
+  return { backend: fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend, prepared };
+}
+
+/** Runs a session, timing it as compute and naming the runtime and provider when it fails. */
+function runner(stats: OnnxBackendStats, name: string): RunSession {
+  return (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) =>
+    timed(stats, 'compute', async () => {
+      try {
+        return await session.run(feeds);
+      } catch (error) {
+        throw new RuntimeError(`${name} failed to run the model`, [error]);
+      }
+    });
+}

@@ -1,0 +1,135 @@
+import { IGError } from '@ig/core';
+import type { onnx } from '../proto/generated/onnx.js';
+import { DataType, dataTypeName } from '../proto/tensor.js';
+import type { OrtModuleLike, OrtTensorLike } from './ort.js';
+
+/** Values of an input that is held fixed: token ids, an attention mask, token type ids. */
+export type ContextData = BigInt64Array | Int32Array | Uint8Array | Float32Array;
+
+/**
+ * One example's value of a context input, shape with the batch axis first (`[1, sequence]`).
+ * The same value is fed with every path point (Captum's `additional_forward_args`).
+ */
+export interface ContextTensor {
+  readonly data: ContextData;
+  readonly shape: readonly number[];
+}
+
+export type ContextInputs = Readonly<Record<string, ContextTensor>>;
+
+/** A context input is missing, not an input of the model, of the wrong type, or of the wrong size. */
+export class ContextInputError extends IGError {
+  readonly inputName: string;
+  constructor(inputName: string, message: string) {
+    super('ONNX_CONTEXT_INPUT', `input "${inputName}": ${message}`);
+    this.inputName = inputName;
+  }
+}
+
+const ORT_TYPES: ReadonlyMap<number, { ort: string; array: string }> = new Map([
+  [DataType.INT64, { ort: 'int64', array: 'BigInt64Array' }],
+  [DataType.INT32, { ort: 'int32', array: 'Int32Array' }],
+  [DataType.BOOL, { ort: 'bool', array: 'Uint8Array' }],
+  [DataType.UINT8, { ort: 'uint8', array: 'Uint8Array' }],
+  [DataType.FLOAT, { ort: 'float32', array: 'Float32Array' }],
+]);
+
+export interface ResolvedContext {
+  readonly name: string;
+  readonly ortType: string;
+  readonly tensor: ContextTensor;
+}
+
+const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Checks that every graph input that is not differentiated has a context value of its declared
+ * type and of a size matching its declared static dimensions, and that no context names an
+ * input the model lacks or one that is differentiated.
+ */
+export function resolveContext(graph: onnx.IGraphProto, differentiated: readonly string[], context: ContextInputs): ResolvedContext[] {
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
+  const inputs = (graph.input ?? []).filter((v) => !initializers.has(v.name));
+  const names = new Set(inputs.map((v) => v.name ?? ''));
+  for (const name of Object.keys(context)) {
+    if (!names.has(name)) throw new ContextInputError(name, `is not an input of the model (inputs: ${[...names].join(', ')})`);
+    if (differentiated.includes(name)) throw new ContextInputError(name, 'is the input being attributed; it cannot also be held fixed');
+  }
+  const resolved: ResolvedContext[] = [];
+  for (const info of inputs) {
+    const name = info.name ?? '';
+    if (differentiated.includes(name)) continue;
+    const elemType = info.type?.tensorType?.elemType ?? DataType.FLOAT;
+    const tensor = context[name];
+    const kind = ORT_TYPES.get(elemType);
+    if (!tensor) {
+      throw new ContextInputError(name, `${dataTypeName(elemType)} input is not attributed, so its value must be given as context (attributed: ${differentiated.join(', ')})`);
+    }
+    if (!kind) throw new ContextInputError(name, `${dataTypeName(elemType)} inputs are not supported as context`);
+    if (tensor.data.constructor.name !== kind.array) {
+      throw new ContextInputError(name, `is ${dataTypeName(elemType)}, so its data must be a ${kind.array}, got a ${tensor.data.constructor.name}`);
+    }
+    if (tensor.data.length !== product(tensor.shape) || tensor.shape[0] !== 1) {
+      throw new ContextInputError(name, `shape [${tensor.shape.join(', ')}] must start with a batch axis of 1 and hold ${tensor.data.length} values`);
+    }
+    const dims = info.type?.tensorType?.shape?.dim ?? [];
+    if (dims.length > 0 && dims.length !== tensor.shape.length) {
+      throw new ContextInputError(name, `has ${dims.length} axes, the given value has shape [${tensor.shape.join(', ')}]`);
+    }
+    dims.forEach((dim, axis) => {
+      const fixed = axis > 0 && !dim.dimParam && Number(dim.dimValue) > 0 ? Number(dim.dimValue) : undefined;
+      if (fixed !== undefined && tensor.shape[axis] !== fixed) {
+        throw new ContextInputError(name, `axis ${axis} must be ${fixed}, the given value has shape [${tensor.shape.join(', ')}]`);
+      }
+    });
+    resolved.push({ name, ortType: kind.ort, tensor });
+  }
+  return resolved;
+}
+
+type AnyTensorConstructor = new (type: string, data: ContextData, dims: readonly number[]) => OrtTensorLike;
+
+/** Each context value repeated `count` times along the batch axis. */
+export function contextFeeds(ort: OrtModuleLike, context: readonly ResolvedContext[], count: number): Record<string, OrtTensorLike> {
+  const Tensor = ort.Tensor as unknown as AnyTensorConstructor;
+  const feeds: Record<string, OrtTensorLike> = {};
+  for (const { name, ortType, tensor } of context) {
+    const size = tensor.data.length;
+    const Data = tensor.data.constructor as new (length: number) => ContextData;
+    const data = new Data(size * count);
+    for (let k = 0; k < count; k++) (data as Float32Array).set(tensor.data as Float32Array, k * size);
+    feeds[name] = new Tensor(ortType, data, [count, ...tensor.shape.slice(1)]);
+  }
+  return feeds;
+}
+
+/** Feeds one example's context values (batch 1) for a prefix or forward run. */
+export function feedsOf(ort: OrtModuleLike, values: Readonly<Record<string, ContextTensor>>, types: ReadonlyMap<string, number>): Record<string, OrtTensorLike> {
+  const Tensor = ort.Tensor as unknown as AnyTensorConstructor;
+  const feeds: Record<string, OrtTensorLike> = {};
+  for (const [name, tensor] of Object.entries(values)) {
+    const kind = ORT_TYPES.get(types.get(name) ?? DataType.FLOAT);
+    if (!kind) throw new ContextInputError(name, `${dataTypeName(types.get(name) ?? 0)} inputs are not supported`);
+    if (tensor.data.constructor.name !== kind.array) throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${tensor.data.constructor.name}`);
+    feeds[name] = new Tensor(kind.ort, tensor.data, tensor.shape);
+  }
+  return feeds;
+}
+
+/** Inputs whose declared shapes share a named axis (`sequence`) must agree on its length. */
+export function checkSharedAxes(graph: onnx.IGraphProto, values: Readonly<Record<string, ContextTensor>>): void {
+  const seen = new Map<string, { input: string; size: number }>();
+  for (const info of graph.input ?? []) {
+    const value = values[info.name ?? ''];
+    if (!value) continue;
+    (info.type?.tensorType?.shape?.dim ?? []).forEach((dim, axis) => {
+      if (!dim.dimParam || axis === 0) return;
+      const size = value.shape[axis] as number;
+      const first = seen.get(dim.dimParam);
+      if (!first) seen.set(dim.dimParam, { input: info.name ?? '', size });
+      else if (first.size !== size) {
+        throw new ContextInputError(info.name ?? '', `axis ${axis} ("${dim.dimParam}") has length ${size}, but "${first.input}" has ${first.size}`);
+      }
+    });
+  }
+}

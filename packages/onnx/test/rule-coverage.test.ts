@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gradientRules } from '../src/index.js';
+import { opCases } from './op-cases/index.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** The op types the README lists after "Ops with rules", up to the paragraph's first full stop. */
+function readmeOps(): Set<string> {
+  const start = readme.indexOf('Ops with rules');
+  const list = readme.slice(readme.indexOf(':', start) + 1, readme.indexOf('.\n', start));
+  return new Set(
+    list
+      .replace(/\([^)]*\)/g, '')
+      .split(',')
+      .map((op) => op.trim())
+      .filter(Boolean),
+  );
+}
+
+describe('every registered gradient rule', () => {
+  const registered = [...gradientRules.keys()].sort();
+
+  it('has an op case checked against finite differences (test/op-cases)', () => {
+    const covered = new Set(opCases.flatMap((c) => c.model.nodes.map((n) => n.op)));
+    expect(registered.filter((op) => !covered.has(op))).toEqual([]);
+  });
+
+  it('is in the README op list, which lists no op without a rule', () => {
+    const listed = readmeOps();
+    expect(listed.size).toBeGreaterThan(50);
+    expect(registered.filter((op) => !listed.has(op))).toEqual([]);
+    expect([...listed].filter((op) => !gradientRules.has(op)).sort()).toEqual([]);
+  });
+});
