@@ -24,19 +24,25 @@ export const engine: Engine = { name: 'tfjs', load: loadTfjsModel };
 
 interface TfjsModules {
   readonly tf: typeof TfCore;
-  readonly converter: typeof TfConverter;
-  readonly layers: typeof TfLayers;
   readonly igTfjs: typeof IgTfjs;
 }
 
-/** tfjs-core with the cpu backend registered, the model loaders and @ig/tfjs: all load, or a MissingRuntimeError. */
+/** tfjs-core with the cpu backend registered, and @ig/tfjs; or a MissingRuntimeError. */
 async function importTfjs(): Promise<TfjsModules> {
   return importRuntime(async () => {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
-    const [converter, layers, igTfjs] = await Promise.all([import('@tensorflow/tfjs-converter'), import('@tensorflow/tfjs-layers'), import('@ig/tfjs')]);
-    return { tf, converter, layers, igTfjs };
+    return { tf, igTfjs: await import('@ig/tfjs') };
   }, TFJS_RUNTIME);
+}
+
+/** The loader of one model format (graph models: the converter; layers models: tfjs-layers). */
+function importConverter(): Promise<typeof TfConverter> {
+  return importRuntime(() => import('@tensorflow/tfjs-converter'), TFJS_RUNTIME);
+}
+
+function importLayers(): Promise<typeof TfLayers> {
+  return importRuntime(() => import('@tensorflow/tfjs-layers'), TFJS_RUNTIME);
 }
 
 async function loadTfjsModel(path: string, options: LoadOptions): Promise<LoadedModel> {
@@ -66,7 +72,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
   }
   const weightData = Buffer.concat(chunks);
 
-  const { tf, converter, layers, igTfjs } = await importTfjs();
+  const { tf, igTfjs } = await importTfjs();
   tf.env().set('PROD', true);
   await tf.setBackend('cpu');
   const artifacts = {
@@ -79,7 +85,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
   if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
     if (json.format === 'graph-model') {
-      const model = await converter.loadGraphModel(tf.io.fromMemory(artifacts));
+      const model = await (await importConverter()).loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape ?? null;
       const backend = tfjsBackend(model);
       return {
@@ -93,7 +99,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
         },
       };
     }
-    const model = await layers.loadLayersModel(tf.io.fromMemory(artifacts));
+    const model = await (await importLayers()).loadLayersModel(tf.io.fromMemory(artifacts));
     const shape = model.inputs[0]?.shape ?? null;
     const backend = tfjsBackend(model);
     const layer = options.layer;
