@@ -4,8 +4,10 @@
 // the registry; onnxruntime and TensorFlow.js from the registry at the versions the repository
 // tests, with ONNXRUNTIME_NODE_INSTALL=skip as the README says), then runs the README's example
 // from there (scripts/package-readme.mjs reads it), imports each entry point, and measures the
-// project's node_modules. The CLI gets one project per engine: each README command runs where
-// its engine is installed and, where it is not, must fail saying which package to install.
+// project's node_modules. The CLI gets one project per engine (its README's `npm install -g`
+// lines, installed locally: a global install would look for the other @ig packages on the
+// registry): each README command runs where its engine is installed and, where it is not, must
+// fail saying which package to install.
 // Install sizes go to bench-results/install-sizes.json.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -151,6 +153,7 @@ function planCli({ dir: packageDir, manifest }) {
       checkInstall(project);
       const env = { ...process.env, PATH: `${join(project.dir, 'node_modules', '.bin')}:${process.env.PATH}` };
       for (const command of shellCommands(example.code.split('\n'))) {
+        // A command naming onnx (an .onnx model, the small-cnn-onnx bundle) needs the ONNX engine.
         const needs = /onnx/.test(command) ? 'onnx' : 'tfjs';
         check(`[${engine} installed] \`${command}\` ${needs === engine ? 'runs' : 'says how to add the other engine'}`, () => {
           const result = spawnSync('bash', ['-c', command], { cwd: project.dir, env, encoding: 'utf8' });
