@@ -1,87 +1,45 @@
-import type { GradientBackend, IntegratedGradientsOptions, IntegratedGradientsResult, Tensor } from '@ig/core';
+import type * as OnnxNode from '@ig/onnx/node';
 import { CliError } from './errors.js';
+import { importRuntime, MissingRuntimeError } from './engines/engine.js';
+import type { RuntimeRequirement } from './engines/engine.js';
 
-/** What `inspect` reports about a model (the fields the CLI prints). */
-export interface OnnxModelSummary {
-  readonly inputs: readonly { readonly name: string; readonly type: string; readonly shape: readonly (number | string | null)[] | null }[];
-  readonly outputs: readonly { readonly name: string; readonly type: string; readonly shape: readonly (number | string | null)[] | null }[];
-  readonly [field: string]: unknown;
-}
+export type { EngineStats } from './engines/engine.js';
 
 /**
- * The parts of @ig/onnx's Node entry point the CLI calls. Declared here and loaded lazily, so
- * commands for TensorFlow.js models never load onnxruntime.
+ * What the CLI calls of @ig/onnx: the Node entry point's API without its file cache (that is
+ * `@ig/onnx/cache`), which `@ig/onnx/web` provides as well.
  */
-export interface OnnxNodeModule {
-  onnxBackend(
-    model: Uint8Array,
-    options?: OnnxSessionChoice & { readonly output?: string; readonly graphCache?: GraphCacheHandle; readonly onWarning?: (message: string) => void },
-  ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string; readonly stats: EngineStats }>;
-  inspect(model: Uint8Array): OnnxModelSummary;
-  /** A backend over the part of the model after the intermediate tensor `layer`. */
-  onnxLayerBackend(model: Uint8Array, layer: string, options?: OnnxSessionChoice): Promise<OnnxLayerBackend>;
-  layerIntegratedGradients(
-    layerBackend: OnnxLayerBackend,
-    inputs: readonly Tensor[],
-    baselines: readonly Tensor[],
-    options?: Omit<IntegratedGradientsOptions, 'baselines'>,
-  ): Promise<IntegratedGradientsResult>;
-  buildGradientModel(
-    model: Uint8Array,
-    options?: { readonly inputs?: readonly string[]; readonly output?: string; readonly facts?: object },
-  ): { readonly model: object; readonly gradients: ReadonlyMap<string, string> };
-  buildFusedModel(model: Uint8Array, options: { readonly steps: number; readonly output?: string; readonly facts?: object }): { readonly model: object };
-  encodeModel(model: object): Uint8Array;
-  /** Runs the model once on `feeds` and records every tensor's shape (the gradient graph is static). */
-  inferShapes(runtime: OnnxRuntime, model: Uint8Array, feeds: Record<string, unknown>): Promise<object>;
-  readonly runtime: OnnxRuntime;
-}
-
-/** A graph cache made by `@ig/onnx/cache`, handed to the backend as it is. */
-export type GraphCacheHandle = object;
+export type OnnxNodeModule = Omit<typeof OnnxNode, 'fileGraphCache' | 'defaultCacheDir' | 'packageVersion'>;
 
 /** `@ig/onnx/cache`: the file-backed graph cache (Node only; it loads no onnxruntime). */
-export interface OnnxCacheModule {
-  fileGraphCache(options: { readonly dir: string; readonly onWarning?: (message: string) => void }): GraphCacheHandle;
-  defaultCacheDir(): string;
-}
+export type OnnxCacheModule = Pick<typeof OnnxNode, 'fileGraphCache' | 'defaultCacheDir'>;
 
-/** Where the ONNX backend's time went (seconds by phase) and how it used the graph cache. */
-export interface EngineStats {
-  readonly seconds: { readonly load: number; readonly build: number; readonly session: number; readonly compute: number };
-  readonly cache: { readonly hits: number; readonly misses: number; readonly rejected: number };
-}
-
-export interface OnnxSessionChoice {
-  readonly executionProviders?: readonly string[];
-  /** onnxruntime session options (@ig/onnx creates sessions at log severity 4 unless told otherwise). */
-  readonly sessionOptions?: { readonly logSeverityLevel?: number };
-}
-
-export interface OnnxLayerBackend {
-  readonly backend: GradientBackend;
-  dispose(): Promise<void>;
-}
-
-/** The onnxruntime module @ig/onnx runs on. */
-export interface OnnxRuntime {
-  readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
-  /** Process-wide settings; `logLevel` applies to sessions created afterwards. */
-  readonly env?: { logLevel?: string };
-}
+const NODE_RUNTIME: RuntimeRequirement = {
+  engine: 'the ONNX engine (.onnx models)',
+  packages: ['onnxruntime-node'],
+  note: '; ONNXRUNTIME_NODE_INSTALL=skip skips its download of CUDA libraries',
+};
+const WEB_RUNTIME: RuntimeRequirement = { engine: '--provider wasm (onnxruntime-web in Node)', packages: ['onnxruntime-web'] };
 
 /**
  * `@ig/onnx/node` (onnxruntime-node: cpu, cuda, webgpu where built in), or with `wasm` the
- * `@ig/onnx/web` entry point, whose onnxruntime-web also runs in Node on WebAssembly.
+ * `@ig/onnx/web` entry point, whose onnxruntime-web also runs in Node on WebAssembly. Loaded
+ * lazily, so commands for TensorFlow.js models never need onnxruntime installed.
  */
 export async function importOnnx(provider = 'cpu'): Promise<OnnxNodeModule> {
-  const specifier = provider === 'wasm' ? '@ig/onnx/web' : '@ig/onnx/node';
+  let module: OnnxNodeModule;
   try {
-    const module = (await import(specifier)) as OnnxNodeModule;
-    // onnxruntime prints its own warnings and errors on stderr; the CLI reports failures itself.
-    if (module.runtime.env) module.runtime.env.logLevel = 'fatal';
-    return module;
+    module = provider === 'wasm' ? await importRuntime(() => import('@ig/onnx/web'), WEB_RUNTIME) : await importRuntime(() => import('@ig/onnx/node'), NODE_RUNTIME);
   } catch (error) {
-    throw new CliError(`the ONNX engine (@ig/onnx) could not be loaded: ${(error as Error).message.split('\n')[0]}; build it with pnpm build`);
+    if (error instanceof MissingRuntimeError) throw error;
+    throw new CliError(`the ONNX engine (@ig/onnx) could not be loaded: ${(error as Error).message.split('\n')[0]}`);
   }
+  // onnxruntime prints its own warnings and errors on stderr; the CLI reports failures itself.
+  const env = module.runtime.env as { logLevel?: string } | undefined;
+  if (env) env.logLevel = 'fatal';
+  return module;
+}
+
+export async function importOnnxCache(): Promise<OnnxCacheModule> {
+  return import('@ig/onnx/cache');
 }

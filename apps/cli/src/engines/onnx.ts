@@ -1,13 +1,15 @@
 import type { GradientBackend, Tensor } from '@ig/core';
+import type { LayerBackend } from '@ig/onnx';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
-import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
-import { importOnnx } from '../onnx-module.js';
-import type { EngineStats, OnnxCacheModule, OnnxLayerBackend } from '../onnx-module.js';
+import { importOnnx, importOnnxCache } from '../onnx-module.js';
+import type { Engine, EngineStats, LayerAttribution, LoadedModel, LoadOptions } from './engine.js';
 
-/** An .onnx model on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
-export async function loadEngineModel(path: string, options: LoadOptions): Promise<LoadedModel> {
+/** .onnx models on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
+export const engine: Engine = { name: 'onnx', load: loadOnnxModel };
+
+async function loadOnnxModel(path: string, options: LoadOptions): Promise<LoadedModel> {
   const provider = options.provider ?? 'cpu';
   const bytes = readUserFile(path, 'model');
   const onnx = await importOnnx(provider);
@@ -29,7 +31,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   }
   // @ig/onnx keeps onnxruntime's own log quiet; its messages are in the errors it throws
   const session = { executionProviders: [provider] };
-  const cache = options.cache === false || options.cache === undefined ? undefined : ((await import('@ig/onnx/cache')) as OnnxCacheModule);
+  const cache = options.cache === false || options.cache === undefined ? undefined : await importOnnxCache();
   const cacheDir = cache === undefined ? undefined : options.cache === true ? cache.defaultCacheDir() : (options.cache as string);
   // A default folder that cannot be written (a read-only home) is not worth a warning; a named one is.
   const cacheWarning = (message: string): void => {
@@ -38,7 +40,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   };
   const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
   let backend: GradientBackend & { readonly stats: EngineStats };
-  let layerBackend: OnnxLayerBackend | undefined;
+  let layerBackend: LayerBackend | undefined;
   try {
     backend = await onnx.onnxBackend(bytes, { ...session, ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {

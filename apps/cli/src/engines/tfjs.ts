@@ -1,16 +1,51 @@
+import type * as IgTfjs from '@ig/tfjs';
+import type * as TfConverter from '@tensorflow/tfjs-converter';
+import type * as TfCore from '@tensorflow/tfjs-core';
 import type { io } from '@tensorflow/tfjs-core';
+import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { CliError, FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { weightFilePath } from '../weight-paths.js';
-import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
+import { importRuntime } from './engine.js';
+import type { Engine, LayerAttribution, LoadedModel, LoadOptions, RuntimeRequirement } from './engine.js';
 
 interface WeightsGroup {
   readonly paths: readonly string[];
   readonly weights: readonly unknown[];
 }
 
-/** A TensorFlow.js model.json (layers or graph model, weights beside it) on the tfjs cpu backend. */
-export async function loadEngineModel(path: string, options: LoadOptions): Promise<LoadedModel> {
+const TFJS_RUNTIME: RuntimeRequirement = {
+  engine: 'the TensorFlow.js engine (model.json models)',
+  packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-layers', '@tensorflow/tfjs-converter'],
+};
+
+/** TensorFlow.js model.json files (layers or graph models, weights beside them) on the tfjs cpu backend. */
+export const engine: Engine = { name: 'tfjs', load: loadTfjsModel };
+
+interface TfjsModules {
+  readonly tf: typeof TfCore;
+  readonly igTfjs: typeof IgTfjs;
+}
+
+/** tfjs-core with the cpu backend registered, and @ig/tfjs; or a MissingRuntimeError. */
+async function importTfjs(): Promise<TfjsModules> {
+  return importRuntime(async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    await import('@tensorflow/tfjs-backend-cpu');
+    return { tf, igTfjs: await import('@ig/tfjs') };
+  }, TFJS_RUNTIME);
+}
+
+/** The loader of one model format (graph models: the converter; layers models: tfjs-layers). */
+function importConverter(): Promise<typeof TfConverter> {
+  return importRuntime(() => import('@tensorflow/tfjs-converter'), TFJS_RUNTIME);
+}
+
+function importLayers(): Promise<typeof TfLayers> {
+  return importRuntime(() => import('@tensorflow/tfjs-layers'), TFJS_RUNTIME);
+}
+
+async function loadTfjsModel(path: string, options: LoadOptions): Promise<LoadedModel> {
   const provider = options.provider ?? 'cpu';
   if (provider !== 'cpu') throw new UsageError(`--provider ${provider} is not available for TensorFlow.js models in Node; use --provider cpu`);
   let json: {
@@ -37,9 +72,8 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   }
   const weightData = Buffer.concat(chunks);
 
-  const tf = await import('@tensorflow/tfjs-core');
+  const { tf, igTfjs } = await importTfjs();
   tf.env().set('PROD', true);
-  await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   const artifacts = {
     modelTopology: json.modelTopology as object,
@@ -47,12 +81,11 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
     format: json.format as string,
   };
-  const { layerIntegratedGradients, tfjsBackend, tfjsContextualDecomposition } = await import('@ig/tfjs');
+  const { layerIntegratedGradients, tfjsBackend, tfjsContextualDecomposition } = igTfjs;
   if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
     if (json.format === 'graph-model') {
-      const converter = await import('@tensorflow/tfjs-converter');
-      const model = await converter.loadGraphModel(tf.io.fromMemory(artifacts));
+      const model = await (await importConverter()).loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape ?? null;
       const backend = tfjsBackend(model);
       return {
@@ -66,8 +99,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
         },
       };
     }
-    const layers = await import('@tensorflow/tfjs-layers');
-    const model = await layers.loadLayersModel(tf.io.fromMemory(artifacts));
+    const model = await (await importLayers()).loadLayersModel(tf.io.fromMemory(artifacts));
     const shape = model.inputs[0]?.shape ?? null;
     const backend = tfjsBackend(model);
     const layer = options.layer;

@@ -1,0 +1,99 @@
+import type { ContextualDecomposition, GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
+import type { OnnxBackendStats } from '@ig/onnx';
+import { CliError } from '../errors.js';
+
+/**
+ * The one contract between the commands and a model engine (ONNX through @ig/onnx, TensorFlow.js
+ * through @ig/tfjs). Each engine module exports `engine`; it is imported only when a model needs
+ * it, so a command never loads a runtime it does not use and one engine runs without the other
+ * installed.
+ */
+export interface Engine {
+  readonly name: EngineName;
+  load(path: string, options: LoadOptions): Promise<LoadedModel>;
+}
+
+export type EngineName = 'onnx' | 'tfjs';
+export type Provider = 'cpu' | 'cuda' | 'webgpu' | 'wasm';
+export const PROVIDERS: readonly Provider[] = ['cpu', 'cuda', 'webgpu', 'wasm'];
+
+/** Where the ONNX backend's time went (seconds by phase) and how it used the graph cache. */
+export type EngineStats = OnnxBackendStats;
+
+export interface LoadOptions {
+  readonly provider?: Provider;
+  /** Attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js layers model) instead of the input. */
+  readonly layer?: string;
+  /** No warnings (e.g. about a large graph) on stderr. */
+  readonly quiet?: boolean;
+  /** ONNX graph cache: a folder, true for the platform's default folder, false for none. */
+  readonly cache?: string | boolean;
+  /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
+  readonly onWarning?: (message: string) => void;
+  /** Receives diagnostics shown with --verbose only. */
+  readonly onDetail?: (message: string) => void;
+}
+
+/** A model behind the one interface the commands use, whichever engine runs it. */
+export interface LoadedModel {
+  readonly backend: GradientBackend;
+  readonly engine: EngineName;
+  readonly provider: Provider;
+  /** The first input's shape with the batch axis; null entries are dimensions the model leaves open. */
+  readonly inputShape: readonly (number | null)[] | null;
+  /** The first output's declared shape (batch axis first; null: not declared or dynamic), when the engine knows it. */
+  readonly outputShape?: readonly (number | null)[] | null;
+  /** Set when --layer named a layer: attributions to that layer's output instead of the input. */
+  readonly layerAttribution?: LayerAttribution;
+  /** Contextual decomposition of a TensorFlow.js Sequential layers model (ONNX models build theirs from the file). */
+  readonly decomposition?: () => ContextualDecomposition;
+  /** The engine's own account of its time and cache use, where it keeps one (ONNX). */
+  readonly stats?: EngineStats;
+  /** The graph cache folder in use; undefined when none. */
+  readonly cacheDir?: string;
+  dispose(): Promise<void>;
+}
+
+/** Integrated Gradients to a layer's output; the baseline is given in input space. */
+export type LayerAttribution = (
+  input: Tensor,
+  options: Omit<IntegratedGradientsOptions, 'baselines'> & { readonly baselines: number | Tensor },
+) => Promise<{ readonly attributions: Tensor; readonly reports: readonly PathReport[] }>;
+
+/** An engine whose runtime package is not installed; the message says how to add it. */
+export class MissingRuntimeError extends CliError {
+  readonly runtime: string;
+  constructor(engine: string, runtime: string, packages: readonly string[], note = '') {
+    const install = `npm install ${packages.join(' ')}`;
+    super(`${engine} needs ${runtime}, which is not installed; add it beside @ig/cli: \`${install}\` (\`npm install -g\` for a global ig)${note}`);
+    this.runtime = runtime;
+  }
+}
+
+/** The runtime packages an engine imports, and how a user adds them. */
+export interface RuntimeRequirement {
+  /** Names the engine in the message, e.g. "the ONNX engine (.onnx models)". */
+  readonly engine: string;
+  /** Every package to install; an import failing on any of them is reported. */
+  readonly packages: readonly string[];
+  /** Said after the install command (e.g. how to skip a download). */
+  readonly note?: string;
+}
+
+/**
+ * Imports a runtime-backed module; a missing package of `requirement` becomes a
+ * MissingRuntimeError naming it; any other failure is rethrown as it is.
+ */
+export async function importRuntime<T>(load: () => Promise<T>, requirement: RuntimeRequirement): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    const missing = requirement.packages.find((name) => message.includes(`'${name}'`) || message.includes(`"${name}"`));
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && missing !== undefined) {
+      throw new MissingRuntimeError(requirement.engine, missing, requirement.packages, requirement.note);
+    }
+    throw error;
+  }
+}
