@@ -79,8 +79,8 @@ function expected(example: number, target: number): number[] {
   });
 }
 
-/** float32 against float64: measured 6.5e-8 of max |attr| (attr) and 1.2e-7 (delta); bounds about 5× that. */
-const TOLERANCE = { attr: 3e-7, delta: 6e-7 };
+/** float32 against float64 (IG_MEASURE=1 prints it): measured 3.0e-8 of max |attr| (attr), 1.1e-7 (delta); bounds about 6× that. */
+const TOLERANCE = { attr: 2e-7, delta: 6e-7 };
 
 describe('layerIntegratedGradients on a LayerSplit', () => {
   it('equals the closed form of a quadratic head on linear activations, with per-example targets and a held input', async () => {
