@@ -22,6 +22,9 @@ export interface LayerAttributionResult {
   readonly layerBaseline: Tensor;
   /** One per (example, target), example-major; the completeness identity in the layer's space. */
   readonly reports: PathReport[];
+  readonly targetsPerExample: number;
+  /** The quadrature rule used (see IntegratedGradientsResult.method). */
+  readonly method: string;
   readonly backend: string;
   readonly gradientEvaluations: number;
   readonly warnings: string[];
@@ -49,6 +52,8 @@ export async function layerIntegratedGradients<Inputs>(
   let attributionShape: readonly number[] = [];
   let layerShape: readonly number[] = [];
   let backendName = '';
+  let method = '';
+  let targetsPerExample = 1;
   let gradientEvaluations = 0;
   for (let n = 0; n < examples; n++) {
     const example = split.example(inputs, n);
@@ -75,6 +80,8 @@ export async function layerIntegratedGradients<Inputs>(
       attributionShape = attribution.shape.slice(1);
       layerShape = atInput.shape.slice(1);
       backendName = result.backend;
+      method = result.method;
+      targetsPerExample = result.targetsPerExample;
       gradientEvaluations += result.gradientEvaluations;
       for (const report of result.reports) reports.push({ ...report, example: n });
     } finally {
@@ -86,6 +93,8 @@ export async function layerIntegratedGradients<Inputs>(
     layerInput: { data: concat(parts.input), shape: [examples, ...layerShape] },
     layerBaseline: { data: concat(parts.baseline), shape: [examples, ...layerShape] },
     reports,
+    targetsPerExample,
+    method,
     backend: backendName,
     gradientEvaluations,
     warnings: reports.flatMap((report) => (report.warning ? [report.warning] : [])),
