@@ -1,4 +1,4 @@
-import type { GradientBackend, IntegratedGradientsOptions, IntegratedGradientsResult, Tensor } from '@ig/core';
+import type { GradientBackend, LayerSplit } from '@ig/core';
 import { CliError } from './errors.js';
 
 /** What `inspect` reports about a model (the fields the CLI prints). */
@@ -18,14 +18,8 @@ export interface OnnxNodeModule {
     options?: OnnxSessionChoice & { readonly output?: string; readonly graphCache?: GraphCacheHandle; readonly onWarning?: (message: string) => void },
   ): Promise<GradientBackend & { readonly executionProvider: string; readonly inputNames: readonly string[]; readonly outputName: string; readonly stats: EngineStats }>;
   inspect(model: Uint8Array): OnnxModelSummary;
-  /** A backend over the part of the model after the intermediate tensor `layer`. */
+  /** The model split at the intermediate tensor `layer` (the core's layer contract). */
   onnxLayerBackend(model: Uint8Array, layer: string, options?: OnnxSessionChoice): Promise<OnnxLayerBackend>;
-  layerIntegratedGradients(
-    layerBackend: OnnxLayerBackend,
-    inputs: readonly Tensor[],
-    baselines: readonly Tensor[],
-    options?: Omit<IntegratedGradientsOptions, 'baselines'>,
-  ): Promise<IntegratedGradientsResult>;
   buildGradientModel(
     model: Uint8Array,
     options?: { readonly inputs?: readonly string[]; readonly output?: string; readonly facts?: object },
@@ -58,8 +52,7 @@ export interface OnnxSessionChoice {
   readonly sessionOptions?: { readonly logSeverityLevel?: number };
 }
 
-export interface OnnxLayerBackend {
-  readonly backend: GradientBackend;
+export interface OnnxLayerBackend extends LayerSplit {
   dispose(): Promise<void>;
 }
 

@@ -1,8 +1,8 @@
-import type { GradientBackend, Tensor } from '@ig/core';
+import type { GradientBackend } from '@ig/core';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
-import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
+import type { LoadedModel, LoadOptions } from '../load-model.js';
 import { importOnnx } from '../onnx-module.js';
 import type { EngineStats, OnnxCacheModule, OnnxLayerBackend } from '../onnx-module.js';
 
@@ -38,7 +38,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   };
   const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
   let backend: GradientBackend & { readonly stats: EngineStats };
-  let layerBackend: OnnxLayerBackend | undefined;
+  let layerSplit: OnnxLayerBackend | undefined;
   try {
     backend = await onnx.onnxBackend(bytes, { ...session, ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
@@ -48,32 +48,24 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
   const layer = options.layer;
   if (layer !== undefined) {
     try {
-      layerBackend = await onnx.onnxLayerBackend(bytes, layer, session);
+      layerSplit = await onnx.onnxLayerBackend(bytes, layer, session);
     } catch (error) {
       await backend.dispose();
       throw new UsageError(`--layer ${layer}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  const cut = layerBackend;
-  const layerAttribution: LayerAttribution | undefined =
-    cut === undefined
-      ? undefined
-      : async (input, { baselines, ...igOptions }) => {
-          const baseline = typeof baselines === 'number' ? { data: new Float32Array(input.data.length).fill(baselines), shape: input.shape } : baselines;
-          const result = await onnx.layerIntegratedGradients(cut, [input], [baseline], igOptions);
-          return { attributions: result.attributions[0] as Tensor, reports: result.reports };
-        };
+  const split = layerSplit;
   return {
     backend,
     engine: 'onnx',
     provider,
     inputShape,
     outputShape,
-    ...(layerAttribution ? { layerAttribution } : {}),
+    ...(split ? { layerSplit: split } : {}),
     stats: backend.stats,
     ...(cacheDir !== undefined ? { cacheDir } : {}),
     dispose: async () => {
-      await cut?.dispose();
+      await split?.dispose();
       await backend.dispose();
     },
   };

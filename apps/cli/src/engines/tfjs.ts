@@ -2,7 +2,7 @@ import type { io } from '@tensorflow/tfjs-core';
 import { CliError, FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { weightFilePath } from '../weight-paths.js';
-import type { LayerAttribution, LoadedModel, LoadOptions } from '../load-model.js';
+import type { LoadedModel, LoadOptions } from '../load-model.js';
 
 interface WeightsGroup {
   readonly paths: readonly string[];
@@ -47,7 +47,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
     format: json.format as string,
   };
-  const { layerIntegratedGradients, tfjsBackend, tfjsContextualDecomposition } = await import('@ig/tfjs');
+  const { tfjsBackend, tfjsContextualDecomposition, tfjsLayerSplit } = await import('@ig/tfjs');
   if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
     if (json.format === 'graph-model') {
@@ -74,19 +74,13 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     if (layer !== undefined && !model.layers.some((l) => l.name === layer)) {
       throw new UsageError(`--layer ${layer}: the model has no such layer; its layers are ${model.layers.map((l) => l.name).join(', ')}`);
     }
-    const layerAttribution: LayerAttribution | undefined =
-      layer === undefined
-        ? undefined
-        : async (input, igOptions) => {
-            const result = await layerIntegratedGradients(model as never, layer, input, igOptions);
-            return { attributions: result.attribution, reports: result.reports };
-          };
+    const layerSplit = layer === undefined ? undefined : tfjsLayerSplit(model as never, layer);
     return {
       backend,
       engine: 'tfjs',
       provider,
       inputShape: shape,
-      ...(layerAttribution ? { layerAttribution } : {}),
+      ...(layerSplit ? { layerSplit } : {}),
       decomposition: () => tfjsContextualDecomposition(model),
       dispose: async () => {
         await backend.dispose();
