@@ -110,10 +110,12 @@ describe('layerIntegratedGradients on a LayerSplit', () => {
     expect(attr).toBeLessThan(TOLERANCE.attr);
   });
 
-  it('refuses baselines for a different number of examples, and a target list of the wrong length', async () => {
+  it('refuses baselines for a different number of examples, no examples, and a target list of the wrong length', async () => {
     const three: Tensor = { data: new Float32Array(9), shape: [3, 3] };
     const zThree: Tensor = { data: new Float32Array(6), shape: [3, 2] };
     await expect(layerIntegratedGradients(split, [x, z], { baselines: [three, zThree], target: 0 })).rejects.toThrow(ShapeMismatchError);
+    const none: Tensor = { data: new Float32Array(0), shape: [0, 3] };
+    await expect(layerIntegratedGradients(split, [none], { baselines: [xBaseline], target: 0 })).rejects.toThrow(/needs at least one example/);
     await expect(layerIntegratedGradients(split, [x, z], { baselines: [xBaseline, zBaseline], target: [0, 1, 1] })).rejects.toThrow(TargetError);
   });
 

@@ -44,6 +44,7 @@ export async function layerIntegratedGradients<Inputs>(
   const { baselines, target, onProgress, ...igOptions } = options;
   const examples = split.examples(inputs);
   const baselineExamples = split.examples(baselines);
+  if (examples < 1) throw new ShapeMismatchError(`layer attribution at "${split.layer}" needs at least one example; the inputs have none`);
   if (baselineExamples !== examples && baselineExamples !== 1) {
     throw new ShapeMismatchError(`${baselineExamples} baseline examples for ${examples} input examples at layer "${split.layer}"; give one per example or one for all`);
   }
