@@ -1,4 +1,4 @@
-import { integratedGradients } from '@ig/core';
+import { inputBaselines, integratedGradients, layerIntegratedGradients } from '@ig/core';
 import type { AutoRule, IntegratedGradientsResult, RefinementReport, Tensor } from '@ig/core';
 import { isPlainIG, type AlgorithmSettings } from './algorithm-options.js';
 import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
@@ -135,7 +135,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const baselines = buildBaselines(settings, input);
   const pointFloats = input.tensor.data.length / (input.tensor.shape[0] as number);
   // (Layer attribution runs on the layer's tensors, whose size the core budgets itself.)
-  const evenSplit = typeof settings.steps === 'number' && !model.layerAttribution;
+  const evenSplit = typeof settings.steps === 'number' && !model.layerSplit;
   const batchSize = settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats)) : undefined);
   const common = {
     target: targets,
@@ -150,20 +150,14 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   };
   let result: Pick<IntegratedGradientsResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;
   try {
-    if (model.layerAttribution && settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
+    if (model.layerSplit && settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
       throw new UsageError(`--layer attributes with plain Integrated Gradients only; drop --layer or the options of ${algorithmLabel(settings.algorithm)}`);
-    } else if (model.layerAttribution) {
+    } else if (model.layerSplit) {
       if (typeof baselines !== 'number' && !('data' in baselines)) {
         throw new UsageError('--layer takes a single baseline; drop --baselines');
       }
-      const layer = await model.layerAttribution(input.tensor, { ...common, baselines });
-      result = {
-        attributions: [layer.attributions],
-        reports: [...layer.reports],
-        backend: model.backend.name,
-        gradientEvaluations: layer.reports.reduce((sum, r) => sum + r.steps, 0),
-        warnings: layer.reports.flatMap((r) => (r.warning ? [r.warning] : [])),
-      };
+      const layer = await layerIntegratedGradients(model.layerSplit, [input.tensor], { ...common, baselines: inputBaselines([input.tensor], baselines) });
+      result = { ...layer, attributions: [layer.attribution] };
     } else if (settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
       const ig = settings.algorithm.algorithm === 'integrated-gradients';
       const steps = ig || settings.stepsGiven === true ? settings.steps : undefined;

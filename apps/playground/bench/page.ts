@@ -9,15 +9,10 @@ import { ortGradientBackend, ortThreads } from '../src/worker/ort-engine.js';
 import { loadTfjsModel, useTfjsDevice } from '../src/worker/tfjs-engine.js';
 import { BUNDLED_MODELS } from '../src/models.js';
 import { modelSource } from '../src/inputs.js';
-import { timeIgAndForwards } from './time-ig.js';
+import { timeIgAndForwards, type BenchRequest } from './time-ig.js';
 import smallCnnUrl from '../../cli/assets/small_cnn.onnx?url';
 
-export interface BenchRequest {
-  readonly input: number[];
-  readonly shape: number[];
-  readonly target: number;
-  readonly steps: number;
-}
+export type { BenchRequest } from './time-ig.js';
 
 export interface BenchResult {
   readonly backend: string;

@@ -1,5 +1,12 @@
 import { integratedGradients, type GradientBackend, type IntegratedGradientsResult } from '@ig/core';
-import type { BenchRequest } from './page.js';
+
+/** One benchmark case: a single input, its shape with the batch axis, the target and the steps. */
+export interface BenchRequest {
+  readonly input: number[];
+  readonly shape: number[];
+  readonly target: number;
+  readonly steps: number;
+}
 
 /**
  * One IG run after a warm-up run, and `request.steps` single-point forward passes after a warm-up

@@ -1,5 +1,5 @@
 import { PathMesh, type MeshElement, type MeshNode, type PieceRule } from './adaptive-mesh.js';
-import type { PathPlan } from './integrate.js';
+import type { PathPlan } from './path-plan.js';
 import type { PathRunner, PathSegment } from './path-runner.js';
 
 /** Bins over α of the refinement histograms. */

@@ -1,5 +1,5 @@
 import { completenessError } from './completeness.js';
-import type { PathPlan } from './integrate.js';
+import type { PathPlan } from './path-plan.js';
 import type { PathRunner, PathSegment } from './path-runner.js';
 
 /** Romberg columns beyond the trapezoid rule (column m cancels the h^(2m) error term). */

@@ -43,3 +43,4 @@ export { runPathMethod, type AttributionResult, type PathMethodOptions } from '.
 export { reduceChannels, REDUCERS, type Reducer } from './methods/reducer.js';
 export { saliency, type SaliencyOptions } from './methods/saliency.js';
 export { pointAtInput, straightPath } from './methods/straight-path.js';
+export * from './layer/index.js';

@@ -5,10 +5,11 @@ import type { GradientBackend } from './backend.js';
 import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { InvalidOptionError } from './errors.js';
-import { PathRunner, type PathEnds } from './path-runner.js';
+import type { IntegratedGradientsResult } from './ig-result.js';
+import type { PathPlan } from './path-plan.js';
+import { PathRunner } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
-import type { RefinementReport } from './refinement-report.js';
 import { assembleResult } from './straight-assemble.js';
 import { checkAutoRule, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
 import { Scratch } from './scratch.js';
@@ -70,53 +71,8 @@ export interface IntegratedGradientsOptions {
   readonly attributionsInto?: readonly Float32Array[];
 }
 
-/** Convergence of one (example, target): the completeness identity Σ attr ≈ F(x) − F(x'). */
-export interface PathReport {
-  readonly example: number;
-  /** Position of the target within the example's targets. */
-  readonly targetSlot: number;
-  /** Class index, or null for a weight-vector objective. */
-  readonly target: number | null;
-  /** F(x): the objective at the input. */
-  readonly fInput: number;
-  /** F(x'): the objective at the baseline (mean over baselines when averaging). */
-  readonly fBaseline: number;
-  readonly attributionSum: number;
-  /** Σ attr − (F(x) − F(x')), Captum's convergence delta. */
-  readonly delta: number;
-  /** |delta| / |F(x) − F(x')| (relative to max(|F(x)|, |F(x')|) when the two are equal). */
-  readonly relativeError: number;
-  /** Path points used per path. */
-  readonly steps: number;
-  /** With `steps: 'auto'` and the adaptive rule: where and how far each path was refined. */
-  readonly refinement?: RefinementReport;
-  readonly warning?: string;
-}
+export type { IntegratedGradientsResult, PathReport } from './ig-result.js';
 
-export interface IntegratedGradientsResult {
-  /**
-   * One per model input: [N, ...] or, for several targets per example, [N, T, ...]. With
-   * `attributionsInto`, each `data` is the supplied array itself.
-   */
-  readonly attributions: Tensor[];
-  /** One per (example, target), example-major. */
-  readonly reports: PathReport[];
-  readonly targetsPerExample: number;
-  readonly method: string;
-  readonly backend: string;
-  /** Gradient evaluations (path points) spent in total. */
-  readonly gradientEvaluations: number;
-  /** The reports' warnings, for convenience. */
-  readonly warnings: string[];
-}
-
-/** One straight path: an example, one of its targets, one baseline sample. */
-export interface PathPlan extends PathEnds {
-  readonly slot: number;
-  readonly sample: number;
-  readonly fInput: number;
-  readonly fBaseline: number;
-}
 
 const DEFAULT_STEPS = 50;
 const DEFAULT_TOLERANCE = 0.01;

@@ -1,7 +1,7 @@
 import { refineAdaptively, type PathRefinement } from './adaptive-steps.js';
 import { refineUntilComplete } from './auto-steps.js';
 import { InvalidOptionError } from './errors.js';
-import type { PathPlan } from './integrate.js';
+import type { PathPlan } from './path-plan.js';
 import type { PathRunner } from './path-runner.js';
 import type { QuadratureRule } from './quadrature.js';
 import type { Scratch } from './scratch.js';

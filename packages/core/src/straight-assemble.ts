@@ -1,5 +1,6 @@
 import { completenessError } from './completeness.js';
-import type { IntegratedGradientsResult, PathPlan, PathReport } from './integrate.js';
+import type { IntegratedGradientsResult, PathReport } from './ig-result.js';
+import type { PathPlan } from './path-plan.js';
 import { addPathAttribution } from './path-attribution.js';
 import type { IntegratedPaths } from './path-rules.js';
 import { cellRefinements, type RefinementReport } from './refinement-report.js';

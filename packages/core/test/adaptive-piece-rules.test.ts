@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { refineAdaptively } from '../src/adaptive-steps.js';
 import type { PieceRule } from '../src/adaptive-mesh.js';
-import type { PathPlan } from '../src/integrate.js';
+import type { PathPlan } from '../src/path-plan.js';
 import { PathRunner } from '../src/path-runner.js';
 import type { GradientBackend } from '../src/index.js';
 import { softplusOfLinear } from './helpers/closed-forms.js';

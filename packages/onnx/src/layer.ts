@@ -1,4 +1,14 @@
-import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult, type Tensor } from '@ig/core';
+import {
+  layerIntegratedGradients as layerAttribution,
+  tensorExample,
+  tensorExamples,
+  type IntegratedGradientsOptions,
+  type IntegratedGradientsResult,
+  type LayerAttributionResult,
+  type LayerHead,
+  type LayerSplit,
+  type Tensor,
+} from '@ig/core';
 import { onnx } from './proto/generated/onnx.js';
 import { DataType } from './proto/tensor.js';
 import { encodeModel } from './proto/model-io.js';
@@ -72,7 +82,11 @@ export function cutAtTensor(source: onnx.IModelProto | Uint8Array, layer: string
   return { prefix, suffix, layer, passthrough };
 }
 
-export interface LayerBackend {
+/**
+ * A model split at an intermediate tensor (the core's LayerSplit): the prefix gives the layer's
+ * activation, the suffix is a GradientBackend from it (and the inputs that bypass the layer).
+ */
+export interface LayerBackend extends LayerSplit {
   /** A GradientBackend over the suffix: its inputs are [layer, ...passthrough]. */
   readonly backend: OnnxBackend;
   readonly cut: CutModel;
@@ -96,29 +110,36 @@ export async function createLayerBackend(
   const graph = model.graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const inputNames = graph.input.filter((v) => !initializers.has(v.name)).map((v) => v.name ?? '');
+  const passthroughOf = (inputs: readonly Tensor[]): Tensor[] => cut.passthrough.map((name) => inputs[inputNames.indexOf(name)] as Tensor);
+  const activations = async (inputs: readonly Tensor[]): Promise<Tensor[]> => {
+    if (inputs.length !== inputNames.length) {
+      throw new InvalidModelError(`the model has ${inputNames.length} inputs, ${inputs.length} tensors were given`);
+    }
+    const feeds: Record<string, OrtTensorLike> = {};
+    inputNames.forEach((name, i) => {
+      const t = inputs[i] as Tensor;
+      feeds[name] = new ort.Tensor('float32', t.data, t.shape);
+    });
+    let results: Record<string, OrtTensorLike>;
+    try {
+      results = await prefix.run(feeds);
+    } catch (error) {
+      throw new RuntimeError(`the prefix up to "${layer}" failed to run`, [error]);
+    }
+    const activation = results[layer];
+    if (!activation || !(activation.data instanceof Float32Array)) throw new RuntimeError(`"${layer}" is not a float32 tensor`);
+    return [{ data: activation.data, shape: [...activation.dims] }, ...passthroughOf(inputs)];
+  };
   return {
     backend,
     cut,
-    async activations(inputs: readonly Tensor[]): Promise<Tensor[]> {
-      if (inputs.length !== inputNames.length) {
-        throw new InvalidModelError(`the model has ${inputNames.length} inputs, ${inputs.length} tensors were given`);
-      }
-      const feeds: Record<string, OrtTensorLike> = {};
-      inputNames.forEach((name, i) => {
-        const t = inputs[i] as Tensor;
-        feeds[name] = new ort.Tensor('float32', t.data, t.shape);
-      });
-      let results: Record<string, OrtTensorLike>;
-      try {
-        results = await prefix.run(feeds);
-      } catch (error) {
-        throw new RuntimeError(`the prefix up to "${layer}" failed to run`, [error]);
-      }
-      const activation = results[layer];
-      if (!activation || !(activation.data instanceof Float32Array)) throw new RuntimeError(`"${layer}" is not a float32 tensor`);
-      const passthrough = cut.passthrough.map((name) => inputs[inputNames.indexOf(name)] as Tensor);
-      return [{ data: activation.data, shape: [...activation.dims] }, ...passthrough];
-    },
+    layer,
+    activations,
+    examples: tensorExamples,
+    example: tensorExample,
+    activation: async (example) => (await activations(example))[0] as Tensor,
+    // One suffix backend serves every example; the passthrough inputs are its further inputs.
+    head: async (example): Promise<LayerHead> => ({ backend, held: passthroughOf(example), release: () => undefined }),
     async dispose(): Promise<void> {
       await prefix.release?.();
       await backend.dispose();
@@ -126,21 +147,24 @@ export async function createLayerBackend(
   };
 }
 
+/** The core's layer result in the shape of an IntegratedGradientsResult: `attributions[0]` is the layer attribution. */
+export function asIntegratedGradientsResult(result: LayerAttributionResult): IntegratedGradientsResult {
+  const { attribution, reports, targetsPerExample, method, backend, gradientEvaluations, warnings } = result;
+  return { attributions: [attribution], reports, targetsPerExample, method, backend, gradientEvaluations, warnings };
+}
+
 /**
  * Layer Integrated Gradients: inputs and baselines are given in input space and mapped through
  * the prefix; IG integrates in the layer's space (inputs that bypass the layer keep their
- * actual values). `attributions[0]` is the layer attribution.
+ * actual values). `attributions[0]` is the layer attribution. Equivalent to the core's
+ * `layerIntegratedGradients(layerBackend, inputs, { baselines })`, which returns the layer
+ * activations as well.
  */
 export async function layerIntegratedGradients(
   layerBackend: LayerBackend,
   inputs: readonly Tensor[],
   baselines: readonly Tensor[],
-  options: Omit<IntegratedGradientsOptions, 'baselines'> = {},
+  options: Omit<IntegratedGradientsOptions, 'baselines' | 'attributionsInto'> = {},
 ): Promise<IntegratedGradientsResult> {
-  const [layerInput, ...rest] = await layerBackend.activations(inputs);
-  const [layerBaseline] = await layerBackend.activations(baselines);
-  return integratedGradients(layerBackend.backend, [layerInput as Tensor, ...rest], {
-    ...options,
-    baselines: [layerBaseline as Tensor, ...rest],
-  });
+  return asIntegratedGradientsResult(await layerAttribution(layerBackend, inputs, { ...options, baselines }));
 }

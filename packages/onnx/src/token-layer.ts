@@ -1,17 +1,17 @@
-import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult, type Tensor } from '@ig/core';
+import { layerIntegratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult, type LayerHead, type LayerSplit, type Tensor } from '@ig/core';
 import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType } from './proto/tensor.js';
 import { toModel } from './model/prepare.js';
-import { cutAtTensor, type CutModel } from './layer.js';
+import { asIntegratedGradientsResult, cutAtTensor, type CutModel } from './layer.js';
 import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
-import { checkSharedAxes, ContextInputError, feedsOf, type ContextInputs, type ContextTensor } from './runtime/context.js';
+import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
 import type { OrtModuleLike, OrtSessionLike } from './runtime/ort.js';
 import { RuntimeError } from './errors.js';
 
 export type TokenLayerOptions = Omit<OnnxBackendOptions, 'inputs' | 'context'>;
 
-export interface TokenLayerAttributionOptions extends Omit<IntegratedGradientsOptions, 'baselines'> {
+export interface TokenLayerAttributionOptions extends Omit<IntegratedGradientsOptions, 'baselines' | 'attributionsInto'> {
   /**
    * The baseline's inputs that differ from the example's, usually the token ids with a pad or
    * [MASK] id at every position; the other inputs (the attention mask) keep the example's values.
@@ -19,9 +19,13 @@ export interface TokenLayerAttributionOptions extends Omit<IntegratedGradientsOp
   readonly baselines: ContextInputs;
 }
 
-export interface TokenLayerExplainer {
+/**
+ * A token model split at a float tensor (the core's LayerSplit over inputs given by name): the
+ * prefix gives the layer's activation, the suffix a backend from it with every other input the
+ * suffix reads (an attention mask, the ids themselves) held at the example's values.
+ */
+export interface TokenLayerExplainer extends LayerSplit<ContextInputs> {
   readonly cut: CutModel;
-  readonly layer: string;
   /** The graph inputs by name, with their ONNX element types. */
   readonly inputTypes: ReadonlyMap<string, number>;
   /** The model's output (float32, its shape) for one example's inputs, given by name. */
@@ -31,7 +35,8 @@ export interface TokenLayerExplainer {
   /**
    * Layer Integrated Gradients (Captum's LayerIntegratedGradients) for one example: IG in the
    * layer's space from the baseline's activation to the example's, every input the suffix still
-   * reads (an attention mask, the ids themselves) held at the example's values.
+   * reads (an attention mask, the ids themselves) held at the example's values. The same as the
+   * core's `layerIntegratedGradients(explainer, inputs, { baselines: { ...inputs, ...baselines } })`.
    */
   attribute(inputs: ContextInputs, options: TokenLayerAttributionOptions): Promise<IntegratedGradientsResult>;
   dispose(): Promise<void>;
@@ -82,13 +87,25 @@ export async function createTokenLayerExplainer(
     return { data: value.data, shape: [...value.dims] };
   };
   const activation = (inputs: ContextInputs): Promise<Tensor> => runFor(prefix, inputs, layer, `the prefix up to "${layer}"`);
+  const firstInput = inputTypes.keys().next().value as string;
 
-  return {
+  const explainer: TokenLayerExplainer = {
     cut,
     layer,
     inputTypes,
     activation,
     predict: (inputs: ContextInputs): Promise<Tensor> => runFor(forward, inputs, outputName, 'the model'),
+    examples: (inputs) => {
+      const first = inputs[firstInput];
+      if (!first) throw new ContextInputError(firstInput, 'is an input of the model; give its value');
+      return first.shape[0] ?? 1;
+    },
+    example: (inputs, index) => Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, exampleOf(value, index)])),
+    async head(inputs): Promise<LayerHead> {
+      const context = Object.fromEntries(cut.passthrough.map((name) => [name, inputs[name]]).filter(([, v]) => v !== undefined));
+      const backend = await createOnnxBackend(ort, runtimeName, cut.suffix, { ...options, inputs: [layer], context });
+      return { backend, held: [], release: () => backend.dispose() };
+    },
     async attribute(inputs: ContextInputs, { baselines, ...igOptions }: TokenLayerAttributionOptions): Promise<IntegratedGradientsResult> {
       for (const [name, value] of Object.entries(baselines)) {
         const input = inputs[name];
@@ -97,21 +114,20 @@ export async function createTokenLayerExplainer(
           throw new ContextInputError(name, `the baseline has ${value.data.length} values, the input ${input.data.length}`);
         }
       }
-      const actual = await activation(inputs);
-      const reference = await activation({ ...inputs, ...baselines });
-      const context = Object.fromEntries(cut.passthrough.map((name) => [name, inputs[name]]).filter(([, v]) => v !== undefined));
-      const backend = await createOnnxBackend(ort, runtimeName, cut.suffix, { ...options, inputs: [layer], context });
-      try {
-        return await integratedGradients(backend, [actual], { ...igOptions, baselines: [reference] });
-      } finally {
-        await backend.dispose();
-      }
+      return asIntegratedGradientsResult(await layerIntegratedGradients(explainer, inputs, { ...igOptions, baselines: { ...inputs, ...baselines } }));
     },
     async dispose(): Promise<void> {
       await prefix.release?.();
       await forward.release?.();
     },
   };
+  return explainer;
+}
+
+/** Example `index` of a context value, with a batch axis of 1. */
+function exampleOf(value: ContextTensor, index: number): ContextTensor {
+  const size = value.data.length / Math.max(1, value.shape[0] ?? 1);
+  return { data: value.data.subarray(index * size, (index + 1) * size) as ContextData, shape: [1, ...value.shape.slice(1)] };
 }
 
 /**

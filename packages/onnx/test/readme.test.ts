@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { tensor } from '@ig/core';
-import { buildGradientModel, encodeModel, inferShapes, layerIntegratedGradients } from '../src/index.js';
+import { layerIntegratedGradients, tensor } from '@ig/core';
+import { buildGradientModel, encodeModel, inferShapes } from '../src/index.js';
 import { onnxLayerBackend } from '../src/node.js';
 import { fixtureBytes } from './helpers/fixtures.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
@@ -28,8 +28,8 @@ describe('README examples', () => {
     const layer = await onnxLayerBackend(model, '/features/features.2/Relu_output_0');
     const input = tensor(uniform(rng(12), 784, 0, 1), [1, 1, 28, 28]);
     const baseline = tensor(new Float32Array(784), [1, 1, 28, 28]);
-    const result = await layerIntegratedGradients(layer, [input], [baseline], { target: 3, steps: 64 });
-    expect(result.attributions[0]?.shape).toEqual([1, 8, 28, 28]);
+    const result = await layerIntegratedGradients(layer, [input], { baselines: [baseline], target: 3, steps: 64 });
+    expect(result.attribution.shape).toEqual([1, 8, 28, 28]);
     const report = result.reports[0];
     // Measured |delta| 2.3e-5 (F(x) − F(x′) ≈ 0.02): the quadrature error of 64 nodes on a
     // piecewise-linear path, not float32 noise; 1e-4 is 4× it, rounded up.

@@ -1,8 +1,9 @@
 export { tfjsBackend } from './backend.js';
 export type { TfjsBackendOptions } from './backend.js';
-export { layerIntegratedGradients } from './layer.js';
+export { layerIntegratedGradients, tfjsLayerSplit } from './layer.js';
+export type { InputBaseline } from '@ig/core';
 export type {
-  InputBaseline,
+  LayerSplitOptions,
   LayerIntegratedGradientsOptions,
   LayerIntegratedGradientsResult,
   LayeredModelLike,

@@ -1,4 +1,4 @@
-import type { ContextualDecomposition, GradientBackend, IntegratedGradientsOptions, PathReport, Tensor } from '@ig/core';
+import type { ContextualDecomposition, GradientBackend, LayerSplit } from '@ig/core';
 import type { OnnxBackendStats } from '@ig/onnx';
 import { CliError } from '../errors.js';
 
@@ -43,8 +43,8 @@ export interface LoadedModel {
   readonly inputShape: readonly (number | null)[] | null;
   /** The first output's declared shape (batch axis first; null: not declared or dynamic), when the engine knows it. */
   readonly outputShape?: readonly (number | null)[] | null;
-  /** Set when --layer named a layer: attributions to that layer's output instead of the input. */
-  readonly layerAttribution?: LayerAttribution;
+  /** Set when --layer named a layer: the model split there, for attributions to that layer's output. */
+  readonly layerSplit?: LayerSplit;
   /** Contextual decomposition of a TensorFlow.js Sequential layers model (ONNX models build theirs from the file). */
   readonly decomposition?: () => ContextualDecomposition;
   /** The engine's own account of its time and cache use, where it keeps one (ONNX). */
@@ -53,12 +53,6 @@ export interface LoadedModel {
   readonly cacheDir?: string;
   dispose(): Promise<void>;
 }
-
-/** Integrated Gradients to a layer's output; the baseline is given in input space. */
-export type LayerAttribution = (
-  input: Tensor,
-  options: Omit<IntegratedGradientsOptions, 'baselines'> & { readonly baselines: number | Tensor },
-) => Promise<{ readonly attributions: Tensor; readonly reports: readonly PathReport[] }>;
 
 /** An engine whose runtime package is not installed; the message says how to add it. */
 export class MissingRuntimeError extends CliError {

@@ -1,10 +1,10 @@
-import type { GradientBackend, Tensor } from '@ig/core';
+import type { GradientBackend } from '@ig/core';
 import type { LayerBackend } from '@ig/onnx';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
 import { importOnnx, importOnnxCache } from '../onnx-module.js';
-import type { Engine, EngineStats, LayerAttribution, LoadedModel, LoadOptions } from './engine.js';
+import type { Engine, EngineStats, LoadedModel, LoadOptions } from './engine.js';
 
 /** .onnx models on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
 export const engine: Engine = { name: 'onnx', load: loadOnnxModel };
@@ -40,7 +40,7 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
   };
   const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
   let backend: GradientBackend & { readonly stats: EngineStats };
-  let layerBackend: LayerBackend | undefined;
+  let layerSplit: LayerBackend | undefined;
   try {
     backend = await onnx.onnxBackend(bytes, { ...session, ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
@@ -50,32 +50,24 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
   const layer = options.layer;
   if (layer !== undefined) {
     try {
-      layerBackend = await onnx.onnxLayerBackend(bytes, layer, session);
+      layerSplit = await onnx.onnxLayerBackend(bytes, layer, session);
     } catch (error) {
       await backend.dispose();
       throw new UsageError(`--layer ${layer}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  const cut = layerBackend;
-  const layerAttribution: LayerAttribution | undefined =
-    cut === undefined
-      ? undefined
-      : async (input, { baselines, ...igOptions }) => {
-          const baseline = typeof baselines === 'number' ? { data: new Float32Array(input.data.length).fill(baselines), shape: input.shape } : baselines;
-          const result = await onnx.layerIntegratedGradients(cut, [input], [baseline], igOptions);
-          return { attributions: result.attributions[0] as Tensor, reports: result.reports };
-        };
+  const split = layerSplit;
   return {
     backend,
     engine: 'onnx',
     provider,
     inputShape,
     outputShape,
-    ...(layerAttribution ? { layerAttribution } : {}),
+    ...(split ? { layerSplit: split } : {}),
     stats: backend.stats,
     ...(cacheDir !== undefined ? { cacheDir } : {}),
     dispose: async () => {
-      await cut?.dispose();
+      await split?.dispose();
       await backend.dispose();
     },
   };

@@ -7,7 +7,7 @@ import { CliError, FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { weightFilePath } from '../weight-paths.js';
 import { importRuntime } from './engine.js';
-import type { Engine, LayerAttribution, LoadedModel, LoadOptions, RuntimeRequirement } from './engine.js';
+import type { Engine, LoadedModel, LoadOptions, RuntimeRequirement } from './engine.js';
 
 interface WeightsGroup {
   readonly paths: readonly string[];
@@ -81,7 +81,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
     format: json.format as string,
   };
-  const { layerIntegratedGradients, tfjsBackend, tfjsContextualDecomposition } = igTfjs;
+  const { tfjsBackend, tfjsContextualDecomposition, tfjsLayerSplit } = igTfjs;
   if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
     if (json.format === 'graph-model') {
@@ -106,19 +106,13 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     if (layer !== undefined && !model.layers.some((l) => l.name === layer)) {
       throw new UsageError(`--layer ${layer}: the model has no such layer; its layers are ${model.layers.map((l) => l.name).join(', ')}`);
     }
-    const layerAttribution: LayerAttribution | undefined =
-      layer === undefined
-        ? undefined
-        : async (input, igOptions) => {
-            const result = await layerIntegratedGradients(model as never, layer, input, igOptions);
-            return { attributions: result.attribution, reports: result.reports };
-          };
+    const layerSplit = layer === undefined ? undefined : tfjsLayerSplit(model as never, layer);
     return {
       backend,
       engine: 'tfjs',
       provider,
       inputShape: shape,
-      ...(layerAttribution ? { layerAttribution } : {}),
+      ...(layerSplit ? { layerSplit } : {}),
       decomposition: () => tfjsContextualDecomposition(model),
       dispose: async () => {
         await backend.dispose();

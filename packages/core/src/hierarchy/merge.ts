@@ -1,5 +1,4 @@
-import { throwIfAborted } from '../abort.js';
-import type { AgglomerateOptions } from './agglomerate.js';
+import { throwIfAborted, type AbortSignalLike } from '../abort.js';
 import type { GroupScorer } from './group-scores.js';
 import type { HierarchyBuilder } from './tree.js';
 import type { UnitLayout } from './units.js';
@@ -16,7 +15,7 @@ export async function mergeComponents(
   tree: HierarchyBuilder,
   layout: UnitLayout,
   selected: readonly boolean[],
-  options: AgglomerateOptions,
+  options: { readonly signal?: AbortSignalLike; readonly onLevel?: (levels: number) => void },
 ): Promise<void> {
   const isComponent = (id: number): boolean => selected[tree.node(id).units[0] as number] === true;
   const cache = new Map<string, number>();
