@@ -32,7 +32,8 @@ const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 function fingerprint(settings: ExplainSettings, heatmaps: boolean): Record<string, unknown> {
   const { model, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance, method, layer } = settings;
   const heatmap = heatmaps ? { style: settings.heatmapStyle, sign: settings.sign, outlierPercentile: settings.outlierPercentile } : null;
-  return { model: resolve(model), size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance: tolerance ?? null, method, layer: layer ?? null, heatmap };
+  const output = settings.output !== undefined ? { output: settings.output } : {};
+  return { model: resolve(model), ...output, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance: tolerance ?? null, method, layer: layer ?? null, heatmap };
 }
 
 interface BatchContext {
@@ -113,7 +114,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       if (pending.length > 0) {
         const startedAt = Date.now();
         const timing = startTiming();
-        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, ...(settings.output !== undefined ? { output: settings.output } : {}), onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
         timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {

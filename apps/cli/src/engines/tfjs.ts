@@ -54,12 +54,13 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
       const converter = await import('@tensorflow/tfjs-converter');
       const model = await converter.loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape ?? null;
-      const backend = tfjsBackend(model);
+      const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
       return {
         backend,
         engine: 'tfjs',
         provider,
         inputShape: shape ? shape.map((d) => (d > 0 ? d : null)) : null,
+        inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape ? i.shape.map((d) => (d > 0 ? d : null)) : null })),
         dispose: async () => {
           await backend.dispose();
           model.dispose();
@@ -69,7 +70,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
     const layers = await import('@tensorflow/tfjs-layers');
     const model = await layers.loadLayersModel(tf.io.fromMemory(artifacts));
     const shape = model.inputs[0]?.shape ?? null;
-    const backend = tfjsBackend(model);
+    const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
     const layer = options.layer;
     if (layer !== undefined && !model.layers.some((l) => l.name === layer)) {
       throw new UsageError(`--layer ${layer}: the model has no such layer; its layers are ${model.layers.map((l) => l.name).join(', ')}`);
@@ -86,6 +87,7 @@ export async function loadEngineModel(path: string, options: LoadOptions): Promi
       engine: 'tfjs',
       provider,
       inputShape: shape,
+      inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape })),
       ...(layerAttribution ? { layerAttribution } : {}),
       decomposition: () => tfjsContextualDecomposition(model),
       dispose: async () => {
