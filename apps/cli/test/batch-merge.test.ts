@@ -4,6 +4,7 @@ import { integratedGradients } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNpy } from '../src/npy.js';
+import { HOST_TAG } from '../src/run-owner.js';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 
 const ITEMS = 8;
@@ -78,6 +79,22 @@ describe('ig batch --shard auto on a Slurm array, then ig batch merge', () => {
     } finally {
       await backend.dispose();
     }
+  });
+
+  it('a claim left on another host by an earlier attempt of the task is taken over with --shard auto only', () => {
+    const claimed = (name: string): string => {
+      const outDir = join(dir, name);
+      mkdirSync(outDir);
+      // A pod killed mid-item: its claim names another host, where its process cannot be checked.
+      writeFileSync(join(outDir, '.item00.claim'), HOST_TAG === 'deadbeef' ? 'feedface-7' : 'deadbeef-7');
+      return outDir;
+    };
+    const retried = claimed('retry-auto');
+    expect(shard(1, retried).code).toBe(0);
+    expect(readSummary(join(retried, 'summary-1-of-3.jsonl')).map((l) => l.status)).toEqual(['ok', 'ok', 'ok']);
+    const manual = claimed('retry-manual');
+    ig(['batch', '--model', model, '--inputs', manifest, '--out-dir', manual, '--shard', '1/3', '--steps', '16', '--quiet']);
+    expect(readSummary(join(manual, 'summary-1-of-3.jsonl'))[0]).toMatchObject({ id: 'item00', status: 'pending', reason: 'being computed by another run' });
   });
 
   it('merges shards written to separate folders, and refuses summaries of different splits', () => {

@@ -116,7 +116,8 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(global, `${items.length} inputs${shard.count > 1 || auto ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done${skipFailed ? ' or skipped' : ''}, ${pending.length} to compute`);
 
-      const claims = new ItemClaims(outDir);
+      // Under a scheduler this shard's task is the only one; a claim from another host is its own earlier attempt.
+      const claims = new ItemClaims(outDir, { staleElsewhere: auto });
       const run = runSettingsOf(settings);
       if (pending.length > 0) {
         const startedAt = Date.now();
