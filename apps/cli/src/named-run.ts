@@ -34,6 +34,8 @@ function exampleReport(r: PathReport, targets: readonly number[], labels: readon
 export async function runNamedExplanation(model: LoadedModel, inputs: readonly NamedLoadedInput[], settings: RunSettings, progress: Progress): Promise<NamedExplanation> {
   const started = performance.now();
   if (model.layerAttribution) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
+  const flat = settings.algorithm?.reducer === undefined ? undefined : inputs.find((n) => n.input.tensor.shape.length !== 4);
+  if (flat !== undefined) throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);
   const tensors = inputs.map((n) => n.input.tensor);
   const examples = tensors[0]?.shape[0] as number;
   const outputs = await model.backend.predict({ points: tensors.map((t) => t.data), pointShapes: tensors.map((t) => t.shape.slice(1)), count: examples });
@@ -68,7 +70,7 @@ export async function runNamedExplanation(model: LoadedModel, inputs: readonly N
   }
   const reducer = algorithm?.reducer;
   const attributions = result.attributions.map((a, k) => {
-    if (reducer === undefined || a.shape.length !== 4) return a;
+    if (reducer === undefined) return a;
     return reduceChannels(a, reducer, (inputs[k] as NamedLoadedInput).input.layout === 'nchw' ? 'NCHW' : 'NHWC');
   });
   const perCell = Math.max(1, Math.round(result.gradientEvaluations / Math.max(1, targets.length)));

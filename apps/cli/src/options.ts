@@ -1,4 +1,4 @@
-import { AUTO_RULES, HEATMAP_METHODS, QUADRATURE_METHODS, VISUALIZE_SIGNS, type AutoRule, type QuadratureMethod } from '@ig/core';
+import { AUTO_RULES, HEATMAP_METHODS, POLARITIES, QUADRATURE_METHODS, VISUALIZE_SIGNS, type AutoRule, type QuadratureMethod } from '@ig/core';
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -89,7 +89,7 @@ export function addExplainOptions(command: Command): Command {
     .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('blended_heat_map'))
     .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
     .option('--outlier-percentile <p>', 'share of the attribution mass clipped as outliers', '2')
-    .addOption(new Option('--polarity <p>', 'polarity heatmaps: which signs to draw').choices(['positive', 'negative', 'both']).default('both'))
+    .addOption(new Option('--polarity <p>', 'polarity heatmaps: which signs to draw').choices([...POLARITIES]).default('both'))
     .option('--clip-above <pct>', 'polarity heatmaps: values above this percentile of the mass saturate', '99.9')
     .option('--clip-below <pct>', 'polarity heatmaps: values below this percentile of the mass vanish', '0')
     .option('--morphology', 'polarity heatmaps: close then open the map to drop specks')

@@ -1,4 +1,4 @@
-import { ALGORITHMS, AUTO_RULES, HEATMAP_METHODS, NOISE_KINDS, OBJECTIVES, QUADRATURE_METHODS, REDUCERS, VISUALIZE_SIGNS } from '@ig/core';
+import { ALGORITHMS, AUTO_RULES, HEATMAP_METHODS, NOISE_KINDS, OBJECTIVES, POLARITIES, QUADRATURE_METHODS, REDUCERS, VISUALIZE_SIGNS } from '@ig/core';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { addAlgorithmOptions } from '../src/algorithm-options.js';
@@ -17,6 +17,7 @@ describe('option choices come from @ig/core', () => {
     ['--reducer', REDUCERS],
     ['--noise', NOISE_KINDS],
     ['--sign', VISUALIZE_SIGNS],
+    ['--polarity', POLARITIES],
   ] as const)('%s accepts exactly the core list', (flag, list) => {
     expect(choices(flag)).toEqual([...list]);
   });

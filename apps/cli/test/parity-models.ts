@@ -44,3 +44,18 @@ export function twoInputTwoOutputModel(): Uint8Array {
   });
   return encodeModel(onnx.ModelProto.create({ irVersion: 8, producerName: 'ig-cli-tests', opsetImport: [{ domain: '', version: 17 }], graph }));
 }
+
+/** f_c(x) = Σ_hw x[c, h, w]² for x [n, 3, 4, 4]: the output [n, 3, 1, 1]. IG from 0 to class c is x² on channel c, 0 elsewhere. */
+export function channelEnergyModel(): Uint8Array {
+  const graph = onnx.GraphProto.create({
+    name: 'channel-energy',
+    input: [info('x', ['n', 3, 4, 4])],
+    output: [info('energy', ['n', 3, 1, 1])],
+    initializer: [makeTensor('axes', [2], DataType.INT64, [2, 3])],
+    node: [
+      onnx.NodeProto.create({ name: 'square', opType: 'Mul', input: ['x', 'x'], output: ['x2'] }),
+      onnx.NodeProto.create({ name: 'energy', opType: 'ReduceSum', input: ['x2', 'axes'], output: ['energy'] }),
+    ],
+  });
+  return encodeModel(onnx.ModelProto.create({ irVersion: 8, producerName: 'ig-cli-tests', opsetImport: [{ domain: '', version: 17 }], graph }));
+}
