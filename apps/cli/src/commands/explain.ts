@@ -63,7 +63,7 @@ function requirePlainIntegratedGradients(raw: Record<string, string>, what: stri
 
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
   addAlgorithmOptions(addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)')))
-    .option('--input <file|name=file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input', (value: string, list: string[]) => [...list, value], [] as string[])
+    .option('--input <file|name=file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input', (value: string, list: string[] | undefined) => [...(list ?? []), value])
     .option('--text <text>', 'explain a text with a token-id ONNX model (repeat for several texts)', (value: string, list: string[]) => [...list, value], [] as string[])
     .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
     .option('--baseline-token <token>', 'with --text: the baseline token at every position (default the pad token)')
@@ -78,12 +78,11 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       if ((raw['text'] as unknown as string[]).length > 0) {
-        if ((raw['input'] as unknown as string[]).length > 0) throw new UsageError('give either --input or --text, not both');
-        delete raw['input'];
+        if (raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
         requirePlainIntegratedGradients(raw, '--text');
         return runTextExplain(raw, settings, global);
       }
-      const inputArgs = parseInputArgs(raw['input'] as unknown as string[]);
+      const inputArgs = parseInputArgs((raw['input'] as unknown as string[] | undefined) ?? []);
       if (inputArgs.kind === 'named') {
         return runNamedExplain(inputArgs.inputs, raw, settings, (shape) => ({ ...runSettingsOf(settings), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }), global);
       }
