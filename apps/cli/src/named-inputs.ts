@@ -73,7 +73,8 @@ export function loadNamedInputs(args: readonly NamedInputArg[], model: LoadedMod
  */
 export function namedBaselines(settings: BaselineSettings, inputs: readonly NamedLoadedInput[]): BaselineSpec {
   if (/\.npy$/i.test(settings.baseline)) throw new UsageError(`--baseline ${settings.baseline}: a .npy baseline fits one input; with several inputs use a kind (zero, black, white, uniform, gaussian, blur)`);
-  const specs = inputs.map((named) => buildBaselines(settings, named.input));
+  // Input k draws its random baselines from seed + k, so that inputs of one shape get different noise.
+  const specs = inputs.map((named, k) => buildBaselines({ ...settings, seed: settings.seed + k }, named.input));
   const averaged = specs.filter((s): s is { readonly average: readonly BaselineValue[] } => typeof s === 'object' && s !== null && 'average' in s);
   if (averaged.length === 0) return specs as BaselineValue[];
   const draws = averaged[0]?.average.length ?? 0;

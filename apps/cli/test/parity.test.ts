@@ -75,6 +75,15 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
     }
   });
 
+  it('--baseline white applies to each input (1 for .npy inputs), as baselines [1, 1] in the library', async () => {
+    const library = await integratedGradients(await backend(), [tensorA, tensorB], { baselines: [1, 1], target: 0, steps: 32, batchSize: 32 });
+    const cli = explain('white', ['--input', `a=${a}`, '--input', `b=${b}`, '--baseline', 'white', '--target', '0', ...STEPS]);
+    expect(cli.a).toEqual(library.attributions[0]?.data);
+    expect(cli.b).toEqual(library.attributions[1]?.data);
+    const run = ig(['explain', '--model', model, '--input', `a=${a}`, '--input', `b=${b}`, '--baseline', a, '--quiet']);
+    expect(run).toMatchObject({ code: 2, stderr: expect.stringContaining('a .npy baseline fits one input') as string });
+  });
+
   it('--output z explains the second head', async () => {
     const library = await integratedGradients(await backend({ output: 'z' }), [tensorA, tensorB], { target: 3, steps: 32, batchSize: 32 });
     const cli = explain('head-z', ['--input', `a=${a}`, '--input', `b=${b}`, '--output', 'z', '--target', '3', ...STEPS]);
