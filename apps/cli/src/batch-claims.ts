@@ -2,7 +2,7 @@ import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, wr
 import { join } from 'node:path';
 import { CliError } from './errors.js';
 import { temporaryOwner, temporaryPath } from './files.js';
-import { OWNER, ownerAlive } from './run-owner.js';
+import { HOST_TAG, OWNER, ownerAlive } from './run-owner.js';
 
 /**
  * Claims on batch items, so that runs sharing an out-dir (several shards, or the same shard
@@ -39,7 +39,20 @@ function readOwner(path: string): string | null {
 
 export class ItemClaims {
   private readonly successors = new Map<string, string>();
-  constructor(private readonly outDir: string) {}
+  /**
+   * `staleElsewhere`: a claim from another machine is a dead earlier attempt of this run. True
+   * under a scheduler (`--shard auto`), which runs one task per shard at a time and whose retry
+   * of a task lands on another host (a new pod), where the claim could not be checked otherwise.
+   */
+  constructor(
+    private readonly outDir: string,
+    private readonly options: { readonly staleElsewhere?: boolean } = {},
+  ) {}
+
+  private alive(owner: string): boolean {
+    if (this.options.staleElsewhere === true && !owner.startsWith(`${HOST_TAG}-`)) return false;
+    return ownerAlive(owner);
+  }
 
   /** True when this run now holds the item; false when a live run holds it (or won its take-over). */
   claim(id: string): boolean {
@@ -48,7 +61,7 @@ export class ItemClaims {
       if (createExclusive(path, OWNER)) return true;
       const owner = readOwner(path);
       if (owner === null) continue; // released meanwhile: try again
-      if (ownerAlive(owner)) return false;
+      if (this.alive(owner)) return false;
       const successor = `${path}.${owner}`;
       if (!createExclusive(successor, OWNER)) return false;
       const temp = temporaryPath(path);
@@ -63,7 +76,7 @@ export class ItemClaims {
   /** Whether a live run other than this one holds the item. */
   heldByOther(id: string): boolean {
     const owner = readOwner(claimPath(this.outDir, id));
-    return owner !== null && owner !== OWNER && ownerAlive(owner);
+    return owner !== null && owner !== OWNER && this.alive(owner);
   }
 
   release(id: string): void {

@@ -10,6 +10,7 @@ import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
 import type { Method } from './options.js';
 import type { Progress } from './progress.js';
+import { targetsFromOutputs } from './target-choice.js';
 
 export interface RunSettings extends BaselineSettings {
   readonly target: string;
@@ -76,36 +77,11 @@ export interface Explanation {
   readonly report: ExplainReport;
 }
 
-function argmax(values: Float32Array, from: number, count: number): number {
-  let best = 0;
-  for (let j = 1; j < count; j++) if ((values[from + j] as number) > (values[from + best] as number)) best = j;
-  return best;
-}
-
 /** Class index per example: `auto` (argmax at the input), an index, or a label from --labels. */
 export async function resolveTarget(model: LoadedModel, input: LoadedInput, target: string, labels: readonly string[] | null): Promise<number[]> {
   const examples = input.tensor.shape[0] as number;
   const outputs = await model.backend.predict({ points: [input.tensor.data], pointShapes: [input.tensor.shape.slice(1)], count: examples });
-  const outputSize = outputs.length / examples;
-  const check = (index: number): number => {
-    if (index >= outputSize) throw new UsageError(`--target ${index} is out of range: the model has ${outputSize} outputs (0–${outputSize - 1})`);
-    return index;
-  };
-  if (/^\d+(,\d+)+$/.test(target)) {
-    const list = target.split(',').map((t) => check(Number(t)));
-    if (list.length !== examples) throw new UsageError(`--target lists ${list.length} classes but the input has ${examples} examples; give one per example`);
-    return list;
-  }
-  let index: number | null = null;
-  if (target !== 'auto') {
-    if (/^\d+$/.test(target)) index = check(Number(target));
-    else if (labels) {
-      index = labels.indexOf(target);
-      if (index < 0) throw new UsageError(`--target '${target}' is not one of the labels (${labels.slice(0, 5).join(', ')}${labels.length > 5 ? ', …' : ''})`);
-      check(index);
-    } else throw new UsageError(`--target must be a class index, a comma-separated index per example, auto, or a label with --labels; got '${target}'`);
-  }
-  return Array.from({ length: examples }, (_, e) => index ?? argmax(outputs, e * outputSize, outputSize));
+  return targetsFromOutputs(outputs, examples, target, labels);
 }
 
 /**
@@ -225,7 +201,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   return { attributions: settings.algorithm === undefined ? attributions : reduced(attributions, input, settings.algorithm), report };
 }
 
-function algorithmLabel(settings: AlgorithmSettings | undefined): string {
+export function algorithmLabel(settings: AlgorithmSettings | undefined): string {
   if (settings === undefined) return 'integrated-gradients';
   const parts: string[] = [settings.algorithm];
   if (!settings.multiplyByInputs) parts.push('without multiply-by-inputs');

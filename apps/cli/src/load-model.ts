@@ -3,7 +3,7 @@ import type { EngineName, LoadedModel, LoadOptions } from './engines/engine.js';
 import { readUserFile } from './files.js';
 
 export { PROVIDERS } from './engines/engine.js';
-export type { LoadedModel, LoadOptions, Provider } from './engines/engine.js';
+export type { LoadedModel, LoadOptions, ModelInput, Provider } from './engines/engine.js';
 
 export function engineOf(path: string): EngineName {
   if (/\.onnx$/i.test(path)) return 'onnx';

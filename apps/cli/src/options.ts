@@ -1,4 +1,4 @@
-import { AUTO_RULES, HEATMAP_METHODS, VISUALIZE_SIGNS, type AutoRule } from '@ig/core';
+import { AUTO_RULES, HEATMAP_METHODS, POLARITIES, QUADRATURE_METHODS, VISUALIZE_SIGNS, type AutoRule, type QuadratureMethod } from '@ig/core';
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -13,8 +13,8 @@ import type { Provider } from './load-model.js';
 /** @ig/core's default stepsLimit. */
 const DEFAULT_STEPS_LIMIT = 10_000;
 
-export const METHODS = ['gauss-legendre', 'riemann-left', 'riemann-right', 'riemann-middle', 'riemann-trapezoid'] as const;
-export type Method = (typeof METHODS)[number];
+/** The quadrature rules of --method: @ig/core's own list, so a rule added there is accepted here. */
+export type Method = QuadratureMethod;
 export const BASELINE_KINDS = ['zero', 'black', 'white', 'uniform', 'gaussian', 'blur'] as const;
 export type HeatmapStyle = HeatmapMethod | 'polarity';
 
@@ -37,6 +37,8 @@ export interface ExplainSettings {
   readonly method: Method;
   readonly batchSize: number | undefined;
   readonly layer: string | undefined;
+  /** --output: the model output explained, by name; undefined: the first. */
+  readonly output: string | undefined;
   readonly provider: Provider;
   /** ONNX graph cache: a folder (--cache-dir), true for the platform's default folder, false with --no-cache. */
   readonly cache: string | boolean;
@@ -76,20 +78,21 @@ export function addExplainOptions(command: Command): Command {
     .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance (--method is then unused)", '50')
     .addOption(new Option('--auto-rule <rule>', "how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)").choices([...AUTO_RULES]).default('adaptive'))
     .option('--tolerance <x>', 'relative completeness error allowed')
-    .addOption(new Option('--method <rule>', 'quadrature rule').choices([...METHODS]).default('gauss-legendre'))
+    .addOption(new Option('--method <rule>', 'quadrature rule').choices([...QUADRATURE_METHODS]).default('gauss-legendre'))
     .option('--batch-size <n>', 'path points per model call')
     .option('--steps-limit <n>', 'most path points per integral accepted for --steps', String(DEFAULT_STEPS_LIMIT))
     .option('--memory-budget <MiB>', 'memory for one batch of path points and their gradients; batches are sized to fit it (default 8)')
     .option('--max-pixels <n>', 'most pixels of an image input, decoded or resized to', String(DEFAULT_LIMITS.maxPixels))
     .option('--max-input-mib <n>', 'most MiB of an input file (.npy data or image file)', String(DEFAULT_LIMITS.maxInputBytes / 2 ** 20))
     .option('--layer <name>', 'attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js) instead of the input')
+    .option('--output <name>', "explain this model output (by name; see ig inspect) instead of the first")
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
     .option('--cache-dir <dir>', 'keep built ONNX gradient graphs here across runs (default: $XDG_CACHE_HOME/ig or ~/.cache/ig; ~/Library/Caches/ig on macOS; %LOCALAPPDATA%\\ig\\cache on Windows)')
     .option('--no-cache', 'neither read nor write the graph cache')
     .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('overlay'))
     .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
     .option('--outlier-percentile <p>', 'share of the attribution mass clipped as outliers', '2')
-    .addOption(new Option('--polarity <p>', 'polarity heatmaps: which signs to draw').choices(['positive', 'negative', 'both']).default('both'))
+    .addOption(new Option('--polarity <p>', 'polarity heatmaps: which signs to draw').choices([...POLARITIES]).default('both'))
     .option('--clip-above <pct>', 'polarity heatmaps: values above this percentile of the mass saturate', '99.9')
     .option('--clip-below <pct>', 'polarity heatmaps: values below this percentile of the mass vanish', '0')
     .option('--morphology', 'polarity heatmaps: close then open the map to drop specks')
@@ -150,6 +153,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
   if (baselineCount > 1 && baseline !== 'uniform' && baseline !== 'gaussian') {
     throw new UsageError(`--baselines ${baselineCount} averages random baselines; use it with --baseline uniform or gaussian`);
   }
+  if (str('output') !== undefined && str('layer') !== undefined) throw new UsageError('--layer attributes to the first output; drop --output or --layer');
   const channelsText = str('channels');
   return {
     model: str('model') as string,
@@ -168,6 +172,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),
     layer: str('layer'),
+    output: str('output'),
     provider: (str('provider') ?? 'cpu') as Provider,
     cache: raw['cache'] === false ? false : (str('cacheDir') ?? true),
     heatmapStyle: (str('heatmapMethod') ?? 'overlay') as HeatmapStyle,

@@ -48,7 +48,7 @@ export function fixture(...parts: string[]): string {
 
 type Weights = { data: Float32Array; shape: readonly number[] };
 
-async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<string> {
+export async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {

@@ -1,8 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
+import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
+import { registerBatchMerge } from './batch-merge.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
 import { detail, say, warnLine } from '../context.js';
@@ -32,7 +34,8 @@ const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 function fingerprint(settings: ExplainSettings, heatmaps: boolean): Record<string, unknown> {
   const { model, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance, method, layer } = settings;
   const heatmap = heatmaps ? { style: settings.heatmapStyle, sign: settings.sign, outlierPercentile: settings.outlierPercentile } : null;
-  return { model: resolve(model), size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance: tolerance ?? null, method, layer: layer ?? null, heatmap };
+  const output = settings.output !== undefined ? { output: settings.output } : {};
+  return { model: resolve(model), ...output, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance: tolerance ?? null, method, layer: layer ?? null, heatmap };
 }
 
 interface BatchContext {
@@ -84,16 +87,21 @@ async function computeClaimed(model: LoadedModel, item: BatchItem, context: Batc
 }
 
 export function registerBatch(program: Command, flags: () => GlobalFlags): void {
-  addExplainOptions(program.command('batch').description('explain every input of a folder or manifest; resumable and shardable'))
+  const batch = program.command('batch');
+  registerBatchMerge(batch, flags);
+  addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))
     .requiredOption('--inputs <dir|manifest.jsonl>', 'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?}')
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png and the summary')
     .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input')
-    .option('--shard <i/n>', 'process only shard i of n (1-based), to split a dataset across machines')
+    .option('--shard <i/n|auto>', `process only shard i of n (1-based), to split a dataset across machines; auto: from the scheduler (Kubernetes Indexed Job: JOB_COMPLETION_INDEX and ${SHARD_COUNT_ENV}; Slurm job array: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX and ${SHARD_COUNT_ENV})`)
     .option('--skip-failed', 'do not retry items that failed in an earlier run (their failures stay in the summary)')
     .action(async (raw: Record<string, string | boolean>) => {
       const global = flags();
+      for (const option of mandatory) if (raw[option.attributeName()] === undefined) throw new UsageError(`required option '${option.flags}' not specified`);
       const settings = parseExplainSettings(raw as Record<string, string>, global.quiet);
-      const shard = raw['shard'] ? parseShard(raw['shard'] as string) : { index: 1, count: 1 };
+      const auto = raw['shard'] === 'auto';
+      const shard = auto ? shardFromEnvironment() : raw['shard'] ? parseShard(raw['shard'] as string) : { index: 1, count: 1 };
+      if (auto) detail(global, `--shard auto: shard ${shard.index}/${shard.count} from the ${(shard as ScheduledShard).scheduler} environment`);
       const outDir = raw['outDir'] as string;
       const all = listItems(raw['inputs'] as string);
       const items = shardItems(all, shard);
@@ -106,14 +114,15 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       checkResumable(outDir, fingerprint(settings, raw['heatmaps'] === true));
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
-      say(global, `${items.length} inputs${shard.count > 1 ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done${skipFailed ? ' or skipped' : ''}, ${pending.length} to compute`);
+      say(global, `${items.length} inputs${shard.count > 1 || auto ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done${skipFailed ? ' or skipped' : ''}, ${pending.length} to compute`);
 
-      const claims = new ItemClaims(outDir);
+      // Under a scheduler this shard's task is the only one; a claim from another host is its own earlier attempt.
+      const claims = new ItemClaims(outDir, { staleElsewhere: auto });
       const run = runSettingsOf(settings);
       if (pending.length > 0) {
         const startedAt = Date.now();
         const timing = startTiming();
-        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, ...(settings.output !== undefined ? { output: settings.output } : {}), onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
         timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {
@@ -129,7 +138,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       }
 
       const states = items.map((item) => itemState(outDir, item, claims.heldByOther(item.id)));
-      const summary = join(outDir, shard.count > 1 ? `summary-${shard.index}-of-${shard.count}.jsonl` : 'summary.jsonl');
+      const summary = join(outDir, shard.count > 1 || auto ? `summary-${shard.index}-of-${shard.count}.jsonl` : 'summary.jsonl');
       writeFileAtomic(summary, `${states.map((state) => state.line).join('\n')}\n`);
       const count = (status: string): number => states.filter((state) => state.status === status).length;
       say(global, `${count('ok')} done, ${count('error')} failed, ${count('pending')} pending; wrote ${summary}`);
@@ -139,4 +148,8 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         throw new CliError(`${failed.length} of ${items.length} inputs failed (first: ${JSON.stringify(first.input)}: ${first.error}); see ${summary}; a rerun retries them (--skip-failed skips them)`);
       }
     });
+  // Commander checks a command's required options for its subcommands too, so `ig batch merge`
+  // would ask for --model: batch checks them itself, in its action.
+  const mandatory: Option[] = batch.options.filter((option) => option.mandatory);
+  for (const option of mandatory) option.mandatory = false;
 }

@@ -21,6 +21,8 @@ import { refinementLines } from '../refinement-lines.js';
 import type { ExplainReport, RunSettings } from '../explain-run.js';
 import { isTokenIdsInput, runTokenIdsExplain } from '../text/ids-explain.js';
 import { runTextExplain } from '../text/text-command.js';
+import { parseInputArgs } from '../named-inputs.js';
+import { runNamedExplain } from './explain-named.js';
 
 export function runSettingsOf(settings: ExplainSettings): RunSettings {
   return { ...settings, labels: settings.labels ? readLabels(settings.labels) : null };
@@ -63,7 +65,7 @@ function requirePlainIntegratedGradients(raw: Record<string, string>, what: stri
 
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
   addAlgorithmOptions(addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)')))
-    .option('--input <file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image')
+    .option('--input <file|name=file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input', (value: string, list: string[] | undefined) => [...(list ?? []), value])
     .option('--text <text>', 'explain a text with a token-id ONNX model (repeat for several texts)', (value: string, list: string[]) => [...list, value], [] as string[])
     .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
     .option('--baseline-token <token>', 'with --text: the baseline token at every position (default the pad token)')
@@ -79,10 +81,15 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       if ((raw['text'] as unknown as string[]).length > 0) {
+        if (raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
         requirePlainIntegratedGradients(raw, '--text');
         return runTextExplain(raw, settings, global);
       }
-      if (!raw['input']) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
+      const inputArgs = parseInputArgs((raw['input'] as unknown as string[] | undefined) ?? []);
+      if (inputArgs.kind === 'named') {
+        return runNamedExplain(inputArgs.inputs, raw, settings, (shape) => ({ ...runSettingsOf(settings), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }), global);
+      }
+      raw['input'] = inputArgs.path;
       if (isTokenIdsInput(settings.model, raw['input'])) {
         if (raw['heatmap']) throw new UsageError('--heatmap draws input attributions; token ids are attributed at a layer');
         requirePlainIntegratedGradients(raw, 'token ids in --input');
@@ -93,7 +100,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
       const timing = startTiming();
-      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, ...(settings.output !== undefined ? { output: settings.output } : {}), onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
       timing.loaded(model);
       try {
         const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };

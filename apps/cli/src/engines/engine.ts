@@ -28,10 +28,17 @@ export interface LoadOptions {
   readonly quiet?: boolean;
   /** ONNX graph cache: a folder, true for the platform's default folder, false for none. */
   readonly cache?: string | boolean;
+  /** The model output explained, by name (--output); undefined: the first. */
+  readonly output?: string;
   /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
   readonly onWarning?: (message: string) => void;
   /** Receives diagnostics shown with --verbose only. */
   readonly onDetail?: (message: string) => void;
+}
+
+export interface ModelInput {
+  readonly name: string;
+  readonly shape: readonly (number | null)[] | null;
 }
 
 /** A model behind the one interface the commands use, whichever engine runs it. */
@@ -41,7 +48,9 @@ export interface LoadedModel {
   readonly provider: Provider;
   /** The first input's shape with the batch axis; null entries are dimensions the model leaves open. */
   readonly inputShape: readonly (number | null)[] | null;
-  /** The first output's declared shape (batch axis first; null: not declared or dynamic), when the engine knows it. */
+  /** Every input the gradients are taken for, in the order the backend takes them, with its shape (batch axis first). */
+  readonly inputs?: readonly ModelInput[];
+  /** The explained output's declared shape (batch axis first; null: not declared or dynamic), when the engine knows it. */
   readonly outputShape?: readonly (number | null)[] | null;
   /** Set when --layer named a layer: the model split there, for attributions to that layer's output. */
   readonly layerSplit?: LayerSplit;

@@ -3,6 +3,7 @@ import type { LayerBackend } from '@ig/onnx';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
+import type { ModelSummary } from '@ig/onnx';
 import { importOnnx, importOnnxCache } from '../onnx-module.js';
 import type { Engine, EngineStats, LoadedModel, LoadOptions } from './engine.js';
 
@@ -16,14 +17,19 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
   let inputShape: (number | null)[] | null = null;
   let outputShape: (number | null)[] | null = null;
   let nodes: number;
+  let declared: ModelSummary['inputs'] = [];
   try {
     const summary = onnx.inspect(bytes);
+    declared = summary.inputs;
     const first = summary.inputs[0]?.shape;
     if (first) inputShape = first.map((d) => (typeof d === 'number' && d > 0 ? d : null));
-    const output = summary.outputs[0]?.shape;
+    const chosen = options.output === undefined ? summary.outputs[0] : summary.outputs.find((o) => o.name === options.output);
+    if (chosen === undefined) throw new UsageError(`--output ${String(options.output)}: the model has no such output; its outputs are ${summary.outputs.map((o) => o.name).join(', ')}`);
+    const output = chosen.shape;
     if (output) outputShape = output.map((d) => (typeof d === 'number' && d > 0 ? d : null));
     nodes = Object.values((summary['ops'] ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new FileFormatError(path, `not a readable ONNX model: ${(error as Error).message.split('\n')[0]}`);
   }
   if (nodes > LARGE_GRAPH_NODES && options.quiet !== true) {
@@ -39,10 +45,10 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     else options.onWarning?.(message);
   };
   const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
-  let backend: GradientBackend & { readonly stats: EngineStats };
+  let backend: GradientBackend & { readonly stats: EngineStats; readonly inputNames: readonly string[] };
   let layerSplit: LayerBackend | undefined;
   try {
-    backend = await onnx.onnxBackend(bytes, { ...session, ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    backend = await onnx.onnxBackend(bytes, { ...session, ...(options.output !== undefined ? { output: options.output } : {}), ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
   } catch (error) {
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
     throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
@@ -57,11 +63,13 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     }
   }
   const split = layerSplit;
+  const inputs = backend.inputNames.map((name) => ({ name, shape: declared.find((i) => i.name === name)?.shape?.map((d) => (typeof d === 'number' && d > 0 ? d : null)) ?? null }));
   return {
     backend,
     engine: 'onnx',
     provider,
     inputShape,
+    inputs,
     outputShape,
     ...(split ? { layerSplit: split } : {}),
     stats: backend.stats,

@@ -87,12 +87,13 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     if (json.format === 'graph-model') {
       const model = await (await importConverter()).loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape ?? null;
-      const backend = tfjsBackend(model);
+      const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
       return {
         backend,
         engine: 'tfjs',
         provider,
         inputShape: shape ? shape.map((d) => (d > 0 ? d : null)) : null,
+        inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape ? i.shape.map((d) => (d > 0 ? d : null)) : null })),
         dispose: async () => {
           await backend.dispose();
           model.dispose();
@@ -101,7 +102,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     }
     const model = await (await importLayers()).loadLayersModel(tf.io.fromMemory(artifacts));
     const shape = model.inputs[0]?.shape ?? null;
-    const backend = tfjsBackend(model);
+    const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
     const layer = options.layer;
     if (layer !== undefined && !model.layers.some((l) => l.name === layer)) {
       throw new UsageError(`--layer ${layer}: the model has no such layer; its layers are ${model.layers.map((l) => l.name).join(', ')}`);
@@ -112,6 +113,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
       engine: 'tfjs',
       provider,
       inputShape: shape,
+      inputs: model.inputs.map((i) => ({ name: i.name, shape: i.shape })),
       ...(layerSplit ? { layerSplit } : {}),
       decomposition: () => tfjsContextualDecomposition(model),
       dispose: async () => {

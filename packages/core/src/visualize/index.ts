@@ -13,7 +13,7 @@ export {
 export type { HeatmapOptions } from './heatmap.js';
 export { OVERLAY_IMAGE_CONTRAST, defaultColormap, renderHeatmap } from './heatmap.js';
 export type { Polarity, PolarityMapOptions, Rgb } from './polarity-map.js';
-export { componentOutlines, linearTransform, renderPolarityMap, topPercentageThreshold } from './polarity-map.js';
+export { componentOutlines, linearTransform, POLARITIES, renderPolarityMap, topPercentageThreshold } from './polarity-map.js';
 export { fillHoles, labelComponents, maskBorder, morphologicalCleanup } from './morphology.js';
 export type { TokenColorOptions, TokenHtmlOptions } from './text.js';
 export { tokenColor, tokensToAnsi, tokensToHtml } from './text.js';

@@ -4,6 +4,8 @@ import { fillHoles, labelComponents, maskBorder, morphologicalCleanup } from './
 import type { AttributionMap, ChannelLayout, RgbaImage } from './types.js';
 
 export type Polarity = 'positive' | 'negative' | 'both';
+/** Every Polarity, for option lists (the CLI's --polarity choices). */
+export const POLARITIES: readonly Polarity[] = ['positive', 'negative', 'both'];
 export type Rgb = readonly [number, number, number];
 
 /** The options of the original Integrated Gradients visualization library. */
@@ -113,8 +115,8 @@ function polarityIntensity(values: Float64Array, width: number, height: number, 
 /** Draws attributions in the style of the original Integrated Gradients visualization library. */
 export function renderPolarityMap(attributions: AttributionMap, options: PolarityMapOptions = {}): RgbaImage {
   const polarity = options.polarity ?? 'positive';
-  if (polarity !== 'positive' && polarity !== 'negative' && polarity !== 'both') {
-    throw new InvalidOptionError(`polarity must be positive, negative or both, got '${String(polarity)}'`);
+  if (!POLARITIES.includes(polarity)) {
+    throw new InvalidOptionError(`polarity must be one of ${POLARITIES.join(', ')}, got '${String(polarity)}'`);
   }
   const { width, height, values } = combineChannels(attributions, options.layout);
   values.forEach((v, i) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { componentOutlines, linearTransform, morphologicalCleanup, renderPolarityMap, topPercentageThreshold } from '../../src/visualize/index.js';
+import { InvalidOptionError } from '../../src/errors.js';
+import { componentOutlines, linearTransform, morphologicalCleanup, POLARITIES, renderPolarityMap, topPercentageThreshold } from '../../src/visualize/index.js';
 
 const grid = (rows: string[]) => Float64Array.from(rows.join('').split(''), Number);
 
@@ -25,6 +26,17 @@ describe('renderPolarityMap', () => {
     // positive magnitudes 2, 0, 1, 0 → 1, 0, 0.5, 0; negative 0, 1, 0, 0 → 0, 1, 0, 0
     const out = renderPolarityMap({ data: [2, -1, 1, 0], shape: [1, 4] }, { polarity: 'both', clipAbovePercentile: 100 });
     expect(Array.from(out.data)).toEqual([0, 255, 0, 255, 255, 0, 0, 255, 0, 128, 0, 255, 0, 0, 0, 255]);
+  });
+  it('POLARITIES are the polarities it draws: green for positive, red for negative; others are refused', () => {
+    const values = { data: [2, -1], shape: [1, 2] };
+    const pixels = POLARITIES.map((polarity) => Array.from(renderPolarityMap(values, { polarity, clipAbovePercentile: 100 }).data));
+    // [positive pixel, negative pixel] as RGBA: positive is green at 2, negative red at −1
+    expect(pixels).toEqual([
+      [0, 255, 0, 255, 0, 0, 0, 255],
+      [0, 0, 0, 255, 255, 0, 0, 255],
+      [0, 255, 0, 255, 255, 0, 0, 255],
+    ]);
+    expect(() => renderPolarityMap(values, { polarity: 'all' as never })).toThrow(InvalidOptionError);
   });
   it('overlays 0.7 × image + 0.5 × color, or masks the image', () => {
     const image = { width: 2, height: 1, data: new Uint8ClampedArray([100, 100, 100, 255, 100, 100, 100, 255]) };

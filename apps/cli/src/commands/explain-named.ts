@@ -1,0 +1,65 @@
+import { detail, formatNumber, say, warnLine, type GlobalFlags } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { RunSettings } from '../explain-run.js';
+import { writeOutput } from '../files.js';
+import { loadModel } from '../load-model.js';
+import { loadNamedInputs, type NamedInputArg } from '../named-inputs.js';
+import { runNamedExplanation } from '../named-run.js';
+import { formatNpy } from '../npy.js';
+import type { ExplainSettings } from '../options.js';
+import { progressBar } from '../progress.js';
+import { startTiming, timeLine } from '../timing.js';
+
+/** `attr.npy` → `attr-<input name>.npy`: one attribution file per model input. */
+export function perInputPath(path: string, name: string): string {
+  const safe = name.replace(/[^\w.-]/g, '_');
+  const dot = path.lastIndexOf('.');
+  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${safe}${path.slice(dot)}` : `${path}-${safe}`;
+}
+
+/** `ig explain --input a=FILE --input b=FILE`: a model with several inputs, every one attributed. */
+export async function runNamedExplain(
+  args: readonly NamedInputArg[],
+  raw: Record<string, unknown>,
+  settings: ExplainSettings,
+  run: (modelShape: Parameters<typeof loadNamedInputs>[1]['inputShape']) => RunSettings,
+  global: GlobalFlags,
+): Promise<void> {
+  if (raw['heatmap']) throw new UsageError('--heatmap draws one image input; with several --input NAME=FILE flags write the attributions with --out');
+  if (settings.layer) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
+  const timing = startTiming();
+  const model = await loadModel(settings.model, {
+    provider: settings.provider,
+    quiet: global.quiet,
+    cache: settings.cache,
+    ...(settings.output !== undefined ? { output: settings.output } : {}),
+    onWarning: (m) => warnLine(global, m),
+    onDetail: (m) => detail(global, m),
+  });
+  timing.loaded(model);
+  try {
+    const inputs = loadNamedInputs(args, model, settings);
+    const { attributions, report } = await runNamedExplanation(model, inputs, run(model.inputShape), progressBar('integrating', global.quiet));
+    const out = typeof raw['out'] === 'string' ? raw['out'] : undefined;
+    const files = out === undefined ? [] : inputs.map((n) => perInputPath(out, n.name));
+    attributions.forEach((a, k) => {
+      if (files[k] !== undefined) writeOutput(files[k], formatNpy(a.data, a.shape));
+    });
+    const time = timing.finish(model);
+    const json = typeof raw['json'] === 'string' ? raw['json'] : undefined;
+    const inputFiles = Object.fromEntries(inputs.map((n) => [n.name, n.path]));
+    if (json !== undefined) writeOutput(json, `${JSON.stringify({ model: settings.model, inputs: inputFiles, ...(settings.output !== undefined ? { output: settings.output } : {}), ...report, time }, null, 2)}\n`);
+    detail(global, timeLine(time));
+    const completeness = report.delta === null ? '' : `, F(x) = ${formatNumber(report.fInput as number)}, F(x') = ${formatNumber(report.fBaseline as number)}, relative error = ${formatNumber(report.relativeError as number)}`;
+    say(global, `target ${report.target}: ${report.algorithm} over ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')})${completeness}, ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`);
+    if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (out === undefined) {
+      attributions.forEach((a, k) => {
+        if (a.data.length <= 64) say(global, `attributions ${inputs[k]?.name}: [${Array.from(a.data, formatNumber).join(', ')}]`);
+      });
+    }
+    for (const file of [...files, json]) if (file) say(global, `wrote ${file}`);
+  } finally {
+    await model.dispose();
+  }
+}
