@@ -11,7 +11,6 @@ import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type Quadratu
 import type { RefinementReport } from './refinement-report.js';
 import { assembleResult } from './straight-assemble.js';
 import { checkAutoRule, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
-import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
@@ -159,12 +158,7 @@ export async function integratedGradients(
   const into = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
   throwIfAborted(options.signal);
 
-  const scratch = new Scratch();
-  try {
-    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into });
-  } finally {
-    scratch.release();
-  }
+  return integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, batchSize, into });
 }
 
 async function integrateWith(
@@ -177,18 +171,16 @@ async function integrateWith(
     fixed: { rule: QuadratureRule; name: string } | null;
     autoRule: AutoRule;
     batchSize: number;
-    scratch: Scratch;
     into: readonly Float32Array[] | undefined;
   },
 ): Promise<IntegratedGradientsResult> {
   const { examples, pointShapes, pointSizes, tensors } = model;
-  const { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into } = settings;
+  const { tolerance, maxSteps, fixed, autoRule, batchSize, into } = settings;
   const signal = options.signal;
-  // Baselines live only for this call, in arrays reused across calls.
   const baselineSamples = resolveBaselinesInto(
     options.baselines,
     tensors,
-    (length) => scratch.float32(length),
+    (length) => new Float32Array(length),
     into === undefined ? undefined : (data, input, label) => checkNotAliased(into, data, `the ${label} for input ${input}`),
   );
   const inputData = tensors.map((t) => t.data);
@@ -237,7 +229,7 @@ async function integrateWith(
   let integrated: IntegratedPaths;
   try {
     const rule = fixed === null ? { auto: autoRule, tolerance, maxSteps, onPlan: (points: number) => (planned += points) } : { fixed: fixed.rule };
-    integrated = await integratePaths(runner, paths, rule, pointSizes, scratch);
+    integrated = await integratePaths(runner, paths, rule, pointSizes);
   } finally {
     runner.release();
   }

@@ -1,12 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { acquirePathWorkspace, releasePathWorkspace } from '../src/path-workspace.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPathWorkspace } from '../src/path-workspace.js';
+import { disableWasmPathKernels, enableWasmPathKernels } from '../src/wasm/index.js';
 import { gradientBufferCases } from './helpers/gradient-buffer-cases.js';
 
-describe('gradient buffers offered to the backend (WebAssembly SIMD workspace)', () => {
-  it('runs on the WebAssembly SIMD workspace here', () => {
-    const workspace = acquirePathWorkspace([3], 2);
+describe('gradient buffers offered to the backend (opt-in WebAssembly SIMD workspace, @ig/core/wasm)', () => {
+  beforeAll(() => {
+    expect(enableWasmPathKernels()).toBe(true);
+  });
+  afterAll(() => disableWasmPathKernels());
+
+  it('runs on the WebAssembly SIMD workspace once enabled', () => {
+    const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('wasm-simd');
-    releasePathWorkspace(workspace, [3], 2);
+    workspace.release();
   });
   gradientBufferCases();
 });
