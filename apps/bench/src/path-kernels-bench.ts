@@ -1,5 +1,6 @@
 /**
- * What the opt-in WebAssembly path kernels (`@ig/core/wasm`) buy on an end-to-end IG run: IG-50
+ * What the core's WebAssembly SIMD path kernels buy on an end-to-end IG run against plain loops
+ * (switched with `@ig/core/wasm`): IG-50
  * (Gauss–Legendre, black baseline) on torchvision models through onnxruntime-node (CPU, 2
  * threads), with the kernels on and off in the same process, the two orders alternating pair by
  * pair (on→off, off→on, …) so load swings on a shared machine fall on both sides alike. Both
@@ -7,15 +8,15 @@
  * run) and `unfused` (the core writes every point and sums every gradient: where the kernels act).
  * Each pair also checks that the two runs agree (max |difference| / max |attribution|).
  *
- * Usage: node dist/path-kernels-bench.js [--models resnet18,mobilenet_v2] [--pairs 6] [--steps 50]
+ * Usage: node dist/path-kernels-bench.js [--models resnet18,mobilenet_v2] [--modes fused,unfused] [--pairs 6] [--steps 50]
  * Writes bench-results/path-kernels.json.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { disableWasmPathKernels, enableWasmPathKernels } from '@ig/core/wasm';
 import { onnxBackend } from '@ig/onnx/node';
 import { explainSample } from './ig-run.js';
-import { ARCHITECTURES, loadModel, type Architecture } from './models.js';
+import { ARCHITECTURES, MODELS_DIR, loadModel, type Architecture } from './models.js';
 import { seconds } from './timing.js';
 
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
@@ -28,9 +29,11 @@ function option(name: string, fallback: string): string {
 }
 
 const models = option('models', 'resnet18,mobilenet_v2').split(',') as Architecture[];
+const modes = option('modes', MODES.join(',')).split(',') as Mode[];
 const pairs = Number(option('pairs', '6'));
 const steps = Number(option('steps', '50'));
 for (const name of models) if (!ARCHITECTURES.includes(name)) throw new Error(`--models: unknown model ${name} (${ARCHITECTURES.join(', ')})`);
+for (const mode of modes) if (!MODES.includes(mode)) throw new Error(`--modes: unknown mode ${mode} (${MODES.join(', ')})`);
 if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs must be a positive integer, got ${option('pairs', '')}`);
 
 const median = (values: readonly number[]): number => {
@@ -57,10 +60,17 @@ async function timedRun(backend: Awaited<ReturnType<typeof onnxBackend>>, kernel
   return { seconds: run.seconds, attributions: run.value.attributions[0]?.data as Float32Array };
 }
 
-async function measure(name: Architecture, mode: Mode) {
+/** The exported model; this benchmark needs no PyTorch reference, so an .onnx file alone will do. */
+function modelBytes(name: Architecture): Uint8Array {
+  const file = `${MODELS_DIR}${name}.onnx`;
+  if (existsSync(file)) return new Uint8Array(readFileSync(file));
   const model = loadModel(name);
   if ('missing' in model) throw new Error(model.missing);
-  const backend = await onnxBackend(model.bytes, { executionProviders: ['cpu'], sessionOptions: SESSION, fused: mode === 'fused' });
+  return model.bytes;
+}
+
+async function measure(name: Architecture, mode: Mode) {
+  const backend = await onnxBackend(modelBytes(name), { executionProviders: ['cpu'], sessionOptions: SESSION, fused: mode === 'fused' });
   // The first runs build the sessions and warm both workspaces; they are not timed.
   await timedRun(backend, true);
   await timedRun(backend, false);
@@ -106,7 +116,7 @@ const report = {
   results: [] as Awaited<ReturnType<typeof measure>>[],
   loadAverageAtEnd: [] as number[],
 };
-for (const name of models) for (const mode of MODES) report.results.push(await measure(name, mode));
+for (const name of models) for (const mode of modes) report.results.push(await measure(name, mode));
 report.loadAverageAtEnd = loadavg();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/path-kernels.json.tmp', `${JSON.stringify(report, null, 2)}\n`);

@@ -11,6 +11,7 @@ import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type Quadratu
 import type { RefinementReport } from './refinement-report.js';
 import { assembleResult } from './straight-assemble.js';
 import { checkAutoRule, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
+import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
@@ -158,7 +159,12 @@ export async function integratedGradients(
   const into = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
   throwIfAborted(options.signal);
 
-  return integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, batchSize, into });
+  const scratch = new Scratch();
+  try {
+    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into });
+  } finally {
+    scratch.release();
+  }
 }
 
 async function integrateWith(
@@ -171,16 +177,18 @@ async function integrateWith(
     fixed: { rule: QuadratureRule; name: string } | null;
     autoRule: AutoRule;
     batchSize: number;
+    scratch: Scratch;
     into: readonly Float32Array[] | undefined;
   },
 ): Promise<IntegratedGradientsResult> {
   const { examples, pointShapes, pointSizes, tensors } = model;
-  const { tolerance, maxSteps, fixed, autoRule, batchSize, into } = settings;
+  const { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into } = settings;
   const signal = options.signal;
+  // Baselines live only for this call, in arrays reused across calls.
   const baselineSamples = resolveBaselinesInto(
     options.baselines,
     tensors,
-    (length) => new Float32Array(length),
+    (length) => scratch.float32(length),
     into === undefined ? undefined : (data, input, label) => checkNotAliased(into, data, `the ${label} for input ${input}`),
   );
   const inputData = tensors.map((t) => t.data);
@@ -229,7 +237,7 @@ async function integrateWith(
   let integrated: IntegratedPaths;
   try {
     const rule = fixed === null ? { auto: autoRule, tolerance, maxSteps, onPlan: (points: number) => (planned += points) } : { fixed: fixed.rule };
-    integrated = await integratePaths(runner, paths, rule, pointSizes);
+    integrated = await integratePaths(runner, paths, rule, pointSizes, scratch);
   } finally {
     runner.release();
   }

@@ -4,6 +4,7 @@ import { InvalidOptionError } from './errors.js';
 import type { PathPlan } from './integrate.js';
 import type { PathRunner } from './path-runner.js';
 import type { QuadratureRule } from './quadrature.js';
+import type { Scratch } from './scratch.js';
 
 /** How `steps: 'auto'` refines: per-piece bisection where the error is, or whole nested grids. */
 export type AutoRule = 'adaptive' | 'nested';
@@ -29,9 +30,9 @@ export type PathRule =
   | { readonly auto: AutoRule; readonly tolerance: number; readonly maxSteps: number; readonly onPlan: (points: number) => void };
 
 /** Runs every path through the runner under a fixed rule or one of the `steps: 'auto'` rules. */
-export async function integratePaths(runner: PathRunner, paths: readonly PathPlan[], rule: PathRule, pointSizes: readonly number[]): Promise<IntegratedPaths> {
+export async function integratePaths(runner: PathRunner, paths: readonly PathPlan[], rule: PathRule, pointSizes: readonly number[], scratch: Scratch): Promise<IntegratedPaths> {
   if ('fixed' in rule) {
-    const gradientSums = paths.map(() => pointSizes.map((size) => new Float64Array(size)));
+    const gradientSums = paths.map(() => pointSizes.map((size) => scratch.float64Zeros(size)));
     await runner.run(paths.map((path, p) => ({ ...path, alphas: rule.fixed.alphas, weights: rule.fixed.weights, sinks: gradientSums[p] as Float64Array[] })));
     return { gradientSums, steps: paths.map(() => rule.fixed.alphas.length) };
   }

@@ -3,7 +3,8 @@ import type { GradientBackend, GradientResponse } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
-import { createPathWorkspace, type PathWorkspace } from './path-workspace.js';
+import type { PathWorkspace } from './path-workspace.js';
+import { createPathWorkspace } from './path-workspaces.js';
 
 /** The two ends of a straight path and the objective differentiated along it. */
 export interface PathEnds {

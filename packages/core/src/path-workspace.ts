@@ -20,8 +20,6 @@ export interface PathWorkspace {
   release(): void;
 }
 
-export type PathWorkspaceFactory = (pointSizes: readonly number[], batchSize: number) => PathWorkspace;
-
 /** Plain loops over arrays of its own; the sinks are updated in place. */
 export class PlainPathWorkspace implements PathWorkspace {
   readonly kind = 'js';
@@ -54,16 +52,4 @@ export class PlainPathWorkspace implements PathWorkspace {
   flush(): void {}
 
   release(): void {}
-}
-
-const plain: PathWorkspaceFactory = (pointSizes, batchSize) => new PlainPathWorkspace(pointSizes, batchSize);
-let factory: PathWorkspaceFactory = plain;
-
-/** Switches how later runs build their workspace (`@ig/core/wasm` does); null restores the plain loops. */
-export function setPathWorkspaceFactory(next: PathWorkspaceFactory | null): void {
-  factory = next ?? plain;
-}
-
-export function createPathWorkspace(pointSizes: readonly number[], batchSize: number): PathWorkspace {
-  return factory(pointSizes, batchSize);
 }

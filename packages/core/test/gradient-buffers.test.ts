@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPathWorkspace } from '../src/path-workspace.js';
-import { disableWasmPathKernels, enableWasmPathKernels } from '../src/wasm/index.js';
+import { describe, expect, it } from 'vitest';
+import { createPathWorkspace } from '../src/path-workspaces.js';
 import { gradientBufferCases } from './helpers/gradient-buffer-cases.js';
 
-describe('gradient buffers offered to the backend (opt-in WebAssembly SIMD workspace, @ig/core/wasm)', () => {
-  beforeAll(() => {
-    expect(enableWasmPathKernels()).toBe(true);
-  });
-  afterAll(() => disableWasmPathKernels());
-
-  it('runs on the WebAssembly SIMD workspace once enabled', () => {
+describe('gradient buffers offered to the backend (WebAssembly SIMD workspace, the default)', () => {
+  it('runs on the WebAssembly SIMD workspace here', () => {
     const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('wasm-simd');
     workspace.release();

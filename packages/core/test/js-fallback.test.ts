@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPathWorkspace } from '../src/path-workspace.js';
-import { enableWasmPathKernels } from '../src/wasm/index.js';
+import { createPathWorkspace } from '../src/path-workspaces.js';
+import { disableWasmPathKernels, enableWasmPathKernels } from '../src/wasm/index.js';
 import { gradientBufferCases } from './helpers/gradient-buffer-cases.js';
 
-describe('the default workspace: plain loops', () => {
-  it('is the plain-loop workspace unless @ig/core/wasm enables the kernels', () => {
+describe('switched off through @ig/core/wasm: the plain-loop workspace', () => {
+  beforeAll(() => disableWasmPathKernels());
+  afterAll(() => {
+    expect(enableWasmPathKernels()).toBe(true);
+  });
+
+  it('uses plain loops', () => {
     const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('js');
     workspace.release();
@@ -16,7 +21,7 @@ describe('the default workspace: plain loops', () => {
 const globals = globalThis as { WebAssembly?: unknown };
 const saved = globals.WebAssembly;
 
-describe('without WebAssembly', () => {
+describe('without WebAssembly: the plain-loop workspace', () => {
   beforeAll(() => {
     globals.WebAssembly = undefined;
   });
@@ -24,10 +29,11 @@ describe('without WebAssembly', () => {
     globals.WebAssembly = saved;
   });
 
-  it('enableWasmPathKernels reports false and the plain loops stay', () => {
-    expect(enableWasmPathKernels()).toBe(false);
+  it('falls back to plain loops, and enableWasmPathKernels reports false', () => {
     const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('js');
     workspace.release();
+    expect(enableWasmPathKernels()).toBe(false);
   });
+  gradientBufferCases();
 });

@@ -1,23 +1,17 @@
 /**
- * `@ig/core/wasm`: the straight-path loops (writing each path point, adding its weighted gradient
- * into the path's sum) in WebAssembly SIMD instead of plain loops. Opt-in: on an end-to-end IG run
- * of a real model these loops are a few percent of the time or less (see apps/bench,
- * `path-kernels-bench`); they matter only for very cheap backends with large inputs.
+ * `@ig/core/wasm`: the switch for the straight-path loops (writing each path point, adding its
+ * weighted gradient into the path's sum). They run in WebAssembly SIMD by default wherever the
+ * engine has it, and in plain loops otherwise. Only runs whose backend has no fused `integrate`
+ * (or `steps: 'auto'`) use them; apps/bench `bench:path-kernels` measures both in one process.
  */
-import { setPathWorkspaceFactory, PlainPathWorkspace } from '../path-workspace.js';
-import { createWasmPathWorkspace, wasmSimdAvailable } from './path-workspace.js';
+import { useWasmPathKernels } from '../path-workspaces.js';
 
-/**
- * Runs the path loops of every later call in WebAssembly SIMD. Returns false, and changes
- * nothing, where the engine has no WebAssembly SIMD.
- */
+/** WebAssembly SIMD path loops for later calls (the default); false where the engine lacks WebAssembly SIMD. */
 export function enableWasmPathKernels(): boolean {
-  if (!wasmSimdAvailable()) return false;
-  setPathWorkspaceFactory((pointSizes, batchSize) => createWasmPathWorkspace(pointSizes, batchSize) ?? new PlainPathWorkspace(pointSizes, batchSize));
-  return true;
+  return useWasmPathKernels(true);
 }
 
-/** Back to the plain loops for every later call. */
+/** Plain path loops for later calls. */
 export function disableWasmPathKernels(): void {
-  setPathWorkspaceFactory(null);
+  useWasmPathKernels(false);
 }

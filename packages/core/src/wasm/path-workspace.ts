@@ -5,7 +5,7 @@ import { KERNELS_WASM } from './kernels-binary.js';
  * The path loops in WebAssembly SIMD: the workspace keeps the points and the offered gradient
  * buffers in its own memory (the backend reads and writes them there), sums gradient rows in
  * float32 before widening them into the float64 sum, and is kept for the next run of the same
- * sizes. Opt-in through `@ig/core/wasm`.
+ * sizes. Used wherever the engine has WebAssembly SIMD, unless switched off (`@ig/core/wasm`).
  */
 /** The parts of the WebAssembly API used here, so the core needs no DOM or Node typings. */
 interface WasmMemory {
@@ -233,4 +233,4 @@ export function createWasmPathWorkspace(pointSizes: readonly number[], batchSize
 }
 
 /** Whether this engine compiles the SIMD kernels. */
-export const wasmSimdAvailable = (): boolean => kernelModule() !== null && wasmApi() !== undefined;
+export const wasmKernelsAvailable = (): boolean => kernelModule() !== null && wasmApi() !== undefined;
