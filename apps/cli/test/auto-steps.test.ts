@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { sparkline } from '../src/refinement-lines.js';
-import { fixture, ig, tempDir } from './helpers.js';
+import { ig, tempDir } from './helpers.js';
 
 interface Refinement {
   evaluations: number;
@@ -19,8 +20,8 @@ interface Report {
   examples: { example: number; relativeError: number; steps: number; refinement?: Refinement }[];
 }
 
-const model = fixture('iris_mlp', 'iris_mlp.onnx');
-const input = fixture('iris_mlp', 'input_batch3.npy');
+const model = captumModelPath('iris_mlp');
+const input = captumPath('data', 'iris_mlp', 'input_batch3.npy');
 
 describe('ig explain --steps auto', () => {
   it('reports how each example was refined in --json and, with --verbose, on stdout', () => {

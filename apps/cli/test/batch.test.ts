@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captumPath } from '@ig/test-fixtures';
 import { formatNpy } from '../src/npy.js';
 import { gaussLegendre } from '@ig/core';
-import { fixture, ig, igAsync, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
+import { ig, igAsync, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
 import { loadLayersModelFiles, referenceIntegratedGradients } from './reference-ig.js';
 
 const ITEMS = 10;
@@ -21,7 +22,7 @@ describe('ig batch', () => {
     dir = tempDir('batch');
     model = await writeSmallCnnTfjsModel(join(dir, 'cnn'));
     inputs = join(dir, 'inputs');
-    const base = readFloat32Npy(fixture('small_cnn', 'input0.npy')).data;
+    const base = readFloat32Npy(captumPath('data', 'small_cnn', 'input0.npy')).data;
     const { mkdirSync } = await import('node:fs');
     mkdirSync(inputs);
     for (let k = 0; k < ITEMS; k++) {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { captumPath } from '@ig/test-fixtures';
 import { captumCases, expectMatchesCaptum, type CaptumCase } from './captum.js';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 
@@ -14,7 +15,7 @@ interface Report {
 function explain(dir: string, name: string, flags: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const out = join(dir, `${name}.npy`);
   const json = join(dir, `${name}.json`);
-  const run = ig(['explain', '--model', model, '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file), '--target', String(c.target), '--steps', '50', '--out', out, '--json', json, ...flags], { env });
+  const run = ig(['explain', '--model', model, '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file), '--target', String(c.target), '--steps', '50', '--out', out, '--json', json, ...flags], { env });
   expect(run.code, run.stderr).toBe(0);
   return { run, bytes: readFileSync(out), report: JSON.parse(readFileSync(json, 'utf8')) as Report };
 }

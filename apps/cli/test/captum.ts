@@ -1,23 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { captumCases as allCases, captumPath, type CaptumCase } from '@ig/test-fixtures';
 import { expect } from 'vitest';
-import { fixture, readFloat32Npy } from './helpers.js';
+import { readFloat32Npy } from './helpers.js';
 
-/** One Captum reference case (fixtures/captum-cases.json, from the reference manifest). */
-export interface CaptumCase {
-  id: string;
-  model: string;
-  input_file: string;
-  baseline_file: string;
-  target: number | number[];
-  method: string;
-  n_steps: number;
-  attribution_file: string;
-  delta: number | number[];
-  attribution_sum: number;
-  tolerance: { attr_max_abs_err: number; sum_abs_err: number; delta_abs_err: number };
-}
+export type { CaptumCase } from '@ig/test-fixtures';
 
-export const captumCases = (JSON.parse(readFileSync(fixture('captum-cases.json'), 'utf8')) as { cases: CaptumCase[] }).cases;
+/** Captum's Integrated Gradients cases (@ig/test-fixtures); file paths go through captumPath. */
+export const captumCases = allCases();
 
 export const methodName = (m: string): string => (m === 'gausslegendre' ? 'gauss-legendre' : m.replace('_', '-'));
 
@@ -45,7 +33,7 @@ function measure(name: string, values: Record<string, number>): void {
 
 /** Attributions written by the CLI (in any layout holding the same numbers) equal Captum's, scaled for trapezoid. */
 export function expectMatchesCaptum(got: { data: Float32Array; shape: readonly number[] }, c: CaptumCase, engine: Engine): void {
-  const want = readFloat32Npy(fixture(c.attribution_file));
+  const want = readFloat32Npy(captumPath(c.attribution_file));
   expect(got.data.length).toBe(want.data.length);
   const scale = captumScale(c);
   let maxErr = 0;

@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gaussLegendre } from '@ig/core';
-import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
+import { ig, readFloat32Npy, tempDir } from './helpers.js';
 
 describe('ig check', () => {
-  const model = fixture('iris_mlp', 'iris_mlp.onnx');
-  const input = fixture('iris_mlp', 'input_virginica_row101.npy');
+  const model = captumModelPath('iris_mlp');
+  const input = captumPath('data', 'iris_mlp', 'input_virginica_row101.npy');
 
   it('passes on a converged integral and reports completeness against F(x) − F(x′)', () => {
     const dir = tempDir('check');
@@ -22,9 +23,9 @@ describe('ig check', () => {
     // The closed form of the MLP F(x) = W₂[t]·relu(W₀x + b₀) + b₂[t] from a zero baseline: the
     // IG sum over the 300 Gauss–Legendre nodes is Σₖ wₖ Σⱼ W₂[t,j]·[h_j(αₖx) > 0]·(W₀x)ⱼ.
     const x = readFloat32Npy(input).data;
-    const w0 = readFloat32Npy(fixture('iris_mlp', 'net.0.weight.npy')).data; // [16, 4]
-    const b0 = readFloat32Npy(fixture('iris_mlp', 'net.0.bias.npy')).data;
-    const w2 = readFloat32Npy(fixture('iris_mlp', 'net.2.weight.npy')).data; // [3, 16]
+    const w0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.weight.npy')).data; // [16, 4]
+    const b0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.bias.npy')).data;
+    const w2 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.2.weight.npy')).data; // [3, 16]
     const slope = Array.from({ length: 16 }, (_, j) => [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (x[i] as number), 0));
     const hidden = (alpha: number): number[] => slope.map((v, j) => (b0[j] as number) + alpha * v);
     const head = (h: number[]): number => h.reduce((s, v, j) => s + (w2[16 + j] as number) * Math.max(0, v), 0);

@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captumPath } from '@ig/test-fixtures';
 import { formatNpy } from '../src/npy.js';
-import { fixture, ig, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
+import { ig, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
 import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports } from './captum.js';
 
 const cases = captumCases.filter((c) => c.model === 'small_cnn');
@@ -29,7 +30,7 @@ describe('ig explain on the small CNN as a TensorFlow.js model (Captum reference
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
     const run = ig([
-      'explain', '--model', model, '--input', asNhwc(fixture(c.input_file), dir), '--baseline', asNhwc(fixture(c.baseline_file), dir),
+      'explain', '--model', model, '--input', asNhwc(captumPath(c.input_file), dir), '--baseline', asNhwc(captumPath(c.baseline_file), dir),
       '--target', String(c.target as number), '--method', methodName(c.method), '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
     ]);
     expect(run.stderr).toBe('');

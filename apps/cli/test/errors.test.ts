@@ -1,8 +1,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { captumPath } from '@ig/test-fixtures';
 import { formatNpy } from '../src/npy.js';
-import { fixture, ig, tempDir, writeIrisTfjsModel } from './helpers.js';
+import { ig, tempDir, writeIrisTfjsModel } from './helpers.js';
 
 /** Exit code, and stderr as one `error: …` line with no stack trace. */
 function expectFailure(run: { code: number | null; stderr: string }, code: 1 | 2, message: RegExp): void {
@@ -15,7 +16,7 @@ function expectFailure(run: { code: number | null; stderr: string }, code: 1 | 2
 describe('bad arguments and bad files', () => {
   let dir: string;
   let model: string;
-  const input = fixture('iris_mlp', 'input_setosa_row1.npy');
+  const input = captumPath('data', 'iris_mlp', 'input_setosa_row1.npy');
   beforeAll(async () => {
     dir = tempDir('errors');
     model = await writeIrisTfjsModel(join(dir, 'iris'));

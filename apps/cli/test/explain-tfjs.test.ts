@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gaussLegendre, seededRandom } from '@ig/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { captumPath } from '@ig/test-fixtures';
 import { fixture, ig, readFloat32Npy, tempDir, writeIrisTfjsModel } from './helpers.js';
 import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports } from './captum.js';
 import { grayPixels, loadLayersModelFiles, referenceIntegratedGradients, targetLogits } from './reference-ig.js';
@@ -66,7 +67,7 @@ describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
     const run = ig([
-      'explain', '--model', model, '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file),
+      'explain', '--model', model, '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file),
       '--target', Array.isArray(c.target) ? c.target.join(',') : String(c.target), '--method', methodName(c.method), '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
     ]);
     expect(run.stderr).toBe('');
@@ -78,7 +79,7 @@ describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
   });
 
   it('target auto picks the argmax and a report without --json stays on stdout', () => {
-    const run = ig(['explain', '--model', model, '--input', fixture('iris_mlp', 'input_setosa_row1.npy')]);
+    const run = ig(['explain', '--model', model, '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy')]);
     expect(run.code).toBe(0);
     // logits at this input are (−0.262, 0.340, −0.355): class 1 wins
     expect(run.stdout).toMatch(/^target 1: /);

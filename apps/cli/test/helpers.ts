@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { captumPath, type CaptumModel } from '@ig/test-fixtures';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -66,7 +67,7 @@ export async function saveLayersModel(model: tfl.LayersModel, dir: string): Prom
   return join(dir, 'model.json');
 }
 
-const weights = (model: string, name: string): Weights => readFloat32Npy(fixture(model, `${name}.npy`));
+const weights = (model: CaptumModel, name: string): Weights => readFloat32Npy(captumPath('weights', model, `${name}.npy`));
 // PyTorch keeps Linear weights as [out, in] and Conv weights as [out, in, kh, kw]; Keras wants
 // [in, out] and [kh, kw, in, out].
 const denseKernel = (w: Weights) => tf.transpose(tf.tensor2d(w.data, w.shape as [number, number]));

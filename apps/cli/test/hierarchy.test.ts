@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type * as OnnxNode from '@ig/onnx/node';
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 
 const ASSETS = fixture('..', '..', 'assets');
@@ -90,7 +91,7 @@ describe('ig hierarchy', () => {
 
   it('a sequence input: phrases in the terminal and in an HTML table', () => {
     const dir = tempDir('hierarchy-seq');
-    const run = ig(['hierarchy', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_virginica_row101.npy'), '--tokens', 'sepal-l sepal-w petal-l petal-w', '--score', 'build-up', '--html', join(dir, 'tree.html')]);
+    const run = ig(['hierarchy', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_virginica_row101.npy'), '--tokens', 'sepal-l sepal-w petal-l petal-w', '--score', 'build-up', '--html', join(dir, 'tree.html')]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '').split('\n');
     expect(lines.find((l) => l.startsWith('0 '))).toBe('0 sepal-l sepal-w petal-l petal-w');
@@ -113,7 +114,7 @@ describe('ig hierarchy', () => {
     const text = ig(['hierarchy', '--model', smallCnn, '--text', 'a good movie']);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/--text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to/);
-    const pngOfSequence = ig(['hierarchy', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_virginica_row101.npy'), '--png', join(tempDir('x'), 't.png')]);
+    const pngOfSequence = ig(['hierarchy', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_virginica_row101.npy'), '--png', join(tempDir('x'), 't.png')]);
     expect(pngOfSequence.code).toBe(2);
     expect(pngOfSequence.stderr).toMatch(/--png draws image hierarchies/);
   });

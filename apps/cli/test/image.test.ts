@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, encodePng, imageToTensor, NORMALIZATION_PRESETS, resizeImage } from '../src/image.js';
 import { combineChannels, heatmapScale, renderHeatmap } from '@ig/core';
 import { formatNpy } from '../src/npy.js';
-import { FIXTURES, ig, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
+import { captumPath } from '@ig/test-fixtures';
+import { ig, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
 
 const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
@@ -106,8 +107,8 @@ describe('ig explain --heatmap-method polarity', () => {
 describe('ig explain --heatmap on a batch', () => {
   it('writes one PNG per example on one shared scale', () => {
     const dir = tempDir('shared');
-    const a = readFloat32Npy(join(FIXTURES, 'small_cnn', 'input0.npy')).data;
-    const b = readFloat32Npy(join(FIXTURES, 'small_cnn', 'input1.npy')).data.map((v) => 3 * v);
+    const a = readFloat32Npy(captumPath('data', 'small_cnn', 'input0.npy')).data;
+    const b = readFloat32Npy(captumPath('data', 'small_cnn', 'input1.npy')).data.map((v) => 3 * v);
     const input = join(dir, 'two.npy');
     const stacked = new Float32Array(2 * 784);
     stacked.set(a, 0);

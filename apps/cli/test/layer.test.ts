@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, ig, readFloat32Npy, tempDir, writeIrisTfjsModel } from './helpers.js';
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
+import { ig, readFloat32Npy, tempDir, writeIrisTfjsModel } from './helpers.js';
 
 describe('ig explain --layer', () => {
   let dir: string;
@@ -15,14 +16,14 @@ describe('ig explain --layer', () => {
     ['ONNX intermediate tensor', '/net/net.1/Relu_output_0'],
   ])('%s: the logits are linear in the hidden ReLU output h, so IG is (h(x) − h(0)) · W₂[target]', (_engine, layer) => {
     const out = join(dir, 'hidden.npy');
-    const modelPath = layer === 'hidden' ? model : fixture('iris_mlp', 'iris_mlp.onnx');
-    const run = ig(['explain', '--model', modelPath, '--input', fixture('iris_mlp', 'input_versicolor_row51.npy'), '--layer', layer, '--target', '2', '--steps', '8', '--out', out, '--quiet']);
+    const modelPath = layer === 'hidden' ? model : captumModelPath('iris_mlp');
+    const run = ig(['explain', '--model', modelPath, '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--layer', layer, '--target', '2', '--steps', '8', '--out', out, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const x = readFloat32Npy(fixture('iris_mlp', 'input_versicolor_row51.npy')).data;
-    const w0 = readFloat32Npy(fixture('iris_mlp', 'net.0.weight.npy')).data; // [16, 4]
-    const b0 = readFloat32Npy(fixture('iris_mlp', 'net.0.bias.npy')).data;
-    const w2 = readFloat32Npy(fixture('iris_mlp', 'net.2.weight.npy')).data; // [3, 16]
+    const x = readFloat32Npy(captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy')).data;
+    const w0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.weight.npy')).data; // [16, 4]
+    const b0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.bias.npy')).data;
+    const w2 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.2.weight.npy')).data; // [3, 16]
     const hidden = (input: ArrayLike<number>) =>
       Array.from({ length: 16 }, (_, j) => Math.max(0, (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (input[i] as number), 0)));
     const hx = hidden(x);
@@ -38,10 +39,10 @@ describe('ig explain --layer', () => {
   });
 
   it('says so when the layer does not exist', () => {
-    const run = ig(['explain', '--model', model, '--input', fixture('iris_mlp', 'input_versicolor_row51.npy'), '--layer', 'nope']);
+    const run = ig(['explain', '--model', model, '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--layer', 'nope']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--layer nope: the model has no such layer; its layers are hidden, logits/);
-    const onnx = ig(['explain', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_versicolor_row51.npy'), '--layer', 'nope']);
+    const onnx = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--layer', 'nope']);
     expect(onnx.code).toBe(2);
     expect(onnx.stderr.trim()).toMatch(/^error: --layer nope: .*nope/);
   });

@@ -1,23 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { captumMethodCases, captumMethodPath, captumModelPath, captumPath, type CaptumMethodCase } from '@ig/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNpy } from '../src/npy.js';
 import { fixture, ig, readFloat32Npy, tempDir, writeIrisTfjsModel, writeSmallCnnTfjsModel } from './helpers.js';
 
-interface MethodCase {
-  readonly id: string;
-  readonly model: 'iris_mlp' | 'small_cnn';
-  readonly method: 'saliency' | 'input_x_gradient' | 'ig_no_multiply_gausslegendre_50';
-  readonly input_file: string;
-  readonly baseline_file: string;
-  readonly target: number;
-  readonly attribution_file: string;
-}
-
 // Captum 0.7.0's Saliency(abs=False), InputXGradient and IG(multiply_by_inputs=False), written by
 // scripts/fixtures/make_method_references.py.
-const cases = (JSON.parse(readFileSync(fixture('captum-methods.json'), 'utf8')) as { cases: MethodCase[] }).cases;
-const FLAGS: Record<MethodCase['method'], string[]> = {
+const cases = captumMethodCases();
+const FLAGS: Record<CaptumMethodCase['method'], string[]> = {
   saliency: ['--algorithm', 'saliency'],
   input_x_gradient: ['--algorithm', 'input-x-gradient'],
   ig_no_multiply_gausslegendre_50: ['--no-multiply-by-inputs', '--steps', '50'],
@@ -46,17 +37,17 @@ describe.each(['onnx', 'tfjs'] as const)('ig explain --algorithm on %s matches C
   const dir = tempDir(`methods-${engine}`);
   const models: Record<string, string> = {};
   beforeAll(async () => {
-    models['iris_mlp'] = engine === 'onnx' ? fixture('iris_mlp', 'iris_mlp.onnx') : await writeIrisTfjsModel(join(dir, 'iris'));
+    models['iris_mlp'] = engine === 'onnx' ? captumModelPath('iris_mlp') : await writeIrisTfjsModel(join(dir, 'iris'));
     models['small_cnn'] = engine === 'onnx' ? fixture('..', '..', 'assets', 'small_cnn.onnx') : await writeSmallCnnTfjsModel(join(dir, 'cnn'));
   });
-  const file = (c: MethodCase, path: string): string => (engine === 'tfjs' && c.model === 'small_cnn' ? nhwc(fixture(path), dir) : fixture(path));
+  const file = (c: CaptumMethodCase, path: string): string => (engine === 'tfjs' && c.model === 'small_cnn' ? nhwc(captumPath(path), dir) : captumPath(path));
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const run = ig(['explain', '--model', models[c.model] as string, '--input', file(c, c.input_file), '--baseline', file(c, c.baseline_file), '--target', String(c.target), ...FLAGS[c.method], '--out', out, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const deviation = maxDeviation(readFloat32Npy(out).data, readFloat32Npy(fixture(c.attribution_file)).data);
+    const deviation = maxDeviation(readFloat32Npy(out).data, readFloat32Npy(captumMethodPath(c.attribution_file)).data);
     if (process.env.IG_MEASURE !== undefined) console.log(JSON.stringify({ engine, id: c.id, deviation }));
     expect(deviation).toBeLessThan(FLOAT32_ATTR);
   });
@@ -65,7 +56,7 @@ describe.each(['onnx', 'tfjs'] as const)('ig explain --algorithm on %s matches C
     const cnn = (flags: string[], name: string): { json: Record<string, unknown>; out: Float32Array; shape: readonly number[] } => {
       const out = join(dir, `${name}.npy`);
       const json = join(dir, `${name}.json`);
-      const c = cases.find((k) => k.model === 'small_cnn') as MethodCase;
+      const c = cases.find((k) => k.model === 'small_cnn') as CaptumMethodCase;
       const run = ig(['explain', '--model', models['small_cnn'] as string, '--input', file(c, c.input_file), '--target', '3', ...flags, '--out', out, '--json', json, '--quiet']);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
@@ -109,12 +100,12 @@ function nhwcSet(path: string, dir: string): string {
 
 describe('ig explain refuses algorithm options that do not fit', () => {
   it('names the option and the algorithm it belongs to', () => {
-    const run = ig(['explain', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'saliency', '--max-sigma', '3']);
+    const run = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'saliency', '--max-sigma', '3']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/--max-sigma is an option of --algorithm blur-ig, not saliency/);
-    const missing = ig(['explain', '--model', fixture('iris_mlp', 'iris_mlp.onnx'), '--input', fixture('iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'expected-gradients']);
+    const missing = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'expected-gradients']);
     expect(missing.stderr).toMatch(/needs --baseline-set/);
-    const layer = ig(['explain', '--model', fixture('..', '..', 'assets', 'small_cnn.onnx'), '--input', fixture('small_cnn', 'input1.npy'), '--layer', '/features/features.2/Relu_output_0', '--algorithm', 'saliency']);
+    const layer = ig(['explain', '--model', fixture('..', '..', 'assets', 'small_cnn.onnx'), '--input', captumPath('data', 'small_cnn', 'input1.npy'), '--layer', '/features/features.2/Relu_output_0', '--algorithm', 'saliency']);
     expect(layer.code).not.toBe(0);
     expect(layer.stderr).toMatch(/--layer attributes with plain Integrated Gradients only/);
   });

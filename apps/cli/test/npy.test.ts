@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { captumPath } from '@ig/test-fixtures';
 import { formatNpy, NpyFormatError, parseNpy, toFloat32 } from '../src/npy.js';
 import { fixture } from './helpers.js';
 
@@ -20,7 +21,7 @@ describe('.npy files written by NumPy', () => {
     expect(Buffer.from(formatNpy(array.data as BigInt64Array, [4])).equals(file('int64_4.npy'))).toBe(true);
   });
   it('reads float32 Captum arrays, version 2 headers, uint8 and scalars', () => {
-    const attr = parseNpy(readFileSync(fixture('small_cnn', 'input0.npy')));
+    const attr = parseNpy(readFileSync(captumPath('data', 'small_cnn', 'input0.npy')));
     expect(attr).toMatchObject({ dtype: 'float32', shape: [1, 1, 28, 28] });
     expect(attr.data.length).toBe(784);
     expect(Array.from(toFloat32(parseNpy(file('float32_v2.npy'))))).toEqual([1, 2]);

@@ -2,12 +2,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports, type CaptumCase } from './captum.js';
 
 
 const cases = captumCases;
-const modelFile = (model: string): string => (model === 'iris_mlp' ? fixture('iris_mlp', 'iris_mlp.onnx') : fixture('..', '..', 'assets', 'small_cnn.onnx'));
+const modelFile = (model: string): string => (model === 'iris_mlp' ? captumModelPath('iris_mlp') : fixture('..', '..', 'assets', 'small_cnn.onnx'));
 
 describe('ig explain on the reference ONNX models reproduces Captum', () => {
   const dir = tempDir('onnx');
@@ -15,7 +16,7 @@ describe('ig explain on the reference ONNX models reproduces Captum', () => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
     const run = ig([
-      'explain', '--model', modelFile(c.model), '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file),
+      'explain', '--model', modelFile(c.model), '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file),
       '--target', Array.isArray(c.target) ? c.target.join(',') : String(c.target), '--method', methodName(c.method),
       '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
     ]);
@@ -34,7 +35,7 @@ describe('ig explain --provider wasm (onnxruntime-web in Node)', () => {
     const dir = tempDir('wasm');
     const out = join(dir, 'a.npy');
     const json = join(dir, 'a.json');
-    const run = ig(['explain', '--model', modelFile(c.model), '--input', fixture(c.input_file), '--baseline', fixture(c.baseline_file), '--target', String(c.target), '--steps', '50', '--provider', 'wasm', '--out', out, '--json', json, '--quiet']);
+    const run = ig(['explain', '--model', modelFile(c.model), '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file), '--target', String(c.target), '--steps', '50', '--provider', 'wasm', '--out', out, '--json', json, '--quiet']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectMatchesCaptum(readFloat32Npy(out), c, 'onnx-web');
@@ -55,17 +56,17 @@ describe('ig inspect and ig grad-graph', () => {
   it('grad-graph writes a model whose gradient output is the closed-form gradient of the iris MLP', async () => {
     const dir = tempDir('grad');
     const out = join(dir, 'iris.grad.onnx');
-    const run = ig(['grad-graph', fixture('iris_mlp', 'iris_mlp.onnx'), '-o', out]);
+    const run = ig(['grad-graph', captumModelPath('iris_mlp'), '-o', out]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/wrote .*iris\.grad\.onnx \(outputs ig_grad_input = ∂\/∂input\)/);
-    const x = readFloat32Npy(fixture('iris_mlp', 'input_virginica_row101.npy')).data;
+    const x = readFloat32Npy(captumPath('data', 'iris_mlp', 'input_virginica_row101.npy')).data;
     const session = await ort.InferenceSession.create(out);
     const seed = Float32Array.from([0, 0, 1]); // ∂ logits[2] / ∂ input
     const result = await session.run({ input: new ort.Tensor('float32', x, [1, 4]), ig_seed: new ort.Tensor('float32', seed, [1, 3]) });
     const gradient = result['ig_grad_input']?.data as Float32Array;
-    const w0 = readFloat32Npy(fixture('iris_mlp', 'net.0.weight.npy')).data;
-    const b0 = readFloat32Npy(fixture('iris_mlp', 'net.0.bias.npy')).data;
-    const w2 = readFloat32Npy(fixture('iris_mlp', 'net.2.weight.npy')).data;
+    const w0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.weight.npy')).data;
+    const b0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.bias.npy')).data;
+    const w2 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.2.weight.npy')).data;
     // ∂ logit₂/∂xᵢ = Σⱼ W₂[2, j] · [W₀x + b₀ > 0]ⱼ · W₀[j, i]
     const active = Array.from({ length: 16 }, (_, j) => (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (x[i] as number), 0) > 0);
     const expected = [0, 1, 2, 3].map((i) => active.reduce((s, on, j) => s + (on ? (w2[32 + j] as number) * (w0[j * 4 + i] as number) : 0), 0));
@@ -81,8 +82,8 @@ describe('ig inspect and ig grad-graph', () => {
     const out = join(dir, 'cnn.fused.onnx');
     const run = ig(['grad-graph', modelFile('small_cnn'), '-o', out, '--fused', '--steps', '32']);
     expect(run.code).toBe(0);
-    const x = readFloat32Npy(fixture(c.input_file)).data;
-    const b = readFloat32Npy(fixture(c.baseline_file)).data;
+    const x = readFloat32Npy(captumPath(c.input_file)).data;
+    const b = readFloat32Npy(captumPath(c.baseline_file)).data;
     const alphas = Float32Array.from({ length: 32 }, (_, k) => (k + 1) / 32);
     const weights = new Float32Array(32).fill(1 / 32);
     const seed = new Float32Array(10);
@@ -104,7 +105,7 @@ describe('ig inspect and ig grad-graph', () => {
     const dir = tempDir('badonnx');
     const junk = join(dir, 'junk.onnx');
     writeFileSync(junk, Buffer.from([0x13, 0x37, 0xff, 0x00, 0x42, 0x99, 0x10]));
-    for (const args of [['inspect', junk], ['grad-graph', junk, '-o', join(dir, 'x.onnx')], ['explain', '--model', junk, '--input', fixture('iris_mlp', 'input_setosa_row1.npy')]]) {
+    for (const args of [['inspect', junk], ['grad-graph', junk, '-o', join(dir, 'x.onnx')], ['explain', '--model', junk, '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy')]]) {
       const run = ig(args);
       expect(run.code).toBe(1);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);

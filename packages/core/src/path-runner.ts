@@ -3,7 +3,8 @@ import type { GradientBackend, GradientResponse } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
-import { acquirePathWorkspace, releasePathWorkspace, type PathWorkspace } from './path-workspace.js';
+import type { PathWorkspace } from './path-workspace.js';
+import { createPathWorkspace } from './path-workspaces.js';
 
 /** The two ends of a straight path and the objective differentiated along it. */
 export interface PathEnds {
@@ -58,10 +59,9 @@ export class PathRunner {
     this.options = options;
   }
 
-  /** Hands the point buffers back for reuse by a later run; the runner must not run again. */
+  /** Lets go of the point buffers; the runner must not run again. */
   release(): void {
-    if (this.workspace === null) return;
-    releasePathWorkspace(this.workspace, this.options.pointSizes, this.options.batchSize);
+    this.workspace?.release();
     this.workspace = null;
   }
 
@@ -109,7 +109,7 @@ export class PathRunner {
 
   private buffers(): { workspace: PathWorkspace; objective: Float32Array } {
     const { batchSize, pointSizes, outputSize } = this.options;
-    this.workspace ??= acquirePathWorkspace(pointSizes, batchSize);
+    this.workspace ??= createPathWorkspace(pointSizes, batchSize);
     this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
     return { workspace: this.workspace, objective: this.objectiveBuffer };
   }

@@ -5,8 +5,8 @@ import type { PathPlan } from '../src/path-plan.js';
 import { PathRunner } from '../src/path-runner.js';
 import type { GradientBackend } from '../src/index.js';
 import { softplusOfLinear } from './helpers/closed-forms.js';
-import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
-import { readNpy } from './helpers/npy.js';
+import { irisMlpBackend } from './helpers/iris-mlp.js';
+import { captumData } from '@ig/test-fixtures';
 import { kinkedNetwork } from './helpers/relu-paths.js';
 
 /** Evaluations the adaptive rule spends on one path to `tolerance`, with a given piece rule. */
@@ -44,7 +44,7 @@ describe('adaptive piece rule: Simpson pairs against the trapezoid on each piece
     const net = kinkedNetwork([0.3, 0.61, 0.77, 0.13], 1);
     const ones = Float32Array.of(1, 1, 1);
     const zeros = new Float32Array(3);
-    const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`).data;
+    const input = captumData('iris_mlp', 'input_batch3').data;
     const cases: [GradientBackend, Float32Array, Float32Array, number, number][] = [
       [net.backend, ones, zeros, 1, 0],
       ...[0, 1, 2].map((e): [GradientBackend, Float32Array, Float32Array, number, number] => [irisMlpBackend(), input.slice(4 * e, 4 * e + 4), new Float32Array(4), 3, e]),

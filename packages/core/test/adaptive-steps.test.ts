@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BackendContractError, integratedGradients, NonFiniteError, tensor, type GradientBackend, type GradientRequest } from '../src/index.js';
 import { counting } from './helpers/counting.js';
-import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
-import { readNpy } from './helpers/npy.js';
+import { irisMlpBackend } from './helpers/iris-mlp.js';
+import { captumData } from '@ig/test-fixtures';
 import { kinkedNetwork } from './helpers/relu-paths.js';
 
 /** Records the α of every gradient point on the path from 0 to (1, …, 1): feature 0 is α itself. */
@@ -118,7 +118,7 @@ describe("steps: 'auto', adaptive rule, on ReLU networks with kinks at known α"
 });
 
 describe("steps: 'auto', adaptive rule, on the iris MLP (Captum parity model)", () => {
-  const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
+  const input = captumData('iris_mlp', 'input_batch3');
 
   it('agrees with a 4096-point Gauss–Legendre reference within the reported error', async () => {
     for (const tolerance of [1e-2, 1e-3]) {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, integratedGradients, tensor } from '../src/index.js';
 import { product, softplusOfLinear } from './helpers/closed-forms.js';
 import { counting } from './helpers/counting.js';
-import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
-import { readNpy } from './helpers/npy.js';
+import { irisMlpBackend } from './helpers/iris-mlp.js';
+import { captumData } from '@ig/test-fixtures';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 const x = tensor([0.9, -1.3, 0.4, 1.7, -0.6], [1, 5]);
@@ -45,7 +45,7 @@ describe("steps: 'auto', autoRule: 'nested'", () => {
 
   it('reaches 1% on the iris MLP (ReLU kinks) and reports the steps used', async () => {
     const backend = counting(irisMlpBackend());
-    const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
+    const input = captumData('iris_mlp', 'input_batch3');
     const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 'auto', autoRule: 'nested' });
     for (const report of result.reports) {
       expect(report.relativeError).toBeLessThanOrEqual(0.01);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { integratedGradients, tensor } from '../src/index.js';
 import { softplusOfLinear, weightedSquares } from './helpers/closed-forms.js';
 import { counting } from './helpers/counting.js';
-import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
-import { readNpy } from './helpers/npy.js';
+import { irisMlpBackend } from './helpers/iris-mlp.js';
+import { captumData } from '@ig/test-fixtures';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 /** Batches regroup float32 sums: measured 1.9e-7 (attributions) and 1.3e-7 (deltas, against max |F|). */
@@ -11,7 +11,7 @@ const TOL_BATCH = 6e-7;
 
 describe('batching', () => {
   it('gives the same attributions, to float32 rounding, for batch sizes 1, 7 and 64', async () => {
-    const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
+    const input = captumData('iris_mlp', 'input_batch3');
     const run = (batchSize: number) =>
       integratedGradients(irisMlpBackend(), input, { target: { classes: [0, 1, 2] }, baselines: { average: [0, tensor([5, 3, 1.5, 0.2], [4])] }, steps: 50, batchSize });
     const reference = await run(1);

@@ -1,26 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { integratedGradients, type QuadratureMethod } from '../src/index.js';
-import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
-import { readNpy } from './helpers/npy.js';
+import { captumCases, captumRules, readCaptumNpy } from '@ig/test-fixtures';
+import { irisMlpBackend } from './helpers/iris-mlp.js';
 
-interface ReferenceCase {
-  id: string;
-  target: number | number[];
-  method: string;
-  n_steps: number;
-  input_file: string;
-  baseline_file: string;
-  attribution_file: string;
-  delta: number | number[];
-  target_logit_input?: number;
-  target_logit_baseline?: number;
-}
-
-const cases = (JSON.parse(readFileSync(`${IRIS_FIXTURES}cases.json`, 'utf8')) as { cases: ReferenceCase[] }).cases;
-const rules = (JSON.parse(readFileSync(new URL('./fixtures/integration_rules.json', import.meta.url), 'utf8')) as {
-  rules: Record<string, { alphas: number[]; step_sizes: number[] }>;
-}).rules;
+const cases = captumCases().filter((c) => c.model === 'iris_mlp');
+const rules = captumRules();
 
 const methodName = (captum: string): QuadratureMethod => captum.replace('gausslegendre', 'gauss-legendre').replace('_', '-') as QuadratureMethod;
 const sum = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
@@ -38,9 +22,9 @@ describe('Captum parity on the iris MLP (plain TypeScript functionBackend)', () 
   const backend = irisMlpBackend();
   for (const c of cases) {
     it(`${c.id}: attributions, sum, delta and logits at float32 tolerance`, async () => {
-      const input = readNpy(IRIS_FIXTURES + c.input_file);
-      const baseline = readNpy(IRIS_FIXTURES + c.baseline_file);
-      const reference = readNpy(IRIS_FIXTURES + c.attribution_file).data;
+      const input = readCaptumNpy(c.input_file);
+      const baseline = readCaptumNpy(c.baseline_file);
+      const reference = readCaptumNpy(c.attribution_file).data;
       const trapezoid = c.method === 'riemann_trapezoid';
       // Captum's trapezoid weights sum to (n − 1)/n; ours sum to 1 (see riemannTrapezoid).
       const scale = trapezoid ? (c.n_steps - 1) / c.n_steps : 1;

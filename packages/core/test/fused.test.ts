@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { integratedGradients } from '../src/index.js';
 import { fused } from './helpers/fused.js';
-import { IRIS_FIXTURES, irisMlpBackend } from './helpers/iris-mlp.js';
-import { readNpy } from './helpers/npy.js';
+import { irisMlpBackend } from './helpers/iris-mlp.js';
+import { captumData } from '@ig/test-fixtures';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
 /** The fused path sums in another order: measured 1.9e-7 of max |attr|. */
 const TOL_FUSED = 6e-7;
 
 describe('fused integrate', () => {
-  const input = readNpy(`${IRIS_FIXTURES}input_batch3.npy`);
+  const input = captumData('iris_mlp', 'input_batch3');
   it('is used when present, one call per batch of a path, and gives the unfused result', async () => {
     const backend = fused(irisMlpBackend());
     const result = await integratedGradients(backend, input, { target: [0, 1, 2], steps: 50, batchSize: 16 });

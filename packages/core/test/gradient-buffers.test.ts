@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { acquirePathWorkspace, releasePathWorkspace } from '../src/path-workspace.js';
+import { createPathWorkspace } from '../src/path-workspaces.js';
 import { gradientBufferCases } from './helpers/gradient-buffer-cases.js';
 
-describe('gradient buffers offered to the backend (WebAssembly SIMD workspace)', () => {
+describe('gradient buffers offered to the backend (WebAssembly SIMD workspace, the default)', () => {
   it('runs on the WebAssembly SIMD workspace here', () => {
-    const workspace = acquirePathWorkspace([3], 2);
+    const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('wasm-simd');
-    releasePathWorkspace(workspace, [3], 2);
+    workspace.release();
   });
   gradientBufferCases();
 });

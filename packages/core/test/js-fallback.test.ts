@@ -1,6 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquirePathWorkspace, releasePathWorkspace } from '../src/path-workspace.js';
+import { createPathWorkspace } from '../src/path-workspaces.js';
+import { disableWasmPathKernels, enableWasmPathKernels } from '../src/wasm/index.js';
 import { gradientBufferCases } from './helpers/gradient-buffer-cases.js';
+
+describe('switched off through @ig/core/wasm: the plain-loop workspace', () => {
+  beforeAll(() => disableWasmPathKernels());
+  afterAll(() => {
+    expect(enableWasmPathKernels()).toBe(true);
+  });
+
+  it('uses plain loops', () => {
+    const workspace = createPathWorkspace([3], 2);
+    expect(workspace.kind).toBe('js');
+    workspace.release();
+  });
+  gradientBufferCases();
+});
 
 // Each test file runs in its own module instance, so the kernel module is compiled (or not) here.
 const globals = globalThis as { WebAssembly?: unknown };
@@ -14,10 +29,11 @@ describe('without WebAssembly: the plain-loop workspace', () => {
     globals.WebAssembly = saved;
   });
 
-  it('falls back to plain loops', () => {
-    const workspace = acquirePathWorkspace([3], 2);
+  it('falls back to plain loops, and enableWasmPathKernels reports false', () => {
+    const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('js');
-    releasePathWorkspace(workspace, [3], 2);
+    workspace.release();
+    expect(enableWasmPathKernels()).toBe(false);
   });
   gradientBufferCases();
 });

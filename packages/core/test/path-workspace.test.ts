@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createPathWorkspace, type PathWorkspace } from '../src/path-workspace.js';
+import { PlainPathWorkspace, type PathWorkspace } from '../src/path-workspace.js';
+import { createWasmPathWorkspace } from '../src/wasm/path-workspace.js';
 
 // Up to three 4 KiB chunks, with and without a scalar tail.
 const sizes = [1, 3, 4, 5, 17, 1000, 1040, 2100];
 
-const both = (pointSizes: number[], batch: number): PathWorkspace[] => [createPathWorkspace(pointSizes, batch), createPathWorkspace(pointSizes, batch, true)];
+function both(pointSizes: number[], batch: number): PathWorkspace[] {
+  const wasm = createWasmPathWorkspace(pointSizes, batch);
+  if (wasm === null) throw new Error('WebAssembly SIMD is missing in this Node');
+  return [wasm, new PlainPathWorkspace(pointSizes, batch)];
+}
 
 /** Σ_j weights[from + j]·rows[j] per feature in float64, and Σ_j |term| for the tolerance. */
 function weightedSum(rows: Float32Array, size: number, weights: Float64Array, from: number, count: number, start: Float64Array): { sum: Float64Array; magnitude: Float64Array } {
@@ -120,7 +125,7 @@ describe('path workspaces (WebAssembly SIMD and plain loops)', () => {
             const gradients = new Float32Array(size * rows).fill(1);
             gradients[size * (rows - 1) + position] = position === 5 ? Number.POSITIVE_INFINITY : Number.NaN;
             expect(workspace.accumulate(0, new Float64Array(size), gradients, 0, weights, 0, rows)).toBe(true);
-            workspace.reset();
+            workspace.release();
             expect(workspace.accumulate(0, new Float64Array(size), new Float32Array(size * rows).fill(1), 0, weights, 0, rows)).toBe(false);
           }
         }

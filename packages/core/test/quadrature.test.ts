@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { captumRules } from '@ig/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { clenshawCurtis, gaussLegendre, InvalidOptionError, quadrature, riemannLeft, riemannMiddle, riemannRight, riemannTrapezoid, type QuadratureRule } from '../src/index.js';
 
@@ -37,7 +37,7 @@ describe('quadrature rules', () => {
   });
 
   it('trapezoid weights sum to 1; Captum’s riemann_trapezoid sums to (n − 1)/n', () => {
-    const rules = (JSON.parse(readFileSync(new URL('./fixtures/integration_rules.json', import.meta.url), 'utf8')) as { rules: Record<string, { alphas: number[]; step_sizes: number[] }> }).rules;
+    const rules = captumRules();
     // measured 1.8e-15 (sum), 3.8e-15 (Captum's sum); Captum's trapezoid alphas are a float32 linspace: 6.0e-8
     for (const n of [2, 3, 50, 64, 300]) expect(Math.abs(riemannTrapezoid(n).weights.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-14);
     for (const n of [50, 64, 300]) {
@@ -49,7 +49,7 @@ describe('quadrature rules', () => {
   });
 
   it('alphas and weights of left/right/middle/Gauss–Legendre equal Captum’s', () => {
-    const rules = (JSON.parse(readFileSync(new URL('./fixtures/integration_rules.json', import.meta.url), 'utf8')) as { rules: Record<string, { method: string; n_steps: number; alphas: number[]; step_sizes: number[] }> }).rules;
+    const rules = captumRules();
     const names: Record<string, Parameters<typeof quadrature>[0]> = { riemann_left: 'riemann-left', riemann_right: 'riemann-right', riemann_middle: 'riemann-middle', gausslegendre: 'gauss-legendre' };
     let compared = 0;
     for (const rule of Object.values(rules)) {

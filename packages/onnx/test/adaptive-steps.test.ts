@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { integratedGradients, tensor } from '@ig/core';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { createOnnxBackend } from '../src/index.js';
 import { captumCase, loadCase } from './helpers/captum.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { defaultProvider, runtimes } from './helpers/ort.js';
 
 /**
@@ -14,7 +14,7 @@ describe("steps: 'auto', adaptive rule, on the small CNN", () => {
   it.each(['c0', 'c1', 'c2'])('%s agrees with a 4096-point reference within the reported error', async (name) => {
     const c = captumCase(`small_cnn/${name}_gausslegendre_50`);
     const { input, baseline } = loadCase(c);
-    const backend = await createOnnxBackend(runtimes.node, 'onnxruntime-node', fixtureBytes('captum', c.model_file), { executionProviders: [defaultProvider.node] });
+    const backend = await createOnnxBackend(runtimes.node, 'onnxruntime-node', captumModelBytes(c.model), { executionProviders: [defaultProvider.node] });
     const x = tensor(input.data, input.shape);
     const options = { baselines: tensor(baseline.data, baseline.shape), target: c.target as number };
     // In batches of 256 points: one fused session of 256 steps instead of one of 4096.

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { integratedGradients, tensor } from '@ig/core';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { createOnnxBackend, RuntimeError } from '../src/index.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { makeModel } from './helpers/model.js';
 import { runtimes } from './helpers/ort.js';
 import { rng, uniform } from './helpers/random.js';
 import { LIBONNX_PACKAGE, libonnxRoot } from './helpers/libonnx.js';
 import { systemData } from './helpers/system-data.js';
 
-const iris = fixtureBytes('captum', 'models', 'iris_mlp.onnx');
+const iris = captumModelBytes('iris_mlp');
 
 /** y[n, j] = Σ_k a[n, k]·b[n, k]·w[k, j] + sin(a[n, j mod 3]): two inputs, known gradients. */
 const twoInputs = makeModel({

@@ -14,13 +14,13 @@ import {
   UnsupportedOpError,
   UnsupportedOpsetError,
 } from '../src/index.js';
-import { fixtureBytes } from './helpers/fixtures.js';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { makeModel } from './helpers/model.js';
 import { rng } from './helpers/random.js';
 import { runtimes } from './helpers/ort.js';
 
-const iris = fixtureBytes('captum', 'models', 'iris_mlp.onnx');
-const cnn = fixtureBytes('captum', 'models', 'small_cnn.onnx');
+const iris = captumModelBytes('iris_mlp');
+const cnn = captumModelBytes('small_cnn');
 const irisShapes = { shapes: new Map([['input', [2, 4]]]) };
 
 /** A model touching many rules with attributes the mutator can bend. */

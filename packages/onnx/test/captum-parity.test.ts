@@ -27,7 +27,7 @@ async function checkCase(c: CaptumCase, path: CaptumPath): Promise<void> {
 describe('Captum parity on onnxruntime-node (fused path graph)', () => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     await checkCase(c, 'node-fused');
-    expect((await backendFor('node', c.model_file, true)).name).toBe('onnxruntime-node/cpu');
+    expect((await backendFor('node', c.model, true)).name).toBe('onnxruntime-node/cpu');
   });
 });
 
@@ -41,7 +41,7 @@ describe('Captum parity on onnxruntime-web (wasm in Node)', () => {
   const subset = cases.filter((c) => runsCase(c, 'web-fused'));
   it.each(subset.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     await checkCase(c, 'web-fused');
-    expect((await backendFor('web', c.model_file, true)).name).toBe('onnxruntime-web/wasm');
+    expect((await backendFor('web', c.model, true)).name).toBe('onnxruntime-web/wasm');
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contextualDecompositionScorer, tensor } from '@ig/core';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { buildContextualDecompositionModel, createContextualDecomposition, inspect, UnsupportedDecompositionError } from '../src/index.js';
 import { fixtureBytes, fixturesDir } from './helpers/fixtures.js';
 import { makeModel } from './helpers/model.js';
@@ -65,7 +66,7 @@ describe('contextual decomposition of ONNX graphs', () => {
   const allModels = [
     ...supportedModels,
     { name: 'the acd reference CNN (PyTorch export)', bytes: acdModel, pointShape: [1, 12, 12] },
-    { name: 'the Captum small CNN (PyTorch export)', bytes: fixtureBytes('captum', 'models', 'small_cnn.onnx'), pointShape: [1, 28, 28] },
+    { name: 'the Captum small CNN (PyTorch export)', bytes: captumModelBytes('small_cnn'), pointShape: [1, 28, 28] },
   ];
   for (const model of allModels) {
     it(`relevant + irrelevant equals the model's output: ${model.name}`, async () => {

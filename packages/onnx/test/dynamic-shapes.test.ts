@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { buildGradientModel, encodeModel, UnknownShapeError } from '../src/index.js';
 import { makeModel } from './helpers/model.js';
 import { feedsOf, gradientOf, runModel, runtimes, type Feed } from './helpers/ort.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { differences, expectMatches } from './helpers/finite-differences.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
 
@@ -61,7 +61,7 @@ describe('gradient graphs without static shapes (shapes read with Shape ops at r
   });
 
   it('the exported iris MLP (dynamic batch) needs no probe: same gradients as the probed build', async () => {
-    const iris = fixtureBytes('captum', 'models', 'iris_mlp.onnx');
+    const iris = captumModelBytes('iris_mlp');
     const feeds = { input: { data: uniform(rng(9), 12, 0, 7), dims: [3, 4] } };
     const seed = uniform(rng(10), 9);
     const dynamic = await runModel(ort, encodeModel(buildGradientModel(iris).model), { ...feedsOf(ort, feeds), ig_seed: new ort.Tensor('float32', seed, [3, 3]) });

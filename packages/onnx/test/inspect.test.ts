@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { inspect } from '../src/index.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { makeModel } from './helpers/model.js';
 
 describe('inspect', () => {
   it('summarizes the small CNN', () => {
-    const s = inspect(fixtureBytes('captum', 'models', 'small_cnn.onnx'));
+    const s = inspect(captumModelBytes('small_cnn'));
     expect(s.opsets).toEqual({ 'ai.onnx': 13 });
     expect(s.inputs).toEqual([{ name: 'input', type: 'float', shape: ['batch', 1, 28, 28] }]);
     expect(s.outputs).toEqual([{ name: 'logits', type: 'float', shape: ['batch', 10] }]);

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { gaussLegendre, tensor } from '@ig/core';
+import { captumData, captumModelBytes } from '@ig/test-fixtures';
 import { createLayerBackend, cutAtTensor, decodeModel, layerIntegratedGradients, tensorValues } from '../src/index.js';
-import { fixtureBytes, fixturesDir } from './helpers/fixtures.js';
-import { readNpy } from './helpers/npy.js';
 import { runtimes } from './helpers/ort.js';
 
-const irisBytes = fixtureBytes('captum', 'models', 'iris_mlp.onnx');
+const irisBytes = captumModelBytes('iris_mlp');
 const hidden = '/net/net.0/Gemm_output_0';
 
 describe('layer attribution (LayerIntegratedGradients)', () => {
@@ -22,8 +20,8 @@ describe('layer attribution (LayerIntegratedGradients)', () => {
   it('matches the closed form in the hidden layer from the quadrature nodes: attr_j = Δh_j · W2[t,j] · Σₖ wₖ[h_j(αₖ) > 0]', async () => {
     const model = decodeModel(irisBytes);
     const w2 = tensorValues(model.graph?.initializer?.find((t) => t.name === 'net.2.weight') ?? {}).values;
-    const x = readNpy(join(fixturesDir, 'captum', 'data', 'iris_mlp', 'input_virginica_row101.npy'));
-    const baseline = readNpy(join(fixturesDir, 'captum', 'data', 'iris_mlp', 'baseline_uniform.npy'));
+    const x = captumData('iris_mlp', 'input_virginica_row101');
+    const baseline = captumData('iris_mlp', 'baseline_uniform');
     const layer = await createLayerBackend(runtimes.node, 'onnxruntime-node', irisBytes, hidden);
     const target = 2;
     const result = await layerIntegratedGradients(layer, [tensor(x.data, x.shape)], [tensor(baseline.data, baseline.shape)], {

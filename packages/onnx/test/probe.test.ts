@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { DataType, extrapolateFacts, inferShapes } from '../src/index.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { runtimes } from './helpers/ort.js';
 
 const ort = runtimes.node;
-const cnn = fixtureBytes('captum', 'models', 'small_cnn.onnx');
+const cnn = captumModelBytes('small_cnn');
 const batch = (n: number) => ({ input: new ort.Tensor('float32', new Float32Array(n * 784).fill(0.5), [n, 1, 28, 28]) });
 
 describe('shape probing', () => {

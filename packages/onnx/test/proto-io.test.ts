@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { decodeModel, encodeModel, makeTensor, onnx, tensorValues, DataType } from '../src/index.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 
 describe('ModelProto I/O', () => {
   it('decodes and re-encodes the exported CNN byte for byte', () => {
-    const bytes = fixtureBytes('captum', 'models', 'small_cnn.onnx');
+    const bytes = captumModelBytes('small_cnn');
     const model = decodeModel(bytes);
     expect(model.graph?.node?.length).toBe(8);
     expect(Number(model.opsetImport?.[0]?.version)).toBe(13);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { layerIntegratedGradients, tensor } from '@ig/core';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { buildGradientModel, encodeModel, inferShapes } from '../src/index.js';
 import { onnxLayerBackend } from '../src/node.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
 
-const model = fixtureBytes('captum', 'models', 'small_cnn.onnx');
+const model = captumModelBytes('small_cnn');
 
 // The README's snippets, run against the reference CNN.
 describe('README examples', () => {

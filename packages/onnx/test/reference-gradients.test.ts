@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { fixtureBytes, fixturesDir } from './helpers/fixtures.js';
-import { readNpy } from './helpers/npy.js';
+import { captumData, captumModelBytes } from '@ig/test-fixtures';
 import { gradientOf, runtimes } from './helpers/ort.js';
 import { differences, expectMatches, sampleIndices } from './helpers/finite-differences.js';
 import { maxAbs } from './helpers/random.js';
@@ -14,8 +12,8 @@ const oneHot = (hot: number) => (n: number): Float32Array => Float32Array.from({
 // lies within the step (isKink), the one-sided difference from its smooth side is used.
 describe('gradient model of the reference networks', () => {
   it('iris MLP: input gradient of one logit equals finite differences', async () => {
-    const bytes = fixtureBytes('captum', 'models', 'iris_mlp.onnx');
-    const x = readNpy(join(fixturesDir, 'captum', 'data', 'iris_mlp', 'input_versicolor_row51.npy'));
+    const bytes = captumModelBytes('iris_mlp');
+    const x = captumData('iris_mlp', 'input_versicolor_row51');
     const feeds = { input: { data: x.data, dims: x.shape } };
     const run = await gradientOf(ort, bytes, feeds, oneHot(1));
     const g = run.gradients.input as Float32Array;
@@ -25,8 +23,8 @@ describe('gradient model of the reference networks', () => {
   });
 
   it('small CNN: input gradient of a logit equals finite differences at sampled pixels', async () => {
-    const bytes = fixtureBytes('captum', 'models', 'small_cnn.onnx');
-    const x = readNpy(join(fixturesDir, 'captum', 'data', 'small_cnn', 'input0.npy'));
+    const bytes = captumModelBytes('small_cnn');
+    const x = captumData('small_cnn', 'input0');
     const feeds = { input: { data: x.data, dims: x.shape } };
     const run = await gradientOf(ort, bytes, feeds, oneHot(3));
     const g = run.gradients.input as Float32Array;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { decodeModel, inferFacts, inferShapes, upgradeModel } from '../src/index.js';
-import { fixtureBytes } from './helpers/fixtures.js';
 import { makeModel } from './helpers/model.js';
 import { runtimes } from './helpers/ort.js';
 import { rng, uniform } from './helpers/random.js';
@@ -51,8 +51,8 @@ async function expectSameAsProbe(bytes: Uint8Array, input: string, pointShape: r
 describe('static shape inference agrees with a probe run', () => {
   for (const batch of [1, 6, 16]) {
     it(`the Captum MLP and CNN and a torch-style export at batch ${batch}`, async () => {
-      await expectSameAsProbe(fixtureBytes('captum', 'models', 'iris_mlp.onnx'), 'input', [4], batch);
-      const cnn = fixtureBytes('captum', 'models', 'small_cnn.onnx');
+      await expectSameAsProbe(captumModelBytes('iris_mlp'), 'input', [4], batch);
+      const cnn = captumModelBytes('small_cnn');
       const cnnInput = decodeModel(cnn).graph?.input?.[0];
       const point = (cnnInput?.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => Number(d.dimValue));
       await expectSameAsProbe(cnn, cnnInput?.name ?? '', point, batch);

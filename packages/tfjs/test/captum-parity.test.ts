@@ -106,7 +106,7 @@ describe.each(NODE_BACKENDS)('Captum parity on tfjs %s', (backendName) => {
           return [report.fInput - (logitsInput[example]?.[target] as number), report.fBaseline - (logitsBaseline[example]?.[target] as number)].map(Math.abs);
         }),
       ) / logitScale,
-      delta: result.reports.length === 1 ? Math.abs((result.reports[0]?.delta ?? NaN) - c.delta - (replay?.sum ?? 0)) / l1 : 0,
+      delta: result.reports.length === 1 ? Math.abs((result.reports[0]?.delta ?? NaN) - (c.delta as number) - (replay?.sum ?? 0)) / l1 : 0,
     };
     if (process.env.IG_MEASURE !== undefined) console.log(JSON.stringify({ backend: backendName, id: c.id, ...measured }));
     const tolerance = TOLERANCE[backendName];

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { checkAxioms, integratedGradients } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/node';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tfjsBackend } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
@@ -9,7 +9,6 @@ import { buildIrisMlp, buildSmallCnn, loadReference, nhwcToNchw, nchwToNhwc } fr
 
 // The IG paper's implementation invariance: the same network in two engines (TensorFlow.js
 // autodiff, and an ONNX gradient graph on onnxruntime-node) gives the same attributions.
-const onnxModel = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/reference/models/${name}.onnx`, import.meta.url)));
 const relativeDifference = (a: Float32Array, b: Float32Array): number => {
   let diff = 0;
   let scale = 0;
@@ -29,7 +28,7 @@ describe('implementation invariance across engines: tfjs (cpu) and ONNX Runtime 
 
   it('iris MLP: the axiom check passes and attributions agree to float32 rounding', async () => {
     const tfjs = tfjsBackend(buildIrisMlp());
-    const onnx = await onnxBackend(onnxModel('iris_mlp'), { executionProviders: ['cpu'] });
+    const onnx = await onnxBackend(captumModelBytes('iris_mlp'), { executionProviders: ['cpu'] });
     disposers.push(() => tfjs.dispose(), () => onnx.dispose());
     const input = loadReference('data/iris_mlp/input_versicolor_row51.npy');
     const baseline = loadReference('data/iris_mlp/baseline_uniform.npy');
@@ -43,7 +42,7 @@ describe('implementation invariance across engines: tfjs (cpu) and ONNX Runtime 
 
   it('small CNN (NHWC in tfjs, NCHW in ONNX): attributions agree to float32 rounding for every target', async () => {
     const tfjs = tfjsBackend(buildSmallCnn());
-    const onnx = await onnxBackend(onnxModel('small_cnn'), { executionProviders: ['cpu'] });
+    const onnx = await onnxBackend(captumModelBytes('small_cnn'), { executionProviders: ['cpu'] });
     disposers.push(() => tfjs.dispose(), () => onnx.dispose());
     const nchw = loadReference('data/small_cnn/input0.npy');
     const baseline = loadReference('data/small_cnn/baseline_uniform.npy');

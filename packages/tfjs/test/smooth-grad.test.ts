@@ -1,26 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { attribute, smoothIntegratedGradients } from '@ig/core';
+import { noiseTunnelCases } from '@ig/test-fixtures';
 import { tfjsBackend } from '../src/index.js';
 import { NODE_BACKENDS, useBackend } from './helpers/backends.js';
 import { buildSmallCnn, loadReference, nchwToNhwc, nhwcToNchw } from './helpers/reference.js';
 
-interface NoiseTunnelCase {
-  readonly id: string;
-  readonly input_file: string;
-  readonly baseline_file: string;
-  readonly target: number;
-  readonly n_steps: number;
-  readonly nt_samples: number;
-  readonly noise_file: string;
-  readonly attribution_file: string;
-}
-
-const manifest = fileURLToPath(new URL('./fixtures/reference/noise_tunnel.json', import.meta.url));
-const [smoothCase] = (JSON.parse(readFileSync(manifest, 'utf8')) as { cases: NoiseTunnelCase[] }).cases;
-if (smoothCase === undefined) throw new Error(`${manifest} has no case`);
+const [smoothCase] = noiseTunnelCases();
+if (smoothCase === undefined) throw new Error('the Captum manifest has no NoiseTunnel case');
 
 /** One image [1, 1, 28, 28] NCHW → NHWC. */
 const nhwc = (data: Float32Array): Float32Array => nchwToNhwc(data, [1, 1, 28, 28]);

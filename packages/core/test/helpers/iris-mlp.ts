@@ -1,18 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import { functionBackend, type GradientBackend } from '../../src/index.js';
-import { readNpy } from './npy.js';
-
-export const IRIS_FIXTURES = fileURLToPath(new URL('../fixtures/iris_mlp/', import.meta.url));
+import { captumWeight } from '@ig/test-fixtures';
 
 /**
  * The reference iris MLP, Linear(4,16)-ReLU-Linear(16,3), written out by hand with its
  * backward pass (relu'(0) = 0, as PyTorch), from the PyTorch weights ([out, in], y = x·Wᵀ + b).
  */
 export function irisMlpBackend(): GradientBackend {
-  const w1 = readNpy(`${IRIS_FIXTURES}net.0.weight.npy`).data;
-  const b1 = readNpy(`${IRIS_FIXTURES}net.0.bias.npy`).data;
-  const w2 = readNpy(`${IRIS_FIXTURES}net.2.weight.npy`).data;
-  const b2 = readNpy(`${IRIS_FIXTURES}net.2.bias.npy`).data;
+  const w1 = captumWeight('iris_mlp', 'net.0.weight').data;
+  const b1 = captumWeight('iris_mlp', 'net.0.bias').data;
+  const w2 = captumWeight('iris_mlp', 'net.2.weight').data;
+  const b2 = captumWeight('iris_mlp', 'net.2.bias').data;
   const hidden = (x: Float32Array): Float32Array => {
     const h = new Float32Array(16);
     for (let j = 0; j < 16; j++) {

@@ -1,7 +1,7 @@
 import { integratedGradients, tensor, type QuadratureMethod } from '@ig/core';
+import { captumModelBytes, type CaptumModel } from '@ig/test-fixtures';
 import { createOnnxBackend, type OnnxBackend } from '../../src/index.js';
 import { loadCase, type CaptumCase } from './captum.js';
-import { fixtureBytes } from './fixtures.js';
 import { defaultProvider, runtimes } from './ort.js';
 
 /** The ways captum-parity.test.ts runs a Captum case. */
@@ -9,11 +9,11 @@ export const PATHS = ['node-fused', 'node-batched', 'web-fused', 'node-core-rule
 export type CaptumPath = (typeof PATHS)[number];
 
 const backends = new Map<string, Promise<OnnxBackend>>();
-export function backendFor(runtime: 'node' | 'web', modelFile: string, fused: boolean): Promise<OnnxBackend> {
-  const key = `${runtime}:${modelFile}:${fused}`;
+export function backendFor(runtime: 'node' | 'web', model: CaptumModel, fused: boolean): Promise<OnnxBackend> {
+  const key = `${runtime}:${model}:${fused}`;
   let backend = backends.get(key);
   if (!backend) {
-    backend = createOnnxBackend(runtimes[runtime], `onnxruntime-${runtime}`, fixtureBytes('captum', modelFile), {
+    backend = createOnnxBackend(runtimes[runtime], `onnxruntime-${runtime}`, captumModelBytes(model), {
       executionProviders: [defaultProvider[runtime]],
       fused,
     });
@@ -41,7 +41,7 @@ export const runsCase = (c: CaptumCase, path: CaptumPath): boolean => path !== '
 export async function runCase(c: CaptumCase, path: CaptumPath): Promise<{ attribution: Float32Array; deltas?: number[] }> {
   const { input, baseline, rule } = loadCase(c);
   const runtime = path.startsWith('web') ? 'web' : 'node';
-  const backend = await backendFor(runtime, c.model_file, path !== 'node-batched');
+  const backend = await backendFor(runtime, c.model, path !== 'node-batched');
   const core = path === 'node-core-rule';
   const result = await integratedGradients(backend, tensor(input.data, input.shape), {
     baselines: tensor(baseline.data, baseline.shape),

@@ -1,62 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { captumCases as allCases, captumModelBytes, loadCaptumCase, type CaptumCase, type CaptumCaseData } from '@ig/test-fixtures';
 import { expect } from 'vitest';
-import { fixturesDir } from './fixtures.js';
-import { readNpy } from './npy.js';
 
-/** One case of the Captum manifest (test/fixtures/captum/manifest.json). */
-export interface CaptumCase {
-  readonly id: string;
-  readonly model: string;
-  readonly model_file: string;
-  readonly algorithm: string;
-  readonly input_file: string;
-  readonly baseline_file: string;
-  readonly attribution_file: string;
-  readonly target: number | number[];
-  readonly method: string;
-  readonly n_steps: number;
-  readonly delta?: number | number[];
-  readonly tolerance: { attr_max_abs_err: number; sum_abs_err: number; delta_abs_err?: number };
-}
+export { captumCase, type CaptumCase } from '@ig/test-fixtures';
 
-export const captumRoot = join(fixturesDir, 'captum');
-const manifest = JSON.parse(readFileSync(join(captumRoot, 'manifest.json'), 'utf8')) as { cases: CaptumCase[] };
-const rules = (JSON.parse(readFileSync(join(captumRoot, 'integration_rules.json'), 'utf8')) as {
-  rules: Record<string, { alphas: number[]; step_sizes: number[] }>;
-}).rules;
+/** The plain Integrated Gradients cases of the Captum manifest (@ig/test-fixtures). */
+export const captumCases = allCases();
 
-/** The plain Integrated Gradients cases. */
-export const captumCases = manifest.cases.filter((c) => c.algorithm === 'IntegratedGradients');
+export const modelBytes = (c: CaptumCase): Uint8Array => captumModelBytes(c.model);
 
-export function captumCase(id: string): CaptumCase {
-  const found = captumCases.find((c) => c.id === id);
-  if (!found) throw new Error(`no Captum case ${id}`);
-  return found;
-}
-
-export function modelBytes(c: CaptumCase): Uint8Array {
-  return new Uint8Array(readFileSync(join(captumRoot, c.model_file)));
-}
-
-export interface CaptumData {
-  readonly input: { data: Float32Array; shape: number[] };
-  readonly baseline: { data: Float32Array; shape: number[] };
-  readonly expected: Float32Array;
-  /** Captum's exact alphas and step sizes for the case's method and step count. */
-  readonly rule: { alphas: number[]; weights: number[] };
-}
-
-export function loadCase(c: CaptumCase): CaptumData {
-  const rule = rules[`${c.method}_${c.n_steps}`];
-  if (!rule) throw new Error(`no integration rule for ${c.method}_${c.n_steps}`);
-  return {
-    input: readNpy(join(captumRoot, c.input_file)),
-    baseline: readNpy(join(captumRoot, c.baseline_file)),
-    expected: readNpy(join(captumRoot, c.attribution_file)).data,
-    rule: { alphas: rule.alphas, weights: rule.step_sizes },
-  };
-}
+/** A case's input, baseline, Captum's attribution and Captum's exact alphas and step sizes. */
+export const loadCase = (c: CaptumCase): CaptumCaseData => loadCaptumCase(c);
 
 export interface Deviation {
   /** max |attribution − Captum's|. */

@@ -1,66 +1,30 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { readNpy, type NpyArray } from './npy.js';
+import { captumCases, captumWeight, readCaptumNpy, type CaptumCase, type CaptumModel, type NpyArray } from '@ig/test-fixtures';
 import { smallCnnFromWeights, type WeightArray } from './small-cnn.js';
 
-const ROOT = fileURLToPath(new URL('../fixtures/reference/', import.meta.url));
+export { captumRule } from '@ig/test-fixtures';
+export type ReferenceCase = CaptumCase;
 
-export interface ReferenceCase {
-  readonly id: string;
-  readonly model: 'iris_mlp' | 'small_cnn';
-  readonly input_file: string;
-  readonly baseline_file: string;
-  readonly target: number | number[];
-  readonly method: string;
-  readonly n_steps: number;
-  readonly attribution_file: string;
-  readonly delta: number;
-  readonly logits_input: number[] | number[][];
-  readonly logits_baseline: number[] | number[][];
-  readonly attribution_max_abs: number;
-  readonly tolerance: {
-    readonly attr_max_abs_err: number;
-    readonly sum_abs_err: number;
-    readonly logits_abs_err: number;
-    readonly delta_abs_err: number;
-  };
-}
+/** The Captum Integrated Gradients cases (@ig/test-fixtures). */
+export const referenceCases = (): readonly ReferenceCase[] => captumCases();
 
-interface CaptumRule {
-  readonly alphas: number[];
-  readonly step_sizes: number[];
-}
-
-export function referenceCases(): ReferenceCase[] {
-  const manifest = JSON.parse(readFileSync(`${ROOT}manifest.json`, 'utf8')) as { cases: ReferenceCase[] };
-  return manifest.cases;
-}
-
-/** Captum's exact alphas and step sizes for a method and step count. */
-export function captumRule(method: string, steps: number): { alphas: number[]; weights: number[] } {
-  const rules = JSON.parse(readFileSync(`${ROOT}integration_rules.json`, 'utf8')) as { rules: Record<string, CaptumRule> };
-  const rule = rules.rules[`${method}_${steps}`];
-  if (rule === undefined) throw new Error(`no Captum rule ${method}_${steps}`);
-  return { alphas: rule.alphas, weights: rule.step_sizes };
-}
-
+/** A file of the Captum reference tree by its manifest path (`data/…`, `weights/…`). */
 export function loadReference(file: string): NpyArray {
-  return readNpy(`${ROOT}${file}`);
+  return readCaptumNpy(file);
 }
 
-function weight(model: string, name: string): tf.Tensor {
-  const array = readNpy(`${ROOT}weights/${model}/${name}.npy`);
+function weight(model: CaptumModel, name: string): tf.Tensor {
+  const array = captumWeight(model, name);
   return tf.tensor(array.data, array.shape);
 }
 
 /** PyTorch Linear weight [out, in] → tfjs Dense kernel [in, out]. */
-function denseKernel(model: string, name: string): tf.Tensor {
+function denseKernel(model: CaptumModel, name: string): tf.Tensor {
   return tf.tidy(() => tf.transpose(weight(model, name)));
 }
 
 /** PyTorch Conv weight [out, in, kh, kw] → tfjs conv2d kernel [kh, kw, in, out]. */
-function convKernel(model: string, name: string): tf.Tensor {
+function convKernel(model: CaptumModel, name: string): tf.Tensor {
   return tf.tidy(() => tf.transpose(weight(model, name), [2, 3, 1, 0]));
 }
 

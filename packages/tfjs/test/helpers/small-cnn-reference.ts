@@ -4,12 +4,10 @@
  * kernel) send a window's gradient to its first maximum in row-major order, the tfjs wasm kernel
  * to its last. relu'(0) = 0, as in both frameworks.
  */
-import { readNpy } from './npy.js';
-import { fileURLToPath } from 'node:url';
+import { captumWeight } from '@ig/test-fixtures';
 
 export type MaxPoolTieRule = 'first' | 'last';
 
-const WEIGHTS = fileURLToPath(new URL('../fixtures/reference/weights/small_cnn/', import.meta.url));
 const SIZE = 28;
 const POOLED = 14;
 const C1 = 8;
@@ -27,7 +25,7 @@ interface Weights {
 
 let cached: Weights | undefined;
 function weights(): Weights {
-  const read = (name: string): Float32Array => readNpy(`${WEIGHTS}${name}.npy`).data;
+  const read = (name: string): Float32Array => captumWeight('small_cnn', name).data;
   cached ??= {
     w1: read('conv1.weight_bn_folded'),
     b1: read('conv1.bias_bn_folded'),
