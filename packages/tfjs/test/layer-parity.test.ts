@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { layerIntegratedGradients, type LayerAttributionResult, type LayerSplit, type Tensor } from '@ig/core';
 import { onnxLayerBackend } from '@ig/onnx/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
+import { captumModelBytes } from '@ig/test-fixtures';
 import { tfjsLayerSplit } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
 import { buildIrisMlp, buildSmallCnn, loadReference, nchwToNhwc, nhwcToNchw } from './helpers/reference.js';
@@ -10,7 +10,6 @@ import { buildIrisMlp, buildSmallCnn, loadReference, nchwToNhwc, nhwcToNchw } fr
 // The same network split at the same layer by each engine (an ONNX prefix and suffix on
 // onnxruntime-node; a tfjs-layers forward hook on tfjs cpu) gives the same layer attributions
 // through the one core contract.
-const onnxModel = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/reference/models/${name}.onnx`, import.meta.url)));
 const batch = (parts: readonly Tensor[]): Tensor => ({
   data: Float32Array.from(parts.flatMap((p) => Array.from(p.data))),
   shape: [parts.length, ...(parts[0] as Tensor).shape.slice(1)],
@@ -35,7 +34,7 @@ describe('layer attribution through the core contract: ONNX and tfjs splits of t
     const input = batch([loadReference('data/iris_mlp/input_versicolor_row51.npy'), loadReference('data/iris_mlp/input_virginica_row101.npy')]);
     const baseline = loadReference('data/iris_mlp/baseline_uniform.npy');
     const tfjsModel = buildIrisMlp();
-    const onnxSplit = await onnxLayerBackend(onnxModel('iris_mlp'), '/net/net.1/Relu_output_0', { executionProviders: ['cpu'] });
+    const onnxSplit = await onnxLayerBackend(captumModelBytes('iris_mlp'), '/net/net.1/Relu_output_0', { executionProviders: ['cpu'] });
     disposers.push(() => onnxSplit.dispose(), () => tfjsModel.dispose());
     const tfjsSplit: LayerSplit = tfjsLayerSplit(tfjsModel, (tfjsModel.layers[0] as { name: string }).name);
     const options = { baselines: [baseline], target: [1, 2], steps: 32 };
@@ -51,7 +50,7 @@ describe('layer attribution through the core contract: ONNX and tfjs splits of t
     const baseline = loadReference('data/small_cnn/baseline_uniform.npy');
     const nhwcShape = [1, 28, 28, 1];
     const tfjsModel = buildSmallCnn();
-    const onnxSplit = await onnxLayerBackend(onnxModel('small_cnn'), '/features/features.2/Relu_output_0', { executionProviders: ['cpu'] });
+    const onnxSplit = await onnxLayerBackend(captumModelBytes('small_cnn'), '/features/features.2/Relu_output_0', { executionProviders: ['cpu'] });
     disposers.push(() => onnxSplit.dispose(), () => tfjsModel.dispose());
     const tfjsSplit = tfjsLayerSplit(tfjsModel, (tfjsModel.layers[0] as { name: string }).name);
     for (const target of [3, 7]) {
