@@ -1,3 +1,4 @@
+import type { Inputs } from './inputs.js';
 import type { GradientBackend } from './backend.js';
 import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult } from './integrate.js';
 import { resolveBaselines } from './baselines.js';
@@ -81,7 +82,7 @@ function replaceFeature(data: readonly Float32Array[], feature: FeatureRef, valu
  * linearity (IG of a·F₁ + b·F₂ = a·IG(F₁) + b·IG(F₂)); symmetry for given pairs; and
  * implementation invariance against a second backend. Each check reports the numbers compared.
  */
-export async function checkAxioms(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: AxiomCheckOptions): Promise<AxiomReport> {
+export async function checkAxioms(backend: GradientBackend, inputs: Inputs, options: AxiomCheckOptions): Promise<AxiomReport> {
   const model = normalizeInputs(inputs);
   if (model.examples !== 1) throw new ShapeMismatchError(`checkAxioms takes one example; the input has ${model.examples}`);
   if ((options as IntegratedGradientsOptions).attributionsInto !== undefined) {

@@ -1,3 +1,4 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -30,7 +31,7 @@ export function blurSigmas(maxSigma: number, steps: number, sqrt: boolean): Floa
  * k < steps, each times −(σₖ₊₁ − σₖ)·(blur(x, σₖ + gradStep) − blur(x, σₖ))/gradStep.
  * Completeness is reported against F(x) − F(blur(x, maxSigma)).
  */
-export async function blurIG(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: BlurIGOptions = {}): Promise<AttributionResult> {
+export async function blurIG(backend: GradientBackend, inputs: Inputs, options: BlurIGOptions = {}): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const maxSigma = checkPositiveNumber(options.maxSigma ?? 50, 'maxSigma');
   const steps = checkPositiveInteger(options.steps ?? 100, 'steps');
