@@ -5,7 +5,6 @@ import { checkAttributionBuffers, checkNotAliased } from './attribution-buffers.
 import type { GradientBackend } from './backend.js';
 import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
-import { InvalidOptionError } from './errors.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';

@@ -4,7 +4,6 @@ import { normalizeInputs } from '../validate.js';
 import { inputTensors, type Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { blurIG, type BlurIGOptions } from './blur-ig.js';
 import { expectedGradients, type ExpectedGradientsOptions } from './expected-gradients.js';
 import { guidedIG, type GuidedIGOptions } from './guided-ig.js';

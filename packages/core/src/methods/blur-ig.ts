@@ -1,7 +1,6 @@
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, checkPositiveNumber, normalizeInputs } from '../validate.js';
 import { gaussianBlur, guessLayout, imageDims, type ImageLayout } from './gaussian-blur.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';

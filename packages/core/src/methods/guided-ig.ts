@@ -2,7 +2,6 @@ import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { resolveBaselines, type BaselineValue } from '../baselines.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
 import type { GradientPath } from './path.js';

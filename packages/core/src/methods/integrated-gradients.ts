@@ -4,7 +4,6 @@ import { resolveBaselines, type BaselineSpec } from '../baselines.js';
 import { InvalidOptionError } from '../errors.js';
 import { integratedGradients, type IntegratedGradientsOptions } from '../integrate.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod } from '../quadrature.js';
-import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import { resolveObjective } from './objective.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';

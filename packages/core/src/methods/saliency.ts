@@ -1,6 +1,5 @@
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
-import type { Tensor } from '../tensor.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
 import { pointAtInput } from './straight-path.js';
 
