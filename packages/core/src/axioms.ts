@@ -20,6 +20,8 @@ export interface AxiomReport {
   readonly checks: readonly AxiomCheck[];
   /** One line per check, ✓ or ✗ first. */
   readonly summary: string;
+  /** The warnings of the main Integrated Gradients call: what would bring completeness within tolerance. */
+  readonly warnings: readonly string[];
 }
 
 /** A feature of a model input: which input, and the flat index within one example. */
@@ -169,7 +171,7 @@ export async function checkAxioms(backend: GradientBackend, inputs: Inputs, opti
 
   const passed = checks.every((c) => c.passed);
   const summary = checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.axiom}: ${c.message}`).join('\n');
-  return { passed, checks, summary };
+  return { passed, checks, summary, warnings: main.warnings };
 }
 
 async function outputCount(backend: GradientBackend, model: ReturnType<typeof normalizeInputs>, inputData: readonly Float32Array[]): Promise<number> {

@@ -51,7 +51,7 @@ export function changeInterval(profile: PathProfile): ChangeInterval | null {
   return { ...best, variation, net };
 }
 
-const fixed = (a: number): string => a.toFixed(a === 0 || a === 1 ? 0 : 3).replace(/0+$/, '');
+const fixed = (a: number): string => String(Number(a.toFixed(3)));
 
 /**
  * What helps a path that ended above the tolerance, judged from where F changed along it:
