@@ -28,3 +28,5 @@ export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutMode
 export * from './contextual-decomposition/index.js';
 export { ContextInputError, type ContextData, type ContextInputs, type ContextTensor } from './context.js';
 export { createTokenLayerExplainer, findEmbeddingOutput, type TokenLayerAttributionOptions, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
+export { ModelSourceError, readModelForWeb, type ModelSource } from './model-source.js';
+export { fromOrtTensor, toOrtTensor } from './ort-tensor.js';

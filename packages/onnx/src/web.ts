@@ -4,6 +4,9 @@ import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './input-guard.js';
+import { readModelForWeb, type ModelSource } from './model-source.js';
+import { toOrtTensor } from './ort-tensor.js';
+import type { Tensor } from '@ig/core';
 import type { OrtModuleLike } from './runtime.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
@@ -11,10 +14,12 @@ export * from './index.js';
 export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './backend.js';
 
 /**
- * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in
+ * A GradientBackend on onnxruntime-web for a model URL (fetched) or bytes (see ModelSource).
+ * `executionProviders` (default `['wasm']`) are tried in
  * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+export async function onnxBackend(source: ModelSource, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const model = await readModelForWeb(source);
   const backend = await createOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
   return guardInputs(backend, model);
 }
@@ -32,6 +37,11 @@ export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: st
  */
 export function onnxTokenLayerExplainer(model: Uint8Array | onnx.IModelProto, layer: string, options: TokenLayerOptions = {}): Promise<TokenLayerExplainer> {
   return createTokenLayerExplainer(ort, 'onnxruntime-web', model, layer, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+}
+
+/** A core tensor (an attribution, an input) as an onnxruntime-web `ort.Tensor` of float32. */
+export function toTensor(tensor: Tensor): ort.Tensor {
+  return toOrtTensor(ort, tensor) as ort.Tensor;
 }
 
 /** The onnxruntime-web module this entry point uses. */
