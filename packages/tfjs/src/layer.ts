@@ -202,7 +202,7 @@ function expandBaseline(baseline: InputBaseline, input: Tensor, index: number): 
 }
 
 function targetOfExample(target: TargetSpec, n: number, examples: number): TargetSpec {
-  if (typeof target === 'number') return target;
+  if (typeof target === 'number' || typeof target === 'string') return target;
   if (Array.isArray(target)) {
     const own: unknown = target[n];
     if (own === undefined) return target;
