@@ -56,7 +56,7 @@ describe('convergence help in the CLI', () => {
   it('ig check does not suggest the rule already in use and prints the hint', () => {
     const run = ig(['check', '--model', model, '--input', input, '--steps', '4']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('use more steps or steps: \'auto\'');
+    expect(run.stderr).toContain('the output saturates');
     expect(run.stderr).toContain('raise --steps above 4, or use --steps auto');
     expect(run.stderr).not.toContain('--method gauss-legendre');
     expect(checkAdvice({ steps: 4, method: 'riemann-left' })).toContain('or the default --method gauss-legendre');

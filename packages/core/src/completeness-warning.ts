@@ -1,6 +1,7 @@
 import type { PathRefinement } from './adaptive-steps.js';
 import { changeInterval, convergenceHint } from './convergence-hint.js';
 import type { AutoRule } from './path-rules.js';
+import { FIXED_ADVICE } from './profile-probe.js';
 
 export interface AutoSettings {
   readonly rule: AutoRule;
@@ -27,7 +28,8 @@ export function completenessWarning(args: {
 }): string {
   const { label, auto, refinements } = args;
   const figures = `completeness error ${percent(args.relativeError)} exceeds the tolerance ${percent(args.tolerance)} (Σattr = ${args.attributionSum.toPrecision(6)}, F(x) − F(x') = ${(args.fInput - args.fBaseline).toPrecision(6)})`;
-  if (auto === undefined) return `${label}: ${figures}; use more steps or steps: 'auto'`;
+  // A fixed rule's advice is refined from F along the path by withFixedRuleHints.
+  if (auto === undefined) return `${label}: ${figures}; ${FIXED_ADVICE}`;
   // The path that left the largest error speaks for the cell (one path per baseline sample).
   const worst = refinements.reduce<PathRefinement | undefined>((a, b) => (a === undefined || b.errorBound > a.errorBound ? b : a), undefined);
   const capped = worst !== undefined ? refinements.some((r) => r.capped) : 2 * (args.steps - 1) + 1 > auto.maxSteps;

@@ -7,6 +7,7 @@ import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
+import { withFixedRuleHints } from './profile-probe.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
 import type { RefinementReport } from './refinement-report.js';
 import { assembleResult } from './straight-assemble.js';
@@ -248,5 +249,6 @@ async function integrateWith(
   }
   const { gradientSums, steps: stepsUsed, refinements } = integrated;
 
-  return assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done, ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}) });
+  const result = assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done, ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}) });
+  return fixed === null ? result : withFixedRuleHints(result, paths, backend, pointShapes, batchSize, signal);
 }

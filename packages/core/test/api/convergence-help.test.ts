@@ -79,11 +79,28 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
     expect(rounding.reports[0]!.warning).toContain("stopped below its cap of 1025 points: the error left is within float32 rounding of F");
   });
 
-  it('the nested rule names its cap too; fixed steps keep their advice', async () => {
+  it('the nested rule names its cap too', async () => {
     const nested = await integratedGradients(steepSigmoid(200, 0.5), x, { steps: 'auto', autoRule: 'nested', maxSteps: 9, tolerance: 1e-4 });
-    expect(nested.reports[0]!.warning).toContain("hit its cap of 9 points per path");
-    const fixed = await integratedGradients(steepSigmoid(200, 0.5), x, { steps: 4 });
-    expect(fixed.reports[0]!.warning).toContain("use more steps or steps: 'auto'");
+    expect(nested.reports[0]!.warning).toContain('hit its cap of 9 points per path');
+  });
+
+  it('a fixed rule that misses the tolerance gets the same advice from F probed along the path', async () => {
+    const calls: number[] = [];
+    const probed = { ...steepSigmoid(200, 0.5) };
+    const predict = probed.predict.bind(probed);
+    probed.predict = (batch) => (calls.push(batch.count), predict(batch));
+    const saturated = await integratedGradients(probed, x, { steps: 4 });
+    const warning = saturated.reports[0]!.warning!;
+    expect(warning).toContain('the output saturates');
+    // Probed at α = k/16: the transition (α = 0.5 ± ln 9 / 200) lies in [0.4375, 0.5625].
+    expect(namedInterval(warning)).toEqual([0.438, 0.563]);
+    // The input and the baseline, then 15 probe points; a run within tolerance probes nothing.
+    expect(calls).toEqual([1, 1, 15]);
+    const spread = await integratedGradients(scalarModel((z) => z ** 6, (z) => 6 * z ** 5), x, { steps: 2, method: 'riemann-left' });
+    expect(spread.reports[0]!.warning).toContain("F changes along the whole path (80% of its change within α ∈ [0.75, 1]): use more steps or steps: 'auto'");
+    calls.length = 0;
+    expect((await integratedGradients(probed, x, { steps: 200, tolerance: 0.05 })).warnings).toEqual([]);
+    expect(calls).toEqual([1, 1]);
   });
 });
 
