@@ -8,6 +8,9 @@ export interface AutoSettings {
   readonly maxSteps: number;
 }
 
+/** What helps a capped path whose F along the path is unknown: more points or a looser tolerance. */
+export const autoAdvice = (maxSteps: number): string => `raise maxSteps (ig: --max-steps) above ${maxSteps} or loosen the tolerance`;
+
 const percent = (value: number): string => `${(value * 100).toPrecision(3)}%`;
 
 /**
@@ -33,10 +36,11 @@ export function completenessWarning(args: {
   // The path that left the largest error speaks for the cell (one path per baseline sample).
   const worst = refinements.reduce<PathRefinement | undefined>((a, b) => (a === undefined || b.errorBound > a.errorBound ? b : a), undefined);
   const capped = worst !== undefined ? refinements.some((r) => r.capped) : 2 * (args.steps - 1) + 1 > auto.maxSteps;
-  const more = `raise maxSteps (ig: --max-steps) above ${auto.maxSteps} or loosen the tolerance`;
+  const more = autoAdvice(auto.maxSteps);
   if (!capped) {
     return `${label}: steps: 'auto' stopped below its cap of ${auto.maxSteps} points: the error left is within float32 rounding of F; ${figures}; loosen the tolerance or compute the model in float64`;
   }
-  const hint = worst === undefined ? `${more} (autoRule 'adaptive' also tells where along the path F changed)` : convergenceHint(changeInterval(worst.profile), more);
+  // The nested rule keeps no F along the path: withProbedHints refines `more` by probing it.
+  const hint = worst === undefined ? more : convergenceHint(changeInterval(worst.profile), more);
   return `${label}: steps: 'auto' hit its cap of ${auto.maxSteps} points per path (maxSteps) before reaching the tolerance: ${figures}. ${hint}`;
 }

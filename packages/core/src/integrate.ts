@@ -7,7 +7,8 @@ import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
 import { PathRunner, type PathEnds } from './path-runner.js';
 import { predictPoints } from './predict.js';
-import { withFixedRuleHints } from './profile-probe.js';
+import { autoAdvice } from './completeness-warning.js';
+import { FIXED_ADVICE, withProbedHints } from './profile-probe.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
 import type { RefinementReport } from './refinement-report.js';
 import { assembleResult } from './straight-assemble.js';
@@ -223,8 +224,7 @@ async function integrateWith(
   }
 
   let done = 0;
-  // The total is fixed for the run: with steps 'auto' it is the cap, which a run that converges
-  // sooner does not reach.
+  // A fixed total: with steps 'auto' the cap, which a run that converges sooner does not reach.
   const pointsPerPath = fixed !== null ? fixed.rule.alphas.length : autoRule === 'nested' ? 2 ** Math.floor(Math.log2(maxSteps - 1)) + 1 : maxSteps;
   const planned = paths.length * pointsPerPath;
   const runner = new PathRunner({
@@ -250,5 +250,6 @@ async function integrateWith(
   const { gradientSums, steps: stepsUsed, refinements } = integrated;
 
   const result = assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done, ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}) });
-  return fixed === null ? result : withFixedRuleHints(result, paths, backend, pointShapes, batchSize, signal);
+  if (fixed === null && autoRule === 'adaptive') return result; // its warnings read F from its own evaluations
+  return withProbedHints(result, paths, backend, pointShapes, batchSize, signal, fixed === null ? autoAdvice(maxSteps) : FIXED_ADVICE);
 }

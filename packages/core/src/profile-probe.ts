@@ -33,30 +33,32 @@ async function probe(backend: GradientBackend, path: PathPlan, pointShapes: read
 }
 
 /**
- * A fixed rule's completeness warnings with the advice of `convergenceHint`: for each failed
- * (example, target), F is probed along its first path by PROBE_PIECES − 1 forward passes, which
- * a run within tolerance never spends.
+ * Completeness warnings that end in `advice` (a fixed rule's, or the nested auto rule's at its
+ * cap) with the advice of `convergenceHint` instead: for each failed (example, target), F is
+ * probed along its first path by PROBE_PIECES − 1 forward passes, which a run within tolerance
+ * never spends.
  */
-export async function withFixedRuleHints(
+export async function withProbedHints(
   result: IntegratedGradientsResult,
   paths: readonly PathPlan[],
   backend: GradientBackend,
   pointShapes: readonly (readonly number[])[],
   batchSize: number,
   signal: AbortSignalLike | undefined,
+  advice: string,
 ): Promise<IntegratedGradientsResult> {
   if (result.warnings.length === 0) return result;
   const alphas = Float64Array.from({ length: PROBE_PIECES + 1 }, (_, k) => k / PROBE_PIECES);
   const reports: PathReport[] = [];
   for (const report of result.reports) {
     const path = paths.find((p) => p.example === report.example && p.slot === report.targetSlot && p.sample === 0);
-    if (report.warning === undefined || path === undefined || !report.warning.endsWith(FIXED_ADVICE)) {
+    if (report.warning === undefined || path === undefined || !report.warning.endsWith(advice)) {
       reports.push(report);
       continue;
     }
     const values = await probe(backend, path, pointShapes, batchSize, signal);
-    const hint = convergenceHint(changeInterval({ alphas, values }), FIXED_ADVICE);
-    reports.push({ ...report, warning: `${report.warning.slice(0, -FIXED_ADVICE.length)}${hint}` });
+    const hint = convergenceHint(changeInterval({ alphas, values }), advice);
+    reports.push({ ...report, warning: `${report.warning.slice(0, -advice.length)}${hint}` });
   }
   return { ...result, reports, warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])) };
 }

@@ -79,9 +79,13 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
     expect(rounding.reports[0]!.warning).toContain("stopped below its cap of 1025 points: the error left is within float32 rounding of F");
   });
 
-  it('the nested rule names its cap too', async () => {
+  it('the nested rule names its cap too, with the hint from F probed along the path', async () => {
     const nested = await integratedGradients(steepSigmoid(200, 0.5), x, { steps: 'auto', autoRule: 'nested', maxSteps: 9, tolerance: 1e-4 });
     expect(nested.reports[0]!.warning).toContain('hit its cap of 9 points per path');
+    expect(nested.reports[0]!.warning).toContain('the output saturates');
+    expect(namedInterval(nested.reports[0]!.warning!)).toEqual([0.438, 0.563]);
+    const spread = await integratedGradients(scalarModel((z) => z ** 6, (z) => 6 * z ** 5), x, { steps: 'auto', autoRule: 'nested', maxSteps: 3, tolerance: 1e-9 });
+    expect(spread.reports[0]!.warning).toContain('F changes along the whole path (80% of its change within α ∈ [0.75, 1]): raise maxSteps (ig: --max-steps) above 3');
   });
 
   it('a fixed rule that misses the tolerance gets the same advice from F probed along the path', async () => {
