@@ -17,6 +17,8 @@ export interface RunSettings extends BaselineSettings {
   readonly labels: readonly string[] | null;
   readonly steps: number | 'auto';
   readonly autoRule: AutoRule;
+  /** The cap of steps 'auto'; undefined for the core's default. */
+  readonly maxSteps?: number | undefined;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
@@ -116,7 +118,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const common = {
     target: targets,
     // steps 'auto' refines with its own rule, so no quadrature method is named then
-    ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : { method: settings.method }),
+    ...(settings.steps === 'auto' ? { autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) } : { method: settings.method }),
     steps: settings.steps,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
@@ -143,7 +145,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
         ...shared,
         ...(ig && settings.steps !== 'auto' ? { method: settings.method } : {}),
         ...attributeOptions(settings.algorithm, baselines, settings.references, typeof steps === 'number' ? steps : undefined, settings.seed),
-        ...(steps === 'auto' ? { steps: 'auto' as const, autoRule: settings.autoRule } : {}),
+        ...(steps === 'auto' ? { steps: 'auto' as const, autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) } : {}),
         target: targets,
       });
     } else {

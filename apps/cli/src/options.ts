@@ -2,6 +2,7 @@ import { AUTO_RULES, HEATMAP_METHODS, POLARITIES, QUADRATURE_METHODS, VISUALIZE_
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { checkAutoStepsOptions, DEFAULT_MAX_STEPS } from './auto-steps-options.js';
 import { UsageError } from './errors.js';
 import { NORMALIZATION_PRESETS, parseSize } from './image.js';
 import type { Layout, Normalization } from './image.js';
@@ -33,6 +34,8 @@ export interface ExplainSettings {
   readonly labels: string | null;
   readonly steps: number | 'auto';
   readonly autoRule: AutoRule;
+  /** --max-steps: the cap of --steps auto; undefined for the core's default. */
+  readonly maxSteps: number | undefined;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
@@ -75,10 +78,11 @@ export function addExplainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
     .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
-    .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance (--method is then unused)", '50')
+    .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)", '50')
+    .option('--max-steps <n>', `most points per path for --steps auto (default ${DEFAULT_MAX_STEPS})`)
     .addOption(new Option('--auto-rule <rule>', "how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)").choices([...AUTO_RULES]).default('adaptive'))
     .option('--tolerance <x>', 'relative completeness error allowed')
-    .addOption(new Option('--method <rule>', 'quadrature rule').choices([...QUADRATURE_METHODS]).default('gauss-legendre'))
+    .addOption(new Option('--method <rule>', 'quadrature rule for a number of --steps (default gauss-legendre)').choices([...QUADRATURE_METHODS]))
     .option('--batch-size <n>', 'path points per model call')
     .option('--steps-limit <n>', 'most path points per integral accepted for --steps', String(DEFAULT_STEPS_LIMIT))
     .option('--memory-budget <MiB>', 'memory for one batch of path points and their gradients; batches are sized to fit it (default 8)')
@@ -141,6 +145,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
   const stepsText = str('steps') ?? '50';
   const steps = stepsText === 'auto' ? 'auto' : positiveInteger(stepsText, '--steps');
   const stepsLimit = positiveInteger(str('stepsLimit') ?? String(DEFAULT_STEPS_LIMIT), '--steps-limit');
+  const maxSteps = checkAutoStepsOptions(steps, str('method'), str('maxSteps'));
   if (steps !== 'auto' && steps > stepsLimit) throw new UsageError(`--steps ${steps} is above the limit of ${stepsLimit} points per path; raise --steps-limit if you mean it`);
   const budgetText = str('memoryBudget');
   const toleranceText = str('tolerance');
@@ -168,6 +173,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     labels: str('labels') ?? null,
     steps,
     autoRule: (str('autoRule') ?? 'adaptive') as AutoRule,
+    maxSteps,
     tolerance: toleranceText === undefined ? undefined : positiveNumber(toleranceText, '--tolerance'),
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),

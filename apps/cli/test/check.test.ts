@@ -45,7 +45,10 @@ describe('ig check', () => {
     const run = ig(['check', '--model', model, '--input', input, '--steps', '2', '--method', 'riemann-left', '--json', json]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^✗ completeness/m);
-    expect(run.stderr.trim()).toMatch(/^error: axiom check failed: completeness, sensitivity/);
+    expect(run.stderr).toMatch(/^error: axiom check failed: completeness, sensitivity/m);
+    // riemann-left was chosen, so the default rule is worth suggesting; the warning comes first.
+    expect(run.stderr).toContain('or the default --method gauss-legendre');
+    expect(run.stderr).toMatch(/^warning: example 0: completeness error/);
     expect(existsSync(json)).toBe(true);
   });
 });

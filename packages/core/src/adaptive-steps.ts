@@ -1,4 +1,5 @@
 import { PathMesh, type MeshElement, type MeshNode, type PieceRule } from './adaptive-mesh.js';
+import type { PathProfile } from './convergence-hint.js';
 import type { PathPlan } from './path-plan.js';
 import type { PathRunner, PathSegment } from './path-runner.js';
 
@@ -21,6 +22,10 @@ export interface PathRefinement {
   readonly pointsPerBin: number[];
   /** |error| of the final elements, spread over the bins they cover. */
   readonly errorPerBin: number[];
+  /** True when the path stopped because `maxSteps` points were spent. */
+  readonly capped: boolean;
+  /** F at every evaluated α, in order: where along the path the output changed. */
+  readonly profile: PathProfile;
 }
 
 export interface AdaptiveOptions {
@@ -74,7 +79,7 @@ export async function refineAdaptively(
   return {
     gradientSums: states.map((s) => s.mesh.gradientSums(pointSizes)),
     steps: states.map((s) => s.mesh.size),
-    refinements: states.map((state, p) => summarize(state, paths[p] as PathPlan)),
+    refinements: states.map((state, p) => summarize(state, paths[p] as PathPlan, maxSteps)),
   };
 }
 
@@ -108,7 +113,7 @@ function nextPoints(state: PathState, path: PathPlan, tolerance: number, maxStep
   return marked.map((e) => mesh.splitPoint(e)).sort((a, b) => a - b);
 }
 
-function summarize(state: PathState, path: PathPlan): PathRefinement {
+function summarize(state: PathState, path: PathPlan, maxSteps: number): PathRefinement {
   const { mesh } = state;
   const errorPerBin = new Array<number>(HISTOGRAM_BINS).fill(0);
   let errorBound = 0;
@@ -120,7 +125,22 @@ function summarize(state: PathState, path: PathPlan): PathRefinement {
     const b = path.baseline[i] as Float32Array;
     return Float32Array.from(x, (v, j) => v - (b[j] as number));
   });
-  return { evaluations: mesh.size, rounds: state.rounds, errorBound, attributionErrorBound: mesh.attributionErrorBound(direction), pointsPerBin: mesh.pointsPerBin(HISTOGRAM_BINS), errorPerBin };
+  const alphas = new Float64Array(mesh.size);
+  const values = new Float64Array(mesh.size);
+  for (let k = 0; k < mesh.size; k++) {
+    alphas[k] = mesh.node(k).alpha;
+    values[k] = mesh.node(k).f;
+  }
+  return {
+    evaluations: mesh.size,
+    rounds: state.rounds,
+    errorBound,
+    attributionErrorBound: mesh.attributionErrorBound(direction),
+    pointsPerBin: mesh.pointsPerBin(HISTOGRAM_BINS),
+    errorPerBin,
+    capped: mesh.size >= maxSteps,
+    profile: { alphas, values },
+  };
 }
 
 /** Gradients and objectives at the requested points, all paths in one run (batched by the runner). */

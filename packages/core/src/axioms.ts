@@ -1,3 +1,4 @@
+import type { Inputs } from './inputs.js';
 import type { GradientBackend } from './backend.js';
 import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult } from './integrate.js';
 import { resolveBaselines } from './baselines.js';
@@ -19,6 +20,8 @@ export interface AxiomReport {
   readonly checks: readonly AxiomCheck[];
   /** One line per check, ✓ or ✗ first. */
   readonly summary: string;
+  /** The warnings of the main Integrated Gradients call: what would bring completeness within tolerance. */
+  readonly warnings: readonly string[];
 }
 
 /** A feature of a model input: which input, and the flat index within one example. */
@@ -81,7 +84,7 @@ function replaceFeature(data: readonly Float32Array[], feature: FeatureRef, valu
  * linearity (IG of a·F₁ + b·F₂ = a·IG(F₁) + b·IG(F₂)); symmetry for given pairs; and
  * implementation invariance against a second backend. Each check reports the numbers compared.
  */
-export async function checkAxioms(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: AxiomCheckOptions): Promise<AxiomReport> {
+export async function checkAxioms(backend: GradientBackend, inputs: Inputs, options: AxiomCheckOptions): Promise<AxiomReport> {
   const model = normalizeInputs(inputs);
   if (model.examples !== 1) throw new ShapeMismatchError(`checkAxioms takes one example; the input has ${model.examples}`);
   if ((options as IntegratedGradientsOptions).attributionsInto !== undefined) {
@@ -168,7 +171,7 @@ export async function checkAxioms(backend: GradientBackend, inputs: Tensor | rea
 
   const passed = checks.every((c) => c.passed);
   const summary = checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.axiom}: ${c.message}`).join('\n');
-  return { passed, checks, summary };
+  return { passed, checks, summary, warnings: main.warnings };
 }
 
 async function outputCount(backend: GradientBackend, model: ReturnType<typeof normalizeInputs>, inputData: readonly Float32Array[]): Promise<number> {

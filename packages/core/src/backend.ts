@@ -4,11 +4,21 @@
  * Shapes: a model input of shape [N, ...rest] is handed over as path points of shape
  * `pointShape = rest`; a batch of `count` points is `count × size(rest)` floats, point k at
  * offset k·size(rest). The model's output for one point is flattened to `outputSize` floats.
+ *
+ * Example: a model with inputs `a: [N, 3]` and `b: [N, 2, 2]` gets, for a batch of 5 points,
+ * `points = [a (15 floats), b (20 floats)]`, `pointShapes = [[3], [2, 2]]`, `count = 5`; point k
+ * of `a` is `points[0].subarray(3k, 3k + 3)`. A backend feeds each array to its input as a
+ * tensor of shape `[count, ...pointShapes[i]]`, and returns outputs and gradients in the same
+ * point-major order. Every call is independent: the core may call with any `count` (its batch
+ * size or less) and any points.
  */
 
-/** A batch of points, one Float32Array per model input. */
+/**
+ * A batch of points, one Float32Array per model input. The arrays are the core's memory, valid
+ * only until the call's promise settles: read them (or copy them into a tensor), never keep them.
+ */
 export interface PointBatch {
-  /** Per model input: `count × size(pointShapes[i])` values, point-major. */
+  /** Per model input, in the model's input order: `count × size(pointShapes[i])` values, point-major. */
   readonly points: readonly Float32Array[];
   /** Per model input: the shape of one point (the input's shape without the batch axis). */
   readonly pointShapes: readonly (readonly number[])[];
@@ -67,12 +77,29 @@ export interface IntegrateResponse {
   readonly gradientSums: readonly Float32Array[];
 }
 
+/**
+ * An engine that runs and differentiates one model. Implement `predict`, `gradients` and
+ * `dispose` (see the worked example in @ig/core's README, "Writing a backend"); `integrate` is
+ * an optional speed-up. `functionBackend` builds one from plain functions.
+ *
+ * What the core checks and reports as a BackendContractError naming the backend: array counts
+ * and lengths (`predict` must return a non-empty multiple of `count`, the same `outputSize` on
+ * every call). Non-finite outputs or gradients are a NonFiniteError naming the point.
+ */
 export interface GradientBackend {
-  /** A short description of the engine and device, e.g. `onnxruntime-node/cpu`. */
+  /** A short description of the engine and device, e.g. `onnxruntime-node/cpu`; used in reports and errors. */
   readonly name: string;
-  /** Model outputs for each point: `count × outputSize` values. */
+  /**
+   * The model at each point: `count × outputSize` values, point k's outputs at
+   * `k·outputSize`. `outputSize` is the size of one example's output (a [N, C] classifier: C).
+   */
   predict(batch: PointBatch): Promise<Float32Array>;
-  /** Objective values and their gradients with respect to every model input. */
+  /**
+   * For each point k: the objective F_k = Σⱼ outputWeights[k·outputSize + j]·output_k[j] and its
+   * gradient ∂F_k/∂(point k of input i) for every model input i. Engines with autodiff seed the
+   * backward pass with the weights (a vector–Jacobian product); the gradient of point k depends
+   * on point k alone, so a batch is `count` independent problems.
+   */
   gradients(request: GradientRequest): Promise<GradientResponse>;
   /**
    * Optional fused path integral: interpolation, gradients and the weighted sum stay on the

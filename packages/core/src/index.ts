@@ -4,7 +4,8 @@ export { resolveBaselines, type BaselineFunction, type BaselineSpec, type Baseli
 export { completenessError } from './completeness.js';
 export { AbortedError, BackendContractError, BaselineError, IGError, InvalidOptionError, NonFiniteError, ShapeMismatchError, TargetError } from './errors.js';
 export { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult, type PathReport } from './integrate.js';
-export { AUTO_RULES, type AutoRule } from './path-rules.js';
+export { AUTO_RULES, checkStepsAndMethod, type AutoRule } from './path-rules.js';
+export { inputTensor, inputTensors, type InputLike, type Inputs, type NestedNumbers, type OrtTensorInput, type TfTensorInput } from './inputs.js';
 export type { RefinementReport } from './refinement-report.js';
 export {
   checkCustomRule,

@@ -1,17 +1,19 @@
+import type { Inputs } from './inputs.js';
 import type { AbortSignalLike } from './abort.js';
 import { throwIfAborted } from './abort.js';
 import { checkAttributionBuffers, checkNotAliased } from './attribution-buffers.js';
 import type { GradientBackend } from './backend.js';
 import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
-import { InvalidOptionError } from './errors.js';
 import type { IntegratedGradientsResult } from './ig-result.js';
 import type { PathPlan } from './path-plan.js';
 import { PathRunner } from './path-runner.js';
 import { predictPoints } from './predict.js';
+import { autoAdvice } from './completeness-warning.js';
+import { FIXED_ADVICE, withProbedHints } from './profile-probe.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
 import { assembleResult } from './straight-assemble.js';
-import { checkAutoRule, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
+import { checkAutoRule, checkStepsAndMethod, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
 import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
 import type { Tensor } from './tensor.js';
@@ -57,7 +59,11 @@ export interface IntegratedGradientsOptions {
    * be used again until it settles; dispose it if it may never settle.
    */
   readonly signal?: AbortSignalLike;
-  /** Called after each backend call with path points done and the total planned so far. */
+  /**
+   * Called after each backend call with the path points done and the total, which is fixed for
+   * the call: the points of every path, or with `steps: 'auto'` the cap (paths × maxSteps), which
+   * a run that converges sooner ends below.
+   */
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Arrays the attributions are written into, one per model input, each exactly as long as that
@@ -96,14 +102,12 @@ function resolveRule(method: IntegratedGradientsOptions['method'], steps: number
  */
 export async function integratedGradients(
   backend: GradientBackend,
-  inputs: Tensor | readonly Tensor[],
+  inputs: Inputs,
   options: IntegratedGradientsOptions = {},
 ): Promise<IntegratedGradientsResult> {
   const model = normalizeInputs(inputs);
   const auto = options.steps === 'auto';
-  if (auto && options.method !== undefined) {
-    throw new InvalidOptionError("steps: 'auto' uses its own rule (see autoRule); leave method unset");
-  }
+  checkStepsAndMethod(options.steps, options.method);
   const autoRule = checkAutoRule(options.autoRule);
   const steps = auto ? 0 : checkPositiveInteger(options.steps ?? DEFAULT_STEPS, 'steps');
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
@@ -150,7 +154,7 @@ async function integrateWith(
   const inputData = tensors.map((t) => t.data);
   const atInput = await predictPoints(backend, inputData, pointShapes, pointSizes, examples, batchSize, signal, 'the input');
   const outputSize = atInput.outputSize;
-  const targets = resolveTargets(options.target, examples, outputSize);
+  const targets = resolveTargets(options.target, examples, outputSize, atInput.outputs);
   // The arrays were checked against targetsPerExample, which agrees with every spec resolveTargets
   // accepts; checked again on a mismatch, as values past a short array would be dropped silently.
   if (into !== undefined && targets.perExample !== targetsPerExample(options.target)) checkAttributionBuffers(into, model, targets.perExample);
@@ -176,7 +180,9 @@ async function integrateWith(
   }
 
   let done = 0;
-  let planned = fixed === null ? 0 : paths.length * fixed.rule.alphas.length;
+  // A fixed total: with steps 'auto' the cap, which a run that converges sooner does not reach.
+  const pointsPerPath = fixed !== null ? fixed.rule.alphas.length : autoRule === 'nested' ? 2 ** Math.floor(Math.log2(maxSteps - 1)) + 1 : maxSteps;
+  const planned = paths.length * pointsPerPath;
   const runner = new PathRunner({
     backend,
     pointShapes,
@@ -192,12 +198,14 @@ async function integrateWith(
 
   let integrated: IntegratedPaths;
   try {
-    const rule = fixed === null ? { auto: autoRule, tolerance, maxSteps, onPlan: (points: number) => (planned += points) } : { fixed: fixed.rule };
+    const rule = fixed === null ? { auto: autoRule, tolerance, maxSteps, onPlan: () => undefined } : { fixed: fixed.rule };
     integrated = await integratePaths(runner, paths, rule, pointSizes, scratch);
   } finally {
     runner.release();
   }
   const { gradientSums, steps: stepsUsed, refinements } = integrated;
 
-  return assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done });
+  const result = assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done, ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}) });
+  if (fixed === null && autoRule === 'adaptive') return result; // its warnings read F from its own evaluations
+  return withProbedHints(result, paths, backend, pointShapes, batchSize, signal, fixed === null ? autoAdvice(maxSteps) : FIXED_ADVICE);
 }

@@ -16,6 +16,17 @@ export function checkAutoRule(rule: unknown): AutoRule {
   return rule as AutoRule;
 }
 
+/**
+ * The one rule for `steps: 'auto'` with `method`: they do not combine. Auto steps choose their
+ * own points (`autoRule`), so a quadrature `method` would be silently unused; asking for both is
+ * refused, whatever the method (the default one included), here and in the `ig` CLI alike.
+ */
+export function checkStepsAndMethod(steps: unknown, method: unknown): void {
+  if (steps !== 'auto' || method === undefined) return;
+  const named = typeof method === 'string' ? `method '${method}'` : 'a custom method';
+  throw new InvalidOptionError(`steps: 'auto' places its own points (autoRule 'adaptive' or 'nested') and cannot use ${named}: give steps a number to integrate with that method, or leave method unset (ig: --steps auto without --method)`);
+}
+
 export interface IntegratedPaths {
   /** Per path, per model input: Σ weight·gradient along the path. */
   readonly gradientSums: Float64Array[][];

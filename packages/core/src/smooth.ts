@@ -1,7 +1,9 @@
+import type { Inputs } from './inputs.js';
 import { checkAttributionBuffers } from './attribution-buffers.js';
 import type { GradientBackend } from './backend.js';
 import { InvalidOptionError } from './errors.js';
 import { integratedGradients, type IntegratedGradientsOptions, type PathReport } from './integrate.js';
+import { pinTargets } from './pinned-targets.js';
 import { seededRandom } from './random.js';
 import { targetsPerExample } from './targets.js';
 import type { Tensor } from './tensor.js';
@@ -41,7 +43,7 @@ export interface SmoothResult {
  * x + ε, ε ~ N(0, stdev²), baselines unchanged, combined by mean (smoothgrad), mean of squares
  * (smoothgrad-squared) or variance (vargrad).
  */
-export async function smoothIntegratedGradients(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: SmoothOptions = {}): Promise<SmoothResult> {
+export async function smoothIntegratedGradients(backend: GradientBackend, inputs: Inputs, options: SmoothOptions = {}): Promise<SmoothResult> {
   const model = normalizeInputs(inputs);
   const kind = options.kind ?? 'smoothgrad';
   if (!['smoothgrad', 'smoothgrad-squared', 'vargrad'].includes(kind)) {
@@ -55,6 +57,7 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
   if (Array.isArray(options.stdev) && options.stdev.length !== model.tensors.length) {
     throw new InvalidOptionError(`stdev has ${options.stdev.length} values for ${model.tensors.length} input(s)`);
   }
+  const target = await pinTargets(backend, model, options.target, options);
   // Each sample's attributions go into the same arrays (the caller's, or the first sample's),
   // read into the float64 sums before the next sample overwrites them.
   let buffers = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
@@ -72,7 +75,7 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
       const stdev = stdevs[i] as number;
       return { data: t.data.map((v, k) => v + (noise === undefined ? stdev * random.normal() : (noise[k] as number))), shape: t.shape };
     });
-    const result = await integratedGradients(backend, noisy, { ...options, attributionsInto: buffers });
+    const result = await integratedGradients(backend, noisy, { ...options, target, attributionsInto: buffers });
     buffers ??= result.attributions.map((a) => a.data);
     sampleReports.push(result.reports);
     shapes = result.attributions.map((a) => a.shape);

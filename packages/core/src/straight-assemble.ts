@@ -1,4 +1,5 @@
 import { completenessError } from './completeness.js';
+import { completenessWarning, type AutoSettings } from './completeness-warning.js';
 import type { IntegratedGradientsResult, PathReport } from './ig-result.js';
 import type { PathPlan } from './path-plan.js';
 import { addPathAttribution } from './path-attribution.js';
@@ -26,6 +27,8 @@ export function assembleResult(args: {
   method: string;
   backend: string;
   evaluations: number;
+  /** Set for `steps: 'auto'`: its rule and cap, for the warnings. */
+  auto?: AutoSettings;
 }): IntegratedGradientsResult {
   const { paths, gradientSums, stepsUsed, model, targets, baselineCount, tolerance } = args;
   const T = targets.perExample;
@@ -60,11 +63,13 @@ export function assembleResult(args: {
     const { delta, relativeError } = completenessError(attributionSum, fInput, fBaseline);
     const example = Math.floor(cell / T);
     const base = { example, targetSlot: cell % T, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps: steps[cell] as number, ...(refinements === undefined ? {} : { refinement: refinements[cell] as RefinementReport }) };
-    reports.push(
-      relativeError > tolerance
-        ? { ...base, warning: `example ${example}${T > 1 ? ` target ${cell % T}` : ''}: completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(x') = ${(fInput - fBaseline).toPrecision(6)}); use more steps or steps: 'auto'` }
-        : base,
-    );
+    if (relativeError <= tolerance) {
+      reports.push(base);
+      continue;
+    }
+    const cellPaths = (args.refinements ?? []).filter((_, p) => (paths[p] as PathPlan).example * T + (paths[p] as PathPlan).slot === cell);
+    const label = `example ${example}${T > 1 ? ` target ${cell % T}` : ''}`;
+    reports.push({ ...base, warning: completenessWarning({ label, relativeError, tolerance, attributionSum, fInput, fBaseline, steps: base.steps, auto: args.auto, refinements: cellPaths }) });
   }
   return {
     attributions,

@@ -7,10 +7,16 @@ import { TargetError } from './errors.js';
  * - an array of arrays: several class indices per example (same count each), done in one pass;
  * - `{ classes: [...] }`: the same several classes for every example;
  * - `{ weights }`: a linear objective Σⱼ wⱼ·outputⱼ (regression, custom objectives), with
- *   `outputSize` weights for all examples or `N × outputSize`, one row per example.
+ *   `outputSize` weights for all examples or `N × outputSize`, one row per example;
+ * - `'predicted'`: the class the model predicts for each example, argmax of its output at the
+ *   input (the first on a tie), as Captum users write `target=model(x).argmax(1)`;
+ * - `{ top: k }`: the k highest outputs at the input of each example, highest first, done in one
+ *   pass like `{ classes }` (attributions get a target axis of length k).
  * May be omitted only for a model with a single output.
  */
 export type TargetSpec =
+  | 'predicted'
+  | { readonly top: number }
   | number
   | readonly number[]
   | readonly (readonly number[])[]
@@ -61,7 +67,36 @@ function fromClasses(
   return { perExample, hasTargetAxis, weights, labels };
 }
 
-export function resolveTargets(spec: TargetSpec | undefined, examples: number, outputSize: number): ResolvedTargets {
+/** Indices of the k largest of `row`, largest first; a tie goes to the lower index. */
+function topIndices(row: Float32Array, k: number): number[] {
+  return Array.from(row.keys())
+    .sort((a, b) => (row[b] as number) - (row[a] as number) || a - b)
+    .slice(0, k);
+}
+
+/** Per example, the k classes ranked highest by the model's outputs at the input. */
+function rankedClasses(outputs: Float32Array | undefined, examples: number, outputSize: number, k: number, name: string): number[][] {
+  if (outputs === undefined || outputs.length !== examples * outputSize) {
+    throw new TargetError(`target ${name} needs the model's outputs at the input; this method does not compute them, give class indices`);
+  }
+  return Array.from({ length: examples }, (_, e) => topIndices(outputs.subarray(e * outputSize, (e + 1) * outputSize), k));
+}
+
+/**
+ * Resolves `spec` to objective weights. `outputs` (`examples × outputSize` model outputs at the
+ * input) is needed for `'predicted'` and `{ top }`.
+ */
+export function resolveTargets(spec: TargetSpec | undefined, examples: number, outputSize: number, outputs?: Float32Array): ResolvedTargets {
+  if (spec === 'predicted') {
+    return fromClasses(rankedClasses(outputs, examples, outputSize, 1, "'predicted'"), outputSize, false, () => 'target');
+  }
+  if (typeof spec === 'object' && spec !== null && 'top' in spec) {
+    const k = spec.top;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > outputSize) {
+      throw new TargetError(`target.top must be an integer from 1 to ${outputSize} (the model's outputs), got ${String(k)}`);
+    }
+    return fromClasses(rankedClasses(outputs, examples, outputSize, k, '{ top }'), outputSize, true, (_, t) => `target.top[${t}]`);
+  }
   if (spec === undefined) {
     if (outputSize !== 1) {
       throw new TargetError(`target is required: the model has ${outputSize} outputs per example (give a class index, one per example, or { weights })`);
@@ -101,7 +136,7 @@ export function resolveTargets(spec: TargetSpec | undefined, examples: number, o
     }
     return { perExample: 1, hasTargetAxis: false, weights, labels: new Array<null>(examples).fill(null) };
   }
-  throw new TargetError('target must be a class index, an array of them, { classes }, or { weights }');
+  throw new TargetError("target must be a class index, an array of them, { classes }, { weights }, 'predicted' or { top: k }");
 }
 
 /**
@@ -114,5 +149,6 @@ export function targetsPerExample(spec: TargetSpec | undefined): number {
     return Math.max(1, (spec[0] as readonly number[]).length);
   }
   if (typeof spec === 'object' && spec !== null && 'classes' in spec && Array.isArray(spec.classes)) return Math.max(1, spec.classes.length);
+  if (typeof spec === 'object' && spec !== null && 'top' in spec && Number.isInteger(spec.top) && spec.top >= 1) return spec.top;
   return 1;
 }

@@ -1,5 +1,6 @@
 import { InvalidOptionError, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { firstNonFinite } from './path-kernels.js';
+import { inputTensors, type Inputs } from './inputs.js';
 import { checkTensor, formatShape, sizeOf, type Tensor } from './tensor.js';
 
 export interface ModelInputs {
@@ -12,9 +13,8 @@ export interface ModelInputs {
 }
 
 /** Checks one or several input tensors: float32, consistent shapes, one batch size, finite. */
-export function normalizeInputs(inputs: Tensor | readonly Tensor[]): ModelInputs {
-  const tensors = Array.isArray(inputs) ? (inputs as readonly Tensor[]) : [inputs as Tensor];
-  if (tensors.length === 0) throw new ShapeMismatchError('no inputs given: pass a tensor or an array of tensors');
+export function normalizeInputs(inputs: Inputs): ModelInputs {
+  const tensors = inputTensors(inputs);
   tensors.forEach((t, i) => {
     if (t === null || typeof t !== 'object') throw new ShapeMismatchError(`input ${i} is not a tensor { data, shape }`);
     checkTensor(t, `input ${i}`);

@@ -4,7 +4,7 @@ export type { AttributeValue, Attributes } from './graph/attributes.js';
 export { MIN_OPSET, MAX_OPSET } from './graph/model.js';
 export { MIN_LEGACY_OPSET } from './model/upgrade.js';
 export { checkGradientSupport } from './autodiff/analysis.js';
-export { prepareModel, upgradeModel, type ModelSource, type PreparedModel, type PrepareOptions } from './model/prepare.js';
+export { prepareModel, upgradeModel, type ModelData, type PreparedModel, type PrepareOptions } from './model/prepare.js';
 export { buildGradientModel, SEED_INPUT, GRADIENT_PREFIX, type GradientModel, type GradientModelOptions } from './autodiff/gradient.js';
 export { gradientRules, nonDifferentiableOps } from './autodiff/rules/registry.js';
 export { NodeView, UnsupportedForm, type GradientRule } from './autodiff/rules/rule.js';
@@ -28,3 +28,5 @@ export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutMode
 export * from './contextual-decomposition/index.js';
 export { ContextInputError, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
 export { createTokenLayerExplainer, findEmbeddingOutput, type TokenLayerAttributionOptions, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
+export { ModelSourceError, readModelForWeb, type ModelSource } from './model-source.js';
+export { fromOrtTensor, toOrtTensor } from './ort-tensor.js';

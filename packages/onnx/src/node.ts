@@ -4,10 +4,14 @@ import { openOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './ru
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './runtime/input-guard.js';
-import type { PreparedModel } from './model/prepare.js';
+import { isPrepared, type PreparedModel } from './model/prepare.js';
 import type { OrtModuleLike } from './runtime/ort.js';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 import { defaultCacheDir, fileGraphCache } from './cache/file-cache.js';
+import { readModelForNode } from './model-file.js';
+import type { ModelSource } from './model-source.js';
+import { toOrtTensor } from './ort-tensor.js';
+import type { Tensor } from '@ig/core';
 
 export * from './index.js';
 export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runtime/backend.js';
@@ -30,10 +34,12 @@ function withCache(options: NodeOnnxBackendOptions): OnnxBackendOptions {
 }
 
 /**
- * A GradientBackend on onnxruntime-node. `executionProviders` (default `['cpu']`) are tried in
- * order, e.g. `['cuda', 'cpu']`; the one that loaded is in `backend.name`.
+ * A GradientBackend on onnxruntime-node for a model file path, a URL, or bytes (see ModelSource).
+ * `executionProviders` (default `['cpu']`) are tried in order, e.g. `['cuda', 'cpu']`; the one that
+ * loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
+export async function onnxBackend(source: ModelSource | PreparedModel, options: NodeOnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const model = isPrepared(source) ? source : await readModelForNode(source);
   const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-node', model, withCache(options));
   return guardInputs(backend, prepared);
 }
@@ -51,6 +57,11 @@ export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: st
  */
 export function onnxTokenLayerExplainer(model: Uint8Array | onnx.IModelProto, layer: string, options: TokenLayerOptions = {}): Promise<TokenLayerExplainer> {
   return createTokenLayerExplainer(ort, 'onnxruntime-node', model, layer, { ...options });
+}
+
+/** A core tensor (an attribution, an input) as an onnxruntime-node `ort.Tensor` of float32. */
+export function toTensor(tensor: Tensor): ort.Tensor {
+  return toOrtTensor(ort, tensor) as ort.Tensor;
 }
 
 /** The onnxruntime-node module this entry point uses. */

@@ -61,7 +61,7 @@ export async function createTokenLayerExplainer(
   const provider = options.executionProviders?.[0] ?? 'cpu';
   const open = async (part: onnx.IModelProto, what: string): Promise<OrtSessionLike> => {
     try {
-      return await ort.InferenceSession.create(encodeModel(part), { ...(options.sessionOptions ?? {}), executionProviders: [provider] });
+      return await ort.InferenceSession.create(encodeModel(part), { logSeverityLevel: 4, ...(options.sessionOptions ?? {}), executionProviders: [provider] });
     } catch (error) {
       throw new RuntimeError(`${what} could not be loaded`, [error]);
     }

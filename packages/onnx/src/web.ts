@@ -4,18 +4,23 @@ import { openOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './ru
 import { createContextualDecomposition, type OnnxContextualDecomposition, type OnnxContextualDecompositionOptions } from './contextual-decomposition/index.js';
 import { createLayerBackend, type LayerBackend } from './layer.js';
 import { guardInputs } from './runtime/input-guard.js';
-import type { PreparedModel } from './model/prepare.js';
+import { isPrepared, type PreparedModel } from './model/prepare.js';
 import type { OrtModuleLike } from './runtime/ort.js';
+import { readModelForWeb, type ModelSource } from './model-source.js';
+import { toOrtTensor } from './ort-tensor.js';
+import type { Tensor } from '@ig/core';
 import { createTokenLayerExplainer, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
 
 export * from './index.js';
 export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runtime/backend.js';
 
 /**
- * A GradientBackend on onnxruntime-web. `executionProviders` (default `['wasm']`) are tried in
+ * A GradientBackend on onnxruntime-web for a model URL (fetched) or bytes (see ModelSource).
+ * `executionProviders` (default `['wasm']`) are tried in
  * order, e.g. `['webgpu', 'wasm']`; the one that loaded is in `backend.name`.
  */
-export async function onnxBackend(model: Uint8Array | onnx.IModelProto | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+export async function onnxBackend(source: ModelSource | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+  const model = isPrepared(source) ? source : await readModelForWeb(source);
   const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
   return guardInputs(backend, prepared);
 }
@@ -33,6 +38,11 @@ export function onnxLayerBackend(model: Uint8Array | onnx.IModelProto, layer: st
  */
 export function onnxTokenLayerExplainer(model: Uint8Array | onnx.IModelProto, layer: string, options: TokenLayerOptions = {}): Promise<TokenLayerExplainer> {
   return createTokenLayerExplainer(ort, 'onnxruntime-web', model, layer, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+}
+
+/** A core tensor (an attribution, an input) as an onnxruntime-web `ort.Tensor` of float32. */
+export function toTensor(tensor: Tensor): ort.Tensor {
+  return toOrtTensor(ort, tensor) as ort.Tensor;
 }
 
 /** The onnxruntime-web module this entry point uses. */

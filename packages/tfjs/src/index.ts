@@ -19,3 +19,4 @@ export {
 } from './errors.js';
 export { tfjsContextualDecomposition } from './contextual-decomposition.js';
 export type { DecomposableLayer, SequentialLike } from './contextual-decomposition.js';
+export { fromTfTensor, toTensor } from './tensors.js';

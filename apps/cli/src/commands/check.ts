@@ -11,6 +11,16 @@ import { loadModel } from '../load-model.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
 import { runSettingsOf } from './explain.js';
 
+/**
+ * What to try after a failed check, never the settings already in use: more steps or auto steps,
+ * and Gauss–Legendre (the default rule) only when another rule was chosen.
+ */
+export function checkAdvice(run: { readonly steps: number | 'auto'; readonly method: string }): string {
+  if (run.steps === 'auto') return 'the warning above says what would help';
+  const rule = run.method === 'gauss-legendre' ? '' : ', or the default --method gauss-legendre';
+  return `raise --steps above ${run.steps}, or use --steps auto, which says where along the path the output changed${rule}`;
+}
+
 export function registerCheck(program: Command, flags: () => GlobalFlags): void {
   addExplainOptions(
     program
@@ -32,7 +42,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
         const report = await checkAxioms(model.backend, input.tensor, {
           target: target as number,
           baselines: buildBaselines(run, input),
-          method: run.method,
+          ...(run.steps === 'auto' ? { autoRule: run.autoRule, ...(run.maxSteps !== undefined ? { maxSteps: run.maxSteps } : {}) } : { method: run.method }),
           steps: run.steps,
           ...(run.tolerance !== undefined ? { tolerance: run.tolerance } : {}),
           ...(run.batchSize !== undefined ? { batchSize: run.batchSize } : {}),
@@ -44,7 +54,8 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
         if (!report.passed) {
           keepOutputs(); // the report of a failed check is the point of the run
           const failed = [...new Set(report.checks.filter((c) => !c.passed).map((c) => c.axiom))];
-          throw new CliError(`axiom check failed: ${failed.join(', ')} (see the lines above; raise --steps or try --method gauss-legendre)`);
+          for (const warning of report.warnings) warnLine(global, warning);
+          throw new CliError(`axiom check failed: ${failed.join(', ')} (see the lines above; ${checkAdvice(run)})`);
         }
       } finally {
         await model.dispose();

@@ -107,7 +107,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;
         if (note && !global.quiet) process.stderr.write(`${note}\n`);
-        const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet));
+        const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet, run.algorithm?.noise !== undefined ? (run.algorithm.samples ?? 5) : 1));
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
         const heatmaps = raw['heatmap'] ? heatmapPngs(asOneChannel(attributions, input), input, settings) : [];
         const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];

@@ -92,7 +92,7 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
       baselines: { [idsName]: { data: new BigInt64Array(ids.data.length).fill(BigInt(pad)), shape: ids.shape } },
       target: objective,
       steps: settings.steps,
-      method: settings.method as 'gauss-legendre',
+      ...(settings.steps === 'auto' ? {} : { method: settings.method as 'gauss-legendre' }),
       ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     });
     const attributions = result.attributions[0] as { data: Float32Array; shape: readonly number[] };

@@ -134,7 +134,7 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
         baselines: baseline,
         target: objective,
         steps: settings.steps,
-        method: settings.method as 'gauss-legendre',
+        ...(settings.steps === 'auto' ? {} : { method: settings.method as 'gauss-legendre' }),
         ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
       });
       const report = result.reports[0];

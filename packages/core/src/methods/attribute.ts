@@ -1,6 +1,9 @@
+import { checkStepsAndMethod } from '../path-rules.js';
+import { pinTargets } from '../pinned-targets.js';
+import { normalizeInputs } from '../validate.js';
+import { inputTensors, type Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { blurIG, type BlurIGOptions } from './blur-ig.js';
 import { expectedGradients, type ExpectedGradientsOptions } from './expected-gradients.js';
 import { guidedIG, type GuidedIGOptions } from './guided-ig.js';
@@ -47,11 +50,19 @@ const methods: Record<Algorithm, AttributionMethod<AttributeOptions>> = {
 };
 
 /** Runs the method named by `algorithm` (default integrated-gradients), with noise over it when `noise` is given. */
-export async function attribute(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: AttributeOptions = {}): Promise<AttributionResult> {
+export async function attribute(backend: GradientBackend, inputs: Inputs, options: AttributeOptions = {}): Promise<AttributionResult> {
   const algorithm = options.algorithm ?? 'integrated-gradients';
   const method = methods[algorithm];
   if (method === undefined) throw new InvalidOptionError(`algorithm must be one of ${ALGORITHMS.join(', ')}, got '${String(algorithm)}'`);
-  const list = Array.isArray(inputs) ? (inputs as readonly Tensor[]) : [inputs as Tensor];
-  if (options.noise !== undefined) return noiseTunnel(method, backend, list, options, options.noise);
+  if (options.steps === 'auto' && algorithm !== 'integrated-gradients') {
+    throw new InvalidOptionError(`steps: 'auto' refines the straight path of integrated-gradients; give ${algorithm} a number of steps`);
+  }
+  checkStepsAndMethod(options.steps, options.method);
+  const list = inputTensors(inputs);
+  if (options.noise !== undefined) {
+    // Every noisy sample explains the classes ranked at the clean input.
+    const target = await pinTargets(backend, normalizeInputs(list), options.target, options);
+    return noiseTunnel(method, backend, list, { ...options, target }, options.noise);
+  }
   return method(backend, list, options);
 }

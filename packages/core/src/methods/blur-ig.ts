@@ -1,6 +1,6 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, checkPositiveNumber, normalizeInputs } from '../validate.js';
 import { gaussianBlur, guessLayout, imageDims, type ImageLayout } from './gaussian-blur.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
@@ -30,7 +30,7 @@ export function blurSigmas(maxSigma: number, steps: number, sqrt: boolean): Floa
  * k < steps, each times −(σₖ₊₁ − σₖ)·(blur(x, σₖ + gradStep) − blur(x, σₖ))/gradStep.
  * Completeness is reported against F(x) − F(blur(x, maxSigma)).
  */
-export async function blurIG(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: BlurIGOptions = {}): Promise<AttributionResult> {
+export async function blurIG(backend: GradientBackend, inputs: Inputs, options: BlurIGOptions = {}): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const maxSigma = checkPositiveNumber(options.maxSigma ?? 50, 'maxSigma');
   const steps = checkPositiveInteger(options.steps ?? 100, 'steps');

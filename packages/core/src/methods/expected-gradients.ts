@@ -1,3 +1,4 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { ShapeMismatchError } from '../errors.js';
 import { seededRandom } from '../random.js';
@@ -8,7 +9,7 @@ import type { GradientPath } from './path.js';
 
 export interface ExpectedGradientsOptions extends PathMethodOptions {
   /** The reference set, per model input [M, ...] with the input's point shape: baselines are drawn from it. */
-  readonly references: Tensor | readonly Tensor[];
+  readonly references: Inputs;
   /** Samples (reference, α) per example (default 200, as the paper's). */
   readonly samples?: number;
   /** Seed of the draws (default 0): the same seed gives the same references and alphas. */
@@ -20,7 +21,7 @@ export interface ExpectedGradientsOptions extends PathMethodOptions {
  * x'ᵢ drawn uniformly from the reference set and αᵢ ~ U(0, 1). Completeness is reported against
  * the mean of F(x) − F(x'ᵢ) over the drawn references.
  */
-export async function expectedGradients(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: ExpectedGradientsOptions): Promise<AttributionResult> {
+export async function expectedGradients(backend: GradientBackend, inputs: Inputs, options: ExpectedGradientsOptions): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const references = Array.isArray(options.references) ? (options.references as readonly Tensor[]) : [options.references as Tensor];
   if (references.length !== model.tensors.length) throw new ShapeMismatchError(`references has ${references.length} tensor(s) for ${model.tensors.length} model input(s)`);

@@ -1,7 +1,7 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { resolveBaselines, type BaselineValue } from '../baselines.js';
 import { InvalidOptionError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
 import type { GradientPath } from './path.js';
@@ -36,7 +36,7 @@ function lowerQuantile(values: Float64Array, fraction: number): number {
  * to the input has shrunk by 1/steps, no feature straying more than maxDist from the straight
  * path; attribution Σ gradient ⊙ (move). All model inputs form one feature vector.
  */
-export async function guidedIG(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: GuidedIGOptions = {}): Promise<AttributionResult> {
+export async function guidedIG(backend: GradientBackend, inputs: Inputs, options: GuidedIGOptions = {}): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const steps = checkPositiveInteger(options.steps ?? 200, 'steps');
   const fraction = checkShare(options.fraction ?? 0.25, 'fraction');

@@ -1,9 +1,9 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { resolveBaselines, type BaselineSpec } from '../baselines.js';
 import { InvalidOptionError } from '../errors.js';
 import { integratedGradients, type IntegratedGradientsOptions } from '../integrate.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod } from '../quadrature.js';
-import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import { resolveObjective } from './objective.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
@@ -22,7 +22,7 @@ export interface IntegratedGradientsMethodOptions extends PathMethodOptions, Omi
  * read-out and the (x − x') factor it is `integratedGradients` itself, the fast special case
  * (fused backend `integrate`, auto steps); otherwise the path engine runs the same line.
  */
-export async function integratedGradientsMethod(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: IntegratedGradientsMethodOptions = {}): Promise<AttributionResult> {
+export async function integratedGradientsMethod(backend: GradientBackend, inputs: Inputs, options: IntegratedGradientsMethodOptions = {}): Promise<AttributionResult> {
   const objective = resolveObjective(options.objective);
   const multiply = options.multiplyByInputs ?? true;
   if (multiply && objective.linear) return integratedGradients(backend, inputs, options);

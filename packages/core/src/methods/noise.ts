@@ -1,3 +1,4 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
 import type { PathReport } from '../integrate.js';
@@ -36,7 +37,7 @@ export interface NoiseResult extends AttributionResult {
  * combined per feature by mean (SmoothGrad, Smilkov et al. 2017), mean of squares (SmoothGrad²)
  * or variance (VarGrad, Adebayo et al. 2018).
  */
-export async function noiseTunnel<O>(method: AttributionMethod<O>, backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: O, noise: NoiseOptions = {}): Promise<NoiseResult> {
+export async function noiseTunnel<O>(method: AttributionMethod<O>, backend: GradientBackend, inputs: Inputs, options: O, noise: NoiseOptions = {}): Promise<NoiseResult> {
   const model = normalizeInputs(inputs);
   const kind = noise.kind ?? 'smoothgrad';
   if (!NOISE_KINDS.includes(kind)) throw new InvalidOptionError(`noise kind must be one of ${NOISE_KINDS.join(', ')}, got '${String(kind)}'`);

@@ -1,3 +1,4 @@
+import type { Inputs } from '../inputs.js';
 import { throwIfAborted, type AbortSignalLike } from '../abort.js';
 import type { GradientBackend, GradientResponse } from '../backend.js';
 import { resolveBatchSize } from '../batching.js';
@@ -60,7 +61,7 @@ const rows = (data: readonly Float32Array[], sizes: readonly number[], k: number
  * objective at the path's points in batches and sums ∇F ⊙ displacement (plan → run → assemble).
  * Completeness is reported against F(x) − mean F(start) whenever the path has starts.
  */
-export async function runPathMethod(method: string, backend: GradientBackend, inputs: Tensor | readonly Tensor[], factory: PathFactory, options: PathMethodOptions): Promise<AttributionResult> {
+export async function runPathMethod(method: string, backend: GradientBackend, inputs: Inputs, factory: PathFactory, options: PathMethodOptions): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const objective = resolveObjective(options.objective);
   const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
@@ -69,7 +70,7 @@ export async function runPathMethod(method: string, backend: GradientBackend, in
   const { tensors, examples, pointShapes, pointSizes } = model;
   const atInput = await predictPoints(backend, tensors.map((t) => t.data), pointShapes, pointSizes, examples, batchSize, options.signal, 'the input');
   const { outputSize } = atInput;
-  const targets = resolveTargets(options.target, examples, outputSize);
+  const targets = resolveTargets(options.target, examples, outputSize, atInput.outputs);
   const T = targets.perExample;
   const run: Run = { backend, model, objective, outputSize, batchSize, options, evaluations: 0 };
   const attributions = tensors.map((t, i) => ({ data: new Float32Array(examples * T * (pointSizes[i] as number)), shape: targets.hasTargetAxis ? [examples, T, ...(pointShapes[i] as number[])] : [...t.shape] }));

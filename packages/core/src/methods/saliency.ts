@@ -1,5 +1,5 @@
+import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
-import type { Tensor } from '../tensor.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
 import { pointAtInput } from './straight-path.js';
 
@@ -9,7 +9,7 @@ export interface SaliencyOptions extends PathMethodOptions {
 }
 
 /** Saliency: the gradient of the objective at the input (Simonyan et al. 2014). */
-export async function saliency(backend: GradientBackend, inputs: Tensor | readonly Tensor[], options: SaliencyOptions = {}): Promise<AttributionResult> {
+export async function saliency(backend: GradientBackend, inputs: Inputs, options: SaliencyOptions = {}): Promise<AttributionResult> {
   const result = await runPathMethod('saliency', backend, inputs, ({ input }) => pointAtInput(input, () => 1), options);
   if (options.abs === true) for (const a of result.attributions) for (let j = 0; j < a.data.length; j++) a.data[j] = Math.abs(a.data[j] as number);
   return result;

@@ -6,7 +6,7 @@ import { isDefaultDomain } from '../graph/names.js';
 import { subgraphInputs } from '../graph/attributes.js';
 import { nonDifferentiableOps, ruleFor } from './rules/registry.js';
 import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
-import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { resolveInputsAndOutput } from '../model/endpoints.js';
 
 export interface Analysis {
@@ -88,7 +88,7 @@ export function supportAnalysis(prepared: PreparedModel, inputs: readonly string
  * no gradient rule. Needs no shapes and runs nothing, so callers can fail before any session.
  * A legacy model whose rewrite needs probed shapes is checked at its own opset.
  */
-export function checkGradientSupport(source: ModelSource | PreparedModel, options: { readonly inputs?: readonly string[]; readonly output?: string } = {}): void {
+export function checkGradientSupport(source: ModelData | PreparedModel, options: { readonly inputs?: readonly string[]; readonly output?: string } = {}): void {
   const prepared = prepareModel(source, { deferUpgrade: true });
   const { inputs, output } = resolveInputsAndOutput(prepared.model.graph as onnx.GraphProto, prepared.facts, options);
   const analysis = supportAnalysis(prepared, inputs, output);

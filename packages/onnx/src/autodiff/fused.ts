@@ -3,7 +3,7 @@ import { DataType } from '../proto/tensor.js';
 import { GraphBuilder, type TensorFacts } from '../graph/builder.js';
 import { appendReversePass } from './reverse-pass.js';
 import { foldablePrefix } from './fused-prefix.js';
-import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { withFacts } from '../model/working-copy.js';
 import { resolveInputsAndOutput, usedNames } from '../model/endpoints.js';
 import { InvalidModelError } from '../errors.js';
@@ -48,7 +48,7 @@ function valueInfo(name: string, shape: readonly number[]): onnx.ValueInfoProto 
  * baseline + αₖ·(input − baseline) for k < steps, differentiates the seeded output at every
  * point, and returns Σₖ wₖ·∂objective/∂x per input. Every graph input is differentiated.
  */
-export function buildFusedModel(source: ModelSource | PreparedModel, options: FusedModelOptions): FusedModel {
+export function buildFusedModel(source: ModelData | PreparedModel, options: FusedModelOptions): FusedModel {
   const { model, opset, facts } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
   const graph = model.graph as onnx.GraphProto;
   const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output });

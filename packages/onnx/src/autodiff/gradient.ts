@@ -2,7 +2,7 @@ import { onnx } from '../proto/generated/onnx.js';
 import { DataType } from '../proto/tensor.js';
 import { GraphBuilder, type TensorFacts } from '../graph/builder.js';
 import { InvalidModelError } from '../errors.js';
-import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { withFacts } from '../model/working-copy.js';
 import { resolveInputsAndOutput, usedNames } from '../model/endpoints.js';
 import { appendReversePass } from './reverse-pass.js';
@@ -56,7 +56,7 @@ function valueInfoLike(graph: onnx.GraphProto, name: string, like: string, shape
  * `ig_seed` (the output's shape) and returns `ig_grad_<input>` = ∂(Σ ig_seed ⊙ output)/∂input
  * for each differentiated input. Static shapes come from the model and `options.facts`.
  */
-export function buildGradientModel(source: ModelSource | PreparedModel, options: GradientModelOptions = {}): GradientModel {
+export function buildGradientModel(source: ModelData | PreparedModel, options: GradientModelOptions = {}): GradientModel {
   const { model, opset, facts } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
   const graph = model.graph as onnx.GraphProto;
   const { inputs, output } = resolveInputsAndOutput(graph, facts, options);

@@ -20,7 +20,7 @@ interface EntryHeader {
 export interface FileGraphCacheOptions {
   /** The folder entries live in; created on the first write. */
   readonly dir: string;
-  /** Receives a line for each entry found stale or corrupt, and for a failed write. */
+  /** Receives a line for each entry found stale or corrupt, and for a failed write; default none (the library prints nothing). */
   readonly onWarning?: (message: string) => void;
   /** Stored in each entry; an entry of another version is stale. Default: this package's version. */
   readonly version?: string;
@@ -78,7 +78,7 @@ const sha256 = (...parts: Uint8Array[]): string => {
  */
 export function fileGraphCache(options: FileGraphCacheOptions): GraphCache {
   const { dir } = options;
-  const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
+  const warn = options.onWarning ?? ((): void => undefined);
   const version = options.version ?? packageVersion();
   const pathOf = (key: string): string => join(dir, `${key}.iggraph`);
 

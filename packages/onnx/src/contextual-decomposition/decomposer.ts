@@ -41,7 +41,8 @@ export async function createContextualDecomposition(
   const context = resolveContext(graph.model.graph as onnx.GraphProto, [graph.inputs.relevant, graph.inputs.irrelevant], options.context ?? {});
   let session: OrtSessionLike;
   try {
-    session = await ort.InferenceSession.create(encodeModel(graph.model), options.sessionOptions ?? { executionProviders: ['cpu'] });
+    // logSeverityLevel 4 (QUIET_LOG_SEVERITY): quiet unless the caller's sessionOptions lower it
+    session = await ort.InferenceSession.create(encodeModel(graph.model), { logSeverityLevel: 4, ...(options.sessionOptions ?? { executionProviders: ['cpu'] }) });
   } catch (error) {
     throw new RuntimeError(`${runtimeName} could not load the contextual-decomposition graph`, [error]);
   }

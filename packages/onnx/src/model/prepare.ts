@@ -8,7 +8,7 @@ import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { UnknownShapeError } from '../errors.js';
 
 /** A model as given: serialized bytes or a ModelProto object. */
-export type ModelSource = onnx.IModelProto | Uint8Array;
+export type ModelData = onnx.IModelProto | Uint8Array;
 
 /**
  * A model decoded once and made ready to differentiate: at opset 11–21 (legacy opsets 6–10
@@ -40,8 +40,8 @@ export interface PrepareOptions {
 
 const prepared = new WeakSet<object>();
 
-export function isPrepared(source: ModelSource | PreparedModel): source is PreparedModel {
-  return prepared.has(source);
+export function isPrepared(source: unknown): source is PreparedModel {
+  return typeof source === 'object' && source !== null && prepared.has(source);
 }
 
 function register(model: PreparedModel): PreparedModel {
@@ -50,12 +50,12 @@ function register(model: PreparedModel): PreparedModel {
 }
 
 /** A private copy of the model, so the caller's is never changed: the one place a model is decoded. */
-export function toModel(source: ModelSource): onnx.ModelProto {
+export function toModel(source: ModelData): onnx.ModelProto {
   return decodeModel(source instanceof Uint8Array ? source : encodeModel(source));
 }
 
 /** Decodes and prepares `source` (see PreparedModel); a model already prepared is returned as it is. */
-export function prepareModel(source: ModelSource | PreparedModel, options: PrepareOptions = {}): PreparedModel {
+export function prepareModel(source: ModelData | PreparedModel, options: PrepareOptions = {}): PreparedModel {
   if (isPrepared(source)) return source;
   const model = toModel(source);
   const shapes = new Map(modelFacts(model.graph as onnx.GraphProto).shapes);
@@ -84,7 +84,7 @@ export function withModel(source: PreparedModel, model: onnx.ModelProto, shapes:
  * current runtimes, which lack many legacy kernels, can run it; otherwise an unchanged copy.
  * Unlike prepareModel, it keeps the model's float types.
  */
-export function upgradeModel(source: ModelSource, shapes: ReadonlyMap<string, readonly number[]> = new Map()): onnx.ModelProto {
+export function upgradeModel(source: ModelData, shapes: ReadonlyMap<string, readonly number[]> = new Map()): onnx.ModelProto {
   const model = toModel(source);
   upgradeToOpset11(model, new Map([...modelFacts(model.graph as onnx.GraphProto).shapes, ...shapes]));
   return model;

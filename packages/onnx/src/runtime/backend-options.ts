@@ -9,7 +9,12 @@ export interface OnnxBackendOptions {
   readonly executionProviders?: readonly ExecutionProvider[];
   /** The output to explain; default the first graph output. */
   readonly output?: string;
-  /** Extra session options (threads, logging); execution providers are set from the list above. */
+  /**
+   * Extra session options (threads, logging); execution providers are set from the list above.
+   * Sessions log at severity 4 (fatal only) unless `logSeverityLevel` is given: onnxruntime's own
+   * warnings, such as "Initializer appears in graph inputs" of older exports, stay off; set
+   * `logSeverityLevel: 2` (warnings) or lower to see them.
+   */
   readonly sessionOptions?: Omit<OrtSessionOptionsLike, 'executionProviders'>;
   /** Use a fused path graph for `integrate` (one run per segment); default true. */
   readonly fused?: boolean;
@@ -29,7 +34,7 @@ export interface OnnxBackendOptions {
   readonly pointsPerRun?: number;
   /** Where built graphs are kept across processes (see `fileGraphCache` in `@ig/onnx/node`); default none. */
   readonly graphCache?: GraphCache;
-  /** Receives warnings (an unusable cache entry, rebuilt); default `console.warn`. */
+  /** Receives warnings (an unusable cache entry, rebuilt); default none: the library prints nothing. */
   readonly onWarning?: (message: string) => void;
 }
 

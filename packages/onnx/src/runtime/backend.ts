@@ -1,6 +1,6 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { encodeModel } from '../proto/model-io.js';
-import { prepareModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
 import { supportAnalysis } from '../autodiff/analysis.js';
 import { optimizedKey } from '../cache/optimized-sessions.js';
@@ -30,7 +30,7 @@ const clock = (): number => (typeof performance !== 'undefined' ? performance.no
  * are read from and written to it. A model given as bytes or an object is prepared here (see
  * prepareModel); one already prepared is used as it is.
  */
-export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string, source: ModelSource | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string, source: ModelData | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
   return (await openOnnxBackend(ort, runtimeName, source, options)).backend;
 }
 
@@ -38,7 +38,7 @@ export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string,
 export async function openOnnxBackend(
   ort: OrtModuleLike,
   runtimeName: string,
-  source: ModelSource | PreparedModel,
+  source: ModelData | PreparedModel,
   options: OnnxBackendOptions = {},
 ): Promise<{ backend: OnnxBackend; prepared: PreparedModel }> {
   const stats = emptyStats();
@@ -71,7 +71,7 @@ export async function openOnnxBackend(
   const capacity = fixedBatch(graph);
   let runSize = capacity ?? options.pointsPerRun;
   const pointsPerRun = (count: number): number => (runSize ??= Math.max(1, count));
-  const warn = options.onWarning ?? ((message: string) => console.warn(`@ig/onnx: ${message}`));
+  const warn = options.onWarning ?? ((): void => undefined);
   const optimizedKeyOf = (graphKey: string): Promise<string | undefined> => optimizedKey(cache, ort, graphKey, providerName(provider), gradientOptions);
   const chosen = { ...sessionOptions, executionProviders: [provider] };
   const graphs = new GraphSource({ ort, prepared, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });

@@ -3,7 +3,7 @@ import { encodeModel } from '../proto/model-io.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { ORT_TYPE_TO_ONNX, quietSessionOptions, type OrtSessionOptionsLike, type OrtModuleLike, type OrtTensorLike } from './ort.js';
 import { RuntimeError } from '../errors.js';
-import { isPrepared, toModel, type ModelSource, type PreparedModel } from '../model/prepare.js';
+import { isPrepared, toModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { copyModel } from '../model/working-copy.js';
 import { lowerToFloat32 } from '../graph/precision.js';
 
@@ -17,7 +17,7 @@ const MAX_RECORDED_VALUES = 4096;
  */
 export async function inferShapes(
   ort: OrtModuleLike,
-  source: ModelSource | PreparedModel,
+  source: ModelData | PreparedModel,
   feeds: Record<string, OrtTensorLike>,
   sessionOptions: OrtSessionOptionsLike = {},
 ): Promise<TensorFacts> {
