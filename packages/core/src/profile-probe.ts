@@ -1,7 +1,8 @@
 import type { AbortSignalLike } from './abort.js';
 import type { GradientBackend } from './backend.js';
 import { changeInterval, convergenceHint } from './convergence-hint.js';
-import type { IntegratedGradientsResult, PathPlan, PathReport } from './integrate.js';
+import type { IntegratedGradientsResult, PathReport } from './ig-result.js';
+import type { PathPlan } from './path-plan.js';
 import { predictPoints } from './predict.js';
 
 /** Evenly spaced pieces of the path at which F is probed for a fixed rule's failed path. */
