@@ -16,7 +16,6 @@ import { assembleResult } from './straight-assemble.js';
 import { checkAutoRule, checkStepsAndMethod, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
 import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
-import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
 
 export interface IntegratedGradientsOptions {
