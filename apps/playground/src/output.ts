@@ -84,6 +84,7 @@ export function showSummary(report: RunReport, labels: readonly string[] | null)
     ...(report.layer !== undefined ? ([['attributed layer', report.layer], ['baseline', `token id ${String(report.baselineId)} (padding) at every position`]] as [string, string][]) : []),
     ['engine', `${report.backend}${report.threads > 1 ? `, ${report.threads} threads` : ''}`],
     ['time', `${report.seconds.toFixed(2)} s`],
+    ...report.warnings.map((warning): [string, string] => ['warning', warning]),
   ];
   byId('completeness').replaceChildren(
     ...rows.map(([key, value]) => {

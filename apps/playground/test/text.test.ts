@@ -40,6 +40,7 @@ interface TextReport {
   readonly seconds: number;
   readonly tokens: string[];
   readonly tokenAttributions: number[];
+  readonly warnings: string[];
 }
 
 async function checkAgainstNode(run: PageRun, text: string, what: string): Promise<void> {
@@ -99,10 +100,19 @@ describe.skipIf(!chromiumAvailable())('the text model in the built playground', 
     }
   });
 
-  test('an empty text gives a readable error, not a blank page', async () => {
+  test('a text longer than the model takes is truncated with a warning; an empty one is refused', async () => {
     const page = await site.open('?model=spam-text&engine=ort-wasm&steps=8');
     try {
       await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
+      await page.fill('#text', SAMPLES.map((s) => s.text).join(' '));
+      await page.click('#run');
+      const long = await waitForRun(page);
+      expect(long.error).toBe('');
+      const report = long.report as unknown as TextReport;
+      expect(report.tokens).toHaveLength(128);
+      expect(report.warnings.join('\n')).toMatch(/only the first 128 are explained/);
+      expect(await page.textContent('#completeness')).toMatch(/warning.*only the first 128/);
+
       await page.fill('#text', '   ');
       await page.click('#run');
       const run = await waitForRun(page);
