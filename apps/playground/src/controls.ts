@@ -36,8 +36,8 @@ export function fillModels(models: readonly PlaygroundModel[]): void {
 }
 
 export function fillModelControls(model: PlaygroundModel, engines: readonly EngineAvailability[]): void {
-  fill(byId('sample'), model.kind === 'image' ? model.samples.map((s) => [s.id, s.id] as const) : model.samples.map((s, i) => [String(i), s] as const));
-  byId('text-slot').hidden = model.kind !== 'text';
+  fill(byId('sample'), model.kind === 'image' ? model.samples.map((s) => [s.id, s.id] as const) : model.samples.map((s) => [s.id, s.label !== undefined ? `${s.id} (${s.label})` : s.id] as const));
+  document.body.classList.toggle('text-model', model.kind === 'text');
   const engineSelect = byId<HTMLSelectElement>('engine');
   const previous = engineSelect.value;
   fill(engineSelect, model.engines.map((e) => [e, e] as const));

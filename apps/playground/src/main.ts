@@ -1,10 +1,12 @@
 /** The page: wires the controls, the drop zone, the worker runner and the automation contract. */
 import { byId, fillModelControls, fillModels, fillStaticControls, NORMALIZATIONS, readRunOptions, readViewOptions } from './controls.js';
 import { droppedModel, modelSource, prepareInput } from './inputs.js';
-import { BUNDLED_MODELS, type PlaygroundModel } from './models.js';
+import { BUNDLED_MODELS, type ImageModel, type PlaygroundModel } from './models.js';
 import { drawViews, publishReport, showError, showExplanation, showInput, type Explanation } from './output.js';
 import type { EngineAvailability, ModelSource } from './protocol.js';
-import { WorkerRunner } from './runner.js';
+import { WorkerRunner, type Outcome } from './runner.js';
+import { clearTextView, showTextExplanation } from './text-output.js';
+import { fillTextSample, textRunMessage } from './text-page.js';
 import { errorLabel } from './error-label.js';
 import { watchLongTasks } from './long-tasks.js';
 import { createProgress } from './progress.js';
@@ -21,6 +23,7 @@ let last: Explanation | undefined;
 declare global {
   interface Window {
     /** The last result's numbers, for tests and pages that embed the playground. */
+    /** For a text model: one attribution per token, and `input` empty (the tokens are in the report). */
     igResult?: { readonly attributions: number[]; readonly input: number[]; readonly shape: readonly number[] };
   }
 }
@@ -42,6 +45,28 @@ function fail(error: unknown): void {
   setStatus('error');
 }
 
+/** An image model's run: the input prepared on the page (decoded, resized, normalized), IG in the worker. */
+async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (done: Extract<Outcome, { kind: 'done' }>) => void }> {
+  const options = readRunOptions();
+  const normalization = NORMALIZATIONS[byId<HTMLSelectElement>('normalization').value] ?? NORMALIZATIONS.none;
+  const spec = { ...model.input, ...normalization };
+  const sample = model.samples.find((s) => s.id === byId<HTMLSelectElement>('sample').value);
+  const inputSource = droppedImage !== undefined ? { image: droppedImage } : sample !== undefined ? { sample } : undefined;
+  if (inputSource === undefined) throw new Error(`${model.label} has no sample: drop or paste an image`);
+  const input = await prepareInput(spec, inputSource);
+  showInput(input.picture);
+  const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
+  const progress = createProgress();
+  const outcome = await runner.run({ ...options, type: 'run', model: source, input: input.tensor }, progress);
+  progress.finish();
+  const show = (done: Extract<Outcome, { kind: 'done' }>): void => {
+    last = { report: done.report, attributions: done.attributions, shape: done.shape, layout: model.input.layout, picture: input.picture, labels: model.labels };
+    showExplanation(last, readViewOptions());
+    window.igResult = { attributions: Array.from(done.attributions), input: Array.from(input.tensor.data), shape: done.shape };
+  };
+  return { outcome, show };
+}
+
 async function explain(): Promise<void> {
   if (runner.running) return;
   setStatus('running');
@@ -49,27 +74,27 @@ async function explain(): Promise<void> {
   publishReport(null);
   const model = currentModel();
   try {
-    if (model.kind === 'text') throw new Error('text models need a tokenizer entry in src/models.ts; none is bundled in this build');
-    const options = readRunOptions();
-    const normalization = NORMALIZATIONS[byId<HTMLSelectElement>('normalization').value] ?? NORMALIZATIONS.none;
-    const spec = { ...model.input, ...normalization };
-    const sample = model.samples.find((s) => s.id === byId<HTMLSelectElement>('sample').value);
-    const inputSource = droppedImage !== undefined ? { image: droppedImage } : sample !== undefined ? { sample } : undefined;
-    if (inputSource === undefined) throw new Error(`${model.label} has no sample: drop or paste an image`);
-    const input = await prepareInput(spec, inputSource);
-    showInput(input.picture);
-    const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
-    const progress = createProgress();
-    const outcome = await runner.run({ ...options, model: source, input: input.tensor }, progress);
-    progress.finish();
+    let run: Awaited<ReturnType<typeof runImage>>;
+    if (model.kind === 'text') {
+      clearTextView();
+      const progress = createProgress();
+      const outcome = await runner.run(await textRunMessage(model, readRunOptions()), progress);
+      progress.finish();
+      run = {
+        outcome,
+        show: (done) => {
+          showTextExplanation(done.report, model.labels);
+          window.igResult = { attributions: Array.from(done.attributions), input: [], shape: done.shape };
+        },
+      };
+    } else run = await runImage(model);
+    const { outcome } = run;
     if (outcome.kind === 'cancelled') {
       setStatus('cancelled');
       return;
     }
     if (outcome.kind === 'error') throw Object.assign(new Error(outcome.message), { name: outcome.name });
-    last = { report: outcome.report, attributions: outcome.attributions, shape: outcome.shape, layout: model.input.layout, picture: input.picture, labels: model.labels };
-    showExplanation(last, readViewOptions());
-    window.igResult = { attributions: Array.from(outcome.attributions), input: Array.from(input.tensor.data), shape: outcome.shape };
+    run.show(outcome);
     publishReport(outcome.report);
     setStatus('done');
   } catch (error) {
@@ -79,7 +104,13 @@ async function explain(): Promise<void> {
 
 async function selectModel(id: string): Promise<void> {
   byId<HTMLSelectElement>('model').value = id;
-  fillModelControls(currentModel(), engines);
+  modelChanged();
+}
+
+function modelChanged(): void {
+  const model = currentModel();
+  fillModelControls(model, engines);
+  if (model.kind === 'text') fillTextSample(model);
 }
 
 async function handleFiles(files: readonly File[]): Promise<void> {
@@ -133,11 +164,17 @@ async function start(): Promise<void> {
     const value = params.get(param);
     if (value !== null) (byId(id) as HTMLInputElement | HTMLSelectElement).value = value;
   }
+  const model = currentModel();
+  if (model.kind === 'text') fillTextSample(model);
   byId('model').addEventListener('change', () => {
     droppedImage = undefined;
-    fillModelControls(currentModel(), engines);
+    modelChanged();
   });
-  byId('sample').addEventListener('change', () => (droppedImage = undefined));
+  byId('sample').addEventListener('change', () => {
+    droppedImage = undefined;
+    const chosen = currentModel();
+    if (chosen.kind === 'text') fillTextSample(chosen);
+  });
   byId('run').addEventListener('click', () => void explain());
   byId('cancel').addEventListener('click', () => runner.cancel());
   byId('view-options').addEventListener('change', () => {

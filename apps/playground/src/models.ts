@@ -1,7 +1,7 @@
 /**
  * The bundled models (files of apps/cli/assets, emitted by the bundler as the site's own assets)
- * and how their inputs are made. A `text` model takes a sentence instead of an image; the kind is
- * part of the registry so a bundled text model only needs an entry here and its tokenizer.
+ * and how their inputs are made. A `text` model takes a text instead of an image, with the
+ * tokenizer.json that turns it into token ids.
  */
 import fashionJson from '../../cli/assets/fashion-mnist/model.json?url';
 import fashionWeights from '../../cli/assets/fashion-mnist/weights.bin?url';
@@ -12,6 +12,10 @@ import sneaker from '../../cli/assets/fashion-mnist/sneaker.png?url';
 import smallCnn from '../../cli/assets/small_cnn.onnx?url';
 import sample0 from '../../cli/assets/sample0.npy?url';
 import sample1 from '../../cli/assets/sample1.npy?url';
+import spamOnnx from '../../cli/assets/text/spam.onnx?url';
+import spamTokenizer from '../../cli/assets/text/tokenizer.json?url';
+import spamLabels from '../../cli/assets/text/labels.txt?raw';
+import spamSamples from '../../cli/assets/text/samples.json';
 import type { ImageInputSpec } from './image.js';
 import type { EngineId } from './protocol.js';
 
@@ -36,12 +40,20 @@ export interface ImageModel extends ModelBase {
   readonly samples: readonly Sample[];
 }
 
-/** A text classifier: token ids in, attributions per token out. */
+export interface TextSample {
+  readonly id: string;
+  readonly text: string;
+  /** The true label, when known. */
+  readonly label?: string;
+}
+
+/** A text classifier (ONNX, int64 token ids): a text in, one attribution per token out. */
 export interface TextModel extends ModelBase {
   readonly kind: 'text';
-  readonly files: { readonly format: 'onnx'; readonly url: string } | { readonly format: 'tfjs-layers'; readonly modelJson: string; readonly weights: Readonly<Record<string, string>> };
-  readonly tokenize: (text: string) => Promise<{ readonly tokens: readonly string[]; readonly ids: Float32Array; readonly shape: readonly number[] }>;
-  readonly samples: readonly string[];
+  readonly files: { readonly format: 'onnx'; readonly url: string };
+  /** Its tokenizer.json (@huggingface/tokenizers), with `truncation.max_length`. */
+  readonly tokenizerUrl: string;
+  readonly samples: readonly TextSample[];
 }
 
 export type PlaygroundModel = ImageModel | TextModel;
@@ -76,6 +88,17 @@ export const BUNDLED_MODELS: readonly PlaygroundModel[] = [
       { id: 'sample0', url: sample0, type: 'npy' },
       { id: 'sample1', url: sample1, type: 'npy' },
     ],
+  },
+  {
+    id: 'spam-text',
+    label: 'Spam classifier, text (ONNX)',
+    kind: 'text',
+    engines: ORT_ENGINES,
+    labels: spamLabels.trim().split('\n'),
+    files: { format: 'onnx', url: spamOnnx },
+    tokenizerUrl: spamTokenizer,
+    // The messages of `ig demo --bundle text`, named as its report names them.
+    samples: (spamSamples as { text: string; label: string }[]).map((s, i) => ({ id: `message-${i}`, text: s.text, label: s.label })),
   },
 ];
 

@@ -18,7 +18,14 @@ export interface Explanation {
 
 let urls: string[] = [];
 
-function setDownload(id: string, blob: Blob): void {
+/** Forgets the previous result's download links. */
+export function resetDownloads(): void {
+  for (const url of urls) URL.revokeObjectURL(url);
+  urls = [];
+  for (const id of ['download-npy', 'download-png']) byId<HTMLAnchorElement>(id).hidden = true;
+}
+
+export function setDownload(id: string, blob: Blob): void {
   const link = byId<HTMLAnchorElement>(id);
   const url = URL.createObjectURL(blob);
   urls.push(url);
@@ -26,7 +33,7 @@ function setDownload(id: string, blob: Blob): void {
   link.hidden = false;
 }
 
-function format(value: number): string {
+export function format(value: number): string {
   if (value === 0) return '0';
   return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e4 ? value.toFixed(4) : value.toExponential(3);
 }
@@ -48,10 +55,17 @@ export function drawViews(result: Explanation, view: ViewOptions): void {
 }
 
 export function showExplanation(result: Explanation, view: ViewOptions): void {
-  for (const url of urls) URL.revokeObjectURL(url);
-  urls = [];
+  resetDownloads();
   drawViews(result, view);
-  const { report, labels } = result;
+  showSummary(result.report, result.labels);
+  setDownload('download-npy', new Blob([formatFloat32Npy(result.attributions, result.shape)], { type: 'application/octet-stream' }));
+  byId<HTMLCanvasElement>('overlay-view').toBlob((blob) => {
+    if (blob !== null) setDownload('download-png', blob);
+  }, 'image/png');
+}
+
+/** The top 5 with probabilities and the completeness table, for image and text models alike. */
+export function showSummary(report: RunReport, labels: readonly string[] | null): void {
   const name = (index: number): string => (labels?.[index] !== undefined ? `${labels[index]} (${index})` : `class ${index}`);
   byId('top5').replaceChildren(
     ...report.top5.map((entry) => {
@@ -67,8 +81,10 @@ export function showExplanation(result: Explanation, view: ViewOptions): void {
     ['Σ attributions − (F(x) − F(x′))', format(report.delta)],
     ['relative error', format(report.relativeError)],
     ['steps', String(report.steps)],
+    ...(report.layer !== undefined ? ([['attributed layer', report.layer], ['baseline', `token id ${String(report.baselineId)} (padding) at every position`]] as [string, string][]) : []),
     ['engine', `${report.backend}${report.threads > 1 ? `, ${report.threads} threads` : ''}`],
     ['time', `${report.seconds.toFixed(2)} s`],
+    ...report.warnings.map((warning): [string, string] => ['warning', warning]),
   ];
   byId('completeness').replaceChildren(
     ...rows.map(([key, value]) => {
@@ -77,10 +93,6 @@ export function showExplanation(result: Explanation, view: ViewOptions): void {
       return row;
     }),
   );
-  setDownload('download-npy', new Blob([formatFloat32Npy(result.attributions, result.shape)], { type: 'application/octet-stream' }));
-  byId<HTMLCanvasElement>('overlay-view').toBlob((blob) => {
-    if (blob !== null) setDownload('download-png', blob);
-  }, 'image/png');
 }
 
 /** The automation contract: `<pre id="ig-report">` holds the report as JSON. */

@@ -28,7 +28,25 @@ export interface RunRequest {
   readonly algorithm: Algorithm;
 }
 
-export type ToWorker = RunRequest | { readonly type: 'cancel'; readonly id: number } | { readonly type: 'probe' };
+/** A text classifier (ONNX, int64 token ids): the worker tokenizes the text and attributes at the embedding. */
+export interface TextRunRequest {
+  readonly type: 'run-text';
+  readonly id: number;
+  readonly model: Extract<ModelSource, { format: 'onnx' }>;
+  /** The tokenizer.json text (@huggingface/tokenizers; it must give truncation.max_length). */
+  readonly tokenizer: string;
+  readonly text: string;
+  readonly engine: EngineId;
+  /** A class index, or null for the predicted class. */
+  readonly target: number | null;
+  readonly steps: number | 'auto';
+  readonly method: string;
+}
+
+/** What the page sends to start a run (the runner adds `id`). */
+export type RunMessage = Omit<RunRequest, 'id'> | Omit<TextRunRequest, 'id'>;
+
+export type ToWorker = RunRequest | TextRunRequest | { readonly type: 'cancel'; readonly id: number } | { readonly type: 'probe' };
 
 export interface EngineAvailability {
   readonly engine: EngineId;
@@ -54,6 +72,12 @@ export interface RunReport {
   readonly crossOriginIsolated: boolean;
   readonly top5: readonly { readonly index: number; readonly probability: number }[];
   readonly warnings: readonly string[];
+  /** Text models: the tokens the model saw (no padding) and one attribution per token, Σ over the embedding. */
+  readonly tokens?: readonly string[];
+  readonly tokenAttributions?: readonly number[];
+  /** Text models: the attributed tensor (the embedding output) and the baseline's token id (the pad id). */
+  readonly layer?: string;
+  readonly baselineId?: number;
 }
 
 export type FromWorker =

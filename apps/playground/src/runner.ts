@@ -1,5 +1,5 @@
 /** The page's side of the worker: one run at a time, progress, and Cancel that frees the worker. */
-import type { EngineAvailability, FromWorker, RunReport, RunRequest } from './protocol.js';
+import type { EngineAvailability, FromWorker, RunMessage, RunReport } from './protocol.js';
 
 export type Outcome =
   | { readonly kind: 'done'; readonly report: RunReport; readonly attributions: Float32Array; readonly shape: readonly number[] }
@@ -62,7 +62,7 @@ export class WorkerRunner {
     return this.current !== undefined;
   }
 
-  run(request: Omit<RunRequest, 'type' | 'id'>, callbacks: RunCallbacks): Promise<Outcome> {
+  run(request: RunMessage, callbacks: RunCallbacks): Promise<Outcome> {
     if (this.current !== undefined) return Promise.resolve({ kind: 'error', name: 'Busy', message: 'a run is in progress; cancel it first' });
     const id = this.nextId++;
     const worker = this.ensureWorker();
@@ -76,7 +76,7 @@ export class WorkerRunner {
           resolve(outcome);
         },
       };
-      worker.postMessage({ ...request, type: 'run', id });
+      worker.postMessage({ ...request, id });
     });
   }
 

@@ -81,3 +81,32 @@ export function tokenizerLimits(json: unknown): { maxLength?: number; padId?: nu
     ...(typeof unknownToken === 'string' ? { unknownToken } : {}),
   };
 }
+
+/** A token model's inputs by name, int64 `[1, length]` each. */
+export type TextModelInputs = Record<string, { data: BigInt64Array; shape: number[] }>;
+
+/** The name of the token-ids input: the one named like `*ids` that is not type or position ids. */
+export function idsInputName(inputNames: Iterable<string>): string {
+  const names = [...inputNames];
+  return names.find((n) => /ids/.test(n) && !/type|position/.test(n)) ?? names[0] ?? 'input_ids';
+}
+
+/**
+ * The model's int64 inputs for one encoded text: the ids, the attention mask, zero token type
+ * ids; TextInputError names any other input, which a text alone cannot fill.
+ */
+export function textModelInputs(
+  inputNames: Iterable<string>,
+  encoded: Pick<EncodedText, 'inputIds' | 'attentionMask'>,
+): { inputs: TextModelInputs; idsName: string; shape: number[] } {
+  const names = [...inputNames];
+  const idsName = idsInputName(names);
+  const shape = [1, encoded.inputIds.length];
+  const inputs: TextModelInputs = { [idsName]: { data: encoded.inputIds, shape } };
+  for (const name of names) {
+    if (name === 'attention_mask') inputs[name] = { data: encoded.attentionMask, shape };
+    else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(shape[1] as number), shape };
+    else if (!inputs[name]) throw new TextInputError(`the model input "${name}" is not one a text fills (input ids, attention_mask, token_type_ids)`);
+  }
+  return { inputs, idsName, shape };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeText, targetAt, TargetError, TextInputError, tokenizerLimits, tokenSums, wordSums, type TokenizerLike } from '../src/index.js';
+import { encodeText, idsInputName, targetAt, TargetError, textModelInputs, TextInputError, tokenizerLimits, tokenSums, wordSums, type TokenizerLike } from '../src/index.js';
 
 /** Whitespace words; ids from a fixed vocabulary, 1 = [UNK]. */
 const vocabulary = ['[PAD]', '[UNK]', 'free', 'money', 'now', '##s'];
@@ -59,5 +59,23 @@ describe('encodeText', () => {
   it('reads maxLength, padId and the unknown token from tokenizer.json fields', () => {
     expect(tokenizerLimits({ truncation: { max_length: 128 }, padding: { pad_id: 0 }, model: { unk_token: '[UNK]' } })).toEqual({ maxLength: 128, padId: 0, unknownToken: '[UNK]' });
     expect(tokenizerLimits({ truncation: null })).toEqual({});
+  });
+});
+
+describe('textModelInputs', () => {
+  const encoded = encodeText(tokenizer, 'free money', { maxLength: 4 });
+
+  it('fills the ids, the attention mask and zero token type ids by name', () => {
+    const { inputs, idsName, shape } = textModelInputs(['input_ids', 'attention_mask', 'token_type_ids'], encoded);
+    expect(idsName).toBe('input_ids');
+    expect(shape).toEqual([1, 4]);
+    expect(Array.from(inputs['input_ids']?.data ?? [])).toEqual([2n, 3n, 0n, 0n]);
+    expect(Array.from(inputs['attention_mask']?.data ?? [])).toEqual([1n, 1n, 0n, 0n]);
+    expect(Array.from(inputs['token_type_ids']?.data ?? [])).toEqual([0n, 0n, 0n, 0n]);
+  });
+
+  it('takes the ids input by its name, not its place, and names an input a text cannot fill', () => {
+    expect(idsInputName(['attention_mask', 'token_type_ids', 'ids'])).toBe('ids');
+    expect(() => textModelInputs(['input_ids', 'position_bias'], encoded)).toThrow(/"position_bias" is not one a text fills/);
   });
 });

@@ -1,10 +1,10 @@
-import { agglomerate, encodeText, hierarchyToJson, sequenceUnits } from '@ig/core';
+import { agglomerate, encodeText, hierarchyToJson, sequenceUnits, textModelInputs } from '@ig/core';
 import type { GroupScoreOptions, Hierarchy, HierarchyJson } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { importOnnx } from '../onnx-module.js';
-import { resolveTextTarget, textModelInputs } from '../text/text-explain.js';
+import { resolveTextTarget } from '../text/text-explain.js';
 import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
 import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
 import { scorerOf } from './scorer.js';
@@ -52,7 +52,7 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
   const session = { executionProviders: ['cpu'] as const, sessionOptions: { logSeverityLevel: 3 as const } };
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, session);
   try {
-    const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes, encoded);
+    const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
     const output = await explainer.predict(inputs);
     const { target, objective } = resolveTextTarget(settings.target, output, settings.labels);
     const x = await explainer.activation(inputs);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { tokenSums } from '@ig/core';
+import { idsInputName, tokenSums } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import type { GlobalFlags } from '../context.js';
 import { formatNumber, say } from '../context.js';
@@ -11,7 +11,7 @@ import { readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import { importOnnx } from '../onnx-module.js';
 import type { ExplainSettings } from '../options.js';
-import { idsInputName, resolveTextTarget } from './text-explain.js';
+import { resolveTextTarget } from './text-explain.js';
 import { baselineId, loadTokenizer } from './tokenizer-file.js';
 
 type OnnxEntry = typeof OnnxNode;
@@ -67,7 +67,7 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, { executionProviders: [settings.provider as 'cpu'], sessionOptions: { logSeverityLevel: 3 } });
   try {
-    const idsName = idsInputName(explainer.inputTypes);
+    const idsName = idsInputName(explainer.inputTypes.keys());
     const ids = readIds(input, 'input');
     const given = contextFiles((raw['contextInput'] as string[] | undefined) ?? []);
     const inputs: Record<string, IdsTensor> = { [idsName]: ids };

@@ -1,4 +1,4 @@
-import { encodeText, targetAt, tokenSums, wordSums, type TargetSpec } from '@ig/core';
+import { encodeText, targetAt, textModelInputs, tokenSums, wordSums, type TargetSpec } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
@@ -89,27 +89,6 @@ function readBaselineIds(path: string, length: number): BigInt64Array {
   return BigInt64Array.from(values as number[], (v) => BigInt(v));
 }
 
-/** The name of the token-ids input: the one named like `*ids` that is not type or position ids. */
-export function idsInputName(inputTypes: ReadonlyMap<string, number>): string {
-  return [...inputTypes.keys()].find((n) => /ids/.test(n) && !/type|position/.test(n)) ?? [...inputTypes.keys()][0] ?? 'input_ids';
-}
-
-/** The model's int64 inputs for one encoded text: the ids, the attention mask, zero token type ids. */
-export function textModelInputs(
-  inputTypes: ReadonlyMap<string, number>,
-  encoded: { readonly inputIds: BigInt64Array; readonly attentionMask: BigInt64Array },
-): { inputs: Record<string, { data: BigInt64Array; shape: number[] }>; idsName: string; shape: number[] } {
-  const idsName = idsInputName(inputTypes);
-  const shape = [1, encoded.inputIds.length];
-  const inputs: Record<string, { data: BigInt64Array; shape: number[] }> = { [idsName]: { data: encoded.inputIds, shape } };
-  for (const name of inputTypes.keys()) {
-    if (name === 'attention_mask') inputs[name] = { data: encoded.attentionMask, shape };
-    else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(shape[1] as number), shape };
-    else if (!inputs[name]) throw new UsageError(`the model input "${name}" is not one --text fills (input ids, attention_mask, token_type_ids)`);
-  }
-  return { inputs, idsName, shape };
-}
-
 /** Explains each text with layer IG at the embedding of a token-id ONNX model. */
 export async function explainTexts(texts: readonly string[], settings: TextRunSettings, warn: (line: string) => void): Promise<TextReport[]> {
   if (!settings.model.endsWith('.onnx')) throw new UsageError('--text explains ONNX models with token-id inputs; give an .onnx --model');
@@ -125,7 +104,7 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
     for (const text of texts) {
       const encoded = encodeText(loaded.tokenizer, text, { maxLength: loaded.maxLength, padId: loaded.padId, unknownToken: loaded.unknownToken, tooLong: settings.tooLong ?? 'truncate' });
       encoded.warnings.forEach(warn);
-      const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes, encoded);
+      const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
       const output = await explainer.predict(inputs);
       const { target, objective } = resolveTextTarget(settings.target, output, settings.labels);
       const baselineData = settings.baselineIds ? readBaselineIds(settings.baselineIds, shape[1] as number) : new BigInt64Array(shape[1] as number).fill(BigInt(pad));

@@ -3,25 +3,31 @@ import { AbortedError } from '@ig/core';
 import type { FromWorker, ToWorker } from '../protocol.js';
 import { probeEngines } from './probe.js';
 import { explain, releaseLoaded } from './run.js';
+import { explainText, releaseTextModel } from './text-run.js';
 import { errorLabel } from '../error-label.js';
 
 const post = (message: FromWorker, transfer: Transferable[] = []): void => self.postMessage(message, { transfer });
 const runs = new Map<number, AbortController>();
 
-async function run(request: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+async function run(request: Extract<ToWorker, { type: 'run' | 'run-text' }>): Promise<void> {
   const controller = new AbortController();
   runs.set(request.id, controller);
+  const hooks = {
+    signal: controller.signal,
+    stage: (stage: string) => post({ type: 'stage', id: request.id, stage }),
+    progress: (done: number, total: number) => post({ type: 'progress', id: request.id, done, total }),
+  };
   try {
-    const { report, attributions } = await explain(request, {
-      signal: controller.signal,
-      stage: (stage) => post({ type: 'stage', id: request.id, stage }),
-      progress: (done, total) => post({ type: 'progress', id: request.id, done, total }),
-    });
-    post({ type: 'done', id: request.id, report, attributions, shape: request.input.shape }, [attributions.buffer]);
+    // One model in memory at a time: an image model's backend or a text model's sessions.
+    if (request.type === 'run-text') releaseLoaded();
+    else releaseTextModel();
+    const { report, attributions, shape } = request.type === 'run-text' ? await explainText(request, hooks) : await explain(request, hooks);
+    post({ type: 'done', id: request.id, report, attributions, shape }, [attributions.buffer]);
   } catch (error) {
     if (controller.signal.aborted || error instanceof AbortedError) {
       // The backend call in flight was abandoned, not finished: drop the backend and its memory.
       releaseLoaded();
+      releaseTextModel();
       post({ type: 'cancelled', id: request.id });
     } else {
       const e = error instanceof Error ? error : new Error(String(error));

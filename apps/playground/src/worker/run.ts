@@ -59,7 +59,7 @@ export interface RunHooks {
   readonly progress: (done: number, total: number) => void;
 }
 
-export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ report: RunReport; attributions: Float32Array }> {
+export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ report: RunReport; attributions: Float32Array; shape: readonly number[] }> {
   const started = performance.now();
   hooks.stage('loading the model');
   const backend = await backendFor(request);
@@ -101,6 +101,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
   }
   return {
     attributions,
+    shape: request.input.shape,
     report: {
       model: request.model.name,
       target,

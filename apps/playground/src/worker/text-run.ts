@@ -1,0 +1,142 @@
+/**
+ * One text explanation in the worker: tokenize, predict, then layer IG at the embedding output of
+ * a token-id ONNX model (onnxruntime-web), the baseline the pad id at every position, summed per token.
+ */
+import { Tokenizer } from '@huggingface/tokenizers';
+import { encodeText, InvalidOptionError, textModelInputs, tokenizerLimits, tokenSums, type QuadratureMethod, type Tensor } from '@ig/core';
+import { findEmbeddingOutput, onnxTokenLayerExplainer, type TokenLayerExplainer } from '@ig/onnx/web';
+import type { RunReport, TextRunRequest } from '../protocol.js';
+import { EngineUnavailableError, ModelFileError } from './errors.js';
+import { ortThreads } from './ort-engine.js';
+import type { RunHooks } from './run.js';
+
+interface LoadedText {
+  readonly key: string;
+  readonly explainer: TokenLayerExplainer;
+  readonly layer: string;
+}
+
+interface LoadedTokenizer {
+  readonly source: string;
+  readonly tokenizer: Tokenizer;
+  readonly maxLength: number;
+  readonly padId: number;
+  readonly unknownToken: string;
+}
+
+let loaded: LoadedText | undefined;
+let tokenizer: LoadedTokenizer | undefined;
+
+/** Frees the text model's sessions (after a cancel, or before another model). */
+export function releaseTextModel(): void {
+  void loaded?.explainer.dispose();
+  loaded = undefined;
+}
+
+function tokenizerOf(source: string, name: string): LoadedTokenizer {
+  if (tokenizer?.source === source) return tokenizer;
+  let json: Record<string, unknown>;
+  let parsed: Tokenizer;
+  try {
+    json = JSON.parse(source) as Record<string, unknown>;
+    parsed = new Tokenizer(json, {});
+  } catch (error) {
+    throw new ModelFileError(`the tokenizer of ${name} cannot be read by @huggingface/tokenizers: ${(error as Error).message}`);
+  }
+  const limits = tokenizerLimits(json);
+  if (limits.maxLength === undefined) throw new ModelFileError(`the tokenizer of ${name} has no "truncation": { "max_length": N }; the longest sequence the model takes must be known`);
+  tokenizer = { source, tokenizer: parsed, maxLength: limits.maxLength, padId: limits.padId ?? 0, unknownToken: limits.unknownToken ?? '[UNK]' };
+  return tokenizer;
+}
+
+async function explainerFor(request: TextRunRequest): Promise<LoadedText> {
+  const key = `${request.model.name}|${request.engine}`;
+  if (loaded?.key === key) return loaded;
+  releaseTextModel();
+  const [family, device] = request.engine.split('-') as [string, string];
+  if (family !== 'ort') throw new EngineUnavailableError(`${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`);
+  const bytes = new Uint8Array(request.model.bytes);
+  let layer: string | undefined;
+  try {
+    layer = findEmbeddingOutput(bytes);
+  } catch (error) {
+    throw new ModelFileError(`${request.model.name} is not a readable ONNX model: ${(error as Error).message}`);
+  }
+  if (layer === undefined) throw new ModelFileError(`${request.model.name} has no embedding Gather on an integer input (token ids)`);
+  let explainer: TokenLayerExplainer;
+  try {
+    explainer = await onnxTokenLayerExplainer(bytes, layer, { executionProviders: [device as 'wasm' | 'webgpu'], sessionOptions: { logSeverityLevel: 3 } });
+  } catch (error) {
+    throw new ModelFileError(`${request.model.name} could not be loaded by onnxruntime-web (${device}): ${(error as Error).message}`);
+  }
+  loaded = { key, explainer, layer };
+  return loaded;
+}
+
+function softmax(logits: Float32Array): Float64Array {
+  const max = logits.reduce((m, v) => Math.max(m, v), -Infinity);
+  const exps = Float64Array.from(logits, (v) => Math.exp(v - max));
+  const sum = exps.reduce((s, v) => s + v, 0);
+  return exps.map((v) => v / sum);
+}
+
+/** The logits of a classifier with one output row, `[1, classes]`. */
+function classLogits(output: Tensor, name: string): Float32Array {
+  if (output.shape.length !== 2 || output.shape[0] !== 1) {
+    throw new ModelFileError(`${name} gives an output of shape [${output.shape.join(', ')}]; the playground explains text classifiers with one output row [1, classes]`);
+  }
+  return output.data;
+}
+
+export async function explainText(request: TextRunRequest, hooks: RunHooks): Promise<{ report: RunReport; attributions: Float32Array; shape: number[] }> {
+  const started = performance.now();
+  hooks.stage('loading the model');
+  const { explainer, layer } = await explainerFor(request);
+  const tokens = tokenizerOf(request.tokenizer, request.model.name);
+  hooks.signal.throwIfAborted();
+  hooks.stage('predicting');
+  const encoded = encodeText(tokens.tokenizer, request.text, { maxLength: tokens.maxLength, padId: tokens.padId, unknownToken: tokens.unknownToken });
+  const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
+  const probabilities = softmax(classLogits(await explainer.predict(inputs), request.model.name));
+  const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
+  const target = request.target ?? (ranked[0]?.index as number);
+  if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length)) throw new InvalidOptionError(`target ${target}: the model has ${probabilities.length} classes`);
+  hooks.stage('integrating');
+  const result = await explainer.attribute(inputs, {
+    baselines: { [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(tokens.padId)), shape } },
+    target,
+    steps: request.steps,
+    ...(request.steps === 'auto' ? {} : { method: request.method as QuadratureMethod }),
+    signal: hooks.signal,
+    onProgress: hooks.progress,
+  });
+  const report = result.reports[0];
+  if (report === undefined) throw new ModelFileError(`${request.model.name}: the attribution gave no report`);
+  const perToken = tokenSums(result.attributions[0] as Tensor).slice(0, encoded.tokens.length);
+  return {
+    attributions: perToken,
+    shape: [perToken.length],
+    report: {
+      model: request.model.name,
+      target,
+      fInput: report.fInput,
+      fBaseline: report.fBaseline,
+      delta: report.delta,
+      relativeError: report.relativeError,
+      steps: report.steps,
+      engine: request.engine,
+      backend: `onnxruntime-web/${request.engine.slice('ort-'.length)}`,
+      algorithm: 'integrated-gradients',
+      method: result.method,
+      seconds: (performance.now() - started) / 1000,
+      threads: request.engine === 'ort-wasm' ? ortThreads() : 1,
+      crossOriginIsolated: self.crossOriginIsolated,
+      top5: ranked.slice(0, 5),
+      warnings: [...encoded.warnings, ...result.warnings],
+      tokens: encoded.tokens,
+      tokenAttributions: Array.from(perToken),
+      layer,
+      baselineId: tokens.padId,
+    },
+  };
+}
