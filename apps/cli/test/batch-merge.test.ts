@@ -1,3 +1,4 @@
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { integratedGradients } from '@ig/core';
@@ -5,7 +6,7 @@ import { onnxBackend } from '@ig/onnx/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNpy } from '../src/npy.js';
 import { HOST_TAG } from '../src/run-owner.js';
-import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
+import { ig, readFloat32Npy, tempDir } from './helpers.js';
 
 const ITEMS = 8;
 const BROKEN = 'item05';
@@ -25,10 +26,10 @@ const slurmTask = (id: number): NodeJS.ProcessEnv => ({ SLURM_ARRAY_TASK_ID: Str
 describe('ig batch --shard auto on a Slurm array, then ig batch merge', () => {
   let dir: string;
   let manifest: string;
-  const model = fixture('iris_mlp', 'iris_mlp.onnx');
+  const model = captumModelPath('iris_mlp');
   beforeAll(() => {
     dir = tempDir('merge');
-    const base = readFloat32Npy(fixture('iris_mlp', 'input_versicolor_row51.npy')).data;
+    const base = readFloat32Npy(captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy')).data;
     mkdirSync(join(dir, 'in'));
     const lines = ids.map((id, k) => {
       // The broken item has 5 features where the model takes 4: it fails, the others do not.

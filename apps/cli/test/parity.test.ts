@@ -1,10 +1,11 @@
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attribute, integratedGradients, type Tensor } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNpy } from '../src/npy.js';
-import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
+import { ig, readFloat32Npy, tempDir } from './helpers.js';
 import { channelEnergyModel, twoHeads, twoInputTwoOutputModel } from './parity-models.js';
 
 type Backend = Awaited<ReturnType<typeof onnxBackend>>;
@@ -100,13 +101,13 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
     expect(cli.b).toEqual(library.attributions[1]?.data);
     expectCompleteness([cli.a, cli.b], 'y', 0);
 
-    const irisModel = fixture('iris_mlp', 'iris_mlp.onnx');
-    const input = readFloat32Npy(fixture('iris_mlp', 'input_versicolor_row51.npy'));
+    const irisModel = captumModelPath('iris_mlp');
+    const input = readFloat32Npy(captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'));
     const iris = await onnxBackend(readFileSync(irisModel));
     backends.push(iris);
     const expected = await integratedGradients(iris, { data: input.data, shape: [...input.shape] }, { target: 2, method: 'clenshaw-curtis', steps: 33, batchSize: 33 });
     const out = join(dir, 'iris-cc.npy');
-    const run = ig(['explain', '--model', irisModel, '--input', fixture('iris_mlp', 'input_versicolor_row51.npy'), '--target', '2', '--method', 'clenshaw-curtis', '--steps', '33', '--batch-size', '33', '--out', out, '--quiet']);
+    const run = ig(['explain', '--model', irisModel, '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--target', '2', '--method', 'clenshaw-curtis', '--steps', '33', '--batch-size', '33', '--out', out, '--quiet']);
     expect(run.stderr).toBe('');
     expect(readFloat32Npy(out).data).toEqual(expected.attributions[0]?.data);
   });
@@ -136,8 +137,8 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
   });
 
   it('--noise on a one-input model equals the library too', async () => {
-    const irisModel = fixture('iris_mlp', 'iris_mlp.onnx');
-    const inputFile = fixture('iris_mlp', 'input_virginica_row101.npy');
+    const irisModel = captumModelPath('iris_mlp');
+    const inputFile = captumPath('data', 'iris_mlp', 'input_virginica_row101.npy');
     const input = readFloat32Npy(inputFile);
     const iris = await onnxBackend(readFileSync(irisModel));
     backends.push(iris);

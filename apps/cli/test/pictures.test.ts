@@ -1,3 +1,4 @@
+import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,9 +139,8 @@ describe('preprocessing record', () => {
   });
 
   it('--panel on an input that is not image-shaped exits 2 naming the shape, and writes no panel', () => {
-    const iris = fileURLToPath(new URL('./fixtures/iris_mlp/', import.meta.url));
     const panel = join(dir, 'iris.png');
-    const run = ig(['explain', '--model', join(iris, 'iris_mlp.onnx'), '--input', join(iris, 'input_setosa_row1.npy'), '--panel', panel]);
+    const run = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'), '--panel', panel]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--panel needs an image-shaped input [N, C, H, W] or [N, H, W, C]; the attributions are [1, 4]');
     expect(existsSync(panel)).toBe(false);
