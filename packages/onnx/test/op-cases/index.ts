@@ -4,7 +4,8 @@ import { differences, hasKinks, type Differences } from '../helpers/finite-diffe
 import { maxAbs, rng, uniform } from '../helpers/random.js';
 import type { OpCase } from './case.js';
 import { elementwiseCases } from './elementwise.js';
-import { convCases, linearCases, normalizationCases, poolingCases } from './linear-conv.js';
+import { convCases, linearCases } from './linear-conv.js';
+import { normalizationCases, poolingCases } from './pooling-normalization.js';
 import { shapeCases, slicingCases } from './shape-slicing.js';
 import { reduceCases, resizeCases } from './reduce-resize.js';
 
