@@ -6,7 +6,9 @@
  * pair (on→off, off→on, …) so load swings on a shared machine fall on both sides alike. Both
  * onnx path modes run: `fused` (the default: the backend integrates, the core's path loops never
  * run) and `unfused` (the core writes every point and sums every gradient: where the kernels act).
- * Each pair also checks that the two runs agree (max |difference| / max |attribution|).
+ * Each pair also checks that the two runs agree (max |difference| / max |attribution|), and each
+ * run splits its time into the backend's calls and the rest (the core's own work, where the path
+ * kernels act), so the kernels' share of a run is read from one run's own clock, whatever the load.
  *
  * Usage: node dist/path-kernels-bench.js [--models resnet18,mobilenet_v2] [--modes fused,unfused] [--pairs 6] [--steps 50]
  * Writes bench-results/path-kernels.json.
@@ -14,6 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { disableWasmPathKernels, enableWasmPathKernels } from '@ig/core/wasm';
+import type { GradientBackend } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/node';
 import { explainSample } from './ig-run.js';
 import { ARCHITECTURES, MODELS_DIR, loadModel, type Architecture } from './models.js';
@@ -52,12 +55,34 @@ function relativeDifference(a: Float32Array, b: Float32Array): number {
   return diff / scale;
 }
 
-async function timedRun(backend: Awaited<ReturnType<typeof onnxBackend>>, kernels: boolean): Promise<{ seconds: number; attributions: Float32Array }> {
+/** The backend with a clock on its calls: `inside` is the seconds spent in predict, gradients and integrate. */
+function clocked(backend: GradientBackend): { backend: GradientBackend; inside: () => number } {
+  let inside = 0;
+  const time = async <T>(call: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await call();
+    } finally {
+      inside += (performance.now() - start) / 1000;
+    }
+  };
+  const wrapped: GradientBackend = {
+    name: backend.name,
+    predict: (batch) => time(() => backend.predict(batch)),
+    gradients: (request) => time(() => backend.gradients(request)),
+    ...(backend.integrate ? { integrate: (request: Parameters<NonNullable<GradientBackend['integrate']>>[0]) => time(() => (backend.integrate as NonNullable<GradientBackend['integrate']>)(request)) } : {}),
+    dispose: () => backend.dispose(),
+  };
+  return { backend: wrapped, inside: () => inside };
+}
+
+async function timedRun(backend: GradientBackend, kernels: boolean): Promise<{ seconds: number; coreSeconds: number; attributions: Float32Array }> {
   if (kernels) {
     if (!enableWasmPathKernels()) throw new Error('this Node has no WebAssembly SIMD');
   } else disableWasmPathKernels();
-  const run = await seconds(() => explainSample(backend, steps));
-  return { seconds: run.seconds, attributions: run.value.attributions[0]?.data as Float32Array };
+  const clock = clocked(backend);
+  const run = await seconds(() => explainSample(clock.backend, steps));
+  return { seconds: run.seconds, coreSeconds: run.seconds - clock.inside(), attributions: run.value.attributions[0]?.data as Float32Array };
 }
 
 /** The exported model; this benchmark needs no PyTorch reference, so an .onnx file alone will do. */
@@ -74,7 +99,7 @@ async function measure(name: Architecture, mode: Mode) {
   // The first runs build the sessions and warm both workspaces; they are not timed.
   await timedRun(backend, true);
   await timedRun(backend, false);
-  const rows: { order: string; kernelsSeconds: number; plainSeconds: number; ratio: number; difference: number; load1: number }[] = [];
+  const rows: { order: string; kernelsSeconds: number; plainSeconds: number; kernelsCoreSeconds: number; plainCoreSeconds: number; ratio: number; difference: number; load1: number }[] = [];
   for (let pair = 0; pair < pairs; pair++) {
     const kernelsFirst = pair % 2 === 0;
     const first = await timedRun(backend, kernelsFirst);
@@ -84,12 +109,14 @@ async function measure(name: Architecture, mode: Mode) {
       order: kernelsFirst ? 'kernels→plain' : 'plain→kernels',
       kernelsSeconds: on.seconds,
       plainSeconds: off.seconds,
+      kernelsCoreSeconds: on.coreSeconds,
+      plainCoreSeconds: off.coreSeconds,
       ratio: off.seconds / on.seconds,
       difference: relativeDifference(off.attributions, on.attributions),
       load1: loadavg()[0] as number,
     };
     rows.push(row);
-    console.log(`${name} ${mode} pair ${pair + 1}/${pairs}: kernels ${on.seconds.toFixed(2)} s, plain ${off.seconds.toFixed(2)} s, plain/kernels ${row.ratio.toFixed(3)} (load ${row.load1.toFixed(1)})`);
+    console.log(`${name} ${mode} pair ${pair + 1}/${pairs}: kernels ${on.seconds.toFixed(2)} s (core ${on.coreSeconds.toFixed(3)} s), plain ${off.seconds.toFixed(2)} s (core ${off.coreSeconds.toFixed(3)} s), plain/kernels ${row.ratio.toFixed(3)} (load ${row.load1.toFixed(1)})`);
   }
   disableWasmPathKernels();
   await backend.dispose();
@@ -100,6 +127,10 @@ async function measure(name: Architecture, mode: Mode) {
     kernelsSeconds: median(rows.map((r) => r.kernelsSeconds)),
     plainSeconds: median(rows.map((r) => r.plainSeconds)),
     plainOverKernels: median(ratios),
+    kernelsCoreSeconds: median(rows.map((r) => r.kernelsCoreSeconds)),
+    plainCoreSeconds: median(rows.map((r) => r.plainCoreSeconds)),
+    /** What the kernels save, as a share of a run with them: (core time plain − core time kernels) / run time. */
+    savedShareOfRun: median(rows.map((r) => (r.plainCoreSeconds - r.kernelsCoreSeconds) / r.kernelsSeconds)),
     ratioRange: [Math.min(...ratios), Math.max(...ratios)],
     maxRelativeDifference: Math.max(...rows.map((r) => r.difference)),
     pairs: rows,
@@ -122,6 +153,6 @@ mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/path-kernels.json.tmp', `${JSON.stringify(report, null, 2)}\n`);
 renameSync('bench-results/path-kernels.json.tmp', 'bench-results/path-kernels.json');
 for (const r of report.results) {
-  console.log(`${r.model} ${r.mode}: kernels ${r.kernelsSeconds.toFixed(2)} s, plain ${r.plainSeconds.toFixed(2)} s, plain/kernels median ${r.plainOverKernels.toFixed(3)} [${r.ratioRange.map((v) => v.toFixed(3)).join(', ')}]`);
+  console.log(`${r.model} ${r.mode}: kernels ${r.kernelsSeconds.toFixed(2)} s, plain ${r.plainSeconds.toFixed(2)} s, plain/kernels median ${r.plainOverKernels.toFixed(3)} [${r.ratioRange.map((v) => v.toFixed(3)).join(', ')}]; core time ${r.kernelsCoreSeconds.toFixed(3)} / ${r.plainCoreSeconds.toFixed(3)} s, saved ${(100 * r.savedShareOfRun).toFixed(2)}% of a run`);
 }
 console.log('wrote bench-results/path-kernels.json');

@@ -1,18 +1,18 @@
 import { PlainPathWorkspace, type PathWorkspace } from './path-workspace.js';
-import { createWasmPathWorkspace, wasmKernelsAvailable } from './wasm/path-workspace.js';
 
-let wasmKernels = true;
+/** Builds the path loops' workspace for `batchSize` points of the given sizes; null: use the plain loops. */
+export type PathWorkspaceFactory = (pointSizes: readonly number[], batchSize: number) => PathWorkspace | null;
+
+let installed: PathWorkspaceFactory | null = null;
 
 /**
- * Switches the path loops of later runs between WebAssembly SIMD (the default, where the engine
- * has it) and plain loops; returns whether the SIMD kernels are now in use.
+ * Installs another implementation of the straight-path loops for later runs, or with null goes
+ * back to the plain loops (the default). `@ig/core/wasm` installs its WebAssembly SIMD kernels.
  */
-export function useWasmPathKernels(enabled: boolean): boolean {
-  wasmKernels = enabled;
-  return enabled && wasmKernelsAvailable();
+export function setPathWorkspaceFactory(factory: PathWorkspaceFactory | null): void {
+  installed = factory;
 }
 
-/** A workspace for `batchSize` points of the given sizes: WebAssembly SIMD unless switched off or missing. */
 export function createPathWorkspace(pointSizes: readonly number[], batchSize: number): PathWorkspace {
-  return (wasmKernels ? createWasmPathWorkspace(pointSizes, batchSize) : null) ?? new PlainPathWorkspace(pointSizes, batchSize);
+  return installed?.(pointSizes, batchSize) ?? new PlainPathWorkspace(pointSizes, batchSize);
 }

@@ -3,12 +3,7 @@ import { createPathWorkspace } from '../src/path-workspaces.js';
 import { disableWasmPathKernels, enableWasmPathKernels } from '../src/wasm/index.js';
 import { gradientBufferCases } from './helpers/gradient-buffer-cases.js';
 
-describe('switched off through @ig/core/wasm: the plain-loop workspace', () => {
-  beforeAll(() => disableWasmPathKernels());
-  afterAll(() => {
-    expect(enableWasmPathKernels()).toBe(true);
-  });
-
+describe('by default: the plain-loop workspace', () => {
   it('uses plain loops', () => {
     const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('js');
@@ -21,19 +16,20 @@ describe('switched off through @ig/core/wasm: the plain-loop workspace', () => {
 const globals = globalThis as { WebAssembly?: unknown };
 const saved = globals.WebAssembly;
 
-describe('without WebAssembly: the plain-loop workspace', () => {
+describe('without WebAssembly: the plain-loop workspace even when asked for the kernels', () => {
   beforeAll(() => {
     globals.WebAssembly = undefined;
   });
   afterAll(() => {
     globals.WebAssembly = saved;
+    disableWasmPathKernels();
   });
 
   it('falls back to plain loops, and enableWasmPathKernels reports false', () => {
+    expect(enableWasmPathKernels()).toBe(false);
     const workspace = createPathWorkspace([3], 2);
     expect(workspace.kind).toBe('js');
     workspace.release();
-    expect(enableWasmPathKernels()).toBe(false);
   });
   gradientBufferCases();
 });
