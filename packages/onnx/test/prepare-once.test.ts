@@ -18,12 +18,12 @@ vi.mock('../src/proto/model-io.js', async (importOriginal) => {
 const { onnxBackend } = await import('../src/node.js');
 const { checkGradientSupport, buildGradientModel, createOnnxBackend, inferFacts } = await import('../src/index.js');
 const { prepareModel } = await import('../src/model/prepare.js');
-const { fixtureBytes } = await import('./helpers/fixtures.js');
+const { captumModelBytes } = await import('@ig/test-fixtures');
 const { makeModel } = await import('./helpers/model.js');
 const { runtimes } = await import('./helpers/ort.js');
 
-const iris = fixtureBytes('captum', 'models', 'iris_mlp.onnx');
-const cnn = fixtureBytes('captum', 'models', 'small_cnn.onnx');
+const iris = captumModelBytes('iris_mlp');
+const cnn = captumModelBytes('small_cnn');
 // NonZero is one op static shape inference declines, so this model's shapes come from a probe run.
 const probed = makeModel({ opset: 13, inputs: { x: ['n', 3] }, nodes: [{ op: 'NonZero', inputs: ['x'], outputs: ['i'] }, { op: 'Relu', inputs: ['x'], outputs: ['y'] }], outputs: ['y'] });
 

@@ -68,17 +68,7 @@ export async function openOnnxBackend(
   await modelDigest;
   stats.seconds.load += (clock() - loadStart) / 1000;
   stats.sessions.forward++;
-  // Encoding the model (only where no optimized model of it is cached) is load time, not session time.
-  let encodeSeconds = 0;
-  const encoded = (): Uint8Array => {
-    const start = clock();
-    const bytes = encodeModel(prepared.model);
-    encodeSeconds += (clock() - start) / 1000;
-    return bytes;
-  };
-  const { session: forward, provider } = await timed(stats, 'session', () => openForwardSession({ ort, bytes: encoded, providers, sessionOptions, cache, modelDigest }));
-  stats.seconds.session -= encodeSeconds;
-  stats.seconds.load += encodeSeconds;
+  const { session: forward, provider } = await openForwardSession({ ort, bytes: () => encodeModel(prepared.model), providers, sessionOptions, cache, modelDigest, stats });
   const gradientOptions = gradientSessionOptions(sessionOptions);
   const capacity = fixedBatch(graph);
   let runSize = capacity ?? options.pointsPerRun;

@@ -2,7 +2,7 @@ import { graphKeyDigest, type GraphCache } from '../cache/graph-cache.js';
 import { optimizedKey, sessionStoringOptimized } from '../cache/optimized-sessions.js';
 import { RuntimeError } from '../errors.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike } from './ort.js';
-import { providerName, type ExecutionProvider } from './session.js';
+import { providerName, timed, type ExecutionProvider, type OnnxBackendStats } from './session.js';
 
 /** The metadata stored with onnxruntime's optimized model of the forward graph. */
 const FORWARD_META = JSON.stringify({ kind: 'forward' });
@@ -16,6 +16,8 @@ export interface ForwardSessionContext {
   readonly cache: GraphCache | undefined;
   /** The model's digest for cache keys (see openOnnxBackend), when a cache is set. */
   readonly modelDigest: Promise<string> | undefined;
+  /** Session creation is timed as `session`; encoding the model and reading the cache as `load`. */
+  readonly stats: OnnxBackendStats;
 }
 
 /**
@@ -27,28 +29,31 @@ export interface ForwardSessionContext {
  * not load is dropped and the bytes used.
  */
 export async function openForwardSession(context: ForwardSessionContext): Promise<{ session: OrtSessionLike; provider: ExecutionProvider }> {
-  const { ort, providers, sessionOptions, cache } = context;
+  const { ort, providers, sessionOptions, cache, stats } = context;
   const forwardKey = cache && context.modelDigest ? await forwardGraphKey(cache, await context.modelDigest) : undefined;
   let bytes: Uint8Array | undefined;
   const model = (): Uint8Array => (bytes ??= context.bytes());
   const failures: string[] = [];
   for (const provider of providers) {
-    const options = { ...sessionOptions, executionProviders: [provider] };
-    const create = (source: Uint8Array, extra: Omit<OrtSessionOptionsLike, 'executionProviders'>): Promise<OrtSessionLike> =>
-      ort.InferenceSession.create(source, { ...extra, executionProviders: [provider] });
+    const create = (source: Uint8Array, options: Omit<OrtSessionOptionsLike, 'executionProviders'>): Promise<OrtSessionLike> =>
+      ort.InferenceSession.create(source, { ...options, executionProviders: [provider] });
     try {
       const key = cache ? await optimizedKey(cache, ort, forwardKey, providerName(provider), sessionOptions) : undefined;
-      if (!cache || !key) return { session: await ort.InferenceSession.create(model(), options), provider };
-      const stored = await cache.read(key);
+      if (!cache || !key) {
+        const plain = await timed(stats, 'load', model);
+        return { session: await timed(stats, 'session', () => create(plain, sessionOptions)), provider };
+      }
+      const stored = await timed(stats, 'load', () => cache.read(key));
       if (stored && stored.meta === FORWARD_META) {
         try {
-          return { session: await create(stored.model, { ...sessionOptions, graphOptimizationLevel: 'disabled' }), provider };
+          return { session: await timed(stats, 'session', () => create(stored.model, { ...sessionOptions, graphOptimizationLevel: 'disabled' })), provider };
         } catch {
           // An optimized model this runtime cannot load: dropped, and rebuilt from the bytes below.
         }
       }
       if (stored) await cache.remove(key);
-      return { session: await sessionStoringOptimized(cache, key, model(), FORWARD_META, sessionOptions, create), provider };
+      const plain = await timed(stats, 'load', model);
+      return { session: await timed(stats, 'session', () => sessionStoringOptimized(cache, key, plain, FORWARD_META, sessionOptions, create)), provider };
     } catch (error) {
       failures.push(`${providerName(provider)}: ${error instanceof Error ? error.message : String(error)}`);
     }
