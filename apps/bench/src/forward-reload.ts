@@ -2,8 +2,8 @@
  * What a warm (cached) run pays before its first forward pass, the two ways @ig/onnx has done it,
  * alternated so that load swings hit both alike, median of REPEATS each:
  * - `encoded`: encode the prepared model, hash the encoding (the cache key), create the forward
- *   session from the encoding with full optimization (@ig/onnx up to 0.x before the forward
- *   session's optimized model was cached);
+ *   session from the encoding with full optimization (before the forward session's optimized
+ *   model was cached);
  * - `cached`: hash the model's bytes as read, read and checksum onnxruntime's optimized model of
  *   it from a cache file, create the session from that with optimization disabled (now).
  * Both decode and prepare the model first (not timed). Usage: `node dist/forward-reload.js
