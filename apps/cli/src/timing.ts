@@ -18,17 +18,29 @@ export interface TimeBreakdown {
   readonly totalSeconds: number;
   /** Graph cache use (ONNX): the folder, entries read, graphs built and stored. */
   readonly cache?: { readonly dir: string | null; readonly hits: number; readonly misses: number };
+  /** onnxruntime sessions created (ONNX), by kind; a probe is a run of the model to learn its shapes. */
+  readonly sessions?: Sessions;
 }
+
+type Sessions = EngineStats['sessions'];
+const NO_SESSIONS: Sessions = { forward: 0, gradient: 0, fused: 0, probe: 0 };
 
 type Phases = EngineStats['seconds'];
 
 const ZERO: Phases = { load: 0, build: 0, session: 0, compute: 0 };
 const now = (): number => performance.now() / 1000;
 
-function snapshot(model: LoadedModel): Phases & { hits: number; misses: number } {
+function snapshot(model: LoadedModel): Phases & { hits: number; misses: number; sessions: Sessions } {
   const stats = model.stats;
-  return { ...(stats?.seconds ?? ZERO), hits: stats?.cache.hits ?? 0, misses: stats?.cache.misses ?? 0 };
+  return { ...(stats?.seconds ?? ZERO), hits: stats?.cache.hits ?? 0, misses: stats?.cache.misses ?? 0, sessions: { ...(stats?.sessions ?? NO_SESSIONS) } };
 }
+
+const sessionsSince = (after: Sessions, before: Sessions): Sessions => ({
+  forward: after.forward - before.forward,
+  gradient: after.gradient - before.gradient,
+  fused: after.fused - before.fused,
+  probe: after.probe - before.probe,
+});
 
 /**
  * Times one command: `loaded(model)` after the model is loaded, `finish()` at the end. Engine
@@ -37,7 +49,7 @@ function snapshot(model: LoadedModel): Phases & { hits: number; misses: number }
 export function startTiming(): { loaded(model: LoadedModel): void; finish(model: LoadedModel, from?: 'process' | 'load'): TimeBreakdown } {
   const commandStart = now();
   let loadedAt = commandStart;
-  let atLoad = { ...ZERO, hits: 0, misses: 0 };
+  let atLoad = { ...ZERO, hits: 0, misses: 0, sessions: NO_SESSIONS };
   return {
     loaded(model) {
       loadedAt = now();
@@ -63,7 +75,12 @@ export function startTiming(): { loaded(model: LoadedModel): void; finish(model:
         computeSeconds,
         otherSeconds,
         totalSeconds,
-        ...(engine ? { cache: { dir: model.cacheDir ?? null, hits: after.hits - (from === 'process' ? 0 : atLoad.hits), misses: after.misses - (from === 'process' ? 0 : atLoad.misses) } } : {}),
+        ...(engine
+          ? {
+              cache: { dir: model.cacheDir ?? null, hits: after.hits - (from === 'process' ? 0 : atLoad.hits), misses: after.misses - (from === 'process' ? 0 : atLoad.misses) },
+              sessions: from === 'process' ? after.sessions : sessionsSince(after.sessions, atLoad.sessions),
+            }
+          : {}),
       };
     },
   };

@@ -9,7 +9,18 @@ const c = captumCases.find((k) => k.id === 'small_cnn/c2_gausslegendre_50') as C
 const model = fixture('..', '..', 'assets', 'small_cnn.onnx');
 
 interface Report {
-  readonly time: { startSeconds: number; loadSeconds: number; buildSeconds: number; sessionSeconds: number; computeSeconds: number; otherSeconds: number; totalSeconds: number; cache?: { dir: string | null; hits: number; misses: number } };
+  readonly time: {
+    startSeconds: number;
+    loadSeconds: number;
+    buildSeconds: number;
+    sessionSeconds: number;
+    computeSeconds: number;
+    otherSeconds: number;
+    totalSeconds: number;
+    cache?: { dir: string | null; hits: number; misses: number };
+    sessions?: { forward: number; gradient: number; fused: number; probe: number };
+  };
+  readonly examples?: readonly { fInput: number; fBaseline: number; delta: number; relativeError: number }[];
 }
 
 function explain(dir: string, name: string, flags: readonly string[], env: NodeJS.ProcessEnv = {}) {
@@ -28,12 +39,19 @@ describe('ig explain graph cache', () => {
     const cache = join(dir, 'graphs');
     const cold = explain(dir, 'cold', ['--cache-dir', cache, '--quiet']);
     expect(cold.report.time.cache).toEqual({ dir: cache, hits: 0, misses: 1 });
-    // The built graph and onnxruntime's optimized model of it.
-    expect(entries(cache)).toHaveLength(2);
+    // The built graph, onnxruntime's optimized model of it, and that of the model itself (the forward session's).
+    expect(entries(cache)).toHaveLength(3);
     expectMatchesCaptum(readFloat32Npy(join(dir, 'cold.npy')), c, 'onnx');
     const warm = explain(dir, 'warm', ['--cache-dir', cache, '--quiet']);
     expect(warm.report.time.cache).toEqual({ dir: cache, hits: 1, misses: 0 });
+    // One forward and one fused session (both from onnxruntime's stored optimized models), no probe.
+    expect(warm.report.time.sessions).toEqual({ forward: 1, gradient: 0, fused: 1, probe: 0 });
     expect(warm.bytes.equals(cold.bytes)).toBe(true);
+    const uncached = explain(dir, 'uncached', ['--no-cache', '--quiet']);
+    expect(uncached.bytes.equals(cold.bytes)).toBe(true);
+    // F(x), F(x') and the completeness gap to the bit, per example, as without a cache.
+    expect(warm.report.examples).toEqual(uncached.report.examples);
+    expect(warm.report.examples?.length).toBe(1);
   });
 
   it('uses $XDG_CACHE_HOME/ig by default, and nothing with --no-cache', () => {
@@ -44,7 +62,7 @@ describe('ig explain graph cache', () => {
     expect(existsSync(join(xdg, 'ig'))).toBe(false);
     const run = explain(dir, 'default', ['--quiet'], { XDG_CACHE_HOME: xdg });
     expect(run.report.time.cache?.dir).toBe(join(xdg, 'ig'));
-    expect(entries(join(xdg, 'ig'))).toHaveLength(2);
+    expect(entries(join(xdg, 'ig'))).toHaveLength(3);
   });
 
   it('truncated entries are rebuilt with a warning and the same result', () => {

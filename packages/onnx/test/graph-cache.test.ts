@@ -40,8 +40,8 @@ describe('graph cache across backends', () => {
       const dir = cacheFolder();
       const cold = await explain(dir, fused);
       expect(cold.stats.cache).toEqual({ hits: 0, misses: 1, rejected: 0 });
-      // The built graph and onnxruntime's optimized model of it.
-      expect(entries(dir)).toHaveLength(2);
+      // The built graph, onnxruntime's optimized model of it, and that of the model itself (the forward session's).
+      expect(entries(dir)).toHaveLength(3);
       expectCaptumParity(reference, cold.attributions);
       const warm = await explain(dir, fused);
       expect(warm.stats.cache).toEqual({ hits: 1, misses: 0, rejected: 0 });
@@ -57,7 +57,7 @@ describe('graph cache across backends', () => {
     const dir = cacheFolder();
     const cold = await explain(dir, true);
     const good = new Map(entries(dir).map((name) => [name, readFileSync(join(dir, name))]));
-    expect(good.size).toBe(2);
+    expect(good.size).toBe(3);
     const damages: [(path: string, bytes: Buffer) => void, RegExp][] = [
       [(path, bytes) => truncateSync(path, bytes.length - 1000), /corrupt \(\d+ bytes of content, the header says \d+\)/],
       [(path, bytes) => writeFileSync(path, Buffer.from(bytes).fill((bytes[bytes.length - 5] as number) ^ 1, bytes.length - 5, bytes.length - 4)), /corrupt \(checksum mismatch\)/],
@@ -66,7 +66,7 @@ describe('graph cache across backends', () => {
     for (const [damage, message] of damages) {
       for (const name of entries(dir)) damage(join(dir, name), readFileSync(join(dir, name)));
       const rebuilt = await explain(dir, true);
-      expect(rebuilt.warnings).toHaveLength(2);
+      expect(rebuilt.warnings).toHaveLength(3);
       for (const warning of rebuilt.warnings) expect(warning).toMatch(message);
       expect(rebuilt.warnings.map((w) => /entry (\S+) is/.exec(w)?.[1]).sort()).toEqual([...good.keys()].map((name) => join(dir, name)).sort());
       expect(rebuilt.stats.cache).toEqual({ hits: 0, misses: 1, rejected: 0 });
@@ -80,30 +80,33 @@ describe('graph cache across backends', () => {
       expect(Buffer.from(again.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
     }
     const otherVersion = await explain(dir, true, '@ig/onnx@0.0.0-other');
-    expect(otherVersion.warnings).toHaveLength(2);
+    expect(otherVersion.warnings).toHaveLength(3);
     for (const warning of otherVersion.warnings) expect(warning).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
     expect(Buffer.from(otherVersion.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
   });
 
-  it('an optimized model onnxruntime cannot load is dropped and the graph used', async () => {
+  it('an optimized model onnxruntime cannot load (fused or forward) is dropped and the graph used', async () => {
     const dir = cacheFolder();
     const plain = await explain(dir, true, undefined, false);
     const [graphEntry] = entries(dir);
     expect(entries(dir)).toHaveLength(1);
     await explain(dir, true);
-    const optimizedEntry = entries(dir).find((name) => name !== graphEntry) as string;
-    const key = optimizedEntry.replace(/\.iggraph$/, '');
-    // A whole, well-formed entry whose model is no ONNX model at all.
     const store = fileGraphCache({ dir });
-    const stored = await store.read(key);
-    await store.write(key, { meta: stored?.meta ?? '', model: new Uint8Array([1, 2, 3, 4]) });
-    const recovered = await explain(dir, true);
-    expect(recovered.warnings).toEqual([]);
-    // Both entries were read: the optimized model, then the graph.
-    expect(recovered.stats.cache).toEqual({ hits: 2, misses: 0, rejected: 0 });
-    expect(Buffer.from(recovered.attributions.buffer).equals(Buffer.from(plain.attributions.buffer))).toBe(true);
-    // The bad file was replaced by onnxruntime's own again.
-    expect(((await store.read(key))?.model.length ?? 0) > 4).toBe(true);
+    const optimized = entries(dir).filter((name) => name !== graphEntry).map((name) => name.replace(/\.iggraph$/, ''));
+    expect(optimized).toHaveLength(2);
+    for (const key of optimized) {
+      // A whole, well-formed entry whose model is no ONNX model at all.
+      const stored = await store.read(key);
+      const forward = stored?.meta === JSON.stringify({ kind: 'forward' });
+      await store.write(key, { meta: stored?.meta ?? '', model: new Uint8Array([1, 2, 3, 4]) });
+      const recovered = await explain(dir, true);
+      expect(recovered.warnings).toEqual([]);
+      // The fused graph's entries: both read (the optimized model, then the graph), or the optimized one alone.
+      expect(recovered.stats.cache).toEqual({ hits: forward ? 1 : 2, misses: 0, rejected: 0 });
+      expect(Buffer.from(recovered.attributions.buffer).equals(Buffer.from(plain.attributions.buffer))).toBe(true);
+      // The bad file was replaced by onnxruntime's own again.
+      expect(((await store.read(key))?.model.length ?? 0) > 4).toBe(true);
+    }
   });
 
   it('an unwritable cache folder warns and still explains', async () => {

@@ -39,11 +39,12 @@ export const GRAPH_CACHE_FORMAT = 1;
 /**
  * Everything that shapes a built graph, besides the package version the store adds: the model's
  * digest, the graph kind, the explained output, the input point shapes and points per run, and
- * the fused graph's options.
+ * the fused graph's options. The `forward` kind names the prepared model itself, whose
+ * onnxruntime-optimized form is kept for the forward session (see openForwardSession).
  */
 export interface GraphKey {
   readonly model: string;
-  readonly kind: 'gradient' | 'fused';
+  readonly kind: 'gradient' | 'fused' | 'forward';
   readonly output: string;
   readonly pointShapes: readonly (readonly number[])[];
   readonly pointsPerRun: number;

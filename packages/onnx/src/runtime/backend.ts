@@ -1,6 +1,6 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { encodeModel } from '../proto/model-io.js';
-import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
+import { isPrepared, prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
 import { supportAnalysis } from '../autodiff/analysis.js';
 import { optimizedKey } from '../cache/optimized-sessions.js';
@@ -8,13 +8,15 @@ import { RuntimeError, UnsupportedOpError } from '../errors.js';
 import type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
 import { contextFeeds, resolveContext } from './context.js';
 import { forwardPredict } from './forward.js';
+import { openForwardSession } from './forward-session.js';
+import { modelDigest as digestOf } from './model-digest.js';
 import { fusedIntegrate } from './fused-session.js';
 import { gradientRunner } from './gradient-session.js';
 import { GraphSource } from './graph-source.js';
 import { graphSessionOpener } from './open-session.js';
 import { quietSessionOptions, type OrtModuleLike, type OrtSessionLike, type OrtTensorLike } from './ort.js';
 import { SessionCache, type GraphKind, type RunSession } from './session-cache.js';
-import { emptyStats, gradientSessionOptions, openSession, providerName, timed, type OnnxBackendStats } from './session.js';
+import { emptyStats, gradientSessionOptions, providerName, timed, type OnnxBackendStats } from './session.js';
 import { rewriteCeilModePoolsForWebGpu } from './webgpu-pools.js';
 
 export type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
@@ -49,8 +51,10 @@ export async function openOnnxBackend(
   if (options.pointsPerRun !== undefined && !(Number.isSafeInteger(options.pointsPerRun) && options.pointsPerRun >= 1)) {
     throw new RuntimeError(`pointsPerRun must be an integer ≥ 1, got ${String(options.pointsPerRun)}`);
   }
+  const rewrites: string[] = [];
   if (providers.some((p) => providerName(p) === 'webgpu')) {
     prepared = await rewriteCeilModePoolsForWebGpu(ort, prepared, runtimeName === 'onnxruntime-web' ? 'wasm' : 'cpu', sessionOptions);
+    rewrites.push(`webgpu-ceil-mode-pools:${runtimeName}`);
   }
   const graph = prepared.model.graph as onnx.GraphProto;
   const { inputs, output } = resolveInputsAndOutput(graph, prepared.facts, { output: options.output, inputs: options.inputs });
@@ -59,14 +63,12 @@ export async function openOnnxBackend(
   // Unsupported ops fail here, before any session is created or run.
   const analysis = supportAnalysis(prepared, inputs, output);
   if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
-  const bytes = encodeModel(prepared.model);
   const cache = options.graphCache;
-  // The digest covers the model as differentiated, so upgrades and provider rewrites key apart.
-  const modelDigest = cache?.digest(bytes);
+  const modelDigest = cache ? digestOf(cache, { source: isPrepared(source) || !(source instanceof Uint8Array) ? undefined : source, prepared, rewrites }) : undefined;
   await modelDigest;
   stats.seconds.load += (clock() - loadStart) / 1000;
   stats.sessions.forward++;
-  const { session: forward, provider } = await timed(stats, 'session', () => openSession(ort, bytes, providers, sessionOptions));
+  const { session: forward, provider } = await openForwardSession({ ort, bytes: () => encodeModel(prepared.model), providers, sessionOptions, cache, modelDigest, stats });
   const gradientOptions = gradientSessionOptions(sessionOptions);
   const capacity = fixedBatch(graph);
   let runSize = capacity ?? options.pointsPerRun;

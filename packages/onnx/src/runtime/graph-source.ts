@@ -26,7 +26,7 @@ export interface GraphSourceContext {
 }
 
 export interface GraphRequest<M> {
-  readonly kind: GraphKey['kind'];
+  readonly kind: Exclude<GraphKey['kind'], 'forward'>;
   readonly pointShapes: readonly (readonly number[])[];
   readonly pointsPerRun: number;
   readonly options: Readonly<Record<string, unknown>>;
