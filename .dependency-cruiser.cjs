@@ -15,7 +15,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Modules that import one another (directly or through others) cannot be read, tested or loaded one at a time; move the shared part into its own module.',
+      comment:
+        'Modules that import one another (directly or through others) cannot be read, tested or loaded one at a time; move the shared part into its own module.',
       from: {},
       to: { circular: true },
     },

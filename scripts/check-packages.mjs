@@ -19,7 +19,13 @@ import { readmeOpening, shellCommands } from './package-readme.mjs';
 const root = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'ig-pack-'));
 const tarballs = join(scratch, 'tarballs');
-const installEnv = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const installEnv = {
+  ...process.env,
+  ONNXRUNTIME_NODE_INSTALL: 'skip',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+};
 const sizes = [];
 let passed = 0;
 let failed = 0;
@@ -98,7 +104,13 @@ function checkInstall({ dir, install, what, args, error }) {
     if (error) throw error;
     const mib = (path) => Math.round(Number(run('du', ['-sk', path], dir).split('\t')[0]) / 102.4) / 10;
     const installed = args.map((a) => (a.endsWith('.tgz') ? a.split('/').pop() : a));
-    sizes.push({ install: what, command: `npm install ${install.packages.join(' ')}`, installed, mib: mib('node_modules'), igPackagesMib: mib('node_modules/@ig') });
+    sizes.push({
+      install: what,
+      command: `npm install ${install.packages.join(' ')}`,
+      installed,
+      mib: mib('node_modules'),
+      igPackagesMib: mib('node_modules/@ig'),
+    });
   });
 }
 
@@ -190,7 +202,10 @@ try {
   for (const checks of plans) checks();
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const npm = run('npm', ['--version'], root).trim();
-  writeFileSync(join(root, 'bench-results', 'install-sizes.json'), `${JSON.stringify({ script: 'node scripts/check-packages.mjs', node: process.version, npm, platform: `${process.platform}-${process.arch}`, unit: 'MiB of node_modules (du -sk)', installs: sizes }, null, 2)}\n`);
+  writeFileSync(
+    join(root, 'bench-results', 'install-sizes.json'),
+    `${JSON.stringify({ script: 'node scripts/check-packages.mjs', node: process.version, npm, platform: `${process.platform}-${process.arch}`, unit: 'MiB of node_modules (du -sk)', installs: sizes }, null, 2)}\n`,
+  );
   for (const s of sizes) console.log(`    ${s.install}: ${s.mib} MiB, of which @ig packages ${s.igPackagesMib} MiB (${s.command})`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

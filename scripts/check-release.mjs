@@ -42,7 +42,9 @@ try {
     for (const file of ['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']) {
       if (!files.has(file)) problems.push(`${manifest.name}: ${file} missing from the packed tarball`);
     }
-    console.log(`  ${manifest.name}: packs ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB (${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked)`);
+    console.log(
+      `  ${manifest.name}: packs ${packed.entryCount} files, ${(packed.size / 1024).toFixed(0)} KiB (${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked)`,
+    );
   }
 
   const statusFile = join(scratch, 'status.json');
@@ -53,7 +55,9 @@ try {
     const next = release?.newVersion ?? manifest.version;
     const [major, minor] = parseVersion(next) ?? [NaN, NaN];
     if (manifest.version === '0.0.0' && next !== '0.1.0') {
-      problems.push(`${manifest.name}: the first release must be 0.1.0, the changesets give ${next}${next === '0.0.0' ? ' (add a minor changeset for it)' : ''}`);
+      problems.push(
+        `${manifest.name}: the first release must be 0.1.0, the changesets give ${next}${next === '0.0.0' ? ' (add a minor changeset for it)' : ''}`,
+      );
     } else if (!(major === 0 && minor >= 1)) {
       problems.push(`${manifest.name}: the changesets give ${next}; the packages stay at 0.x (≥ 0.1.0) until the API is declared stable`);
     }

@@ -14,7 +14,10 @@ function openingBlocks(text) {
 
 /** Shell lines with `\` continuations joined and `#` comments (outside quotes) removed. */
 export function shellCommands(lines) {
-  const joined = lines.join('\n').replace(/\\\n\s*/g, ' ').split('\n');
+  const joined = lines
+    .join('\n')
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n');
   return joined.map((line) => line.replace(/\s+#(?=(?:[^'"]|'[^']*'|"[^"]*")*$).*$/, '').trim()).filter((line) => line !== '' && !line.startsWith('#'));
 }
 
@@ -28,9 +31,16 @@ export function readmeOpening(path) {
   if (install?.lang !== 'sh') throw new Error(`${path}: the first block before any "## " heading must be \`\`\`sh with the install line`);
   const installs = install.lines
     .filter((line) => line.startsWith('npm install '))
-    .map((line) => ({ line, packages: shellCommands([line])[0].split(/\s+/).slice(2).filter((word) => !word.startsWith('-')) }));
+    .map((line) => ({
+      line,
+      packages: shellCommands([line])[0]
+        .split(/\s+/)
+        .slice(2)
+        .filter((word) => !word.startsWith('-')),
+    }));
   if (installs.length === 0) throw new Error(`${path}: the install block has no "npm install" line`);
-  if (example === undefined || !['js', 'sh'].includes(example.lang)) throw new Error(`${path}: the second block before any "## " heading must be the example (\`\`\`js or \`\`\`sh)`);
+  if (example === undefined || !['js', 'sh'].includes(example.lang))
+    throw new Error(`${path}: the second block before any "## " heading must be the example (\`\`\`js or \`\`\`sh)`);
   if (example.lines.length > MAX_EXAMPLE_LINES) throw new Error(`${path}: the example has ${example.lines.length} lines; at most ${MAX_EXAMPLE_LINES}`);
   return { installs, example: { lang: example.lang, code: example.lines.join('\n') } };
 }

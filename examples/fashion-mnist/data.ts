@@ -4,18 +4,7 @@ import { gunzipSync } from 'node:zlib';
 /** Where Debian's dataset-fashion-mnist package puts the idx files. */
 export const DATASET_DIR = '/usr/share/datasets/fashion-mnist';
 
-export const CLASS_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
+export const CLASS_NAMES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
 export interface Split {
   /** `count × 28 × 28` grey levels 0–255. */

@@ -20,14 +20,25 @@ function heatmap(attribution: Float32Array, offset: number): string[] {
   for (let r = 0; r < SIDE; r += 2) {
     for (let c = 0; c < SIDE; c += 2) {
       let sum = 0;
-      for (const [dr, dc] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) sum += attribution[offset + (r + dr) * SIDE + c + dc] as number;
+      for (const [dr, dc] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ] as const)
+        sum += attribution[offset + (r + dr) * SIDE + c + dc] as number;
       cells.push(Math.max(0, sum));
     }
   }
   const max = Math.max(...cells, 1e-12);
   const rows: string[] = [];
   for (let r = 0; r < SIDE / 2; r++) {
-    rows.push(cells.slice(r * 14, (r + 1) * 14).map((v) => shades[Math.min(9, Math.floor((v / max) * 9.999))]).join(''));
+    rows.push(
+      cells
+        .slice(r * 14, (r + 1) * 14)
+        .map((v) => shades[Math.min(9, Math.floor((v / max) * 9.999))])
+        .join(''),
+    );
   }
   return rows;
 }
@@ -45,11 +56,15 @@ async function main(): Promise<void> {
   const predicted = logits.map((row) => row.indexOf(Math.max(...row)));
 
   const started = performance.now();
-  const result = await integratedGradients(tfjsBackend(model), { data: pixels, shape: samples.shape }, {
-    baselines: 0,
-    target: predicted,
-    steps: 50,
-  });
+  const result = await integratedGradients(
+    tfjsBackend(model),
+    { data: pixels, shape: samples.shape },
+    {
+      baselines: 0,
+      target: predicted,
+      steps: 50,
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   const attribution = result.attributions[0]?.data ?? new Float32Array();
   console.log(`Integrated Gradients on tfjs/${tf.getBackend()}: ${count} images × 50 steps in ${seconds.toFixed(2)} s\n`);
@@ -59,16 +74,27 @@ async function main(): Promise<void> {
     const values = attribution.subarray(offset, offset + SIDE * SIDE);
     const positive = values.reduce((s, v) => s + Math.max(0, v), 0);
     const negative = values.reduce((s, v) => s + Math.min(0, v), 0);
-    const top = Array.from(values.keys()).sort((a, b) => (values[b] as number) - (values[a] as number)).slice(0, 3);
+    const top = Array.from(values.keys())
+      .sort((a, b) => (values[b] as number) - (values[a] as number))
+      .slice(0, 3);
     const report = result.reports[n];
     const label = samples.labels[n] as number;
     const guess = predicted[n] as number;
     console.log(`image ${n} (test #${samples.indices[n]}): true ${CLASS_NAMES[label]}, predicted ${CLASS_NAMES[guess]}${label === guess ? '' : '  ✗'}`);
-    console.log(`  attributions: positive ${positive.toFixed(4)}, negative ${negative.toFixed(4)}, top pixels ${top.map((i) => `(${Math.floor(i / SIDE)},${i % SIDE}) ${(values[i] as number).toFixed(4)}`).join(', ')}`);
+    console.log(
+      `  attributions: positive ${positive.toFixed(4)}, negative ${negative.toFixed(4)}, top pixels ${top.map((i) => `(${Math.floor(i / SIDE)},${i % SIDE}) ${(values[i] as number).toFixed(4)}`).join(', ')}`,
+    );
     if (report !== undefined) {
-      console.log(`  completeness: Σ attributions ${report.attributionSum.toFixed(5)} vs F(x) − F(x') ${(report.fInput - report.fBaseline).toFixed(5)}, relative error ${(report.relativeError * 100).toFixed(3)}%`);
+      console.log(
+        `  completeness: Σ attributions ${report.attributionSum.toFixed(5)} vs F(x) − F(x') ${(report.fInput - report.fBaseline).toFixed(5)}, relative error ${(report.relativeError * 100).toFixed(3)}%`,
+      );
     }
-    if (n === 0) console.log(`  positive attribution, 2×2 cells:\n${heatmap(attribution, offset).map((row) => `    |${row}|`).join('\n')}`);
+    if (n === 0)
+      console.log(
+        `  positive attribution, 2×2 cells:\n${heatmap(attribution, offset)
+          .map((row) => `    |${row}|`)
+          .join('\n')}`,
+      );
   }
   model.dispose();
 }

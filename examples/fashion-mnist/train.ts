@@ -24,7 +24,15 @@ function buildModel(): tf.Sequential {
     name: 'fashion_mnist_cnn',
     layers: [
       // Strided convolutions instead of max pooling: the cpu backend trains them several times faster.
-      tf.layers.conv2d({ inputShape: [SIDE, SIDE, 1], filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: seeded(1) }),
+      tf.layers.conv2d({
+        inputShape: [SIDE, SIDE, 1],
+        filters: 8,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: seeded(1),
+      }),
       tf.layers.conv2d({ filters: 16, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: seeded(2) }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 10, kernelInitializer: seeded(3), name: 'logits' }),
@@ -61,8 +69,8 @@ async function main(): Promise<void> {
   console.log(`trained on ${trainingImages} images in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
   const evaluation = batch(test, 0, 2000);
-  const accuracy = tf.tidy(() =>
-    tf.mean(tf.cast(tf.equal(tf.argMax(model.predict(evaluation.xs) as tf.Tensor, 1), tf.argMax(evaluation.ys, 1)), 'float32')).dataSync()[0],
+  const accuracy = tf.tidy(
+    () => tf.mean(tf.cast(tf.equal(tf.argMax(model.predict(evaluation.xs) as tf.Tensor, 1), tf.argMax(evaluation.ys, 1)), 'float32')).dataSync()[0],
   );
   tf.dispose([evaluation.xs, evaluation.ys]);
   console.log(`test accuracy on the first 2000 test images: ${((accuracy ?? 0) * 100).toFixed(1)}%`);

@@ -35,13 +35,19 @@ async function main(): Promise<void> {
   const x0 = rows[0] as number[];
   const probabilities = tf.tidy(() => Array.from((model.predict(tf.tensor2d([x0])) as tf.Tensor).dataSync()));
   const predicted = probabilities.indexOf(Math.max(...probabilities));
-  console.log(`X[0] = [${x0.join(', ')}] is a ${classes[labels[0] as number]}; the model says ${classes[predicted]} (p = ${probabilities[predicted]?.toFixed(4)})`);
+  console.log(
+    `X[0] = [${x0.join(', ')}] is a ${classes[labels[0] as number]}; the model says ${classes[predicted]} (p = ${probabilities[predicted]?.toFixed(4)})`,
+  );
 
-  const result = await integratedGradients(tfjsBackend(model), { data: Float32Array.from(x0), shape: [1, 4] }, {
-    baselines: 0,
-    target: predicted,
-    steps: 50,
-  });
+  const result = await integratedGradients(
+    tfjsBackend(model),
+    { data: Float32Array.from(x0), shape: [1, 4] },
+    {
+      baselines: 0,
+      target: predicted,
+      steps: 50,
+    },
+  );
   console.log(`Integrated Gradients of p(${classes[predicted]}) from an all-zero baseline:`);
   const attributions = result.attributions[0]?.data ?? new Float32Array();
   FEATURES.forEach((name, i) => console.log(`  ${name.padEnd(13)} ${(attributions[i] as number).toFixed(6).padStart(10)}`));

@@ -21,7 +21,11 @@ function parseArgs(argv) {
     else if (arg === '--list') opts.list = true;
     else if (arg === '--keep') opts.keep = true;
     else if (arg === '--no-baseline') opts.baseline = false;
-    else if (arg === '--only' && argv[i + 1]) opts.only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
+    else if (arg === '--only' && argv[i + 1])
+      opts.only = argv[++i]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (arg === '--timeout-min' && argv[i + 1]) opts.timeoutMin = Number(argv[++i]);
     else if (arg === '--out' && argv[i + 1]) opts.out = resolve(argv[++i]);
     else throw new Error(`unknown or incomplete option: ${arg}`);
@@ -33,9 +37,7 @@ const occurrences = (text, search) => text.split(search).length - 1;
 
 /** Mutations whose search text does not occur exactly once, with the count found. */
 function staleMutations(root, mutations) {
-  return mutations
-    .map((m) => ({ m, count: occurrences(readFileSync(join(root, m.file), 'utf8'), m.search) }))
-    .filter(({ count }) => count !== 1);
+  return mutations.map((m) => ({ m, count: occurrences(readFileSync(join(root, m.file), 'utf8'), m.search) })).filter(({ count }) => count !== 1);
 }
 
 function selectMutations(only) {
@@ -93,14 +95,20 @@ async function judge(dir, builds, mutation, timeoutMs) {
   const start = Date.now();
   const row = { id: mutation.id, what: mutation.what, file: mutation.file, kill: mutation.kill, killedBy: [], outcome: 'survived' };
   try {
-    writeFileSync(path, original.replace(mutation.search, () => mutation.replace));
+    writeFileSync(
+      path,
+      original.replace(mutation.search, () => mutation.replace),
+    );
     builds.mutated(packageOf(mutation.file));
     for (const name of mutation.kill) {
       const result = await runTests(join(dir, PACKAGES[name].dir), PACKAGES[name].test, timeoutMs);
       if (result.code !== 0) {
         row.killedBy.push(result.timedOut ? `${name} (timeout)` : name);
         row.outcome = 'killed';
-        row.failures = result.tail.split('\n').filter((l) => /FAIL|AssertionError|Error:/.test(l)).slice(0, 6);
+        row.failures = result.tail
+          .split('\n')
+          .filter((l) => /FAIL|AssertionError|Error:/.test(l))
+          .slice(0, 6);
         break;
       }
     }
@@ -162,8 +170,7 @@ async function main() {
     if (opts.keep) {
       builds.clean();
       log(`kept ${dir}`);
-    }
-    else removeScratch(dir);
+    } else removeScratch(dir);
   }
   printTable(rows);
   const head = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();

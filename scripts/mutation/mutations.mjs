@@ -15,8 +15,8 @@ export const MUTATIONS = [
     id: 'onnx-sub-sign',
     what: "Sub's gradient for its second operand is +g instead of −g",
     file: 'packages/onnx/src/autodiff/rules/elementwise.ts',
-    search: "export const sub = withAffine(binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]), { in: () => true });",
-    replace: "export const sub = withAffine(binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => g]), { in: () => true });",
+    search: "binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]),",
+    replace: "binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => g]),",
     kill: ['onnx'],
   },
   {

@@ -31,8 +31,20 @@ function inPolygon(x, y, points) {
   return inside;
 }
 
-const BODY = [[160, 90], [352, 90], [400, 230], [396, 560], [116, 560], [112, 230]];
-const LEFT_SLEEVE = [[170, 90], [20, 200], [70, 300], [120, 262]];
+const BODY = [
+  [160, 90],
+  [352, 90],
+  [400, 230],
+  [396, 560],
+  [116, 560],
+  [112, 230],
+];
+const LEFT_SLEEVE = [
+  [170, 90],
+  [20, 200],
+  [70, 300],
+  [120, 262],
+];
 const RIGHT_SLEEVE = LEFT_SLEEVE.map(([x, y]) => [WIDTH - x, y]);
 
 function onShirt(x, y) {
@@ -49,7 +61,8 @@ export function photoLike() {
       const vignette = 1 - 0.55 * (((x - WIDTH / 2) / WIDTH) ** 2 + ((y - HEIGHT / 2) / HEIGHT) ** 2) * 2;
       let rgb;
       if (onShirt(x, y)) {
-        const light = 0.75 + 0.35 * (1 - (x + y) / (WIDTH + HEIGHT)) + 0.12 * Math.sin(x / 9 + Math.sin(y / 40) * 2) - 0.1 * Math.max(0, Math.sin(y / 23 + x / 70));
+        const light =
+          0.75 + 0.35 * (1 - (x + y) / (WIDTH + HEIGHT)) + 0.12 * Math.sin(x / 9 + Math.sin(y / 40) * 2) - 0.1 * Math.max(0, Math.sin(y / 23 + x / 70));
         const grain = (x + y) % 4 < 2 ? 6 : -6;
         rgb = [120, 175, 225].map((c) => c * light + grain);
       } else {

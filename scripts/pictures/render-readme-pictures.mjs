@@ -23,7 +23,8 @@ mkdirSync(OUT, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'ig-pictures-'));
 try {
   ig(['demo', '--out-dir', 'fashion'], work);
-  for (const sample of ['tshirt', 'trouser', 'sneaker']) copyFileSync(join(work, 'fashion', `${sample}.panel.png`), join(OUT, `demo-fashion-mnist-${sample}.png`));
+  for (const sample of ['tshirt', 'trouser', 'sneaker'])
+    copyFileSync(join(work, 'fashion', `${sample}.panel.png`), join(OUT, `demo-fashion-mnist-${sample}.png`));
   ig(['demo', '--bundle', 'small-cnn-onnx', '--out-dir', 'small'], work);
   copyFileSync(join(work, 'small', 'sample0.panel.png'), join(OUT, 'demo-small-cnn-onnx-sample0.png'));
 

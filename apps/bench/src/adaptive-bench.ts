@@ -45,7 +45,10 @@ const ALL_CASES: readonly [Architecture, Variant, number, number, number][] = [
 ];
 /** `model:variant` selects every image of that pair, `model:variant:seed` one image. */
 const only = process.env['IG_BENCH_ADAPTIVE_CASES']?.split(',');
-const CASES = only === undefined ? ALL_CASES : ALL_CASES.filter(([name, variant, , , seed]) => only.includes(`${name}:${variant}`) || only.includes(`${name}:${variant}:${seed}`));
+const CASES =
+  only === undefined
+    ? ALL_CASES
+    : ALL_CASES.filter(([name, variant, , , seed]) => only.includes(`${name}:${variant}`) || only.includes(`${name}:${variant}:${seed}`));
 
 const started = performance.now();
 const elapsed = (): number => (performance.now() - started) / 1000;
@@ -86,7 +89,8 @@ async function benchCase(name: Architecture, variant: Variant, autoCap: number, 
     auto.adaptive.push(await run(shared.backend, image, { target, steps: 'auto', tolerance, maxSteps: autoCap }));
     auto.nested.push(await run(shared.backend, image, { target, steps: 'auto', autoRule: 'nested', tolerance, maxSteps: autoCap }));
   }
-  const errorOf = (method: 'gauss-legendre' | 'riemann-trapezoid') => async (n: number) => (await run(shared.backend, image, { target, steps: n, method })).relativeError;
+  const errorOf = (method: 'gauss-legendre' | 'riemann-trapezoid') => async (n: number) =>
+    (await run(shared.backend, image, { target, steps: n, method })).relativeError;
   const fixed = {
     'gauss-legendre': await smallestN(errorOf('gauss-legendre'), 1, fixedCap, TOLERANCES),
     'riemann-trapezoid': await smallestN(errorOf('riemann-trapezoid'), 2, fixedCap + 1, TOLERANCES),
@@ -116,8 +120,11 @@ async function benchCase(name: Architecture, variant: Variant, autoCap: number, 
   });
   for (const row of rows) {
     const fixedText = (['gauss-legendre', 'riemann-trapezoid'] as const).map((rule) => `${rule} ${row[rule].n ?? `> ${row[rule].largestTried}`}`).join(', ');
-    const autoText = (label: string, r: { evaluations: number; relativeError: number; reached: boolean }) => `${label} ${r.evaluations}${r.reached ? '' : ` (not reached: ${(r.relativeError * 100).toPrecision(3)}%)`}`;
-    console.log(`${name} (${variant}, image ${imageSeed}) ${row.tolerance * 100}%: evaluations ${autoText('adaptive', row.adaptive)}, ${autoText('nested', row.nested)}, ${fixedText}`);
+    const autoText = (label: string, r: { evaluations: number; relativeError: number; reached: boolean }) =>
+      `${label} ${r.evaluations}${r.reached ? '' : ` (not reached: ${(r.relativeError * 100).toPrecision(3)}%)`}`;
+    console.log(
+      `${name} (${variant}, image ${imageSeed}) ${row.tolerance * 100}%: evaluations ${autoText('adaptive', row.adaptive)}, ${autoText('nested', row.nested)}, ${fixedText}`,
+    );
   }
   // Real, uncached runs at 1%: the adaptive rule (rounds of few points) against the best fixed rule.
   const timed: Record<string, unknown> = { secondsPerEvaluation, computedEvaluations: shared.computed() };
@@ -126,8 +133,14 @@ async function benchCase(name: Architecture, variant: Variant, autoCap: number, 
     const method = rows[0]?.['gauss-legendre'].n === bestAt1 ? 'gauss-legendre' : 'riemann-trapezoid';
     const adaptiveRun = await seconds(() => run(backend, image, { target, steps: 'auto', tolerance: 0.01, maxSteps: autoCap }));
     const fixedRun = await seconds(() => run(backend, image, { target, steps: bestAt1, method }));
-    Object.assign(timed, { adaptiveSeconds: adaptiveRun.seconds, bestFixed: { method, n: bestAt1, seconds: fixedRun.seconds }, adaptiveOverBestFixedSeconds: adaptiveRun.seconds / fixedRun.seconds });
-    console.log(`${name} (${variant}, image ${imageSeed}) 1%, real runs: adaptive ${adaptiveRun.seconds.toFixed(1)} s, ${method} N=${bestAt1} ${fixedRun.seconds.toFixed(1)} s`);
+    Object.assign(timed, {
+      adaptiveSeconds: adaptiveRun.seconds,
+      bestFixed: { method, n: bestAt1, seconds: fixedRun.seconds },
+      adaptiveOverBestFixedSeconds: adaptiveRun.seconds / fixedRun.seconds,
+    });
+    console.log(
+      `${name} (${variant}, image ${imageSeed}) 1%, real runs: adaptive ${adaptiveRun.seconds.toFixed(1)} s, ${method} N=${bestAt1} ${fixedRun.seconds.toFixed(1)} s`,
+    );
   }
   await backend.dispose();
   return { rows: rows.map((row) => ({ ...row, timed1Percent: timed })) };
@@ -135,7 +148,12 @@ async function benchCase(name: Architecture, variant: Variant, autoCap: number, 
 
 for (const [name, variant, autoCap, fixedCap, imageSeed] of CASES) {
   if (elapsed() > BUDGET_SECONDS) {
-    (report.skipped as unknown[]).push({ model: name, variant, image: imageSeed, reason: `time budget of ${BUDGET_SECONDS} s spent (${elapsed().toFixed(0)} s)` });
+    (report.skipped as unknown[]).push({
+      model: name,
+      variant,
+      image: imageSeed,
+      reason: `time budget of ${BUDGET_SECONDS} s spent (${elapsed().toFixed(0)} s)`,
+    });
     console.log(`${name} (${variant}, image ${imageSeed}): skipped, time budget spent`);
     writeReport();
     continue;

@@ -31,7 +31,9 @@ export function cachingBackend(backend: GradientBackend, probes: readonly number
         seconds += (performance.now() - started) / 1000;
         computed += missing.length;
         const gradient = response.gradients[0] as Float32Array;
-        missing.forEach((k, m) => cache.set(keys[k] as string, { objective: response.objective[m] as number, gradient: gradient.slice(m * size, (m + 1) * size) }));
+        missing.forEach((k, m) =>
+          cache.set(keys[k] as string, { objective: response.objective[m] as number, gradient: gradient.slice(m * size, (m + 1) * size) }),
+        );
       }
       const objective = new Float32Array(request.count);
       const gradients = new Float32Array(request.count * size);

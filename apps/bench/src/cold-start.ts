@@ -28,7 +28,13 @@ const REPEATS = Number(process.env['IG_COLD_START_REPEATS'] ?? 3);
 const MODELS = (process.env['IG_COLD_START_MODELS'] ?? 'googlenet,resnet18').split(',') as Architecture[];
 const STEPS = [1, 50, 100] as const;
 const SESSION = { intraOpNumThreads: 2, interOpNumThreads: 1 };
-const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, repeats: REPEATS, date: new Date().toISOString() };
+const report: Record<string, unknown> = {
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  repeats: REPEATS,
+  date: new Date().toISOString(),
+};
 
 function writeReport(): void {
   mkdirSync('bench-results', { recursive: true });
@@ -66,7 +72,15 @@ function cliRuns(name: Architecture) {
     Object.entries(runs).map(([key, list]) => {
       const wall = list.map((r) => r.wallSeconds);
       const middle = list[wall.indexOf(median(wall))] ?? list[0];
-      return [key, { wallSeconds: median(wall), wallRange: [Math.min(...wall), Math.max(...wall)], breakdownOfMedianRun: middle?.time, relativeError: middle?.relativeError }];
+      return [
+        key,
+        {
+          wallSeconds: median(wall),
+          wallRange: [Math.min(...wall), Math.max(...wall)],
+          breakdownOfMedianRun: middle?.time,
+          relativeError: middle?.relativeError,
+        },
+      ];
     }),
   ) as Record<string, { wallSeconds: number; breakdownOfMedianRun: unknown }>;
   return rows;
@@ -157,7 +171,9 @@ report.pytorchReference = torch;
 if (!('skipped' in torch)) {
   for (const row of torch) {
     const ours = rows.find((r) => r['model'] === row.model) as { library: { ig50Seconds: number }; cli: Record<string, { wallSeconds: number }> } | undefined;
-    console.log(`${row.model}: PyTorch IG-50 ${row.batch6.ig50Seconds.toFixed(2)} s in batches of 6, ${row.batch50.ig50Seconds.toFixed(2)} s all at once; @ig library ${ours?.library.ig50Seconds.toFixed(2)} s, ig explain warm ${ours?.cli['warm50']?.wallSeconds.toFixed(2)} s`);
+    console.log(
+      `${row.model}: PyTorch IG-50 ${row.batch6.ig50Seconds.toFixed(2)} s in batches of 6, ${row.batch50.ig50Seconds.toFixed(2)} s all at once; @ig library ${ours?.library.ig50Seconds.toFixed(2)} s, ig explain warm ${ours?.cli['warm50']?.wallSeconds.toFixed(2)} s`,
+    );
   }
 } else console.log(torch.skipped);
 writeReport();

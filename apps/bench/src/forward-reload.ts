@@ -64,13 +64,25 @@ async function measure(name: Architecture, dir: string) {
     modelBytes: loaded.bytes.length,
     optimizedBytes: readFileSync(optimizedPath).length,
     encoded: { encodeSeconds: med(encoded, 'encode'), hashSeconds: med(encoded, 'hash'), sessionSeconds: med(encoded, 'session'), totalSeconds: encodedTotal },
-    cached: { hashSeconds: med(cached, 'hash'), readAndChecksumSeconds: med(cached, 'read'), sessionSeconds: med(cached, 'session'), totalSeconds: cachedTotal },
+    cached: {
+      hashSeconds: med(cached, 'hash'),
+      readAndChecksumSeconds: med(cached, 'read'),
+      sessionSeconds: med(cached, 'session'),
+      totalSeconds: cachedTotal,
+    },
     savedSeconds: encodedTotal - cachedTotal,
   };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ig-forward-reload-'));
-const report: Record<string, unknown> = { node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, loadAverageAtStart: loadavg()[0], repeats: REPEATS, date: new Date().toISOString() };
+const report: Record<string, unknown> = {
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  loadAverageAtStart: loadavg()[0],
+  repeats: REPEATS,
+  date: new Date().toISOString(),
+};
 try {
   const rows = [];
   for (const name of MODELS) {

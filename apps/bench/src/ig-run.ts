@@ -11,5 +11,9 @@ export async function topClass(backend: GradientBackend, image: Float32Array): P
 export async function explainSample(backend: GradientBackend, steps: number, batchSize?: number) {
   const image = sampleImage();
   const target = await topClass(backend, image);
-  return integratedGradients(backend, { data: image, shape: IMAGE_SHAPE }, { target, steps, method: 'gauss-legendre', ...(batchSize === undefined ? {} : { batchSize }) });
+  return integratedGradients(
+    backend,
+    { data: image, shape: IMAGE_SHAPE },
+    { target, steps, method: 'gauss-legendre', ...(batchSize === undefined ? {} : { batchSize }) },
+  );
 }

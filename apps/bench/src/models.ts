@@ -31,7 +31,9 @@ export function loadModel(name: Architecture, variant: Variant = 'unit-variance'
     try {
       exportModels();
     } catch {
-      return { missing: `${stem}.onnx is missing and could not be exported: install python3-torch and python3-torchvision (apt), then run 'pnpm --filter @ig/bench prep'` };
+      return {
+        missing: `${stem}.onnx is missing and could not be exported: install python3-torch and python3-torchvision (apt), then run 'pnpm --filter @ig/bench prep'`,
+      };
     }
   }
   return { bytes: new Uint8Array(readFileSync(`${stem}.onnx`)) };

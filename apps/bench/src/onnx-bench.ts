@@ -110,7 +110,9 @@ async function completeness(name: Architecture, variant: Variant) {
   const torch = torchReference(name, variant);
   const versusTorch = torch === null ? null : attributionDistance(attributions, torch.attributions);
   const label = `${name} (${variant})`;
-  console.log(`${label}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(4)}% (${run.seconds.toFixed(1)} s); PyTorch's IG-128 on the same model: ${torch === null || versusTorch === null ? 'not computed' : `${(torch.relativeError * 100).toFixed(4)}%; attributions differ from PyTorch's by ${(versusTorch.relativeL2 * 100).toFixed(3)}% (relative L2)`}`);
+  console.log(
+    `${label}: IG-128 relative completeness error ${((r?.relativeError ?? NaN) * 100).toFixed(4)}% (${run.seconds.toFixed(1)} s); PyTorch's IG-128 on the same model: ${torch === null || versusTorch === null ? 'not computed' : `${(torch.relativeError * 100).toFixed(4)}%; attributions differ from PyTorch's by ${(versusTorch.relativeL2 * 100).toFixed(3)}% (relative L2)`}`,
+  );
   return {
     model: name,
     variant,
@@ -122,7 +124,10 @@ async function completeness(name: Architecture, variant: Variant) {
     fBaseline: r?.fBaseline,
     attributionSum: r?.attributionSum,
     seconds: run.seconds,
-    torch: torch === null ? null : { target: torch.target, relativeError: torch.relativeError, attributionSum: torch.attributionSum, fInput: torch.fInput, fBaseline: torch.fBaseline },
+    torch:
+      torch === null
+        ? null
+        : { target: torch.target, relativeError: torch.relativeError, attributionSum: torch.attributionSum, fInput: torch.fInput, fBaseline: torch.fBaseline },
     versusTorch,
   };
 }
@@ -130,7 +135,10 @@ async function completeness(name: Architecture, variant: Variant) {
 async function webAgainstNode(name: Architecture, steps: number) {
   const bytes = bytesOf(name);
   const rows: Record<string, number | string>[] = [];
-  for (const [label, make] of [['onnxruntime-node/cpu', () => nodeBackend(bytes, { executionProviders: ['cpu'], sessionOptions: SESSION })], ['onnxruntime-web/wasm', () => webBackend(bytes, { executionProviders: ['wasm'] })]] as const) {
+  for (const [label, make] of [
+    ['onnxruntime-node/cpu', () => nodeBackend(bytes, { executionProviders: ['cpu'], sessionOptions: SESSION })],
+    ['onnxruntime-web/wasm', () => webBackend(bytes, { executionProviders: ['wasm'] })],
+  ] as const) {
     const backend = await make();
     await explainSample(backend, steps);
     const run = await seconds(() => explainSample(backend, steps));

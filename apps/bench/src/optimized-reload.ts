@@ -43,14 +43,30 @@ export async function optimizedReload(bytes: Uint8Array) {
       readBuilt.push(await secondsOf(() => createHash('sha256').update(readFileSync(builtPath)).digest('hex')));
       fromBuilt.push(await secondsOf(async () => (await ort.InferenceSession.create(built, SESSION)).release()));
       let optimized = new Uint8Array();
-      readOptimized.push(await secondsOf(() => createHash('sha256').update((optimized = readFileSync(optimizedPath))).digest('hex')));
-      fromOptimized.push(await secondsOf(async () => (await ort.InferenceSession.create(optimized, { ...SESSION, graphOptimizationLevel: 'disabled' })).release()));
+      readOptimized.push(
+        await secondsOf(() =>
+          createHash('sha256')
+            .update((optimized = readFileSync(optimizedPath)))
+            .digest('hex'),
+        ),
+      );
+      fromOptimized.push(
+        await secondsOf(async () => (await ort.InferenceSession.create(optimized, { ...SESSION, graphOptimizationLevel: 'disabled' })).release()),
+      );
     }
     const builtBytes = built.length;
     const optimizedBytes = readFileSync(optimizedPath).length;
     const viaBuilt = median(readBuilt) + median(fromBuilt);
     const viaOptimized = median(readOptimized) + median(fromOptimized);
-    return { builtBytes, optimizedBytes, readBuiltSeconds: median(readBuilt), sessionFromBuiltSeconds: median(fromBuilt), readOptimizedSeconds: median(readOptimized), sessionFromOptimizedSeconds: median(fromOptimized), savedSeconds: viaBuilt - viaOptimized };
+    return {
+      builtBytes,
+      optimizedBytes,
+      readBuiltSeconds: median(readBuilt),
+      sessionFromBuiltSeconds: median(fromBuilt),
+      readOptimizedSeconds: median(readOptimized),
+      sessionFromOptimizedSeconds: median(fromOptimized),
+      savedSeconds: viaBuilt - viaOptimized,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -70,7 +70,12 @@ function clocked(backend: GradientBackend): { backend: GradientBackend; inside: 
     name: backend.name,
     predict: (batch) => time(() => backend.predict(batch)),
     gradients: (request) => time(() => backend.gradients(request)),
-    ...(backend.integrate ? { integrate: (request: Parameters<NonNullable<GradientBackend['integrate']>>[0]) => time(() => (backend.integrate as NonNullable<GradientBackend['integrate']>)(request)) } : {}),
+    ...(backend.integrate
+      ? {
+          integrate: (request: Parameters<NonNullable<GradientBackend['integrate']>>[0]) =>
+            time(() => (backend.integrate as NonNullable<GradientBackend['integrate']>)(request)),
+        }
+      : {}),
     dispose: () => backend.dispose(),
   };
   return { backend: wrapped, inside: () => inside };
@@ -99,7 +104,16 @@ async function measure(name: Architecture, mode: Mode) {
   // The first runs build the sessions and warm both workspaces; they are not timed.
   await timedRun(backend, true);
   await timedRun(backend, false);
-  const rows: { order: string; kernelsSeconds: number; plainSeconds: number; kernelsCoreSeconds: number; plainCoreSeconds: number; ratio: number; difference: number; load1: number }[] = [];
+  const rows: {
+    order: string;
+    kernelsSeconds: number;
+    plainSeconds: number;
+    kernelsCoreSeconds: number;
+    plainCoreSeconds: number;
+    ratio: number;
+    difference: number;
+    load1: number;
+  }[] = [];
   for (let pair = 0; pair < pairs; pair++) {
     const kernelsFirst = pair % 2 === 0;
     const first = await timedRun(backend, kernelsFirst);
@@ -116,7 +130,9 @@ async function measure(name: Architecture, mode: Mode) {
       load1: loadavg()[0] as number,
     };
     rows.push(row);
-    console.log(`${name} ${mode} pair ${pair + 1}/${pairs}: kernels ${on.seconds.toFixed(2)} s (core ${on.coreSeconds.toFixed(3)} s), plain ${off.seconds.toFixed(2)} s (core ${off.coreSeconds.toFixed(3)} s), plain/kernels ${row.ratio.toFixed(3)} (load ${row.load1.toFixed(1)})`);
+    console.log(
+      `${name} ${mode} pair ${pair + 1}/${pairs}: kernels ${on.seconds.toFixed(2)} s (core ${on.coreSeconds.toFixed(3)} s), plain ${off.seconds.toFixed(2)} s (core ${off.coreSeconds.toFixed(3)} s), plain/kernels ${row.ratio.toFixed(3)} (load ${row.load1.toFixed(1)})`,
+    );
   }
   disableWasmPathKernels();
   await backend.dispose();
@@ -153,6 +169,8 @@ mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/path-kernels.json.tmp', `${JSON.stringify(report, null, 2)}\n`);
 renameSync('bench-results/path-kernels.json.tmp', 'bench-results/path-kernels.json');
 for (const r of report.results) {
-  console.log(`${r.model} ${r.mode}: kernels ${r.kernelsSeconds.toFixed(2)} s, plain ${r.plainSeconds.toFixed(2)} s, plain/kernels median ${r.plainOverKernels.toFixed(3)} [${r.ratioRange.map((v) => v.toFixed(3)).join(', ')}]; core time ${r.kernelsCoreSeconds.toFixed(3)} / ${r.plainCoreSeconds.toFixed(3)} s, saved ${(100 * r.savedShareOfRun).toFixed(2)}% of a run`);
+  console.log(
+    `${r.model} ${r.mode}: kernels ${r.kernelsSeconds.toFixed(2)} s, plain ${r.plainSeconds.toFixed(2)} s, plain/kernels median ${r.plainOverKernels.toFixed(3)} [${r.ratioRange.map((v) => v.toFixed(3)).join(', ')}]; core time ${r.kernelsCoreSeconds.toFixed(3)} / ${r.plainCoreSeconds.toFixed(3)} s, saved ${(100 * r.savedShareOfRun).toFixed(2)}% of a run`,
+  );
 }
 console.log('wrote bench-results/path-kernels.json');

@@ -14,7 +14,9 @@ const backend = await onnxBackend(model.bytes, { executionProviders: ['cpu'], se
  */
 function peakRssKiB(): number {
   try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    const line = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
     if (line) return Number(line.replace(/\D+/g, ''));
   } catch {
     // Not Linux: fall through.
@@ -25,4 +27,12 @@ function peakRssKiB(): number {
 const before = peakRssKiB();
 const result = await explainSample(backend, 50, Number(batch));
 await backend.dispose();
-console.log(JSON.stringify({ model: name, batchSize: Number(batch), peakRssMiB: peakRssKiB() / 1024, rssAfterLoadMiB: before / 1024, relativeError: result.reports[0]?.relativeError }));
+console.log(
+  JSON.stringify({
+    model: name,
+    batchSize: Number(batch),
+    peakRssMiB: peakRssKiB() / 1024,
+    rssAfterLoadMiB: before / 1024,
+    relativeError: result.reports[0]?.relativeError,
+  }),
+);

@@ -51,7 +51,11 @@ for (let example = 0; example < reference.inputIds.length; example++) {
   const context = { attention_mask: inputs.attention_mask };
   const quiet = { logSeverityLevel: 3 as const };
   const backend = await onnxBackend(explainer.cut.suffix, { inputs: [layer], context, sessionOptions: quiet });
-  const decomposition = await onnxContextualDecomposition(explainer.cut.suffix, { input: layer, context, sessionOptions: { ...quiet, executionProviders: ['cpu'] } });
+  const decomposition = await onnxContextualDecomposition(explainer.cut.suffix, {
+    input: layer,
+    context,
+    sessionOptions: { ...quiet, executionProviders: ['cpu'] },
+  });
   const options: GroupScoreOptions = { backend, input: x, baseline: x0, target };
   const tokens = mask.reduce((n, m) => n + m, 0);
   const layout = sequenceUnits(tokens, x.shape[2] as number, 1);
@@ -81,7 +85,16 @@ for (let example = 0; example < reference.inputIds.length; example++) {
 }
 await explainer.dispose();
 mkdirSync('bench-results', { recursive: true });
-const report = { node: process.version, cpu: cpus()[0]?.model, date: new Date().toISOString(), model: 'examples/spam spam.onnx', layer, steps: STEPS, repeats: REPEATS, rows };
+const report = {
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  date: new Date().toISOString(),
+  model: 'examples/spam spam.onnx',
+  layer,
+  steps: STEPS,
+  repeats: REPEATS,
+  rows,
+};
 writeFileSync('bench-results/text-hierarchy.json.tmp', `${JSON.stringify(report, null, 2)}\n`);
 renameSync('bench-results/text-hierarchy.json.tmp', 'bench-results/text-hierarchy.json');
 console.log('wrote bench-results/text-hierarchy.json');

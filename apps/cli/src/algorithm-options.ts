@@ -27,7 +27,11 @@ export function addAlgorithmOptions(command: Command): Command {
   return command
     .addOption(new Option('--algorithm <name>', 'attribution method').choices([...ALGORITHMS]).default('integrated-gradients'))
     .option('--no-multiply-by-inputs', "integrated-gradients: the path-averaged gradient, without the (x − x') factor (Captum's multiply_by_inputs=False)")
-    .addOption(new Option('--objective <f>', 'what is differentiated: the target logit, its softmax probability, log-probability, or its margin over the runner-up').choices([...OBJECTIVES]).default('logit'))
+    .addOption(
+      new Option('--objective <f>', 'what is differentiated: the target logit, its softmax probability, log-probability, or its margin over the runner-up')
+        .choices([...OBJECTIVES])
+        .default('logit'),
+    )
     .addOption(new Option('--reducer <r>', 'reduce image attributions over the channels to one map per pixel (--out and --heatmap)').choices([...REDUCERS]))
     .addOption(new Option('--noise <kind>', "noise over the method (Captum's NoiseTunnel)").choices([...NOISE_KINDS]))
     .option('--samples <n>', 'noisy copies with --noise (default 5); draws of expected-gradients (default 200)')
@@ -84,8 +88,10 @@ export function parseAlgorithmSettings(raw: Raw): AlgorithmSettings {
   only('--fraction', settings.fraction !== undefined, 'guided-ig');
   only('--max-dist', settings.maxDist !== undefined, 'guided-ig');
   only('--baseline-set', settings.baselineSet !== undefined, 'expected-gradients');
-  if (algorithm === 'expected-gradients' && settings.baselineSet === undefined) throw new UsageError('--algorithm expected-gradients needs --baseline-set DIR|file.npy');
-  if (settings.stdev !== undefined && settings.noise === undefined) throw new UsageError('--stdev is the noise of --noise; add --noise smoothgrad|smoothgrad-sq|vargrad');
+  if (algorithm === 'expected-gradients' && settings.baselineSet === undefined)
+    throw new UsageError('--algorithm expected-gradients needs --baseline-set DIR|file.npy');
+  if (settings.stdev !== undefined && settings.noise === undefined)
+    throw new UsageError('--stdev is the noise of --noise; add --noise smoothgrad|smoothgrad-sq|vargrad');
   return settings;
 }
 

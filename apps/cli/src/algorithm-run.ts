@@ -6,7 +6,13 @@ import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
 
 /** The options of `attribute` from the command line's settings. */
-export function attributeOptions(settings: AlgorithmSettings, baselines: BaselineSpec, references: Tensor | undefined, stepsGiven: number | undefined, seed: number): AttributeOptions {
+export function attributeOptions(
+  settings: AlgorithmSettings,
+  baselines: BaselineSpec,
+  references: Tensor | undefined,
+  stepsGiven: number | undefined,
+  seed: number,
+): AttributeOptions {
   const { algorithm } = settings;
   return {
     algorithm,
@@ -20,20 +26,39 @@ export function attributeOptions(settings: AlgorithmSettings, baselines: Baselin
     ...(settings.sqrt ? { sqrt: true } : {}),
     ...(settings.fraction !== undefined ? { fraction: settings.fraction } : {}),
     ...(settings.maxDist !== undefined ? { maxDist: settings.maxDist } : {}),
-    ...(references !== undefined ? { references, seed, ...(settings.samples !== undefined && settings.noise === undefined ? { samples: settings.samples } : {}) } : {}),
-    ...(settings.noise !== undefined ? { noise: { kind: settings.noise, seed, ...(settings.samples !== undefined ? { samples: settings.samples } : {}), ...(settings.stdev !== undefined ? { stdev: settings.stdev } : {}) } } : {}),
+    ...(references !== undefined
+      ? { references, seed, ...(settings.samples !== undefined && settings.noise === undefined ? { samples: settings.samples } : {}) }
+      : {}),
+    ...(settings.noise !== undefined
+      ? {
+          noise: {
+            kind: settings.noise,
+            seed,
+            ...(settings.samples !== undefined ? { samples: settings.samples } : {}),
+            ...(settings.stdev !== undefined ? { stdev: settings.stdev } : {}),
+          },
+        }
+      : {}),
   };
 }
 
 /** Runs a method other than plain IG through @ig/core's `attribute`. */
-export async function runAlgorithm(model: LoadedModel, input: LoadedInput, options: AttributeOptions & { readonly target: number[] }): Promise<AttributionResult> {
-  return attribute(model.backend, input.tensor, { ...options, ...(input.tensor.shape.length === 4 ? { layout: input.layout === 'nchw' ? 'NCHW' : 'NHWC' } : {}) });
+export async function runAlgorithm(
+  model: LoadedModel,
+  input: LoadedInput,
+  options: AttributeOptions & { readonly target: number[] },
+): Promise<AttributionResult> {
+  return attribute(model.backend, input.tensor, {
+    ...options,
+    ...(input.tensor.shape.length === 4 ? { layout: input.layout === 'nchw' ? 'NCHW' : 'NHWC' } : {}),
+  });
 }
 
 /** --reducer: [N, H, W] per-pixel maps of image attributions. */
 export function reduced(attributions: Tensor, input: LoadedInput, settings: AlgorithmSettings): Tensor {
   if (settings.reducer === undefined) return attributions;
-  if (attributions.shape.length !== 4) throw new UsageError(`--reducer needs image attributions [N, C, H, W] or [N, H, W, C]; these are [${attributions.shape.join(', ')}]`);
+  if (attributions.shape.length !== 4)
+    throw new UsageError(`--reducer needs image attributions [N, C, H, W] or [N, H, W, C]; these are [${attributions.shape.join(', ')}]`);
   return reduceChannels(attributions, settings.reducer, input.layout === 'nchw' ? 'NCHW' : 'NHWC');
 }
 

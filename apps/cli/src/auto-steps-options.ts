@@ -13,7 +13,9 @@ export function checkAutoStepsOptions(steps: number | 'auto', methodText: string
     checkStepsAndMethod(steps, methodText);
   } catch (error) {
     if (!(error instanceof IGError)) throw error;
-    throw new UsageError(`--steps auto places its own points (--auto-rule adaptive or nested) and cannot use --method ${String(methodText)}: give --steps a number to use --method, or drop --method`);
+    throw new UsageError(
+      `--steps auto places its own points (--auto-rule adaptive or nested) and cannot use --method ${String(methodText)}: give --steps a number to use --method, or drop --method`,
+    );
   }
   if (maxStepsText === undefined) return undefined;
   if (steps !== 'auto') throw new UsageError('--max-steps caps --steps auto; drop it or use --steps auto');

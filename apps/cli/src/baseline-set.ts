@@ -17,12 +17,20 @@ export function loadBaselineSet(path: string, settings: InputSettings, modelShap
   } catch {
     throw new UsageError(`--baseline-set ${path}: no such file or folder`);
   }
-  const files = isFolder ? readdirSync(path).filter((name) => INPUT_FILE.test(name)).sort().map((name) => join(path, name)) : [path];
+  const files = isFolder
+    ? readdirSync(path)
+        .filter((name) => INPUT_FILE.test(name))
+        .sort()
+        .map((name) => join(path, name))
+    : [path];
   if (files.length === 0) throw new UsageError(`--baseline-set ${path}: the folder holds no .npy, PNG or JPEG file`);
   const loaded = files.map((file) => loadInput(file, settings, modelShape ? [null, ...modelShape.slice(1)] : modelShape).tensor);
   const point = (loaded[0] as Tensor).shape.slice(1);
   for (const [k, t] of loaded.entries()) {
-    if (t.shape.slice(1).join(',') !== point.join(',')) throw new UsageError(`--baseline-set: ${files[k] as string} has points of shape [${t.shape.slice(1).join(', ')}], the first file's are [${point.join(', ')}]`);
+    if (t.shape.slice(1).join(',') !== point.join(','))
+      throw new UsageError(
+        `--baseline-set: ${files[k] as string} has points of shape [${t.shape.slice(1).join(', ')}], the first file's are [${point.join(', ')}]`,
+      );
   }
   const count = loaded.reduce((n, t) => n + (t.shape[0] as number), 0);
   const data = new Float32Array(loaded.reduce((n, t) => n + t.data.length, 0));

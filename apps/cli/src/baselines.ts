@@ -122,7 +122,9 @@ export function buildBaselines(settings: BaselineSettings, input: LoadedInput): 
       // A baseline broadcasts to the input, so it never holds more values: checked before its body is read.
       const count = readNpyHeaderOnly(kind, 'baseline').shape.reduce((a, b) => a * b, 1);
       if (count > input.tensor.data.length) {
-        throw new CliError(`baseline ${kind} has ${count} values, more than the input's ${input.tensor.data.length}; it must broadcast to the input's shape [${input.tensor.shape.join(', ')}]`);
+        throw new CliError(
+          `baseline ${kind} has ${count} values, more than the input's ${input.tensor.data.length}; it must broadcast to the input's shape [${input.tensor.shape.join(', ')}]`,
+        );
       }
       const array = readNpyFile(kind, 'baseline');
       return { data: toFloat32(array), shape: [...array.shape] };

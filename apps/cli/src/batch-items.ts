@@ -25,7 +25,10 @@ const SAFE_ID = /^[\w.-]+$/;
 export function idOf(name: string): string {
   if (SAFE_ID.test(name) && !name.startsWith('.')) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  const kept = name.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  const kept = name
+    .replace(/[^\w.-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 80);
   return `${kept}-${hash}`;
 }
 
@@ -36,7 +39,8 @@ function checkIds(items: BatchItem[], source: string): BatchItem[] {
       throw new FileFormatError(source, `item id ${JSON.stringify(item.id)} must be letters, digits, '_', '-' or '.' and not start with '.'`);
     }
     const other = seen.get(item.id);
-    if (other) throw new FileFormatError(source, `${JSON.stringify(other)} and ${JSON.stringify(item.input)} both map to id '${item.id}'; give them distinct ids`);
+    if (other)
+      throw new FileFormatError(source, `${JSON.stringify(other)} and ${JSON.stringify(item.input)} both map to id '${item.id}'; give them distinct ids`);
     seen.set(item.id, item.input);
   }
   return items;
@@ -82,7 +86,8 @@ function fromManifest(path: string): BatchItem[] {
     } catch {
       throw new FileFormatError(path, `line ${index + 1} is not JSON`);
     }
-    if (typeof entry !== 'object' || entry === null || typeof entry.input !== 'string') throw new FileFormatError(path, `line ${index + 1} has no "input" path`);
+    if (typeof entry !== 'object' || entry === null || typeof entry.input !== 'string')
+      throw new FileFormatError(path, `line ${index + 1} has no "input" path`);
     const input = isAbsolute(entry.input) ? entry.input : resolve(dirname(path), entry.input);
     const id = typeof entry.id === 'string' ? entry.id : idOf(basename(input, extname(input)));
     const { target, problem } = targetOf(entry.target);

@@ -46,7 +46,8 @@ export function findShardSummaries(dirs: readonly string[]): ShardFile[] {
   }
   if (files.length === 0) throw new UsageError(`no shard summaries (summary-<i>-of-<n>.jsonl) in ${dirs.join(', ')}; ig batch writes them with --shard`);
   const counts = [...new Set(files.map((f) => f.count))];
-  if (counts.length > 1) throw new UsageError(`the shard summaries are of different splits (${counts.map((n) => `of-${n}`).join(', ')}); merge the summaries of one run`);
+  if (counts.length > 1)
+    throw new UsageError(`the shard summaries are of different splits (${counts.map((n) => `of-${n}`).join(', ')}); merge the summaries of one run`);
   const seen = new Map<number, string>();
   for (const file of files) {
     const other = seen.get(file.index);
@@ -94,7 +95,11 @@ export function mergeShardSummaries(files: readonly ShardFile[], items?: readonl
   const shardOf = new Map<string, number>();
   for (const file of files) {
     for (const line of readLines(file.path)) {
-      if (byId.has(line.id)) throw new FileFormatError(file.path, `item '${line.id}' is also in the summary of shard ${String(shardOf.get(line.id))}; were the shards run on different input lists?`);
+      if (byId.has(line.id))
+        throw new FileFormatError(
+          file.path,
+          `item '${line.id}' is also in the summary of shard ${String(shardOf.get(line.id))}; were the shards run on different input lists?`,
+        );
       byId.set(line.id, line);
       shardOf.set(line.id, file.index);
     }
@@ -106,13 +111,17 @@ export function mergeShardSummaries(files: readonly ShardFile[], items?: readonl
     const line = byId.get(item.id);
     const shard = shardIndex.get(item.id) as number;
     if (line !== undefined) {
-      if (shardOf.get(item.id) !== shard) throw new UsageError(`item '${item.id}' is in the summary of shard ${String(shardOf.get(item.id))} but belongs to shard ${shard}/${count} of --inputs; is --inputs the list the shards ran on?`);
+      if (shardOf.get(item.id) !== shard)
+        throw new UsageError(
+          `item '${item.id}' is in the summary of shard ${String(shardOf.get(item.id))} but belongs to shard ${shard}/${count} of --inputs; is --inputs the list the shards ran on?`,
+        );
       return line;
     }
     const reason = missingShards.includes(shard) ? `shard ${shard}/${count} wrote no summary` : `not in the summary of shard ${shard}/${count}`;
     return { id: item.id, input: item.input, status: 'missing', shard, reason };
   });
   const unknown = [...byId.keys()].find((id) => !shardIndex.has(id));
-  if (unknown !== undefined) throw new UsageError(`item '${unknown}' of shard ${String(shardOf.get(unknown))} is not in --inputs; is --inputs the list the shards ran on?`);
+  if (unknown !== undefined)
+    throw new UsageError(`item '${unknown}' of shard ${String(shardOf.get(unknown))} is not in --inputs; is --inputs the list the shards ran on?`);
   return { count, shards, missingShards, lines };
 }

@@ -40,7 +40,8 @@ function zeroBased(env: Env, indexName: string, countName: string, scheduler: Sc
   if (env[countName] === undefined) throw new ShardEnvironmentError(`${indexName} is set but ${countName} is not; ${hint}`);
   const index = integer(env, indexName, 0);
   const count = integer(env, countName, 1);
-  if (index >= count) throw new ShardEnvironmentError(`${indexName}=${index} is not below ${countName}=${count}; ${countName} must equal the number of tasks (${hint})`);
+  if (index >= count)
+    throw new ShardEnvironmentError(`${indexName}=${index} is not below ${countName}=${count}; ${countName} must equal the number of tasks (${hint})`);
   return { index: index + 1, count, scheduler };
 }
 
@@ -86,12 +87,19 @@ export function shardFromEnvironment(env: Env = process.env): ScheduledShard {
       `no scheduler index found: expected JOB_COMPLETION_INDEX (Kubernetes Indexed Job), SLURM_ARRAY_TASK_ID (Slurm job array) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch array job); outside a scheduler give --shard i/n`,
     );
   }
-  if (found.length > 1) throw new ShardEnvironmentError(`both ${found.map((s) => SCHEDULERS[s]).join(' and ')} are set; unset the one that does not belong to this job`);
+  if (found.length > 1)
+    throw new ShardEnvironmentError(`both ${found.map((s) => SCHEDULERS[s]).join(' and ')} are set; unset the one that does not belong to this job`);
   switch (found[0]) {
     case 'kubernetes':
       return zeroBased(env, 'JOB_COMPLETION_INDEX', SHARD_COUNT_ENV, 'kubernetes', `set ${SHARD_COUNT_ENV} in the Job's pod template to its .spec.completions`);
     case 'aws-batch':
-      return zeroBased(env, 'AWS_BATCH_JOB_ARRAY_INDEX', SHARD_COUNT_ENV, 'aws-batch', `pass ${SHARD_COUNT_ENV} = the array size (arrayProperties.size) in the job's environment`);
+      return zeroBased(
+        env,
+        'AWS_BATCH_JOB_ARRAY_INDEX',
+        SHARD_COUNT_ENV,
+        'aws-batch',
+        `pass ${SHARD_COUNT_ENV} = the array size (arrayProperties.size) in the job's environment`,
+      );
     default:
       return slurm(env);
   }

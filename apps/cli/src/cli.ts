@@ -24,7 +24,10 @@ export function buildProgram(flags: { current: GlobalFlags }): Command {
     .description('Integrated Gradients for ONNX and TensorFlow.js models')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--debug', 'show stack traces of errors')
-    .option('-v, --verbose', 'also print where the time went (load, build, sessions, compute), graph cache use, and with --steps auto how each example was refined')
+    .option(
+      '-v, --verbose',
+      'also print where the time went (load, build, sessions, compute), graph cache use, and with --steps auto how each example was refined',
+    )
     .showHelpAfterError('(run ig --help or ig <command> --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });

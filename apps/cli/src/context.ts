@@ -24,5 +24,7 @@ export function say(flags: GlobalFlags, line: string): void {
 export function formatNumber(value: number): string {
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e5 ? value.toFixed(Math.max(0, 5 - Math.floor(Math.log10(magnitude)))).replace(/\.?0+$/, '') : value.toExponential(3);
+  return magnitude >= 1e-3 && magnitude < 1e5
+    ? value.toFixed(Math.max(0, 5 - Math.floor(Math.log10(magnitude)))).replace(/\.?0+$/, '')
+    : value.toExponential(3);
 }

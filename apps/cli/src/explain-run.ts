@@ -118,7 +118,9 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const common = {
     target: targets,
     // steps 'auto' refines with its own rule, so no quadrature method is named then
-    ...(settings.steps === 'auto' ? { autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) } : { method: settings.method }),
+    ...(settings.steps === 'auto'
+      ? { autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
+      : { method: settings.method }),
     steps: settings.steps,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
@@ -139,13 +141,18 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     } else if (settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
       const ig = settings.algorithm.algorithm === 'integrated-gradients';
       const steps = ig || settings.stepsGiven === true ? settings.steps : undefined;
-      if (steps === 'auto' && !ig) throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm.algorithm} a number of steps`);
+      if (steps === 'auto' && !ig)
+        throw new UsageError(
+          `--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm.algorithm} a number of steps`,
+        );
       const { method: _rule, autoRule: _auto, steps: _steps, ...shared } = common as typeof common & { method?: unknown; autoRule?: unknown };
       result = await runAlgorithm(model, input, {
         ...shared,
         ...(ig && settings.steps !== 'auto' ? { method: settings.method } : {}),
         ...attributeOptions(settings.algorithm, baselines, settings.references, typeof steps === 'number' ? steps : undefined, settings.seed),
-        ...(steps === 'auto' ? { steps: 'auto' as const, autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) } : {}),
+        ...(steps === 'auto'
+          ? { steps: 'auto' as const, autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
+          : {}),
         target: targets,
       });
     } else {
@@ -165,18 +172,21 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     relativeError: null,
     steps: perCell,
   });
-  const examples: ExampleReport[] = result.reports.length === 0 ? targets.map((t, e) => withoutCompleteness(e, t)) : result.reports.map((r) => ({
-    example: r.example,
-    target: r.target ?? (targets[r.example] as number),
-    ...(settings.labels && r.target !== null && settings.labels[r.target] !== undefined ? { label: settings.labels[r.target] as string } : {}),
-    fInput: r.fInput,
-    fBaseline: r.fBaseline,
-    delta: r.delta,
-    relativeError: r.relativeError,
-    steps: r.steps,
-    ...(r.refinement ? { refinement: r.refinement } : {}),
-    ...(r.warning ? { warning: r.warning } : {}),
-  }));
+  const examples: ExampleReport[] =
+    result.reports.length === 0
+      ? targets.map((t, e) => withoutCompleteness(e, t))
+      : result.reports.map((r) => ({
+          example: r.example,
+          target: r.target ?? (targets[r.example] as number),
+          ...(settings.labels && r.target !== null && settings.labels[r.target] !== undefined ? { label: settings.labels[r.target] as string } : {}),
+          fInput: r.fInput,
+          fBaseline: r.fBaseline,
+          delta: r.delta,
+          relativeError: r.relativeError,
+          steps: r.steps,
+          ...(r.refinement ? { refinement: r.refinement } : {}),
+          ...(r.warning ? { warning: r.warning } : {}),
+        }));
   const first = examples[0] as ExampleReport;
   const report: ExplainReport = {
     engine: model.engine,

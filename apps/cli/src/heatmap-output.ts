@@ -50,7 +50,10 @@ export function exampleImage(input: LoadedInput, k: number, size: number, dims: 
 }
 
 /** Where example k's attribution map sits in the batch tensor, and how it is laid out. */
-export function exampleMaps(attributions: Tensor, input: LoadedInput): { maps: { data: Float32Array; shape: number[] }[]; layout: 'chw' | 'hwc'; channels: number; height: number; width: number } {
+export function exampleMaps(
+  attributions: Tensor,
+  input: LoadedInput,
+): { maps: { data: Float32Array; shape: number[] }[]; layout: 'chw' | 'hwc'; channels: number; height: number; width: number } {
   const shape = attributions.shape;
   if (shape.length !== 4) {
     throw new UsageError(`--heatmap needs an image-shaped input [N, C, H, W] or [N, H, W, C]; the attributions are [${shape.join(', ')}]`);
@@ -58,7 +61,9 @@ export function exampleMaps(attributions: Tensor, input: LoadedInput): { maps: {
   const perExample = shape.slice(1);
   const size = perExample.reduce((a, b) => a * b, 1);
   const chw = input.layout === 'nchw';
-  const [channels, height, width] = chw ? (perExample as [number, number, number]) : ([perExample[2], perExample[0], perExample[1]] as [number, number, number]);
+  const [channels, height, width] = chw
+    ? (perExample as [number, number, number])
+    : ([perExample[2], perExample[0], perExample[1]] as [number, number, number]);
   const maps = Array.from({ length: shape[0] as number }, (_, k) => ({ data: attributions.data.subarray(k * size, (k + 1) * size), shape: perExample }));
   return { maps, layout: chw ? 'chw' : 'hwc', channels, height, width };
 }
@@ -72,7 +77,11 @@ export function heatmapPngs(attributions: Tensor, input: LoadedInput, settings: 
   const shared =
     settings.heatmapStyle === 'polarity' || maps.length === 1
       ? undefined
-      : heatmapScale(maps.map((m) => combineChannels(m, layout)), settings.sign, settings.outlierPercentile);
+      : heatmapScale(
+          maps.map((m) => combineChannels(m, layout)),
+          settings.sign,
+          settings.outlierPercentile,
+        );
   return maps.map((map, k) => {
     const size = map.data.length;
     const image = exampleImage(input, k, size, { channels, height, width, chw: layout === 'chw' });

@@ -79,9 +79,14 @@ export function readNpyHeaderOnly(path: string, what = 'input'): NpyHeader & { r
 /** Refuses a .npy body above the byte limit, or shorter than its header says, before it is read. */
 export function checkNpyBody(path: string, header: NpyHeader & { readonly fileBytes: number }, limits: Limits): void {
   if (header.dataBytes > limits.maxInputBytes) {
-    throw new CliError(`${path}: shape (${header.shape.join(', ')}) of ${header.dtype} is ${mib(header.dataBytes)}, above the limit of ${mib(limits.maxInputBytes)}; raise --max-input-mib if you mean it`);
+    throw new CliError(
+      `${path}: shape (${header.shape.join(', ')}) of ${header.dtype} is ${mib(header.dataBytes)}, above the limit of ${mib(limits.maxInputBytes)}; raise --max-input-mib if you mean it`,
+    );
   }
   if (header.fileBytes - header.dataStart < header.dataBytes) {
-    throw new FileFormatError(path, `truncated data: shape (${header.shape.join(', ')}) needs ${header.dataBytes} bytes, file has ${header.fileBytes - header.dataStart}`);
+    throw new FileFormatError(
+      path,
+      `truncated data: shape (${header.shape.join(', ')}) needs ${header.dataBytes} bytes, file has ${header.fileBytes - header.dataStart}`,
+    );
   }
 }

@@ -25,11 +25,12 @@ function named(value: string): NamedInputArg | null {
 
 /** Reads the repeatable `--input`: `--input file`, or `--input a=file --input b=file`. */
 export function parseInputArgs(values: readonly string[]): InputArgs {
-  if (values.length === 0) throw new UsageError("required option '--input <file>' not specified (or give --text \"...\" for a text model)");
+  if (values.length === 0) throw new UsageError('required option \'--input <file>\' not specified (or give --text "..." for a text model)');
   const parsed = values.map(named);
   if (values.length === 1 && parsed[0] === null) return { kind: 'single', path: values[0] as string };
   const unnamed = values.filter((_, k) => parsed[k] === null);
-  if (unnamed.length > 0) throw new UsageError(`with several --input flags each one names its model input (--input NAME=FILE); '${unnamed[0] as string}' names none`);
+  if (unnamed.length > 0)
+    throw new UsageError(`with several --input flags each one names its model input (--input NAME=FILE); '${unnamed[0] as string}' names none`);
   const inputs = parsed as NamedInputArg[];
   const seen = new Set<string>();
   for (const { name } of inputs) {
@@ -51,7 +52,8 @@ export function loadNamedInputs(args: readonly NamedInputArg[], model: LoadedMod
   if (declared === undefined) throw new UsageError(`--input NAME=FILE needs the model's input names, which the ${model.engine} engine does not report`);
   const names = declared.map((d) => d.name).join(', ');
   for (const arg of args) {
-    if (!declared.some((d) => d.name === arg.name)) throw new UsageError(`--input ${arg.name}=…: the model has no input '${arg.name}'; its inputs are ${names}`);
+    if (!declared.some((d) => d.name === arg.name))
+      throw new UsageError(`--input ${arg.name}=…: the model has no input '${arg.name}'; its inputs are ${names}`);
   }
   const loaded = declared.map((d) => {
     const arg = args.find((a) => a.name === d.name);
@@ -61,7 +63,9 @@ export function loadNamedInputs(args: readonly NamedInputArg[], model: LoadedMod
   const examples = loaded[0]?.input.tensor.shape[0];
   const other = loaded.find((l) => l.input.tensor.shape[0] !== examples);
   if (other !== undefined) {
-    throw new UsageError(`every input needs the same number of examples (batch axis): ${loaded[0]?.path} has ${String(examples)}, ${other.path} has ${String(other.input.tensor.shape[0])}`);
+    throw new UsageError(
+      `every input needs the same number of examples (batch axis): ${loaded[0]?.path} has ${String(examples)}, ${other.path} has ${String(other.input.tensor.shape[0])}`,
+    );
   }
   return loaded;
 }
@@ -72,11 +76,18 @@ export function loadNamedInputs(args: readonly NamedInputArg[], model: LoadedMod
  * baseline would be one array for inputs of different shapes, so it is refused.
  */
 export function namedBaselines(settings: BaselineSettings, inputs: readonly NamedLoadedInput[]): BaselineSpec {
-  if (/\.npy$/i.test(settings.baseline)) throw new UsageError(`--baseline ${settings.baseline}: a .npy baseline fits one input; with several inputs use a kind (zero, black, white, uniform, gaussian, blur)`);
+  if (/\.npy$/i.test(settings.baseline))
+    throw new UsageError(
+      `--baseline ${settings.baseline}: a .npy baseline fits one input; with several inputs use a kind (zero, black, white, uniform, gaussian, blur)`,
+    );
   // Input k draws its random baselines from seed + k, so that inputs of one shape get different noise.
   const specs = inputs.map((named, k) => buildBaselines({ ...settings, seed: settings.seed + k }, named.input));
   const averaged = specs.filter((s): s is { readonly average: readonly BaselineValue[] } => typeof s === 'object' && s !== null && 'average' in s);
   if (averaged.length === 0) return specs as BaselineValue[];
   const draws = averaged[0]?.average.length ?? 0;
-  return { average: Array.from({ length: draws }, (_, k) => specs.map((s) => (typeof s === 'object' && s !== null && 'average' in s ? (s.average[k] as BaselineValue) : (s as BaselineValue)))) };
+  return {
+    average: Array.from({ length: draws }, (_, k) =>
+      specs.map((s) => (typeof s === 'object' && s !== null && 'average' in s ? (s.average[k] as BaselineValue) : (s as BaselineValue))),
+    ),
+  };
 }

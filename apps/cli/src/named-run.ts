@@ -31,11 +31,17 @@ function exampleReport(r: PathReport, targets: readonly number[], labels: readon
 }
 
 /** The model with several inputs explained at once: plain IG through `integratedGradients`, other methods through `attribute`. */
-export async function runNamedExplanation(model: LoadedModel, inputs: readonly NamedLoadedInput[], settings: RunSettings, progress: Progress): Promise<NamedExplanation> {
+export async function runNamedExplanation(
+  model: LoadedModel,
+  inputs: readonly NamedLoadedInput[],
+  settings: RunSettings,
+  progress: Progress,
+): Promise<NamedExplanation> {
   const started = performance.now();
   if (model.layerSplit) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
   const flat = settings.algorithm?.reducer === undefined ? undefined : inputs.find((n) => n.input.tensor.shape.length !== 4);
-  if (flat !== undefined) throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);
+  if (flat !== undefined)
+    throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);
   const tensors = inputs.map((n) => n.input.tensor);
   const examples = tensors[0]?.shape[0] as number;
   const outputs = await model.backend.predict({ points: tensors.map((t) => t.data), pointShapes: tensors.map((t) => t.shape.slice(1)), count: examples });
@@ -54,11 +60,17 @@ export async function runNamedExplanation(model: LoadedModel, inputs: readonly N
   let result: Pick<AttributionResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;
   try {
     if (algorithm === undefined || isPlainIG(algorithm)) {
-      result = await integratedGradients(model.backend, tensors, { ...shared, baselines, steps: settings.steps, ...(auto ? { autoRule: settings.autoRule } : { method: settings.method }) });
+      result = await integratedGradients(model.backend, tensors, {
+        ...shared,
+        baselines,
+        steps: settings.steps,
+        ...(auto ? { autoRule: settings.autoRule } : { method: settings.method }),
+      });
     } else {
       const ig = algorithm.algorithm === 'integrated-gradients';
       const steps = ig || settings.stepsGiven === true ? settings.steps : undefined;
-      if (steps === 'auto') throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give ${algorithmLabel(algorithm)} a number of steps`);
+      if (steps === 'auto')
+        throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give ${algorithmLabel(algorithm)} a number of steps`);
       result = await attribute(model.backend, tensors, {
         ...shared,
         ...(ig ? { method: settings.method } : {}),

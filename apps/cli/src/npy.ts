@@ -103,11 +103,15 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   // Copy (Buffer#slice would share the pool) so the typed array is aligned and owns its memory.
   const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + dataBytes)).buffer;
   const data: NpyData =
-    dtype === 'float32' ? new Float32Array(raw)
-    : dtype === 'float64' ? new Float64Array(raw)
-    : dtype === 'int64' ? new BigInt64Array(raw)
-    : dtype === 'int32' ? new Int32Array(raw)
-    : new Uint8Array(raw);
+    dtype === 'float32'
+      ? new Float32Array(raw)
+      : dtype === 'float64'
+        ? new Float64Array(raw)
+        : dtype === 'int64'
+          ? new BigInt64Array(raw)
+          : dtype === 'int32'
+            ? new Int32Array(raw)
+            : new Uint8Array(raw);
   return { dtype, shape, data };
 }
 

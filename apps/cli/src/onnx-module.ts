@@ -29,7 +29,8 @@ const WEB_RUNTIME: RuntimeRequirement = { engine: '--provider wasm (onnxruntime-
 export async function importOnnx(provider = 'cpu'): Promise<OnnxNodeModule> {
   let module: OnnxNodeModule;
   try {
-    module = provider === 'wasm' ? await importRuntime(() => import('@ig/onnx/web'), WEB_RUNTIME) : await importRuntime(() => import('@ig/onnx/node'), NODE_RUNTIME);
+    module =
+      provider === 'wasm' ? await importRuntime(() => import('@ig/onnx/web'), WEB_RUNTIME) : await importRuntime(() => import('@ig/onnx/node'), NODE_RUNTIME);
   } catch (error) {
     if (error instanceof MissingRuntimeError) throw error;
     throw new CliError(`the ONNX engine (@ig/onnx) could not be loaded: ${(error as Error).message.split('\n')[0]}`);

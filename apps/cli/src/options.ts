@@ -78,9 +78,20 @@ export function addExplainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
     .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
-    .option('--steps <n>', "path points per integral, or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)", '50')
+    .option(
+      '--steps <n>',
+      "path points per integral, or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)",
+      '50',
+    )
     .option('--max-steps <n>', `most points per path for --steps auto (default ${DEFAULT_MAX_STEPS})`)
-    .addOption(new Option('--auto-rule <rule>', "how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)").choices([...AUTO_RULES]).default('adaptive'))
+    .addOption(
+      new Option(
+        '--auto-rule <rule>',
+        'how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)',
+      )
+        .choices([...AUTO_RULES])
+        .default('adaptive'),
+    )
     .option('--tolerance <x>', 'relative completeness error allowed')
     .addOption(new Option('--method <rule>', 'quadrature rule for a number of --steps (default gauss-legendre)').choices([...QUADRATURE_METHODS]))
     .option('--batch-size <n>', 'path points per model call')
@@ -89,9 +100,12 @@ export function addExplainOptions(command: Command): Command {
     .option('--max-pixels <n>', 'most pixels of an image input, decoded or resized to', String(DEFAULT_LIMITS.maxPixels))
     .option('--max-input-mib <n>', 'most MiB of an input file (.npy data or image file)', String(DEFAULT_LIMITS.maxInputBytes / 2 ** 20))
     .option('--layer <name>', 'attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js) instead of the input')
-    .option('--output <name>', "explain this model output (by name; see ig inspect) instead of the first")
+    .option('--output <name>', 'explain this model output (by name; see ig inspect) instead of the first')
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
-    .option('--cache-dir <dir>', 'keep built ONNX gradient graphs here across runs (default: $XDG_CACHE_HOME/ig or ~/.cache/ig; ~/Library/Caches/ig on macOS; %LOCALAPPDATA%\\ig\\cache on Windows)')
+    .option(
+      '--cache-dir <dir>',
+      'keep built ONNX gradient graphs here across runs (default: $XDG_CACHE_HOME/ig or ~/.cache/ig; ~/Library/Caches/ig on macOS; %LOCALAPPDATA%\\ig\\cache on Windows)',
+    )
     .option('--no-cache', 'neither read nor write the graph cache')
     .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('overlay'))
     .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
@@ -146,7 +160,8 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
   const steps = stepsText === 'auto' ? 'auto' : positiveInteger(stepsText, '--steps');
   const stepsLimit = positiveInteger(str('stepsLimit') ?? String(DEFAULT_STEPS_LIMIT), '--steps-limit');
   const maxSteps = checkAutoStepsOptions(steps, str('method'), str('maxSteps'));
-  if (steps !== 'auto' && steps > stepsLimit) throw new UsageError(`--steps ${steps} is above the limit of ${stepsLimit} points per path; raise --steps-limit if you mean it`);
+  if (steps !== 'auto' && steps > stepsLimit)
+    throw new UsageError(`--steps ${steps} is above the limit of ${stepsLimit} points per path; raise --steps-limit if you mean it`);
   const budgetText = str('memoryBudget');
   const toleranceText = str('tolerance');
   const batchText = str('batchSize');

@@ -43,7 +43,9 @@ export function panelTitle(example: ExampleReport, algorithm: string, probabilit
   const lines = [`${target}${p}`];
   const steps = `${example.steps} step${example.steps === 1 ? '' : 's'}`;
   if (example.fInput !== null && example.fBaseline !== null && example.delta !== null) {
-    lines.push(`${algorithm}, ${steps}: F(x) = ${formatBarValue(example.fInput)}, F(x') = ${formatBarValue(example.fBaseline)}, completeness delta = ${formatBarValue(example.delta)}`);
+    lines.push(
+      `${algorithm}, ${steps}: F(x) = ${formatBarValue(example.fInput)}, F(x') = ${formatBarValue(example.fBaseline)}, completeness delta = ${formatBarValue(example.delta)}`,
+    );
   } else {
     lines.push(`${algorithm}, ${steps} (no completeness identity)`);
   }
@@ -56,9 +58,17 @@ export function panelTitle(example: ExampleReport, algorithm: string, probabilit
  * which do not draw over the image, fall back to the default overlay).
  */
 export function panelPngs(attributions: Tensor, input: LoadedInput, settings: HeatmapSettings, titles: readonly (readonly string[])[]): Buffer[] {
-  if (attributions.shape.length !== 4) throw new UsageError(`--panel needs an image-shaped input [N, C, H, W] or [N, H, W, C]; the attributions are [${attributions.shape.join(', ')}]`);
+  if (attributions.shape.length !== 4)
+    throw new UsageError(`--panel needs an image-shaped input [N, C, H, W] or [N, H, W, C]; the attributions are [${attributions.shape.join(', ')}]`);
   const { maps, layout, channels, height, width } = exampleMaps(attributions, input);
-  const shared = maps.length === 1 ? undefined : heatmapScale(maps.map((m) => combineChannels(m, layout)), settings.sign, settings.outlierPercentile);
+  const shared =
+    maps.length === 1
+      ? undefined
+      : heatmapScale(
+          maps.map((m) => combineChannels(m, layout)),
+          settings.sign,
+          settings.outlierPercentile,
+        );
   const style = settings.heatmapStyle;
   const overlayMethod = style === 'heat_map' || style === 'polarity' ? 'overlay' : style;
   return maps.map((map, k) => {
@@ -78,8 +88,18 @@ export function panelPngs(attributions: Tensor, input: LoadedInput, settings: He
 }
 
 /** The panels of an explanation, titled from its report. */
-export async function explanationPanels(model: LoadedModel, input: LoadedInput, attributions: Tensor, report: { readonly algorithm: string; readonly examples: readonly ExampleReport[] }, settings: HeatmapSettings): Promise<Buffer[]> {
-  const probabilities = await targetProbabilities(model, input, report.examples.map((e) => e.target));
+export async function explanationPanels(
+  model: LoadedModel,
+  input: LoadedInput,
+  attributions: Tensor,
+  report: { readonly algorithm: string; readonly examples: readonly ExampleReport[] },
+  settings: HeatmapSettings,
+): Promise<Buffer[]> {
+  const probabilities = await targetProbabilities(
+    model,
+    input,
+    report.examples.map((e) => e.target),
+  );
   const titles = report.examples.map((example, k) => panelTitle(example, report.algorithm, probabilities[k] ?? null));
   return panelPngs(attributions, input, settings, titles);
 }

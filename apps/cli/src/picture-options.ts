@@ -24,7 +24,9 @@ export function scaleFactor(scale: PictureScale | undefined, width: number, heig
   if (scale === undefined) return 1;
   const factor = scale === 'auto' ? readableScale(width, height) : scale;
   if (width * height * factor * factor > MAX_PICTURE_PIXELS) {
-    throw new UsageError(`--scale ${scale} would draw a ${width * factor}×${height * factor} picture, over ${MAX_PICTURE_PIXELS} pixels; use a smaller --scale`);
+    throw new UsageError(
+      `--scale ${scale} would draw a ${width * factor}×${height * factor} picture, over ${MAX_PICTURE_PIXELS} pixels; use a smaller --scale`,
+    );
   }
   return factor;
 }

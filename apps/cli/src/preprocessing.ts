@@ -3,7 +3,13 @@ import type { Layout, Normalization, Rgba } from './image.js';
 
 /** One step from the file to the model input, in the order applied. */
 export type PreprocessingStep =
-  | { readonly op: 'resize'; readonly from: readonly [number, number]; readonly to: readonly [number, number]; readonly filter: 'bilinear'; readonly reason: string }
+  | {
+      readonly op: 'resize';
+      readonly from: readonly [number, number];
+      readonly to: readonly [number, number];
+      readonly filter: 'bilinear';
+      readonly reason: string;
+    }
   | { readonly op: 'grey'; readonly from: 'rgb'; readonly weights: readonly number[] }
   | { readonly op: 'scale'; readonly divide: 255 }
   | { readonly op: 'normalize'; readonly mean: readonly number[]; readonly std: readonly number[] }
@@ -71,7 +77,13 @@ export function imagePreprocessing(facts: ImagePreprocessingFacts): Preprocessin
   };
 }
 
-export function npyPreprocessing(file: string, originalShape: readonly number[], inputShape: readonly number[], modelInputShape: readonly (number | null)[] | null, layout: Layout): Preprocessing {
+export function npyPreprocessing(
+  file: string,
+  originalShape: readonly number[],
+  inputShape: readonly number[],
+  modelInputShape: readonly (number | null)[] | null,
+  layout: Layout,
+): Preprocessing {
   const steps: PreprocessingStep[] = originalShape.length === inputShape.length ? [] : [{ op: 'add-batch-axis', from: originalShape, to: inputShape }];
   return { file, kind: 'npy', originalShape, modelInputShape, inputShape, layout, steps };
 }

@@ -40,7 +40,13 @@ export class RunProgress {
 export function progressBar(label: string, quiet: boolean, calls = 1): Progress {
   if (quiet || !process.stderr.isTTY) return SILENT;
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} points | ETA {eta_formatted}`, hideCursor: true, clearOnComplete: true, etaBuffer: 50 },
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} points | ETA {eta_formatted}`,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
     cliProgress.Presets.shades_classic,
   );
   const run = new RunProgress(calls);

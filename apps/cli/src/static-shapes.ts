@@ -27,7 +27,9 @@ export function staticShapes(inputs: readonly DeclaredInput[], given: readonly s
     const shape = parseDims(dims);
     const clash = input.shape?.findIndex((d, axis) => isFixed(d) && d !== shape[axis]) ?? -1;
     if (input.shape && (input.shape.length !== shape.length || clash >= 0)) {
-      throw new UsageError(`--input-shape ${name}=${dims} does not fit the model's input '${name}' of shape [${input.shape.map((d) => (isFixed(d) ? d : String(d ?? '?'))).join(', ')}]`);
+      throw new UsageError(
+        `--input-shape ${name}=${dims} does not fit the model's input '${name}' of shape [${input.shape.map((d) => (isFixed(d) ? d : String(d ?? '?'))).join(', ')}]`,
+      );
     }
     shapes.set(name, shape);
   }
@@ -37,9 +39,14 @@ export function staticShapes(inputs: readonly DeclaredInput[], given: readonly s
     const open = input.shape.flatMap((d, axis) => (axis > 0 && !isFixed(d) ? [`${String(d ?? '?')} at axis ${axis}`] : []));
     if (open.length > 0) {
       const example = input.shape.map((d, axis) => (isFixed(d) ? d : axis === 0 ? batch : 'd')).join(',');
-      throw new UsageError(`input '${input.name}' has free dimensions (${open.join(', ')}); the gradient graph is built for one size: pass --input-shape ${input.name}=${example}`);
+      throw new UsageError(
+        `input '${input.name}' has free dimensions (${open.join(', ')}); the gradient graph is built for one size: pass --input-shape ${input.name}=${example}`,
+      );
     }
-    shapes.set(input.name, input.shape.map((d) => (isFixed(d) ? d : batch)));
+    shapes.set(
+      input.name,
+      input.shape.map((d) => (isFixed(d) ? d : batch)),
+    );
   }
   return shapes;
 }

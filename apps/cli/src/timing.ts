@@ -77,7 +77,11 @@ export function startTiming(): { loaded(model: LoadedModel): void; finish(model:
         totalSeconds,
         ...(engine
           ? {
-              cache: { dir: model.cacheDir ?? null, hits: after.hits - (from === 'process' ? 0 : atLoad.hits), misses: after.misses - (from === 'process' ? 0 : atLoad.misses) },
+              cache: {
+                dir: model.cacheDir ?? null,
+                hits: after.hits - (from === 'process' ? 0 : atLoad.hits),
+                misses: after.misses - (from === 'process' ? 0 : atLoad.misses),
+              },
               sessions: from === 'process' ? after.sessions : sessionsSince(after.sessions, atLoad.sessions),
             }
           : {}),

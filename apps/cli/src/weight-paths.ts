@@ -14,7 +14,8 @@ const inside = (folder: string, path: string): boolean => {
  */
 export function weightFilePath(modelJson: string, entry: unknown): string {
   const folder = resolve(dirname(modelJson));
-  if (typeof entry !== 'string' || entry === '') throw new FileFormatError(modelJson, `weightsManifest names a weight file ${JSON.stringify(entry)}; expected a relative path`);
+  if (typeof entry !== 'string' || entry === '')
+    throw new FileFormatError(modelJson, `weightsManifest names a weight file ${JSON.stringify(entry)}; expected a relative path`);
   if (/^[a-z][a-z0-9+.-]*:/i.test(entry) || isAbsolute(entry)) {
     throw new FileFormatError(modelJson, `weight file ${JSON.stringify(entry)} must be a path relative to the model's folder`);
   }
@@ -26,6 +27,7 @@ export function weightFilePath(modelJson: string, entry: unknown): string {
   } catch {
     return path; // missing: reading it reports that
   }
-  if (!inside(realpathSync(folder), real)) throw new FileFormatError(modelJson, `weight file ${JSON.stringify(entry)} links outside the model's folder ${folder}`);
+  if (!inside(realpathSync(folder), real))
+    throw new FileFormatError(modelJson, `weight file ${JSON.stringify(entry)} links outside the model's folder ${folder}`);
   return path;
 }

@@ -26,7 +26,22 @@ const input = captumPath('data', 'iris_mlp', 'input_batch3.npy');
 describe('ig explain --steps auto', () => {
   it('reports how each example was refined in --json and, with --verbose, on stdout', () => {
     const json = join(tempDir('auto'), 'report.json');
-    const run = ig(['explain', '--model', model, '--input', input, '--target', '0,1,2', '--steps', 'auto', '--tolerance', '0.001', '--verbose', '--json', json]);
+    const run = ig([
+      'explain',
+      '--model',
+      model,
+      '--input',
+      input,
+      '--target',
+      '0,1,2',
+      '--steps',
+      'auto',
+      '--tolerance',
+      '0.001',
+      '--verbose',
+      '--json',
+      json,
+    ]);
     // --verbose also prints where the time went, as one line on stderr.
     expect(run.stderr).toMatch(/^time: [^\n]*\n$/);
     expect(run.code).toBe(0);
@@ -52,7 +67,23 @@ describe('ig explain --steps auto', () => {
 
   it('--auto-rule nested doubles whole grids and reports no refinement', () => {
     const json = join(tempDir('auto'), 'report.json');
-    const run = ig(['explain', '--model', model, '--input', input, '--target', '0,1,2', '--steps', 'auto', '--auto-rule', 'nested', '--verbose', '--json', json, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      model,
+      '--input',
+      input,
+      '--target',
+      '0,1,2',
+      '--steps',
+      'auto',
+      '--auto-rule',
+      'nested',
+      '--verbose',
+      '--json',
+      json,
+      '--quiet',
+    ]);
     expect(run.code).toBe(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     expect(report.autoRule).toBe('nested');

@@ -4,7 +4,12 @@ import { buildBaselines } from '../src/baselines.js';
 import type { LoadedInput } from '../src/inputs.js';
 
 const settings = (baseline: string, baselineCount = 1) => ({ baseline, baselineCount, seed: 7 });
-const npyInput = (data: number[], shape: number[]): LoadedInput => ({ tensor: { data: Float32Array.from(data), shape }, layout: 'nchw', image: null, normalization: null });
+const npyInput = (data: number[], shape: number[]): LoadedInput => ({
+  tensor: { data: Float32Array.from(data), shape },
+  layout: 'nchw',
+  image: null,
+  normalization: null,
+});
 
 describe('baselines from the command line', () => {
   it('black and white go through the image normalization, per channel', () => {

@@ -18,10 +18,20 @@ interface Line {
   readonly shard?: number;
 }
 
-const readSummary = (path: string): Line[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const readSummary = (path: string): Line[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 
 /** A Slurm job array `--array=1-3`: task `id` of it. */
-const slurmTask = (id: number): NodeJS.ProcessEnv => ({ SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '3', SLURM_ARRAY_TASK_STEP: '1' });
+const slurmTask = (id: number): NodeJS.ProcessEnv => ({
+  SLURM_ARRAY_TASK_ID: String(id),
+  SLURM_ARRAY_TASK_COUNT: '3',
+  SLURM_ARRAY_TASK_MIN: '1',
+  SLURM_ARRAY_TASK_MAX: '3',
+  SLURM_ARRAY_TASK_STEP: '1',
+});
 
 describe('ig batch --shard auto on a Slurm array, then ig batch merge', () => {
   let dir: string;
@@ -61,7 +71,9 @@ describe('ig batch --shard auto on a Slurm array, then ig batch merge', () => {
     expect(partial.stderr).toContain('the batch is incomplete (1 shard missing, 1 failed, 3 missing)');
     const merged = readSummary(join(outDir, 'summary.jsonl'));
     expect(merged.map((l) => l.id)).toEqual(ids);
-    expect(merged.filter((l) => l.status === 'missing')).toEqual(['item01', 'item04', 'item07'].map((id) => expect.objectContaining({ id, shard: 2 }) as unknown));
+    expect(merged.filter((l) => l.status === 'missing')).toEqual(
+      ['item01', 'item04', 'item07'].map((id) => expect.objectContaining({ id, shard: 2 }) as unknown),
+    );
     expect(merged.find((l) => l.id === BROKEN)?.status).toBe('error');
 
     expect(shard(2, outDir).code).toBe(0);
@@ -103,7 +115,11 @@ describe('ig batch --shard auto on a Slurm array, then ig batch merge', () => {
     folders.forEach((folder, k) => shard(k + 1, folder));
     const run = ig(['batch', 'merge', ...folders, '--out', join(dir, 'all.jsonl')]);
     expect(run.stdout).toContain('3 of 3 shard summaries: 7 done, 1 failed, 0 pending, 0 missing');
-    expect(readSummary(join(dir, 'all.jsonl')).map((l) => l.id).sort()).toEqual(ids);
+    expect(
+      readSummary(join(dir, 'all.jsonl'))
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(ids);
 
     writeFileSync(join(folders[0] as string, 'summary-1-of-2.jsonl'), '');
     const mixed = ig(['batch', 'merge', ...folders]);

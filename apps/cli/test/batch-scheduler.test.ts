@@ -18,7 +18,10 @@ const range = (n: number, from = 0, step = 1): number[] => Array.from({ length: 
 
 describe('--shard auto reads the scheduler environment', () => {
   it('Kubernetes Indexed Job: JOB_COMPLETION_INDEX 0…n−1 with IG_SHARD_COUNT = completions', () => {
-    expectPartition(range(5).map((k) => ({ JOB_COMPLETION_INDEX: String(k), IG_SHARD_COUNT: '5' })), 5);
+    expectPartition(
+      range(5).map((k) => ({ JOB_COMPLETION_INDEX: String(k), IG_SHARD_COUNT: '5' })),
+      5,
+    );
     expect(shardFromEnvironment({ JOB_COMPLETION_INDEX: '0', IG_SHARD_COUNT: '5' })).toEqual({ index: 1, count: 5, scheduler: 'kubernetes' });
   });
 
@@ -36,11 +39,17 @@ describe('--shard auto reads the scheduler environment', () => {
     expectPartition(slurm(range(4, 0, 10), 0, 10), 4);
     expect(shardFromEnvironment(slurm(range(4, 1), 1, 1)[0] as Record<string, string>)).toEqual({ index: 1, count: 4, scheduler: 'slurm' });
     // Without MIN, MAX and STEP (older Slurm) the ids count from 0.
-    expectPartition(range(3).map((k) => ({ SLURM_ARRAY_TASK_ID: String(k), SLURM_ARRAY_TASK_COUNT: '3' })), 3);
+    expectPartition(
+      range(3).map((k) => ({ SLURM_ARRAY_TASK_ID: String(k), SLURM_ARRAY_TASK_COUNT: '3' })),
+      3,
+    );
   });
 
   it('AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX 0…n−1 with IG_SHARD_COUNT = the array size', () => {
-    expectPartition(range(7).map((k) => ({ AWS_BATCH_JOB_ARRAY_INDEX: String(k), IG_SHARD_COUNT: '7' })), 7);
+    expectPartition(
+      range(7).map((k) => ({ AWS_BATCH_JOB_ARRAY_INDEX: String(k), IG_SHARD_COUNT: '7' })),
+      7,
+    );
   });
 
   it.each([
@@ -51,9 +60,18 @@ describe('--shard auto reads the scheduler environment', () => {
     [{ AWS_BATCH_JOB_ARRAY_INDEX: '1', IG_SHARD_COUNT: '0' }, "IG_SHARD_COUNT must be an integer ≥ 1, got '0'"],
     [{ AWS_BATCH_JOB_ARRAY_INDEX: '1' }, 'pass IG_SHARD_COUNT = the array size'],
     [{ SLURM_ARRAY_TASK_ID: '3' }, 'SLURM_ARRAY_TASK_COUNT must be an integer ≥ 1, got nothing (it is not set)'],
-    [{ SLURM_ARRAY_TASK_ID: '9', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '9', SLURM_ARRAY_TASK_STEP: '1' }, 'not an evenly spaced range'],
-    [{ SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '30', SLURM_ARRAY_TASK_STEP: '10' }, 'SLURM_ARRAY_TASK_ID=5 is not one of the 4 tasks 0, 10, …, 30'],
-    [{ SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '2', JOB_COMPLETION_INDEX: '0', IG_SHARD_COUNT: '2' }, 'both JOB_COMPLETION_INDEX and SLURM_ARRAY_TASK_ID are set'],
+    [
+      { SLURM_ARRAY_TASK_ID: '9', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '9', SLURM_ARRAY_TASK_STEP: '1' },
+      'not an evenly spaced range',
+    ],
+    [
+      { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '30', SLURM_ARRAY_TASK_STEP: '10' },
+      'SLURM_ARRAY_TASK_ID=5 is not one of the 4 tasks 0, 10, …, 30',
+    ],
+    [
+      { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '2', JOB_COMPLETION_INDEX: '0', IG_SHARD_COUNT: '2' },
+      'both JOB_COMPLETION_INDEX and SLURM_ARRAY_TASK_ID are set',
+    ],
   ] as const)('refuses %j', (env, message) => {
     let error: unknown;
     try {

@@ -11,7 +11,11 @@ import { loadLayersModelFiles, referenceIntegratedGradients } from './reference-
 const ITEMS = 10;
 
 function loggedIds(log: string): string[] {
-  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l.length > 0) : [];
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0)
+    : [];
 }
 
 describe('ig batch', () => {
@@ -52,7 +56,10 @@ describe('ig batch', () => {
     expect(all.length - firstRun.length).toBe(ITEMS - doneAfterKill); // the rerun did only what was missing
     expect(readdirSync(outDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
-    const summary = readFileSync(join(outDir, 'summary.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string; target: number });
+    const summary = readFileSync(join(outDir, 'summary.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; status: string; target: number });
     expect(summary.map((s) => s.id)).toEqual(Array.from({ length: ITEMS }, (_, k) => `item${String(k).padStart(2, '0')}`));
     const reference = await loadLayersModelFiles(model);
     for (const line of summary) {
@@ -80,7 +87,10 @@ describe('ig batch', () => {
     expect(loggedIds(log)).toHaveLength(all.length);
 
     // resuming with other options would mix results: refused, nothing computed
-    const changed = ig(args.map((a) => (a === '64' ? '32' : a)), { env: { IG_CLI_COMPUTE_LOG: log } });
+    const changed = ig(
+      args.map((a) => (a === '64' ? '32' : a)),
+      { env: { IG_CLI_COMPUTE_LOG: log } },
+    );
     expect(changed.code).toBe(2);
     expect(changed.stderr).toMatch(/holds results computed with other options \(steps: 64 then, 32 now\)/);
     expect(loggedIds(log)).toHaveLength(all.length);
@@ -94,8 +104,14 @@ describe('ig batch', () => {
       const run = ig(['batch', '--model', model, '--inputs', manifest, '--out-dir', outDir, '--steps', '8', '--shard', shard, '--quiet']);
       expect(run.code).toBe(0);
     }
-    const first = readFileSync(join(outDir, 'summary-1-of-2.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
-    const second = readFileSync(join(outDir, 'summary-2-of-2.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string; target: number }).id);
+    const first = readFileSync(join(outDir, 'summary-1-of-2.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    const second = readFileSync(join(outDir, 'summary-2-of-2.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string; target: number }).id);
     expect(first).toEqual(['m-item00', 'm-item02']);
     expect(second).toEqual(['m-item01']);
     const report = JSON.parse(readFileSync(join(outDir, 'm-item01.json'), 'utf8')) as { target: number };
@@ -113,8 +129,14 @@ describe('ig batch', () => {
     const first = ig(args, { env: { IG_CLI_COMPUTE_LOG: log } });
     expect(first.code).toBe(1);
     expect(first.stderr.trim()).toMatch(/^error: 1 of 2 inputs failed \(first: .*bad\.npy: .*NaN at flat index 0/);
-    const summary = readFileSync(join(outDir, 'summary.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; status: string });
-    expect(summary.map((l) => [l.id, l.status])).toEqual([['good', 'ok'], ['bad', 'error']]);
+    const summary = readFileSync(join(outDir, 'summary.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; status: string });
+    expect(summary.map((l) => [l.id, l.status])).toEqual([
+      ['good', 'ok'],
+      ['bad', 'error'],
+    ]);
     expect(existsSync(join(outDir, 'bad.npy'))).toBe(false);
 
     writeFileSync(bad, formatNpy(new Float32Array(784).fill(0.5), [1, 28, 28, 1]));

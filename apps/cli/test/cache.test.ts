@@ -26,7 +26,27 @@ interface Report {
 function explain(dir: string, name: string, flags: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const out = join(dir, `${name}.npy`);
   const json = join(dir, `${name}.json`);
-  const run = ig(['explain', '--model', model, '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file), '--target', String(c.target), '--steps', '50', '--out', out, '--json', json, ...flags], { env });
+  const run = ig(
+    [
+      'explain',
+      '--model',
+      model,
+      '--input',
+      captumPath(c.input_file),
+      '--baseline',
+      captumPath(c.baseline_file),
+      '--target',
+      String(c.target),
+      '--steps',
+      '50',
+      '--out',
+      out,
+      '--json',
+      json,
+      ...flags,
+    ],
+    { env },
+  );
   expect(run.code, run.stderr).toBe(0);
   return { run, bytes: readFileSync(out), report: JSON.parse(readFileSync(json, 'utf8')) as Report };
 }
@@ -73,7 +93,9 @@ describe('ig explain graph cache', () => {
     for (const path of damaged) truncateSync(path, 100);
     const rebuilt = explain(dir, 'rebuilt', ['--cache-dir', cache]);
     const cacheLines = (stderr: string): string[] => stderr.split('\n').filter((line) => line.includes('graph cache'));
-    expect(cacheLines(rebuilt.run.stderr).sort()).toEqual(damaged.map((path) => `warning: graph cache entry ${path} is corrupt (no entry header); rebuilding it`).sort());
+    expect(cacheLines(rebuilt.run.stderr).sort()).toEqual(
+      damaged.map((path) => `warning: graph cache entry ${path} is corrupt (no entry header); rebuilding it`).sort(),
+    );
     expect(rebuilt.report.time.cache).toEqual({ dir: cache, hits: 0, misses: 1 });
     expect(rebuilt.bytes.equals(cold.bytes)).toBe(true);
     expect(cacheLines(explain(dir, 'again', ['--cache-dir', cache]).run.stderr)).toEqual([]);
@@ -82,13 +104,18 @@ describe('ig explain graph cache', () => {
   it('--verbose prints the time breakdown, which adds up to the total', () => {
     const dir = tempDir('verbose');
     const { run, report } = explain(dir, 'v', ['--cache-dir', join(dir, 'graphs'), '--verbose']);
-    expect(run.stderr).toMatch(/^time: start [\d.]+ s, load [\d.]+ s, build [\d.]+ s, sessions [\d.]+ s, compute [\d.]+ s, other [\d.]+ s, total [\d.]+ s; graph cache .*: 0 read, 1 built$/m);
+    expect(run.stderr).toMatch(
+      /^time: start [\d.]+ s, load [\d.]+ s, build [\d.]+ s, sessions [\d.]+ s, compute [\d.]+ s, other [\d.]+ s, total [\d.]+ s; graph cache .*: 0 read, 1 built$/m,
+    );
     const t = report.time;
-    for (const part of [t.startSeconds, t.loadSeconds, t.buildSeconds, t.sessionSeconds, t.computeSeconds, t.otherSeconds]) expect(part).toBeGreaterThanOrEqual(0);
+    for (const part of [t.startSeconds, t.loadSeconds, t.buildSeconds, t.sessionSeconds, t.computeSeconds, t.otherSeconds])
+      expect(part).toBeGreaterThanOrEqual(0);
     expect(t.buildSeconds).toBeGreaterThan(0);
     expect(t.sessionSeconds).toBeGreaterThan(0);
     expect(t.computeSeconds).toBeGreaterThan(0);
     // other is the remainder: the parts add up to the total (to rounding).
-    expect(Math.abs(t.startSeconds + t.loadSeconds + t.buildSeconds + t.sessionSeconds + t.computeSeconds + t.otherSeconds - t.totalSeconds)).toBeLessThan(1e-9);
+    expect(Math.abs(t.startSeconds + t.loadSeconds + t.buildSeconds + t.sessionSeconds + t.computeSeconds + t.otherSeconds - t.totalSeconds)).toBeLessThan(
+      1e-9,
+    );
   });
 });

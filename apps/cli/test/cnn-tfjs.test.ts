@@ -26,18 +26,37 @@ describe('ig explain on the small CNN as a TensorFlow.js model (Captum reference
 
   // The tfjs cpu kernels break max-pool ties as PyTorch does (first maximum), so the riemann-left
   // and trapezoid cases, whose α = 0 point sits on ties, match as tightly as the rest.
-  it.each(cases.filter((c) => c.model === 'small_cnn' && (c.id.includes('/c0_') || c.method === 'gausslegendre')).map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    const out = join(dir, `${c.id.replace('/', '_')}.npy`);
-    const report = join(dir, `${c.id.replace('/', '_')}.json`);
-    const run = ig([
-      'explain', '--model', model, '--input', asNhwc(captumPath(c.input_file), dir), '--baseline', asNhwc(captumPath(c.baseline_file), dir),
-      '--target', String(c.target as number), '--method', methodName(c.method), '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
-    ]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const got = readFloat32Npy(out);
-    expect(got.shape).toEqual([1, 28, 28, 1]);
-    expectMatchesCaptum(got, c, 'tfjs');
-    expectDeltaMatchesCaptum(JSON.parse(readFileSync(report, 'utf8')) as ExampleReports, c, 'tfjs');
-  });
+  it.each(cases.filter((c) => c.model === 'small_cnn' && (c.id.includes('/c0_') || c.method === 'gausslegendre')).map((c) => [c.id, c] as const))(
+    '%s',
+    (_id, c) => {
+      const out = join(dir, `${c.id.replace('/', '_')}.npy`);
+      const report = join(dir, `${c.id.replace('/', '_')}.json`);
+      const run = ig([
+        'explain',
+        '--model',
+        model,
+        '--input',
+        asNhwc(captumPath(c.input_file), dir),
+        '--baseline',
+        asNhwc(captumPath(c.baseline_file), dir),
+        '--target',
+        String(c.target as number),
+        '--method',
+        methodName(c.method),
+        '--steps',
+        String(c.n_steps),
+        '--out',
+        out,
+        '--json',
+        report,
+        '--quiet',
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const got = readFloat32Npy(out);
+      expect(got.shape).toEqual([1, 28, 28, 1]);
+      expectMatchesCaptum(got, c, 'tfjs');
+      expectDeltaMatchesCaptum(JSON.parse(readFileSync(report, 'utf8')) as ExampleReports, c, 'tfjs');
+    },
+  );
 });

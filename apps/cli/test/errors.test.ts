@@ -38,7 +38,11 @@ describe('bad arguments and bad files', () => {
   });
 
   it('a target out of range exits 2 and names the number of outputs', () => {
-    expectFailure(ig(['explain', '--model', model, '--input', input, '--target', '7', ...outputs()]), 2, /--target 7 is out of range: the model has 3 outputs \(0–2\)/);
+    expectFailure(
+      ig(['explain', '--model', model, '--input', input, '--target', '7', ...outputs()]),
+      2,
+      /--target 7 is out of range: the model has 3 outputs \(0–2\)/,
+    );
     noOutputs();
   });
 
@@ -81,7 +85,11 @@ describe('bad arguments and bad files', () => {
 
   it('a failure after the first output is written removes it', () => {
     // --out is written first; the heatmap then fails because the iris input is not an image
-    expectFailure(ig(['explain', '--model', model, '--input', input, '--heatmap', join(dir, 'a.png'), ...outputs()]), 2, /--heatmap needs an image-shaped input/);
+    expectFailure(
+      ig(['explain', '--model', model, '--input', input, '--heatmap', join(dir, 'a.png'), ...outputs()]),
+      2,
+      /--heatmap needs an image-shaped input/,
+    );
     noOutputs();
     expect(existsSync(join(dir, 'a.png'))).toBe(false);
   });

@@ -20,7 +20,11 @@ interface IdsReport {
   tokenAttributions: number[];
 }
 
-const int64Npy = (values: readonly number[]): Uint8Array => formatNpy(BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
+const int64Npy = (values: readonly number[]): Uint8Array =>
+  formatNpy(
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    [1, values.length],
+  );
 
 /** The tagger's logits [L, 3] for one row of ids, mask all ones, run directly on onnxruntime. */
 async function taggerLogits(ids: readonly number[]): Promise<Float32Array> {
@@ -32,7 +36,11 @@ async function taggerLogits(ids: readonly number[]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(tagger);
   const dims = [1, ids.length];
   const out = await session.run({
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), dims),
+    input_ids: new ort.Tensor(
+      'int64',
+      BigInt64Array.from(ids, (v) => BigInt(v)),
+      dims,
+    ),
     attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), dims),
   });
   await session.release();
@@ -65,10 +73,15 @@ describe('ig explain --input ids.npy (token ids as an int64 .npy)', () => {
     const text = 'Click here to claim your FREE prize now, limited offer';
     const fromText = ig(['explain', '--model', spam, '--text', text, '--target', '1', '--json', 'text.json'], { cwd });
     expect(fromText.code, fromText.stderr).toBe(0);
-    const sample = (JSON.parse(readFileSync(join(cwd, 'text.json'), 'utf8')) as { samples: { tokens: string[]; tokenAttributions: number[]; fInput: number }[] }).samples[0];
+    const sample = (
+      JSON.parse(readFileSync(join(cwd, 'text.json'), 'utf8')) as { samples: { tokens: string[]; tokenAttributions: number[]; fInput: number }[] }
+    ).samples[0];
     const vocab = (JSON.parse(readFileSync(join(TEXT_ASSETS, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab;
     writeFileSync(join(cwd, 'ids.npy'), int64Npy(sample?.tokens.map((t) => vocab[t] as number) ?? []));
-    const run = ig(['explain', '--model', spam, '--input', 'ids.npy', '--layer', '/embedding/Gather_output_0', '--target', '1', '--json', 'ids.json', '--out', 'attr.npy'], { cwd });
+    const run = ig(
+      ['explain', '--model', spam, '--input', 'ids.npy', '--layer', '/embedding/Gather_output_0', '--target', '1', '--json', 'ids.json', '--out', 'attr.npy'],
+      { cwd },
+    );
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(cwd, 'ids.json'), 'utf8')) as IdsReport;
     expect(report.baselineId).toBe(0);

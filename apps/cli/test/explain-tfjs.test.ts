@@ -50,7 +50,6 @@ function deviation(got: Float32Array, expected: Float64Array): { attr: number; s
   return { attr: worst / scale, sum: Math.abs(sumGot - sumExpected) / l1 };
 }
 
-
 const cases = captumCases;
 
 describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
@@ -67,8 +66,24 @@ describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
     const run = ig([
-      'explain', '--model', model, '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file),
-      '--target', Array.isArray(c.target) ? c.target.join(',') : String(c.target), '--method', methodName(c.method), '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
+      'explain',
+      '--model',
+      model,
+      '--input',
+      captumPath(c.input_file),
+      '--baseline',
+      captumPath(c.baseline_file),
+      '--target',
+      Array.isArray(c.target) ? c.target.join(',') : String(c.target),
+      '--method',
+      methodName(c.method),
+      '--steps',
+      String(c.n_steps),
+      '--out',
+      out,
+      '--json',
+      report,
+      '--quiet',
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -102,8 +117,21 @@ describe('ig explain on an image with the bundled Fashion-MNIST model', () => {
   function explain(dir: string, options: string[]): { report: ExplainReport; attributions: Float32Array } {
     const json = join(dir, 'report.json');
     const run = ig([
-      'explain', '--model', join(assets, 'model.json'), '--input', join(assets, 'sneaker.png'), '--labels', join(assets, 'labels.txt'),
-      '--target', 'Sneaker', ...options, '--out', join(dir, 'a.npy'), '--json', json, '--quiet',
+      'explain',
+      '--model',
+      join(assets, 'model.json'),
+      '--input',
+      join(assets, 'sneaker.png'),
+      '--labels',
+      join(assets, 'labels.txt'),
+      '--target',
+      'Sneaker',
+      ...options,
+      '--out',
+      join(dir, 'a.npy'),
+      '--json',
+      json,
+      '--quiet',
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -117,7 +145,10 @@ describe('ig explain on an image with the bundled Fashion-MNIST model', () => {
     expect(report).toMatchObject({ target: SNEAKER, label: 'Sneaker' });
     const expected = referenceIntegratedGradients(model, image, new Float32Array(image.length), SHAPE, SNEAKER, gaussLegendre(32));
     const { attr, sum } = deviation(attributions, expected);
-    const logits = Math.max(Math.abs(report.fInput - targetLogits(model, image, SHAPE, SNEAKER)), Math.abs(report.fBaseline - targetLogits(model, new Float32Array(image.length), SHAPE, SNEAKER)));
+    const logits = Math.max(
+      Math.abs(report.fInput - targetLogits(model, image, SHAPE, SNEAKER)),
+      Math.abs(report.fBaseline - targetLogits(model, new Float32Array(image.length), SHAPE, SNEAKER)),
+    );
     measure('fashion black', { attr, sum, logits });
     // float32 against the float64 sum of float32 gradients: measured 0 (the same kernels and
     // order); the bounds are float32 rounding of attributions and logits.
@@ -127,7 +158,18 @@ describe('ig explain on an image with the bundled Fashion-MNIST model', () => {
   });
 
   it('steps auto with three averaged uniform baselines lands within its tolerance of the converged integral', () => {
-    const { report, attributions } = explain(tempDir('fashion'), ['--steps', 'auto', '--tolerance', '0.001', '--baseline', 'uniform', '--baselines', '3', '--seed', '0']);
+    const { report, attributions } = explain(tempDir('fashion'), [
+      '--steps',
+      'auto',
+      '--tolerance',
+      '0.001',
+      '--baseline',
+      'uniform',
+      '--baselines',
+      '3',
+      '--seed',
+      '0',
+    ]);
     expect(report).toMatchObject({ target: SNEAKER, label: 'Sneaker', method: 'auto', baselines: 3 });
     // --baseline uniform --seed 0: each baseline pixel is the next U(0, 1) draw of seededRandom(0).
     const random = seededRandom(0);
@@ -136,7 +178,9 @@ describe('ig explain on an image with the bundled Fashion-MNIST model', () => {
     const converged = new Float64Array(image.length);
     let fBaseline = 0;
     for (const baseline of baselines) {
-      referenceIntegratedGradients(model, image, baseline, SHAPE, SNEAKER, gaussLegendre(256)).forEach((v, i) => (converged[i] = (converged[i] as number) + v / 3));
+      referenceIntegratedGradients(model, image, baseline, SHAPE, SNEAKER, gaussLegendre(256)).forEach(
+        (v, i) => (converged[i] = (converged[i] as number) + v / 3),
+      );
       fBaseline += targetLogits(model, baseline, SHAPE, SNEAKER) / 3;
     }
     const change = targetLogits(model, image, SHAPE, SNEAKER) - fBaseline;

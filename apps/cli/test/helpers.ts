@@ -83,8 +83,10 @@ export async function writeIrisTfjsModel(dir: string): Promise<string> {
     layers: [tfl.layers.dense({ name: 'hidden', inputShape: [4], units: 16, activation: 'relu' }), tfl.layers.dense({ name: 'logits', units: 3 })],
   });
   model.setWeights([
-    denseKernel(weights('iris_mlp', 'net.0.weight')), tf.tensor1d(weights('iris_mlp', 'net.0.bias').data),
-    denseKernel(weights('iris_mlp', 'net.2.weight')), tf.tensor1d(weights('iris_mlp', 'net.2.bias').data),
+    denseKernel(weights('iris_mlp', 'net.0.weight')),
+    tf.tensor1d(weights('iris_mlp', 'net.0.bias').data),
+    denseKernel(weights('iris_mlp', 'net.2.weight')),
+    tf.tensor1d(weights('iris_mlp', 'net.2.bias').data),
   ]);
   return saveLayersModel(model, dir);
 }
@@ -106,9 +108,12 @@ export async function writeSmallCnnTfjsModel(dir: string): Promise<string> {
     ],
   });
   model.setWeights([
-    convKernel(weights('small_cnn', 'conv1.weight_bn_folded')), tf.tensor1d(weights('small_cnn', 'conv1.bias_bn_folded').data),
-    convKernel(weights('small_cnn', 'features.4.weight')), tf.tensor1d(weights('small_cnn', 'features.4.bias').data),
-    denseKernel(weights('small_cnn', 'classifier.weight')), tf.tensor1d(weights('small_cnn', 'classifier.bias').data),
+    convKernel(weights('small_cnn', 'conv1.weight_bn_folded')),
+    tf.tensor1d(weights('small_cnn', 'conv1.bias_bn_folded').data),
+    convKernel(weights('small_cnn', 'features.4.weight')),
+    tf.tensor1d(weights('small_cnn', 'features.4.bias').data),
+    denseKernel(weights('small_cnn', 'classifier.weight')),
+    tf.tensor1d(weights('small_cnn', 'classifier.bias').data),
   ]);
   return saveLayersModel(model, dir);
 }

@@ -52,7 +52,10 @@ async function logits(rows: readonly number[][], real: number): Promise<Float32A
   const session = await ort.InferenceSession.create(model);
   const ids = BigInt64Array.from(rows.flat(), (v) => BigInt(v));
   const mask = BigInt64Array.from({ length: rows.length * MAX_LENGTH }, (_, i) => (i % MAX_LENGTH < real ? 1n : 0n));
-  const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [rows.length, MAX_LENGTH]), attention_mask: new ort.Tensor('int64', mask, [rows.length, MAX_LENGTH]) });
+  const out = await session.run({
+    input_ids: new ort.Tensor('int64', ids, [rows.length, MAX_LENGTH]),
+    attention_mask: new ort.Tensor('int64', mask, [rows.length, MAX_LENGTH]),
+  });
   await session.release();
   return out['logits']?.data as Float32Array;
 }
@@ -77,7 +80,11 @@ describe('ig hierarchy --text on the spam classifier', () => {
       ['occlusion', 0],
       ['build-up', unk],
     ] as const) {
-      const tree = run(['--target', '1', '--score', score, '--percentile-include', '80', ...(baseline === unk ? ['--baseline-token', '[UNK]'] : [])], dir, `${score}.json`);
+      const tree = run(
+        ['--target', '1', '--score', score, '--percentile-include', '80', ...(baseline === unk ? ['--baseline-token', '[UNK]'] : [])],
+        dir,
+        `${score}.json`,
+      );
       expect(tree.tokens).toEqual(tokens);
       checkNesting(tree);
       const nodes = nodesOf(tree);
@@ -97,7 +104,8 @@ describe('ig hierarchy --text on the spam classifier', () => {
     const dir = tempDir('hierarchy-text-ig');
     const explained = ig(['explain', '--model', model, '--text', text, '--target', '1', '--json', join(dir, 'explain.json')]);
     expect(explained.code, explained.stderr).toBe(0);
-    const perToken = (JSON.parse(readFileSync(join(dir, 'explain.json'), 'utf8')) as { samples: { tokenAttributions: number[] }[] }).samples[0]?.tokenAttributions ?? [];
+    const perToken =
+      (JSON.parse(readFileSync(join(dir, 'explain.json'), 'utf8')) as { samples: { tokenAttributions: number[] }[] }).samples[0]?.tokenAttributions ?? [];
     const tree = run(['--target', '1', '--score', 'integrated-gradients', '--sweep-dim', '2'], dir, 'ig.json');
     checkNesting(tree);
     for (const node of nodesOf(tree)) {

@@ -46,7 +46,21 @@ async function modelOutputs(points: Float32Array[], shape: readonly number[]): P
 describe('ig hierarchy', () => {
   it('occlusion on the small ONNX CNN: a nested tree whose every node scores F(x) − F(x with the node at 0)', async () => {
     const dir = tempDir('hierarchy');
-    const run = ig(['hierarchy', '--model', smallCnn, '--input', sample, '--target', '3', '--sweep-dim', '4', '--json', join(dir, 'tree.json'), '--png', join(dir, 'tree.png')]);
+    const run = ig([
+      'hierarchy',
+      '--model',
+      smallCnn,
+      '--input',
+      sample,
+      '--target',
+      '3',
+      '--sweep-dim',
+      '4',
+      '--json',
+      join(dir, 'tree.json'),
+      '--png',
+      join(dir, 'tree.png'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/target 3: occlusion score of the whole input .*levels, \d+ groups; \d+ forward passes/);
     const tree = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as TreeJson;
@@ -71,7 +85,23 @@ describe('ig hierarchy', () => {
 
   it('cd on the small ONNX CNN: every node carries its CD score and the tree nests', async () => {
     const dir = tempDir('hierarchy-cd');
-    const run = ig(['hierarchy', '--model', smallCnn, '--input', sample, '--target', '1', '--score', 'cd', '--sweep-dim', '7', '--json', join(dir, 'tree.json'), '--html', join(dir, 'tree.html')]);
+    const run = ig([
+      'hierarchy',
+      '--model',
+      smallCnn,
+      '--input',
+      sample,
+      '--target',
+      '1',
+      '--score',
+      'cd',
+      '--sweep-dim',
+      '7',
+      '--json',
+      join(dir, 'tree.json'),
+      '--html',
+      join(dir, 'tree.html'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const tree = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as TreeJson;
     expect(tree.score).toBe('cd');
@@ -91,7 +121,19 @@ describe('ig hierarchy', () => {
 
   it('a sequence input: phrases in the terminal and in an HTML table', () => {
     const dir = tempDir('hierarchy-seq');
-    const run = ig(['hierarchy', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_virginica_row101.npy'), '--tokens', 'sepal-l sepal-w petal-l petal-w', '--score', 'build-up', '--html', join(dir, 'tree.html')]);
+    const run = ig([
+      'hierarchy',
+      '--model',
+      captumModelPath('iris_mlp'),
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_virginica_row101.npy'),
+      '--tokens',
+      'sepal-l sepal-w petal-l petal-w',
+      '--score',
+      'build-up',
+      '--html',
+      join(dir, 'tree.html'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '').split('\n');
     expect(lines.find((l) => l.startsWith('0 '))).toBe('0 sepal-l sepal-w petal-l petal-w');
@@ -102,7 +144,21 @@ describe('ig hierarchy', () => {
   it('cd on the TensorFlow.js Fashion-MNIST model (a Sequential layers model)', () => {
     const dir = tempDir('hierarchy-tfjs');
     const tfjs = join(ASSETS, 'fashion-mnist', 'model.json');
-    const run = ig(['hierarchy', '--model', tfjs, '--input', join(ASSETS, 'fashion-mnist', 'sneaker.png'), '--labels', join(ASSETS, 'fashion-mnist', 'labels.txt'), '--score', 'cd', '--sweep-dim', '2', '--json', join(dir, 'tree.json')]);
+    const run = ig([
+      'hierarchy',
+      '--model',
+      tfjs,
+      '--input',
+      join(ASSETS, 'fashion-mnist', 'sneaker.png'),
+      '--labels',
+      join(ASSETS, 'fashion-mnist', 'labels.txt'),
+      '--score',
+      'cd',
+      '--sweep-dim',
+      '2',
+      '--json',
+      join(dir, 'tree.json'),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/target 7 \(Sneaker\): cd score/);
     const tree = JSON.parse(readFileSync(join(dir, 'tree.json'), 'utf8')) as TreeJson;
@@ -114,7 +170,15 @@ describe('ig hierarchy', () => {
     const text = ig(['hierarchy', '--model', smallCnn, '--text', 'a good movie']);
     expect(text.code).toBe(2);
     expect(text.stderr).toMatch(/--text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to/);
-    const pngOfSequence = ig(['hierarchy', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_virginica_row101.npy'), '--png', join(tempDir('x'), 't.png')]);
+    const pngOfSequence = ig([
+      'hierarchy',
+      '--model',
+      captumModelPath('iris_mlp'),
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_virginica_row101.npy'),
+      '--png',
+      join(tempDir('x'), 't.png'),
+    ]);
     expect(pngOfSequence.code).toBe(2);
     expect(pngOfSequence.stderr).toMatch(/--png draws image hierarchies/);
   });

@@ -70,7 +70,21 @@ describe('ig explain on an image input', () => {
     writeFileSync(input, PNG.sync.write(png));
     const out = join(dir, 'ring.npy');
     const heatmap = join(dir, 'ring.heat.png');
-    const run = ig(['explain', '--model', model, '--input', input, '--baseline', 'black', '--out', out, '--heatmap', heatmap, '--json', join(dir, 'ring.json')]);
+    const run = ig([
+      'explain',
+      '--model',
+      model,
+      '--input',
+      input,
+      '--baseline',
+      'black',
+      '--out',
+      out,
+      '--heatmap',
+      heatmap,
+      '--json',
+      join(dir, 'ring.json'),
+    ]);
     expect(run.stderr).toBe(`note: ${input} was resized from 56×56 to 28×28 for the model input [1, 28, 28, 1]\n`);
     expect(run.code).toBe(0);
     expect(readFloat32Npy(out).shape).toEqual([1, 28, 28, 1]);
@@ -84,7 +98,23 @@ describe('ig explain --heatmap-method polarity', () => {
     const assets = fileURLToPath(new URL('../assets/fashion-mnist/', import.meta.url));
     const dir = tempDir('outlines');
     const heatmap = join(dir, 'o.png');
-    const run = ig(['explain', '--model', join(assets, 'model.json'), '--input', join(assets, 'tshirt.png'), '--heatmap', heatmap, '--heatmap-method', 'polarity', '--polarity', 'positive', '--outlines', '--scale', '1', '-q']);
+    const run = ig([
+      'explain',
+      '--model',
+      join(assets, 'model.json'),
+      '--input',
+      join(assets, 'tshirt.png'),
+      '--heatmap',
+      heatmap,
+      '--heatmap-method',
+      'polarity',
+      '--polarity',
+      'positive',
+      '--outlines',
+      '--scale',
+      '1',
+      '-q',
+    ]);
     expect(run.code).toBe(0);
     const drawn = PNG.sync.read(readFileSync(heatmap));
     const image = PNG.sync.read(readFileSync(join(assets, 'tshirt.png')));
@@ -115,11 +145,33 @@ describe('ig explain --heatmap on a batch', () => {
     stacked.set(b, 784);
     writeFileSync(input, formatNpy(stacked, [2, 1, 28, 28]));
     const out = join(dir, 'two.attr.npy');
-    const run = ig(['explain', '--model', join(ASSETS, 'small_cnn.onnx'), '--input', input, '--target', '3', '--out', out, '--heatmap', join(dir, 'heat.png'), '--heatmap-method', 'heat_map', '--sign', 'absolute_value', '--scale', '1', '-q']);
+    const run = ig([
+      'explain',
+      '--model',
+      join(ASSETS, 'small_cnn.onnx'),
+      '--input',
+      input,
+      '--target',
+      '3',
+      '--out',
+      out,
+      '--heatmap',
+      join(dir, 'heat.png'),
+      '--heatmap-method',
+      'heat_map',
+      '--sign',
+      'absolute_value',
+      '--scale',
+      '1',
+      '-q',
+    ]);
     expect(run.code).toBe(0);
     const attributions = readFloat32Npy(out).data;
     const maps = [0, 1].map((k) => ({ data: attributions.subarray(k * 784, (k + 1) * 784), shape: [28, 28] }));
-    const shared = heatmapScale(maps.map((m) => combineChannels(m)), 'absolute_value');
+    const shared = heatmapScale(
+      maps.map((m) => combineChannels(m)),
+      'absolute_value',
+    );
     maps.forEach((map, k) => {
       const png = PNG.sync.read(readFileSync(join(dir, `heat-${k}.png`)));
       expect(Array.from(png.data)).toEqual(Array.from(renderHeatmap(map, { sign: 'absolute_value', scale: shared }).data));

@@ -17,7 +17,22 @@ describe('ig explain --layer', () => {
   ])('%s: the logits are linear in the hidden ReLU output h, so IG is (h(x) − h(0)) · W₂[target]', (_engine, layer) => {
     const out = join(dir, 'hidden.npy');
     const modelPath = layer === 'hidden' ? model : captumModelPath('iris_mlp');
-    const run = ig(['explain', '--model', modelPath, '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--layer', layer, '--target', '2', '--steps', '8', '--out', out, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      modelPath,
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'),
+      '--layer',
+      layer,
+      '--target',
+      '2',
+      '--steps',
+      '8',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const x = readFloat32Npy(captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy')).data;
@@ -25,7 +40,9 @@ describe('ig explain --layer', () => {
     const b0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.bias.npy')).data;
     const w2 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.2.weight.npy')).data; // [3, 16]
     const hidden = (input: ArrayLike<number>) =>
-      Array.from({ length: 16 }, (_, j) => Math.max(0, (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (input[i] as number), 0)));
+      Array.from({ length: 16 }, (_, j) =>
+        Math.max(0, (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (input[i] as number), 0)),
+      );
     const hx = hidden(x);
     const h0 = hidden([0, 0, 0, 0]);
     const got = readFloat32Npy(out);
@@ -42,7 +59,15 @@ describe('ig explain --layer', () => {
     const run = ig(['explain', '--model', model, '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--layer', 'nope']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--layer nope: the model has no such layer; its layers are hidden, logits/);
-    const onnx = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--layer', 'nope']);
+    const onnx = ig([
+      'explain',
+      '--model',
+      captumModelPath('iris_mlp'),
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'),
+      '--layer',
+      'nope',
+    ]);
     expect(onnx.code).toBe(2);
     expect(onnx.stderr.trim()).toMatch(/^error: --layer nope: .*nope/);
   });

@@ -44,7 +44,21 @@ describe.each(['onnx', 'tfjs'] as const)('ig explain --algorithm on %s matches C
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
-    const run = ig(['explain', '--model', models[c.model] as string, '--input', file(c, c.input_file), '--baseline', file(c, c.baseline_file), '--target', String(c.target), ...FLAGS[c.method], '--out', out, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      models[c.model] as string,
+      '--input',
+      file(c, c.input_file),
+      '--baseline',
+      file(c, c.baseline_file),
+      '--target',
+      String(c.target),
+      ...FLAGS[c.method],
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const deviation = maxDeviation(readFloat32Npy(out).data, readFloat32Npy(captumMethodPath(c.attribution_file)).data);
@@ -57,7 +71,21 @@ describe.each(['onnx', 'tfjs'] as const)('ig explain --algorithm on %s matches C
       const out = join(dir, `${name}.npy`);
       const json = join(dir, `${name}.json`);
       const c = cases.find((k) => k.model === 'small_cnn') as CaptumMethodCase;
-      const run = ig(['explain', '--model', models['small_cnn'] as string, '--input', file(c, c.input_file), '--target', '3', ...flags, '--out', out, '--json', json, '--quiet']);
+      const run = ig([
+        'explain',
+        '--model',
+        models['small_cnn'] as string,
+        '--input',
+        file(c, c.input_file),
+        '--target',
+        '3',
+        ...flags,
+        '--out',
+        out,
+        '--json',
+        json,
+        '--quiet',
+      ]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const array = readFloat32Npy(out);
@@ -73,8 +101,17 @@ describe.each(['onnx', 'tfjs'] as const)('ig explain --algorithm on %s matches C
     expect(guided.json['steps']).toBe(64);
     expect(sum(guided.out) - ((guided.json['fInput'] as number) - (guided.json['fBaseline'] as number))).toBeCloseTo(guided.json['delta'] as number, 5);
     const references = join(dir, 'references.npy');
-    writeFileSync(references, formatNpy(new Float32Array(3 * 784).map((_, i) => (i % 7) / 7), [3, 1, 28, 28]));
-    const expected = cnn(['--algorithm', 'expected-gradients', '--baseline-set', engine === 'tfjs' ? nhwcSet(references, dir) : references, '--samples', '16', '--seed', '5'], 'eg');
+    writeFileSync(
+      references,
+      formatNpy(
+        new Float32Array(3 * 784).map((_, i) => (i % 7) / 7),
+        [3, 1, 28, 28],
+      ),
+    );
+    const expected = cnn(
+      ['--algorithm', 'expected-gradients', '--baseline-set', engine === 'tfjs' ? nhwcSet(references, dir) : references, '--samples', '16', '--seed', '5'],
+      'eg',
+    );
     expect(expected.json['steps']).toBe(16);
     const probability = cnn(['--objective', 'probability'], 'probability');
     const logProbability = cnn(['--objective', 'log-probability'], 'log-probability');
@@ -100,12 +137,40 @@ function nhwcSet(path: string, dir: string): string {
 
 describe('ig explain refuses algorithm options that do not fit', () => {
   it('names the option and the algorithm it belongs to', () => {
-    const run = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'saliency', '--max-sigma', '3']);
+    const run = ig([
+      'explain',
+      '--model',
+      captumModelPath('iris_mlp'),
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'),
+      '--algorithm',
+      'saliency',
+      '--max-sigma',
+      '3',
+    ]);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/--max-sigma is an option of --algorithm blur-ig, not saliency/);
-    const missing = ig(['explain', '--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'), '--algorithm', 'expected-gradients']);
+    const missing = ig([
+      'explain',
+      '--model',
+      captumModelPath('iris_mlp'),
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_setosa_row1.npy'),
+      '--algorithm',
+      'expected-gradients',
+    ]);
     expect(missing.stderr).toMatch(/needs --baseline-set/);
-    const layer = ig(['explain', '--model', fixture('..', '..', 'assets', 'small_cnn.onnx'), '--input', captumPath('data', 'small_cnn', 'input1.npy'), '--layer', '/features/features.2/Relu_output_0', '--algorithm', 'saliency']);
+    const layer = ig([
+      'explain',
+      '--model',
+      fixture('..', '..', 'assets', 'small_cnn.onnx'),
+      '--input',
+      captumPath('data', 'small_cnn', 'input1.npy'),
+      '--layer',
+      '/features/features.2/Relu_output_0',
+      '--algorithm',
+      'saliency',
+    ]);
     expect(layer.code).not.toBe(0);
     expect(layer.stderr).toMatch(/--layer attributes with plain Integrated Gradients only/);
   });

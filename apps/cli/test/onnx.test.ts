@@ -6,7 +6,6 @@ import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports, type CaptumCase } from './captum.js';
 
-
 const cases = captumCases;
 const modelFile = (model: string): string => (model === 'iris_mlp' ? captumModelPath('iris_mlp') : fixture('..', '..', 'assets', 'small_cnn.onnx'));
 
@@ -16,9 +15,24 @@ describe('ig explain on the reference ONNX models reproduces Captum', () => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
     const run = ig([
-      'explain', '--model', modelFile(c.model), '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file),
-      '--target', Array.isArray(c.target) ? c.target.join(',') : String(c.target), '--method', methodName(c.method),
-      '--steps', String(c.n_steps), '--out', out, '--json', report, '--quiet',
+      'explain',
+      '--model',
+      modelFile(c.model),
+      '--input',
+      captumPath(c.input_file),
+      '--baseline',
+      captumPath(c.baseline_file),
+      '--target',
+      Array.isArray(c.target) ? c.target.join(',') : String(c.target),
+      '--method',
+      methodName(c.method),
+      '--steps',
+      String(c.n_steps),
+      '--out',
+      out,
+      '--json',
+      report,
+      '--quiet',
     ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -35,7 +49,26 @@ describe('ig explain --provider wasm (onnxruntime-web in Node)', () => {
     const dir = tempDir('wasm');
     const out = join(dir, 'a.npy');
     const json = join(dir, 'a.json');
-    const run = ig(['explain', '--model', modelFile(c.model), '--input', captumPath(c.input_file), '--baseline', captumPath(c.baseline_file), '--target', String(c.target), '--steps', '50', '--provider', 'wasm', '--out', out, '--json', json, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      modelFile(c.model),
+      '--input',
+      captumPath(c.input_file),
+      '--baseline',
+      captumPath(c.baseline_file),
+      '--target',
+      String(c.target),
+      '--steps',
+      '50',
+      '--provider',
+      'wasm',
+      '--out',
+      out,
+      '--json',
+      json,
+      '--quiet',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectMatchesCaptum(readFloat32Npy(out), c, 'onnx-web');
@@ -47,7 +80,11 @@ describe('ig inspect and ig grad-graph', () => {
   it('inspect lists the inputs, outputs and ops', () => {
     const run = ig(['inspect', fixture('..', '..', 'assets', 'small_cnn.onnx'), '--json']);
     expect(run.code).toBe(0);
-    const info = JSON.parse(run.stdout) as { inputs: { name: string; shape: unknown[] }[]; ops: Record<string, number>; gradientCoverage: { unsupported: string[] } };
+    const info = JSON.parse(run.stdout) as {
+      inputs: { name: string; shape: unknown[] }[];
+      ops: Record<string, number>;
+      gradientCoverage: { unsupported: string[] };
+    };
     expect(info.inputs[0]).toMatchObject({ name: 'input', shape: ['batch', 1, 28, 28] });
     expect(info.ops).toMatchObject({ Conv: 2, Relu: 2, MaxPool: 1, Gemm: 1 });
     expect(info.gradientCoverage.unsupported).toEqual([]);
@@ -68,7 +105,10 @@ describe('ig inspect and ig grad-graph', () => {
     const b0 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.0.bias.npy')).data;
     const w2 = readFloat32Npy(captumPath('weights', 'iris_mlp', 'net.2.weight.npy')).data;
     // ∂ logit₂/∂xᵢ = Σⱼ W₂[2, j] · [W₀x + b₀ > 0]ⱼ · W₀[j, i]
-    const active = Array.from({ length: 16 }, (_, j) => (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (x[i] as number), 0) > 0);
+    const active = Array.from(
+      { length: 16 },
+      (_, j) => (b0[j] as number) + [0, 1, 2, 3].reduce((s, i) => s + (w0[j * 4 + i] as number) * (x[i] as number), 0) > 0,
+    );
     const expected = [0, 1, 2, 3].map((i) => active.reduce((s, on, j) => s + (on ? (w2[32 + j] as number) * (w0[j * 4 + i] as number) : 0), 0));
     const worst = Math.max(...expected.map((e, i) => Math.abs((gradient[i] as number) - e))) / Math.max(...expected.map(Math.abs));
     // float32 against float64: measured 4.2e-8 of max |∂F/∂x|
@@ -105,7 +145,11 @@ describe('ig inspect and ig grad-graph', () => {
     const dir = tempDir('badonnx');
     const junk = join(dir, 'junk.onnx');
     writeFileSync(junk, Buffer.from([0x13, 0x37, 0xff, 0x00, 0x42, 0x99, 0x10]));
-    for (const args of [['inspect', junk], ['grad-graph', junk, '-o', join(dir, 'x.onnx')], ['explain', '--model', junk, '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy')]]) {
+    for (const args of [
+      ['inspect', junk],
+      ['grad-graph', junk, '-o', join(dir, 'x.onnx')],
+      ['explain', '--model', junk, '--input', captumPath('data', 'iris_mlp', 'input_setosa_row1.npy')],
+    ]) {
       const run = ig(args);
       expect(run.code).toBe(1);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);

@@ -29,7 +29,12 @@ export function twoInputTwoOutputModel(): Uint8Array {
     name: 'two-heads',
     input: [info('a', ['n', 3]), info('b', ['n', 3])],
     output: [info('y', ['n', 2]), info('z', ['n', 4])],
-    initializer: [makeTensor('W', [3, 2], DataType.FLOAT, W), makeTensor('V', [3, 2], DataType.FLOAT, V), makeTensor('U', [3, 4], DataType.FLOAT, U), makeTensor('Q', [3, 4], DataType.FLOAT, Q)],
+    initializer: [
+      makeTensor('W', [3, 2], DataType.FLOAT, W),
+      makeTensor('V', [3, 2], DataType.FLOAT, V),
+      makeTensor('U', [3, 4], DataType.FLOAT, U),
+      makeTensor('Q', [3, 4], DataType.FLOAT, Q),
+    ],
     node: [
       node('Mul', ['a', 'b'], 'ab'),
       node('MatMul', ['ab', 'W'], 'abW'),

@@ -29,7 +29,22 @@ describe('ig explain --input NAME=FILE on a two-input TensorFlow.js layers model
 
   it('gives each input half of every product term: y_j = Σ a_k b_k W_kj is quadratic along the path', () => {
     const out = join(dir, 'attr.npy');
-    const run = ig(['explain', '--model', model, '--input', `b=${join(dir, 'b.npy')}`, '--input', `a=${join(dir, 'a.npy')}`, '--target', '1', '--steps', '8', '--out', out, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      model,
+      '--input',
+      `b=${join(dir, 'b.npy')}`,
+      '--input',
+      `a=${join(dir, 'a.npy')}`,
+      '--target',
+      '1',
+      '--steps',
+      '8',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // ∫₀¹ ∂f/∂a_k(αa, αb)·a_k dα = ∫ α b_k W_k1 a_k dα = a_k b_k W_k1 / 2, and the same for b_k.

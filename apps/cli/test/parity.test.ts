@@ -68,7 +68,10 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
 
   it('--input a=… --input b=… equals integratedGradients on [a, b], in either order of the flags', async () => {
     const library = await integratedGradients(await backend(), [tensorA, tensorB], { target: 1, steps: 32, batchSize: 32 });
-    for (const order of [['--input', `a=${a}`, '--input', `b=${b}`], ['--input', `b=${b}`, '--input', `a=${a}`]]) {
+    for (const order of [
+      ['--input', `a=${a}`, '--input', `b=${b}`],
+      ['--input', `b=${b}`, '--input', `a=${a}`],
+    ]) {
       const cli = explain(`two-${order[1]?.[0]}`, [...order, '--target', '1', ...STEPS]);
       expect(cli.a).toEqual(library.attributions[0]?.data);
       expect(cli.b).toEqual(library.attributions[1]?.data);
@@ -95,7 +98,20 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
 
   it('--method clenshaw-curtis equals the library on the two-input model and on the iris MLP', async () => {
     const library = await integratedGradients(await backend(), [tensorA, tensorB], { target: 0, method: 'clenshaw-curtis', steps: 17, batchSize: 17 });
-    const cli = explain('cc', ['--input', `a=${a}`, '--input', `b=${b}`, '--target', '0', '--method', 'clenshaw-curtis', '--steps', '17', '--batch-size', '17']);
+    const cli = explain('cc', [
+      '--input',
+      `a=${a}`,
+      '--input',
+      `b=${b}`,
+      '--target',
+      '0',
+      '--method',
+      'clenshaw-curtis',
+      '--steps',
+      '17',
+      '--batch-size',
+      '17',
+    ]);
     expect(cli.report.method).toBe('clenshaw-curtis');
     expect(cli.a).toEqual(library.attributions[0]?.data);
     expect(cli.b).toEqual(library.attributions[1]?.data);
@@ -105,9 +121,30 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
     const input = readFloat32Npy(captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'));
     const iris = await onnxBackend(readFileSync(irisModel));
     backends.push(iris);
-    const expected = await integratedGradients(iris, { data: input.data, shape: [...input.shape] }, { target: 2, method: 'clenshaw-curtis', steps: 33, batchSize: 33 });
+    const expected = await integratedGradients(
+      iris,
+      { data: input.data, shape: [...input.shape] },
+      { target: 2, method: 'clenshaw-curtis', steps: 33, batchSize: 33 },
+    );
     const out = join(dir, 'iris-cc.npy');
-    const run = ig(['explain', '--model', irisModel, '--input', captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'), '--target', '2', '--method', 'clenshaw-curtis', '--steps', '33', '--batch-size', '33', '--out', out, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      irisModel,
+      '--input',
+      captumPath('data', 'iris_mlp', 'input_versicolor_row51.npy'),
+      '--target',
+      '2',
+      '--method',
+      'clenshaw-curtis',
+      '--steps',
+      '33',
+      '--batch-size',
+      '33',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.stderr).toBe('');
     expect(readFloat32Npy(out).data).toEqual(expected.attributions[0]?.data);
   });
@@ -126,7 +163,26 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
         method: 'gauss-legendre',
         noise: { kind, seed: 7, samples: 4, stdev: 0.2 },
       });
-      const cli = explain(`noise-${kind}`, ['--input', `a=${a}`, '--input', `b=${b}`, '--target', '1', '--steps', '16', '--batch-size', '16', '--noise', kind, '--samples', '4', '--stdev', '0.2', '--seed', '7']);
+      const cli = explain(`noise-${kind}`, [
+        '--input',
+        `a=${a}`,
+        '--input',
+        `b=${b}`,
+        '--target',
+        '1',
+        '--steps',
+        '16',
+        '--batch-size',
+        '16',
+        '--noise',
+        kind,
+        '--samples',
+        '4',
+        '--stdev',
+        '0.2',
+        '--seed',
+        '7',
+      ]);
       expect(cli.report.algorithm).toBe(`integrated-gradients under ${kind}`);
       expect(cli.a).toEqual(library.attributions[0]?.data);
       expect(cli.b).toEqual(library.attributions[1]?.data);
@@ -142,19 +198,50 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
     const input = readFloat32Npy(inputFile);
     const iris = await onnxBackend(readFileSync(irisModel));
     backends.push(iris);
-    const library = await attribute(iris, { data: input.data, shape: [...input.shape] }, { algorithm: 'saliency', objective: 'logit', target: [2], noise: { kind: 'smoothgrad-sq', seed: 3, samples: 6, stdev: 0.3 } });
+    const library = await attribute(
+      iris,
+      { data: input.data, shape: [...input.shape] },
+      { algorithm: 'saliency', objective: 'logit', target: [2], noise: { kind: 'smoothgrad-sq', seed: 3, samples: 6, stdev: 0.3 } },
+    );
     const out = join(dir, 'iris-noise.npy');
-    const run = ig(['explain', '--model', irisModel, '--input', inputFile, '--target', '2', '--algorithm', 'saliency', '--noise', 'smoothgrad-sq', '--samples', '6', '--stdev', '0.3', '--seed', '3', '--out', out, '--quiet']);
+    const run = ig([
+      'explain',
+      '--model',
+      irisModel,
+      '--input',
+      inputFile,
+      '--target',
+      '2',
+      '--algorithm',
+      'saliency',
+      '--noise',
+      'smoothgrad-sq',
+      '--samples',
+      '6',
+      '--stdev',
+      '0.3',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(run.stderr).toBe('');
     expect(readFloat32Npy(out).data).toEqual(library.attributions[0]?.data);
   });
 
   it('refuses an unknown input or output name, a missing input and a mix of named and unnamed inputs', () => {
     const run = (args: readonly string[]): { code: number | null; stderr: string } => ig(['explain', '--model', model, ...args, '--quiet']);
-    expect(run(['--input', `a=${a}`, '--input', `c=${b}`])).toMatchObject({ code: 2, stderr: expect.stringContaining("the model has no input 'c'; its inputs are a, b") as string });
+    expect(run(['--input', `a=${a}`, '--input', `c=${b}`])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("the model has no input 'c'; its inputs are a, b") as string,
+    });
     expect(run(['--input', `a=${a}`])).toMatchObject({ code: 2, stderr: expect.stringContaining("the model input 'b' has no --input b=FILE") as string });
     expect(run(['--input', `a=${a}`, '--input', b])).toMatchObject({ code: 2, stderr: expect.stringContaining('names none') as string });
-    expect(run(['--input', `a=${a}`, '--input', `b=${b}`, '--output', 'w'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--output w: the model has no such output; its outputs are y, z') as string });
+    expect(run(['--input', `a=${a}`, '--input', `b=${b}`, '--output', 'w'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--output w: the model has no such output; its outputs are y, z') as string,
+    });
     expect(run(['--input', `a=${a}`, '--input', `a=${b}`])).toMatchObject({ code: 2, stderr: expect.stringContaining('--input a= is given twice') as string });
   });
 });

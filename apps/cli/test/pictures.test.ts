@@ -71,18 +71,26 @@ describe('preprocessing record', () => {
     expect(worst).toBeLessThan(6e-8);
     // the picture that heatmaps and panels draw on is what the model sees: the grey 28×28 image
     expect(Array.from(input.image?.data ?? [])).toEqual(Array.from(greyImage(resized).data));
-    expect(preprocessingNote(p ?? (undefined as never))).toBe(`note: ${photo} was resized from 512×600 to 28×28 and converted from colour to grey for the model input [1, 28, 28, 1]`);
+    expect(preprocessingNote(p ?? (undefined as never))).toBe(
+      `note: ${photo} was resized from 512×600 to 28×28 and converted from colour to grey for the model input [1, 28, 28, 1]`,
+    );
   });
 
   it('records --size and normalisation, and says nothing when nothing changed the picture', () => {
-    const input = loadInput(photo, { ...settings, size: { width: 64, height: 32 }, normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, channels: 3 }, [null, 3, null, null]);
+    const input = loadInput(
+      photo,
+      { ...settings, size: { width: 64, height: 32 }, normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, channels: 3 },
+      [null, 3, null, null],
+    );
     expect(input.preprocessing?.steps).toEqual([
       { op: 'resize', from: [512, 600], to: [64, 32], filter: 'bilinear', reason: '--size' },
       { op: 'scale', divide: 255 },
       { op: 'normalize', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
     ]);
     expect(input.preprocessing?.inputShape).toEqual([1, 3, 32, 64]);
-    expect(preprocessingNote(input.preprocessing ?? (undefined as never))).toBe(`note: ${photo} was resized from 512×600 to 64×32 for the model input [1, 3, 32, 64]`);
+    expect(preprocessingNote(input.preprocessing ?? (undefined as never))).toBe(
+      `note: ${photo} was resized from 512×600 to 64×32 for the model input [1, 3, 32, 64]`,
+    );
     const tshirt = loadInput(join(FASHION, 'tshirt.png'), settings, MODEL_SHAPE);
     expect(tshirt.preprocessing?.originalColour).toBe('grey');
     expect(preprocessingNote(tshirt.preprocessing ?? (undefined as never))).toBeNull();
@@ -130,7 +138,8 @@ describe('preprocessing record', () => {
     const part = (k: number): number[] => {
       const box = layout.parts[k] as { x: number; y: number };
       const out: number[] = [];
-      for (let row = 0; row < 84; row++) out.push(...drawn.data.subarray(((box.y + row) * drawn.width + box.x) * 4, ((box.y + row) * drawn.width + box.x + 84) * 4));
+      for (let row = 0; row < 84; row++)
+        out.push(...drawn.data.subarray(((box.y + row) * drawn.width + box.x) * 4, ((box.y + row) * drawn.width + box.x + 84) * 4));
       return out;
     };
     const seen = greyImage(resizeImage(decodeImage(readFileSync(photo), photo), 28, 28));
@@ -167,7 +176,9 @@ describe('panel title', () => {
       'target 7 (Sneaker), p = 0.996 (softmax)',
       "integrated-gradients, 64 steps: F(x) = 5.93, F(x') = -1.22, completeness delta = -0.0018",
     ]);
-    expect(panelTitle({ ...example, label: undefined as never, fInput: null, fBaseline: null, delta: null, relativeError: null, steps: 1 }, 'saliency', null)).toEqual(['target 7', 'saliency, 1 step (no completeness identity)']);
+    expect(
+      panelTitle({ ...example, label: undefined as never, fInput: null, fBaseline: null, delta: null, relativeError: null, steps: 1 }, 'saliency', null),
+    ).toEqual(['target 7', 'saliency, 1 step (no completeness identity)']);
   });
   it('softmax of logits, or the outputs themselves when they already are probabilities', () => {
     const logits = [1, 2, 3];

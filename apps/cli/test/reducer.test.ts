@@ -14,7 +14,11 @@ describe('ig explain --reducer', () => {
     const input = join(dir, 'rgb.npy');
     writeFileSync(input, formatNpy(x, [1, 3, 4, 4]));
     const channel1 = x.slice(16, 32);
-    for (const [reducer, expected] of [['sum', channel1.map((v) => v * v)], ['mean', channel1.map((v) => (v * v) / 3)], ['max', channel1.map((v) => Math.max(v * v, 0))]] as const) {
+    for (const [reducer, expected] of [
+      ['sum', channel1.map((v) => v * v)],
+      ['mean', channel1.map((v) => (v * v) / 3)],
+      ['max', channel1.map((v) => Math.max(v * v, 0))],
+    ] as const) {
       const out = join(dir, `rgb-${reducer}.npy`);
       const run = ig(['explain', '--model', energy, '--input', input, '--target', '1', '--steps', '8', '--reducer', reducer, '--out', out, '--quiet']);
       expect(run.stderr).toBe('');

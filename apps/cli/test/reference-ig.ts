@@ -19,9 +19,7 @@ export async function loadLayersModelFiles(modelJson: string): Promise<tfl.Layer
   const buffers = json.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dirname(modelJson), p))));
   const bytes = Buffer.concat(buffers);
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }),
-  );
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }));
 }
 
 /** A grayscale PNG's pixels scaled to [0, 1] (the red channel; the file's R = G = B). */
@@ -31,7 +29,7 @@ export function grayPixels(path: string): Float32Array {
 }
 
 export function targetLogits(model: tfl.LayersModel, input: Float32Array, shape: readonly number[], target: number): number {
-  return tf.tidy(() => ((model.predict(tf.tensor(input, [...shape])) as tf.Tensor).dataSync()[target] as number));
+  return tf.tidy(() => (model.predict(tf.tensor(input, [...shape])) as tf.Tensor).dataSync()[target] as number);
 }
 
 /** IG of one example [1, ...] along the straight path with the given nodes and weights. */
@@ -53,7 +51,9 @@ export function referenceIntegratedGradients(
   const gradients = tf.tidy(() => {
     const batch = tf.tensor(points, [nodes, ...shape.slice(1)]);
     const pick = tf.cast(tf.oneHot(tf.fill([nodes], target, 'int32'), model.outputs[0]?.shape[1] as number), 'float32');
-    return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(model.predict(x) as tf.Tensor, pick)))(batch).dataSync();
+    return tf
+      .grad((x: tf.Tensor) => tf.sum(tf.mul(model.predict(x) as tf.Tensor, pick)))(batch)
+      .dataSync();
   });
   const attribution = new Float64Array(size);
   for (let k = 0; k < nodes; k++) {

@@ -93,7 +93,9 @@ describe('ig explain --text', () => {
 
   it('prints and writes per-token attributions; the tokenizer next to the model is found', () => {
     const cwd = tempDir('text-explain');
-    const run = ig(['explain', '--model', model, '--text', 'Click here to claim your FREE prize!!', '--target', '1', '--json', 'r.json', '--html', 'r.html'], { cwd });
+    const run = ig(['explain', '--model', model, '--text', 'Click here to claim your FREE prize!!', '--target', '1', '--json', 'r.json', '--html', 'r.html'], {
+      cwd,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/target 1: F\(x\) = /);
     expect(run.stdout).toMatch(/click\(-?\d/);

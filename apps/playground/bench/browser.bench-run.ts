@@ -51,8 +51,16 @@ test.skipIf(!chromiumAvailable())('browser benchmark', async () => {
       const request: BenchRequest = { input: lcgImage(c.shape.reduce((a, b) => a * b, 1)), shape: c.shape, target: 0, steps: STEPS };
       const web = await page.evaluate(({ url, request }) => window.benchOrt(url, request), { url: c.url, request });
       const node = await nodeRun(new Uint8Array(readFileSync(c.file)), request, web.threads);
-      const row = { model: c.model, web, node: { backend: 'onnxruntime-node/cpu', threads: web.threads, ...node }, webOverNodeIG: web.igSeconds / node.igSeconds, webIGOverForwards: web.igSeconds / web.forwardsSeconds };
-      console.log(`${c.model}: ORT-web wasm (${web.threads} threads) IG-50 ${web.igSeconds.toFixed(2)} s, 50 forwards ${web.forwardsSeconds.toFixed(2)} s; ORT-node IG-50 ${node.igSeconds.toFixed(2)} s; web/node ${row.webOverNodeIG.toFixed(2)}×`);
+      const row = {
+        model: c.model,
+        web,
+        node: { backend: 'onnxruntime-node/cpu', threads: web.threads, ...node },
+        webOverNodeIG: web.igSeconds / node.igSeconds,
+        webIGOverForwards: web.igSeconds / web.forwardsSeconds,
+      };
+      console.log(
+        `${c.model}: ORT-web wasm (${web.threads} threads) IG-50 ${web.igSeconds.toFixed(2)} s, 50 forwards ${web.forwardsSeconds.toFixed(2)} s; ORT-node IG-50 ${node.igSeconds.toFixed(2)} s; web/node ${row.webOverNodeIG.toFixed(2)}×`,
+      );
       rows.push(row);
     }
     const fashion: BenchRequest = { input: lcgImage(784), shape: [1, 28, 28, 1], target: 0, steps: STEPS };
@@ -62,7 +70,14 @@ test.skipIf(!chromiumAvailable())('browser benchmark', async () => {
   } finally {
     await site.close();
   }
-  const report = { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, chromium: execFileSync('/usr/bin/chromium', ['--version']).toString().trim(), steps: STEPS, rows };
+  const report = {
+    date: new Date().toISOString(),
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    chromium: execFileSync('/usr/bin/chromium', ['--version']).toString().trim(),
+    steps: STEPS,
+    rows,
+  };
   const out = here('../bench-results/');
   mkdirSync(out, { recursive: true });
   writeFileSync(`${out}browser.json.tmp`, `${JSON.stringify(report, null, 2)}\n`);

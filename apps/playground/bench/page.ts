@@ -28,7 +28,15 @@ export interface BenchResult {
 async function measure(backend: GradientBackend, name: string, threads: number, request: BenchRequest): Promise<BenchResult> {
   const { result, igSeconds, forwardsSeconds } = await timeIgAndForwards(backend, request);
   const report = result.reports[0];
-  return { backend: name, threads, crossOriginIsolated, igSeconds, forwardsSeconds, relativeError: report?.relativeError ?? NaN, attributionSum: report?.attributionSum ?? NaN };
+  return {
+    backend: name,
+    threads,
+    crossOriginIsolated,
+    igSeconds,
+    forwardsSeconds,
+    relativeError: report?.relativeError ?? NaN,
+    attributionSum: report?.attributionSum ?? NaN,
+  };
 }
 
 async function benchOrt(url: string, request: BenchRequest): Promise<BenchResult> {
@@ -43,7 +51,9 @@ async function benchOrt(url: string, request: BenchRequest): Promise<BenchResult
 
 async function benchTfjs(device: 'webgl' | 'wasm', request: BenchRequest): Promise<BenchResult> {
   if (!(await useTfjsDevice(device))) throw new Error(`tfjs ${device} is not available`);
-  const model = await loadTfjsModel((await modelSource(BUNDLED_MODELS[0] as (typeof BUNDLED_MODELS)[number], undefined)) as Parameters<typeof loadTfjsModel>[0]);
+  const model = await loadTfjsModel(
+    (await modelSource(BUNDLED_MODELS[0] as (typeof BUNDLED_MODELS)[number], undefined)) as Parameters<typeof loadTfjsModel>[0],
+  );
   try {
     return await measure(tfjsBackend(model), `tfjs/${tf.getBackend()}`, 1, request);
   } finally {

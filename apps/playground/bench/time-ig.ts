@@ -12,7 +12,10 @@ export interface BenchRequest {
  * One IG run after a warm-up run, and `request.steps` single-point forward passes after a warm-up
  * pass, timed on the calling thread (the page's or Node's).
  */
-export async function timeIgAndForwards(backend: GradientBackend, request: BenchRequest): Promise<{ result: IntegratedGradientsResult; igSeconds: number; forwardsSeconds: number }> {
+export async function timeIgAndForwards(
+  backend: GradientBackend,
+  request: BenchRequest,
+): Promise<{ result: IntegratedGradientsResult; igSeconds: number; forwardsSeconds: number }> {
   const input = { data: Float32Array.from(request.input), shape: request.shape };
   const run = () => integratedGradients(backend, input, { target: request.target, steps: request.steps });
   await run();

@@ -25,22 +25,42 @@ function fill(select: HTMLSelectElement, entries: readonly (readonly [string, st
 
 export function fillStaticControls(): void {
   fill(byId('algorithm'), [['integrated-gradients', 'Integrated Gradients'], ...Object.entries(SMOOTH_LABELS)]);
-  fill(byId('method'), QUADRATURE_METHODS.map((m) => [m, m] as const));
-  fill(byId('view-method'), HEATMAP_METHODS.map((m) => [m, m.replace(/_/g, ' ')] as const));
-  fill(byId('sign'), VISUALIZE_SIGNS.map((s) => [s, s.replace(/_/g, ' ')] as const));
+  fill(
+    byId('method'),
+    QUADRATURE_METHODS.map((m) => [m, m] as const),
+  );
+  fill(
+    byId('view-method'),
+    HEATMAP_METHODS.map((m) => [m, m.replace(/_/g, ' ')] as const),
+  );
+  fill(
+    byId('sign'),
+    VISUALIZE_SIGNS.map((s) => [s, s.replace(/_/g, ' ')] as const),
+  );
   byId<HTMLSelectElement>('sign').value = 'absolute_value';
 }
 
 export function fillModels(models: readonly PlaygroundModel[]): void {
-  fill(byId('model'), models.map((m) => [m.id, m.label] as const));
+  fill(
+    byId('model'),
+    models.map((m) => [m.id, m.label] as const),
+  );
 }
 
 export function fillModelControls(model: PlaygroundModel, engines: readonly EngineAvailability[]): void {
-  fill(byId('sample'), model.kind === 'image' ? model.samples.map((s) => [s.id, s.id] as const) : model.samples.map((s) => [s.id, s.label !== undefined ? `${s.id} (${s.label})` : s.id] as const));
+  fill(
+    byId('sample'),
+    model.kind === 'image'
+      ? model.samples.map((s) => [s.id, s.id] as const)
+      : model.samples.map((s) => [s.id, s.label !== undefined ? `${s.id} (${s.label})` : s.id] as const),
+  );
   document.body.classList.toggle('text-model', model.kind === 'text');
   const engineSelect = byId<HTMLSelectElement>('engine');
   const previous = engineSelect.value;
-  fill(engineSelect, model.engines.map((e) => [e, e] as const));
+  fill(
+    engineSelect,
+    model.engines.map((e) => [e, e] as const),
+  );
   const notes: string[] = [];
   for (const option of Array.from(engineSelect.options)) {
     const availability = engines.find((a) => a.engine === option.value);
@@ -67,7 +87,8 @@ export interface RunOptions {
 export function readRunOptions(): RunOptions {
   const stepsText = byId<HTMLInputElement>('steps').value.trim();
   const steps = stepsText === 'auto' ? 'auto' : Number(stepsText);
-  if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1)) throw new InvalidOptionError(`steps must be a positive integer or 'auto', got '${stepsText}'`);
+  if (steps !== 'auto' && !(Number.isInteger(steps) && steps >= 1))
+    throw new InvalidOptionError(`steps must be a positive integer or 'auto', got '${stepsText}'`);
   const engine = byId<HTMLSelectElement>('engine').value as EngineId;
   if (engine === ('' as EngineId)) throw new InvalidOptionError('no engine for this model runs in this browser (see the notes under Engine)');
   const target = byId<HTMLSelectElement>('target').value;

@@ -41,14 +41,18 @@ export async function prepareInput(spec: ImageInputSpec, source: { readonly samp
   }
   const { data, shape } = parseFloat32Npy(await fetchBytes(source.sample.url), source.sample.id);
   const expected = spec.layout === 'nchw' ? [1, spec.channels, spec.height, spec.width] : [1, spec.height, spec.width, spec.channels];
-  if (shape.join() !== expected.join()) throw new ModelInputError(`${source.sample.id}.npy has shape (${shape.join(', ')}), the model takes (${expected.join(', ')})`);
+  if (shape.join() !== expected.join())
+    throw new ModelInputError(`${source.sample.id}.npy has shape (${shape.join(', ')}), the model takes (${expected.join(', ')})`);
   return { tensor: { data, shape }, picture: tensorToImage({ data, shape }, spec) };
 }
 
 /** Image size, channels and layout from a model's input shape: [1,C,H,W] (C = 1 or 3) or [1,H,W,C]. */
 function specFromShape(shape: readonly (number | string | null)[] | null | undefined, name: string): ImageInputSpec {
   const dims = (shape ?? []).map((d) => (typeof d === 'number' && d > 0 ? d : null));
-  if (dims.length !== 4) throw new ModelInputError(`${name}: the playground explains image models with a [1, C, H, W] or [1, H, W, C] input; this one has shape [${(shape ?? []).join(', ')}]`);
+  if (dims.length !== 4)
+    throw new ModelInputError(
+      `${name}: the playground explains image models with a [1, C, H, W] or [1, H, W, C] input; this one has shape [${(shape ?? []).join(', ')}]`,
+    );
   const [, a, b, c] = dims;
   const nchw = a === 1 || a === 3;
   const [channels, height, width] = nchw ? [a, b, c] : [c, a, b];
@@ -78,12 +82,16 @@ export async function droppedModel(files: readonly File[]): Promise<{ source: Mo
   const modelJson = await jsonFile.text();
   let batchShape: (number | null)[] | undefined;
   try {
-    const topology = (JSON.parse(modelJson) as { modelTopology?: { config?: { layers?: { config?: { batch_input_shape?: (number | null)[] } }[] } } }).modelTopology;
+    const topology = (JSON.parse(modelJson) as { modelTopology?: { config?: { layers?: { config?: { batch_input_shape?: (number | null)[] } }[] } } })
+      .modelTopology;
     batchShape = topology?.config?.layers?.[0]?.config?.batch_input_shape;
   } catch (error) {
     throw new ModelInputError(`${jsonFile.name} is not valid JSON: ${(error as Error).message}`);
   }
-  const input = specFromShape(batchShape?.map((d, i) => (i === 0 ? 1 : d)), jsonFile.name);
+  const input = specFromShape(
+    batchShape?.map((d, i) => (i === 0 ? 1 : d)),
+    jsonFile.name,
+  );
   const weights = await Promise.all(files.filter((f) => f !== jsonFile).map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
   return { source: { format: 'tfjs-layers', name: jsonFile.name, modelJson, weights }, model: userModel(jsonFile.name, TFJS_ENGINES, input) };
 }

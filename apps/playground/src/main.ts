@@ -60,7 +60,14 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
   const outcome = await runner.run({ ...options, type: 'run', model: source, input: input.tensor }, progress);
   progress.finish();
   const show = (done: Extract<Outcome, { kind: 'done' }>): void => {
-    last = { report: done.report, attributions: done.attributions, shape: done.shape, layout: model.input.layout, picture: input.picture, labels: model.labels };
+    last = {
+      report: done.report,
+      attributions: done.attributions,
+      shape: done.shape,
+      layout: model.input.layout,
+      picture: input.picture,
+      labels: model.labels,
+    };
     showExplanation(last, readViewOptions());
     window.igResult = { attributions: Array.from(done.attributions), input: Array.from(input.tensor.data), shape: done.shape };
   };
@@ -131,7 +138,8 @@ async function handleFiles(files: readonly File[]): Promise<void> {
       const model = currentModel();
       if (model.kind === 'image') showInput((await prepareInput({ ...model.input, mean: [0, 0, 0], std: [1, 1, 1] }, { image })).picture);
     }
-    if (user === undefined && image === undefined) throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
+    if (user === undefined && image === undefined)
+      throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
   } catch (error) {
     fail(error);
   }
@@ -160,7 +168,14 @@ async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   engines = await runner.probe();
   await selectModel(params.get('model') ?? (models[0] as PlaygroundModel).id);
-  for (const [param, id] of [['sample', 'sample'], ['steps', 'steps'], ['method', 'method'], ['algorithm', 'algorithm'], ['baseline', 'baseline'], ['target', 'target']] as const) {
+  for (const [param, id] of [
+    ['sample', 'sample'],
+    ['steps', 'steps'],
+    ['method', 'method'],
+    ['algorithm', 'algorithm'],
+    ['baseline', 'baseline'],
+    ['target', 'target'],
+  ] as const) {
     const value = params.get(param);
     if (value !== null) (byId(id) as HTMLInputElement | HTMLSelectElement).value = value;
   }
@@ -186,8 +201,10 @@ async function start(): Promise<void> {
   const engine = params.get('engine');
   if (engine !== null) {
     const availability = engines.find((e) => e.engine === engine);
-    if (!currentModel().engines.includes(engine as EngineAvailability['engine'])) return fail(new Error(`engine '${engine}' does not run ${currentModel().label}; it runs on ${currentModel().engines.join(', ')}`));
-    if (availability?.available !== true) return fail(new Error(`engine '${engine}' is not available in this browser: ${availability?.note ?? 'unknown engine'}`));
+    if (!currentModel().engines.includes(engine as EngineAvailability['engine']))
+      return fail(new Error(`engine '${engine}' does not run ${currentModel().label}; it runs on ${currentModel().engines.join(', ')}`));
+    if (availability?.available !== true)
+      return fail(new Error(`engine '${engine}' is not available in this browser: ${availability?.note ?? 'unknown engine'}`));
     byId<HTMLSelectElement>('engine').value = engine;
   }
   setStatus('idle');

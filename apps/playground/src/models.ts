@@ -35,7 +35,9 @@ interface ModelBase {
 
 export interface ImageModel extends ModelBase {
   readonly kind: 'image';
-  readonly files: { readonly format: 'onnx'; readonly url: string } | { readonly format: 'tfjs-layers'; readonly modelJson: string; readonly weights: Readonly<Record<string, string>> };
+  readonly files:
+    | { readonly format: 'onnx'; readonly url: string }
+    | { readonly format: 'tfjs-layers'; readonly modelJson: string; readonly weights: Readonly<Record<string, string>> };
   readonly input: ImageInputSpec;
   readonly samples: readonly Sample[];
 }

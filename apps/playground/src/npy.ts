@@ -11,7 +11,11 @@ export function parseFloat32Npy(buffer: ArrayBuffer, name: string): { data: Floa
   if (!/'descr':\s*'<f4'/.test(header)) throw new ModelInputError(`${name} must hold little-endian float32 ('<f4'): ${header.trim()}`);
   if (/'fortran_order':\s*True/.test(header)) throw new ModelInputError(`${name} is in Fortran order; save it in C order`);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1] ?? '';
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   const offset = start + headerLength;
   if (buffer.byteLength - offset < count * 4) throw new ModelInputError(`${name} is truncated: shape (${shape.join(', ')}) needs ${count * 4} bytes of data`);

@@ -77,11 +77,16 @@ export function showSummary(report: RunReport, labels: readonly string[] | null)
   const rows: [string, string][] = [
     ['target', name(report.target)],
     ['F(x)', format(report.fInput)],
-    ["F(x′)", format(report.fBaseline)],
+    ['F(x′)', format(report.fBaseline)],
     ['Σ attributions − (F(x) − F(x′))', format(report.delta)],
     ['relative error', format(report.relativeError)],
     ['steps', String(report.steps)],
-    ...(report.layer !== undefined ? ([['attributed layer', report.layer], ['baseline', `token id ${String(report.baselineId)} (padding) at every position`]] as [string, string][]) : []),
+    ...(report.layer !== undefined
+      ? ([
+          ['attributed layer', report.layer],
+          ['baseline', `token id ${String(report.baselineId)} (padding) at every position`],
+        ] as [string, string][])
+      : []),
     ['engine', `${report.backend}${report.threads > 1 ? `, ${report.threads} threads` : ''}`],
     ['time', `${report.seconds.toFixed(2)} s`],
     ...report.warnings.map((warning): [string, string] => ['warning', warning]),

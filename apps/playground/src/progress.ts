@@ -26,7 +26,8 @@ export function createProgress(): ProgressView {
     progress: (done, total) => {
       bar.value = total > 0 ? done / total : 0;
       const elapsed = (performance.now() - (integrationStart ?? performance.now())) / 1000;
-      eta.textContent = done > 0 && done < total ? `${done} / ${total} points, about ${duration((elapsed / done) * (total - done))} left` : `${done} / ${total} points`;
+      eta.textContent =
+        done > 0 && done < total ? `${done} / ${total} points, about ${duration((elapsed / done) * (total - done))} left` : `${done} / ${total} points`;
     },
     finish: () => {
       bar.value = 1;

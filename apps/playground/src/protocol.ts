@@ -5,7 +5,12 @@ export type EngineId = 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' |
 /** A model the worker can load: bundled (by URL) or dropped by the user (bytes). */
 export type ModelSource =
   | { readonly format: 'onnx'; readonly name: string; readonly bytes: ArrayBuffer }
-  | { readonly format: 'tfjs-layers'; readonly name: string; readonly modelJson: string; readonly weights: readonly { readonly name: string; readonly bytes: ArrayBuffer }[] };
+  | {
+      readonly format: 'tfjs-layers';
+      readonly name: string;
+      readonly modelJson: string;
+      readonly weights: readonly { readonly name: string; readonly bytes: ArrayBuffer }[];
+    };
 
 export interface PlainTensor {
   readonly data: Float32Array;

@@ -35,7 +35,11 @@ export function drawUpscaled(canvas: HTMLCanvasElement, image: RgbaImage): void 
   canvas.width = image.width * factor;
   canvas.height = image.height * factor;
   const source = new OffscreenCanvas(image.width, image.height);
-  (source.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+  (source.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(
+    new ImageData(new Uint8ClampedArray(image.data), image.width, image.height),
+    0,
+    0,
+  );
   const context = canvas.getContext('2d') as CanvasRenderingContext2D;
   context.imageSmoothingEnabled = false;
   context.drawImage(source, 0, 0, canvas.width, canvas.height);

@@ -63,7 +63,9 @@ async function checkCase(site: Site, c: Case, expectIsolated: boolean): Promise<
     expect(Math.abs(report.fInput - node.fInput)).toBeLessThan(c.f);
     expect(Math.abs(report.fBaseline - node.fBaseline)).toBeLessThan(c.f);
     expect(relativeDeviation(run.attributions, node.attributions)).toBeLessThan(c.attr);
-    console.log(`${c.model}/${c.sample} on ${report.backend} (${report.threads} threads): attr deviation ${relativeDeviation(run.attributions, node.attributions).toExponential(2)}, F(x) ${Math.abs(report.fInput - node.fInput).toExponential(2)}, ${report.seconds.toFixed(2)} s`);
+    console.log(
+      `${c.model}/${c.sample} on ${report.backend} (${report.threads} threads): attr deviation ${relativeDeviation(run.attributions, node.attributions).toExponential(2)}, F(x) ${Math.abs(report.fInput - node.fInput).toExponential(2)}, ${report.seconds.toFixed(2)} s`,
+    );
   } finally {
     await page.close();
   }

@@ -28,10 +28,26 @@ describe.skipIf(!chromiumAvailable())('the playground options in Chromium', () =
     const input = cliImageInput(`${ASSETS}fashion-mnist/sneaker.png`, 'nhwc');
     const range = input.reduce((m, v) => Math.max(m, v), -Infinity) - input.reduce((m, v) => Math.min(m, v), Infinity);
     await tf.setBackend('cpu');
-    const json = JSON.parse(readFileSync(`${ASSETS}fashion-mnist/model.json`, 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const json = JSON.parse(readFileSync(`${ASSETS}fashion-mnist/model.json`, 'utf8')) as {
+      modelTopology: object;
+      weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+    };
     const weights = readFileSync(`${ASSETS}fashion-mnist/weights.bin`);
-    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
-    const node = await smoothIntegratedGradients(tfjsBackend(model), tensor(input, [1, 28, 28, 1]), { target: run.report?.target, steps: 16, baselines: 0, kind: 'smoothgrad', samples: 5, stdev: 0.15 * range });
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
+    );
+    const node = await smoothIntegratedGradients(tfjsBackend(model), tensor(input, [1, 28, 28, 1]), {
+      target: run.report?.target,
+      steps: 16,
+      baselines: 0,
+      kind: 'smoothgrad',
+      samples: 5,
+      stdev: 0.15 * range,
+    });
     model.dispose();
     const deviation = relativeDeviation(run.attributions, node.attributions[0]?.data ?? []);
     console.log(`SmoothGrad: page against Node ${deviation.toExponential(2)} of max |attr|`);

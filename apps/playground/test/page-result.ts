@@ -3,7 +3,10 @@ import type { Page } from 'playwright-core';
 import type { RunReport } from '../src/protocol.js';
 
 /** The fields of the page's run report (`#ig-report`) the tests read. */
-export type PageReport = Pick<RunReport, 'target' | 'fInput' | 'fBaseline' | 'delta' | 'relativeError' | 'steps' | 'engine' | 'backend' | 'seconds' | 'threads' | 'crossOriginIsolated'>;
+export type PageReport = Pick<
+  RunReport,
+  'target' | 'fInput' | 'fBaseline' | 'delta' | 'relativeError' | 'steps' | 'engine' | 'backend' | 'seconds' | 'threads' | 'crossOriginIsolated'
+>;
 
 export interface PageRun {
   readonly status: string;

@@ -28,7 +28,10 @@ export function npyInput(name: string): Float32Array {
 }
 
 async function loadFashionModel(): Promise<tf.LayersModel> {
-  const json = JSON.parse(readFileSync(`${ASSETS}fashion-mnist/model.json`, 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const json = JSON.parse(readFileSync(`${ASSETS}fashion-mnist/model.json`, 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
   const weights = readFileSync(`${ASSETS}fashion-mnist/weights.bin`);
   return tf.loadLayersModel(
     tf.io.fromMemory({

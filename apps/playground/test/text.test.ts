@@ -62,7 +62,9 @@ async function checkAgainstNode(run: PageRun, text: string, what: string): Promi
   expect(Math.abs(sum - gap - report.delta)).toBeLessThan(1e-4 * Math.abs(gap));
   expect(report.relativeError).toBeLessThan(COMPLETENESS);
   const deviation = relativeDeviation(report.tokenAttributions, node.tokenAttributions);
-  console.log(`${what}: ${node.tokens.length} tokens, attr deviation ${deviation.toExponential(2)}, F(x) ${Math.abs(report.fInput - node.fInput).toExponential(2)}, F(x') ${Math.abs(report.fBaseline - node.fBaseline).toExponential(2)}, relative error ${report.relativeError.toExponential(2)}, ${report.seconds.toFixed(2)} s`);
+  console.log(
+    `${what}: ${node.tokens.length} tokens, attr deviation ${deviation.toExponential(2)}, F(x) ${Math.abs(report.fInput - node.fInput).toExponential(2)}, F(x') ${Math.abs(report.fBaseline - node.fBaseline).toExponential(2)}, relative error ${report.relativeError.toExponential(2)}, ${report.seconds.toFixed(2)} s`,
+  );
   expect(Math.abs(report.fInput - node.fInput)).toBeLessThan(F_TOLERANCE);
   expect(Math.abs(report.fBaseline - node.fBaseline)).toBeLessThan(F_TOLERANCE);
   expect(deviation).toBeLessThan(ATTR_TOLERANCE);

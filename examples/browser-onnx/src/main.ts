@@ -17,4 +17,10 @@ const image = renderHeatmap(attributions, { layout: 'chw' });
 const canvas = document.querySelector<HTMLCanvasElement>('#heatmap')!;
 canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
 const { fInput, fBaseline, delta } = result.reports[0]!;
-document.querySelector('#result')!.textContent = JSON.stringify({ backend: backend.name, fInput, fBaseline, delta, attributions: Array.from(attributions.data) });
+document.querySelector('#result')!.textContent = JSON.stringify({
+  backend: backend.name,
+  fInput,
+  fBaseline,
+  delta,
+  attributions: Array.from(attributions.data),
+});

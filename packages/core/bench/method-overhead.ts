@@ -9,7 +9,16 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { blurIG, expectedGradients, guidedIG, integratedGradients, integratedGradientsMethod, saliency, type GradientBackend, type Objective } from '../src/index.js';
+import {
+  blurIG,
+  expectedGradients,
+  guidedIG,
+  integratedGradients,
+  integratedGradientsMethod,
+  saliency,
+  type GradientBackend,
+  type Objective,
+} from '../src/index.js';
 
 const SHAPE = [1, 64, 64, 3];
 const SIZE = 64 * 64 * 3;
@@ -43,7 +52,11 @@ async function main(): Promise<void> {
   const references = { data: new Float32Array(4 * SIZE).map((_, i) => Math.cos(i) * 0.5 + 0.5), shape: [4, 64, 64, 3] };
   const rows: [string, number, () => Promise<unknown>][] = [
     ['straight line, integratedGradients (fast path)', STEPS, () => integratedGradients(backend, input, { target: 0, steps: STEPS })],
-    ['straight line through the path engine', STEPS, () => integratedGradientsMethod(backend, input, { target: 0, steps: STEPS, objective: linearThroughEngine })],
+    [
+      'straight line through the path engine',
+      STEPS,
+      () => integratedGradientsMethod(backend, input, { target: 0, steps: STEPS, objective: linearThroughEngine }),
+    ],
     ['straight line, probability objective', STEPS, () => integratedGradientsMethod(backend, input, { target: 0, steps: STEPS, objective: 'probability' })],
     ['straight line, multiplyByInputs false', STEPS, () => integratedGradientsMethod(backend, input, { target: 0, steps: STEPS, multiplyByInputs: false })],
     ['expected-gradients (random lines)', STEPS, () => expectedGradients(backend, input, { target: 0, samples: STEPS, references })],
@@ -64,8 +77,16 @@ async function main(): Promise<void> {
     perPoint.push(Math.min(...seconds) / points);
   }
   const straight = perPoint[0] as number;
-  const results = rows.map(([name, points], k) => ({ method: name, points, secondsPerPoint: perPoint[k] as number, ratioToStraight: (perPoint[k] as number) / straight }));
-  for (const r of results) console.log(`${r.method.padEnd(48)} ${(r.secondsPerPoint * 1e6).toFixed(1).padStart(9)} µs per point = ${r.ratioToStraight.toFixed(2)}× the straight fast path`);
+  const results = rows.map(([name, points], k) => ({
+    method: name,
+    points,
+    secondsPerPoint: perPoint[k] as number,
+    ratioToStraight: (perPoint[k] as number) / straight,
+  }));
+  for (const r of results)
+    console.log(
+      `${r.method.padEnd(48)} ${(r.secondsPerPoint * 1e6).toFixed(1).padStart(9)} µs per point = ${r.ratioToStraight.toFixed(2)}× the straight fast path`,
+    );
   const report = {
     benchmark: 'core overhead per path point of each gradient method, zero-cost backend, ratio to the straight-line fast path in the same run',
     input: SHAPE,

@@ -43,7 +43,8 @@ function zeroCostBackend(maxBatch: number, fused: boolean, gradients: Gradients)
     predict: async (batch) => output.subarray(0, batch.count * 10),
     gradients: async (request) => ({
       objective: output.subarray(0, request.count),
-      gradients: gradients === 'offered' && request.gradientBuffers !== undefined ? request.gradientBuffers.map(inPlace) : [pattern.subarray(0, request.count * SIZE)],
+      gradients:
+        gradients === 'offered' && request.gradientBuffers !== undefined ? request.gradientBuffers.map(inPlace) : [pattern.subarray(0, request.count * SIZE)],
     }),
     dispose: () => undefined,
   };
@@ -83,7 +84,11 @@ async function main(): Promise<void> {
   ];
   const reusedArrays = [new Float32Array(SIZE)];
   const call = (backend: GradientBackend, batchSize: number | undefined, attributions: Attributions, steps = STEPS) =>
-    integratedGradients(backend, { data: input, shape: SHAPE }, { target: 0, steps, batchSize, attributionsInto: attributions === 'reused' ? reusedArrays : undefined });
+    integratedGradients(
+      backend,
+      { data: input, shape: SHAPE },
+      { target: 0, steps, batchSize, attributionsInto: attributions === 'reused' ? reusedArrays : undefined },
+    );
   const bestSeconds = async (run: () => Promise<unknown>): Promise<number> => {
     const seconds: number[] = [];
     for (let r = 0; r < REPEATS; r++) {
@@ -97,7 +102,8 @@ async function main(): Promise<void> {
   // process reach the state the later rows see (the first fresh arrays of a new process cost
   // page faults that later ones, reusing collected memory, do not), so no row depends on its
   // position in the list.
-  for (const [fused, batchSize, gradients, attributions] of runs) await call(zeroCostBackend(batchSize ?? DEFAULT_BATCH, fused, gradients), batchSize, attributions);
+  for (const [fused, batchSize, gradients, attributions] of runs)
+    await call(zeroCostBackend(batchSize ?? DEFAULT_BATCH, fused, gradients), batchSize, attributions);
   for (const [fused, batchSize, gradients, attributions] of runs) {
     const backend = zeroCostBackend(batchSize ?? DEFAULT_BATCH, fused, gradients);
     // Untimed: creates this batch size's buffers again (the workspace of the previous row replaced them).
@@ -120,7 +126,9 @@ async function main(): Promise<void> {
     });
     const where = fused ? '                              ' : gradients === 'offered' ? ', gradients in offered buffers' : ', gradients in own arrays    ';
     const label = `${fused ? 'fused  ' : 'unfused'} batch ${String(batch).padStart(3)}${batchSize === undefined ? ' (default)' : '          '}${where}, ${attributions} attributions`;
-    console.log(`${label}: ${(perPoint * 1e6).toFixed(1)} µs per point = ${(perPoint / copy).toFixed(2)}× a copy (${(copy * 1e6).toFixed(1)} µs); marginal ${(marginal * 1e6).toFixed(1)} µs = ${(marginal / copy).toFixed(2)}×`);
+    console.log(
+      `${label}: ${(perPoint * 1e6).toFixed(1)} µs per point = ${(perPoint / copy).toFixed(2)}× a copy (${(copy * 1e6).toFixed(1)} µs); marginal ${(marginal * 1e6).toFixed(1)} µs = ${(marginal / copy).toFixed(2)}×`,
+    );
   }
   const report = {
     benchmark: 'core path overhead per point (interpolation + weighted accumulation), zero-cost backend',
@@ -128,7 +136,8 @@ async function main(): Promise<void> {
     steps: STEPS,
     repeats: REPEATS,
     longSteps: LONG_STEPS,
-    statistic: 'best of repeats, after one untimed pass over all configurations and one untimed run per configuration; marginal = (best long-call time − best short-call time) / (longSteps − steps)',
+    statistic:
+      'best of repeats, after one untimed pass over all configurations and one untimed run per configuration; marginal = (best long-call time − best short-call time) / (longSteps − steps)',
     copySecondsPerArray: copy,
     goal: 'ratioToCopy ≤ 3',
     results,

@@ -79,7 +79,7 @@ export class PathMesh {
       return [{ first: 0, last: 0, error: g - (f1 - f0), noise: NOISE * (Math.abs(f0) + Math.abs(f1) + gAbs) }];
     }
     const out: MeshElement[] = [];
-    for (let i = 0; i + 1 < this.nodes.length; ) {
+    for (let i = 0; i + 1 < this.nodes.length;) {
       const last = this.rule === 'simpson-pairs' && this.pairsWithNext(i) ? i + 2 : i + 1;
       const weights = this.elementWeights(i, last);
       let quadrature = 0;

@@ -57,7 +57,11 @@ export async function refineAdaptively(
   options: AdaptiveOptions,
 ): Promise<{ gradientSums: Float64Array[][]; steps: number[]; refinements: PathRefinement[] }> {
   const { pointSizes, tolerance, maxSteps } = options;
-  const states: PathState[] = paths.map((path) => ({ mesh: new PathMesh(options.rule ?? 'simpson-pairs', [path.fBaseline, path.fInput]), rounds: 0, active: true }));
+  const states: PathState[] = paths.map((path) => ({
+    mesh: new PathMesh(options.rule ?? 'simpson-pairs', [path.fBaseline, path.fInput]),
+    rounds: 0,
+    active: true,
+  }));
   let requests: { path: number; alphas: Float64Array }[] = paths.map((_, p) => ({ path: p, alphas: Float64Array.of(0.5) }));
   while (requests.length > 0) {
     options.onPlan(requests.reduce((n, r) => n + r.alphas.length, 0));
@@ -144,12 +148,23 @@ function summarize(state: PathState, path: PathPlan, maxSteps: number): PathRefi
 }
 
 /** Gradients and objectives at the requested points, all paths in one run (batched by the runner). */
-async function evaluate(runner: PathRunner, paths: readonly PathPlan[], requests: readonly { path: number; alphas: Float64Array }[], pointSizes: readonly number[]): Promise<MeshNode[][]> {
+async function evaluate(
+  runner: PathRunner,
+  paths: readonly PathPlan[],
+  requests: readonly { path: number; alphas: Float64Array }[],
+  pointSizes: readonly number[],
+): Promise<MeshNode[][]> {
   const segments: PathSegment[] = [];
   for (const { path, alphas } of requests) {
     const plan = paths[path] as PathPlan;
     for (let k = 0; k < alphas.length; k++) {
-      segments.push({ ...plan, alphas: alphas.subarray(k, k + 1), weights: Float64Array.of(1), sinks: pointSizes.map((size) => new Float64Array(size)), objectives: new Float64Array(1) });
+      segments.push({
+        ...plan,
+        alphas: alphas.subarray(k, k + 1),
+        weights: Float64Array.of(1),
+        sinks: pointSizes.map((size) => new Float64Array(size)),
+        objectives: new Float64Array(1),
+      });
     }
   }
   await runner.run(segments);

@@ -3,14 +3,18 @@ import type { ModelInputs } from './validate.js';
 
 /** True when the two arrays share bytes of the same buffer. */
 export function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteLength > 0 && b.byteLength > 0 && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return (
+    a.buffer === b.buffer && a.byteLength > 0 && b.byteLength > 0 && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  );
 }
 
 /** Throws when any supplied attribution array shares memory with `data` (described by `what`). */
 export function checkNotAliased(buffers: readonly Float32Array[], data: Float32Array, what: string): void {
   buffers.forEach((buffer, i) => {
     if (sharesMemory(buffer, data)) {
-      throw new InvalidOptionError(`attributionsInto[${i}] shares memory with ${what}; attributions must go into arrays of their own, not into data the call reads`);
+      throw new InvalidOptionError(
+        `attributionsInto[${i}] shares memory with ${what}; attributions must go into arrays of their own, not into data the call reads`,
+      );
     }
   });
 }
@@ -35,7 +39,9 @@ export function checkAttributionBuffers(value: unknown, model: ModelInputs, targ
     const expected = model.examples * targetsPerExample * size;
     if (buffer.length !== expected) {
       const targets = targetsPerExample > 1 ? ` × ${targetsPerExample} targets` : '';
-      throw new ShapeMismatchError(`attributionsInto[${i}] has ${buffer.length} values; input ${i}'s attributions need ${expected} (${model.examples} example(s)${targets} × ${size})`);
+      throw new ShapeMismatchError(
+        `attributionsInto[${i}] has ${buffer.length} values; input ${i}'s attributions need ${expected} (${model.examples} example(s)${targets} × ${size})`,
+      );
     }
   });
   const arrays = buffers as readonly Float32Array[];

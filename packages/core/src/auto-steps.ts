@@ -102,12 +102,14 @@ function update(state: PathState, path: PathPlan, firstLevel: number, tolerance:
     const factor = 1 / (4 ** m - 1);
     const finer = row[m - 1] as Float64Array[];
     const coarser = state.previousRow?.[m - 1] as Float64Array[];
-    row.push(finer.map((values, i) => {
-      const c = coarser[i] as Float64Array;
-      const out = new Float64Array(values.length);
-      for (let f = 0; f < out.length; f++) out[f] = (values[f] as number) + ((values[f] as number) - (c[f] as number)) * factor;
-      return out;
-    }));
+    row.push(
+      finer.map((values, i) => {
+        const c = coarser[i] as Float64Array;
+        const out = new Float64Array(values.length);
+        for (let f = 0; f < out.length; f++) out[f] = (values[f] as number) + ((values[f] as number) - (c[f] as number)) * factor;
+        return out;
+      }),
+    );
   }
   state.previousRow = row;
   state.estimate = row[row.length - 1] as Float64Array[];

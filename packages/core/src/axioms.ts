@@ -39,12 +39,24 @@ export async function checkAxioms(backend: GradientBackend, inputs: Inputs, opti
   const checks: AxiomCheck[] = [];
 
   checks.push(
-    check('completeness', report.relativeError <= tolerance, { attributionSum: report.attributionSum, outputDifference: report.fInput - report.fBaseline, relativeError: report.relativeError, tolerance }, `Σ attributions ${report.attributionSum.toPrecision(6)} vs F(x) − F(x') ${(report.fInput - report.fBaseline).toPrecision(6)}: relative error ${report.relativeError.toExponential(2)} (tolerance ${tolerance})`),
+    check(
+      'completeness',
+      report.relativeError <= tolerance,
+      { attributionSum: report.attributionSum, outputDifference: report.fInput - report.fBaseline, relativeError: report.relativeError, tolerance },
+      `Σ attributions ${report.attributionSum.toPrecision(6)} vs F(x) − F(x') ${(report.fInput - report.fBaseline).toPrecision(6)}: relative error ${report.relativeError.toExponential(2)} (tolerance ${tolerance})`,
+    ),
   );
 
   const allFeatures: (FeatureRef & { gap: number })[] = [];
-  inputData.forEach((d, input) => d.forEach((v, index) => allFeatures.push({ input, index, gap: Math.abs(v - ((baselineData[input] as Float32Array)[index] as number)) })));
-  const sensitivity = options.sensitivityFeatures ?? [...allFeatures].sort((a, b) => b.gap - a.gap).filter((f) => f.gap > 0).slice(0, 4);
+  inputData.forEach((d, input) =>
+    d.forEach((v, index) => allFeatures.push({ input, index, gap: Math.abs(v - ((baselineData[input] as Float32Array)[index] as number)) })),
+  );
+  const sensitivity =
+    options.sensitivityFeatures ??
+    [...allFeatures]
+      .sort((a, b) => b.gap - a.gap)
+      .filter((f) => f.gap > 0)
+      .slice(0, 4);
   for (const feature of sensitivity) {
     const value = (inputData[feature.input] as Float32Array)[feature.index] as number;
     const single = withShapes(replaceFeature(baselineData, feature, value));
@@ -54,20 +66,38 @@ export async function checkAxioms(backend: GradientBackend, inputs: Inputs, opti
     const error = Math.abs(attribution - change);
     const differs = Math.abs(change) > 1e-7 * Math.max(Math.abs(r.reports[0]?.fInput as number), 1);
     const passed = !differs || (attribution !== 0 && error <= tolerance * Math.abs(change));
-    checks.push(check('sensitivity', passed, { input: feature.input, feature: feature.index, outputChange: change, attribution, error }, `input ${feature.input} feature ${feature.index} alone differs from the baseline: output change ${change.toPrecision(6)}, its attribution ${attribution.toPrecision(6)}${differs ? '' : ' (output unchanged: nothing to check)'}`));
+    checks.push(
+      check(
+        'sensitivity',
+        passed,
+        { input: feature.input, feature: feature.index, outputChange: change, attribution, error },
+        `input ${feature.input} feature ${feature.index} alone differs from the baseline: output change ${change.toPrecision(6)}, its attribution ${attribution.toPrecision(6)}${differs ? '' : ' (output unchanged: nothing to check)'}`,
+      ),
+    );
   }
 
   const dummies = options.dummyFeatures ?? (await findDummyFeatures(backend, model, inputData, baselineData, options.maxDummyProbes ?? 64));
   for (const feature of dummies) {
     const attribution = attributionAt(main, feature);
-    checks.push(check('dummy', Math.abs(attribution) <= 1e-6 * scale, { input: feature.input, feature: feature.index, attribution, largestAttribution: scale }, `input ${feature.input} feature ${feature.index} does not affect the output; its attribution is ${attribution.toPrecision(6)} (largest ${scale.toPrecision(6)})`));
+    checks.push(
+      check(
+        'dummy',
+        Math.abs(attribution) <= 1e-6 * scale,
+        { input: feature.input, feature: feature.index, attribution, largestAttribution: scale },
+        `input ${feature.input} feature ${feature.index} does not affect the output; its attribution is ${attribution.toPrecision(6)} (largest ${scale.toPrecision(6)})`,
+      ),
+    );
   }
 
   // A single-output model combines its one output with itself: IG of (a + b)·F against a·IG(F) + b·IG(F).
   const outputs = await outputCount(backend, model, inputData);
   const other = options.linearity?.otherTarget ?? (target + 1) % outputs;
-  for (const [name, index] of [['target', target], ['linearity.otherTarget', other]] as const) {
-    if (!Number.isInteger(index) || index < 0 || index >= outputs) throw new TargetError(`checkAxioms: ${name} ${String(index)} is not an output index; the model has ${outputs} output(s)`);
+  for (const [name, index] of [
+    ['target', target],
+    ['linearity.otherTarget', other],
+  ] as const) {
+    if (!Number.isInteger(index) || index < 0 || index >= outputs)
+      throw new TargetError(`checkAxioms: ${name} ${String(index)} is not an output index; the model has ${outputs} output(s)`);
   }
   const a = options.linearity?.a ?? 2;
   const b = options.linearity?.b ?? -0.5;
@@ -80,10 +110,18 @@ export async function checkAxioms(backend: GradientBackend, inputs: Inputs, opti
   combined.attributions.forEach((t, input) => {
     const size = t.data.length;
     const p = (parts.attributions[input] as Tensor).data;
-    for (let i = 0; i < size; i++) linearityError = Math.max(linearityError, Math.abs((t.data[i] as number) - (a * (p[i] as number) + b * (p[size + i] as number))));
+    for (let i = 0; i < size; i++)
+      linearityError = Math.max(linearityError, Math.abs((t.data[i] as number) - (a * (p[i] as number) + b * (p[size + i] as number))));
   });
   const linearityScale = Math.max(...combined.attributions.map((t) => maxAbs(t.data)), 1e-12);
-  checks.push(check('linearity', linearityError <= tolerance * linearityScale, { a, b, target, otherTarget: other, maxError: linearityError, scale: linearityScale }, `IG of ${a}·F${target} + ${b}·F${other} vs ${a}·IG(F${target}) + ${b}·IG(F${other}): max difference ${linearityError.toExponential(2)} (scale ${linearityScale.toPrecision(4)})`));
+  checks.push(
+    check(
+      'linearity',
+      linearityError <= tolerance * linearityScale,
+      { a, b, target, otherTarget: other, maxError: linearityError, scale: linearityScale },
+      `IG of ${a}·F${target} + ${b}·F${other} vs ${a}·IG(F${target}) + ${b}·IG(F${other}): max difference ${linearityError.toExponential(2)} (scale ${linearityScale.toPrecision(4)})`,
+    ),
+  );
 
   for (const [p, q] of options.symmetricPairs ?? []) {
     const value = (ref: FeatureRef, data: readonly Float32Array[]): number => (data[ref.input] as Float32Array)[ref.index] as number;
@@ -91,14 +129,32 @@ export async function checkAxioms(backend: GradientBackend, inputs: Inputs, opti
     const ap = attributionAt(main, p);
     const aq = attributionAt(main, q);
     const error = Math.abs(ap - aq);
-    checks.push(check('symmetry', preconditions && error <= tolerance * scale, { attributionP: ap, attributionQ: aq, error }, preconditions ? `features (${p.input}:${p.index}) and (${q.input}:${q.index}): attributions ${ap.toPrecision(6)} and ${aq.toPrecision(6)}` : `features (${p.input}:${p.index}) and (${q.input}:${q.index}) differ in the input or the baseline, so symmetry cannot be checked`));
+    checks.push(
+      check(
+        'symmetry',
+        preconditions && error <= tolerance * scale,
+        { attributionP: ap, attributionQ: aq, error },
+        preconditions
+          ? `features (${p.input}:${p.index}) and (${q.input}:${q.index}): attributions ${ap.toPrecision(6)} and ${aq.toPrecision(6)}`
+          : `features (${p.input}:${p.index}) and (${q.input}:${q.index}) differ in the input or the baseline, so symmetry cannot be checked`,
+      ),
+    );
   }
 
   if (options.compareBackend !== undefined) {
     const second = await integratedGradients(options.compareBackend, model.tensors, { ...igOptions, baselines: baselineTensors });
     let error = 0;
-    main.attributions.forEach((t, input) => t.data.forEach((v, i) => (error = Math.max(error, Math.abs(v - ((second.attributions[input] as Tensor).data[i] as number))))));
-    checks.push(check('implementation-invariance', error <= tolerance * scale, { maxError: error, scale }, `${backend.name} vs ${options.compareBackend.name}: max attribution difference ${error.toExponential(2)} (scale ${scale.toPrecision(4)})`));
+    main.attributions.forEach((t, input) =>
+      t.data.forEach((v, i) => (error = Math.max(error, Math.abs(v - ((second.attributions[input] as Tensor).data[i] as number))))),
+    );
+    checks.push(
+      check(
+        'implementation-invariance',
+        error <= tolerance * scale,
+        { maxError: error, scale },
+        `${backend.name} vs ${options.compareBackend.name}: max attribution difference ${error.toExponential(2)} (scale ${scale.toPrecision(4)})`,
+      ),
+    );
   }
 
   const passed = checks.every((c) => c.passed);

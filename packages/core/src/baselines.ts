@@ -13,10 +13,7 @@ export type BaselineValue = number | Tensor | BaselineFunction;
  * - `{ average: [...] }`: several baselines whose attributions are averaged
  *   (expected-gradients style); each entry is itself a value or a per-input array.
  */
-export type BaselineSpec =
-  | BaselineValue
-  | readonly BaselineValue[]
-  | { readonly average: readonly (BaselineValue | readonly BaselineValue[])[] };
+export type BaselineSpec = BaselineValue | readonly BaselineValue[] | { readonly average: readonly (BaselineValue | readonly BaselineValue[])[] };
 
 function isAverage(spec: BaselineSpec): spec is { readonly average: readonly (BaselineValue | readonly BaselineValue[])[] } {
   return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'average' in spec;
@@ -30,7 +27,14 @@ export type BaselineObserver = (data: Float32Array, inputIndex: number, label: s
 
 const freshArray: BaselineAllocator = (length) => new Float32Array(length);
 
-function materialize(value: BaselineValue, input: Tensor, inputIndex: number, label: string, allocate: BaselineAllocator, observe: BaselineObserver | undefined): Float32Array {
+function materialize(
+  value: BaselineValue,
+  input: Tensor,
+  inputIndex: number,
+  label: string,
+  allocate: BaselineAllocator,
+  observe: BaselineObserver | undefined,
+): Float32Array {
   const resolved = typeof value === 'function' ? value(input, inputIndex) : value;
   if (typeof resolved === 'number') {
     if (!Number.isFinite(resolved)) throw new BaselineError(`${label} for input ${inputIndex} is ${resolved}`);
@@ -45,7 +49,9 @@ function materialize(value: BaselineValue, input: Tensor, inputIndex: number, la
   observe?.(resolved.data, inputIndex, label);
   const full = broadcastInto(resolved, input.shape, allocate);
   if (full === null) {
-    throw new BaselineError(`${label} for input ${inputIndex} has shape ${formatShape(resolved.shape)}, which does not broadcast to the input's shape ${formatShape(input.shape)}`);
+    throw new BaselineError(
+      `${label} for input ${inputIndex} has shape ${formatShape(resolved.shape)}, which does not broadcast to the input's shape ${formatShape(input.shape)}`,
+    );
   }
   for (let i = 0; i < full.length; i++) {
     if (!Number.isFinite(full[i] as number)) {
@@ -55,7 +61,13 @@ function materialize(value: BaselineValue, input: Tensor, inputIndex: number, la
   return full;
 }
 
-function perInput(value: BaselineValue | readonly BaselineValue[], inputs: readonly Tensor[], label: string, allocate: BaselineAllocator, observe: BaselineObserver | undefined): Float32Array[] {
+function perInput(
+  value: BaselineValue | readonly BaselineValue[],
+  inputs: readonly Tensor[],
+  label: string,
+  allocate: BaselineAllocator,
+  observe: BaselineObserver | undefined,
+): Float32Array[] {
   if (Array.isArray(value)) {
     const values = value as readonly BaselineValue[];
     if (values.length !== inputs.length) {
@@ -75,7 +87,12 @@ export function resolveBaselines(spec: BaselineSpec | undefined, inputs: readonl
 }
 
 /** resolveBaselines with the arrays taken from `allocate`, and every given tensor shown to `observe`. */
-export function resolveBaselinesInto(spec: BaselineSpec | undefined, inputs: readonly Tensor[], allocate: BaselineAllocator, observe?: BaselineObserver): Float32Array[][] {
+export function resolveBaselinesInto(
+  spec: BaselineSpec | undefined,
+  inputs: readonly Tensor[],
+  allocate: BaselineAllocator,
+  observe?: BaselineObserver,
+): Float32Array[][] {
   if (spec === undefined) return [perInput(0, inputs, 'baseline', allocate, observe)];
   if (isAverage(spec)) {
     if (!Array.isArray(spec.average) || spec.average.length === 0) {

@@ -9,11 +9,7 @@ export const MAX_DEFAULT_BATCH = 128;
  * Path points per backend call. An explicit `batchSize` wins; otherwise the largest batch whose
  * points and gradients (float32 each) fit the memory budget, at least 1 and at most 128.
  */
-export function resolveBatchSize(
-  pointFloats: number,
-  batchSize: number | undefined,
-  memoryBudgetBytes: number | undefined,
-): number {
+export function resolveBatchSize(pointFloats: number, batchSize: number | undefined, memoryBudgetBytes: number | undefined): number {
   const budget = memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) {
     throw new InvalidOptionError(`memoryBudgetBytes must be a positive number, got ${String(memoryBudgetBytes)}`);
@@ -25,7 +21,9 @@ export function resolveBatchSize(
       throw new InvalidOptionError(`batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
     }
     if (memoryBudgetBytes !== undefined && batchSize * bytesPerPoint > budget) {
-      throw new InvalidOptionError(`batchSize ${batchSize} needs ${mib(batchSize * bytesPerPoint)} of points and gradients, above memoryBudgetBytes (${mib(budget)}); lower batchSize or raise the budget`);
+      throw new InvalidOptionError(
+        `batchSize ${batchSize} needs ${mib(batchSize * bytesPerPoint)} of points and gradients, above memoryBudgetBytes (${mib(budget)}); lower batchSize or raise the budget`,
+      );
     }
     return batchSize;
   }

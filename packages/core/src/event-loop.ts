@@ -50,7 +50,8 @@ interface EventSignal extends AbortSignalLike {
 }
 
 const hasEvents = (signal: AbortSignalLike | undefined): signal is EventSignal =>
-  typeof (signal as Partial<EventSignal> | undefined)?.addEventListener === 'function' && typeof (signal as Partial<EventSignal>).removeEventListener === 'function';
+  typeof (signal as Partial<EventSignal> | undefined)?.addEventListener === 'function' &&
+  typeof (signal as Partial<EventSignal>).removeEventListener === 'function';
 
 /**
  * A backend call that rejects with AbortedError as soon as the signal fires, even if the call

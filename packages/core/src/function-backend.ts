@@ -52,7 +52,8 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
     for (let k = 0; k < batch.count; k++) {
       const y = fns.forward(pointViews(batch, k));
       out ??= new Float32Array(batch.count * y.length);
-      if (y.length * batch.count !== out.length) throw new BackendContractError(`${name}: forward returned ${y.length} outputs at point ${k}, earlier ${out.length / batch.count}`);
+      if (y.length * batch.count !== out.length)
+        throw new BackendContractError(`${name}: forward returned ${y.length} outputs at point ${k}, earlier ${out.length / batch.count}`);
       out.set(y, k * y.length);
     }
     return out ?? new Float32Array(0);

@@ -29,7 +29,17 @@ export { seededRandom, type Random } from './random.js';
 export { smoothIntegratedGradients, type SmoothKind, type SmoothOptions, type SmoothResult } from './smooth.js';
 export * from './hierarchy/index.js';
 export { targetAt, tokenSums, wordSums, type WordSums } from './tokens.js';
-export { encodeText, idsInputName, textModelInputs, tokenizerLimits, TextInputError, type EncodedText, type TextEncodingOptions, type TextModelInputs, type TokenizerLike } from './text-encoding.js';
+export {
+  encodeText,
+  idsInputName,
+  textModelInputs,
+  tokenizerLimits,
+  TextInputError,
+  type EncodedText,
+  type TextEncodingOptions,
+  type TextModelInputs,
+  type TokenizerLike,
+} from './text-encoding.js';
 export { attribute, ALGORITHMS, type Algorithm, type AttributeOptions } from './methods/attribute.js';
 export { blurIG, blurSigmas, type BlurIGOptions } from './methods/blur-ig.js';
 export { expectedGradients, type ExpectedGradientsOptions } from './methods/expected-gradients.js';

@@ -25,7 +25,8 @@ export interface OrtTensorInput {
  *   the batch (`[[…]]` for one example); a flat `number[]` is one example as above;
  * - a `tf.Tensor` (TfTensorInput) or an `ort.Tensor` (OrtTensorInput), batch axis first.
  */
-export type InputLike = Tensor | { readonly data: readonly number[]; readonly shape: readonly number[] } | Float32Array | NestedNumbers | TfTensorInput | OrtTensorInput;
+export type InputLike =
+  Tensor | { readonly data: readonly number[]; readonly shape: readonly number[] } | Float32Array | NestedNumbers | TfTensorInput | OrtTensorInput;
 
 /**
  * The `inputs` argument of every method: one input (InputLike) or, for a model with several
@@ -62,12 +63,20 @@ function nestedShape(value: NestedNumbers, name: string): number[] {
   }
   const check = (node: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof node !== 'number') throw new ShapeMismatchError(`${name}${path} is ${Array.isArray(node) ? 'an array' : JSON.stringify(node) ?? String(node)}; expected a number (shape ${formatShape(shape)} from the first entries)`);
+      if (typeof node !== 'number')
+        throw new ShapeMismatchError(
+          `${name}${path} is ${Array.isArray(node) ? 'an array' : (JSON.stringify(node) ?? String(node))}; expected a number (shape ${formatShape(shape)} from the first entries)`,
+        );
       return;
     }
-    if (!Array.isArray(node)) throw new ShapeMismatchError(`${name}${path} is ${JSON.stringify(node) ?? String(node)}; expected an array of ${shape[depth]} (shape ${formatShape(shape)} from the first entries)`);
+    if (!Array.isArray(node))
+      throw new ShapeMismatchError(
+        `${name}${path} is ${JSON.stringify(node) ?? String(node)}; expected an array of ${shape[depth]} (shape ${formatShape(shape)} from the first entries)`,
+      );
     if (node.length !== shape[depth]) {
-      throw new ShapeMismatchError(`${name}${path} has ${node.length} entries but ${name}${'[0]'.repeat(depth)} has ${shape[depth]}: nested arrays must be rectangular (shape ${formatShape(shape)} from the first entries)`);
+      throw new ShapeMismatchError(
+        `${name}${path} has ${node.length} entries but ${name}${'[0]'.repeat(depth)} has ${shape[depth]}: nested arrays must be rectangular (shape ${formatShape(shape)} from the first entries)`,
+      );
     }
     node.forEach((child: unknown, k: number) => check(child, depth + 1, `${path}[${k}]`));
   };
@@ -93,7 +102,13 @@ export function inputTensor(input: InputLike, name = 'input 0'): Tensor {
   if (isNumberArray(value)) {
     const shape = nestedShape(value, name);
     if (shape.length === 1) shape.unshift(1);
-    return { data: flatten(value, shape.reduce((a, b) => a * b, 1)), shape };
+    return {
+      data: flatten(
+        value,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+      shape,
+    };
   }
   if (isObject(value) && typeof value.dataSync === 'function' && Array.isArray(value.shape)) {
     const t = value as unknown as TfTensorInput;
@@ -101,7 +116,8 @@ export function inputTensor(input: InputLike, name = 'input 0'): Tensor {
   }
   if (isObject(value) && Array.isArray(value.dims) && isObject(value.data)) {
     const t = value as unknown as OrtTensorInput;
-    if (typeof t.type === 'string' && ['string', 'bool'].includes(t.type)) throw new ShapeMismatchError(`${name}: an ort.Tensor of type ${t.type} cannot be attributed; give float values`);
+    if (typeof t.type === 'string' && ['string', 'bool'].includes(t.type))
+      throw new ShapeMismatchError(`${name}: an ort.Tensor of type ${t.type} cannot be attributed; give float values`);
     return { data: toFloat32(t.data, name), shape: [...t.dims] };
   }
   if (isObject(value) && isObject(value.data) && Array.isArray(value.shape)) {

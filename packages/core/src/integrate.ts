@@ -78,7 +78,6 @@ export interface IntegratedGradientsOptions {
 
 export type { IntegratedGradientsResult, PathReport } from './ig-result.js';
 
-
 const DEFAULT_STEPS = 50;
 const DEFAULT_TOLERANCE = 0.01;
 const DEFAULT_MAX_AUTO_STEPS = 1025;
@@ -112,9 +111,17 @@ export async function integratedGradients(
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
   const stepsLimit = checkPositiveInteger(options.stepsLimit ?? DEFAULT_STEPS_LIMIT, 'stepsLimit');
-  checkStepsLimit(auto ? maxSteps : typeof options.method === 'object' ? options.method.alphas.length : steps, stepsLimit, auto ? 'maxSteps' : typeof options.method === 'object' ? 'the custom rule\'s point count' : 'steps');
+  checkStepsLimit(
+    auto ? maxSteps : typeof options.method === 'object' ? options.method.alphas.length : steps,
+    stepsLimit,
+    auto ? 'maxSteps' : typeof options.method === 'object' ? "the custom rule's point count" : 'steps',
+  );
   const fixed = auto ? null : resolveRule(options.method, steps);
-  const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
+  const batchSize = resolveBatchSize(
+    model.pointSizes.reduce((a, b) => a + b, 0),
+    options.batchSize,
+    options.memoryBudgetBytes,
+  );
   const into = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
   throwIfAborted(options.signal);
 
@@ -204,7 +211,21 @@ async function integrateWith(
   }
   const { gradientSums, steps: stepsUsed, refinements } = integrated;
 
-  const result = assembleResult({ paths, gradientSums, stepsUsed, refinements, model, targets, into, baselineCount: baselineSamples.length, tolerance, method: fixed?.name ?? 'auto', backend: backend.name, evaluations: done, ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}) });
+  const result = assembleResult({
+    paths,
+    gradientSums,
+    stepsUsed,
+    refinements,
+    model,
+    targets,
+    into,
+    baselineCount: baselineSamples.length,
+    tolerance,
+    method: fixed?.name ?? 'auto',
+    backend: backend.name,
+    evaluations: done,
+    ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}),
+  });
   if (fixed === null && autoRule === 'adaptive') return result; // its warnings read F from its own evaluations
   return withProbedHints(result, paths, backend, pointShapes, batchSize, signal, fixed === null ? autoAdvice(maxSteps) : FIXED_ADVICE);
 }

@@ -24,14 +24,7 @@ export function fillPathPoints(
 }
 
 /** sink[i] += Σ_j weights[from + j]·gradients[(gradPoint + j)·size + i] for j < count. */
-export function accumulateWeighted(
-  sink: Float64Array,
-  gradients: Float32Array,
-  gradPoint: number,
-  weights: Float64Array,
-  from: number,
-  count: number,
-): void {
+export function accumulateWeighted(sink: Float64Array, gradients: Float32Array, gradPoint: number, weights: Float64Array, from: number, count: number): void {
   const size = sink.length;
   for (let start = 0; start < size; start += TILE) {
     const end = Math.min(size, start + TILE);
@@ -47,7 +40,12 @@ export function accumulateWeighted(
       const o2 = o1 + size;
       const o3 = o2 + size;
       for (let i = start; i < end; i++) {
-        sink[i] = (sink[i] as number) + w0 * (gradients[o0 + i] as number) + w1 * (gradients[o1 + i] as number) + w2 * (gradients[o2 + i] as number) + w3 * (gradients[o3 + i] as number);
+        sink[i] =
+          (sink[i] as number) +
+          w0 * (gradients[o0 + i] as number) +
+          w1 * (gradients[o1 + i] as number) +
+          w2 * (gradients[o2 + i] as number) +
+          w3 * (gradients[o3 + i] as number);
       }
     }
     for (; j < count; j++) {

@@ -12,7 +12,8 @@ export const AUTO_RULES: readonly AutoRule[] = ['adaptive', 'nested'];
 
 export function checkAutoRule(rule: unknown): AutoRule {
   if (rule === undefined) return 'adaptive';
-  if (!(AUTO_RULES as readonly unknown[]).includes(rule)) throw new InvalidOptionError(`autoRule must be one of ${AUTO_RULES.join(', ')}, got ${JSON.stringify(rule) ?? String(rule)}`);
+  if (!(AUTO_RULES as readonly unknown[]).includes(rule))
+    throw new InvalidOptionError(`autoRule must be one of ${AUTO_RULES.join(', ')}, got ${JSON.stringify(rule) ?? String(rule)}`);
   return rule as AutoRule;
 }
 
@@ -24,7 +25,9 @@ export function checkAutoRule(rule: unknown): AutoRule {
 export function checkStepsAndMethod(steps: unknown, method: unknown): void {
   if (steps !== 'auto' || method === undefined) return;
   const named = typeof method === 'string' ? `method '${method}'` : 'a custom method';
-  throw new InvalidOptionError(`steps: 'auto' places its own points (autoRule 'adaptive' or 'nested') and cannot use ${named}: give steps a number to integrate with that method, or leave method unset (ig: --steps auto without --method)`);
+  throw new InvalidOptionError(
+    `steps: 'auto' places its own points (autoRule 'adaptive' or 'nested') and cannot use ${named}: give steps a number to integrate with that method, or leave method unset (ig: --steps auto without --method)`,
+  );
 }
 
 export interface IntegratedPaths {
@@ -41,7 +44,13 @@ export type PathRule =
   | { readonly auto: AutoRule; readonly tolerance: number; readonly maxSteps: number; readonly onPlan: (points: number) => void };
 
 /** Runs every path through the runner under a fixed rule or one of the `steps: 'auto'` rules. */
-export async function integratePaths(runner: PathRunner, paths: readonly PathPlan[], rule: PathRule, pointSizes: readonly number[], scratch: Scratch): Promise<IntegratedPaths> {
+export async function integratePaths(
+  runner: PathRunner,
+  paths: readonly PathPlan[],
+  rule: PathRule,
+  pointSizes: readonly number[],
+  scratch: Scratch,
+): Promise<IntegratedPaths> {
   if ('fixed' in rule) {
     const gradientSums = paths.map(() => pointSizes.map((size) => scratch.float64Zeros(size)));
     await runner.run(paths.map((path, p) => ({ ...path, alphas: rule.fixed.alphas, weights: rule.fixed.weights, sinks: gradientSums[p] as Float64Array[] })));

@@ -80,17 +80,22 @@ export class PathRunner {
     for (let from = 0; from < segment.alphas.length; from += batchSize) {
       await yieldToEventLoop(signal);
       const to = Math.min(segment.alphas.length, from + batchSize);
-      const response = await abortable(integrate.call(backend, {
-        input: segment.input,
-        baseline: segment.baseline,
-        pointShapes,
-        alphas: Float32Array.from(segment.alphas.subarray(from, to)),
-        weights: Float32Array.from(segment.weights.subarray(from, to)),
-        outputWeights: segment.objective,
-      }), signal);
+      const response = await abortable(
+        integrate.call(backend, {
+          input: segment.input,
+          baseline: segment.baseline,
+          pointShapes,
+          alphas: Float32Array.from(segment.alphas.subarray(from, to)),
+          weights: Float32Array.from(segment.weights.subarray(from, to)),
+          outputWeights: segment.objective,
+        }),
+        signal,
+      );
       throwIfAborted(signal);
       if (!Array.isArray(response.gradientSums) || response.gradientSums.length !== pointSizes.length) {
-        throw new BackendContractError(`${backend.name}: integrate returned ${String(response.gradientSums?.length)} gradient sums for ${pointSizes.length} input(s)`);
+        throw new BackendContractError(
+          `${backend.name}: integrate returned ${String(response.gradientSums?.length)} gradient sums for ${pointSizes.length} input(s)`,
+        );
       }
       response.gradientSums.forEach((sum, input) => {
         if (sum.length !== pointSizes[input]) {
@@ -98,7 +103,12 @@ export class PathRunner {
         }
         const bad = firstNonFinite(sum);
         if (bad >= 0) {
-          throw new NonFiniteError(`gradient of input ${input}`, bad, sum[bad] as number, ` (example ${segment.example}, path points ${from}..${to - 1}, alphas ${segment.alphas[from]?.toFixed(4)}..${segment.alphas[to - 1]?.toFixed(4)})`);
+          throw new NonFiniteError(
+            `gradient of input ${input}`,
+            bad,
+            sum[bad] as number,
+            ` (example ${segment.example}, path points ${from}..${to - 1}, alphas ${segment.alphas[from]?.toFixed(4)}..${segment.alphas[to - 1]?.toFixed(4)})`,
+          );
         }
         const sink = segment.sinks[input] as Float64Array;
         for (let i = 0; i < sum.length; i++) sink[i] = (sink[i] as number) + (sum[i] as number);
@@ -120,7 +130,7 @@ export class PathRunner {
     let pieces: BatchPiece[] = [];
     let filled = 0;
     for (const segment of segments) {
-      for (let from = 0; from < segment.alphas.length; ) {
+      for (let from = 0; from < segment.alphas.length;) {
         const count = Math.min(segment.alphas.length - from, batchSize - filled);
         for (let input = 0; input < pointSizes.length; input++) {
           workspace.fill(input, filled, segment.input[input] as Float32Array, segment.baseline[input] as Float32Array, segment.alphas, from, count);
@@ -164,7 +174,8 @@ export class PathRunner {
       for (let input = 0; input < pointSizes.length; input++) {
         const gradients = response.gradients[input] as Float32Array;
         const sink = piece.segment.sinks[input] as Float64Array;
-        if (workspace.accumulate(input, sink, gradients, point, piece.segment.weights, piece.from, piece.count)) this.reportNonFinite(gradients, input, point, piece);
+        if (workspace.accumulate(input, sink, gradients, point, piece.segment.weights, piece.from, piece.count))
+          this.reportNonFinite(gradients, input, point, piece);
       }
       if (piece.segment.objectives !== undefined) this.copyObjectives(response.objective, point, piece);
       point += piece.count;
@@ -179,7 +190,13 @@ export class PathRunner {
     }
     for (let j = 0; j < piece.count; j++) {
       const value = objective[firstPoint + j] as number;
-      if (!Number.isFinite(value)) throw new NonFiniteError('objective', firstPoint + j, value, ` (example ${piece.segment.example}, alpha ${(piece.segment.alphas[piece.from + j] as number).toFixed(6)})`);
+      if (!Number.isFinite(value))
+        throw new NonFiniteError(
+          'objective',
+          firstPoint + j,
+          value,
+          ` (example ${piece.segment.example}, alpha ${(piece.segment.alphas[piece.from + j] as number).toFixed(6)})`,
+        );
       (piece.segment.objectives as Float64Array)[piece.from + j] = value;
     }
   }
@@ -204,9 +221,19 @@ export class PathRunner {
       const bad = firstNonFinite(gradients, offset, offset + size);
       if (bad >= 0) {
         const step = piece.from + j;
-        throw new NonFiniteError(`gradient of input ${input}`, bad - offset, gradients[bad] as number, ` (example ${piece.segment.example}, path step ${step}, alpha ${(piece.segment.alphas[step] as number).toFixed(6)})`);
+        throw new NonFiniteError(
+          `gradient of input ${input}`,
+          bad - offset,
+          gradients[bad] as number,
+          ` (example ${piece.segment.example}, path step ${step}, alpha ${(piece.segment.alphas[step] as number).toFixed(6)})`,
+        );
       }
     }
-    throw new NonFiniteError(`gradient sum of input ${input}`, firstNonFinite(piece.segment.sinks[input] as Float64Array), Number.NaN, ` (example ${piece.segment.example}: the weighted sum overflowed)`);
+    throw new NonFiniteError(
+      `gradient sum of input ${input}`,
+      firstNonFinite(piece.segment.sinks[input] as Float64Array),
+      Number.NaN,
+      ` (example ${piece.segment.example}: the weighted sum overflowed)`,
+    );
   }
 }

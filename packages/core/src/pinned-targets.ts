@@ -19,8 +19,21 @@ export async function pinTargets(
   const ranked = spec === 'predicted' || (typeof spec === 'object' && spec !== null && 'top' in spec);
   if (!ranked) return spec;
   const { tensors, examples, pointShapes, pointSizes } = model;
-  const batchSize = resolveBatchSize(pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
-  const atInput = await predictPoints(backend, tensors.map((t) => t.data), pointShapes, pointSizes, examples, batchSize, options.signal, 'the input');
+  const batchSize = resolveBatchSize(
+    pointSizes.reduce((a, b) => a + b, 0),
+    options.batchSize,
+    options.memoryBudgetBytes,
+  );
+  const atInput = await predictPoints(
+    backend,
+    tensors.map((t) => t.data),
+    pointShapes,
+    pointSizes,
+    examples,
+    batchSize,
+    options.signal,
+    'the input',
+  );
   const targets = resolveTargets(spec, examples, atInput.outputSize, atInput.outputs);
   const labels = targets.labels as number[];
   const rows = Array.from({ length: examples }, (_, e) => labels.slice(e * targets.perExample, (e + 1) * targets.perExample));

@@ -33,7 +33,9 @@ export async function predictPoints(
     );
     throwIfAborted(signal);
     if (!(chunk instanceof Float32Array) || chunk.length === 0 || chunk.length % n !== 0) {
-      throw new BackendContractError(`${backend.name}: predict returned ${String(chunk?.length)} values for ${n} point(s); expected a non-empty multiple of ${n}`);
+      throw new BackendContractError(
+        `${backend.name}: predict returned ${String(chunk?.length)} values for ${n} point(s); expected a non-empty multiple of ${n}`,
+      );
     }
     if (outputs === null) {
       outputSize = chunk.length / n;

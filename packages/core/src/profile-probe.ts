@@ -10,7 +10,13 @@ export const PROBE_PIECES = 16;
 export const FIXED_ADVICE = "use more steps or steps: 'auto'";
 
 /** F along one path at α = k / PROBE_PIECES, by forward passes only (the ends are known). */
-async function probe(backend: GradientBackend, path: PathPlan, pointShapes: readonly (readonly number[])[], batchSize: number, signal: AbortSignalLike | undefined): Promise<Float64Array> {
+async function probe(
+  backend: GradientBackend,
+  path: PathPlan,
+  pointShapes: readonly (readonly number[])[],
+  batchSize: number,
+  signal: AbortSignalLike | undefined,
+): Promise<Float64Array> {
   const count = PROBE_PIECES - 1;
   const points = path.input.map((x, i) => {
     const b = path.baseline[i] as Float32Array;
@@ -21,7 +27,16 @@ async function probe(backend: GradientBackend, path: PathPlan, pointShapes: read
     }
     return out;
   });
-  const { outputs, outputSize } = await predictPoints(backend, points, pointShapes, path.input.map((x) => x.length), count, batchSize, signal, 'a probe point of the path');
+  const { outputs, outputSize } = await predictPoints(
+    backend,
+    points,
+    pointShapes,
+    path.input.map((x) => x.length),
+    count,
+    batchSize,
+    signal,
+    'a probe point of the path',
+  );
   const values = new Float64Array(PROBE_PIECES + 1);
   values[0] = path.fBaseline;
   values[PROBE_PIECES] = path.fInput;

@@ -6,13 +6,7 @@ export interface QuadratureRule {
   readonly weights: Float64Array;
 }
 
-export type QuadratureMethod =
-  | 'gauss-legendre'
-  | 'riemann-left'
-  | 'riemann-right'
-  | 'riemann-middle'
-  | 'riemann-trapezoid'
-  | 'clenshaw-curtis';
+export type QuadratureMethod = 'gauss-legendre' | 'riemann-left' | 'riemann-right' | 'riemann-middle' | 'riemann-trapezoid' | 'clenshaw-curtis';
 
 export const QUADRATURE_METHODS: readonly QuadratureMethod[] = [
   'gauss-legendre',

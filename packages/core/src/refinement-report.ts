@@ -45,7 +45,14 @@ export function cellRefinements(
   fBaselines: Float64Array,
 ): RefinementReport[] | undefined {
   if (refinements === undefined) return undefined;
-  const merged = Array.from({ length: fInputs.length }, () => ({ evaluations: 0, rounds: 0, bound: 0, attributionBound: 0 as number | null, points: new Array<number>(HISTOGRAM_BINS).fill(0), error: new Array<number>(HISTOGRAM_BINS).fill(0) }));
+  const merged = Array.from({ length: fInputs.length }, () => ({
+    evaluations: 0,
+    rounds: 0,
+    bound: 0,
+    attributionBound: 0 as number | null,
+    points: new Array<number>(HISTOGRAM_BINS).fill(0),
+    error: new Array<number>(HISTOGRAM_BINS).fill(0),
+  }));
   refinements.forEach((r, p) => {
     const path = paths[p];
     const cell = path === undefined ? undefined : merged[path.example * targetsPerExample + path.slot];
@@ -54,7 +61,8 @@ export function cellRefinements(
     cell.rounds = Math.max(cell.rounds, r.rounds);
     // The attributions average the baseline samples, so their errors average too.
     cell.bound += r.errorBound / baselineCount;
-    cell.attributionBound = cell.attributionBound === null || r.attributionErrorBound === null ? null : cell.attributionBound + r.attributionErrorBound / baselineCount;
+    cell.attributionBound =
+      cell.attributionBound === null || r.attributionErrorBound === null ? null : cell.attributionBound + r.attributionErrorBound / baselineCount;
     r.pointsPerBin.forEach((n, k) => (cell.points[k] = (cell.points[k] as number) + n));
     r.errorPerBin.forEach((e, k) => (cell.error[k] = (cell.error[k] as number) + e));
   });

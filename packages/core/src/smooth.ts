@@ -60,7 +60,8 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
   const target = await pinTargets(backend, model, options.target, options);
   // Each sample's attributions go into the same arrays (the caller's, or the first sample's),
   // read into the float64 sums before the next sample overwrites them.
-  let buffers = options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
+  let buffers =
+    options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
   const random = seededRandom(options.seed ?? 0);
   let sum: Float64Array[] | null = null;
   let sumSquares: Float64Array[] | null = null;

@@ -47,7 +47,13 @@ export function assembleResult(args: {
       // A supplied array's cell is zeroed by its first path (sample 0 comes first), so it ends up
       // exactly as a fresh zero-filled array would (−0 becomes +0).
       if (path.sample === 0 && args.into !== undefined) out.fill(0);
-      const contribution = addPathAttribution(out, path.input[i] as Float32Array, path.baseline[i] as Float32Array, gradientSums[p]?.[i] as Float64Array, 1 / baselineCount);
+      const contribution = addPathAttribution(
+        out,
+        path.input[i] as Float32Array,
+        path.baseline[i] as Float32Array,
+        gradientSums[p]?.[i] as Float64Array,
+        1 / baselineCount,
+      );
       sums[cell] = (sums[cell] as number) + contribution / baselineCount;
     });
     fBaselineSums[cell] = (fBaselineSums[cell] as number) + path.fBaseline / baselineCount;
@@ -62,14 +68,38 @@ export function assembleResult(args: {
     const attributionSum = sums[cell] as number;
     const { delta, relativeError } = completenessError(attributionSum, fInput, fBaseline);
     const example = Math.floor(cell / T);
-    const base = { example, targetSlot: cell % T, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps: steps[cell] as number, ...(refinements === undefined ? {} : { refinement: refinements[cell] as RefinementReport }) };
+    const base = {
+      example,
+      targetSlot: cell % T,
+      target: targets.labels[cell] ?? null,
+      fInput,
+      fBaseline,
+      attributionSum,
+      delta,
+      relativeError,
+      steps: steps[cell] as number,
+      ...(refinements === undefined ? {} : { refinement: refinements[cell] as RefinementReport }),
+    };
     if (relativeError <= tolerance) {
       reports.push(base);
       continue;
     }
     const cellPaths = (args.refinements ?? []).filter((_, p) => (paths[p] as PathPlan).example * T + (paths[p] as PathPlan).slot === cell);
     const label = `example ${example}${T > 1 ? ` target ${cell % T}` : ''}`;
-    reports.push({ ...base, warning: completenessWarning({ label, relativeError, tolerance, attributionSum, fInput, fBaseline, steps: base.steps, auto: args.auto, refinements: cellPaths }) });
+    reports.push({
+      ...base,
+      warning: completenessWarning({
+        label,
+        relativeError,
+        tolerance,
+        attributionSum,
+        fInput,
+        fBaseline,
+        steps: base.steps,
+        auto: args.auto,
+        refinements: cellPaths,
+      }),
+    });
   }
   return {
     attributions,

@@ -101,10 +101,20 @@ export function resolveTargets(spec: TargetSpec | undefined, examples: number, o
     if (outputSize !== 1) {
       throw new TargetError(`target is required: the model has ${outputSize} outputs per example (give a class index, one per example, or { weights })`);
     }
-    return fromClasses(Array.from({ length: examples }, () => [0]), outputSize, false, () => 'target');
+    return fromClasses(
+      Array.from({ length: examples }, () => [0]),
+      outputSize,
+      false,
+      () => 'target',
+    );
   }
   if (typeof spec === 'number') {
-    return fromClasses(Array.from({ length: examples }, () => [spec]), outputSize, false, () => 'target');
+    return fromClasses(
+      Array.from({ length: examples }, () => [spec]),
+      outputSize,
+      false,
+      () => 'target',
+    );
   }
   if (Array.isArray(spec)) {
     if (spec.length !== examples) {
@@ -113,11 +123,21 @@ export function resolveTargets(spec: TargetSpec | undefined, examples: number, o
     if (spec.every((t) => Array.isArray(t))) {
       return fromClasses(spec as readonly (readonly number[])[], outputSize, true, (e, t) => `target[${e}][${t}]`);
     }
-    return fromClasses((spec as readonly number[]).map((t) => [t]), outputSize, false, (e) => `target[${e}]`);
+    return fromClasses(
+      (spec as readonly number[]).map((t) => [t]),
+      outputSize,
+      false,
+      (e) => `target[${e}]`,
+    );
   }
   if (typeof spec === 'object' && spec !== null && 'classes' in spec) {
     const classes = spec.classes;
-    return fromClasses(Array.from({ length: examples }, () => [...classes]), outputSize, true, (_, t) => `target.classes[${t}]`);
+    return fromClasses(
+      Array.from({ length: examples }, () => [...classes]),
+      outputSize,
+      true,
+      (_, t) => `target.classes[${t}]`,
+    );
   }
   if (typeof spec === 'object' && spec !== null && 'weights' in spec) {
     const w = spec.weights;

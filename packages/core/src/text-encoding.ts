@@ -44,7 +44,8 @@ export function encodeText(tokenizer: TokenizerLike, text: string, options: Text
   const { maxLength, pad = true, padId = 0, tooLong = 'truncate', unknownToken = '[UNK]' } = options;
   if (!(Number.isInteger(maxLength) && maxLength > 0)) throw new TextInputError(`maxLength must be a positive integer, got ${String(maxLength)}`);
   const encoded = tokenizer.encode(text, { add_special_tokens: false });
-  if (encoded.ids.length === 0) throw new TextInputError(`the text has no tokens${text.trim() === '' ? ' (it is empty)' : ''}: ${JSON.stringify(text.slice(0, 40))}`);
+  if (encoded.ids.length === 0)
+    throw new TextInputError(`the text has no tokens${text.trim() === '' ? ' (it is empty)' : ''}: ${JSON.stringify(text.slice(0, 40))}`);
   const warnings: string[] = [];
   let ids = encoded.ids;
   let tokens = encoded.tokens;

@@ -10,12 +10,37 @@ import { captumData } from '@ig/test-fixtures';
 import { kinkedNetwork } from './helpers/relu-paths.js';
 
 /** Evaluations the adaptive rule spends on one path to `tolerance`, with a given piece rule. */
-async function evaluationsTo(backend: GradientBackend, x: Float32Array, baseline: Float32Array, outputs: number, target: number, tolerance: number, rule: PieceRule): Promise<number> {
+async function evaluationsTo(
+  backend: GradientBackend,
+  x: Float32Array,
+  baseline: Float32Array,
+  outputs: number,
+  target: number,
+  tolerance: number,
+  rule: PieceRule,
+): Promise<number> {
   const objective = new Float32Array(outputs);
   objective[target] = 1;
   const f = await backend.predict({ points: [Float32Array.of(...x, ...baseline)], pointShapes: [[x.length]], count: 2 });
-  const path: PathPlan = { example: 0, slot: 0, sample: 0, input: [x], baseline: [baseline], objective, fInput: f[target] as number, fBaseline: f[outputs + target] as number };
-  const runner = new PathRunner({ backend, pointShapes: [[x.length]], pointSizes: [x.length], outputSize: outputs, batchSize: 64, signal: undefined, onPoints: () => undefined });
+  const path: PathPlan = {
+    example: 0,
+    slot: 0,
+    sample: 0,
+    input: [x],
+    baseline: [baseline],
+    objective,
+    fInput: f[target] as number,
+    fBaseline: f[outputs + target] as number,
+  };
+  const runner = new PathRunner({
+    backend,
+    pointShapes: [[x.length]],
+    pointSizes: [x.length],
+    outputSize: outputs,
+    batchSize: 64,
+    signal: undefined,
+    onPoints: () => undefined,
+  });
   const result = await refineAdaptively(runner, [path], { tolerance, maxSteps: 4097, pointSizes: [x.length], onPlan: () => undefined, rule });
   runner.release();
   return result.steps[0] as number;
@@ -47,7 +72,13 @@ describe('adaptive piece rule: Simpson pairs against the trapezoid on each piece
     const input = captumData('iris_mlp', 'input_batch3').data;
     const cases: [GradientBackend, Float32Array, Float32Array, number, number][] = [
       [net.backend, ones, zeros, 1, 0],
-      ...[0, 1, 2].map((e): [GradientBackend, Float32Array, Float32Array, number, number] => [irisMlpBackend(), input.slice(4 * e, 4 * e + 4), new Float32Array(4), 3, e]),
+      ...[0, 1, 2].map((e): [GradientBackend, Float32Array, Float32Array, number, number] => [
+        irisMlpBackend(),
+        input.slice(4 * e, 4 * e + 4),
+        new Float32Array(4),
+        3,
+        e,
+      ]),
     ];
     let trapezoidTotal = 0;
     let simpsonTotal = 0;

@@ -101,10 +101,21 @@ describe("steps: 'auto', adaptive rule, on ReLU networks with kinks at known α"
 
   it('names the backend when its gradients come without one objective value per point', async () => {
     const net = kinkedNetwork(KINKS, 1);
-    const broken = { ...net.backend, gradients: async (request: GradientRequest) => ({ ...(await net.backend.gradients(request)), objective: new Float32Array(0) }) };
+    const broken = {
+      ...net.backend,
+      gradients: async (request: GradientRequest) => ({ ...(await net.backend.gradients(request)), objective: new Float32Array(0) }),
+    };
     await expect(integratedGradients(broken, ones, { steps: 'auto' })).rejects.toThrow(BackendContractError);
-    await expect(integratedGradients(broken, ones, { steps: 'auto' })).rejects.toThrow(/function: gradients returned 0 objective values, expected one per point/);
-    const nan = { ...net.backend, gradients: async (request: GradientRequest) => ({ ...(await net.backend.gradients(request)), objective: new Float32Array(request.count).fill(Number.NaN) }) };
+    await expect(integratedGradients(broken, ones, { steps: 'auto' })).rejects.toThrow(
+      /function: gradients returned 0 objective values, expected one per point/,
+    );
+    const nan = {
+      ...net.backend,
+      gradients: async (request: GradientRequest) => ({
+        ...(await net.backend.gradients(request)),
+        objective: new Float32Array(request.count).fill(Number.NaN),
+      }),
+    };
     await expect(integratedGradients(nan, ones, { steps: 'auto' })).rejects.toThrow(NonFiniteError);
   });
 
@@ -128,7 +139,8 @@ describe("steps: 'auto', adaptive rule, on the iris MLP (Captum parity model)", 
         expect(report.relativeError).toBeLessThanOrEqual(tolerance);
         const scale = Math.abs(report.fInput - report.fBaseline);
         let l1 = 0;
-        for (let i = 0; i < 4; i++) l1 += Math.abs((result.attributions[0]?.data[e * 4 + i] as number) - (reference.attributions[0]?.data[e * 4 + i] as number));
+        for (let i = 0; i < 4; i++)
+          l1 += Math.abs((result.attributions[0]?.data[e * 4 + i] as number) - (reference.attributions[0]?.data[e * 4 + i] as number));
         // The reference's own error: its completeness error, ~1e-6 here.
         const referenceError = reference.reports[e]?.relativeError as number;
         expect(l1 / scale).toBeLessThanOrEqual((report.refinement?.attributionErrorBound as number) + referenceError);
@@ -147,7 +159,15 @@ describe("steps: 'auto', adaptive rule, on the iris MLP (Captum parity model)", 
   });
 
   it('refines every (example, target, baseline) path on its own', async () => {
-    const baselines = { average: [tensor(new Float32Array(12), [3, 4]), tensor(Float32Array.from({ length: 12 }, (_, k) => 0.1 * (k % 5) - 0.2), [3, 4])] };
+    const baselines = {
+      average: [
+        tensor(new Float32Array(12), [3, 4]),
+        tensor(
+          Float32Array.from({ length: 12 }, (_, k) => 0.1 * (k % 5) - 0.2),
+          [3, 4],
+        ),
+      ],
+    };
     const target = { classes: [0, 2] };
     const backend = counting(irisMlpBackend());
     const result = await integratedGradients(backend, input, { target, baselines, steps: 'auto', tolerance: 1e-3 });
@@ -160,7 +180,12 @@ describe("steps: 'auto', adaptive rule, on the iris MLP (Captum parity model)", 
       const example = tensor(input.data.slice(report.example * 4, report.example * 4 + 4), [1, 4]);
       const singles = await Promise.all(
         baselines.average.map((b) =>
-          integratedGradients(irisMlpBackend(), example, { target: report.target as number, baselines: tensor(b.data.slice(report.example * 4, report.example * 4 + 4), [1, 4]), steps: 'auto', tolerance: 1e-3 }),
+          integratedGradients(irisMlpBackend(), example, {
+            target: report.target as number,
+            baselines: tensor(b.data.slice(report.example * 4, report.example * 4 + 4), [1, 4]),
+            steps: 'auto',
+            tolerance: 1e-3,
+          }),
         ),
       );
       expect(report.refinement?.evaluations).toBe(singles.reduce((n, s) => n + s.gradientEvaluations, 0));

@@ -26,7 +26,10 @@ function expectCloseTo(actual: Float32Array, expected: readonly number[]): void 
 }
 
 /** Arrays for the two-input model's [2 examples, 2 targets, size] attributions, filled with `value`. */
-const suppliedArrays = (value: number): [Float32Array, Float32Array] => [new Float32Array(2 * 2 * X_SIZE).fill(value), new Float32Array(2 * 2 * Y_SIZE).fill(value)];
+const suppliedArrays = (value: number): [Float32Array, Float32Array] => [
+  new Float32Array(2 * 2 * X_SIZE).fill(value),
+  new Float32Array(2 * 2 * Y_SIZE).fill(value),
+];
 
 const target = { classes: [0, 1] };
 // The averaged baselines are `baselines` and 0: IG(x)ᵢ = (s0·aᵢ + s1·cᵢ)(xᵢ² − mean of x'ᵢ²), the mean of both closed forms.
@@ -107,7 +110,10 @@ describe('attributionsInto: attributions written into supplied arrays', () => {
     expectCloseTo(into[0] as Float32Array, expected);
     // Feature 1 has x = x′ and a negative gradient: (x − x′)·∫∂F is −0, which a zero-filled array
     // turns into +0; so must the supplied one, whatever it held.
-    const equalEnds = await integratedGradients(weightedSquares(w).backend, tensor([1, 0.5, 1, 1], [1, 4]), { baselines: baseline, attributionsInto: [new Float32Array(4).fill(-0)] });
+    const equalEnds = await integratedGradients(weightedSquares(w).backend, tensor([1, 0.5, 1, 1], [1, 4]), {
+      baselines: baseline,
+      attributionsInto: [new Float32Array(4).fill(-0)],
+    });
     expect(Object.is(equalEnds.attributions[0]?.data[1], 0)).toBe(true);
     const fresh = await integratedGradients(weightedSquares(w).backend, tensor([1, 0.5, 1, 1], [1, 4]), { baselines: baseline });
     expect(bits(equalEnds.attributions[0]?.data as Float32Array)).toEqual(bits(fresh.attributions[0]?.data as Float32Array));
@@ -118,7 +124,12 @@ describe('attributionsInto: attributions written into supplied arrays', () => {
     const into = suppliedArrays(Number.NaN);
     const controller = new AbortController();
     const options = { target, baselines, steps: 20, batchSize: 7 };
-    const aborted = integratedGradients(backend, inputs, { ...options, attributionsInto: into, signal: controller.signal, onProgress: (done) => done >= 14 && controller.abort() });
+    const aborted = integratedGradients(backend, inputs, {
+      ...options,
+      attributionsInto: into,
+      signal: controller.signal,
+      onProgress: (done) => done >= 14 && controller.abort(),
+    });
     await expect(aborted).rejects.toBeInstanceOf(AbortedError);
     await compare(backend, options, into);
     const [ex, ey] = expectedAttributions(false);

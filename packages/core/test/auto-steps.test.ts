@@ -65,6 +65,8 @@ describe("steps: 'auto', autoRule: 'nested'", () => {
   it('refuses a method together with auto steps, and an unknown autoRule', async () => {
     await expect(integratedGradients(product(5).backend, x, { steps: 'auto', method: 'riemann-left' })).rejects.toThrow(InvalidOptionError);
     // @ts-expect-error: not an AutoRule
-    await expect(integratedGradients(product(5).backend, x, { steps: 'auto', autoRule: 'doubling' })).rejects.toThrow(/autoRule must be one of adaptive, nested, got "doubling"/);
+    await expect(integratedGradients(product(5).backend, x, { steps: 'auto', autoRule: 'doubling' })).rejects.toThrow(
+      /autoRule must be one of adaptive, nested, got "doubling"/,
+    );
   });
 });

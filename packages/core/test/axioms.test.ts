@@ -18,11 +18,23 @@ function gradient(x: Float32Array, w: Float32Array): number[] {
 }
 type Tamper = (g: number[], x: Float32Array, w: Float32Array) => number[];
 const model = (tamper: Tamper = (g) => g, name = 'analytic'): GradientBackend =>
-  functionBackend({ forward: ([x]) => forward(x as Float32Array), gradient: ([x], w) => [Float32Array.from(tamper(gradient(x as Float32Array, w), x as Float32Array, w))] }, name);
+  functionBackend(
+    { forward: ([x]) => forward(x as Float32Array), gradient: ([x], w) => [Float32Array.from(tamper(gradient(x as Float32Array, w), x as Float32Array, w))] },
+    name,
+  );
 
 const input = tensor([0.8, 0.8, -1.2, 3], [1, 4]);
 const baseline = tensor([0.1, 0.1, 0.4, -2], [1, 4]);
-const options = { target: 0, baselines: baseline, symmetricPairs: [[{ input: 0, index: 0 }, { input: 0, index: 1 }]] as const };
+const options = {
+  target: 0,
+  baselines: baseline,
+  symmetricPairs: [
+    [
+      { input: 0, index: 0 },
+      { input: 0, index: 1 },
+    ],
+  ] as const,
+};
 const failed = (r: AxiomReport): string[] => [...new Set(r.checks.filter((c) => !c.passed).map((c) => c.axiom))].sort();
 
 describe('checkAxioms', () => {
@@ -43,7 +55,11 @@ describe('checkAxioms', () => {
   });
 
   it('a gradient with the wrong sign fails completeness and sensitivity', async () => {
-    const report = await checkAxioms(model((g) => g.map((v) => -v)), input, options);
+    const report = await checkAxioms(
+      model((g) => g.map((v) => -v)),
+      input,
+      options,
+    );
     expect(failed(report)).toEqual(['completeness', 'sensitivity']);
     expect(report.summary).toMatch(/✗ completeness/);
   });
@@ -51,18 +67,35 @@ describe('checkAxioms', () => {
   it('a missing (x − x′) factor fails completeness', async () => {
     // The core multiplies by (x − x′); dividing it out here leaves the bare integrated gradient.
     const d = input.data.map((v, i) => v - (baseline.data[i] as number));
-    const report = await checkAxioms(model((g) => g.map((v, i) => v / (d[i] as number))), input, options);
+    const report = await checkAxioms(
+      model((g) => g.map((v, i) => v / (d[i] as number))),
+      input,
+      options,
+    );
     expect(failed(report)).toContain('completeness');
   });
 
   it('an ignored feature given attribution fails the dummy check', async () => {
-    const report = await checkAxioms(model((g) => [g[0]!, g[1]!, g[2]!, 0.05]), input, options);
+    const report = await checkAxioms(
+      model((g) => [g[0]!, g[1]!, g[2]!, 0.05]),
+      input,
+      options,
+    );
     expect(failed(report)).toContain('dummy');
   });
 
   it('a gradient that is not linear in the objective fails linearity', async () => {
     // Differentiates only the output with the largest weight, ignoring the others.
-    const report = await checkAxioms(model((_, x, w) => { const k = w.indexOf(Math.max(...w)); const one = new Float32Array(3); one[k] = w[k]!; return gradient(x, one); }), input, options);
+    const report = await checkAxioms(
+      model((_, x, w) => {
+        const k = w.indexOf(Math.max(...w));
+        const one = new Float32Array(3);
+        one[k] = w[k]!;
+        return gradient(x, one);
+      }),
+      input,
+      options,
+    );
     expect(failed(report)).toContain('linearity');
   });
 

@@ -13,14 +13,23 @@ describe('batching', () => {
   it('gives the same attributions, to float32 rounding, for batch sizes 1, 7 and 64', async () => {
     const input = captumData('iris_mlp', 'input_batch3');
     const run = (batchSize: number) =>
-      integratedGradients(irisMlpBackend(), input, { target: { classes: [0, 1, 2] }, baselines: { average: [0, tensor([5, 3, 1.5, 0.2], [4])] }, steps: 50, batchSize });
+      integratedGradients(irisMlpBackend(), input, {
+        target: { classes: [0, 1, 2] },
+        baselines: { average: [0, tensor([5, 3, 1.5, 0.2], [4])] },
+        steps: 50,
+        batchSize,
+      });
     const reference = await run(1);
     expect(reference.attributions[0]?.shape).toEqual([3, 3, 4]);
     for (const batchSize of [7, 64]) {
       const result = await run(batchSize);
       const attr = relativeDeviation(result.attributions[0]?.data as Float32Array, reference.attributions[0]?.data as Float32Array);
       // deltas cancel F(x) − F(x′): measured against max |F|
-      const delta = relativeDeviation(result.reports.map((r) => r.delta), reference.reports.map((r) => r.delta), Math.max(...reference.reports.map((r) => Math.abs(r.fInput))));
+      const delta = relativeDeviation(
+        result.reports.map((r) => r.delta),
+        reference.reports.map((r) => r.delta),
+        Math.max(...reference.reports.map((r) => Math.abs(r.fInput))),
+      );
       measure(`batch ${batchSize}`, { attr, delta });
       expect(attr).toBeLessThanOrEqual(TOL_BATCH);
       expect(delta).toBeLessThanOrEqual(TOL_BATCH);
@@ -31,7 +40,10 @@ describe('batching', () => {
     const size = 1000;
     const w = Array.from({ length: size }, (_, i) => Math.sin(i));
     const backend = counting(weightedSquares(w).backend);
-    const x = tensor(Array.from({ length: 2 * size }, (_, i) => Math.cos(i)), [2, size]);
+    const x = tensor(
+      Array.from({ length: 2 * size }, (_, i) => Math.cos(i)),
+      [2, size],
+    );
     const batchSize = 7;
     await integratedGradients(backend, x, { steps: 50, batchSize });
     expect(backend.points).toBe(2 * 50);
@@ -58,7 +70,11 @@ describe('batching', () => {
     const form = softplusOfLinear([1, 2], 0);
     const progress: [number, number][] = [];
     await integratedGradients(form.backend, tensor([1, 1], [1, 2]), { steps: 20, batchSize: 8, onProgress: (d, t) => progress.push([d, t]) });
-    expect(progress).toEqual([[8, 20], [16, 20], [20, 20]]);
+    expect(progress).toEqual([
+      [8, 20],
+      [16, 20],
+      [20, 20],
+    ]);
     const controller = new AbortController();
     const aborting = counting(form.backend);
     const run = integratedGradients(aborting, tensor([1, 1], [1, 2]), {

@@ -40,7 +40,10 @@ describe('Captum parity on the iris MLP (plain TypeScript functionBackend)', () 
         const captumDelta = sum(ours.subarray(start, start + 4)) - (report.fInput - report.fBaseline);
         return [captumDelta - (deltas[e] as number), trapezoid ? 0 : report.delta - (deltas[e] as number)];
       });
-      const logitErrors = c.target_logit_input === undefined ? [] : [(result.reports[0]?.fInput as number) - c.target_logit_input, (result.reports[0]?.fBaseline as number) - (c.target_logit_baseline as number)];
+      const logitErrors =
+        c.target_logit_input === undefined
+          ? []
+          : [(result.reports[0]?.fInput as number) - c.target_logit_input, (result.reports[0]?.fBaseline as number) - (c.target_logit_baseline as number)];
       const measured = {
         attr: maxAbsDiff(ours, reference) / maxAbs,
         sum: Math.abs(sum(ours) - sum(reference)) / l1,
@@ -51,7 +54,12 @@ describe('Captum parity on the iris MLP (plain TypeScript functionBackend)', () 
       const rule = rules[`${c.method}_${c.n_steps}`];
       if (rule !== undefined) {
         // Captum's own alphas and step sizes as a custom rule reproduce it without rescaling.
-        const custom = await integratedGradients(backend, input, { baselines: baseline, target: c.target, method: { alphas: rule.alphas, weights: rule.step_sizes }, steps: c.n_steps });
+        const custom = await integratedGradients(backend, input, {
+          baselines: baseline,
+          target: c.target,
+          method: { alphas: rule.alphas, weights: rule.step_sizes },
+          steps: c.n_steps,
+        });
         measured.attr = Math.max(measured.attr, maxAbsDiff(custom.attributions[0]?.data as Float32Array, reference) / maxAbs);
         measured.delta = Math.max(measured.delta, Math.abs((custom.reports[0]?.delta as number) - (deltas[0] as number)) / size);
       }

@@ -13,9 +13,13 @@ const nanAfterHalf: GradientBackend = functionBackend({
 
 describe('typed errors that name what is wrong', () => {
   it('input shapes: data length, missing batch axis, differing batch sizes', async () => {
-    await expect(integratedGradients(square, { data: new Float32Array(3), shape: [1, 4] })).rejects.toThrow(new ShapeMismatchError('input 0: shape [1, 4] holds 4 values but data has 3'));
+    await expect(integratedGradients(square, { data: new Float32Array(3), shape: [1, 4] })).rejects.toThrow(
+      new ShapeMismatchError('input 0: shape [1, 4] holds 4 values but data has 3'),
+    );
     await expect(integratedGradients(square, { data: new Float32Array(3), shape: [] })).rejects.toThrow(/holds 1 values but data has 3/);
-    await expect(integratedGradients(square, [tensor([1, 2], [2, 1]), tensor([1], [1, 1])])).rejects.toThrow('input 1 has 1 examples (shape [1, 1]) but input 0 has 2');
+    await expect(integratedGradients(square, [tensor([1, 2], [2, 1]), tensor([1], [1, 1])])).rejects.toThrow(
+      'input 1 has 1 examples (shape [1, 1]) but input 0 has 2',
+    );
     await expect(integratedGradients(square, { data: new Float32Array(0), shape: [0, 3] })).rejects.toThrow(/the batch is empty/);
   });
 
@@ -33,7 +37,10 @@ describe('typed errors that name what is wrong', () => {
   });
 
   it('NaN in the model output at the baseline', async () => {
-    const nanAtZero = functionBackend({ forward: ([v]) => [1 / ((v as Float32Array)[0] as number) - Infinity * 0], gradient: ([v]) => [new Float32Array((v as Float32Array).length)] });
+    const nanAtZero = functionBackend({
+      forward: ([v]) => [1 / ((v as Float32Array)[0] as number) - Infinity * 0],
+      gradient: ([v]) => [new Float32Array((v as Float32Array).length)],
+    });
     await expect(integratedGradients(nanAtZero, x)).rejects.toThrow('model output at the input has NaN at flat index 0 (example 0)');
   });
 
@@ -42,18 +49,31 @@ describe('typed errors that name what is wrong', () => {
     await expect(integratedGradients(square, x, { steps: 1, method: 'riemann-trapezoid' })).rejects.toThrow(/≥ 2 for riemann-trapezoid/);
     await expect(integratedGradients(square, x, { tolerance: -1 })).rejects.toThrow('tolerance must be a positive number, got -1');
     await expect(integratedGradients(square, x, { batchSize: 0 })).rejects.toThrow('batchSize must be an integer ≥ 1, got 0');
-    await expect(integratedGradients(square, x, { method: { alphas: [0.5, 1.5], weights: [0.5, 0.5] } })).rejects.toThrow('custom quadrature rule: alphas[1] = 1.5 is not in [0, 1]');
-    await expect(integratedGradients(square, x, { method: { alphas: [0.5], weights: [0.5, 0.5] } })).rejects.toThrow('custom quadrature rule has 1 alphas but 2 weights');
+    await expect(integratedGradients(square, x, { method: { alphas: [0.5, 1.5], weights: [0.5, 0.5] } })).rejects.toThrow(
+      'custom quadrature rule: alphas[1] = 1.5 is not in [0, 1]',
+    );
+    await expect(integratedGradients(square, x, { method: { alphas: [0.5], weights: [0.5, 0.5] } })).rejects.toThrow(
+      'custom quadrature rule has 1 alphas but 2 weights',
+    );
   });
 
   it('a backend that breaks the contract', async () => {
     const short: GradientBackend = { ...square, gradients: async (r) => ({ objective: new Float32Array(r.count), gradients: [new Float32Array(1)] }) };
-    await expect(integratedGradients(short, x, { steps: 4 })).rejects.toMatchObject({ code: 'BACKEND_CONTRACT', message: expect.stringContaining('gradient of input 0 has 1 values, expected 12 (4 points)') });
+    await expect(integratedGradients(short, x, { steps: 4 })).rejects.toMatchObject({
+      code: 'BACKEND_CONTRACT',
+      message: expect.stringContaining('gradient of input 0 has 1 values, expected 12 (4 points)'),
+    });
   });
 
   it('an already aborted signal stops before any backend call', async () => {
     let calls = 0;
-    const spy: GradientBackend = { ...square, predict: async (b) => { calls++; return square.predict(b); } };
+    const spy: GradientBackend = {
+      ...square,
+      predict: async (b) => {
+        calls++;
+        return square.predict(b);
+      },
+    };
     await expect(integratedGradients(spy, x, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(calls).toBe(0);
   });

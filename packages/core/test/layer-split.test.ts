@@ -39,7 +39,16 @@ const head = functionBackend(
   {
     forward: ([h, z]) => {
       const hv = Array.from(h as Float32Array);
-      return [0.5 * dot(hv, Q.map((row) => dot(row, hv))) + dot(c, hv) + dot(d, z as Float32Array) * dot(e, hv), dot(g, hv)];
+      return [
+        0.5 *
+          dot(
+            hv,
+            Q.map((row) => dot(row, hv)),
+          ) +
+          dot(c, hv) +
+          dot(d, z as Float32Array) * dot(e, hv),
+        dot(g, hv),
+      ];
     },
     gradient: ([h, z], weights) => {
       const hv = Array.from(h as Float32Array);
@@ -94,7 +103,10 @@ describe('layerIntegratedGradients on a LayerSplit', () => {
     const attr = relativeDeviation(result.attribution.data, truth);
     expect(Array.from(result.layerInput.data)).toEqual(Array.from(Float32Array.from([...layerOf(x.data.subarray(0, 3)), ...layerOf(x.data.subarray(3))])));
     expect(Array.from(result.layerBaseline.data.subarray(4))).toEqual(Array.from(Float32Array.from(layerOf(xBaseline.data))));
-    expect(result.reports.map((r) => [r.example, r.target])).toEqual([[0, 0], [1, 1]]);
+    expect(result.reports.map((r) => [r.example, r.target])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     const delta = Math.max(...result.reports.map((r) => Math.abs(r.delta))) / scale;
     measure('quadratic head on linear layer', { attr, delta });
     expect(attr).toBeLessThan(TOLERANCE.attr);
@@ -120,7 +132,10 @@ describe('layerIntegratedGradients on a LayerSplit', () => {
   });
 
   it('names the layer when its activation changes shape between input and baseline', async () => {
-    const ragged: LayerSplit = { ...split, activation: async ([t]) => ({ data: new Float32Array((t as Tensor).data.length), shape: [1, (t as Tensor).data.length] }) };
+    const ragged: LayerSplit = {
+      ...split,
+      activation: async ([t]) => ({ data: new Float32Array((t as Tensor).data.length), shape: [1, (t as Tensor).data.length] }),
+    };
     const baseline: Tensor = { data: new Float32Array(2), shape: [1, 2] };
     await expect(layerIntegratedGradients(ragged, [x], { baselines: [baseline], target: 0 })).rejects.toThrow(/layer "A·x" has shape \[1, 3\]/);
   });

@@ -27,7 +27,11 @@ const close = (actual: ArrayLike<number>, expected: readonly number[]): void => 
 describe('baselines', () => {
   const square = weightedSquares([1, 1, 1, 1]);
   const x = tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]);
-  const expectSquares = (attr: ArrayLike<number>, b: readonly number[]) => close(attr, Array.from(x.data, (v, i) => v * v - (b[i] as number) ** 2));
+  const expectSquares = (attr: ArrayLike<number>, b: readonly number[]) =>
+    close(
+      attr,
+      Array.from(x.data, (v, i) => v * v - (b[i] as number) ** 2),
+    );
 
   it('zero by default, a scalar, a full tensor, a per-example tensor and a broadcast row', async () => {
     expectSquares((await integratedGradients(square.backend, x)).attributions[0]?.data as Float32Array, new Array(8).fill(0));
@@ -37,15 +41,33 @@ describe('baselines', () => {
     const row = [0.1, 0.2, 0.3, 0.4];
     expectSquares((await integratedGradients(square.backend, x, { baselines: tensor(row, [4]) })).attributions[0]?.data as Float32Array, [...row, ...row]);
     const column = [1, 3];
-    expectSquares((await integratedGradients(square.backend, x, { baselines: tensor(column, [2, 1]) })).attributions[0]?.data as Float32Array, [1, 1, 1, 1, 3, 3, 3, 3]);
+    expectSquares(
+      (await integratedGradients(square.backend, x, { baselines: tensor(column, [2, 1]) })).attributions[0]?.data as Float32Array,
+      [1, 1, 1, 1, 3, 3, 3, 3],
+    );
   });
 
   it('a function of the input, and an average over several baselines', async () => {
-    const half = await integratedGradients(square.backend, x, { baselines: (input) => tensor(input.data.map((v) => v / 2), input.shape) });
-    expectSquares(half.attributions[0]?.data as Float32Array, Array.from(x.data, (v) => v / 2));
+    const half = await integratedGradients(square.backend, x, {
+      baselines: (input) =>
+        tensor(
+          input.data.map((v) => v / 2),
+          input.shape,
+        ),
+    });
+    expectSquares(
+      half.attributions[0]?.data as Float32Array,
+      Array.from(x.data, (v) => v / 2),
+    );
     const averaged = await integratedGradients(square.backend, x, { baselines: { average: [0, 1, tensor([2, 2, 2, 2], [4])] } });
-    close(averaged.attributions[0]?.data as Float32Array, Array.from(x.data, (v) => v * v - (0 + 1 + 4) / 3));
-    measure('options average', { fBaseline: Math.abs((averaged.reports[0]?.fBaseline as number) - 20 / 3), delta: Math.abs(averaged.reports[0]?.delta as number) });
+    close(
+      averaged.attributions[0]?.data as Float32Array,
+      Array.from(x.data, (v) => v * v - (0 + 1 + 4) / 3),
+    );
+    measure('options average', {
+      fBaseline: Math.abs((averaged.reports[0]?.fBaseline as number) - 20 / 3),
+      delta: Math.abs(averaged.reports[0]?.delta as number),
+    });
     // F(x′) = 0, 4, 16 are exact, their mean is float64 (measured 8.9e-16); delta carries the
     // float32 attributions of F(x) = 30 (measured 2.4e-7)
     expect(Math.abs((averaged.reports[0]?.fBaseline as number) - 20 / 3)).toBeLessThan(1e-12);
@@ -62,8 +84,12 @@ describe('baselines', () => {
   });
 
   it('names the input and shapes when a baseline does not fit', async () => {
-    await expect(integratedGradients(square.backend, x, { baselines: tensor([1, 2, 3], [3]) })).rejects.toThrow(/baseline for input 0 has shape \[3\], which does not broadcast to the input's shape \[2, 4\]/);
-    await expect(integratedGradients(twoInputs, [tensor([1, 2], [1, 2]), tensor([1, 2, 3], [1, 3])], { target: 0, baselines: [0] })).rejects.toThrow(/got 1 baselines for a model with 2 input\(s\)/);
+    await expect(integratedGradients(square.backend, x, { baselines: tensor([1, 2, 3], [3]) })).rejects.toThrow(
+      /baseline for input 0 has shape \[3\], which does not broadcast to the input's shape \[2, 4\]/,
+    );
+    await expect(integratedGradients(twoInputs, [tensor([1, 2], [1, 2]), tensor([1, 2, 3], [1, 3])], { target: 0, baselines: [0] })).rejects.toThrow(
+      /got 1 baselines for a model with 2 input\(s\)/,
+    );
     await expect(integratedGradients(square.backend, x, { baselines: Number.NaN })).rejects.toMatchObject({ code: 'BAD_BASELINE' });
     await expect(integratedGradients(square.backend, x, { baselines: { average: [] } })).rejects.toThrow(/non-empty/);
   });
@@ -84,21 +110,39 @@ describe('targets', () => {
     close(each.attributions[1]?.data as Float32Array, [0, 0, 0, ...y1b.slice(3)]);
     expect(each.reports.map((r) => r.target)).toEqual([0, 1]);
 
-    const several = await integratedGradients(twoInputs, [a, b], { target: [[0, 1], [1, 0]] });
+    const several = await integratedGradients(twoInputs, [a, b], {
+      target: [
+        [0, 1],
+        [1, 0],
+      ],
+    });
     expect(several.attributions[0]?.shape).toEqual([2, 2, 2]);
     close(several.attributions[0]?.data as Float32Array, [...y0a.slice(0, 2), ...y1a.slice(0, 2), ...y1a.slice(2), ...y0a.slice(2)]);
-    expect(several.reports.map((r) => [r.example, r.targetSlot, r.target])).toEqual([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]]);
+    expect(several.reports.map((r) => [r.example, r.targetSlot, r.target])).toEqual([
+      [0, 0, 0],
+      [0, 1, 1],
+      [1, 0, 1],
+      [1, 1, 0],
+    ]);
     const classes = await integratedGradients(twoInputs, [a, b], { target: { classes: [1, 0] } });
     expect(classes.attributions[1]?.shape).toEqual([2, 2, 3]);
 
     const weighted = await integratedGradients(twoInputs, [a, b], { target: { weights: [2, -1] } });
-    close(weighted.attributions[0]?.data as Float32Array, y0a.map((v, i) => 2 * v - (y1a[i] as number)));
-    close(weighted.attributions[1]?.data as Float32Array, y1b.map((v) => -v));
+    close(
+      weighted.attributions[0]?.data as Float32Array,
+      y0a.map((v, i) => 2 * v - (y1a[i] as number)),
+    );
+    close(
+      weighted.attributions[1]?.data as Float32Array,
+      y1b.map((v) => -v),
+    );
     expect(weighted.reports[0]?.target).toBeNull();
   });
 
   it('rejects out-of-range, ragged and missing targets with the index and the range', async () => {
-    await expect(integratedGradients(twoInputs, [a, b], { target: 2 })).rejects.toThrow('target = 2 is out of range: the model has 2 output(s), valid indices are 0..1');
+    await expect(integratedGradients(twoInputs, [a, b], { target: 2 })).rejects.toThrow(
+      'target = 2 is out of range: the model has 2 output(s), valid indices are 0..1',
+    );
     await expect(integratedGradients(twoInputs, [a, b], { target: [0, -1] })).rejects.toThrow('target[1] = -1 is out of range');
     await expect(integratedGradients(twoInputs, [a, b], { target: [0] })).rejects.toThrow(/target has 1 entries but the input has 2 example/);
     await expect(integratedGradients(twoInputs, [a, b], { target: [[0, 1], [1]] })).rejects.toThrow(/example 1 has 1 targets but example 0 has 2/);

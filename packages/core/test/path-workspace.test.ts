@@ -12,7 +12,14 @@ function both(pointSizes: number[], batch: number): PathWorkspace[] {
 }
 
 /** Σ_j weights[from + j]·rows[j] per feature in float64, and Σ_j |term| for the tolerance. */
-function weightedSum(rows: Float32Array, size: number, weights: Float64Array, from: number, count: number, start: Float64Array): { sum: Float64Array; magnitude: Float64Array } {
+function weightedSum(
+  rows: Float32Array,
+  size: number,
+  weights: Float64Array,
+  from: number,
+  count: number,
+  start: Float64Array,
+): { sum: Float64Array; magnitude: Float64Array } {
   const sum = Float64Array.from(start);
   const magnitude = new Float64Array(size);
   for (let j = 0; j < count; j++) {

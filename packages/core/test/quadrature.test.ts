@@ -1,6 +1,16 @@
 import { captumRules } from '@ig/test-fixtures';
 import { describe, expect, it } from 'vitest';
-import { clenshawCurtis, gaussLegendre, InvalidOptionError, quadrature, riemannLeft, riemannMiddle, riemannRight, riemannTrapezoid, type QuadratureRule } from '../src/index.js';
+import {
+  clenshawCurtis,
+  gaussLegendre,
+  InvalidOptionError,
+  quadrature,
+  riemannLeft,
+  riemannMiddle,
+  riemannRight,
+  riemannTrapezoid,
+  type QuadratureRule,
+} from '../src/index.js';
 
 const integrate = (rule: QuadratureRule, f: (x: number) => number): number => rule.alphas.reduce((s, a, k) => s + (rule.weights[k] as number) * f(a), 0);
 // ∫₀¹ x^d dx = 1/(d + 1)
@@ -50,7 +60,12 @@ describe('quadrature rules', () => {
 
   it('alphas and weights of left/right/middle/Gauss–Legendre equal Captum’s', () => {
     const rules = captumRules();
-    const names: Record<string, Parameters<typeof quadrature>[0]> = { riemann_left: 'riemann-left', riemann_right: 'riemann-right', riemann_middle: 'riemann-middle', gausslegendre: 'gauss-legendre' };
+    const names: Record<string, Parameters<typeof quadrature>[0]> = {
+      riemann_left: 'riemann-left',
+      riemann_right: 'riemann-right',
+      riemann_middle: 'riemann-middle',
+      gausslegendre: 'gauss-legendre',
+    };
     let compared = 0;
     for (const rule of Object.values(rules)) {
       const name = names[rule.method];

@@ -17,7 +17,12 @@ describe('README', () => {
     try {
       writeFileSync(join(dir, 'example.mjs'), script);
       const output = execFileSync('node', [join(dir, 'example.mjs')], { encoding: 'utf8' });
-      const report = JSON.parse(output.trim().split('\n').pop() as string) as { fInput: number; fBaseline: number; attributionSum: number; relativeError: number };
+      const report = JSON.parse(output.trim().split('\n').pop() as string) as {
+        fInput: number;
+        fBaseline: number;
+        attributionSum: number;
+        relativeError: number;
+      };
       // softplus(w·x) at x = (1, 2, 3) and at 0.
       const z = 0.5 * 1 - 1.2 * 2 + 2 * 3;
       const change = Math.log1p(Math.exp(z)) - Math.log(2);

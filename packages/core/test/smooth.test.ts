@@ -51,7 +51,10 @@ describe('SmoothGrad over Integrated Gradients', () => {
     expect(Array.from(a.attributions[0]?.data ?? [])).toEqual(Array.from(b.attributions[0]?.data ?? []));
     expect(Array.from(a.attributions[0]?.data ?? [])).not.toEqual(Array.from(c.attributions[0]?.data ?? []));
     const zero = await smoothIntegratedGradients(form.backend, x, { baselines: baseline, samples: 2, stdev: 0 });
-    const noNoise = relativeDeviation(zero.attributions[0]?.data as Float32Array, w.map((wi, i) => wi * ((x.data[i] as number) ** 2 - 0.04)));
+    const noNoise = relativeDeviation(
+      zero.attributions[0]?.data as Float32Array,
+      w.map((wi, i) => wi * ((x.data[i] as number) ** 2 - 0.04)),
+    );
     measure('smooth stdev 0', { noNoise });
     // float32: measured 1.2e-8
     expect(noNoise).toBeLessThan(1e-7);
@@ -76,6 +79,8 @@ describe('SmoothGrad over Integrated Gradients', () => {
     await expect(smoothIntegratedGradients(form.backend, x, { kind: 'mean' as never })).rejects.toThrow(InvalidOptionError);
     await expect(smoothIntegratedGradients(form.backend, x, { samples: 0 })).rejects.toThrow('samples must be an integer ≥ 1, got 0');
     await expect(smoothIntegratedGradients(form.backend, x, { stdev: -1 })).rejects.toThrow('stdev for input 0 must be a finite number ≥ 0, got -1');
-    await expect(smoothIntegratedGradients(form.backend, x, { noise: () => new Float32Array(2) })).rejects.toThrow('noise for sample 0, input 0 has 2 values; the input has 3');
+    await expect(smoothIntegratedGradients(form.backend, x, { noise: () => new Float32Array(2) })).rejects.toThrow(
+      'noise for sample 0, input 0 has 2 values; the input has 3',
+    );
   });
 });

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { encodeText, idsInputName, targetAt, TargetError, textModelInputs, TextInputError, tokenizerLimits, tokenSums, wordSums, type TokenizerLike } from '../src/index.js';
+import {
+  encodeText,
+  idsInputName,
+  targetAt,
+  TargetError,
+  textModelInputs,
+  TextInputError,
+  tokenizerLimits,
+  tokenSums,
+  wordSums,
+  type TokenizerLike,
+} from '../src/index.js';
 
 /** Whitespace words; ids from a fixed vocabulary, 1 = [UNK]. */
 const vocabulary = ['[PAD]', '[UNK]', 'free', 'money', 'now', '##s'];
 const tokenizer: TokenizerLike = {
   encode(text) {
-    const tokens = text.split(/\s+/).filter(Boolean).map((w) => (vocabulary.includes(w) ? w : '[UNK]'));
+    const tokens = text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => (vocabulary.includes(w) ? w : '[UNK]'));
     return { tokens, ids: tokens.map((t) => vocabulary.indexOf(t)) };
   },
 };
@@ -57,7 +71,11 @@ describe('encodeText', () => {
   });
 
   it('reads maxLength, padId and the unknown token from tokenizer.json fields', () => {
-    expect(tokenizerLimits({ truncation: { max_length: 128 }, padding: { pad_id: 0 }, model: { unk_token: '[UNK]' } })).toEqual({ maxLength: 128, padId: 0, unknownToken: '[UNK]' });
+    expect(tokenizerLimits({ truncation: { max_length: 128 }, padding: { pad_id: 0 }, model: { unk_token: '[UNK]' } })).toEqual({
+      maxLength: 128,
+      padId: 0,
+      unknownToken: '[UNK]',
+    });
     expect(tokenizerLimits({ truncation: null })).toEqual({});
   });
 });

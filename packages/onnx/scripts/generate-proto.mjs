@@ -15,17 +15,30 @@ mkdirSync(outDir, { recursive: true });
 const js = join(outDir, 'onnx.js');
 const dts = join(outDir, 'onnx.d.ts');
 
-execFileSync(process.execPath, [
-  join(cliBin, 'pbjs'), '-t', 'static-module', '-w', 'es6', '--dependency', 'protobufjs/minimal.js',
-  '--no-verify', '--no-convert', '--no-delimited', '--no-service', '--force-number',
-  '-o', js, join(root, 'src/proto/onnx.proto'),
-], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  [
+    join(cliBin, 'pbjs'),
+    '-t',
+    'static-module',
+    '-w',
+    'es6',
+    '--dependency',
+    'protobufjs/minimal.js',
+    '--no-verify',
+    '--no-convert',
+    '--no-delimited',
+    '--no-service',
+    '--force-number',
+    '-o',
+    js,
+    join(root, 'src/proto/onnx.proto'),
+  ],
+  { stdio: 'inherit' },
+);
 // protobufjs/minimal is CommonJS whose named exports Node cannot detect: use its default export.
 const source = readFileSync(js, 'utf8')
-  .replace(
-    /import \* as \$protobuf from "protobufjs\/minimal\.js";/,
-    'import $protobuf from "protobufjs/minimal.js";',
-  )
+  .replace(/import \* as \$protobuf from "protobufjs\/minimal\.js";/, 'import $protobuf from "protobufjs/minimal.js";')
   .replace(/^\/\*eslint-disable block-scoped-var[^\n]*\n/m, '')
   // The static decoders are called as methods of their class.
   .replaceAll('message = new this.ctor();', 'message = new this();')

@@ -1,4 +1,16 @@
-export { onnx, decodeModel, encodeModel, decodeTensor, encodeTensor, DataType, isFloatType, dataTypeName, tensorValues, makeTensor, type TensorValues } from './proto/index.js';
+export {
+  onnx,
+  decodeModel,
+  encodeModel,
+  decodeTensor,
+  encodeTensor,
+  DataType,
+  isFloatType,
+  dataTypeName,
+  tensorValues,
+  makeTensor,
+  type TensorValues,
+} from './proto/index.js';
 export { GraphBuilder, type TensorFacts } from './graph/builder.js';
 export type { AttributeValue, Attributes } from './graph/attributes.js';
 export { MIN_OPSET, MAX_OPSET } from './graph/model.js';
@@ -27,6 +39,12 @@ export { inspect, type ModelSummary, type TensorSummary } from './model/inspect.
 export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';
 export * from './contextual-decomposition/index.js';
 export { ContextInputError, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
-export { createTokenLayerExplainer, findEmbeddingOutput, type TokenLayerAttributionOptions, type TokenLayerExplainer, type TokenLayerOptions } from './token-layer.js';
+export {
+  createTokenLayerExplainer,
+  findEmbeddingOutput,
+  type TokenLayerAttributionOptions,
+  type TokenLayerExplainer,
+  type TokenLayerOptions,
+} from './token-layer.js';
 export { ModelSourceError, readModelForWeb, type ModelSource } from './model-source.js';
 export { fromOrtTensor, toOrtTensor } from './ort-tensor.js';

@@ -73,11 +73,7 @@ export function cutAtTensor(source: onnx.IModelProto | Uint8Array, layer: string
   const passthrough = inputs.filter((v) => reads.has(nameOf(v))).map(nameOf);
   if (!reads.has(layer)) throw new InvalidModelError(`output "${outputName}" does not depend on "${layer}"`);
   suffixGraph.node = suffixNodes.map((n) => onnx.NodeProto.create(n));
-  suffixGraph.input = [
-    layerInfo,
-    ...inputs.filter((v) => passthrough.includes(nameOf(v))),
-    ...graph.input.filter((v) => initializers.has(v.name)),
-  ];
+  suffixGraph.input = [layerInfo, ...inputs.filter((v) => passthrough.includes(nameOf(v))), ...graph.input.filter((v) => initializers.has(v.name))];
   suffixGraph.output = graph.output.filter((o) => o.name === outputName);
   return { prefix, suffix, layer, passthrough };
 }

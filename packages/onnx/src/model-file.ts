@@ -16,7 +16,12 @@ export async function readModelForNode(source: ModelSource): Promise<Uint8Array 
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? `no such file (looked for ${resolve(path)})` : code === 'EISDIR' ? 'is a folder, not an .onnx file' : `could not be read (${(error as Error).message})`;
+    const problem =
+      code === 'ENOENT'
+        ? `no such file (looked for ${resolve(path)})`
+        : code === 'EISDIR'
+          ? 'is a folder, not an .onnx file'
+          : `could not be read (${(error as Error).message})`;
     throw new ModelSourceError(String(location), problem);
   }
   return nonEmpty(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), String(location));

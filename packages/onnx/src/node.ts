@@ -68,6 +68,9 @@ export function toTensor(tensor: Tensor): ort.Tensor {
 export const runtime: OrtModuleLike = ort;
 
 /** Contextual decomposition of the model on onnxruntime-node (see createContextualDecomposition). */
-export function onnxContextualDecomposition(model: Uint8Array | onnx.IModelProto, options: OnnxContextualDecompositionOptions = {}): Promise<OnnxContextualDecomposition> {
+export function onnxContextualDecomposition(
+  model: Uint8Array | onnx.IModelProto,
+  options: OnnxContextualDecompositionOptions = {},
+): Promise<OnnxContextualDecomposition> {
   return createContextualDecomposition(ort, 'onnxruntime-node', model, options);
 }

@@ -1,4 +1,11 @@
-import { layerIntegratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult, type LayerHead, type LayerSplit, type Tensor } from '@ig/core';
+import {
+  layerIntegratedGradients,
+  type IntegratedGradientsOptions,
+  type IntegratedGradientsResult,
+  type LayerHead,
+  type LayerSplit,
+  type Tensor,
+} from '@ig/core';
 import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType } from './proto/tensor.js';
@@ -57,7 +64,9 @@ export async function createTokenLayerExplainer(
   const cut = cutAtTensor(model, layer, options.output);
   const graph = model.graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
-  const inputTypes = new Map<string, number>(graph.input.filter((v) => !initializers.has(v.name)).map((v) => [v.name ?? '', v.type?.tensorType?.elemType ?? DataType.FLOAT]));
+  const inputTypes = new Map<string, number>(
+    graph.input.filter((v) => !initializers.has(v.name)).map((v) => [v.name ?? '', v.type?.tensorType?.elemType ?? DataType.FLOAT]),
+  );
   const provider = options.executionProviders?.[0] ?? 'cpu';
   const open = async (part: onnx.IModelProto, what: string): Promise<OrtSessionLike> => {
     try {

@@ -21,7 +21,10 @@ export type { OnnxBackend, OnnxBackendOptions, ExecutionProvider } from './runti
  */
 export async function onnxBackend(source: ModelSource | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
   const model = isPrepared(source) ? source : await readModelForWeb(source);
-  const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-web', model, { ...options, executionProviders: options.executionProviders ?? ['wasm'] });
+  const { backend, prepared } = await openOnnxBackend(ort, 'onnxruntime-web', model, {
+    ...options,
+    executionProviders: options.executionProviders ?? ['wasm'],
+  });
   return guardInputs(backend, prepared);
 }
 
@@ -49,6 +52,12 @@ export function toTensor(tensor: Tensor): ort.Tensor {
 export const runtime: OrtModuleLike = ort;
 
 /** Contextual decomposition of the model on onnxruntime-web (see createContextualDecomposition). */
-export function onnxContextualDecomposition(model: Uint8Array | onnx.IModelProto, options: OnnxContextualDecompositionOptions = {}): Promise<OnnxContextualDecomposition> {
-  return createContextualDecomposition(ort, 'onnxruntime-web', model, { ...options, sessionOptions: options.sessionOptions ?? { executionProviders: ['wasm'] } });
+export function onnxContextualDecomposition(
+  model: Uint8Array | onnx.IModelProto,
+  options: OnnxContextualDecompositionOptions = {},
+): Promise<OnnxContextualDecomposition> {
+  return createContextualDecomposition(ort, 'onnxruntime-web', model, {
+    ...options,
+    sessionOptions: options.sessionOptions ?? { executionProviders: ['wasm'] },
+  });
 }

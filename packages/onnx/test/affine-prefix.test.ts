@@ -12,7 +12,17 @@ const TOLERANCE = 8e-7;
 
 const ort = runtimes.node;
 const random = rng(41);
-const constant = (dims: readonly number[], low = -1, high = 1): ConstantSpec => ({ dims, values: Array.from(uniform(random, dims.reduce((a, b) => a * b, 1), low, high)) });
+const constant = (dims: readonly number[], low = -1, high = 1): ConstantSpec => ({
+  dims,
+  values: Array.from(
+    uniform(
+      random,
+      dims.reduce((a, b) => a * b, 1),
+      low,
+      high,
+    ),
+  ),
+});
 
 /** Normalisation, a stride-2 convolution, batch normalization and a channel scale, then ReLU, a pool and a classifier. */
 const stemNodes: NodeSpec[] = [
@@ -57,8 +67,21 @@ describe('affine prefix of the fused path graph', () => {
   it('stops at the first node that is not affine in the input with constant parameters', async () => {
     const c = pathCase(3);
     const cases: { name: string; nodes: NodeSpec[]; constants?: Record<string, ConstantSpec>; prefix: string[]; onePointModel?: false }[] = [
-      { name: 'ReLU first', nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['x1'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['x1', 'w', 'b'] }, ...stemNodes.slice(3)], prefix: [] },
-      { name: 'no convolution', nodes: [...stemNodes.slice(0, 2), { op: 'Relu', inputs: ['scaled'], outputs: ['s1'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['s1', 'w', 'b'] }, ...stemNodes.slice(3)], prefix: [] },
+      {
+        name: 'ReLU first',
+        nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['x1'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['x1', 'w', 'b'] }, ...stemNodes.slice(3)],
+        prefix: [],
+      },
+      {
+        name: 'no convolution',
+        nodes: [
+          ...stemNodes.slice(0, 2),
+          { op: 'Relu', inputs: ['scaled'], outputs: ['s1'] },
+          { ...(stemNodes[2] as NodeSpec), inputs: ['s1', 'w', 'b'] },
+          ...stemNodes.slice(3),
+        ],
+        prefix: [],
+      },
       {
         name: 'the input read twice',
         nodes: [{ op: 'Add', inputs: ['x', 'x'], outputs: ['xx'] }, { ...(stemNodes[2] as NodeSpec), inputs: ['xx', 'w', 'b'] }, ...stemNodes.slice(3)],
@@ -87,7 +110,11 @@ describe('affine prefix of the fused path graph', () => {
         prefix: [],
         onePointModel: false,
       },
-      { name: 'a convolution after ReLU', nodes: [{ ...(stemNodes[2] as NodeSpec), inputs: ['x', 'w', 'b'] }, { op: 'Relu', inputs: ['conv'], outputs: ['bn'] }, ...stemNodes.slice(4)], prefix: ['Conv_0'] },
+      {
+        name: 'a convolution after ReLU',
+        nodes: [{ ...(stemNodes[2] as NodeSpec), inputs: ['x', 'w', 'b'] }, { op: 'Relu', inputs: ['conv'], outputs: ['bn'] }, ...stemNodes.slice(4)],
+        prefix: ['Conv_0'],
+      },
     ];
     for (const k of cases) {
       const bytes = makeModel({ opset: 13, inputs: { x: ['n', ...POINT] }, constants: { ...stemConstants, ...k.constants }, nodes: k.nodes, outputs: ['y'] });
@@ -103,7 +130,11 @@ describe('affine prefix of the fused path graph', () => {
   it('reads an NHWC input through a transpose that keeps the batch axis first', async () => {
     const c = pathCase(4);
     const nhwc = [9, 9, 3];
-    const nodes: NodeSpec[] = [{ op: 'Transpose', inputs: ['x'], outputs: ['nchw'], attributes: { perm: { ints: [0, 3, 1, 2] } } }, { ...(stemNodes[2] as NodeSpec), inputs: ['nchw', 'w', 'b'] }, ...stemNodes.slice(3)];
+    const nodes: NodeSpec[] = [
+      { op: 'Transpose', inputs: ['x'], outputs: ['nchw'], attributes: { perm: { ints: [0, 3, 1, 2] } } },
+      { ...(stemNodes[2] as NodeSpec), inputs: ['nchw', 'w', 'b'] },
+      ...stemNodes.slice(3),
+    ];
     const bytes = makeModel({ opset: 13, inputs: { x: ['n', ...nhwc] }, constants: stemConstants, nodes, outputs: ['y'] });
     const folded = await fusedGradientSum(bytes, c, true, nhwc);
     expect(folded.affinePrefix).toEqual(['Transpose_0', 'Conv_1', 'BatchNormalization_2', 'Mul_3']);
@@ -131,13 +162,28 @@ describe('affine prefix of the fused path graph', () => {
       { op: 'Relu', inputs: ['h'], outputs: ['r'] },
       { op: 'Gemm', inputs: ['r', 'fc2'], outputs: ['y'], attributes: { transB: { int: 1 } } },
     ];
-    const constants = { w1: constant([6, 8]), b1: constant([8]), fc1: constant([8, 6]), fc2: constant([5, 8]), perPoint: constant([4, 6, 8]), axis0: { dims: [1], values: [0], type: 'int64' as const } };
+    const constants = {
+      w1: constant([6, 8]),
+      b1: constant([8]),
+      fc1: constant([8, 6]),
+      fc2: constant([5, 8]),
+      perPoint: constant([4, 6, 8]),
+      axis0: { dims: [1], values: [0], type: 'int64' as const },
+    };
     const cases: { name: string; nodes: NodeSpec[]; prefix: string[] }[] = [
-      { name: 'MatMul and bias', nodes: [{ op: 'MatMul', inputs: ['x', 'w1'], outputs: ['m'] }, { op: 'Add', inputs: ['m', 'b1'], outputs: ['h'] }, ...tail], prefix: ['MatMul_0', 'Add_1'] },
+      {
+        name: 'MatMul and bias',
+        nodes: [{ op: 'MatMul', inputs: ['x', 'w1'], outputs: ['m'] }, { op: 'Add', inputs: ['m', 'b1'], outputs: ['h'] }, ...tail],
+        prefix: ['MatMul_0', 'Add_1'],
+      },
       { name: 'Gemm', nodes: [{ op: 'Gemm', inputs: ['x', 'fc1', 'b1'], outputs: ['h'], attributes: { transB: { int: 1 } } }, ...tail], prefix: ['Gemm_0'] },
       {
         name: 'MatMul by one matrix per point',
-        nodes: [{ op: 'MatMul', inputs: ['x', 'perPoint'], outputs: ['hs'] }, { op: 'ReduceSum', inputs: ['hs', 'axis0'], outputs: ['h'], attributes: { keepdims: { int: 0 } } }, ...tail],
+        nodes: [
+          { op: 'MatMul', inputs: ['x', 'perPoint'], outputs: ['hs'] },
+          { op: 'ReduceSum', inputs: ['hs', 'axis0'], outputs: ['h'], attributes: { keepdims: { int: 0 } } },
+          ...tail,
+        ],
         prefix: [],
       },
     ];
@@ -154,8 +200,27 @@ describe('affine prefix of the fused path graph', () => {
   });
 
   it('rejects a stem that writes its own input (a cycle) with a typed error instead of looping', () => {
-    const bytes = makeModel({ opset: 13, inputs: { x: ['n', 6] }, constants: { fc1: constant([6, 6]) }, nodes: [{ op: 'Gemm', inputs: ['x', 'fc1'], outputs: ['x'] }, { op: 'Relu', inputs: ['h'], outputs: ['y'] }], outputs: ['y'] });
-    expect(() => buildFusedModel(bytes, { steps: 2, facts: { shapes: new Map([['x', [2, 6]], ['y', [2, 6]]]) } })).toThrow(InvalidModelError);
+    const bytes = makeModel({
+      opset: 13,
+      inputs: { x: ['n', 6] },
+      constants: { fc1: constant([6, 6]) },
+      nodes: [
+        { op: 'Gemm', inputs: ['x', 'fc1'], outputs: ['x'] },
+        { op: 'Relu', inputs: ['h'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+    });
+    expect(() =>
+      buildFusedModel(bytes, {
+        steps: 2,
+        facts: {
+          shapes: new Map([
+            ['x', [2, 6]],
+            ['y', [2, 6]],
+          ]),
+        },
+      }),
+    ).toThrow(InvalidModelError);
   });
 
   it('gives the attributions of the unfused backend through integratedGradients', async () => {

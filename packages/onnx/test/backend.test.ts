@@ -29,7 +29,10 @@ const twoInputs = makeModel({
 
 describe('onnxBackend', () => {
   it('falls back through the providers and reports the one that loaded', async () => {
-    const backend = await createOnnxBackend(runtimes.node, 'onnxruntime-node', iris, { executionProviders: ['cuda', 'cpu'], sessionOptions: { logSeverityLevel: 4 } });
+    const backend = await createOnnxBackend(runtimes.node, 'onnxruntime-node', iris, {
+      executionProviders: ['cuda', 'cpu'],
+      sessionOptions: { logSeverityLevel: 4 },
+    });
     expect(backend.name).toBe('onnxruntime-node/cpu');
     expect(backend.executionProvider).toBe('cpu');
     await backend.dispose();
@@ -46,7 +49,12 @@ describe('onnxBackend', () => {
     const weights = uniform(random, count * 2);
     const w = [1, -2, 0.5, 3, -1, 0.25];
     for (const batch of [count, 2]) {
-      const response = await backend.gradients({ points: [a.subarray(0, batch * 3), b.subarray(0, batch * 3)], pointShapes: [[3], [3]], count: batch, outputWeights: weights.subarray(0, batch * 2) });
+      const response = await backend.gradients({
+        points: [a.subarray(0, batch * 3), b.subarray(0, batch * 3)],
+        pointShapes: [[3], [3]],
+        count: batch,
+        outputWeights: weights.subarray(0, batch * 2),
+      });
       for (let n = 0; n < batch; n++) {
         for (let k = 0; k < 3; k++) {
           // ∂/∂a_k Σ_j c_j (Σ_k a_k b_k w_kj + sin a_j) = b_k Σ_j c_j w_kj + c_k cos a_k (k < 2).
@@ -101,7 +109,9 @@ describe('onnxBackend before anything runs', () => {
       ],
       outputs: ['y'],
     });
-    await expect(createOnnxBackend(runtimes.node, 'onnxruntime-node', bytes)).rejects.toThrow(/no gradient for Hardmax:\n {2}Hardmax \(opset 13\) node "Hardmax_0"/);
+    await expect(createOnnxBackend(runtimes.node, 'onnxruntime-node', bytes)).rejects.toThrow(
+      /no gradient for Hardmax:\n {2}Hardmax \(opset 13\) node "Hardmax_0"/,
+    );
   });
 });
 

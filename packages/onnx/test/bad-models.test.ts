@@ -184,7 +184,11 @@ describe('seeded mutation fuzz: ≥ 1000 mutants of the test models never crash 
     const ort = runtimes.node;
     bases.push({ bytes: iris, steps: 2, facts: await inferShapes(ort, iris, { input: new ort.Tensor('float32', new Float32Array(8), [2, 4]) }) });
     bases.push({ bytes: cnn, steps: 2, facts: await inferShapes(ort, cnn, { input: new ort.Tensor('float32', new Float32Array(2 * 784), [2, 1, 28, 28]) }) });
-    bases.push({ bytes: opZoo, steps: 2, facts: await inferShapes(ort, opZoo, { x: new ort.Tensor('float32', new Float32Array(2 * 3 * 8 * 8), [2, 3, 8, 8]) }) });
+    bases.push({
+      bytes: opZoo,
+      steps: 2,
+      facts: await inferShapes(ort, opZoo, { x: new ort.Tensor('float32', new Float32Array(2 * 3 * 8 * 8), [2, 3, 8, 8]) }),
+    });
   });
 
   it('every mutant either builds or throws an IGError, as a gradient graph and as a fused path graph', () => {

@@ -8,9 +8,11 @@ import { backendFor, runCase, runsCase, type CaptumPath } from './helpers/captum
 // (test/measure/captum-deviations.measure.ts: 4× the deviation or one float32 ulp, rounded up),
 // relative to max |Captum attribution| (attr) and Σ |Captum attribution| (sum, delta). They are
 // 10 to 1000× tighter than the manifest's bounds for any float32 reimplementation.
-const measured = (JSON.parse(readFileSync(join(import.meta.dirname, 'captum-parity.tolerances.json'), 'utf8')) as {
-  cases: Record<string, { attrTolerance: number; sumTolerance: number; deltaTolerance?: number }>;
-}).cases;
+const measured = (
+  JSON.parse(readFileSync(join(import.meta.dirname, 'captum-parity.tolerances.json'), 'utf8')) as {
+    cases: Record<string, { attrTolerance: number; sumTolerance: number; deltaTolerance?: number }>;
+  }
+).cases;
 
 function toleranceFor(c: CaptumCase, path: CaptumPath): ParityTolerance {
   const m = measured[`${c.id} ${path}`];

@@ -19,10 +19,25 @@ interface CeilCase {
 
 const cases: CeilCase[] = [
   { name: "GoogLeNet's 3x3 stride 2 on an even size", shape: [1, 2, 12, 10], attributes: { kernel_shape: ints([3, 3]), strides: ints([2, 2]) }, padded: true },
-  { name: 'odd sizes, pads 1', shape: [2, 3, 7, 9], attributes: { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) }, padded: false },
+  {
+    name: 'odd sizes, pads 1',
+    shape: [2, 3, 7, 9],
+    attributes: { kernel_shape: ints([3, 3]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) },
+    padded: false,
+  },
   // ceil((5 + 2 − 2)/2) + 1 = 4 windows, but the 4th would start in the end padding and is dropped.
-  { name: 'last window dropped (2x2 stride 2 pads 1 on 5)', shape: [1, 2, 5, 5], attributes: { kernel_shape: ints([2, 2]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) }, padded: false },
-  { name: 'dilation 2, stride 3', shape: [1, 2, 11, 8], attributes: { kernel_shape: ints([2, 3]), strides: ints([3, 3]), dilations: ints([2, 2]) }, padded: true },
+  {
+    name: 'last window dropped (2x2 stride 2 pads 1 on 5)',
+    shape: [1, 2, 5, 5],
+    attributes: { kernel_shape: ints([2, 2]), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) },
+    padded: false,
+  },
+  {
+    name: 'dilation 2, stride 3',
+    shape: [1, 2, 11, 8],
+    attributes: { kernel_shape: ints([2, 3]), strides: ints([3, 3]), dilations: ints([2, 2]) },
+    padded: true,
+  },
   { name: '1-D kernel 3 stride 2', shape: [2, 2, 10], attributes: { kernel_shape: ints([3]), strides: ints([2]) }, padded: true },
 ];
 
@@ -65,7 +80,16 @@ describe('ceil-mode MaxPool rewritten as −∞ pads and a floor-mode pool (for 
     });
     const model = decodeModel(bytes);
     expect(explicitCeilModePools(model, new Map(), 'all')).toBe(0);
-    expect(explicitCeilModePools(model, new Map([['a', [1, 1, 3, 3]], ['b', [1, 1, 3, 3]]]), 'all')).toBe(0);
+    expect(
+      explicitCeilModePools(
+        model,
+        new Map([
+          ['a', [1, 1, 3, 3]],
+          ['b', [1, 1, 3, 3]],
+        ]),
+        'all',
+      ),
+    ).toBe(0);
   });
 
   it('before a WebGPU session: probes one example for the shapes, or leaves a model with free spatial dimensions alone', async () => {

@@ -13,7 +13,10 @@ describe('context inputs: integer inputs held fixed while a float tensor is diff
     await explainer.dispose();
     const cut = cutAtTensor(spamBytes, EMBEDDING_LAYER);
     expect(cut.passthrough).toEqual(['attention_mask']);
-    const backend = await createOnnxBackend(ort, 'onnxruntime-node', cut.suffix, { inputs: [EMBEDDING_LAYER], context: { attention_mask: inputs.attention_mask as never } });
+    const backend = await createOnnxBackend(ort, 'onnxruntime-node', cut.suffix, {
+      inputs: [EMBEDDING_LAYER],
+      context: { attention_mask: inputs.attention_mask as never },
+    });
     const pointShape = x.shape.slice(1);
     const target = 1;
     const weights = Float32Array.from([0, 1]);
@@ -57,7 +60,7 @@ describe('context inputs: integer inputs held fixed while a float tensor is diff
         expect(Math.abs(plus - minus)).toBe(0);
         return;
       }
-      if (Math.abs((plus - centre) - (centre - minus)) > 16 * ulp) {
+      if (Math.abs(plus - centre - (centre - minus)) > 16 * ulp) {
         kinks++;
         return;
       }
@@ -75,13 +78,17 @@ describe('context inputs: integer inputs held fixed while a float tensor is diff
       createOnnxBackend(ort, 'onnxruntime-node', cut.suffix, { inputs: [EMBEDDING_LAYER], context });
     await expect(create({})).rejects.toThrow(ContextInputError);
     await expect(create({})).rejects.toThrow(/input "attention_mask": INT64 input is not attributed, so its value must be given as context/);
-    await expect(create({ attention_mask: { data: new Int32Array(4), shape: [1, 4] } })).rejects.toThrow(/"attention_mask": is INT64, so its data must be a BigInt64Array, got a Int32Array/);
+    await expect(create({ attention_mask: { data: new Int32Array(4), shape: [1, 4] } })).rejects.toThrow(
+      /"attention_mask": is INT64, so its data must be a BigInt64Array, got a Int32Array/,
+    );
     await expect(create({ attention_mask: { data: new BigInt64Array(4), shape: [1, 5] } })).rejects.toThrow(/"attention_mask": shape \[1, 5\]/);
     await expect(create({ attention_mask: ids([1, 1]), token_type_ids: ids([0, 0]) })).rejects.toThrow(/"token_type_ids": is not an input of the model/);
     await expect(create({ attention_mask: ids([1, 1]), [EMBEDDING_LAYER]: ids([0, 0]) })).rejects.toThrow(/is the input being attributed/);
     // The whole model has only int64 inputs: a plain backend says how to attribute it.
     await expect(createOnnxBackend(ort, 'onnxruntime-node', spamBytes)).rejects.toThrow(InvalidModelError);
-    await expect(createOnnxBackend(ort, 'onnxruntime-node', spamBytes)).rejects.toThrow(/no float input to differentiate; attribute integer inputs such as token ids at a float layer/);
+    await expect(createOnnxBackend(ort, 'onnxruntime-node', spamBytes)).rejects.toThrow(
+      /no float input to differentiate; attribute integer inputs such as token ids at a float layer/,
+    );
   });
 
   it('a mask of the wrong length, a missing input or a baseline of the wrong length is a typed error', async () => {
@@ -91,8 +98,12 @@ describe('context inputs: integer inputs held fixed while a float tensor is diff
     await expect(explainer.attribute({ ...inputs, attention_mask: shortMask }, { baselines, target: 1 })).rejects.toThrow(
       /input "attention_mask": axis 1 \("sequence"\) has length 100, but "input_ids" has 128/,
     );
-    await expect(explainer.attribute({ input_ids: inputs.input_ids as never }, { baselines, target: 1 })).rejects.toThrow(/input "attention_mask": is an input of the model/);
-    await expect(explainer.attribute(inputs, { baselines: { input_ids: ids([0, 0]) }, target: 1 })).rejects.toThrow(/input "input_ids": the baseline has 2 values, the input 128/);
+    await expect(explainer.attribute({ input_ids: inputs.input_ids as never }, { baselines, target: 1 })).rejects.toThrow(
+      /input "attention_mask": is an input of the model/,
+    );
+    await expect(explainer.attribute(inputs, { baselines: { input_ids: ids([0, 0]) }, target: 1 })).rejects.toThrow(
+      /input "input_ids": the baseline has 2 values, the input 128/,
+    );
     await expect(explainer.attribute(inputs, { baselines: { position_ids: ids([0]) }, target: 1 })).rejects.toThrow(ContextInputError);
     await explainer.dispose();
   });

@@ -13,7 +13,12 @@ const values = (count: number): number[] => Array.from(uniform(random, count, -1
 const bytes = makeModel({
   opset: 13,
   inputs: { x: ['N', 8, 2] },
-  constants: { w1: { dims: [16, 6], values: values(96) }, b1: { dims: [6], values: values(6) }, w2: { dims: [6, 3], values: values(18) }, b2: { dims: [3], values: values(3) } },
+  constants: {
+    w1: { dims: [16, 6], values: values(96) },
+    b1: { dims: [6], values: values(6) },
+    w2: { dims: [6, 3], values: values(18) },
+    b2: { dims: [3], values: values(3) },
+  },
   nodes: [
     { op: 'Flatten', inputs: ['x'], outputs: ['f'] },
     { op: 'Gemm', inputs: ['f', 'w1', 'b1'], outputs: ['h'] },
@@ -30,7 +35,10 @@ describe('a sequence hierarchy on a hand-built 1-D ONNX model', () => {
     const cd = await createContextualDecomposition(ort, 'onnxruntime-node', bytes);
     const layout = sequenceUnits(8, 2);
     for (const kind of ['cd', 'occlusion'] as const) {
-      const scorer = kind === 'cd' ? await contextualDecompositionScorer({ backend, decomposition: cd, input: x, target: 2 }) : await occlusionScorer({ backend, input: x, target: 2 });
+      const scorer =
+        kind === 'cd'
+          ? await contextualDecompositionScorer({ backend, decomposition: cd, input: x, target: 2 })
+          : await occlusionScorer({ backend, input: x, target: 2 });
       const tree = await agglomerate(scorer, layout, { percentileInclude: 70, iterations: 2 });
       expect(hierarchyProblems(tree)).toEqual([]);
       const masks = new Float32Array(tree.nodes.length * 16);

@@ -148,7 +148,12 @@ describe('contextual decomposition of ONNX graphs', () => {
     const cd = await createContextualDecomposition(ort, 'onnxruntime-node', acdModel);
     const { createOnnxBackend } = await import('../src/index.js');
     const backend = await createOnnxBackend(ort, 'onnxruntime-node', acdModel);
-    const scorer = await contextualDecompositionScorer({ backend, decomposition: cd, input: tensor(Float32Array.from(reference.input), reference.inputShape), target: 3 });
+    const scorer = await contextualDecompositionScorer({
+      backend,
+      decomposition: cd,
+      input: tensor(Float32Array.from(reference.input), reference.inputShape),
+      target: 3,
+    });
     const groups = reference.cases.map((c) => c.mask.flatMap((m, i) => (m === 1 ? [i] : [])));
     const scores = await scorer.score(groups);
     reference.cases.forEach((c, k) => expect(Math.abs((scores[k] as number) - (c.relevant[3] as number))).toBeLessThan(5e-7));
@@ -179,6 +184,9 @@ describe('contextual decomposition of ONNX graphs', () => {
     expect(failure.message).toMatch(/Mul \(opset 13\) node "Mul_0": unsupported form: both operands depend/);
     expect(failure.message).toMatch(/Softmax .*decompose the logits/);
     expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Mul'], unsupported: ['Erf', 'Softmax'] });
-    expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({ supported: ['AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'MaxPool', 'Pad', 'Relu'], unsupported: [] });
+    expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({
+      supported: ['AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'MaxPool', 'Pad', 'Relu'],
+      unsupported: [],
+    });
   });
 });

@@ -64,7 +64,10 @@ describe('gradient graphs without static shapes (shapes read with Shape ops at r
     const iris = captumModelBytes('iris_mlp');
     const feeds = { input: { data: uniform(rng(9), 12, 0, 7), dims: [3, 4] } };
     const seed = uniform(rng(10), 9);
-    const dynamic = await runModel(ort, encodeModel(buildGradientModel(iris).model), { ...feedsOf(ort, feeds), ig_seed: new ort.Tensor('float32', seed, [3, 3]) });
+    const dynamic = await runModel(ort, encodeModel(buildGradientModel(iris).model), {
+      ...feedsOf(ort, feeds),
+      ig_seed: new ort.Tensor('float32', seed, [3, 3]),
+    });
     const probed = await gradientOf(ort, iris, feeds, () => seed);
     expect(Array.from(dynamic['ig_grad_input']?.data as Float32Array)).toEqual(Array.from(probed.gradients.input as Float32Array));
     expect(maxAbs(probed.gradients.input as Float32Array)).toBeGreaterThan(1e-3);

@@ -15,7 +15,9 @@ function convModel(strides: readonly number[], group = 1): Uint8Array {
     opset: 13,
     inputs: { x: [1, 4, 6, 6] },
     constants: { w: { dims: [4, 4 / group, 3, 3], values: Array.from({ length: 144 / group }, (_, i) => (i % 7) - 3) } },
-    nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { pads: { ints: [1, 1, 1, 1] }, strides: { ints: strides }, group: { int: group } } }],
+    nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { pads: { ints: [1, 1, 1, 1] }, strides: { ints: strides }, group: { int: group } } },
+    ],
     outputs: ['y'],
   });
 }
@@ -36,7 +38,14 @@ describe('the forms the gradient rules emit', () => {
         opset: 13,
         inputs: { x: [1, 4, 12, 12] },
         constants: { w: { dims: [4, 4 / group, kernel, kernel], values: Array.from({ length: (16 / group) * kernel * kernel }, (_, i) => (i % 7) - 3) } },
-        nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { pads: { ints: [pads, pads, pads, pads] }, strides: { ints: [2, 2] }, group: { int: group } } }],
+        nodes: [
+          {
+            op: 'Conv',
+            inputs: ['x', 'w'],
+            outputs: ['y'],
+            attributes: { pads: { ints: [pads, pads, pads, pads] }, strides: { ints: [2, 2] }, group: { int: group } },
+          },
+        ],
         outputs: ['y'],
       });
     for (const group of [1, 2, 4]) {
@@ -53,10 +62,24 @@ describe('the forms the gradient rules emit', () => {
     const bytes = makeModel({
       opset: 13,
       inputs: { x: [1, 2, 7, 7] },
-      nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } }],
+      nodes: [
+        {
+          op: 'MaxPool',
+          inputs: ['x'],
+          outputs: ['y'],
+          attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } },
+        },
+      ],
       outputs: ['y'],
     });
-    const built = buildGradientModel(bytes, { facts: { shapes: new Map([['x', [1, 2, 7, 7]], ['y', [1, 2, 4, 4]]]) } });
+    const built = buildGradientModel(bytes, {
+      facts: {
+        shapes: new Map([
+          ['x', [1, 2, 7, 7]],
+          ['y', [1, 2, 4, 4]],
+        ]),
+      },
+    });
     const added = (built.model.graph?.node ?? []).filter((n) => n.name?.startsWith('ig_grad'));
     for (const op of ['And', 'Or', 'Max', 'Sum', 'Sign', 'ConvTranspose']) expect(added.map((n) => n.opType)).not.toContain(op);
     for (const n of added.filter((n) => n.opType === 'MaxPool')) expect(n.output).toHaveLength(1);
@@ -80,7 +103,10 @@ describe('session options of the gradient graphs', () => {
   }
 
   const model = convModel([1, 1]);
-  const x = tensor(Float32Array.from({ length: 144 }, (_, i) => Math.sin(i)), [1, 4, 6, 6]);
+  const x = tensor(
+    Float32Array.from({ length: 144 }, (_, i) => Math.sin(i)),
+    [1, 4, 6, 6],
+  );
 
   it('gradient and fused sessions run without the memory pattern; the forward session keeps the caller’s options', async () => {
     for (const fused of [true, false]) {

@@ -25,9 +25,19 @@ async function explain(dir: string, fused: boolean, version?: string, optimizedM
   const warnings: string[] = [];
   const onWarning = (message: string): void => void warnings.push(message);
   const custom = version !== undefined || optimizedModels !== undefined;
-  const graphCache = fileGraphCache({ dir, onWarning, ...(version === undefined ? {} : { version }), ...(optimizedModels === undefined ? {} : { optimizedModels }) });
+  const graphCache = fileGraphCache({
+    dir,
+    onWarning,
+    ...(version === undefined ? {} : { version }),
+    ...(optimizedModels === undefined ? {} : { optimizedModels }),
+  });
   const backend = await onnxBackend(bytes, custom ? { fused, onWarning, graphCache } : { cacheDir: dir, fused, onWarning });
-  const result = await integratedGradients(backend, tensor(input.data, input.shape), { baselines: tensor(baseline.data, baseline.shape), target: reference.target, steps: 50, method: 'gauss-legendre' });
+  const result = await integratedGradients(backend, tensor(input.data, input.shape), {
+    baselines: tensor(baseline.data, baseline.shape),
+    target: reference.target,
+    steps: 50,
+    method: 'gauss-legendre',
+  });
   await backend.dispose();
   return { attributions: result.attributions[0]?.data as Float32Array, warnings, stats: backend.stats };
 }
@@ -60,7 +70,10 @@ describe('graph cache across backends', () => {
     expect(good.size).toBe(3);
     const damages: [(path: string, bytes: Buffer) => void, RegExp][] = [
       [(path, bytes) => truncateSync(path, bytes.length - 1000), /corrupt \(\d+ bytes of content, the header says \d+\)/],
-      [(path, bytes) => writeFileSync(path, Buffer.from(bytes).fill((bytes[bytes.length - 5] as number) ^ 1, bytes.length - 5, bytes.length - 4)), /corrupt \(checksum mismatch\)/],
+      [
+        (path, bytes) => writeFileSync(path, Buffer.from(bytes).fill((bytes[bytes.length - 5] as number) ^ 1, bytes.length - 5, bytes.length - 4)),
+        /corrupt \(checksum mismatch\)/,
+      ],
       [(path) => writeFileSync(path, 'not a cache entry'), /corrupt \(no entry header\)/],
     ];
     for (const [damage, message] of damages) {
@@ -81,7 +94,8 @@ describe('graph cache across backends', () => {
     }
     const otherVersion = await explain(dir, true, '@ig/onnx@0.0.0-other');
     expect(otherVersion.warnings).toHaveLength(3);
-    for (const warning of otherVersion.warnings) expect(warning).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
+    for (const warning of otherVersion.warnings)
+      expect(warning).toMatch(new RegExp(`stale \\(written by ${packageVersion().replace(/[.+]/g, '\\$&')}, this is @ig/onnx@0\\.0\\.0-other\\)`));
     expect(Buffer.from(otherVersion.attributions.buffer).equals(Buffer.from(cold.attributions.buffer))).toBe(true);
   });
 
@@ -92,7 +106,9 @@ describe('graph cache across backends', () => {
     expect(entries(dir)).toHaveLength(1);
     await explain(dir, true);
     const store = fileGraphCache({ dir });
-    const optimized = entries(dir).filter((name) => name !== graphEntry).map((name) => name.replace(/\.iggraph$/, ''));
+    const optimized = entries(dir)
+      .filter((name) => name !== graphEntry)
+      .map((name) => name.replace(/\.iggraph$/, ''));
     expect(optimized).toHaveLength(2);
     for (const key of optimized) {
       // A whole, well-formed entry whose model is no ONNX model at all.
@@ -127,6 +143,8 @@ describe('defaultCacheDir', () => {
     // A relative XDG_CACHE_HOME is invalid per the XDG spec and ignored.
     expect(defaultCacheDir({ XDG_CACHE_HOME: 'rel' }, 'linux', '/home/u')).toBe('/home/u/.cache/ig');
     expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' }, 'darwin', '/Users/u')).toBe('/Users/u/Library/Caches/ig');
-    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u')).toMatch(/^C:\\Users\\u\\AppData\\Local[\\/]ig[\\/]cache$/);
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32', 'C:\\Users\\u')).toMatch(
+      /^C:\\Users\\u\\AppData\\Local[\\/]ig[\\/]cache$/,
+    );
   });
 });

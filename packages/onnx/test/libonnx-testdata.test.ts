@@ -10,9 +10,11 @@ const available = systemData(libonnxRoot, LIBONNX_PACKAGE);
 // Each model's status and, for the passing ones, the tolerance derived from its measured
 // deviation (test/measure/libonnx-deviations.measure.ts): relative to max(1, max|g|), 4× the
 // deviation or one float32 ulp, rounded up to one digit.
-const expected = (JSON.parse(readFileSync(join(fixturesDir, 'libonnx-testdata', 'expected.json'), 'utf8')) as {
-  models: Record<string, { status: string; tolerance?: number }>;
-}).models;
+const expected = (
+  JSON.parse(readFileSync(join(fixturesDir, 'libonnx-testdata', 'expected.json'), 'utf8')) as {
+    models: Record<string, { status: string; tolerance?: number }>;
+  }
+).models;
 
 describe.skipIf(!available)('models of Debian libonnx-testdata: input gradients equal finite differences', () => {
   it('exactly the expected models pass, each within its tolerance; the rest keep their classification', async () => {
@@ -30,8 +32,14 @@ describe.skipIf(!available)('models of Debian libonnx-testdata: input gradients 
     const passing = (table: Record<string, string>): Set<string> => new Set(Object.keys(table).filter((n) => table[n]?.startsWith('pass')));
     const expectedStatuses = Object.fromEntries(Object.entries(expected).map(([n, e]) => [n, e.status]));
     const [now, before] = [passing(statuses), passing(expectedStatuses)];
-    expect([...before].filter((n) => !now.has(n)), 'models that no longer pass').toEqual([]);
-    expect([...now].filter((n) => !before.has(n)), 'models that now pass (add them to expected.json: pnpm measure:tolerances)').toEqual([]);
+    expect(
+      [...before].filter((n) => !now.has(n)),
+      'models that no longer pass',
+    ).toEqual([]);
+    expect(
+      [...now].filter((n) => !before.has(n)),
+      'models that now pass (add them to expected.json: pnpm measure:tolerances)',
+    ).toEqual([]);
     expect(statuses).toEqual(expectedStatuses);
     expect(tooFar).toEqual([]);
   }, 240_000);

@@ -18,21 +18,83 @@ interface TieCase {
 const ints = (values: readonly number[]) => ({ ints: values });
 
 const cases: TieCase[] = [
-  { name: '3x3 stride 1 pads 1 (GoogLeNet inception branch)', shape: [2, 3, 6, 7], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]), ceil_mode: { int: 1 } } },
-  { name: '3x3 stride 2 ceil_mode (GoogLeNet stem)', shape: [1, 2, 8, 9], kernel: [3, 3], strides: [2, 2], padsBegin: [0, 0], attributes: { strides: ints([2, 2]), ceil_mode: { int: 1 } } },
-  { name: '3x3 stride 2 pads 1', shape: [1, 2, 7, 6], kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], attributes: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) } },
+  {
+    name: '3x3 stride 1 pads 1 (GoogLeNet inception branch)',
+    shape: [2, 3, 6, 7],
+    kernel: [3, 3],
+    padsBegin: [1, 1],
+    attributes: { pads: ints([1, 1, 1, 1]), ceil_mode: { int: 1 } },
+  },
+  {
+    name: '3x3 stride 2 ceil_mode (GoogLeNet stem)',
+    shape: [1, 2, 8, 9],
+    kernel: [3, 3],
+    strides: [2, 2],
+    padsBegin: [0, 0],
+    attributes: { strides: ints([2, 2]), ceil_mode: { int: 1 } },
+  },
+  {
+    name: '3x3 stride 2 pads 1',
+    shape: [1, 2, 7, 6],
+    kernel: [3, 3],
+    strides: [2, 2],
+    padsBegin: [1, 1],
+    attributes: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) },
+  },
   { name: '2x2 stride 2 odd size', shape: [1, 3, 5, 7], kernel: [2, 2], strides: [2, 2], padsBegin: [0, 0], attributes: { strides: ints([2, 2]) } },
-  { name: '2x3 strides (1, 2) asymmetric pads', shape: [1, 2, 5, 8], kernel: [2, 3], strides: [1, 2], padsBegin: [1, 0], attributes: { strides: ints([1, 2]), pads: ints([1, 0, 0, 2]) } },
-  { name: '2x2 dilation 2 pads 1', shape: [1, 2, 6, 6], kernel: [2, 2], dilations: [2, 2], padsBegin: [1, 1], attributes: { dilations: ints([2, 2]), pads: ints([1, 1, 1, 1]) } },
-  { name: '3x3 stride 2 SAME_LOWER', shape: [1, 2, 6, 5], kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], attributes: { strides: ints([2, 2]), auto_pad: { string: 'SAME_LOWER' } } },
-  { name: '1-D kernel 4 stride 3 SAME_UPPER', shape: [2, 2, 11], kernel: [4], strides: [3], padsBegin: [1], attributes: { strides: ints([3]), auto_pad: { string: 'SAME_UPPER' } } },
+  {
+    name: '2x3 strides (1, 2) asymmetric pads',
+    shape: [1, 2, 5, 8],
+    kernel: [2, 3],
+    strides: [1, 2],
+    padsBegin: [1, 0],
+    attributes: { strides: ints([1, 2]), pads: ints([1, 0, 0, 2]) },
+  },
+  {
+    name: '2x2 dilation 2 pads 1',
+    shape: [1, 2, 6, 6],
+    kernel: [2, 2],
+    dilations: [2, 2],
+    padsBegin: [1, 1],
+    attributes: { dilations: ints([2, 2]), pads: ints([1, 1, 1, 1]) },
+  },
+  {
+    name: '3x3 stride 2 SAME_LOWER',
+    shape: [1, 2, 6, 5],
+    kernel: [3, 3],
+    strides: [2, 2],
+    padsBegin: [1, 1],
+    attributes: { strides: ints([2, 2]), auto_pad: { string: 'SAME_LOWER' } },
+  },
+  {
+    name: '1-D kernel 4 stride 3 SAME_UPPER',
+    shape: [2, 2, 11],
+    kernel: [4],
+    strides: [3],
+    padsBegin: [1],
+    attributes: { strides: ints([3]), auto_pad: { string: 'SAME_UPPER' } },
+  },
   { name: '3-D 2x3x2 stride 1 pads', shape: [1, 2, 4, 5, 3], kernel: [2, 3, 2], padsBegin: [0, 1, 1], attributes: { pads: ints([0, 1, 1, 1, 1, 0]) } },
   { name: '1x3 kernel (one axis only)', shape: [1, 2, 3, 6], kernel: [1, 3], padsBegin: [0, 1], attributes: { pads: ints([0, 1, 0, 1]) } },
-  { name: '3x3 dilation 2 pads 2 stride 1 (same size)', shape: [1, 2, 5, 6], kernel: [3, 3], dilations: [2, 2], padsBegin: [2, 2], attributes: { dilations: ints([2, 2]), pads: ints([2, 2, 2, 2]) } },
+  {
+    name: '3x3 dilation 2 pads 2 stride 1 (same size)',
+    shape: [1, 2, 5, 6],
+    kernel: [3, 3],
+    dilations: [2, 2],
+    padsBegin: [2, 2],
+    attributes: { dilations: ints([2, 2]), pads: ints([2, 2, 2, 2]) },
+  },
   { name: '3x3 stride 1 pads 1 on 2x2 maps', shape: [2, 3, 2, 2], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]) } },
   { name: '3x3 stride 1 pads 1 on a 1x1 map', shape: [1, 4, 1, 1], kernel: [3, 3], padsBegin: [1, 1], attributes: { pads: ints([1, 1, 1, 1]) } },
   // ceil((5 + 2 − 2)/2) + 1 = 4 windows, but the last would start in the end padding and is dropped.
-  { name: '2x2 stride 2 pads 1 ceil_mode, last window dropped', shape: [1, 2, 5, 5], kernel: [2, 2], strides: [2, 2], padsBegin: [1, 1], attributes: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]), ceil_mode: { int: 1 } } },
+  {
+    name: '2x2 stride 2 pads 1 ceil_mode, last window dropped',
+    shape: [1, 2, 5, 5],
+    kernel: [2, 2],
+    strides: [2, 2],
+    padsBegin: [1, 1],
+    attributes: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]), ceil_mode: { int: 1 } },
+  },
 ];
 
 const LOWEST = -3.4028234663852886e38;
@@ -41,7 +103,13 @@ const LOWEST = -3.4028234663852886e38;
  * PyTorch's rule written out directly: every window sends its output gradient to its first real
  * (not padding) element, in row-major window order, that equals the window's maximum.
  */
-function reference(x: Float32Array, shape: readonly number[], outShape: readonly number[], c: TieCase, seed: Float32Array): { y: Float32Array; gx: Float32Array } {
+function reference(
+  x: Float32Array,
+  shape: readonly number[],
+  outShape: readonly number[],
+  c: TieCase,
+  seed: Float32Array,
+): { y: Float32Array; gx: Float32Array } {
   const spatial = shape.slice(2);
   const outSpatial = outShape.slice(2);
   const n = spatial.length;
@@ -94,7 +162,11 @@ async function expectFirstMaxRule(c: TieCase, index: number, values: readonly nu
   const random = rng(300 + index);
   const count = c.shape.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: count }, () => values[Math.floor(random() * values.length)] as number);
-  x.fill(planeValue, 0, c.shape.slice(2).reduce((a, b) => a * b, 1));
+  x.fill(
+    planeValue,
+    0,
+    c.shape.slice(2).reduce((a, b) => a * b, 1),
+  );
   const bytes = makeModel({
     opset: 13,
     inputs: { x: c.shape },

@@ -27,7 +27,10 @@ function floatTensor(name: string, dims: number[], dataType: number, values: rea
  */
 function modelIn(dataType: number): Uint8Array {
   const info = (name: string, elemType: number, dims: (number | string)[]): onnx.ValueInfoProto =>
-    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    });
   const graph = onnx.GraphProto.create({
     name: 'mixed-precision',
     input: [info('x', dataType, ['n', 3])],
@@ -37,9 +40,20 @@ function modelIn(dataType: number): Uint8Array {
     node: [
       onnx.NodeProto.create({ opType: 'MatMul', input: ['x', 'W'], output: ['h'], name: 'matmul' }),
       onnx.NodeProto.create({ opType: 'Relu', input: ['h'], output: ['r'], name: 'relu' }),
-      onnx.NodeProto.create({ opType: 'Constant', output: ['c'], name: 'scale', attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: floatTensor('', [], dataType, [SCALE]) }] }),
+      onnx.NodeProto.create({
+        opType: 'Constant',
+        output: ['c'],
+        name: 'scale',
+        attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: floatTensor('', [], dataType, [SCALE]) }],
+      }),
       onnx.NodeProto.create({ opType: 'Mul', input: ['r', 'c'], output: ['m'], name: 'mul' }),
-      onnx.NodeProto.create({ opType: 'Cast', input: ['m'], output: ['y'], name: 'cast', attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DataType.DOUBLE }] }),
+      onnx.NodeProto.create({
+        opType: 'Cast',
+        input: ['m'],
+        output: ['y'],
+        name: 'cast',
+        attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: DataType.DOUBLE }],
+      }),
     ],
   });
   return encodeModel(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph }));
@@ -52,7 +66,10 @@ function expectedGradient(x: readonly number[], seed: readonly number[]): number
 }
 
 describe('float64 and float16 models are differentiated in float32', () => {
-  for (const [label, dataType] of [['float64', DataType.DOUBLE], ['float16', DataType.FLOAT16]] as const) {
+  for (const [label, dataType] of [
+    ['float64', DataType.DOUBLE],
+    ['float16', DataType.FLOAT16],
+  ] as const) {
     it(`${label}: the gradient model is all float32 and its gradients equal the closed form`, async () => {
       const bytes = modelIn(dataType);
       expect(loweredTypesOf(decodeModel(bytes)).sort()).toEqual(label === 'float64' ? ['DOUBLE'] : ['DOUBLE', 'FLOAT16']);

@@ -25,7 +25,15 @@ const { runtimes } = await import('./helpers/ort.js');
 const iris = captumModelBytes('iris_mlp');
 const cnn = captumModelBytes('small_cnn');
 // NonZero is one op static shape inference declines, so this model's shapes come from a probe run.
-const probed = makeModel({ opset: 13, inputs: { x: ['n', 3] }, nodes: [{ op: 'NonZero', inputs: ['x'], outputs: ['i'] }, { op: 'Relu', inputs: ['x'], outputs: ['y'] }], outputs: ['y'] });
+const probed = makeModel({
+  opset: 13,
+  inputs: { x: ['n', 3] },
+  nodes: [
+    { op: 'NonZero', inputs: ['x'], outputs: ['i'] },
+    { op: 'Relu', inputs: ['x'], outputs: ['y'] },
+  ],
+  outputs: ['y'],
+});
 
 const open: GradientBackend[] = [];
 afterEach(async () => {
@@ -41,7 +49,14 @@ async function firstGradient(bytes: Uint8Array, pointShape: readonly number[], o
   const seed = new Float32Array(2 * outputSize).fill(1);
   const response = await backend.gradients({ points: [x], pointShapes: [pointShape], count: 2, outputWeights: seed });
   if (fused && backend.integrate) {
-    await backend.integrate({ input: [x.subarray(0, size)], baseline: [new Float32Array(size)], pointShapes: [pointShape], alphas: Float32Array.of(0.25, 0.75), weights: Float32Array.of(0.5, 0.5), outputWeights: seed.subarray(0, outputSize) });
+    await backend.integrate({
+      input: [x.subarray(0, size)],
+      baseline: [new Float32Array(size)],
+      pointShapes: [pointShape],
+      alphas: Float32Array.of(0.25, 0.75),
+      weights: Float32Array.of(0.5, 0.5),
+      outputWeights: seed.subarray(0, outputSize),
+    });
   }
   return { backend, x, gradient: response.gradients[0] as Float32Array, decodes: decodes.count };
 }

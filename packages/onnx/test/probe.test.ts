@@ -22,8 +22,27 @@ describe('shape probing', () => {
   });
 
   it('integer values are extrapolated when affine in the batch, dropped otherwise', () => {
-    const one = { shapes: new Map([['s', [2]]]), dataTypes: new Map([['s', DataType.INT64], ['f', DataType.FLOAT]]), values: new Map([['s', [1, 12]], ['f', [0.5]], ['k', [3]]]) };
-    const two = { shapes: new Map([['s', [2]]]), dataTypes: one.dataTypes, values: new Map([['s', [2, 12]], ['f', [0.25]], ['k', [3]]]) };
+    const one = {
+      shapes: new Map([['s', [2]]]),
+      dataTypes: new Map([
+        ['s', DataType.INT64],
+        ['f', DataType.FLOAT],
+      ]),
+      values: new Map([
+        ['s', [1, 12]],
+        ['f', [0.5]],
+        ['k', [3]],
+      ]),
+    };
+    const two = {
+      shapes: new Map([['s', [2]]]),
+      dataTypes: one.dataTypes,
+      values: new Map([
+        ['s', [2, 12]],
+        ['f', [0.25]],
+        ['k', [3]],
+      ]),
+    };
     const facts = extrapolateFacts(one, two, 5);
     expect(facts.values.get('s')).toEqual([5, 12]);
     expect(facts.values.has('f')).toBe(false);

@@ -24,7 +24,10 @@ describe('ModelProto I/O', () => {
             dims: [1000],
             dataType: DataType.FLOAT,
             dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-            externalData: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '4096' }],
+            externalData: [
+              { key: 'location', value: 'weights.bin' },
+              { key: 'offset', value: '4096' },
+            ],
           }),
         ],
       },

@@ -5,7 +5,10 @@ import { differences, expectMatches, sampleIndices } from './helpers/finite-diff
 import { maxAbs } from './helpers/random.js';
 
 const ort = runtimes.node;
-const oneHot = (hot: number) => (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i === hot ? 1 : 0));
+const oneHot =
+  (hot: number) =>
+  (n: number): Float32Array =>
+    Float32Array.from({ length: n }, (_, i) => (i === hot ? 1 : 0));
 
 // Both networks are piecewise linear (ReLU, max-pool), so away from kinks a difference with a
 // step of 1e-2 is exact up to float32 rounding of the logits (~6e-8·|logit| / 2h). Where a kink
@@ -32,6 +35,11 @@ describe('gradient model of the reference networks', () => {
     expect(scale).toBeGreaterThan(1e-4);
     // Measured max error 1.7e-6 against gradients of ~1e-3: the logits' rounding seen through the
     // quotient (spread C(h) − C(h/2) up to 3.7e-6) limits it; the tolerance is 2× the measured.
-    expectMatches(g, await differences(ort, bytes, feeds, 'input', oneHot(3)(10), sampleIndices(784, 60), 1e-2, undefined, { halfStep: true }), 1e-3 * scale + 2e-6, true);
+    expectMatches(
+      g,
+      await differences(ort, bytes, feeds, 'input', oneHot(3)(10), sampleIndices(784, 60), 1e-2, undefined, { halfStep: true }),
+      1e-3 * scale + 2e-6,
+      true,
+    );
   });
 });

@@ -45,12 +45,21 @@ describe('targets on a sequence output [1, positions, classes]', () => {
     const inputs = { input_ids: ids(tokens), attention_mask: ids(mask) };
     const output = await explainer.predict(inputs);
     expect(output.shape).toEqual([1, LENGTH, CLASSES]);
-    for (const [position, cls] of [[1, 2], [0, 3], [4, 1]] as const) {
-      const result = await explainer.attribute(inputs, { baselines: { input_ids: ids([0, 0, 0, 0, 0]) }, target: { weights: targetAt(output.shape, [position, cls]) }, steps: 4 });
+    for (const [position, cls] of [
+      [1, 2],
+      [0, 3],
+      [4, 1],
+    ] as const) {
+      const result = await explainer.attribute(inputs, {
+        baselines: { input_ids: ids([0, 0, 0, 0, 0]) },
+        target: { weights: targetAt(output.shape, [position, cls]) },
+        steps: 4,
+      });
       const attribution = result.attributions[0]?.data as Float32Array;
       for (let p = 0; p < LENGTH; p++) {
         for (let d = 0; d < DIM; d++) {
-          const expected = p === position ? mask[p]! * ((table[tokens[p]! * DIM + d] as number) - (table[d] as number)) * (weights[d * CLASSES + cls] as number) : 0;
+          const expected =
+            p === position ? mask[p]! * ((table[tokens[p]! * DIM + d] as number) - (table[d] as number)) * (weights[d * CLASSES + cls] as number) : 0;
           // The objective is linear in the embedding: IG is exact up to float32 rounding (measured 8.9e-9).
           expect(Math.abs((attribution[p * DIM + d] as number) - expected)).toBeLessThan(5e-8);
         }

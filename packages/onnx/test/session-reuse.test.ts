@@ -16,7 +16,13 @@ function countingRuntime(): { ort: OrtModuleLike; created: string[] } {
     InferenceSession: {
       create: (model, options) => {
         const names = (decodeModel(model).graph?.input ?? []).map((v) => v.name ?? '');
-        const kind = names.includes('ig_alphas') ? 'fused' : names.includes('ig_seed') ? 'gradient' : options?.graphOptimizationLevel === 'disabled' ? 'probe' : 'forward';
+        const kind = names.includes('ig_alphas')
+          ? 'fused'
+          : names.includes('ig_seed')
+            ? 'gradient'
+            : options?.graphOptimizationLevel === 'disabled'
+              ? 'probe'
+              : 'forward';
         created.push(kind);
         return runtimes.node.InferenceSession.create(model, options);
       },
@@ -31,7 +37,13 @@ async function attributions(options: OnnxBackendOptions, runs: readonly (readonl
   const backend = await createOnnxBackend(ort, 'onnxruntime-node', bytes, options);
   const results: Float32Array[] = [];
   for (const [steps, batchSize] of runs) {
-    const result = await integratedGradients(backend, tensor(input.data, input.shape), { baselines: tensor(baseline.data, baseline.shape), target: reference.target, steps, batchSize, method: 'gauss-legendre' });
+    const result = await integratedGradients(backend, tensor(input.data, input.shape), {
+      baselines: tensor(baseline.data, baseline.shape),
+      target: reference.target,
+      steps,
+      batchSize,
+      method: 'gauss-legendre',
+    });
     results.push(result.attributions[0]?.data as Float32Array);
   }
   return { backend, results };

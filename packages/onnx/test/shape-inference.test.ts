@@ -36,7 +36,10 @@ async function expectSameAsProbe(bytes: Uint8Array, input: string, pointShape: r
   const shape = [batch, ...pointShape];
   const inferred = inferFacts(model, new Map([[input, shape]]));
   expect(inferred).not.toBeNull();
-  const data = uniform(rng(batch), shape.reduce((a, b) => a * b, 1));
+  const data = uniform(
+    rng(batch),
+    shape.reduce((a, b) => a * b, 1),
+  );
   const probed = await inferShapes(runtimes.node, bytes, { [input]: new runtimes.node.Tensor('float32', data, shape) });
   const nodeOutputs = (model.graph?.node ?? []).flatMap((n) => n.output ?? []).filter(Boolean);
   expect(nodeOutputs.length).toBeGreaterThan(0);
@@ -61,7 +64,15 @@ describe('static shape inference agrees with a probe run', () => {
   }
 
   it('declines an op it does not cover, so the backend probes instead', () => {
-    const model = makeModel({ opset: 13, inputs: { x: ['n', 3] }, nodes: [{ op: 'NonZero', inputs: ['x'], outputs: ['i'] }, { op: 'Relu', inputs: ['x'], outputs: ['y'] }], outputs: ['y'] });
+    const model = makeModel({
+      opset: 13,
+      inputs: { x: ['n', 3] },
+      nodes: [
+        { op: 'NonZero', inputs: ['x'], outputs: ['i'] },
+        { op: 'Relu', inputs: ['x'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+    });
     expect(inferFacts(decodeModel(model), new Map([['x', [2, 3]]]))).toBeNull();
   });
 });

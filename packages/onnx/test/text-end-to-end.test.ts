@@ -61,7 +61,9 @@ describe('the spam classifier explained from text', () => {
       // float32 sums of 4,096 values in different orders.
       expect(Math.abs(tokens - elements)).toBeLessThan(1e-5);
       expect(Math.abs(words - elements)).toBeLessThan(1e-5);
-      expect(Math.abs(elements - ((report?.fInput ?? 0) - (report?.fBaseline ?? 0)))).toBeLessThan(2e-3 * Math.abs((report?.fInput ?? 0) - (report?.fBaseline ?? 0)));
+      expect(Math.abs(elements - ((report?.fInput ?? 0) - (report?.fBaseline ?? 0)))).toBeLessThan(
+        2e-3 * Math.abs((report?.fInput ?? 0) - (report?.fBaseline ?? 0)),
+      );
       expect(sample.label === 'spam' ? 1 : 0).toBe(predicted);
     }
     await explainer.dispose();

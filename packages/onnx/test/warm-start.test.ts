@@ -47,7 +47,12 @@ async function explain(dir: string | undefined) {
     return create(model, options);
   });
   const backend = await onnxBackend(bytes, dir === undefined ? {} : { cacheDir: dir, onWarning: (message) => expect.fail(message) });
-  const result = await integratedGradients(backend, tensor(input.data, input.shape), { baselines: tensor(baseline.data, baseline.shape), target: reference.target, steps: 50, method: 'gauss-legendre' });
+  const result = await integratedGradients(backend, tensor(input.data, input.shape), {
+    baselines: tensor(baseline.data, baseline.shape),
+    target: reference.target,
+    steps: 50,
+    method: 'gauss-legendre',
+  });
   const predicted = await backend.predict({ points: [input.data], pointShapes: [input.shape.slice(1)], count: 1 });
   await backend.dispose();
   spy.mockRestore();
@@ -55,7 +60,8 @@ async function explain(dir: string | undefined) {
   return { attributions, predicted, reports: result.reports, creations, decodes: calls.decodes, encodes: calls.encodes, stats: backend.stats };
 }
 
-const same = (a: Float32Array, b: Float32Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const same = (a: Float32Array, b: Float32Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 describe('a warm run (every graph cached) from model bytes', () => {
   it('decodes the model once, never encodes it, and opens the forward and fused sessions from optimized models', async () => {

@@ -6,7 +6,10 @@ import * as tf from '@tensorflow/tfjs';
 export const MODEL_DIR = fileURLToPath(new URL('../../../examples/fashion-mnist/model/', import.meta.url));
 
 export async function loadModel(): Promise<tf.LayersModel> {
-  const manifest = JSON.parse(readFileSync(`${MODEL_DIR}model.json`, 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const manifest = JSON.parse(readFileSync(`${MODEL_DIR}model.json`, 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
   const bytes = readFileSync(`${MODEL_DIR}weights.bin`);
   return tf.loadLayersModel(
     tf.io.fromMemory({

@@ -11,7 +11,16 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { agglomerate, contextualDecompositionScorer, gridUnits, integratedGradients, occlusionScorer, type GroupScorer, type Hierarchy, type Tensor } from '@ig/core';
+import {
+  agglomerate,
+  contextualDecompositionScorer,
+  gridUnits,
+  integratedGradients,
+  occlusionScorer,
+  type GroupScorer,
+  type Hierarchy,
+  type Tensor,
+} from '@ig/core';
 import { tfjsBackend, tfjsContextualDecomposition } from '../src/index.js';
 import { loadModel, MODEL_DIR } from './fashion-mnist.js';
 

@@ -48,7 +48,7 @@ async function measure(backendName: string, model: tf.LayersModel, batch: Tensor
   if (!(await tf.setBackend(backendName))) throw new Error(`tfjs backend ${backendName} is unavailable`);
   await tf.ready();
   const input = tf.tensor(batch.data, [...batch.shape]);
-  const predictions = tf.tidy(() => Array.from((tf.argMax(model.predict(input) as tf.Tensor, 1).dataSync())));
+  const predictions = tf.tidy(() => Array.from(tf.argMax(model.predict(input) as tf.Tensor, 1).dataSync()));
   const predictMs = await timeIt(async () => {
     for (let i = 0; i < STEPS; i++) {
       const output = model.predict(input) as tf.Tensor;

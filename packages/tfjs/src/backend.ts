@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendContractError } from '@ig/core';
-import type {
-  GradientBackend,
-  GradientRequest,
-  GradientResponse,
-  IntegrateRequest,
-  IntegrateResponse,
-  PointBatch,
-} from '@ig/core';
+import type { GradientBackend, GradientRequest, GradientResponse, IntegrateRequest, IntegrateResponse, PointBatch } from '@ig/core';
 import { DisposedBackendError } from './errors.js';
 import { explainKernelError } from './kernels.js';
 import { describeModel, makeForward } from './model.js';
@@ -45,9 +38,7 @@ class TfjsGradientBackend implements GradientBackend {
 
   async predict(batch: PointBatch): Promise<Float32Array> {
     this.assertLive();
-    const output = guard(() =>
-      tf.tidy(() => this.forward(toTensors(batch.points, batch.pointShapes, batch.count), batch.count)),
-    );
+    const output = guard(() => tf.tidy(() => this.forward(toTensors(batch.points, batch.pointShapes, batch.count), batch.count)));
     return readAndDispose(output);
   }
 
@@ -116,9 +107,7 @@ class TfjsGradientBackend implements GradientBackend {
   private checkedForward(xs: tf.Tensor[], count: number, outputSize: number): tf.Tensor2D {
     const output = this.forward(xs, count);
     if (output.shape[1] !== outputSize) {
-      throw new BackendContractError(
-        `${this.description} gives ${output.shape[1]} outputs per point but ${outputSize} output weights per point were given`,
-      );
+      throw new BackendContractError(`${this.description} gives ${output.shape[1]} outputs per point but ${outputSize} output weights per point were given`);
     }
     return output;
   }
@@ -128,11 +117,7 @@ class TfjsGradientBackend implements GradientBackend {
   }
 }
 
-function toTensors(
-  points: readonly Float32Array[],
-  shapes: readonly (readonly number[])[],
-  count: number,
-): tf.Tensor[] {
+function toTensors(points: readonly Float32Array[], shapes: readonly (readonly number[])[], count: number): tf.Tensor[] {
   if (points.length !== shapes.length) {
     throw new BackendContractError(`${points.length} point arrays but ${shapes.length} point shapes`);
   }

@@ -44,7 +44,19 @@ function activation(name: string, [r, i]: Pair): Pair {
 
 const ACTIVATIONS = new Set(['linear', 'relu', 'tanh', 'sigmoid']);
 const PASS_THROUGH = new Set(['InputLayer', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout']);
-const LAYERS = new Set([...PASS_THROUGH, 'Conv2D', 'Dense', 'Flatten', 'Reshape', 'Activation', 'ReLU', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'BatchNormalization']);
+const LAYERS = new Set([
+  ...PASS_THROUGH,
+  'Conv2D',
+  'Dense',
+  'Flatten',
+  'Reshape',
+  'Activation',
+  'ReLU',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'BatchNormalization',
+]);
 
 /** Why a layer cannot be decomposed, or null. */
 function problemOf(layer: DecomposableLayer): string | null {
@@ -69,13 +81,21 @@ function applyLayer(layer: DecomposableLayer, pair: Pair): Pair {
   switch (kind) {
     case 'Conv2D': {
       const conv = (x: tf.Tensor): tf.Tensor =>
-        tf.conv2d(x as tf.Tensor4D, weights[0] as tf.Tensor4D, config['strides'] as [number, number], config['padding'] as 'same' | 'valid', 'NHWC', config['dilationRate'] as [number, number]);
+        tf.conv2d(
+          x as tf.Tensor4D,
+          weights[0] as tf.Tensor4D,
+          config['strides'] as [number, number],
+          config['padding'] as 'same' | 'valid',
+          'NHWC',
+          config['dilationRate'] as [number, number],
+        );
       const linear = each(conv);
       return activation(config['activation'] as string, config['useBias'] === false ? linear : splitBias(linear, weights[1] as tf.Tensor));
     }
     case 'Dense': {
       const kernel = weights[0] as tf.Tensor2D;
-      const dense = (x: tf.Tensor): tf.Tensor => tf.reshape(tf.matMul(tf.reshape(x, [-1, kernel.shape[0]]), kernel), [...x.shape.slice(0, -1), kernel.shape[1]]);
+      const dense = (x: tf.Tensor): tf.Tensor =>
+        tf.reshape(tf.matMul(tf.reshape(x, [-1, kernel.shape[0]]), kernel), [...x.shape.slice(0, -1), kernel.shape[1]]);
       const linear = each(dense);
       return activation(config['activation'] as string, config['useBias'] === false ? linear : splitBias(linear, weights[1] as tf.Tensor));
     }
@@ -88,11 +108,24 @@ function applyLayer(layer: DecomposableLayer, pair: Pair): Pair {
     case 'ReLU':
       return activation('relu', pair);
     case 'AveragePooling2D':
-      return each((x) => tf.avgPool(x as tf.Tensor4D, config['poolSize'] as [number, number], (config['strides'] ?? config['poolSize']) as [number, number], config['padding'] as 'same' | 'valid'));
+      return each((x) =>
+        tf.avgPool(
+          x as tf.Tensor4D,
+          config['poolSize'] as [number, number],
+          (config['strides'] ?? config['poolSize']) as [number, number],
+          config['padding'] as 'same' | 'valid',
+        ),
+      );
     case 'GlobalAveragePooling2D':
       return each((x) => tf.mean(x, [1, 2]));
     case 'MaxPooling2D': {
-      const { indexes } = tf.maxPoolWithArgmax(tf.add(r, i) as tf.Tensor4D, config['poolSize'] as [number, number], (config['strides'] ?? config['poolSize']) as [number, number], config['padding'] as 'same' | 'valid', true);
+      const { indexes } = tf.maxPoolWithArgmax(
+        tf.add(r, i) as tf.Tensor4D,
+        config['poolSize'] as [number, number],
+        (config['strides'] ?? config['poolSize']) as [number, number],
+        config['padding'] as 'same' | 'valid',
+        true,
+      );
       return each((x) => tf.gather(tf.reshape(x, [-1]), indexes as tf.Tensor));
     }
     case 'BatchNormalization':
@@ -126,7 +159,8 @@ function batchNorm(config: Config, weights: tf.Tensor[], [r, i]: Pair): Pair {
  * linear activations, channels-last. Throws UnsupportedModelError naming every other layer.
  */
 export function tfjsContextualDecomposition(model: SequentialLike): ContextualDecomposition {
-  if (model.getClassName() !== 'Sequential') throw new UnsupportedModelError(`contextual decomposition runs on Sequential models; this is a ${model.getClassName()}`);
+  if (model.getClassName() !== 'Sequential')
+    throw new UnsupportedModelError(`contextual decomposition runs on Sequential models; this is a ${model.getClassName()}`);
   const problems = model.layers.map(problemOf).filter((p): p is string => p !== null);
   if (problems.length > 0) throw new UnsupportedModelError(`no contextual decomposition for:\n  ${problems.join('\n  ')}`);
   return {

@@ -3,8 +3,7 @@ import { IGError } from '@ig/core';
 /** The active tfjs backend has no kernel for an op the model (or its gradient) needs. */
 /** Why tfjs asks for a kernel that an input gradient should not need. */
 const KERNEL_NOTES: Record<string, string> = {
-  Conv2DBackpropFilter:
-    ' (tfjs builds the filter gradient too for a conv2d with a linear activation, whose fused gradient computes both)',
+  Conv2DBackpropFilter: ' (tfjs builds the filter gradient too for a conv2d with a linear activation, whose fused gradient computes both)',
 };
 
 export class MissingKernelError extends IGError {

@@ -85,9 +85,7 @@ function findLayer(model: LayeredModelLike, name: string): LayerLike {
     throw new UnsupportedModelError(`LayersModel '${model.name}' has no layer named '${name}'`);
   }
   if (layer.inboundNodes.length > 1) {
-    throw new UnsupportedModelError(
-      `layer '${name}' is called ${layer.inboundNodes.length} times in '${model.name}'; attribute to a layer used once`,
-    );
+    throw new UnsupportedModelError(`layer '${name}' is called ${layer.inboundNodes.length} times in '${model.name}'; attribute to a layer used once`);
   }
   return layer;
 }

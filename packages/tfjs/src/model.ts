@@ -54,9 +54,7 @@ export function makeForward(model: TfjsModel, output: OutputSelector | undefined
       return selectOutput(result, output, [], 'function', count);
     };
   }
-  throw new UnsupportedModelError(
-    'expected a tf.LayersModel, a tf.GraphModel or a function (x: tf.Tensor | tf.Tensor[]) => tf.Tensor',
-  );
+  throw new UnsupportedModelError('expected a tf.LayersModel, a tf.GraphModel or a function (x: tf.Tensor | tf.Tensor[]) => tf.Tensor');
 }
 
 function layersForward(model: LayersModelLike, output: OutputSelector | undefined): Forward {
@@ -75,9 +73,7 @@ function layersForward(model: LayersModelLike, output: OutputSelector | undefine
 function graphForward(model: GraphModelLike, output: OutputSelector | undefined): Forward {
   return (inputs, count) => {
     if (inputs.length !== model.inputNodes.length) {
-      throw new ShapeMismatchError(
-        `GraphModel takes ${model.inputNodes.length} inputs [${model.inputNodes.join(', ')}] but got ${inputs.length}`,
-      );
+      throw new ShapeMismatchError(`GraphModel takes ${model.inputNodes.length} inputs [${model.inputNodes.join(', ')}] but got ${inputs.length}`);
     }
     let result: tf.Tensor | tf.Tensor[];
     try {
@@ -90,11 +86,7 @@ function graphForward(model: GraphModelLike, output: OutputSelector | undefined)
   };
 }
 
-function checkInputShapes(
-  expected: readonly (readonly (number | null | undefined)[] | undefined)[],
-  inputs: readonly tf.Tensor[],
-  where: string,
-): void {
+function checkInputShapes(expected: readonly (readonly (number | null | undefined)[] | undefined)[], inputs: readonly tf.Tensor[], where: string): void {
   if (inputs.length !== expected.length) {
     throw new ShapeMismatchError(`${where} takes ${expected.length} inputs but got ${inputs.length}`);
   }
@@ -102,32 +94,21 @@ function checkInputShapes(
     const want = expected[i];
     if (want === undefined) return;
     const fits =
-      want.length === input.shape.length &&
-      want.every((dim, axis) => dim === null || dim === undefined || dim < 0 || axis === 0 || dim === input.shape[axis]);
+      want.length === input.shape.length && want.every((dim, axis) => dim === null || dim === undefined || dim < 0 || axis === 0 || dim === input.shape[axis]);
     if (!fits) {
       const shown = want.map((d) => (d === null || d === undefined || d < 0 ? 'N' : String(d))).join(', ');
-      throw new ShapeMismatchError(
-        `${where}: input ${i} must have shape [${shown}] but a batch of points has shape [${input.shape.join(', ')}]`,
-      );
+      throw new ShapeMismatchError(`${where}: input ${i} must have shape [${shown}] but a batch of points has shape [${input.shape.join(', ')}]`);
     }
   });
 }
 
-function selectOutput(
-  result: unknown,
-  output: OutputSelector | undefined,
-  names: readonly string[],
-  where: string,
-  count: number,
-): tf.Tensor2D {
+function selectOutput(result: unknown, output: OutputSelector | undefined, names: readonly string[], where: string, count: number): tf.Tensor2D {
   const outputs = Array.isArray(result) ? (result as unknown[]) : [result];
   let chosen: unknown;
   if (output === undefined) {
     if (outputs.length !== 1) {
       const listed = names.length > 0 ? ` [${names.join(', ')}]` : '';
-      throw new ModelOutputError(
-        `${where} returns ${outputs.length} outputs${listed}; choose one with the 'output' option (an index or a name)`,
-      );
+      throw new ModelOutputError(`${where} returns ${outputs.length} outputs${listed}; choose one with the 'output' option (an index or a name)`);
     }
     chosen = outputs[0];
   } else if (typeof output === 'number') {
@@ -146,9 +127,7 @@ function selectOutput(
     throw new ModelOutputError(`${where} returned ${typeof chosen} where a tf.Tensor was expected`);
   }
   if (chosen.rank === 0 || chosen.shape[0] !== count) {
-    throw new ModelOutputError(
-      `${where}: output has shape [${chosen.shape.join(', ')}] but must have the batch of ${count} points in dim 0`,
-    );
+    throw new ModelOutputError(`${where}: output has shape [${chosen.shape.join(', ')}] but must have the batch of ${count} points in dim 0`);
   }
   if (chosen.dtype !== 'float32') {
     throw new ModelOutputError(`${where}: output has dtype ${chosen.dtype}; only float32 outputs can be differentiated`);

@@ -3,16 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { integratedGradients, type IntegratedGradientsOptions, type Tensor } from '@ig/core';
 import { tfjsBackend } from '../src/index.js';
 import { NODE_BACKENDS, useBackend } from './helpers/backends.js';
-import {
-  buildIrisMlp,
-  buildSmallCnn,
-  captumRule,
-  loadReference,
-  nchwToNhwc,
-  nhwcToNchw,
-  referenceCases,
-  type ReferenceCase,
-} from './helpers/reference.js';
+import { buildIrisMlp, buildSmallCnn, captumRule, loadReference, nchwToNhwc, nhwcToNchw, referenceCases, type ReferenceCase } from './helpers/reference.js';
 import type { MaxPoolTieRule } from './helpers/small-cnn-reference.js';
 import { replayTieRule } from './helpers/tie-replay.js';
 
@@ -89,7 +80,16 @@ describe.each(NODE_BACKENDS)('Captum parity on tfjs %s', (backendName) => {
     const reference = loadReference(c.attribution_file);
     const ours = c.model === 'small_cnn' ? nhwcToNchw(attribution.data, [...attribution.shape]) : attribution.data;
 
-    const replay = c.model === 'small_cnn' ? replayTieRule(loadReference(c.input_file).data, loadReference(c.baseline_file).data, c.target as number, captumRule(c.method, c.n_steps), TIE_RULES[backendName]) : undefined;
+    const replay =
+      c.model === 'small_cnn'
+        ? replayTieRule(
+            loadReference(c.input_file).data,
+            loadReference(c.baseline_file).data,
+            c.target as number,
+            captumRule(c.method, c.n_steps),
+            TIE_RULES[backendName],
+          )
+        : undefined;
     const expected = replay === undefined ? reference.data : reference.data.map((v, i) => v + (replay.correction[i] as number));
     const scale = Math.max(...Array.from(expected, Math.abs));
     const l1 = expected.reduce((total, v) => total + Math.abs(v), 0);
@@ -100,12 +100,13 @@ describe.each(NODE_BACKENDS)('Captum parity on tfjs %s', (backendName) => {
     const measured = {
       attr: maxAbsDiff(ours, expected) / scale,
       sum: Math.abs(sum(ours) - sum(expected)) / l1,
-      logit: Math.max(
-        ...result.reports.flatMap((report, example) => {
-          const target = targets[example] as number;
-          return [report.fInput - (logitsInput[example]?.[target] as number), report.fBaseline - (logitsBaseline[example]?.[target] as number)].map(Math.abs);
-        }),
-      ) / logitScale,
+      logit:
+        Math.max(
+          ...result.reports.flatMap((report, example) => {
+            const target = targets[example] as number;
+            return [report.fInput - (logitsInput[example]?.[target] as number), report.fBaseline - (logitsBaseline[example]?.[target] as number)].map(Math.abs);
+          }),
+        ) / logitScale,
       delta: result.reports.length === 1 ? Math.abs((result.reports[0]?.delta ?? NaN) - (c.delta as number) - (replay?.sum ?? 0)) / l1 : 0,
     };
     if (process.env.IG_MEASURE !== undefined) console.log(JSON.stringify({ backend: backendName, id: c.id, ...measured }));

@@ -40,7 +40,9 @@ function acdNetwork(): tf.Sequential {
   // torch flattens [C=6, H=2, W=2]; tfjs flattens [H, W, C]: row (h, w, c) of the kernel is torch column c·4 + h·2 + w
   const linear = reference.weights['9.weight'] as { values: number[] };
   const kernel = new Float32Array(24 * 5);
-  for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) for (let c = 0; c < 6; c++) for (let o = 0; o < 5; o++) kernel[((h * 2 + w) * 6 + c) * 5 + o] = linear.values[o * 24 + c * 4 + h * 2 + w] as number;
+  for (let h = 0; h < 2; h++)
+    for (let w = 0; w < 2; w++)
+      for (let c = 0; c < 6; c++) for (let o = 0; o < 5; o++) kernel[((h * 2 + w) * 6 + c) * 5 + o] = linear.values[o * 24 + c * 4 + h * 2 + w] as number;
   model.layers[8]?.setWeights([tf.tensor(kernel, [24, 5]), vector('9.bias')]);
   return model;
 }
@@ -76,7 +78,13 @@ describe('tfjsContextualDecomposition', () => {
   test('Dense with tanh and sigmoid: the parts add up to the output', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.dense({ inputShape: [6], units: 5, activation: 'tanh', kernelInitializer: tf.initializers.randomNormal({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) }),
+        tf.layers.dense({
+          inputShape: [6],
+          units: 5,
+          activation: 'tanh',
+          kernelInitializer: tf.initializers.randomNormal({ seed: 3 }),
+          biasInitializer: tf.initializers.randomNormal({ seed: 4 }),
+        }),
         tf.layers.dense({ units: 3, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ seed: 5 }) }),
       ],
     });
@@ -84,7 +92,13 @@ describe('tfjsContextualDecomposition', () => {
     const output = (model.predict(tf.tensor(x, [1, 6])) as tf.Tensor).dataSync();
     const masks = Float32Array.from([1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
     const { relevant, irrelevant } = await tfjsContextualDecomposition(model).decompose(x, [6], masks, 2);
-    for (let k = 0; k < 2; k++) expect(maxDiff(Array.from(output, (_, j) => (relevant[k * 3 + j] as number) + (irrelevant[k * 3 + j] as number)), output)).toBeLessThan(1e-6);
+    for (let k = 0; k < 2; k++)
+      expect(
+        maxDiff(
+          Array.from(output, (_, j) => (relevant[k * 3 + j] as number) + (irrelevant[k * 3 + j] as number)),
+          output,
+        ),
+      ).toBeLessThan(1e-6);
     // nothing relevant: a sigmoid's f(0) = 0.5 stays irrelevant, so the relevant part is exactly 0
     expect(maxDiff(relevant.subarray(3), [0, 0, 0])).toBeLessThan(1e-7);
     model.dispose();
@@ -93,7 +107,9 @@ describe('tfjsContextualDecomposition', () => {
   test('names each layer it cannot decompose', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'softmax' }), tf.layers.layerNormalization()] });
     expect(() => tfjsContextualDecomposition(model)).toThrow(UnsupportedModelError);
-    expect(() => tfjsContextualDecomposition(model)).toThrow(/activation softmax \(contextual decomposition splits logits[\s\S]*LayerNormalization layer ".*" has no contextual-decomposition rule/);
+    expect(() => tfjsContextualDecomposition(model)).toThrow(
+      /activation softmax \(contextual decomposition splits logits[\s\S]*LayerNormalization layer ".*" has no contextual-decomposition rule/,
+    );
     model.dispose();
   });
 });

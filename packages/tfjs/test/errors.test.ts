@@ -75,9 +75,7 @@ test('a disposed backend refuses work with a DisposedBackendError', async () => 
   await useBackend('cpu');
   const backend = tfjsBackend((x) => tf.mul(x as tf.Tensor, 2));
   await backend.dispose();
-  await expect(
-    backend.predict({ points: [Float32Array.from([1])], pointShapes: [[1]], count: 1 }),
-  ).rejects.toBeInstanceOf(DisposedBackendError);
+  await expect(backend.predict({ points: [Float32Array.from([1])], pointShapes: [[1]], count: 1 })).rejects.toBeInstanceOf(DisposedBackendError);
 });
 
 test('something that is not a tfjs model is an UnsupportedModelError', () => {

@@ -72,7 +72,10 @@ describe('gradients of a plain function with two inputs', () => {
       const db = centralDifference((v) => objective(a, v), b);
       deviations.gradient = Math.max(
         deviations.gradient,
-        relativeDeviation([...(response.gradients[0]?.subarray(k * 3, k * 3 + 3) ?? []), ...(response.gradients[1]?.subarray(k * 2, k * 2 + 2) ?? [])], [...da, ...db]),
+        relativeDeviation(
+          [...(response.gradients[0]?.subarray(k * 3, k * 3 + 3) ?? []), ...(response.gradients[1]?.subarray(k * 2, k * 2 + 2) ?? [])],
+          [...da, ...db],
+        ),
       );
     }
     measure('two inputs', deviations);

@@ -29,7 +29,10 @@ describe('implementation invariance across engines: tfjs (cpu) and ONNX Runtime 
   it('iris MLP: the axiom check passes and attributions agree to float32 rounding', async () => {
     const tfjs = tfjsBackend(buildIrisMlp());
     const onnx = await onnxBackend(captumModelBytes('iris_mlp'), { executionProviders: ['cpu'] });
-    disposers.push(() => tfjs.dispose(), () => onnx.dispose());
+    disposers.push(
+      () => tfjs.dispose(),
+      () => onnx.dispose(),
+    );
     const input = loadReference('data/iris_mlp/input_versicolor_row51.npy');
     const baseline = loadReference('data/iris_mlp/baseline_uniform.npy');
     for (const target of [0, 1, 2]) {
@@ -43,13 +46,24 @@ describe('implementation invariance across engines: tfjs (cpu) and ONNX Runtime 
   it('small CNN (NHWC in tfjs, NCHW in ONNX): attributions agree to float32 rounding for every target', async () => {
     const tfjs = tfjsBackend(buildSmallCnn());
     const onnx = await onnxBackend(captumModelBytes('small_cnn'), { executionProviders: ['cpu'] });
-    disposers.push(() => tfjs.dispose(), () => onnx.dispose());
+    disposers.push(
+      () => tfjs.dispose(),
+      () => onnx.dispose(),
+    );
     const nchw = loadReference('data/small_cnn/input0.npy');
     const baseline = loadReference('data/small_cnn/baseline_uniform.npy');
     const nhwcShape = [1, 28, 28, 1];
     for (const target of [0, 3, 7]) {
-      const viaOnnx = await integratedGradients(onnx, { data: nchw.data, shape: nchw.shape }, { target, baselines: { data: baseline.data, shape: baseline.shape } });
-      const viaTfjs = await integratedGradients(tfjs, { data: nchwToNhwc(nchw.data, nchw.shape), shape: nhwcShape }, { target, baselines: { data: nchwToNhwc(baseline.data, baseline.shape), shape: nhwcShape } });
+      const viaOnnx = await integratedGradients(
+        onnx,
+        { data: nchw.data, shape: nchw.shape },
+        { target, baselines: { data: baseline.data, shape: baseline.shape } },
+      );
+      const viaTfjs = await integratedGradients(
+        tfjs,
+        { data: nchwToNhwc(nchw.data, nchw.shape), shape: nhwcShape },
+        { target, baselines: { data: nchwToNhwc(baseline.data, baseline.shape), shape: nhwcShape } },
+      );
       const tfjsAsNchw = nhwcToNchw(viaTfjs.attributions[0]?.data as Float32Array, nhwcShape);
       const attr = relativeDifference(viaOnnx.attributions[0]?.data as Float32Array, tfjsAsNchw);
       const delta = Math.abs((viaOnnx.reports[0]?.delta as number) - (viaTfjs.reports[0]?.delta as number)) / Math.abs(viaOnnx.reports[0]?.fInput as number);

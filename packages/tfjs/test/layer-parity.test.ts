@@ -35,7 +35,10 @@ describe('layer attribution through the core contract: ONNX and tfjs splits of t
     const baseline = loadReference('data/iris_mlp/baseline_uniform.npy');
     const tfjsModel = buildIrisMlp();
     const onnxSplit = await onnxLayerBackend(captumModelBytes('iris_mlp'), '/net/net.1/Relu_output_0', { executionProviders: ['cpu'] });
-    disposers.push(() => onnxSplit.dispose(), () => tfjsModel.dispose());
+    disposers.push(
+      () => onnxSplit.dispose(),
+      () => tfjsModel.dispose(),
+    );
     const tfjsSplit: LayerSplit = tfjsLayerSplit(tfjsModel, (tfjsModel.layers[0] as { name: string }).name);
     const options = { baselines: [baseline], target: [1, 2], steps: 32 };
     const viaOnnx = await layerIntegratedGradients(onnxSplit, [input], options);
@@ -51,15 +54,18 @@ describe('layer attribution through the core contract: ONNX and tfjs splits of t
     const nhwcShape = [1, 28, 28, 1];
     const tfjsModel = buildSmallCnn();
     const onnxSplit = await onnxLayerBackend(captumModelBytes('small_cnn'), '/features/features.2/Relu_output_0', { executionProviders: ['cpu'] });
-    disposers.push(() => onnxSplit.dispose(), () => tfjsModel.dispose());
+    disposers.push(
+      () => onnxSplit.dispose(),
+      () => tfjsModel.dispose(),
+    );
     const tfjsSplit = tfjsLayerSplit(tfjsModel, (tfjsModel.layers[0] as { name: string }).name);
     for (const target of [3, 7]) {
       const viaOnnx = await layerIntegratedGradients(onnxSplit, [nchw], { baselines: [baseline], target, steps: 32 });
-      const viaTfjs = await layerIntegratedGradients(
-        tfjsSplit,
-        [{ data: nchwToNhwc(nchw.data, nchw.shape), shape: nhwcShape }],
-        { baselines: [{ data: nchwToNhwc(baseline.data, baseline.shape), shape: nhwcShape }], target, steps: 32 },
-      );
+      const viaTfjs = await layerIntegratedGradients(tfjsSplit, [{ data: nchwToNhwc(nchw.data, nchw.shape), shape: nhwcShape }], {
+        baselines: [{ data: nchwToNhwc(baseline.data, baseline.shape), shape: nhwcShape }],
+        target,
+        steps: 32,
+      });
       expect(viaOnnx.attribution.shape).toEqual([1, 8, 28, 28]);
       expect(viaTfjs.attribution.shape).toEqual([1, 28, 28, 8]);
       compare(`cnn target ${target}`, viaOnnx, viaTfjs, (data) => nhwcToNchw(data, [1, 28, 28, 8]), { attr: TOLERANCE.cnnAttr, layer: TOLERANCE.cnnLayer });

@@ -41,7 +41,13 @@ beforeAll(async () => {
 
 describe('layerIntegratedGradients', () => {
   test('through an Embedding with a linear head equals the closed form (e(x) − e(x′))·W[:, target]', async () => {
-    const embedding = tf.layers.embedding({ inputDim: VOCAB, outputDim: DIM, inputLength: LENGTH, name: 'embed', embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }) });
+    const embedding = tf.layers.embedding({
+      inputDim: VOCAB,
+      outputDim: DIM,
+      inputLength: LENGTH,
+      name: 'embed',
+      embeddingsInitializer: tf.initializers.randomNormal({ seed: 1 }),
+    });
     const dense = tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 2 }) });
     const model = tf.sequential({ layers: [embedding, tf.layers.flatten(), dense] });
     const padToken = 0;
@@ -74,7 +80,13 @@ describe('layerIntegratedGradients', () => {
   });
 
   test('through an Embedding with a nonlinear head equals IG on the head alone, started from the baseline embedding', async () => {
-    const embedding = tf.layers.embedding({ inputDim: VOCAB, outputDim: DIM, inputLength: LENGTH, name: 'embed', embeddingsInitializer: tf.initializers.randomNormal({ seed: 3 }) });
+    const embedding = tf.layers.embedding({
+      inputDim: VOCAB,
+      outputDim: DIM,
+      inputLength: LENGTH,
+      name: 'embed',
+      embeddingsInitializer: tf.initializers.randomNormal({ seed: 3 }),
+    });
     const pool = tf.layers.globalAveragePooling1d({});
     const hidden = tf.layers.dense({ units: 8, activation: 'tanh', kernelInitializer: tf.initializers.randomNormal({ seed: 4 }) });
     const out = tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 5 }) });
@@ -88,8 +100,15 @@ describe('layerIntegratedGradients', () => {
     const e0 = result.layerBaseline;
     const summed = new Float64Array(e.data.length);
     rule.alphas.forEach((alpha, k) => {
-      const point = tf.tensor(e.data.map((v, i) => (e0.data[i] as number) + alpha * (v - (e0.data[i] as number))), [...e.shape]);
-      const gradient = tf.tidy(() => tf.grad((x: tf.Tensor) => head(x).slice([0, 1], [-1, 1]).sum())(point).dataSync());
+      const point = tf.tensor(
+        e.data.map((v, i) => (e0.data[i] as number) + alpha * (v - (e0.data[i] as number))),
+        [...e.shape],
+      );
+      const gradient = tf.tidy(() =>
+        tf
+          .grad((x: tf.Tensor) => head(x).slice([0, 1], [-1, 1]).sum())(point)
+          .dataSync(),
+      );
       point.dispose();
       gradient.forEach((g, i) => (summed[i] = (summed[i] as number) + (rule.weights[k] as number) * g));
     });
@@ -133,7 +152,9 @@ describe('layerIntegratedGradients', () => {
     }
     measure('concatenated input', { attr: worst / scale });
     expect(worst / scale).toBeLessThan(TOLERANCE.concatAttr);
-    expect(Array.from(result.layerBaseline.data)).toEqual(Array.from(tf.tidy(() => tf.tanh(tf.tensor((hiddenLayer.getWeights()[1] as tf.Tensor).dataSync())).dataSync())));
+    expect(Array.from(result.layerBaseline.data)).toEqual(
+      Array.from(tf.tidy(() => tf.tanh(tf.tensor((hiddenLayer.getWeights()[1] as tf.Tensor).dataSync())).dataSync())),
+    );
     model.dispose();
   });
 

@@ -38,7 +38,12 @@ describe('LayersModel', () => {
     const a = tf.input({ shape: [3] });
     const b = tf.input({ shape: [2] });
     const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
-    const hiddenLayer = tf.layers.dense({ units: 6, activation: 'tanh', kernelInitializer: tf.initializers.randomNormal({ seed: 11 }), biasInitializer: tf.initializers.randomNormal({ seed: 13 }) });
+    const hiddenLayer = tf.layers.dense({
+      units: 6,
+      activation: 'tanh',
+      kernelInitializer: tf.initializers.randomNormal({ seed: 11 }),
+      biasInitializer: tf.initializers.randomNormal({ seed: 13 }),
+    });
     const outLayer = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ seed: 12 }) });
     const out = outLayer.apply(hiddenLayer.apply(merged) as tf.SymbolicTensor);
     const model = tf.model({ inputs: [a, b], outputs: out as tf.SymbolicTensor });
@@ -46,7 +51,8 @@ describe('LayersModel', () => {
     const [k1, c1] = hiddenLayer.getWeights().map((w) => w.dataSync() as Float32Array) as [Float32Array, Float32Array]; // [5, 6], [6]
     const [k2, c2] = outLayer.getWeights().map((w) => w.dataSync() as Float32Array) as [Float32Array, Float32Array]; // [6, 2], [2]
     // F(v) = Σⱼ K₂[j,1]·tanh(c₁ⱼ + Σᵢ vᵢK₁[i,j]) + c₂₁ and ∂F/∂vᵢ = Σⱼ K₂[j,1]·(1 − tanh²)·K₁[i,j], in float64.
-    const hidden = (v: number[]): number[] => Array.from({ length: 6 }, (_, j) => Math.tanh(v.reduce((s, vi, i) => s + vi * (k1[i * 6 + j] as number), c1[j] as number)));
+    const hidden = (v: number[]): number[] =>
+      Array.from({ length: 6 }, (_, j) => Math.tanh(v.reduce((s, vi, i) => s + vi * (k1[i * 6 + j] as number), c1[j] as number)));
     const f = (v: number[]): number => hidden(v).reduce((s, h, j) => s + h * (k2[j * 2 + 1] as number), c2[1] as number);
     const gradient = (v: number[]): number[] => {
       const h = hidden(v);
@@ -69,10 +75,15 @@ describe('LayersModel', () => {
       ],
       { target: 1, steps: 32 },
     );
-    expect(result.attributions.map((t) => t.shape)).toEqual([[1, 3], [1, 2]]);
+    expect(result.attributions.map((t) => t.shape)).toEqual([
+      [1, 3],
+      [1, 2],
+    ]);
     // The same 32 Gauss–Legendre nodes over the float64 gradient, from the zero baseline.
     const rule = gaussLegendre(32);
-    const expected = point.map((v, i) => v * rule.alphas.reduce((s, alpha, k) => s + (rule.weights[k] as number) * (gradient(point.map((p) => alpha * p))[i] as number), 0));
+    const expected = point.map(
+      (v, i) => v * rule.alphas.reduce((s, alpha, k) => s + (rule.weights[k] as number) * (gradient(point.map((p) => alpha * p))[i] as number), 0),
+    );
     const attributions = [...(result.attributions[0]?.data ?? []), ...(result.attributions[1]?.data ?? [])];
     const report = result.reports[0];
     const zero = point.map(() => 0);
@@ -93,7 +104,10 @@ describe('LayersModel', () => {
   test('a two-headed model explains the head chosen by index or by name, and asks for a choice otherwise', async () => {
     const input = tf.input({ shape: [4] });
     // seeded, so the measured delta below is the same on every run
-    const seeded = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: tf.initializers.randomNormal({ seed: seed + 100, stddev: 0.1 }) });
+    const seeded = (seed: number) => ({
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      biasInitializer: tf.initializers.randomNormal({ seed: seed + 100, stddev: 0.1 }),
+    });
     const hidden = tf.layers.dense({ units: 8, activation: 'tanh', name: 'hidden', ...seeded(11) }).apply(input) as tf.SymbolicTensor;
     const first = tf.layers.dense({ units: 3, name: 'first', ...seeded(12) }).apply(hidden) as tf.SymbolicTensor;
     const second = tf.layers.dense({ units: 2, name: 'second', ...seeded(13) }).apply(hidden) as tf.SymbolicTensor;

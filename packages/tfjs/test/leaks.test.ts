@@ -20,7 +20,14 @@ describe.each(NODE_BACKENDS)('no tensor leaks on tfjs %s', (backendName) => {
     const backend = tfjsBackend(model);
     const outputWeights = Float32Array.from({ length: 20 }, (_, j) => (j % 10 === 3 ? 1 : 0));
     const points = [new Float32Array(2 * 28 * 28).fill(0.25)];
-    await backend.integrate?.({ input: [image.data], baseline: [new Float32Array(784)], pointShapes, alphas: Float32Array.of(0.5), weights: Float32Array.of(1), outputWeights: outputWeights.subarray(0, 10) });
+    await backend.integrate?.({
+      input: [image.data],
+      baseline: [new Float32Array(784)],
+      pointShapes,
+      alphas: Float32Array.of(0.5),
+      weights: Float32Array.of(1),
+      outputWeights: outputWeights.subarray(0, 10),
+    });
     const before = tf.memory().numTensors;
     for (let call = 0; call < 100; call++) {
       await backend.predict({ points, pointShapes, count: 2 });

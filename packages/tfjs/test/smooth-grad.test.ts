@@ -26,15 +26,19 @@ describe.each(NODE_BACKENDS)('SmoothGrad on tfjs %s', (backendName) => {
     const noise = loadReference(smoothCase.noise_file); // [samples, 1, 28, 28]
     const pixels = 28 * 28;
     expect(noise.shape).toEqual([smoothCase.nt_samples, 1, 28, 28]);
-    const result = await smoothIntegratedGradients(tfjsBackend(model), { data: nhwc(input.data), shape: [1, 28, 28, 1] }, {
-      baselines: { data: nhwc(baseline.data), shape: [1, 28, 28, 1] },
-      target: smoothCase.target,
-      method: 'gauss-legendre',
-      steps: smoothCase.n_steps,
-      kind: 'smoothgrad',
-      samples: smoothCase.nt_samples,
-      noise: (sample) => nhwc(noise.data.subarray(sample * pixels, (sample + 1) * pixels)),
-    });
+    const result = await smoothIntegratedGradients(
+      tfjsBackend(model),
+      { data: nhwc(input.data), shape: [1, 28, 28, 1] },
+      {
+        baselines: { data: nhwc(baseline.data), shape: [1, 28, 28, 1] },
+        target: smoothCase.target,
+        method: 'gauss-legendre',
+        steps: smoothCase.n_steps,
+        kind: 'smoothgrad',
+        samples: smoothCase.nt_samples,
+        noise: (sample) => nhwc(noise.data.subarray(sample * pixels, (sample + 1) * pixels)),
+      },
+    );
     const ours = nhwcToNchw(result.attributions[0]?.data ?? new Float32Array(), [1, 28, 28, 1]);
     const reference = loadReference(smoothCase.attribution_file).data;
     const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -54,13 +58,17 @@ describe.each(NODE_BACKENDS)('SmoothGrad on tfjs %s', (backendName) => {
     const baseline = loadReference(smoothCase.baseline_file);
     const noise = loadReference(smoothCase.noise_file);
     const pixels = 28 * 28;
-    const result = await attribute(tfjsBackend(model), { data: nhwc(input.data), shape: [1, 28, 28, 1] }, {
-      algorithm: 'integrated-gradients',
-      baselines: { data: nhwc(baseline.data), shape: [1, 28, 28, 1] },
-      target: smoothCase.target,
-      steps: smoothCase.n_steps,
-      noise: { kind: 'smoothgrad', samples: smoothCase.nt_samples, replay: (sample) => nhwc(noise.data.subarray(sample * pixels, (sample + 1) * pixels)) },
-    });
+    const result = await attribute(
+      tfjsBackend(model),
+      { data: nhwc(input.data), shape: [1, 28, 28, 1] },
+      {
+        algorithm: 'integrated-gradients',
+        baselines: { data: nhwc(baseline.data), shape: [1, 28, 28, 1] },
+        target: smoothCase.target,
+        steps: smoothCase.n_steps,
+        noise: { kind: 'smoothgrad', samples: smoothCase.nt_samples, replay: (sample) => nhwc(noise.data.subarray(sample * pixels, (sample + 1) * pixels)) },
+      },
+    );
     const ours = nhwcToNchw(result.attributions[0]?.data ?? new Float32Array(), [1, 28, 28, 1]);
     const reference = loadReference(smoothCase.attribution_file).data;
     const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

@@ -22,7 +22,11 @@ describe.each(NODE_BACKENDS)('max-pool ties on tfjs %s', (backendName) => {
   afterAll(() => model.dispose());
 
   test(`a tied window's gradient goes to its ${backendName === 'cpu' ? 'first' : 'last'} maximum`, () => {
-    const gradient = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum())(tf.tensor4d(TIES, [1, 4, 4, 1])).dataSync());
+    const gradient = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum())(tf.tensor4d(TIES, [1, 4, 4, 1]))
+        .dataSync(),
+    );
     expect(Array.from(gradient)).toEqual(EXPECTED_TIE_GRADIENT[backendName]);
   });
 
@@ -39,7 +43,9 @@ describe.each(NODE_BACKENDS)('max-pool ties on tfjs %s', (backendName) => {
     const ours = tf.tidy(() => {
       const x = tf.tensor(nchwToNhwc(image.data, image.shape), [1, 28, 28, 1]);
       const pick = tf.oneHot([target], 10).toFloat();
-      return tf.grad((v: tf.Tensor) => tf.mul(model.predict(v) as tf.Tensor, pick).sum())(x).dataSync() as Float32Array;
+      return tf
+        .grad((v: tf.Tensor) => tf.mul(model.predict(v) as tf.Tensor, pick).sum())(x)
+        .dataSync() as Float32Array;
     });
     const gradient = nhwcToNchw(ours, [1, 28, 28, 1]);
     let worst = 0;

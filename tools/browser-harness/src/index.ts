@@ -103,7 +103,9 @@ export interface ChromiumSession {
 }
 
 /** Headless Chromium on a fresh profile, with the project's flags (and WebGPU's when asked). */
-export async function launchChromium(options: { readonly webgpu?: boolean; readonly viewport?: { width: number; height: number } } = {}): Promise<ChromiumSession> {
+export async function launchChromium(
+  options: { readonly webgpu?: boolean; readonly viewport?: { width: number; height: number } } = {},
+): Promise<ChromiumSession> {
   const profile = mkdtempSync(join(tmpdir(), 'ig-chromium-'));
   const removeProfile = (): void => rmSync(profile, { recursive: true, force: true });
   try {

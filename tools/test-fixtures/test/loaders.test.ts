@@ -54,7 +54,12 @@ describe('readNpy', () => {
   it('reads float32 and int64 values', () => {
     const f4 = npyFile(dir, 'f4.npy', "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }", new Uint8Array(Float32Array.of(1.5, -2, 0.25, 3).buffer));
     expect(readNpy(f4)).toEqual({ data: Float32Array.of(1.5, -2, 0.25, 3), shape: [2, 2] });
-    const i8 = npyFile(dir, 'i8.npy', "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", new Uint8Array(BigInt64Array.of(7n, -1n, 40000000000n).buffer));
+    const i8 = npyFile(
+      dir,
+      'i8.npy',
+      "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }",
+      new Uint8Array(BigInt64Array.of(7n, -1n, 40000000000n).buffer),
+    );
     expect(readNpy(i8)).toEqual({ data: Float32Array.of(7, -1, 40000000000), shape: [3] });
   });
 

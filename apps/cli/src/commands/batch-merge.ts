@@ -9,7 +9,10 @@ import { writeFileAtomic } from '../files.js';
 const SHOWN = 10;
 
 function listed(lines: readonly SummaryLine[]): string {
-  const ids = lines.slice(0, SHOWN).map((l) => l.id).join(', ');
+  const ids = lines
+    .slice(0, SHOWN)
+    .map((l) => l.id)
+    .join(', ');
   return lines.length > SHOWN ? `${ids}, … (${lines.length - SHOWN} more)` : ids;
 }
 
@@ -32,7 +35,10 @@ export function registerBatchMerge(batch: Command, flags: () => GlobalFlags): vo
       writeFileAtomic(out, `${merged.lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
       const of = (status: string): SummaryLine[] => merged.lines.filter((line) => line.status === status);
       const [ok, failed, pending, missing] = [of('ok'), of('error'), of('pending'), of('missing')];
-      say(global, `${merged.shards.length} of ${merged.count} shard summaries: ${ok.length} done, ${failed.length} failed, ${pending.length} pending, ${missing.length} missing; wrote ${out}`);
+      say(
+        global,
+        `${merged.shards.length} of ${merged.count} shard summaries: ${ok.length} done, ${failed.length} failed, ${pending.length} pending, ${missing.length} missing; wrote ${out}`,
+      );
       if (merged.missingShards.length > 0) say(global, `missing shards: ${merged.missingShards.map((k) => `${k}/${merged.count}`).join(', ')}`);
       if (failed.length > 0) say(global, `failed: ${listed(failed)}`);
       if (pending.length > 0) say(global, `pending: ${listed(pending)}`);

@@ -35,7 +35,24 @@ function fingerprint(settings: ExplainSettings, heatmaps: boolean): Record<strin
   const { model, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance, method, layer } = settings;
   const heatmap = heatmaps ? { style: settings.heatmapStyle, sign: settings.sign, outlierPercentile: settings.outlierPercentile } : null;
   const output = settings.output !== undefined ? { output: settings.output } : {};
-  return { model: resolve(model), ...output, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance: tolerance ?? null, method, layer: layer ?? null, heatmap };
+  return {
+    model: resolve(model),
+    ...output,
+    size,
+    layout,
+    normalization,
+    channels,
+    baseline,
+    baselineCount,
+    seed,
+    target,
+    labels,
+    steps,
+    tolerance: tolerance ?? null,
+    method,
+    layer: layer ?? null,
+    heatmap,
+  };
 }
 
 interface BatchContext {
@@ -59,7 +76,10 @@ async function computeOutputs(model: LoadedModel, item: BatchItem, context: Batc
   const outputs: { name: string; data: Uint8Array | string }[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
   if (heatmaps && !settings.layer && input.tensor.shape.length === 4) outputs.push({ name: `${item.id}.png`, data: heatmapPng(attributions, input, settings) });
   // The report goes last: its presence marks the item done.
-  outputs.push({ name: `${item.id}.json`, data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: timing.finish(model, 'load') })}\n` });
+  outputs.push({
+    name: `${item.id}.json`,
+    data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: timing.finish(model, 'load') })}\n`,
+  });
   return outputs;
 }
 
@@ -93,7 +113,10 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
     .requiredOption('--inputs <dir|manifest.jsonl>', 'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?}')
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png and the summary')
     .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input')
-    .option('--shard <i/n|auto>', `process only shard i of n (1-based), to split a dataset across machines; auto: from the scheduler (Kubernetes Indexed Job: JOB_COMPLETION_INDEX and ${SHARD_COUNT_ENV}; Slurm job array: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX and ${SHARD_COUNT_ENV})`)
+    .option(
+      '--shard <i/n|auto>',
+      `process only shard i of n (1-based), to split a dataset across machines; auto: from the scheduler (Kubernetes Indexed Job: JOB_COMPLETION_INDEX and ${SHARD_COUNT_ENV}; Slurm job array: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX and ${SHARD_COUNT_ENV})`,
+    )
     .option('--skip-failed', 'do not retry items that failed in an earlier run (their failures stay in the summary)')
     .action(async (raw: Record<string, string | boolean>) => {
       const global = flags();
@@ -114,7 +137,10 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       checkResumable(outDir, fingerprint(settings, raw['heatmaps'] === true));
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
-      say(global, `${items.length} inputs${shard.count > 1 || auto ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done${skipFailed ? ' or skipped' : ''}, ${pending.length} to compute`);
+      say(
+        global,
+        `${items.length} inputs${shard.count > 1 || auto ? ` in shard ${shard.index}/${shard.count}` : ''}: ${items.length - pending.length} already done${skipFailed ? ' or skipped' : ''}, ${pending.length} to compute`,
+      );
 
       // Under a scheduler this shard's task is the only one; a claim from another host is its own earlier attempt.
       const claims = new ItemClaims(outDir, { staleElsewhere: auto });
@@ -122,7 +148,15 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       if (pending.length > 0) {
         const startedAt = Date.now();
         const timing = startTiming();
-        const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, ...(settings.output !== undefined ? { output: settings.output } : {}), onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+        const model = await loadModel(settings.model, {
+          provider: settings.provider,
+          quiet: global.quiet,
+          cache: settings.cache,
+          ...(settings.output !== undefined ? { output: settings.output } : {}),
+          onWarning: (m) => warnLine(global, m),
+          onDetail: (m) => detail(global, m),
+          ...(settings.layer ? { layer: settings.layer } : {}),
+        });
         timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {
@@ -145,7 +179,9 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const failed = items.filter((_, k) => states[k]?.status === 'error');
       if (failed.length > 0) {
         const first = JSON.parse(states.find((state) => state.status === 'error')?.line ?? '{}') as { input?: string; error?: string };
-        throw new CliError(`${failed.length} of ${items.length} inputs failed (first: ${JSON.stringify(first.input)}: ${first.error}); see ${summary}; a rerun retries them (--skip-failed skips them)`);
+        throw new CliError(
+          `${failed.length} of ${items.length} inputs failed (first: ${JSON.stringify(first.input)}: ${first.error}); see ${summary}; a rerun retries them (--skip-failed skips them)`,
+        );
       }
     });
   // Commander checks a command's required options for its subcommands too, so `ig batch merge`

@@ -34,7 +34,14 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       const settings = parseExplainSettings(raw, global.quiet);
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       const run = runSettingsOf(settings);
-      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, ...(settings.output !== undefined ? { output: settings.output } : {}), onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m) });
+      const model = await loadModel(settings.model, {
+        provider: settings.provider,
+        quiet: global.quiet,
+        cache: settings.cache,
+        ...(settings.output !== undefined ? { output: settings.output } : {}),
+        onWarning: (m) => warnLine(global, m),
+        onDetail: (m) => detail(global, m),
+      });
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (input.tensor.shape[0] !== 1) throw new UsageError(`ig check takes one example; ${raw['input']} has ${input.tensor.shape[0]}`);

@@ -74,8 +74,23 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
       let hierarchy: DemoHierarchy | null = null;
       try {
         for (const sample of bundle.samples) {
-          const input = loadInput(sample.input, { size: null, layout: bundle.layout, normalization: { mean: [0], std: [1] }, channels: null }, model.inputShape);
-          const settings = { baseline: 'zero', baselineCount: 1, seed: 0, target: 'auto', labels, steps: 64, autoRule: 'adaptive', tolerance: undefined, method: 'gauss-legendre', batchSize: undefined } as const;
+          const input = loadInput(
+            sample.input,
+            { size: null, layout: bundle.layout, normalization: { mean: [0], std: [1] }, channels: null },
+            model.inputShape,
+          );
+          const settings = {
+            baseline: 'zero',
+            baselineCount: 1,
+            seed: 0,
+            target: 'auto',
+            labels,
+            steps: 64,
+            autoRule: 'adaptive',
+            tolerance: undefined,
+            method: 'gauss-legendre',
+            batchSize: undefined,
+          } as const;
           const { attributions, report } = await runExplanation(model, input, settings, progressBar(sample.name, global.quiet));
           const files = [`${sample.name}.attributions.npy`, `${sample.name}.panel.png`, `${sample.name}.polarity.png`];
           writeOutput(join(outDir, files[0] as string), formatNpy(attributions.data, input.tensor.shape));
@@ -84,17 +99,29 @@ export function registerDemo(program: Command, flags: () => GlobalFlags): void {
           writeOutput(join(outDir, files[1] as string), panelPngs(attributions, input, { ...PICTURES, heatmapStyle: 'overlay' }, [title])[0] as Buffer);
           writeOutput(join(outDir, files[2] as string), heatmapPng(attributions, input, { ...PICTURES, heatmapStyle: 'polarity' }));
           const preprocessing = input.preprocessing ? { preprocessing: input.preprocessing } : {};
-          reports.push({ sample: sample.name, files, ...report, ...(probability ? { probability: probability.value, probabilityFrom: probability.from } : {}), ...preprocessing });
+          reports.push({
+            sample: sample.name,
+            files,
+            ...report,
+            ...(probability ? { probability: probability.value, probabilityFrom: probability.from } : {}),
+            ...preprocessing,
+          });
           say(global, `${sample.name}: ${summaryLine(report)}`);
           if (hierarchy === null && bundle.layout === 'nhwc') {
             hierarchy = await demoHierarchy(model, input, sample.name, bundle.model, labels, outDir);
-            say(global, `${sample.name}: occlusion hierarchy, ${hierarchy.levels} levels, ${hierarchy.forwardPasses} forward passes, ${hierarchy.seconds.toFixed(2)} s`);
+            say(
+              global,
+              `${sample.name}: occlusion hierarchy, ${hierarchy.levels} levels, ${hierarchy.forwardPasses} forward passes, ${hierarchy.seconds.toFixed(2)} s`,
+            );
           }
         }
       } finally {
         await model.dispose();
       }
-      writeOutput(join(outDir, 'report.json'), `${JSON.stringify({ bundle: raw.bundle, description: bundle.description, samples: reports, ...(hierarchy ? { hierarchy } : {}) }, null, 2)}\n`);
+      writeOutput(
+        join(outDir, 'report.json'),
+        `${JSON.stringify({ bundle: raw.bundle, description: bundle.description, samples: reports, ...(hierarchy ? { hierarchy } : {}) }, null, 2)}\n`,
+      );
       say(global, `wrote heatmaps and report.json to ${outDir}`);
     });
 }

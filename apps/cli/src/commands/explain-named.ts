@@ -48,10 +48,20 @@ export async function runNamedExplain(
     const time = timing.finish(model);
     const json = typeof raw['json'] === 'string' ? raw['json'] : undefined;
     const inputFiles = Object.fromEntries(inputs.map((n) => [n.name, n.path]));
-    if (json !== undefined) writeOutput(json, `${JSON.stringify({ model: settings.model, inputs: inputFiles, ...(settings.output !== undefined ? { output: settings.output } : {}), ...report, time }, null, 2)}\n`);
+    if (json !== undefined)
+      writeOutput(
+        json,
+        `${JSON.stringify({ model: settings.model, inputs: inputFiles, ...(settings.output !== undefined ? { output: settings.output } : {}), ...report, time }, null, 2)}\n`,
+      );
     detail(global, timeLine(time));
-    const completeness = report.delta === null ? '' : `, F(x) = ${formatNumber(report.fInput as number)}, F(x') = ${formatNumber(report.fBaseline as number)}, relative error = ${formatNumber(report.relativeError as number)}`;
-    say(global, `target ${report.target}: ${report.algorithm} over ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')})${completeness}, ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`);
+    const completeness =
+      report.delta === null
+        ? ''
+        : `, F(x) = ${formatNumber(report.fInput as number)}, F(x') = ${formatNumber(report.fBaseline as number)}, relative error = ${formatNumber(report.relativeError as number)}`;
+    say(
+      global,
+      `target ${report.target}: ${report.algorithm} over ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')})${completeness}, ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`,
+    );
     if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (out === undefined) {
       attributions.forEach((a, k) => {

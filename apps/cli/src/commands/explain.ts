@@ -29,7 +29,12 @@ export function runSettingsOf(settings: ExplainSettings): RunSettings {
 }
 
 /** --algorithm's settings and what they need loaded: the reference set of expected-gradients. */
-function algorithmRun(raw: Record<string, string>, settings: ExplainSettings, modelShape: Parameters<typeof loadInput>[2], stepsGiven: boolean): Pick<RunSettings, 'algorithm' | 'references' | 'stepsGiven'> {
+function algorithmRun(
+  raw: Record<string, string>,
+  settings: ExplainSettings,
+  modelShape: Parameters<typeof loadInput>[2],
+  stepsGiven: boolean,
+): Pick<RunSettings, 'algorithm' | 'references' | 'stepsGiven'> {
   const algorithm = parseAlgorithmSettings(raw);
   const references = algorithm.baselineSet === undefined ? undefined : loadBaselineSet(algorithm.baselineSet, settings, modelShape);
   return { algorithm, stepsGiven, ...(references !== undefined ? { references } : {}) };
@@ -59,24 +64,49 @@ function numbered(path: string, k: number): string {
 function requirePlainIntegratedGradients(raw: Record<string, string>, what: string): void {
   const { algorithm, multiplyByInputs, objective, noise, reducer } = parseAlgorithmSettings(raw);
   if (algorithm !== 'integrated-gradients' || !multiplyByInputs || objective !== 'logit' || noise !== undefined || reducer !== undefined) {
-    throw new UsageError(`${what} is explained with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer need a float --input`);
+    throw new UsageError(
+      `${what} is explained with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer need a float --input`,
+    );
   }
 }
 
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
-  addAlgorithmOptions(addExplainOptions(program.command('explain').description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)')))
-    .option('--input <file|name=file>', 'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input', (value: string, list: string[] | undefined) => [...(list ?? []), value])
-    .option('--text <text>', 'explain a text with a token-id ONNX model (repeat for several texts)', (value: string, list: string[]) => [...list, value], [] as string[])
+  addAlgorithmOptions(
+    addExplainOptions(
+      program
+        .command('explain')
+        .description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)'),
+    ),
+  )
+    .option(
+      '--input <file|name=file>',
+      'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input',
+      (value: string, list: string[] | undefined) => [...(list ?? []), value],
+    )
+    .option(
+      '--text <text>',
+      'explain a text with a token-id ONNX model (repeat for several texts)',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
     .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
     .option('--baseline-token <token>', 'with --text: the baseline token at every position (default the pad token)')
     .option('--baseline-ids <file.json>', 'with --text: the baseline token ids, a JSON array with one id per position of the padded sequence')
     .option('--too-long <mode>', 'with --text: truncate (default, with a warning) or error when a text has more tokens than the model takes')
     .option('--html <file.html>', 'with --text: write the tokens shaded by attribution as an HTML page')
-    .option('--context-input <name=file.npy>', 'with token ids in --input: the value of another model input (repeatable; default attention_mask all ones, token_type_ids zeros)', (value: string, list: string[]) => [...list, value], [] as string[])
+    .option(
+      '--context-input <name=file.npy>',
+      'with token ids in --input: the value of another model input (repeatable; default attention_mask all ones, token_type_ids zeros)',
+      (value: string, list: string[]) => [...list, value],
+      [] as string[],
+    )
     .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--panel <file.png>', 'write input | attribution | overlay with a colour bar and a title (file-0.png, … for a batch)')
-    .option('--json <file.json>', 'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)')
+    .option(
+      '--json <file.json>',
+      'write the report: target, steps, F(input), F(baseline), delta, error, backend, seconds (and with --steps auto, how each example was refined)',
+    )
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
@@ -87,7 +117,13 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       }
       const inputArgs = parseInputArgs((raw['input'] as unknown as string[] | undefined) ?? []);
       if (inputArgs.kind === 'named') {
-        return runNamedExplain(inputArgs.inputs, raw, settings, (shape) => ({ ...runSettingsOf(settings), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }), global);
+        return runNamedExplain(
+          inputArgs.inputs,
+          raw,
+          settings,
+          (shape) => ({ ...runSettingsOf(settings), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }),
+          global,
+        );
       }
       raw['input'] = inputArgs.path;
       if (isTokenIdsInput(settings.model, raw['input'])) {
@@ -95,19 +131,33 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         requirePlainIntegratedGradients(raw, 'token ids in --input');
         return runTokenIdsExplain(raw, settings, global);
       }
-      if ((raw['contextInput'] as unknown as string[]).length > 0) throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
+      if ((raw['contextInput'] as unknown as string[]).length > 0)
+        throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
       const timing = startTiming();
-      const model = await loadModel(settings.model, { provider: settings.provider, quiet: global.quiet, cache: settings.cache, ...(settings.output !== undefined ? { output: settings.output } : {}), onWarning: (m) => warnLine(global, m), onDetail: (m) => detail(global, m), ...(settings.layer ? { layer: settings.layer } : {}) });
+      const model = await loadModel(settings.model, {
+        provider: settings.provider,
+        quiet: global.quiet,
+        cache: settings.cache,
+        ...(settings.output !== undefined ? { output: settings.output } : {}),
+        onWarning: (m) => warnLine(global, m),
+        onDetail: (m) => detail(global, m),
+        ...(settings.layer ? { layer: settings.layer } : {}),
+      });
       timing.loaded(model);
       try {
         const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;
         if (note && !global.quiet) process.stderr.write(`${note}\n`);
-        const { attributions, report } = await runExplanation(model, input, run, progressBar('integrating', global.quiet, run.algorithm?.noise !== undefined ? (run.algorithm.samples ?? 5) : 1));
+        const { attributions, report } = await runExplanation(
+          model,
+          input,
+          run,
+          progressBar('integrating', global.quiet, run.algorithm?.noise !== undefined ? (run.algorithm.samples ?? 5) : 1),
+        );
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
         const heatmaps = raw['heatmap'] ? heatmapPngs(asOneChannel(attributions, input), input, settings) : [];
         const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];
@@ -116,7 +166,11 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         const panelFiles = panels.map((_, k) => (panels.length > 1 ? numbered(raw['panel'] as string, k) : (raw['panel'] as string)));
         panels.forEach((png, k) => writeOutput(panelFiles[k] as string, png));
         const time = timing.finish(model);
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}), time }, null, 2)}\n`);
+        if (raw['json'])
+          writeOutput(
+            raw['json'],
+            `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}), time }, null, 2)}\n`,
+          );
         detail(global, timeLine(time));
         say(global, summaryLine(report));
         if (global.verbose) for (const line of refinementLines(report)) say(global, line);

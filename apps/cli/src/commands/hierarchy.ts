@@ -63,7 +63,11 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--percentile-include <p>', 'units at or above this percentile of the open scores join the selection', '90')
     .option('--sweep-dim <n>', 'unit size: blocks of N×N pixels or N tokens', '1')
     .option('--iterations <n>', 'rounds of growing the components', '5')
-    .option('--baseline <kind>', `what removed features become (unused by cd; with --text see --baseline-token): ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
+    .option(
+      '--baseline <kind>',
+      `what removed features become (unused by cd; with --text see --baseline-token): ${BASELINE_KINDS.join(', ')} or FILE.npy`,
+      'zero',
+    )
     .option('--seed <n>', 'seed of a random baseline', '0')
     .option('--steps <n>', 'path points of the IG scores', '50')
     .option('--batch-size <n>', 'points per model call')
@@ -93,7 +97,8 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         seed: number(raw['seed'] ?? '0', '--seed', -1e15, 1e15, false),
       };
       if (raw['text'] !== undefined) {
-        for (const flag of ['png', 'tokens']) if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);
+        for (const flag of ['png', 'tokens'])
+          if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);
         if ((raw['provider'] ?? 'cpu') !== 'cpu') throw new UsageError('--text hierarchies run on --provider cpu');
         const warn = (line: string): void => {
           if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
@@ -115,7 +120,11 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
       const model = await loadModel(settings.modelPath, { provider: (raw['provider'] ?? 'cpu') as Provider });
       try {
         const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
-        const input = loadInput(raw['input'] as string, { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null }, model.inputShape);
+        const input = loadInput(
+          raw['input'] as string,
+          { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null },
+          model.inputShape,
+        );
         const run = await runHierarchy(model, input, settings, () => undefined);
         writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string }, global);
       } finally {

@@ -14,7 +14,7 @@ function onnxPath(path: string): string {
 export function registerOnnxTools(program: Command, flags: () => GlobalFlags): void {
   program
     .command('inspect')
-    .description('list an ONNX model\'s inputs, outputs, opsets and whether every op has a gradient rule')
+    .description("list an ONNX model's inputs, outputs, opsets and whether every op has a gradient rule")
     .argument('<model.onnx>')
     .option('--json', 'print JSON')
     .action(async (path: string, raw: { json?: boolean }) => {
@@ -38,7 +38,10 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
     .option('--output-name <tensor>', 'the graph output to differentiate (default: the first)')
     .option('--fused', 'build the fused path-integral graph instead (points, gradients and weighted sum in one run)')
     .option('--steps <n>', 'path points per run of the fused graph', '50')
-    .option('--input-shape <shape...>', 'static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model\'s, an open batch axis 1; other open dimensions need it)')
+    .option(
+      '--input-shape <shape...>',
+      "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it)",
+    )
     .action(async (path: string, raw: { output: string; wrt?: string[]; outputName?: string; fused?: boolean; steps: string; inputShape?: string[] }) => {
       const bytes = readUserFile(onnxPath(path), 'model');
       const steps = Number(raw.steps);
@@ -53,10 +56,12 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       try {
         const inputs = onnx.inspect(bytes).inputs;
         shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
-        const feeds = Object.fromEntries(inputs.map((input) => {
-          const shape = shapes.get(input.name) as number[];
-          return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
-        }));
+        const feeds = Object.fromEntries(
+          inputs.map((input) => {
+            const shape = shapes.get(input.name) as number[];
+            return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
+          }),
+        );
         facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
       } catch (error) {
         if (error instanceof UsageError) throw error;

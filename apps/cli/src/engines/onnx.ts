@@ -24,7 +24,10 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     const first = summary.inputs[0]?.shape;
     if (first) inputShape = first.map((d) => (typeof d === 'number' && d > 0 ? d : null));
     const chosen = options.output === undefined ? summary.outputs[0] : summary.outputs.find((o) => o.name === options.output);
-    if (chosen === undefined) throw new UsageError(`--output ${String(options.output)}: the model has no such output; its outputs are ${summary.outputs.map((o) => o.name).join(', ')}`);
+    if (chosen === undefined)
+      throw new UsageError(
+        `--output ${String(options.output)}: the model has no such output; its outputs are ${summary.outputs.map((o) => o.name).join(', ')}`,
+      );
     const output = chosen.shape;
     if (output) outputShape = output.map((d) => (typeof d === 'number' && d > 0 ? d : null));
     nodes = Object.values((summary['ops'] ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
@@ -48,7 +51,12 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
   let backend: GradientBackend & { readonly stats: EngineStats; readonly inputNames: readonly string[] };
   let layerSplit: LayerBackend | undefined;
   try {
-    backend = await onnx.onnxBackend(bytes, { ...session, ...(options.output !== undefined ? { output: options.output } : {}), ...(graphCache ? { graphCache } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) });
+    backend = await onnx.onnxBackend(bytes, {
+      ...session,
+      ...(options.output !== undefined ? { output: options.output } : {}),
+      ...(graphCache ? { graphCache } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    });
   } catch (error) {
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
     throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
@@ -63,7 +71,10 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     }
   }
   const split = layerSplit;
-  const inputs = backend.inputNames.map((name) => ({ name, shape: declared.find((i) => i.name === name)?.shape?.map((d) => (typeof d === 'number' && d > 0 ? d : null)) ?? null }));
+  const inputs = backend.inputNames.map((name) => ({
+    name,
+    shape: declared.find((i) => i.name === name)?.shape?.map((d) => (typeof d === 'number' && d > 0 ? d : null)) ?? null,
+  }));
   return {
     backend,
     engine: 'onnx',

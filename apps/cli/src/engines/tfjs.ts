@@ -66,7 +66,8 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
   const chunks: Buffer[] = [];
   const weightSpecs: unknown[] = [];
   for (const group of json.weightsManifest) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights)) throw new FileFormatError(path, 'a weightsManifest group needs "paths" and "weights" arrays');
+    if (!Array.isArray(group?.paths) || !Array.isArray(group.weights))
+      throw new FileFormatError(path, 'a weightsManifest group needs "paths" and "weights" arrays');
     for (const file of group.paths) chunks.push(readUserFile(weightFilePath(path, file), 'weights file'));
     weightSpecs.push(...group.weights);
   }

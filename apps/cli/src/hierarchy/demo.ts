@@ -14,11 +14,32 @@ export interface DemoHierarchy {
 }
 
 /** One occlusion hierarchy of a demo image (pixels, 5 rounds at the 90th percentile), as PNG, HTML and tree.json. */
-export async function demoHierarchy(model: LoadedModel, input: LoadedInput, sample: string, modelPath: string, labels: readonly string[] | null, outDir: string): Promise<DemoHierarchy> {
+export async function demoHierarchy(
+  model: LoadedModel,
+  input: LoadedInput,
+  sample: string,
+  modelPath: string,
+  labels: readonly string[] | null,
+  outDir: string,
+): Promise<DemoHierarchy> {
   const run = await runHierarchy(
     model,
     input,
-    { modelPath, score: 'occlusion', target: 'auto', labels, percentileInclude: 90, sweepDim: 1, iterations: 5, steps: 50, batchSize: undefined, tokens: null, baseline: 'zero', baselineCount: 1, seed: 0 },
+    {
+      modelPath,
+      score: 'occlusion',
+      target: 'auto',
+      labels,
+      percentileInclude: 90,
+      sweepDim: 1,
+      iterations: 5,
+      steps: 50,
+      batchSize: undefined,
+      tokens: null,
+      baseline: 'zero',
+      baselineCount: 1,
+      seed: 0,
+    },
     () => undefined,
   );
   const files = [`${sample}.hierarchy.png`, `${sample}.hierarchy.html`, `${sample}.hierarchy.json`];

@@ -30,7 +30,14 @@ export interface HierarchySettings extends HierarchyCommonSettings, BaselineSett
 export interface HierarchyRun {
   readonly tree: Hierarchy;
   /** What tree.json holds. */
-  readonly json: HierarchyJson & { readonly score: ScoreKind; readonly label?: string; readonly tokens?: readonly string[]; readonly forwardPasses: number; readonly gradientEvaluations: number; readonly seconds: number };
+  readonly json: HierarchyJson & {
+    readonly score: ScoreKind;
+    readonly label?: string;
+    readonly tokens?: readonly string[];
+    readonly forwardPasses: number;
+    readonly gradientEvaluations: number;
+    readonly seconds: number;
+  };
   readonly picture: RgbaImage | null;
   readonly labels: readonly string[] | null;
 }
@@ -41,7 +48,12 @@ function singleBaseline(settings: HierarchySettings, input: LoadedInput): number
   throw new UsageError('a hierarchy uses one baseline; drop --baselines');
 }
 
-export async function runHierarchy(model: LoadedModel, input: LoadedInput, settings: HierarchySettings, onLevel: (levels: number) => void): Promise<HierarchyRun> {
+export async function runHierarchy(
+  model: LoadedModel,
+  input: LoadedInput,
+  settings: HierarchySettings,
+  onLevel: (levels: number) => void,
+): Promise<HierarchyRun> {
   if ((input.tensor.shape[0] as number) !== 1) throw new UsageError(`a hierarchy explains one example; the input has ${String(input.tensor.shape[0])}`);
   const started = performance.now();
   const [target] = (await resolveTarget(model, input, settings.target, settings.labels)) as [number];

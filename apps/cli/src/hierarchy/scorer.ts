@@ -30,7 +30,12 @@ export interface ScorerSettings {
 export type DecompositionFactory = () => Promise<{ decomposition: ContextualDecomposition; release: () => Promise<void> }>;
 
 /** The group scorer of `kind` on the options' backend; `cd` takes its decomposition from `decompose`. */
-export async function scorerOf(kind: ScoreKind, options: GroupScoreOptions, steps: number, decompose: DecompositionFactory): Promise<{ scorer: GroupScorer; release: () => Promise<void> }> {
+export async function scorerOf(
+  kind: ScoreKind,
+  options: GroupScoreOptions,
+  steps: number,
+  decompose: DecompositionFactory,
+): Promise<{ scorer: GroupScorer; release: () => Promise<void> }> {
   const none = async (): Promise<void> => undefined;
   switch (kind) {
     case 'occlusion':
@@ -70,7 +75,9 @@ export async function createScorer(model: LoadedModel, settings: ScorerSettings)
     if (model.provider !== 'cpu') throw new UsageError('--score cd runs on --provider cpu');
     await importOnnx('cpu');
     const onnx = (await import('@ig/onnx/node')) as unknown as DecompositionModule;
-    const decomposition = await onnx.onnxContextualDecomposition(new Uint8Array(readUserFile(settings.modelPath, 'model')), { sessionOptions: { executionProviders: ['cpu'], logSeverityLevel: 3 } });
+    const decomposition = await onnx.onnxContextualDecomposition(new Uint8Array(readUserFile(settings.modelPath, 'model')), {
+      sessionOptions: { executionProviders: ['cpu'], logSeverityLevel: 3 },
+    });
     return { decomposition, release: () => decomposition.dispose() };
   });
 }

@@ -47,7 +47,12 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
   const bytes = new Uint8Array(readUserFile(settings.modelPath, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.modelPath} has no embedding Gather on an integer input; name the float tensor to score at with --layer`);
-  const encoded = encodeText(loaded.tokenizer, text, { maxLength: loaded.maxLength, padId: loaded.padId, unknownToken: loaded.unknownToken, tooLong: settings.tooLong });
+  const encoded = encodeText(loaded.tokenizer, text, {
+    maxLength: loaded.maxLength,
+    padId: loaded.padId,
+    unknownToken: loaded.unknownToken,
+    tooLong: settings.tooLong,
+  });
   encoded.warnings.forEach(warn);
   const session = { executionProviders: ['cpu'] as const, sessionOptions: { logSeverityLevel: 3 as const } };
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, session);
@@ -58,7 +63,8 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
     const x = await explainer.activation(inputs);
     const reference = await explainer.activation({ ...inputs, [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(pad)), shape } });
     const context = Object.fromEntries(explainer.cut.passthrough.map((name) => [name, inputs[name] as { data: BigInt64Array; shape: number[] }]));
-    if (x.shape.length !== 3 || x.shape[1] !== shape[1]) throw new UsageError(`--layer ${layer} has shape [${x.shape.join(', ')}]; a text hierarchy needs [1, ${String(shape[1])}, features]`);
+    if (x.shape.length !== 3 || x.shape[1] !== shape[1])
+      throw new UsageError(`--layer ${layer} has shape [${x.shape.join(', ')}]; a text hierarchy needs [1, ${String(shape[1])}, features]`);
     const featuresPerToken = x.shape[2] as number;
     const backend = await onnx.onnxBackend(explainer.cut.suffix, { inputs: [layer], context, ...session });
     const options: GroupScoreOptions = {
@@ -72,11 +78,18 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
     let cost: { forwardPasses: number; gradientEvaluations: number };
     try {
       const { scorer, release } = await scorerOf(settings.score, options, settings.steps, async () => {
-        const decomposition = await onnx.onnxContextualDecomposition(explainer.cut.suffix, { input: layer, context, sessionOptions: { ...session.sessionOptions, executionProviders: ['cpu'] } });
+        const decomposition = await onnx.onnxContextualDecomposition(explainer.cut.suffix, {
+          input: layer,
+          context,
+          sessionOptions: { ...session.sessionOptions, executionProviders: ['cpu'] },
+        });
         return { decomposition, release: () => decomposition.dispose() };
       });
       try {
-        tree = await agglomerate(scorer, sequenceUnits(encoded.tokens.length, featuresPerToken, settings.sweepDim), { percentileInclude: settings.percentileInclude, iterations: settings.iterations });
+        tree = await agglomerate(scorer, sequenceUnits(encoded.tokens.length, featuresPerToken, settings.sweepDim), {
+          percentileInclude: settings.percentileInclude,
+          iterations: settings.iterations,
+        });
         cost = { ...scorer.cost };
       } finally {
         await release();

@@ -14,7 +14,9 @@ export interface InputUnits {
 /** A grayscale picture of an [H, W] map (channels averaged), stretched to 0–255. */
 function grayPicture(values: Float32Array, height: number, width: number, channels: number, at: (c: number, y: number, x: number) => number): RgbaImage {
   const gray = new Float32Array(height * width);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < channels; c++) gray[y * width + x] = (gray[y * width + x] as number) + (values[at(c, y, x)] as number) / channels;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      for (let c = 0; c < channels; c++) gray[y * width + x] = (gray[y * width + x] as number) + (values[at(c, y, x)] as number) / channels;
   let min = Infinity;
   let max = -Infinity;
   for (const v of gray) {

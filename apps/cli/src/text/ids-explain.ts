@@ -27,9 +27,11 @@ export function isTokenIdsInput(model: string, input: string): boolean {
 /** An integer .npy as int64 `[1, L]` (a 1-D array of L ids is taken as one sequence). */
 function readIds(path: string, what: string): IdsTensor {
   const array = readNpyFile(path, what);
-  if (!(array.data instanceof BigInt64Array || array.data instanceof Int32Array)) throw new FileFormatError(path, `${what} must be int64 or int32, got ${array.dtype}`);
+  if (!(array.data instanceof BigInt64Array || array.data instanceof Int32Array))
+    throw new FileFormatError(path, `${what} must be int64 or int32, got ${array.dtype}`);
   const shape = array.shape.length === 1 ? [1, array.shape[0] as number] : [...array.shape];
-  if (shape.length !== 2 || shape[0] !== 1) throw new FileFormatError(path, `${what} must be one sequence, shape [1, L] or [L]; got [${array.shape.join(', ')}]`);
+  if (shape.length !== 2 || shape[0] !== 1)
+    throw new FileFormatError(path, `${what} must be one sequence, shape [1, L] or [L]; got [${array.shape.join(', ')}]`);
   return { data: BigInt64Array.from(array.data as ArrayLike<number | bigint>, (v) => BigInt(v)), shape };
 }
 
@@ -65,14 +67,18 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
   const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
-  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, { executionProviders: [settings.provider as 'cpu'], sessionOptions: { logSeverityLevel: 3 } });
+  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, {
+    executionProviders: [settings.provider as 'cpu'],
+    sessionOptions: { logSeverityLevel: 3 },
+  });
   try {
     const idsName = idsInputName(explainer.inputTypes.keys());
     const ids = readIds(input, 'input');
     const given = contextFiles((raw['contextInput'] as string[] | undefined) ?? []);
     const inputs: Record<string, IdsTensor> = { [idsName]: ids };
     for (const [name, file] of given) {
-      if (!explainer.inputTypes.has(name) || name === idsName) throw new UsageError(`--context-input ${name}: not a context input of the model (inputs: ${[...explainer.inputTypes.keys()].join(', ')})`);
+      if (!explainer.inputTypes.has(name) || name === idsName)
+        throw new UsageError(`--context-input ${name}: not a context input of the model (inputs: ${[...explainer.inputTypes.keys()].join(', ')})`);
       inputs[name] = readIds(file, `--context-input ${name}`);
     }
     for (const name of explainer.inputTypes.keys()) {
@@ -99,8 +105,23 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
     const report = result.reports[0];
     const perToken = Array.from(tokenSums(attributions));
     const targetText = Array.isArray(target) ? `[${target.join(', ')}]` : String(target);
-    const json = { model: settings.model, input, layer, target, baselineId: pad, fInput: report?.fInput, fBaseline: report?.fBaseline, delta: report?.delta, relativeError: report?.relativeError, steps: report?.steps, tokenAttributions: perToken };
-    say(global, `target ${targetText}: F(x) = ${formatNumber(report?.fInput ?? Number.NaN)}, F(x') = ${formatNumber(report?.fBaseline ?? Number.NaN)}, delta = ${formatNumber(report?.delta ?? Number.NaN)}, ${perToken.length} tokens at ${layer}`);
+    const json = {
+      model: settings.model,
+      input,
+      layer,
+      target,
+      baselineId: pad,
+      fInput: report?.fInput,
+      fBaseline: report?.fBaseline,
+      delta: report?.delta,
+      relativeError: report?.relativeError,
+      steps: report?.steps,
+      tokenAttributions: perToken,
+    };
+    say(
+      global,
+      `target ${targetText}: F(x) = ${formatNumber(report?.fInput ?? Number.NaN)}, F(x') = ${formatNumber(report?.fBaseline ?? Number.NaN)}, delta = ${formatNumber(report?.delta ?? Number.NaN)}, ${perToken.length} tokens at ${layer}`,
+    );
     say(global, `token attributions: [${perToken.map(formatNumber).join(', ')}]`);
     if (!global.quiet) for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     const out = raw['out'] as string | undefined;

@@ -8,7 +8,14 @@ import { explainTexts } from './text-explain.js';
 import { textHtmlPage, textLines } from './text-views.js';
 
 /** Options of `ig explain` that only `--text` reads. */
-export function textOptionsOf(raw: Record<string, unknown>): { texts: string[]; tokenizer?: string; baselineToken?: string; baselineIds?: string; html?: string; tooLong: 'truncate' | 'error' } {
+export function textOptionsOf(raw: Record<string, unknown>): {
+  texts: string[];
+  tokenizer?: string;
+  baselineToken?: string;
+  baselineIds?: string;
+  html?: string;
+  tooLong: 'truncate' | 'error';
+} {
   const texts = (raw['text'] as string[] | undefined) ?? [];
   const tooLong = (raw['tooLong'] as string | undefined) ?? 'truncate';
   if (tooLong !== 'truncate' && tooLong !== 'error') throw new UsageError(`--too-long ${tooLong}: give truncate or error`);

@@ -41,7 +41,18 @@ export async function runTextDemo(assets: string, outDir: string, global: Global
   };
   const reports = await explainTexts(
     samples.map((s) => s.text),
-    { model: join(dir, 'spam.onnx'), tokenizer: undefined, layer: undefined, target: 'auto', labels, steps: 50, tolerance: undefined, method: 'gauss-legendre', provider: 'cpu', baselineToken: undefined },
+    {
+      model: join(dir, 'spam.onnx'),
+      tokenizer: undefined,
+      layer: undefined,
+      target: 'auto',
+      labels,
+      steps: 50,
+      tolerance: undefined,
+      method: 'gauss-legendre',
+      provider: 'cpu',
+      baselineToken: undefined,
+    },
     warn,
   );
   const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'];
@@ -52,15 +63,16 @@ export async function runTextDemo(assets: string, outDir: string, global: Global
     say(global, tokens ?? '');
   }
   writeOutput(join(outDir, 'text.html'), textHtmlPage('Spam classifier: token attributions', records, labels));
-  const hierarchy = await runTextHierarchy(
-    samples[0]?.text ?? '',
-    { ...HIERARCHY_SETTINGS, modelPath: join(dir, 'spam.onnx'), labels },
-    warn,
-  );
+  const hierarchy = await runTextHierarchy(samples[0]?.text ?? '', { ...HIERARCHY_SETTINGS, modelPath: join(dir, 'spam.onnx'), labels }, warn);
   writeOutput(join(outDir, 'hierarchy.html'), hierarchyHtml(hierarchy));
   writeOutput(join(outDir, 'tree.json'), `${JSON.stringify({ sample: 'message-0', ...hierarchy.json })}\n`);
   say(global, `message-0 hierarchy: ${hierarchySummary(hierarchy)}`);
-  const report = { bundle: 'text', description: TEXT_BUNDLE_DESCRIPTION, samples: records, hierarchy: { sample: 'message-0', files: ['hierarchy.html', 'tree.json'] } };
+  const report = {
+    bundle: 'text',
+    description: TEXT_BUNDLE_DESCRIPTION,
+    samples: records,
+    hierarchy: { sample: 'message-0', files: ['hierarchy.html', 'tree.json'] },
+  };
   writeOutput(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   say(global, `wrote text.html, hierarchy.html, tree.json and report.json to ${outDir}`);
 }

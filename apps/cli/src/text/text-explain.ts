@@ -56,7 +56,11 @@ const softmax = (values: ArrayLike<number>): number[] => {
 };
 
 /** The target for one output `[1, …, classes]`: `auto` (the largest logit), an index, a label, or `p,c`. */
-export function resolveTextTarget(spec: string, output: { data: Float32Array; shape: readonly number[] }, labels: readonly string[] | null): { target: number | number[]; objective: TargetSpec } {
+export function resolveTextTarget(
+  spec: string,
+  output: { data: Float32Array; shape: readonly number[] },
+  labels: readonly string[] | null,
+): { target: number | number[]; objective: TargetSpec } {
   const dims = output.shape.slice(1);
   const classes = dims[dims.length - 1] ?? 1;
   let index: number[];
@@ -102,12 +106,19 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
   const reports: TextReport[] = [];
   try {
     for (const text of texts) {
-      const encoded = encodeText(loaded.tokenizer, text, { maxLength: loaded.maxLength, padId: loaded.padId, unknownToken: loaded.unknownToken, tooLong: settings.tooLong ?? 'truncate' });
+      const encoded = encodeText(loaded.tokenizer, text, {
+        maxLength: loaded.maxLength,
+        padId: loaded.padId,
+        unknownToken: loaded.unknownToken,
+        tooLong: settings.tooLong ?? 'truncate',
+      });
       encoded.warnings.forEach(warn);
       const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
       const output = await explainer.predict(inputs);
       const { target, objective } = resolveTextTarget(settings.target, output, settings.labels);
-      const baselineData = settings.baselineIds ? readBaselineIds(settings.baselineIds, shape[1] as number) : new BigInt64Array(shape[1] as number).fill(BigInt(pad));
+      const baselineData = settings.baselineIds
+        ? readBaselineIds(settings.baselineIds, shape[1] as number)
+        : new BigInt64Array(shape[1] as number).fill(BigInt(pad));
       const baseline = { [idsName]: { data: baselineData, shape } };
       const result = await explainer.attribute(inputs, {
         baselines: baseline,
@@ -119,10 +130,14 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
       const report = result.reports[0];
       const perToken = tokenSums(result.attributions[0] as { data: Float32Array; shape: readonly number[] });
       const classes = output.shape[output.shape.length - 1] ?? 1;
-      const row = typeof target === 'number' ? Array.from(output.data) : Array.from(output.data.subarray((target[0] as number) * classes, ((target[0] as number) + 1) * classes));
+      const row =
+        typeof target === 'number'
+          ? Array.from(output.data)
+          : Array.from(output.data.subarray((target[0] as number) * classes, ((target[0] as number) + 1) * classes));
       const predictedIndex = row.indexOf(Math.max(...row));
       const cls = typeof target === 'number' ? target : (target[1] as number);
-      if (Array.isArray(target) && settings.target === 'auto') warn(`target auto: position ${String(target[0])}, class ${String(target[1])} (the largest output)`);
+      if (Array.isArray(target) && settings.target === 'auto')
+        warn(`target auto: position ${String(target[0])}, class ${String(target[1])} (the largest output)`);
       const tokenAttributions = perToken.subarray(0, encoded.tokens.length);
       const words = wordSums(encoded.tokens, tokenAttributions);
       reports.push({

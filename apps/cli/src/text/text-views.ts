@@ -4,7 +4,8 @@ import type { TextReport } from './text-explain.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const targetName = (r: TextReport): string => `${Array.isArray(r.target) ? `[${r.target.join(', ')}]` : String(r.target)}${r.label !== undefined ? ` (${r.label})` : ''}`;
+const targetName = (r: TextReport): string =>
+  `${Array.isArray(r.target) ? `[${r.target.join(', ')}]` : String(r.target)}${r.label !== undefined ? ` (${r.label})` : ''}`;
 
 /** One line per text for a terminal: the target, F(x), F(x'), delta, then the shaded tokens. */
 export function textLines(report: TextReport, colour: boolean): string[] {

@@ -10,7 +10,11 @@ interface Line {
   status: string;
   error?: string;
 }
-const summaryOf = (dir: string): Line[] => readFileSync(join(dir, 'summary.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const summaryOf = (dir: string): Line[] =>
+  readFileSync(join(dir, 'summary.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 const computed = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
 
 // y = sigmoid(x·w), w = (0.5, −1, 0.25, 2): with a zero baseline, completeness gives Σ attr = y(x) − 0.5.
@@ -36,7 +40,12 @@ describe('ig batch continues past bad items', () => {
     expect(lines.map((l) => l.status)).toEqual(['error', 'error', 'ok', 'ok', 'ok', 'ok']);
     expect(lines[1]?.error).toMatch(/junk\.npy: not a \.npy file/);
     const ok = lines.filter((l) => l.status === 'ok');
-    expect(ok.map((l) => l.id)).toEqual(['new_line-' + ok[0]!.id.split('-').pop(), 'plain', 'with_space-' + ok[2]!.id.split('-').pop(), '_n_code-' + ok[3]!.id.split('-').pop()]);
+    expect(ok.map((l) => l.id)).toEqual([
+      'new_line-' + ok[0]!.id.split('-').pop(),
+      'plain',
+      'with_space-' + ok[2]!.id.split('-').pop(),
+      '_n_code-' + ok[3]!.id.split('-').pop(),
+    ]);
     for (const line of ok) {
       const attributions = readFloat32Npy(join(out, `${line.id}.npy`)).data;
       const sum = attributions.reduce((a, b) => a + b, 0);
@@ -53,7 +62,11 @@ describe('ig batch continues past bad items', () => {
     const retry = ig(['batch', '--model', model, '--inputs', inputs, '--out-dir', out], { env: { IG_CLI_COMPUTE_LOG: log } });
     expect(retry.code).toBe(1);
     expect(computed(log).slice(4)).toEqual(['junk']);
-    expect(summaryOf(out).filter((l) => l.status === 'error').map((l) => l.id)).toEqual(['dangling']);
+    expect(
+      summaryOf(out)
+        .filter((l) => l.status === 'error')
+        .map((l) => l.id),
+    ).toEqual(['dangling']);
     expect(existsSync(join(out, 'junk.error.json'))).toBe(false);
   });
 
@@ -64,7 +77,12 @@ describe('ig batch continues past bad items', () => {
     const manifest = join(dir, 'items.jsonl');
     writeFileSync(
       manifest,
-      [{ input: 'a.npy', id: 'good', target: 0 }, { input: 'a.npy', id: 'object-target', target: { a: 1 } }, { input: 'nowhere.npy', id: 'missing' }, { input: 'a.npy', id: 'out-of-range', target: 5 }]
+      [
+        { input: 'a.npy', id: 'good', target: 0 },
+        { input: 'a.npy', id: 'object-target', target: { a: 1 } },
+        { input: 'nowhere.npy', id: 'missing' },
+        { input: 'a.npy', id: 'out-of-range', target: 5 },
+      ]
         .map((e) => JSON.stringify(e))
         .join('\n'),
     );
@@ -72,7 +90,12 @@ describe('ig batch continues past bad items', () => {
     const run = ig(['batch', '--model', model, '--inputs', manifest, '--out-dir', out]);
     expect(run.code).toBe(1);
     const lines = summaryOf(out);
-    expect(lines.map((l) => [l.id, l.status])).toEqual([['good', 'ok'], ['object-target', 'error'], ['missing', 'error'], ['out-of-range', 'error']]);
+    expect(lines.map((l) => [l.id, l.status])).toEqual([
+      ['good', 'ok'],
+      ['object-target', 'error'],
+      ['missing', 'error'],
+      ['out-of-range', 'error'],
+    ]);
     expect(lines[1]?.error).toBe('line 2: "target" must be a class index, a label or a list of indices, got {"a":1}');
     expect(lines[2]?.error).toMatch(/nowhere\.npy does not exist/);
     expect(lines[3]?.error).toMatch(/--target 5 is out of range: the model has 1 outputs/);

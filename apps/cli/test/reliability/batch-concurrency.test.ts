@@ -34,7 +34,12 @@ describe('ig batch: concurrent runs on one out-dir', () => {
     const out = join(dir, 'out');
     const base = ['batch', '--model', model, '--inputs', inputs, '--out-dir', out, ...SLOW];
     const logs = [0, 1, 2, 3, 4].map((p) => join(dir, `computed-${p}.log`));
-    const runs = [['--shard', '1/2'], ['--shard', '2/2'], ['--shard', '1/2'], ['--shard', '2/2']].map((shard, p) => start([...base, ...shard], logs[p] as string));
+    const runs = [
+      ['--shard', '1/2'],
+      ['--shard', '2/2'],
+      ['--shard', '1/2'],
+      ['--shard', '2/2'],
+    ].map((shard, p) => start([...base, ...shard], logs[p] as string));
 
     await until(() => lines(logs[0] as string).length >= 2, 60_000);
     runs[0]?.child.kill('SIGKILL');
@@ -60,7 +65,10 @@ describe('ig batch: concurrent runs on one out-dir', () => {
       // midpoint rule with 8000 points on a smooth path: error far below float32 rounding.
       expect(sum).toBeCloseTo(yOf(inputOf(k)) - 0.5, 5);
     }
-    for (const [shard, wanted] of [[1, ids.filter((_, k) => k % 2 === 0)], [2, ids.filter((_, k) => k % 2 === 1)]] as const) {
+    for (const [shard, wanted] of [
+      [1, ids.filter((_, k) => k % 2 === 0)],
+      [2, ids.filter((_, k) => k % 2 === 1)],
+    ] as const) {
       const summary = lines(join(out, `summary-${shard}-of-2.jsonl`)).map((l) => JSON.parse(l) as { id: string; status: string });
       expect(summary.map((s) => s.id)).toEqual(wanted);
       for (const s of summary) expect(s).toEqual(JSON.parse(readFileSync(join(out, `${s.id}.json`), 'utf8')));
@@ -75,7 +83,9 @@ describe('ig batch: concurrent runs on one out-dir', () => {
     for (let k = 0; k < 4; k++) writeNpy(join(inputs, `i${k}.npy`), [1, 4], inputOf(k));
     const model = singleOutputOnnx(join(dir, 'm.onnx'));
     const out = join(dir, 'out');
-    const runs = ['7', '9'].map((steps) => start(['batch', '--model', model, '--inputs', inputs, '--out-dir', out, '--steps', steps, '-q'], join(dir, `log-${steps}`)));
+    const runs = ['7', '9'].map((steps) =>
+      start(['batch', '--model', model, '--inputs', inputs, '--out-dir', out, '--steps', steps, '-q'], join(dir, `log-${steps}`)),
+    );
     const codes = await Promise.all(runs.map((r) => r.exit));
     expect([...codes].sort()).toEqual([0, 2]);
     const recorded = (JSON.parse(readFileSync(join(out, 'batch-options.json'), 'utf8')) as { steps: number }).steps;

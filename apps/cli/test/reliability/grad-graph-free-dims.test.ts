@@ -17,7 +17,9 @@ describe('ig grad-graph on a model with free dimensions', () => {
     const dir = tempDir('grad-free');
     const run = ig(['grad-graph', imageOnnx(join(dir, 'm.onnx')), '-o', join(dir, 'g.onnx')]);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe("error: input 'x' has free dimensions (H at axis 2, W at axis 3); the gradient graph is built for one size: pass --input-shape x=1,3,d,d");
+    expect(run.stderr.trim()).toBe(
+      "error: input 'x' has free dimensions (H at axis 2, W at axis 3); the gradient graph is built for one size: pass --input-shape x=1,3,d,d",
+    );
     expect(run.stdout).toBe('');
   });
 

@@ -17,7 +17,15 @@ function pngClaiming(path: string, width: number, height: number): string {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
-  writeFileSync(path, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]));
+  writeFileSync(
+    path,
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(Buffer.alloc(64))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
   return path;
 }
 
@@ -49,13 +57,17 @@ describe('resource limits', () => {
 
   it('an image declaring 30000×30000 pixels is refused from its header, before decoding', () => {
     const run = ig(['explain', '--model', image, '--input', pngClaiming(join(dir, 'bomb.png'), 30_000, 30_000)]);
-    expect(oneError(run)).toMatch(/^error: image .*bomb\.png is 30000×30000 = 900000000 pixels, above the limit of 40000000; raise --max-pixels if you mean it$/);
+    expect(oneError(run)).toMatch(
+      /^error: image .*bomb\.png is 30000×30000 = 900000000 pixels, above the limit of 40000000; raise --max-pixels if you mean it$/,
+    );
     expect(run.code).toBe(1);
   });
 
   it('a model declaring a 30000×30000 input: the resize target is refused before resizing', () => {
     const run = ig(['explain', '--model', imageOnnx(join(dir, 'huge.onnx'), 30_000, 30_000), '--input', small]);
-    expect(oneError(run)).toMatch(/the size .*small\.png is resized to \(the model's input \[\?, 3, 30000, 30000\]\) is 30000×30000 = 900000000 pixels, above the limit of 40000000; raise --max-pixels/);
+    expect(oneError(run)).toMatch(
+      /the size .*small\.png is resized to \(the model's input \[\?, 3, 30000, 30000\]\) is 30000×30000 = 900000000 pixels, above the limit of 40000000; raise --max-pixels/,
+    );
     expect(run.code).toBe(1);
   });
 
@@ -77,7 +89,15 @@ describe('resource limits', () => {
 
   it('a 4.8 GB baseline .npy is refused from its header: it cannot broadcast to the input', () => {
     const x = writeNpy(join(dir, 'x.npy'), [1, 4], [0.1, 0.2, 0.3, 0.4]);
-    const run = ig(['explain', '--model', singleOutputOnnx(join(dir, 'one.onnx')), '--input', x, '--baseline', sparseNpy(join(dir, 'base.npy'), [300_000_000, 4])]);
+    const run = ig([
+      'explain',
+      '--model',
+      singleOutputOnnx(join(dir, 'one.onnx')),
+      '--input',
+      x,
+      '--baseline',
+      sparseNpy(join(dir, 'base.npy'), [300_000_000, 4]),
+    ]);
     expect(oneError(run)).toMatch(/baseline .*base\.npy has 1200000000 values, more than the input's 4; it must broadcast to the input's shape \[1, 4\]/);
     expect(run.code).toBe(1);
   });

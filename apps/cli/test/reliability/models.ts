@@ -109,7 +109,12 @@ export async function saveTfjsModel(model: tfl.LayersModel, dir: string, weightP
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       writeFileSync(join(dir, 'weights.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
-      const json = { format: 'layers-model', generatedBy: 'tfjs-layers', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [weightPath], weights: artifacts.weightSpecs }] };
+      const json = {
+        format: 'layers-model',
+        generatedBy: 'tfjs-layers',
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [weightPath], weights: artifacts.weightSpecs }],
+      };
       writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),

@@ -17,13 +17,24 @@ function expectOneLine(run: { code: number | null; stderr: string }, code: numbe
 
 function scalarFreeBatchOnnx(path: string): string {
   const info = (name: string, dims?: (number | string)[]) =>
-    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: DataType.FLOAT, ...(dims ? { shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } : {}) } } });
+    onnx.ValueInfoProto.create({
+      name,
+      type: {
+        tensorType: {
+          elemType: DataType.FLOAT,
+          ...(dims ? { shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } : {}),
+        },
+      },
+    });
   const keepdims = onnx.AttributeProto.create({ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 });
   const graph = onnx.GraphProto.create({
     name: 'g',
     input: [info('x', ['N', 3])],
     output: [info('y')],
-    node: [onnx.NodeProto.create({ name: 'm', opType: 'Mul', input: ['x', 'x'], output: ['s'] }), onnx.NodeProto.create({ name: 'r', opType: 'ReduceSum', input: ['s'], output: ['y'], attribute: [keepdims] })],
+    node: [
+      onnx.NodeProto.create({ name: 'm', opType: 'Mul', input: ['x', 'x'], output: ['s'] }),
+      onnx.NodeProto.create({ name: 'r', opType: 'ReduceSum', input: ['s'], output: ['y'], attribute: [keepdims] }),
+    ],
   });
   writeFileSync(path, encodeModel(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph })));
   return path;
@@ -36,7 +47,11 @@ describe('one-line typed errors', () => {
   const one = singleOutputOnnx(join(dir, 'one.onnx'));
 
   it('a two-input model given one input names both inputs', () => {
-    expectOneLine(ig(['explain', '--model', twoInputOnnx(join(dir, 'two.onnx')), '--input', x3]), 1, /the model takes 2 input\(s\) \("a", "b"\) but 1 were given/);
+    expectOneLine(
+      ig(['explain', '--model', twoInputOnnx(join(dir, 'two.onnx')), '--input', x3]),
+      1,
+      /the model takes 2 input\(s\) \("a", "b"\) but 1 were given/,
+    );
   });
 
   it('a scalar output under a free batch axis names the output, not a node inside the gradient graph', () => {
@@ -72,7 +87,11 @@ describe('one-line typed errors', () => {
   it('bad labels JSON names the labels file', () => {
     const labels = join(dir, 'labels.json');
     writeFileSync(labels, '[1,');
-    expectOneLine(ig(['explain', '--model', one, '--input', x4, '--labels', labels]), 1, new RegExp(`${labels.replace(/[/.]/g, '\\$&')}: not a valid JSON labels file`));
+    expectOneLine(
+      ig(['explain', '--model', one, '--input', x4, '--labels', labels]),
+      1,
+      new RegExp(`${labels.replace(/[/.]/g, '\\$&')}: not a valid JSON labels file`),
+    );
   });
 
   it('--tolerance states the range it accepts', () => {

@@ -33,8 +33,11 @@ export async function probeEngines(): Promise<EngineAvailability[]> {
   const gpu = await webgpuReason();
   const gl = webglReason();
   const hasWasm = typeof WebAssembly === 'object';
-  const entry = (engine: EngineAvailability['engine'], reason: string | undefined, note: string): EngineAvailability =>
-    ({ engine, available: reason === undefined, note: reason ?? note });
+  const entry = (engine: EngineAvailability['engine'], reason: string | undefined, note: string): EngineAvailability => ({
+    engine,
+    available: reason === undefined,
+    note: reason ?? note,
+  });
   return [
     entry('ort-wasm', hasWasm ? undefined : 'no WebAssembly', `onnxruntime-web wasm, ${wasmNote}`),
     entry('ort-webgpu', gpu, 'onnxruntime-web WebGPU'),

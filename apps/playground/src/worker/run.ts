@@ -25,7 +25,10 @@ async function backendFor(request: RunRequest): Promise<GradientBackend> {
   releaseLoaded();
   const [family, device] = request.engine.split('-') as ['tfjs' | 'ort', string];
   if (request.model.format === 'onnx') {
-    if (family !== 'ort') throw new EngineUnavailableError(`${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`);
+    if (family !== 'ort')
+      throw new EngineUnavailableError(
+        `${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`,
+      );
     loaded = { key, ...(await ortGradientBackend(request.model.name, request.model.bytes, device as 'wasm' | 'webgpu')) };
   } else {
     if (family !== 'tfjs') throw new EngineUnavailableError(`${request.model.name} is a TensorFlow.js model: choose a tfjs engine, not ${request.engine}`);

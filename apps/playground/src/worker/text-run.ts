@@ -44,7 +44,8 @@ function tokenizerOf(source: string, name: string): LoadedTokenizer {
     throw new ModelFileError(`the tokenizer of ${name} cannot be read by @huggingface/tokenizers: ${(error as Error).message}`);
   }
   const limits = tokenizerLimits(json);
-  if (limits.maxLength === undefined) throw new ModelFileError(`the tokenizer of ${name} has no "truncation": { "max_length": N }; the longest sequence the model takes must be known`);
+  if (limits.maxLength === undefined)
+    throw new ModelFileError(`the tokenizer of ${name} has no "truncation": { "max_length": N }; the longest sequence the model takes must be known`);
   tokenizer = { source, tokenizer: parsed, maxLength: limits.maxLength, padId: limits.padId ?? 0, unknownToken: limits.unknownToken ?? '[UNK]' };
   return tokenizer;
 }
@@ -54,7 +55,10 @@ async function explainerFor(request: TextRunRequest): Promise<LoadedText> {
   if (loaded?.key === key) return loaded;
   releaseTextModel();
   const [family, device] = request.engine.split('-') as [string, string];
-  if (family !== 'ort') throw new EngineUnavailableError(`${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`);
+  if (family !== 'ort')
+    throw new EngineUnavailableError(
+      `${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`,
+    );
   const bytes = new Uint8Array(request.model.bytes);
   let layer: string | undefined;
   try {
@@ -83,7 +87,9 @@ function softmax(logits: Float32Array): Float64Array {
 /** The logits of a classifier with one output row, `[1, classes]`. */
 function classLogits(output: Tensor, name: string): Float32Array {
   if (output.shape.length !== 2 || output.shape[0] !== 1) {
-    throw new ModelFileError(`${name} gives an output of shape [${output.shape.join(', ')}]; the playground explains text classifiers with one output row [1, classes]`);
+    throw new ModelFileError(
+      `${name} gives an output of shape [${output.shape.join(', ')}]; the playground explains text classifiers with one output row [1, classes]`,
+    );
   }
   return output.data;
 }
@@ -100,7 +106,8 @@ export async function explainText(request: TextRunRequest, hooks: RunHooks): Pro
   const probabilities = softmax(classLogits(await explainer.predict(inputs), request.model.name));
   const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
   const target = request.target ?? (ranked[0]?.index as number);
-  if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length)) throw new InvalidOptionError(`target ${target}: the model has ${probabilities.length} classes`);
+  if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length))
+    throw new InvalidOptionError(`target ${target}: the model has ${probabilities.length} classes`);
   hooks.stage('integrating');
   const result = await explainer.attribute(inputs, {
     baselines: { [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(tokens.padId)), shape } },

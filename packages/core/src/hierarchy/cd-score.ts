@@ -14,7 +14,12 @@ export interface ContextualDecomposition {
    * For `count` masks over one example's features (`count × size` values, 1 = relevant), the
    * relevant and irrelevant parts of every output: `count × outputSize` values each.
    */
-  decompose(input: Float32Array, pointShape: readonly number[], masks: Float32Array, count: number): Promise<{ relevant: Float32Array; irrelevant: Float32Array }>;
+  decompose(
+    input: Float32Array,
+    pointShape: readonly number[],
+    masks: Float32Array,
+    count: number,
+  ): Promise<{ relevant: Float32Array; irrelevant: Float32Array }>;
 }
 
 export interface ContextualDecompositionScoreOptions extends GroupScoreOptions {
@@ -40,7 +45,9 @@ export async function contextualDecompositionScorer(options: ContextualDecomposi
         const { relevant } = await decomposition.decompose(context.input, context.pointShape, masks, n);
         const outputSize = context.weights.length;
         if (relevant.length !== n * outputSize) {
-          throw new BackendContractError(`${decomposition.name}: returned ${relevant.length} relevant values for ${n} mask(s) of a model with ${outputSize} outputs`);
+          throw new BackendContractError(
+            `${decomposition.name}: returned ${relevant.length} relevant values for ${n} mask(s) of a model with ${outputSize} outputs`,
+          );
         }
         for (let k = 0; k < n; k++) {
           const value = objectiveOf(context.weights, relevant, k * outputSize);

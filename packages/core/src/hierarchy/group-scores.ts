@@ -62,7 +62,12 @@ export interface IntegratedGradientsScoreOptions extends GroupScoreOptions {
   readonly method?: QuadratureMethod;
 }
 
-async function attributions(context: ScoringContext, input: Float32Array, count: number, options: IntegratedGradientsScoreOptions): Promise<{ data: Float32Array; evaluations: number }> {
+async function attributions(
+  context: ScoringContext,
+  input: Float32Array,
+  count: number,
+  options: IntegratedGradientsScoreOptions,
+): Promise<{ data: Float32Array; evaluations: number }> {
   const result = await integratedGradients(
     context.backend,
     { data: input, shape: [count, ...context.pointShape] },

@@ -12,8 +12,18 @@ export interface HierarchyPictureOptions {
 }
 
 const PALETTE: readonly [number, number, number][] = [
-  [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180],
-  [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128], [170, 110, 40],
+  [230, 25, 75],
+  [60, 180, 75],
+  [255, 225, 25],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [250, 190, 212],
+  [0, 128, 128],
+  [170, 110, 40],
 ];
 const GAP = 6;
 
@@ -21,7 +31,8 @@ function pickLevels(tree: Hierarchy, options: HierarchyPictureOptions): number[]
   const last = tree.levels.length - 1;
   if (options.levels) {
     for (const level of options.levels) {
-      if (!Number.isInteger(level) || level < 0 || level > last) throw new InvalidOptionError(`level ${String(level)} does not exist; the hierarchy has levels 0..${last}`);
+      if (!Number.isInteger(level) || level < 0 || level > last)
+        throw new InvalidOptionError(`level ${String(level)} does not exist; the hierarchy has levels 0..${last}`);
     }
     return [...options.levels];
   }
@@ -78,7 +89,12 @@ export function renderHierarchyLevels(tree: Hierarchy, image: RgbaImage, options
         if (!isComponent(id)) continue;
         let edge = false;
         for (let d = 1; d <= thickness && !edge; d++) {
-          for (const [qx, qy] of [[px - d, py], [px + d, py], [px, py - d], [px, py + d]] as const) {
+          for (const [qx, qy] of [
+            [px - d, py],
+            [px + d, py],
+            [px, py - d],
+            [px, py + d],
+          ] as const) {
             if (qx < 0 || qy < 0 || qx >= pw || qy >= ph || ownerAt(qx, qy) !== id) edge = true;
           }
         }

@@ -81,7 +81,10 @@ export async function scoringContext(options: GroupScoreOptions): Promise<Scorin
     baseline = new Float32Array(size).fill(baselineSpec);
   } else {
     const full = broadcastTo(baselineSpec, options.input.shape);
-    if (full === null) throw new BaselineError(`baseline of shape ${formatShape(baselineSpec.shape)} does not broadcast to the input's shape ${formatShape(options.input.shape)}`);
+    if (full === null)
+      throw new BaselineError(
+        `baseline of shape ${formatShape(baselineSpec.shape)} does not broadcast to the input's shape ${formatShape(options.input.shape)}`,
+      );
     baseline = full;
   }
   const batchSize = resolveBatchSize(size, options.batchSize, undefined);
@@ -126,7 +129,16 @@ export async function objectivePerGroup(
       point.set(start);
       fill(checkGroup(groups[from + k] as FeatureGroup, size, from + k), point);
     }
-    const { outputs, outputSize } = await predictPoints(context.backend, [buffer.subarray(0, n * size)], [context.pointShape], [size], n, batchSize, context.signal, 'a group');
+    const { outputs, outputSize } = await predictPoints(
+      context.backend,
+      [buffer.subarray(0, n * size)],
+      [context.pointShape],
+      [size],
+      n,
+      batchSize,
+      context.signal,
+      'a group',
+    );
     for (let k = 0; k < n; k++) result[from + k] = objectiveOf(context.weights, outputs, k * outputSize);
   }
   return result;

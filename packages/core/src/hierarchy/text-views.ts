@@ -9,14 +9,13 @@ export interface HierarchyTextOptions {
 
 function checkSequence(tree: Hierarchy, labels: readonly string[]): void {
   if (tree.layout.kind !== 'sequence') throw new InvalidOptionError('a text view draws a sequence hierarchy; this one is a grid (draw it as an image)');
-  if (labels.length !== tree.layout.cols) throw new ShapeMismatchError(`${labels.length} labels for ${tree.layout.cols} units; give one label (token, or tokens joined) per unit`);
+  if (labels.length !== tree.layout.cols)
+    throw new ShapeMismatchError(`${labels.length} labels for ${tree.layout.cols} units; give one label (token, or tokens joined) per unit`);
 }
 
 /** The levels worth drawing, top first: each level where something new appears, then the units. */
 function shownLevels(tree: Hierarchy): { level: number; nodes: HierarchyNode[] }[] {
-  return tree.levels
-    .map((ids, level) => ({ level, nodes: ids.map((id) => tree.nodes[id] as HierarchyNode) }))
-    .reverse();
+  return tree.levels.map((ids, level) => ({ level, nodes: ids.map((id) => tree.nodes[id] as HierarchyNode) })).reverse();
 }
 
 function scaleOf(tree: Hierarchy, scale: number | undefined): number {

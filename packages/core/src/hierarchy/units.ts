@@ -38,7 +38,10 @@ export function sequenceUnits(length: number, featuresPerToken = 1, sweepDim = 1
 export type GridLayout = 'hw' | 'chw' | 'hwc';
 
 /** Pixels of an image, in blocks of sweepDim × sweepDim (the last row and column may be smaller); every channel of a pixel belongs to its unit. */
-export function gridUnits(image: { readonly height: number; readonly width: number; readonly channels?: number; readonly layout?: GridLayout }, sweepDim = 1): UnitLayout {
+export function gridUnits(
+  image: { readonly height: number; readonly width: number; readonly channels?: number; readonly layout?: GridLayout },
+  sweepDim = 1,
+): UnitLayout {
   const height = checkCount(image.height, 'height');
   const width = checkCount(image.width, 'width');
   const layout = image.layout ?? 'hw';

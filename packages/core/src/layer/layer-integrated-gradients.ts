@@ -46,7 +46,9 @@ export async function layerIntegratedGradients<Inputs>(
   const baselineExamples = split.examples(baselines);
   if (examples < 1) throw new ShapeMismatchError(`layer attribution at "${split.layer}" needs at least one example; the inputs have none`);
   if (baselineExamples !== examples && baselineExamples !== 1) {
-    throw new ShapeMismatchError(`${baselineExamples} baseline examples for ${examples} input examples at layer "${split.layer}"; give one per example or one for all`);
+    throw new ShapeMismatchError(
+      `${baselineExamples} baseline examples for ${examples} input examples at layer "${split.layer}"; give one per example or one for all`,
+    );
   }
   const parts = { attribution: [] as Float32Array[], input: [] as Float32Array[], baseline: [] as Float32Array[] };
   const reports: PathReport[] = [];

@@ -40,7 +40,8 @@ const methods: Record<Algorithm, AttributionMethod<AttributeOptions>> = {
   'blur-ig': (b, x, o) => blurIG(b, x, { ...o, steps: typeof o.steps === 'number' ? o.steps : undefined }),
   'guided-ig': (b, x, o) => {
     const baselines = o.baselines;
-    if (baselines !== undefined && typeof baselines === 'object' && 'average' in baselines) throw new InvalidOptionError('guided-ig follows one path: give one baseline, not { average }');
+    if (baselines !== undefined && typeof baselines === 'object' && 'average' in baselines)
+      throw new InvalidOptionError('guided-ig follows one path: give one baseline, not { average }');
     return guidedIG(b, x, { ...o, steps: typeof o.steps === 'number' ? o.steps : undefined, baselines });
   },
   'expected-gradients': (b, x, o) => {

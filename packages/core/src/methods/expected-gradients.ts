@@ -24,46 +24,59 @@ export interface ExpectedGradientsOptions extends PathMethodOptions {
 export async function expectedGradients(backend: GradientBackend, inputs: Inputs, options: ExpectedGradientsOptions): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const references = Array.isArray(options.references) ? (options.references as readonly Tensor[]) : [options.references as Tensor];
-  if (references.length !== model.tensors.length) throw new ShapeMismatchError(`references has ${references.length} tensor(s) for ${model.tensors.length} model input(s)`);
+  if (references.length !== model.tensors.length)
+    throw new ShapeMismatchError(`references has ${references.length} tensor(s) for ${model.tensors.length} model input(s)`);
   const refs = normalizeInputs(references);
   refs.pointShapes.forEach((shape, i) => {
     if (formatShape(shape) !== formatShape(model.pointShapes[i] as number[])) {
-      throw new ShapeMismatchError(`references for input ${i} have points of shape ${formatShape(shape)}; the input's are ${formatShape(model.pointShapes[i] as number[])}`);
+      throw new ShapeMismatchError(
+        `references for input ${i} have points of shape ${formatShape(shape)}; the input's are ${formatShape(model.pointShapes[i] as number[])}`,
+      );
     }
   });
   const samples = checkPositiveInteger(options.samples ?? 200, 'samples');
   const random = seededRandom(options.seed ?? 0);
-  const draws = Array.from({ length: model.examples }, () => Array.from({ length: samples }, () => ({ reference: Math.floor(random.uniform() * refs.examples), alpha: random.uniform() })));
-  const views = Array.from({ length: refs.examples }, (_, r) => refs.tensors.map((t, i) => t.data.subarray(r * (refs.pointSizes[i] as number), (r + 1) * (refs.pointSizes[i] as number))));
+  const draws = Array.from({ length: model.examples }, () =>
+    Array.from({ length: samples }, () => ({ reference: Math.floor(random.uniform() * refs.examples), alpha: random.uniform() })),
+  );
+  const views = Array.from({ length: refs.examples }, (_, r) =>
+    refs.tensors.map((t, i) => t.data.subarray(r * (refs.pointSizes[i] as number), (r + 1) * (refs.pointSizes[i] as number))),
+  );
   const reference = (r: number): Float32Array[] => views[r] as Float32Array[];
-  return runPathMethod('expected-gradients', backend, model.tensors, ({ example, input }): GradientPath => {
-    const drawn = draws[example] as { reference: number; alpha: number }[];
-    let handedOut = 0;
-    let finished = 0;
-    return {
-      starts: drawn.map((d) => reference(d.reference)),
-      lookahead: Infinity,
-      next(out) {
-        const d = drawn[handedOut];
-        if (d === undefined) return false;
-        const base = reference(d.reference);
-        out.forEach((p, i) => {
-          const x = input[i] as Float32Array;
-          const b = base[i] as Float32Array;
-          for (let j = 0; j < p.length; j++) p[j] = (b[j] as number) + d.alpha * ((x[j] as number) - (b[j] as number));
-        });
-        handedOut++;
-        return true;
-      },
-      displacement(_g, out) {
-        const base = reference((drawn[finished] as { reference: number }).reference);
-        out.forEach((dsp, i) => {
-          const x = input[i] as Float32Array;
-          const b = base[i] as Float32Array;
-          for (let j = 0; j < dsp.length; j++) dsp[j] = ((x[j] as number) - (b[j] as number)) / samples;
-        });
-        finished++;
-      },
-    };
-  }, options);
+  return runPathMethod(
+    'expected-gradients',
+    backend,
+    model.tensors,
+    ({ example, input }): GradientPath => {
+      const drawn = draws[example] as { reference: number; alpha: number }[];
+      let handedOut = 0;
+      let finished = 0;
+      return {
+        starts: drawn.map((d) => reference(d.reference)),
+        lookahead: Infinity,
+        next(out) {
+          const d = drawn[handedOut];
+          if (d === undefined) return false;
+          const base = reference(d.reference);
+          out.forEach((p, i) => {
+            const x = input[i] as Float32Array;
+            const b = base[i] as Float32Array;
+            for (let j = 0; j < p.length; j++) p[j] = (b[j] as number) + d.alpha * ((x[j] as number) - (b[j] as number));
+          });
+          handedOut++;
+          return true;
+        },
+        displacement(_g, out) {
+          const base = reference((drawn[finished] as { reference: number }).reference);
+          out.forEach((dsp, i) => {
+            const x = input[i] as Float32Array;
+            const b = base[i] as Float32Array;
+            for (let j = 0; j < dsp.length; j++) dsp[j] = ((x[j] as number) - (b[j] as number)) / samples;
+          });
+          finished++;
+        },
+      };
+    },
+    options,
+  );
 }

@@ -4,7 +4,11 @@ import { formatShape } from '../tensor.js';
 export type ImageLayout = 'NCHW' | 'NHWC';
 
 /** Height, width and channels of a point of shape [C, H, W] (NCHW), [H, W, C] (NHWC) or [H, W]. */
-export function imageDims(shape: readonly number[], layout: ImageLayout, label: string): { height: number; width: number; channels: number; channelsLast: boolean } {
+export function imageDims(
+  shape: readonly number[],
+  layout: ImageLayout,
+  label: string,
+): { height: number; width: number; channels: number; channelsLast: boolean } {
   if (shape.length === 2) return { height: shape[0] as number, width: shape[1] as number, channels: 1, channelsLast: true };
   if (shape.length !== 3) throw new ShapeMismatchError(`${label} has points of shape ${formatShape(shape)}; an image needs [C, H, W], [H, W, C] or [H, W]`);
   const [a, b, c] = shape as [number, number, number];
@@ -36,7 +40,14 @@ export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
  * sigma (σ, σ, 0) over (H, W, C), mode 'constant' (zero outside the image), truncate 4.
  * σ = 0 copies the image. Computed in float64, rounded once into `out`.
  */
-export function gaussianBlur(image: Float32Array, shape: readonly number[], layout: ImageLayout, sigma: number, out: Float32Array | Float64Array, scratch: Float64Array = new Float64Array(image.length)): void {
+export function gaussianBlur(
+  image: Float32Array,
+  shape: readonly number[],
+  layout: ImageLayout,
+  sigma: number,
+  out: Float32Array | Float64Array,
+  scratch: Float64Array = new Float64Array(image.length),
+): void {
   if (sigma === 0) {
     out.set(image);
     return;

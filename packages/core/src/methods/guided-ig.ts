@@ -44,69 +44,75 @@ export async function guidedIG(backend: GradientBackend, inputs: Inputs, options
   const [baseline] = resolveBaselines(options.baselines ?? 0, model.tensors) as Float32Array[][];
   const sizes = model.pointSizes;
   const total = sizes.reduce((a, b) => a + b, 0);
-  return runPathMethod('guided-ig', backend, model.tensors, ({ example, input }): GradientPath => {
-    const views = (baseline as Float32Array[]).map((b, i) => b.subarray(example * (sizes[i] as number), (example + 1) * (sizes[i] as number)));
-    const flat = (parts: readonly Float32Array[]): Float64Array => {
-      const out = new Float64Array(total);
-      let offset = 0;
-      for (const part of parts) out.set(part, (offset += part.length) - part.length);
-      return out;
-    };
-    const xIn = flat(input);
-    const xBase = flat(views);
-    const x = Float64Array.from(xBase);
-    let l1Total = 0;
-    for (let j = 0; j < total; j++) l1Total += Math.abs((xIn[j] as number) - (xBase[j] as number));
-    const stepCount = l1Total === 0 ? 0 : steps;
-    let step = 0;
-    const write = (values: Float64Array, out: readonly Float32Array[]): void => {
-      let offset = 0;
-      for (const part of out) for (let j = 0; j < part.length; j++) part[j] = values[offset++] as number;
-    };
-    return {
-      starts: [views],
-      lookahead: 1,
-      next(out) {
-        if (step === stepCount) return false;
-        write(x, out);
-        return true;
-      },
-      displacement(gradients, out) {
-        const grad = flat(gradients);
-        const before = Float64Array.from(x);
-        const alpha = (step + 1) / steps;
-        const alphaMin = Math.max(alpha - maxDist, 0);
-        const alphaMax = Math.min(alpha + maxDist, 1);
-        const at = (a: number, j: number): number => (xBase[j] as number) + ((xIn[j] as number) - (xBase[j] as number)) * a;
-        const l1Target = l1Total * (1 - (step + 1) / steps);
-        for (let gamma = Infinity; gamma > 1; ) {
-          let l1Current = 0;
-          for (let j = 0; j < total; j++) {
-            const diff = (xIn[j] as number) - (xBase[j] as number);
-            const xAlpha = diff !== 0 ? ((x[j] as number) - (xBase[j] as number)) / diff : alphaMax;
-            if (xAlpha < alphaMin) x[j] = at(alphaMin, j);
-            l1Current += Math.abs((x[j] as number) - (xIn[j] as number));
-          }
-          if (Math.abs(l1Target - l1Current) <= Math.max(EPSILON * Math.max(Math.abs(l1Target), Math.abs(l1Current)), EPSILON)) break;
-          for (let j = 0; j < total; j++) if (x[j] === at(alphaMax, j)) grad[j] = Infinity;
-          const threshold = lowerQuantile(grad.map(Math.abs), fraction);
-          const selected = (j: number): boolean => Math.abs(grad[j] as number) <= threshold && grad[j] !== Infinity;
-          let l1Selected = 0;
-          for (let j = 0; j < total; j++) if (selected(j)) l1Selected += Math.abs((x[j] as number) - at(alphaMax, j));
-          // Nothing left to move (every feature at its bound): the step ends where it is.
-          if (!(l1Selected > 0)) break;
-          gamma = (l1Current - l1Target) / l1Selected;
-          if (gamma <= 0) break;
-          for (let j = 0; j < total; j++) {
-            if (!selected(j)) continue;
-            const target = at(alphaMax, j);
-            x[j] = gamma > 1 ? target : (x[j] as number) + (target - (x[j] as number)) * gamma;
-          }
-        }
+  return runPathMethod(
+    'guided-ig',
+    backend,
+    model.tensors,
+    ({ example, input }): GradientPath => {
+      const views = (baseline as Float32Array[]).map((b, i) => b.subarray(example * (sizes[i] as number), (example + 1) * (sizes[i] as number)));
+      const flat = (parts: readonly Float32Array[]): Float64Array => {
+        const out = new Float64Array(total);
         let offset = 0;
-        for (const part of out) for (let j = 0; j < part.length; j++, offset++) part[j] = (x[offset] as number) - (before[offset] as number);
-        step++;
-      },
-    };
-  }, options);
+        for (const part of parts) out.set(part, (offset += part.length) - part.length);
+        return out;
+      };
+      const xIn = flat(input);
+      const xBase = flat(views);
+      const x = Float64Array.from(xBase);
+      let l1Total = 0;
+      for (let j = 0; j < total; j++) l1Total += Math.abs((xIn[j] as number) - (xBase[j] as number));
+      const stepCount = l1Total === 0 ? 0 : steps;
+      let step = 0;
+      const write = (values: Float64Array, out: readonly Float32Array[]): void => {
+        let offset = 0;
+        for (const part of out) for (let j = 0; j < part.length; j++) part[j] = values[offset++] as number;
+      };
+      return {
+        starts: [views],
+        lookahead: 1,
+        next(out) {
+          if (step === stepCount) return false;
+          write(x, out);
+          return true;
+        },
+        displacement(gradients, out) {
+          const grad = flat(gradients);
+          const before = Float64Array.from(x);
+          const alpha = (step + 1) / steps;
+          const alphaMin = Math.max(alpha - maxDist, 0);
+          const alphaMax = Math.min(alpha + maxDist, 1);
+          const at = (a: number, j: number): number => (xBase[j] as number) + ((xIn[j] as number) - (xBase[j] as number)) * a;
+          const l1Target = l1Total * (1 - (step + 1) / steps);
+          for (let gamma = Infinity; gamma > 1;) {
+            let l1Current = 0;
+            for (let j = 0; j < total; j++) {
+              const diff = (xIn[j] as number) - (xBase[j] as number);
+              const xAlpha = diff !== 0 ? ((x[j] as number) - (xBase[j] as number)) / diff : alphaMax;
+              if (xAlpha < alphaMin) x[j] = at(alphaMin, j);
+              l1Current += Math.abs((x[j] as number) - (xIn[j] as number));
+            }
+            if (Math.abs(l1Target - l1Current) <= Math.max(EPSILON * Math.max(Math.abs(l1Target), Math.abs(l1Current)), EPSILON)) break;
+            for (let j = 0; j < total; j++) if (x[j] === at(alphaMax, j)) grad[j] = Infinity;
+            const threshold = lowerQuantile(grad.map(Math.abs), fraction);
+            const selected = (j: number): boolean => Math.abs(grad[j] as number) <= threshold && grad[j] !== Infinity;
+            let l1Selected = 0;
+            for (let j = 0; j < total; j++) if (selected(j)) l1Selected += Math.abs((x[j] as number) - at(alphaMax, j));
+            // Nothing left to move (every feature at its bound): the step ends where it is.
+            if (!(l1Selected > 0)) break;
+            gamma = (l1Current - l1Target) / l1Selected;
+            if (gamma <= 0) break;
+            for (let j = 0; j < total; j++) {
+              if (!selected(j)) continue;
+              const target = at(alphaMax, j);
+              x[j] = gamma > 1 ? target : (x[j] as number) + (target - (x[j] as number)) * gamma;
+            }
+          }
+          let offset = 0;
+          for (const part of out) for (let j = 0; j < part.length; j++, offset++) part[j] = (x[offset] as number) - (before[offset] as number);
+          step++;
+        },
+      };
+    },
+    options,
+  );
 }

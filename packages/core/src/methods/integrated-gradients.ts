@@ -22,18 +22,36 @@ export interface IntegratedGradientsMethodOptions extends PathMethodOptions, Omi
  * read-out and the (x − x') factor it is `integratedGradients` itself, the fast special case
  * (fused backend `integrate`, auto steps); otherwise the path engine runs the same line.
  */
-export async function integratedGradientsMethod(backend: GradientBackend, inputs: Inputs, options: IntegratedGradientsMethodOptions = {}): Promise<AttributionResult> {
+export async function integratedGradientsMethod(
+  backend: GradientBackend,
+  inputs: Inputs,
+  options: IntegratedGradientsMethodOptions = {},
+): Promise<AttributionResult> {
   const objective = resolveObjective(options.objective);
   const multiply = options.multiplyByInputs ?? true;
   if (multiply && objective.linear) return integratedGradients(backend, inputs, options);
-  if (options.steps === 'auto') throw new InvalidOptionError(`steps: 'auto' needs the linear objective and multiplyByInputs; give a number of steps for objective '${objective.name}'${multiply ? '' : ' or multiplyByInputs: false'}`);
+  if (options.steps === 'auto')
+    throw new InvalidOptionError(
+      `steps: 'auto' needs the linear objective and multiplyByInputs; give a number of steps for objective '${objective.name}'${multiply ? '' : ' or multiplyByInputs: false'}`,
+    );
   if (options.attributionsInto !== undefined) throw new InvalidOptionError('attributionsInto is supported only with the linear objective and multiplyByInputs');
   const model = normalizeInputs(inputs);
   const method = options.method;
-  const rule = typeof method === 'object' ? checkCustomRule(method) : sharedQuadrature((method ?? 'gauss-legendre') as QuadratureMethod, checkPositiveInteger(options.steps ?? 50, 'steps'));
+  const rule =
+    typeof method === 'object'
+      ? checkCustomRule(method)
+      : sharedQuadrature((method ?? 'gauss-legendre') as QuadratureMethod, checkPositiveInteger(options.steps ?? 50, 'steps'));
   const samples = resolveBaselines(options.baselines as BaselineSpec | undefined, model.tensors);
-  return runPathMethod('integrated-gradients', backend, model.tensors, ({ example, input }) => {
-    const baselines = samples.map((sample) => sample.map((b, i) => b.subarray(example * (model.pointSizes[i] as number), (example + 1) * (model.pointSizes[i] as number))));
-    return straightPath(input, baselines, rule, multiply);
-  }, options);
+  return runPathMethod(
+    'integrated-gradients',
+    backend,
+    model.tensors,
+    ({ example, input }) => {
+      const baselines = samples.map((sample) =>
+        sample.map((b, i) => b.subarray(example * (model.pointSizes[i] as number), (example + 1) * (model.pointSizes[i] as number))),
+      );
+      return straightPath(input, baselines, rule, multiply);
+    },
+    options,
+  );
 }

@@ -37,12 +37,19 @@ export interface NoiseResult extends AttributionResult {
  * combined per feature by mean (SmoothGrad, Smilkov et al. 2017), mean of squares (SmoothGrad²)
  * or variance (VarGrad, Adebayo et al. 2018).
  */
-export async function noiseTunnel<O>(method: AttributionMethod<O>, backend: GradientBackend, inputs: Inputs, options: O, noise: NoiseOptions = {}): Promise<NoiseResult> {
+export async function noiseTunnel<O>(
+  method: AttributionMethod<O>,
+  backend: GradientBackend,
+  inputs: Inputs,
+  options: O,
+  noise: NoiseOptions = {},
+): Promise<NoiseResult> {
   const model = normalizeInputs(inputs);
   const kind = noise.kind ?? 'smoothgrad';
   if (!NOISE_KINDS.includes(kind)) throw new InvalidOptionError(`noise kind must be one of ${NOISE_KINDS.join(', ')}, got '${String(kind)}'`);
   const samples = checkPositiveInteger(noise.samples ?? 5, 'samples');
-  if (Array.isArray(noise.stdev) && noise.stdev.length !== model.tensors.length) throw new InvalidOptionError(`stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
+  if (Array.isArray(noise.stdev) && noise.stdev.length !== model.tensors.length)
+    throw new InvalidOptionError(`stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
   const stdevs = model.tensors.map((_, i) => (typeof noise.stdev === 'object' ? noise.stdev[i] : noise.stdev) ?? 1);
   stdevs.forEach((s, i) => {
     if (!Number.isFinite(s) || s < 0) throw new InvalidOptionError(`stdev for input ${i} must be a finite number ≥ 0, got ${String(s)}`);
@@ -55,7 +62,8 @@ export async function noiseTunnel<O>(method: AttributionMethod<O>, backend: Grad
   for (let s = 0; s < samples; s++) {
     const noisy = model.tensors.map((t, i) => {
       const given = noise.replay?.(s, i, t);
-      if (given !== undefined && given.length !== t.data.length) throw new InvalidOptionError(`replayed noise for sample ${s}, input ${i} has ${given.length} values; the input has ${t.data.length}`);
+      if (given !== undefined && given.length !== t.data.length)
+        throw new InvalidOptionError(`replayed noise for sample ${s}, input ${i} has ${given.length} values; the input has ${t.data.length}`);
       return { data: t.data.map((v, k) => v + (given === undefined ? (stdevs[i] as number) * random.normal() : (given[k] as number))), shape: t.shape };
     });
     last = await method(backend, noisy, options);
@@ -85,5 +93,14 @@ export async function noiseTunnel<O>(method: AttributionMethod<O>, backend: Grad
     return { data, shape: [...a.shape] };
   });
   const reports = sampleReports.flat();
-  return { ...result, method: `${kind}(${result.method})`, attributions, reports: [], sampleReports, kind, gradientEvaluations: result.gradientEvaluations * samples, warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])) };
+  return {
+    ...result,
+    method: `${kind}(${result.method})`,
+    attributions,
+    reports: [],
+    sampleReports,
+    kind,
+    gradientEvaluations: result.gradientEvaluations * samples,
+    warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])),
+  };
 }

@@ -61,22 +61,48 @@ const rows = (data: readonly Float32Array[], sizes: readonly number[], k: number
  * objective at the path's points in batches and sums ∇F ⊙ displacement (plan → run → assemble).
  * Completeness is reported against F(x) − mean F(start) whenever the path has starts.
  */
-export async function runPathMethod(method: string, backend: GradientBackend, inputs: Inputs, factory: PathFactory, options: PathMethodOptions): Promise<AttributionResult> {
+export async function runPathMethod(
+  method: string,
+  backend: GradientBackend,
+  inputs: Inputs,
+  factory: PathFactory,
+  options: PathMethodOptions,
+): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
   const objective = resolveObjective(options.objective);
-  const batchSize = resolveBatchSize(model.pointSizes.reduce((a, b) => a + b, 0), options.batchSize, options.memoryBudgetBytes);
+  const batchSize = resolveBatchSize(
+    model.pointSizes.reduce((a, b) => a + b, 0),
+    options.batchSize,
+    options.memoryBudgetBytes,
+  );
   const tolerance = checkPositiveNumber(options.tolerance ?? 0.01, 'tolerance');
   throwIfAborted(options.signal);
   const { tensors, examples, pointShapes, pointSizes } = model;
-  const atInput = await predictPoints(backend, tensors.map((t) => t.data), pointShapes, pointSizes, examples, batchSize, options.signal, 'the input');
+  const atInput = await predictPoints(
+    backend,
+    tensors.map((t) => t.data),
+    pointShapes,
+    pointSizes,
+    examples,
+    batchSize,
+    options.signal,
+    'the input',
+  );
   const { outputSize } = atInput;
   const targets = resolveTargets(options.target, examples, outputSize, atInput.outputs);
   const T = targets.perExample;
   const run: Run = { backend, model, objective, outputSize, batchSize, options, evaluations: 0 };
-  const attributions = tensors.map((t, i) => ({ data: new Float32Array(examples * T * (pointSizes[i] as number)), shape: targets.hasTargetAxis ? [examples, T, ...(pointShapes[i] as number[])] : [...t.shape] }));
+  const attributions = tensors.map((t, i) => ({
+    data: new Float32Array(examples * T * (pointSizes[i] as number)),
+    shape: targets.hasTargetAxis ? [examples, T, ...(pointShapes[i] as number[])] : [...t.shape],
+  }));
   const reports: PathReport[] = [];
   for (let example = 0; example < examples; example++) {
-    const input = rows(tensors.map((t) => t.data), pointSizes, example);
+    const input = rows(
+      tensors.map((t) => t.data),
+      pointSizes,
+      example,
+    );
     const outputs = atInput.outputs.subarray(example * outputSize, (example + 1) * outputSize);
     for (let slot = 0; slot < T; slot++) {
       const cell = example * T + slot;
@@ -103,11 +129,36 @@ export async function runPathMethod(method: string, backend: GradientBackend, in
         fBaseline += value / path.starts.length;
       }
       const { delta, relativeError } = completenessError(attributionSum, fInput, fBaseline);
-      const report: PathReport = { example, targetSlot: slot, target: targets.labels[cell] ?? null, fInput, fBaseline, attributionSum, delta, relativeError, steps };
-      reports.push(relativeError > tolerance ? { ...report, warning: `example ${example}${T > 1 ? ` target ${slot}` : ''}: ${method} completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(start) = ${(fInput - fBaseline).toPrecision(6)}); use more ${method === 'expected-gradients' ? 'samples' : 'steps'}` } : report);
+      const report: PathReport = {
+        example,
+        targetSlot: slot,
+        target: targets.labels[cell] ?? null,
+        fInput,
+        fBaseline,
+        attributionSum,
+        delta,
+        relativeError,
+        steps,
+      };
+      reports.push(
+        relativeError > tolerance
+          ? {
+              ...report,
+              warning: `example ${example}${T > 1 ? ` target ${slot}` : ''}: ${method} completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(start) = ${(fInput - fBaseline).toPrecision(6)}); use more ${method === 'expected-gradients' ? 'samples' : 'steps'}`,
+            }
+          : report,
+      );
     }
   }
-  return { attributions, reports, targetsPerExample: T, method, backend: backend.name, gradientEvaluations: run.evaluations, warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])) };
+  return {
+    attributions,
+    reports,
+    targetsPerExample: T,
+    method,
+    backend: backend.name,
+    gradientEvaluations: run.evaluations,
+    warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])),
+  };
 }
 
 /** Evaluates one path in batches; adds Σ gradient ⊙ displacement into `sums`; returns its point count. */
@@ -130,10 +181,15 @@ async function runPath(run: Run, path: GradientPath, target: Float32Array, sums:
       for (let k = 0; k < count; k++) weights.set(target, k * outputSize);
     } else {
       const at = await predictPoints(backend, batch, pointShapes, pointSizes, count, count, options.signal, `a path point of example ${example}`);
-      if (at.outputSize !== outputSize) throw new BackendContractError(`${backend.name}: predict returned ${at.outputSize} outputs per point, earlier ${outputSize}`);
-      for (let k = 0; k < count; k++) objective.outputWeights(at.outputs.subarray(k * outputSize, (k + 1) * outputSize), target, weights.subarray(k * outputSize, (k + 1) * outputSize));
+      if (at.outputSize !== outputSize)
+        throw new BackendContractError(`${backend.name}: predict returned ${at.outputSize} outputs per point, earlier ${outputSize}`);
+      for (let k = 0; k < count; k++)
+        objective.outputWeights(at.outputs.subarray(k * outputSize, (k + 1) * outputSize), target, weights.subarray(k * outputSize, (k + 1) * outputSize));
     }
-    const response = await abortable(backend.gradients({ points: batch, pointShapes, count, outputWeights: weights.subarray(0, count * outputSize) }), options.signal);
+    const response = await abortable(
+      backend.gradients({ points: batch, pointShapes, count, outputWeights: weights.subarray(0, count * outputSize) }),
+      options.signal,
+    );
     throwIfAborted(options.signal);
     checkGradients(backend.name, response, pointSizes, count, example, steps);
     for (let k = 0; k < count; k++) {
@@ -170,6 +226,12 @@ function checkGradients(name: string, response: GradientResponse, pointSizes: re
       throw new BackendContractError(`${name}: gradient of input ${input} has ${String(g?.length)} values, expected ${count * size} (${count} points)`);
     }
     const bad = firstNonFinite(g);
-    if (bad >= 0) throw new NonFiniteError(`gradient of input ${input}`, bad % size, g[bad] as number, ` (example ${example}, path point ${firstStep + Math.floor(bad / size)})`);
+    if (bad >= 0)
+      throw new NonFiniteError(
+        `gradient of input ${input}`,
+        bad % size,
+        g[bad] as number,
+        ` (example ${example}, path point ${firstStep + Math.floor(bad / size)})`,
+      );
   });
 }

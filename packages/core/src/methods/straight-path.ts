@@ -6,14 +6,21 @@ import type { GradientPath } from './path.js';
  * other; the displacement is wₖ·(x − x'ₛ)/S, or wₖ/S without the (x − x') factor
  * (`multiplyByInputs: false`, Captum's option: the path-averaged gradient).
  */
-export function straightPath(input: readonly Float32Array[], baselines: readonly (readonly Float32Array[])[], rule: QuadratureRule, multiplyByInputs: boolean): GradientPath {
+export function straightPath(
+  input: readonly Float32Array[],
+  baselines: readonly (readonly Float32Array[])[],
+  rule: QuadratureRule,
+  multiplyByInputs: boolean,
+): GradientPath {
   const n = rule.alphas.length;
   const total = n * baselines.length;
   const scale = 1 / baselines.length;
-  const differences = baselines.map((baseline) => input.map((x, i) => {
-    const b = baseline[i] as Float32Array;
-    return x.map((v, j) => v - (b[j] as number));
-  }));
+  const differences = baselines.map((baseline) =>
+    input.map((x, i) => {
+      const b = baseline[i] as Float32Array;
+      return x.map((v, j) => v - (b[j] as number));
+    }),
+  );
   let handedOut = 0;
   let finished = 0;
   return {

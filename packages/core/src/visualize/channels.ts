@@ -16,9 +16,7 @@ export function inferLayout(shape: readonly number[]): ChannelLayout {
   const last = shape[2] as number;
   if (CHANNEL_COUNTS.has(first)) return 'chw';
   if (CHANNEL_COUNTS.has(last)) return 'hwc';
-  throw new ShapeMismatchError(
-    `attributions of shape ${describe(shape)}: cannot tell the channel axis; pass layout 'chw' or 'hwc'`,
-  );
+  throw new ShapeMismatchError(`attributions of shape ${describe(shape)}: cannot tell the channel axis; pass layout 'chw' or 'hwc'`);
 }
 
 /** Sums the channels of an attribution map into one value per pixel, as Captum does. */

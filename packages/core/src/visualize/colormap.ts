@@ -34,9 +34,5 @@ export function sampleColormap(map: Colormap, t: number): [number, number, numbe
   const fraction = position - index;
   const from = map.stops[index] as readonly [number, number, number];
   const to = map.stops[index + 1] as readonly [number, number, number];
-  return [
-    from[0] + (to[0] - from[0]) * fraction,
-    from[1] + (to[1] - from[1]) * fraction,
-    from[2] + (to[2] - from[2]) * fraction,
-  ];
+  return [from[0] + (to[0] - from[0]) * fraction, from[1] + (to[1] - from[1]) * fraction, from[2] + (to[2] - from[2]) * fraction];
 }

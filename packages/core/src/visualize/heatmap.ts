@@ -45,9 +45,7 @@ export function defaultColormap(sign: VisualizeSign): Colormap {
 function requireImage(image: RgbaImage | undefined, method: HeatmapMethod, width: number, height: number): RgbaImage {
   if (!image) throw new InvalidOptionError(`heatmap method '${method}' needs the original image`);
   if (image.width !== width || image.height !== height) {
-    throw new ShapeMismatchError(
-      `image is ${image.width}×${image.height} but the attributions are ${width}×${height} (width×height)`,
-    );
+    throw new ShapeMismatchError(`image is ${image.width}×${image.height} but the attributions are ${width}×${height} (width×height)`);
   }
   if (image.data.length !== width * height * 4) {
     throw new ShapeMismatchError(`image data has ${image.data.length} bytes, expected ${width * height * 4} (RGBA)`);

@@ -3,13 +3,7 @@ export { HEATMAP_METHODS, VISUALIZE_SIGNS } from './types.js';
 export { combineChannels, inferLayout } from './channels.js';
 export type { Colormap } from './colormap.js';
 export { BLUES, GREENS, RED_WHITE_GREEN, REDS, sampleColormap } from './colormap.js';
-export {
-  DEFAULT_OUTLIER_PERCENTILE,
-  cumulativeSumThreshold,
-  heatmapScale,
-  normalizeAttributions,
-  selectSign,
-} from './normalize.js';
+export { DEFAULT_OUTLIER_PERCENTILE, cumulativeSumThreshold, heatmapScale, normalizeAttributions, selectSign } from './normalize.js';
 export type { HeatmapOptions } from './heatmap.js';
 export { OVERLAY_IMAGE_CONTRAST, defaultColormap, renderHeatmap } from './heatmap.js';
 export type { Polarity, PolarityMapOptions, Rgb } from './polarity-map.js';

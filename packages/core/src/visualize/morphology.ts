@@ -100,9 +100,7 @@ export function maskBorder(mask: Uint8Array, width: number, height: number): Uin
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
       if (!mask[p]) continue;
-      const interior =
-        x > 0 && x < width - 1 && y > 0 && y < height - 1 &&
-        mask[p - 1] && mask[p + 1] && mask[p - width] && mask[p + width];
+      const interior = x > 0 && x < width - 1 && y > 0 && y < height - 1 && mask[p - 1] && mask[p + 1] && mask[p - width] && mask[p + width];
       if (!interior) border[p] = 1;
     }
   }

@@ -60,11 +60,7 @@ export function selectSign(values: Float64Array, sign: VisualizeSign): Float64Ar
  * is non-negative). Pass several maps to get one scale shared by all of them, so their heatmaps
  * can be compared pixel for pixel.
  */
-export function heatmapScale(
-  maps: PixelMap | readonly PixelMap[],
-  sign: VisualizeSign,
-  outlierPercentile = DEFAULT_OUTLIER_PERCENTILE,
-): number {
+export function heatmapScale(maps: PixelMap | readonly PixelMap[], sign: VisualizeSign, outlierPercentile = DEFAULT_OUTLIER_PERCENTILE): number {
   const list: readonly PixelMap[] = Array.isArray(maps) ? maps : [maps as PixelMap];
   let length = 0;
   for (const m of list) length += m.values.length;
@@ -84,12 +80,7 @@ export function heatmapScale(
  * Captum's `_normalize_attr`: keep the sign's values, divide by the outlier-trimmed threshold and
  * clip to [−1, 1]. A map with nothing to show (threshold 0) normalizes to all zeros.
  */
-export function normalizeAttributions(
-  map: PixelMap,
-  sign: VisualizeSign,
-  outlierPercentile = DEFAULT_OUTLIER_PERCENTILE,
-  scale?: number,
-): Float64Array {
+export function normalizeAttributions(map: PixelMap, sign: VisualizeSign, outlierPercentile = DEFAULT_OUTLIER_PERCENTILE, scale?: number): Float64Array {
   const divisor = scale ?? heatmapScale(map, sign, outlierPercentile);
   if (!Number.isFinite(divisor)) throw new InvalidOptionError(`scale must be a finite number, got ${String(divisor)}`);
   checkFinite(map.values, 'attribution map');

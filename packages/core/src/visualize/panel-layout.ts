@@ -48,8 +48,16 @@ export function panelLayout(input: PanelLayoutInput): PanelLayout {
   const title = input.title.map((text, k) => ({ text, x: margin, y: margin + k * line }));
   const captionsTop = margin + input.title.length * line + (input.title.length > 0 ? gap : 0);
   const partsTop = captionsTop + line;
-  const parts = [0, 1, 2].map((k) => ({ x: margin + k * (input.partWidth + gap), y: partsTop, width: input.partWidth, height: input.partHeight })) as [Box, Box, Box];
-  const captions = input.captions.map((text, k) => ({ text, x: (parts[k] as Box).x + Math.max(0, Math.floor((input.partWidth - textWidth(text, s)) / 2)), y: captionsTop }));
+  const parts = [0, 1, 2].map((k) => ({ x: margin + k * (input.partWidth + gap), y: partsTop, width: input.partWidth, height: input.partHeight })) as [
+    Box,
+    Box,
+    Box,
+  ];
+  const captions = input.captions.map((text, k) => ({
+    text,
+    x: (parts[k] as Box).x + Math.max(0, Math.floor((input.partWidth - textWidth(text, s)) / 2)),
+    y: captionsTop,
+  }));
   const bar = { x: parts[2].x + input.partWidth + 2 * gap, y: partsTop, width: 5 * s, height: input.partHeight };
   const labelX = bar.x + bar.width + gap;
   const labelHeight = textHeight(s);

@@ -75,7 +75,8 @@ export function renderPanel(attributions: AttributionMap, options: PanelOptions)
   const sign = options.sign ?? 'all';
   const outlierPercentile = options.outlierPercentile ?? DEFAULT_OUTLIER_PERCENTILE;
   const overlayMethod = options.overlayMethod ?? 'overlay';
-  if ((overlayMethod as HeatmapMethod) === 'heat_map') throw new InvalidOptionError("the panel's overlay needs a method that draws over the image, not 'heat_map'");
+  if ((overlayMethod as HeatmapMethod) === 'heat_map')
+    throw new InvalidOptionError("the panel's overlay needs a method that draws over the image, not 'heat_map'");
   const colormap = options.colormap ?? defaultColormap(sign);
   const scale = options.scale ?? heatmapScale(combineChannels(attributions, options.layout), sign, outlierPercentile);
   const common = { sign, outlierPercentile, scale, colormap, ...(options.layout ? { layout: options.layout } : {}) };

@@ -23,7 +23,8 @@ export function readableScale(width: number, height: number, minShortSide = READ
 export function upscaleNearest(image: RgbaImage, factor: number): RgbaImage {
   if (!(Number.isInteger(factor) && factor >= 1)) throw new InvalidOptionError(`upscale factor must be a whole number ≥ 1, got ${String(factor)}`);
   const { width, height, data } = image;
-  if (data.length !== width * height * 4) throw new ShapeMismatchError(`image data has ${data.length} bytes, expected ${width * height * 4} (RGBA ${width}×${height})`);
+  if (data.length !== width * height * 4)
+    throw new ShapeMismatchError(`image data has ${data.length} bytes, expected ${width * height * 4} (RGBA ${width}×${height})`);
   if (factor === 1) return { width, height, data: new Uint8ClampedArray(data) };
   const outWidth = width * factor;
   const out = new Uint8ClampedArray(outWidth * height * factor * 4);

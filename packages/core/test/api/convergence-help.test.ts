@@ -14,7 +14,11 @@ function scalarModel(f: (z: number) => number, df: (z: number) => number) {
 }
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 /** A steep sigmoid whose transition sits at α = c, k wide: F(α) = σ(k(α − c)). */
-const steepSigmoid = (k: number, c: number) => scalarModel((z) => sigmoid(k * (z - c)), (z) => k * sigmoid(k * (z - c)) * (1 - sigmoid(k * (z - c))));
+const steepSigmoid = (k: number, c: number) =>
+  scalarModel(
+    (z) => sigmoid(k * (z - c)),
+    (z) => k * sigmoid(k * (z - c)) * (1 - sigmoid(k * (z - c))),
+  );
 const x = tensor([0.5, 0.5], [1, 2]);
 
 /** The α interval a warning names, as numbers. */
@@ -54,7 +58,14 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
 
   it('F changing along the whole path gets "raise maxSteps", not the saturation hint', async () => {
     // F(α) = α⁶: 80% of its change lies in α ∈ [0.2^⅙, 1] = [0.765, 1], wider than 0.2.
-    const result = await integratedGradients(scalarModel((z) => z ** 6, (z) => 6 * z ** 5), x, { steps: 'auto', maxSteps: 3, tolerance: 1e-9 });
+    const result = await integratedGradients(
+      scalarModel(
+        (z) => z ** 6,
+        (z) => 6 * z ** 5,
+      ),
+      x,
+      { steps: 'auto', maxSteps: 3, tolerance: 1e-9 },
+    );
     const warning = result.reports[0]!.warning!;
     expect(warning).toContain('hit its cap of 3');
     expect(warning).toContain('F changes along the whole path');
@@ -76,7 +87,7 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
     // rounding of F (about 1e-7 of F's size, 1), below the cap, and says so.
     const rounding = await integratedGradients(model, x, { steps: 'auto', maxSteps: 1025, tolerance: 1e-8 });
     expect(rounding.reports[0]!.steps).toBeLessThan(1025);
-    expect(rounding.reports[0]!.warning).toContain("stopped below its cap of 1025 points: the error left is within float32 rounding of F");
+    expect(rounding.reports[0]!.warning).toContain('stopped below its cap of 1025 points: the error left is within float32 rounding of F');
   });
 
   it('the nested rule names its cap too, with the hint from F probed along the path', async () => {
@@ -84,8 +95,17 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
     expect(nested.reports[0]!.warning).toContain('hit its cap of 9 points per path');
     expect(nested.reports[0]!.warning).toContain('the output saturates');
     expect(namedInterval(nested.reports[0]!.warning!)).toEqual([0.438, 0.563]);
-    const spread = await integratedGradients(scalarModel((z) => z ** 6, (z) => 6 * z ** 5), x, { steps: 'auto', autoRule: 'nested', maxSteps: 3, tolerance: 1e-9 });
-    expect(spread.reports[0]!.warning).toContain('F changes along the whole path (80% of its change within α ∈ [0.75, 1]): raise maxSteps (ig: --max-steps) above 3');
+    const spread = await integratedGradients(
+      scalarModel(
+        (z) => z ** 6,
+        (z) => 6 * z ** 5,
+      ),
+      x,
+      { steps: 'auto', autoRule: 'nested', maxSteps: 3, tolerance: 1e-9 },
+    );
+    expect(spread.reports[0]!.warning).toContain(
+      'F changes along the whole path (80% of its change within α ∈ [0.75, 1]): raise maxSteps (ig: --max-steps) above 3',
+    );
   });
 
   it('a fixed rule that misses the tolerance gets the same advice from F probed along the path', async () => {
@@ -100,7 +120,14 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
     expect(namedInterval(warning)).toEqual([0.438, 0.563]);
     // The input and the baseline, then 15 probe points; a run within tolerance probes nothing.
     expect(calls).toEqual([1, 1, 15]);
-    const spread = await integratedGradients(scalarModel((z) => z ** 6, (z) => 6 * z ** 5), x, { steps: 2, method: 'riemann-left' });
+    const spread = await integratedGradients(
+      scalarModel(
+        (z) => z ** 6,
+        (z) => 6 * z ** 5,
+      ),
+      x,
+      { steps: 2, method: 'riemann-left' },
+    );
     expect(spread.reports[0]!.warning).toContain("F changes along the whole path (80% of its change within α ∈ [0.75, 1]): use more steps or steps: 'auto'");
     calls.length = 0;
     expect((await integratedGradients(probed, x, { steps: 200, tolerance: 0.05 })).warnings).toEqual([]);
@@ -128,14 +155,20 @@ describe("one rule for steps: 'auto' with method", () => {
       expect(error).toBeInstanceOf(InvalidOptionError);
       expect((error as Error).message).toMatch(/steps: 'auto' places its own points .* cannot use method '(gauss-legendre|riemann-trapezoid)'/);
     }
-    await expect(attribute(steepSigmoid(1, 0), x, { algorithm: 'blur-ig', steps: 'auto' })).rejects.toThrow("give blur-ig a number of steps");
+    await expect(attribute(steepSigmoid(1, 0), x, { algorithm: 'blur-ig', steps: 'auto' })).rejects.toThrow('give blur-ig a number of steps');
   });
 });
 
 describe('onProgress', () => {
   it("reports one fixed total per call: the cap with steps: 'auto', never refilled", async () => {
     const calls: [number, number][] = [];
-    const result = await integratedGradients(steepSigmoid(200, 0.5), x, { steps: 'auto', maxSteps: 65, tolerance: 1e-3, batchSize: 4, onProgress: (d, t) => calls.push([d, t]) });
+    const result = await integratedGradients(steepSigmoid(200, 0.5), x, {
+      steps: 'auto',
+      maxSteps: 65,
+      tolerance: 1e-3,
+      batchSize: 4,
+      onProgress: (d, t) => calls.push([d, t]),
+    });
     expect(new Set(calls.map(([, t]) => t))).toEqual(new Set([65]));
     const done = calls.map(([d]) => d);
     expect(done).toEqual([...done].sort((a, b) => a - b));

@@ -21,8 +21,14 @@ describe('README, "Writing a backend"', () => {
       const { reports, a, b } = JSON.parse(output.trim().split('\n').pop() as string) as { reports: { target: number }[]; a: number[]; b: number[] };
       const w = [0.5, -1, 2];
       const v = [1.5, -0.75];
-      const as = [[1, 2, 3], [0.5, 0, -1]];
-      const bs = [[0.2, -0.4], [1, 1]];
+      const as = [
+        [1, 2, 3],
+        [0.5, 0, -1],
+      ];
+      const bs = [
+        [0.2, -0.4],
+        [1, 1],
+      ];
       as.forEach((ax, e) => {
         const bx = bs[e] as number[];
         const z = w.reduce((s, wi, i) => s + wi * (ax[i] as number), 0) + v.reduce((s, vi, i) => s + vi * (bx[i] as number), 0);

@@ -56,11 +56,17 @@ describe('inputs in the forms JS users hold', () => {
   });
 
   it('ragged nested arrays are a ShapeMismatchError naming the index', async () => {
-    const ragged = [[1, 2, 3], [4, 5]];
+    const ragged = [
+      [1, 2, 3],
+      [4, 5],
+    ];
     const error = await integratedGradients(linear, ragged, { target: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShapeMismatchError);
     expect((error as Error).message).toContain('input 0[1] has 2 entries but input 0[0] has 3');
-    const deep = [[[1], [2]], [[3], 4]] as unknown as number[][][];
+    const deep = [
+      [[1], [2]],
+      [[3], 4],
+    ] as unknown as number[][][];
     await expect(integratedGradients(linear, deep, { target: 0 })).rejects.toThrow('input 0[1][1] is 4; expected an array of 1');
     await expect(integratedGradients(linear, [[1, 'a', 3]] as unknown as number[][], { target: 0 })).rejects.toThrow('input 0[0][1] is "a"; expected a number');
     await expect(integratedGradients(linear, { dims: [1, 1], data: ['a'], type: 'string' }, { target: 0 })).rejects.toThrow(ShapeMismatchError);
@@ -89,7 +95,7 @@ describe("target: 'predicted' and { top: k }", () => {
     await expect(integratedGradients(linear, xs, { target: { top: 0 } })).rejects.toThrow('target.top must be an integer from 1 to 3');
   });
 
-  it('works through attribute() and keeps the clean input\'s classes under noise', async () => {
+  it("works through attribute() and keeps the clean input's classes under noise", async () => {
     const saliency = await attribute(linear, xs, { algorithm: 'saliency', target: 'predicted' });
     // Saliency of a linear model is the weight row of the predicted class.
     expect(Array.from(saliency.attributions[0]!.data)).toEqual([...W[0]!, ...W[1]!]);

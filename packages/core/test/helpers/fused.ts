@@ -17,7 +17,8 @@ export function fused(base: GradientBackend): GradientBackend & { requests: Inte
       const points = request.input.map((x, i) => {
         const out = new Float32Array(count * x.length);
         const b = request.baseline[i] as Float32Array;
-        for (let k = 0; k < count; k++) for (let f = 0; f < x.length; f++) out[k * x.length + f] = (b[f] as number) + (request.alphas[k] as number) * ((x[f] as number) - (b[f] as number));
+        for (let k = 0; k < count; k++)
+          for (let f = 0; f < x.length; f++) out[k * x.length + f] = (b[f] as number) + (request.alphas[k] as number) * ((x[f] as number) - (b[f] as number));
         return out;
       });
       const outputWeights = new Float32Array(count * request.outputWeights.length);
@@ -27,7 +28,8 @@ export function fused(base: GradientBackend): GradientBackend & { requests: Inte
         gradientSums: gradients.map((g, i) => {
           const size = (request.input[i] as Float32Array).length;
           const sum = new Float32Array(size);
-          for (let k = 0; k < count; k++) for (let f = 0; f < size; f++) sum[f] = (sum[f] as number) + (request.weights[k] as number) * (g[k * size + f] as number);
+          for (let k = 0; k < count; k++)
+            for (let f = 0; f < size; f++) sum[f] = (sum[f] as number) + (request.weights[k] as number) * (g[k * size + f] as number);
           return sum;
         }),
       };

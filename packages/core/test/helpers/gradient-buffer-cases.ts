@@ -25,7 +25,13 @@ function expectCloseTo(actual: Float32Array, expected: number[]): void {
 export function gradientBufferCases(): void {
   // Four paths (two examples × two targets): one path per batch, several per batch, a partial
   // last batch, and (36 steps in batches of 40) float32 partials widened within a batch.
-  for (const [batchSize, steps] of [[1, 20], [3, 20], [7, 20], [40, 20], [40, 36]] as const) {
+  for (const [batchSize, steps] of [
+    [1, 20],
+    [3, 20],
+    [7, 20],
+    [40, 20],
+    [40, 36],
+  ] as const) {
     for (const zeroBaseline of [false, true]) {
       it(`a backend filling the offered buffers matches one returning its own arrays and the closed form (batch ${batchSize}, ${steps} steps, ${zeroBaseline ? 'zero' : 'non-zero'} baseline)`, async () => {
         const offered = run('offered', batchSize, steps, zeroBaseline);
@@ -52,14 +58,26 @@ export function gradientBufferCases(): void {
     const nan = twoInputSquares('offered', (request, [, gy], call) => {
       if (call === 7) (gy as Float32Array)[4 * Y_SIZE + 5] = Number.NaN;
     });
-    const err = await integratedGradients(nan.backend, inputs, { target: { classes: [0, 1] }, baselines, steps: 20, batchSize: 7, method: 'riemann-right' }).catch((e: unknown) => e);
+    const err = await integratedGradients(nan.backend, inputs, {
+      target: { classes: [0, 1] },
+      baselines,
+      steps: 20,
+      batchSize: 7,
+      method: 'riemann-right',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteError);
     expect((err as Error).message).toBe('gradient of input 1 has NaN at flat index 5 (example 1, path step 13, alpha 0.700000)');
     // 36 rows of the first path (then 4 of the second) in one batch of 40: widened into float64 as they are added.
     const inf = twoInputSquares('offered', (request, [gx], call) => {
       if (call === 0) (gx as Float32Array)[27 * X_SIZE + 36] = Number.NEGATIVE_INFINITY;
     });
-    const err40 = await integratedGradients(inf.backend, inputs, { target: { classes: [0, 1] }, baselines, steps: 36, batchSize: 40, method: 'riemann-right' }).catch((e: unknown) => e);
+    const err40 = await integratedGradients(inf.backend, inputs, {
+      target: { classes: [0, 1] },
+      baselines,
+      steps: 36,
+      batchSize: 40,
+      method: 'riemann-right',
+    }).catch((e: unknown) => e);
     expect((err40 as Error).message).toBe('gradient of input 0 has -Infinity at flat index 36 (example 0, path step 27, alpha 0.777778)');
   });
 
@@ -67,7 +85,9 @@ export function gradientBufferCases(): void {
     const w = Array.from({ length: 50 }, (_, i) => Math.sin(i));
     const fns = {
       forward: ([x]: readonly Float32Array[]) => [Array.from(x as Float32Array).reduce((s, v, i) => s + (w[i] as number) * v * v, 0)],
-      gradient: ([x]: readonly Float32Array[], [seed]: Float32Array) => [Float32Array.from(x as Float32Array, (v, i) => (seed as number) * 2 * (w[i] as number) * v)],
+      gradient: ([x]: readonly Float32Array[], [seed]: Float32Array) => [
+        Float32Array.from(x as Float32Array, (v, i) => (seed as number) * 2 * (w[i] as number) * v),
+      ],
     };
     const backend = functionBackend(fns);
     const offered = [new Float32Array(3 * 50).fill(Number.NaN)];
@@ -75,7 +95,10 @@ export function gradientBufferCases(): void {
     const response = await backend.gradients({ points, pointShapes: [[50]], count: 3, outputWeights: Float32Array.of(1, 1, 1), gradientBuffers: offered });
     expect(response.gradients[0]).toBe(offered[0]);
     expect(Array.from(offered[0] as Float32Array)).toEqual(Array.from(points[0] as Float32Array, (v, i) => Math.fround(2 * (w[i % 50] as number) * v)));
-    const x = tensor(Array.from({ length: 50 }, (_, i) => Math.cos(2 * i) + 1), [1, 50]);
+    const x = tensor(
+      Array.from({ length: 50 }, (_, i) => Math.cos(2 * i) + 1),
+      [1, 50],
+    );
     const result = await integratedGradients(backend, x, { steps: 16, batchSize: 5 });
     const exact = w.map((wi, i) => wi * (x.data[i] as number) ** 2);
     expectCloseTo(result.attributions[0]?.data as Float32Array, exact);

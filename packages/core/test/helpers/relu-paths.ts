@@ -6,7 +6,11 @@ import { functionBackend, type GradientBackend } from '../../src/index.js';
  * wₖ·(x − x') = Σᵢ wₖᵢ, so the pre-activation is cₖ + α·Σᵢ wₖᵢ and cₖ = −kinks[k]·Σᵢ wₖᵢ.
  * σ is ReLU (`power` 1: g piecewise constant) or ReLU²/2 (`power` 2: g piecewise linear).
  */
-export function kinkedNetwork(kinks: readonly number[], power: 1 | 2, features = 3): {
+export function kinkedNetwork(
+  kinks: readonly number[],
+  power: 1 | 2,
+  features = 3,
+): {
   backend: GradientBackend;
   /** Exact IG at x = 1, baseline 0 (float64). */
   expected: number[];

@@ -21,7 +21,10 @@ export interface TwoInputSquares {
   readonly requests: GradientRequest[];
 }
 
-export function twoInputSquares(target: GradientTarget, corrupt?: (request: GradientRequest, gradients: Float32Array[], call: number) => void): TwoInputSquares {
+export function twoInputSquares(
+  target: GradientTarget,
+  corrupt?: (request: GradientRequest, gradients: Float32Array[], call: number) => void,
+): TwoInputSquares {
   const requests: GradientRequest[] = [];
   const outputs = (x: Float32Array, y: Float32Array, k: number): [number, number] => {
     let o0 = 0;
@@ -36,14 +39,17 @@ export function twoInputSquares(target: GradientTarget, corrupt?: (request: Grad
   };
   const backend: GradientBackend = {
     name: `two-input squares (${target} gradient arrays)`,
-    predict: async ({ points: [x, y], count }) => Float32Array.from({ length: 2 * count }, (_, n) => outputs(x as Float32Array, y as Float32Array, Math.floor(n / 2))[n % 2] as number),
+    predict: async ({ points: [x, y], count }) =>
+      Float32Array.from({ length: 2 * count }, (_, n) => outputs(x as Float32Array, y as Float32Array, Math.floor(n / 2))[n % 2] as number),
     gradients: async (request) => {
       requests.push(request);
       const [x, y] = request.points as [Float32Array, Float32Array];
       const { count, outputWeights } = request;
       const offered = request.gradientBuffers;
       const gradients =
-        target === 'offered' && offered !== undefined ? [offered[0] as Float32Array, offered[1] as Float32Array] : [new Float32Array(count * X_SIZE), new Float32Array(count * Y_SIZE)];
+        target === 'offered' && offered !== undefined
+          ? [offered[0] as Float32Array, offered[1] as Float32Array]
+          : [new Float32Array(count * X_SIZE), new Float32Array(count * Y_SIZE)];
       const [gx, gy] = gradients as [Float32Array, Float32Array];
       const objective = new Float32Array(count);
       for (let k = 0; k < count; k++) {
@@ -64,12 +70,24 @@ export function twoInputSquares(target: GradientTarget, corrupt?: (request: Grad
 
 /** Two examples of each input, and a non-zero baseline for each. */
 export const inputs: Tensor[] = [
-  tensor(Array.from({ length: 2 * X_SIZE }, (_, i) => Math.sin(1.3 * i) * 2), [2, X_SIZE]),
-  tensor(Array.from({ length: 2 * Y_SIZE }, (_, j) => Math.cos(0.9 * j) + 0.5), [2, Y_SIZE]),
+  tensor(
+    Array.from({ length: 2 * X_SIZE }, (_, i) => Math.sin(1.3 * i) * 2),
+    [2, X_SIZE],
+  ),
+  tensor(
+    Array.from({ length: 2 * Y_SIZE }, (_, j) => Math.cos(0.9 * j) + 0.5),
+    [2, Y_SIZE],
+  ),
 ];
 export const baselines: Tensor[] = [
-  tensor(Array.from({ length: X_SIZE }, (_, i) => 0.1 * Math.cos(i)), [1, X_SIZE]),
-  tensor(Array.from({ length: Y_SIZE }, (_, j) => -0.2 * Math.sin(j)), [1, Y_SIZE]),
+  tensor(
+    Array.from({ length: X_SIZE }, (_, i) => 0.1 * Math.cos(i)),
+    [1, X_SIZE],
+  ),
+  tensor(
+    Array.from({ length: Y_SIZE }, (_, j) => -0.2 * Math.sin(j)),
+    [1, Y_SIZE],
+  ),
 ];
 
 /** Expected attributions [2 examples, 2 targets, size] per input for targets { classes: [0, 1] }. */
@@ -77,7 +95,10 @@ export function expectedAttributions(zeroBaseline: boolean): [number[], number[]
   const ex: number[] = [];
   const ey: number[] = [];
   for (let e = 0; e < 2; e++) {
-    for (const [s0, s1] of [[1, 0], [0, 1]] as const) {
+    for (const [s0, s1] of [
+      [1, 0],
+      [0, 1],
+    ] as const) {
       for (let i = 0; i < X_SIZE; i++) {
         const x = inputs[0]?.data[e * X_SIZE + i] as number;
         const x0 = zeroBaseline ? 0 : (baselines[0]?.data[i] as number);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { agglomerate, functionScorer, gridUnits, hierarchyProblems, nanPercentile, sequenceUnits, seededRandom, type FeatureGroup, type Hierarchy } from '../../src/index.js';
+import {
+  agglomerate,
+  functionScorer,
+  gridUnits,
+  hierarchyProblems,
+  nanPercentile,
+  sequenceUnits,
+  seededRandom,
+  type FeatureGroup,
+  type Hierarchy,
+} from '../../src/index.js';
 
 /** Levels as lists of unit sets, e.g. ['0', '1-2-3', '4', '5']. */
 function levelUnits(tree: Hierarchy): string[][] {
@@ -38,7 +48,8 @@ describe('agglomerate on a grid', () => {
   it('merges components by the best joint gain, reusing the scores of pairs already seen', async () => {
     // Corners of a 4×4 grid score 10, the rest 0; pairs interact: {0, 15} by 7, {3, 12} by 3.
     const corner = new Set([0, 3, 12, 15]);
-    const score = (g: FeatureGroup): number => g.reduce((s, f) => s + (corner.has(f) ? 10 : 0), 0) + (g.includes(0) && g.includes(15) ? 7 : 0) + (g.includes(3) && g.includes(12) ? 3 : 0);
+    const score = (g: FeatureGroup): number =>
+      g.reduce((s, f) => s + (corner.has(f) ? 10 : 0), 0) + (g.includes(0) && g.includes(15) ? 7 : 0) + (g.includes(3) && g.includes(12) ? 3 : 0);
     const scorer = functionScorer(score);
     const tree = await agglomerate(scorer, gridUnits({ height: 4, width: 4 }), { percentileInclude: 75, iterations: 0 });
     const merges = tree.levels.slice(1).map((level) => level.map((id) => tree.nodes[id]?.units.join('-')).filter((u) => u?.includes('-')));
@@ -83,6 +94,10 @@ describe('units', () => {
     const hwc = gridUnits({ height: 3, width: 5, channels: 2, layout: 'hwc' }, 2);
     expect(hwc.features[0]).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
     expect(new Set(hwc.features.flat()).size).toBe(30);
-    expect(sequenceUnits(5, 2, 2).features).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(sequenceUnits(5, 2, 2).features).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 });

@@ -89,9 +89,17 @@ describe('group scores', () => {
     const scorer = await integratedGradientsScorer({ backend, input: x, baseline, target: 1, steps: 20 });
     const scores = await scorer.score(groups);
     const ig = (await integratedGradients(backend, x, { baselines: baseline, target: 1, steps: 20 })).attributions[0]?.data as Float32Array;
-    groups.forEach((g, k) => expect(scores[k]).toBeCloseTo(g.reduce((s, f) => s + (ig[f] as number), 0), 6));
+    groups.forEach((g, k) =>
+      expect(scores[k]).toBeCloseTo(
+        g.reduce((s, f) => s + (ig[f] as number), 0),
+        6,
+      ),
+    );
     // y1 is linear: the attribution of feature i is exactly bᵢ(xᵢ − x′ᵢ)
-    expect(scores[2]).toBeCloseTo([1, 2, 3].reduce((s, f) => s + (b[f] as number) * ((x.data[f] as number) - (baseline.data[f] as number)), 0), 5);
+    expect(scores[2]).toBeCloseTo(
+      [1, 2, 3].reduce((s, f) => s + (b[f] as number) * ((x.data[f] as number) - (baseline.data[f] as number)), 0),
+      5,
+    );
     expect(scorer.cost.gradientEvaluations).toBe(20);
   });
 

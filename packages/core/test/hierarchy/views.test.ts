@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { agglomerate, formatScore, functionScorer, gridUnits, hierarchyToAnsi, hierarchyToHtml, hierarchyToJson, InvalidOptionError, renderHierarchyLevels, sequenceUnits, type FeatureGroup } from '../../src/index.js';
+import {
+  agglomerate,
+  formatScore,
+  functionScorer,
+  gridUnits,
+  hierarchyToAnsi,
+  hierarchyToHtml,
+  hierarchyToJson,
+  InvalidOptionError,
+  renderHierarchyLevels,
+  sequenceUnits,
+  type FeatureGroup,
+} from '../../src/index.js';
 
 const w = [1, 6, 0, 2, 1, 5];
 const score = (group: FeatureGroup): number => group.reduce((s, f) => s + (w[f] as number), 0) + (group.includes(1) && group.includes(2) ? 10 : 0);
@@ -21,7 +33,12 @@ describe('hierarchy views', () => {
   it('terminal: one line per level, phrases bracketed and shaded', async () => {
     const tree = await agglomerate(functionScorer(score), sequenceUnits(6), { percentileInclude: 80, iterations: 1, absolute: false });
     const plain = hierarchyToAnsi(tree, tokens).replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '');
-    expect(plain.split('\n')).toEqual(['3 [the not bad movie at all]', '2 the [not bad movie at all]', '1 the [not bad movie] at all', '0 the not bad movie at all']);
+    expect(plain.split('\n')).toEqual([
+      '3 [the not bad movie at all]',
+      '2 the [not bad movie at all]',
+      '1 the [not bad movie] at all',
+      '0 the not bad movie at all',
+    ]);
     expect(hierarchyToAnsi(tree, tokens)).toContain('\x1b[48;2;0;128;0m');
     expect(() => hierarchyToAnsi(tree, tokens.slice(1))).toThrow(/5 labels for 6 units/);
   });

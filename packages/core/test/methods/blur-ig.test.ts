@@ -13,7 +13,8 @@ interface BlurFixture {
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/gaussian_blur.json', import.meta.url), 'utf8')) as BlurFixture;
 const [H, Wd, C] = fixture.shape_hwc;
 const image = Float32Array.from(fixture.image);
-const toNchw = (hwc: ArrayLike<number>): Float32Array => Float32Array.from({ length: H * Wd * C }, (_, k) => hwc[(Math.floor(k / (H * Wd)) + (k % (H * Wd)) * C)] as number);
+const toNchw = (hwc: ArrayLike<number>): Float32Array =>
+  Float32Array.from({ length: H * Wd * C }, (_, k) => hwc[Math.floor(k / (H * Wd)) + (k % (H * Wd)) * C] as number);
 
 describe('the Gaussian blur of Blur IG against scipy.ndimage.gaussian_filter (mode constant, truncate 4)', () => {
   for (const { sigma, blurred } of fixture.cases) {
@@ -47,7 +48,10 @@ describe('Blur IG', () => {
     for (const steps of [200, 400]) {
       const result = await blurIG(form.backend, tensor(image, [1, H, Wd, C]), { maxSigma, steps, gradStep: 1e-3, layout: 'NHWC' });
       errors.push(relativeDeviation(result.attributions[0]?.data as Float32Array, expected));
-      expect(result.reports[0]?.fBaseline).toBeCloseTo(w.reduce((s, wi, i) => s + wi * (start[i] as number) ** 2, 0), 4);
+      expect(result.reports[0]?.fBaseline).toBeCloseTo(
+        w.reduce((s, wi, i) => s + wi * (start[i] as number) ** 2, 0),
+        4,
+      );
     }
     measure('blur-ig quadratic', { e200: errors[0] as number, e400: errors[1] as number });
     // Measured 1.74e-3 at both 200 and 400 steps: the Riemann error is already below what is left,
@@ -64,8 +68,14 @@ describe('Blur IG', () => {
     const blurred = new Float32Array(size);
     gaussianBlur(image, [H, Wd, C], 'NHWC', 50, blurred);
     const report = result.reports[0];
-    expect(report?.fBaseline).toBeCloseTo(w.reduce((s, wi, i) => s + wi * (blurred[i] as number) ** 2, 0), 5);
-    expect(report?.fInput).toBeCloseTo(w.reduce((s, wi, i) => s + wi * (image[i] as number) ** 2, 0), 5);
+    expect(report?.fBaseline).toBeCloseTo(
+      w.reduce((s, wi, i) => s + wi * (blurred[i] as number) ** 2, 0),
+      5,
+    );
+    expect(report?.fInput).toBeCloseTo(
+      w.reduce((s, wi, i) => s + wi * (image[i] as number) ** 2, 0),
+      5,
+    );
     // On a 7 × 9 image the first step, σ 0 → 0.5, does most of the blurring while the derivative
     // at σ = 0 (over gradStep 0.01, a kernel of radius 0) is zero: PAIR's path misses it, and
     // the report says so.

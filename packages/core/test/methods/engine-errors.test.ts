@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { AbortedError, BackendContractError, blurIG, functionBackend, guidedIG, InvalidOptionError, NonFiniteError, saliency, tensor, type GradientBackend } from '../../src/index.js';
+import {
+  AbortedError,
+  BackendContractError,
+  blurIG,
+  functionBackend,
+  guidedIG,
+  InvalidOptionError,
+  NonFiniteError,
+  saliency,
+  tensor,
+  type GradientBackend,
+} from '../../src/index.js';
 import { weightedSquares } from '../helpers/closed-forms.js';
 
 const form = weightedSquares([1, 2, 3, 4]);
@@ -16,7 +27,11 @@ describe('the path engine refuses bad input and bad backends with typed errors',
   });
 
   it('a backend returning the wrong number of gradient values is a BackendContractError', async () => {
-    const short: GradientBackend = { ...form.backend, name: 'short', gradients: async (r) => ({ objective: new Float32Array(r.count), gradients: [new Float32Array(3)] }) };
+    const short: GradientBackend = {
+      ...form.backend,
+      name: 'short',
+      gradients: async (r) => ({ objective: new Float32Array(r.count), gradients: [new Float32Array(3)] }),
+    };
     await expect(saliency(short, x)).rejects.toThrow(BackendContractError);
   });
 

@@ -21,12 +21,20 @@ describe('gradient methods on F(x) = Σ wᵢxᵢ²', () => {
 
   it('input × gradient is x ⊙ 2w ⊙ x', async () => {
     const result = await inputXGradient(form.backend, tensor(x, [1, 5]));
-    expect(relativeDeviation(result.attributions[0]?.data as Float32Array, w.map((wi, i) => 2 * wi * (x[i] as number) ** 2))).toBeLessThan(1e-7);
+    expect(
+      relativeDeviation(
+        result.attributions[0]?.data as Float32Array,
+        w.map((wi, i) => 2 * wi * (x[i] as number) ** 2),
+      ),
+    ).toBeLessThan(1e-7);
   });
 
   it("multiplyByInputs: false gives the path-averaged gradient ∫∇F dα = w ⊙ (x + x') (Captum's multiply_by_inputs=False)", async () => {
     const result = await integratedGradientsMethod(form.backend, tensor(x, [1, 5]), { baselines: tensor(b, [1, 5]), multiplyByInputs: false, steps: 8 });
-    const deviation = relativeDeviation(result.attributions[0]?.data as Float32Array, w.map((wi, i) => wi * ((x[i] as number) + (b[i] as number))));
+    const deviation = relativeDeviation(
+      result.attributions[0]?.data as Float32Array,
+      w.map((wi, i) => wi * ((x[i] as number) + (b[i] as number))),
+    );
     measure('multiplyByInputs false', { deviation });
     // Gauss–Legendre 8 integrates the linear gradient exactly; float32 rounding only: measured 4.6e-8.
     expect(deviation).toBeLessThan(4e-7);
@@ -35,7 +43,18 @@ describe('gradient methods on F(x) = Σ wᵢxᵢ²', () => {
 
   it('several targets and several baselines (averaged) go through the engine as through the fast path', async () => {
     const twoOutputs = weightedSquares(w);
-    const options = { baselines: { average: [tensor(b, [1, 5]), tensor(x.map((v) => v / 2), [1, 5])] }, steps: 6 };
+    const options = {
+      baselines: {
+        average: [
+          tensor(b, [1, 5]),
+          tensor(
+            x.map((v) => v / 2),
+            [1, 5],
+          ),
+        ],
+      },
+      steps: 6,
+    };
     const fast = await integratedGradients(twoOutputs.backend, tensor(x, [1, 5]), options);
     const engine = await integratedGradientsMethod(twoOutputs.backend, tensor(x, [1, 5]), { ...options, objective: { ...probabilityFree } });
     expect(relativeDeviation(engine.attributions[0]?.data as Float32Array, fast.attributions[0]?.data as Float32Array)).toBeLessThan(1e-7);

@@ -11,7 +11,10 @@ const b = [0.2, 0.5, -0.3, 0.1, 0.7, 0];
 describe('Guided IG', () => {
   it('on a linear model equals IG, w ⊙ (x − x′), whatever the order the features move in', async () => {
     const result = await guidedIG(linearModel(w), tensor(x, [1, 6]), { baselines: tensor(b, [1, 6]) });
-    const deviation = relativeDeviation(result.attributions[0]?.data as Float32Array, w.map((wi, i) => wi * ((x[i] as number) - (b[i] as number))));
+    const deviation = relativeDeviation(
+      result.attributions[0]?.data as Float32Array,
+      w.map((wi, i) => wi * ((x[i] as number) - (b[i] as number))),
+    );
     measure('guided-ig linear', { deviation });
     // The moves sum to x − x′ in float64; rounded once to float32: measured 4.4e-8.
     expect(deviation).toBeLessThan(1e-7);
@@ -57,7 +60,9 @@ describe('Expected Gradients', () => {
     for (let c0 = 0; c0 <= 64; c0++) {
       for (let c1 = 0; c0 + c1 <= 64; c1++) {
         const c2 = 64 - c0 - c1;
-        const expected = w.map((wi, i) => wi * ((x[i] as number) - (c0 * (rows[0]?.[i] as number) + c1 * (rows[1]?.[i] as number) + c2 * (rows[2]?.[i] as number)) / 64));
+        const expected = w.map(
+          (wi, i) => wi * ((x[i] as number) - (c0 * (rows[0]?.[i] as number) + c1 * (rows[1]?.[i] as number) + c2 * (rows[2]?.[i] as number)) / 64),
+        );
         const deviation = relativeDeviation(attr, expected);
         if (deviation < best.deviation) best = { deviation, counts: [c0, c1, c2] };
       }

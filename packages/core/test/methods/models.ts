@@ -19,10 +19,17 @@ export function logits(x: ArrayLike<number>): number[] {
   return W.map((row, j) => row.reduce((s, wji, i) => s + wji * (x[i] as number) + 0.5 * ((V[j] as number[])[i] as number) * (x[i] as number) ** 2, 0));
 }
 
-export const quadraticLogits: GradientBackend = functionBackend({
-  forward: ([x]) => logits(x as Float32Array),
-  gradient: ([x], weights) => [Float32Array.from(x as Float32Array, (xi, i) => W.reduce((s, row, j) => s + (weights[j] as number) * ((row[i] as number) + ((V[j] as number[])[i] as number) * xi), 0))],
-}, 'quadratic-logits');
+export const quadraticLogits: GradientBackend = functionBackend(
+  {
+    forward: ([x]) => logits(x as Float32Array),
+    gradient: ([x], weights) => [
+      Float32Array.from(x as Float32Array, (xi, i) =>
+        W.reduce((s, row, j) => s + (weights[j] as number) * ((row[i] as number) + ((V[j] as number[])[i] as number) * xi), 0),
+      ),
+    ],
+  },
+  'quadratic-logits',
+);
 
 export const softmax = (z: readonly number[]): number[] => {
   const m = Math.max(...z);
@@ -44,8 +51,11 @@ export function finiteDifference(f: (x: number[]) => number, x: readonly number[
 
 /** F(x) = Σ wᵢxᵢ (one output). */
 export function linearModel(w: readonly number[]): GradientBackend {
-  return functionBackend({
-    forward: ([x]) => [Array.from(x as Float32Array).reduce((s, v, i) => s + (w[i] as number) * v, 0)],
-    gradient: ([x], [seed]) => [Float32Array.from(x as Float32Array, (_, i) => (seed as number) * (w[i] as number))],
-  }, 'linear');
+  return functionBackend(
+    {
+      forward: ([x]) => [Array.from(x as Float32Array).reduce((s, v, i) => s + (w[i] as number) * v, 0)],
+      gradient: ([x], [seed]) => [Float32Array.from(x as Float32Array, (_, i) => (seed as number) * (w[i] as number))],
+    },
+    'linear',
+  );
 }

@@ -22,10 +22,26 @@ describe('noise over any method (NoiseTunnel)', () => {
     const sg = await noiseTunnel(saliency, form.backend, input, {}, { ...replay, kind: 'smoothgrad' });
     const sq = await noiseTunnel(saliency, form.backend, input, {}, { ...replay, kind: 'smoothgrad-sq' });
     const vg = await attribute(form.backend, input, { algorithm: 'saliency', noise: { ...replay, kind: 'vargrad' } });
-    expect(relativeDeviation(sg.attributions[0]?.data as Float32Array, [0, 1, 2].map((k) => mean(k)))).toBeLessThan(1e-7);
-    expect(relativeDeviation(sq.attributions[0]?.data as Float32Array, [0, 1, 2].map((k) => mean(k, (v) => v * v)))).toBeLessThan(1e-7);
+    expect(
+      relativeDeviation(
+        sg.attributions[0]?.data as Float32Array,
+        [0, 1, 2].map((k) => mean(k)),
+      ),
+    ).toBeLessThan(1e-7);
+    expect(
+      relativeDeviation(
+        sq.attributions[0]?.data as Float32Array,
+        [0, 1, 2].map((k) => mean(k, (v) => v * v)),
+      ),
+    ).toBeLessThan(1e-7);
     // A variance of values ~6 that differ by ~1: cancellation costs a few float32 ulps of the mean square.
-    expect(relativeDeviation(vg.attributions[0]?.data as Float32Array, [0, 1, 2].map((k) => mean(k, (v) => v * v) - mean(k) ** 2), 0.1)).toBeLessThan(2e-6);
+    expect(
+      relativeDeviation(
+        vg.attributions[0]?.data as Float32Array,
+        [0, 1, 2].map((k) => mean(k, (v) => v * v) - mean(k) ** 2),
+        0.1,
+      ),
+    ).toBeLessThan(2e-6);
     expect(sg.gradientEvaluations).toBe(3);
   });
 

@@ -26,7 +26,12 @@ describe('objectives: the chain rule in the core', () => {
     });
 
     it(`${name}: IG's completeness is reported against the objective`, async () => {
-      const result = await integratedGradientsMethod(quadraticLogits, input, { target, objective: name as keyof typeof objectives, baselines: tensor(baseline, [1, 5]), steps: 32 });
+      const result = await integratedGradientsMethod(quadraticLogits, input, {
+        target,
+        objective: name as keyof typeof objectives,
+        baselines: tensor(baseline, [1, 5]),
+        steps: 32,
+      });
       const report = result.reports[0];
       expect(report?.fInput).toBeCloseTo(f(x), 6);
       expect(report?.fBaseline).toBeCloseTo(f(baseline), 6);
@@ -63,6 +68,8 @@ describe('objectives: the chain rule in the core', () => {
 
   it('an unknown objective is a typed error naming the choices', async () => {
     await expect(saliency(quadraticLogits, input, { target, objective: 'softmax' as 'probability' })).rejects.toThrow(InvalidOptionError);
-    await expect(saliency(quadraticLogits, input, { target, objective: 'softmax' as 'probability' })).rejects.toThrow(/logit, probability, log-probability, margin/);
+    await expect(saliency(quadraticLogits, input, { target, objective: 'softmax' as 'probability' })).rejects.toThrow(
+      /logit, probability, log-probability, margin/,
+    );
   });
 });

@@ -5,13 +5,20 @@ import { blurIG, functionBackend, gaussianBlur, guidedIG, tensor } from '../../s
 const model = (f: (x: Float32Array) => number, gradient: (x: Float32Array) => number[]) =>
   functionBackend({ forward: ([x]) => [f(x as Float32Array)], gradient: ([x], [seed]) => [gradient(x as Float32Array).map((g) => g * (seed as number))] });
 
-const linear = model((x) => 2 * (x[0] as number) + (x[1] as number), () => [2, 1]);
-const independent = model((x) => 2 * (x[0] as number) ** 2 + (x[1] as number) ** 2, (x) => [4 * (x[0] as number), 2 * (x[1] as number)]);
+const linear = model(
+  (x) => 2 * (x[0] as number) + (x[1] as number),
+  () => [2, 1],
+);
+const independent = model(
+  (x) => 2 * (x[0] as number) ** 2 + (x[1] as number) ** 2,
+  (x) => [4 * (x[0] as number), 2 * (x[1] as number)],
+);
 const dependent = model(
   (x) => (2 * (x[0] as number) + (x[1] as number)) ** 2,
   (x) => [8 * (x[0] as number) + 4 * (x[1] as number), 4 * (x[0] as number) + 2 * (x[1] as number)],
 );
-const attr = async (result: Promise<{ attributions: { data: Float32Array }[] }>): Promise<number[]> => Array.from((await result).attributions[0]?.data as Float32Array);
+const attr = async (result: Promise<{ attributions: { data: Float32Array }[] }>): Promise<number[]> =>
+  Array.from((await result).attributions[0]?.data as Float32Array);
 
 // The cases and expected values of PAIR saliency's guided_ig_test.py and blur_ig_test.py.
 describe("Guided IG: PAIR saliency's published test values", () => {
@@ -32,7 +39,8 @@ describe("Guided IG: PAIR saliency's published test values", () => {
 
   it('dependent quadratic (2x₁ + x₂)²: maxDist 0 and fraction 1 give IG [54, 27]; maxDist 1 gives [72, 9]; maxDist 0.2 lies between with completeness 81', async () => {
     const x = tensor([3, 3], [1, 2]);
-    const within = (mask: number[], expected: number[]): void => mask.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)) / (expected[i] as number)).toBeLessThan(0.01));
+    const within = (mask: number[], expected: number[]): void =>
+      mask.forEach((v, i) => expect(Math.abs(v - (expected[i] as number)) / (expected[i] as number)).toBeLessThan(0.01));
     within(await attr(guidedIG(dependent, x, { steps: 1000, fraction: 0.1, maxDist: 0 })), [54, 27]);
     within(await attr(guidedIG(dependent, x, { steps: 1000, fraction: 1, maxDist: 0.5 })), [54, 27]);
     within(await attr(guidedIG(dependent, x, { steps: 1000, fraction: 0.1, maxDist: 1 })), [72, 9]);

@@ -28,7 +28,9 @@ describe('abort', () => {
         return backend.gradients(request);
       },
     });
-    await expect(integratedGradients(armed, x, { steps, stepsLimit: steps, method: 'riemann-middle', batchSize: 16, signal: controller.signal })).rejects.toThrow(AbortedError);
+    await expect(
+      integratedGradients(armed, x, { steps, stepsLimit: steps, method: 'riemann-middle', batchSize: 16, signal: controller.signal }),
+    ).rejects.toThrow(AbortedError);
     expect(points()).toBeGreaterThan(0);
     expect(points()).toBeLessThan(steps / 10);
   }, 30_000);

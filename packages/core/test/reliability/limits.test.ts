@@ -12,9 +12,13 @@ describe('steps limit', () => {
   it('refuses steps above the default limit of 10 000 before any set-up, naming the option and the way to raise it', async () => {
     const run = integratedGradients(squares, x, { steps: 100_000_000 });
     await expect(run).rejects.toThrow(InvalidOptionError);
-    await expect(integratedGradients(squares, x, { steps: 1e9 })).rejects.toThrow('steps 1000000000 is above the limit of 10000 points per path; raise stepsLimit (ig: --steps-limit) if you mean it');
+    await expect(integratedGradients(squares, x, { steps: 1e9 })).rejects.toThrow(
+      'steps 1000000000 is above the limit of 10000 points per path; raise stepsLimit (ig: --steps-limit) if you mean it',
+    );
     await expect(integratedGradients(squares, x, { steps: 'auto', maxSteps: 20_001 })).rejects.toThrow(/^maxSteps 20001 is above the limit/);
-    await expect(integratedGradients(squares, x, { method: { alphas: new Float64Array(10_001).fill(0.5), weights: new Float64Array(10_001) } })).rejects.toThrow(/custom rule's point count 10001/);
+    await expect(
+      integratedGradients(squares, x, { method: { alphas: new Float64Array(10_001).fill(0.5), weights: new Float64Array(10_001) } }),
+    ).rejects.toThrow(/custom rule's point count 10001/);
   });
 
   it('stepsLimit raises it', async () => {
@@ -50,8 +54,12 @@ describe('memory budget', () => {
   it('an explicit budget is a limit: a batch size or a point that does not fit is refused with the sizes', async () => {
     const big = tensor(new Float32Array(1000).fill(1), [1, 1000]);
     const backend = functionBackend({ forward: () => [0], gradient: ([p]) => [new Float32Array(p!.length)] });
-    await expect(integratedGradients(backend, big, { batchSize: 64, memoryBudgetBytes: 80_000 })).rejects.toThrow('batchSize 64 needs 0.488 MiB of points and gradients, above memoryBudgetBytes (0.0763 MiB); lower batchSize or raise the budget');
-    await expect(integratedGradients(backend, big, { memoryBudgetBytes: 4_000 })).rejects.toThrow(/one path point and its gradient need 0\.00763 MiB, above memoryBudgetBytes/);
+    await expect(integratedGradients(backend, big, { batchSize: 64, memoryBudgetBytes: 80_000 })).rejects.toThrow(
+      'batchSize 64 needs 0.488 MiB of points and gradients, above memoryBudgetBytes (0.0763 MiB); lower batchSize or raise the budget',
+    );
+    await expect(integratedGradients(backend, big, { memoryBudgetBytes: 4_000 })).rejects.toThrow(
+      /one path point and its gradient need 0\.00763 MiB, above memoryBudgetBytes/,
+    );
   });
 
   it('batches stay within the budget: 8 000 bytes per point, 40 000 bytes → 5 points per call', async () => {

@@ -3,7 +3,11 @@ import { renderHeatmap } from '../../src/visualize/index.js';
 import type { RgbaImage } from '../../src/visualize/index.js';
 
 const row = (values: number[]) => ({ data: Float32Array.from(values), shape: [1, values.length] });
-const flat = (width: number, pixel: readonly number[]): RgbaImage => ({ width, height: 1, data: new Uint8ClampedArray(Array.from({ length: width }, () => [...pixel, 255]).flat()) });
+const flat = (width: number, pixel: readonly number[]): RgbaImage => ({
+  width,
+  height: 1,
+  data: new Uint8ClampedArray(Array.from({ length: width }, () => [...pixel, 255]).flat()),
+});
 /** The byte a value becomes in a Uint8ClampedArray (round half to even). */
 const byte = (v: number): number => Uint8ClampedArray.of(v)[0] as number;
 

@@ -7,7 +7,11 @@ const W = 4;
 const H = 3;
 // max |a| = 4, so with outlierPercentile 0 the map saturates at ±4
 const attributions = { data: Float32Array.from([4, -1, 0, 2, -4, 0.5, 1, 0, 3, -2, 0, -0.5]), shape: [H, W] };
-const image: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(Array.from({ length: W * H * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 29) % 256))) };
+const image: RgbaImage = {
+  width: W,
+  height: H,
+  data: new Uint8ClampedArray(Array.from({ length: W * H * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 29) % 256))),
+};
 
 function region(panel: RgbaImage, x: number, y: number, width: number, height: number): number[] {
   const out: number[] = [];
@@ -33,7 +37,11 @@ describe('renderPanel', () => {
       { text: '-4', x: 127, y: 32 + 24 - 8 },
     ]);
     // captions centred over their picture: 'input' is 29 px wide, 'attribution' (65) and 'overlay' (41) are wider
-    expect(layout.captions.map((c) => [c.text, c.x, c.y])).toEqual([['input', 7, 21], ['attribution', 42, 21], ['overlay', 78, 21]]);
+    expect(layout.captions.map((c) => [c.text, c.x, c.y])).toEqual([
+      ['input', 7, 21],
+      ['attribution', 42, 21],
+      ['overlay', 78, 21],
+    ]);
     // width: the label '-4' (11 px) ends at 138, plus the margin
     expect([panel.image.width, panel.image.height]).toEqual([144, 32 + 24 + 6]);
     expect(panel.upscale).toBe(8);
@@ -41,7 +49,11 @@ describe('renderPanel', () => {
 
   it('holds exactly the upscaled input, heat_map and overlay, the colour bar, the text, and white elsewhere', () => {
     const common = { sign: 'all', outlierPercentile: 0 } as const;
-    const parts = [image, renderHeatmap(attributions, { ...common, method: 'heat_map' }), renderHeatmap(attributions, { ...common, method: 'overlay', image })].map((p) => upscaleNearest(p, 8));
+    const parts = [
+      image,
+      renderHeatmap(attributions, { ...common, method: 'heat_map' }),
+      renderHeatmap(attributions, { ...common, method: 'overlay', image }),
+    ].map((p) => upscaleNearest(p, 8));
     parts.forEach((part, k) => expect(region(panel.image, 6 + 36 * k, 32, 32, 24)).toEqual(Array.from(part.data)));
     const expected = { width: 144, height: 62, data: new Uint8ClampedArray(144 * 62 * 4).fill(255) };
     parts.forEach((part, k) => {
@@ -87,8 +99,19 @@ describe('renderPanel', () => {
     const gray: RgbaImage = { width: 28, height: 28, data: new Uint8ClampedArray(28 * 28 * 4).fill(200) };
     const drawn = renderPanel(big, { image: gray, title: ['a', 'b'] });
     expect(drawn.upscale).toBe(8);
-    expect(drawn.layout.parts.map((p) => [p.width, p.height])).toEqual([[224, 224], [224, 224], [224, 224]]);
-    const layout = panelLayout({ partWidth: 224, partHeight: 224, title: ['a', 'b'], captions: ['input', 'attribution', 'overlay'], barLabels: drawn.layout.barLabels.map((l) => l.text), textSize: 2 });
+    expect(drawn.layout.parts.map((p) => [p.width, p.height])).toEqual([
+      [224, 224],
+      [224, 224],
+      [224, 224],
+    ]);
+    const layout = panelLayout({
+      partWidth: 224,
+      partHeight: 224,
+      title: ['a', 'b'],
+      captions: ['input', 'attribution', 'overlay'],
+      barLabels: drawn.layout.barLabels.map((l) => l.text),
+      textSize: 2,
+    });
     expect(drawn.layout).toEqual(layout);
   });
 

@@ -12,9 +12,7 @@ describe('token attributions as text', () => {
     expect(tokensToHtml(['a'], [0], { legend: false })).not.toContain('ig-legend');
   });
   it('ANSI: 24-bit background colors on a shared scale', () => {
-    expect(tokensToAnsi(['up', 'down'], [2, -4], { scale: 4 })).toBe(
-      '\u001b[30;48;2;128;192;128mup\u001b[0m \u001b[30;48;2;255;0;0mdown\u001b[0m',
-    );
+    expect(tokensToAnsi(['up', 'down'], [2, -4], { scale: 4 })).toBe('\u001b[30;48;2;128;192;128mup\u001b[0m \u001b[30;48;2;255;0;0mdown\u001b[0m');
   });
   it('rejects a length mismatch', () => {
     expect(() => tokensToHtml(['a', 'b'], [1])).toThrow(ShapeMismatchError);

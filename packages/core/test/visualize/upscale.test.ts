@@ -29,7 +29,9 @@ describe('upscaleNearest', () => {
     for (let y = 0; y < out.height; y++) {
       for (let x = 0; x < out.width; x++) {
         const source = (Math.floor(y / factor) * width + Math.floor(x / factor)) * 4;
-        expect(Array.from(out.data.subarray((y * out.width + x) * 4, (y * out.width + x) * 4 + 4))).toEqual(Array.from(image.data.subarray(source, source + 4)));
+        expect(Array.from(out.data.subarray((y * out.width + x) * 4, (y * out.width + x) * 4 + 4))).toEqual(
+          Array.from(image.data.subarray(source, source + 4)),
+        );
       }
     }
   });

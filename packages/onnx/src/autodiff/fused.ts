@@ -72,7 +72,8 @@ export function buildFusedModel(source: ModelData | PreparedModel, options: Fuse
   const seed = fixed('seed');
   const exampleInputs = new Map<string, { input: string; baseline: string; gradientSum: string }>();
   const newInputs: onnx.ValueInfoProto[] = [];
-  const folded = options.foldAffinePrefix === false || inputs.length !== 1 ? null : foldablePrefix(graph, inputs[0] as string, facts, steps, opset, names, fixed);
+  const folded =
+    options.foldAffinePrefix === false || inputs.length !== 1 ? null : foldablePrefix(graph, inputs[0] as string, facts, steps, opset, names, fixed);
   // Where the reverse pass stops: each input, or the cut of its folded prefix.
   const pathStarts = inputs.map((name) => (folded?.prefix.input === name ? folded.prefix.cut : name));
   for (const name of inputs) {
@@ -102,7 +103,10 @@ export function buildFusedModel(source: ModelData | PreparedModel, options: Fuse
       return;
     }
     builder.alias(sum, folded.seed);
-    epilogue.push(...folded.adjoint.nodes, onnx.NodeProto.create({ opType: 'Identity', name: builder.fresh('Identity_node'), input: [folded.adjoint.gradient], output: [target] }));
+    epilogue.push(
+      ...folded.adjoint.nodes,
+      onnx.NodeProto.create({ opType: 'Identity', name: builder.fresh('Identity_node'), input: [folded.adjoint.gradient], output: [target] }),
+    );
     graph.initializer.push(...folded.adjoint.initializers);
   });
   const original = [...graph.node];

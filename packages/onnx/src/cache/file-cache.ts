@@ -57,7 +57,11 @@ export function packageVersion(): string {
  * The platform's cache folder for ig: `$XDG_CACHE_HOME/ig` or `~/.cache/ig` on Linux and other
  * Unixes, `~/Library/Caches/ig` on macOS, `%LOCALAPPDATA%\ig\cache` on Windows.
  */
-export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env, platform: string = process.platform, home: string = homedir()): string {
+export function defaultCacheDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  platform: string = process.platform,
+  home: string = homedir(),
+): string {
   if (platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'ig', 'cache');
   if (platform === 'darwin') return join(home, 'Library', 'Caches', 'ig');
   const xdg = env['XDG_CACHE_HOME'];

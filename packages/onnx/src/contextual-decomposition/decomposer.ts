@@ -42,14 +42,22 @@ export async function createContextualDecomposition(
   let session: OrtSessionLike;
   try {
     // logSeverityLevel 4 (QUIET_LOG_SEVERITY): quiet unless the caller's sessionOptions lower it
-    session = await ort.InferenceSession.create(encodeModel(graph.model), { logSeverityLevel: 4, ...(options.sessionOptions ?? { executionProviders: ['cpu'] }) });
+    session = await ort.InferenceSession.create(encodeModel(graph.model), {
+      logSeverityLevel: 4,
+      ...(options.sessionOptions ?? { executionProviders: ['cpu'] }),
+    });
   } catch (error) {
     throw new RuntimeError(`${runtimeName} could not load the contextual-decomposition graph`, [error]);
   }
   const firstDim = graph.model.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[0];
   const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : Number.POSITIVE_INFINITY;
 
-  const decompose = async (input: Float32Array, pointShape: readonly number[], masks: Float32Array, count: number): Promise<{ relevant: Float32Array; irrelevant: Float32Array }> => {
+  const decompose = async (
+    input: Float32Array,
+    pointShape: readonly number[],
+    masks: Float32Array,
+    count: number,
+  ): Promise<{ relevant: Float32Array; irrelevant: Float32Array }> => {
     const size = input.length;
     if (masks.length !== count * size) throw new ShapeMismatchError(`${count} masks need ${count * size} values, got ${masks.length}`);
     const chunk = Number.isFinite(capacity) ? capacity : count;

@@ -47,18 +47,23 @@ const REASONS: Readonly<Record<string, string>> = {
  * default-domain ops only; nodes that do not depend on the input are kept as they are. Throws
  * UnsupportedDecompositionError naming every node on the input's path without a rule.
  */
-export function buildContextualDecompositionModel(source: onnx.IModelProto | Uint8Array, options: ContextualDecompositionModelOptions = {}): ContextualDecompositionModel {
+export function buildContextualDecompositionModel(
+  source: onnx.IModelProto | Uint8Array,
+  options: ContextualDecompositionModelOptions = {},
+): ContextualDecompositionModel {
   const { model, opset, facts } = prepareModel(source, undefined);
   const graph = model.graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const inputs = graph.input.filter((v) => !initializers.has(v.name));
   const list = inputs.map((v) => v.name).join(', ');
-  if (options.input === undefined && inputs.length !== 1) throw new InvalidModelError(`the model has ${inputs.length} inputs (${list}); name the one to decompose (the others are held fixed)`);
+  if (options.input === undefined && inputs.length !== 1)
+    throw new InvalidModelError(`the model has ${inputs.length} inputs (${list}); name the one to decompose (the others are held fixed)`);
   const inputInfo = (options.input === undefined ? inputs[0] : inputs.find((v) => v.name === options.input)) as onnx.ValueInfoProto | undefined;
   if (!inputInfo) throw new InvalidModelError(`"${options.input ?? ''}" is not an input of the graph (inputs: ${list})`);
   const contextInputs = inputs.filter((v) => v !== inputInfo);
   const outputName = options.output ?? graph.output[0]?.name ?? '';
-  if (!graph.output.some((o) => o.name === outputName)) throw new InvalidModelError(`"${outputName}" is not an output of the graph (outputs: ${graph.output.map((o) => o.name).join(', ')})`);
+  if (!graph.output.some((o) => o.name === outputName))
+    throw new InvalidModelError(`"${outputName}" is not an output of the graph (outputs: ${graph.output.map((o) => o.name).join(', ')})`);
   const names = usedNames(graph);
   const relevant = `${inputInfo.name}.relevant`;
   const irrelevant = `${inputInfo.name}.irrelevant`;
@@ -122,7 +127,10 @@ export function buildContextualDecompositionModel(source: onnx.IModelProto | Uin
     ...contextInputs,
     ...graph.input.filter((v) => initializers.has(v.name)),
   ];
-  graph.output = [onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.relevant }), onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.irrelevant })];
+  graph.output = [
+    onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.relevant }),
+    onnx.ValueInfoProto.create({ ...outputInfo, name: outputs.irrelevant }),
+  ];
   graph.valueInfo = [];
   return { model, input: inputInfo.name, context: contextInputs.map((v) => v.name ?? ''), inputs: { relevant, irrelevant }, output: outputName, outputs };
 }

@@ -76,9 +76,7 @@ export class GraphBuilder extends GraphCore {
     const axesAsInput = opType === 'ReduceSum' ? this.opset >= 13 : this.opset >= 18;
     const keep = { keepdims: { int: keepdims ? 1 : 0 } };
     if (axes.length === 0) return x;
-    return axesAsInput
-      ? this.op(opType, [x, this.int64Constant(axes)], keep)
-      : this.op(opType, [x], { ...keep, axes: { ints: axes } });
+    return axesAsInput ? this.op(opType, [x, this.int64Constant(axes)], keep) : this.op(opType, [x], { ...keep, axes: { ints: axes } });
   }
 
   reduceSum(x: string, axes: readonly number[], keepdims = true): string {
@@ -139,7 +137,9 @@ export class GraphBuilder extends GraphCore {
     const one = this.int64Constant([1], []);
     const zero = this.int64Constant([0], []);
     const lead = this.op('Sub', [this.op('Size', [gShape]), this.op('Size', [targetShape])]);
-    const ones = this.op('ConstantOfShape', [this.op('Unsqueeze', [lead, this.int64Constant([0])])], { value: { tensor: makeTensor('one', [1], DataType.INT64, [1]) } });
+    const ones = this.op('ConstantOfShape', [this.op('Unsqueeze', [lead, this.int64Constant([0])])], {
+      value: { tensor: makeTensor('one', [1], DataType.INT64, [1]) },
+    });
     const aligned = this.op('Concat', [ones, targetShape], { axis: { int: 0 } });
     const stretched = this.op('And', [this.op('Equal', [aligned, one]), this.op('Not', [this.op('Equal', [gShape, one])])]);
     const axes = this.op('Compress', [this.op('Range', [zero, this.op('Size', [gShape]), one]), stretched], { axis: { int: 0 } });

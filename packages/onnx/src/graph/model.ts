@@ -66,7 +66,9 @@ export function topologicalOrder(graph: onnx.IGraphProto): onnx.INodeProto[] {
       const from = producer.get(name);
       if (from !== undefined) dependencies.add(from);
       else if (!available.has(name)) {
-        throw new InvalidModelError(`node "${node.name ?? ''}" (${node.opType ?? '?'}) reads "${name}", which is no graph input, initializer or node output (missing initializer?)`);
+        throw new InvalidModelError(
+          `node "${node.name ?? ''}" (${node.opType ?? '?'}) reads "${name}", which is no graph input, initializer or node output (missing initializer?)`,
+        );
       }
     }
     for (const name of implicit) {
@@ -91,7 +93,10 @@ export function topologicalOrder(graph: onnx.IGraphProto): onnx.INodeProto[] {
     }
   }
   if (order.length !== nodes.length) {
-    const stuck = nodes.filter((_, i) => (pending[i] as number) > 0).slice(0, 5).map((n) => `"${n.name ?? ''}" (${n.opType ?? '?'})`);
+    const stuck = nodes
+      .filter((_, i) => (pending[i] as number) > 0)
+      .slice(0, 5)
+      .map((n) => `"${n.name ?? ''}" (${n.opType ?? '?'})`);
     throw new InvalidModelError(`the graph has a cycle through ${stuck.join(', ')}`);
   }
   for (const output of graph.output ?? []) {

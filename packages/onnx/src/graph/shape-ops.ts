@@ -98,7 +98,10 @@ const concat: Infer = (node, input) => {
   const first = known[0] as KnownTensor;
   const at = axis(intAttribute(node, 'axis', 0), first.shape.length);
   const shape = first.shape.map((d, i) => (i === at ? known.reduce((n, x) => n + (x.shape[i] as number), 0) : d));
-  const values = INTEGER.has(first.dataType) && at === 0 && first.shape.length === 1 && known.every((x) => x.values) ? known.flatMap((x) => x.values as readonly number[]) : undefined;
+  const values =
+    INTEGER.has(first.dataType) && at === 0 && first.shape.length === 1 && known.every((x) => x.values)
+      ? known.flatMap((x) => x.values as readonly number[])
+      : undefined;
   if (INTEGER.has(first.dataType) && !values) return null;
   return [{ shape, dataType: first.dataType, ...(values ? { values } : {}) }];
 };
@@ -173,7 +176,39 @@ const cast: Infer = (node, input) => {
   return [{ shape: x.shape, dataType: to, ...(INTEGER.has(to) && x.values ? { values: x.values.map(Math.trunc) } : {}) }];
 };
 
-const UNARY = ['Relu', 'LeakyRelu', 'Elu', 'Selu', 'Sigmoid', 'Tanh', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish', 'Exp', 'Log', 'Sqrt', 'Neg', 'Abs', 'Sin', 'Cos', 'Erf', 'Reciprocal', 'Clip', 'Softmax', 'LogSoftmax', 'LRN', 'BatchNormalization', 'InstanceNormalization', 'Dropout', 'Identity', 'PRelu', 'Gelu', 'Mish', 'LayerNormalization'];
+const UNARY = [
+  'Relu',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'Sigmoid',
+  'Tanh',
+  'Softplus',
+  'Softsign',
+  'HardSigmoid',
+  'HardSwish',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Neg',
+  'Abs',
+  'Sin',
+  'Cos',
+  'Erf',
+  'Reciprocal',
+  'Clip',
+  'Softmax',
+  'LogSoftmax',
+  'LRN',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'Dropout',
+  'Identity',
+  'PRelu',
+  'Gelu',
+  'Mish',
+  'LayerNormalization',
+];
 
 export const SHAPE_RULES: ReadonlyMap<string, Infer> = new Map<string, Infer>([
   ...UNARY.map((op) => [op, sameAsFirst] as [string, Infer]),

@@ -14,7 +14,9 @@ function windowed(length: number, kernel: number, stride: number, dilation: numb
   return windows;
 }
 
-function windowOp(kernelOf: (node: onnx.INodeProto, input: (index: number) => KnownTensor | undefined) => { kernel: number[]; channels: number } | null): Infer {
+function windowOp(
+  kernelOf: (node: onnx.INodeProto, input: (index: number) => KnownTensor | undefined) => { kernel: number[]; channels: number } | null,
+): Infer {
   return (node, input) => {
     const x = input(0);
     const found = x ? kernelOf(node, input) : null;
@@ -26,11 +28,18 @@ function windowOp(kernelOf: (node: onnx.INodeProto, input: (index: number) => Kn
     const dilations = intsAttribute(node, 'dilations') ?? new Array<number>(spatial).fill(1);
     const pads = autoPad === 'VALID' ? new Array<number>(2 * spatial).fill(0) : (intsAttribute(node, 'pads') ?? new Array<number>(2 * spatial).fill(0));
     const ceil = intAttribute(node, 'ceil_mode', 0) === 1;
-    const dims = found.kernel.map((k, i) => windowed(x.shape[i + 2] as number, k, strides[i] ?? 1, dilations[i] ?? 1, pads[i] ?? 0, pads[i + spatial] ?? 0, ceil));
+    const dims = found.kernel.map((k, i) =>
+      windowed(x.shape[i + 2] as number, k, strides[i] ?? 1, dilations[i] ?? 1, pads[i] ?? 0, pads[i + spatial] ?? 0, ceil),
+    );
     const outputs = (node.output ?? []).filter(Boolean).length;
     const shape = [x.shape[0] as number, found.channels, ...dims];
     // MaxPool's second output (indices) is int64 of the same shape.
-    return outputs === 1 ? [{ shape, dataType: x.dataType }] : [{ shape, dataType: x.dataType }, { shape, dataType: DataType.INT64 }];
+    return outputs === 1
+      ? [{ shape, dataType: x.dataType }]
+      : [
+          { shape, dataType: x.dataType },
+          { shape, dataType: DataType.INT64 },
+        ];
   };
 }
 
@@ -49,4 +58,3 @@ export const globalPool: Infer = (_node, input) => {
   const x = input(0);
   return x ? [{ shape: [...x.shape.slice(0, 2), ...x.shape.slice(2).map(() => 1)], dataType: x.dataType }] : null;
 };
-

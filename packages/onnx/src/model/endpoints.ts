@@ -5,9 +5,7 @@ import { InvalidModelError } from '../errors.js';
 
 function floatInputs(graph: onnx.IGraphProto, facts: TensorFacts): string[] {
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
-  return (graph.input ?? [])
-    .map((v) => v.name ?? '')
-    .filter((name) => !initializers.has(name) && isFloatType(facts.dataTypes.get(name) ?? DataType.FLOAT));
+  return (graph.input ?? []).map((v) => v.name ?? '').filter((name) => !initializers.has(name) && isFloatType(facts.dataTypes.get(name) ?? DataType.FLOAT));
 }
 
 /** Every tensor and node name the graph uses, so generated names never collide. */
@@ -23,16 +21,24 @@ export function usedNames(graph: onnx.IGraphProto): Set<string> {
 }
 
 /** The inputs to differentiate (default every float input) and the output to explain (default the first); checks both exist. */
-export function resolveInputsAndOutput(graph: onnx.IGraphProto, facts: TensorFacts, options: { inputs?: readonly string[]; output?: string }): { inputs: string[]; output: string } {
+export function resolveInputsAndOutput(
+  graph: onnx.IGraphProto,
+  facts: TensorFacts,
+  options: { inputs?: readonly string[]; output?: string },
+): { inputs: string[]; output: string } {
   const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
   const inputs = options.inputs ? [...options.inputs] : floatInputs(graph, facts);
   for (const input of inputs) {
     if (!graphInputs.has(input)) throw new InvalidModelError(`"${input}" is not an input of the graph (inputs: ${[...graphInputs].join(', ')})`);
   }
-  if (inputs.length === 0) throw new InvalidModelError('the graph has no float input to differentiate; attribute integer inputs such as token ids at a float layer (layer attribution)');
+  if (inputs.length === 0)
+    throw new InvalidModelError(
+      'the graph has no float input to differentiate; attribute integer inputs such as token ids at a float layer (layer attribution)',
+    );
   const outputs = (graph.output ?? []).map((v) => v.name ?? '');
   const output = options.output ?? outputs[0];
-  if (!output || !outputs.includes(output)) throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})`);
+  if (!output || !outputs.includes(output))
+    throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})`);
   return { inputs, output };
 }
 
@@ -47,7 +53,9 @@ export function checkFloatInputs(graph: onnx.GraphProto, inputs: readonly string
   for (const info of graphInputs(graph).filter((v) => inputs.includes(v.name ?? ''))) {
     const type = info.type?.tensorType?.elemType ?? DataType.FLOAT;
     if (type !== DataType.FLOAT) {
-      throw new InvalidModelError(`input "${info.name}" is ${dataTypeName(type)}; an attributed input must be a float tensor (float64 and float16 models are computed in float32); attribute integer inputs such as token ids through a float layer`);
+      throw new InvalidModelError(
+        `input "${info.name}" is ${dataTypeName(type)}; an attributed input must be a float tensor (float64 and float16 models are computed in float32); attribute integer inputs such as token ids through a float layer`,
+      );
     }
   }
 }

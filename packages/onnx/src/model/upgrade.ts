@@ -38,7 +38,14 @@ export function upgradeToOpset11(model: onnx.ModelProto, shapes: Map<string, rea
     },
     reshape(x, dims, hint) {
       const reshaped = fresh(hint);
-      nodes.push(onnx.NodeProto.create({ opType: 'Reshape', name: fresh('Reshape'), input: [x, upgrade.constant('shape', [dims.length], DataType.INT64, dims)], output: [reshaped] }));
+      nodes.push(
+        onnx.NodeProto.create({
+          opType: 'Reshape',
+          name: fresh('Reshape'),
+          input: [x, upgrade.constant('shape', [dims.length], DataType.INT64, dims)],
+          output: [reshaped],
+        }),
+      );
       shapes.set(reshaped, dims);
       return reshaped;
     },

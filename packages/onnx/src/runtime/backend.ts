@@ -32,7 +32,12 @@ const clock = (): number => (typeof performance !== 'undefined' ? performance.no
  * are read from and written to it. A model given as bytes or an object is prepared here (see
  * prepareModel); one already prepared is used as it is.
  */
-export async function createOnnxBackend(ort: OrtModuleLike, runtimeName: string, source: ModelData | PreparedModel, options: OnnxBackendOptions = {}): Promise<OnnxBackend> {
+export async function createOnnxBackend(
+  ort: OrtModuleLike,
+  runtimeName: string,
+  source: ModelData | PreparedModel,
+  options: OnnxBackendOptions = {},
+): Promise<OnnxBackend> {
   return (await openOnnxBackend(ort, runtimeName, source, options)).backend;
 }
 
@@ -64,11 +69,21 @@ export async function openOnnxBackend(
   const analysis = supportAnalysis(prepared, inputs, output);
   if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
   const cache = options.graphCache;
-  const modelDigest = cache ? digestOf(cache, { source: isPrepared(source) || !(source instanceof Uint8Array) ? undefined : source, prepared, rewrites }) : undefined;
+  const modelDigest = cache
+    ? digestOf(cache, { source: isPrepared(source) || !(source instanceof Uint8Array) ? undefined : source, prepared, rewrites })
+    : undefined;
   await modelDigest;
   stats.seconds.load += (clock() - loadStart) / 1000;
   stats.sessions.forward++;
-  const { session: forward, provider } = await openForwardSession({ ort, bytes: () => encodeModel(prepared.model), providers, sessionOptions, cache, modelDigest, stats });
+  const { session: forward, provider } = await openForwardSession({
+    ort,
+    bytes: () => encodeModel(prepared.model),
+    providers,
+    sessionOptions,
+    cache,
+    modelDigest,
+    stats,
+  });
   const gradientOptions = gradientSessionOptions(sessionOptions);
   const capacity = fixedBatch(graph);
   let runSize = capacity ?? options.pointsPerRun;

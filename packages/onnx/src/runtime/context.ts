@@ -63,7 +63,10 @@ export function resolveContext(graph: onnx.IGraphProto, differentiated: readonly
     const tensor = context[name];
     const kind = ORT_TYPES.get(elemType);
     if (!tensor) {
-      throw new ContextInputError(name, `${dataTypeName(elemType)} input is not attributed, so its value must be given as context (attributed: ${differentiated.join(', ')})`);
+      throw new ContextInputError(
+        name,
+        `${dataTypeName(elemType)} input is not attributed, so its value must be given as context (attributed: ${differentiated.join(', ')})`,
+      );
     }
     if (!kind) throw new ContextInputError(name, `${dataTypeName(elemType)} inputs are not supported as context`);
     if (tensor.data.constructor.name !== kind.array) {
@@ -104,13 +107,18 @@ export function contextFeeds(ort: OrtModuleLike, context: readonly ResolvedConte
 }
 
 /** Feeds one example's context values (batch 1) for a prefix or forward run. */
-export function feedsOf(ort: OrtModuleLike, values: Readonly<Record<string, ContextTensor>>, types: ReadonlyMap<string, number>): Record<string, OrtTensorLike> {
+export function feedsOf(
+  ort: OrtModuleLike,
+  values: Readonly<Record<string, ContextTensor>>,
+  types: ReadonlyMap<string, number>,
+): Record<string, OrtTensorLike> {
   const Tensor = ort.Tensor as unknown as AnyTensorConstructor;
   const feeds: Record<string, OrtTensorLike> = {};
   for (const [name, tensor] of Object.entries(values)) {
     const kind = ORT_TYPES.get(types.get(name) ?? DataType.FLOAT);
     if (!kind) throw new ContextInputError(name, `${dataTypeName(types.get(name) ?? 0)} inputs are not supported`);
-    if (tensor.data.constructor.name !== kind.array) throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${tensor.data.constructor.name}`);
+    if (tensor.data.constructor.name !== kind.array)
+      throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${tensor.data.constructor.name}`);
     feeds[name] = new Tensor(kind.ort, tensor.data, tensor.shape);
   }
   return feeds;

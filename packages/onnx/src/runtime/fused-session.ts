@@ -29,13 +29,15 @@ function isFusedMeta(meta: unknown): meta is FusedMeta {
   );
 }
 
-
 /**
  * `integrate` on one fused path session per input shape: a segment of any length runs in runs of
  * the session's fixed number of points, the last padded with repeats of its last α at weight 0,
  * which adds exact zeros to the sum.
  */
-export function fusedIntegrate(context: SessionContext): { integrate(request: IntegrateRequest): Promise<IntegrateResponse>; sessions(): Promise<OrtSessionLike[]> } {
+export function fusedIntegrate(context: SessionContext): {
+  integrate(request: IntegrateRequest): Promise<IntegrateResponse>;
+  sessions(): Promise<OrtSessionLike[]>;
+} {
   const { ort, prepared, inputs, output } = context;
   const cache = context.sessionCache<FusedMeta>('fused');
 
@@ -51,7 +53,8 @@ export function fusedIntegrate(context: SessionContext): { integrate(request: In
         const x = request.input[i] as Float32Array;
         const base = request.baseline[i] as Float32Array;
         const points = new Float32Array(size * x.length);
-        for (let k = 0; k < size; k++) for (let j = 0; j < x.length; j++) points[k * x.length + j] = (base[j] as number) + (alphas[k] as number) * ((x[j] as number) - (base[j] as number));
+        for (let k = 0; k < size; k++)
+          for (let j = 0; j < x.length; j++) points[k * x.length + j] = (base[j] as number) + (alphas[k] as number) * ((x[j] as number) - (base[j] as number));
         feeds[name] = new ort.Tensor('float32', points, [size, ...(request.pointShapes[i] ?? [])]);
       });
       return feeds;

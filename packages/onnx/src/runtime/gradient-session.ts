@@ -35,7 +35,10 @@ export interface GradientContext extends SessionContext {
  * session's fixed number of points, the last padded with repeats of its last point under a zero
  * seed; padded rows are dropped.
  */
-export function gradientRunner(context: GradientContext): { gradients(request: GradientRequest): Promise<GradientResponse>; sessions(): Promise<OrtSessionLike[]> } {
+export function gradientRunner(context: GradientContext): {
+  gradients(request: GradientRequest): Promise<GradientResponse>;
+  sessions(): Promise<OrtSessionLike[]>;
+} {
   const { ort, prepared, inputs, output } = context;
   const cache = context.sessionCache<GradientMeta>('gradient');
 

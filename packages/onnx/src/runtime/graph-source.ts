@@ -106,7 +106,14 @@ export class GraphSource {
   private async keyOf<M>(request: GraphRequest<M>): Promise<string> {
     const { cache, modelDigest, output } = this.context;
     const model = await (modelDigest as Promise<string>);
-    return graphKeyDigest(cache as GraphCache, { model, kind: request.kind, output, pointShapes: request.pointShapes, pointsPerRun: request.pointsPerRun, options: request.options });
+    return graphKeyDigest(cache as GraphCache, {
+      model,
+      kind: request.kind,
+      output,
+      pointShapes: request.pointShapes,
+      pointsPerRun: request.pointsPerRun,
+      options: request.options,
+    });
   }
 
   private async fromCache<M>(cache: GraphCache, key: string, request: GraphRequest<M>): Promise<SourcedGraph<M> | undefined> {

@@ -16,7 +16,8 @@ function checkBatch(batch: PointBatch, declared: Declared): void {
   declared.forEach((input, i) => {
     const point = batch.pointShapes[i] ?? [];
     if (!input.shape) return;
-    const fits = point.length === input.shape.length - 1 && input.shape.every((d, axis) => axis === 0 || typeof d !== 'number' || d <= 0 || d === point[axis - 1]);
+    const fits =
+      point.length === input.shape.length - 1 && input.shape.every((d, axis) => axis === 0 || typeof d !== 'number' || d <= 0 || d === point[axis - 1]);
     if (!fits) throw new ShapeMismatchError(`input "${input.name}" takes ${describe(input.shape)} but was given [N, ${point.join(', ')}]`);
   });
 }
@@ -36,7 +37,10 @@ export function guardInputs<B extends OnnxBackend>(backend: B, prepared: Prepare
   };
   const integrate = backend.integrate;
   if (integrate !== undefined) {
-    guarded.integrate = (request) => (checkBatch({ points: request.input, pointShapes: request.pointShapes, count: 1 }, declared), integrate.call(backend, request));
+    guarded.integrate = (request) => (
+      checkBatch({ points: request.input, pointShapes: request.pointShapes, count: 1 }, declared),
+      integrate.call(backend, request)
+    );
   }
   return guarded as B;
 }

@@ -38,7 +38,9 @@ export function graphSessionOpener(context: OpenContext): OpenGraphSession {
     }
     const { optimizedKey } = source;
     const session = await timed(stats, 'session', () =>
-      cache && optimizedKey ? sessionStoringOptimized(cache, optimizedKey, source.model, JSON.stringify(source.meta), sessionOptions, create) : create(source.model, sessionOptions),
+      cache && optimizedKey
+        ? sessionStoringOptimized(cache, optimizedKey, source.model, JSON.stringify(source.meta), sessionOptions, create)
+        : create(source.model, sessionOptions),
     );
     return { graph: source, session };
   };

@@ -81,7 +81,11 @@ export function extrapolateFacts(one: TensorFacts, two: TensorFacts, count: numb
     if (!v2 || v2.length !== v1.length) continue;
     const integer = [6, 7].includes(one.dataTypes.get(name) ?? 0);
     if (v1.every((v, i) => v === v2[i])) values.set(name, v1);
-    else if (integer) values.set(name, v1.map((v, i) => affine(v, v2[i] as number)));
+    else if (integer)
+      values.set(
+        name,
+        v1.map((v, i) => affine(v, v2[i] as number)),
+      );
   }
   return { shapes, dataTypes: new Map(one.dataTypes), values };
 }

@@ -5,7 +5,11 @@ import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './ort.js';
 export type GraphKind = 'gradient' | 'fused';
 
 /** Opens a session on a graph; `reload` gets the graph again without onnxruntime's optimized model (see openGraphSession). */
-export type OpenGraphSession = <G extends SourcedGraph<unknown>>(graph: G, kind: GraphKind, reload: () => Promise<G>) => Promise<{ graph: G; session: OrtSessionLike }>;
+export type OpenGraphSession = <G extends SourcedGraph<unknown>>(
+  graph: G,
+  kind: GraphKind,
+  reload: () => Promise<G>,
+) => Promise<{ graph: G; session: OrtSessionLike }>;
 
 export type RunSession = (session: OrtSessionLike, feeds: Record<string, OrtTensorLike>) => Promise<Record<string, OrtTensorLike>>;
 

@@ -13,7 +13,13 @@ import { makeModel } from '../helpers/model.js';
 
 /** y = x · W for x of shape [N, 2]: IG from a zero baseline is exactly W[:, t] ⊙ x. */
 const W = [1, -2, 3, 0.5, 4, -1];
-const linear = makeModel({ opset: 17, inputs: { x: ['N', 2] }, constants: { w: { dims: [2, 3], values: W } }, nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }], outputs: ['y'] });
+const linear = makeModel({
+  opset: 17,
+  inputs: { x: ['N', 2] },
+  constants: { w: { dims: [2, 3], values: W } },
+  nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+  outputs: ['y'],
+});
 const x = [0.75, -1.5];
 /** W[:, target] ⊙ x: Gauss–Legendre weights sum to 1 within float32 rounding (measured ≤ 2.4e-7 relative). */
 const exact = (target: number): number[] => x.map((v, i) => W[i * 3 + target]! * v);
@@ -45,7 +51,15 @@ afterAll(async () => {
 describe('onnxBackend(pathOrUrlOrBytes)', () => {
   it('reads a file path, a file: URL, an http URL, an ArrayBuffer and bytes alike', async () => {
     const path = join(dir, 'linear.onnx');
-    const sources = [path, pathToFileURL(path), pathToFileURL(path).href, `${base}/linear.onnx`, new URL(`${base}/linear.onnx`), new Uint8Array(linear).buffer, linear];
+    const sources = [
+      path,
+      pathToFileURL(path),
+      pathToFileURL(path).href,
+      `${base}/linear.onnx`,
+      new URL(`${base}/linear.onnx`),
+      new Uint8Array(linear).buffer,
+      linear,
+    ];
     for (const source of sources) {
       const backend = await onnxBackend(source);
       try {
@@ -101,7 +115,13 @@ describe('quiet by default', () => {
   it("prints nothing for a model with initializers among its inputs; logSeverityLevel 2 shows onnxruntime's warnings", () => {
     // IR 7 with the weight listed as a graph input: onnxruntime warns "Initializer w appears in graph inputs".
     const oldExport = join(dir, 'old-export.onnx');
-    const model = makeModel({ opset: 11, inputs: { x: ['N', 2], w: [2, 3] }, constants: { w: { dims: [2, 3], values: W } }, nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }], outputs: ['y'] });
+    const model = makeModel({
+      opset: 11,
+      inputs: { x: ['N', 2], w: [2, 3] },
+      constants: { w: { dims: [2, 3], values: W } },
+      nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
     writeFileSync(oldExport, model);
     const entry = pathToFileURL(fileURLToPath(new URL('../../dist/node.js', import.meta.url))).href;
     const core = import.meta.resolve('@ig/core');

@@ -24,7 +24,13 @@ describe.skipIf(!chromiumAvailable())('every gradient method on onnxruntime-web 
   beforeAll(async () => {
     const c = captumCase('small_cnn/c2_gausslegendre_50');
     const { input, baseline } = loadCase(c);
-    request = { bytes: Array.from(modelBytes(c)), input: Array.from(input.data), baseline: Array.from(baseline.data), shape: [...input.shape], target: c.target as number };
+    request = {
+      bytes: Array.from(modelBytes(c)),
+      input: Array.from(input.data),
+      baseline: Array.from(baseline.data),
+      shape: [...input.shape],
+      target: c.target as number,
+    };
     const backend = await nodeBackend(modelBytes(c), { executionProviders: ['cpu'] });
     for (const [name, options] of Object.entries(methodRuns(Float32Array.from(request.baseline), request.shape))) {
       const result = await attribute(backend, tensor(Float32Array.from(request.input), request.shape), { ...options, target: request.target });
@@ -32,7 +38,10 @@ describe.skipIf(!chromiumAvailable())('every gradient method on onnxruntime-web 
     }
     await backend.dispose();
     session = await openPage({
-      files: { '/': '<!doctype html><meta charset="utf-8"><title>@ig/onnx methods</title><script type="module" src="/page.js"></script>', '/page.js': await bundle(fileURLToPath(new URL('./methods-page.ts', import.meta.url))) },
+      files: {
+        '/': '<!doctype html><meta charset="utf-8"><title>@ig/onnx methods</title><script type="module" src="/page.js"></script>',
+        '/page.js': await bundle(fileURLToPath(new URL('./methods-page.ts', import.meta.url))),
+      },
       directories: { '/ort/': ortDist },
       ready: 'typeof window.runMethods === "function"',
     });

@@ -85,7 +85,12 @@ function poolingRequest(provider: PageRequest['provider']): { request: PageReque
     constants: { w: { dims: [3, 64], values: Array.from(uniform(random, 192)) } },
     nodes: [
       { op: 'MaxPool', inputs: ['x'], outputs: ['same'], attributes: { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } } },
-      { op: 'MaxPool', inputs: ['same'], outputs: ['stem'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } } },
+      {
+        op: 'MaxPool',
+        inputs: ['same'],
+        outputs: ['stem'],
+        attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] } },
+      },
       { op: 'MaxPool', inputs: ['same'], outputs: ['ceil'], attributes: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2, 2] }, ceil_mode: { int: 1 } } },
       { op: 'Flatten', inputs: ['stem'], outputs: ['stemFlat'] },
       { op: 'Flatten', inputs: ['ceil'], outputs: ['ceilFlat'] },

@@ -24,7 +24,12 @@ export interface PathCase {
   readonly seed: Float32Array;
 }
 
-export async function fusedGradientSum(bytes: Uint8Array, c: PathCase, foldAffinePrefix: boolean, point = POINT): Promise<{ sum: Float32Array; affinePrefix: readonly string[] }> {
+export async function fusedGradientSum(
+  bytes: Uint8Array,
+  c: PathCase,
+  foldAffinePrefix: boolean,
+  point = POINT,
+): Promise<{ sum: Float32Array; affinePrefix: readonly string[] }> {
   const steps = c.alphas.length;
   const fused = buildFusedModel(bytes, { steps, facts: await factsFor(bytes, steps, point), foldAffinePrefix });
   const session = await ort.InferenceSession.create(encodeModel(fused.model));

@@ -69,6 +69,7 @@ export function expectCaptumParity(c: CaptumCase, attribution: ArrayLike<number>
   const deviation = captumDeviation(c, attribution, deltas);
   expect(deviation.maxError, 'max |attribution − Captum|').toBeLessThanOrEqual(bounds.attr);
   expect(deviation.sumError, '|Σ attribution − Σ Captum|').toBeLessThanOrEqual(bounds.sum);
-  if (deviation.deltaError !== undefined && bounds.delta !== undefined) expect(deviation.deltaError, 'max |delta − Captum delta|').toBeLessThanOrEqual(bounds.delta);
+  if (deviation.deltaError !== undefined && bounds.delta !== undefined)
+    expect(deviation.deltaError, 'max |delta − Captum delta|').toBeLessThanOrEqual(bounds.delta);
   return deviation;
 }

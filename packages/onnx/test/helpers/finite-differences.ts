@@ -64,8 +64,22 @@ export async function differences(
  * difference at every element.
  */
 export const KINKED_OPS: ReadonlySet<string> = new Set([
-  'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Selu', 'Clip', 'HardSigmoid', 'HardSwish', 'Abs',
-  'Max', 'Min', 'MaxPool', 'GlobalMaxPool', 'ReduceMax', 'ReduceMin', 'Where',
+  'Relu',
+  'LeakyRelu',
+  'PRelu',
+  'Elu',
+  'Selu',
+  'Clip',
+  'HardSigmoid',
+  'HardSwish',
+  'Abs',
+  'Max',
+  'Min',
+  'MaxPool',
+  'GlobalMaxPool',
+  'ReduceMax',
+  'ReduceMin',
+  'Where',
 ]);
 
 /** Whether any op of a model is in KINKED_OPS. */

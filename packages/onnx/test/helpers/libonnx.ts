@@ -1,6 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataType, decodeModel, decodeTensor, encodeModel, tensorValues, upgradeModel, UnsupportedOpError, UnsupportedOpsetError, type OrtTensorLike } from '../../src/index.js';
+import {
+  DataType,
+  decodeModel,
+  decodeTensor,
+  encodeModel,
+  tensorValues,
+  upgradeModel,
+  UnsupportedOpError,
+  UnsupportedOpsetError,
+  type OrtTensorLike,
+} from '../../src/index.js';
 import { gradientOf, runtimes, type Feed } from './ort.js';
 import { deviation, differences, hasKinks, sampleIndices } from './finite-differences.js';
 import { maxAbs, rng, uniform } from './random.js';
@@ -34,7 +44,8 @@ function load(dir: string): Loaded {
   inputs.forEach((name, i) => {
     const tensor = decodeTensor(new Uint8Array(readFileSync(join(dataDir, `input_${i}.pb`))));
     const values = tensorValues(tensor, name);
-    if (values.dataType === DataType.FLOAT || values.dataType === DataType.DOUBLE) floatFeeds[name] = { data: Float32Array.from(values.values), dims: values.dims };
+    if (values.dataType === DataType.FLOAT || values.dataType === DataType.DOUBLE)
+      floatFeeds[name] = { data: Float32Array.from(values.values), dims: values.dims };
     if (values.dataType !== DataType.FLOAT) otherTypes.add(values.dataType);
     if (values.dataType === DataType.INT64) {
       otherFeeds[name] = { type: 'int64', dims: values.dims, data: BigInt64Array.from(Array.from(values.values, (v) => BigInt(v))) } as OrtTensorLike;
@@ -108,7 +119,9 @@ export async function checkModel(dir: string, seed: number, kinkThreshold: numbe
     const g = run.gradients[input] as Float32Array;
     const scale = Math.max(1, maxAbs(g));
     const output = model.graph?.output?.[0]?.name ?? undefined;
-    const diffs = await differences(runtimes.node, bytes, differenceFeeds, input, seedValues, sampleIndices(g.length, SAMPLES), STEP, output, { halfStep: kinked });
+    const diffs = await differences(runtimes.node, bytes, differenceFeeds, input, seedValues, sampleIndices(g.length, SAMPLES), STEP, output, {
+      halfStep: kinked,
+    });
     const m = deviation(g, diffs, kinkThreshold * scale, kinked);
     if (m.error / scale >= worst) {
       worst = m.error / scale;

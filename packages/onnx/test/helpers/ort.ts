@@ -23,10 +23,20 @@ type AnyFloatTensor = new (type: 'float32' | 'float64', data: Float32Array | Flo
 
 export function feedsOf(ort: OrtModuleLike, feeds: Record<string, Feed>): Record<string, OrtTensorLike> {
   const Tensor = ort.Tensor as unknown as AnyFloatTensor;
-  return Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, f.type === 'float64' ? new Tensor('float64', Float64Array.from(f.data), f.dims) : new Tensor('float32', f.data, f.dims)]));
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, f]) => [
+      name,
+      f.type === 'float64' ? new Tensor('float64', Float64Array.from(f.data), f.dims) : new Tensor('float32', f.data, f.dims),
+    ]),
+  );
 }
 
-export async function runModel(ort: OrtModuleLike, bytes: Uint8Array, feeds: Record<string, OrtTensorLike>, provider = 'cpu'): Promise<Record<string, OrtTensorLike>> {
+export async function runModel(
+  ort: OrtModuleLike,
+  bytes: Uint8Array,
+  feeds: Record<string, OrtTensorLike>,
+  provider = 'cpu',
+): Promise<Record<string, OrtTensorLike>> {
   const session = await ort.InferenceSession.create(bytes, { executionProviders: [provider] });
   try {
     return await session.run(feeds);
@@ -63,7 +73,14 @@ export async function gradientOf(
 }
 
 /** Σ seed ⊙ output in float64, from one forward run. */
-export async function objective(ort: OrtModuleLike, bytes: Uint8Array, feeds: Record<string, Feed>, seed: Float32Array, output?: string, provider = 'cpu'): Promise<number> {
+export async function objective(
+  ort: OrtModuleLike,
+  bytes: Uint8Array,
+  feeds: Record<string, Feed>,
+  seed: Float32Array,
+  output?: string,
+  provider = 'cpu',
+): Promise<number> {
   const results = await runModel(ort, bytes, feedsOf(ort, feeds), provider);
   const out = (output ? results[output] : Object.values(results)[0])?.data as Float32Array;
   let sum = 0;

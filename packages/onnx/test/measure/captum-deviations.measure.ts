@@ -21,11 +21,20 @@ it('measures every Captum case on every path', async () => {
       const { attribution, deltas } = await runCase(c, path);
       const d = captumDeviation(c, attribution, deltas);
       const [attr, sum] = [d.maxError / max, d.sumError / l1];
-      const entry: Record<string, number> = { attr: Number(attr.toPrecision(2)), attrTolerance: toleranceFor(attr), sum: Number(sum.toPrecision(2)), sumTolerance: toleranceFor(sum) };
-      if (d.deltaError !== undefined) Object.assign(entry, { delta: Number((d.deltaError / l1).toPrecision(2)), deltaTolerance: toleranceFor(d.deltaError / l1) });
+      const entry: Record<string, number> = {
+        attr: Number(attr.toPrecision(2)),
+        attrTolerance: toleranceFor(attr),
+        sum: Number(sum.toPrecision(2)),
+        sumTolerance: toleranceFor(sum),
+      };
+      if (d.deltaError !== undefined)
+        Object.assign(entry, { delta: Number((d.deltaError / l1).toPrecision(2)), deltaTolerance: toleranceFor(d.deltaError / l1) });
       entries[`${c.id} ${path}`] = entry;
     }
   }
   const file = join(import.meta.dirname, '..', 'captum-parity.tolerances.json');
-  writeFileSync(file, `${JSON.stringify({ method: 'test/measure/captum-deviations.measure.ts', relativeTo: { attr: 'max |Captum attribution|', sum: 'Σ |Captum attribution|', delta: 'Σ |Captum attribution|' }, cases: entries }, null, 1)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ method: 'test/measure/captum-deviations.measure.ts', relativeTo: { attr: 'max |Captum attribution|', sum: 'Σ |Captum attribution|', delta: 'Σ |Captum attribution|' }, cases: entries }, null, 1)}\n`,
+  );
 }, 900_000);

@@ -23,8 +23,14 @@ it('measures every libonnx-testdata model', async () => {
   let seed = 1;
   for (const [name, dir] of libonnxModels()) {
     const r = await checkModel(dir, seed++, KINK);
-    models[name] = r.deviation === undefined ? { status: r.status } : { status: r.status, deviation: Number(r.deviation.toPrecision(2)), tolerance: toleranceFor(r.deviation) };
+    models[name] =
+      r.deviation === undefined
+        ? { status: r.status }
+        : { status: r.status, deviation: Number(r.deviation.toPrecision(2)), tolerance: toleranceFor(r.deviation) };
   }
   const file = join(import.meta.dirname, '..', 'fixtures', 'libonnx-testdata', 'expected.json');
-  writeFileSync(file, `${JSON.stringify({ package: `${LIBONNX_PACKAGE} ${version}`, method: 'test/measure/libonnx-deviations.measure.ts', models }, null, 1)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ package: `${LIBONNX_PACKAGE} ${version}`, method: 'test/measure/libonnx-deviations.measure.ts', models }, null, 1)}\n`,
+  );
 }, 900_000);

@@ -41,7 +41,8 @@ it('measures every op case', async () => {
       let spread = 0;
       for (const d of k.diffs) if (!m.kinks.includes(d.index)) spread = Math.max(spread, Math.abs(d.central - (d.half?.central ?? NaN)) / k.scale);
       const measured = m.error / k.scale;
-      if (measured > 3 * spread + ULP / (2 * (c.step ?? STEP))) unexplained.push(`${toleranceKey(c, k.input)}: deviation ${measured.toExponential(2)}, spread ${spread.toExponential(2)}`);
+      if (measured > 3 * spread + ULP / (2 * (c.step ?? STEP)))
+        unexplained.push(`${toleranceKey(c, k.input)}: deviation ${measured.toExponential(2)}, spread ${spread.toExponential(2)}`);
       const w = web.gradients[k.input] as Float32Array;
       let webDeviation = 0;
       k.gradient.forEach((v, j) => (webDeviation = Math.max(webDeviation, Math.abs(v - (w[j] as number)) / k.scale)));

@@ -33,7 +33,18 @@ export function inputsOf(c: OpCase, seed: number): Record<string, Feed> {
     Object.entries(c.model.inputs).map(([name, dims]) => {
       const [low, high] = c.ranges?.[name] ?? [-1, 1];
       const shape = dims.map(Number);
-      return [name, { data: uniform(random, shape.reduce((a, b) => a * b, 1), low, high), dims: shape }];
+      return [
+        name,
+        {
+          data: uniform(
+            random,
+            shape.reduce((a, b) => a * b, 1),
+            low,
+            high,
+          ),
+          dims: shape,
+        },
+      ];
     }),
   );
 }

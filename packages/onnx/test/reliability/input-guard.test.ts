@@ -61,7 +61,13 @@ describe('onnxBackend checks its inputs against the model', () => {
 describe('onnxruntime logging', () => {
   it('a failing run prints nothing on stderr; the runtime message is in the thrown error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ig-onnx-log-'));
-    const model = makeModel({ opset: 17, inputs: { x: ['N', 3] }, constants: { shape: { dims: [2], values: [5, 5], type: 'int64' } }, nodes: [{ op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'] }], outputs: ['y'] });
+    const model = makeModel({
+      opset: 17,
+      inputs: { x: ['N', 3] },
+      constants: { shape: { dims: [2], values: [5, 5], type: 'int64' } },
+      nodes: [{ op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'] }],
+      outputs: ['y'],
+    });
     writeFileSync(join(dir, 'bad.onnx'), model);
     const script = `
       import { onnxBackend } from '@ig/onnx/node';

@@ -38,11 +38,15 @@ function requestFor(backend: string, weights: WeightArray[]): PageRequest {
 /** The Node cpu result for the same request: the truth the browser backends must reproduce. */
 async function nodeResult(request: PageRequest): Promise<{ attribution: Tensor; fInput: number; fBaseline: number }> {
   const model = smallCnnFromWeights(tf, request.weights);
-  const result = await integratedGradients(tfjsBackend(model), { data: Float32Array.from(request.input), shape: [1, 28, 28, 1] }, {
-    baselines: { data: Float32Array.from(request.baseline), shape: [1, 28, 28, 1] },
-    target: request.target,
-    steps: request.steps,
-  });
+  const result = await integratedGradients(
+    tfjsBackend(model),
+    { data: Float32Array.from(request.input), shape: [1, 28, 28, 1] },
+    {
+      baselines: { data: Float32Array.from(request.baseline), shape: [1, 28, 28, 1] },
+      target: request.target,
+      steps: request.steps,
+    },
+  );
   model.dispose();
   const report = result.reports[0];
   return { attribution: result.attributions[0] as Tensor, fInput: report?.fInput ?? NaN, fBaseline: report?.fBaseline ?? NaN };

@@ -34,7 +34,11 @@ describe.skipIf(!chromiumAvailable())('every gradient method in Chromium (webgl)
     };
     const model = smallCnnFromWeights(tf, request.weights);
     for (const [name, options] of Object.entries(methodRuns(Float32Array.from(request.baseline)))) {
-      const result = await attribute(tfjsBackend(model), { data: Float32Array.from(request.input), shape: [1, 28, 28, 1] }, { ...options, target: request.target });
+      const result = await attribute(
+        tfjsBackend(model),
+        { data: Float32Array.from(request.input), shape: [1, 28, 28, 1] },
+        { ...options, target: request.target },
+      );
       expected[name] = result.attributions[0]?.data as Float32Array;
     }
     model.dispose();

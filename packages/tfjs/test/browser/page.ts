@@ -27,11 +27,15 @@ async function runIntegratedGradients(request: PageRequest): Promise<PageResult>
   await tf.ready();
   const model = smallCnnFromWeights(tf, request.weights);
   const before = tf.memory().numTensors;
-  const result = await integratedGradients(tfjsBackend(model), { data: Float32Array.from(request.input), shape: [1, 28, 28, 1] }, {
-    baselines: { data: Float32Array.from(request.baseline), shape: [1, 28, 28, 1] },
-    target: request.target,
-    steps: request.steps,
-  });
+  const result = await integratedGradients(
+    tfjsBackend(model),
+    { data: Float32Array.from(request.input), shape: [1, 28, 28, 1] },
+    {
+      baselines: { data: Float32Array.from(request.baseline), shape: [1, 28, 28, 1] },
+      target: request.target,
+      steps: request.steps,
+    },
+  );
   const tensorsLeaked = tf.memory().numTensors - before;
   model.dispose();
   const report = result.reports[0];

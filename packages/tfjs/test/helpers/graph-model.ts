@@ -49,11 +49,14 @@ export async function denseGraphModel(
   ];
   if (options.dynamicTail === true) {
     // Where has a data-dependent output shape, so tfjs only runs this graph with executeAsync.
-    nodes.push(constant('zero', []), op('positive', 'Greater', ['logits', 'zero']), { name: 'where', op: 'Where', input: ['positive'], attr: { T: { type: 'DT_BOOL' } } });
+    nodes.push(constant('zero', []), op('positive', 'Greater', ['logits', 'zero']), {
+      name: 'where',
+      op: 'Where',
+      input: ['positive'],
+      attr: { T: { type: 'DT_BOOL' } },
+    });
   }
   const constants = { w1, b1, w2, b2, ...(options.dynamicTail === true ? { zero: tf.scalar(0) } : {}) };
   const { data, specs } = await tf.io.encodeWeights(constants);
-  return tf.loadGraphModel(
-    tf.io.fromMemory({ modelTopology: { node: nodes, versions: { producer: 1 } }, weightSpecs: specs, weightData: data }),
-  );
+  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: { node: nodes, versions: { producer: 1 } }, weightSpecs: specs, weightData: data }));
 }

@@ -99,7 +99,12 @@ export function smallCnnGradient(image: ArrayLike<number>, target: number, tieRu
       for (let x = 0; x < POOLED; x++) {
         let best = -Infinity;
         let at = -1;
-        for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+        for (const [dy, dx] of [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ] as const) {
           const index = (c * SIZE + 2 * y + dy) * SIZE + 2 * x + dx;
           const v = r1[index] as number;
           if (v > best || (tieRule === 'last' && v === best)) [best, at] = [v, index];

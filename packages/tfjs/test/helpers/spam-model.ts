@@ -53,7 +53,9 @@ export function spamLayersModel(): tf.LayersModel {
   const ids = tf.input({ shape: [length], name: 'input_ids' });
   const mask = tf.input({ shape: [length], name: 'attention_mask' });
   const mask3 = tf.layers.reshape({ targetShape: [length, 1] }).apply(mask) as tf.SymbolicTensor;
-  const embedded = tf.layers.embedding({ inputDim: vocab, outputDim: dim, name: 'embedding', weights: [tf.tensor2d(table.values, [vocab, dim])] }).apply(ids) as tf.SymbolicTensor;
+  const embedded = tf.layers
+    .embedding({ inputDim: vocab, outputDim: dim, name: 'embedding', weights: [tf.tensor2d(table.values, [vocab, dim])] })
+    .apply(ids) as tf.SymbolicTensor;
   const masked = tf.layers.multiply().apply([embedded, mask3]) as tf.SymbolicTensor;
   const kernelValues = tf.tidy(() => tf.transpose(tf.tensor3d(conv.values, [channels, dim, kernel]), [2, 1, 0]));
   const convolved = tf.layers

@@ -14,14 +14,10 @@ const positive = (b: GraphBuilder, x: string): string => b.op('Greater', [x, k(b
 // runtimes can fuse Conv+Relu in the forward part of a gradient graph.
 export const relu = unary('Relu', 6, (g, _x, y, b) => b.mul(g, b.toFloat(positive(b, y))));
 
-export const leakyRelu = unary('LeakyRelu', 6, (g, x, _y, b, node) =>
-  b.op('Where', [positive(b, x), g, b.scale(g, node.float('alpha', 0.01))]),
-);
+export const leakyRelu = unary('LeakyRelu', 6, (g, x, _y, b, node) => b.op('Where', [positive(b, x), g, b.scale(g, node.float('alpha', 0.01))]));
 
 // Negative branch: y = α(eˣ − 1), so dy/dx = y + α.
-export const elu = unary('Elu', 6, (g, x, y, b, node) =>
-  b.op('Where', [positive(b, x), g, b.mul(g, b.add(y, k(b, node.float('alpha', 1))))]),
-);
+export const elu = unary('Elu', 6, (g, x, y, b, node) => b.op('Where', [positive(b, x), g, b.mul(g, b.add(y, k(b, node.float('alpha', 1))))]));
 
 // Negative branch: y = γα(eˣ − 1), so dy/dx = y + γα.
 export const selu = unary('Selu', 6, (g, x, y, b, node) => {
@@ -60,7 +56,8 @@ export const clip: GradientRule = {
   differentiable: [0],
   // Before opset 11, min and max are attributes.
   legacy(node, upgrade) {
-    const bound = (name: string): string => ((node.attribute ?? []).some((a) => a.name === name) ? upgrade.constant(name, [], DataType.FLOAT, [floatAttribute(node, name, 0)]) : '');
+    const bound = (name: string): string =>
+      (node.attribute ?? []).some((a) => a.name === name) ? upgrade.constant(name, [], DataType.FLOAT, [floatAttribute(node, name, 0)]) : '';
     node.input = [node.input?.[0] ?? '', bound('min'), bound('max')];
     dropAttributes(node, 'min', 'max', 'consumed_inputs');
   },
@@ -105,12 +102,8 @@ export const prelu: GradientRule = {
     const g = outputGrad(node, grads);
     const [x, slope, y] = [node.input(0), node.input(1), node.output(0)];
     const isPositive = positive(b, x);
-    const gx = node.needsGradient(0)
-      ? b.unbroadcastLike(b.op('Where', [isPositive, g, b.mul(g, slope)]), y, x)
-      : null;
-    const gSlope = node.needsGradient(1)
-      ? b.unbroadcastLike(b.op('Where', [isPositive, k(b, 0), b.mul(g, x)]), y, slope)
-      : null;
+    const gx = node.needsGradient(0) ? b.unbroadcastLike(b.op('Where', [isPositive, g, b.mul(g, slope)]), y, x) : null;
+    const gSlope = node.needsGradient(1) ? b.unbroadcastLike(b.op('Where', [isPositive, k(b, 0), b.mul(g, x)]), y, slope) : null;
     return [gx, gSlope];
   },
 };
@@ -133,5 +126,17 @@ export const gelu = unary('Gelu', 20, (g, x, _y, b, node) => {
 });
 
 export const activationRules: readonly GradientRule[] = [
-  relu, leakyRelu, elu, selu, sigmoid, tanh, softplus, softsign, hardSigmoid, hardSwish, clip, prelu, gelu,
+  relu,
+  leakyRelu,
+  elu,
+  selu,
+  sigmoid,
+  tanh,
+  softplus,
+  softsign,
+  hardSigmoid,
+  hardSwish,
+  clip,
+  prelu,
+  gelu,
 ];

@@ -69,7 +69,8 @@ export const convTranspose: GradientRule = {
       padsBegin = [];
       padsEnd = [];
       for (let i = 0; i < n; i++) {
-        const full = (strides[i] as number) * ((inSpatial[i] as number) - 1) + (outputPadding[i] as number) + ((kernel[i] as number) - 1) * (dilations[i] as number) + 1;
+        const full =
+          (strides[i] as number) * ((inSpatial[i] as number) - 1) + (outputPadding[i] as number) + ((kernel[i] as number) - 1) * (dilations[i] as number) + 1;
         const total = full - (outSpatial[i] as number);
         if (total < 0) throw new UnsupportedForm('output_shape larger than the full transposed convolution');
         const half = Math.floor(total / 2);

@@ -17,10 +17,7 @@ function binary(opType: string, local: BinaryGradient): GradientRule {
       const g = outputGrad(node, grads);
       const [a, b, y] = [node.input(0), node.input(1), node.output(0)];
       const [ga, gb] = local(g, a, b, y, builder, node);
-      return [
-        node.needsGradient(0) ? builder.unbroadcastLike(ga(), y, a) : null,
-        node.needsGradient(1) ? builder.unbroadcastLike(gb(), y, b) : null,
-      ];
+      return [node.needsGradient(0) ? builder.unbroadcastLike(ga(), y, a) : null, node.needsGradient(1) ? builder.unbroadcastLike(gb(), y, b) : null];
     },
   };
 }
@@ -31,18 +28,24 @@ function asFloat(builder: GraphBuilder, name: string): string {
   return type !== undefined && !isFloatType(type) ? builder.op('Cast', [name], { to: { int: DataType.FLOAT } }) : name;
 }
 
-export const add = withAffine(binary('Add', (g) => [() => g, () => g]), { in: () => true });
+export const add = withAffine(
+  binary('Add', (g) => [() => g, () => g]),
+  { in: () => true },
+);
 
-export const sub = withAffine(binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]), { in: () => true });
+export const sub = withAffine(
+  binary('Sub', (g, _a, _b, _y, builder) => [() => g, () => builder.neg(g)]),
+  { in: () => true },
+);
 
-export const mul = withAffine(binary('Mul', (g, a, b, _y, builder) => [() => builder.mul(g, b), () => builder.mul(g, a)]), { in: () => true });
+export const mul = withAffine(
+  binary('Mul', (g, a, b, _y, builder) => [() => builder.mul(g, b), () => builder.mul(g, a)]),
+  { in: () => true },
+);
 
 // d(a/b)/da = 1/b; d(a/b)/db = −y/b.
 export const div = withAffine(
-  binary('Div', (g, _a, b, y, builder) => [
-    () => builder.div(g, b),
-    () => builder.neg(builder.div(builder.mul(g, y), b)),
-  ]),
+  binary('Div', (g, _a, b, y, builder) => [() => builder.div(g, b), () => builder.neg(builder.div(builder.mul(g, y), b))]),
   { in: (_node, index) => index === 0 },
 );
 
@@ -64,9 +67,7 @@ function variadic(opType: 'Sum' | 'Mean'): GradientRule {
     gradient(node, grads, builder) {
       const g = outputGrad(node, grads);
       const scaled = opType === 'Mean' ? builder.scale(g, 1 / node.inputCount) : g;
-      return Array.from({ length: node.inputCount }, (_, i) =>
-        node.needsGradient(i) ? builder.unbroadcastLike(scaled, node.output(0), node.input(i)) : null,
-      );
+      return Array.from({ length: node.inputCount }, (_, i) => (node.needsGradient(i) ? builder.unbroadcastLike(scaled, node.output(0), node.input(i)) : null));
     },
   };
 }

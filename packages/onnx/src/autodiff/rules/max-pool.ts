@@ -159,7 +159,11 @@ function scatterBack(b: GraphBuilder, routed: readonly string[], vShape: readonl
     });
     phases.push(terms.length > 0 ? b.sum(terms) : b.zeros(coarseShape));
   }
-  const stacked = b.op('Concat', phases.map((p) => b.unsqueeze(p, [axis + 1])), { axis: { int: axis + 1 } });
+  const stacked = b.op(
+    'Concat',
+    phases.map((p) => b.unsqueeze(p, [axis + 1])),
+    { axis: { int: axis + 1 } },
+  );
   const fineShape = withLength(vShape, axis, coarse * stride);
   return place(b, b.reshape(stacked, fineShape), fineShape, axis, 0, inLength, 0);
 }
@@ -195,7 +199,8 @@ export const maxPool: GradientRule = {
       outLength: outSpatial[i] as number,
     }));
     pools.forEach((p, i) => {
-      if (![p.kernel, p.stride, p.dilation].every((v) => Number.isSafeInteger(v) && v >= 1)) throw node.invalid('kernel_shape, strides and dilations must be positive');
+      if (![p.kernel, p.stride, p.dilation].every((v) => Number.isSafeInteger(v) && v >= 1))
+        throw node.invalid('kernel_shape, strides and dilations must be positive');
       if (p.kernel > MAX_AXIS_KERNEL || p.stride > MAX_AXIS_KERNEL) {
         throw new UnsupportedForm(`a window of ${p.kernel} elements or a stride of ${p.stride} along one axis (at most ${MAX_AXIS_KERNEL})`);
       }

@@ -26,14 +26,21 @@ function poolGeometry(node: NodeView, b: GraphBuilder): PoolGeometry {
   };
   const outputPadding = adjointOutputPadding(window, inSpatial, outSpatial, padsEnd);
   if (outputPadding.some((p) => p < 0)) throw node.invalid('output shape does not match the window geometry');
-  return { xShape, yShape, inSpatial, outSpatial, window, extra, padsEnd, convAttributes, adjointAttributes: { ...convAttributes, output_padding: { ints: outputPadding } } };
+  return {
+    xShape,
+    yShape,
+    inSpatial,
+    outSpatial,
+    window,
+    extra,
+    padsEnd,
+    convAttributes,
+    adjointAttributes: { ...convAttributes, output_padding: { ints: outputPadding } },
+  };
 }
 
 /** Calls visit(outputFlat, positionFlat, inputIndexPerAxis) for every window element. */
-function forEachWindowElement(
-  geometry: PoolGeometry,
-  visit: (outputFlat: number, elementFlat: number, indices: readonly number[]) => void,
-): void {
+function forEachWindowElement(geometry: PoolGeometry, visit: (outputFlat: number, elementFlat: number, indices: readonly number[]) => void): void {
   const { outSpatial, window } = geometry;
   const outCount = product(outSpatial);
   const kernelCount = product(window.kernel);

@@ -67,6 +67,4 @@ function extreme(opType: string): GradientRule {
 export const reduceMax = extreme('ReduceMax');
 export const reduceMin = extreme('ReduceMin');
 
-export const reduceRules: readonly GradientRule[] = [
-  reduceSum, reduceMean, reduceSumSquare, reduceL2, reduceLogSumExp, reduceMax, reduceMin,
-];
+export const reduceRules: readonly GradientRule[] = [reduceSum, reduceMean, reduceSumSquare, reduceL2, reduceLogSumExp, reduceMax, reduceMin];

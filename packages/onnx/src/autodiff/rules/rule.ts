@@ -1,13 +1,6 @@
 import type { onnx } from '../../proto/generated/onnx.js';
 import type { GraphBuilder } from '../../graph/builder.js';
-import {
-  floatAttribute,
-  floatsAttribute,
-  hasAttribute,
-  intAttribute,
-  intsAttribute,
-  stringAttribute,
-} from '../../graph/attributes.js';
+import { floatAttribute, floatsAttribute, hasAttribute, intAttribute, intsAttribute, stringAttribute } from '../../graph/attributes.js';
 import { InvalidModelError } from '../../errors.js';
 import type { LegacyRewrite } from './legacy.js';
 

@@ -128,9 +128,7 @@ export const slice: GradientRule = {
       stepOf.set(axis, step);
     });
     const touched = [...startOf.keys()].filter((axis) => !(startOf.get(axis) === 0 && stepOf.get(axis) === 1 && outShape[axis] === inShape[axis]));
-    return [
-      adjointOfIndexMaps(b, g, outShape, inShape, (axis, o) => (startOf.get(axis) as number) + o * (stepOf.get(axis) as number), touched),
-    ];
+    return [adjointOfIndexMaps(b, g, outShape, inShape, (axis, o) => (startOf.get(axis) as number) + o * (stepOf.get(axis) as number), touched)];
   },
 };
 

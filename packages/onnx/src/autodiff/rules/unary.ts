@@ -4,11 +4,7 @@ import { dropTestAttributes } from './legacy.js';
 import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
 
 /** A one-input op whose gradient is g times a local derivative built from x and y. */
-export function unary(
-  opType: string,
-  since: number,
-  local: (g: string, x: string, y: string, builder: GraphBuilder, node: NodeView) => string,
-): GradientRule {
+export function unary(opType: string, since: number, local: (g: string, x: string, y: string, builder: GraphBuilder, node: NodeView) => string): GradientRule {
   return {
     opType,
     since,
@@ -19,7 +15,10 @@ export function unary(
   };
 }
 
-export const identity = withAffine(unary('Identity', 1, (g) => g), { in: () => true });
+export const identity = withAffine(
+  unary('Identity', 1, (g) => g),
+  { in: () => true },
+);
 // Inference-mode Dropout is the identity on output 0; the mask output carries no gradient.
 export const dropout: GradientRule = { ...unary('Dropout', 7, (g) => g), legacy: dropTestAttributes };
 export const neg = unary('Neg', 6, (g, _x, _y, b) => b.neg(g));
@@ -35,9 +34,7 @@ export const reciprocal = unary('Reciprocal', 6, (g, _x, y, b) => b.neg(b.mul(g,
 export const sin = unary('Sin', 7, (g, x, _y, b) => b.mul(g, b.op('Cos', [x])));
 export const cos = unary('Cos', 7, (g, x, _y, b) => b.neg(b.mul(g, b.op('Sin', [x]))));
 // d erf(x)/dx = 2/√π · exp(−x²).
-export const erf = unary('Erf', 9, (g, x, _y, b) =>
-  b.mul(b.scale(g, 2 / Math.sqrt(Math.PI)), b.op('Exp', [b.neg(b.mul(x, x))])),
-);
+export const erf = unary('Erf', 9, (g, x, _y, b) => b.mul(b.scale(g, 2 / Math.sqrt(Math.PI)), b.op('Exp', [b.neg(b.mul(x, x))])));
 
 /** The gradient goes back in the input's own float type. */
 export const cast: GradientRule = {

@@ -62,7 +62,11 @@ export function overhang(w: Window, inSpatial: readonly number[], outSpatial: re
 export function adjointOutputPadding(w: Window, inSpatial: readonly number[], outSpatial: readonly number[], padsEnd: readonly number[]): number[] {
   return inSpatial.map((s, i) => {
     const produced =
-      ((outSpatial[i] as number) - 1) * (w.strides[i] as number) + ((w.kernel[i] as number) - 1) * (w.dilations[i] as number) + 1 - (w.padsBegin[i] as number) - (padsEnd[i] as number);
+      ((outSpatial[i] as number) - 1) * (w.strides[i] as number) +
+      ((w.kernel[i] as number) - 1) * (w.dilations[i] as number) +
+      1 -
+      (w.padsBegin[i] as number) -
+      (padsEnd[i] as number);
     return s - produced;
   });
 }
