@@ -7,7 +7,7 @@ import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../b
 import { registerBatchMerge } from './batch-merge.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
-import { detail, say, warnLine } from '../context.js';
+import { detail, say } from '../context.js';
 import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, flatMessage, UsageError } from '../errors.js';
@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../files.js';
 import { heatmapPng } from '../heatmap-output.js';
 import { loadInput } from '../inputs.js';
 import { loadModel } from '../load-model.js';
+import { loadOptionsOf } from '../model-options.js';
 import type { LoadedModel } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
@@ -148,15 +149,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       if (pending.length > 0) {
         const startedAt = Date.now();
         const timing = startTiming();
-        const model = await loadModel(settings.model, {
-          provider: settings.provider,
-          quiet: global.quiet,
-          cache: settings.cache,
-          ...(settings.output !== undefined ? { output: settings.output } : {}),
-          onWarning: (m) => warnLine(global, m),
-          onDetail: (m) => detail(global, m),
-          ...(settings.layer ? { layer: settings.layer } : {}),
-        });
+        const model = await loadModel(settings.model, loadOptionsOf(settings, global));
         timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {

@@ -1,13 +1,14 @@
 import { checkAxioms } from '@ig/core';
 import type { Command } from 'commander';
 import { buildBaselines } from '../baselines.js';
-import { detail, say, warnLine } from '../context.js';
+import { say, warnLine } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { resolveTarget } from '../explain-run.js';
 import { keepOutputs, writeOutput } from '../files.js';
 import { loadInput } from '../inputs.js';
 import { loadModel } from '../load-model.js';
+import { loadOptionsOf } from '../model-options.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
 import { runSettingsOf } from './explain.js';
 
@@ -34,14 +35,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       const settings = parseExplainSettings(raw, global.quiet);
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       const run = runSettingsOf(settings);
-      const model = await loadModel(settings.model, {
-        provider: settings.provider,
-        quiet: global.quiet,
-        cache: settings.cache,
-        ...(settings.output !== undefined ? { output: settings.output } : {}),
-        onWarning: (m) => warnLine(global, m),
-        onDetail: (m) => detail(global, m),
-      });
+      const model = await loadModel(settings.model, loadOptionsOf(settings, global, { withLayer: false }));
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (input.tensor.shape[0] !== 1) throw new UsageError(`ig check takes one example; ${raw['input']} has ${input.tensor.shape[0]}`);

@@ -1,8 +1,9 @@
-import { detail, formatNumber, say, warnLine, type GlobalFlags } from '../context.js';
+import { detail, formatNumber, say, type GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { RunSettings } from '../explain-run.js';
 import { writeOutput } from '../files.js';
 import { loadModel } from '../load-model.js';
+import { loadOptionsOf } from '../model-options.js';
 import { loadNamedInputs, type NamedInputArg } from '../named-inputs.js';
 import { runNamedExplanation } from '../named-run.js';
 import { formatNpy } from '../npy.js';
@@ -28,14 +29,7 @@ export async function runNamedExplain(
   if (raw['heatmap']) throw new UsageError('--heatmap draws one image input; with several --input NAME=FILE flags write the attributions with --out');
   if (settings.layer) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
   const timing = startTiming();
-  const model = await loadModel(settings.model, {
-    provider: settings.provider,
-    quiet: global.quiet,
-    cache: settings.cache,
-    ...(settings.output !== undefined ? { output: settings.output } : {}),
-    onWarning: (m) => warnLine(global, m),
-    onDetail: (m) => detail(global, m),
-  });
+  const model = await loadModel(settings.model, loadOptionsOf(settings, global, { withLayer: false }));
   timing.loaded(model);
   try {
     const inputs = loadNamedInputs(args, model, settings);

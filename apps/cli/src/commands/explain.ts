@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { detail, say, formatNumber, warnLine } from '../context.js';
+import { detail, say, formatNumber } from '../context.js';
 import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -9,6 +9,7 @@ import { explanationPanels } from '../panel-output.js';
 import { preprocessingNote } from '../preprocessing.js';
 import { loadInput } from '../inputs.js';
 import { loadModel, readLabels } from '../load-model.js';
+import { loadOptionsOf } from '../model-options.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
 import { addAlgorithmOptions, parseAlgorithmSettings } from '../algorithm-options.js';
@@ -137,15 +138,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
       const timing = startTiming();
-      const model = await loadModel(settings.model, {
-        provider: settings.provider,
-        quiet: global.quiet,
-        cache: settings.cache,
-        ...(settings.output !== undefined ? { output: settings.output } : {}),
-        onWarning: (m) => warnLine(global, m),
-        onDetail: (m) => detail(global, m),
-        ...(settings.layer ? { layer: settings.layer } : {}),
-      });
+      const model = await loadModel(settings.model, loadOptionsOf(settings, global));
       timing.loaded(model);
       try {
         const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
