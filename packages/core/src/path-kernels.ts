@@ -17,9 +17,11 @@ export function fillPathPoints(
 ): void {
   const size = baseline.length;
   for (let j = 0; j < count; j++) {
-    const alpha = alphas[from + j] as number;
+    // float32 arithmetic, as PyTorch (Captum) and the SIMD kernels build the point: a float64
+    // point can land on the other side of a ReLU kink and change the attributions visibly.
+    const alpha = Math.fround(alphas[from + j] as number);
     const point = out.subarray((outPoint + j) * size, (outPoint + j + 1) * size);
-    for (let i = 0; i < size; i++) point[i] = (baseline[i] as number) + alpha * (difference[i] as number);
+    for (let i = 0; i < size; i++) point[i] = (baseline[i] as number) + Math.fround(alpha * (difference[i] as number));
   }
 }
 

@@ -26,7 +26,6 @@ export class PlainPathWorkspace implements PathWorkspace {
   readonly points: readonly Float32Array[];
   readonly gradients: readonly Float32Array[];
   private readonly differences: Float32Array[];
-  private readonly loaded: { x: Float32Array; baseline: Float32Array }[] = [];
 
   constructor(pointSizes: readonly number[], batchSize: number) {
     this.points = pointSizes.map((size) => new Float32Array(batchSize * size));
@@ -35,12 +34,9 @@ export class PlainPathWorkspace implements PathWorkspace {
   }
 
   fill(input: number, outPoint: number, x: Float32Array, baseline: Float32Array, alphas: Float64Array, from: number, count: number): void {
+    // Recomputed on every call: callers may refill the same x and baseline arrays between paths.
     const difference = this.differences[input] as Float32Array;
-    const loaded = this.loaded[input];
-    if (loaded === undefined || loaded.x !== x || loaded.baseline !== baseline) {
-      for (let i = 0; i < difference.length; i++) difference[i] = (x[i] as number) - (baseline[i] as number);
-      this.loaded[input] = { x, baseline };
-    }
+    for (let i = 0; i < difference.length; i++) difference[i] = (x[i] as number) - (baseline[i] as number);
     fillPathPoints(this.points[input] as Float32Array, outPoint, baseline, difference, alphas, from, count);
   }
 
