@@ -31,12 +31,13 @@ export function straightPath(
       const s = Math.floor(handedOut / n);
       const baseline = baselines[s] as readonly Float32Array[];
       const difference = differences[s] as Float32Array[];
-      const alpha = rule.alphas[handedOut % n] as number;
+      // float32 arithmetic, as the straight fast path (and PyTorch) build the point
+      const alpha = Math.fround(rule.alphas[handedOut % n] as number);
       for (let i = 0; i < out.length; i++) {
         const point = out[i] as Float32Array;
         const b = baseline[i] as Float32Array;
         const d = difference[i] as Float32Array;
-        for (let j = 0; j < point.length; j++) point[j] = (b[j] as number) + alpha * (d[j] as number);
+        for (let j = 0; j < point.length; j++) point[j] = (b[j] as number) + Math.fround(alpha * (d[j] as number));
       }
       handedOut++;
       return true;
