@@ -1,7 +1,7 @@
-import type { Tensor } from '@ig/core';
+import { greyImage, imageToTensor, resizeBilinear, type Tensor } from '@ig/core';
 import { CliError, FileFormatError, UsageError } from './errors.js';
 import { readNpyFile, readUserFile } from './files.js';
-import { decodeImage, greyImage, imageToTensor, isImagePath, resizeImage } from './image.js';
+import { decodeImage, isImagePath } from './image.js';
 import type { Layout, Normalization, Rgba } from './image.js';
 import { checkNpyBody, checkPixels, DEFAULT_LIMITS, imageSize, readNpyHeaderOnly, type Limits } from './limits.js';
 import { toFloat32 } from './npy.js';
@@ -81,8 +81,8 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     checkPixels(decoded, limits, `image ${path}`);
     const modelChannels = modelShape?.[channelAxis];
     const channels = settings.channels ?? (modelChannels === 1 ? 1 : 3);
-    const resized = size ? resizeImage(decoded, size.width, size.height) : decoded;
-    const tensor = imageToTensor(resized, channels, layout, settings.normalization);
+    const resized = size ? resizeBilinear(decoded, size.width, size.height) : decoded;
+    const tensor = imageToTensor(resized, { channels, layout, ...settings.normalization });
     const image = channels === 1 ? greyImage(resized) : resized;
     checkAgainstModel(tensor.shape, modelShape, path);
     const preprocessing = imagePreprocessing({

@@ -1,4 +1,4 @@
-import { GREY_WEIGHTS } from './image.js';
+import { GREY_WEIGHTS } from '@ig/core';
 import type { Layout, Normalization, Rgba } from './image.js';
 
 /** One step from the file to the model input, in the order applied. */

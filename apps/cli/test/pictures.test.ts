@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { panelLayout, upscaleNearest } from '@ig/core';
-import { decodeImage, encodePng, greyImage, resizeImage } from '../src/image.js';
+import { greyImage, panelLayout, resizeBilinear, upscaleNearest } from '@ig/core';
+import { decodeImage, encodePng } from '../src/image.js';
 import type { Rgba } from '../src/image.js';
 import { loadInput } from '../src/inputs.js';
 import { formatNpy } from '../src/npy.js';
@@ -60,7 +60,7 @@ describe('preprocessing record', () => {
     // replay: decode the file, resize as recorded, weight R, G, B as recorded, divide by 255
     const decoded = decodeImage(readFileSync(photo), photo);
     expect([decoded.width, decoded.height]).toEqual([512, 600]);
-    const resized = resizeImage(decoded, 28, 28);
+    const resized = resizeBilinear(decoded, 28, 28);
     const weights = [0.299, 0.587, 0.114];
     let worst = 0;
     for (let i = 0; i < 28 * 28; i++) {
@@ -142,7 +142,7 @@ describe('preprocessing record', () => {
         out.push(...drawn.data.subarray(((box.y + row) * drawn.width + box.x) * 4, ((box.y + row) * drawn.width + box.x + 84) * 4));
       return out;
     };
-    const seen = greyImage(resizeImage(decodeImage(readFileSync(photo), photo), 28, 28));
+    const seen = greyImage(resizeBilinear(decodeImage(readFileSync(photo), photo), 28, 28));
     expect(part(0)).toEqual(Array.from(upscaleNearest(seen, 3).data));
     expect(part(2)).toEqual(Array.from(big.data));
   });

@@ -1,7 +1,7 @@
 /** Model files and inputs on the page's side: bundled assets, dropped models, images and .npy. */
 import type { RgbaImage } from '@ig/core';
 import { ModelInputError } from './errors.js';
-import { decodeImageFile, imageToTensor, tensorToImage, type ImageInputSpec } from './image.js';
+import { decodeImageFile, imageToInput, tensorToImage, type ImageInputSpec } from './image.js';
 import { ORT_ENGINES, TFJS_ENGINES, type ImageModel, type PlaygroundModel, type Sample } from './models.js';
 import { parseFloat32Npy } from './npy.js';
 import type { ModelSource, PlainTensor } from './protocol.js';
@@ -35,8 +35,8 @@ export async function prepareInput(spec: ImageInputSpec, source: { readonly samp
     } catch (error) {
       throw new ModelInputError(`the image cannot be decoded: ${(error as Error).message}`);
     }
-    const tensor = imageToTensor(image, spec);
-    const grey = imageToTensor(image, { ...spec, mean: [0, 0, 0], std: [1, 1, 1] });
+    const tensor = imageToInput(image, spec);
+    const grey = imageToInput(image, { ...spec, mean: [0, 0, 0], std: [1, 1, 1] });
     return { tensor, picture: tensorToImage(grey, spec) };
   }
   const { data, shape } = parseFloat32Npy(await fetchBytes(source.sample.url), source.sample.id);

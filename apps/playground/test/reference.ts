@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { integratedGradients, tensor } from '@ig/core';
-import { decodeImage, imageToTensor, parseNpy, resizeImage, toFloat32 } from '@ig/cli';
+import { imageToTensor, integratedGradients, resizeBilinear, tensor } from '@ig/core';
+import { decodeImage, parseNpy, toFloat32 } from '@ig/cli';
 import { onnxBackend } from '@ig/onnx/node';
 import { tfjsBackend } from '@ig/tfjs';
 
@@ -19,8 +19,8 @@ export interface NodeResult {
 
 /** An image file as `ig explain` reads it: resized to 28×28, grey, pixel / 255, NHWC or NCHW. */
 export function cliImageInput(path: string, layout: 'nhwc' | 'nchw'): Float32Array {
-  const image = resizeImage(decodeImage(readFileSync(path), path), 28, 28);
-  return imageToTensor(image, 1, layout, { mean: [0], std: [1] }).data;
+  const image = resizeBilinear(decodeImage(readFileSync(path), path), 28, 28);
+  return imageToTensor(image, { channels: 1, layout, mean: [0], std: [1] }).data;
 }
 
 export function npyInput(name: string): Float32Array {
