@@ -6,6 +6,7 @@
  * F(b) − F(a)). Where that sum stays above a tolerance even on the finest grid, every rule's
  * error below the tolerance comes from cancellation between intervals, not from resolving the
  * integrand, and the smallest N at which a fixed rule meets it is a matter of chance.
+ * The tables F and g are written too, for replaying refinement rules offline (scripts/replay_adaptive.py).
  * IG_ROUGHNESS_CASES (default `resnet18:mean-shifted:6,7,2,1`), IG_ROUGHNESS_LEVEL (default 10).
  * Writes bench-results/path-roughness.json.
  */
@@ -84,7 +85,7 @@ for (const { model, variant, seeds } of CASES) {
     const target = await topClass(backend, image);
     const { f, g } = await profile(backend, image, target, 2 ** LEVEL + 1);
     const byLevel = levels(f, g);
-    rows.push({ model, variant, image: seed, target, fBaseline: f[0], fInput: f[f.length - 1], levels: byLevel });
+    rows.push({ model, variant, image: seed, target, fBaseline: f[0], fInput: f[f.length - 1], levels: byLevel, f: Array.from(f), g: Array.from(g) });
     const finest = byLevel[byLevel.length - 1];
     console.log(
       `${model} (${variant}, image ${seed}): trapezoid error by level ${byLevel.map((r) => `${(100 * r.trapezoidRelativeError).toFixed(2)}%`).join(' ')}; ` +
