@@ -1,6 +1,7 @@
 /** The page: wires the controls, the drop zone, the worker runner and the automation contract. */
 import { byId, fillModelControls, fillModels, fillStaticControls, NORMALIZATIONS, readRunOptions, readViewOptions } from './controls.js';
-import { droppedModel, modelSource, prepareInput } from './inputs.js';
+import { modelSource, prepareInput } from './inputs.js';
+import { droppedModel } from './user-model.js';
 import { BUNDLED_MODELS, type ImageModel, type PlaygroundModel } from './models.js';
 import { drawViews, publishReport, showError, showExplanation, showInput, type Explanation } from './output.js';
 import type { EngineAvailability, ModelSource } from './protocol.js';
@@ -142,6 +143,8 @@ async function handleFiles(files: readonly File[]): Promise<void> {
       throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
   } catch (error) {
     fail(error);
+  } finally {
+    document.body.dataset.igDrops = String(Number(document.body.dataset.igDrops ?? 0) + 1);
   }
 }
 

@@ -1,5 +1,5 @@
 /** One explanation in the worker: load (or reuse) the backend, predict, integrate, report. */
-import { integratedGradients, smoothIntegratedGradients, tensor, type GradientBackend, type PathReport, type QuadratureMethod } from '@ig/core';
+import { integratedGradients, InvalidOptionError, smoothIntegratedGradients, tensor, type GradientBackend, type PathReport, type QuadratureMethod } from '@ig/core';
 import type { EngineId, RunReport, RunRequest } from '../protocol.js';
 import { EngineUnavailableError } from './errors.js';
 import { ortGradientBackend, ortThreads } from './ort-engine.js';
@@ -73,6 +73,8 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
   const probabilities = softmax(logits);
   const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
   const target = request.target ?? (ranked[0]?.index as number);
+  if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length))
+    throw new InvalidOptionError(`target ${target}: ${request.model.name} has ${probabilities.length} classes (0 … ${probabilities.length - 1})`);
   hooks.stage('integrating');
   const input = tensor(request.input.data, [...request.input.shape]);
   const options = {
