@@ -14,7 +14,8 @@ export function specFromShape(shape: DeclaredShape | null | undefined, name: str
   if (dims.length !== 4)
     throw new ModelInputError(`${name}: the playground explains image models with a [1, C, H, W] or [1, H, W, C] input; this one has shape ${shown}`);
   const [batch, a, b, c] = dims;
-  if (batch !== null && batch !== 1) throw new ModelInputError(`${name}: the input ${shown} fixes the batch size at ${batch}; the page sends one image at a time`);
+  if (batch !== null && batch !== 1)
+    throw new ModelInputError(`${name}: the input ${shown} fixes the batch size at ${batch}; the page sends one image at a time`);
   const nchw = a === 1 || a === 3;
   const [channels, height, width] = nchw ? [a, b, c] : [c, a, b];
   if (channels !== 1 && channels !== 3)

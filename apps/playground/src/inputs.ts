@@ -1,7 +1,8 @@
 /** Model files and inputs on the page's side: bundled assets, dropped models, images and .npy. */
 import type { RgbaImage } from '@ig/core';
+import { decodeResized } from './image-client.js';
 import { ModelInputError } from './errors.js';
-import { decodeImageFile, imageToInput, tensorToImage, type ImageInputSpec } from './image.js';
+import { imageToInput, tensorToImage, type ImageInputSpec } from './image.js';
 import type { PlaygroundModel, Sample } from './models.js';
 import { parseFloat32Npy } from './npy.js';
 import type { ModelSource, PlainTensor } from './protocol.js';
@@ -29,12 +30,9 @@ export interface PreparedInput {
 export async function prepareInput(spec: ImageInputSpec, source: { readonly sample: Sample } | { readonly image: Blob }): Promise<PreparedInput> {
   if ('image' in source || source.sample.type === 'image') {
     const blob = 'image' in source ? source.image : await (await fetch(source.sample.url)).blob();
-    let image: RgbaImage;
-    try {
-      image = await decodeImageFile(blob);
-    } catch (error) {
-      throw new ModelInputError(`the image cannot be decoded: ${(error as Error).message}`);
-    }
+    const name = blob instanceof File ? blob.name : 'sample' in source ? source.sample.id : 'the pasted picture';
+    // Already the model's size, so imageToInput's resize leaves it as it is.
+    const image = await decodeResized(blob, name, spec.width, spec.height);
     const tensor = imageToInput(image, spec);
     const grey = imageToInput(image, { ...spec, mean: [0, 0, 0], std: [1, 1, 1] });
     return { tensor, picture: tensorToImage(grey, spec) };

@@ -12,6 +12,9 @@ import { errorLabel } from './error-label.js';
 import { watchLongTasks } from './long-tasks.js';
 import { createProgress } from './progress.js';
 
+/** Pictures by name, for files the system gives no MIME type. */
+const PICTURE_NAME = /\.(png|jpe?g|webp|gif|bmp)$/i;
+
 type Status = 'loading' | 'idle' | 'running' | 'done' | 'error' | 'cancelled';
 
 const runner = new WorkerRunner();
@@ -124,7 +127,7 @@ function modelChanged(): void {
 async function handleFiles(files: readonly File[]): Promise<void> {
   showError(null);
   try {
-    const image = files.find((f) => f.type.startsWith('image/'));
+    const image = files.find((f) => f.type.startsWith('image/') || PICTURE_NAME.test(f.name));
     const user = await droppedModel(files.filter((f) => f !== image));
     if (user !== undefined) {
       dropped = user.source;
@@ -137,7 +140,15 @@ async function handleFiles(files: readonly File[]): Promise<void> {
     if (image !== undefined) {
       droppedImage = image;
       const model = currentModel();
-      if (model.kind === 'image') showInput((await prepareInput({ ...model.input, mean: [0, 0, 0], std: [1, 1, 1] }, { image })).picture);
+      // Decoded now, so that a file that is no picture is named on the drop, not on the run.
+      if (model.kind === 'image')
+        await prepareInput({ ...model.input, mean: [0, 0, 0], std: [1, 1, 1] }, { image }).then(
+          (prepared) => showInput(prepared.picture),
+          (error: unknown) => {
+            if (droppedImage === image) droppedImage = undefined;
+            throw error;
+          },
+        );
     }
     if (user === undefined && image === undefined)
       throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);

@@ -20,7 +20,11 @@ interface ModelConfigJson {
 
 interface ModelJson {
   readonly format?: string;
-  readonly modelTopology?: { readonly config?: ModelConfigJson | readonly LayerJson[]; readonly model_config?: { readonly config?: ModelConfigJson | readonly LayerJson[] }; readonly node?: unknown };
+  readonly modelTopology?: {
+    readonly config?: ModelConfigJson | readonly LayerJson[];
+    readonly model_config?: { readonly config?: ModelConfigJson | readonly LayerJson[] };
+    readonly node?: unknown;
+  };
   readonly weightsManifest?: readonly { readonly paths?: readonly string[] }[];
 }
 

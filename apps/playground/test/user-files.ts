@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import type { Page } from 'playwright-core';
+import type { JSHandle, Page } from 'playwright-core';
 import { imageToTensor, integratedGradients, resizeBilinear, tensor, type ImageTensorSpec } from '@ig/core';
 import { decodeImage } from '@ig/cli';
 import { onnxBackend } from '@ig/onnx/node';
@@ -65,11 +65,28 @@ export function largeJpeg(width: number, height: number): Buffer {
   return jpeg.encode({ data, width, height }, 90).data;
 }
 
-/** Puts the files in the page's file input at once, as a multi-file drop does, and waits until the page has handled them. */
-export async function dropFiles(page: Page, files: readonly DroppedFile[]): Promise<void> {
+/** The files as a DataTransfer in the page, ready to drop (made before the drop, so their copying is not the page's work). */
+export function filesInPage(page: Page, files: readonly DroppedFile[]): Promise<JSHandle<DataTransfer>> {
+  return page.evaluateHandle(
+    (list) => {
+      const transfer = new DataTransfer();
+      for (const file of list) transfer.items.add(new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name, { type: file.type }));
+      return transfer;
+    },
+    files.map((f) => ({ name: f.name, type: f.mimeType, base64: f.buffer.toString('base64') })),
+  );
+}
+
+/** Drops the files on the drop zone at once and waits until the page has handled them. */
+export async function dropInPage(page: Page, transfer: JSHandle<DataTransfer>): Promise<void> {
   const before = await page.evaluate(() => Number(document.body.dataset.igDrops ?? 0));
-  await page.setInputFiles('#files', files.map((f) => ({ ...f })));
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
   await page.waitForFunction((n) => Number(document.body.dataset.igDrops ?? 0) > n, before, { timeout: 60_000, polling: 50 });
+}
+
+/** A multi-file drop on the drop zone, handled. */
+export async function dropFiles(page: Page, files: readonly DroppedFile[]): Promise<void> {
+  await dropInPage(page, await filesInPage(page, files));
 }
 
 /** An image file as `ig explain` reads it: decoded, resized to the model's size, pixel / 255, no normalization. */

@@ -14,7 +14,9 @@ export interface SavedTfjsModel {
 function buildModel(height: number, width: number): tf.LayersModel {
   const seeded = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed });
   const input = tf.input({ shape: [height, width, 3], name: 'picture' });
-  const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(1), biasInitializer: seeded(2) }).apply(input);
+  const conv = tf.layers
+    .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(1), biasInitializer: seeded(2) })
+    .apply(input);
   // Average pooling: a max-pool's gradient jumps where two values of a window cross, and WebGL's
   // float32 sums put some of the 50 path points on the other side of a crossing than tfjs cpu does.
   const pooled = tf.layers.averagePooling2d({ poolSize: 2 }).apply(conv);
@@ -39,7 +41,11 @@ export async function savedTfjsModel(height: number, width: number): Promise<Sav
           modelTopology: artifacts.modelTopology,
           weightsManifest: [{ paths: names, weights: artifacts.weightSpecs }],
         },
-        shards: [data.slice(0, half), data.slice(half)].map((part, i) => ({ name: names[i] as string, mimeType: 'application/octet-stream', buffer: Buffer.from(part) })),
+        shards: [data.slice(0, half), data.slice(half)].map((part, i) => ({
+          name: names[i] as string,
+          mimeType: 'application/octet-stream',
+          buffer: Buffer.from(part),
+        })),
       };
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),

@@ -1,5 +1,13 @@
 /** One explanation in the worker: load (or reuse) the backend, predict, integrate, report. */
-import { integratedGradients, InvalidOptionError, smoothIntegratedGradients, tensor, type GradientBackend, type PathReport, type QuadratureMethod } from '@ig/core';
+import {
+  integratedGradients,
+  InvalidOptionError,
+  smoothIntegratedGradients,
+  tensor,
+  type GradientBackend,
+  type PathReport,
+  type QuadratureMethod,
+} from '@ig/core';
 import type { EngineId, RunReport, RunRequest } from '../protocol.js';
 import { EngineUnavailableError } from './errors.js';
 import { ortGradientBackend, ortThreads } from './ort-engine.js';
