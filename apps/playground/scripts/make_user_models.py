@@ -39,11 +39,11 @@ class TwoInputs(nn.Module):
 class Cnn(nn.Module):
     """Conv 3×3 → ReLU → MaxPool 2 → Linear to 5 classes, for a C×H×W input."""
 
-    def __init__(self, channels, height, width, nhwc=False, two_outputs=False, cast_uint8=False):
+    def __init__(self, channels, height, width, nhwc=False, two_outputs=False, cast_uint8=False, softmax=False):
         super().__init__()
         self.conv = nn.Conv2d(channels, 4, 3, padding=1)
         self.fc = nn.Linear(4 * (height // 2) * (width // 2), 5)
-        self.nhwc, self.two_outputs, self.cast_uint8 = nhwc, two_outputs, cast_uint8
+        self.nhwc, self.two_outputs, self.cast_uint8, self.softmax = nhwc, two_outputs, cast_uint8, softmax
 
     def forward(self, x):
         if self.cast_uint8:
@@ -52,6 +52,8 @@ class Cnn(nn.Module):
             x = x.permute(0, 3, 1, 2)
         features = torch.flatten(nn.functional.max_pool2d(torch.relu(self.conv(x)), 2), 1)
         logits = self.fc(features)
+        if self.softmax:
+            return torch.softmax(logits, dim=1)
         return (logits, features) if self.two_outputs else logits
 
 
@@ -92,6 +94,14 @@ def main():
     export("uint8-rgb-32x32.onnx", Cnn(3, 32, 32, cast_uint8=True).eval(), torch.randint(0, 256, (1, 3, 32, 32), dtype=torch.uint8))
     torch.manual_seed(13)
     export("grey-28x28-batch-n.onnx", Cnn(1, 28, 28).eval(), torch.rand(1, 1, 28, 28), dynamic_batch=True)
+    torch.manual_seed(16)
+    export("softmax-rgb-32x32.onnx", Cnn(3, 32, 32, softmax=True).eval(), torch.rand(1, 3, 32, 32), output_names=("probabilities",))
+    # Weights in a side file (external data), as exporters write models over 2 GB.
+    torch.manual_seed(17)
+    path = export("external-data-rgb-32x32.onnx", Cnn(3, 32, 32).eval(), torch.rand(1, 3, 32, 32))
+    onnx.save_model(onnx.load(path), path, save_as_external_data=True, location="external-data-rgb-32x32.onnx.data", size_threshold=0)
+    # The same model in one file, read back by onnx's own loader: the tests' reference for it.
+    onnx.save_model(onnx.load(path), os.path.join(OUT, "external-data-rgb-32x32.inlined.onnx"))
     torch.manual_seed(14)
     export("any-size-rgb.onnx", Pooled().eval(), torch.rand(1, 3, 32, 32), dynamic_axes={"image": {0: "N", 2: "H", 3: "W"}})
     torch.manual_seed(15)

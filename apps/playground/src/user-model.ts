@@ -1,6 +1,7 @@
 /** A user's model from dropped files: one `.onnx`, or `model.json` and its weight files. */
 import { ORT_ENGINES, TFJS_ENGINES, type ImageModel } from './models.js';
 import type { ModelSource } from './protocol.js';
+import { inlineExternalData } from './onnx-external-data.js';
 import { readOnnxImageModel } from './user-onnx.js';
 import { readTfjsImageModel } from './user-tfjs.js';
 import type { ImageInputSpec } from './image.js';
@@ -22,7 +23,11 @@ function userModel(name: string, engines: ImageModel['engines'], input: ImageInp
 export async function droppedModel(files: readonly File[]): Promise<{ source: ModelSource; model: ImageModel } | undefined> {
   const onnxFile = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (onnxFile !== undefined) {
-    const bytes = await onnxFile.arrayBuffer();
+    const bytes = await inlineExternalData(
+      await onnxFile.arrayBuffer(),
+      onnxFile.name,
+      files.filter((f) => f !== onnxFile),
+    );
     const { input, classes } = await readOnnxImageModel(bytes, onnxFile.name);
     return { source: { format: 'onnx', name: onnxFile.name, bytes }, model: userModel(onnxFile.name, ORT_ENGINES, input, classes) };
   }

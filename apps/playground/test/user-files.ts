@@ -7,6 +7,7 @@ import type { JSHandle, Page } from 'playwright-core';
 import { imageToTensor, integratedGradients, resizeBilinear, tensor, type ImageTensorSpec } from '@ig/core';
 import { decodeImage } from '@ig/cli';
 import { onnxBackend } from '@ig/onnx/node';
+import * as ort from 'onnxruntime-node';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -109,5 +110,16 @@ export async function nodeOnnx(model: string, input: Float32Array, shape: readon
     };
   } finally {
     await backend.dispose();
+  }
+}
+
+/** The model's first output for one input on onnxruntime-node (plain inference, no gradient graph). */
+export async function nodeForward(model: string, input: Float32Array, shape: readonly number[]): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(`${FIXTURES}${model}`);
+  try {
+    const outputs = await session.run({ [session.inputNames[0] as string]: new ort.Tensor('float32', input, [...shape]) });
+    return outputs[session.outputNames[0] as string]?.data as Float32Array;
+  } finally {
+    await session.release();
   }
 }

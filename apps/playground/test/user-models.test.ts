@@ -10,7 +10,7 @@ import { chromiumAvailable } from '@ig/browser-harness';
 import { waitForRun } from './page-result.js';
 import { relativeDeviation } from './reference.js';
 import { openSite, type Site } from './site.js';
-import { cliInput, colourPng, dropFiles, fixture, nodeOnnx } from './user-files.js';
+import { cliInput, colourPng, dropFiles, fixture, nodeForward, nodeOnnx } from './user-files.js';
 
 const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 mkdirSync(RESULTS, { recursive: true });
@@ -25,6 +25,10 @@ interface RunsCase {
   readonly height: number;
   readonly channels: 1 | 3;
   readonly layout: 'nchw' | 'nhwc';
+  /** Files dropped with the model (its external data). */
+  readonly with?: readonly string[];
+  /** The model onnxruntime-node runs for the reference, where it is not the dropped file. */
+  readonly reference?: string;
 }
 
 const RUNS: readonly RunsCase[] = [
@@ -35,7 +39,24 @@ const RUNS: readonly RunsCase[] = [
   { model: 'batch-unknown-rgb-32x32.onnx', width: 32, height: 32, channels: 3, layout: 'nchw' },
   { model: 'two-outputs-rgb-32x32.onnx', width: 32, height: 32, channels: 3, layout: 'nchw' },
   { model: 'grey-28x28-batch-n.onnx', width: 28, height: 28, channels: 1, layout: 'nchw' },
+  { model: 'softmax-rgb-32x32.onnx', width: 32, height: 32, channels: 3, layout: 'nchw' },
+  {
+    model: 'external-data-rgb-32x32.onnx',
+    width: 32,
+    height: 32,
+    channels: 3,
+    layout: 'nchw',
+    with: ['external-data-rgb-32x32.onnx.data'],
+    reference: 'external-data-rgb-32x32.inlined.onnx',
+  },
 ];
+
+function softmax(logits: Float32Array): number[] {
+  const max = Math.max(...logits);
+  const exps = Array.from(logits, (v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((v) => v / sum);
+}
 
 describe.skipIf(!chromiumAvailable())('a user’s ONNX image classifier in the playground', () => {
   let site: Site;
@@ -47,7 +68,7 @@ describe.skipIf(!chromiumAvailable())('a user’s ONNX image classifier in the p
       const page = await site.open('');
       await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
       const picture = colourPng(60, 40);
-      await dropFiles(page, [fixture(c.model), { name: 'picture.png', mimeType: 'image/png', buffer: picture }]);
+      await dropFiles(page, [fixture(c.model), ...(c.with ?? []).map(fixture), { name: 'picture.png', mimeType: 'image/png', buffer: picture }]);
       await page.fill('#steps', String(STEPS));
       await page.selectOption('#engine', 'ort-wasm');
       await page.click('#run');
@@ -60,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('a user’s ONNX image classifier in the p
       const input = cliInput(picture, c);
       expect(relativeDeviation(run.input, input)).toBeLessThan(1e-6);
       const shape = c.layout === 'nchw' ? [1, c.channels, c.height, c.width] : [1, c.height, c.width, c.channels];
-      const node = await nodeOnnx(c.model, input, shape, report.target, STEPS);
+      const node = await nodeOnnx(c.reference ?? c.model, input, shape, report.target, STEPS);
       const deviation = relativeDeviation(run.attributions, node.attributions);
       console.log(`${c.model}: attr deviation ${deviation.toExponential(2)}, F(x) ${Math.abs(report.fInput - node.fInput).toExponential(2)}`);
       expect(deviation).toBeLessThan(ATTR);
@@ -74,6 +95,10 @@ describe.skipIf(!chromiumAvailable())('a user’s ONNX image classifier in the p
       expect(await page.locator('#completeness').textContent()).toContain('relative error');
       // The target list offers the model's five classes, not a guess.
       expect(await page.locator('#target option').count()).toBe(1 + 5);
+      // The top 5 are the model's probabilities: softmax of its logits, or its own softmax as it is.
+      const output = await nodeForward(c.reference ?? c.model, input, shape);
+      const probabilities = c.model.startsWith('softmax') ? Array.from(output) : softmax(output);
+      for (const { index, probability } of report.top5) expect(Math.abs(probability - (probabilities[index] as number))).toBeLessThan(1e-6);
       await page.close();
     });
   }
@@ -81,6 +106,10 @@ describe.skipIf(!chromiumAvailable())('a user’s ONNX image classifier in the p
   const refused: readonly { readonly model: string; readonly says: RegExp }[] = [
     { model: 'uint8-rgb-32x32.onnx', says: /uint8-rgb-32x32\.onnx: its input 'image' is uint8; the playground attributes a float image input/ },
     { model: 'two-inputs.onnx', says: /two-inputs\.onnx has 2 inputs \('image', 'scale'\)/ },
+    {
+      model: 'external-data-rgb-32x32.onnx',
+      says: /external-data-rgb-32x32\.onnx keeps its weights in 'external-data-rgb-32x32\.onnx\.data'; drop it together with/,
+    },
     { model: 'any-size-rgb.onnx', says: /any-size-rgb\.onnx: the input shape \[N, 3, H, W\] leaves the image size open/ },
   ];
   for (const c of refused) {

@@ -68,18 +68,29 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model in the pla
     });
   }
 
-  const missing: readonly { readonly name: string; readonly shards: (m: SavedTfjsModel) => readonly DroppedFile[]; readonly says: RegExp }[] = [
+  const missing: readonly {
+    readonly name: string;
+    readonly shards: (m: SavedTfjsModel) => readonly DroppedFile[];
+    readonly json?: () => object;
+    readonly says: RegExp;
+  }[] = [
     { name: 'without its weights', shards: () => [], says: /model\.json needs the weight files? 'group1-shard1of2\.bin', 'group1-shard2of2\.bin'/ },
+    {
+      name: 'from a tfjs graph model',
+      shards: () => [],
+      json: () => ({ format: 'graph-model', modelTopology: { node: [{ name: 'x', op: 'Placeholder' }] }, weightsManifest: [] }),
+      says: /model\.json is a tfjs graph model; the playground loads layers models/,
+    },
     { name: 'with one of its two shards', shards: (m) => m.shards.slice(0, 1), says: /model\.json needs the weight files? 'group1-shard2of2\.bin'/ },
   ];
   for (const c of missing) {
-    test(`model.json dropped ${c.name} names the missing file in the page`, async () => {
+    test(`model.json dropped ${c.name} is refused with what is wrong`, async () => {
       const page = await site.open('');
       await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
-      await dropFiles(page, [modelJsonFile(saved.modelJson), ...c.shards(saved)]);
+      await dropFiles(page, [modelJsonFile(c.json?.() ?? saved.modelJson), ...c.shards(saved)]);
       // Refused on the drop, before anything is loaded.
       const run = await waitForRun(page, 5_000);
-      await page.screenshot({ path: `${RESULTS}user-tfjs-missing-${c.shards(saved).length}.png`, fullPage: true });
+      await page.screenshot({ path: `${RESULTS}user-tfjs-refused-${c.name.replace(/\W+/g, '-')}.png`, fullPage: true });
       console.log(run.error);
       expect(run.status).toBe('error');
       expect(run.error).toMatch(c.says);
