@@ -9,6 +9,7 @@ import { WorkerRunner, type Outcome } from './runner.js';
 import { clearTextView, showTextExplanation } from './text-output.js';
 import { fillTextSample, textRunMessage } from './text-page.js';
 import { errorLabel } from './error-label.js';
+import { ModelInputError } from './errors.js';
 import { watchLongTasks } from './long-tasks.js';
 import { createProgress } from './progress.js';
 
@@ -56,7 +57,7 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
   const spec = { ...model.input, ...normalization };
   const sample = model.samples.find((s) => s.id === byId<HTMLSelectElement>('sample').value);
   const inputSource = droppedImage !== undefined ? { image: droppedImage } : sample !== undefined ? { sample } : undefined;
-  if (inputSource === undefined) throw new Error(`${model.label} has no sample: drop or paste an image`);
+  if (inputSource === undefined) throw new ModelInputError(`${model.label} has no sample: drop or paste an image`);
   const input = await prepareInput(spec, inputSource);
   showInput(input.picture);
   const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
@@ -151,7 +152,7 @@ async function handleFiles(files: readonly File[]): Promise<void> {
         );
     }
     if (user === undefined && image === undefined)
-      throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
+      throw new ModelInputError(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
   } catch (error) {
     fail(error);
   } finally {

@@ -2,19 +2,13 @@
  * An ONNX model whose weights sit in side files (external data, `model.onnx.data`): the dropped
  * side files are read into the model, so the worker gets one self-contained model.
  */
+import { onnx } from '@ig/onnx';
 import { ModelInputError } from './errors.js';
 
-/** The model's bytes with every external tensor's data inlined from `files` (by file name); the bytes as they are when none is external. */
-export async function inlineExternalData(bytes: ArrayBuffer, name: string, files: readonly File[]): Promise<ArrayBuffer> {
-  const { decodeModel, encodeModel, onnx } = await import('@ig/onnx');
-  let model: ReturnType<typeof decodeModel>;
-  try {
-    model = decodeModel(new Uint8Array(bytes));
-  } catch (error) {
-    throw new ModelInputError(`${name} is not a readable ONNX model: ${(error as Error).message}`);
-  }
+/** Puts every external tensor's data into `model` (in place) from `files` (by file name); false when none is external. */
+export async function inlineExternalData(model: onnx.ModelProto, name: string, files: readonly File[]): Promise<boolean> {
   const external = (model.graph?.initializer ?? []).filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
-  if (external.length === 0) return bytes;
+  if (external.length === 0) return false;
   const entry = (tensor: (typeof external)[number], key: string): string | undefined =>
     (tensor.externalData ?? []).find((e) => e.key === key)?.value ?? undefined;
   const locations = [...new Set(external.map((t) => (entry(t, 'location') ?? '').split('/').pop() ?? ''))];
@@ -39,6 +33,5 @@ export async function inlineExternalData(bytes: ArrayBuffer, name: string, files
     tensor.externalData = [];
     tensor.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
   }
-  const inlined = encodeModel(model);
-  return inlined.buffer.slice(inlined.byteOffset, inlined.byteOffset + inlined.byteLength) as ArrayBuffer;
+  return true;
 }

@@ -1,8 +1,6 @@
 /** A user's model from dropped files: one `.onnx`, or `model.json` and its weight files. */
 import { ORT_ENGINES, TFJS_ENGINES, type ImageModel } from './models.js';
 import type { ModelSource } from './protocol.js';
-import { inlineExternalData } from './onnx-external-data.js';
-import { readOnnxImageModel } from './user-onnx.js';
 import { readTfjsImageModel } from './user-tfjs.js';
 import type { ImageInputSpec } from './image.js';
 
@@ -23,12 +21,12 @@ function userModel(name: string, engines: ImageModel['engines'], input: ImageInp
 export async function droppedModel(files: readonly File[]): Promise<{ source: ModelSource; model: ImageModel } | undefined> {
   const onnxFile = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (onnxFile !== undefined) {
-    const bytes = await inlineExternalData(
-      await onnxFile.arrayBuffer(),
-      onnxFile.name,
+    // @ig/onnx is loaded with the first dropped model, not with the page.
+    const { readDroppedOnnx } = await import('./user-onnx.js');
+    const { bytes, input, classes } = await readDroppedOnnx(
+      onnxFile,
       files.filter((f) => f !== onnxFile),
     );
-    const { input, classes } = await readOnnxImageModel(bytes, onnxFile.name);
     return { source: { format: 'onnx', name: onnxFile.name, bytes }, model: userModel(onnxFile.name, ORT_ENGINES, input, classes) };
   }
   const jsonFile = files.find((f) => f.name.toLowerCase().endsWith('.json'));

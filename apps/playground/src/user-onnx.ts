@@ -1,5 +1,7 @@
 /** A dropped `.onnx` image classifier: its one float image input, read before anything is run. */
+import { decodeModel, encodeModel, inspect, type onnx } from '@ig/onnx';
 import { ModelInputError } from './errors.js';
+import { inlineExternalData } from './onnx-external-data.js';
 import type { ImageInputSpec } from './image.js';
 import { specFromShape } from './input-shape.js';
 
@@ -12,11 +14,19 @@ export interface OnnxImageModel {
   readonly classes: number | undefined;
 }
 
-export async function readOnnxImageModel(bytes: ArrayBuffer, name: string): Promise<OnnxImageModel> {
-  const { inspect } = await import('@ig/onnx');
+/** The model decoded once, for the checks below and for reading its external data into it. */
+function decodeDroppedModel(bytes: ArrayBuffer, name: string): onnx.ModelProto {
+  try {
+    return decodeModel(new Uint8Array(bytes));
+  } catch (error) {
+    throw new ModelInputError(`${name} is not a readable ONNX model: ${(error as Error).message}`);
+  }
+}
+
+function readOnnxImageModel(model: onnx.ModelProto, name: string): OnnxImageModel {
   let summary: ReturnType<typeof inspect>;
   try {
-    summary = inspect(new Uint8Array(bytes));
+    summary = inspect(model);
   } catch (error) {
     throw new ModelInputError(`${name} is not a readable ONNX model: ${(error as Error).message}`);
   }
@@ -32,4 +42,15 @@ export async function readOnnxImageModel(bytes: ArrayBuffer, name: string): Prom
     );
   const last = summary.outputs[0]?.shape?.at(-1);
   return { input: specFromShape(input.shape, name), classes: typeof last === 'number' && last > 0 ? last : undefined };
+}
+
+/** A dropped .onnx (and its external data among `others`): the bytes for the worker, checked, and its image input. */
+export async function readDroppedOnnx(file: File, others: readonly File[]): Promise<OnnxImageModel & { readonly bytes: ArrayBuffer }> {
+  const original = await file.arrayBuffer();
+  const model = decodeDroppedModel(original, file.name);
+  const inlined = await inlineExternalData(model, file.name, others);
+  const checked = readOnnxImageModel(model, file.name);
+  if (!inlined) return { ...checked, bytes: original };
+  const bytes = encodeModel(model);
+  return { ...checked, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
 }

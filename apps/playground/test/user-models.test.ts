@@ -128,6 +128,17 @@ describe.skipIf(!chromiumAvailable())('a user’s ONNX image classifier in the p
     });
   }
 
+  test('a model dropped without a picture asks for one when run', async () => {
+    const page = await site.open('');
+    await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
+    await dropFiles(page, [fixture('rgb-32x32.onnx')]);
+    await page.click('#run');
+    const run = await waitForRun(page, 10_000);
+    expect(run.status).toBe('error');
+    expect(run.error).toBe('BAD_INPUT: rgb-32x32.onnx (yours) has no sample: drop or paste an image');
+    await page.close();
+  });
+
   test('a target the model does not have is an error naming its classes', async () => {
     const page = await site.open('');
     await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
