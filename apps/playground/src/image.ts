@@ -13,6 +13,8 @@ export interface ImageInputSpec {
   readonly layout: Layout;
   readonly mean: readonly number[];
   readonly std: readonly number[];
+  /** The input shape the model declares where it has no channel axis ([1, H, W], one grey channel). */
+  readonly modelShape?: readonly number[];
 }
 
 /**

@@ -62,13 +62,15 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
   showInput(input.picture);
   const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
   const progress = createProgress();
-  const outcome = await runner.run({ ...options, type: 'run', model: source, input: input.tensor }, progress);
+  // A model without a channel axis takes the same values in its own shape.
+  const modelInput = model.input.modelShape === undefined ? input.tensor : { data: input.tensor.data, shape: model.input.modelShape };
+  const outcome = await runner.run({ ...options, type: 'run', model: source, input: modelInput }, progress);
   progress.finish();
   const show = (done: Extract<Outcome, { kind: 'done' }>): void => {
     last = {
       report: done.report,
       attributions: done.attributions,
-      shape: done.shape,
+      shape: input.tensor.shape,
       layout: model.input.layout,
       picture: input.picture,
       labels: model.labels,

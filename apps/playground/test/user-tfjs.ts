@@ -10,13 +10,14 @@ export interface SavedTfjsModel {
   readonly shards: readonly DroppedFile[];
 }
 
-/** Conv 3×3 → ReLU → average pool → dense (4 classes) on a [H, W, 3] input; seeded weights. */
-function buildModel(height: number, width: number): tf.LayersModel {
+/** Conv 3×3 → ReLU → average pool → dense (4 classes) on a [H, W, 3] input, or [H, W] (grey, no channel axis: `channels` 0); seeded weights. */
+function buildModel(height: number, width: number, channels: 3 | 0): tf.LayersModel {
   const seeded = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed });
-  const input = tf.input({ shape: [height, width, 3], name: 'picture' });
+  const input = tf.input({ shape: channels === 0 ? [height, width] : [height, width, channels], name: 'picture' });
+  const image = channels === 0 ? tf.layers.reshape({ targetShape: [height, width, 1] }).apply(input) : input;
   const conv = tf.layers
     .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(1), biasInitializer: seeded(2) })
-    .apply(input);
+    .apply(image);
   // Average pooling: a max-pool's gradient jumps where two values of a window cross, and WebGL's
   // float32 sums put some of the 50 path points on the other side of a crossing than tfjs cpu does.
   const pooled = tf.layers.averagePooling2d({ poolSize: 2 }).apply(conv);
@@ -26,9 +27,9 @@ function buildModel(height: number, width: number): tf.LayersModel {
 }
 
 /** The model as `model.save()` writes it, its weights split into two shard files as tfjs's converter names them. */
-export async function savedTfjsModel(height: number, width: number): Promise<SavedTfjsModel> {
+export async function savedTfjsModel(height: number, width: number, channels: 3 | 0 = 3): Promise<SavedTfjsModel> {
   await tf.setBackend('cpu');
-  const model = buildModel(height, width);
+  const model = buildModel(height, width, channels);
   let saved: SavedTfjsModel | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
