@@ -99,6 +99,9 @@ def main():
     # Weights in a side file (external data), as exporters write models over 2 GB.
     torch.manual_seed(17)
     path = export("external-data-rgb-32x32.onnx", Cnn(3, 32, 32).eval(), torch.rand(1, 3, 32, 32))
+    data = os.path.join(OUT, "external-data-rgb-32x32.onnx.data")
+    if os.path.exists(data):
+        os.remove(data)  # onnx appends to an existing data file
     onnx.save_model(onnx.load(path), path, save_as_external_data=True, location="external-data-rgb-32x32.onnx.data", size_threshold=0)
     # The same model in one file, read back by onnx's own loader: the tests' reference for it.
     onnx.save_model(onnx.load(path), os.path.join(OUT, "external-data-rgb-32x32.inlined.onnx"))
