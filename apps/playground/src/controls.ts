@@ -71,7 +71,7 @@ export function fillModelControls(model: PlaygroundModel, engines: readonly Engi
   byId('engine-notes').textContent = notes.join('\n');
   const firstAvailable = Array.from(engineSelect.options).find((o) => !o.disabled);
   engineSelect.value = Array.from(engineSelect.options).some((o) => o.value === previous && !o.disabled) ? previous : (firstAvailable?.value ?? '');
-  const labels = model.labels ?? Array.from({ length: 10 }, (_, i) => `class ${i}`);
+  const labels = model.labels ?? Array.from({ length: model.classes ?? 10 }, (_, i) => `class ${i}`);
   fill(byId('target'), [['', 'predicted class'], ...labels.map((l, i) => [String(i), `${i}: ${l}`] as const)]);
 }
 

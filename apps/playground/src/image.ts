@@ -1,5 +1,7 @@
 /** Images into model inputs with @ig/core's resize and conversion, exactly as the `ig` CLI does. */
 import { imageToTensor, resizeBilinear, type RgbaImage } from '@ig/core';
+import { decodePng } from './png-decode.js';
+import { isPng } from './png-samples.js';
 import type { PlainTensor } from './protocol.js';
 
 export type Layout = 'nchw' | 'nhwc';
@@ -11,10 +13,17 @@ export interface ImageInputSpec {
   readonly layout: Layout;
   readonly mean: readonly number[];
   readonly std: readonly number[];
+  /** The input shape the model declares where it has no channel axis ([1, H, W], one grey channel). */
+  readonly modelShape?: readonly number[];
 }
 
-/** Decodes an image file (PNG, JPEG, WebP, anything the browser reads) into RGBA pixels. */
+/**
+ * Decodes an image file into RGBA pixels: PNG as the CLI reads it (png-decode.ts), anything else
+ * the browser reads (JPEG, WebP, GIF, BMP) through a canvas. Runs in the image worker.
+ */
 export async function decodeImageFile(blob: Blob): Promise<RgbaImage> {
+  const head = new Uint8Array(await blob.slice(0, 8).arrayBuffer());
+  if (isPng(head)) return decodePng(new Uint8Array(await blob.arrayBuffer()));
   const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = canvas.getContext('2d');

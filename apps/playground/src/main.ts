@@ -1,6 +1,7 @@
 /** The page: wires the controls, the drop zone, the worker runner and the automation contract. */
 import { byId, fillModelControls, fillModels, fillStaticControls, NORMALIZATIONS, readRunOptions, readViewOptions } from './controls.js';
-import { droppedModel, modelSource, prepareInput } from './inputs.js';
+import { modelSource, prepareInput } from './inputs.js';
+import { droppedModel } from './user-model.js';
 import { BUNDLED_MODELS, type ImageModel, type PlaygroundModel } from './models.js';
 import { drawViews, publishReport, showError, showExplanation, showInput, type Explanation } from './output.js';
 import type { EngineAvailability, ModelSource } from './protocol.js';
@@ -8,8 +9,12 @@ import { WorkerRunner, type Outcome } from './runner.js';
 import { clearTextView, showTextExplanation } from './text-output.js';
 import { fillTextSample, textRunMessage } from './text-page.js';
 import { errorLabel } from './error-label.js';
+import { ModelInputError } from './errors.js';
 import { watchLongTasks } from './long-tasks.js';
 import { createProgress } from './progress.js';
+
+/** Pictures by name, for files the system gives no MIME type. */
+const PICTURE_NAME = /\.(png|jpe?g|webp|gif|bmp)$/i;
 
 type Status = 'loading' | 'idle' | 'running' | 'done' | 'error' | 'cancelled';
 
@@ -52,18 +57,20 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
   const spec = { ...model.input, ...normalization };
   const sample = model.samples.find((s) => s.id === byId<HTMLSelectElement>('sample').value);
   const inputSource = droppedImage !== undefined ? { image: droppedImage } : sample !== undefined ? { sample } : undefined;
-  if (inputSource === undefined) throw new Error(`${model.label} has no sample: drop or paste an image`);
+  if (inputSource === undefined) throw new ModelInputError(`${model.label} has no sample: drop or paste an image`);
   const input = await prepareInput(spec, inputSource);
   showInput(input.picture);
   const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
   const progress = createProgress();
-  const outcome = await runner.run({ ...options, type: 'run', model: source, input: input.tensor }, progress);
+  // A model without a channel axis takes the same values in its own shape.
+  const modelInput = model.input.modelShape === undefined ? input.tensor : { data: input.tensor.data, shape: model.input.modelShape };
+  const outcome = await runner.run({ ...options, type: 'run', model: source, input: modelInput }, progress);
   progress.finish();
   const show = (done: Extract<Outcome, { kind: 'done' }>): void => {
     last = {
       report: done.report,
       attributions: done.attributions,
-      shape: done.shape,
+      shape: input.tensor.shape,
       layout: model.input.layout,
       picture: input.picture,
       labels: model.labels,
@@ -123,7 +130,7 @@ function modelChanged(): void {
 async function handleFiles(files: readonly File[]): Promise<void> {
   showError(null);
   try {
-    const image = files.find((f) => f.type.startsWith('image/'));
+    const image = files.find((f) => f.type.startsWith('image/') || PICTURE_NAME.test(f.name));
     const user = await droppedModel(files.filter((f) => f !== image));
     if (user !== undefined) {
       dropped = user.source;
@@ -136,12 +143,22 @@ async function handleFiles(files: readonly File[]): Promise<void> {
     if (image !== undefined) {
       droppedImage = image;
       const model = currentModel();
-      if (model.kind === 'image') showInput((await prepareInput({ ...model.input, mean: [0, 0, 0], std: [1, 1, 1] }, { image })).picture);
+      // Decoded now, so that a file that is no picture is named on the drop, not on the run.
+      if (model.kind === 'image')
+        await prepareInput({ ...model.input, mean: [0, 0, 0], std: [1, 1, 1] }, { image }).then(
+          (prepared) => showInput(prepared.picture),
+          (error: unknown) => {
+            if (droppedImage === image) droppedImage = undefined;
+            throw error;
+          },
+        );
     }
     if (user === undefined && image === undefined)
-      throw new Error(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
+      throw new ModelInputError(`nothing usable in ${files.map((f) => f.name).join(', ')}: drop an image, an .onnx file, or model.json with its weights`);
   } catch (error) {
     fail(error);
+  } finally {
+    document.body.dataset.igDrops = String(Number(document.body.dataset.igDrops ?? 0) + 1);
   }
 }
 

@@ -31,6 +31,8 @@ interface ModelBase {
   readonly label: string;
   readonly engines: readonly EngineId[];
   readonly labels: readonly string[] | null;
+  /** The number of classes where there are no labels but the model declares it. */
+  readonly classes?: number;
 }
 
 export interface ImageModel extends ModelBase {

@@ -5,7 +5,7 @@ import type { RunReport } from '../src/protocol.js';
 /** The fields of the page's run report (`#ig-report`) the tests read. */
 export type PageReport = Pick<
   RunReport,
-  'target' | 'fInput' | 'fBaseline' | 'delta' | 'relativeError' | 'steps' | 'engine' | 'backend' | 'seconds' | 'threads' | 'crossOriginIsolated'
+  'target' | 'fInput' | 'fBaseline' | 'delta' | 'relativeError' | 'steps' | 'engine' | 'backend' | 'seconds' | 'threads' | 'crossOriginIsolated' | 'top5'
 >;
 
 export interface PageRun {

@@ -4,6 +4,7 @@ import ortLoader from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs?url';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import type { GradientBackend } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/web';
+import { errorLabel } from '../error-label.js';
 import { ModelFileError } from './errors.js';
 import { threadCount } from './threads.js';
 
@@ -25,7 +26,7 @@ export async function ortGradientBackend(name: string, bytes: ArrayBuffer, devic
   try {
     backend = await onnxBackend(new Uint8Array(bytes), { executionProviders: [device], fused: true, sessionOptions: { enableMemPattern: device === 'wasm' } });
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = error instanceof Error ? `${errorLabel(error)}: ${error.message}` : String(error);
     throw new ModelFileError(`${name} could not be loaded by onnxruntime-web (${device}): ${reason}`);
   }
   return { backend, release: () => void backend.dispose() };

@@ -1,7 +1,16 @@
 /** One explanation in the worker: load (or reuse) the backend, predict, integrate, report. */
-import { integratedGradients, smoothIntegratedGradients, tensor, type GradientBackend, type PathReport, type QuadratureMethod } from '@ig/core';
+import {
+  integratedGradients,
+  InvalidOptionError,
+  smoothIntegratedGradients,
+  tensor,
+  type GradientBackend,
+  type PathReport,
+  type QuadratureMethod,
+} from '@ig/core';
 import type { EngineId, RunReport, RunRequest } from '../protocol.js';
 import { EngineUnavailableError } from './errors.js';
+import { classProbabilities } from './probabilities.js';
 import { ortGradientBackend, ortThreads } from './ort-engine.js';
 import { tfjsBackendName, tfjsGradientBackend, useTfjsDevice, type TfjsDevice } from './tfjs-engine.js';
 
@@ -38,13 +47,6 @@ async function backendFor(request: RunRequest): Promise<GradientBackend> {
   return loaded.backend;
 }
 
-function softmax(logits: Float32Array): Float64Array {
-  const max = logits.reduce((m, v) => Math.max(m, v), -Infinity);
-  const exps = Float64Array.from(logits, (v) => Math.exp(v - max));
-  const sum = exps.reduce((s, v) => s + v, 0);
-  return exps.map((v) => v / sum);
-}
-
 function baselineValue(request: RunRequest): number {
   const data = request.input.data;
   if (request.baseline === 'zero') return 0;
@@ -70,9 +72,11 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
   hooks.stage('predicting');
   const pointShape = request.input.shape.slice(1);
   const logits = await backend.predict({ points: [request.input.data], pointShapes: [pointShape], count: 1 });
-  const probabilities = softmax(logits);
+  const probabilities = classProbabilities(logits);
   const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
   const target = request.target ?? (ranked[0]?.index as number);
+  if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length))
+    throw new InvalidOptionError(`target ${target}: ${request.model.name} has ${probabilities.length} classes (0 … ${probabilities.length - 1})`);
   hooks.stage('integrating');
   const input = tensor(request.input.data, [...request.input.shape]);
   const options = {
