@@ -1,7 +1,6 @@
 /** Images into model inputs with @ig/core's resize and conversion, exactly as the `ig` CLI does. */
 import { imageToTensor, resizeBilinear, type RgbaImage } from '@ig/core';
-import { decodePng } from './png-decode.js';
-import { isPng } from './png-samples.js';
+import { decodePng, isPng } from './png-decode.js';
 import type { PlainTensor } from './protocol.js';
 
 export type Layout = 'nchw' | 'nhwc';

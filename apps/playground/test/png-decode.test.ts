@@ -1,7 +1,7 @@
 /**
- * The page's PNG decoder against the CLI's (pngjs) on every colour type, bit depth, tRNS and Adam7
- * (test/fixtures/png, from scripts/make_png_fixtures.py): the same RGBA bytes, so a dropped PNG
- * gives the page the input `ig explain` gives. Runs in Node (DecompressionStream is global there).
+ * The page's PNG decoder (pngjs's browser build) against the CLI's (pngjs for Node) on every colour
+ * type, bit depth, tRNS and Adam7 (test/fixtures/png, from scripts/make_png_fixtures.py): the same
+ * RGBA bytes, so a dropped PNG gives the page the input `ig explain` gives.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
@@ -22,14 +22,14 @@ describe('decodePng', () => {
     test(`${file} decodes to pngjs's RGBA`, async () => {
       const bytes = readFileSync(`${DIR}${file}`);
       const expected = PNG.sync.read(bytes);
-      const image = await decodePng(new Uint8Array(bytes));
+      const image = decodePng(new Uint8Array(bytes));
       expect([image.width, image.height]).toEqual([expected.width, expected.height]);
       expect(Buffer.from(image.data).equals(expected.data)).toBe(true);
     });
   }
 
   test('colour under alpha 0 is kept, as the CLI keeps it', async () => {
-    const image = await decodePng(new Uint8Array(readFileSync(`${DIR}rgba8.png`)));
+    const image = decodePng(new Uint8Array(readFileSync(`${DIR}rgba8.png`)));
     const firstColumn = Array.from({ length: image.height }, (_, y) => Array.from(image.data.subarray(y * image.width * 4, y * image.width * 4 + 4)));
     expect(firstColumn.every((p) => p[3] === 0)).toBe(true);
     expect(firstColumn.some((p) => (p[0] as number) + (p[1] as number) + (p[2] as number) > 0)).toBe(true);
@@ -37,7 +37,7 @@ describe('decodePng', () => {
 
   const broken: readonly { readonly name: string; readonly bytes: () => Uint8Array; readonly says: RegExp }[] = [
     { name: 'not a PNG', bytes: () => new TextEncoder().encode('GIF89a, not a PNG'), says: /not a PNG file/ },
-    { name: 'cut after the header', bytes: () => new Uint8Array(readFileSync(`${DIR}rgba8.png`).subarray(0, 40)), says: /cut short|no image data/ },
+    { name: 'cut after the header', bytes: () => new Uint8Array(readFileSync(`${DIR}rgba8.png`).subarray(0, 40)), says: /the PNG cannot be read/ },
   ];
-  for (const c of broken) test(`${c.name}: a readable error`, () => expect(decodePng(c.bytes())).rejects.toThrow(c.says));
+  for (const c of broken) test(`${c.name}: a readable error`, () => expect(() => decodePng(c.bytes())).toThrow(c.says));
 });
