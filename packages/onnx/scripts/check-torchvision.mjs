@@ -3,17 +3,25 @@
 // autograd: the input gradient of the reference logit through onnxBackend from @ig/onnx/node.
 // A manual check on large models (not run in CI); build the package first (pnpm build).
 //
-// Usage: node packages/onnx/scripts/check-torchvision.mjs DIR [NAME ...]
+// Usage: node packages/onnx/scripts/check-torchvision.mjs DIR [NAME ...] [--explain IMAGE]
 // Prints, per model, opset and input point: max |ours − torch| / max |torch| against torch's
 // float32 and float64 gradients, and the floor set by kinks that rounding alone flips: the larger
 // of torch's own float32-vs-float64 and folded-vs-unfolded-BatchNorm deviations; then gradient-graph build + first call time, one gradient
 // call time, and the process's peak resident memory so far. Exits 1 when a point's deviation
-// from float64 exceeds 10× torch's own floor (and 1e-4).
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// from float64 exceeds 10× torch's own floor (and 1e-4). With --explain IMAGE, also runs
+// `ig explain` (IG-50, no graph cache) on each image model with that image and prints its wall
+// time and peak resident memory (as /usr/bin/time measures it; build apps/cli first).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { onnxBackend } from '@ig/onnx/node';
 
-const [dir, ...names] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const explainAt = args.indexOf('--explain');
+const image = explainAt >= 0 ? args.splice(explainAt, 2)[1] : undefined;
+const [dir, ...names] = args;
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'apps', 'cli', 'dist', 'bin.js');
 if (!dir) {
   console.error('usage: check-torchvision.mjs DIR [NAME ...]');
   process.exit(2);
@@ -68,6 +76,7 @@ for (const meta of metas) {
       const rssMiB = process.resourceUsage().maxRSS / 1024;
       console.log(`${label}: max|ours − torch| / max|torch| (float32 / float64) per point: ${rows.join('; ')}`);
       console.log(`  build + first call ${firstMs.toFixed(0)} ms, one gradient call ${callMs.toFixed(0)} ms, peak RSS ${rssMiB.toFixed(0)} MiB`);
+      if (image && pointShape.length === 3) console.log(`  ${explain(join(dir, file))}`);
     } catch (error) {
       failed = true;
       console.log(`${label}: FAILED ${error?.name}: ${error?.message}`);
@@ -75,6 +84,17 @@ for (const meta of metas) {
   }
 }
 process.exit(failed ? 1 : 0);
+
+function explain(model) {
+  if (!existsSync(cli)) return `ig explain: ${cli} is not built`;
+  const run = spawnSync('/usr/bin/time', ['-f', '%e s %M KB', process.execPath, cli, 'explain', '--model', model, '--input', image, '--no-cache'], {
+    encoding: 'utf8',
+  });
+  const lines = run.stderr.trim().split('\n');
+  const [seconds, , kib] = (lines.at(-1) ?? '').split(' ');
+  const report = run.stdout.split('\n').find((l) => l.startsWith('target')) ?? lines.find((l) => l.startsWith('error')) ?? '';
+  return `ig explain (exit ${run.status}): ${seconds} s, peak RSS ${(Number(kib) / 1024).toFixed(0)} MiB; ${report}`;
+}
 
 function relativeError(got, expected) {
   let maxError = 0;
