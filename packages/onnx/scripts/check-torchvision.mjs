@@ -11,6 +11,7 @@
 // from float64 exceeds 10× torch's own floor (and 1e-4). With --explain IMAGE, also runs
 // `ig explain` (IG-50, no graph cache) on each image model with that image and prints its wall
 // time and peak resident memory (as /usr/bin/time measures it; build apps/cli first).
+/* global process, console, performance */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,7 +52,12 @@ for (const meta of metas) {
     try {
       const started = performance.now();
       const backend = await onnxBackend(join(dir, file));
-      const one = { points: [input.subarray(0, input.length / count)], pointShapes: [pointShape], count: 1, outputWeights: outputWeights.subarray(0, meta.classes) };
+      const one = {
+        points: [input.subarray(0, input.length / count)],
+        pointShapes: [pointShape],
+        count: 1,
+        outputWeights: outputWeights.subarray(0, meta.classes),
+      };
       await backend.gradients(one);
       const firstMs = performance.now() - started;
       const again = performance.now();

@@ -25,9 +25,9 @@ export const architectureCases: Readonly<Record<string, ArchitectureCase>> = (
 ).cases;
 
 /** Every (case, opset) pair, keyed "name opset K". */
-export const architectureModels: readonly { key: string; name: string; opset: string; c: ArchitectureCase }[] = Object.entries(
-  architectureCases,
-).flatMap(([name, c]) => Object.keys(c.models).map((opset) => ({ key: `${name} opset ${opset}`, name, opset, c })));
+export const architectureModels: readonly { key: string; name: string; opset: string; c: ArchitectureCase }[] = Object.entries(architectureCases).flatMap(
+  ([name, c]) => Object.keys(c.models).map((opset) => ({ key: `${name} opset ${opset}`, name, opset, c })),
+);
 
 export interface ArchitectureDeviation {
   /** max over points of max |ours − torch| / max |torch| of the input gradient. */
