@@ -17,6 +17,7 @@ input within rounding of its kink flips in one computation and not in the other.
 
 Needs Debian's python3-torch and python3-torchvision; run with /usr/bin/python3.
 Usage: torchvision_models.py OUT_DIR [NAME ...]
+(no NAME: every architecture of ARCHITECTURES; those of EXTRA_ARCHITECTURES only by name)
 """
 import copy
 import json
@@ -48,6 +49,18 @@ class TinyEncoder(torch.nn.Module):
         return self.head(self.layer(x).mean(dim=1))
 
 
+class PooledSegmentation(torch.nn.Module):
+    """LR-ASPP MobileNetV3-Large (bilinear Resize, Hardswish, SE) with its per-pixel class scores
+    averaged over the image: one logit per class."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None)
+
+    def forward(self, x):
+        return self.net(x)['out'].mean((2, 3))
+
+
 IMAGE = (3, 224, 224)
 ARCHITECTURES = {
     'squeezenet1_1': (lambda: torchvision.models.squeezenet1_1(weights=None), IMAGE),
@@ -58,6 +71,13 @@ ARCHITECTURES = {
     'densenet121': (lambda: torchvision.models.densenet121(weights=None), IMAGE),
     'mobilenet_v3_small': (lambda: torchvision.models.mobilenet_v3_small(weights=None), IMAGE),
     'transformer_encoder': (TinyEncoder, (16, 32)),
+}
+# Exported only when named (larger files, slower runs): heavier or less common architectures.
+EXTRA_ARCHITECTURES = {
+    'alexnet': (lambda: torchvision.models.alexnet(weights=None), IMAGE),
+    'inception_v3': (lambda: torchvision.models.inception_v3(weights=None, aux_logits=False, init_weights=True), (3, 299, 299)),
+    'swin_t': (lambda: torchvision.models.swin_t(weights=None), IMAGE),
+    'lraspp_pooled': (PooledSegmentation, IMAGE),
 }
 
 
@@ -94,7 +114,7 @@ def calibrate_batch_norm(model, shape):
 
 
 def export(name, out_dir):
-    make, shape = ARCHITECTURES[name]
+    make, shape = {**ARCHITECTURES, **EXTRA_ARCHITECTURES}[name]
     torch.manual_seed(SEED)
     model = make()
     calibrate_batch_norm(model, shape)
