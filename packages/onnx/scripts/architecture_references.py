@@ -14,6 +14,11 @@ it has them:
                    Fire module (Concat of 1×1 and 3×3 branches), ceil-mode max-pool
   attention        batch-first TransformerEncoderLayer: multi-head attention (MatMul, Softmax),
                    LayerNorm, GELU (Erf)
+  patch_attention  VisionTransformer: patch convolution, class token (Expand, Concat), position
+                   embedding, nn.MultiheadAttention
+  window_attention SwinTransformer: patch merging, shifted windows (roll as Slice/Concat),
+                   relative position bias (Gather), attention mask
+  layer_scale      ConvNeXt: depthwise 7×7 conv, channels-last LayerNorm (Transpose), layer scale
 Each is exported at opset 13 and at the highest opset this torch exports (17 for torch 1.13: a
 native LayerNormalization, HardSwish). The gradient is taken in float64 on the same (float32)
 weights and input, so it is the exact gradient of the float32 model up to float64 rounding; the
@@ -32,6 +37,7 @@ import torch
 import torchvision
 from torch import nn
 from torch.onnx._constants import ONNX_MAX_OPSET
+from torchvision.models.convnext import CNBlockConfig
 from torchvision.models.densenet import _DenseBlock, _Transition
 from torchvision.models.regnet import ResBottleneckBlock
 from torchvision.models.shufflenetv2 import InvertedResidual
@@ -127,6 +133,27 @@ class Attention(nn.Module):
         return self.head(self.layer(x).mean(dim=1))
 
 
+def patch_attention():
+    model = torchvision.models.VisionTransformer(image_size=16, patch_size=8, num_layers=1, num_heads=2, hidden_dim=8,
+                                                 mlp_dim=16, num_classes=5)
+    nn.init.normal_(model.heads.head.weight)  # torchvision starts the head at zero
+    nn.init.normal_(model.class_token, std=0.5)
+    return model
+
+
+def window_attention():
+    return torchvision.models.SwinTransformer(patch_size=[2, 2], embed_dim=8, depths=[2, 1], num_heads=[2, 2],
+                                              window_size=[2, 2], num_classes=5)
+
+
+def layer_scale():
+    model = torchvision.models.ConvNeXt([CNBlockConfig(8, 16, 1), CNBlockConfig(16, None, 1)], num_classes=5)
+    for m in model.modules():
+        if hasattr(m, 'layer_scale'):
+            nn.init.uniform_(m.layer_scale, 0.5, 1.5)  # torchvision starts it at 1e-6
+    return model
+
+
 CASES = {
     'se_silu': (SeSilu, (3, 16, 16)),
     'hardswish_se': (HardswishSe, (3, 16, 16)),
@@ -134,6 +161,9 @@ CASES = {
     'grouped_conv': (GroupedConv, (3, 16, 16)),
     'dense_concat': (DenseConcat, (3, 14, 14)),
     'attention': (Attention, (6, 8)),
+    'patch_attention': (patch_attention, (3, 16, 16)),
+    'window_attention': (window_attention, (3, 8, 8)),
+    'layer_scale': (layer_scale, (3, 16, 16)),
 }
 
 
