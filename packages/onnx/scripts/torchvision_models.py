@@ -61,6 +61,22 @@ class PooledSegmentation(torch.nn.Module):
         return self.net(x)['out'].mean((2, 3))
 
 
+class InceptionBlocks(torch.nn.Module):
+    """Inception v3's five block types in a row (branches of 1×7 / 7×1 and 1×3 / 3×1 kernels,
+    average-pool branches, strided reductions, Concat) on a 17×17 input: the blocks without the
+    depth that makes the whole network's float32 gradient sensitive to rounding."""
+
+    def __init__(self):
+        super().__init__()
+        from torchvision.models.inception import InceptionA, InceptionB, InceptionC, InceptionD, InceptionE
+        self.blocks = torch.nn.Sequential(InceptionA(3, 8), InceptionB(232), InceptionC(712, 8), InceptionD(768),
+                                          InceptionE(1280))
+        self.head = torch.nn.Linear(2048, 10)
+
+    def forward(self, x):
+        return self.head(self.blocks(x).mean((2, 3)))
+
+
 IMAGE = (3, 224, 224)
 ARCHITECTURES = {
     'squeezenet1_1': (lambda: torchvision.models.squeezenet1_1(weights=None), IMAGE),
@@ -78,6 +94,7 @@ EXTRA_ARCHITECTURES = {
     'inception_v3': (lambda: torchvision.models.inception_v3(weights=None, aux_logits=False, init_weights=True), (3, 299, 299)),
     'swin_t': (lambda: torchvision.models.swin_t(weights=None), IMAGE),
     'lraspp_pooled': (PooledSegmentation, IMAGE),
+    'inception_blocks': (InceptionBlocks, (3, 17, 17)),
 }
 
 
