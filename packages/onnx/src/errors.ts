@@ -40,8 +40,12 @@ export class UnsupportedOpError extends IGError {
   readonly opTypes: readonly string[];
   constructor(nodes: readonly UnsupportedNode[]) {
     const opTypes = [...new Set(nodes.map((n) => (n.domain ? `${n.domain}.${n.opType}` : n.opType)))].sort();
-    const lines = nodes.map((n) => `  ${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) node "${n.nodeName}": ${n.reason}`);
-    super('ONNX_UNSUPPORTED_OP', `no gradient for ${opTypes.join(', ')}:\n${lines.join('\n')}`);
+    const describe = (n: UnsupportedNode): string => `${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) node "${n.nodeName}": ${n.reason}`;
+    // The first line names the first node and why on its own, so that a caller showing one line
+    // (a CLI error) still says which node lacks what; with several nodes, every one follows.
+    const first = nodes[0] === undefined ? '' : `: ${describe(nodes[0])}`;
+    const rest = nodes.length > 1 ? `; ${nodes.length} nodes in all:\n${nodes.map((n) => `  ${describe(n)}`).join('\n')}` : '';
+    super('ONNX_UNSUPPORTED_OP', `no gradient for ${opTypes.join(', ')}${first}${rest}`);
     this.nodes = nodes;
     this.opTypes = opTypes;
   }

@@ -110,7 +110,7 @@ describe('onnxBackend before anything runs', () => {
       outputs: ['y'],
     });
     await expect(createOnnxBackend(runtimes.node, 'onnxruntime-node', bytes)).rejects.toThrow(
-      /no gradient for Hardmax:\n {2}Hardmax \(opset 13\) node "Hardmax_0"/,
+      /^no gradient for Hardmax: Hardmax \(opset 13\) node "Hardmax_0": no gradient rule$/,
     );
   });
 });

@@ -118,6 +118,13 @@ describe('malformed models give a typed error', () => {
       expect(e.opTypes).toEqual(['Hardmax', 'com.example.Custom']);
       expect(e.nodes.map((n) => n.nodeName)).toEqual(['Hardmax_1', 'Custom_2', 'Hardmax_3']);
       expect(e.nodes.map((n) => n.opset)).toEqual([13, 1, 13]);
+      // The first line alone names the first node and what it lacks (a CLI shows one line).
+      expect(e.message.split('\n')).toEqual([
+        'no gradient for Hardmax, com.example.Custom: Hardmax (opset 13) node "Hardmax_1": no gradient rule; 3 nodes in all:',
+        '  Hardmax (opset 13) node "Hardmax_1": no gradient rule',
+        '  com.example.Custom (opset 1) node "Custom_2": no gradient rule',
+        '  Hardmax (opset 13) node "Hardmax_3": no gradient rule',
+      ]);
     }
   });
 
