@@ -70,8 +70,9 @@ export function convergenceHint(interval: ChangeInterval | null, more: string): 
     const place = to <= 0.3 ? ' (next to the baseline)' : from >= 0.7 ? ' (next to the input)' : '';
     return (
       `${Math.round(CHANGE_SHARE * 100)}% of F's change happens within ${where}${place} and F is nearly flat elsewhere: the output saturates, ` +
-      'as a softmax or sigmoid probability does; explain the logits (the output before softmax/sigmoid) instead of probabilities, ' +
-      `or choose a baseline nearer the input, rather than spending more steps`
+      'as a softmax or sigmoid probability does (explain the logits, the output before softmax/sigmoid, instead of probabilities), ' +
+      "or it barely depends on the input's scale away from the baseline, as after a LayerNorm; either way a baseline nearer the input helps " +
+      'more than more steps'
     );
   }
   return `F changes along the whole path (${Math.round(CHANGE_SHARE * 100)}% of its change within ${where}): ${more}`;

@@ -59,7 +59,9 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     });
   } catch (error) {
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
-    throw new FileFormatError(path, `cannot load the ONNX model: ${(error as Error).message.split('\n')[0]}${hint}`);
+    // The model loaded but an op has no gradient rule: say so rather than "cannot load".
+    const what = (error as { code?: string }).code === 'ONNX_UNSUPPORTED_OP' ? 'cannot differentiate the ONNX model' : 'cannot load the ONNX model';
+    throw new FileFormatError(path, `${what}: ${(error as Error).message.split('\n')[0]}${hint}`);
   }
   const layer = options.layer;
   if (layer !== undefined) {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ig, tempDir } from '../helpers.js';
-import { scalarOutputOnnx, singleOutputOnnx, twoInputOnnx, writeNpy } from './models.js';
+import { scalarOutputOnnx, singleOutputOnnx, twoInputOnnx, writeNpy, writeOnnxModel } from './models.js';
 import { onnx, DataType, encodeModel } from '@ig/onnx';
 
 /** The run failed with exactly one `error: …` line on stderr, and nothing else there. */
@@ -91,6 +91,20 @@ describe('one-line typed errors', () => {
       ig(['explain', '--model', one, '--input', x4, '--labels', labels]),
       1,
       new RegExp(`${labels.replace(/[/.]/g, '\\$&')}: not a valid JSON labels file`),
+    );
+  });
+
+  it('an op without a gradient rule says the model cannot be differentiated, naming the node', () => {
+    const hardmax = writeOnnxModel(join(dir, 'hardmax.onnx'), {
+      inputs: { x: ['N', 4] },
+      outputs: ['y'],
+      nodes: [{ op: 'Hardmax', inputs: ['x'], outputs: ['y'] }],
+    });
+    const run = ig(['explain', '--model', hardmax, '--input', x4]);
+    expectOneLine(
+      run,
+      1,
+      /hardmax\.onnx: cannot differentiate the ONNX model: no gradient for Hardmax: Hardmax \(opset 17\) node "Hardmax_0": no gradient rule/,
     );
   });
 
