@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '@ig/core';
 import { AsyncModelError, ModelOutputError, UnsupportedModelError } from './errors.js';
+import type { InputDescription } from './gradient-errors.js';
 
 /** The parts of a `tf.LayersModel` / `tf.Sequential` this package uses. */
 export interface LayersModelLike {
   readonly name: string;
-  readonly inputs: readonly { readonly shape: readonly (number | null)[] }[];
+  readonly inputs: readonly { readonly shape: readonly (number | null)[]; readonly name?: string }[];
   readonly outputNames: readonly string[];
+  /** Read only to name an Embedding layer when token ids are given as inputs. */
+  readonly layers?: readonly { readonly name: string; getClassName(): string }[];
   apply(inputs: tf.Tensor | tf.Tensor[], kwargs?: { training?: boolean }): unknown;
 }
 
@@ -42,6 +45,20 @@ export function describeModel(model: TfjsModel): string {
   if (isLayersModel(model)) return `LayersModel '${model.name}'`;
   if (isGraphModel(model)) return 'GraphModel';
   return 'function';
+}
+
+/** Input names, and where to attribute instead when an input has no gradient (token ids). */
+export function describeInputs(model: TfjsModel): InputDescription {
+  if (isGraphModel(model)) return { names: [...model.inputNodes], hint: 'by wrapping the graph after the lookup in a function' };
+  if (!isLayersModel(model)) return { names: [], hint: 'by passing the function the embedded (float) values' };
+  const names = model.inputs.map((input, i) => input.name ?? `input ${i}`);
+  const embeddings = (model.layers ?? []).filter((layer) => layer.getClassName() === 'Embedding').map((layer) => layer.name);
+  const layer = embeddings[0];
+  const hint =
+    layer === undefined
+      ? 'with layerIntegratedGradients(model, <first float layer>, inputs) (ig explain --layer <name>)'
+      : `with layerIntegratedGradients(model, '${layer}', inputs) (ig explain --layer ${layer}); Embedding layers: ${embeddings.join(', ')}`;
+  return { names, hint };
 }
 
 /** Builds the forward pass of any supported model, selecting one output. */
