@@ -3,6 +3,7 @@ import { BackendContractError } from '@ig/core';
 import type { GradientBackend, GradientRequest, GradientResponse, IntegrateRequest, IntegrateResponse, PointBatch } from '@ig/core';
 import { DisposedBackendError } from './errors.js';
 import { explainGradientError, releaseAbandonedTape, type InputDescription } from './gradient-errors.js';
+import { refuseWrongGradients, withCorrectedKernels } from './kernel-workarounds.js';
 import { explainKernelError } from './kernels.js';
 import { describeInputs, describeModel, makeForward } from './model.js';
 import type { Forward, OutputSelector, TfjsModel } from './model.js';
@@ -129,7 +130,12 @@ function toTensors(points: readonly Float32Array[], shapes: readonly (readonly n
 /** Gradients of a scalar with respect to every input; an input the scalar does not depend on gets zeros. */
 function gradientsOf(xs: tf.Tensor[], inputs: InputDescription, scalar: (xs: tf.Tensor[]) => tf.Scalar): tf.Tensor[] {
   try {
-    const { grads } = tf.engine().gradients(() => scalar(xs), xs, undefined, true);
+    const recorded = (): tf.Scalar => {
+      const y = scalar(xs);
+      refuseWrongGradients();
+      return y;
+    };
+    const { grads } = withCorrectedKernels(() => tf.engine().gradients(recorded, xs, undefined, true));
     return xs.map((x, i) => grads[i] ?? tf.zerosLike(x));
   } catch (error) {
     releaseAbandonedTape();
