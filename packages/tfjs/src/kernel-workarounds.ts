@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NoGradientError } from './errors.js';
-import { resizeNearestNeighborGrad } from './nearest-neighbor-grad.js';
+import { mirrorPadGradient } from './mirror-pad-grad.js';
+import { resizeBilinearGrad, resizeNearestNeighborGrad } from './resize-grads.js';
 
 /**
- * Gradient kernels that a tfjs backend gets wrong (checked against tfjs 4.22 in
+ * Gradient kernels that a tfjs backend gets wrong (tfjs 4.22, checked in
  * test/kernel-workarounds.test.ts): running them would give silently wrong attributions.
  */
 const WRONG_GRADIENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   wasm: {
     Conv3D: "tfjs-backend-wasm's Conv3DBackpropInputV2 kernel returns a wrong input gradient; use the cpu backend (await tf.setBackend('cpu'))",
+    Dilation2D:
+      "tfjs-backend-wasm's Dilation2DBackpropInput kernel returns a wrong input gradient (seen with 'same' padding on a batch); use the cpu backend (await tf.setBackend('cpu'))",
   },
 };
 
@@ -21,6 +24,19 @@ export function refuseWrongGradients(): void {
     if (reason !== undefined) throw new NoGradientError(node.kernelName, `on the ${tf.getBackend()} backend, ${reason}`);
   }
 }
+
+/**
+ * Resize gradient kernels of tfjs 4.22 that are wrong, replaced by the exact adjoints of the
+ * forward kernels (src/resize-grads.ts) on the backends that keep tensors in CPU memory:
+ * cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
+ * (UpSampling2D's default) gave wrong gradients to every example after the first of a batch, and
+ * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient.
+ */
+const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc])[] = [
+  ['ResizeBilinearGrad', resizeBilinearGrad],
+  ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad],
+];
+const CPU_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**
  * Ops with boolean outputs, piecewise constant in their inputs, that tfjs registers no gradient
@@ -49,31 +65,36 @@ function zeroGradient(kernelName: string, inputs: readonly string[]): tf.GradCon
 }
 
 /**
- * Runs a forward and backward pass with tfjs's gaps closed, and the registries put back as they
- * were when `run` returns:
- * - on cpu, the resize gradient kernels are corrected (CPU_CORRECTIONS): ResizeBilinearGrad
- *   failed on any non-square image, ResizeNearestNeighborGrad (UpSampling2D's default) gave
- *   wrong gradients to every example after the first of a batch;
- * - boolean ops without a registered gradient get their zero gradient (BOOLEAN_OPS).
+ * Runs a forward and backward pass with tfjs's gaps closed: the resize gradient kernels corrected
+ * (CORRECTED_KERNELS), MirrorPad's gradient folding the mirrored border back (tfjs's only slices
+ * the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
+ * they were when `run` returns, so the app's own tfjs calls are untouched.
  */
 export function withCorrectedKernels<T>(run: () => T): T {
-  const cpu = tf.getBackend() === 'cpu';
-  const replaced = cpu ? CPU_CORRECTIONS.flatMap(([name, correct]) => replacement(name, correct)) : [];
-  const added = Object.entries(BOOLEAN_OPS).filter(([name]) => tf.getGradient(name) === undefined);
-  for (const { corrected } of replaced) swapKernel(corrected);
-  for (const [name, inputs] of added) tf.registerGradient(zeroGradient(name, inputs));
+  const backend = tf.getBackend();
+  const kernels = CPU_MEMORY_BACKENDS.has(backend)
+    ? CORRECTED_KERNELS.flatMap(([name, kernelFunc]) => {
+        const original = tf.getKernel(name, backend);
+        return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
+      })
+    : [];
+  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), mirrorPadGradient].map((corrected) => ({
+    corrected,
+    original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
+  }));
+  // boolean ops keep a gradient tfjs may register in a later release
+  const swapped = gradients.filter(({ corrected, original }) => original === undefined || corrected === mirrorPadGradient);
+  for (const { corrected } of kernels) swapKernel(corrected);
+  for (const { corrected } of swapped) swapGradient(corrected);
   try {
     return run();
   } finally {
-    for (const [name] of added) tf.unregisterGradient(name);
-    for (const { original } of replaced) swapKernel(original);
+    for (const { original, corrected } of swapped) {
+      if (original === undefined) tf.unregisterGradient(corrected.kernelName);
+      else swapGradient(original);
+    }
+    for (const { original } of kernels) swapKernel(original);
   }
-}
-
-/** The cpu kernel `name` with its kernelFunc corrected, or nothing where tfjs-backend-cpu is not registered. */
-function replacement(name: string, correct: (original: tf.KernelConfig) => tf.KernelFunc): { original: tf.KernelConfig; corrected: tf.KernelConfig }[] {
-  const original = tf.getKernel(name, 'cpu');
-  return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc: correct(original) } }];
 }
 
 function swapKernel(config: tf.KernelConfig): void {
@@ -81,12 +102,7 @@ function swapKernel(config: tf.KernelConfig): void {
   tf.registerKernel(config);
 }
 
-/** Gradient kernels of tfjs-backend-cpu 4.22 that are wrong, with their corrections. */
-const CPU_CORRECTIONS: readonly (readonly [string, (original: tf.KernelConfig) => tf.KernelFunc])[] = [
-  // fills [batch, height, width, depth] but labels it [batch, width, height, depth]
-  [
-    'ResizeBilinearGrad',
-    (original) => (args) => ({ ...(original.kernelFunc(args) as tf.TensorInfo), shape: [...(args.inputs['images'] as tf.TensorInfo).shape] }),
-  ],
-  ['ResizeNearestNeighborGrad', () => resizeNearestNeighborGrad],
-];
+function swapGradient(config: tf.GradConfig): void {
+  if (tf.getGradient(config.kernelName) !== undefined) tf.unregisterGradient(config.kernelName);
+  tf.registerGradient(config);
+}
