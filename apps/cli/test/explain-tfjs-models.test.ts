@@ -117,8 +117,9 @@ describe('ig explain on TensorFlow.js layers models beyond the reference set', (
 
     const plain = ig(['explain', '--model', file, '--input', ids, '--target', '1']);
     expect(plain.code).toBe(2);
-    expect(plain.stderr).toMatch(/input 0 \('[\w]+'\) of this model has no gradient: it reaches tfjs op 'GatherV2' as an integer index/);
-    expect(plain.stderr).toContain('ig explain --layer embedding');
+    expect(plain.stderr).toMatch(
+      /model input '\w+' has no gradient \(token ids or other integer indices feed a lookup\); give --layer embedding to attribute at its output/,
+    );
 
     const run = ig([
       'explain',
@@ -146,6 +147,29 @@ describe('ig explain on TensorFlow.js layers models beyond the reference set', (
     measure('cli text', { gap });
     // smooth sigmoid/tanh gates: float32 rounding, measured 2.5e-9 of Σ|attr|
     expect(gap).toBeLessThan(2e-8);
+    model.dispose();
+  });
+
+  it('token ids as one of two named inputs: a usage error naming that input and pointing past --layer', async () => {
+    const tokens = tfl.input({ shape: [4], name: 'tokens' });
+    const features = tfl.input({ shape: [3], name: 'features' });
+    const embedded = tfl.layers
+      .flatten()
+      .apply(tfl.layers.embedding({ name: 'lookup', inputDim: 10, outputDim: 2, embeddingsInitializer: glorot(16) }).apply(tokens));
+    const dense = tfl.layers.dense({ units: 2, kernelInitializer: glorot(17) }).apply(features);
+    const joined = tfl.layers.concatenate().apply([embedded as tfl.SymbolicTensor, dense as tfl.SymbolicTensor]) as tfl.SymbolicTensor;
+    const model = tfl.model({
+      inputs: [tokens, features],
+      outputs: tfl.layers.dense({ units: 2, kernelInitializer: glorot(18) }).apply(joined) as tfl.SymbolicTensor,
+    });
+    const file = await saveLayersModel(model, join(dir, 'mixed'));
+    writeFileSync(join(dir, 'tokens.npy'), formatNpy(BigInt64Array.from([1n, 4n, 9n, 2n]), [1, 4]));
+    writeFileSync(join(dir, 'features.npy'), formatNpy(Float32Array.from([0.5, -1, 2]), [1, 3]));
+    const run = ig(['explain', '--model', file, '--input', `tokens=${join(dir, 'tokens.npy')}`, '--input', `features=${join(dir, 'features.npy')}`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "error: model input 'tokens' has no gradient (token ids or other integer indices feed a lookup); --layer takes a model with one input, so attribute this 2-input model at 'lookup' with layerIntegratedGradients from @ig/tfjs\n",
+    );
     model.dispose();
   });
 

@@ -23,7 +23,7 @@ export function tfjsBackend(model: TfjsModel, options: TfjsBackendOptions = {}):
 
 /** The same backend over an already-built forward pass (used by layer attribution). */
 export function forwardBackend(forward: Forward, description: string): GradientBackend {
-  return new TfjsGradientBackend(forward, description, { names: [], hint: 'a later layer' });
+  return new TfjsGradientBackend(forward, description, { names: [], embeddingLayers: [] });
 }
 
 class TfjsGradientBackend implements GradientBackend {

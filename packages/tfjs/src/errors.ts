@@ -78,12 +78,24 @@ export class NoGradientError extends IGError {
 export class NonDifferentiableInputError extends IGError {
   /** Positions of the inputs that have no gradient, in the model's input order. */
   readonly inputs: readonly number[];
-  constructor(inputs: readonly number[], names: readonly string[], op: string, hint: string) {
-    const which = inputs.map((i) => (names[i] !== undefined ? `input ${i} ('${names[i] as string}')` : `input ${i}`)).join(', ');
+  /** Their names, where the model names its inputs. */
+  readonly names: readonly string[];
+  /** The model's Embedding layers, where attribution can go instead (empty when none is known). */
+  readonly embeddingLayers: readonly string[];
+  constructor(inputs: readonly number[], described: { readonly names: readonly string[]; readonly embeddingLayers: readonly string[] }, op: string) {
+    const names = inputs.map((i) => described.names[i] ?? `input ${i}`);
+    const which = inputs.map((i) => (described.names[i] !== undefined ? `input ${i} ('${described.names[i] as string}')` : `input ${i}`)).join(', ');
+    const layer = described.embeddingLayers[0];
+    const hint =
+      layer === undefined
+        ? 'with layerIntegratedGradients(model, <first float layer>, inputs)'
+        : `with layerIntegratedGradients(model, '${layer}', inputs); Embedding layers: ${described.embeddingLayers.join(', ')}`;
     super(
       'NON_DIFFERENTIABLE_INPUT',
       `${which} of this model has no gradient: it reaches tfjs op '${op}' as an integer index (token ids into an Embedding, or a gather); attribute at a float layer after it instead, ${hint}`,
     );
     this.inputs = inputs;
+    this.names = names;
+    this.embeddingLayers = described.embeddingLayers;
   }
 }

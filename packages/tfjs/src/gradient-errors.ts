@@ -9,8 +9,8 @@ const DILATED_KERNELS: Record<string, string> = { conv2d: 'Conv2D', conv3d: 'Con
 /** What a caller knows about the inputs, for naming them in an error. */
 export interface InputDescription {
   readonly names: readonly string[];
-  /** Where to attribute instead, e.g. "with layerIntegratedGradients at layer 'embedding'". */
-  readonly hint: string;
+  /** The model's Embedding layers: where to attribute instead. */
+  readonly embeddingLayers: readonly string[];
 }
 
 /**
@@ -31,7 +31,7 @@ export function explainGradientError(error: unknown, xs: readonly tf.Tensor[], s
   const integer = INTEGER_GRADIENT.exec(error.message);
   if (integer === null) return error;
   const failing = xs.map((_, i) => i).filter((i) => !differentiable(xs, i, scalar));
-  return new NonDifferentiableInputError(failing.length > 0 ? failing : xs.map((_, i) => i), inputs.names, integer[1] as string, inputs.hint);
+  return new NonDifferentiableInputError(failing.length > 0 ? failing : xs.map((_, i) => i), inputs, integer[1] as string);
 }
 
 /** Whether the scalar can be differentiated with respect to input i alone, the others held fixed. */

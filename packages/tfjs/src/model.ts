@@ -47,18 +47,14 @@ export function describeModel(model: TfjsModel): string {
   return 'function';
 }
 
-/** Input names, and where to attribute instead when an input has no gradient (token ids). */
+/** Input names, and the Embedding layers to attribute at when an input has no gradient (token ids). */
 export function describeInputs(model: TfjsModel): InputDescription {
-  if (isGraphModel(model)) return { names: [...model.inputNodes], hint: 'by wrapping the graph after the lookup in a function' };
-  if (!isLayersModel(model)) return { names: [], hint: 'by passing the function the embedded (float) values' };
-  const names = model.inputs.map((input, i) => input.name ?? `input ${i}`);
-  const embeddings = (model.layers ?? []).filter((layer) => layer.getClassName() === 'Embedding').map((layer) => layer.name);
-  const layer = embeddings[0];
-  const hint =
-    layer === undefined
-      ? 'with layerIntegratedGradients(model, <first float layer>, inputs) (ig explain --layer <name>)'
-      : `with layerIntegratedGradients(model, '${layer}', inputs) (ig explain --layer ${layer}); Embedding layers: ${embeddings.join(', ')}`;
-  return { names, hint };
+  if (isGraphModel(model)) return { names: [...model.inputNodes], embeddingLayers: [] };
+  if (!isLayersModel(model)) return { names: [], embeddingLayers: [] };
+  return {
+    names: model.inputs.map((input, i) => input.name ?? `input ${i}`),
+    embeddingLayers: (model.layers ?? []).filter((layer) => layer.getClassName() === 'Embedding').map((layer) => layer.name),
+  };
 }
 
 /** Builds the forward pass of any supported model, selecting one output. */

@@ -32,7 +32,8 @@ describe('inputs and ops tfjs cannot differentiate are typed errors (cpu)', () =
     expect((error as IGError).code).toBe('NON_DIFFERENTIABLE_INPUT');
     expect((error as NonDifferentiableInputError).inputs).toEqual([0]);
     expect((error as Error).message).toContain(`input 0 ('${model.inputs[0]?.name ?? ''}')`);
-    expect((error as Error).message).toMatch(/layerIntegratedGradients\(model, 'embedding', inputs\).*--layer embedding/);
+    expect((error as Error).message).toMatch(/layerIntegratedGradients\(model, 'embedding', inputs\); Embedding layers: embedding$/);
+    expect((error as NonDifferentiableInputError).embeddingLayers).toEqual(['embedding']);
     model.dispose();
   });
 
@@ -57,6 +58,7 @@ describe('inputs and ops tfjs cannot differentiate are typed errors (cpu)', () =
     expect((error as NonDifferentiableInputError).inputs).toEqual([0]);
     expect((error as Error).message).toMatch(/^input 0 \('tokens'\) of this model has no gradient/);
     expect((error as Error).message).toContain("'lookup'");
+    expect((error as NonDifferentiableInputError).names).toEqual(['tokens']);
     model.dispose();
   });
 

@@ -141,7 +141,8 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const model = await loadModel(settings.model, loadOptionsOf(settings, global));
       timing.loaded(model);
       try {
-        const declared = model.inputs ?? [];
+        // the ONNX backend names the inputs itself; tfjs would only count them
+        const declared = model.engine === 'tfjs' ? (model.inputs ?? []) : [];
         if (declared.length > 1) {
           const names = declared.map((d) => d.name);
           throw new UsageError(
