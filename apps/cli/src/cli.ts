@@ -11,7 +11,8 @@ import { CliError, oneLine } from './errors.js';
 import { discardOutputs, keepOutputs } from './files.js';
 
 /** IG errors that mean the arguments were wrong rather than a file or the model. */
-const USAGE_CODES = new Set(['BAD_TARGET', 'INVALID_OPTION']);
+// NON_DIFFERENTIABLE_INPUT: token ids given as --input (layers models get a hint from the tfjs engine)
+const USAGE_CODES = new Set(['BAD_TARGET', 'INVALID_OPTION', 'NON_DIFFERENTIABLE_INPUT']);
 
 function exitCodeOf(error: unknown): 1 | 2 {
   if (error instanceof CliError) return error.exitCode;

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BackendContractError } from '@ig/core';
 import type { GradientBackend, GradientRequest, GradientResponse, IntegrateRequest, IntegrateResponse, PointBatch } from '@ig/core';
 import { DisposedBackendError } from './errors.js';
+import { explainGradientError, releaseAbandonedTape, type InputDescription } from './gradient-errors.js';
+import { refuseWrongGradients, withCorrectedKernels } from './kernel-workarounds.js';
 import { explainKernelError } from './kernels.js';
-import { describeModel, makeForward } from './model.js';
+import { describeInputs, describeModel, makeForward } from './model.js';
 import type { Forward, OutputSelector, TfjsModel } from './model.js';
 
 export interface TfjsBackendOptions {
@@ -16,12 +18,12 @@ export interface TfjsBackendOptions {
  * tfjs backend is active (cpu, wasm, webgl, webgpu, tensorflow).
  */
 export function tfjsBackend(model: TfjsModel, options: TfjsBackendOptions = {}): GradientBackend {
-  return new TfjsGradientBackend(makeForward(model, options.output), describeModel(model));
+  return new TfjsGradientBackend(makeForward(model, options.output), describeModel(model), describeInputs(model));
 }
 
 /** The same backend over an already-built forward pass (used by layer attribution). */
 export function forwardBackend(forward: Forward, description: string): GradientBackend {
-  return new TfjsGradientBackend(forward, description);
+  return new TfjsGradientBackend(forward, description, { names: [], embeddingLayers: [] });
 }
 
 class TfjsGradientBackend implements GradientBackend {
@@ -30,6 +32,7 @@ class TfjsGradientBackend implements GradientBackend {
   constructor(
     private readonly forward: Forward,
     private readonly description: string,
+    private readonly inputs: InputDescription,
   ) {}
 
   get name(): string {
@@ -52,7 +55,7 @@ class TfjsGradientBackend implements GradientBackend {
         tf.tidy(() => {
           const points = toTensors(request.points, request.pointShapes, count);
           const weights = tf.tensor2d(request.outputWeights, [count, request.outputWeights.length / Math.max(count, 1)]);
-          return gradientsOf(points, (xs) => {
+          return gradientsOf(points, this.inputs, (xs) => {
             const perPoint = tf.sum(tf.mul(this.checkedForward(xs, count, weights.shape[1]), weights), 1);
             objective = tf.keep(perPoint);
             return tf.sum(perPoint);
@@ -83,7 +86,7 @@ class TfjsGradientBackend implements GradientBackend {
         });
         const outputWeights = tf.tensor2d(request.outputWeights, [1, request.outputWeights.length]);
         const quadratureWeights = tf.tensor1d(request.weights, 'float32');
-        const gradients = gradientsOf(points, (xs) => {
+        const gradients = gradientsOf(points, this.inputs, (xs) => {
           const perPoint = tf.sum(tf.mul(this.checkedForward(xs, count, request.outputWeights.length), outputWeights), 1);
           return tf.sum(tf.mul(perPoint, quadratureWeights));
         });
@@ -125,25 +128,19 @@ function toTensors(points: readonly Float32Array[], shapes: readonly (readonly n
 }
 
 /** Gradients of a scalar with respect to every input; an input the scalar does not depend on gets zeros. */
-function gradientsOf(xs: tf.Tensor[], scalar: (xs: tf.Tensor[]) => tf.Scalar): tf.Tensor[] {
+function gradientsOf(xs: tf.Tensor[], inputs: InputDescription, scalar: (xs: tf.Tensor[]) => tf.Scalar): tf.Tensor[] {
   try {
-    const { grads } = tf.engine().gradients(() => scalar(xs), xs, undefined, true);
+    const recorded = (): tf.Scalar => {
+      const y = scalar(xs);
+      refuseWrongGradients();
+      return y;
+    };
+    const { grads } = withCorrectedKernels(() => tf.engine().gradients(recorded, xs, undefined, true));
     return xs.map((x, i) => grads[i] ?? tf.zerosLike(x));
   } catch (error) {
     releaseAbandonedTape();
-    throw error;
+    throw explainGradientError(error, xs, scalar, inputs);
   }
-}
-
-/**
- * While recording, tfjs keeps clones of the tensors each op saves for its backward pass and frees
- * them only after a completed backward pass; a forward pass that throws would leak them.
- */
-function releaseAbandonedTape(): void {
-  const state = tf.engine().state;
-  if (state.gradientDepth !== 0 || state.activeTape == null) return;
-  for (const node of state.activeTape) node.saved?.forEach((saved) => saved.dispose());
-  state.activeTape = [];
 }
 
 function guard<T>(run: () => T): T {

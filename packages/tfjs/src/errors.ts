@@ -3,7 +3,8 @@ import { IGError } from '@ig/core';
 /** The active tfjs backend has no kernel for an op the model (or its gradient) needs. */
 /** Why tfjs asks for a kernel that an input gradient should not need. */
 const KERNEL_NOTES: Record<string, string> = {
-  Conv2DBackpropFilter: ' (tfjs builds the filter gradient too for a conv2d with a linear activation, whose fused gradient computes both)',
+  Conv2DBackpropFilter:
+    " (a tfjs-layers Conv2D whose activation is not relu or elu (linear, tanh, sigmoid, …) runs tfjs's fused conv2d, and its fused gradient computes the filter gradient too)",
 };
 
 export class MissingKernelError extends IGError {
@@ -54,5 +55,47 @@ export class UnsupportedModelError extends IGError {
 export class DisposedBackendError extends IGError {
   constructor(name: string) {
     super('DISPOSED', `${name} was used after dispose()`);
+  }
+}
+
+/**
+ * tfjs has no input gradient for an op of the model: a conv with dilation rate > 1 (tfjs 4
+ * refuses its gradient), or an op with no registered gradient at all.
+ */
+export class NoGradientError extends IGError {
+  /** The tfjs kernel, e.g. `Conv2D`. */
+  readonly op: string;
+  constructor(op: string, reason: string) {
+    super('NO_GRADIENT', `tfjs cannot differentiate op '${op}' of this model: ${reason}`);
+    this.op = op;
+  }
+}
+
+/**
+ * A model input that tfjs cannot differentiate: integer-valued, like token ids into an Embedding
+ * (its gradient is not a float32 tensor). Attribute at a float layer after it instead.
+ */
+export class NonDifferentiableInputError extends IGError {
+  /** Positions of the inputs that have no gradient, in the model's input order. */
+  readonly inputs: readonly number[];
+  /** Their names, where the model names its inputs. */
+  readonly names: readonly string[];
+  /** The model's Embedding layers, where attribution can go instead (empty when none is known). */
+  readonly embeddingLayers: readonly string[];
+  constructor(inputs: readonly number[], described: { readonly names: readonly string[]; readonly embeddingLayers: readonly string[] }, op: string) {
+    const names = inputs.map((i) => described.names[i] ?? `input ${i}`);
+    const which = inputs.map((i) => (described.names[i] !== undefined ? `input ${i} ('${described.names[i] as string}')` : `input ${i}`)).join(', ');
+    const layer = described.embeddingLayers[0];
+    const hint =
+      layer === undefined
+        ? 'with layerIntegratedGradients(model, <first float layer>, inputs)'
+        : `with layerIntegratedGradients(model, '${layer}', inputs); Embedding layers: ${described.embeddingLayers.join(', ')}`;
+    super(
+      'NON_DIFFERENTIABLE_INPUT',
+      `${which} of this model has no gradient: it reaches tfjs op '${op}' as an integer index (token ids into an Embedding, or a gather); attribute at a float layer after it instead, ${hint}`,
+    );
+    this.inputs = inputs;
+    this.names = names;
+    this.embeddingLayers = described.embeddingLayers;
   }
 }

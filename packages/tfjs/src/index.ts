@@ -4,7 +4,15 @@ export { layerIntegratedGradients, tfjsLayerSplit } from './layer.js';
 export type { InputBaseline } from '@ig/core';
 export type { LayerSplitOptions, LayerIntegratedGradientsOptions, LayerIntegratedGradientsResult, LayeredModelLike, LayerLike } from './layer.js';
 export type { GraphModelLike, LayersModelLike, OutputSelector, TfjsFunction, TfjsModel } from './model.js';
-export { AsyncModelError, DisposedBackendError, MissingKernelError, ModelOutputError, UnsupportedModelError } from './errors.js';
+export {
+  AsyncModelError,
+  DisposedBackendError,
+  MissingKernelError,
+  ModelOutputError,
+  NoGradientError,
+  NonDifferentiableInputError,
+  UnsupportedModelError,
+} from './errors.js';
 export { tfjsContextualDecomposition } from './contextual-decomposition.js';
 export type { DecomposableLayer, SequentialLike } from './contextual-decomposition.js';
 export { fromTfTensor, toTensor } from './tensors.js';

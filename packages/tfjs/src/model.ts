@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '@ig/core';
 import { AsyncModelError, ModelOutputError, UnsupportedModelError } from './errors.js';
+import type { InputDescription } from './gradient-errors.js';
 
 /** The parts of a `tf.LayersModel` / `tf.Sequential` this package uses. */
 export interface LayersModelLike {
   readonly name: string;
-  readonly inputs: readonly { readonly shape: readonly (number | null)[] }[];
+  readonly inputs: readonly { readonly shape: readonly (number | null)[]; readonly name?: string }[];
   readonly outputNames: readonly string[];
+  /** Read only to name an Embedding layer when token ids are given as inputs. */
+  readonly layers?: readonly { readonly name: string; getClassName(): string }[];
   apply(inputs: tf.Tensor | tf.Tensor[], kwargs?: { training?: boolean }): unknown;
 }
 
@@ -42,6 +45,16 @@ export function describeModel(model: TfjsModel): string {
   if (isLayersModel(model)) return `LayersModel '${model.name}'`;
   if (isGraphModel(model)) return 'GraphModel';
   return 'function';
+}
+
+/** Input names, and the Embedding layers to attribute at when an input has no gradient (token ids). */
+export function describeInputs(model: TfjsModel): InputDescription {
+  if (isGraphModel(model)) return { names: [...model.inputNodes], embeddingLayers: [] };
+  if (!isLayersModel(model)) return { names: [], embeddingLayers: [] };
+  return {
+    names: model.inputs.map((input, i) => input.name ?? `input ${i}`),
+    embeddingLayers: (model.layers ?? []).filter((layer) => layer.getClassName() === 'Embedding').map((layer) => layer.name),
+  };
 }
 
 /** Builds the forward pass of any supported model, selecting one output. */

@@ -141,6 +141,14 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const model = await loadModel(settings.model, loadOptionsOf(settings, global));
       timing.loaded(model);
       try {
+        // the ONNX backend names the inputs itself; tfjs would only count them
+        const declared = model.engine === 'tfjs' ? (model.inputs ?? []) : [];
+        if (declared.length > 1) {
+          const names = declared.map((d) => d.name);
+          throw new UsageError(
+            `${settings.model} takes ${declared.length} inputs (${names.join(', ')}); give each one as --input NAME=FILE, e.g. ${names.map((n) => `--input ${n}=${n}.npy`).join(' ')}`,
+          );
+        }
         const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;

@@ -7,6 +7,7 @@ import { CliError, FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { weightFilePath } from '../weight-paths.js';
 import { importRuntime } from './engine.js';
+import { withInputHints } from './tfjs-input-hints.js';
 import type { Engine, LoadedModel, LoadOptions, RuntimeRequirement } from './engine.js';
 
 interface WeightsGroup {
@@ -103,7 +104,7 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     }
     const model = await (await importLayers()).loadLayersModel(tf.io.fromMemory(artifacts));
     const shape = model.inputs[0]?.shape ?? null;
-    const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
+    const backend = withInputHints(tfjsBackend(model, options.output !== undefined ? { output: options.output } : {}), igTfjs, model.inputs.length);
     const layer = options.layer;
     if (layer !== undefined && !model.layers.some((l) => l.name === layer)) {
       throw new UsageError(`--layer ${layer}: the model has no such layer; its layers are ${model.layers.map((l) => l.name).join(', ')}`);

@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NoGradientError } from './errors.js';
+import { mirrorPadGradient } from './mirror-pad-grad.js';
+import { resizeBilinearGrad, resizeNearestNeighborGrad } from './resize-grads.js';
+
+/**
+ * Gradient kernels that a tfjs backend gets wrong (tfjs 4.22, checked in
+ * test/kernel-workarounds.test.ts): running them would give silently wrong attributions.
+ */
+const WRONG_GRADIENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  wasm: {
+    Conv3D: "tfjs-backend-wasm's Conv3DBackpropInputV2 kernel returns a wrong input gradient; use the cpu backend (await tf.setBackend('cpu'))",
+    Dilation2D:
+      "tfjs-backend-wasm's Dilation2DBackpropInput kernel returns a wrong input gradient (seen with 'same' padding on a batch); use the cpu backend (await tf.setBackend('cpu'))",
+  },
+};
+
+/** Throws a NoGradientError when the recorded forward pass used an op whose gradient the active backend gets wrong. */
+export function refuseWrongGradients(): void {
+  const wrong = WRONG_GRADIENTS[tf.getBackend()];
+  if (wrong === undefined) return;
+  for (const node of tf.engine().state.activeTape ?? []) {
+    const reason = wrong[node.kernelName];
+    if (reason !== undefined) throw new NoGradientError(node.kernelName, `on the ${tf.getBackend()} backend, ${reason}`);
+  }
+}
+
+/**
+ * Resize gradient kernels of tfjs 4.22 that are wrong, replaced by the exact adjoints of the
+ * forward kernels (src/resize-grads.ts) on the backends that keep tensors in CPU memory:
+ * cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
+ * (UpSampling2D's default) gave wrong gradients to every example after the first of a batch, and
+ * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient.
+ */
+const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc])[] = [
+  ['ResizeBilinearGrad', resizeBilinearGrad],
+  ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad],
+];
+const CPU_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
+
+/**
+ * Ops with boolean outputs, piecewise constant in their inputs, that tfjs registers no gradient
+ * for (a Masking layer's Any, ThresholdedReLU's Greater): their derivative is zero wherever it
+ * exists, so they get a zero gradient during our backward passes instead of failing.
+ */
+const BOOLEAN_OPS: Readonly<Record<string, readonly string[]>> = {
+  Greater: ['a', 'b'],
+  Less: ['a', 'b'],
+  LessEqual: ['a', 'b'],
+  Equal: ['a', 'b'],
+  NotEqual: ['a', 'b'],
+  LogicalAnd: ['a', 'b'],
+  LogicalOr: ['a', 'b'],
+  LogicalNot: ['x'],
+  Any: ['x'],
+  All: ['x'],
+};
+
+function zeroGradient(kernelName: string, inputs: readonly string[]): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: [...inputs],
+    gradFunc: (_dy, saved) => Object.fromEntries(inputs.map((name, i) => [name, () => tf.zeros((saved[i] as tf.Tensor).shape, 'float32')])),
+  };
+}
+
+/**
+ * Runs a forward and backward pass with tfjs's gaps closed: the resize gradient kernels corrected
+ * (CORRECTED_KERNELS), MirrorPad's gradient folding the mirrored border back (tfjs's only slices
+ * the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
+ * they were when `run` returns, so the app's own tfjs calls are untouched.
+ */
+export function withCorrectedKernels<T>(run: () => T): T {
+  const backend = tf.getBackend();
+  const kernels = CPU_MEMORY_BACKENDS.has(backend)
+    ? CORRECTED_KERNELS.flatMap(([name, kernelFunc]) => {
+        const original = tf.getKernel(name, backend);
+        return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
+      })
+    : [];
+  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), mirrorPadGradient].map((corrected) => ({
+    corrected,
+    original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
+  }));
+  // boolean ops keep a gradient tfjs may register in a later release
+  const swapped = gradients.filter(({ corrected, original }) => original === undefined || corrected === mirrorPadGradient);
+  for (const { corrected } of kernels) swapKernel(corrected);
+  for (const { corrected } of swapped) swapGradient(corrected);
+  try {
+    return run();
+  } finally {
+    for (const { original, corrected } of swapped) {
+      if (original === undefined) tf.unregisterGradient(corrected.kernelName);
+      else swapGradient(original);
+    }
+    for (const { original } of kernels) swapKernel(original);
+  }
+}
+
+function swapKernel(config: tf.KernelConfig): void {
+  tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+function swapGradient(config: tf.GradConfig): void {
+  if (tf.getGradient(config.kernelName) !== undefined) tf.unregisterGradient(config.kernelName);
+  tf.registerGradient(config);
+}
