@@ -118,10 +118,10 @@ export const MUTATIONS = [
   {
     id: 'cli-rgb-order',
     what: 'images are fed to the model as BGR instead of RGB',
-    file: 'apps/cli/src/image.ts',
-    search: 'const values = channels === 3 ? [r, g, b] : [GREY_WEIGHTS[0] * r + GREY_WEIGHTS[1] * g + GREY_WEIGHTS[2] * b];',
-    replace: 'const values = channels === 3 ? [b, g, r] : [GREY_WEIGHTS[0] * r + GREY_WEIGHTS[1] * g + GREY_WEIGHTS[2] * b];',
-    kill: ['cli'],
+    file: 'packages/core/src/image/to-tensor.ts',
+    search: 'const v = channels === 3 ? (ch === 0 ? r : ch === 1 ? g : b) :',
+    replace: 'const v = channels === 3 ? (ch === 0 ? b : ch === 1 ? g : r) :',
+    kill: ['core', 'cli'],
   },
   {
     id: 'cli-imagenet-mean-channel',
@@ -134,9 +134,9 @@ export const MUTATIONS = [
   {
     id: 'cli-luminance-weights',
     what: 'grayscale conversion swaps the red and blue luminance weights',
-    file: 'apps/cli/src/image.ts',
+    file: 'packages/core/src/image/to-tensor.ts',
     search: 'export const GREY_WEIGHTS = [0.299, 0.587, 0.114] as const;',
     replace: 'export const GREY_WEIGHTS = [0.114, 0.587, 0.299] as const;',
-    kill: ['cli'],
+    kill: ['core', 'cli'],
   },
 ];
