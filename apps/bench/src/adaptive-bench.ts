@@ -3,7 +3,9 @@
  * baseline, top class; onnxruntime-node, CPU, 2 threads, every rule through the per-batch gradient
  * graph in batches of 6) for `steps: 'auto'` with the adaptive rule, the nested rule, and the
  * smallest N of fixed Gauss–Legendre and trapezoid rules that reaches each tolerance (see
- * fixed-rule-search.ts). Evaluations are what each rule asks the backend for; points shared
+ * fixed-rule-search.ts), and the smallest N of a ladder (doubling, plus 50, 100, 200) from which
+ * every larger N of the ladder meets it (`steady`: the N a user could pick without knowing the
+ * answer). Evaluations are what each rule asks the backend for; points shared
  * between rules on the same path are computed once (caching-backend.ts), and the time per computed
  * evaluation gives each rule's estimated wall time. The adaptive rule and the best fixed rule at 1%
  * are then also timed as real, uncached runs.
@@ -17,7 +19,7 @@ import { cpus } from 'node:os';
 import { integratedGradients, type GradientBackend, type IntegratedGradientsOptions } from '@ig/core';
 import { onnxBackend } from '@ig/onnx/node';
 import { cachingBackend } from './caching-backend.js';
-import { smallestN } from './fixed-rule-search.js';
+import { smallestN, steadyLadder, steadyN } from './fixed-rule-search.js';
 import { topClass } from './ig-run.js';
 import { IMAGE_SHAPE, loadModel, sampleImage, type Architecture, type Variant } from './models.js';
 import { seconds } from './timing.js';
@@ -95,6 +97,14 @@ async function benchCase(name: Architecture, variant: Variant, autoCap: number, 
     'gauss-legendre': await smallestN(errorOf('gauss-legendre'), 1, fixedCap, TOLERANCES),
     'riemann-trapezoid': await smallestN(errorOf('riemann-trapezoid'), 2, fixedCap + 1, TOLERANCES),
   };
+  const steady = {
+    'gauss-legendre': await steadyN(errorOf('gauss-legendre'), steadyLadder(1, fixedCap), TOLERANCES),
+    'riemann-trapezoid': await steadyN(errorOf('riemann-trapezoid'), steadyLadder(2, fixedCap + 1), TOLERANCES),
+  };
+  const bestSteady = (t: number): number | null => {
+    const ns = Object.values(steady).flatMap((rule) => (rule[t]?.n == null ? [] : [rule[t]?.n as number]));
+    return ns.length > 0 ? Math.min(...ns) : null;
+  };
   const secondsPerEvaluation = shared.seconds() / shared.computed();
   const rows = TOLERANCES.map((tolerance, t) => {
     const adaptive = auto.adaptive[t] as Awaited<ReturnType<typeof run>>;
@@ -111,15 +121,19 @@ async function benchCase(name: Architecture, variant: Variant, autoCap: number, 
       tolerance,
       adaptive: { ...adaptive, reached: reached(adaptive), ...estimate(adaptive.evaluations) },
       nested: { ...nested, reached: reached(nested), ...estimate(nested.evaluations) },
-      'gauss-legendre': { ...fixed['gauss-legendre'][t], ...estimate(fixed['gauss-legendre'][t]?.n ?? NaN) },
-      'riemann-trapezoid': { ...fixed['riemann-trapezoid'][t], ...estimate(fixed['riemann-trapezoid'][t]?.n ?? NaN) },
+      'gauss-legendre': { ...fixed['gauss-legendre'][t], ...estimate(fixed['gauss-legendre'][t]?.n ?? NaN), steady: steady['gauss-legendre'][t] },
+      'riemann-trapezoid': { ...fixed['riemann-trapezoid'][t], ...estimate(fixed['riemann-trapezoid'][t]?.n ?? NaN), steady: steady['riemann-trapezoid'][t] },
       bestFixed,
       adaptiveOverNested: reached(nested) ? adaptive.evaluations / nested.evaluations : null,
       adaptiveOverBestFixed: bestFixed === null ? null : adaptive.evaluations / bestFixed,
+      bestSteadyFixed: bestSteady(t),
+      adaptiveOverBestSteadyFixed: bestSteady(t) === null ? null : adaptive.evaluations / (bestSteady(t) as number),
     };
   });
   for (const row of rows) {
-    const fixedText = (['gauss-legendre', 'riemann-trapezoid'] as const).map((rule) => `${rule} ${row[rule].n ?? `> ${row[rule].largestTried}`}`).join(', ');
+    const fixedText = (['gauss-legendre', 'riemann-trapezoid'] as const)
+      .map((rule) => `${rule} ${row[rule].n ?? `> ${row[rule].largestTried}`} (steady from ${row[rule].steady?.n ?? 'none tried'})`)
+      .join(', ');
     const autoText = (label: string, r: { evaluations: number; relativeError: number; reached: boolean }) =>
       `${label} ${r.evaluations}${r.reached ? '' : ` (not reached: ${(r.relativeError * 100).toPrecision(3)}%)`}`;
     console.log(

@@ -40,3 +40,34 @@ export async function smallestN(
   }
   return out;
 }
+
+/** N doubling from `smallest` up to `cap`, plus the round figures users pick (50, 100, 200), sorted. */
+export function steadyLadder(smallest: number, cap: number): number[] {
+  const ladder = new Set<number>();
+  for (let n = Math.max(1, smallest); n <= cap; n *= 2) ladder.add(n);
+  for (const n of [50, 100, 200]) if (n >= smallest && n <= cap) ladder.add(n);
+  return [...ladder].sort((a, b) => a - b);
+}
+
+/**
+ * The smallest N of `ladder` from which every larger N of the ladder also meets each tolerance:
+ * the N a user could pick without knowing the answer, unlike `smallestN`, which may land on an N
+ * where a rule's erratic error happens to dip. Null when the largest N misses.
+ */
+export async function steadyN(
+  errorAt: (n: number) => Promise<number>,
+  ladder: readonly number[],
+  tolerances: readonly number[],
+): Promise<{ tolerance: number; n: number | null; errors: Record<number, number> }[]> {
+  const errors: Record<number, number> = {};
+  for (const n of ladder) errors[n] = await errorAt(n);
+  return tolerances.map((tolerance) => {
+    let steady: number | null = null;
+    for (let k = ladder.length - 1; k >= 0; k--) {
+      const n = ladder[k] as number;
+      if ((errors[n] as number) > tolerance) break;
+      steady = n;
+    }
+    return { tolerance, n: steady, errors };
+  });
+}
