@@ -3,8 +3,6 @@
  * classes, its external data) run off the page's thread, so the page makes no long task while a
  * model of tens of MB is checked.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumAvailable } from '@ig/browser-harness';
 import { decodeModel, encodeModel, onnx } from '@ig/onnx';
@@ -12,8 +10,6 @@ import { longTasksSince, waitForRun } from './page-result.js';
 import { openSite, type Site } from './site.js';
 import { dropInPage, filesInPage, fixture, type DroppedFile } from './user-files.js';
 
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-mkdirSync(RESULTS, { recursive: true });
 const LONG_TASK_MS = 100;
 /** 3000 × 3000 float32 weights: 36 MB, about a ResNet-18's 45 MB. */
 const SIDE = 3000;
@@ -43,7 +39,6 @@ function largeModel(storage: 'raw' | 'float-data' | 'external'): readonly Droppe
   initializers.push(tensor);
   const file = (n: string, data: Uint8Array): DroppedFile => ({ name: n, mimeType: 'application/octet-stream', buffer: Buffer.from(data) });
   const encoded = encodeModel(model);
-  writeFileSync(`${RESULTS}${name}`, encoded);
   return storage === 'external' ? [file(name, encoded), file(`${name}.data`, bytes)] : [file(name, encoded)];
 }
 
