@@ -1,5 +1,5 @@
 /** A tfjs layers model's class count, read from model.json: the units of the Dense layer that makes its output. */
-import type { LayerJson, ModelConfigJson } from './user-tfjs.js';
+import type { LayerJson, ModelConfigJson } from './tfjs-model-json.js';
 
 /** Layers whose output has the shape of their input, so the class count is that of the layer before. */
 const SHAPE_KEEPING = new Set([

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
 import { outputClasses } from '../src/tfjs-classes.js';
-import type { ModelConfigJson } from '../src/user-tfjs.js';
+import type { ModelConfigJson } from '../src/tfjs-model-json.js';
 
 /** The config model.json holds for `model` (modelTopology.config, as model.save() writes it). */
 function savedConfig(model: tf.LayersModel): ModelConfigJson {
