@@ -1,6 +1,7 @@
 /** A user's model from dropped files: one `.onnx`, or `model.json` and its weight files. */
 import { ORT_ENGINES, TFJS_ENGINES, type ImageModel } from './models.js';
 import type { ModelSource } from './protocol.js';
+import { checkDroppedOnnx } from './model-client.js';
 import { readTfjsImageModel } from './user-tfjs.js';
 import type { ImageInputSpec } from './image.js';
 
@@ -21,9 +22,8 @@ function userModel(name: string, engines: ImageModel['engines'], input: ImageInp
 export async function droppedModel(files: readonly File[]): Promise<{ source: ModelSource; model: ImageModel } | undefined> {
   const onnxFile = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (onnxFile !== undefined) {
-    // @ig/onnx is loaded with the first dropped model, not with the page.
-    const { readDroppedOnnx } = await import('./user-onnx.js');
-    const { bytes, input, classes } = await readDroppedOnnx(
+    // Decoded and checked in the model worker (with @ig/onnx), not on the page's thread.
+    const { bytes, input, classes } = await checkDroppedOnnx(
       onnxFile,
       files.filter((f) => f !== onnxFile),
     );
@@ -33,11 +33,11 @@ export async function droppedModel(files: readonly File[]): Promise<{ source: Mo
   if (jsonFile === undefined) return undefined;
   const modelJson = await jsonFile.text();
   const others = files.filter((f) => f !== jsonFile);
-  const { input } = readTfjsImageModel(
+  const { input, classes } = readTfjsImageModel(
     modelJson,
     jsonFile.name,
     others.map((f) => f.name),
   );
   const weights = await Promise.all(others.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-  return { source: { format: 'tfjs-layers', name: jsonFile.name, modelJson, weights }, model: userModel(jsonFile.name, TFJS_ENGINES, input) };
+  return { source: { format: 'tfjs-layers', name: jsonFile.name, modelJson, weights }, model: userModel(jsonFile.name, TFJS_ENGINES, input, classes) };
 }

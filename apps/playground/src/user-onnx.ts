@@ -1,4 +1,4 @@
-/** A dropped `.onnx` image classifier: its one float image input, read before anything is run. */
+/** A dropped `.onnx` image classifier: its one float image input, read before anything is run (in the model worker). */
 import { decodeModel, encodeModel, inspect, type onnx } from '@ig/onnx';
 import { ModelInputError } from './errors.js';
 import { inlineExternalData } from './onnx-external-data.js';

@@ -5,18 +5,8 @@
 import { ModelInputError } from './errors.js';
 import type { ImageInputSpec } from './image.js';
 import { specFromShape, type DeclaredShape } from './input-shape.js';
-
-interface LayerJson {
-  readonly class_name?: string;
-  readonly name?: string;
-  readonly config?: { readonly name?: string; readonly batch_input_shape?: DeclaredShape; readonly batch_shape?: DeclaredShape };
-}
-
-interface ModelConfigJson {
-  readonly layers?: readonly LayerJson[];
-  /** Functional models: [[layer name, node index, tensor index], …]. */
-  readonly input_layers?: readonly (readonly unknown[])[];
-}
+import { outputClasses } from './tfjs-classes.js';
+import type { LayerJson, ModelConfigJson } from './tfjs-model-json.js';
 
 interface ModelJson {
   readonly format?: string;
@@ -39,28 +29,36 @@ function parse(text: string, name: string): ModelJson {
   return json as ModelJson;
 }
 
-/** The declared input shape: the functional model's input layer, or the first layer of a Sequential. */
-function declaredInputShape(json: ModelJson, name: string): DeclaredShape | undefined {
+/** The layers model's config: a Sequential's layer list, or a functional model's layers and its input and output layers. */
+function modelConfig(json: ModelJson, name: string): ModelConfigJson {
   const topology = json.modelTopology;
   if (json.format === 'graph-model' || topology?.node !== undefined)
     throw new ModelInputError(`${name} is a tfjs graph model; the playground loads layers models (tf.loadLayersModel), converted from Keras`);
   if (typeof topology !== 'object' || !Array.isArray(json.weightsManifest))
     throw new ModelInputError(`${name} is not a tfjs layers model.json (it needs modelTopology and weightsManifest)`);
   const config = topology.model_config?.config ?? topology.config;
-  const layers = Array.isArray(config) ? (config as readonly LayerJson[]) : ((config as ModelConfigJson | undefined)?.layers ?? []);
-  const inputName = Array.isArray(config) ? undefined : (config as ModelConfigJson | undefined)?.input_layers?.[0]?.[0];
+  return Array.isArray(config) ? { layers: config as readonly LayerJson[] } : ((config as ModelConfigJson | undefined) ?? {});
+}
+
+/** The declared input shape: the functional model's input layer, or the first layer of a Sequential. */
+function declaredInputShape(config: ModelConfigJson): DeclaredShape | undefined {
+  const layers = config.layers ?? [];
+  const inputName = config.input_layers?.[0]?.[0];
   const layer = layers.find((l) => inputName !== undefined && (l.name ?? l.config?.name) === inputName) ?? layers[0];
   return layer?.config?.batch_input_shape ?? layer?.config?.batch_shape;
 }
 
 export interface TfjsImageModel {
   readonly input: ImageInputSpec;
+  /** The number of classes, where the model's output layer declares it (a Dense layer's units). */
+  readonly classes: number | undefined;
 }
 
 /** Reads model.json; every weight file its manifest names must be among `files` (by file name). */
 export function readTfjsImageModel(text: string, name: string, files: readonly string[]): TfjsImageModel {
   const json = parse(text, name);
-  const shape = declaredInputShape(json, name);
+  const config = modelConfig(json, name);
+  const shape = declaredInputShape(config);
   if (shape === undefined) throw new ModelInputError(`${name}: no input shape found (batch_input_shape of its input layer)`);
   const needed = (json.weightsManifest ?? []).flatMap((group) => group.paths ?? []).map((path) => path.split('/').pop() ?? path);
   const missing = needed.filter((file) => !files.includes(file));
@@ -68,5 +66,5 @@ export function readTfjsImageModel(text: string, name: string, files: readonly s
     throw new ModelInputError(
       `${name} needs the weight file${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')}; drop ${missing.length > 1 ? 'them' : 'it'} together with ${name}`,
     );
-  return { input: specFromShape(shape, name) };
+  return { input: specFromShape(shape, name), classes: outputClasses(config) };
 }

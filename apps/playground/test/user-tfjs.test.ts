@@ -47,6 +47,9 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model in the pla
       await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
       const picture = colourPng(50, 30);
       await dropFiles(page, [modelJsonFile(layout.json(saved)), ...saved.shards, { name: 'picture.png', mimeType: 'image/png', buffer: picture }]);
+      // The target list offers the model's four classes (its last Dense layer's units), and the last one runs.
+      expect(await page.locator('#target option').count()).toBe(1 + 4);
+      await page.selectOption('#target', '3');
       await page.fill('#steps', String(STEPS));
       await page.selectOption('#engine', 'tfjs-webgl');
       await page.click('#run');
@@ -56,6 +59,7 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model in the pla
       expect(run.status).toBe('done');
       const report = run.report;
       if (report === null) throw new Error('no report');
+      expect(report.target).toBe(3);
       const input = cliInput(picture, { width: WIDTH, height: HEIGHT, channels: 3, layout: 'nhwc' });
       expect(relativeDeviation(run.input, input)).toBeLessThan(1e-6);
       const node = await nodeTfjs(saved, input, [1, HEIGHT, WIDTH, 3], report.target, STEPS);
@@ -67,6 +71,23 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model in the pla
       await page.close();
     });
   }
+
+  test('a target the tfjs model does not have is an error naming its classes', async () => {
+    const page = await site.open('');
+    await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
+    await dropFiles(page, [modelJsonFile(saved.modelJson), ...saved.shards, { name: 'picture.png', mimeType: 'image/png', buffer: colourPng(50, 30) }]);
+    await page.selectOption('#engine', 'tfjs-webgl');
+    await page.evaluate(() => {
+      const select = document.getElementById('target') as HTMLSelectElement;
+      select.append(new Option('class 5', '5'));
+      select.value = '5';
+    });
+    await page.click('#run');
+    const run = await waitForRun(page);
+    expect(run.status).toBe('error');
+    expect(run.error).toMatch(/target 5: model\.json has 4 classes \(0 … 3\)/);
+    await page.close();
+  });
 
   test('a grey model without a channel axis ([null, H, W]) runs and matches @ig/tfjs in Node', async () => {
     const grey = await savedTfjsModel(HEIGHT, WIDTH, 0);
