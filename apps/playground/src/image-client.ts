@@ -2,35 +2,16 @@
 import type { RgbaImage } from '@ig/core';
 import { ModelInputError } from './errors.js';
 import type { ImageReply, ImageRequest } from './image-protocol.js';
+import { requestWorker } from './request-worker.js';
 
-let worker: Worker | undefined;
-let nextId = 1;
-const pending = new Map<number, (reply: ImageReply) => void>();
-
-function imageWorker(): Worker {
-  if (worker !== undefined) return worker;
-  worker = new Worker(new URL('./image-worker.ts', import.meta.url), { type: 'module', name: 'ig-image' });
-  worker.onmessage = (event: MessageEvent<ImageReply>) => {
-    pending.get(event.data.id)?.(event.data);
-    pending.delete(event.data.id);
-  };
-  worker.onerror = (event) => {
-    event.preventDefault();
-    for (const [id, resolve] of pending) resolve({ id, error: event.message || 'the image worker failed' });
-    pending.clear();
-  };
-  return worker;
-}
+const send = requestWorker<ImageRequest, ImageReply>(
+  () => new Worker(new URL('./image-worker.ts', import.meta.url), { type: 'module', name: 'ig-image' }),
+  (id, message) => ({ id, error: message || 'the image worker failed' }),
+);
 
 /** The picture in `blob` (named `name` in errors), decoded and resized to width × height (bilinear, as the CLI). */
-export function decodeResized(blob: Blob, name: string, width: number, height: number): Promise<RgbaImage> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, (reply) => {
-      if ('image' in reply) resolve(reply.image);
-      else reject(new ModelInputError(`${name} cannot be read as a picture (PNG, JPEG, WebP, GIF or BMP): ${reply.error}`));
-    });
-    const request: ImageRequest = { id, blob, width, height };
-    imageWorker().postMessage(request);
-  });
+export async function decodeResized(blob: Blob, name: string, width: number, height: number): Promise<RgbaImage> {
+  const reply = await send({ blob, width, height });
+  if ('image' in reply) return reply.image;
+  throw new ModelInputError(`${name} cannot be read as a picture (PNG, JPEG, WebP, GIF or BMP): ${reply.error}`);
 }
