@@ -8,7 +8,7 @@ import { resolveBatchSize } from './batching.js';
 import type { IntegratedGradientsResult } from './ig-result.js';
 import type { PathPlan } from './path-plan.js';
 import { PathRunner } from './path-runner.js';
-import { predictPoints } from './predict.js';
+import { predictAtInput, predictPoints } from './predict.js';
 import { autoAdvice } from './completeness-warning.js';
 import { FIXED_ADVICE, withProbedHints } from './profile-probe.js';
 import { checkCustomRule, sharedQuadrature, type QuadratureMethod, type QuadratureRule } from './quadrature.js';
@@ -157,8 +157,7 @@ async function integrateWith(
     (length) => scratch.float32(length),
     into === undefined ? undefined : (data, input, label) => checkNotAliased(into, data, `the ${label} for input ${input}`),
   );
-  const inputData = tensors.map((t) => t.data);
-  const atInput = await predictPoints(backend, inputData, pointShapes, pointSizes, examples, batchSize, signal, 'the input');
+  const atInput = await predictAtInput(backend, model, batchSize, signal);
   const outputSize = atInput.outputSize;
   const targets = resolveTargets(options.target, examples, outputSize, atInput.outputs);
   // The arrays were checked against targetsPerExample, which agrees with every spec resolveTargets

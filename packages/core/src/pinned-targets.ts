@@ -1,7 +1,7 @@
 import type { AbortSignalLike } from './abort.js';
 import type { GradientBackend } from './backend.js';
 import { resolveBatchSize } from './batching.js';
-import { predictPoints } from './predict.js';
+import { predictAtInput } from './predict.js';
 import { resolveTargets, type TargetSpec } from './targets.js';
 import type { ModelInputs } from './validate.js';
 
@@ -18,22 +18,13 @@ export async function pinTargets(
 ): Promise<TargetSpec | undefined> {
   const ranked = spec === 'predicted' || (typeof spec === 'object' && spec !== null && 'top' in spec);
   if (!ranked) return spec;
-  const { tensors, examples, pointShapes, pointSizes } = model;
+  const { examples, pointSizes } = model;
   const batchSize = resolveBatchSize(
     pointSizes.reduce((a, b) => a + b, 0),
     options.batchSize,
     options.memoryBudgetBytes,
   );
-  const atInput = await predictPoints(
-    backend,
-    tensors.map((t) => t.data),
-    pointShapes,
-    pointSizes,
-    examples,
-    batchSize,
-    options.signal,
-    'the input',
-  );
+  const atInput = await predictAtInput(backend, model, batchSize, options.signal);
   const targets = resolveTargets(spec, examples, atInput.outputSize, atInput.outputs);
   const labels = targets.labels as number[];
   const rows = Array.from({ length: examples }, (_, e) => labels.slice(e * targets.perExample, (e + 1) * targets.perExample));

@@ -3,6 +3,7 @@ import type { GradientBackend } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
+import type { ModelInputs } from './validate.js';
 
 /**
  * Model outputs for `count` points stored point-major per input, in backend calls of at most
@@ -51,4 +52,15 @@ export async function predictPoints(
     outputs.set(chunk, from * outputSize);
   }
   return { outputs: outputs ?? new Float32Array(0), outputSize };
+}
+
+/** Model outputs at the inputs themselves, one point per example. */
+export function predictAtInput(
+  backend: GradientBackend,
+  model: ModelInputs,
+  batchSize: number,
+  signal: AbortSignalLike | undefined,
+): Promise<{ outputs: Float32Array; outputSize: number }> {
+  const data = model.tensors.map((t) => t.data);
+  return predictPoints(backend, data, model.pointShapes, model.pointSizes, model.examples, batchSize, signal, 'the input');
 }

@@ -11,7 +11,8 @@ import {
 import type { EngineId, RunReport, RunRequest } from '../protocol.js';
 import { EngineUnavailableError } from './errors.js';
 import { classProbabilities } from './probabilities.js';
-import { ortGradientBackend, ortThreads } from './ort-engine.js';
+import { rankClasses, runReport } from './run-report.js';
+import { ortGradientBackend } from './ort-engine.js';
 import { tfjsBackendName, tfjsGradientBackend, useTfjsDevice, type TfjsDevice } from './tfjs-engine.js';
 
 interface Loaded {
@@ -73,7 +74,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
   const pointShape = request.input.shape.slice(1);
   const logits = await backend.predict({ points: [request.input.data], pointShapes: [pointShape], count: 1 });
   const probabilities = classProbabilities(logits);
-  const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
+  const ranked = rankClasses(probabilities);
   const target = request.target ?? (ranked[0]?.index as number);
   if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length))
     throw new InvalidOptionError(`target ${target}: ${request.model.name} has ${probabilities.length} classes (0 … ${probabilities.length - 1})`);
@@ -109,23 +110,16 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
   return {
     attributions,
     shape: request.input.shape,
-    report: {
+    report: runReport(report, {
       model: request.model.name,
-      target,
-      fInput: report.fInput,
-      fBaseline: report.fBaseline,
-      delta: report.delta,
-      relativeError: report.relativeError,
-      steps: report.steps,
       engine: request.engine,
       backend: backendLabel(request.engine, backend),
       algorithm: request.algorithm,
       method,
-      seconds: (performance.now() - started) / 1000,
-      threads: request.engine === 'ort-wasm' ? ortThreads() : 1,
-      crossOriginIsolated: self.crossOriginIsolated,
-      top5: ranked.slice(0, 5),
+      target,
+      started,
+      ranked,
       warnings,
-    },
+    }),
   };
 }

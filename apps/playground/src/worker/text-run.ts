@@ -7,7 +7,7 @@ import { encodeText, InvalidOptionError, textModelInputs, tokenizerLimits, token
 import { findEmbeddingOutput, onnxTokenLayerExplainer, type TokenLayerExplainer } from '@ig/onnx/web';
 import type { RunReport, TextRunRequest } from '../protocol.js';
 import { EngineUnavailableError, ModelFileError } from './errors.js';
-import { ortThreads } from './ort-engine.js';
+import { rankClasses, runReport } from './run-report.js';
 import type { RunHooks } from './run.js';
 
 interface LoadedText {
@@ -104,7 +104,7 @@ export async function explainText(request: TextRunRequest, hooks: RunHooks): Pro
   const encoded = encodeText(tokens.tokenizer, request.text, { maxLength: tokens.maxLength, padId: tokens.padId, unknownToken: tokens.unknownToken });
   const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
   const probabilities = softmax(classLogits(await explainer.predict(inputs), request.model.name));
-  const ranked = Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
+  const ranked = rankClasses(probabilities);
   const target = request.target ?? (ranked[0]?.index as number);
   if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length))
     throw new InvalidOptionError(`target ${target}: the model has ${probabilities.length} classes`);
@@ -124,22 +124,17 @@ export async function explainText(request: TextRunRequest, hooks: RunHooks): Pro
     attributions: perToken,
     shape: [perToken.length],
     report: {
-      model: request.model.name,
-      target,
-      fInput: report.fInput,
-      fBaseline: report.fBaseline,
-      delta: report.delta,
-      relativeError: report.relativeError,
-      steps: report.steps,
-      engine: request.engine,
-      backend: `onnxruntime-web/${request.engine.slice('ort-'.length)}`,
-      algorithm: 'integrated-gradients',
-      method: result.method,
-      seconds: (performance.now() - started) / 1000,
-      threads: request.engine === 'ort-wasm' ? ortThreads() : 1,
-      crossOriginIsolated: self.crossOriginIsolated,
-      top5: ranked.slice(0, 5),
-      warnings: [...encoded.warnings, ...result.warnings],
+      ...runReport(report, {
+        model: request.model.name,
+        engine: request.engine,
+        backend: `onnxruntime-web/${request.engine.slice('ort-'.length)}`,
+        algorithm: 'integrated-gradients',
+        method: result.method,
+        target,
+        started,
+        ranked,
+        warnings: [...encoded.warnings, ...result.warnings],
+      }),
       tokens: encoded.tokens,
       tokenAttributions: Array.from(perToken),
       layer,

@@ -7,7 +7,7 @@ import { BackendContractError, NonFiniteError } from '../errors.js';
 import { abortable, yieldToEventLoop } from '../event-loop.js';
 import type { PathReport } from '../integrate.js';
 import { firstNonFinite } from '../path-kernels.js';
-import { predictPoints } from '../predict.js';
+import { predictAtInput, predictPoints } from '../predict.js';
 import { resolveTargets, type TargetSpec } from '../targets.js';
 import type { Tensor } from '../tensor.js';
 import { checkPositiveNumber, normalizeInputs, type ModelInputs } from '../validate.js';
@@ -78,16 +78,7 @@ export async function runPathMethod(
   const tolerance = checkPositiveNumber(options.tolerance ?? 0.01, 'tolerance');
   throwIfAborted(options.signal);
   const { tensors, examples, pointShapes, pointSizes } = model;
-  const atInput = await predictPoints(
-    backend,
-    tensors.map((t) => t.data),
-    pointShapes,
-    pointSizes,
-    examples,
-    batchSize,
-    options.signal,
-    'the input',
-  );
+  const atInput = await predictAtInput(backend, model, batchSize, options.signal);
   const { outputSize } = atInput;
   const targets = resolveTargets(options.target, examples, outputSize, atInput.outputs);
   const T = targets.perExample;
