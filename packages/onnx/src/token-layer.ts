@@ -15,6 +15,7 @@ import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js
 import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
 import type { OrtModuleLike, OrtSessionLike } from './runtime/ort.js';
 import { RuntimeError } from './errors.js';
+import { checkTokenIds, embeddingTables } from './token-ids.js';
 
 export type TokenLayerOptions = Omit<OnnxBackendOptions, 'inputs' | 'context'>;
 
@@ -67,6 +68,7 @@ export async function createTokenLayerExplainer(
   const inputTypes = new Map<string, number>(
     graph.input.filter((v) => !initializers.has(v.name)).map((v) => [v.name ?? '', v.type?.tensorType?.elemType ?? DataType.FLOAT]),
   );
+  const tables = embeddingTables(graph);
   const provider = options.executionProviders?.[0] ?? 'cpu';
   const open = async (part: onnx.IModelProto, what: string): Promise<OrtSessionLike> => {
     try {
@@ -84,6 +86,7 @@ export async function createTokenLayerExplainer(
       if (!inputs[input]) throw new ContextInputError(input, 'is an input of the model; give its value');
     }
     checkSharedAxes(graph, inputs);
+    checkTokenIds(inputs, tables);
     const feeds = feedsOf(ort, Object.fromEntries(session.inputNames.map((n) => [n, inputs[n] as ContextTensor])), inputTypes);
     let results;
     try {

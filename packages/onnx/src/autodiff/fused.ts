@@ -20,6 +20,17 @@ export interface FusedModelOptions {
    * of once per point; default true. Results agree to float rounding (the sum is taken earlier).
    */
   readonly foldAffinePrefix?: boolean;
+  /**
+   * Graph inputs held fixed (an attention mask, token type ids): each becomes a `[1, …]` input,
+   * broadcast to every point of the run. Every other graph input is differentiated.
+   */
+  readonly context?: readonly FusedContextInput[];
+}
+
+export interface FusedContextInput {
+  readonly name: string;
+  /** The rank of the input, batch axis included. */
+  readonly rank: number;
 }
 
 export interface FusedModel {
@@ -32,6 +43,8 @@ export interface FusedModel {
   /** `[1, …output point shape]` objective weights. */
   readonly seed: string;
   readonly seedShape: readonly number[];
+  /** Per context input (see FusedModelOptions.context): the `[1, …]` input that feeds it. */
+  readonly contextInputs: ReadonlyMap<string, string>;
   /** Names of the nodes whose input gradient is applied once per run (see FusedModelOptions.foldAffinePrefix); empty when none. */
   readonly affinePrefix: readonly string[];
 }
@@ -46,7 +59,8 @@ function valueInfo(name: string, shape: readonly number[]): onnx.ValueInfoProto 
 /**
  * A model that runs a whole segment of the straight-line path in one call: it forms the points
  * baseline + αₖ·(input − baseline) for k < steps, differentiates the seeded output at every
- * point, and returns Σₖ wₖ·∂objective/∂x per input. Every graph input is differentiated.
+ * point, and returns Σₖ wₖ·∂objective/∂x per input. Every graph input is differentiated or held
+ * fixed as context.
  */
 export function buildFusedModel(source: ModelData | PreparedModel, options: FusedModelOptions): FusedModel {
   const { model, opset, facts } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
@@ -54,8 +68,11 @@ export function buildFusedModel(source: ModelData | PreparedModel, options: Fuse
   const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output });
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const graphInputs = graph.input.filter((v) => !initializers.has(v.name));
-  if (graphInputs.length !== inputs.length) {
-    throw new InvalidModelError('the fused path graph needs every graph input to be a float tensor it can interpolate');
+  const context = options.context ?? [];
+  const heldFixed = new Set(context.map((c) => c.name));
+  const unfed = graphInputs.filter((v) => !inputs.includes(v.name ?? '') && !heldFixed.has(v.name ?? ''));
+  if (unfed.length > 0) {
+    throw new InvalidModelError(`the fused path graph needs every graph input differentiated or given as context; not: ${unfed.map((v) => v.name).join(', ')}`);
   }
   const steps = options.steps;
   const names = usedNames(graph);
@@ -84,6 +101,15 @@ export function buildFusedModel(source: ModelData | PreparedModel, options: Fuse
     const alphaColumn = builder.reshape(alphas, [steps, ...pointShape.map(() => 1)]);
     const points = builder.add(entry.baseline, builder.mul(alphaColumn, builder.sub(entry.input, entry.baseline)));
     builder.alias(points, name);
+  }
+  const contextInputs = new Map<string, string>();
+  for (const { name, rank } of context) {
+    const declared = graphInputs.find((v) => v.name === name) as onnx.ValueInfoProto;
+    const single = fixed(`context_${name}`);
+    contextInputs.set(name, single);
+    newInputs.push(singleExample(declared, single, rank));
+    const everyPoint = builder.op('Expand', [single, builder.int64Constant([steps, ...new Array<number>(rank - 1).fill(1)])]);
+    builder.alias(everyPoint, name);
   }
   const prefixCount = builder.nodes.length;
   const outputPoint = builder.shape(output).slice(1);
@@ -121,5 +147,15 @@ export function buildFusedModel(source: ModelData | PreparedModel, options: Fuse
   ];
   graph.output = inputs.map((name) => valueInfo((exampleInputs.get(name) as { gradientSum: string }).gradientSum, [1, ...builder.shape(name).slice(1)]));
   const affinePrefix = folded ? folded.prefix.nodes.map((node) => node.name ?? '') : [];
-  return { model, inputs, exampleInputs, alphas, weights, seed, seedShape: [1, ...outputPoint], affinePrefix };
+  return { model, inputs, exampleInputs, contextInputs, alphas, weights, seed, seedShape: [1, ...outputPoint], affinePrefix };
+}
+
+/** `declared`, renamed, with a batch axis of 1 and its other axes as declared (or left open). */
+function singleExample(declared: onnx.ValueInfoProto, name: string, rank: number): onnx.ValueInfoProto {
+  const dims = declared.type?.tensorType?.shape?.dim ?? [];
+  const shape = Array.from({ length: rank }, (_, axis) => (axis === 0 ? { dimValue: 1 } : (dims[axis] ?? {})));
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: declared.type?.tensorType?.elemType ?? DataType.FLOAT, shape: { dim: shape } } },
+  });
 }

@@ -98,8 +98,9 @@ export async function openOnnxBackend(
   const contextFor = (count: number): Record<string, OrtTensorLike> => contextFeeds(ort, context, count);
   const parts = { ort, prepared, inputs, output, pointsPerRun, sessionCache };
   const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
-  // The fused path graph takes no context inputs: a model with context runs point batches.
-  const fusedPart = options.fused !== false && capacity === undefined && context.length === 0 ? fusedIntegrate(parts) : undefined;
+  const fusedContext = context.map(({ name, tensor }) => ({ name, rank: tensor.shape.length }));
+  const fusedPart =
+    options.fused !== false && capacity === undefined ? fusedIntegrate({ ...parts, context: fusedContext, contextFeeds: contextFor }) : undefined;
 
   const backend: OnnxBackend = {
     name: `${runtimeName}/${providerName(provider)}`,

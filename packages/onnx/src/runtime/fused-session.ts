@@ -1,6 +1,6 @@
 import type { IntegrateRequest, IntegrateResponse } from '@ig/core';
 import { encodeModel } from '../proto/model-io.js';
-import { buildFusedModel } from '../autodiff/fused.js';
+import { buildFusedModel, type FusedContextInput } from '../autodiff/fused.js';
 import type { GraphRequest } from './graph-source.js';
 import type { OrtSessionLike, OrtTensorLike } from './ort.js';
 import { padValues, product, runsOf } from './run-batches.js';
@@ -13,6 +13,8 @@ interface FusedMeta {
   readonly weights: string;
   readonly seed: string;
   readonly seedShape: readonly number[];
+  /** Per context input, the fused graph's `[1, …]` input that feeds it; absent when none. */
+  readonly context?: readonly { name: string; input: string }[];
 }
 
 const isStringRecord = (value: unknown, keys: readonly string[]): boolean =>
@@ -25,16 +27,24 @@ function isFusedMeta(meta: unknown): meta is FusedMeta {
     Array.isArray(m.inputs) &&
     m.inputs.every((entry) => isStringRecord(entry, ['input', 'baseline', 'gradientSum'])) &&
     Array.isArray(m.seedShape) &&
-    m.seedShape.every((d) => Number.isSafeInteger(d))
+    m.seedShape.every((d) => Number.isSafeInteger(d)) &&
+    (m.context === undefined || (Array.isArray(m.context) && m.context.every((entry) => isStringRecord(entry, ['name', 'input']))))
   );
+}
+
+export interface FusedContext extends SessionContext {
+  /** The held-fixed (context) inputs, each with its rank. */
+  readonly context: readonly FusedContextInput[];
+  /** Their values for `count` points. */
+  readonly contextFeeds: (count: number) => Record<string, OrtTensorLike>;
 }
 
 /**
  * `integrate` on one fused path session per input shape: a segment of any length runs in runs of
  * the session's fixed number of points, the last padded with repeats of its last α at weight 0,
- * which adds exact zeros to the sum.
+ * which adds exact zeros to the sum. Context inputs are fed once per run, for one example.
  */
-export function fusedIntegrate(context: SessionContext): {
+export function fusedIntegrate(context: FusedContext): {
   integrate(request: IntegrateRequest): Promise<IntegrateResponse>;
   sessions(): Promise<OrtSessionLike[]>;
 } {
@@ -48,7 +58,7 @@ export function fusedIntegrate(context: SessionContext): {
     options: { foldAffinePrefix: true },
     probeFeeds: () => {
       const alphas = padValues(request.alphas, 0, Math.min(size, request.alphas.length), size);
-      const feeds: Record<string, OrtTensorLike> = {};
+      const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size);
       inputs.forEach((name, i) => {
         const x = request.input[i] as Float32Array;
         const base = request.baseline[i] as Float32Array;
@@ -60,7 +70,7 @@ export function fusedIntegrate(context: SessionContext): {
       return feeds;
     },
     build: (facts) => {
-      const fused = buildFusedModel(prepared, { output, steps: size, facts });
+      const fused = buildFusedModel(prepared, { output, steps: size, facts, context: context.context });
       return {
         model: encodeModel(fused.model),
         meta: {
@@ -69,6 +79,7 @@ export function fusedIntegrate(context: SessionContext): {
           weights: fused.weights,
           seed: fused.seed,
           seedShape: fused.seedShape,
+          context: [...fused.contextInputs].map(([name, input]) => ({ name, input })),
         },
       };
     },
@@ -76,7 +87,9 @@ export function fusedIntegrate(context: SessionContext): {
   });
 
   const feedsOf = (meta: FusedMeta, request: IntegrateRequest, size: number, start: number, count: number): Record<string, OrtTensorLike> => {
+    const single = context.contextFeeds(1);
     const feeds: Record<string, OrtTensorLike> = {
+      ...Object.fromEntries((meta.context ?? []).map(({ name, input }) => [input, single[name] as OrtTensorLike])),
       [meta.alphas]: new ort.Tensor('float32', padValues(request.alphas, start, count, size), [size]),
       [meta.weights]: new ort.Tensor('float32', padValues(request.weights, start, count, size, 0), [size]),
       [meta.seed]: new ort.Tensor('float32', request.outputWeights, meta.seedShape),

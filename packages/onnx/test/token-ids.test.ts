@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ContextInputError, createTokenLayerExplainer } from '../src/index.js';
+import { decodeModel } from '../src/proto/model-io.js';
+import { embeddingTables } from '../src/token-ids.js';
+import { runtimes } from './helpers/ort.js';
+import { EMBEDDING_LAYER, ids, spamBytes, spamExample } from './helpers/text.js';
+
+const ort = runtimes.node;
+const rows = Number(decodeModel(spamBytes).graph?.initializer.find((t) => t.name === 'embedding.weight')?.dims?.[0]);
+
+describe('token ids outside the embedding table', () => {
+  it('finds the table of the spam classifier from its Gather', () => {
+    expect(rows).toBeGreaterThan(1000);
+    expect(embeddingTables(decodeModel(spamBytes).graph as never)).toEqual([{ input: 'input_ids', node: '/embedding/Gather', rows }]);
+  });
+
+  it('an id past the table, in the input or the baseline, is a typed error naming the input, position and table; the last row runs', async () => {
+    const explainer = await createTokenLayerExplainer(ort, 'onnxruntime-node', spamBytes, EMBEDDING_LAYER);
+    const { inputs, baselines } = spamExample(0);
+    const row = Array.from(inputs.input_ids?.data as BigInt64Array, Number);
+    const withId = (position: number, id: number) => ids(row.map((v, k) => (k === position ? id : v)));
+    const message = new RegExp(
+      `input "input_ids": token id ${rows} at position 3 is outside the embedding table of Gather "/embedding/Gather" \\(${rows} rows, ids 0 to ${rows - 1}\\)`,
+    );
+    await expect(explainer.predict({ ...inputs, input_ids: withId(3, rows) })).rejects.toThrow(ContextInputError);
+    await expect(explainer.predict({ ...inputs, input_ids: withId(3, rows) })).rejects.toThrow(message);
+    await expect(explainer.attribute(inputs, { baselines: { input_ids: withId(3, rows) }, target: 1, steps: 4 })).rejects.toThrow(message);
+    await expect(explainer.activation({ ...inputs, input_ids: withId(0, -rows - 1) })).rejects.toThrow(/token id -\d+ at position 0/);
+    // The last row and ONNX's negative indices (counted from the end) are valid ids.
+    const last = await explainer.activation({ ...inputs, input_ids: withId(3, rows - 1) });
+    const fromEnd = await explainer.activation({ ...inputs, input_ids: withId(3, -1) });
+    expect(Array.from(fromEnd.data)).toEqual(Array.from(last.data));
+    await explainer.attribute(inputs, { baselines, target: 1, steps: 4 });
+    await explainer.dispose();
+  });
+});
