@@ -5,6 +5,7 @@ import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
 import { buildBaselines } from './baselines.js';
 import type { BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
+import { pathOptionsOf, type PathSettings } from './path-options.js';
 import { defaultBatchLimit, evenBatchSize } from './run-size.js';
 import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
@@ -12,18 +13,9 @@ import type { Method } from './options.js';
 import type { Progress } from './progress.js';
 import { targetsFromOutputs } from './target-choice.js';
 
-export interface RunSettings extends BaselineSettings {
+export interface RunSettings extends BaselineSettings, PathSettings {
   readonly target: string;
   readonly labels: readonly string[] | null;
-  readonly steps: number | 'auto';
-  readonly autoRule: AutoRule;
-  /** The cap of steps 'auto'; undefined for the core's default. */
-  readonly maxSteps?: number | undefined;
-  readonly tolerance: number | undefined;
-  readonly method: Method;
-  readonly batchSize: number | undefined;
-  readonly stepsLimit?: number;
-  readonly memoryBudgetBytes?: number | undefined;
   /** --algorithm and its options; plain Integrated Gradients when undefined. */
   readonly algorithm?: AlgorithmSettings;
   /** expected-gradients: the --baseline-set, loaded. */
@@ -117,15 +109,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const batchSize = settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats)) : undefined);
   const common = {
     target: targets,
-    // steps 'auto' refines with its own rule, so no quadrature method is named then
-    ...(settings.steps === 'auto'
-      ? { autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
-      : { method: settings.method }),
-    steps: settings.steps,
-    ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
-    ...(batchSize !== undefined ? { batchSize } : {}),
-    ...(settings.stepsLimit !== undefined ? { stepsLimit: settings.stepsLimit } : {}),
-    ...(settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: settings.memoryBudgetBytes } : {}),
+    ...pathOptionsOf(settings, batchSize),
     onProgress: (done: number, total: number) => progress.update(done, total),
   };
   let result: Pick<IntegratedGradientsResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;

@@ -1,3 +1,4 @@
+import type { RefinementReport } from '@ig/core';
 import type { ExplainReport } from './explain-run.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -16,16 +17,19 @@ const percent = (value: number | null): string => (value === null ? 'n/a' : `${(
  * where the error left sits (bars, then the figures).
  */
 export function refinementLines(report: ExplainReport): string[] {
-  const lines: string[] = [];
-  for (const example of report.examples) {
-    const r = example.refinement;
-    if (r === undefined) continue;
-    lines.push(
-      `example ${example.example} (target ${example.target}): ${r.evaluations} evaluations in ${r.rounds} rounds, completeness error ${percent(example.relativeError)} ` +
-        `(bound ${percent(r.errorBound)}; attributions within ${percent(r.attributionErrorBound)} in L1 where each feature's integrand is monotone per piece)`,
-    );
-    lines.push(`  points over α  0 |${sparkline(r.pointsPerBin)}| 1   ${r.pointsPerBin.join(' ')}`);
-    lines.push(`  error left     0 |${sparkline(r.errorShare)}| 1   ${r.errorShare.map((s) => `${Math.round(s * 100)}%`).join(' ')}`);
-  }
-  return lines;
+  return report.examples.flatMap((example) =>
+    example.refinement === undefined
+      ? []
+      : refinementLinesOf(example.refinement, example.relativeError, `example ${example.example} (target ${example.target})`),
+  );
+}
+
+/** The lines of one refined path (see refinementLines), headed by `label` when given. */
+export function refinementLinesOf(r: RefinementReport, relativeError: number | null, label?: string): string[] {
+  return [
+    `${label !== undefined ? `${label}: ` : ''}${r.evaluations} evaluations in ${r.rounds} rounds, completeness error ${percent(relativeError)} ` +
+      `(bound ${percent(r.errorBound)}; attributions within ${percent(r.attributionErrorBound)} in L1 where each feature's integrand is monotone per piece)`,
+    `  points over α  0 |${sparkline(r.pointsPerBin)}| 1   ${r.pointsPerBin.join(' ')}`,
+    `  error left     0 |${sparkline(r.errorShare)}| 1   ${r.errorShare.map((s) => `${Math.round(s * 100)}%`).join(' ')}`,
+  ];
 }

@@ -11,6 +11,8 @@ import { readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import { importOnnx } from '../onnx-module.js';
 import type { ExplainSettings } from '../options.js';
+import { pathOptionsOf } from '../path-options.js';
+import { refinementLinesOf } from '../refinement-lines.js';
 import { resolveTextTarget } from './text-explain.js';
 import { baselineId, loadTokenizer } from './tokenizer-file.js';
 
@@ -97,9 +99,7 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
     const result = await explainer.attribute(inputs, {
       baselines: { [idsName]: { data: new BigInt64Array(ids.data.length).fill(BigInt(pad)), shape: ids.shape } },
       target: objective,
-      steps: settings.steps,
-      ...(settings.steps === 'auto' ? {} : { method: settings.method as 'gauss-legendre' }),
-      ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
+      ...pathOptionsOf(settings),
     });
     const attributions = result.attributions[0] as { data: Float32Array; shape: readonly number[] };
     const report = result.reports[0];
@@ -116,6 +116,7 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
       delta: report?.delta,
       relativeError: report?.relativeError,
       steps: report?.steps,
+      ...(report?.refinement ? { refinement: report.refinement } : {}),
       tokenAttributions: perToken,
     };
     say(
@@ -123,6 +124,7 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
       `target ${targetText}: F(x) = ${formatNumber(report?.fInput ?? Number.NaN)}, F(x') = ${formatNumber(report?.fBaseline ?? Number.NaN)}, delta = ${formatNumber(report?.delta ?? Number.NaN)}, ${perToken.length} tokens at ${layer}`,
     );
     say(global, `token attributions: [${perToken.map(formatNumber).join(', ')}]`);
+    if (global.verbose && report?.refinement) for (const line of refinementLinesOf(report.refinement, report.relativeError)) say(global, line);
     if (!global.quiet) for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     const out = raw['out'] as string | undefined;
     const jsonFile = raw['json'] as string | undefined;

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
 import { readLabels } from '../load-model.js';
 import type { ExplainSettings } from '../options.js';
+import { refinementLinesOf } from '../refinement-lines.js';
 import { explainTexts } from './text-explain.js';
 import { textHtmlPage, textLines } from './text-views.js';
 
@@ -47,8 +48,13 @@ export async function runTextExplain(raw: Record<string, unknown>, settings: Exp
       target: settings.target,
       labels,
       steps: settings.steps,
+      autoRule: settings.autoRule,
+      maxSteps: settings.maxSteps,
       tolerance: settings.tolerance,
       method: settings.method,
+      batchSize: settings.batchSize,
+      stepsLimit: settings.stepsLimit,
+      memoryBudgetBytes: settings.memoryBudgetBytes,
       provider: settings.provider,
       baselineToken: options.baselineToken,
       ...(options.baselineIds ? { baselineIds: options.baselineIds } : {}),
@@ -57,7 +63,10 @@ export async function runTextExplain(raw: Record<string, unknown>, settings: Exp
     warn,
   );
   const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'];
-  for (const report of reports) for (const line of textLines(report, colour)) say(global, line);
+  for (const report of reports) {
+    for (const line of textLines(report, colour)) say(global, line);
+    if (global.verbose && report.refinement) for (const line of refinementLinesOf(report.refinement, report.relativeError)) say(global, `  ${line}`);
+  }
   if (options.html) writeOutput(options.html, textHtmlPage(`Token attributions: ${settings.model}`, reports, labels));
   const json = raw['json'];
   if (typeof json === 'string') writeOutput(json, `${JSON.stringify({ model: settings.model, samples: reports }, null, 2)}\n`);

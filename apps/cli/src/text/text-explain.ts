@@ -1,19 +1,17 @@
-import { encodeText, targetAt, textModelInputs, tokenSums, wordSums, type TargetSpec } from '@ig/core';
+import { encodeText, targetAt, textModelInputs, tokenSums, wordSums, type RefinementReport, type TargetSpec } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
+import { pathOptionsOf, type PathSettings } from '../path-options.js';
 import { baselineId, loadTokenizer } from './tokenizer-file.js';
 
-export interface TextRunSettings {
+export interface TextRunSettings extends PathSettings {
   readonly model: string;
   readonly tokenizer: string | undefined;
   /** The float tensor to attribute; default the embedding output (see findEmbeddingOutput). */
   readonly layer: string | undefined;
   readonly target: string;
   readonly labels: readonly string[] | null;
-  readonly steps: number | 'auto';
-  readonly tolerance: number | undefined;
-  readonly method: string;
   readonly provider: string;
   readonly baselineToken: string | undefined;
   /** A JSON file with the baseline's token ids, one per position of the padded sequence. */
@@ -43,6 +41,8 @@ export interface TextReport {
   readonly layer: string;
   readonly baselineId: number;
   readonly steps: number;
+  /** With --steps auto and the adaptive rule: evaluations, error bounds and where along α they went. */
+  readonly refinement?: RefinementReport;
   readonly warnings: readonly string[];
 }
 
@@ -123,9 +123,7 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
       const result = await explainer.attribute(inputs, {
         baselines: baseline,
         target: objective,
-        steps: settings.steps,
-        ...(settings.steps === 'auto' ? {} : { method: settings.method as 'gauss-legendre' }),
-        ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
+        ...pathOptionsOf(settings),
       });
       const report = result.reports[0];
       const perToken = tokenSums(result.attributions[0] as { data: Float32Array; shape: readonly number[] });
@@ -157,6 +155,7 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
         layer,
         baselineId: pad,
         steps: report?.steps ?? 0,
+        ...(report?.refinement ? { refinement: report.refinement } : {}),
         warnings: [...encoded.warnings, ...result.warnings],
       });
     }

@@ -1,0 +1,32 @@
+import type { AutoRule } from '@ig/core';
+import type { Method } from './options.js';
+
+/** The options of `ig explain` that say how each path is integrated. */
+export interface PathSettings {
+  readonly steps: number | 'auto';
+  readonly autoRule: AutoRule;
+  /** The cap of steps 'auto'; undefined for the core's default. */
+  readonly maxSteps?: number | undefined;
+  readonly tolerance: number | undefined;
+  readonly method: Method;
+  readonly batchSize: number | undefined;
+  readonly stepsLimit?: number;
+  readonly memoryBudgetBytes?: number | undefined;
+}
+
+/**
+ * Those settings as @ig/core's integration options; `batchSize` overrides the settings' (a size
+ * the caller chose). steps 'auto' refines with its own rule, so no quadrature method is named then.
+ */
+export function pathOptionsOf(settings: PathSettings, batchSize: number | undefined = settings.batchSize) {
+  return {
+    ...(settings.steps === 'auto'
+      ? { autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
+      : { method: settings.method }),
+    steps: settings.steps,
+    ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(settings.stepsLimit !== undefined ? { stepsLimit: settings.stepsLimit } : {}),
+    ...(settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: settings.memoryBudgetBytes } : {}),
+  };
+}
