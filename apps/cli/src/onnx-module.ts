@@ -44,3 +44,24 @@ export async function importOnnx(provider = 'cpu'): Promise<OnnxNodeModule> {
 export async function importOnnxCache(): Promise<OnnxCacheModule> {
   return import('@ig/onnx/cache');
 }
+
+export interface GraphCacheChoice {
+  /** A folder, true for the platform's default folder, false or undefined for none. */
+  readonly cache?: string | boolean | undefined;
+  readonly onWarning?: ((message: string) => void) | undefined;
+  /** Receives what is not worth a warning. */
+  readonly onDetail?: ((message: string) => void) | undefined;
+}
+
+/** The file graph cache that `--cache-dir` / `--no-cache` choose, and its folder; undefined for none. */
+export async function graphCacheOf(choice: GraphCacheChoice): Promise<{ graphCache: ReturnType<OnnxCacheModule['fileGraphCache']>; dir: string } | undefined> {
+  if (choice.cache === false || choice.cache === undefined) return undefined;
+  const module = await importOnnxCache();
+  const dir = choice.cache === true ? module.defaultCacheDir() : choice.cache;
+  // A default folder that cannot be written (a read-only home) is not worth a warning; a named one is.
+  const onWarning = (message: string): void => {
+    if (choice.cache === true && message.startsWith('could not write')) choice.onDetail?.(message);
+    else choice.onWarning?.(message);
+  };
+  return { graphCache: module.fileGraphCache({ dir, onWarning }), dir };
+}

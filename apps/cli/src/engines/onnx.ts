@@ -4,7 +4,7 @@ import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
 import type { ModelSummary } from '@ig/onnx';
-import { importOnnx, importOnnxCache } from '../onnx-module.js';
+import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import type { Engine, EngineStats, LoadedModel, LoadOptions } from './engine.js';
 
 /** .onnx models on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
@@ -40,14 +40,9 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
   }
   // @ig/onnx keeps onnxruntime's own log quiet; its messages are in the errors it throws
   const session = { executionProviders: [provider] };
-  const cache = options.cache === false || options.cache === undefined ? undefined : await importOnnxCache();
-  const cacheDir = cache === undefined ? undefined : options.cache === true ? cache.defaultCacheDir() : (options.cache as string);
-  // A default folder that cannot be written (a read-only home) is not worth a warning; a named one is.
-  const cacheWarning = (message: string): void => {
-    if (options.cache === true && message.startsWith('could not write')) options.onDetail?.(message);
-    else options.onWarning?.(message);
-  };
-  const graphCache = cache && cacheDir !== undefined ? cache.fileGraphCache({ dir: cacheDir, onWarning: cacheWarning }) : undefined;
+  const chosenCache = await graphCacheOf(options);
+  const graphCache = chosenCache?.graphCache;
+  const cacheDir = chosenCache?.dir;
   let backend: GradientBackend & { readonly stats: EngineStats; readonly inputNames: readonly string[] };
   let layerSplit: LayerBackend | undefined;
   try {

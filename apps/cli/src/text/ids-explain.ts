@@ -9,7 +9,7 @@ import { readNpyFile, readUserFile, writeOutput } from '../files.js';
 import { readNpyHeaderOnly } from '../limits.js';
 import { readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
-import { importOnnx } from '../onnx-module.js';
+import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import type { ExplainSettings } from '../options.js';
 import { pathOptionsOf } from '../path-options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
@@ -69,9 +69,16 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
   const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
+  const cache = await graphCacheOf({
+    cache: settings.cache,
+    onWarning: (line) => {
+      if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
+    },
+  });
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, {
     executionProviders: [settings.provider as 'cpu'],
     sessionOptions: { logSeverityLevel: 3 },
+    ...(cache ? { graphCache: cache.graphCache } : {}),
   });
   try {
     const idsName = idsInputName(explainer.inputTypes.keys());

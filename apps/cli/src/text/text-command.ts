@@ -56,6 +56,7 @@ export async function runTextExplain(raw: Record<string, unknown>, settings: Exp
       stepsLimit: settings.stepsLimit,
       memoryBudgetBytes: settings.memoryBudgetBytes,
       provider: settings.provider,
+      cache: settings.cache,
       baselineToken: options.baselineToken,
       ...(options.baselineIds ? { baselineIds: options.baselineIds } : {}),
       tooLong: options.tooLong,

@@ -2,6 +2,7 @@ import { encodeText, targetAt, textModelInputs, tokenSums, wordSums, type Refine
 import type * as OnnxNode from '@ig/onnx/node';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
+import { graphCacheOf } from '../onnx-module.js';
 import { pathOptionsOf, type PathSettings } from '../path-options.js';
 import { baselineId, loadTokenizer } from './tokenizer-file.js';
 
@@ -13,6 +14,8 @@ export interface TextRunSettings extends PathSettings {
   readonly target: string;
   readonly labels: readonly string[] | null;
   readonly provider: string;
+  /** ONNX graph cache: a folder, true for the platform's default folder, false or absent for none. */
+  readonly cache?: string | boolean;
   readonly baselineToken: string | undefined;
   /** A JSON file with the baseline's token ids, one per position of the padded sequence. */
   readonly baselineIds?: string;
@@ -102,7 +105,12 @@ export async function explainTexts(texts: readonly string[], settings: TextRunSe
   const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
-  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, { executionProviders: [settings.provider], sessionOptions: { logSeverityLevel: 3 } });
+  const cache = await graphCacheOf({ cache: settings.cache, onWarning: warn });
+  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, {
+    executionProviders: [settings.provider],
+    sessionOptions: { logSeverityLevel: 3 },
+    ...(cache ? { graphCache: cache.graphCache } : {}),
+  });
   const reports: TextReport[] = [];
   try {
     for (const text of texts) {
