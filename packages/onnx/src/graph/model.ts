@@ -6,9 +6,9 @@ import type { TensorFacts } from './builder.js';
 import { isDefaultDomain } from './names.js';
 
 export const MIN_OPSET = 11;
-export const MAX_OPSET = 21;
+export const MAX_OPSET = 25;
 
-/** The default-domain opset; throws for models outside 11–21 or with nodes of unimported domains. */
+/** The default-domain opset; throws for models outside 11–25 or with nodes of unimported domains. */
 export function defaultOpset(model: onnx.IModelProto): number {
   const imports = model.opsetImport ?? [];
   const entry = imports.find((o) => isDefaultDomain(o.domain));

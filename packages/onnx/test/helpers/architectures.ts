@@ -42,9 +42,13 @@ export interface ArchitectureDeviation {
 export async function architectureDeviation(ort: OrtModuleLike, c: ArchitectureCase, opset: string, provider?: string): Promise<ArchitectureDeviation> {
   const file = c.models[opset];
   if (!file) throw new Error(`no opset ${opset} model`);
+  return modelDeviation(ort, c, new Uint8Array(readFileSync(join(architecturesDir, file))), provider);
+}
+
+/** architectureDeviation of the case's module given as `bytes` (a rewritten copy of one of its models). */
+export async function modelDeviation(ort: OrtModuleLike, c: ArchitectureCase, bytes: Uint8Array, provider?: string): Promise<ArchitectureDeviation> {
   const input = readNpy(join(architecturesDir, c.input));
   const expected = readNpy(join(architecturesDir, c.gradient)).data;
-  const bytes = new Uint8Array(readFileSync(join(architecturesDir, file)));
   const count = input.shape[0] as number;
   const seedOf = (n: number): Float32Array => {
     const classes = n / count;

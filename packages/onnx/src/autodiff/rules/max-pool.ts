@@ -1,3 +1,4 @@
+import type { Attributes } from '../../graph/attributes.js';
 import type { GraphBuilder } from '../../graph/builder.js';
 import { outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
 import { windowGeometry } from './window.js';
@@ -93,7 +94,9 @@ function windowElements(b: GraphBuilder, u: string, uShape: readonly number[], p
   const whole = place(b, u, uShape, axis, 0, coarse * stride, PADDING);
   const split = [...uShape.slice(0, axis), coarse, stride, ...uShape.slice(axis + 1)];
   const phaseShape = withLength(uShape, axis, coarse);
-  const phases = b.node('Split', [b.reshape(whole, split)], { axis: { int: axis + 1 } }, stride).map((p) => b.reshape(p, phaseShape));
+  // Equal parts: opset 18 made the count an attribute (num_outputs) instead of the output count.
+  const attributes: Attributes = b.opset >= 18 ? { axis: { int: axis + 1 }, num_outputs: { int: stride } } : { axis: { int: axis + 1 } };
+  const phases = b.node('Split', [b.reshape(whole, split)], attributes, stride).map((p) => b.reshape(p, phaseShape));
   return Array.from({ length: kernel }, (_, e) => {
     const { shift, phase } = elementOffset(pool, e);
     return place(b, phases[phase] as string, phaseShape, axis, -shift, outLength, PADDING);
