@@ -31,6 +31,8 @@ export interface RunRequest {
   readonly steps: number | 'auto';
   readonly method: string;
   readonly algorithm: Algorithm;
+  /** A TensorFlow.js model's output to explain, by name (its output layer's); undefined for its only output. */
+  readonly output?: string;
 }
 
 /** A text classifier (ONNX, int64 token ids): the worker tokenizes the text and attributes at the embedding. */
