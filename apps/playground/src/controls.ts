@@ -71,13 +71,42 @@ export function fillModelControls(model: PlaygroundModel, engines: readonly Engi
   byId('engine-notes').textContent = notes.join('\n');
   const firstAvailable = Array.from(engineSelect.options).find((o) => !o.disabled);
   engineSelect.value = Array.from(engineSelect.options).some((o) => o.value === previous && !o.disabled) ? previous : (firstAvailable?.value ?? '');
+  fillOutputs(model);
+  fillTargets(model);
+}
+
+/** The Output list of a model with several outputs, keeping the one picked. */
+function fillOutputs(model: PlaygroundModel): void {
   const outputs = model.kind === 'image' ? (model.outputs ?? []) : [];
   document.body.classList.toggle('multi-output', outputs.length > 1);
+  const select = byId<HTMLSelectElement>('output');
+  const picked = select.value;
   fill(
-    byId('output'),
+    select,
     outputs.map((o) => [o.name, o.classes === undefined ? o.name : `${o.name} (${o.classes} classes)`] as const),
   );
-  fillTargets(model);
+  if (outputs.some((o) => o.name === picked)) select.value = picked;
+}
+
+/**
+ * The model with the class count a run found for `output` (or its only output) where model.json
+ * did not declare it, and the Output and Target lists redrawn; undefined when nothing was unknown.
+ */
+export function learnClasses(model: PlaygroundModel, output: string | undefined, classes: number): PlaygroundModel | undefined {
+  if (model.kind !== 'image' || model.labels !== null) return undefined;
+  const outputs = model.outputs;
+  const unknown =
+    output === undefined || outputs === undefined ? model.classes === undefined : outputs.some((o) => o.name === output && o.classes === undefined);
+  if (!unknown) return undefined;
+  const learned: PlaygroundModel =
+    output === undefined || outputs === undefined
+      ? { ...model, classes }
+      : { ...model, outputs: outputs.map((o) => (o.name === output ? { ...o, classes } : o)) };
+  const target = byId<HTMLSelectElement>('target').value;
+  fillOutputs(learned);
+  fillTargets(learned);
+  byId<HTMLSelectElement>('target').value = Number(target) < classes ? target : '';
+  return learned;
 }
 
 /** The target list: the model's labels, or as many classes as the picked output (or the model) declares. */

@@ -1,5 +1,15 @@
 /** The page: wires the controls, the drop zone, the worker runner and the automation contract. */
-import { byId, fillModelControls, fillModels, fillStaticControls, fillTargets, NORMALIZATIONS, readRunOptions, readViewOptions } from './controls.js';
+import {
+  byId,
+  fillModelControls,
+  fillModels,
+  fillStaticControls,
+  fillTargets,
+  learnClasses,
+  NORMALIZATIONS,
+  readRunOptions,
+  readViewOptions,
+} from './controls.js';
 import { modelSource, prepareInput } from './inputs.js';
 import { droppedModel } from './user-model.js';
 import { BUNDLED_MODELS, type ImageModel, type PlaygroundModel } from './models.js';
@@ -76,6 +86,9 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
       labels: model.labels,
     };
     showExplanation(last, readViewOptions());
+    // An output whose class count model.json does not declare: the run has counted them.
+    const learned = learnClasses(model, options.output, done.report.classes);
+    if (learned !== undefined) models[models.indexOf(model)] = learned;
     window.igResult = { attributions: Array.from(done.attributions), input: Array.from(input.tensor.data), shape: done.shape };
   };
   return { outcome, show };

@@ -78,6 +78,8 @@ export interface RunReport {
   readonly threads: number;
   readonly crossOriginIsolated: boolean;
   readonly top5: readonly { readonly index: number; readonly probability: number }[];
+  /** The explained output's number of classes. */
+  readonly classes: number;
   readonly warnings: readonly string[];
   /** Text models: the tokens the model saw (no padding) and one attribution per token, Σ over the embedding. */
   readonly tokens?: readonly string[];

@@ -74,6 +74,7 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model with sever
       { value: 'kind', label: 'kind (4 classes)' },
       { value: 'colour', label: 'colour (3 classes)' },
       { value: 'features', label: 'features' },
+      { value: 'pooled', label: 'pooled' },
     ]);
     expect(await page.locator('#target option').count()).toBe(1 + 4);
     await page.selectOption('#output', 'colour');
@@ -100,6 +101,29 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model with sever
       expect(Math.abs(report.fInput - cli.fInput)).toBeLessThan(F);
       expect(Math.abs(report.fBaseline - cli.fBaseline)).toBeLessThan(F);
     }
+    await page.close();
+  });
+
+  test('an output whose class count model.json does not declare gets it from its first run', async () => {
+    const page = await dropped();
+    await page.selectOption('#output', 'pooled');
+    // Not declared (a global average pool of 4 channels): the page offers 10 until a run counts them.
+    expect(await page.locator('#target option').count()).toBe(1 + 10);
+    await page.click('#run');
+    const run = await waitForRun(page);
+    expect(run.error).toBe('');
+    const report = run.report;
+    if (report === null) throw new Error('no report');
+    expect(await optionsOf(page, '#output')).toContainEqual({ value: 'pooled', label: 'pooled (4 classes)' });
+    expect((await optionsOf(page, '#target')).map((o) => o.value)).toEqual(['', '0', '1', '2', '3']);
+    const cli = cliExplain(saved, picture, 'pooled', report.target);
+    const deviation = relativeDeviation(run.attributions, cli.attributions);
+    console.log(`output pooled: attr deviation ${deviation.toExponential(2)}, F(x) ${Math.abs(report.fInput - cli.fInput).toExponential(2)}`);
+    expect(deviation).toBeLessThan(ATTR);
+    expect(Math.abs(report.fInput - cli.fInput)).toBeLessThan(F);
+    // the other outputs keep their own lists
+    await page.selectOption('#output', 'colour');
+    expect(await page.locator('#target option').count()).toBe(1 + 3);
     await page.close();
   });
 

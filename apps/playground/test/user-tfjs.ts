@@ -27,9 +27,10 @@ function buildModel(height: number, width: number, channels: 3 | 0): tf.LayersMo
 }
 
 /**
- * Two classifier heads and a feature map on one trunk, outputs in this order: `kind` (Dense, 4
- * logits), `colour` (Dense 3 under a softmax Activation: probabilities) and `features` (the
- * pooled [H/2, W/2, 4] map, not a classifier's output); seeded weights.
+ * Three classifier heads and a feature map on one trunk, outputs in this order: `kind` (Dense, 4
+ * logits), `colour` (Dense 3 under a softmax Activation: probabilities), `features` (the pooled
+ * [H/2, W/2, 4] map, not a classifier's output) and `pooled` (its global average, [batch, 4],
+ * a head whose class count model.json does not declare); seeded weights.
  */
 function buildMultiOutputModel(height: number, width: number): tf.LayersModel {
   const seeded = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed });
@@ -40,7 +41,8 @@ function buildMultiOutputModel(height: number, width: number): tf.LayersModel {
   const kind = tf.layers.dense({ units: 4, name: 'kind', kernelInitializer: seeded(7), biasInitializer: seeded(8) }).apply(flat) as tf.SymbolicTensor;
   const colourLogits = tf.layers.dense({ units: 3, name: 'colour_logits', kernelInitializer: seeded(9), biasInitializer: seeded(10) }).apply(flat);
   const colour = tf.layers.activation({ activation: 'softmax', name: 'colour' }).apply(colourLogits) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: [kind, colour, features] });
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'pooled' }).apply(features) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [kind, colour, features, pooled] });
 }
 
 /** Two picture inputs added together, one classifier output: a model the page cannot feed. */
