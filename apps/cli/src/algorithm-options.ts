@@ -99,3 +99,27 @@ export function parseAlgorithmSettings(raw: Raw): AlgorithmSettings {
 export function isPlainIG(settings: AlgorithmSettings): boolean {
   return settings.algorithm === 'integrated-gradients' && settings.multiplyByInputs && settings.objective === 'logit' && settings.noise === undefined;
 }
+
+/** The method as reports name it: `--algorithm`, with its objective and noise when not the defaults. */
+export function algorithmLabel(settings: AlgorithmSettings | undefined): string {
+  if (settings === undefined) return 'integrated-gradients';
+  const parts: string[] = [settings.algorithm];
+  if (!settings.multiplyByInputs) parts.push('without multiply-by-inputs');
+  if (settings.objective !== 'logit') parts.push(`of the ${settings.objective}`);
+  if (settings.noise !== undefined) parts.push(`under ${settings.noise}`);
+  return parts.join(' ');
+}
+
+/**
+ * Refuses the combinations the other methods cannot run: --layer (plain IG only) and --steps auto
+ * given to a method without the straight path. Checked before any input is computed.
+ */
+export function checkAlgorithmFits(
+  settings: AlgorithmSettings | undefined,
+  run: { readonly layer: boolean; readonly steps: number | 'auto'; readonly stepsGiven: boolean },
+): void {
+  if (settings === undefined || isPlainIG(settings)) return;
+  if (run.layer) throw new UsageError(`--layer attributes with plain Integrated Gradients only; drop --layer or the options of ${algorithmLabel(settings)}`);
+  if (settings.algorithm !== 'integrated-gradients' && run.stepsGiven && run.steps === 'auto')
+    throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm} a number of steps`);
+}

@@ -1,9 +1,22 @@
 import { attribute, reduceChannels } from '@ig/core';
 import type { AttributeOptions, AttributionResult, BaselineSpec, Tensor } from '@ig/core';
-import type { AlgorithmSettings } from './algorithm-options.js';
+import { parseAlgorithmSettings, type AlgorithmSettings } from './algorithm-options.js';
+import { loadBaselineSet } from './baseline-set.js';
 import { UsageError } from './errors.js';
-import type { LoadedInput } from './inputs.js';
+import type { InputSettings, LoadedInput, loadInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
+
+/** --algorithm's settings and what they need loaded: the reference set of expected-gradients. */
+export function algorithmRun(
+  raw: Parameters<typeof parseAlgorithmSettings>[0],
+  settings: InputSettings,
+  modelShape: Parameters<typeof loadInput>[2],
+  stepsGiven: boolean,
+): { readonly algorithm: AlgorithmSettings; readonly references?: Tensor; readonly stepsGiven: boolean } {
+  const algorithm = parseAlgorithmSettings(raw);
+  const references = algorithm.baselineSet === undefined ? undefined : loadBaselineSet(algorithm.baselineSet, settings, modelShape);
+  return { algorithm, stepsGiven, ...(references !== undefined ? { references } : {}) };
+}
 
 /** The options of `attribute` from the command line's settings. */
 export function attributeOptions(

@@ -11,10 +11,11 @@ export const failurePath = (outDir: string, id: string): string => join(outDir, 
 
 /**
  * Records the options in `batch-options.json` and refuses to mix results computed with other
- * ones. The record is created in one step (a hard link of a written temporary, which fails if
- * the file exists), so of two first runs started together one creates it and the other compares.
+ * ones (`absentMeans`: what a missing entry stood for, for the message). The record is created
+ * in one step (a hard link of a written temporary, which fails if the file exists), so of two
+ * first runs started together one creates it and the other compares.
  */
-export function checkResumable(outDir: string, options: Record<string, unknown>): void {
+export function checkResumable(outDir: string, options: Record<string, unknown>, absentMeans: Readonly<Record<string, string>> = {}): void {
   const path = join(outDir, 'batch-options.json');
   const text = `${JSON.stringify(options, null, 2)}\n`;
   const temp = temporaryPath(path);
@@ -36,8 +37,9 @@ export function checkResumable(outDir: string, options: Record<string, unknown>)
   const changed = Object.keys({ ...before, ...options }).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(options[key]));
   if (changed.length > 0) {
     const key = changed[0] as string;
+    const shown = (value: unknown): string => (value === undefined ? (absentMeans[key] ?? 'not given') : JSON.stringify(value));
     throw new UsageError(
-      `--out-dir ${outDir} holds results computed with other options (${key}: ${JSON.stringify(before[key])} then, ${JSON.stringify(options[key])} now); rerun with the same options or use a new --out-dir`,
+      `--out-dir ${outDir} holds results computed with other options (${key}: ${shown(before[key])} then, ${shown(options[key])} now); rerun with the same options or use a new --out-dir`,
     );
   }
 }

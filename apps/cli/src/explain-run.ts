@@ -1,6 +1,6 @@
 import { inputBaselines, integratedGradients, layerIntegratedGradients } from '@ig/core';
 import type { AutoRule, IntegratedGradientsResult, RefinementReport, Tensor } from '@ig/core';
-import { isPlainIG, type AlgorithmSettings } from './algorithm-options.js';
+import { algorithmLabel, checkAlgorithmFits, isPlainIG, type AlgorithmSettings } from './algorithm-options.js';
 import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
 import { buildBaselines } from './baselines.js';
 import type { BaselineSettings } from './baselines.js';
@@ -114,9 +114,8 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   };
   let result: Pick<IntegratedGradientsResult, 'attributions' | 'reports' | 'backend' | 'gradientEvaluations' | 'warnings'>;
   try {
-    if (model.layerSplit && settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
-      throw new UsageError(`--layer attributes with plain Integrated Gradients only; drop --layer or the options of ${algorithmLabel(settings.algorithm)}`);
-    } else if (model.layerSplit) {
+    checkAlgorithmFits(settings.algorithm, { layer: model.layerSplit !== undefined, steps: settings.steps, stepsGiven: settings.stepsGiven === true });
+    if (model.layerSplit) {
       if (typeof baselines !== 'number' && !('data' in baselines)) {
         throw new UsageError('--layer takes a single baseline; drop --baselines');
       }
@@ -125,10 +124,6 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     } else if (settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
       const ig = settings.algorithm.algorithm === 'integrated-gradients';
       const steps = ig || settings.stepsGiven === true ? settings.steps : undefined;
-      if (steps === 'auto' && !ig)
-        throw new UsageError(
-          `--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm.algorithm} a number of steps`,
-        );
       const { method: _rule, autoRule: _auto, steps: _steps, ...shared } = common as typeof common & { method?: unknown; autoRule?: unknown };
       result = await runAlgorithm(model, input, {
         ...shared,
@@ -195,13 +190,4 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   };
   const attributions = result.attributions[0] as Tensor;
   return { attributions: settings.algorithm === undefined ? attributions : reduced(attributions, input, settings.algorithm), report };
-}
-
-export function algorithmLabel(settings: AlgorithmSettings | undefined): string {
-  if (settings === undefined) return 'integrated-gradients';
-  const parts: string[] = [settings.algorithm];
-  if (!settings.multiplyByInputs) parts.push('without multiply-by-inputs');
-  if (settings.objective !== 'logit') parts.push(`of the ${settings.objective}`);
-  if (settings.noise !== undefined) parts.push(`under ${settings.noise}`);
-  return parts.join(' ');
 }

@@ -1,9 +1,9 @@
 import { attribute, integratedGradients, reduceChannels } from '@ig/core';
 import type { AttributionResult, PathReport, Tensor } from '@ig/core';
-import { isPlainIG } from './algorithm-options.js';
+import { algorithmLabel, isPlainIG } from './algorithm-options.js';
 import { attributeOptions } from './algorithm-run.js';
 import { UsageError } from './errors.js';
-import { algorithmLabel, autoTargetNotes, type ExampleReport, type ExplainReport, type RunSettings } from './explain-run.js';
+import { autoTargetNotes, type ExampleReport, type ExplainReport, type RunSettings } from './explain-run.js';
 import type { LoadedModel } from './load-model.js';
 import { namedBaselines, type NamedLoadedInput } from './named-inputs.js';
 import type { Progress } from './progress.js';

@@ -71,7 +71,49 @@ export function fillModelControls(model: PlaygroundModel, engines: readonly Engi
   byId('engine-notes').textContent = notes.join('\n');
   const firstAvailable = Array.from(engineSelect.options).find((o) => !o.disabled);
   engineSelect.value = Array.from(engineSelect.options).some((o) => o.value === previous && !o.disabled) ? previous : (firstAvailable?.value ?? '');
-  const labels = model.labels ?? Array.from({ length: model.classes ?? 10 }, (_, i) => `class ${i}`);
+  fillOutputs(model);
+  fillTargets(model);
+}
+
+/** The Output list of a model with several outputs, keeping the one picked. */
+function fillOutputs(model: PlaygroundModel): void {
+  const outputs = model.kind === 'image' ? (model.outputs ?? []) : [];
+  document.body.classList.toggle('multi-output', outputs.length > 1);
+  const select = byId<HTMLSelectElement>('output');
+  const picked = select.value;
+  fill(
+    select,
+    outputs.map((o) => [o.name, o.classes === undefined ? o.name : `${o.name} (${o.classes} classes)`] as const),
+  );
+  if (outputs.some((o) => o.name === picked)) select.value = picked;
+}
+
+/**
+ * The model with the class count a run found for `output` (or its only output) where model.json
+ * did not declare it, and the Output and Target lists redrawn; undefined when nothing was unknown.
+ */
+export function learnClasses(model: PlaygroundModel, output: string | undefined, classes: number): PlaygroundModel | undefined {
+  if (model.kind !== 'image' || model.labels !== null) return undefined;
+  const outputs = model.outputs;
+  const unknown =
+    output === undefined || outputs === undefined ? model.classes === undefined : outputs.some((o) => o.name === output && o.classes === undefined);
+  if (!unknown) return undefined;
+  const learned: PlaygroundModel =
+    output === undefined || outputs === undefined
+      ? { ...model, classes }
+      : { ...model, outputs: outputs.map((o) => (o.name === output ? { ...o, classes } : o)) };
+  const target = byId<HTMLSelectElement>('target').value;
+  fillOutputs(learned);
+  fillTargets(learned);
+  byId<HTMLSelectElement>('target').value = Number(target) < classes ? target : '';
+  return learned;
+}
+
+/** The target list: the model's labels, or as many classes as the picked output (or the model) declares. */
+export function fillTargets(model: PlaygroundModel): void {
+  const picked = model.kind === 'image' ? model.outputs?.find((o) => o.name === byId<HTMLSelectElement>('output').value) : undefined;
+  const count = picked !== undefined ? picked.classes : model.classes;
+  const labels = (picked === undefined ? model.labels : null) ?? Array.from({ length: count ?? 10 }, (_, i) => `class ${i}`);
   fill(byId('target'), [['', 'predicted class'], ...labels.map((l, i) => [String(i), `${i}: ${l}`] as const)]);
 }
 
@@ -82,6 +124,8 @@ export interface RunOptions {
   readonly algorithm: Algorithm;
   readonly baseline: BaselineKind;
   readonly target: number | null;
+  /** The picked output of a model with several; undefined for a model with one. */
+  readonly output?: string;
 }
 
 export function readRunOptions(): RunOptions {
@@ -92,6 +136,7 @@ export function readRunOptions(): RunOptions {
   const engine = byId<HTMLSelectElement>('engine').value as EngineId;
   if (engine === ('' as EngineId)) throw new InvalidOptionError('no engine for this model runs in this browser (see the notes under Engine)');
   const target = byId<HTMLSelectElement>('target').value;
+  const output = byId<HTMLSelectElement>('output').value;
   return {
     engine,
     steps,
@@ -99,6 +144,7 @@ export function readRunOptions(): RunOptions {
     algorithm: byId<HTMLSelectElement>('algorithm').value as Algorithm,
     baseline: byId<HTMLSelectElement>('baseline').value as BaselineKind,
     target: target === '' ? null : Number(target),
+    ...(output === '' ? {} : { output }),
   };
 }
 

@@ -1,5 +1,15 @@
 /** The page: wires the controls, the drop zone, the worker runner and the automation contract. */
-import { byId, fillModelControls, fillModels, fillStaticControls, NORMALIZATIONS, readRunOptions, readViewOptions } from './controls.js';
+import {
+  byId,
+  fillModelControls,
+  fillModels,
+  fillStaticControls,
+  fillTargets,
+  learnClasses,
+  NORMALIZATIONS,
+  readRunOptions,
+  readViewOptions,
+} from './controls.js';
 import { modelSource, prepareInput } from './inputs.js';
 import { droppedModel } from './user-model.js';
 import { BUNDLED_MODELS, type ImageModel, type PlaygroundModel } from './models.js';
@@ -76,6 +86,9 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
       labels: model.labels,
     };
     showExplanation(last, readViewOptions());
+    // An output whose class count model.json does not declare: the run has counted them.
+    const learned = learnClasses(model, options.output, done.report.classes);
+    if (learned !== undefined) models[models.indexOf(model)] = learned;
     window.igResult = { attributions: Array.from(done.attributions), input: Array.from(input.tensor.data), shape: done.shape };
   };
   return { outcome, show };
@@ -191,10 +204,13 @@ async function start(): Promise<void> {
     ['method', 'method'],
     ['algorithm', 'algorithm'],
     ['baseline', 'baseline'],
+    ['output', 'output'],
     ['target', 'target'],
   ] as const) {
     const value = params.get(param);
-    if (value !== null) (byId(id) as HTMLInputElement | HTMLSelectElement).value = value;
+    if (value === null) continue;
+    (byId(id) as HTMLInputElement | HTMLSelectElement).value = value;
+    if (id === 'output') fillTargets(currentModel());
   }
   const model = currentModel();
   if (model.kind === 'text') fillTextSample(model);
@@ -207,6 +223,7 @@ async function start(): Promise<void> {
     const chosen = currentModel();
     if (chosen.kind === 'text') fillTextSample(chosen);
   });
+  byId('output').addEventListener('change', () => fillTargets(currentModel()));
   byId('run').addEventListener('click', () => void explain());
   byId('cancel').addEventListener('click', () => runner.cancel());
   byId('view-options').addEventListener('change', () => {

@@ -31,6 +31,8 @@ export interface RunRequest {
   readonly steps: number | 'auto';
   readonly method: string;
   readonly algorithm: Algorithm;
+  /** A TensorFlow.js model's output to explain, by name (its output layer's); undefined for its only output. */
+  readonly output?: string;
 }
 
 /** A text classifier (ONNX, int64 token ids): the worker tokenizes the text and attributes at the embedding. */
@@ -76,6 +78,8 @@ export interface RunReport {
   readonly threads: number;
   readonly crossOriginIsolated: boolean;
   readonly top5: readonly { readonly index: number; readonly probability: number }[];
+  /** The explained output's number of classes. */
+  readonly classes: number;
   readonly warnings: readonly string[];
   /** Text models: the tokens the model saw (no padding) and one attribution per token, Σ over the embedding. */
   readonly tokens?: readonly string[];

@@ -4,8 +4,9 @@ import type { ModelSource } from './protocol.js';
 import { checkDroppedOnnx } from './model-client.js';
 import { readTfjsImageModel } from './user-tfjs.js';
 import type { ImageInputSpec } from './image.js';
+import type { TfjsOutput } from './tfjs-classes.js';
 
-function userModel(name: string, engines: ImageModel['engines'], input: ImageInputSpec, classes?: number): ImageModel {
+function userModel(name: string, engines: ImageModel['engines'], input: ImageInputSpec, classes?: number, outputs?: readonly TfjsOutput[]): ImageModel {
   return {
     id: `user:${name}`,
     label: `${name} (yours)`,
@@ -16,6 +17,7 @@ function userModel(name: string, engines: ImageModel['engines'], input: ImageInp
     files: { format: 'onnx', url: '' },
     input,
     samples: [],
+    ...(outputs !== undefined && outputs.length > 1 ? { outputs } : {}),
   };
 }
 
@@ -33,11 +35,11 @@ export async function droppedModel(files: readonly File[]): Promise<{ source: Mo
   if (jsonFile === undefined) return undefined;
   const modelJson = await jsonFile.text();
   const others = files.filter((f) => f !== jsonFile);
-  const { input, classes } = readTfjsImageModel(
+  const { input, classes, outputs } = readTfjsImageModel(
     modelJson,
     jsonFile.name,
     others.map((f) => f.name),
   );
   const weights = await Promise.all(others.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-  return { source: { format: 'tfjs-layers', name: jsonFile.name, modelJson, weights }, model: userModel(jsonFile.name, TFJS_ENGINES, input, classes) };
+  return { source: { format: 'tfjs-layers', name: jsonFile.name, modelJson, weights }, model: userModel(jsonFile.name, TFJS_ENGINES, input, classes, outputs) };
 }

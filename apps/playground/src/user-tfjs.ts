@@ -5,7 +5,7 @@
 import { ModelInputError } from './errors.js';
 import type { ImageInputSpec } from './image.js';
 import { specFromShape, type DeclaredShape } from './input-shape.js';
-import { outputClasses } from './tfjs-classes.js';
+import { modelOutputs, type TfjsOutput } from './tfjs-classes.js';
 import type { LayerJson, ModelConfigJson } from './tfjs-model-json.js';
 
 interface ModelJson {
@@ -50,14 +50,19 @@ function declaredInputShape(config: ModelConfigJson): DeclaredShape | undefined 
 
 export interface TfjsImageModel {
   readonly input: ImageInputSpec;
-  /** The number of classes, where the model's output layer declares it (a Dense layer's units). */
+  /** The number of classes of the first output, where its layer declares it (a Dense layer's units). */
   readonly classes: number | undefined;
+  /** Every output, by name, with its class count: the one explained is picked on the page. */
+  readonly outputs: readonly TfjsOutput[];
 }
 
 /** Reads model.json; every weight file its manifest names must be among `files` (by file name). */
 export function readTfjsImageModel(text: string, name: string, files: readonly string[]): TfjsImageModel {
   const json = parse(text, name);
   const config = modelConfig(json, name);
+  const inputs = (config.input_layers ?? []).map((entry) => String(entry[0]));
+  if (inputs.length > 1)
+    throw new ModelInputError(`${name} takes ${inputs.length} inputs (${inputs.join(', ')}); the playground explains models with one image input`);
   const shape = declaredInputShape(config);
   if (shape === undefined) throw new ModelInputError(`${name}: no input shape found (batch_input_shape of its input layer)`);
   const needed = (json.weightsManifest ?? []).flatMap((group) => group.paths ?? []).map((path) => path.split('/').pop() ?? path);
@@ -66,5 +71,6 @@ export function readTfjsImageModel(text: string, name: string, files: readonly s
     throw new ModelInputError(
       `${name} needs the weight file${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')}; drop ${missing.length > 1 ? 'them' : 'it'} together with ${name}`,
     );
-  return { input: specFromShape(shape, name), classes: outputClasses(config) };
+  const outputs = modelOutputs(config, name);
+  return { input: specFromShape(shape, name), classes: outputs[0]?.classes, outputs };
 }

@@ -26,10 +26,36 @@ function buildModel(height: number, width: number, channels: 3 | 0): tf.LayersMo
   return tf.model({ inputs: input, outputs: logits });
 }
 
+/**
+ * Three classifier heads and a feature map on one trunk, outputs in this order: `kind` (Dense, 4
+ * logits), `colour` (Dense 3 under a softmax Activation: probabilities), `features` (the pooled
+ * [H/2, W/2, 4] map, not a classifier's output) and `pooled` (its global average, [batch, 4],
+ * a head whose class count model.json does not declare); seeded weights.
+ */
+function buildMultiOutputModel(height: number, width: number): tf.LayersModel {
+  const seeded = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed });
+  const input = tf.input({ shape: [height, width, 3], name: 'picture' });
+  const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(5), biasInitializer: seeded(6) });
+  const features = tf.layers.averagePooling2d({ poolSize: 2, name: 'features' }).apply(conv.apply(input)) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten().apply(features);
+  const kind = tf.layers.dense({ units: 4, name: 'kind', kernelInitializer: seeded(7), biasInitializer: seeded(8) }).apply(flat) as tf.SymbolicTensor;
+  const colourLogits = tf.layers.dense({ units: 3, name: 'colour_logits', kernelInitializer: seeded(9), biasInitializer: seeded(10) }).apply(flat);
+  const colour = tf.layers.activation({ activation: 'softmax', name: 'colour' }).apply(colourLogits) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({ name: 'pooled' }).apply(features) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: [kind, colour, features, pooled] });
+}
+
+/** Two picture inputs added together, one classifier output: a model the page cannot feed. */
+function buildTwoInputModel(height: number, width: number): tf.LayersModel {
+  const a = tf.input({ shape: [height, width, 3], name: 'left' });
+  const b = tf.input({ shape: [height, width, 3], name: 'right' });
+  const sum = tf.layers.add().apply([a, b]);
+  const logits = tf.layers.dense({ units: 2 }).apply(tf.layers.flatten().apply(sum)) as tf.SymbolicTensor;
+  return tf.model({ inputs: [a, b], outputs: logits });
+}
+
 /** The model as `model.save()` writes it, its weights split into two shard files as tfjs's converter names them. */
-export async function savedTfjsModel(height: number, width: number, channels: 3 | 0 = 3): Promise<SavedTfjsModel> {
-  await tf.setBackend('cpu');
-  const model = buildModel(height, width, channels);
+async function save(model: tf.LayersModel): Promise<SavedTfjsModel> {
   let saved: SavedTfjsModel | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -54,6 +80,21 @@ export async function savedTfjsModel(height: number, width: number, channels: 3 
   model.dispose();
   if (saved === undefined) throw new Error('the model was not saved');
   return saved;
+}
+
+export async function savedTfjsModel(height: number, width: number, channels: 3 | 0 = 3): Promise<SavedTfjsModel> {
+  await tf.setBackend('cpu');
+  return save(buildModel(height, width, channels));
+}
+
+export async function savedMultiOutputModel(height: number, width: number): Promise<SavedTfjsModel> {
+  await tf.setBackend('cpu');
+  return save(buildMultiOutputModel(height, width));
+}
+
+export async function savedTwoInputModel(height: number, width: number): Promise<SavedTfjsModel> {
+  await tf.setBackend('cpu');
+  return save(buildTwoInputModel(height, width));
 }
 
 /** The model loaded back from the saved files, and IG on it with @ig/tfjs (tfjs cpu in Node), as the page computes it. */

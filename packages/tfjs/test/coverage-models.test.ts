@@ -16,6 +16,7 @@ import {
   twoInputModel,
   type CoverageModel,
 } from './helpers/unseen-models.js';
+import { gruDefaults, gruSequences, lstmDefaults, simpleRnnDefaults, simpleRnnSequences } from './helpers/recurrent-models.js';
 
 interface Case {
   readonly name: string;
@@ -69,6 +70,26 @@ const CASES: readonly Case[] = [
   { name: 'non-square 20×32×3 NHWC image, softmax output', build: nonSquareImage, target: 0, bounds: { cpu: [1e-8, 6e-7], wasm: [5e-8, 1e-6] } },
   // measured cpu 2.0e-9, 4.9e-8; wasm 1.0e-8, 1.1e-7
   { name: 'Flatten + Dense on a rank-3 input', build: flattenRank3, target: 1, bounds: { cpu: [1.5e-8, 3e-7], wasm: [8e-8, 6e-7] } },
+  // measured cpu 1.2e-3, 3.9e-7; wasm 1.2e-3, 3.5e-7 (completeness: 64 nodes across hardSigmoid's clip kinks)
+  { name: 'GRU with tfjs defaults (hardSigmoid gates)', build: gruDefaults, target: 1, bounds: { cpu: [3e-3, 2e-6], wasm: [3e-3, 2e-6] } },
+  // measured cpu 3.1e-8, 9.6e-8; wasm 1.2e-8, 5.3e-8
+  {
+    name: 'GRU, sigmoid gates, no bias, goBackwards, returnSequences',
+    build: gruSequences,
+    target: 2,
+    bounds: { cpu: [3e-7, 6e-7], wasm: [1.2e-7, 5e-7] },
+  },
+  // measured cpu 4.3e-8, 8.7e-8; wasm 5.9e-9, 1.2e-7
+  { name: 'SimpleRNN', build: simpleRnnDefaults, target: 0, bounds: { cpu: [4e-7, 6e-7], wasm: [6e-8, 1e-6] } },
+  // measured cpu 1.9e-8, 7.0e-8; wasm 2.7e-7, 1.0e-7
+  { name: 'SimpleRNN, goBackwards, returnSequences', build: simpleRnnSequences, target: 1, bounds: { cpu: [1.5e-7, 5e-7], wasm: [2e-6, 8e-7] } },
+  // measured cpu 1.9e-6, 5.8e-8; wasm 1.2e-6, 5.8e-8 (completeness: across hardSigmoid's clip kinks)
+  {
+    name: 'LSTM with tfjs defaults (hardSigmoid gates), goBackwards',
+    build: lstmDefaults,
+    target: 0,
+    bounds: { cpu: [1e-5, 5e-7], wasm: [8e-6, 5e-7] },
+  },
 ];
 
 describe.each(NODE_BACKENDS)('IG on layer types not covered elsewhere, tfjs %s', (backendName) => {

@@ -1,6 +1,9 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command, Option } from 'commander';
+import { addAlgorithmOptions, checkAlgorithmFits, parseAlgorithmSettings } from '../algorithm-options.js';
+import { algorithmRun, asOneChannel } from '../algorithm-run.js';
+import { ABSENT_MEANS, batchFingerprint } from '../batch-fingerprint.js';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
@@ -31,31 +34,6 @@ export const COMPUTE_LOG_ENV = 'IG_CLI_COMPUTE_LOG';
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
-/** The options that shape the results; a resumed run must use the same ones. */
-function fingerprint(settings: ExplainSettings, heatmaps: boolean): Record<string, unknown> {
-  const { model, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance, method, layer } = settings;
-  const heatmap = heatmaps ? { style: settings.heatmapStyle, sign: settings.sign, outlierPercentile: settings.outlierPercentile } : null;
-  const output = settings.output !== undefined ? { output: settings.output } : {};
-  return {
-    model: resolve(model),
-    ...output,
-    size,
-    layout,
-    normalization,
-    channels,
-    baseline,
-    baselineCount,
-    seed,
-    target,
-    labels,
-    steps,
-    tolerance: tolerance ?? null,
-    method,
-    layer: layer ?? null,
-    heatmap,
-  };
-}
-
 interface BatchContext {
   readonly settings: ExplainSettings;
   readonly run: RunSettings;
@@ -75,7 +53,8 @@ async function computeOutputs(model: LoadedModel, item: BatchItem, context: Batc
   timing.loaded(model);
   const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
   const outputs: { name: string; data: Uint8Array | string }[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
-  if (heatmaps && !settings.layer && input.tensor.shape.length === 4) outputs.push({ name: `${item.id}.png`, data: heatmapPng(attributions, input, settings) });
+  if (heatmaps && !settings.layer && input.tensor.shape.length === 4)
+    outputs.push({ name: `${item.id}.png`, data: heatmapPng(asOneChannel(attributions, input), input, settings) });
   // The report goes last: its presence marks the item done.
   outputs.push({
     name: `${item.id}.json`,
@@ -110,7 +89,7 @@ async function computeClaimed(model: LoadedModel, item: BatchItem, context: Batc
 export function registerBatch(program: Command, flags: () => GlobalFlags): void {
   const batch = program.command('batch');
   registerBatchMerge(batch, flags);
-  addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))
+  addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable')))
     .requiredOption('--inputs <dir|manifest.jsonl>', 'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?}')
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png and the summary')
     .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input')
@@ -119,10 +98,13 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       `process only shard i of n (1-based), to split a dataset across machines; auto: from the scheduler (Kubernetes Indexed Job: JOB_COMPLETION_INDEX and ${SHARD_COUNT_ENV}; Slurm job array: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX and ${SHARD_COUNT_ENV})`,
     )
     .option('--skip-failed', 'do not retry items that failed in an earlier run (their failures stay in the summary)')
-    .action(async (raw: Record<string, string | boolean>) => {
+    .action(async (raw: Record<string, string | boolean>, command: Command) => {
       const global = flags();
       for (const option of mandatory) if (raw[option.attributeName()] === undefined) throw new UsageError(`required option '${option.flags}' not specified`);
       const settings = parseExplainSettings(raw as Record<string, string>, global.quiet);
+      const algorithm = parseAlgorithmSettings(raw);
+      const stepsGiven = command.getOptionValueSource('steps') === 'cli';
+      checkAlgorithmFits(algorithm, { layer: settings.layer !== undefined, steps: settings.steps, stepsGiven });
       const auto = raw['shard'] === 'auto';
       const shard = auto ? shardFromEnvironment() : raw['shard'] ? parseShard(raw['shard'] as string) : { index: 1, count: 1 };
       if (auto) detail(global, `--shard auto: shard ${shard.index}/${shard.count} from the ${(shard as ScheduledShard).scheduler} environment`);
@@ -135,7 +117,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         throw new UsageError(`--out-dir ${outDir} cannot be created: ${(error as Error).message}`);
       }
       removeDeadRunLeftovers(outDir);
-      checkResumable(outDir, fingerprint(settings, raw['heatmaps'] === true));
+      checkResumable(outDir, batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true), ABSENT_MEANS);
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(
@@ -145,7 +127,6 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
 
       // Under a scheduler this shard's task is the only one; a claim from another host is its own earlier attempt.
       const claims = new ItemClaims(outDir, { staleElsewhere: auto });
-      const run = runSettingsOf(settings);
       if (pending.length > 0) {
         const startedAt = Date.now();
         const timing = startTiming();
@@ -153,6 +134,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         timing.loaded(model);
         const progress = progressBar('inputs', global.quiet);
         try {
+          const run: RunSettings = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, stepsGiven) };
           for (const [k, item] of pending.entries()) {
             await computeClaimed(model, item, { settings, run, outDir, heatmaps: raw['heatmaps'] === true, claims, startedAt });
             progress.update(k + 1, pending.length);

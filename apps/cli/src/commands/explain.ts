@@ -13,8 +13,7 @@ import { loadOptionsOf } from '../model-options.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
 import { addAlgorithmOptions, parseAlgorithmSettings } from '../algorithm-options.js';
-import { asOneChannel } from '../algorithm-run.js';
-import { loadBaselineSet } from '../baseline-set.js';
+import { algorithmRun, asOneChannel } from '../algorithm-run.js';
 import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
 import { runExplanation } from '../explain-run.js';
@@ -27,18 +26,6 @@ import { runNamedExplain } from './explain-named.js';
 
 export function runSettingsOf(settings: ExplainSettings): RunSettings {
   return { ...settings, labels: settings.labels ? readLabels(settings.labels) : null };
-}
-
-/** --algorithm's settings and what they need loaded: the reference set of expected-gradients. */
-function algorithmRun(
-  raw: Record<string, string>,
-  settings: ExplainSettings,
-  modelShape: Parameters<typeof loadInput>[2],
-  stepsGiven: boolean,
-): Pick<RunSettings, 'algorithm' | 'references' | 'stepsGiven'> {
-  const algorithm = parseAlgorithmSettings(raw);
-  const references = algorithm.baselineSet === undefined ? undefined : loadBaselineSet(algorithm.baselineSet, settings, modelShape);
-  return { algorithm, stepsGiven, ...(references !== undefined ? { references } : {}) };
 }
 
 export function summaryLine(report: ExplainReport): string {

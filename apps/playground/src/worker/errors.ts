@@ -13,3 +13,10 @@ export class EngineUnavailableError extends IGError {
     super('ENGINE_UNAVAILABLE', message);
   }
 }
+
+/** A model output the page cannot explain (not a classifier's [batch, classes]), or none picked among several; the message names the outputs. */
+export class UnsupportedOutputError extends IGError {
+  constructor(message: string) {
+    super('UNSUPPORTED_OUTPUT', message);
+  }
+}

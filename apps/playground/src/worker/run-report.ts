@@ -43,6 +43,7 @@ export function runReport(path: Pick<PathReport, 'fInput' | 'fBaseline' | 'delta
     threads: facts.engine === 'ort-wasm' ? ortThreads() : 1,
     crossOriginIsolated: self.crossOriginIsolated,
     top5: facts.ranked.slice(0, 5),
+    classes: facts.ranked.length,
     warnings: facts.warnings,
   };
 }

@@ -30,7 +30,7 @@ export function releaseLoaded(): void {
 }
 
 async function backendFor(request: RunRequest): Promise<GradientBackend> {
-  const key = `${request.model.name}|${request.engine}`;
+  const key = `${request.model.name}|${request.engine}|${request.output ?? ''}`;
   if (loaded?.key === key) return loaded.backend;
   releaseLoaded();
   const [family, device] = request.engine.split('-') as ['tfjs' | 'ort', string];
@@ -43,7 +43,7 @@ async function backendFor(request: RunRequest): Promise<GradientBackend> {
   } else {
     if (family !== 'tfjs') throw new EngineUnavailableError(`${request.model.name} is a TensorFlow.js model: choose a tfjs engine, not ${request.engine}`);
     if (!(await useTfjsDevice(device as TfjsDevice))) throw new EngineUnavailableError(`tfjs cannot start its ${device} backend in this browser`);
-    loaded = { key, ...(await tfjsGradientBackend(request.model)) };
+    loaded = { key, ...(await tfjsGradientBackend(request.model, request.output)) };
   }
   return loaded.backend;
 }

@@ -1,13 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
+import { activate, dense, type Array64, type Config, type Weights } from './float64-math.js';
+import { recurrentLayer } from './float64-recurrent.js';
 
-/** One example (no batch axis) in float64, row-major. */
-export interface Array64 {
-  readonly data: Float64Array;
-  readonly shape: readonly number[];
-}
-
-type Config = Record<string, unknown>;
-type Weights = readonly Float64Array[];
+export type { Array64 } from './float64-math.js';
 
 /**
  * A float64 re-implementation of the tfjs-layers layers the coverage tests use, written from the
@@ -70,56 +65,12 @@ export function evaluateLayer(layer: tf.layers.Layer, x: Array64): Array64 {
       return { data, shape: [...x.shape, width] };
     }
     case 'LSTM':
-      return lstm(x, weights, config);
+    case 'GRU':
+    case 'SimpleRNN':
+      return recurrentLayer(kind, x, weights, config);
     default:
       throw new Error(`no float64 reference for layer ${kind}`);
   }
-}
-
-const ACTIVATIONS: Record<string, (v: number) => number> = {
-  linear: (v) => v,
-  relu: (v) => Math.max(v, 0),
-  tanh: Math.tanh,
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-  elu: (v) => (v > 0 ? v : Math.expm1(v)),
-  softplus: (v) => Math.log1p(Math.exp(v)),
-};
-
-export function activate(config: Config, x: Array64): Array64 {
-  const name = (config['activation'] as string | undefined) ?? 'linear';
-  if (name === 'softmax') return softmax(x);
-  const f = ACTIVATIONS[name];
-  if (f === undefined) throw new Error(`no float64 reference for activation ${name}`);
-  return { data: x.data.map(f), shape: x.shape };
-}
-
-function softmax(x: Array64): Array64 {
-  const width = x.shape[x.shape.length - 1] as number;
-  const data = new Float64Array(x.data.length);
-  for (let start = 0; start < x.data.length; start += width) {
-    const row = x.data.subarray(start, start + width);
-    const top = Math.max(...row);
-    const exps = row.map((v) => Math.exp(v - top));
-    const total = exps.reduce((a, b) => a + b, 0);
-    exps.forEach((e, j) => (data[start + j] = e / total));
-  }
-  return { data, shape: x.shape };
-}
-
-/** x[..., i] · kernel[i, j] (+ bias[j]) over the last axis. */
-export function dense(x: Array64, kernel: Float64Array, bias?: Float64Array): Array64 {
-  const inner = x.shape[x.shape.length - 1] as number;
-  const units = kernel.length / inner;
-  const rows = x.data.length / inner;
-  const data = new Float64Array(rows * units);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < units; j++) {
-      let sum = bias?.[j] ?? 0;
-      for (let i = 0; i < inner; i++) sum += (x.data[r * inner + i] as number) * (kernel[i * units + j] as number);
-      data[r * units + j] = sum;
-    }
-  }
-  return { data, shape: [...x.shape.slice(0, -1), units] };
 }
 
 function addBias(x: Array64, bias: Float64Array | undefined): Array64 {
@@ -208,26 +159,4 @@ function batchNorm(x: Array64, [gamma, beta, mean, variance]: Weights, epsilon: 
     return ((v - (mean?.[c] as number)) / Math.sqrt((variance?.[c] as number) + epsilon)) * (gamma?.[c] as number) + (beta?.[c] as number);
   });
   return { data, shape: x.shape };
-}
-
-/** Keras LSTM, gates in the order i, f, c, o; returns the last hidden state. */
-function lstm(x: Array64, [kernel, recurrent, bias]: Weights, config: Config): Array64 {
-  const [steps, features] = x.shape as [number, number];
-  const units = config['units'] as number;
-  const act = ACTIVATIONS[(config['activation'] as string | undefined) ?? 'tanh'] as (v: number) => number;
-  const gate = ACTIVATIONS[config['recurrentActivation'] as string] as (v: number) => number;
-  let h = new Float64Array(units);
-  const c = new Float64Array(units);
-  for (let t = 0; t < steps; t++) {
-    const z = dense({ data: x.data.subarray(t * features, (t + 1) * features), shape: [features] }, kernel as Float64Array, bias).data;
-    const r = dense({ data: h, shape: [units] }, recurrent as Float64Array).data;
-    const next = new Float64Array(units);
-    for (let j = 0; j < units; j++) {
-      const pre = (k: number): number => (z[k * units + j] as number) + (r[k * units + j] as number);
-      c[j] = gate(pre(1)) * (c[j] as number) + gate(pre(0)) * act(pre(2));
-      next[j] = gate(pre(3)) * act(c[j] as number);
-    }
-    h = next;
-  }
-  return { data: h, shape: [units] };
 }

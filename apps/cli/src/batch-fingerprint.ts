@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import type { AlgorithmSettings } from './algorithm-options.js';
+import type { ExplainSettings } from './options.js';
+
+/** What a fingerprint without the `algorithm` entry was computed with. */
+export const ABSENT_MEANS = { algorithm: 'plain integrated-gradients' } as const;
+
+/**
+ * --algorithm and its options as one entry keyed by flag, so that a refused resume names them;
+ * undefined for plain Integrated Gradients, so that an out-dir begun before --algorithm existed
+ * resumes as before.
+ */
+function algorithmFingerprint(algorithm: AlgorithmSettings, stepsGiven: boolean): Record<string, unknown> | undefined {
+  const given = (flag: string, value: unknown): Record<string, unknown> => (value === undefined ? {} : { [flag]: value });
+  const other = algorithm.algorithm !== 'integrated-gradients';
+  const options = {
+    ...given('--no-multiply-by-inputs', algorithm.multiplyByInputs ? undefined : true),
+    ...given('--objective', algorithm.objective === 'logit' ? undefined : algorithm.objective),
+    ...given('--reducer', algorithm.reducer),
+    ...given('--noise', algorithm.noise),
+    ...given('--samples', algorithm.samples),
+    ...given('--stdev', algorithm.stdev),
+    ...given('--abs', algorithm.abs ? true : undefined),
+    ...given('--max-sigma', algorithm.maxSigma),
+    ...given('--grad-step', algorithm.gradStep),
+    ...given('--sqrt', algorithm.sqrt ? true : undefined),
+    ...given('--fraction', algorithm.fraction),
+    ...given('--max-dist', algorithm.maxDist),
+    ...given('--baseline-set', algorithm.baselineSet === undefined ? undefined : resolve(algorithm.baselineSet)),
+    // Without --steps the other methods take their own default, not the default of --steps.
+    ...(other && !stepsGiven ? { '--steps': `not given: the default of ${algorithm.algorithm}` } : {}),
+  };
+  return other || Object.keys(options).length > 0 ? { '--algorithm': algorithm.algorithm, ...options } : undefined;
+}
+
+/** The options that shape the results; a resumed run must use the same ones. */
+export function batchFingerprint(settings: ExplainSettings, algorithm: AlgorithmSettings, stepsGiven: boolean, heatmaps: boolean): Record<string, unknown> {
+  const { model, size, layout, normalization, channels, baseline, baselineCount, seed, target, labels, steps, tolerance, method, layer } = settings;
+  const heatmap = heatmaps ? { style: settings.heatmapStyle, sign: settings.sign, outlierPercentile: settings.outlierPercentile } : null;
+  const output = settings.output !== undefined ? { output: settings.output } : {};
+  const common = {
+    model: resolve(model),
+    ...output,
+    size,
+    layout,
+    normalization,
+    channels,
+    baseline,
+    baselineCount,
+    seed,
+    target,
+    labels,
+    steps,
+    tolerance: tolerance ?? null,
+    method,
+    layer: layer ?? null,
+    heatmap,
+  };
+  const methodOptions = algorithmFingerprint(algorithm, stepsGiven);
+  return methodOptions === undefined ? common : { ...common, algorithm: methodOptions };
+}
