@@ -135,7 +135,7 @@ export async function runPathMethod(
         relativeError > tolerance
           ? {
               ...report,
-              warning: `example ${example}${T > 1 ? ` target ${slot}` : ''}: ${method} completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(start) = ${(fInput - fBaseline).toPrecision(6)}); use more ${method === 'expected-gradients' ? 'samples' : 'steps'}`,
+              warning: `example ${example}${T > 1 ? ` target ${slot}` : ''}: ${method} completeness error ${(relativeError * 100).toPrecision(3)}% exceeds the tolerance ${(tolerance * 100).toPrecision(3)}% (Σattr = ${attributionSum.toPrecision(6)}, F(x) − F(start) = ${(fInput - fBaseline).toPrecision(6)}); ${adviceFor(method)}`,
             }
           : report,
       );
@@ -225,4 +225,18 @@ function checkGradients(name: string, response: GradientResponse, pointSizes: re
         ` (example ${example}, path point ${firstStep + Math.floor(bad / size)})`,
       );
   });
+}
+
+/**
+ * What to do about a completeness error above the tolerance. Guided IG moves the features whose
+ * gradient is smallest where it stands, so on a ReLU network its path can run along a ReLU
+ * boundary, each move priced at the gradient before the crossing: there its error levels off
+ * instead of shrinking with steps (PAIR saliency's implementation does the same).
+ */
+function adviceFor(method: string): string {
+  if (method === 'expected-gradients') return 'use more samples';
+  if (method === 'guided-ig') {
+    return 'use more steps; on a ReLU network the error may level off instead (the guided path can run along a ReLU boundary), and maxDist 0 gives IG on the straight line';
+  }
+  return 'use more steps';
 }
