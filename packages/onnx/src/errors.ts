@@ -39,16 +39,24 @@ export class UnsupportedOpError extends IGError {
   /** The distinct op types, sorted. */
   readonly opTypes: readonly string[];
   constructor(nodes: readonly UnsupportedNode[]) {
-    const opTypes = [...new Set(nodes.map((n) => (n.domain ? `${n.domain}.${n.opType}` : n.opType)))].sort();
-    const describe = (n: UnsupportedNode): string => `${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) node "${n.nodeName}": ${n.reason}`;
-    // The first line names the first node and why on its own, so that a caller showing one line
-    // (a CLI error) still says which node lacks what; with several nodes, every one follows.
-    const first = nodes[0] === undefined ? '' : `: ${describe(nodes[0])}`;
-    const rest = nodes.length > 1 ? `; ${nodes.length} nodes in all:\n${nodes.map((n) => `  ${describe(n)}`).join('\n')}` : '';
-    super('ONNX_UNSUPPORTED_OP', `no gradient for ${opTypes.join(', ')}${first}${rest}`);
+    const { opTypes, message } = unsupportedNodesMessage('no gradient for', nodes);
+    super('ONNX_UNSUPPORTED_OP', message);
     this.nodes = nodes;
     this.opTypes = opTypes;
   }
+}
+
+/**
+ * `what` and the distinct op types, then the first node and why on the first line on its own, so
+ * that a caller showing one line (a CLI error) still says which node lacks what; with several
+ * nodes, every one follows on lines of its own.
+ */
+export function unsupportedNodesMessage(what: string, nodes: readonly UnsupportedNode[]): { opTypes: string[]; message: string } {
+  const opTypes = [...new Set(nodes.map((n) => (n.domain ? `${n.domain}.${n.opType}` : n.opType)))].sort();
+  const describe = (n: UnsupportedNode): string => `${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) node "${n.nodeName}": ${n.reason}`;
+  const first = nodes[0] === undefined ? '' : `: ${describe(nodes[0])}`;
+  const rest = nodes.length > 1 ? `; ${nodes.length} nodes in all:\n${nodes.map((n) => `  ${describe(n)}`).join('\n')}` : '';
+  return { opTypes, message: `${what} ${opTypes.join(', ')}${first}${rest}` };
 }
 
 /** A static shape or constant value the gradient graph needs is not known. */

@@ -182,6 +182,10 @@ describe('contextual decomposition of ONNX graphs', () => {
     const failure = error as UnsupportedDecompositionError;
     expect(failure.opTypes).toEqual(['Erf', 'Mul', 'Softmax']);
     expect(failure.message).toMatch(/Mul \(opset 13\) node "Mul_0": unsupported form: both operands depend/);
+    // The first line alone (all a CLI error shows) names the first node and why.
+    expect(failure.message.split('\n')[0]).toMatch(
+      /^no contextual decomposition for Erf, Mul, Softmax: Mul \(opset 13\) node "Mul_0": unsupported form: .*; 3 nodes in all:$/,
+    );
     expect(failure.message).toMatch(/Softmax .*decompose the logits/);
     expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Mul'], unsupported: ['Erf', 'Softmax'] });
     expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({
