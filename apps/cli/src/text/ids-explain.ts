@@ -8,7 +8,8 @@ import { readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import type { ExplainSettings } from '../options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
-import { attributeTokens, openTokenSession, tokenRunSettingsOf, type IdsTensor, type TokenSession } from './token-session.js';
+import { tokenRunSettingsOf } from './token-options.js';
+import { attributeTokens, openTokenSession, type IdsTensor, type TokenSession } from './token-session.js';
 
 /** True when `ig explain --input` should take the token-id path: an integer .npy for an .onnx model. */
 export function isTokenIdsInput(model: string, input: string): boolean {

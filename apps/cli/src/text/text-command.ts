@@ -6,7 +6,7 @@ import { readLabels } from '../load-model.js';
 import type { ExplainSettings } from '../options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
 import { explainTexts } from './text-explain.js';
-import { tokenRunSettingsOf } from './token-session.js';
+import { tokenRunSettingsOf } from './token-options.js';
 import { textHtmlPage, textLines } from './text-views.js';
 
 /** Options of `ig explain` that only `--text` reads (the token options: tokenRunSettingsOf). */

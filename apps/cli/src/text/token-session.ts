@@ -5,7 +5,6 @@ import type * as OnnxNode from '@ig/onnx/node';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { graphCacheOf, importOnnx } from '../onnx-module.js';
-import type { ExplainSettings } from '../options.js';
 import { pathOptionsOf, type PathSettings } from '../path-options.js';
 import { resolveTextTarget } from './text-target.js';
 import { baselineId, loadTokenizer, type LoadedTokenizer } from './tokenizer-file.js';
@@ -51,21 +50,6 @@ export interface TokenAttribution {
   readonly attributions: { data: Float32Array; shape: readonly number[] };
   readonly report: IntegratedGradientsResult['reports'][number] | undefined;
   readonly warnings: readonly string[];
-}
-
-/** The token-id options of `ig explain` and `ig batch` beside the shared ones. */
-export function tokenRunSettingsOf(settings: ExplainSettings, raw: Record<string, unknown>, labels: readonly string[] | null): TokenRunSettings {
-  const tooLong = (raw['tooLong'] as string | undefined) ?? 'truncate';
-  if (tooLong !== 'truncate' && tooLong !== 'error') throw new UsageError(`--too-long ${tooLong}: give truncate or error`);
-  const text = (key: string): string | undefined => (typeof raw[key] === 'string' ? raw[key] : undefined);
-  return {
-    ...settings,
-    labels,
-    tokenizer: text('tokenizer'),
-    baselineToken: text('baselineToken'),
-    ...(text('baselineIds') !== undefined ? { baselineIds: text('baselineIds') } : {}),
-    tooLong,
-  };
 }
 
 /** Baseline token ids from a JSON array, one per position. */
