@@ -54,7 +54,8 @@ export function isTokenBatch(model: string, items: readonly BatchItem[], raw: Re
     }
   }
   const flags = givenTokenFlags(raw);
-  if (flags.length > 0) throw new UsageError(`${flags.join(', ')} ${flags.length > 1 ? 'are options' : 'is an option'} of token-id models; --inputs holds no texts or token ids`);
+  if (flags.length > 0)
+    throw new UsageError(`${flags.join(', ')} ${flags.length > 1 ? 'are options' : 'is an option'} of token-id models; --inputs holds no texts or token ids`);
   return false;
 }
 

@@ -77,15 +77,33 @@ describe('ig batch on a token-id model (the bundled spam classifier)', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(logged(log)).toEqual(['click', 'lunch', 'win']);
     for (const [id, ids] of Object.entries(items)) {
-      const alone = ig(['explain', '--model', model, '--input', join(inputs, `${id}.npy`), '--steps', 'auto', '--cache-dir', cache, '--json', `${id}.json`, '--out', `${id}.npy`], {
-        cwd: dir,
-      });
+      const alone = ig(
+        [
+          'explain',
+          '--model',
+          model,
+          '--input',
+          join(inputs, `${id}.npy`),
+          '--steps',
+          'auto',
+          '--cache-dir',
+          cache,
+          '--json',
+          `${id}.json`,
+          '--out',
+          `${id}.npy`,
+        ],
+        {
+          cwd: dir,
+        },
+      );
       expect(alone.code, alone.stderr).toBe(0);
       const expected = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as IdsItem;
       const item = JSON.parse(readFileSync(join(outDir, `${id}.json`), 'utf8')) as IdsItem & ItemLine;
       expect(item.status).toBe('ok');
       // The same function on the same session inputs: bit-identical, not merely close.
-      for (const key of ['tokenAttributions', 'target', 'fInput', 'fBaseline', 'delta', 'steps', 'refinement'] as const) expect(item[key]).toEqual(expected[key]);
+      for (const key of ['tokenAttributions', 'target', 'fInput', 'fBaseline', 'delta', 'steps', 'refinement'] as const)
+        expect(item[key]).toEqual(expected[key]);
       expect(readFileSync(join(outDir, `${id}.npy`))).toEqual(readFileSync(join(dir, `${id}.npy`)));
       expect(item.tokenAttributions).toHaveLength(ids.length);
       expect(item.refinement?.evaluations).toBeGreaterThan(0);

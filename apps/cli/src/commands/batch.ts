@@ -43,7 +43,12 @@ interface BatchContext {
 }
 
 /** Tensor inputs (.npy, images) through the model's engine; `close` prints the run's time with --verbose. */
-async function tensorItemExplainer(settings: ExplainSettings, raw: Record<string, string | boolean>, stepsGiven: boolean, global: GlobalFlags): Promise<ItemExplainer> {
+async function tensorItemExplainer(
+  settings: ExplainSettings,
+  raw: Record<string, string | boolean>,
+  stepsGiven: boolean,
+  global: GlobalFlags,
+): Promise<ItemExplainer> {
   const timing = startTiming();
   const model = await loadModel(settings.model, loadOptionsOf(settings, global));
   timing.loaded(model);
@@ -100,8 +105,14 @@ async function computeClaimed(explainer: ItemExplainer, item: BatchItem, context
 export function registerBatch(program: Command, flags: () => GlobalFlags): void {
   const batch = program.command('batch');
   registerBatchMerge(batch, flags);
-  addTokenOptions(addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))), 'token-id models')
-    .requiredOption('--inputs <dir|manifest.jsonl>', 'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?} or {"text": "…", "id"?, "target"?}')
+  addTokenOptions(
+    addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))),
+    'token-id models',
+  )
+    .requiredOption(
+      '--inputs <dir|manifest.jsonl>',
+      'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?} or {"text": "…", "id"?, "target"?}',
+    )
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png or <id>.html and the summary')
     .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input, or the shaded tokens <id>.html per text')
     .option(
