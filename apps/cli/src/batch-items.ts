@@ -7,7 +7,10 @@ import { readUserFile } from './files.js';
 export interface BatchItem {
   /** Names the item's outputs: `<id>.npy`, `<id>.png`, `<id>.json`. */
   readonly id: string;
+  /** The input file, or for a manifest's text, where the text is: `<manifest> line <n>`. */
   readonly input: string;
+  /** A manifest's `"text"`: explained with a token-id model, tokenized as `ig explain --text` does. */
+  readonly text?: string;
   /** Overrides --target for this item. */
   readonly target?: string;
   /** Why the item cannot be computed (a bad manifest entry, a dangling link): it is recorded as failed. */
@@ -75,23 +78,43 @@ function targetOf(value: unknown): { target?: string; problem?: string } {
   return { problem: `"target" must be a class index, a label or a list of indices, got ${JSON.stringify(value).slice(0, 60)}` };
 }
 
+/** A manifest line's source: a file, a text, or (both or a text that is no string) the item's problem. */
+function sourceOf(entry: { input?: unknown; text?: unknown }, path: string, line: number): { input: string; text?: string; problem?: string } | null {
+  if (entry.text !== undefined) {
+    const input = `${path} line ${line}`;
+    if (entry.input !== undefined) return { input, problem: `line ${line} has both "input" and "text"; give one` };
+    if (typeof entry.text !== 'string') return { input, problem: `line ${line}: "text" must be a string, got ${JSON.stringify(entry.text).slice(0, 60)}` };
+    return { input, text: entry.text };
+  }
+  if (typeof entry.input !== 'string') return null;
+  return { input: isAbsolute(entry.input) ? entry.input : resolve(dirname(path), entry.input) };
+}
+
 function fromManifest(path: string): BatchItem[] {
   const lines = readUserFile(path, 'manifest').toString('utf8').split(/\r?\n/);
   const items: BatchItem[] = [];
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    let entry: { input?: unknown; id?: unknown; target?: unknown };
+    let entry: { input?: unknown; text?: unknown; id?: unknown; target?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
       throw new FileFormatError(path, `line ${index + 1} is not JSON`);
     }
-    if (typeof entry !== 'object' || entry === null || typeof entry.input !== 'string')
-      throw new FileFormatError(path, `line ${index + 1} has no "input" path`);
-    const input = isAbsolute(entry.input) ? entry.input : resolve(dirname(path), entry.input);
-    const id = typeof entry.id === 'string' ? entry.id : idOf(basename(input, extname(input)));
-    const { target, problem } = targetOf(entry.target);
-    items.push({ id, input, ...(target !== undefined ? { target } : {}), ...(problem !== undefined ? { problem: `line ${index + 1}: ${problem}` } : {}) });
+    const source = typeof entry === 'object' && entry !== null ? sourceOf(entry, path, index + 1) : null;
+    if (source === null) throw new FileFormatError(path, `line ${index + 1} has no "input" path or "text"`);
+    const { input, text } = source;
+    const named = typeof entry.id === 'string' ? entry.id : undefined;
+    const id = named ?? (source.problem !== undefined || text !== undefined ? `line-${index + 1}` : idOf(basename(input, extname(input))));
+    const { target, problem: targetProblem } = targetOf(entry.target);
+    const problem = source.problem ?? (targetProblem !== undefined ? `line ${index + 1}: ${targetProblem}` : undefined);
+    items.push({
+      id,
+      input,
+      ...(text !== undefined ? { text } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(problem !== undefined ? { problem } : {}),
+    });
   });
   if (items.length === 0) throw new UsageError(`--inputs ${path} lists no inputs`);
   return checkIds(items, path);

@@ -92,6 +92,18 @@ describe('ig explain --input ids.npy (token ids as an int64 .npy)', () => {
     report.tokenAttributions.forEach((a, t) => expect(Math.abs(a - (sample?.tokenAttributions[t] as number))).toBeLessThan(2e-6));
     expect(Math.abs(report.fInput - (sample?.fInput as number))).toBeLessThan(5e-6);
     expect(run.stdout).toMatch(/wrote attr\.npy/);
+
+    // --baseline-ids: a file of [UNK] ids (id 1), one per position, is the --baseline-token [UNK] baseline.
+    writeFileSync(join(cwd, 'unk.json'), JSON.stringify(new Array(sample?.tokens.length).fill(1)));
+    const fromFile = ig(['explain', '--model', spam, '--input', 'ids.npy', '--target', '1', '--baseline-ids', 'unk.json', '--json', 'a.json'], { cwd });
+    const byToken = ig(['explain', '--model', spam, '--input', 'ids.npy', '--target', '1', '--baseline-token', '[UNK]', '--json', 'b.json'], { cwd });
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(byToken.code, byToken.stderr).toBe(0);
+    const [a, b] = ['a.json', 'b.json'].map((f) => JSON.parse(readFileSync(join(cwd, f), 'utf8')) as IdsReport);
+    expect(b?.baselineId).toBe(1);
+    expect(a?.fBaseline).not.toBe(report.fBaseline);
+    expect(a?.tokenAttributions).toEqual(b?.tokenAttributions);
+    expect(a?.fBaseline).toBe(b?.fBaseline);
   });
 
   it('--target auto on a [positions, classes] output says which position it used; only that position is attributed', async () => {

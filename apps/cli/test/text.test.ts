@@ -3,44 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ig, tempDir } from './helpers.js';
+import { expectComplete, type TextSample } from './text-checks.js';
 
 const TEXT_ASSETS = fileURLToPath(new URL('../assets/text/', import.meta.url));
 const model = join(TEXT_ASSETS, 'spam.onnx');
-
-interface TextSample {
-  sample?: string;
-  trueLabel?: string;
-  tokens: string[];
-  tokenAttributions: number[];
-  words: string[];
-  wordAttributions: number[];
-  target: number;
-  label?: string;
-  predicted: number;
-  fInput: number;
-  fBaseline: number;
-  delta: number;
-}
-
-/** Σ token attributions = F(x) − F(x') + delta up to float32 sums (delta = Σ − (F(x) − F(x')), as Captum's). */
-function expectComplete(sample: TextSample): void {
-  const sum = sample.tokenAttributions.reduce((a, b) => a + b, 0);
-  expect(sample.tokenAttributions).toHaveLength(sample.tokens.length);
-  // float32 rounding relative to the largest magnitude involved (F(x') reaches 35, Σ|attr| 37,
-  // where one float32 ulp is 3.8e-6): measured |Σ − delta − ΔF| up to 9.5e-7 = 2.6e-8 of it.
-  const scale = Math.max(
-    Math.abs(sample.fInput),
-    Math.abs(sample.fBaseline),
-    sample.tokenAttributions.reduce((a, b) => a + Math.abs(b), 0),
-  );
-  expect(Math.abs(sum - sample.delta - (sample.fInput - sample.fBaseline))).toBeLessThan(1e-7 * scale);
-  const words = sample.wordAttributions.reduce((a, b) => a + b, 0);
-  expect(sample.words.length).toBeLessThanOrEqual(sample.tokens.length);
-  // Word sums are float32 too: measured up to 9.5e-7 apart from the token sum.
-  expect(Math.abs(words - sum)).toBeLessThan(1e-7 * scale);
-  // Measured relative completeness errors 5.5e-6 to 2.4e-4 at 50 steps.
-  expect(Math.abs(sample.delta)).toBeLessThan(2e-3 * Math.abs(sample.fInput - sample.fBaseline));
-}
 
 describe('ig demo --bundle text', () => {
   it('explains the eight bundled messages: report.json fields, completeness, and an HTML page with a row per message', () => {

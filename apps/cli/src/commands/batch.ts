@@ -8,6 +8,8 @@ import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
 import { registerBatchMerge } from './batch-merge.js';
+import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
+import { addTokenOptions } from '../text/token-options.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
 import { detail, say } from '../context.js';
@@ -21,7 +23,6 @@ import { heatmapPng } from '../heatmap-output.js';
 import { loadInput } from '../inputs.js';
 import { loadModel } from '../load-model.js';
 import { loadOptionsOf } from '../model-options.js';
-import type { LoadedModel } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
 import type { ExplainSettings } from '../options.js';
@@ -35,44 +36,59 @@ export const COMPUTE_LOG_ENV = 'IG_CLI_COMPUTE_LOG';
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
 interface BatchContext {
-  readonly settings: ExplainSettings;
-  readonly run: RunSettings;
   readonly outDir: string;
-  readonly heatmaps: boolean;
   readonly claims: ItemClaims;
   /** When this run started: a failure recorded since then is another live run's, not to be retried now. */
   readonly startedAt: number;
 }
 
-/** The item's outputs in memory; any error here is the item's own and is recorded, not fatal. */
-async function computeOutputs(model: LoadedModel, item: BatchItem, context: BatchContext): Promise<{ name: string; data: Uint8Array | string }[]> {
-  if (item.problem !== undefined) throw new CliError(item.problem);
-  const { settings, run, heatmaps } = context;
-  const input = loadInput(item.input, settings, model.inputShape);
+/** Tensor inputs (.npy, images) through the model's engine; `close` prints the run's time with --verbose. */
+async function tensorItemExplainer(
+  settings: ExplainSettings,
+  raw: Record<string, string | boolean>,
+  stepsGiven: boolean,
+  global: GlobalFlags,
+): Promise<ItemExplainer> {
   const timing = startTiming();
+  const model = await loadModel(settings.model, loadOptionsOf(settings, global));
   timing.loaded(model);
-  const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
-  const outputs: { name: string; data: Uint8Array | string }[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
-  if (heatmaps && !settings.layer && input.tensor.shape.length === 4)
-    outputs.push({ name: `${item.id}.png`, data: heatmapPng(asOneChannel(attributions, input), input, settings) });
-  // The report goes last: its presence marks the item done.
-  outputs.push({
-    name: `${item.id}.json`,
-    data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: timing.finish(model, 'load') })}\n`,
-  });
-  return outputs;
+  const run: RunSettings = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, stepsGiven) };
+  const heatmaps = raw['heatmaps'] === true;
+  return {
+    async outputs(item) {
+      const input = loadInput(item.input, settings, model.inputShape);
+      const itemTiming = startTiming();
+      itemTiming.loaded(model);
+      const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
+      const outputs: ItemOutput[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
+      if (heatmaps && !settings.layer && input.tensor.shape.length === 4)
+        outputs.push({ name: `${item.id}.png`, data: heatmapPng(asOneChannel(attributions, input), input, settings) });
+      // The report goes last: its presence marks the item done.
+      outputs.push({
+        name: `${item.id}.json`,
+        data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: itemTiming.finish(model, 'load') })}\n`,
+      });
+      return outputs;
+    },
+    async close() {
+      detail(global, timeLine(timing.finish(model)));
+      await model.dispose();
+    },
+  };
 }
 
 /** Computes the item unless another run holds it or finished it; write failures (disk full, permissions) end the batch. */
-async function computeClaimed(model: LoadedModel, item: BatchItem, context: BatchContext): Promise<void> {
+async function computeClaimed(explainer: ItemExplainer, item: BatchItem, context: BatchContext): Promise<void> {
   const { outDir, claims } = context;
   if (!claims.claim(item.id)) return;
   try {
     // Another run may have finished or failed it between the listing and the claim.
     if (existsSync(reportPath(outDir, item.id)) || (failedAt(outDir, item.id) ?? 0) >= context.startedAt) return;
-    let outputs: { name: string; data: Uint8Array | string }[];
+    let outputs: ItemOutput[];
     try {
-      outputs = await computeOutputs(model, item, context);
+      // Any error here is the item's own and is recorded, not fatal.
+      if (item.problem !== undefined) throw new CliError(item.problem);
+      outputs = await explainer.outputs(item);
     } catch (error) {
       recordFailure(outDir, item, flatMessage(error));
       return;
@@ -89,10 +105,16 @@ async function computeClaimed(model: LoadedModel, item: BatchItem, context: Batc
 export function registerBatch(program: Command, flags: () => GlobalFlags): void {
   const batch = program.command('batch');
   registerBatchMerge(batch, flags);
-  addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable')))
-    .requiredOption('--inputs <dir|manifest.jsonl>', 'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?}')
-    .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png and the summary')
-    .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input')
+  addTokenOptions(
+    addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))),
+    'token-id models',
+  )
+    .requiredOption(
+      '--inputs <dir|manifest.jsonl>',
+      'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?} or {"text": "…", "id"?, "target"?}',
+    )
+    .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png or <id>.html and the summary')
+    .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input, or the shaded tokens <id>.html per text')
     .option(
       '--shard <i/n|auto>',
       `process only shard i of n (1-based), to split a dataset across machines; auto: from the scheduler (Kubernetes Indexed Job: JOB_COMPLETION_INDEX and ${SHARD_COUNT_ENV}; Slurm job array: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX and ${SHARD_COUNT_ENV})`,
@@ -104,12 +126,13 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const settings = parseExplainSettings(raw as Record<string, string>, global.quiet);
       const algorithm = parseAlgorithmSettings(raw);
       const stepsGiven = command.getOptionValueSource('steps') === 'cli';
-      checkAlgorithmFits(algorithm, { layer: settings.layer !== undefined, steps: settings.steps, stepsGiven });
       const auto = raw['shard'] === 'auto';
       const shard = auto ? shardFromEnvironment() : raw['shard'] ? parseShard(raw['shard'] as string) : { index: 1, count: 1 };
       if (auto) detail(global, `--shard auto: shard ${shard.index}/${shard.count} from the ${(shard as ScheduledShard).scheduler} environment`);
       const outDir = raw['outDir'] as string;
       const all = listItems(raw['inputs'] as string);
+      const tokens = isTokenBatch(settings.model, all, raw) ? tokenBatchSettings(settings, raw) : undefined;
+      checkAlgorithmFits(algorithm, { layer: settings.layer !== undefined, steps: settings.steps, stepsGiven });
       const items = shardItems(all, shard);
       try {
         mkdirSync(outDir, { recursive: true });
@@ -117,7 +140,8 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         throw new UsageError(`--out-dir ${outDir} cannot be created: ${(error as Error).message}`);
       }
       removeDeadRunLeftovers(outDir);
-      checkResumable(outDir, batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true), ABSENT_MEANS);
+      const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
+      checkResumable(outDir, tokens ? { ...fingerprint, ...tokenBatchFingerprint(tokens) } : fingerprint, ABSENT_MEANS);
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(
@@ -129,20 +153,21 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const claims = new ItemClaims(outDir, { staleElsewhere: auto });
       if (pending.length > 0) {
         const startedAt = Date.now();
-        const timing = startTiming();
-        const model = await loadModel(settings.model, loadOptionsOf(settings, global));
-        timing.loaded(model);
+        const warn = (line: string): void => {
+          if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
+        };
+        const explainer = tokens
+          ? await tokenItemExplainer(tokens, pending, { html: raw['heatmaps'] === true, warn })
+          : await tensorItemExplainer(settings, raw, stepsGiven, global);
         const progress = progressBar('inputs', global.quiet);
         try {
-          const run: RunSettings = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, stepsGiven) };
           for (const [k, item] of pending.entries()) {
-            await computeClaimed(model, item, { settings, run, outDir, heatmaps: raw['heatmaps'] === true, claims, startedAt });
+            await computeClaimed(explainer, item, { outDir, claims, startedAt });
             progress.update(k + 1, pending.length);
           }
         } finally {
           progress.stop();
-          detail(global, timeLine(timing.finish(model)));
-          await model.dispose();
+          await explainer.close();
         }
       }
 

@@ -21,6 +21,7 @@ import { refinementLines } from '../refinement-lines.js';
 import type { ExplainReport, RunSettings } from '../explain-run.js';
 import { isTokenIdsInput, runTokenIdsExplain } from '../text/ids-explain.js';
 import { runTextExplain } from '../text/text-command.js';
+import { addTokenOptions, requirePlainIntegratedGradients } from '../text/token-options.js';
 import { parseInputArgs } from '../named-inputs.js';
 import { runNamedExplain } from './explain-named.js';
 
@@ -48,23 +49,16 @@ function numbered(path: string, k: number): string {
   return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${k}${path.slice(dot)}` : `${path}-${k}`;
 }
 
-/** Token models are explained at their embedding with plain IG; other algorithms' options are refused. */
-function requirePlainIntegratedGradients(raw: Record<string, string>, what: string): void {
-  const { algorithm, multiplyByInputs, objective, noise, reducer } = parseAlgorithmSettings(raw);
-  if (algorithm !== 'integrated-gradients' || !multiplyByInputs || objective !== 'logit' || noise !== undefined || reducer !== undefined) {
-    throw new UsageError(
-      `${what} is explained with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer need a float --input`,
-    );
-  }
-}
-
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
-  addAlgorithmOptions(
-    addExplainOptions(
-      program
-        .command('explain')
-        .description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)'),
+  addTokenOptions(
+    addAlgorithmOptions(
+      addExplainOptions(
+        program
+          .command('explain')
+          .description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)'),
+      ),
     ),
+    'with --text or token ids in --input',
   )
     .option(
       '--input <file|name=file>',
@@ -77,10 +71,6 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
-    .option('--tokenizer <tokenizer.json>', 'with --text: the tokenizer (default tokenizer.json next to the model)')
-    .option('--baseline-token <token>', 'with --text: the baseline token at every position (default the pad token)')
-    .option('--baseline-ids <file.json>', 'with --text: the baseline token ids, a JSON array with one id per position of the padded sequence')
-    .option('--too-long <mode>', 'with --text: truncate (default, with a warning) or error when a text has more tokens than the model takes')
     .option('--html <file.html>', 'with --text: write the tokens shaded by attribution as an HTML page')
     .option(
       '--context-input <name=file.npy>',

@@ -4,7 +4,7 @@ import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { importOnnx } from '../onnx-module.js';
-import { resolveTextTarget } from '../text/text-explain.js';
+import { resolveTextTarget } from '../text/text-target.js';
 import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
 import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
 import { scorerOf } from './scorer.js';

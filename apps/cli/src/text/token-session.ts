@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { IntegratedGradientsResult } from '@ig/core';
+import type * as OnnxNode from '@ig/onnx/node';
+import { FileFormatError, UsageError } from '../errors.js';
+import { readUserFile } from '../files.js';
+import { graphCacheOf, importOnnx } from '../onnx-module.js';
+import { pathOptionsOf, type PathSettings } from '../path-options.js';
+import { resolveTextTarget } from './text-target.js';
+import { baselineId, loadTokenizer, type LoadedTokenizer } from './tokenizer-file.js';
+
+/** What `ig explain --text`, `--input ids.npy` and `ig batch` on a token-id model share. */
+export interface TokenRunSettings extends PathSettings {
+  readonly model: string;
+  readonly tokenizer: string | undefined;
+  /** The float tensor to attribute; default the embedding output (see findEmbeddingOutput). */
+  readonly layer: string | undefined;
+  readonly target: string;
+  readonly labels: readonly string[] | null;
+  readonly provider: string;
+  /** ONNX graph cache: a folder, true for the platform's default folder, false or absent for none. */
+  readonly cache?: string | boolean;
+  readonly baselineToken: string | undefined;
+  /** A JSON file with the baseline's token ids, one per position of the sequence. */
+  readonly baselineIds?: string;
+  /** `error` refuses texts longer than the model's maximum length; default `truncate` (with a warning). */
+  readonly tooLong?: 'truncate' | 'error';
+}
+
+type OnnxEntry = typeof OnnxNode;
+type TokenLayerExplainer = Awaited<ReturnType<OnnxEntry['onnxTokenLayerExplainer']>>;
+export type IdsTensor = { data: BigInt64Array; shape: readonly number[] };
+
+/** A token-id model ready to explain any number of inputs: loaded, cut at its layer, once. */
+export interface TokenSession {
+  readonly settings: TokenRunSettings;
+  readonly layer: string;
+  readonly explainer: TokenLayerExplainer;
+  /** The tokenizer given or next to the model; undefined when neither exists and none is needed. */
+  readonly tokenizer: LoadedTokenizer | undefined;
+  /** The baseline id at every position (unless --baseline-ids gives them one by one). */
+  readonly baselineId: number;
+  dispose(): Promise<void>;
+}
+
+/** One input's layer attributions, the target they explain and the model output it was read from. */
+export interface TokenAttribution {
+  readonly output: { data: Float32Array; shape: readonly number[] };
+  readonly target: number | number[];
+  readonly attributions: { data: Float32Array; shape: readonly number[] };
+  readonly report: IntegratedGradientsResult['reports'][number] | undefined;
+  readonly warnings: readonly string[];
+}
+
+/** Baseline token ids from a JSON array, one per position. */
+function readBaselineIds(path: string, length: number): BigInt64Array {
+  let values: unknown;
+  try {
+    values = JSON.parse(readUserFile(path, 'baseline ids').toString('utf8'));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new FileFormatError(path, `not JSON: ${error.message}`);
+    throw error;
+  }
+  if (!Array.isArray(values) || !values.every((v) => Number.isInteger(v) && (v as number) >= 0)) {
+    throw new FileFormatError(path, 'must be a JSON array of token ids (non-negative integers)');
+  }
+  if (values.length !== length) throw new FileFormatError(path, `has ${values.length} token ids; the model's sequence has ${length} positions`);
+  return BigInt64Array.from(values as number[], (v) => BigInt(v));
+}
+
+/** The tokenizer given, else the one next to the model; required only when texts are to be encoded. */
+function tokenizerOf(settings: TokenRunSettings, needed: boolean): LoadedTokenizer | undefined {
+  const beside = existsSync(join(dirname(settings.model), 'tokenizer.json'));
+  return needed || settings.tokenizer !== undefined || beside ? loadTokenizer(settings.model, settings.tokenizer) : undefined;
+}
+
+/** --baseline-token as an id, or as a token of the tokenizer; default its pad id, else 0. */
+function baselineIdOf(tokenizer: LoadedTokenizer | undefined, token: string | undefined): number {
+  if (tokenizer !== undefined) return baselineId(tokenizer, token);
+  if (token === undefined) return 0;
+  if (/^\d+$/.test(token)) return Number(token);
+  throw new UsageError(`--baseline-token ${token}: without a tokenizer (tokenizer.json next to the model or --tokenizer), give the baseline as a token id`);
+}
+
+/** Loads the model, the tokenizer and the layer explainer (through the graph cache) once. */
+export async function openTokenSession(settings: TokenRunSettings, options: { needTokenizer: boolean; warn: (line: string) => void }): Promise<TokenSession> {
+  const tokenizer = tokenizerOf(settings, options.needTokenizer);
+  const pad = baselineIdOf(tokenizer, settings.baselineToken);
+  const onnx = (await importOnnx(settings.provider)) as unknown as OnnxEntry;
+  const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
+  const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
+  if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
+  const cache = await graphCacheOf({ cache: settings.cache, onWarning: options.warn });
+  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, {
+    executionProviders: [settings.provider as 'cpu'],
+    sessionOptions: { logSeverityLevel: 3 },
+    ...(cache ? { graphCache: cache.graphCache } : {}),
+  });
+  return { settings, layer, explainer, tokenizer, baselineId: pad, dispose: () => explainer.dispose() };
+}
+
+/**
+ * Layer IG of one input (the ids under `idsName`, the other model inputs beside them) for
+ * `target` (auto, an index, a label or `p,c`); `note` hears which position `auto` chose.
+ */
+export async function attributeTokens(
+  session: TokenSession,
+  inputs: Readonly<Record<string, IdsTensor>>,
+  idsName: string,
+  target: string,
+  note: (line: string) => void,
+): Promise<TokenAttribution> {
+  const { settings, explainer } = session;
+  const shape = (inputs[idsName] as IdsTensor).shape;
+  const output = await explainer.predict(inputs);
+  const resolved = resolveTextTarget(target, output, settings.labels);
+  if (Array.isArray(resolved.target) && target === 'auto')
+    note(`target auto: position ${String(resolved.target[0])}, class ${String(resolved.target[1])} (the largest output)`);
+  const length = shape[1] as number;
+  const baselineData = settings.baselineIds ? readBaselineIds(settings.baselineIds, length) : new BigInt64Array(length).fill(BigInt(session.baselineId));
+  const result = await explainer.attribute(inputs, {
+    baselines: { [idsName]: { data: baselineData, shape } },
+    target: resolved.objective,
+    ...pathOptionsOf(settings),
+  });
+  return {
+    output,
+    target: resolved.target,
+    attributions: result.attributions[0] as { data: Float32Array; shape: readonly number[] },
+    report: result.reports[0],
+    warnings: result.warnings,
+  };
+}
