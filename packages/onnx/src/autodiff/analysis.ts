@@ -8,6 +8,7 @@ import { nonDifferentiableOps, ruleFor } from './rules/registry.js';
 import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
 import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { resolveInputsAndOutput } from '../model/endpoints.js';
+import { isRecurrentNode, recurrentRefusal } from '../model/recurrent/spec.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -38,6 +39,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     const node = order[i] as onnx.INodeProto;
     if ((node.output ?? []).some((o) => needed.has(o))) for (const name of nodeReads(node)) needed.add(name);
   }
+  const constants = new Set([...(graph.initializer ?? []).map((t) => t.name ?? ''), ...order.filter((n) => n.opType === 'Constant').map((n) => n.output?.[0] ?? '')]);
   const onPath = new Map<onnx.INodeProto, Set<number>>();
   const unsupported: UnsupportedNode[] = [];
   for (const node of order) {
@@ -47,6 +49,13 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     const report = (reason: string): void => {
       unsupported.push({ opType, domain, nodeName: node.name ?? '', opset: domainOpset(model, domain), reason });
     };
+    if (isRecurrentNode(node)) {
+      // Unrolled into ops with rules once its sequence length is known (see lowerRecurrentNodes).
+      const refusal = recurrentRefusal(node, constants);
+      if (refusal) report(refusal);
+      onPath.set(node, new Set((node.input ?? []).flatMap((name, index) => (name && active.has(name) ? [index] : []))));
+      continue;
+    }
     const rule = ruleFor(opType, domain);
     if (!rule) {
       report('no gradient rule');
