@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '@ig/test-fixtures';
-import { cutAtTensor, encodeModel, findEmbeddingOutput, type OrtModuleLike } from '../../src/index.js';
+import { cutAtTensor, encodeModel, findEmbeddingOutput, inferShapes, onnx, prepareModel, type OrtModuleLike } from '../../src/index.js';
+import { withFacts } from '../../src/model/working-copy.js';
 import { fixturesDir } from './fixtures.js';
-import { gradientOf, type Feed } from './ort.js';
+import { feedsOf, gradientOf, runModel, type Feed } from './ort.js';
 import { maxAbs } from './random.js';
 
 /** One model of scripts/recurrent_references.py (see its docstring). */
@@ -91,4 +92,27 @@ export async function recurrentDeviation(ort: OrtModuleLike, c: RecurrentCase, o
     logit = Math.max(logit, Math.abs(ours - torchLogit) / Math.max(1, Math.abs(torchLogit)));
   }
   return { gradient, logit, scale };
+}
+
+/**
+ * The unrolled graph (see lowerRecurrentNodes) against onnxruntime's own LSTM, GRU and RNN
+ * kernels: max over the model's outputs of max |unrolled − kernel| / max(1, max |kernel|).
+ */
+export async function loweredForwardDeviation(ort: OrtModuleLike, bytes: Uint8Array, feeds: Record<string, Feed>, provider: string): Promise<number> {
+  const tensors = feedsOf(ort, feeds);
+  const facts = await inferShapes(ort, bytes, tensors, { executionProviders: [provider] });
+  const lowered = withFacts(prepareModel(bytes), facts).model;
+  const graph = lowered.graph as onnx.GraphProto;
+  if (graph.node.some((n) => ['LSTM', 'GRU', 'RNN'].includes(n.opType))) throw new Error('a recurrent node was left in the unrolled model');
+  const original = await runModel(ort, bytes, tensors, provider);
+  const unrolled = await runModel(ort, encodeModel(lowered), tensors, provider);
+  let worst = 0;
+  for (const [name, tensor] of Object.entries(original)) {
+    const want = tensor.data as Float32Array;
+    const have = unrolled[name]?.data as Float32Array;
+    if (have.length !== want.length) throw new Error(`output ${name}: ${have.length} elements, expected ${want.length}`);
+    const scale = Math.max(1, maxAbs(want));
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs((have[i] as number) - (want[i] as number)) / scale);
+  }
+  return worst;
 }
