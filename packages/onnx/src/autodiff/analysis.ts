@@ -39,7 +39,6 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     const node = order[i] as onnx.INodeProto;
     if ((node.output ?? []).some((o) => needed.has(o))) for (const name of nodeReads(node)) needed.add(name);
   }
-  const constants = new Set([...(graph.initializer ?? []).map((t) => t.name ?? ''), ...order.filter((n) => n.opType === 'Constant').map((n) => n.output?.[0] ?? '')]);
   const onPath = new Map<onnx.INodeProto, Set<number>>();
   const unsupported: UnsupportedNode[] = [];
   for (const node of order) {
@@ -51,7 +50,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     };
     if (isRecurrentNode(node)) {
       // Unrolled into ops with rules once its sequence length is known (see lowerRecurrentNodes).
-      const refusal = recurrentRefusal(node, constants);
+      const refusal = recurrentRefusal(node);
       if (refusal) report(refusal);
       onPath.set(node, new Set((node.input ?? []).flatMap((name, index) => (name && active.has(name) ? [index] : []))));
       continue;

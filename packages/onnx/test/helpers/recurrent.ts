@@ -103,7 +103,7 @@ export async function loweredForwardDeviation(ort: OrtModuleLike, bytes: Uint8Ar
   const facts = await inferShapes(ort, bytes, tensors, { executionProviders: [provider] });
   const lowered = withFacts(prepareModel(bytes), facts).model;
   const graph = lowered.graph as onnx.GraphProto;
-  if (graph.node.some((n) => ['LSTM', 'GRU', 'RNN'].includes(n.opType))) throw new Error('a recurrent node was left in the unrolled model');
+  if (graph.node.some((n) => ['LSTM', 'GRU', 'RNN'].includes(n.opType ?? ''))) throw new Error('a recurrent node was left in the unrolled model');
   const original = await runModel(ort, bytes, tensors, provider);
   const unrolled = await runModel(ort, encodeModel(lowered), tensors, provider);
   let worst = 0;

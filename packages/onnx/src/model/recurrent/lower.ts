@@ -1,17 +1,11 @@
 import type { onnx } from '../../proto/generated/onnx.js';
-import { defaultOpset, modelFacts } from '../../graph/model.js';
+import { defaultOpset } from '../../graph/model.js';
+import { DataType } from '../../proto/tensor.js';
 import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { usedNames } from '../endpoints.js';
 import { ShapedBuilder } from './shaped-ops.js';
 import { step, type CellState, type DirectionWeights } from './cells.js';
 import { isRecurrentNode, readRecurrentSpec, type RecurrentSpec } from './spec.js';
-
-/** Names whose values the model fixes (initializers and Constant outputs), with their values. */
-function constantValues(graph: onnx.GraphProto): ReadonlyMap<string, readonly number[]> {
-  const values = modelFacts(graph).values;
-  const fixed = new Set([...graph.initializer.map((t) => t.name), ...graph.node.filter((n) => n.opType === 'Constant').map((n) => n.output?.[0] ?? '')]);
-  return new Map([...values].filter(([name]) => fixed.has(name)));
-}
 
 function refuse(node: onnx.INodeProto, opset: number, reason: string): never {
   throw new UnsupportedOpError([{ opType: node.opType ?? '', domain: '', nodeName: node.name ?? '', opset, reason }]);
@@ -29,7 +23,6 @@ export function lowerRecurrentNodes(model: onnx.ModelProto, shapes: Map<string, 
   const graph = model.graph as onnx.GraphProto;
   if (!graph.node.some(isRecurrentNode)) return 0;
   const opset = defaultOpset(model);
-  const constants = constantValues(graph);
   const b = new ShapedBuilder(opset, usedNames(graph), { shapes, dataTypes: new Map(), values: new Map() }, 'ig_rnn');
   const nodes: onnx.NodeProto[] = [];
   let lowered = 0;
@@ -41,7 +34,7 @@ export function lowerRecurrentNodes(model: onnx.ModelProto, shapes: Map<string, 
     const spec = readRecurrentSpec(node);
     if (typeof spec === 'string') refuse(node, opset, spec);
     const start = b.nodes.length;
-    lowerNode(b, node, spec, constants, opset);
+    lowerNode(b, node, spec, opset);
     nodes.push(...b.nodes.slice(start));
     for (const added of b.nodes.slice(start)) for (const output of added.output) if (b.hasShape(output)) shapes.set(output, b.shape(output));
     lowered++;
@@ -52,11 +45,11 @@ export function lowerRecurrentNodes(model: onnx.ModelProto, shapes: Map<string, 
   return lowered;
 }
 
-function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, constants: ReadonlyMap<string, readonly number[]>, opset: number): void {
+function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, opset: number): void {
   const input = (index: number): string | undefined => node.input[index] || undefined;
   const x = input(0) as string;
   if (!b.hasShape(x)) throw new UnknownShapeError(x);
-  for (const index of [1, 2, 3, 5, 6, 7]) {
+  for (const index of [1, 2, 3, 4, 5, 6, 7]) {
     const name = input(index);
     if (name && !b.hasShape(name)) throw new UnknownShapeError(name);
   }
@@ -64,9 +57,7 @@ function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, 
   const length = b.shape(sequence)[0] as number;
   if (length < 1) refuse(node, opset, `input 0 ("${x}") has an empty sequence axis`);
   const lens = input(4);
-  if (lens !== undefined && !(constants.get(lens) ?? []).every((l) => l === length)) {
-    refuse(node, opset, `input 4 (sequence_lens "${lens}") pads rows to lengths other than ${length}, which is not supported`);
-  }
+  const masks = lens === undefined ? undefined : stepMasks(b, lens, length);
   // Initial states are [directions, batch, hidden], or [batch, directions, hidden] in layout 1.
   const stateAxis = spec.layout === 1 ? 1 : 0;
   const finals: { h: string[]; c: string[] } = { h: [], c: [] };
@@ -85,8 +76,19 @@ function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, 
     const hs = new Array<string>(length);
     const ctx = { b, spec, activations: spec.activations[d] ?? [], weights };
     for (const t of order) {
-      state = step(ctx, projected[t] as string, state);
-      hs[t] = state.h as string;
+      const next = step(ctx, projected[t] as string, state);
+      const mask = masks?.[t];
+      if (mask === undefined) {
+        state = next;
+        hs[t] = next.h as string;
+        continue;
+      }
+      // Past a row's length its state is held and its output is 0. In reverse the held state is
+      // the initial one until the row's last position, from which the row runs back to 0.
+      const hold = (fresh: string, previous: string | undefined): string =>
+        previous === undefined ? b.times(mask, fresh) : b.plus(previous, b.times(mask, b.minus(fresh, previous)));
+      state = { h: hold(next.h as string, state.h), ...(next.c ? { c: hold(next.c, state.c) } : {}) };
+      hs[t] = b.times(mask, next.h as string);
     }
     finals.h.push(b.insertAxis(state.h as string, 0));
     if (state.c) finals.c.push(b.insertAxis(state.c, 0));
@@ -103,6 +105,15 @@ function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, 
   };
   if (hName) final(finals.h, hName);
   if (cName && spec.kind === 'LSTM') final(finals.c, cName);
+}
+
+/** Per step t, [batch, 1]: 1 where t < sequence_lens[row], else 0 (a constant of the gradient). */
+function stepMasks(b: ShapedBuilder, lens: string, length: number): string[] {
+  const batch = b.shape(lens)[0] as number;
+  const rows = b.reshape(b.shaped('Cast', [lens], [batch], { to: { int: DataType.FLOAT } }), [1, batch]);
+  const positions = b.floatConstant(Float32Array.from({ length }, (_, t) => t), [length, 1]);
+  const valid = b.shaped('Cast', [b.shaped('Less', [positions, rows], [length, batch])], [length, batch], { to: { int: DataType.FLOAT } });
+  return b.splitEqual(b.reshape(valid, [length, batch, 1]), 0, length).map((m) => b.reshape(m, [batch, 1]));
 }
 
 /** Direction d's input projection X·Wᵀ (+ biases), [seq, batch, gates·hidden], and recurrence weights. */

@@ -110,16 +110,8 @@ export function readRecurrentSpec(node: onnx.INodeProto): RecurrentSpec | string
   };
 }
 
-/**
- * Why the node cannot be differentiated as the lowering builds it, or undefined. Needs no shapes:
- * `constants` are the names whose values are fixed in the model (initializers, Constant outputs).
- */
-export function recurrentRefusal(node: onnx.INodeProto, constants: ReadonlySet<string>): string | undefined {
+/** Why the node cannot be differentiated as the lowering builds it (naming the attribute), or undefined. */
+export function recurrentRefusal(node: onnx.INodeProto): string | undefined {
   const spec = readRecurrentSpec(node);
-  if (typeof spec === 'string') return spec;
-  const sequenceLens = node.input?.[4];
-  if (sequenceLens && !constants.has(sequenceLens)) {
-    return `input 4 (sequence_lens "${sequenceLens}") pads rows to different lengths, which is not supported; pass full-length sequences without sequence_lens`;
-  }
-  return undefined;
+  return typeof spec === 'string' ? spec : undefined;
 }
