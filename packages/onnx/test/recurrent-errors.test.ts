@@ -1,3 +1,4 @@
+import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
   buildGradientModel,
@@ -11,6 +12,7 @@ import {
   UnknownShapeError,
   UnsupportedOpError,
   type AttributeValue,
+  type OrtTensorLike,
 } from '../src/index.js';
 import { withFacts } from '../src/model/working-copy.js';
 import { makeModel } from './helpers/model.js';
@@ -88,7 +90,7 @@ describe('sequence_lens fed at run time', () => {
     const ort = runtimes.node;
     const x = new ort.Tensor('float32', uniform(rng(5), SEQ * BATCH * INPUT), [SEQ, BATCH, INPUT]);
     const unrolled = async (lens: number[]): Promise<number> => {
-      const feeds = { x, lens: new ort.Tensor('int32', Int32Array.from(lens), [BATCH]) } as Record<string, InstanceType<typeof ort.Tensor>>;
+      const feeds: Record<string, OrtTensorLike> = { x, lens: new ortNode.Tensor('int32', Int32Array.from(lens), [BATCH]) };
       const facts = await inferShapes(ort, bytes, feeds);
       const lowered = encodeModel(withFacts(prepareModel(bytes), facts).model);
       const [want, have] = [await runModel(ort, bytes, feeds), await runModel(ort, lowered, feeds)];

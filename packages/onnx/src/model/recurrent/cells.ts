@@ -48,15 +48,28 @@ function withRecurrence(ctx: StepContext, input: string, h: string | undefined):
 /** it, ft, ct, Ct, ot, Ht in the ONNX spec's equations (gate order i, o, f, c). */
 function lstmStep(ctx: StepContext, input: string, state: CellState): CellState {
   const { b, weights } = ctx;
-  const [xi, xo, xf, xc] = b.splitEqual(withRecurrence(ctx, input, state.h), 1, 4) as [string, string, string, string];
-  const peep = (x: string, p: string | undefined, c: string | undefined): string => (p && c ? b.plus(x, b.times(p, c)) : x);
-  const i = gate(ctx, 0, peep(xi, weights.peepholes?.i, state.c));
-  const f = ctx.spec.inputForget ? b.minus(b.floatConstant([1]), i) : gate(ctx, 0, peep(xf, weights.peepholes?.f, state.c));
-  const candidate = gate(ctx, 1, xc);
+  const gates = withRecurrence(ctx, input, state.h);
+  if (!weights.peepholes) {
+    // i, o and f are contiguous and share f: one activation over the three (fewer nodes, the same values).
+    const hidden = ctx.spec.hiddenSize;
+    const [iof, xc] = b.splitWidths(gates, 1, [3 * hidden, hidden]) as [string, string];
+    const [i, o, f] = b.splitEqual(gate(ctx, 0, iof), 1, 3) as [string, string, string];
+    return lstmCell(ctx, state, i, ctx.spec.inputForget ? b.minus(b.floatConstant([1]), i) : f, gate(ctx, 1, xc), () => o);
+  }
+  const peepholes = weights.peepholes;
+  const [xi, xo, xf, xc] = b.splitEqual(gates, 1, 4) as [string, string, string, string];
+  const peep = (x: string, p: string, c: string | undefined): string => (c ? b.plus(x, b.times(p, c)) : x);
+  const i = gate(ctx, 0, peep(xi, peepholes.i, state.c));
+  const f = ctx.spec.inputForget ? b.minus(b.floatConstant([1]), i) : gate(ctx, 0, peep(xf, peepholes.f, state.c));
+  return lstmCell(ctx, state, i, f, gate(ctx, 1, xc), (c) => gate(ctx, 0, peep(xo, peepholes.o, c)));
+}
+
+/** Ct = ft ⊙ Ct−1 + it ⊙ ct, Ht = ot ⊙ h(Ct), where ot may read Ct (peepholes). */
+function lstmCell(ctx: StepContext, state: CellState, i: string, f: string, candidate: string, output: (c: string) => string): CellState {
+  const { b } = ctx;
   const kept = b.times(i, candidate);
   const c = state.c === undefined ? kept : b.plus(b.times(f, state.c), kept);
-  const o = gate(ctx, 0, peep(xo, weights.peepholes?.o, c));
-  return { h: b.times(o, applyActivation(b, ctx.activations[2] as Activation, c)), c };
+  return { h: b.times(output(c), applyActivation(b, ctx.activations[2] as Activation, c)), c };
 }
 
 /** zt, rt, ht, Ht in the ONNX spec's equations (gate order z, r, h). */

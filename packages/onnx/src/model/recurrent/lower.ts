@@ -70,7 +70,9 @@ function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, 
       ...(initialC && spec.kind === 'LSTM' ? { c: b.pick(initialC, stateAxis, d) } : {}),
     };
     const weights = directionWeights(b, node, spec, sequence, d);
-    const projected = b.splitEqual(weights.projection, 0, length).map((p) => b.reshape(p, b.shape(p).slice(1)));
+    // [seq·batch, width] split along its first axis: each step's [batch, width] without a reshape.
+    const [, batch, width] = b.shape(weights.projection) as [number, number, number];
+    const projected = b.splitEqual(b.reshape(weights.projection, [length * batch, width]), 0, length);
     const order = [...Array(length).keys()];
     if (direction === 'reverse') order.reverse();
     const hs = new Array<string>(length);
@@ -92,7 +94,8 @@ function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, 
     }
     finals.h.push(b.insertAxis(state.h as string, 0));
     if (state.c) finals.c.push(b.insertAxis(state.c, 0));
-    if (node.output[0]) ys.push(b.insertAxis(b.concatAxis(hs.map((h) => b.insertAxis(h, 0)), 0), 1));
+    const hidden = spec.hiddenSize;
+    if (node.output[0]) ys.push(b.reshape(b.concatAxis(hs, 0), [length, 1, batch, hidden]));
   });
   const [yName, hName, cName] = [node.output[0], node.output[1], node.output[2]];
   if (yName) {

@@ -51,6 +51,16 @@ export class ShapedBuilder extends GraphBuilder {
     return outputs;
   }
 
+  /** Pieces of x along `axis` with the given widths (sizes as an input from opset 13, an attribute before). */
+  splitWidths(x: string, axis: number, widths: readonly number[]): string[] {
+    const attributes: Attributes = this.opset >= 13 ? { axis: { int: axis } } : { axis: { int: axis }, split: { ints: widths } };
+    const inputs = this.opset >= 13 ? [x, this.int64Constant(widths)] : [x];
+    const outputs = this.node('Split', inputs, attributes, widths.length);
+    const shape = this.shape(x);
+    outputs.forEach((output, k) => this.setShape(output, shape.map((d, i) => (i === axis ? (widths[k] as number) : d))));
+    return outputs;
+  }
+
   concatAxis(xs: readonly string[], axis: number): string {
     if (xs.length === 1) return xs[0] as string;
     const first = this.shape(xs[0] as string);
