@@ -3,8 +3,9 @@
  * lowerRecurrentNodes): a 2-layer bidirectional LSTM, input 64, hidden 128, over 256 steps, with a
  * Linear head on the last layer's final states (seeded random weights, built here). Measured,
  * median of REPEATS: the probe run that gives the shapes; building the gradient graph (unrolling
- * included); creating its onnxruntime-node session; one gradient run per batch size; and, as the
- * reference in the same run, one forward run of the model on onnxruntime's own LSTM kernel.
+ * included); creating its onnxruntime-node session (median of SESSION_REPEATS); one gradient run
+ * per batch size; and, as the reference in the same run, one forward run of the model on
+ * onnxruntime's own LSTM kernel.
  * Usage: `node dist/recurrent-bench.js [steps]`; writes bench-results/recurrent.json.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import * as ort from 'onnxruntime-node';
 import { buildGradientModel, DataType, encodeModel, inferShapes, makeTensor, onnx } from '@ig/onnx/node';
 
 const REPEATS = Number(process.env['IG_RECURRENT_REPEATS'] ?? 5);
+const SESSION_REPEATS = Number(process.env['IG_RECURRENT_SESSION_REPEATS'] ?? 3);
 const STEPS = Number(process.argv[2] ?? 256);
 const [INPUT, HIDDEN, CLASSES] = [64, 128, 4];
 const BATCHES = [1, 8];
@@ -85,9 +87,20 @@ async function measure(bytes: Uint8Array, batch: number) {
   t = clock();
   const graph = encodeModel(built.model);
   const encodeSeconds = clock() - t;
-  t = clock();
+  // Session setup per graph optimization level: onnxruntime's default ('all', as the backend
+  // uses) and 'disabled' (as it loads an optimized model from the graph cache).
+  const setup = async (level: 'all' | 'disabled'): Promise<number> => {
+    const times: number[] = [];
+    for (let k = 0; k < SESSION_REPEATS; k++) {
+      const start = clock();
+      await (await ort.InferenceSession.create(graph, { ...SESSION, graphOptimizationLevel: level })).release();
+      times.push(clock() - start);
+    }
+    return median(times);
+  };
+  const sessionSeconds = await setup('all');
+  const sessionDisabledSeconds = await setup('disabled');
   const session = await ort.InferenceSession.create(graph, SESSION);
-  const sessionSeconds = clock() - t;
   const forward = await ort.InferenceSession.create(bytes, SESSION);
   const seed = new ort.Tensor('float32', new Float32Array(batch * CLASSES).fill(1), [batch, CLASSES]);
   const gradientRuns: number[] = [];
@@ -113,6 +126,7 @@ async function measure(bytes: Uint8Array, batch: number) {
     buildSeconds: median(builds),
     encodeSeconds,
     sessionSeconds,
+    sessionDisabledSeconds,
     gradientRunSeconds: gradientSeconds,
     forwardRunSeconds: forwardSeconds,
     gradientToForward: gradientSeconds / forwardSeconds,
@@ -128,6 +142,7 @@ const report: Record<string, unknown> = {
   cores: cpus().length,
   loadAverageAtStart: loadavg()[0],
   repeats: REPEATS,
+  sessionRepeats: SESSION_REPEATS,
   date: new Date().toISOString(),
 };
 const rows = [];
@@ -135,7 +150,7 @@ for (const batch of BATCHES) {
   const row = await measure(bytes, batch);
   rows.push(row);
   console.log(
-    `batch ${batch}: probe ${row.probeSeconds.toFixed(3)} s, build ${row.buildSeconds.toFixed(3)} s (${row.gradientGraph.nodes} nodes), encode ${row.encodeSeconds.toFixed(3)} s, session ${row.sessionSeconds.toFixed(3)} s; ` +
+    `batch ${batch}: probe ${row.probeSeconds.toFixed(3)} s, build ${row.buildSeconds.toFixed(3)} s (${row.gradientGraph.nodes} nodes), encode ${row.encodeSeconds.toFixed(3)} s, session ${row.sessionSeconds.toFixed(2)} s (${row.sessionDisabledSeconds.toFixed(2)} s unoptimized); ` +
       `gradient run ${row.gradientRunSeconds.toFixed(4)} s against a forward run of the LSTM kernel ${row.forwardRunSeconds.toFixed(4)} s (${row.gradientToForward.toFixed(1)}×)`,
   );
 }
