@@ -31,7 +31,12 @@ function random(seed: number): () => number {
 function model(): Uint8Array {
   const next = random(17);
   const weights = (name: string, dims: number[], scale: number): onnx.TensorProto =>
-    makeTensor(name, dims, DataType.FLOAT, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => scale * next()));
+    makeTensor(
+      name,
+      dims,
+      DataType.FLOAT,
+      Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => scale * next()),
+    );
   const ints = (name: string, values: number[]): onnx.TensorProto => makeTensor(name, [values.length], DataType.INT64, values);
   const node = (opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []): onnx.NodeProto =>
     onnx.NodeProto.create({ opType, name: output[0] ?? opType, input, output, attribute });
@@ -43,7 +48,12 @@ function model(): Uint8Array {
   const scale = 1 / Math.sqrt(HIDDEN);
   const graph = onnx.GraphProto.create({
     name: 'bilstm',
-    input: [onnx.ValueInfoProto.create({ name: 'x', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimParam: 'seq' }, { dimParam: 'batch' }, { dimValue: INPUT }] } } } })],
+    input: [
+      onnx.ValueInfoProto.create({
+        name: 'x',
+        type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimParam: 'seq' }, { dimParam: 'batch' }, { dimValue: INPUT }] } } },
+      }),
+    ],
     output: [onnx.ValueInfoProto.create({ name: 'logits', type: { tensorType: { elemType: DataType.FLOAT } } })],
     initializer: [
       weights('w0', [2, 4 * HIDDEN, INPUT], scale),

@@ -21,7 +21,12 @@ async function outputOf(model: string, feeds: Record<string, ort.Tensor>): Promi
   return out[session.outputNames[0] as string]?.data as Float32Array;
 }
 
-const idsTensor = (values: readonly number[]): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
+const idsTensor = (values: readonly number[]): ort.Tensor =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    [1, values.length],
+  );
 
 interface Report {
   layer?: string;
@@ -35,7 +40,13 @@ interface Report {
 describe('ig on recurrent (LSTM, GRU) models', () => {
   it('explain --input ids.npy on an LSTM text classifier: IG at the embedding, F from the model itself', async () => {
     const cwd = tempDir('explain-lstm');
-    writeFileSync(join(cwd, 'ids.npy'), formatNpy(BigInt64Array.from(ids, (v) => BigInt(v)), [1, ids.length]));
+    writeFileSync(
+      join(cwd, 'ids.npy'),
+      formatNpy(
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        [1, ids.length],
+      ),
+    );
     const run = ig(['explain', '--model', textLstm, '--input', 'ids.npy', '--target', '1', '--json', 'r.json'], { cwd });
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Report;

@@ -8,7 +8,13 @@ describe('depthFirstOrder', () => {
   it('a topological order that follows each node with the nodes it makes ready, depth first', () => {
     // Two steps a → b of a chain, each with a local term (la, lb) that only the end reads, in the
     // order a reverse pass leaves them: every local term after the whole chain.
-    const nodes = [node('a', ['x', 'x'], ['ya']), node('b', ['ya', 'x'], ['yb']), node('la', ['ya', 'ya'], ['za']), node('lb', ['yb', 'yb'], ['zb']), node('end', ['za', 'zb'], ['out'])];
+    const nodes = [
+      node('a', ['x', 'x'], ['ya']),
+      node('b', ['ya', 'x'], ['yb']),
+      node('la', ['ya', 'ya'], ['za']),
+      node('lb', ['yb', 'yb'], ['zb']),
+      node('end', ['za', 'zb'], ['out']),
+    ];
     const ordered = depthFirstOrder(nodes);
     expect(ordered.map((n) => n.name)).toEqual(['a', 'b', 'lb', 'la', 'end']);
     const made = new Set(['x']);

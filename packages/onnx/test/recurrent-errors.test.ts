@@ -24,7 +24,17 @@ const [SEQ, BATCH, INPUT, HIDDEN] = [5, 2, 3, 4];
 /** One LSTM node over x [SEQ, BATCH, INPUT] with seeded weights, writing y and y_h. */
 function lstm(attributes: Record<string, AttributeValue>, x: readonly (number | string)[] = [SEQ, BATCH, INPUT]): Uint8Array {
   const random = rng(3);
-  const weights = (dims: number[]): { dims: number[]; values: number[] } => ({ dims, values: Array.from(uniform(random, dims.reduce((a, b) => a * b, 1), -0.5, 0.5)) });
+  const weights = (dims: number[]): { dims: number[]; values: number[] } => ({
+    dims,
+    values: Array.from(
+      uniform(
+        random,
+        dims.reduce((a, b) => a * b, 1),
+        -0.5,
+        0.5,
+      ),
+    ),
+  });
   return makeModel({
     opset: 13,
     inputs: { x },
@@ -46,8 +56,16 @@ const refused = (bytes: Uint8Array): UnsupportedOpError => {
 
 describe('recurrent nodes the unrolling refuses, with a typed error naming the node and attribute', () => {
   it.each([
-    ['an activation outside the spec', { activations: { strings: ['Sigmoid', 'Gelu', 'Tanh'] } }, /LSTM \(opset 13\) node "LSTM_0": attribute activations: activation "gelu" is not supported/],
-    ['the wrong number of activations', { activations: { strings: ['Sigmoid', 'Tanh'] } }, /node "LSTM_0": attribute activations has 2 entries; LSTM with 1 direction\(s\) takes 3/],
+    [
+      'an activation outside the spec',
+      { activations: { strings: ['Sigmoid', 'Gelu', 'Tanh'] } },
+      /LSTM \(opset 13\) node "LSTM_0": attribute activations: activation "gelu" is not supported/,
+    ],
+    [
+      'the wrong number of activations',
+      { activations: { strings: ['Sigmoid', 'Tanh'] } },
+      /node "LSTM_0": attribute activations has 2 entries; LSTM with 1 direction\(s\) takes 3/,
+    ],
     ['an unknown direction', { direction: { string: 'sideways' } }, /node "LSTM_0": attribute direction "sideways"/],
     ['a layout other than 0 or 1', { layout: { int: 2 } }, /node "LSTM_0": attribute layout 2 is not 0 or 1/],
     ['a clip that is not positive', { clip: { float: -1 } }, /node "LSTM_0": attribute clip -1 is not positive/],
@@ -74,7 +92,9 @@ describe('recurrent nodes the unrolling refuses, with a typed error naming the n
 
 describe('sequence_lens fed at run time', () => {
   it('the unrolled graph reads the lengths it is fed (outputs equal the kernel for two sets of lengths)', async () => {
-    const model = decodeModel(lstm({ direction: { string: 'bidirectional' }, activations: { strings: ['Sigmoid', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'] } }));
+    const model = decodeModel(
+      lstm({ direction: { string: 'bidirectional' }, activations: { strings: ['Sigmoid', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'] } }),
+    );
     const graph = model.graph as onnx.GraphProto;
     const node = graph.node[0] as onnx.NodeProto;
     // Bidirectional weights: the forward direction's twice.

@@ -39,7 +39,8 @@ describe('recurrent forms torch does not export: the unrolled graph and its grad
       const tolerances = m.inputs[k.input] as MeasuredInput;
       expect(maxAbs(k.gradient)).toBeGreaterThan(0);
       expectMatches(k.gradient, k.diffs, tolerances.tolerance * k.scale, c.kinked);
-      for (let i = 0; i < k.gradient.length; i++) expect(Math.abs((k.gradient[i] as number) - (k.web[i] as number))).toBeLessThanOrEqual(tolerances.webTolerance * k.scale);
+      for (let i = 0; i < k.gradient.length; i++)
+        expect(Math.abs((k.gradient[i] as number) - (k.web[i] as number))).toBeLessThanOrEqual(tolerances.webTolerance * k.scale);
     }
   });
 });

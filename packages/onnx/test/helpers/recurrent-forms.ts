@@ -45,7 +45,9 @@ function transpose(data: Float32Array, dims: readonly number[], perm: readonly n
  */
 async function twinForwardDeviation(provider: 'cpu' | 'wasm', lowered: Uint8Array, twin: Uint8Array, feeds: Record<string, Feed>): Promise<number> {
   const ort = provider === 'cpu' ? runtimes.node : runtimes.web;
-  const swapped = Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, ['x', 'h0', 'c0'].includes(name) ? transpose(f.data, f.dims, [1, 0, 2]) : f]));
+  const swapped = Object.fromEntries(
+    Object.entries(feeds).map(([name, f]) => [name, ['x', 'h0', 'c0'].includes(name) ? transpose(f.data, f.dims, [1, 0, 2]) : f]),
+  );
   const want = await runModel(ort, twin, feedsOf(ort, swapped), provider);
   const have = await runModel(ort, lowered, feedsOf(ort, feeds), provider);
   let worst = 0;
@@ -75,7 +77,10 @@ export async function runForm(c: RecurrentForm, index: number, halfStep = false)
     const twin = makeModel(c.twin.model);
     forward = { node: await twinForwardDeviation('cpu', checkedModel, twin, feeds), web: await twinForwardDeviation('wasm', checkedModel, twin, feeds) };
   } else {
-    forward = { node: await loweredForwardDeviation(runtimes.node, bytes, feeds, 'cpu'), web: await loweredForwardDeviation(runtimes.web, bytes, feeds, 'wasm') };
+    forward = {
+      node: await loweredForwardDeviation(runtimes.node, bytes, feeds, 'cpu'),
+      web: await loweredForwardDeviation(runtimes.web, bytes, feeds, 'wasm'),
+    };
   }
   const seedOf = (n: number): Float32Array => uniform(rng(507 + index), n, -1, 1);
   const run = await gradientOf(runtimes.node, checkedModel, feeds, seedOf);
@@ -84,7 +89,9 @@ export async function runForm(c: RecurrentForm, index: number, halfStep = false)
   const inputs = [];
   for (const input of Object.keys(c.model.inputs)) {
     const gradient = run.gradients[input] as Float32Array;
-    const diffs = await differences(runtimes.node, checkedModel, feeds, input, seed, [...gradient.keys()], c.step ?? STEP, undefined, { halfStep: halfStep || c.kinked });
+    const diffs = await differences(runtimes.node, checkedModel, feeds, input, seed, [...gradient.keys()], c.step ?? STEP, undefined, {
+      halfStep: halfStep || c.kinked,
+    });
     inputs.push({ input, gradient, web: web.gradients[input] as Float32Array, scale: Math.max(1, maxAbs(gradient)), diffs });
   }
   return { forward, inputs };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '@ig/test-fixtures';
-import { cutAtTensor, encodeModel, findEmbeddingOutput, inferShapes, onnx, prepareModel, type OrtModuleLike } from '../../src/index.js';
+import { cutAtTensor, encodeModel, findEmbeddingOutput, inferShapes, prepareModel, type onnx, type OrtModuleLike } from '../../src/index.js';
 import { withFacts } from '../../src/model/working-copy.js';
 import { fixturesDir } from './fixtures.js';
 import { feedsOf, gradientOf, runModel, type Feed } from './ort.js';

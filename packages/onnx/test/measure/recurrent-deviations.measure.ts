@@ -51,10 +51,17 @@ it('measures the recurrent models and forms', async () => {
       let spread = 0;
       for (const d of k.diffs) if (!m.kinks.includes(d.index)) spread = Math.max(spread, Math.abs(d.central - (d.half?.central ?? NaN)) / k.scale);
       const measured = m.error / k.scale;
-      if (measured > 3 * spread + ULP / (2 * (c.step ?? STEP))) unexplained.push(`${c.name} ∂/∂${k.input}: deviation ${measured.toExponential(2)}, spread ${spread.toExponential(2)}`);
+      if (measured > 3 * spread + ULP / (2 * (c.step ?? STEP)))
+        unexplained.push(`${c.name} ∂/∂${k.input}: deviation ${measured.toExponential(2)}, spread ${spread.toExponential(2)}`);
       let web = 0;
       k.gradient.forEach((v, j) => (web = Math.max(web, Math.abs(v - (k.web[j] as number)) / k.scale)));
-      inputs[k.input] = { deviation: round(measured), spread: round(spread), tolerance: toleranceFor(measured), web: round(web), webTolerance: toleranceFor(web) };
+      inputs[k.input] = {
+        deviation: round(measured),
+        spread: round(spread),
+        tolerance: toleranceFor(measured),
+        web: round(web),
+        webTolerance: toleranceFor(web),
+      };
     }
     const forward = Math.max(run.forward.node, run.forward.web);
     forms[c.name] = { forward: round(forward), forwardTolerance: toleranceFor(forward), inputs };

@@ -91,7 +91,15 @@ export const recurrentFormCases: RecurrentForm[] = [
     // one-sided differences (as Elu's below): a smaller step keeps the kinks out of most.
     step: 2e-3,
   }),
-  form({ name: 'bidirectional layout 1, input_forget', op: 'LSTM', opset: 14, directions: 2, layout: 1, optional: ['b', 'h0', 'c0'], attributes: { input_forget: int(1) } }),
+  form({
+    name: 'bidirectional layout 1, input_forget',
+    op: 'LSTM',
+    opset: 14,
+    directions: 2,
+    layout: 1,
+    optional: ['b', 'h0', 'c0'],
+    attributes: { input_forget: int(1) },
+  }),
   form({
     name: 'HardSigmoid, LeakyRelu, Softsign with alpha and beta, Y_c only',
     op: 'LSTM',
@@ -102,7 +110,15 @@ export const recurrentFormCases: RecurrentForm[] = [
   }),
   form({ name: 'without bias, sequence_lens [4, 2], Y_h only', op: 'LSTM', opset: 11, lengths: [SEQ, 2], outputs: ['', 'y_h'] }),
   form({ name: 'bidirectional, initial states, sequence_lens [3, 1]', op: 'LSTM', opset: 13, directions: 2, optional: ['b', 'h0', 'c0'], lengths: [3, 1] }),
-  form({ name: 'bidirectional, linear_before_reset 0, clip', op: 'GRU', opset: 13, directions: 2, optional: ['b', 'h0'], attributes: { clip: float(0.9) }, step: 2e-3 }),
+  form({
+    name: 'bidirectional, linear_before_reset 0, clip',
+    op: 'GRU',
+    opset: 13,
+    directions: 2,
+    optional: ['b', 'h0'],
+    attributes: { clip: float(0.9) },
+    step: 2e-3,
+  }),
   form({
     name: 'reverse layout 1, linear_before_reset 1, Affine and ScaledTanh',
     op: 'GRU',
@@ -118,12 +134,39 @@ export const recurrentFormCases: RecurrentForm[] = [
     },
   }),
   form({ name: 'linear_before_reset 0 without bias or initial state', op: 'GRU', opset: 11 }),
-  form({ name: 'reverse, linear_before_reset 1, sequence_lens [2, 4]', op: 'GRU', opset: 13, optional: ['b', 'h0'], attributes: { direction: str('reverse'), linear_before_reset: int(1) }, lengths: [2, SEQ] }),
-  form({ name: 'bidirectional layout 1, Tanh forward, Softplus reverse', op: 'RNN', opset: 14, directions: 2, layout: 1, optional: ['b', 'h0'], attributes: { activations: strs(['Tanh', 'Softplus']) } }),
-  form({ name: 'Elu with alpha, Sigmoid, clip', op: 'RNN', opset: 13, directions: 2, optional: ['b'], attributes: { activations: strs(['Elu', 'Sigmoid']), activation_alpha: floats([0.5]), clip: float(1.5) },
+  form({
+    name: 'reverse, linear_before_reset 1, sequence_lens [2, 4]',
+    op: 'GRU',
+    opset: 13,
+    optional: ['b', 'h0'],
+    attributes: { direction: str('reverse'), linear_before_reset: int(1) },
+    lengths: [2, SEQ],
+  }),
+  form({
+    name: 'bidirectional layout 1, Tanh forward, Softplus reverse',
+    op: 'RNN',
+    opset: 14,
+    directions: 2,
+    layout: 1,
+    optional: ['b', 'h0'],
+    attributes: { activations: strs(['Tanh', 'Softplus']) },
+  }),
+  form({
+    name: 'Elu with alpha, Sigmoid, clip',
+    op: 'RNN',
+    opset: 13,
+    directions: 2,
+    optional: ['b'],
+    attributes: { activations: strs(['Elu', 'Sigmoid']), activation_alpha: floats([0.5]), clip: float(1.5) },
     // Elu's slope jumps from 0.5 to 1 at 0 in every step's pre-activation: a kink within the
     // default step of several of them at once defeats one-sided differences.
     step: 2e-3,
   }),
-  form({ name: 'reverse ThresholdedRelu', op: 'RNN', opset: 13, optional: ['b', 'h0'], attributes: { direction: str('reverse'), activations: strs(['ThresholdedRelu']), activation_alpha: floats([0.1]) } }),
+  form({
+    name: 'reverse ThresholdedRelu',
+    op: 'RNN',
+    opset: 13,
+    optional: ['b', 'h0'],
+    attributes: { direction: str('reverse'), activations: strs(['ThresholdedRelu']), activation_alpha: floats([0.1]) },
+  }),
 ];

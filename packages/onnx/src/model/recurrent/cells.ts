@@ -27,7 +27,8 @@ export interface StepContext {
   readonly weights: DirectionWeights;
 }
 
-const gate = (ctx: StepContext, which: number, x: string): string => applyActivation(ctx.b, ctx.activations[which] as Activation, clipped(ctx.b, x, ctx.spec.clip));
+const gate = (ctx: StepContext, which: number, x: string): string =>
+  applyActivation(ctx.b, ctx.activations[which] as Activation, clipped(ctx.b, x, ctx.spec.clip));
 
 /** One step: `input` is Xt·Wᵀ plus the biases folded into it, [batch, gates·hidden]. */
 export function step(ctx: StepContext, input: string, state: CellState): CellState {

@@ -114,7 +114,10 @@ function lowerNode(b: ShapedBuilder, node: onnx.NodeProto, spec: RecurrentSpec, 
 function stepMasks(b: ShapedBuilder, lens: string, length: number): string[] {
   const batch = b.shape(lens)[0] as number;
   const rows = b.reshape(b.shaped('Cast', [lens], [batch], { to: { int: DataType.FLOAT } }), [1, batch]);
-  const positions = b.floatConstant(Float32Array.from({ length }, (_, t) => t), [length, 1]);
+  const positions = b.floatConstant(
+    Float32Array.from({ length }, (_, t) => t),
+    [length, 1],
+  );
   const valid = b.shaped('Cast', [b.shaped('Less', [positions, rows], [length, batch])], [length, batch], { to: { int: DataType.FLOAT } });
   return b.splitEqual(b.reshape(valid, [length, batch, 1]), 0, length).map((m) => b.reshape(m, [batch, 1]));
 }
@@ -135,7 +138,13 @@ function directionWeights(b: ShapedBuilder, node: onnx.NodeProto, spec: Recurren
       projection,
       recurrenceT: b.transpose(recurrence, [1, 0]),
       ...(peepholes
-        ? { peepholes: { i: b.sliceAxis(peepholes, 0, 0, hidden), o: b.sliceAxis(peepholes, 0, hidden, 2 * hidden), f: b.sliceAxis(peepholes, 0, 2 * hidden, 3 * hidden) } }
+        ? {
+            peepholes: {
+              i: b.sliceAxis(peepholes, 0, 0, hidden),
+              o: b.sliceAxis(peepholes, 0, hidden, 2 * hidden),
+              f: b.sliceAxis(peepholes, 0, 2 * hidden, 3 * hidden),
+            },
+          }
         : {}),
     };
   }

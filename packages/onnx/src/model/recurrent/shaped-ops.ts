@@ -57,7 +57,12 @@ export class ShapedBuilder extends GraphBuilder {
     const inputs = this.opset >= 13 ? [x, this.int64Constant(widths)] : [x];
     const outputs = this.node('Split', inputs, attributes, widths.length);
     const shape = this.shape(x);
-    outputs.forEach((output, k) => this.setShape(output, shape.map((d, i) => (i === axis ? (widths[k] as number) : d))));
+    outputs.forEach((output, k) =>
+      this.setShape(
+        output,
+        shape.map((d, i) => (i === axis ? (widths[k] as number) : d)),
+      ),
+    );
     return outputs;
   }
 
@@ -65,7 +70,12 @@ export class ShapedBuilder extends GraphBuilder {
     if (xs.length === 1) return xs[0] as string;
     const first = this.shape(xs[0] as string);
     const total = xs.reduce((sum, x) => sum + (this.shape(x)[axis] as number), 0);
-    return this.shaped('Concat', xs, first.map((d, i) => (i === axis ? total : d)), { axis: { int: axis } });
+    return this.shaped(
+      'Concat',
+      xs,
+      first.map((d, i) => (i === axis ? total : d)),
+      { axis: { int: axis } },
+    );
   }
 
   /** x with a new axis of length 1 at `axis`. */
