@@ -47,7 +47,9 @@ describe('ig on recurrent (LSTM, GRU) models', () => {
         [1, ids.length],
       ),
     );
-    const run = ig(['explain', '--model', textLstm, '--input', 'ids.npy', '--target', '1', '--json', 'r.json'], { cwd });
+    const run = ig(['explain', '--model', textLstm, '--input', 'ids.npy', '--layer', '/embedding/Gather_output_0', '--target', '1', '--json', 'r.json'], {
+      cwd,
+    });
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as Report;
     expect(report.layer).toBe('/embedding/Gather_output_0');

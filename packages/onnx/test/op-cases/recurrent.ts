@@ -108,6 +108,7 @@ export const recurrentFormCases: RecurrentForm[] = [
     attributes: { activations: strs(['HardSigmoid', 'LeakyRelu', 'Softsign']), activation_alpha: floats([0.3, 0.2]), activation_beta: floats([0.4]) },
     outputs: ['', '', 'y_c'],
   }),
+  form({ name: 'bidirectional at opset 18 (Split sizes by num_outputs)', op: 'LSTM', opset: 18, directions: 2, optional: ['b', 'h0', 'c0'] }),
   form({ name: 'without bias, sequence_lens [4, 2], Y_h only', op: 'LSTM', opset: 11, lengths: [SEQ, 2], outputs: ['', 'y_h'] }),
   form({ name: 'bidirectional, initial states, sequence_lens [3, 1]', op: 'LSTM', opset: 13, directions: 2, optional: ['b', 'h0', 'c0'], lengths: [3, 1] }),
   form({
