@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { recurrentDeviation, recurrentDir, recurrentModels } from './helpers/recurrent.js';
-import { runtimes } from './helpers/ort.js';
+import { readNpy } from '@ig/test-fixtures';
+import { createOnnxBackend } from '../src/index.js';
+import { modelBytes, recurrentCases, recurrentDeviation, recurrentDir, recurrentModels } from './helpers/recurrent.js';
+import { defaultProvider, runtimes } from './helpers/ort.js';
+import { maxAbs } from './helpers/random.js';
 
 interface Measured {
   readonly tolerance: number;
@@ -39,5 +42,28 @@ describe('recurrent models: input gradients equal torch autograd', () => {
     const d = await recurrentDeviation(runtimes.web, c, opset, 'wasm');
     expect(d.gradient).toBeLessThanOrEqual(measuredFor(key).webTolerance);
     expect(d.logit).toBeLessThanOrEqual(measuredFor(key).logitTolerance);
+  });
+});
+
+describe('recurrent models through createOnnxBackend (probe, batch extrapolation, gradient graph)', () => {
+  // The batch-first models whose only input is the sequence: points are its rows.
+  const batchFirst = ['lstm_uni2_bf', 'gru_uni2_bf'].flatMap((name) => ['node', 'web'].map((runtime) => [name, runtime] as const));
+  it.each(batchFirst)('%s on onnxruntime-%s: gradients of the target logits equal torch autograd', async (name, runtime) => {
+    const c = recurrentCases[name] as (typeof recurrentCases)[string];
+    const x = readNpy(join(recurrentDir, c.inputs?.x as string));
+    const expected = readNpy(join(recurrentDir, c.gradients?.x as string)).data;
+    const backend = await createOnnxBackend(runtimes[runtime], `onnxruntime-${runtime}`, modelBytes(c, '17'), {
+      executionProviders: [defaultProvider[runtime]],
+    });
+    const count = x.shape[0] as number;
+    const classes = 4;
+    const outputWeights = Float32Array.from({ length: count * classes }, (_, i) => (i % classes === c.targets[Math.floor(i / classes)] ? 1 : 0));
+    const response = await backend.gradients({ points: [x.data], pointShapes: [x.shape.slice(1)], count, outputWeights });
+    await backend.dispose();
+    const got = response.gradients[0] as Float32Array;
+    let error = 0;
+    for (let i = 0; i < expected.length; i++) error = Math.max(error, Math.abs((got[i] as number) - (expected[i] as number)));
+    const m = measuredFor(`${name} opset 17`);
+    expect(error / maxAbs(expected)).toBeLessThanOrEqual(runtime === 'node' ? m.tolerance : m.webTolerance);
   });
 });
