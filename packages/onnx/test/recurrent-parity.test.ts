@@ -47,7 +47,7 @@ describe('recurrent models: input gradients equal torch autograd', () => {
 
 describe('recurrent models through createOnnxBackend (probe, batch extrapolation, gradient graph)', () => {
   // The batch-first models whose only input is the sequence: points are its rows.
-  const batchFirst = ['lstm_uni2_bf', 'gru_uni2_bf'].flatMap((name) => ['node', 'web'].map((runtime) => [name, runtime] as const));
+  const batchFirst = ['lstm_uni2_bf', 'gru_uni2_bf'].flatMap((name) => (['node', 'web'] as const).map((runtime) => [name, runtime] as const));
   it.each(batchFirst)('%s on onnxruntime-%s: gradients of the target logits equal torch autograd', async (name, runtime) => {
     const c = recurrentCases[name] as (typeof recurrentCases)[string];
     const x = readNpy(join(recurrentDir, c.inputs?.x as string));
