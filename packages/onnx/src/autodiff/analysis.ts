@@ -8,6 +8,7 @@ import { nonDifferentiableOps, ruleFor } from './rules/registry.js';
 import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
 import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { resolveInputsAndOutput } from '../model/endpoints.js';
+import { isRecurrentNode, recurrentRefusal } from '../model/recurrent/spec.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -47,6 +48,13 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     const report = (reason: string): void => {
       unsupported.push({ opType, domain, nodeName: node.name ?? '', opset: domainOpset(model, domain), reason });
     };
+    if (isRecurrentNode(node)) {
+      // Unrolled into ops with rules once its sequence length is known (see lowerRecurrentNodes).
+      const refusal = recurrentRefusal(node);
+      if (refusal) report(refusal);
+      onPath.set(node, new Set((node.input ?? []).flatMap((name, index) => (name && active.has(name) ? [index] : []))));
+      continue;
+    }
     const rule = ruleFor(opType, domain);
     if (!rule) {
       report('no gradient rule');

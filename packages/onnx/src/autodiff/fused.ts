@@ -5,6 +5,7 @@ import { appendReversePass } from './reverse-pass.js';
 import { foldablePrefix } from './fused-prefix.js';
 import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { withFacts } from '../model/working-copy.js';
+import { depthFirstOrder } from '../graph/order.js';
 import { resolveInputsAndOutput, usedNames } from '../model/endpoints.js';
 import { InvalidModelError } from '../errors.js';
 
@@ -63,7 +64,7 @@ function valueInfo(name: string, shape: readonly number[]): onnx.ValueInfoProto 
  * fixed as context.
  */
 export function buildFusedModel(source: ModelData | PreparedModel, options: FusedModelOptions): FusedModel {
-  const { model, opset, facts } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
+  const { model, opset, facts, unrolled } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
   const graph = model.graph as onnx.GraphProto;
   const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output });
   const initializers = new Set(graph.initializer.map((t) => t.name));
@@ -137,6 +138,7 @@ export function buildFusedModel(source: ModelData | PreparedModel, options: Fuse
   });
   const original = [...graph.node];
   graph.node = [...builder.nodes.slice(0, prefixCount), ...original, ...builder.nodes.slice(prefixCount), ...epilogue];
+  if (unrolled > 0) graph.node = depthFirstOrder(graph.node);
   graph.initializer.push(...builder.initializers);
   graph.input = [
     ...graph.input.filter((v) => initializers.has(v.name)),

@@ -6,6 +6,7 @@ import { prepareModel, type ModelData, type PreparedModel } from '../model/prepa
 import { withFacts } from '../model/working-copy.js';
 import { resolveInputsAndOutput, usedNames } from '../model/endpoints.js';
 import { appendReversePass } from './reverse-pass.js';
+import { depthFirstOrder } from '../graph/order.js';
 
 export const SEED_INPUT = 'ig_seed';
 export const GRADIENT_PREFIX = 'ig_grad_';
@@ -57,7 +58,7 @@ function valueInfoLike(graph: onnx.GraphProto, name: string, like: string, shape
  * for each differentiated input. Static shapes come from the model and `options.facts`.
  */
 export function buildGradientModel(source: ModelData | PreparedModel, options: GradientModelOptions = {}): GradientModel {
-  const { model, opset, facts } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
+  const { model, opset, facts, unrolled } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
   const graph = model.graph as onnx.GraphProto;
   const { inputs, output } = resolveInputsAndOutput(graph, facts, options);
   const names = usedNames(graph);
@@ -70,6 +71,7 @@ export function buildGradientModel(source: ModelData | PreparedModel, options: G
   const outputShape = builder.hasShape(output) ? builder.shape(output) : undefined;
   for (const [input, gradient] of pass.gradients) builder.alias(gradient, gradientNames.get(input) as string);
   graph.node.push(...builder.nodes);
+  if (unrolled > 0) graph.node = depthFirstOrder(graph.node);
   graph.initializer.push(...builder.initializers);
   graph.input.push(valueInfoLike(graph, SEED_INPUT, output, outputShape, facts));
   for (const input of inputs) {

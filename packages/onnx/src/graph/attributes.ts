@@ -16,6 +16,7 @@ export type AttributeValue =
   | { readonly ints: readonly number[] }
   | { readonly floats: readonly number[] }
   | { readonly string: string }
+  | { readonly strings: readonly string[] }
   | { readonly tensor: onnx.ITensorProto };
 
 export type Attributes = Readonly<Record<string, AttributeValue>>;
@@ -26,6 +27,8 @@ export function toAttributeProto(name: string, value: AttributeValue): onnx.Attr
   if ('ints' in value) return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...value.ints] });
   if ('floats' in value) return onnx.AttributeProto.create({ name, type: AttributeType.FLOATS, floats: [...value.floats] });
   if ('string' in value) return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new Utf8Encoder().encode(value.string) });
+  if ('strings' in value)
+    return onnx.AttributeProto.create({ name, type: AttributeType.STRINGS, strings: value.strings.map((s) => new Utf8Encoder().encode(s)) });
   return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: value.tensor });
 }
 

@@ -4,6 +4,7 @@ import { toModel } from './prepare.js';
 import { MAX_OPSET } from '../graph/model.js';
 import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
+import { RECURRENT_OPS } from './recurrent/spec.js';
 import { PAIR_RULES } from '../contextual-decomposition/rules.js';
 
 export interface TensorSummary {
@@ -25,7 +26,7 @@ export interface ModelSummary {
   readonly gradientCoverage: {
     /** Whether the default-domain opset is one the gradient builder accepts (6–10 are rewritten to 11). */
     readonly opsetSupported: boolean;
-    /** Op types with a gradient rule. */
+    /** Op types with a gradient rule, or (LSTM, GRU, RNN) unrolled into ops with rules. */
     readonly differentiable: readonly string[];
     /** Op types that carry no gradient by nature (Shape, comparisons, …). */
     readonly nonDifferentiable: readonly string[];
@@ -71,7 +72,7 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
     const key = domain ? `${domain}.${opType}` : opType;
     ops[key] = (ops[key] ?? 0) + 1;
-    if (ruleFor(opType, domain)) differentiable.add(key);
+    if (ruleFor(opType, domain) || (!domain && RECURRENT_OPS.has(opType))) differentiable.add(key);
     else if (!domain && nonDifferentiableOps.has(opType)) nonDifferentiable.add(key);
     else unsupported.add(key);
   }

@@ -142,6 +142,8 @@ export function makeTensor(name: string, dims: readonly number[], dataType: numb
     raw = new Uint8Array(Float32Array.from(values).buffer);
   } else if (dataType === DataType.INT64) {
     raw = new Uint8Array(BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v)))).buffer);
+  } else if (dataType === DataType.INT32) {
+    raw = new Uint8Array(Int32Array.from(values).buffer);
   } else if (dataType === DataType.BOOL) {
     raw = Uint8Array.from(values, (v) => (v ? 1 : 0));
   } else {

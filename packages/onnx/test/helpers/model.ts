@@ -12,7 +12,7 @@ export interface NodeSpec {
 export interface ConstantSpec {
   readonly dims: readonly number[];
   readonly values: readonly number[];
-  readonly type?: 'float' | 'int64';
+  readonly type?: 'float' | 'int64' | 'int32';
 }
 
 export interface ModelSpec {
@@ -40,7 +40,7 @@ export function makeModel(spec: ModelSpec): Uint8Array {
     input: Object.entries(spec.inputs).map(([name, shape]) => info(name, shape)),
     output: spec.outputs.map((name) => info(name)),
     initializer: Object.entries(spec.constants ?? {}).map(([name, c]) =>
-      makeTensor(name, c.dims, c.type === 'int64' ? DataType.INT64 : DataType.FLOAT, c.values),
+      makeTensor(name, c.dims, c.type === 'int64' ? DataType.INT64 : c.type === 'int32' ? DataType.INT32 : DataType.FLOAT, c.values),
     ),
     node: spec.nodes.map((n, i) =>
       onnx.NodeProto.create({
