@@ -77,9 +77,12 @@ export async function loadTfjsModel(source: Extract<ModelSource, { format: 'tfjs
   }
 }
 
-/** The model's outputs as tfjs declares them (an unknown dimension is the batch's). */
+/**
+ * The model's outputs as tfjs declares them (an unknown dimension is the batch's), by
+ * model.outputNames, or the layer's name where a loaded Sequential leaves that list empty.
+ */
 function declaredOutputs(model: tf.LayersModel): DeclaredOutput[] {
-  return model.outputNames.map((name, k) => ({ name, shape: model.outputs[k]?.shape.map((d) => d ?? 'batch') ?? null }));
+  return model.outputs.map((tensor, k) => ({ name: model.outputNames[k] ?? tensor.sourceLayer.name, shape: tensor.shape.map((d) => d ?? 'batch') }));
 }
 
 export async function tfjsGradientBackend(
