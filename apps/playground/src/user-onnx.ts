@@ -11,7 +11,7 @@ const FLOAT_TYPES = new Set(['float', 'double', 'float16']);
 
 export interface OnnxImageModel {
   readonly input: ImageInputSpec;
-  /** The number of classes, when the first output declares it ([batch, K]). */
+  /** The number of classes, when the first output declares it ([batch, K], or [K] where the batch axis is fixed at 1 and dropped). */
   readonly classes: number | undefined;
   /** Every graph output, by name as `ig inspect` lists it, with its declared class count: the one explained is picked on the page. */
   readonly outputs: readonly ModelOutput[];
