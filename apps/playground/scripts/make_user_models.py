@@ -57,6 +57,23 @@ class Cnn(nn.Module):
         return (logits, features) if self.two_outputs else logits
 
 
+class Heads(nn.Module):
+    """Conv 3×3 → ReLU → AvgPool 2 on a 24×36 picture, then four outputs: `kind` (5 logits),
+    `colour` (3 probabilities, a softmax), `features` (the [N, 4, 12, 18] map: not a classifier's
+    output) and `pooled` (its mean per channel, [N, 4], exported with a symbolic class axis)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.kind = nn.Linear(4 * 12 * 18, 5)
+        self.colour = nn.Linear(4 * 12 * 18, 3)
+
+    def forward(self, x):
+        features = nn.functional.avg_pool2d(torch.relu(self.conv(x)), 2)
+        flat = torch.flatten(features, 1)
+        return self.kind(flat), torch.softmax(self.colour(flat), dim=1), features, features.mean(dim=(2, 3))
+
+
 def export(name, model, example, dynamic_batch=False, output_names=("logits",), input_names=("image",), dynamic_axes=None):
     path = os.path.join(OUT, name)
     torch.onnx.export(
@@ -107,6 +124,14 @@ def main():
     onnx.save_model(onnx.load(path), os.path.join(OUT, "external-data-rgb-32x32.inlined.onnx"))
     torch.manual_seed(14)
     export("any-size-rgb.onnx", Pooled().eval(), torch.rand(1, 3, 32, 32), dynamic_axes={"image": {0: "N", 2: "H", 3: "W"}})
+    torch.manual_seed(18)
+    export(
+        "heads-rgb-24x36.onnx",
+        Heads().eval(),
+        torch.rand(1, 3, 24, 36),
+        output_names=("kind", "colour", "features", "pooled"),
+        dynamic_axes={"image": {0: "N"}, "kind": {0: "N"}, "colour": {0: "N"}, "features": {0: "N"}, "pooled": {0: "N", 1: "channels"}},
+    )
     torch.manual_seed(15)
     export("two-inputs.onnx", TwoInputs().eval(), (torch.rand(1, 3, 32, 32), torch.rand(1, 1)), input_names=("image", "scale"))
 

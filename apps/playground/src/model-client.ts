@@ -9,9 +9,9 @@ const send = requestWorker<ModelCheckRequest, ModelCheckReply>(
   (id, message) => ({ id, error: message || 'the model worker failed', code: undefined }),
 );
 
-/** A dropped .onnx (and its external data among `others`), checked: the self-contained bytes for the IG worker, its image input and classes. */
+/** A dropped .onnx (and its external data among `others`), checked: the self-contained bytes for the IG worker, its image input, classes and outputs. */
 export async function checkDroppedOnnx(file: File, others: readonly File[]): Promise<OnnxImageModel & { readonly bytes: ArrayBuffer }> {
   const reply = await send({ file, others });
-  if ('bytes' in reply) return { bytes: reply.bytes, input: reply.input, classes: reply.classes };
+  if ('bytes' in reply) return { bytes: reply.bytes, input: reply.input, classes: reply.classes, outputs: reply.outputs };
   throw reply.code === 'BAD_INPUT' ? new ModelInputError(reply.error) : new Error(`${file.name} could not be checked: ${reply.error}`);
 }

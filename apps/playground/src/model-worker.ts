@@ -9,8 +9,8 @@ self.onmessage = async (event: MessageEvent<ModelCheckRequest>): Promise<void> =
   const { id, file, others } = event.data;
   let reply: ModelCheckReply;
   try {
-    const { bytes, input, classes } = await readDroppedOnnx(file, others);
-    reply = { id, bytes, input, classes };
+    const { bytes, input, classes, outputs } = await readDroppedOnnx(file, others);
+    reply = { id, bytes, input, classes, outputs };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     reply = { id, error: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : undefined };

@@ -18,7 +18,7 @@ import spamLabels from '../../cli/assets/text/labels.txt?raw';
 import spamSamples from '../../cli/assets/text/samples.json';
 import type { ImageInputSpec } from './image.js';
 import type { EngineId } from './protocol.js';
-import type { TfjsOutput } from './tfjs-classes.js';
+import type { ModelOutput } from './model-outputs.js';
 
 export interface Sample {
   readonly id: string;
@@ -43,8 +43,8 @@ export interface ImageModel extends ModelBase {
     | { readonly format: 'tfjs-layers'; readonly modelJson: string; readonly weights: Readonly<Record<string, string>> };
   readonly input: ImageInputSpec;
   readonly samples: readonly Sample[];
-  /** A TensorFlow.js model with several outputs: each by name with its class count; the page explains the one picked. */
-  readonly outputs?: readonly TfjsOutput[];
+  /** A model with several outputs (ONNX or TensorFlow.js): each by name with its class count; the page explains the one picked. */
+  readonly outputs?: readonly ModelOutput[];
 }
 
 export interface TextSample {

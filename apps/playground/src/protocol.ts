@@ -31,7 +31,7 @@ export interface RunRequest {
   readonly steps: number | 'auto';
   readonly method: string;
   readonly algorithm: Algorithm;
-  /** A TensorFlow.js model's output to explain, by name (its output layer's); undefined for its only output. */
+  /** The output to explain, by name (an ONNX graph output's, a tfjs output layer's); undefined for a model's only output. */
   readonly output?: string;
 }
 

@@ -1,5 +1,6 @@
 /** A tfjs layers model's class count, read from model.json: the units of the Dense layer that makes its output. */
 import { ModelInputError } from './errors.js';
+import type { ModelOutput } from './model-outputs.js';
 import type { LayerJson, ModelConfigJson } from './tfjs-model-json.js';
 
 /** Layers whose output has the shape of their input, so the class count is that of the layer before. */
@@ -38,17 +39,11 @@ function classesFrom(layers: readonly LayerJson[], layer: LayerJson | undefined,
   return typeof units === 'number' && Number.isInteger(units) && units > 0 ? units : undefined;
 }
 
-/** One output of a layers model: its name (the output layer's, as tfjs names model.outputNames) and class count. */
-export interface TfjsOutput {
-  readonly name: string;
-  readonly classes: number | undefined;
-}
-
 /**
- * The model's outputs in model.outputNames' order: a Sequential's last layer, or a functional
- * model's output layers. `source` names model.json in the errors.
+ * The model's outputs in model.outputNames' order, each by its layer's name: a Sequential's last
+ * layer, or a functional model's output layers. `source` names model.json in the errors.
  */
-export function modelOutputs(config: ModelConfigJson, source: string): TfjsOutput[] {
+export function modelOutputs(config: ModelConfigJson, source: string): ModelOutput[] {
   const layers = config.layers ?? [];
   if (config.output_layers === undefined) {
     const last = layers.at(-1);

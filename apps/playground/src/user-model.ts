@@ -4,9 +4,9 @@ import type { ModelSource } from './protocol.js';
 import { checkDroppedOnnx } from './model-client.js';
 import { readTfjsImageModel } from './user-tfjs.js';
 import type { ImageInputSpec } from './image.js';
-import type { TfjsOutput } from './tfjs-classes.js';
+import type { ModelOutput } from './model-outputs.js';
 
-function userModel(name: string, engines: ImageModel['engines'], input: ImageInputSpec, classes?: number, outputs?: readonly TfjsOutput[]): ImageModel {
+function userModel(name: string, engines: ImageModel['engines'], input: ImageInputSpec, classes?: number, outputs?: readonly ModelOutput[]): ImageModel {
   return {
     id: `user:${name}`,
     label: `${name} (yours)`,
@@ -25,11 +25,11 @@ export async function droppedModel(files: readonly File[]): Promise<{ source: Mo
   const onnxFile = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (onnxFile !== undefined) {
     // Decoded and checked in the model worker (with @ig/onnx), not on the page's thread.
-    const { bytes, input, classes } = await checkDroppedOnnx(
+    const { bytes, input, classes, outputs } = await checkDroppedOnnx(
       onnxFile,
       files.filter((f) => f !== onnxFile),
     );
-    return { source: { format: 'onnx', name: onnxFile.name, bytes }, model: userModel(onnxFile.name, ORT_ENGINES, input, classes) };
+    return { source: { format: 'onnx', name: onnxFile.name, bytes }, model: userModel(onnxFile.name, ORT_ENGINES, input, classes, outputs) };
   }
   const jsonFile = files.find((f) => f.name.toLowerCase().endsWith('.json'));
   if (jsonFile === undefined) return undefined;

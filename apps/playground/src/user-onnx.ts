@@ -4,14 +4,17 @@ import { ModelInputError } from './errors.js';
 import { inlineExternalData } from './onnx-external-data.js';
 import type { ImageInputSpec } from './image.js';
 import { specFromShape } from './input-shape.js';
+import { declaredClasses, listedOutputs, type ModelOutput } from './model-outputs.js';
 
 /** Element types @ig/onnx attributes (float64 and float16 models are computed in float32). */
 const FLOAT_TYPES = new Set(['float', 'double', 'float16']);
 
 export interface OnnxImageModel {
   readonly input: ImageInputSpec;
-  /** The number of classes, when the first output declares it ([1, K] or [K]). */
+  /** The number of classes, when the first output declares it ([batch, K], or [K] where the batch axis is fixed at 1 and dropped). */
   readonly classes: number | undefined;
+  /** Every graph output, by name as `ig inspect` lists it, with its declared class count: the one explained is picked on the page. */
+  readonly outputs: readonly ModelOutput[];
 }
 
 /** The model decoded once, for the checks below and for reading its external data into it. */
@@ -40,8 +43,11 @@ function readOnnxImageModel(model: onnx.ModelProto, name: string): OnnxImageMode
     throw new ModelInputError(
       `${name}: its input '${input.name}' is ${input.type}; the playground attributes a float image input (float32, float16 or float64). Export the model with the conversion from ${input.type} inside it and a float input`,
     );
-  const last = summary.outputs[0]?.shape?.at(-1);
-  return { input: specFromShape(input.shape, name), classes: typeof last === 'number' && last > 0 ? last : undefined };
+  return {
+    input: specFromShape(input.shape, name),
+    classes: declaredClasses(summary.outputs[0]?.shape ?? null),
+    outputs: listedOutputs(summary.outputs),
+  };
 }
 
 /** A dropped .onnx (and its external data among `others`): the bytes for the worker, checked, and its image input. */

@@ -5,7 +5,8 @@
 import { ModelInputError } from './errors.js';
 import type { ImageInputSpec } from './image.js';
 import { specFromShape, type DeclaredShape } from './input-shape.js';
-import { modelOutputs, type TfjsOutput } from './tfjs-classes.js';
+import type { ModelOutput } from './model-outputs.js';
+import { modelOutputs } from './tfjs-classes.js';
 import type { LayerJson, ModelConfigJson } from './tfjs-model-json.js';
 
 interface ModelJson {
@@ -53,7 +54,7 @@ export interface TfjsImageModel {
   /** The number of classes of the first output, where its layer declares it (a Dense layer's units). */
   readonly classes: number | undefined;
   /** Every output, by name, with its class count: the one explained is picked on the page. */
-  readonly outputs: readonly TfjsOutput[];
+  readonly outputs: readonly ModelOutput[];
 }
 
 /** Reads model.json; every weight file its manifest names must be among `files` (by file name). */

@@ -96,9 +96,9 @@ export function cliInput(bytes: Buffer, spec: { width: number; height: number } 
   return imageToTensor(image, { channels: spec.channels, layout: spec.layout, mean: [0], std: [1] }).data;
 }
 
-/** IG on onnxruntime-node with the page's defaults: zero baseline, the default rule, `steps` points. */
-export async function nodeOnnx(model: string, input: Float32Array, shape: readonly number[], target: number, steps: number) {
-  const backend = await onnxBackend(readFileSync(`${FIXTURES}${model}`));
+/** IG on onnxruntime-node with the page's defaults: zero baseline, the default rule, `steps` points; of `output` (default the first). */
+export async function nodeOnnx(model: string, input: Float32Array, shape: readonly number[], target: number, steps: number, output?: string) {
+  const backend = await onnxBackend(readFileSync(`${FIXTURES}${model}`), output === undefined ? {} : { output });
   try {
     const result = await integratedGradients(backend, tensor(input, [...shape]), { target, steps, baselines: 0 });
     const report = result.reports[0];

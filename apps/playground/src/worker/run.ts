@@ -39,7 +39,7 @@ async function backendFor(request: RunRequest): Promise<GradientBackend> {
       throw new EngineUnavailableError(
         `${request.model.name} is an ONNX model: choose an onnxruntime-web engine (ort-wasm or ort-webgpu), not ${request.engine}`,
       );
-    loaded = { key, ...(await ortGradientBackend(request.model.name, request.model.bytes, device as 'wasm' | 'webgpu')) };
+    loaded = { key, ...(await ortGradientBackend(request.model.name, request.model.bytes, device as 'wasm' | 'webgpu', request.output)) };
   } else {
     if (family !== 'tfjs') throw new EngineUnavailableError(`${request.model.name} is a TensorFlow.js model: choose a tfjs engine, not ${request.engine}`);
     if (!(await useTfjsDevice(device as TfjsDevice))) throw new EngineUnavailableError(`tfjs cannot start its ${device} backend in this browser`);

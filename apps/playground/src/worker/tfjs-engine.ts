@@ -8,7 +8,8 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import type { GradientBackend } from '@ig/core';
 import { tfjsBackend } from '@ig/tfjs';
 import type { ModelSource } from '../protocol.js';
-import { ModelFileError, UnsupportedOutputError } from './errors.js';
+import { pickOutput, type DeclaredOutput } from '../model-outputs.js';
+import { ModelFileError } from './errors.js';
 
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
 // tfjs-wasm starts its threads by loading its own script with importScripts, which a bundled
@@ -77,22 +78,11 @@ export async function loadTfjsModel(source: Extract<ModelSource, { format: 'tfjs
 }
 
 /**
- * The output explained: `output` by name (as the CLI's --output), or the only one. The page
- * explains classifier outputs, [batch, classes]; another output, or a model with several and
- * none picked, is refused naming the outputs.
+ * The model's outputs as tfjs declares them (an unknown dimension is the batch's), by
+ * model.outputNames, or the layer's name where a loaded Sequential leaves that list empty.
  */
-function checkedOutput(model: tf.LayersModel, output: string | undefined, name: string): string | undefined {
-  const names = model.outputNames;
-  const listed = names.map((n, k) => `'${n}' [${model.outputs[k]?.shape.map((d) => d ?? 'batch').join(', ')}]`).join(', ');
-  if (output === undefined && names.length > 1) throw new UnsupportedOutputError(`${name} has ${names.length} outputs (${listed}); pick the one to explain`);
-  const index = output === undefined ? 0 : names.indexOf(output);
-  if (index < 0) throw new UnsupportedOutputError(`${name} has no output '${output}'; its outputs are ${listed}`);
-  const shape = model.outputs[index]?.shape ?? [];
-  if (shape.length !== 2)
-    throw new UnsupportedOutputError(
-      `${name}: output '${names[index]}' has shape [${shape.map((d) => d ?? 'batch').join(', ')}]; the playground explains classifier outputs [batch, classes]${names.length > 1 ? '; pick another output' : ''}`,
-    );
-  return output;
+function declaredOutputs(model: tf.LayersModel): DeclaredOutput[] {
+  return model.outputs.map((tensor, k) => ({ name: model.outputNames[k] ?? tensor.sourceLayer.name, shape: tensor.shape.map((d) => d ?? 'batch') }));
 }
 
 export async function tfjsGradientBackend(
@@ -101,7 +91,7 @@ export async function tfjsGradientBackend(
 ): Promise<{ backend: GradientBackend; release: () => void }> {
   const model = await loadTfjsModel(source);
   try {
-    const picked = checkedOutput(model, output, source.name);
+    const picked = pickOutput(declaredOutputs(model), output, source.name);
     const backend = tfjsBackend(model, picked === undefined ? {} : { output: picked });
     return { backend, release: () => model.dispose() };
   } catch (error) {
