@@ -1,0 +1,42 @@
+import { int, node, single, str, type OpCase } from './case.js';
+import type { ConstantSpec } from '../helpers/model.js';
+
+const i64 = (values: number[], dims: number[]): ConstantSpec => ({ dims, values, type: 'int64' });
+
+// Repeated and negative indices throughout: repeated ones must add up.
+const elementsAxis0 = i64([0, 2, -1, 1, 0, 0, 2, 2], [2, 4]);
+const elementsAxis1 = i64([3, 0, 3, -4, 1, 2, 2, 2, 0, -1], [2, 5]);
+const tuples = i64([0, 1, 2, 3, 0, 1, -1, 0], [2, 2, 2]);
+const batched = i64([1, 1, 0, 2, 0, 2], [2, 3, 1]);
+
+function gatherCases(opset: number): OpCase[] {
+  const path = opset >= 16 ? 'scatter-add' : 'one-hot';
+  return [
+    single(`GatherElements axis 0 repeated indices (opset ${opset}, ${path})`, opset, 'GatherElements', { x: [3, 4] }, { axis: int(0) }, { nodeInputs: ['x', 'i'], constants: { i: elementsAxis0 } }),
+    single(`GatherElements axis 1 indices shorter than x (opset ${opset}, ${path})`, opset, 'GatherElements', { x: [3, 4] }, { axis: int(-1) }, { nodeInputs: ['x', 'i'], constants: { i: elementsAxis1 } }),
+    single(`GatherND tuples of 2 repeated (opset ${opset}, ${path})`, opset, 'GatherND', { x: [3, 4, 2] }, {}, { nodeInputs: ['x', 'i'], constants: { i: tuples } }),
+    single(`GatherND batch_dims 1 (opset ${opset}, ${path})`, opset, 'GatherND', { x: [2, 3, 4] }, { batch_dims: int(1) }, { nodeInputs: ['x', 'i'], constants: { i: batched } }),
+  ];
+}
+
+const topK = (name: string, opset: number, shape: number[], k: number, attributes: Record<string, ReturnType<typeof int>>): OpCase => ({
+  name,
+  model: { opset, inputs: { x: shape }, constants: { k: i64([k], [1]) }, nodes: [node('TopK', ['x', 'k'], ['y', 'i'], attributes)], outputs: ['y'] },
+});
+
+const einsum = (equation: string, inputs: Record<string, number[]>): OpCase => single(`Einsum ${equation}`, 12, 'Einsum', inputs, { equation: str(equation) });
+
+export const gatherEinsumCases: OpCase[] = [
+  ...gatherCases(13),
+  ...gatherCases(18),
+  topK('TopK k 2 axis 1 largest', 11, [3, 5], 2, { axis: int(1) }),
+  topK('TopK k 3 axis 0 smallest', 13, [4, 3], 3, { axis: int(0), largest: int(0) }),
+  einsum('bij,bjk->bik', { a: [2, 3, 4], b: [2, 4, 5] }),
+  einsum('bhqd,bhkd->bhqk', { q: [1, 2, 3, 4], k: [1, 2, 5, 4] }),
+  einsum('...ij,jk->...ik', { a: [2, 3, 4], b: [4, 2] }),
+  einsum('ij,jk', { a: [3, 4], b: [4, 2] }),
+  einsum('ij,ij->', { a: [3, 4], b: [3, 4] }),
+  einsum('ijk,j->ki', { a: [2, 3, 4], b: [3] }),
+  einsum('ij->i', { a: [3, 4] }),
+  einsum('i,j->ij', { a: [3], b: [4] }),
+];
