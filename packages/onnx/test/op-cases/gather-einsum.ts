@@ -31,6 +31,10 @@ export const gatherEinsumCases: OpCase[] = [
   ...gatherCases(18),
   topK('TopK k 2 axis 1 largest', 11, [3, 5], 2, { axis: int(1) }),
   topK('TopK k 3 axis 0 smallest', 13, [4, 3], 3, { axis: int(0), largest: int(0) }),
+  {
+    name: 'TopK k attribute (opset 9)',
+    model: { opset: 9, inputs: { x: [2, 5] }, nodes: [node('TopK', ['x'], ['y', 'i'], { k: int(3) })], outputs: ['y'] },
+  },
   einsum('bij,bjk->bik', { a: [2, 3, 4], b: [2, 4, 5] }),
   einsum('bhqd,bhkd->bhqk', { q: [1, 2, 3, 4], k: [1, 2, 5, 4] }),
   einsum('...ij,jk->...ik', { a: [2, 3, 4], b: [4, 2] }),

@@ -45,6 +45,8 @@ export const reduceMoreCases: OpCase[] = [
 
 export const normMoreCases: OpCase[] = [
   single('LRN size 3', 13, 'LRN', { x: [2, 5, 3, 2] }, { size: int(3), alpha: float(0.5), beta: float(0.75), bias: float(1) }),
+  // Caffe-era exports (AlexNet, GoogLeNet) are at legacy opsets.
+  single('LRN size 5 (opset 8)', 8, 'LRN', { x: [1, 7, 2, 2] }, { size: int(5), alpha: float(0.3) }),
   single('LRN size 5 window clipped at both ends', 13, 'LRN', { x: [1, 6, 2, 3] }, { size: int(5), alpha: float(0.8), beta: float(0.6), bias: float(2) }),
   single(
     'GroupNormalization per-group scale (opset 18)',
