@@ -4,7 +4,12 @@ import { makeModel } from './helpers/model.js';
 
 /** The error that building the gradient graph of one Einsum node over `inputs` raises. */
 function refusal(equation: string, inputs: Record<string, number[]>): UnsupportedOpError {
-  const bytes = makeModel({ opset: 12, inputs, nodes: [{ op: 'Einsum', inputs: Object.keys(inputs), outputs: ['y'], attributes: { equation: { string: equation } } }], outputs: ['y'] });
+  const bytes = makeModel({
+    opset: 12,
+    inputs,
+    nodes: [{ op: 'Einsum', inputs: Object.keys(inputs), outputs: ['y'], attributes: { equation: { string: equation } } }],
+    outputs: ['y'],
+  });
   const facts = { shapes: new Map(Object.entries(inputs)) };
   try {
     buildGradientModel(bytes, { facts });
@@ -19,12 +24,16 @@ function refusal(equation: string, inputs: Record<string, number[]>): Unsupporte
 // name; the forms that are supported are checked against finite differences in test/op-cases.
 describe('Einsum forms without a gradient rule: a typed error naming the node and the equation', () => {
   it('a repeated index within an operand (diagonal, trace)', () => {
-    expect(refusal('ii->i', { x: [3, 3] }).message).toMatch(/^no gradient for Einsum: Einsum \(opset 12\) node "Einsum_0": unsupported form: equation "ii->i": operand 0 repeats index "i" \(a diagonal or trace\)$/);
+    expect(refusal('ii->i', { x: [3, 3] }).message).toMatch(
+      /^no gradient for Einsum: Einsum \(opset 12\) node "Einsum_0": unsupported form: equation "ii->i": operand 0 repeats index "i" \(a diagonal or trace\)$/,
+    );
     expect(refusal('ij,kk->ij', { a: [2, 3], b: [4, 4] }).message).toMatch(/equation "ij,kk->ij": operand 1 repeats index "k"/);
   });
 
   it('an index broadcast from size 1 against another size', () => {
-    expect(refusal('...ij,...jk->...ik', { a: [2, 3, 4], b: [1, 4, 5] }).message).toMatch(/equation "\.\.\.ij,\.\.\.jk->\.\.\.ik": index "\w" has sizes 2 and 1 \(broadcast\)$/);
+    expect(refusal('...ij,...jk->...ik', { a: [2, 3, 4], b: [1, 4, 5] }).message).toMatch(
+      /equation "\.\.\.ij,\.\.\.jk->\.\.\.ik": index "\w" has sizes 2 and 1 \(broadcast\)$/,
+    );
     expect(refusal('ij,ij->i', { a: [3, 4], b: [3, 1] }).message).toMatch(/equation "ij,ij->i": index "j" has sizes 4 and 1 \(broadcast\)$/);
   });
 });

@@ -101,11 +101,7 @@ describe('one-line typed errors', () => {
       nodes: [{ op: 'Det', inputs: ['x'], outputs: ['y'] }],
     });
     const run = ig(['explain', '--model', det, '--input', x4]);
-    expectOneLine(
-      run,
-      1,
-      /det\.onnx: cannot differentiate the ONNX model: no gradient for Det: Det \(opset 17\) node "Det_0": no gradient rule/,
-    );
+    expectOneLine(run, 1, /det\.onnx: cannot differentiate the ONNX model: no gradient for Det: Det \(opset 17\) node "Det_0": no gradient rule/);
   });
 
   it('--tolerance states the range it accepts', () => {

@@ -12,10 +12,38 @@ const batched = i64([1, 1, 0, 2, 0, 2], [2, 3, 1]);
 function gatherCases(opset: number): OpCase[] {
   const path = opset >= 16 ? 'scatter-add' : 'one-hot';
   return [
-    single(`GatherElements axis 0 repeated indices (opset ${opset}, ${path})`, opset, 'GatherElements', { x: [3, 4] }, { axis: int(0) }, { nodeInputs: ['x', 'i'], constants: { i: elementsAxis0 } }),
-    single(`GatherElements axis 1 indices shorter than x (opset ${opset}, ${path})`, opset, 'GatherElements', { x: [3, 4] }, { axis: int(-1) }, { nodeInputs: ['x', 'i'], constants: { i: elementsAxis1 } }),
-    single(`GatherND tuples of 2 repeated (opset ${opset}, ${path})`, opset, 'GatherND', { x: [3, 4, 2] }, {}, { nodeInputs: ['x', 'i'], constants: { i: tuples } }),
-    single(`GatherND batch_dims 1 (opset ${opset}, ${path})`, opset, 'GatherND', { x: [2, 3, 4] }, { batch_dims: int(1) }, { nodeInputs: ['x', 'i'], constants: { i: batched } }),
+    single(
+      `GatherElements axis 0 repeated indices (opset ${opset}, ${path})`,
+      opset,
+      'GatherElements',
+      { x: [3, 4] },
+      { axis: int(0) },
+      { nodeInputs: ['x', 'i'], constants: { i: elementsAxis0 } },
+    ),
+    single(
+      `GatherElements axis 1 indices shorter than x (opset ${opset}, ${path})`,
+      opset,
+      'GatherElements',
+      { x: [3, 4] },
+      { axis: int(-1) },
+      { nodeInputs: ['x', 'i'], constants: { i: elementsAxis1 } },
+    ),
+    single(
+      `GatherND tuples of 2 repeated (opset ${opset}, ${path})`,
+      opset,
+      'GatherND',
+      { x: [3, 4, 2] },
+      {},
+      { nodeInputs: ['x', 'i'], constants: { i: tuples } },
+    ),
+    single(
+      `GatherND batch_dims 1 (opset ${opset}, ${path})`,
+      opset,
+      'GatherND',
+      { x: [2, 3, 4] },
+      { batch_dims: int(1) },
+      { nodeInputs: ['x', 'i'], constants: { i: batched } },
+    ),
   ];
 }
 

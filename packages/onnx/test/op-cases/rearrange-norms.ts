@@ -11,14 +11,28 @@ export const rearrangeCases: OpCase[] = [
   single('DepthToSpace DCR blocksize 3 (opset 11)', 11, 'DepthToSpace', { x: [1, 18, 2, 1] }, { blocksize: int(3), mode: str('DCR') }),
   single('SpaceToDepth blocksize 2', 13, 'SpaceToDepth', { x: [2, 3, 4, 6] }, { blocksize: int(2) }),
   single('CumSum axis 1', 14, 'CumSum', { x: [2, 3, 4] }, {}, { nodeInputs: ['x', 'a'], constants: { a: i64([1], []) } }),
-  single('CumSum exclusive reverse axis -1', 14, 'CumSum', { x: [2, 3, 4] }, { exclusive: int(1), reverse: int(1) }, { nodeInputs: ['x', 'a'], constants: { a: i64([-1], []) } }),
+  single(
+    'CumSum exclusive reverse axis -1',
+    14,
+    'CumSum',
+    { x: [2, 3, 4] },
+    { exclusive: int(1), reverse: int(1) },
+    { nodeInputs: ['x', 'a'], constants: { a: i64([-1], []) } },
+  ),
   single('CumSum exclusive axis 0 (opset 11)', 11, 'CumSum', { x: [3, 4] }, { exclusive: int(1) }, { nodeInputs: ['x', 'a'], constants: { a: i64([0], []) } }),
   single('CumSum reverse axis 1', 14, 'CumSum', { x: [3, 4] }, { reverse: int(1) }, { nodeInputs: ['x', 'a'], constants: { a: i64([1], []) } }),
 ];
 
 export const reduceMoreCases: OpCase[] = [
   single('ReduceProd axes attribute keepdims 0', 13, 'ReduceProd', { x: [2, 3, 4] }, { axes: ints([1]), keepdims: int(0) }, { ranges: positive }),
-  single('ReduceProd axes input (opset 18)', 18, 'ReduceProd', { x: [2, 3, 4] }, {}, { ranges: positive, nodeInputs: ['x', 'a'], constants: { a: i64([0, 2]) } }),
+  single(
+    'ReduceProd axes input (opset 18)',
+    18,
+    'ReduceProd',
+    { x: [2, 3, 4] },
+    {},
+    { ranges: positive, nodeInputs: ['x', 'a'], constants: { a: i64([0, 2]) } },
+  ),
   {
     // z is all zeros: columns of [a; z] hold one zero, of [a; z; z] two, of a none.
     name: 'ReduceProd at zeros: slices with none, one and two',
@@ -38,9 +52,23 @@ export const reduceMoreCases: OpCase[] = [
     ranges: { z: [0, 0] },
   },
   single('ReduceL1 axes attribute', 13, 'ReduceL1', { x: [3, 4] }, { axes: ints([1]) }),
-  single('ReduceL1 axes input keepdims 0 (opset 18)', 18, 'ReduceL1', { x: [2, 3, 4] }, { keepdims: int(0) }, { nodeInputs: ['x', 'a'], constants: { a: i64([0, 2]) } }),
+  single(
+    'ReduceL1 axes input keepdims 0 (opset 18)',
+    18,
+    'ReduceL1',
+    { x: [2, 3, 4] },
+    { keepdims: int(0) },
+    { nodeInputs: ['x', 'a'], constants: { a: i64([0, 2]) } },
+  ),
   single('ReduceLogSum axes attribute', 13, 'ReduceLogSum', { x: [3, 4] }, { axes: ints([0]) }, { ranges: positive }),
-  single('ReduceLogSum axes input keepdims 0 (opset 18)', 18, 'ReduceLogSum', { x: [2, 3, 4] }, { keepdims: int(0) }, { ranges: positive, nodeInputs: ['x', 'a'], constants: { a: i64([1]) } }),
+  single(
+    'ReduceLogSum axes input keepdims 0 (opset 18)',
+    18,
+    'ReduceLogSum',
+    { x: [2, 3, 4] },
+    { keepdims: int(0) },
+    { ranges: positive, nodeInputs: ['x', 'a'], constants: { a: i64([1]) } },
+  ),
 ];
 
 export const normMoreCases: OpCase[] = [

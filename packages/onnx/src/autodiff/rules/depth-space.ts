@@ -26,7 +26,10 @@ function rearrangementRule(opType: string, since: number, plan: (node: NodeView,
       const { split, perm } = plan(node, xShape);
       const inverse = new Array<number>(perm.length);
       perm.forEach((p, i) => (inverse[p] = i));
-      const transposed = b.reshape(g, perm.map((p) => split[p] as number));
+      const transposed = b.reshape(
+        g,
+        perm.map((p) => split[p] as number),
+      );
       return [b.reshape(b.transpose(transposed, inverse), xShape)];
     },
   };

@@ -67,7 +67,11 @@ export const einsum: GradientRule = {
     const inputs = Array.from({ length: node.inputCount }, (_, i) => node.input(i));
     const shapes = inputs.map((x) => b.shape(x));
     const equation = node.string('equation', '');
-    const { operands, output } = parseEquation(node, equation, shapes.map((s) => s.length));
+    const { operands, output } = parseEquation(
+      node,
+      equation,
+      shapes.map((s) => s.length),
+    );
     const sizes = indexSizes(equation, operands, shapes);
     return inputs.map((x, i) => {
       if (!node.needsGradient(i)) return null;

@@ -88,7 +88,8 @@ export const reduceProd = reduceRule('ReduceProd', (r, x, b) => {
   const isZero = b.op('Equal', [x, zero]);
   const nonzero = b.op('Where', [isZero, b.floatConstant([1]), x]);
   const keep = { keepdims: { int: 1 } };
-  const product = b.opset >= 18 ? b.op('ReduceProd', [nonzero, b.int64Constant(r.axes)], keep) : b.op('ReduceProd', [nonzero], { ...keep, axes: { ints: r.axes } });
+  const product =
+    b.opset >= 18 ? b.op('ReduceProd', [nonzero, b.int64Constant(r.axes)], keep) : b.op('ReduceProd', [nonzero], { ...keep, axes: { ints: r.axes } });
   const zeros = b.reduceSum(b.toFloat(isZero), r.axes, true);
   const atZero = b.op('Where', [b.op('Equal', [zeros, b.floatConstant([1])]), product, zero]);
   const elsewhere = b.op('Where', [b.op('Equal', [zeros, zero]), b.div(product, nonzero), zero]);
@@ -106,4 +107,16 @@ function extreme(opType: string): GradientRule {
 export const reduceMax = extreme('ReduceMax');
 export const reduceMin = extreme('ReduceMin');
 
-export const reduceRules: readonly GradientRule[] = [reduceSum, reduceMean, reduceSumSquare, reduceL2, reduceLogSumExp, reduceMax, reduceMin, reduceL1, reduceLogSum, reduceProd, cumSum];
+export const reduceRules: readonly GradientRule[] = [
+  reduceSum,
+  reduceMean,
+  reduceSumSquare,
+  reduceL2,
+  reduceLogSumExp,
+  reduceMax,
+  reduceMin,
+  reduceL1,
+  reduceLogSum,
+  reduceProd,
+  cumSum,
+];
