@@ -47,6 +47,18 @@ function gatherCases(opset: number): OpCase[] {
   ];
 }
 
+/** GatherElements along the middle axis of a rank-3 x, with int32 indices (a Cast of float constants). */
+const middleAxisInt32 = (opset: number): OpCase => ({
+  name: `GatherElements axis 1 of rank 3, int32 indices (opset ${opset})`,
+  model: {
+    opset,
+    inputs: { x: [2, 3, 4] },
+    constants: { f: { dims: [2, 2, 3], values: [2, 0, 2, 1, -1, 0, 0, 0, 1, 2, 1, -3] } },
+    nodes: [node('Cast', ['f'], ['i'], { to: int(6) }), node('GatherElements', ['x', 'i'], ['y'], { axis: int(1) })],
+    outputs: ['y'],
+  },
+});
+
 const topK = (name: string, opset: number, shape: number[], k: number, attributes: Record<string, ReturnType<typeof int>>): OpCase => ({
   name,
   model: { opset, inputs: { x: shape }, constants: { k: i64([k], [1]) }, nodes: [node('TopK', ['x', 'k'], ['y', 'i'], attributes)], outputs: ['y'] },
@@ -71,4 +83,6 @@ export const gatherEinsumCases: OpCase[] = [
   einsum('ijk,j->ki', { a: [2, 3, 4], b: [3] }),
   einsum('ij->i', { a: [3, 4] }),
   einsum('i,j->ij', { a: [3], b: [4] }),
+  middleAxisInt32(13),
+  middleAxisInt32(18),
 ];
