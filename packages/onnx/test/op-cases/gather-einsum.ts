@@ -85,4 +85,9 @@ export const gatherEinsumCases: OpCase[] = [
   einsum('i,j->ij', { a: [3], b: [4] }),
   middleAxisInt32(13),
   middleAxisInt32(18),
+  // Repeated indices: diagonals and traces.
+  einsum('ii->i', { a: [3, 3] }),
+  einsum('bii', { a: [2, 3, 3] }),
+  einsum('ij,jj->ij', { a: [2, 3], b: [3, 3] }),
+  einsum('iij->ij', { a: [3, 3, 2] }),
 ];
