@@ -39,7 +39,8 @@ export const lrn: GradientRule = {
 
 /**
  * LpNormalization: y = x/n, n = ‖x‖_p along `axis`. p = 2: dx = (g − y·Σ g·y)/n;
- * p = 1: dx = g/n − sign(x)·Σ(g·x)/n². Where n = 0 the divisor becomes 1 (x is 0 there), as in ReduceL2's rule.
+ * p = 1: dx = g/n − sign(x)·Σ(g·x)/n². A slice whose norm is 0 has output 0 (the spec, from
+ * opset 22) and no derivative; its gradient is 0, as ReduceL2's rule gives there.
  */
 export const lpNormalization: GradientRule = {
   opType: 'LpNormalization',
@@ -53,14 +54,16 @@ export const lpNormalization: GradientRule = {
     const zero = b.floatConstant([0]);
     if (p !== 1 && p !== 2) throw node.invalid(`p ${p} must be 1 or 2`);
     const norm = p === 2 ? b.op('Sqrt', [b.reduceSum(b.mul(x, x), [axis], true)]) : b.reduceSum(b.op('Abs', [x]), [axis], true);
-    const n = b.add(norm, b.toFloat(b.op('Equal', [norm, zero])));
+    const isZero = b.toFloat(b.op('Equal', [norm, zero]));
+    const n = b.add(norm, isZero);
+    const nonzero = b.sub(b.floatConstant([1]), isZero);
     if (p === 2) {
       const unit = b.div(x, n);
-      return [b.div(b.sub(g, b.mul(unit, b.reduceSum(b.mul(g, unit), [axis], true))), n)];
+      return [b.mul(b.div(b.sub(g, b.mul(unit, b.reduceSum(b.mul(g, unit), [axis], true))), n), nonzero)];
     }
     const sign = b.sub(b.toFloat(b.op('Greater', [x, zero])), b.toFloat(b.op('Less', [x, zero])));
     const projection = b.div(b.reduceSum(b.mul(g, x), [axis], true), b.mul(n, n));
-    return [b.sub(b.div(g, n), b.mul(sign, projection))];
+    return [b.mul(b.sub(b.div(g, n), b.mul(sign, projection)), nonzero)];
   },
 };
 
