@@ -129,6 +129,37 @@ case('HardSigmoid at the ends of its ramp: 0 at exactly ±3 (F.hardsigmoid)', 'x
 case('HardSwish at ±3: x/3 + 1/2 on the closed interval (F.hardswish)', 'x exactly at −3 and 3',
      'F.hardswish(x)', F.hardswish, 14, 'HardSwish', {'x': t([-4, -3, 0, 3, 4], [5])})
 
+case('ThresholdedRelu at α: 0 at exactly α (F.threshold)', 'x exactly at α = 1',
+     'F.threshold(x, 1.0, 0.0)', lambda x: F.threshold(x, 1.0, 0.0), 10, 'ThresholdedRelu',
+     {'x': t([-1, 0.5, 1, 2], [4])}, {'alpha': f(1.0)})
+case('Shrink (bias 0) at ±λ: 0 at exactly ±λ (F.hardshrink)', 'x exactly at −λ and λ',
+     'F.hardshrink(x, 0.5)', lambda x: F.hardshrink(x, 0.5), 9, 'Shrink',
+     {'x': t([-1, -0.5, 0, 0.5, 1], [5])}, {'lambd': f(0.5), 'bias': f(0.0)})
+case('Shrink (bias λ) at ±λ: 0 at exactly ±λ (F.softshrink)', 'x exactly at −λ and λ',
+     'F.softshrink(x, 0.5)', lambda x: F.softshrink(x, 0.5), 9, 'Shrink',
+     {'x': t([-1, -0.5, 0, 0.5, 1], [5])}, {'lambd': f(0.5), 'bias': f(0.5)})
+case('Celu at 0: both branches give slope 1', 'x = 0 exactly', 'F.celu(x, 0.5)', lambda x: F.celu(x, 0.5), 12, 'Celu',
+     {'x': t([0, 1], [2])}, {'alpha': f(0.5)})
+
+# Reductions through zeros.
+case('ReduceL1 at 0: sign(0) = 0 (torch.linalg.vector_norm, ord 1)', 'zeros in a row and a row of zeros',
+     'torch.linalg.vector_norm(x, 1, dim=1, keepdim=True)', lambda x: torch.linalg.vector_norm(x, 1, dim=1, keepdim=True), 13,
+     'ReduceL1', {'x': t([0, -2, 3, 0, 0, 0], [2, 3])}, {'axes': ints([1]), 'keepdims': i(1)})
+case('ReduceProd through zeros: the product of the others (torch.prod)', 'rows with no, one and two zeros',
+     'torch.prod(x, dim=1, keepdim=True)', lambda x: torch.prod(x, dim=1, keepdim=True), 13, 'ReduceProd',
+     {'x': t([2, -1.5, 3, 2, 0, 3, 0, 0, 4], [3, 3])}, {'axes': ints([1]), 'keepdims': i(1)})
+
+# Gathers: repeated indices add up (torch.gather's backward scatter-adds).
+repeated = [0, 2, 2, 0, 0, 1, 2, 2]
+case('GatherElements with repeated indices (opset 13, one-hot): the gradients add up', 'axis 0, an index repeated up to three times',
+     'torch.gather(x, 0, idx)', lambda x: torch.gather(x, 0, torch.tensor(repeated).reshape(2, 4)), 13, 'GatherElements',
+     {'x': t([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4])}, {'axis': i(0)},
+     constants={'idx': dict(dims=[2, 4], values=repeated, type='int64')}, node_inputs=['x', 'idx'])
+case('GatherElements with repeated indices (opset 18, scatter-add): the gradients add up', 'axis 0, an index repeated up to three times',
+     'torch.gather(x, 0, idx)', lambda x: torch.gather(x, 0, torch.tensor(repeated).reshape(2, 4)), 18, 'GatherElements',
+     {'x': t([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4])}, {'axis': i(0)},
+     constants={'idx': dict(dims=[2, 4], values=repeated, type='int64')}, node_inputs=['x', 'idx'])
+
 
 def run(c):
     xs = {name: torch.tensor(v['values'], dtype=torch.float32).reshape(v['dims']).requires_grad_(True)

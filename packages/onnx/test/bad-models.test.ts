@@ -102,9 +102,9 @@ describe('malformed models give a typed error', () => {
       inputs: { x: [2, 3] },
       nodes: [
         { op: 'Mul', inputs: ['x', 'x'], outputs: ['a'] },
-        { op: 'Hardmax', inputs: ['a'], outputs: ['b'] },
+        { op: 'Det', inputs: ['a'], outputs: ['b'] },
         { op: 'Custom', inputs: ['b'], outputs: ['c'], domain: 'com.example' },
-        { op: 'Hardmax', inputs: ['c'], outputs: ['y'] },
+        { op: 'Det', inputs: ['c'], outputs: ['y'] },
       ],
       outputs: ['y'],
       extraOpsets: [{ domain: 'com.example', version: 1 }],
@@ -115,15 +115,15 @@ describe('malformed models give a typed error', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(UnsupportedOpError);
       const e = error as UnsupportedOpError;
-      expect(e.opTypes).toEqual(['Hardmax', 'com.example.Custom']);
-      expect(e.nodes.map((n) => n.nodeName)).toEqual(['Hardmax_1', 'Custom_2', 'Hardmax_3']);
+      expect(e.opTypes).toEqual(['Det', 'com.example.Custom']);
+      expect(e.nodes.map((n) => n.nodeName)).toEqual(['Det_1', 'Custom_2', 'Det_3']);
       expect(e.nodes.map((n) => n.opset)).toEqual([13, 1, 13]);
       // The first line alone names the first node and what it lacks (a CLI shows one line).
       expect(e.message.split('\n')).toEqual([
-        'no gradient for Hardmax, com.example.Custom: Hardmax (opset 13) node "Hardmax_1": no gradient rule; 3 nodes in all:',
-        '  Hardmax (opset 13) node "Hardmax_1": no gradient rule',
+        'no gradient for Det, com.example.Custom: Det (opset 13) node "Det_1": no gradient rule; 3 nodes in all:',
+        '  Det (opset 13) node "Det_1": no gradient rule',
         '  com.example.Custom (opset 1) node "Custom_2": no gradient rule',
-        '  Hardmax (opset 13) node "Hardmax_3": no gradient rule',
+        '  Det (opset 13) node "Det_3": no gradient rule',
       ]);
     }
   });

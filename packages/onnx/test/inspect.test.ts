@@ -26,7 +26,7 @@ describe('inspect', () => {
         inputs: { x: [2, 3] },
         nodes: [
           { op: 'Shape', inputs: ['x'], outputs: ['s'] },
-          { op: 'Hardmax', inputs: ['x'], outputs: ['h'] },
+          { op: 'Det', inputs: ['x'], outputs: ['h'] },
           { op: 'Custom', inputs: ['h'], outputs: ['y'], domain: 'com.example' },
         ],
         outputs: ['y'],
@@ -34,8 +34,8 @@ describe('inspect', () => {
       }),
     );
     expect(s.opsets).toEqual({ 'ai.onnx': 21, 'com.example': 2 });
-    expect(s.ops).toEqual({ Shape: 1, Hardmax: 1, 'com.example.Custom': 1 });
-    expect(s.gradientCoverage.unsupported).toEqual(['Hardmax', 'com.example.Custom']);
+    expect(s.ops).toEqual({ Shape: 1, Det: 1, 'com.example.Custom': 1 });
+    expect(s.gradientCoverage.unsupported).toEqual(['Det', 'com.example.Custom']);
     expect(s.gradientCoverage.nonDifferentiable).toEqual(['Shape']);
   });
 });

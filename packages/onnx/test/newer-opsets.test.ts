@@ -55,12 +55,15 @@ describe('models at opsets 18–25: the same gradients as at opset 17', () => {
     expect(inspect(atOpset(new Uint8Array(readFileSync(join(architecturesDir, file))), 25)).gradientCoverage.opsetSupported).toBe(true);
   });
 
-  it.each(opset17.flatMap((m) => [18, 21, 23, 25].map((opset) => [m.name, opset, m] as const)))('%s at opset %i (onnxruntime-node)', async (_name, opset, m) => {
-    const bytes = atOpset(new Uint8Array(readFileSync(join(architecturesDir, m.c.models['17'] as string))), opset);
-    const d = await modelDeviation(runtimes.node, m.c, bytes);
-    const measured = tolerances[m.key] as { tolerance: number; logitTolerance: number };
-    expect(d.scale).toBeGreaterThan(1e-5);
-    expect(d.gradient).toBeLessThanOrEqual(measured.tolerance);
-    expect(d.logit).toBeLessThanOrEqual(measured.logitTolerance);
-  });
+  it.each(opset17.flatMap((m) => [18, 21, 23, 25].map((opset) => [m.name, opset, m] as const)))(
+    '%s at opset %i (onnxruntime-node)',
+    async (_name, opset, m) => {
+      const bytes = atOpset(new Uint8Array(readFileSync(join(architecturesDir, m.c.models['17'] as string))), opset);
+      const d = await modelDeviation(runtimes.node, m.c, bytes);
+      const measured = tolerances[m.key] as { tolerance: number; logitTolerance: number };
+      expect(d.scale).toBeGreaterThan(1e-5);
+      expect(d.gradient).toBeLessThanOrEqual(measured.tolerance);
+      expect(d.logit).toBeLessThanOrEqual(measured.logitTolerance);
+    },
+  );
 });

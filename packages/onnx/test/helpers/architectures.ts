@@ -45,10 +45,19 @@ export async function architectureDeviation(ort: OrtModuleLike, c: ArchitectureC
   return modelDeviation(ort, c, new Uint8Array(readFileSync(join(architecturesDir, file))), provider);
 }
 
-/** architectureDeviation of the case's module given as `bytes` (a rewritten copy of one of its models). */
-export async function modelDeviation(ort: OrtModuleLike, c: ArchitectureCase, bytes: Uint8Array, provider?: string): Promise<ArchitectureDeviation> {
-  const input = readNpy(join(architecturesDir, c.input));
-  const expected = readNpy(join(architecturesDir, c.gradient)).data;
+/**
+ * architectureDeviation of the case's module given as `bytes` (a rewritten copy of one of its
+ * models, or a case of another fixture directory `dir` in the same format).
+ */
+export async function modelDeviation(
+  ort: OrtModuleLike,
+  c: ArchitectureCase,
+  bytes: Uint8Array,
+  provider?: string,
+  dir = architecturesDir,
+): Promise<ArchitectureDeviation> {
+  const input = readNpy(join(dir, c.input));
+  const expected = readNpy(join(dir, c.gradient)).data;
   const count = input.shape[0] as number;
   const seedOf = (n: number): Float32Array => {
     const classes = n / count;

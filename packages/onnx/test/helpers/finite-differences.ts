@@ -80,6 +80,11 @@ export const KINKED_OPS: ReadonlySet<string> = new Set([
   'ReduceMax',
   'ReduceMin',
   'Where',
+  'ThresholdedRelu',
+  'Shrink',
+  'ReduceL1',
+  'LpNormalization',
+  'TopK',
 ]);
 
 /** Whether any op of a model is in KINKED_OPS. */

@@ -8,6 +8,9 @@ import { convCases, linearCases } from './linear-conv.js';
 import { normalizationCases, poolingCases } from './pooling-normalization.js';
 import { shapeCases, slicingCases } from './shape-slicing.js';
 import { reduceCases, resizeCases } from './reduce-resize.js';
+import { activationTrigCases } from './activations-trig.js';
+import { normMoreCases, rearrangeCases, reduceMoreCases } from './rearrange-norms.js';
+import { gatherEinsumCases } from './gather-einsum.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -19,6 +22,12 @@ export const opCases: OpCase[] = [
   ...slicingCases,
   ...reduceCases,
   ...resizeCases,
+  // New cases go last: a case's random inputs are seeded by its index.
+  ...rearrangeCases,
+  ...normMoreCases,
+  ...activationTrigCases,
+  ...reduceMoreCases,
+  ...gatherEinsumCases,
 ];
 
 /**
@@ -73,6 +82,9 @@ export async function runOpCase(c: OpCase, index: number, halfStep = false): Pro
   const checked: CheckedInput[] = [];
   for (const input of c.check ?? Object.keys(c.model.inputs)) {
     const gradient = run.gradients[input] as Float32Array;
+    // Differences are taken at the gradient's own elements, so a gradient of the wrong size would go unseen.
+    const size = (c.model.inputs[input] ?? []).map(Number).reduce((a, b) => a * b, 1);
+    if (gradient.length !== size) throw new Error(`${c.name}: the gradient of ${input} has ${gradient.length} elements, the input ${size}`);
     const indices = [...Array(gradient.length).keys()];
     const diffs = await differences(runtimes.node, bytes, feeds, input, seed, indices, c.step ?? STEP, undefined, { halfStep: halfStep || kinked });
     checked.push({ input, gradient, scale: Math.max(1, maxAbs(gradient)), diffs, kinked });

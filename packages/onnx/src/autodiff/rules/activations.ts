@@ -125,6 +125,36 @@ export const gelu = unary('Gelu', 20, (g, x, _y, b, node) => {
   return b.mul(g, b.add(cdf, b.mul(x, pdf)));
 });
 
+/** y = x·tanh(softplus(x)): y' = tanh(sp) + x·σ(x)·(1 − tanh²(sp)), since softplus' = σ. */
+export const mish = unary('Mish', 18, (g, x, _y, b) => {
+  const t = b.op('Tanh', [b.op('Softplus', [x])]);
+  const slope = b.mul(b.mul(x, b.op('Sigmoid', [x])), b.sub(k(b, 1), b.mul(t, t)));
+  return b.mul(g, b.add(t, slope));
+});
+
+// Negative branch (x ≤ 0, as PyTorch's celu): y = α(e^(x/α) − 1), so dy/dx = e^(x/α).
+export const celu = unary('Celu', 12, (g, x, _y, b, node) => {
+  const alpha = node.float('alpha', 1);
+  return b.op('Where', [positive(b, x), g, b.mul(g, b.op('Exp', [b.scale(x, 1 / alpha)]))]);
+});
+
+/** Gradient passes where x > α strictly (PyTorch's Threshold: 0 at x = α). */
+export const thresholdedRelu = unary('ThresholdedRelu', 10, (g, x, _y, b, node) => b.mul(g, b.toFloat(b.op('Greater', [x, k(b, node.float('alpha', 1))]))));
+
+/** Gradient passes where |x| > λ strictly (PyTorch's hardshrink and softshrink: 0 at ±λ); bias only shifts. */
+export const shrink = unary('Shrink', 9, (g, x, _y, b, node) => {
+  const lambda = node.float('lambd', 0.5);
+  const outside = b.add(b.toFloat(b.op('Greater', [x, k(b, lambda)])), b.toFloat(b.op('Less', [x, k(b, -lambda)])));
+  return b.mul(g, outside);
+});
+
+/** y = x·σ(αx): y' = σ(αx)·(1 + αx·(1 − σ(αx))). */
+export const swish = unary('Swish', 24, (g, x, _y, b, node) => {
+  const ax = b.scale(x, node.float('alpha', 1));
+  const s = b.op('Sigmoid', [ax]);
+  return b.mul(g, b.mul(s, b.add(k(b, 1), b.mul(ax, b.sub(k(b, 1), s)))));
+});
+
 export const activationRules: readonly GradientRule[] = [
   relu,
   leakyRelu,
@@ -139,4 +169,9 @@ export const activationRules: readonly GradientRule[] = [
   clip,
   prelu,
   gelu,
+  mish,
+  celu,
+  thresholdedRelu,
+  shrink,
+  swish,
 ];

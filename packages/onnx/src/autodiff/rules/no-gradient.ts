@@ -20,4 +20,6 @@ export const noGradientOps: readonly NoGradientOp[] = [
   ...plain('Sign', 'Floor', 'Ceil', 'Round', 'ConstantOfShape', 'Constant', 'EyeLike', 'RandomNormalLike', 'RandomUniformLike'),
   ...plain('RandomNormal', 'RandomUniform', 'Multinomial', 'Bernoulli', 'OneHot', 'NonMaxSuppression', 'BitShift', 'Range'),
   ...plain('StringNormalizer', 'TfIdfVectorizer'),
+  // Hardmax is piecewise constant; the bitwise ops take integers only.
+  ...plain('Hardmax', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor', 'BitwiseNot'),
 ];

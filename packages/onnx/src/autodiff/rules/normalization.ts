@@ -70,4 +70,28 @@ export const layerNormalization: GradientRule = {
   },
 };
 
-export const normalizationRules: readonly GradientRule[] = [batchNormalization, instanceNormalization, layerNormalization];
+/**
+ * x is normalized over each group of C/G channels (and the spatial axes) per instance. The scale
+ * is per group at opset 18 (deprecated by 21) and per channel from opset 21.
+ */
+export const groupNormalization: GradientRule = {
+  opType: 'GroupNormalization',
+  since: 18,
+  differentiable: [0],
+  gradient(node, grads, b) {
+    const g = outputGrad(node, grads);
+    const x = node.input(0);
+    const xShape = b.shape(x);
+    const [n, channels] = [xShape[0] as number, xShape[1] as number];
+    const groups = node.int('num_groups', 0);
+    if (!Number.isInteger(groups) || groups < 1 || channels % groups !== 0) throw node.invalid(`num_groups ${groups} does not divide the ${channels} channels`);
+    const grouped = [n, groups, xShape.slice(1).reduce((a, d) => a * d, 1) / groups];
+    const spatialOnes = xShape.slice(2).map(() => 1);
+    const perChannel = node.opset >= 21;
+    const scaled = perChannel ? b.reshape(b.mul(g, b.reshape(node.input(1), [channels, ...spatialOnes])), grouped) : b.reshape(g, grouped);
+    const gamma = perChannel ? b.floatConstant([1]) : b.reshape(node.input(1), [groups, 1]);
+    return [b.reshape(normalizedGradient(b, b.reshape(x, grouped), scaled, gamma, [2], node.float('epsilon', 1e-5)), xShape)];
+  },
+};
+
+export const normalizationRules: readonly GradientRule[] = [batchNormalization, instanceNormalization, layerNormalization, groupNormalization];

@@ -32,6 +32,21 @@ function reduction(node: NodeView, g: string, b: GraphBuilder): Reduction {
   return { axes, xShape, keptShape, gKept, yKept, count };
 }
 
+/**
+ * y_i sums x over j ≤ i (j < i when exclusive; ≥ and > when reverse), so x_j's gradient sums g
+ * over the i that read it: the same cumulative sum in the other direction.
+ */
+export const cumSum: GradientRule = {
+  opType: 'CumSum',
+  since: 11,
+  differentiable: [0],
+  gradient(node, grads, b) {
+    const g = outputGrad(node, grads);
+    const reverse = node.int('reverse', 0) === 1 ? 0 : 1;
+    return [b.op('CumSum', [g, node.input(1)], { exclusive: { int: node.int('exclusive', 0) }, reverse: { int: reverse } }), null];
+  },
+};
+
 function reduceRule(opType: string, local: (r: Reduction, x: string, b: GraphBuilder) => string): GradientRule {
   return {
     opType,
@@ -56,6 +71,31 @@ export const reduceL2 = reduceRule('ReduceL2', (r, x, b) => {
 });
 export const reduceLogSumExp = reduceRule('ReduceLogSumExp', (r, x, b) => b.mul(r.gKept, b.op('Exp', [b.sub(x, r.yKept)])));
 
+// sign(x) with sign(0) = 0, as PyTorch's L1 norm; built from Where (see the Abs rule).
+export const reduceL1 = reduceRule('ReduceL1', (r, x, b) => {
+  const zero = b.floatConstant([0]);
+  return b.op('Where', [b.op('Greater', [x, zero]), r.gKept, b.op('Where', [b.op('Less', [x, zero]), b.neg(r.gKept), zero])]);
+});
+export const reduceLogSum = reduceRule('ReduceLogSum', (r, x, b) => b.expand(b.div(r.gKept, b.reduceSum(x, r.axes, true)), r.xShape));
+
+/**
+ * ∂y/∂x_j is the product of the other elements of x_j's slice. Dividing y by x_j fails at zeros,
+ * so, with P the product of the slice's nonzero elements and z its count of zeros: P/x_j at a
+ * nonzero x_j when z = 0; P at the zero when z = 1; 0 everywhere else.
+ */
+export const reduceProd = reduceRule('ReduceProd', (r, x, b) => {
+  const zero = b.floatConstant([0]);
+  const isZero = b.op('Equal', [x, zero]);
+  const nonzero = b.op('Where', [isZero, b.floatConstant([1]), x]);
+  const keep = { keepdims: { int: 1 } };
+  const product =
+    b.opset >= 18 ? b.op('ReduceProd', [nonzero, b.int64Constant(r.axes)], keep) : b.op('ReduceProd', [nonzero], { ...keep, axes: { ints: r.axes } });
+  const zeros = b.reduceSum(b.toFloat(isZero), r.axes, true);
+  const atZero = b.op('Where', [b.op('Equal', [zeros, b.floatConstant([1])]), product, zero]);
+  const elsewhere = b.op('Where', [b.op('Equal', [zeros, zero]), b.div(product, nonzero), zero]);
+  return b.mul(r.gKept, b.op('Where', [isZero, atZero, elsewhere]));
+});
+
 /** The gradient is shared equally among the elements that attain the extreme (torch.amax's rule). */
 function extreme(opType: string): GradientRule {
   return reduceRule(opType, (r, x, b) => {
@@ -67,4 +107,16 @@ function extreme(opType: string): GradientRule {
 export const reduceMax = extreme('ReduceMax');
 export const reduceMin = extreme('ReduceMin');
 
-export const reduceRules: readonly GradientRule[] = [reduceSum, reduceMean, reduceSumSquare, reduceL2, reduceLogSumExp, reduceMax, reduceMin];
+export const reduceRules: readonly GradientRule[] = [
+  reduceSum,
+  reduceMean,
+  reduceSumSquare,
+  reduceL2,
+  reduceLogSumExp,
+  reduceMax,
+  reduceMin,
+  reduceL1,
+  reduceLogSum,
+  reduceProd,
+  cumSum,
+];

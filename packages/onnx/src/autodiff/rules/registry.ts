@@ -3,12 +3,16 @@ import type { LegacyRewrite } from './legacy.js';
 import { noGradientOps } from './no-gradient.js';
 import { activationRules } from './activations.js';
 import { convRules } from './conv.js';
+import { depthSpaceRules } from './depth-space.js';
+import { einsumRules } from './einsum.js';
+import { gatherRules } from './gather.js';
 import { elementwiseRules } from './elementwise.js';
 import { linearRules } from './linear.js';
 import { normalizationRules } from './normalization.js';
 import { poolingRules } from './pooling.js';
 import { reduceRules } from './reduce.js';
 import { resizeRules, upsample } from './resize.js';
+import { responseNormRules } from './response-norms.js';
 import { shapeRules } from './shape.js';
 import { slicingRules } from './slicing.js';
 import { softmaxRules } from './softmax.js';
@@ -22,12 +26,16 @@ import { unaryRules } from './unary.js';
 const families: readonly (readonly GradientRule[])[] = [
   activationRules,
   convRules,
+  depthSpaceRules,
+  einsumRules,
+  gatherRules,
   elementwiseRules,
   linearRules,
   normalizationRules,
   poolingRules,
   reduceRules,
   resizeRules,
+  responseNormRules,
   shapeRules,
   slicingRules,
   softmaxRules,

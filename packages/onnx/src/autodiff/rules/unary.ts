@@ -36,6 +36,20 @@ export const cos = unary('Cos', 7, (g, x, _y, b) => b.neg(b.mul(g, b.op('Sin', [
 // d erf(x)/dx = 2/√π · exp(−x²).
 export const erf = unary('Erf', 9, (g, x, _y, b) => b.mul(b.scale(g, 2 / Math.sqrt(Math.PI)), b.op('Exp', [b.neg(b.mul(x, x))])));
 
+const one = (b: GraphBuilder): string => b.floatConstant([1]);
+const square = (b: GraphBuilder, x: string): string => b.mul(x, x);
+export const tan = unary('Tan', 7, (g, _x, y, b) => b.mul(g, b.add(one(b), square(b, y))));
+export const asin = unary('Asin', 7, (g, x, _y, b) => b.div(g, b.op('Sqrt', [b.sub(one(b), square(b, x))])));
+export const acos = unary('Acos', 7, (g, x, _y, b) => b.neg(b.div(g, b.op('Sqrt', [b.sub(one(b), square(b, x))]))));
+export const atan = unary('Atan', 7, (g, x, _y, b) => b.div(g, b.add(one(b), square(b, x))));
+export const sinh = unary('Sinh', 9, (g, x, _y, b) => b.mul(g, b.op('Cosh', [x])));
+export const cosh = unary('Cosh', 9, (g, x, _y, b) => b.mul(g, b.op('Sinh', [x])));
+export const asinh = unary('Asinh', 9, (g, x, _y, b) => b.div(g, b.op('Sqrt', [b.add(square(b, x), one(b))])));
+// Defined for x ≥ 1; at x = 1 the derivative is infinite, as in PyTorch.
+export const acosh = unary('Acosh', 9, (g, x, _y, b) => b.div(g, b.op('Sqrt', [b.sub(square(b, x), one(b))])));
+export const atanh = unary('Atanh', 9, (g, x, _y, b) => b.div(g, b.sub(one(b), square(b, x))));
+const trigonometric = [tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh];
+
 /** The gradient goes back in the input's own float type. */
 export const cast: GradientRule = {
   opType: 'Cast',
@@ -48,4 +62,4 @@ export const cast: GradientRule = {
   },
 };
 
-export const unaryRules: readonly GradientRule[] = [identity, dropout, neg, abs, exp, log, sqrt, reciprocal, sin, cos, erf, cast];
+export const unaryRules: readonly GradientRule[] = [identity, dropout, neg, abs, exp, log, sqrt, reciprocal, sin, cos, erf, cast, ...trigonometric];
