@@ -74,6 +74,8 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .addOption(new Option('--layout <layout>', 'tensor layout of image inputs').choices(['nchw', 'nhwc']))
     .addOption(new Option('--normalize <preset>', 'mean/std preset for image inputs').choices(Object.keys(NORMALIZATION_PRESETS)).default('none'))
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
+    .option('--cache-dir <dir>', 'keep built ONNX gradient graphs here across runs (default: as ig explain)')
+    .option('--no-cache', 'neither read nor write the graph cache')
     .option('--json <tree.json>', 'write the tree: levels of { id, features, score, children }, the target and the full-input score')
     .option('--png <tree.png>', 'write the levels of an image hierarchy, components outlined with their scores')
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
@@ -96,6 +98,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         baselineCount: 1,
         seed: number(raw['seed'] ?? '0', '--seed', -1e15, 1e15, false),
       };
+      const cache: string | boolean = (raw['cache'] as unknown) === false ? false : (raw['cacheDir'] ?? true);
       if (raw['text'] !== undefined) {
         for (const flag of ['png', 'tokens'])
           if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);
@@ -111,13 +114,14 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
             layer: raw['layer'],
             baselineToken: raw['baselineToken'],
             tooLong: (raw['tooLong'] ?? 'truncate') as 'truncate' | 'error',
+            cache,
           },
           warn,
         );
         writeHierarchyFiles(raw, run, { model: settings.modelPath, text: raw['text'] as string }, global);
         return;
       }
-      const model = await loadModel(settings.modelPath, { provider: (raw['provider'] ?? 'cpu') as Provider });
+      const model = await loadModel(settings.modelPath, { provider: (raw['provider'] ?? 'cpu') as Provider, cache });
       try {
         const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
         const input = loadInput(

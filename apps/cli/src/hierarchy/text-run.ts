@@ -3,7 +3,7 @@ import type { GroupScoreOptions, Hierarchy, HierarchyJson } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
-import { importOnnx } from '../onnx-module.js';
+import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import { resolveTextTarget } from '../text/text-target.js';
 import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
 import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
@@ -15,6 +15,8 @@ export interface TextHierarchySettings extends HierarchyCommonSettings {
   readonly layer: string | undefined;
   readonly baselineToken: string | undefined;
   readonly tooLong: 'truncate' | 'error';
+  /** ONNX graph cache: a folder, true for the platform's default folder, false or absent for none. */
+  readonly cache?: string | boolean;
 }
 
 type OnnxEntry = typeof OnnxNode;
@@ -54,7 +56,12 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
     tooLong: settings.tooLong,
   });
   encoded.warnings.forEach(warn);
-  const session = { executionProviders: ['cpu'] as const, sessionOptions: { logSeverityLevel: 3 as const } };
+  const cache = await graphCacheOf({ cache: settings.cache, onWarning: warn });
+  const session = {
+    executionProviders: ['cpu'] as const,
+    sessionOptions: { logSeverityLevel: 3 as const },
+    ...(cache ? { graphCache: cache.graphCache } : {}),
+  };
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, session);
   try {
     const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
