@@ -3,7 +3,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import type { Attributes } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { readRecurrentSpec, type RecurrentSpec } from '../model/recurrent/spec.js';
-import { isPair, type Carried, type Pair } from './pair.js';
+import { isPair, type Carried, type DeclaredDims, type Pair } from './pair.js';
 
 /** A gate's pre-activation as the CD paper splits it: relevant, irrelevant, and the bias apart. */
 interface Triple extends Pair {
@@ -78,14 +78,14 @@ function splitGates(builder: GraphBuilder, x: string): [string, string, string, 
  * gate is not split: h = o·tanh(c), with tanh(c) split as tanhOfCell and o computed from the whole
  * input, as in cd_text. Initial states, constants of the graph, are irrelevant.
  */
-export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] {
+export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder, declared: DeclaredDims): Carried[] {
   const spec = lstmSpec(node, inputs);
   if (typeof spec === 'string') throw new UnsupportedForm(spec);
   const x = inputs[0] as Pair;
   const input = node.input ?? [];
   const xName = input[0] as string;
-  if (!builder.hasShape(xName)) throw new UnsupportedForm(`the shape of X ("${xName}") is not known: its sequence length must be static to unroll the LSTM`);
-  const length = builder.shape(xName)[0] as number;
+  const length = builder.hasShape(xName) ? builder.shape(xName)[0] : declared(xName)?.[0];
+  if (length === undefined) throw new UnsupportedForm(`the sequence length of X ("${xName}") is not stated in the model: export it with a fixed sequence axis to unroll the LSTM`);
   const hidden = spec.hiddenSize;
   const first = (name: string): string => builder.op('Gather', [name, builder.int64Constant([0], [])], { axis: { int: 0 } });
   const weightT = builder.transpose(first(input[1] as string), [1, 0]);

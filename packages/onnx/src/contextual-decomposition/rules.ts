@@ -3,10 +3,10 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
-import { cloneNode, eachPart, isPair, splitBias, type Carried, type Pair } from './pair.js';
+import { cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair } from './pair.js';
 
 /** Rewrites one node whose inputs include a pair; returns what each output becomes. */
-export type PairRule = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder) => Carried[];
+export type PairRule = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder, declared: DeclaredDims) => Carried[];
 
 function onlyFirstIsPair(node: onnx.INodeProto, inputs: readonly Carried[]): Pair {
   const first = inputs[0];
