@@ -84,6 +84,13 @@ describe('contextual decomposition of an LSTM (ACD text model: Embedding → LST
     node?.attribute?.push({ name: 'direction', type: 3, s: new TextEncoder().encode('bidirectional') });
     expect(() => buildContextualDecompositionModel(cut.suffix, { input: reference.embeddingOutput })).toThrow(UnsupportedDecompositionError);
     expect(() => buildContextualDecompositionModel(cut.suffix, { input: reference.embeddingOutput })).toThrow(/LSTM .*direction "forward\+reverse": only forward LSTMs/);
+
+    const unstated = cutAtTensor(lstmModel, reference.embeddingOutput);
+    const x = unstated.suffix.graph?.node?.find((n) => n.opType === 'LSTM')?.input?.[0];
+    if (unstated.suffix.graph) unstated.suffix.graph.valueInfo = (unstated.suffix.graph.valueInfo ?? []).filter((v) => v.name !== x);
+    expect(() => buildContextualDecompositionModel(unstated.suffix, { input: reference.embeddingOutput })).toThrow(
+      /LSTM .*the sequence length of X \("\/lstm\/Transpose_output_0"\) is not stated in the model/,
+    );
   });
 });
 
