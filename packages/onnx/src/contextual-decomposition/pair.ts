@@ -10,6 +10,12 @@ export interface Pair {
 /** What a node's input or output is in the decomposed graph: a pair, or a plain (static) tensor. */
 export type Carried = Pair | string;
 
+/**
+ * The dimensions the model's value infos state for a tensor, undefined where one is symbolic
+ * (a free batch axis); what a rule can know of a shape the facts do not hold in full.
+ */
+export type DeclaredDims = (name: string) => readonly (number | undefined)[] | undefined;
+
 export const isPair = (value: Carried | undefined): value is Pair => typeof value === 'object';
 
 /** A copy of `node` (attributes included) reading `inputs`; returns its `outputCount` new outputs. */

@@ -8,7 +8,7 @@ import { UnsupportedDecompositionError } from './errors.js';
 import { prepareModel } from '../model/prepare.js';
 import { usedNames } from '../model/endpoints.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
-import { isPair, type Carried } from './pair.js';
+import { isPair, type Carried, type DeclaredDims } from './pair.js';
 import { PAIR_RULES } from './rules.js';
 
 export interface ContextualDecompositionModelOptions {
@@ -33,6 +33,20 @@ export interface ContextualDecompositionModel {
   readonly inputs: { readonly relevant: string; readonly irrelevant: string };
   readonly output: string;
   readonly outputs: { readonly relevant: string; readonly irrelevant: string };
+}
+
+/** The dimensions of every tensor with a value info, input or output (see DeclaredDims). */
+function declaredDims(graph: onnx.GraphProto): DeclaredDims {
+  const dims = new Map<string, (number | undefined)[]>();
+  for (const info of [...graph.input, ...graph.output, ...graph.valueInfo]) {
+    const shape = info.type?.tensorType?.shape?.dim;
+    if (!info.name || !shape) continue;
+    dims.set(
+      info.name,
+      shape.map((d) => (!d.dimParam && d.dimValue !== null && d.dimValue !== undefined && Number(d.dimValue) > 0 ? Number(d.dimValue) : undefined)),
+    );
+  }
+  return (name) => dims.get(name);
 }
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -73,6 +87,7 @@ export function buildContextualDecompositionModel(
   }
   const builder = new GraphBuilder(opset, [...names, relevant, irrelevant, outputs.relevant, outputs.irrelevant], facts, 'ig_cd');
   const carried = new Map<string, Carried>([[inputInfo.name, { rel: relevant, irrel: irrelevant }]]);
+  const declared = declaredDims(graph);
   const failures: UnsupportedNode[] = [];
   for (const node of topologicalOrder(graph)) {
     const reads: Carried[] = (node.input ?? []).map((name) => carried.get(name) ?? name);
@@ -96,7 +111,7 @@ export function buildContextualDecompositionModel(
     }
     let results: Carried[];
     try {
-      results = rule(node, reads, builder);
+      results = rule(node, reads, builder, declared);
     } catch (error) {
       if (error instanceof UnsupportedForm) {
         fail(`unsupported form: ${error.message}`);

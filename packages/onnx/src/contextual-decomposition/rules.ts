@@ -2,10 +2,11 @@ import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { stringAttribute } from '../graph/attributes.js';
-import { cloneNode, eachPart, isPair, splitBias, type Carried, type Pair } from './pair.js';
+import { lstm } from './lstm.js';
+import { cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair } from './pair.js';
 
 /** Rewrites one node whose inputs include a pair; returns what each output becomes. */
-export type PairRule = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder) => Carried[];
+export type PairRule = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder, declared: DeclaredDims) => Carried[];
 
 function onlyFirstIsPair(node: onnx.INodeProto, inputs: readonly Carried[]): Pair {
   const first = inputs[0];
@@ -64,12 +65,21 @@ const addOrSub: PairRule = (node, inputs, builder) => {
   return [splitBias(builder, negated, a as string)];
 };
 
-/** Mul, Div by a constant: linear, on each part. */
+/**
+ * Mul, Div by a constant: linear, on each part. Mul of two pairs: the CD paper's product rule,
+ * relevant·relevant to the relevant part and every term with an irrelevant factor
+ * (relevant·irrelevant, irrelevant·relevant, irrelevant·irrelevant) to the irrelevant part.
+ */
 const scaleRule: PairRule = (node, inputs, builder) => {
   const [a, b] = inputs;
+  if (isPair(a) && isPair(b) && node.opType === 'Mul') {
+    const rel = cloneNode(builder, node, [a.rel, b.rel])[0] as string;
+    const whole = cloneNode(builder, node, [builder.add(a.rel, a.irrel), builder.add(b.rel, b.irrel)])[0] as string;
+    return [{ rel, irrel: builder.sub(whole, rel) }];
+  }
   if (isPair(b)) {
     if (node.opType === 'Mul' && !isPair(a)) return eachPart(builder, node, b, 1);
-    throw new UnsupportedForm(`${node.opType === 'Div' ? 'the divisor' : 'both operands'} depend(s) on the model input`);
+    throw new UnsupportedForm('the divisor depends on the model input');
   }
   return eachPart(builder, node, a as Pair, 0);
 };
@@ -187,6 +197,7 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Pad', pad],
   ['Shape', shapeOf],
   ['Size', shapeOf],
+  ['LSTM', lstm],
 ]);
 
 /** Op types the contextual-decomposition rewrite carries, sorted. */
