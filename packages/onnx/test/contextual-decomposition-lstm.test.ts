@@ -62,7 +62,12 @@ async function compare(output: 'hidden' | 'logits', width: number, pick: (c: Cas
 
 describe('contextual decomposition of an LSTM (ACD text model: Embedding → LSTM → Linear)', () => {
   it("equals acd's cd_text for the LSTM's last hidden state, phrase by phrase", async () => {
-    const { worst, worstSum } = await compare('hidden', reference.sizes.hidden, (c) => [c.hiddenRelevant, c.hiddenIrrelevant], (s) => reference.hidden[s] as number[]);
+    const { worst, worstSum } = await compare(
+      'hidden',
+      reference.sizes.hidden,
+      (c) => [c.hiddenRelevant, c.hiddenIrrelevant],
+      (s) => reference.hidden[s] as number[],
+    );
     // float32 here against cd_text's float64 over 7 steps: measured 2.1e-7 on parts up to 0.9.
     expect(worst).toBeLessThan(1e-6);
     // The CD identity: the parts add up to the hidden state torch computes (float32), measured 1.3e-7.
@@ -70,7 +75,12 @@ describe('contextual decomposition of an LSTM (ACD text model: Embedding → LST
   });
 
   it("equals cd_text's parts through the Linear (its bias split as acd splits a Linear's), and they add up to the logits", async () => {
-    const { worst, worstSum } = await compare('logits', 2, (c) => [c.relevant, c.irrelevant], (s) => reference.logits[s] as number[]);
+    const { worst, worstSum } = await compare(
+      'logits',
+      2,
+      (c) => [c.relevant, c.irrelevant],
+      (s) => reference.logits[s] as number[],
+    );
     // The reference splits the bias in float32 too; measured 6.7e-7 on parts up to 0.43, and 7.5e-8 for the identity.
     expect(worst).toBeLessThan(1e-6);
     expect(worstSum).toBeLessThan(5e-7);
@@ -83,7 +93,9 @@ describe('contextual decomposition of an LSTM (ACD text model: Embedding → LST
     expect(node).toBeDefined();
     node?.attribute?.push({ name: 'direction', type: 3, s: new TextEncoder().encode('bidirectional') });
     expect(() => buildContextualDecompositionModel(cut.suffix, { input: reference.embeddingOutput })).toThrow(UnsupportedDecompositionError);
-    expect(() => buildContextualDecompositionModel(cut.suffix, { input: reference.embeddingOutput })).toThrow(/LSTM .*direction "forward\+reverse": only forward LSTMs/);
+    expect(() => buildContextualDecompositionModel(cut.suffix, { input: reference.embeddingOutput })).toThrow(
+      /LSTM .*direction "forward\+reverse": only forward LSTMs/,
+    );
 
     const unstated = cutAtTensor(lstmModel, reference.embeddingOutput);
     const x = unstated.suffix.graph?.node?.find((n) => n.opType === 'LSTM')?.input?.[0];

@@ -20,7 +20,8 @@ function lstmSpec(node: onnx.INodeProto, inputs: readonly Carried[]): RecurrentS
   const input = node.input ?? [];
   const dependent = inputs.findIndex((value, i) => i > 0 && isPair(value));
   if (dependent > 0) return `input ${dependent} ("${input[dependent] ?? ''}") depends on the model input; only X (input 0) may`;
-  if (spec.directions.length !== 1 || spec.directions[0] !== 'forward') return `attribute direction "${spec.directions.join('+')}": only forward LSTMs are decomposed`;
+  if (spec.directions.length !== 1 || spec.directions[0] !== 'forward')
+    return `attribute direction "${spec.directions.join('+')}": only forward LSTMs are decomposed`;
   if (spec.layout !== 0) return 'attribute layout 1: only layout 0 is decomposed';
   const names = (spec.activations[0] ?? []).map((a) => a.name).join(', ');
   if (names !== 'sigmoid, tanh, tanh') return `attribute activations (${names}): only the default sigmoid, tanh, tanh are decomposed`;
@@ -85,7 +86,8 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
   const input = node.input ?? [];
   const xName = input[0] as string;
   const length = builder.hasShape(xName) ? builder.shape(xName)[0] : declared(xName)?.[0];
-  if (length === undefined) throw new UnsupportedForm(`the sequence length of X ("${xName}") is not stated in the model: export it with a fixed sequence axis to unroll the LSTM`);
+  if (length === undefined)
+    throw new UnsupportedForm(`the sequence length of X ("${xName}") is not stated in the model: export it with a fixed sequence axis to unroll the LSTM`);
   const hidden = spec.hiddenSize;
   const first = (name: string): string => builder.op('Gather', [name, builder.int64Constant([0], [])], { axis: { int: 0 } });
   const weightT = builder.transpose(first(input[1] as string), [1, 0]);
@@ -94,7 +96,8 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
   const bias = biasName
     ? (() => {
         const both = first(biasName);
-        const slice = (from: number, to: number): string => builder.op('Slice', [both, builder.int64Constant([from]), builder.int64Constant([to]), builder.int64Constant([0])]);
+        const slice = (from: number, to: number): string =>
+          builder.op('Slice', [both, builder.int64Constant([from]), builder.int64Constant([to]), builder.int64Constant([0])]);
         return builder.add(slice(0, 4 * hidden), slice(4 * hidden, 8 * hidden));
       })()
     : builder.floatConstant(new Float32Array(4 * hidden), [4 * hidden]);
