@@ -14,9 +14,11 @@ import sys
 
 
 class Replay:
-    def __init__(self, f, g, rule='simpson-pairs', share=0.5, fill=0, tolerance=0.01, cap=1025):
+    def __init__(self, f, g, rule='simpson-pairs', share=0.5, fill=0, tolerance=0.01, cap=1025, stop_rules=()):
         self.f, self.g, self.last = f, g, len(f) - 1
         self.rule, self.share, self.fill, self.tolerance, self.cap = rule, share, fill, tolerance, cap
+        # Stop as soon as any of these rules' weights on the same points meet the tolerance.
+        self.stop_rules = stop_rules
 
     def at(self, alpha):
         k = round(alpha * self.last)
@@ -49,13 +51,21 @@ class Replay:
             return abs(0.5 * (nodes[k + 1] - nodes[k]) * (self.at(nodes[k])[1] + self.at(nodes[k + 1])[1]) - (self.at(nodes[k + 1])[0] - self.at(nodes[k])[0]))
         return midpoint(i + 1) if trapezoid_error(i + 1) > trapezoid_error(i) else midpoint(i)
 
+    def error_of(self, nodes, rule):
+        """The signed relative completeness error of `rule`'s weights on `nodes`."""
+        kept, self.rule = self.rule, rule
+        error = sum(e[2] for e in self.elements(nodes)) / abs(self.f[-1] - self.f[0])
+        self.rule = kept
+        return error
+
     def run(self):
         """(evaluations, rounds, final relative error, signed relative error after each round)."""
         nodes, rounds, trace = [0.5], 1, []
-        scale = abs(self.f[-1] - self.f[0])
         while True:
             elements = self.elements(nodes)
-            error = sum(e[2] for e in elements) / scale
+            error = self.error_of(nodes, self.rule)
+            if self.stop_rules:
+                error = min((self.error_of(nodes, rule) for rule in self.stop_rules), key=abs)
             trace.append(round(100 * error, 2))
             if abs(error) <= self.tolerance or len(nodes) >= self.cap:
                 return len(nodes), rounds, error, trace
@@ -91,6 +101,8 @@ VARIANTS = [
     ('share 1.0 (every piece)', {'share': 1.0}),
     ('trapezoid pieces', {'rule': 'trapezoid'}),
     ('rounds filled to 6 points', {'fill': 6}),
+    ('stop on the better of Simpson pairs and trapezoid', {'stop_rules': ('simpson-pairs', 'trapezoid')}),
+    ('trapezoid marking, stop on the better of both', {'rule': 'trapezoid', 'stop_rules': ('simpson-pairs', 'trapezoid')}),
 ]
 
 if __name__ == '__main__':
