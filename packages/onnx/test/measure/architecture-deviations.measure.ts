@@ -10,25 +10,10 @@ import { it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { architectureDeviation, architectureModels, architecturesDir } from '../helpers/architectures.js';
-import { runtimes } from '../helpers/ort.js';
-import { toleranceFor } from './tolerance.js';
-
-const round = (x: number): number => Number(x.toPrecision(2));
+import { nodeAndWebTolerances } from './tolerance.js';
 
 it('measures the architecture modules', async () => {
-  const cases: Record<string, Record<string, number>> = {};
-  for (const { key, c, opset } of architectureModels) {
-    const node = await architectureDeviation(runtimes.node, c, opset);
-    const web = await architectureDeviation(runtimes.web, c, opset, 'wasm');
-    cases[key] = {
-      deviation: round(node.gradient),
-      tolerance: toleranceFor(node.gradient),
-      web: round(web.gradient),
-      webTolerance: toleranceFor(web.gradient),
-      logit: round(Math.max(node.logit, web.logit)),
-      logitTolerance: toleranceFor(Math.max(node.logit, web.logit)),
-    };
-  }
+  const cases = await nodeAndWebTolerances(architectureModels, (ort, { c, opset }, provider) => architectureDeviation(ort, c, opset, provider));
   const file = join(architecturesDir, 'tolerances.json');
   writeFileSync(file, `${JSON.stringify({ method: 'test/measure/architecture-deviations.measure.ts', cases }, null, 1)}\n`);
 }, 900_000);

@@ -8,24 +8,9 @@ import { it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportedOpDeviation, exportedOpModels, exportedOpsDir } from '../helpers/exported-ops.js';
-import { runtimes } from '../helpers/ort.js';
-import { toleranceFor } from './tolerance.js';
-
-const round = (x: number): number => Number(x.toPrecision(2));
+import { nodeAndWebTolerances } from './tolerance.js';
 
 it('measures the exported-op modules', async () => {
-  const cases: Record<string, Record<string, number>> = {};
-  for (const { key, c, opset } of exportedOpModels) {
-    const node = await exportedOpDeviation(runtimes.node, c, opset);
-    const web = await exportedOpDeviation(runtimes.web, c, opset, 'wasm');
-    cases[key] = {
-      deviation: round(node.gradient),
-      tolerance: toleranceFor(node.gradient),
-      web: round(web.gradient),
-      webTolerance: toleranceFor(web.gradient),
-      logit: round(Math.max(node.logit, web.logit)),
-      logitTolerance: toleranceFor(Math.max(node.logit, web.logit)),
-    };
-  }
+  const cases = await nodeAndWebTolerances(exportedOpModels, (ort, { c, opset }, provider) => exportedOpDeviation(ort, c, opset, provider));
   writeFileSync(join(exportedOpsDir, 'tolerances.json'), `${JSON.stringify({ method: 'test/measure/exported-op-deviations.measure.ts', cases }, null, 1)}\n`);
 }, 900_000);

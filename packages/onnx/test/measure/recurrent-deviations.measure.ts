@@ -16,31 +16,16 @@ import { expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deviation } from '../helpers/finite-differences.js';
-import { runtimes } from '../helpers/ort.js';
 import { recurrentDeviation, recurrentDir, recurrentModels } from '../helpers/recurrent.js';
 import { runForm } from '../helpers/recurrent-forms.js';
 import { STEP } from '../op-cases/index.js';
 import { recurrentFormCases } from '../op-cases/recurrent.js';
-import { toleranceFor, ULP } from './tolerance.js';
+import { nodeAndWebTolerances, round, toleranceFor, ULP } from './tolerance.js';
 
 const KINK = 1e-4;
-const round = (x: number): number => Number(x.toPrecision(2));
 
 it('measures the recurrent models and forms', async () => {
-  const torch: Record<string, Record<string, number>> = {};
-  for (const { key, c, opset } of recurrentModels) {
-    const node = await recurrentDeviation(runtimes.node, c, opset);
-    const web = await recurrentDeviation(runtimes.web, c, opset, 'wasm');
-    const logit = Math.max(node.logit, web.logit);
-    torch[key] = {
-      deviation: round(node.gradient),
-      tolerance: toleranceFor(node.gradient),
-      web: round(web.gradient),
-      webTolerance: toleranceFor(web.gradient),
-      logit: round(logit),
-      logitTolerance: toleranceFor(logit),
-    };
-  }
+  const torch = await nodeAndWebTolerances(recurrentModels, (ort, { c, opset }, provider) => recurrentDeviation(ort, c, opset, provider));
   const forms: Record<string, unknown> = {};
   const unexplained: string[] = [];
   for (const [index, c] of recurrentFormCases.entries()) {
