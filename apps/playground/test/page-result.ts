@@ -34,3 +34,15 @@ export async function waitForRun(page: Page, timeout = 150_000): Promise<PageRun
 export function longTasksSince(page: Page, since: number): Promise<number[]> {
   return page.evaluate((t) => (window.igLongTasks ?? []).filter((task) => task.start >= t).map((task) => task.duration), since);
 }
+
+/**
+ * The built site's scripts that run on the page's thread (every script the page fetched that is
+ * not a worker's) and those its workers run, as file names under dist/assets.
+ */
+export async function scriptsByThread(page: Page): Promise<{ readonly page: string[]; readonly workers: string[] }> {
+  const fileName = (url: string): string => new URL(url).pathname.split('/').pop() ?? url;
+  const workers = page.workers().map((worker) => fileName(worker.url()));
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name));
+  const scripts = fetched.filter((url) => /\.m?js$/.test(new URL(url).pathname)).map(fileName);
+  return { page: scripts.filter((name) => !workers.includes(name)), workers };
+}

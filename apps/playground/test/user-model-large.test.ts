@@ -10,7 +10,8 @@ import { longTasksSince, waitForRun } from './page-result.js';
 import { openSite, type Site } from './site.js';
 import { dropInPage, filesInPage, fixture, type DroppedFile } from './user-files.js';
 
-const LONG_TASK_MS = 100;
+/** A read of at least this many bytes on the page's thread would be the model's weights. */
+const LARGE_READ_BYTES = 1 << 20;
 /** 3000 × 3000 float32 weights: 36 MB, about a ResNet-18's 45 MB. */
 const SIDE = 3000;
 
@@ -48,11 +49,37 @@ describe.skipIf(!chromiumAvailable())('a large user ONNX model in the playground
   afterAll(async () => site?.close());
 
   for (const storage of ['raw', 'float-data', 'external'] as const) {
-    test(`a 36 MB model (${storage} weights) is checked on the drop without a long task on the page`, async () => {
+    test(`a 36 MB model (${storage} weights) is checked on the drop without the page's thread reading it`, async () => {
       const files = largeModel(storage);
       const page = await site.open('');
       await page.waitForFunction(() => document.body.dataset.igStatus === 'idle');
       const transfer = await filesInPage(page, files);
+      // Counts the large files the page's own thread reads (a worker has its own Blob and FileReader).
+      await page.evaluate((large) => {
+        const counted = window as unknown as { igPageLargeReads: number };
+        counted.igPageLargeReads = 0;
+        const count = (blob: Blob): void => {
+          if (blob.size >= large) counted.igPageLargeReads++;
+        };
+        for (const method of ['arrayBuffer', 'text', 'stream'] as const) {
+          const original = Blob.prototype[method] as (this: Blob) => unknown;
+          Object.defineProperty(Blob.prototype, method, {
+            value(this: Blob) {
+              count(this);
+              return original.call(this);
+            },
+          });
+        }
+        for (const method of ['readAsArrayBuffer', 'readAsText', 'readAsDataURL', 'readAsBinaryString'] as const) {
+          const original = FileReader.prototype[method] as (this: FileReader, blob: Blob) => void;
+          Object.defineProperty(FileReader.prototype, method, {
+            value(this: FileReader, blob: Blob) {
+              count(blob);
+              original.call(this, blob);
+            },
+          });
+        }
+      }, LARGE_READ_BYTES);
       const since = await page.evaluate(() => performance.now());
       await dropInPage(page, transfer);
       // The long-task observer reports a task after it ends; give it a frame to arrive.
@@ -65,7 +92,9 @@ describe.skipIf(!chromiumAvailable())('a large user ONNX model in the playground
       expect(await page.locator('#model').inputValue()).toBe(`user:${files[0]?.name}`);
       // The checks read the model: its five classes, from its output shape.
       expect(await page.locator('#target option').count()).toBe(1 + 5);
-      expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(LONG_TASK_MS);
+      // Responsiveness is a timing, logged above and not asserted (it depends on the host's load);
+      // what keeps the page responsive is asserted: the page's thread never reads the model's bytes.
+      expect(await page.evaluate(() => (window as unknown as { igPageLargeReads: number }).igPageLargeReads)).toBe(0);
       await page.close();
     });
   }
