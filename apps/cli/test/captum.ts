@@ -1,6 +1,6 @@
 import { captumCases as allCases, captumPath, type CaptumCase } from '@ig/test-fixtures';
 import { expect } from 'vitest';
-import { readFloat32Npy } from './helpers.js';
+import { ig, readFloat32Npy } from './helpers.js';
 
 export type { CaptumCase } from '@ig/test-fixtures';
 
@@ -8,6 +8,35 @@ export type { CaptumCase } from '@ig/test-fixtures';
 export const captumCases = allCases();
 
 export const methodName = (m: string): string => (m === 'gausslegendre' ? 'gauss-legendre' : m.replace('_', '-'));
+
+/** Runs `ig explain` as Captum ran the case (its target, method and steps) on the given files, quietly. */
+export function explainLikeCaptum(
+  c: CaptumCase,
+  files: { model: string; input: string; baseline: string; out: string; report: string },
+): ReturnType<typeof ig> {
+  const target = Array.isArray(c.target) ? c.target.join(',') : String(c.target);
+  const { model, input, baseline, out, report } = files;
+  return ig([
+    'explain',
+    '--model',
+    model,
+    '--input',
+    input,
+    '--baseline',
+    baseline,
+    '--target',
+    target,
+    '--method',
+    methodName(c.method),
+    '--steps',
+    String(c.n_steps),
+    '--out',
+    out,
+    '--json',
+    report,
+    '--quiet',
+  ]);
+}
 
 /** Captum's trapezoid steps sum to (n − 1)/n; the true trapezoid rule's attributions are n/(n − 1) of Captum's. */
 export const captumScale = (c: CaptumCase): number => (c.method === 'riemann_trapezoid' ? c.n_steps / (c.n_steps - 1) : 1);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captumPath } from '@ig/test-fixtures';
 import { formatNpy } from '../src/npy.js';
-import { ig, readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
-import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports } from './captum.js';
+import { readFloat32Npy, tempDir, writeSmallCnnTfjsModel } from './helpers.js';
+import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, explainLikeCaptum, type ExampleReports } from './captum.js';
 
 const cases = captumCases.filter((c) => c.model === 'small_cnn');
 
@@ -31,26 +31,13 @@ describe('ig explain on the small CNN as a TensorFlow.js model (Captum reference
     (_id, c) => {
       const out = join(dir, `${c.id.replace('/', '_')}.npy`);
       const report = join(dir, `${c.id.replace('/', '_')}.json`);
-      const run = ig([
-        'explain',
-        '--model',
+      const run = explainLikeCaptum(c, {
         model,
-        '--input',
-        asNhwc(captumPath(c.input_file), dir),
-        '--baseline',
-        asNhwc(captumPath(c.baseline_file), dir),
-        '--target',
-        String(c.target as number),
-        '--method',
-        methodName(c.method),
-        '--steps',
-        String(c.n_steps),
-        '--out',
+        input: asNhwc(captumPath(c.input_file), dir),
+        baseline: asNhwc(captumPath(c.baseline_file), dir),
         out,
-        '--json',
         report,
-        '--quiet',
-      ]);
+      });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const got = readFloat32Npy(out);

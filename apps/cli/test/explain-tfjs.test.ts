@@ -5,7 +5,7 @@ import { gaussLegendre, seededRandom } from '@ig/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { captumPath } from '@ig/test-fixtures';
 import { fixture, ig, readFloat32Npy, tempDir, writeIrisTfjsModel } from './helpers.js';
-import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports } from './captum.js';
+import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, explainLikeCaptum, type ExampleReports } from './captum.js';
 import { grayPixels, loadLayersModelFiles, referenceIntegratedGradients, targetLogits } from './reference-ig.js';
 
 interface ExplainReport {
@@ -65,26 +65,7 @@ describe('ig explain on a TensorFlow.js model.json (Captum iris MLP)', () => {
   it.each(irisCases.map((c) => [c.id, c] as const))('%s reproduces Captum within the manifest tolerance', (_id, c) => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
-    const run = ig([
-      'explain',
-      '--model',
-      model,
-      '--input',
-      captumPath(c.input_file),
-      '--baseline',
-      captumPath(c.baseline_file),
-      '--target',
-      Array.isArray(c.target) ? c.target.join(',') : String(c.target),
-      '--method',
-      methodName(c.method),
-      '--steps',
-      String(c.n_steps),
-      '--out',
-      out,
-      '--json',
-      report,
-      '--quiet',
-    ]);
+    const run = explainLikeCaptum(c, { model, input: captumPath(c.input_file), baseline: captumPath(c.baseline_file), out, report });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectMatchesCaptum(readFloat32Npy(out), c, 'tfjs');

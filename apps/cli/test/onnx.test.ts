@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
-import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, methodName, type ExampleReports, type CaptumCase } from './captum.js';
+import { captumCases, expectDeltaMatchesCaptum, expectMatchesCaptum, explainLikeCaptum, type ExampleReports, type CaptumCase } from './captum.js';
 
 const cases = captumCases;
 const modelFile = (model: string): string => (model === 'iris_mlp' ? captumModelPath('iris_mlp') : fixture('..', '..', 'assets', 'small_cnn.onnx'));
@@ -14,26 +14,7 @@ describe('ig explain on the reference ONNX models reproduces Captum', () => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const out = join(dir, `${c.id.replace('/', '_')}.npy`);
     const report = join(dir, `${c.id.replace('/', '_')}.json`);
-    const run = ig([
-      'explain',
-      '--model',
-      modelFile(c.model),
-      '--input',
-      captumPath(c.input_file),
-      '--baseline',
-      captumPath(c.baseline_file),
-      '--target',
-      Array.isArray(c.target) ? c.target.join(',') : String(c.target),
-      '--method',
-      methodName(c.method),
-      '--steps',
-      String(c.n_steps),
-      '--out',
-      out,
-      '--json',
-      report,
-      '--quiet',
-    ]);
+    const run = explainLikeCaptum(c, { model: modelFile(c.model), input: captumPath(c.input_file), baseline: captumPath(c.baseline_file), out, report });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expectMatchesCaptum(readFloat32Npy(out), c, 'onnx');
