@@ -7,7 +7,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerHierarchy } from './commands/hierarchy.js';
 import { registerOnnxTools } from './commands/onnx-tools.js';
 import type { GlobalFlags } from './context.js';
-import { CliError, oneLine } from './errors.js';
+import { CliError, errorLines } from './errors.js';
 import { discardOutputs, keepOutputs } from './files.js';
 
 /** IG errors that mean the arguments were wrong rather than a file or the model. */
@@ -67,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Commander already printed its one-line message (or the help / version text).
       return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }
-    process.stderr.write(`error: ${oneLine(error)}\n`);
+    process.stderr.write(`error: ${errorLines(error).join('\n')}\n`);
     if (flags.current.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return exitCodeOf(error);
   } finally {

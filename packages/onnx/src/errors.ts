@@ -28,6 +28,8 @@ export interface UnsupportedNode {
   readonly opType: string;
   readonly domain: string;
   readonly nodeName: string;
+  /** The node's first output, which names a node whose `name` is empty. */
+  readonly output: string;
   readonly opset: number;
   /** Why: no rule, or a rule that does not cover this form (attribute value, input index). */
   readonly reason: string;
@@ -53,7 +55,8 @@ export class UnsupportedOpError extends IGError {
  */
 export function unsupportedNodesMessage(what: string, nodes: readonly UnsupportedNode[]): { opTypes: string[]; message: string } {
   const opTypes = [...new Set(nodes.map((n) => (n.domain ? `${n.domain}.${n.opType}` : n.opType)))].sort();
-  const describe = (n: UnsupportedNode): string => `${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) node "${n.nodeName}": ${n.reason}`;
+  const which = (n: UnsupportedNode): string => (n.nodeName ? `node "${n.nodeName}"` : `unnamed node writing "${n.output}"`);
+  const describe = (n: UnsupportedNode): string => `${n.domain ? `${n.domain}.` : ''}${n.opType} (opset ${n.opset}) ${which(n)}: ${n.reason}`;
   const first = nodes[0] === undefined ? '' : `: ${describe(nodes[0])}`;
   const rest = nodes.length > 1 ? `; ${nodes.length} nodes in all:\n${nodes.map((n) => `  ${describe(n)}`).join('\n')}` : '';
   return { opTypes, message: `${what} ${opTypes.join(', ')}${first}${rest}` };

@@ -128,6 +128,20 @@ describe('malformed models give a typed error', () => {
     }
   });
 
+  it('a node without a name is named by the tensor it writes', () => {
+    const bytes = makeModel({
+      opset: 13,
+      inputs: { x: [2, 2] },
+      nodes: [
+        { op: 'Det', inputs: ['x'], outputs: ['determinant'] },
+        { op: 'Relu', inputs: ['determinant'], outputs: ['y'] },
+      ],
+      outputs: ['y'],
+    });
+    const unnamed = mutate(bytes, (m) => m.graph?.node?.forEach((node) => (node.name = '')));
+    expect(() => buildGradientModel(unnamed)).toThrow(/^no gradient for Det: Det \(opset 13\) unnamed node writing "determinant": no gradient rule$/);
+  });
+
   it('huge declared dimensions and unknown shapes: typed errors, no allocation', () => {
     const huge = mutate(iris, (m) => {
       const dim = m.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[1] as onnx.TensorShapeProto.Dimension;

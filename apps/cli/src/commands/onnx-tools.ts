@@ -77,7 +77,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
           encoded = onnx.encodeModel(built.model);
         }
       } catch (error) {
-        throw new FileFormatError(path, `cannot build the gradient graph: ${(error as Error).message.split('\n')[0]}`);
+        throw new FileFormatError(path, `cannot build the gradient graph: ${(error as Error).message.split('\n')[0]}`, { cause: error });
       }
       writeOutput(raw.output, encoded);
       say(flags(), `wrote ${raw.output}${gradients.length > 0 ? ` (outputs ${gradients.join(', ')})` : ''}`);

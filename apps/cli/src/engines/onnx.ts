@@ -56,7 +56,7 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     const hint = provider === 'cpu' ? '' : `; is the ${provider} provider available here? try --provider cpu`;
     // The model loaded but an op has no gradient rule: say so rather than "cannot load".
     const what = (error as { code?: string }).code === 'ONNX_UNSUPPORTED_OP' ? 'cannot differentiate the ONNX model' : 'cannot load the ONNX model';
-    throw new FileFormatError(path, `${what}: ${(error as Error).message.split('\n')[0]}${hint}`);
+    throw new FileFormatError(path, `${what}: ${(error as Error).message.split('\n')[0]}${hint}`, { cause: error });
   }
   const layer = options.layer;
   if (layer !== undefined) {
@@ -64,7 +64,7 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
       layerSplit = await onnx.onnxLayerBackend(bytes, layer, session);
     } catch (error) {
       await backend.dispose();
-      throw new UsageError(`--layer ${layer}: ${(error as Error).message.split('\n')[0]}`);
+      throw new UsageError(`--layer ${layer}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
   }
   const split = layerSplit;

@@ -1,5 +1,5 @@
 import type { onnx } from '../proto/generated/onnx.js';
-import { isFloatType } from '../proto/tensor.js';
+import { dataTypeName, isFloatType } from '../proto/tensor.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { domainOpset, nodeReads, topologicalOrder } from '../graph/model.js';
 import { isDefaultDomain } from '../graph/names.js';
@@ -46,7 +46,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     const opType = node.opType ?? '';
     const domain = isDefaultDomain(node.domain) ? '' : (node.domain as string);
     const report = (reason: string): void => {
-      unsupported.push({ opType, domain, nodeName: node.name ?? '', opset: domainOpset(model, domain), reason });
+      unsupported.push({ opType, domain, nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset: domainOpset(model, domain), reason });
     };
     if (isRecurrentNode(node)) {
       // Unrolled into ops with rules once its sequence length is known (see lowerRecurrentNodes).
@@ -70,7 +70,46 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     if (subgraphInputs(node).some((name) => active.has(name))) report('a subgraph reads a differentiated tensor');
     onPath.set(node, needs);
   }
+  if (!active.has(output) && unsupported.length === 0) unsupported.push(...integerCuts(model, order, inputs, output, active, facts));
   return { order, onPath, unsupported };
+}
+
+/**
+ * When the output depends on the inputs only through integer tensors (a quantized activation, an
+ * ArgMax), its gradient is zero wherever it exists: the nodes where the dependence leaves float
+ * tensors are reported instead of a gradient graph of zeros.
+ */
+function integerCuts(
+  model: onnx.IModelProto,
+  order: readonly onnx.INodeProto[],
+  inputs: readonly string[],
+  output: string,
+  active: ReadonlySet<string>,
+  facts: TensorFacts,
+): UnsupportedNode[] {
+  const reached = new Set(inputs);
+  const cuts: onnx.INodeProto[] = [];
+  for (const node of order) {
+    if (!nodeReads(node).some((n) => reached.has(n))) continue;
+    for (const out of node.output ?? []) if (out) reached.add(out);
+    if (nodeReads(node).some((n) => active.has(n)) && !(node.output ?? []).some((o) => active.has(o))) cuts.push(node);
+  }
+  if (!reached.has(output)) return [];
+  return cuts.map((node) => {
+    const domain = isDefaultDomain(node.domain) ? '' : (node.domain as string);
+    const written = (node.output ?? []).filter(Boolean).map((o) => {
+      const type = facts.dataTypes.get(o);
+      return type === undefined ? `"${o}"` : `"${o}" (${dataTypeName(type)})`;
+    });
+    return {
+      opType: node.opType ?? '',
+      domain,
+      nodeName: node.name ?? '',
+      output: node.output?.[0] ?? '',
+      opset: domainOpset(model, domain),
+      reason: `it writes no float tensor (${written.join(', ')}), and no float path reaches the output "${output}": its gradient would be zero`,
+    };
+  });
 }
 
 const supportAnalyses = new WeakMap<PreparedModel, Map<string, Analysis>>();

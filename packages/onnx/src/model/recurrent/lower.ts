@@ -8,7 +8,7 @@ import { step, type CellState, type DirectionWeights } from './cells.js';
 import { isRecurrentNode, readRecurrentSpec, type RecurrentSpec } from './spec.js';
 
 function refuse(node: onnx.INodeProto, opset: number, reason: string): never {
-  throw new UnsupportedOpError([{ opType: node.opType ?? '', domain: '', nodeName: node.name ?? '', opset, reason }]);
+  throw new UnsupportedOpError([{ opType: node.opType ?? '', domain: '', nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset, reason }]);
 }
 
 /**
