@@ -75,7 +75,7 @@ export interface Explanation {
 export async function resolveTarget(model: LoadedModel, input: LoadedInput, target: string, labels: readonly string[] | null): Promise<number[]> {
   const examples = input.tensor.shape[0] as number;
   const outputs = await model.backend.predict({ points: [input.tensor.data], pointShapes: [input.tensor.shape.slice(1)], count: examples });
-  return targetsFromOutputs(outputs, examples, target, labels);
+  return targetsFromOutputs(outputs, examples, target, labels, model.outputShape?.slice(1));
 }
 
 /**
@@ -95,7 +95,8 @@ export function autoTargetNotes(outputShape: readonly (number | null)[] | null |
     }
     index.unshift(rest);
     const where = index.length === 2 ? `position ${index[0]}, class ${index[1]}` : `index [${index.join(', ')}]`;
-    return `target auto${targets.length > 1 ? ` (example ${example})` : ''}: output ${flat} is ${where} of the [${dims.map((d) => d ?? '?').join(', ')}] output (the largest)`;
+    const asTarget = targets.length === 1 ? `; --target ${index.join(',')} picks another the same way` : '';
+    return `target auto${targets.length > 1 ? ` (example ${example})` : ''}: output ${flat} is ${where} of the [${dims.map((d) => d ?? '?').join(', ')}] output (the largest)${asTarget}`;
   });
 }
 

@@ -45,7 +45,7 @@ export async function runNamedExplanation(
   const tensors = inputs.map((n) => n.input.tensor);
   const examples = tensors[0]?.shape[0] as number;
   const outputs = await model.backend.predict({ points: tensors.map((t) => t.data), pointShapes: tensors.map((t) => t.shape.slice(1)), count: examples });
-  const targets = targetsFromOutputs(outputs, examples, settings.target, settings.labels);
+  const targets = targetsFromOutputs(outputs, examples, settings.target, settings.labels, model.outputShape?.slice(1));
   const baselines = namedBaselines(settings, inputs);
   const algorithm = settings.algorithm;
   const shared = {

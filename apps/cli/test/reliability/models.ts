@@ -18,6 +18,8 @@ interface NodeSpec {
 export interface OnnxSpec {
   readonly inputs: Readonly<Record<string, readonly Dim[]>>;
   readonly outputs: readonly string[];
+  /** Declared output shapes (none by default). */
+  readonly outputShapes?: Readonly<Record<string, readonly Dim[]>>;
   readonly nodes: readonly NodeSpec[];
   readonly constants?: Readonly<Record<string, { dims: readonly number[]; values: readonly number[]; int64?: boolean }>>;
 }
@@ -38,7 +40,7 @@ export function writeOnnxModel(path: string, spec: OnnxSpec): string {
   const graph = onnx.GraphProto.create({
     name: 'reliability',
     input: Object.entries(spec.inputs).map(([name, shape]) => valueInfo(name, shape)),
-    output: spec.outputs.map((name) => valueInfo(name)),
+    output: spec.outputs.map((name) => valueInfo(name, spec.outputShapes?.[name])),
     initializer: Object.entries(spec.constants ?? {}).map(([name, c]) => makeTensor(name, c.dims, c.int64 ? DataType.INT64 : DataType.FLOAT, c.values)),
     node: spec.nodes.map((n, i) =>
       onnx.NodeProto.create({
