@@ -92,4 +92,8 @@ export const gatherEinsumCases: OpCase[] = [
   einsum('iij->ij', { a: [3, 3, 2] }),
   // sorted: 0 is left out: the order of its values is the runtime's choice, and onnxruntime-web's differs from -node's.
   topK('TopK smallest (opset 24)', 24, [2, 6], 4, { axis: int(-1), largest: int(0) }),
+  // Broadcasting: an index of size 1 in one operand against a larger size in another.
+  einsum('...ij,...jk->...ik', { a: [2, 3, 4], b: [1, 4, 5] }),
+  einsum('ij,ij->i', { a: [3, 4], b: [3, 1] }),
+  einsum('nij,njk->nik', { a: [1, 3, 4], b: [2, 4, 5] }),
 ];

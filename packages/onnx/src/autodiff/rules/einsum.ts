@@ -59,18 +59,38 @@ export function parseEquation(node: NodeView, equation: string, ranks: readonly 
   return { operands, output, identities };
 }
 
-/** Each index's size; an index with different sizes in different operands (broadcasting) is refused. */
-function indexSizes(equation: string, operands: readonly string[], shapes: readonly (readonly number[])[]): Map<string, number> {
+/**
+ * Each index's size, and the operands with every broadcast axis (size 1 where the index is larger
+ * elsewhere, as ONNX allows) renamed to an index of its own: summing a size-1 axis leaves the
+ * product unchanged, and the operand's gradient is then summed over that axis. Sizes that differ
+ * otherwise are refused.
+ */
+function broadcastIndices(equation: string, parsed: Equation, shapes: readonly (readonly number[])[]): { sizes: Map<string, number>; operands: string[] } {
   const sizes = new Map<string, number>();
-  operands.forEach((term, i) =>
+  parsed.operands.forEach((term, i) =>
     [...term].forEach((l, axis) => {
       const size = shapes[i]?.[axis] as number;
       const known = sizes.get(l);
-      if (known !== undefined && known !== size) throw new UnsupportedForm(`equation "${equation}": index "${l}" has sizes ${known} and ${size} (broadcast)`);
-      sizes.set(l, size);
+      if (known !== undefined && known !== size && known !== 1 && size !== 1) {
+        throw new UnsupportedForm(`equation "${equation}": index "${l}" has sizes ${known} and ${size}`);
+      }
+      sizes.set(l, Math.max(known ?? size, size));
     }),
   );
-  return sizes;
+  const used = new Set([...parsed.operands, parsed.output, ...parsed.identities].join(''));
+  const spare = [...LETTERS].filter((l) => !used.has(l));
+  const operands = parsed.operands.map((term, i) =>
+    [...term]
+      .map((l, axis) => {
+        if (shapes[i]?.[axis] !== 1 || sizes.get(l) === 1) return l;
+        const own = spare.shift();
+        if (own === undefined) throw new UnsupportedForm(`equation "${equation}": too many broadcast axes to name`);
+        sizes.set(own, 1);
+        return own;
+      })
+      .join(''),
+  );
+  return { sizes, operands };
 }
 
 function identity(b: GraphBuilder, n: number): string {
@@ -100,8 +120,8 @@ export const einsum: GradientRule = {
       equation,
       shapes.map((s) => s.length),
     );
-    const sizes = indexSizes(equation, parsed.operands, shapes);
-    const operands = [...parsed.operands, ...parsed.identities];
+    const { sizes, operands: named } = broadcastIndices(equation, parsed, shapes);
+    const operands = [...named, ...parsed.identities];
     const operandNames = [...inputs, ...parsed.identities.map((pair) => identity(b, sizes.get(pair[0] as string) as number))];
     const output = parsed.output;
     return inputs.map((_, i) => {
