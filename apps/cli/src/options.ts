@@ -104,7 +104,10 @@ export function addExplainOptions(command: Command): Command {
     .option('--max-pixels <n>', 'most pixels of an image input, decoded or resized to', String(DEFAULT_LIMITS.maxPixels))
     .option('--max-input-mib <n>', 'most MiB of an input file (.npy data or image file)', String(DEFAULT_LIMITS.maxInputBytes / 2 ** 20))
     .option('--layer <name>', 'attribute to this intermediate tensor (ONNX) or layer (TensorFlow.js) instead of the input')
-    .option('--output <name>', 'explain this model output (by name; see ig inspect) instead of the first')
+    .option(
+      '--output <name>',
+      'explain this model output (by name; see ig inspect) instead of the first, or any float tensor a node computes (neuron attribution: --target indexes that tensor)',
+    )
     .addOption(new Option('--provider <p>', 'execution provider').choices([...PROVIDERS]).default('cpu'))
     .option(
       '--cache-dir <dir>',

@@ -12,14 +12,23 @@ export const engine: Engine = { name: 'onnx', load: loadOnnxModel };
 
 async function loadOnnxModel(path: string, options: LoadOptions): Promise<LoadedModel> {
   const provider = options.provider ?? 'cpu';
-  const bytes = readUserFile(path, 'model');
+  let bytes: Uint8Array = readUserFile(path, 'model');
   const onnx = await importOnnx(provider);
   let inputShape: (number | null)[] | null = null;
   let outputShape: (number | null)[] | null = null;
   let nodes: number;
   let declared: ModelSummary['inputs'] = [];
   try {
-    const summary = onnx.inspect(bytes);
+    let summary = onnx.inspect(bytes);
+    if (options.output !== undefined && !summary.outputs.some((o) => o.name === options.output)) {
+      // An intermediate tensor is explained as an extra output (neuron attribution).
+      try {
+        bytes = onnx.encodeModel(onnx.exposeTensor(bytes, options.output));
+      } catch (error) {
+        throw new UsageError(`--output ${options.output}: ${(error as Error).message}`);
+      }
+      summary = onnx.inspect(bytes);
+    }
     declared = summary.inputs;
     const first = summary.inputs[0]?.shape;
     if (first) inputShape = first.map((d) => (typeof d === 'number' && d > 0 ? d : null));
