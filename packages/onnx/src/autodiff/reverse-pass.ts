@@ -45,7 +45,14 @@ export function appendReversePass(
       inputGrads = rule.gradient(view, grads, builder);
     } catch (error) {
       if (error instanceof UnsupportedForm) {
-        failures.push({ opType: view.opType, domain: '', nodeName: view.name, output: node.output?.[0] ?? '', opset: builder.opset, reason: `unsupported form: ${error.message}` });
+        failures.push({
+          opType: view.opType,
+          domain: '',
+          nodeName: view.name,
+          output: node.output?.[0] ?? '',
+          opset: builder.opset,
+          reason: `unsupported form: ${error.message}`,
+        });
         continue;
       }
       if (error instanceof IGError) throw error;

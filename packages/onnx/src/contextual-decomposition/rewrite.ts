@@ -98,7 +98,14 @@ export function buildContextualDecompositionModel(
     const opType = node.opType ?? '';
     const rule = isDefaultDomain(node.domain) ? PAIR_RULES.get(opType) : undefined;
     const fail = (reason: string): void => {
-      failures.push({ opType, domain: isDefaultDomain(node.domain) ? '' : (node.domain as string), nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset, reason });
+      failures.push({
+        opType,
+        domain: isDefaultDomain(node.domain) ? '' : (node.domain as string),
+        nodeName: node.name ?? '',
+        output: node.output?.[0] ?? '',
+        opset,
+        reason,
+      });
     };
     // Outputs of a node that cannot be decomposed stay marked, so that every later node on the path is reported too.
     const taint = (): void => {
