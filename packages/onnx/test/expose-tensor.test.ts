@@ -69,3 +69,11 @@ describe('exposeTensor: an intermediate tensor as an extra output', () => {
     }
   });
 });
+
+describe('an intermediate tensor named as the output without exposeTensor', () => {
+  it('is refused with the way to explain it', async () => {
+    await expect(onnxBackend(mlp(), { output: 'h' })).rejects.toThrow(
+      /output "h" is not an output of the graph \(outputs: y\); it is an intermediate tensor: explain it through exposeTensor\(model, "h"\)/,
+    );
+  });
+});

@@ -37,8 +37,11 @@ export function resolveInputsAndOutput(
     );
   const outputs = (graph.output ?? []).map((v) => v.name ?? '');
   const output = options.output ?? outputs[0];
-  if (!output || !outputs.includes(output))
-    throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})`);
+  if (!output || !outputs.includes(output)) {
+    const computed = (graph.node ?? []).some((node) => (node.output ?? []).includes(output ?? ''));
+    const hint = computed ? `; it is an intermediate tensor: explain it through exposeTensor(model, "${output}")` : '';
+    throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})${hint}`);
+  }
   return { inputs, output };
 }
 
