@@ -240,7 +240,7 @@ describe('ig explain with several inputs, --output, every quadrature rule and --
     expect(run(['--input', `a=${a}`, '--input', b])).toMatchObject({ code: 2, stderr: expect.stringContaining('names none') as string });
     expect(run(['--input', `a=${a}`, '--input', `b=${b}`, '--output', 'w'])).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('--output w: the model has no such output; its outputs are y, z') as string,
+      stderr: expect.stringContaining('--output w: "w" is neither an output of the graph (y, z) nor a tensor that one of its nodes computes') as string,
     });
     expect(run(['--input', `a=${a}`, '--input', `a=${b}`])).toMatchObject({ code: 2, stderr: expect.stringContaining('--input a= is given twice') as string });
   });
