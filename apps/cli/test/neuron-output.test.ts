@@ -47,6 +47,16 @@ describe('--output on an intermediate tensor', () => {
     expect(json.fBaseline).toBe(0);
   });
 
+  it('ig inspect --tensors lists the names --output and --layer take, with their shapes', () => {
+    const run = ig(['inspect', '--tensors', '--json', model]);
+    expect(run.code).toBe(0);
+    const { tensors } = JSON.parse(run.stdout) as { tensors: { name: string; opType: string; shape: number[] | null }[] };
+    expect(tensors.map(({ name, opType, shape }) => ({ name, opType, shape }))).toEqual([
+      { name: 'h', opType: 'MatMul', shape: [1, HIDDEN] },
+      { name: 'r', opType: 'Relu', shape: [1, HIDDEN] },
+    ]);
+  });
+
   it('a name that no node computes is refused, naming the outputs', () => {
     const run = ig(['explain', '--model', model, '--input', input, '--output', 'nothing']);
     expect(run.code).toBe(2);

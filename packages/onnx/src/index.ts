@@ -36,7 +36,7 @@ export { GRAPH_CACHE_FORMAT, type CachedGraph, type GraphCache, type GraphKey } 
 export { inferFacts } from './graph/shape-inference.js';
 export { buildFusedModel, type FusedModel, type FusedModelOptions } from './autodiff/fused.js';
 export { inspect, type ModelSummary, type TensorSummary } from './model/inspect.js';
-export { exposeTensor } from './model/expose.js';
+export { exposeTensor, listTensors, type IntermediateTensor } from './model/expose.js';
 export { cutAtTensor, createLayerBackend, layerIntegratedGradients, type CutModel, type LayerBackend } from './layer.js';
 export * from './contextual-decomposition/index.js';
 export { ContextInputError, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';

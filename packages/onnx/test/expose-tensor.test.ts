@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { integratedGradients } from '@ig/core';
 import { onnxBackend } from '../src/node.js';
-import { decodeModel, encodeModel, exposeTensor, InvalidModelError, onnx } from '../src/index.js';
+import { decodeModel, encodeModel, exposeTensor, InvalidModelError, listTensors, onnx } from '../src/index.js';
 import { makeModel } from './helpers/model.js';
 import { feedsOf, runModel, runtimes } from './helpers/ort.js';
 
@@ -75,5 +75,14 @@ describe('an intermediate tensor named as the output without exposeTensor', () =
     await expect(onnxBackend(mlp(), { output: 'h' })).rejects.toThrow(
       /output "h" is not an output of the graph \(outputs: y\); it is an intermediate tensor: explain it through exposeTensor\(model, "h"\)/,
     );
+  });
+});
+
+describe('listTensors: what --layer and --output can name', () => {
+  it('lists the tensors the nodes compute, not the outputs, with the shape for one example', () => {
+    expect(listTensors(mlp())).toEqual([
+      { name: 'h', opType: 'MatMul', node: 'MatMul_0', type: 'float', shape: [1, 3] },
+      { name: 'r', opType: 'Relu', node: 'Relu_1', type: 'float', shape: [1, 3] },
+    ]);
   });
 });

@@ -17,12 +17,16 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
     .description("list an ONNX model's inputs, outputs, opsets and whether every op has a gradient rule")
     .argument('<model.onnx>')
     .option('--json', 'print JSON')
-    .action(async (path: string, raw: { json?: boolean }) => {
+    .option(
+      '--tensors',
+      'also list the tensors the nodes compute (names for --layer, and for --output in neuron attribution), with their shapes for one example',
+    )
+    .action(async (path: string, raw: { json?: boolean; tensors?: boolean }) => {
       const bytes = readUserFile(onnxPath(path), 'model');
       const onnx = await importOnnx();
       let info: unknown;
       try {
-        info = onnx.inspect(bytes);
+        info = raw.tensors ? { ...onnx.inspect(bytes), tensors: onnx.listTensors(bytes) } : onnx.inspect(bytes);
       } catch (error) {
         throw new FileFormatError(path, `cannot read the ONNX model: ${(error as Error).message}`);
       }
