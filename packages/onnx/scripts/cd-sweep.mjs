@@ -29,7 +29,11 @@ function readNpy(file) {
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
   const start = (major === 1 ? 10 : 12) + headerLength;
   const header = bytes.subarray(0, start).toString('latin1');
-  const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(',').filter((d) => d.trim() !== '').map(Number);
+  const shape = /'shape': \(([^)]*)\)/
+    .exec(header)[1]
+    .split(',')
+    .filter((d) => d.trim() !== '')
+    .map(Number);
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
   return { data, shape };
 }
@@ -87,7 +91,9 @@ for (const file of models) {
   const lines = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => /^(target|error)/.test(l));
   row.hierarchy = lines.length > 0 ? lines[lines.length - 1] : `exit ${run.status}`;
   rows.push(row);
-  const identity = row.error ?? `rel + irrel − F(x): ${row.deviation.toExponential(1)} of max |F(x)| = ${row.scale.toPrecision(3)}, irrel(all) ${row.fullIrrelevant.toExponential(1)}`;
+  const identity =
+    row.error ??
+    `rel + irrel − F(x): ${row.deviation.toExponential(1)} of max |F(x)| = ${row.scale.toPrecision(3)}, irrel(all) ${row.fullIrrelevant.toExponential(1)}`;
   console.log(`${name} opset ${opset} | ${identity} | ${row.hierarchy.slice(0, 300)}`);
 }
 writeFileSync(join(dir, 'results.json'), `${JSON.stringify(rows, null, 1)}\n`);

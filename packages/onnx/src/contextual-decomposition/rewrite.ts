@@ -49,7 +49,12 @@ function declaredDims(graph: onnx.GraphProto): DeclaredDims {
   return (name) => dims.get(name);
 }
 
+const NORMALIZATION =
+  'it divides by the standard deviation of the whole tensor, a statistic of both parts that the CD papers and acd split by no rule; decompose a model cut before it';
 const REASONS: Readonly<Record<string, string>> = {
+  LayerNormalization: NORMALIZATION,
+  InstanceNormalization: NORMALIZATION,
+  GroupNormalization: NORMALIZATION,
   Softmax: 'contextual decomposition splits scores before the softmax; decompose the logits (cut the model before it)',
   LogSoftmax: 'contextual decomposition splits scores before the softmax; decompose the logits (cut the model before it)',
 };
