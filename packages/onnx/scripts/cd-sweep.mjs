@@ -7,10 +7,11 @@
 // the first line of its error), the largest |rel + irrel − F(x)| over four masks (all, none, two
 // random halves) relative to max |F(x)|, the largest |irrel| with every feature relevant (same
 // scale), and how `ig hierarchy --score cd --sweep-dim 8` ends.
-// Writes DIR/results.json with the same rows.
+// Where NAME.acd.json holds acd's parts (see cd_sweep_models.py), also the largest deviation of
+// ours from acd's over its masks, relative to max |F(x)|. Writes DIR/results.json with the rows.
 /* global process, console */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onnxContextualDecomposition, runtime as ort } from '@ig/onnx/node';
@@ -68,6 +69,29 @@ async function identityDeviation(bytes, input, shape) {
   return { deviation: deviation / scale, scale, fullIrrelevant };
 }
 
+/** The largest |ours − acd| over acd's masks (H×W, the same for every channel), relative to `scale`. */
+async function acdDeviation(bytes, input, shape, file, scale) {
+  const { cases } = JSON.parse(readFileSync(file, 'utf8'));
+  const channels = shape[1];
+  const masks = Float32Array.from(cases.flatMap((c) => Array.from({ length: channels }, () => c.mask).flat()));
+  const cd = await onnxContextualDecomposition(bytes, { sessionOptions: { executionProviders: ['cpu'], logSeverityLevel: 3 } });
+  const { relevant, irrelevant } = await cd.decompose(input, shape.slice(1), masks, cases.length);
+  await cd.dispose();
+  // Mask 0 (all relevant) apart: acd's float32 BatchNorm rule, irrel = BN(r + i) − rel, leaves
+  // rounding residue that its next BatchNorm's proportional split can magnify.
+  const deviation = [0, 0];
+  cases.forEach((c, k) => {
+    const n = c.relevant.length;
+    for (let j = 0; j < n; j++)
+      deviation[k === 0 ? 0 : 1] = Math.max(
+        deviation[k === 0 ? 0 : 1],
+        Math.abs(relevant[k * n + j] - c.relevant[j]),
+        Math.abs(irrelevant[k * n + j] - c.irrelevant[j]),
+      );
+  });
+  return { fullMask: deviation[0] / scale, otherMasks: deviation[1] / scale };
+}
+
 const rows = [];
 const models = readdirSync(dir)
   .filter((f) => /-opset\d+\.onnx$/.test(f))
@@ -79,7 +103,10 @@ for (const file of models) {
   const { data, shape } = readNpy(join(dir, `${name}.npy`));
   const row = { name, opset };
   try {
-    Object.assign(row, await identityDeviation(new Uint8Array(readFileSync(join(dir, file))), data, shape));
+    const bytes = new Uint8Array(readFileSync(join(dir, file)));
+    Object.assign(row, await identityDeviation(bytes, data, shape));
+    const reference = join(dir, `${name}.acd.json`);
+    if (existsSync(reference)) row.acdDeviation = await acdDeviation(bytes, data, shape, reference, row.scale);
   } catch (error) {
     row.error = `${error.constructor.name}: ${String(error.message).split('\n')[0]}`;
   }
@@ -93,7 +120,7 @@ for (const file of models) {
   rows.push(row);
   const identity =
     row.error ??
-    `rel + irrel − F(x): ${row.deviation.toExponential(1)} of max |F(x)| = ${row.scale.toPrecision(3)}, irrel(all) ${row.fullIrrelevant.toExponential(1)}`;
+    `rel + irrel − F(x): ${row.deviation.toExponential(1)} of max |F(x)| = ${row.scale.toPrecision(3)}, irrel(all) ${row.fullIrrelevant.toExponential(1)}${row.acdDeviation === undefined ? '' : `, vs acd: full mask ${row.acdDeviation.fullMask.toExponential(1)}, others ${row.acdDeviation.otherMasks.toExponential(1)}`}`;
   console.log(`${name} opset ${opset} | ${identity} | ${row.hierarchy.slice(0, 300)}`);
 }
 writeFileSync(join(dir, 'results.json'), `${JSON.stringify(rows, null, 1)}\n`);

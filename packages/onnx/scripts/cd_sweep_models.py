@@ -10,9 +10,14 @@ narrow classifier after a global average pool (the full classifiers hold 60–13
 their 6×6 / 7×7 adaptive pools do not export for small images); `tiny_vit` is one torchvision
 VisionTransformer encoder block on 8×8 patches.
 
+For the models the `acd` package's generic CD handles (ACD_MODELS), with the acd sources on
+PYTHONPATH, it also writes NAME.acd.json: acd's relevant and irrelevant logits (float32) for four
+H×W masks (all, none, a block, a random half), which scripts/cd-sweep.mjs compares with ours.
+
 Needs Debian's python3-torch and python3-torchvision; run with /usr/bin/python3.
-Usage: cd_sweep_models.py OUT_DIR [NAME ...]
+Usage: [PYTHONPATH=/path/to/hierarchical-dnn-interpretations] cd_sweep_models.py OUT_DIR [NAME ...]
 """
+import json
 import os
 import sys
 
@@ -67,6 +72,33 @@ ARCHITECTURES = {
 }
 
 
+# acd's cd_generic walks the modules in order: plain conv stacks (VGG's convolution biases start at
+# zero, so the exporter's folding of BatchNorm into them leaves acd's two bias splits one).
+ACD_MODELS = ('vgg11_bn', 'alexnet')
+
+
+def acd_reference(name, model, x, out_dir):
+    try:
+        import types
+        sys.modules.setdefault('skimage', types.SimpleNamespace(measure=None))
+        from acd.scores.cd import cd
+    except ImportError:
+        print('  (acd not on PYTHONPATH: no', name + '.acd.json)')
+        return
+    size = x.shape[-1]
+    rng = np.random.default_rng(SEED)
+    masks = [np.ones((size, size), np.float32), np.zeros((size, size), np.float32), np.zeros((size, size), np.float32),
+             (rng.random((size, size)) < 0.5).astype(np.float32)]
+    masks[2][size // 4:size // 2, size // 8:size // 2] = 1
+    cases = []
+    with torch.no_grad():
+        for m in masks:
+            rel, irrel = cd(x, model, mask=m[None, None], device='cpu')
+            cases.append({'mask': m.flatten().tolist(), 'relevant': rel.flatten().tolist(), 'irrelevant': irrel.flatten().tolist()})
+    with open(os.path.join(out_dir, f'{name}.acd.json'), 'w') as f:
+        json.dump({'cases': cases}, f)
+
+
 def calibrate_batch_norm(model, shape):
     norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     for module in norms:
@@ -97,6 +129,8 @@ def export(name, out_dir):
                           output_names=['logits'], dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}},
                           opset_version=opset)
     np.save(os.path.join(out_dir, f'{name}.npy'), x.numpy().astype(np.float32))
+    if name in ACD_MODELS:
+        acd_reference(name, model, x, out_dir)
     print(name, 'exported at opsets', OPSETS, flush=True)
 
 
