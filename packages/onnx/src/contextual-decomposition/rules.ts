@@ -3,6 +3,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { intsAttribute, stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
+import { gruOrRnn } from './gru.js';
 import { gatedProduct, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair } from './pair.js';
 
@@ -190,6 +191,8 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Shape', shapeOf],
   ['Size', shapeOf],
   ['LSTM', lstm],
+  ['GRU', gruOrRnn],
+  ['RNN', gruOrRnn],
 ]);
 
 /** Op types the contextual-decomposition rewrite carries, sorted. */
