@@ -107,7 +107,7 @@ describe('contextual decomposition of an LSTM (ACD text model: Embedding → LST
 });
 
 describe('contextual decomposition of a product of two parts (Mul)', () => {
-  it('gives relevant·relevant to the relevant part and the cross and irrelevant terms to the irrelevant part', async () => {
+  it("gives relevant·relevant and the sigmoid's constant·relevant to the relevant part, the terms with an irrelevant factor to the irrelevant part", async () => {
     const bytes = makeModel({
       opset: 13,
       inputs: { x: ['N', 4] },
@@ -125,9 +125,10 @@ describe('contextual decomposition of a product of two parts (Mul)', () => {
     x.forEach((v, j) => {
       const r = (mask[j] as number) * v;
       const i = v - r;
-      // The Shapley split of the sigmoid for the relevant part of s, then the product rule.
+      // The Shapley split of the sigmoid for the relevant part of s, then the product rule with
+      // σ(0) = ½, which the split leaves in the irrelevant part, times r to the relevant part.
       const sRel = 0.5 * (sigmoid(r) - 0.5 + (sigmoid(v) - sigmoid(i)));
-      const expected = r * sRel;
+      const expected = r * (sRel + 0.5);
       // float32 against float64: measured ≤ 1.3e-7 on values up to 1.9.
       expect(Math.abs((relevant[j] as number) - expected)).toBeLessThan(5e-7);
       expect(Math.abs((relevant[j] as number) + (irrelevant[j] as number) - v * sigmoid(v))).toBeLessThan(5e-7);

@@ -167,7 +167,7 @@ describe('contextual decomposition of ONNX graphs', () => {
       inputs: { x: ['N', 3] },
       nodes: [
         { op: 'Div', inputs: ['x', 'x'], outputs: ['sq'] },
-        { op: 'Erf', inputs: ['sq'], outputs: ['e'] },
+        { op: 'Sqrt', inputs: ['sq'], outputs: ['e'] },
         { op: 'Softmax', inputs: ['e'], outputs: ['y'] },
       ],
       outputs: ['y'],
@@ -180,14 +180,14 @@ describe('contextual decomposition of ONNX graphs', () => {
     }
     expect(error).toBeInstanceOf(UnsupportedDecompositionError);
     const failure = error as UnsupportedDecompositionError;
-    expect(failure.opTypes).toEqual(['Div', 'Erf', 'Softmax']);
+    expect(failure.opTypes).toEqual(['Div', 'Softmax', 'Sqrt']);
     expect(failure.message).toMatch(/Div \(opset 13\) node "Div_0": unsupported form: the divisor depends on the model input/);
     // The first line alone (all a CLI error shows) names the first node and why.
     expect(failure.message.split('\n')[0]).toMatch(
-      /^no contextual decomposition for Div, Erf, Softmax: Div \(opset 13\) node "Div_0": unsupported form: .*; 3 nodes in all:$/,
+      /^no contextual decomposition for Div, Softmax, Sqrt: Div \(opset 13\) node "Div_0": unsupported form: .*; 3 nodes in all:$/,
     );
     expect(failure.message).toMatch(/Softmax .*decompose the logits/);
-    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Div'], unsupported: ['Erf', 'Softmax'] });
+    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Div'], unsupported: ['Softmax', 'Sqrt'] });
     expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({
       supported: ['AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'MaxPool', 'Pad', 'Relu'],
       unsupported: [],

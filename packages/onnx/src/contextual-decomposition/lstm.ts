@@ -2,42 +2,23 @@ import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import type { Attributes } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
-import { readRecurrentSpec, type RecurrentSpec } from '../model/recurrent/spec.js';
-import { isPair, type Carried, type DeclaredDims, type Pair } from './pair.js';
+import { decomposableSpec } from './recurrent-spec.js';
+import type { Carried, DeclaredDims, Pair } from './pair.js';
 
 /** A gate's pre-activation as the CD paper splits it: relevant, irrelevant, and the bias apart. */
-interface Triple extends Pair {
+export interface Triple extends Pair {
   readonly bias: string;
 }
 
 /** `acd`'s tiny constant: a step with no input at all gives each part half. */
 const SPLIT_EPSILON = 1e-20;
 
-/** The node's spec, or why it is not an LSTM of the form the reference decomposes. */
-function lstmSpec(node: onnx.INodeProto, inputs: readonly Carried[]): RecurrentSpec | string {
-  const spec = readRecurrentSpec(node);
-  if (typeof spec === 'string') return spec;
-  const input = node.input ?? [];
-  const dependent = inputs.findIndex((value, i) => i > 0 && isPair(value));
-  if (dependent > 0) return `input ${dependent} ("${input[dependent] ?? ''}") depends on the model input; only X (input 0) may`;
-  if (spec.directions.length !== 1 || spec.directions[0] !== 'forward')
-    return `attribute direction "${spec.directions.join('+')}": only forward LSTMs are decomposed`;
-  if (spec.layout !== 0) return 'attribute layout 1: only layout 0 is decomposed';
-  const names = (spec.activations[0] ?? []).map((a) => a.name).join(', ');
-  if (names !== 'sigmoid, tanh, tanh') return `attribute activations (${names}): only the default sigmoid, tanh, tanh are decomposed`;
-  if (spec.clip !== undefined) return 'attribute clip is set: only unclipped LSTMs are decomposed';
-  if (spec.inputForget) return 'attribute input_forget is set: only LSTMs with their own forget gate are decomposed';
-  if (input[4]) return `input 4 (sequence_lens, "${input[4]}") is given: only LSTMs without sequence lengths are decomposed`;
-  if (input[7]) return `input 7 (peepholes, "${input[7]}") is given: only LSTMs without peepholes are decomposed`;
-  return spec;
-}
-
 /**
  * ½[(f(a+c) − f(c)) + (f(a+b+c) − f(b+c))] for a, the same for b, and f(c): the linearised
  * (Shapley) split of f over the relevant and irrelevant parts with the bias always present
  * (the CD paper's rule for a gate; `acd`'s propagate_three).
  */
-function gate(builder: GraphBuilder, opType: 'Sigmoid' | 'Tanh', parts: Triple): Triple {
+export function gate(builder: GraphBuilder, opType: 'Sigmoid' | 'Tanh', parts: Triple): Triple {
   const f = (x: string): string => builder.op(opType, [x]);
   const atBias = f(parts.bias);
   const withRel = f(builder.add(parts.rel, parts.bias));
@@ -80,7 +61,7 @@ function splitGates(builder: GraphBuilder, x: string): [string, string, string, 
  * input, as in cd_text. Initial states, constants of the graph, are irrelevant.
  */
 export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder, declared: DeclaredDims): Carried[] {
-  const spec = lstmSpec(node, inputs);
+  const spec = decomposableSpec(node, inputs);
   if (typeof spec === 'string') throw new UnsupportedForm(spec);
   const x = inputs[0] as Pair;
   const input = node.input ?? [];

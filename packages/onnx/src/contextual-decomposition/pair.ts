@@ -5,6 +5,11 @@ import type { GraphBuilder } from '../graph/builder.js';
 export interface Pair {
   readonly rel: string;
   readonly irrel: string;
+  /**
+   * A constant the irrelevant part holds: a nonlinearity's value at 0 (Sigmoid's ½), which a
+   * product with another pair gives to the relevant side, as the CD paper does with bias terms.
+   */
+  readonly constant?: number;
 }
 
 /** What a node's input or output is in the decomposed graph: a pair, or a plain (static) tensor. */

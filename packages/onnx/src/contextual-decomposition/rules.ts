@@ -1,8 +1,10 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
-import { stringAttribute } from '../graph/attributes.js';
+import { intsAttribute, stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
+import { gruOrRnn } from './gru.js';
+import { gatedProduct, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair } from './pair.js';
 
 /** Rewrites one node whose inputs include a pair; returns what each output becomes. */
@@ -23,16 +25,27 @@ const eachRule =
 
 const withoutInput = (node: onnx.INodeProto, drop: number): string[] => (node.input ?? []).filter((_, i) => i !== drop);
 
+/** The number of spatial axes of a Conv: from kernel_shape, the weight's rank or the data's declared rank. */
+function spatialRank(node: onnx.INodeProto, builder: GraphBuilder, declared: DeclaredDims): number {
+  const kernel = intsAttribute(node, 'kernel_shape');
+  if (kernel) return kernel.length;
+  const weight = node.input?.[1] as string;
+  if (builder.hasShape(weight)) return builder.shape(weight).length - 2;
+  const data = declared(node.input?.[0] as string);
+  if (data) return data.length - 2;
+  throw new UnsupportedForm('neither kernel_shape nor the rank of its weight or data is known');
+}
+
 /** Conv (and ConvTranspose): the convolution without bias on each part, then the bias split. */
-const conv: PairRule = (node, inputs, builder) => {
+const conv: PairRule = (node, inputs, builder, declared) => {
   const data = onlyFirstIsPair(node, inputs);
   const rest = withoutInput(node, 0).slice(0, 1);
   const linear = { rel: cloneNode(builder, node, [data.rel, ...rest])[0] as string, irrel: cloneNode(builder, node, [data.irrel, ...rest])[0] as string };
   const bias = node.input?.[2];
   if (!bias) return [linear];
-  const weightRank = builder.shape(node.input?.[1] as string).length;
-  const channels = builder.shape(bias)[0] as number;
-  const shaped = builder.op('Reshape', [bias, builder.int64Constant([channels, ...new Array<number>(weightRank - 2).fill(1)])]);
+  const spatial = spatialRank(node, builder, declared);
+  // [-1, 1, …]: the bias may be the output of a node (an Identity of a shared initializer) whose length no fact states
+  const shaped = builder.op('Reshape', [bias, builder.int64Constant([-1, ...new Array<number>(spatial).fill(1)])]);
   return [splitBias(builder, linear, shaped)];
 };
 
@@ -66,17 +79,13 @@ const addOrSub: PairRule = (node, inputs, builder) => {
 };
 
 /**
- * Mul, Div by a constant: linear, on each part. Mul of two pairs: the CD paper's product rule,
- * relevant·relevant to the relevant part and every term with an irrelevant factor
- * (relevant·irrelevant, irrelevant·relevant, irrelevant·irrelevant) to the irrelevant part.
+ * Mul, Div by a constant: linear, on each part. Mul of two pairs: the CD paper's product rule
+ * (see gatedProduct), relevant·relevant and constant·relevant to the relevant part, every term
+ * with an irrelevant factor to the irrelevant part.
  */
 const scaleRule: PairRule = (node, inputs, builder) => {
   const [a, b] = inputs;
-  if (isPair(a) && isPair(b) && node.opType === 'Mul') {
-    const rel = cloneNode(builder, node, [a.rel, b.rel])[0] as string;
-    const whole = cloneNode(builder, node, [builder.add(a.rel, a.irrel), builder.add(b.rel, b.irrel)])[0] as string;
-    return [{ rel, irrel: builder.sub(whole, rel) }];
-  }
+  if (isPair(a) && isPair(b) && node.opType === 'Mul') return [gatedProduct(builder, node, a, b)];
   if (isPair(b)) {
     if (node.opType === 'Mul' && !isPair(a)) return eachPart(builder, node, b, 1);
     throw new UnsupportedForm('the divisor depends on the model input');
@@ -99,26 +108,6 @@ const concat: PairRule = (node, inputs, builder) => {
     }
   });
   return [{ rel: cloneNode(builder, node, rels)[0] as string, irrel: cloneNode(builder, node, irrels)[0] as string }];
-};
-
-/** ReLU, asymmetric as `acd`: rel' = ReLU(rel), irrel' = ReLU(rel + irrel) − ReLU(rel). */
-const relu: PairRule = (node, inputs, builder) => {
-  const data = onlyFirstIsPair(node, inputs);
-  const rel = builder.op('Relu', [data.rel]);
-  return [{ rel, irrel: builder.sub(builder.op('Relu', [builder.add(data.rel, data.irrel)]), rel) }];
-};
-
-/**
- * Tanh, Sigmoid: the linearised (Shapley) split of the CD paper for two parts,
- * rel' = ½[(f(r) − f(0)) + (f(r + i) − f(i))], irrel' = f(r + i) − rel'.
- */
-const shapley: PairRule = (node, inputs, builder) => {
-  const data = onlyFirstIsPair(node, inputs);
-  const f = (x: string): string => builder.op(node.opType as string, [x]);
-  const atZero = builder.floatConstant([node.opType === 'Sigmoid' ? 0.5 : 0]);
-  const whole = f(builder.add(data.rel, data.irrel));
-  const rel = builder.scale(builder.add(builder.sub(f(data.rel), atZero), builder.sub(whole, f(data.irrel))), 0.5);
-  return [{ rel, irrel: builder.sub(whole, rel) }];
 };
 
 /** BatchNormalization: the shift split in proportion (0 when both parts are 0), irrel' = BN(r + i) − rel'. */
@@ -189,15 +178,21 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Mul', scaleRule],
   ['Div', scaleRule],
   ['Concat', concat],
-  ['Relu', relu],
-  ['Tanh', shapley],
-  ['Sigmoid', shapley],
+  ['Relu', reluFamily],
+  ['Clip', reluFamily],
+  ['Tanh', smoothSplit],
+  ['Sigmoid', smoothSplit],
+  ['Erf', smoothSplit],
+  ['HardSigmoid', smoothSplit],
+  ['HardSwish', hardSwish],
   ['BatchNormalization', batchNorm],
   ['MaxPool', maxPool],
   ['Pad', pad],
   ['Shape', shapeOf],
   ['Size', shapeOf],
   ['LSTM', lstm],
+  ['GRU', gruOrRnn],
+  ['RNN', gruOrRnn],
 ]);
 
 /** Op types the contextual-decomposition rewrite carries, sorted. */

@@ -1,0 +1,78 @@
+import type { onnx } from '../proto/generated/onnx.js';
+import type { GraphBuilder } from '../graph/builder.js';
+import { UnsupportedForm } from '../autodiff/rules/rule.js';
+import { floatAttribute } from '../graph/attributes.js';
+import { cloneNode, isPair, type Carried, type Pair } from './pair.js';
+
+/** What a rule of this file needs of its node's inputs: the first a pair, the others constant. */
+function dataPair(node: onnx.INodeProto, inputs: readonly Carried[]): Pair {
+  const first = inputs[0];
+  if (!isPair(first)) throw new UnsupportedForm('only its first input may depend on the model input');
+  const dependent = inputs.slice(1).findIndex(isPair);
+  if (dependent >= 0) throw new UnsupportedForm(`input ${dependent + 1} ("${node.input?.[dependent + 1] ?? ''}") depends on the model input; only input 0 may`);
+  return first;
+}
+
+/** HardSigmoid's value at 0, max(0, min(1, beta)) (ONNX's default beta 0.5). */
+function hardSigmoidAtZero(node: onnx.INodeProto): number {
+  return Math.max(0, Math.min(1, floatAttribute(node, 'beta', 0.5)));
+}
+
+/**
+ * The linearised (Shapley) split of the CD paper for a nonlinearity f of two parts:
+ * rel' = ½[(f(r) − f(0)) + (f(r + i) − f(i))], irrel' = f(r + i) − rel'. The irrelevant part
+ * holds f(0), recorded as the pair's constant for a product that follows (see gatedProduct).
+ */
+function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) => string, atZero: number): Pair {
+  const whole = f(builder.add(data.rel, data.irrel));
+  const relAlone = atZero === 0 ? f(data.rel) : builder.sub(f(data.rel), builder.floatConstant([atZero]));
+  const rel = builder.scale(builder.add(relAlone, builder.sub(whole, f(data.irrel))), 0.5);
+  const irrel = builder.sub(whole, rel);
+  return atZero === 0 ? { rel, irrel } : { rel, irrel, constant: atZero };
+}
+
+/** Tanh, Sigmoid, Erf, HardSigmoid: the Shapley split of shapleySplit. */
+export const smoothSplit = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
+  const data = dataPair(node, inputs);
+  const f = (x: string): string => cloneNode(builder, node, [x])[0] as string;
+  const atZero = node.opType === 'Sigmoid' ? 0.5 : node.opType === 'HardSigmoid' ? hardSigmoidAtZero(node) : 0;
+  return [shapleySplit(builder, data, f, atZero)];
+};
+
+/**
+ * The product a·b of two pairs as the CD paper multiplies an LSTM's gate and candidate:
+ * with cₐ, c_b the constants the pairs' irrelevant parts hold (0 where none),
+ * rel' = (aᵣ + cₐ)(bᵣ + c_b) − cₐ·c_b (relevant·relevant and constant·relevant terms), and
+ * irrel' = a·b − rel' (every term with an irrelevant factor, and constant·constant).
+ */
+export function gatedProduct(builder: GraphBuilder, node: onnx.INodeProto, a: Pair, b: Pair): Pair {
+  const product = (x: string, y: string): string => cloneNode(builder, node, [x, y])[0] as string;
+  const withConstant = (p: Pair): string => (p.constant === undefined ? p.rel : builder.add(p.rel, builder.floatConstant([p.constant])));
+  let rel = product(withConstant(a), withConstant(b));
+  if (a.constant !== undefined && b.constant !== undefined) rel = builder.sub(rel, builder.floatConstant([a.constant * b.constant]));
+  const whole = product(builder.add(a.rel, a.irrel), builder.add(b.rel, b.irrel));
+  return { rel, irrel: builder.sub(whole, rel) };
+}
+
+/**
+ * HardSwish(x) = x·HardSigmoid(x) (alpha 1/6, beta ½): the gate split as HardSigmoid and
+ * multiplied with x as gatedProduct, which is how the same function exported as HardSigmoid
+ * and Mul (opsets before 14) is decomposed.
+ */
+export const hardSwish = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
+  const data = dataPair(node, inputs);
+  const gate = shapleySplit(builder, data, (x) => builder.op('HardSigmoid', [x], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }), 0.5);
+  return [gatedProduct(builder, { ...node, opType: 'Mul', attribute: [] }, data, gate)];
+};
+
+/**
+ * Relu, Clip (ReLU6): `acd`'s rule for the ReLU family, rel' = f(r), irrel' = f(r + i) − f(r)
+ * (acd applies propagate_relu to every module whose type name holds "ReLU", ReLU6 included).
+ */
+export const reluFamily = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
+  const data = dataPair(node, inputs);
+  const rest = (node.input ?? []).slice(1);
+  const f = (x: string): string => cloneNode(builder, node, [x, ...rest])[0] as string;
+  const rel = f(data.rel);
+  return [{ rel, irrel: builder.sub(f(builder.add(data.rel, data.irrel)), rel) }];
+};
