@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { avgPoolGrad, maxPoolGradLastMaximum } from './pool-grads.js';
 import { NoGradientError } from './errors.js';
 import { mirrorPadGradient } from './mirror-pad-grad.js';
 import { resizeBilinearGrad, resizeNearestNeighborGrad } from './resize-grads.js';
@@ -26,17 +27,20 @@ export function refuseWrongGradients(): void {
 }
 
 /**
- * Resize gradient kernels of tfjs 4.22 that are wrong, replaced by the exact adjoints of the
- * forward kernels (src/resize-grads.ts) on the backends that keep tensors in CPU memory:
- * cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
+ * Gradient kernels of tfjs 4.22 that are wrong, replaced by the exact adjoints of the forward
+ * kernels (src/resize-grads.ts, src/pool-grads.ts) on the backends that keep tensors in CPU
+ * memory: cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
  * (UpSampling2D's default) gave wrong gradients to every example after the first of a batch, and
- * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient.
+ * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient. Both backends'
+ * AvgPoolGrad divided by the whole window where 'same' padding cuts it at the border, and wasm's
+ * MaxPoolGrad gave nothing to a window of negative values only.
  */
-const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc])[] = [
-  ['ResizeBilinearGrad', resizeBilinearGrad],
-  ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad],
+const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc, readonly string[]])[] = [
+  ['ResizeBilinearGrad', resizeBilinearGrad, ['cpu', 'wasm']],
+  ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad, ['cpu', 'wasm']],
+  ['AvgPoolGrad', avgPoolGrad, ['cpu', 'wasm']],
+  ['MaxPoolGrad', maxPoolGradLastMaximum, ['wasm']],
 ];
-const CPU_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**
  * Ops with boolean outputs, piecewise constant in their inputs, that tfjs registers no gradient
@@ -65,19 +69,17 @@ function zeroGradient(kernelName: string, inputs: readonly string[]): tf.GradCon
 }
 
 /**
- * Runs a forward and backward pass with tfjs's gaps closed: the resize gradient kernels corrected
+ * Runs a forward and backward pass with tfjs's gaps closed: the gradient kernels corrected
  * (CORRECTED_KERNELS), MirrorPad's gradient folding the mirrored border back (tfjs's only slices
  * the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
  * they were when `run` returns, so the app's own tfjs calls are untouched.
  */
 export function withCorrectedKernels<T>(run: () => T): T {
   const backend = tf.getBackend();
-  const kernels = CPU_MEMORY_BACKENDS.has(backend)
-    ? CORRECTED_KERNELS.flatMap(([name, kernelFunc]) => {
-        const original = tf.getKernel(name, backend);
-        return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
-      })
-    : [];
+  const kernels = CORRECTED_KERNELS.flatMap(([name, kernelFunc, backends]) => {
+    const original = backends.includes(backend) ? tf.getKernel(name, backend) : undefined;
+    return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
+  });
   const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), mirrorPadGradient].map((corrected) => ({
     corrected,
     original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
