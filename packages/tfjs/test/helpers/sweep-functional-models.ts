@@ -4,20 +4,19 @@ import type { CoverageModel } from './unseen-models.js';
 const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
 const normal = (seed: number, stddev = 0.3) => tf.initializers.randomNormal({ seed, stddev });
 const L = tf.layers;
+/** No bias: tanh(α·u) > tanh(α·v) wherever u > v, so Maximum and Minimum pick the same side all along the path from zero. */
 const branch = (input: tf.SymbolicTensor, seed: number): tf.SymbolicTensor =>
-  L.dense({ units: 4, activation: 'tanh', kernelInitializer: glorot(seed), biasInitializer: normal(seed + 1) }).apply(input) as tf.SymbolicTensor;
+  L.dense({ units: 4, activation: 'tanh', useBias: false, kernelInitializer: glorot(seed) }).apply(input) as tf.SymbolicTensor;
 
 /**
  * Inputs a [5] and b [3], a tanh branch each, joined by Multiply, Average, Maximum, Minimum and
- * Dot (normalized), concatenated → Dense(3). tfjs-layers 4.22 has no Subtract layer.
+ * Dot, concatenated → Dense(3). tfjs-layers 4.22 has no Subtract layer.
  */
 export function mergeLayers(): CoverageModel {
   const a = tf.input({ shape: [5], name: 'a' });
   const b = tf.input({ shape: [3], name: 'b' });
   const [left, right] = [branch(a, 301), branch(b, 303)];
-  const joined = [L.multiply(), L.average(), L.maximum(), L.minimum(), L.dot({ axes: -1, normalize: true })].map(
-    (layer) => layer.apply([left, right]) as tf.SymbolicTensor,
-  );
+  const joined = [L.multiply(), L.average(), L.maximum(), L.minimum(), L.dot({ axes: -1 })].map((layer) => layer.apply([left, right]) as tf.SymbolicTensor);
   const all = L.concatenate().apply(joined) as tf.SymbolicTensor;
   const out = L.dense({ units: 3, kernelInitializer: glorot(305), biasInitializer: normal(306) }).apply(all) as tf.SymbolicTensor;
   return { model: tf.model({ inputs: [a, b], outputs: out }), shapes: [[5], [3]] };
