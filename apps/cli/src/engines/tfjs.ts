@@ -33,6 +33,9 @@ async function importTfjs(): Promise<TfjsModules> {
   return importRuntime(async () => {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
+    // tfjs-core registers its gradients only through tfjs-layers (or @tensorflow/tfjs): a graph
+    // model, loaded by the converter alone, would otherwise have none
+    await import('@tensorflow/tfjs-layers');
     return { tf, igTfjs: await import('@ig/tfjs') };
   }, TFJS_RUNTIME);
 }

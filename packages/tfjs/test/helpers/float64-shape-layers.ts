@@ -7,15 +7,16 @@ import type { Array64, Config } from './float64-math.js';
  */
 
 /** Cropping2D and ZeroPadding2D: [H, W, C] → rows and columns removed (negative) or zero-added at each side. */
-export function reframe(x: Array64, [[top, bottom], [left, right]]: readonly (readonly [number, number])[]): Array64 {
+export function reframe(x: Array64, frame: readonly (readonly [number, number])[]): Array64 {
+  const [[top, bottom], [left, right]] = frame as [readonly [number, number], readonly [number, number]];
   const [height, width, channels] = x.shape as [number, number, number];
-  const outH = height + (top as number) + (bottom as number);
-  const outW = width + (left as number) + (right as number);
+  const outH = height + top + bottom;
+  const outW = width + left + right;
   const data = new Float64Array(outH * outW * channels);
   for (let y = 0; y < outH; y++) {
     for (let xx = 0; xx < outW; xx++) {
-      const sy = y - (top as number);
-      const sx = xx - (left as number);
+      const sy = y - top;
+      const sx = xx - left;
       if (sy < 0 || sy >= height || sx < 0 || sx >= width) continue;
       data.set(x.data.subarray((sy * width + sx) * channels, (sy * width + sx + 1) * channels), (y * outW + xx) * channels);
     }

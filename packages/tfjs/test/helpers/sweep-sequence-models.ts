@@ -43,7 +43,7 @@ export function repeatVectorRnn(): CoverageModel {
 
 /** [5, 3] → Bidirectional(GRU(3), `mergeMode`) → Dense(2); with returnSequences a Flatten first. */
 function bidirectional(kind: 'gru' | 'lstm', mergeMode: 'concat' | 'sum' | 'mul' | 'ave', returnSequences: boolean, seed: number): CoverageModel {
-  const layer = kind === 'gru' ? L.gru({ ...recurrent(seed), returnSequences, resetAfter: false }) : L.lstm({ ...recurrent(seed), returnSequences });
+  const layer = kind === 'gru' ? L.gru({ ...recurrent(seed), returnSequences }) : L.lstm({ ...recurrent(seed), returnSequences });
   const model = tf.sequential({
     layers: [
       L.bidirectional({ inputShape: [5, 3], layer, mergeMode }),
