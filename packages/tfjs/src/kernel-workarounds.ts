@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { avgPoolGrad, maxPoolGradLastMaximum } from './pool-grads.js';
+import { avgPool3dGrad, avgPoolGrad, maxPool3dGradLastMaximum, maxPoolGradLastMaximum } from './pool-grads.js';
 import { NoGradientError } from './errors.js';
 import { mirrorPadGradient } from './mirror-pad-grad.js';
 import { resizeBilinearGrad, resizeNearestNeighborGrad } from './resize-grads.js';
@@ -32,14 +32,16 @@ export function refuseWrongGradients(): void {
  * memory: cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
  * (UpSampling2D's default) gave wrong gradients to every example after the first of a batch, and
  * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient. Both backends'
- * AvgPoolGrad divided by the whole window where 'same' padding cuts it at the border, and wasm's
- * MaxPoolGrad gave nothing to a window of negative values only.
+ * AvgPoolGrad and AvgPool3DGrad divided by the whole window where 'same' padding cuts it at the
+ * border, and wasm's MaxPoolGrad and MaxPool3DGrad gave nothing to a window of negative values only.
  */
 const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc, readonly string[]])[] = [
   ['ResizeBilinearGrad', resizeBilinearGrad, ['cpu', 'wasm']],
   ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad, ['cpu', 'wasm']],
   ['AvgPoolGrad', avgPoolGrad, ['cpu', 'wasm']],
+  ['AvgPool3DGrad', avgPool3dGrad, ['cpu', 'wasm']],
   ['MaxPoolGrad', maxPoolGradLastMaximum, ['wasm']],
+  ['MaxPool3DGrad', maxPool3dGradLastMaximum, ['wasm']],
 ];
 
 /**

@@ -1,80 +1,120 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 type Pad = 'same' | 'valid' | number;
+type Rounding = 'floor' | 'round' | 'ceil' | undefined;
 
-/** One pooling window, cut to the image: rows [top, bottom), columns [left, right). */
-interface Window {
-  readonly top: number;
-  readonly bottom: number;
-  readonly left: number;
-  readonly right: number;
+/** A pooling's sizes as depth × height × width (depth 1 for 2D pooling). */
+interface Geometry {
+  readonly batch: number;
+  readonly channels: number;
+  readonly inSize: readonly [number, number, number];
+  readonly outSize: readonly [number, number, number];
+  readonly filter: readonly [number, number, number];
+  readonly strides: readonly [number, number, number];
+  /** Padding before the first pixel along each axis. */
+  readonly before: readonly [number, number, number];
+}
+
+function geometry(input: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined, volumetric: boolean): Geometry {
+  const filterSize = attrs?.['filterSize'] as number | number[];
+  const strides = attrs?.['strides'] as number | number[];
+  const pad = attrs?.['pad'] as Pad;
+  const rounding = attrs?.['dimRoundingMode'] as Rounding;
+  if (volumetric) {
+    const i = tf.backend_util.computePool3DInfo(
+      input.shape as [number, number, number, number, number],
+      filterSize as number,
+      strides as number,
+      1,
+      pad,
+      rounding,
+    );
+    return {
+      batch: i.batchSize,
+      channels: i.inChannels,
+      inSize: [i.inDepth, i.inHeight, i.inWidth],
+      outSize: [i.outDepth, i.outHeight, i.outWidth],
+      filter: [i.filterDepth, i.filterHeight, i.filterWidth],
+      strides: [i.strideDepth, i.strideHeight, i.strideWidth],
+      before: [i.padInfo.front, i.padInfo.top, i.padInfo.left],
+    };
+  }
+  const i = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize as number, strides as number, 1, pad, rounding);
+  return {
+    batch: i.batchSize,
+    channels: i.inChannels,
+    inSize: [1, i.inHeight, i.inWidth],
+    outSize: [1, i.outHeight, i.outWidth],
+    filter: [1, i.filterHeight, i.filterWidth],
+    strides: [1, i.strideHeight, i.strideWidth],
+    before: [0, i.padInfo.top, i.padInfo.left],
+  };
 }
 
 /**
- * Calls `visit` for every (example, output pixel) with its window as the forward pooling kernels
- * read it, and writes what the visits add to dx as a tensor of the input's shape.
+ * For every example, output pixel and channel, `visit` gets dy there and the flat input indices of
+ * its window as the forward kernels read it (cut to the input at the border); what the visits add
+ * to dx comes back as a tensor of the input's shape.
  */
 function poolAdjoint(
   { inputs, backend, attrs }: Parameters<tf.KernelFunc>[0],
-  visit: (x: Float32Array, dx: Float32Array, dy: number, at: (y: number, x: number) => number, window: Window) => void,
+  volumetric: boolean,
+  visit: (x: Float32Array, dx: Float32Array, dy: number, window: readonly number[]) => void,
 ): tf.TensorInfo {
   const input = inputs['input'] as tf.TensorInfo;
-  const shape = input.shape as [number, number, number, number];
-  const info = tf.backend_util.computePool2DInfo(
-    shape,
-    attrs?.['filterSize'] as [number, number] | number,
-    attrs?.['strides'] as [number, number] | number,
-    1,
-    attrs?.['pad'] as Pad,
-    attrs?.['dimRoundingMode'] as 'floor' | 'round' | 'ceil' | undefined,
-  );
-  const { batchSize, inHeight, inWidth, inChannels: depth, outHeight, outWidth } = info;
+  const g = geometry(input, attrs, volumetric);
   const kernelBackend = backend as tf.KernelBackend;
   const dy = kernelBackend.readSync((inputs['dy'] as tf.TensorInfo).dataId) as Float32Array;
   const x = kernelBackend.readSync(input.dataId) as Float32Array;
   const dx = new Float32Array(x.length);
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      const top = oy * info.strideHeight - info.padInfo.top;
-      for (let ox = 0; ox < outWidth; ox++) {
-        const left = ox * info.strideWidth - info.padInfo.left;
-        const window = {
-          top: Math.max(0, top),
-          bottom: Math.min(inHeight, top + info.filterHeight),
-          left: Math.max(0, left),
-          right: Math.min(inWidth, left + info.filterWidth),
-        };
-        for (let d = 0; d < depth; d++) {
-          const gradient = dy[((b * outHeight + oy) * outWidth + ox) * depth + d] as number;
-          visit(x, dx, gradient, (row, col) => ((b * inHeight + row) * inWidth + col) * depth + d, window);
+  const [inD, inH, inW] = g.inSize;
+  const [outD, outH, outW] = g.outSize;
+  const range = (axis: 0 | 1 | 2, o: number): number[] => {
+    const start = o * (g.strides[axis] as number) - (g.before[axis] as number);
+    const from = Math.max(0, start);
+    const to = Math.min(g.inSize[axis] as number, start + (g.filter[axis] as number));
+    return Array.from({ length: Math.max(to - from, 0) }, (_, k) => from + k);
+  };
+  let at = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++) {
+          const pixels = range(0, od).flatMap((d) => range(1, oh).flatMap((h) => range(2, ow).map((w) => (((b * inD + d) * inH + h) * inW + w) * g.channels)));
+          for (let c = 0; c < g.channels; c++, at++) {
+            visit(
+              x,
+              dx,
+              dy[at] as number,
+              pixels.map((p) => p + c),
+            );
+          }
         }
       }
     }
   }
-  return { dataId: kernelBackend.write(dx, [...shape], 'float32'), shape: [...shape], dtype: 'float32' };
+  return { dataId: kernelBackend.write(dx, [...input.shape], 'float32'), shape: [...input.shape], dtype: 'float32' };
 }
 
-/**
- * AvgPoolGrad as the exact adjoint of the cpu and wasm AvgPool kernels, which average each window
- * over the pixels inside the image only (TensorFlow's 'same' padding). tfjs 4.22's gradient
- * kernels divide by the full window size, so every window cut by the border got too small a gradient.
- */
-export const avgPoolGrad: tf.KernelFunc = (args) =>
-  poolAdjoint(args, (_x, dx, dy, at, { top, bottom, left, right }) => {
-    const share = dy / Math.max((bottom - top) * (right - left), 1);
-    for (let row = top; row < bottom; row++) for (let col = left; col < right; col++) dx[at(row, col)] = (dx[at(row, col)] as number) + share;
-  });
+/** dy spread evenly over the window's pixels inside the input. */
+const average = (_x: Float32Array, dx: Float32Array, dy: number, window: readonly number[]): void => {
+  for (const i of window) dx[i] = (dx[i] as number) + dy / Math.max(window.length, 1);
+};
+
+/** dy to the window's maximum, the last one where several tie (the rule of wasm's own kernels). */
+const lastMaximum = (x: Float32Array, dx: Float32Array, dy: number, window: readonly number[]): void => {
+  const best = window.reduce((top, i) => (top < 0 || (x[i] as number) >= (x[top] as number) ? i : top), -1);
+  if (best >= 0) dx[best] = (dx[best] as number) + dy;
+};
 
 /**
- * MaxPoolGrad for tfjs-backend-wasm: dy goes to the window's maximum, the last one where several
- * tie (the rule of wasm's own kernel). tfjs 4.22's wasm kernel gives no gradient at all to a
- * window whose values are all negative.
+ * AvgPoolGrad and AvgPool3DGrad as the exact adjoints of the cpu and wasm forward kernels, which
+ * average each window over the pixels inside the input only (TensorFlow's 'same' padding). tfjs
+ * 4.22's gradient kernels divide by the full window, so every window cut by the border got too small a gradient.
  */
-export const maxPoolGradLastMaximum: tf.KernelFunc = (args) =>
-  poolAdjoint(args, (x, dx, dy, at, { top, bottom, left, right }) => {
-    let best = -1;
-    for (let row = top; row < bottom; row++) {
-      for (let col = left; col < right; col++) if (best < 0 || (x[at(row, col)] as number) >= (x[best] as number)) best = at(row, col);
-    }
-    if (best >= 0) dx[best] = (dx[best] as number) + dy;
-  });
+export const avgPoolGrad: tf.KernelFunc = (args) => poolAdjoint(args, false, average);
+export const avgPool3dGrad: tf.KernelFunc = (args) => poolAdjoint(args, true, average);
+
+/** MaxPoolGrad and MaxPool3DGrad for tfjs-backend-wasm, whose 4.22 kernels give nothing to a window of negative values only. */
+export const maxPoolGradLastMaximum: tf.KernelFunc = (args) => poolAdjoint(args, false, lastMaximum);
+export const maxPool3dGradLastMaximum: tf.KernelFunc = (args) => poolAdjoint(args, true, lastMaximum);

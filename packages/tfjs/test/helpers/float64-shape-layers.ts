@@ -36,30 +36,39 @@ export function sides(value: unknown): [number, number][] {
 }
 
 /**
- * 2D max or average pooling of [H, W, C] with TensorFlow's padding: 'same' windows are cut at
- * the border and an average is over the pixels inside the image only.
+ * 3D max or average pooling of [D, H, W, C] with TensorFlow's padding: 'same' windows are cut at
+ * the border and an average is over the pixels inside the input only.
  */
-export function pool2d(x: Array64, [ph, pw]: readonly number[], [sh, sw]: readonly number[], mode: string, max: boolean): Array64 {
-  const [height, width, channels] = x.shape as [number, number, number];
-  const rows = padding(height, ph as number, sh as number, 1, mode);
-  const cols = padding(width, pw as number, sw as number, 1, mode);
-  const data = new Float64Array(rows.out * cols.out * channels);
-  for (let oy = 0; oy < rows.out; oy++) {
-    for (let ox = 0; ox < cols.out; ox++) {
-      for (let c = 0; c < channels; c++) {
-        const window: number[] = [];
-        for (let ky = 0; ky < (ph as number); ky++) {
-          const y = oy * (sh as number) + ky - rows.before;
-          for (let kx = 0; kx < (pw as number); kx++) {
-            const xx = ox * (sw as number) + kx - cols.before;
-            if (y >= 0 && y < height && xx >= 0 && xx < width) window.push(x.data[(y * width + xx) * channels + c] as number);
-          }
+export function pool3d(x: Array64, filter: readonly number[], strides: readonly number[], mode: string, max: boolean): Array64 {
+  const sizes = x.shape.slice(0, 3);
+  const channels = x.shape[3] as number;
+  const axes = sizes.map((size, a) => padding(size, filter[a] as number, strides[a] as number, 1, mode));
+  const [od, oh, ow] = axes.map((a) => a.out) as [number, number, number];
+  const taps = (axis: number, o: number): number[] =>
+    Array.from({ length: filter[axis] as number }, (_, k) => o * (strides[axis] as number) + k - (axes[axis]?.before ?? 0)).filter(
+      (i) => i >= 0 && i < (sizes[axis] as number),
+    );
+  const data = new Float64Array(od * oh * ow * channels);
+  for (let z = 0; z < od; z++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xx = 0; xx < ow; xx++) {
+        const pixels = taps(0, z).flatMap((d) =>
+          taps(1, y).flatMap((h) => taps(2, xx).map((w) => ((d * (sizes[1] as number) + h) * (sizes[2] as number) + w) * channels)),
+        );
+        for (let c = 0; c < channels; c++) {
+          const window = pixels.map((p) => x.data[p + c] as number);
+          data[((z * oh + y) * ow + xx) * channels + c] = max ? Math.max(...window) : window.reduce((a, b) => a + b, 0) / window.length;
         }
-        data[(oy * cols.out + ox) * channels + c] = max ? Math.max(...window) : window.reduce((a, b) => a + b, 0) / window.length;
       }
     }
   }
-  return { data, shape: [rows.out, cols.out, channels] };
+  return { data, shape: [od, oh, ow, channels] };
+}
+
+/** 2D pooling of [H, W, C]: the 3D pooling of a depth of 1. */
+export function pool2d(x: Array64, [ph, pw]: readonly number[], [sh, sw]: readonly number[], mode: string, max: boolean): Array64 {
+  const out = pool3d({ data: x.data, shape: [1, ...x.shape] }, [1, ph as number, pw as number], [1, sh as number, sw as number], mode, max);
+  return { data: out.data, shape: out.shape.slice(1) };
 }
 
 /** Pooling layers of rank 1 and 2 and GlobalMaxPooling2D, from their configs. */
