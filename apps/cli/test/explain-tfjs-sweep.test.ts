@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -75,6 +75,28 @@ describe('ig explain --json on TensorFlow.js models of the layer sweep', () => {
     expect(report.engine).toBe('tfjs');
     // float32 against float64: measured 2.3e-8 of max |attr|
     expect(worst).toBeLessThan(2e-7);
+  });
+
+  it('the same GraphDef without a format field is read as a graph model; one with a dynamic op is an error naming it', () => {
+    const json = JSON.parse(readFileSync(fixture('graph-mlp', 'model.json'), 'utf8')) as { format?: string; modelTopology: { node: object[] } };
+    delete json.format;
+    const unformatted = join(dir, 'graph-unformatted');
+    mkdirSync(unformatted);
+    copyFileSync(fixture('graph-mlp', 'weights.bin'), join(unformatted, 'weights.bin'));
+    writeFileSync(join(unformatted, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(dir, 'x.npy'), formatNpy(Float32Array.from([1, -0.5, 0.8]), [1, 3]));
+    const plain = explain(dir, fixture('graph-mlp', 'model.json'), [join(dir, 'x.npy')], 1).attributions[0];
+    expect(explain(dir, join(unformatted, 'model.json'), [join(dir, 'x.npy')], 1).attributions[0]).toEqual(plain);
+
+    // Where has a data-dependent output shape: tfjs runs the graph only with executeAsync
+    json.modelTopology.node.push(
+      { name: 'positive', op: 'Greater', input: ['logits', 'logits/bias'], attr: { T: { type: 'DT_FLOAT' } } },
+      { name: 'where', op: 'Where', input: ['positive'], attr: { T: { type: 'DT_BOOL' } } },
+    );
+    writeFileSync(join(unformatted, 'model.json'), JSON.stringify({ ...json, format: 'graph-model' }));
+    const run = ig(['explain', '--model', join(unformatted, 'model.json'), '--input', join(dir, 'x.npy'), '--target', '0']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/can only run with executeAsync.*dynamic op 'Where'/);
   });
 
   it('Bidirectional(LSTM, sum, sequences): attributions equal IG computed with tf.grad in-process', async () => {

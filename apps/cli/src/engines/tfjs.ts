@@ -87,9 +87,11 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     format: json.format as string,
   };
   const { tfjsBackend, tfjsContextualDecomposition, tfjsLayerSplit } = igTfjs;
-  if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
+  // a GraphDef (a list of nodes) where an older converter left out the format
+  const graphModel = json.format === 'graph-model' || (json.format === undefined && Array.isArray((json.modelTopology as { node?: unknown }).node));
+  if (options.layer && graphModel) throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
-    if (json.format === 'graph-model') {
+    if (graphModel) {
       const model = await (await importConverter()).loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape ?? null;
       const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
