@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { avgPoolGradientOver } from './avg-pool-gradient.js';
 import { avgPool3dGrad, avgPoolGrad, maxPool3dGradLastMaximum, maxPoolGradLastMaximum } from './pool-grads.js';
 import { NoGradientError } from './errors.js';
 import { mirrorPadGradient } from './mirror-pad-grad.js';
@@ -72,8 +73,9 @@ function zeroGradient(kernelName: string, inputs: readonly string[]): tf.GradCon
 
 /**
  * Runs a forward and backward pass with tfjs's gaps closed: the gradient kernels corrected
- * (CORRECTED_KERNELS), MirrorPad's gradient folding the mirrored border back (tfjs's only slices
- * the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
+ * (CORRECTED_KERNELS), on webgl AvgPool's gradient corrected around its kernel
+ * (src/avg-pool-gradient.ts), MirrorPad's gradient folding the mirrored border back (tfjs's only
+ * slices the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
  * they were when `run` returns, so the app's own tfjs calls are untouched.
  */
 export function withCorrectedKernels<T>(run: () => T): T {
@@ -82,12 +84,14 @@ export function withCorrectedKernels<T>(run: () => T): T {
     const original = backends.includes(backend) ? tf.getKernel(name, backend) : undefined;
     return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
   });
-  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), mirrorPadGradient].map((corrected) => ({
+  const avgPool = tf.getGradient('AvgPool') as tf.GradConfig | undefined;
+  const replacements = backend === 'webgl' && avgPool !== undefined ? [mirrorPadGradient, avgPoolGradientOver(avgPool)] : [mirrorPadGradient];
+  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), ...replacements].map((corrected) => ({
     corrected,
     original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
   }));
   // boolean ops keep a gradient tfjs may register in a later release
-  const swapped = gradients.filter(({ corrected, original }) => original === undefined || corrected === mirrorPadGradient);
+  const swapped = gradients.filter(({ corrected, original }) => original === undefined || replacements.includes(corrected));
   for (const { corrected } of kernels) swapKernel(corrected);
   for (const { corrected } of swapped) swapGradient(corrected);
   try {
