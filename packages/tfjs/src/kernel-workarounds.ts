@@ -46,6 +46,13 @@ const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc, readonly str
 ];
 
 /**
+ * GPU backends whose AvgPoolGrad has the 'same' padding bug: their AvgPool gradient is wrapped
+ * instead. webgpu's kernel gives the same wrong numbers but stays as it is until the wrapped
+ * gradient has been checked on a working WebGPU device.
+ */
+const WRAPPED_AVG_POOL_BACKENDS = new Set(['webgl']);
+
+/**
  * Ops with boolean outputs, piecewise constant in their inputs, that tfjs registers no gradient
  * for (a Masking layer's Any, ThresholdedReLU's Greater): their derivative is zero wherever it
  * exists, so they get a zero gradient during our backward passes instead of failing.
@@ -85,7 +92,8 @@ export function withCorrectedKernels<T>(run: () => T): T {
     return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
   });
   const avgPool = tf.getGradient('AvgPool') as tf.GradConfig | undefined;
-  const replacements = backend === 'webgl' && avgPool !== undefined ? [mirrorPadGradient, avgPoolGradientOver(avgPool)] : [mirrorPadGradient];
+  const replacements =
+    WRAPPED_AVG_POOL_BACKENDS.has(backend) && avgPool !== undefined ? [mirrorPadGradient, avgPoolGradientOver(avgPool)] : [mirrorPadGradient];
   const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), ...replacements].map((corrected) => ({
     corrected,
     original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,

@@ -20,6 +20,7 @@ function truth(): Float64Array {
 }
 
 describe.skipIf(!chromiumAvailable())("webgl's AvgPoolGrad with 'same' padding in Chromium", () => {
+  const backend = 'webgl';
   let session: BrowserSession;
   beforeAll(async () => {
     session = await openPage({
@@ -35,12 +36,12 @@ describe.skipIf(!chromiumAvailable())("webgl's AvgPoolGrad with 'same' padding i
   });
 
   test("is wrong in tfjs 4.22, and tfjsBackend's gradient is the float64 one", async () => {
-    const request: PoolRequest = { backend: 'webgl', points: POINT, shape: SHAPE, outputWeights: WEIGHTS };
+    const request: PoolRequest = { backend, points: POINT, shape: SHAPE, outputWeights: WEIGHTS };
     const result = await session.page.evaluate((r) => window.poolGradients(r), request);
-    expect(result.backend).toBe('webgl');
+    expect(result.backend).toBe(backend);
     const expected = truth();
     const measured = { plain: relativeDeviation(result.plain, expected), corrected: relativeDeviation(result.corrected, expected) };
-    measure('webgl AvgPoolGrad', measured);
+    measure(`${backend} AvgPoolGrad`, measured);
     // tfjs's own kernel: measured 0.65 of max |gradient|; should a release fix it this fails and
     // src/avg-pool-gradient.ts can go
     expect(measured.plain).toBeGreaterThan(0.05);
