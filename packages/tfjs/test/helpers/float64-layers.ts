@@ -72,7 +72,7 @@ export function evaluateLayer(layer: tf.layers.Layer, x: Array64): Array64 {
     case 'SimpleRNN':
       return recurrentLayer(kind, x, weights, config);
     default: {
-      const swept = evaluateSweepLayer(layer, x, config, weights);
+      const swept = evaluateSweepLayer(layer, x, config, weights, evaluateLayer);
       if (swept === undefined) throw new Error(`no float64 reference for layer ${kind}`);
       return swept;
     }

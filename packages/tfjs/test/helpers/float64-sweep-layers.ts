@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
 import { conv2dTranspose, conv3d } from './float64-conv.js';
-import { evaluateLayer } from './float64-layers.js';
 import { activate, type Array64, type Config, type Weights } from './float64-math.js';
 import { poolLayer, rearrange, reframe, sides } from './float64-shape-layers.js';
 
@@ -18,11 +17,14 @@ interface Wrapped {
 
 const map = (x: Array64, f: (v: number, i: number) => number): Array64 => ({ data: x.data.map(f), shape: x.shape });
 
+/** Evaluates any layer in float64: float64-layers.ts's evaluateLayer, passed in for the wrappers' inner layers. */
+type Evaluate = (layer: tf.layers.Layer, x: Array64) => Array64;
+
 /**
  * Float64 references of the layers the sweep tests add to those of float64-layers.ts, written from
  * the Keras definitions; undefined for a layer kind this file does not know.
  */
-export function evaluateSweepLayer(layer: tf.layers.Layer, x: Array64, config: Config, weights: Weights): Array64 | undefined {
+export function evaluateSweepLayer(layer: tf.layers.Layer, x: Array64, config: Config, weights: Weights, evaluateLayer: Evaluate): Array64 | undefined {
   const kind = layer.getClassName();
   if (INFERENCE_IDENTITY.has(kind)) return x;
   if (POOLS.has(kind)) return poolLayer(kind, config, x);
@@ -62,9 +64,9 @@ export function evaluateSweepLayer(layer: tf.layers.Layer, x: Array64, config: C
     case 'LayerNormalization':
       return layerNorm(x, weights, (config['epsilon'] as number | undefined) ?? 1e-3);
     case 'TimeDistributed':
-      return timeDistributed((layer as unknown as Wrapped).layer as tf.layers.Layer, x);
+      return timeDistributed((layer as unknown as Wrapped).layer as tf.layers.Layer, x, evaluateLayer);
     case 'Bidirectional':
-      return bidirectional(layer as unknown as Wrapped, x, config);
+      return bidirectional(layer as unknown as Wrapped, x, config, evaluateLayer);
     default:
       return undefined;
   }
@@ -88,7 +90,7 @@ function layerNorm(x: Array64, [gamma, beta]: Weights, epsilon: number): Array64
 }
 
 /** The inner layer applied to each time step [T, ...] on its own. */
-function timeDistributed(inner: tf.layers.Layer, x: Array64): Array64 {
+function timeDistributed(inner: tf.layers.Layer, x: Array64, evaluateLayer: Evaluate): Array64 {
   const steps = x.shape[0] as number;
   const width = x.data.length / steps;
   const outputs = Array.from({ length: steps }, (_, t) => evaluateLayer(inner, { data: x.data.slice(t * width, (t + 1) * width), shape: x.shape.slice(1) }));
@@ -98,7 +100,7 @@ function timeDistributed(inner: tf.layers.Layer, x: Array64): Array64 {
 }
 
 /** Forward and backward (goBackwards) layers; with returnSequences the backward outputs are put back in time order. */
-function bidirectional(wrapper: Wrapped, x: Array64, config: Config): Array64 {
+function bidirectional(wrapper: Wrapped, x: Array64, config: Config, evaluateLayer: Evaluate): Array64 {
   const forward = evaluateLayer(wrapper.forwardLayer as tf.layers.Layer, x);
   let backward = evaluateLayer(wrapper.backwardLayer as tf.layers.Layer, x);
   if (forward.shape.length === 2) {
