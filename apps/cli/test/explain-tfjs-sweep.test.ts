@@ -201,4 +201,20 @@ describe('ig explain --json on TensorFlow.js models of the layer sweep', () => {
     expect(run.stderr).toMatch(/cannot load the TensorFlow\.js model: .*reset_after/);
     model.dispose();
   });
+
+  it('a Keras Subtract layer, which tfjs-layers does not have, is a file error naming it', async () => {
+    const a = tfl.input({ shape: [3], name: 'a' });
+    const b = tfl.input({ shape: [3], name: 'b' });
+    const model = tfl.model({ inputs: [a, b], outputs: tfl.layers.add({ name: 'difference' }).apply([a, b]) as tfl.SymbolicTensor });
+    const file = await saveLayersModel(model, join(dir, 'subtract'));
+    // the same graph as Keras writes it with Subtract in place of Add
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('"class_name":"Add"', '"class_name":"Subtract"'));
+    writeFileSync(join(dir, 'three.npy'), formatNpy(pointOf(3), [1, 3]));
+    const run = ig(['explain', '--model', file, '--input', `a=${join(dir, 'three.npy')}`, '--input', `b=${join(dir, 'three.npy')}`]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toBe(
+      `error: ${file}: cannot load the TensorFlow.js model: tfjs-layers has no layer 'Subtract' (a Keras layer it does not implement, such as Subtract, or a custom layer); rebuild the model without it\n`,
+    );
+    model.dispose();
+  });
 });

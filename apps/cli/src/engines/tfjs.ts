@@ -130,6 +130,15 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     };
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new FileFormatError(path, `cannot load the TensorFlow.js model: ${(error as Error).message.split('\n')[0]}`);
+    const message = (error as Error).message;
+    // tfjs-layers' own message lists its reasons on the lines that the first-line summary drops
+    const unknown = /Unknown layer: (\w+)/.exec(message);
+    if (unknown !== null) {
+      throw new FileFormatError(
+        path,
+        `cannot load the TensorFlow.js model: tfjs-layers has no layer '${unknown[1] as string}' (a Keras layer it does not implement, such as Subtract, or a custom layer); rebuild the model without it`,
+      );
+    }
+    throw new FileFormatError(path, `cannot load the TensorFlow.js model: ${message.split('\n')[0]}`);
   }
 }
