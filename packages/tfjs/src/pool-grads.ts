@@ -52,14 +52,14 @@ function geometry(input: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined, volu
 }
 
 /**
- * For every example, output pixel and channel, `visit` gets dy there and the flat input indices of
- * its window as the forward kernels read it (cut to the input at the border); what the visits add
- * to dx comes back as a tensor of the input's shape.
+ * For every example, output pixel and channel, `visit` gets dy there, the flat input indices of
+ * its window's pixels at channel 0 as the forward kernels read them (cut to the input at the
+ * border) and the channel; what the visits add to dx comes back as a tensor of the input's shape.
  */
 function poolAdjoint(
   { inputs, backend, attrs }: Parameters<tf.KernelFunc>[0],
   volumetric: boolean,
-  visit: (x: Float32Array, dx: Float32Array, dy: number, window: readonly number[]) => void,
+  visit: (x: Float32Array, dx: Float32Array, dy: number, window: readonly number[], channel: number) => void,
 ): tf.TensorInfo {
   const input = inputs['input'] as tf.TensorInfo;
   const g = geometry(input, attrs, volumetric);
@@ -81,14 +81,7 @@ function poolAdjoint(
       for (let oh = 0; oh < outH; oh++) {
         for (let ow = 0; ow < outW; ow++) {
           const pixels = range(0, od).flatMap((d) => range(1, oh).flatMap((h) => range(2, ow).map((w) => (((b * inD + d) * inH + h) * inW + w) * g.channels)));
-          for (let c = 0; c < g.channels; c++, at++) {
-            visit(
-              x,
-              dx,
-              dy[at] as number,
-              pixels.map((p) => p + c),
-            );
-          }
+          for (let c = 0; c < g.channels; c++, at++) visit(x, dx, dy[at] as number, pixels, c);
         }
       }
     }
@@ -97,13 +90,15 @@ function poolAdjoint(
 }
 
 /** dy spread evenly over the window's pixels inside the input. */
-const average = (_x: Float32Array, dx: Float32Array, dy: number, window: readonly number[]): void => {
-  for (const i of window) dx[i] = (dx[i] as number) + dy / Math.max(window.length, 1);
+const average = (_x: Float32Array, dx: Float32Array, dy: number, window: readonly number[], channel: number): void => {
+  const share = dy / Math.max(window.length, 1);
+  for (const pixel of window) dx[pixel + channel] = (dx[pixel + channel] as number) + share;
 };
 
 /** dy to the window's maximum, the last one where several tie (the rule of wasm's own kernels). */
-const lastMaximum = (x: Float32Array, dx: Float32Array, dy: number, window: readonly number[]): void => {
-  const best = window.reduce((top, i) => (top < 0 || (x[i] as number) >= (x[top] as number) ? i : top), -1);
+const lastMaximum = (x: Float32Array, dx: Float32Array, dy: number, window: readonly number[], channel: number): void => {
+  let best = -1;
+  for (const pixel of window) if (best < 0 || (x[pixel + channel] as number) >= (x[best] as number)) best = pixel + channel;
   if (best >= 0) dx[best] = (dx[best] as number) + dy;
 };
 
