@@ -7,6 +7,7 @@ import {
   leakyAndParametricRelu,
   poolingImage,
   poolingSequence,
+  poolingVolume,
   smoothActivations,
   transposedConvs,
 } from './helpers/sweep-image-models.js';
@@ -22,6 +23,8 @@ const CASES: readonly SweepCase[] = [
   { name: "AveragePooling2D 'same' + GlobalMaxPooling2D", build: poolingImage, target: 0, bounds: { cpu: [3e-7, 5e-7], wasm: [4e-7, 5e-7] } },
   // measured cpu 9.7e-9, 6.3e-8; wasm 8.9e-9, 6.3e-8 (tfjs's own wasm MaxPoolGrad: 0.94 of max |gradient|)
   { name: "AveragePooling1D 'same' + MaxPooling1D", build: poolingSequence, target: 1, bounds: { cpu: [8e-8, 5e-7], wasm: [8e-8, 5e-7] } },
+  // measured cpu 2.7e-8, 1.1e-7; wasm 4.1e-8, 1.1e-7 (tfjs's own AvgPool3DGrad: 0.63 of max |gradient|)
+  { name: "AveragePooling3D 'same' + MaxPooling3D", build: poolingVolume, target: 0, bounds: { cpu: [2.5e-7, 8e-7], wasm: [4e-7, 8e-7] } },
   // measured cpu 5.0e-8, 3.3e-8; wasm 1.7e-7, 3.6e-8
   { name: 'LeakyReLU + PReLU', build: leakyAndParametricRelu, target: 0, bounds: { cpu: [4e-7, 3e-7], wasm: [1.5e-6, 3e-7] } },
   // measured cpu 1.9e-3, 1.5e-8; wasm 1.9e-3, 7.0e-8. Completeness: the path crosses the 0.3 cap,

@@ -71,7 +71,7 @@ export function pool2d(x: Array64, [ph, pw]: readonly number[], [sh, sw]: readon
   return { data: out.data, shape: out.shape.slice(1) };
 }
 
-/** Pooling layers of rank 1 and 2 and GlobalMaxPooling2D, from their configs. */
+/** Pooling layers of rank 1, 2 and 3 and GlobalMaxPooling2D, from their configs. */
 export function poolLayer(kind: string, config: Config, x: Array64): Array64 {
   const pair = (v: unknown, fallback: unknown): number[] => [v ?? fallback].flat() as number[];
   const mode = (config['padding'] as string | undefined) ?? 'valid';
@@ -82,6 +82,15 @@ export function poolLayer(kind: string, config: Config, x: Array64): Array64 {
       Math.max(...Array.from({ length: height * width }, (_, p) => x.data[p * channels + c] as number)),
     );
     return { data, shape: [channels] };
+  }
+  if (kind.endsWith('3D')) {
+    const triple = (v: unknown, fallback: readonly number[]): number[] => {
+      if (v === undefined || v === null) return [...fallback];
+      const values = [v].flat() as number[];
+      return values.length === 1 ? values.concat(values, values) : values;
+    };
+    const sizes = triple(config['poolSize'], [2, 2, 2]);
+    return pool3d(x, sizes, triple(config['strides'], sizes), mode, max);
   }
   if (kind.endsWith('1D')) {
     const [steps, channels] = x.shape as [number, number];

@@ -5,7 +5,7 @@ import { poolLayer, rearrange, reframe, sides } from './float64-shape-layers.js'
 
 /** Layers that are the identity at inference. */
 const INFERENCE_IDENTITY = new Set(['GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D']);
-const POOLS = new Set(['AveragePooling1D', 'MaxPooling1D', 'AveragePooling2D', 'GlobalMaxPooling2D']);
+const POOLS = new Set(['AveragePooling1D', 'MaxPooling1D', 'AveragePooling2D', 'GlobalMaxPooling2D', 'AveragePooling3D', 'MaxPooling3D']);
 const REARRANGE = new Set(['Reshape', 'Permute', 'RepeatVector']);
 
 /** A wrapper's inner layers, as tfjs-layers keeps them (TimeDistributed.layer, Bidirectional.forwardLayer / backwardLayer). */

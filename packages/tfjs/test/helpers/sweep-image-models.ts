@@ -169,3 +169,19 @@ export function layerNormSoftmax(): CoverageModel {
   });
   return { model, shapes: [[3, 4]] };
 }
+
+/**
+ * [4, 5, 6, 2] → AveragePooling3D(2×2×3, stride 2, same) → MaxPooling3D(2, same) → Flatten →
+ * Dense(2, tanh): positively homogeneous pools, so the path crosses no kink of the max.
+ */
+export function poolingVolume(): CoverageModel {
+  const model = tf.sequential({
+    layers: [
+      L.averagePooling3d({ inputShape: [4, 5, 6, 2], poolSize: [2, 2, 3], strides: 2, padding: 'same' }),
+      L.maxPooling3d({ poolSize: 2, padding: 'same' }),
+      L.flatten(),
+      L.dense({ units: 2, activation: 'tanh', kernelInitializer: glorot(156), biasInitializer: normal(157) }),
+    ],
+  });
+  return { model, shapes: [[4, 5, 6, 2]] };
+}
