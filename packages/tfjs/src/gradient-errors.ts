@@ -4,6 +4,8 @@ import { NoGradientError, NonDifferentiableInputError } from './errors.js';
 const INTEGER_GRADIENT = /Error in gradient for op (\w+)\. The gradient of input (\w+) must have 'float32' dtype/;
 const DILATED = /Error in gradient of (conv2D|depthwiseConv2d\w*|conv3D)\b.*dilation/i;
 const NO_GRADIENT = /gradient function not found for (\w+)/;
+const NO_GRADIENTS_AT_ALL =
+  "no tfjs gradient is registered at all: tfjs-core registers its gradients when @tensorflow/tfjs or @tensorflow/tfjs-layers is imported, so import one of them (in a bundle, '@tensorflow/tfjs-core/dist/register_all_gradients' does it alone)";
 const DILATED_KERNELS: Record<string, string> = { conv2d: 'Conv2D', conv3d: 'Conv3D' };
 
 /** What a caller knows about the inputs, for naming them in an error. */
@@ -27,7 +29,12 @@ export function explainGradientError(error: unknown, xs: readonly tf.Tensor[], s
     return new NoGradientError(op, `tfjs 4 has no gradient for a convolution with dilation rate > 1 (${error.message.split('. ').pop() ?? ''})`);
   }
   const missing = NO_GRADIENT.exec(error.message);
-  if (missing !== null) return new NoGradientError(missing[1] as string, 'no gradient function is registered for it');
+  if (missing !== null) {
+    // tfjs-core registers its gradients only when @tensorflow/tfjs or tfjs-layers is imported: a
+    // graph model run on tfjs-core + tfjs-converter alone has none, not even Add's
+    const none = tf.getGradient('Add') === undefined;
+    return new NoGradientError(missing[1] as string, none ? NO_GRADIENTS_AT_ALL : 'no gradient function is registered for it');
+  }
   const integer = INTEGER_GRADIENT.exec(error.message);
   if (integer === null) return error;
   const failing = xs.map((_, i) => i).filter((i) => !differentiable(xs, i, scalar));

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { avgPoolGradientOver } from './avg-pool-gradient.js';
+import { avgPool3dGrad, avgPoolGrad, maxPool3dGradLastMaximum, maxPoolGradLastMaximum } from './pool-grads.js';
 import { NoGradientError } from './errors.js';
 import { mirrorPadGradient } from './mirror-pad-grad.js';
 import { resizeBilinearGrad, resizeNearestNeighborGrad } from './resize-grads.js';
@@ -26,17 +28,29 @@ export function refuseWrongGradients(): void {
 }
 
 /**
- * Resize gradient kernels of tfjs 4.22 that are wrong, replaced by the exact adjoints of the
- * forward kernels (src/resize-grads.ts) on the backends that keep tensors in CPU memory:
- * cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
+ * Gradient kernels of tfjs 4.22 that are wrong, replaced by the exact adjoints of the forward
+ * kernels (src/resize-grads.ts, src/pool-grads.ts) on the backends that keep tensors in CPU
+ * memory: cpu's ResizeBilinearGrad failed on any non-square image, its ResizeNearestNeighborGrad
  * (UpSampling2D's default) gave wrong gradients to every example after the first of a batch, and
- * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient.
+ * both backends ignored halfPixelCenters (TF 2's tf.image.resize) in the gradient. Both backends'
+ * AvgPoolGrad and AvgPool3DGrad divided by the whole window where 'same' padding cuts it at the
+ * border, and wasm's MaxPoolGrad and MaxPool3DGrad gave nothing to a window of negative values only.
  */
-const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc])[] = [
-  ['ResizeBilinearGrad', resizeBilinearGrad],
-  ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad],
+const CORRECTED_KERNELS: readonly (readonly [string, tf.KernelFunc, readonly string[]])[] = [
+  ['ResizeBilinearGrad', resizeBilinearGrad, ['cpu', 'wasm']],
+  ['ResizeNearestNeighborGrad', resizeNearestNeighborGrad, ['cpu', 'wasm']],
+  ['AvgPoolGrad', avgPoolGrad, ['cpu', 'wasm']],
+  ['AvgPool3DGrad', avgPool3dGrad, ['cpu', 'wasm']],
+  ['MaxPoolGrad', maxPoolGradLastMaximum, ['wasm']],
+  ['MaxPool3DGrad', maxPool3dGradLastMaximum, ['wasm']],
 ];
-const CPU_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
+
+/**
+ * GPU backends whose AvgPoolGrad has the 'same' padding bug: their AvgPool gradient is wrapped
+ * instead. webgpu's kernel gives the same wrong numbers but stays as it is until the wrapped
+ * gradient has been checked on a working WebGPU device.
+ */
+const WRAPPED_AVG_POOL_BACKENDS = new Set(['webgl']);
 
 /**
  * Ops with boolean outputs, piecewise constant in their inputs, that tfjs registers no gradient
@@ -65,25 +79,27 @@ function zeroGradient(kernelName: string, inputs: readonly string[]): tf.GradCon
 }
 
 /**
- * Runs a forward and backward pass with tfjs's gaps closed: the resize gradient kernels corrected
- * (CORRECTED_KERNELS), MirrorPad's gradient folding the mirrored border back (tfjs's only slices
- * the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
+ * Runs a forward and backward pass with tfjs's gaps closed: the gradient kernels corrected
+ * (CORRECTED_KERNELS), on webgl AvgPool's gradient corrected around its kernel
+ * (src/avg-pool-gradient.ts), MirrorPad's gradient folding the mirrored border back (tfjs's only
+ * slices the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
  * they were when `run` returns, so the app's own tfjs calls are untouched.
  */
 export function withCorrectedKernels<T>(run: () => T): T {
   const backend = tf.getBackend();
-  const kernels = CPU_MEMORY_BACKENDS.has(backend)
-    ? CORRECTED_KERNELS.flatMap(([name, kernelFunc]) => {
-        const original = tf.getKernel(name, backend);
-        return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
-      })
-    : [];
-  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), mirrorPadGradient].map((corrected) => ({
+  const kernels = CORRECTED_KERNELS.flatMap(([name, kernelFunc, backends]) => {
+    const original = backends.includes(backend) ? tf.getKernel(name, backend) : undefined;
+    return original === undefined ? [] : [{ original, corrected: { ...original, kernelFunc } }];
+  });
+  const avgPool = tf.getGradient('AvgPool') as tf.GradConfig | undefined;
+  const replacements =
+    WRAPPED_AVG_POOL_BACKENDS.has(backend) && avgPool !== undefined ? [mirrorPadGradient, avgPoolGradientOver(avgPool)] : [mirrorPadGradient];
+  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), ...replacements].map((corrected) => ({
     corrected,
     original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
   }));
   // boolean ops keep a gradient tfjs may register in a later release
-  const swapped = gradients.filter(({ corrected, original }) => original === undefined || corrected === mirrorPadGradient);
+  const swapped = gradients.filter(({ corrected, original }) => original === undefined || replacements.includes(corrected));
   for (const { corrected } of kernels) swapKernel(corrected);
   for (const { corrected } of swapped) swapGradient(corrected);
   try {

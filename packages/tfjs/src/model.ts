@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeMismatchError } from '@ig/core';
+import { IGError, ShapeMismatchError } from '@ig/core';
 import { AsyncModelError, ModelOutputError, UnsupportedModelError } from './errors.js';
 import type { InputDescription } from './gradient-errors.js';
 
@@ -78,7 +78,12 @@ function layersForward(model: LayersModelLike, output: OutputSelector | undefine
       inputs,
       where,
     );
-    const result = model.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs, { training: false });
+    let result: unknown;
+    try {
+      result = model.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs, { training: false });
+    } catch (error) {
+      throw explainUnsupported(error, where);
+    }
     return selectOutput(result, output, model.outputNames, where, count);
   };
 }
@@ -97,6 +102,15 @@ function graphForward(model: GraphModelLike, output: OutputSelector | undefined)
     }
     return selectOutput(result, output, model.outputNodes, 'GraphModel', count);
   };
+}
+
+/**
+ * tfjs-layers builds some configurations it cannot run (a Softmax layer on an axis other than the
+ * last): its plain "not yet supported" Error becomes an UnsupportedModelError naming the model.
+ */
+function explainUnsupported(error: unknown, where: string): unknown {
+  if (!(error instanceof Error) || error instanceof IGError || !/not (yet )?supported/i.test(error.message)) return error;
+  return new UnsupportedModelError(`${where} cannot run in tfjs ${tf.version_core}: ${error.message}`);
 }
 
 function checkInputShapes(expected: readonly (readonly (number | null | undefined)[] | undefined)[], inputs: readonly tf.Tensor[], where: string): void {

@@ -97,3 +97,19 @@ test('on wasm a Conv2D with tanh (not only linear) needs Conv2DBackpropFilter, a
   model.dispose();
   await useBackend('cpu');
 });
+
+test('without the gradients tfjs-core registers only through @tensorflow/tfjs or tfjs-layers, the NoGradientError says what to import', async () => {
+  await useBackend('cpu');
+  // what an app that imports only tfjs-core and tfjs-converter (a graph model) has: no Add gradient
+  const add = tf.getGradient('Add') as tf.GradConfig;
+  tf.unregisterGradient('Add');
+  try {
+    const f = (x: tf.Tensor | tf.Tensor[]): tf.Tensor => tf.add(tf.mul(x as tf.Tensor, 2), 1);
+    const error = await failure(() => integratedGradients(tfjsBackend(f), { data: pointOf([3]), shape: [1, 3] }, { target: 0, steps: 4 }));
+    expect(error).toBeInstanceOf(NoGradientError);
+    expect((error as NoGradientError).op).toBe('Add');
+    expect((error as Error).message).toMatch(/no tfjs gradient is registered at all: .*@tensorflow\/tfjs-layers is imported/);
+  } finally {
+    tf.registerGradient(add);
+  }
+});

@@ -33,6 +33,9 @@ async function importTfjs(): Promise<TfjsModules> {
   return importRuntime(async () => {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
+    // tfjs-core registers its gradients only through tfjs-layers (or @tensorflow/tfjs): a graph
+    // model, loaded by the converter alone, would otherwise have none
+    await import('@tensorflow/tfjs-layers');
     return { tf, igTfjs: await import('@ig/tfjs') };
   }, TFJS_RUNTIME);
 }
@@ -84,9 +87,11 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     format: json.format as string,
   };
   const { tfjsBackend, tfjsContextualDecomposition, tfjsLayerSplit } = igTfjs;
-  if (options.layer && json.format === 'graph-model') throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
+  // a GraphDef (a list of nodes) where an older converter left out the format
+  const graphModel = json.format === 'graph-model' || (json.format === undefined && Array.isArray((json.modelTopology as { node?: unknown }).node));
+  if (options.layer && graphModel) throw new UsageError('--layer needs a TensorFlow.js layers model; this model.json is a graph model');
   try {
-    if (json.format === 'graph-model') {
+    if (graphModel) {
       const model = await (await importConverter()).loadGraphModel(tf.io.fromMemory(artifacts));
       const shape = model.inputs[0]?.shape ?? null;
       const backend = tfjsBackend(model, options.output !== undefined ? { output: options.output } : {});
@@ -125,6 +130,15 @@ async function loadTfjsModel(path: string, options: LoadOptions): Promise<Loaded
     };
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new FileFormatError(path, `cannot load the TensorFlow.js model: ${(error as Error).message.split('\n')[0]}`);
+    const message = (error as Error).message;
+    // tfjs-layers' own message lists its reasons on the lines that the first-line summary drops
+    const unknown = /Unknown layer: (\w+)/.exec(message);
+    if (unknown !== null) {
+      throw new FileFormatError(
+        path,
+        `cannot load the TensorFlow.js model: tfjs-layers has no layer '${unknown[1] as string}' (a Keras layer it does not implement, such as Subtract, or a custom layer); rebuild the model without it`,
+      );
+    }
+    throw new FileFormatError(path, `cannot load the TensorFlow.js model: ${message.split('\n')[0]}`);
   }
 }

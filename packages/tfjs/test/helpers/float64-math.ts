@@ -9,6 +9,21 @@ export interface Array64 {
 export type Config = Record<string, unknown>;
 export type Weights = readonly Float64Array[];
 
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/** erf by its Maclaurin series: below |v| = 4 the largest term is under 1e7, so float64 keeps ~1e-9 of it. */
+function erf(v: number): number {
+  if (Math.abs(v) > 4) throw new Error(`the float64 erf reference is only accurate for |v| ≤ 4, got ${v}`);
+  let term = v;
+  let sum = v;
+  for (let n = 1; n < 120; n++) {
+    term *= (-v * v) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
 export const ACTIVATIONS: Record<string, (v: number) => number> = {
   linear: (v) => v,
   relu: (v) => Math.max(v, 0),
@@ -18,6 +33,12 @@ export const ACTIVATIONS: Record<string, (v: number) => number> = {
   softplus: (v) => Math.log1p(Math.exp(v)),
   // tfjs-layers' K.hardSigmoid: clip(0.2·v + 0.5, 0, 1), the default gate of its GRU and LSTM
   hardSigmoid: (v) => Math.min(1, Math.max(0, 0.2 * v + 0.5)),
+  softsign: (v) => v / (1 + Math.abs(v)),
+  selu: (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)),
+  swish: (v) => v / (1 + Math.exp(-v)),
+  mish: (v) => v * Math.tanh(Math.log1p(Math.exp(v))),
+  gelu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
+  gelu_new: (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
 };
 
 export function activate(config: Config, x: Array64): Array64 {
