@@ -56,7 +56,7 @@ export interface IdsReport {
 
 /**
  * Explains the ids of an integer .npy for `target`. Inputs other than the ids come from `context`
- * (name → .npy); otherwise `attention_mask` is all ones and `token_type_ids` all zeros.
+ * (name → .npy); otherwise `attention_mask` is all ones, `token_type_ids` all zeros and `position_ids` 0…L−1.
  */
 export async function explainIdsFile(
   session: TokenSession,
@@ -78,6 +78,7 @@ export async function explainIdsFile(
     if (inputs[name]) continue;
     if (name === 'attention_mask') inputs[name] = { data: new BigInt64Array(ids.data.length).fill(1n), shape: ids.shape };
     else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(ids.data.length), shape: ids.shape };
+    else if (name === 'position_ids') inputs[name] = { data: BigInt64Array.from(ids.data, (_, i) => BigInt(i)), shape: ids.shape };
     else throw new UsageError(`the model input "${name}" needs a value: give --context-input ${name}=FILE.npy`);
   }
   const explained = await attributeTokens(session, inputs, idsName, target, note);

@@ -1,5 +1,6 @@
-import { encodeText, textModelInputs, tokenSums, wordSums, type RefinementReport } from '@ig/core';
+import { tokenSums, wordSums, type RefinementReport } from '@ig/core';
 import { UsageError } from '../errors.js';
+import { textInputsOf } from './text-inputs.js';
 import { attributeTokens, openTokenSession, type TokenRunSettings, type TokenSession } from './token-session.js';
 
 export type TextRunSettings = TokenRunSettings;
@@ -50,15 +51,9 @@ export interface ExplainedText {
 export async function explainText(session: TokenSession, text: string, target: string, warn: (line: string) => void): Promise<ExplainedText> {
   const { settings, tokenizer } = session;
   if (tokenizer === undefined) throw new UsageError(`a text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to ${settings.model}`);
-  const encoded = encodeText(tokenizer.tokenizer, text, {
-    maxLength: tokenizer.maxLength,
-    padId: tokenizer.padId,
-    unknownToken: tokenizer.unknownToken,
-    tooLong: settings.tooLong ?? 'truncate',
-  });
+  const { encoded, inputs, idsName, baseline } = textInputsOf(session.explainer, tokenizer, text, session.baselineId, settings.tooLong ?? 'truncate');
   encoded.warnings.forEach(warn);
-  const { inputs, idsName } = textModelInputs(session.explainer.inputTypes.keys(), encoded);
-  const explained = await attributeTokens(session, inputs, idsName, target, warn);
+  const explained = await attributeTokens(session, inputs, idsName, target, warn, { baseline, lastPosition: encoded.tokens.length - 1 });
   const { output, report } = explained;
   const chosen = explained.target;
   const perToken = tokenSums(explained.attributions);
@@ -70,7 +65,7 @@ export async function explainText(session: TokenSession, text: string, target: s
   const predictedIndex = row.indexOf(Math.max(...row));
   const cls = typeof chosen === 'number' ? chosen : (chosen[1] as number);
   const tokenAttributions = perToken.subarray(0, encoded.tokens.length);
-  const words = wordSums(encoded.tokens, tokenAttributions);
+  const words = wordSums(encoded.tokens, tokenAttributions, tokenizer.boundary, encoded.special);
   const labels = settings.labels;
   return {
     attributions: explained.attributions,
