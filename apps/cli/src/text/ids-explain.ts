@@ -9,6 +9,7 @@ import { formatNpy } from '../npy.js';
 import type { ExplainSettings } from '../options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
 import { tokenRunSettingsOf } from './token-options.js';
+import { idsBaseline, postProcessorIds } from './text-inputs.js';
 import { attributeTokens, openTokenSession, type IdsTensor, type TokenSession } from './token-session.js';
 
 /** True when `ig explain --input` should take the token-id path: an integer .npy for an .onnx model. */
@@ -81,7 +82,8 @@ export async function explainIdsFile(
     else if (name === 'position_ids') inputs[name] = { data: BigInt64Array.from(ids.data, (_, i) => BigInt(i)), shape: ids.shape };
     else throw new UsageError(`the model input "${name}" needs a value: give --context-input ${name}=FILE.npy`);
   }
-  const explained = await attributeTokens(session, inputs, idsName, target, note);
+  const kept = session.tokenizer ? postProcessorIds(session.tokenizer) : new Set<number>();
+  const explained = await attributeTokens(session, inputs, idsName, target, note, { baseline: idsBaseline(ids.data, session.baselineId, kept) });
   const { report } = explained;
   return {
     attributions: explained.attributions,

@@ -48,3 +48,18 @@ export function textInputsOf(
   const { inputs, shape } = textModelInputs(model.inputTypes.keys(), encoded);
   return { encoded, inputs, idsName, shape, baseline: textBaselineIds(encoded, baselineId) };
 }
+
+/**
+ * The ids a tokenizer's post-processor adds around every text ([CLS] and [SEP], a </s>): the ids
+ * of an encoding with special tokens that the plain encoding of the same text lacks.
+ */
+export function postProcessorIds(tokenizer: LoadedTokenizer): ReadonlySet<number> {
+  const plain: readonly number[] = tokenizer.tokenizer.encode('a', { add_special_tokens: false }).ids;
+  const full: readonly number[] = tokenizer.tokenizer.encode('a', { add_special_tokens: true }).ids;
+  return new Set(full.filter((id) => !plain.includes(id)));
+}
+
+/** `baselineId` at every position but those holding one of `kept` (special tokens), which keep their ids. */
+export function idsBaseline(ids: BigInt64Array, baselineId: number, kept: ReadonlySet<number>): BigInt64Array {
+  return BigInt64Array.from(ids, (id) => (kept.has(Number(id)) ? id : BigInt(baselineId)));
+}

@@ -99,6 +99,8 @@ function lastMasked(mask: IdsTensor | undefined): number | undefined {
 export async function openTokenSession(settings: TokenRunSettings, options: { needTokenizer: boolean; warn: (line: string) => void }): Promise<TokenSession> {
   const tokenizer = tokenizerOf(settings, options.needTokenizer);
   const pad = baselineIdOf(tokenizer, settings.baselineToken);
+  if (tokenizer && !tokenizer.hasPadToken && settings.baselineToken === undefined && settings.baselineIds === undefined)
+    options.warn(`${tokenizer.path} has no pad token ("padding"): the baseline is id 0 (${JSON.stringify(tokenizer.tokenizer.id_to_token(0) ?? '?')}) at every position; choose one with --baseline-token`);
   const onnx = (await importOnnx(settings.provider)) as unknown as OnnxEntry;
   const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
@@ -122,7 +124,7 @@ export async function attributeTokens(
   idsName: string,
   target: string,
   note: (line: string) => void,
-  text?: { readonly baseline: BigInt64Array; readonly lastPosition: number },
+  text?: { readonly baseline: BigInt64Array; readonly lastPosition?: number },
 ): Promise<TokenAttribution> {
   const { settings, explainer } = session;
   const shape = (inputs[idsName] as IdsTensor).shape;

@@ -11,6 +11,8 @@ export interface LoadedTokenizer {
   /** The tokenizer's `truncation.max_length`; most tokenizer.json files have none. */
   readonly maxLength: number | undefined;
   readonly padId: number;
+  /** Whether `padId` is the tokenizer's (its "padding"), not the default 0. */
+  readonly hasPadToken: boolean;
   readonly unknownToken: string;
   /** How its tokens mark words (`##` continuations, `Ġ` or `▁` word starts). */
   readonly boundary: WordBoundary;
@@ -41,6 +43,7 @@ export function loadTokenizer(modelPath: string, tokenizerPath: string | undefin
     tokenizer,
     maxLength: limits.maxLength,
     padId: limits.padId ?? 0,
+    hasPadToken: limits.padId !== undefined,
     unknownToken: limits.unknownToken ?? '[UNK]',
     boundary: tokenizerWordBoundary(json),
   };
