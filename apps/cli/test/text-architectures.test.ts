@@ -81,7 +81,13 @@ describe('BERT-style encoder (WordPiece with [CLS]/[SEP], a tokenizer.json witho
 
   it('the same ids from a .npy keep [CLS]/[SEP] in the baseline too and give the same attributions', () => {
     const cwd = tempDir('text-arch-ids');
-    writeFileSync(join(cwd, 'ids.npy'), formatNpy(BigInt64Array.from(bert.ids, (v) => BigInt(v)), [1, bert.ids.length]));
+    writeFileSync(
+      join(cwd, 'ids.npy'),
+      formatNpy(
+        BigInt64Array.from(bert.ids, (v) => BigInt(v)),
+        [1, bert.ids.length],
+      ),
+    );
     const { sample } = explain(['--model', at('bert.onnx'), '--tokenizer', at('wordpiece.json'), '--input', join(cwd, 'ids.npy'), '--target', '1']);
     expectNear(sample.tokenAttributions, bert.tokenAttributions, 1.5e-8);
   });
@@ -140,7 +146,13 @@ describe('input variants: int32 ids, a position_ids input, a fixed length, no to
     expectComplete(sample as TextSample, 1e-5);
     const cwd = tempDir('text-arch-int32');
     writeFileSync(join(cwd, 'a.npy'), int32Npy(ids));
-    writeFileSync(join(cwd, 'b.npy'), formatNpy(BigInt64Array.from(ids, (v) => BigInt(v)), shape));
+    writeFileSync(
+      join(cwd, 'b.npy'),
+      formatNpy(
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        shape,
+      ),
+    );
     const a = explain(['--model', at('int32_ids.onnx'), '--tokenizer', at('wordpiece.json'), '--input', join(cwd, 'a.npy'), '--target', '1']).sample;
     const b = explain(['--model', at('int32_ids.onnx'), '--tokenizer', at('wordpiece.json'), '--input', join(cwd, 'b.npy'), '--target', '1']).sample;
     expect(a.tokenAttributions).toEqual(b.tokenAttributions);
@@ -171,7 +183,13 @@ describe('input variants: int32 ids, a position_ids input, a fixed length, no to
     expect(sample.fInput).toBeCloseTo(out[0] as number, 6);
     expectComplete(sample as TextSample, 2e-5);
     const cwd = tempDir('text-arch-fixed');
-    writeFileSync(join(cwd, 'ids.npy'), formatNpy(BigInt64Array.from(ids, (v) => BigInt(v)), [1, 12]));
+    writeFileSync(
+      join(cwd, 'ids.npy'),
+      formatNpy(
+        BigInt64Array.from(ids, (v) => BigInt(v)),
+        [1, 12],
+      ),
+    );
     const refused = ig(['explain', '--model', at('fixed16.onnx'), '--input', join(cwd, 'ids.npy'), '--no-cache']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('input "input_ids": the model takes exactly 16 positions on axis 1 (a fixed length: pad to it), got shape [1, 12]');

@@ -43,7 +43,12 @@ const PUNCTUATION = /^[\p{P}\p{S}]+$/u;
  * marker or it or the token before it is punctuation. Special tokens (positions in `special`)
  * are words of their own.
  */
-export function wordSums(tokens: readonly string[], values: ArrayLike<number>, boundary: string | WordBoundary = '##', special: readonly number[] = []): WordSums {
+export function wordSums(
+  tokens: readonly string[],
+  values: ArrayLike<number>,
+  boundary: string | WordBoundary = '##',
+  special: readonly number[] = [],
+): WordSums {
   if (tokens.length > values.length) {
     throw new ShapeMismatchError(`${tokens.length} tokens but ${values.length} attribution values`);
   }

@@ -78,7 +78,10 @@ export function checkSequenceLengths(graph: onnx.IGraphProto, inputs: ContextInp
     (info.type?.tensorType?.shape?.dim ?? []).forEach((dim, axis) => {
       const fixed = axis > 0 && !dim.dimParam && Number(dim.dimValue) > 0 ? Number(dim.dimValue) : undefined;
       if (fixed !== undefined && value.shape[axis] !== fixed)
-        throw new ContextInputError(name, `the model takes exactly ${fixed} positions on axis ${axis} (a fixed length: pad to it), got shape [${value.shape.join(', ')}]`);
+        throw new ContextInputError(
+          name,
+          `the model takes exactly ${fixed} positions on axis ${axis} (a fixed length: pad to it), got shape [${value.shape.join(', ')}]`,
+        );
     });
     const length = value.shape[1];
     if (positions !== undefined && length !== undefined && length > positions)

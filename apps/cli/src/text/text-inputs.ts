@@ -31,13 +31,7 @@ export function modelSequenceLength(model: ModelInputs, idsName: string, tokeniz
 }
 
 /** Tokenizes `text` (special tokens added, padded to the model's length) into the model's inputs. */
-export function textInputsOf(
-  model: ModelInputs,
-  tokenizer: LoadedTokenizer,
-  text: string,
-  baselineId: number,
-  tooLong: 'truncate' | 'error',
-): TextInputs {
+export function textInputsOf(model: ModelInputs, tokenizer: LoadedTokenizer, text: string, baselineId: number, tooLong: 'truncate' | 'error'): TextInputs {
   const idsName = idsInputName(model.inputTypes.keys());
   const encoded = encodeText(tokenizer.tokenizer, text, {
     ...modelSequenceLength(model, idsName, tokenizer),

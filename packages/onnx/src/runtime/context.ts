@@ -139,8 +139,7 @@ export function feedsOf(
     const kind = ORT_TYPES.get(types.get(name) ?? DataType.FLOAT);
     if (!kind) throw new ContextInputError(name, `${dataTypeName(types.get(name) ?? 0)} inputs are not supported`);
     const value = asDeclaredInteger(name, tensor, types.get(name) ?? DataType.FLOAT);
-    if (value.data.constructor.name !== kind.array)
-      throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${value.data.constructor.name}`);
+    if (value.data.constructor.name !== kind.array) throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${value.data.constructor.name}`);
     feeds[name] = new Tensor(kind.ort, value.data, value.shape);
   }
   return feeds;
