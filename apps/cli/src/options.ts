@@ -76,7 +76,11 @@ export function addExplainOptions(command: Command): Command {
     .option('--baseline <kind>', `baseline: ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
     .option('--baselines <n>', 'average over N random baselines (uniform or gaussian)', '1')
     .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
-    .option('--target <t>', 'class index, indices per example (0,3,1), auto (the predicted class) or a label (with --labels)', 'auto')
+    .option(
+      '--target <t>',
+      "class index, indices per example (0,3,1), auto (the predicted class), a label (with --labels); token models: position,class, last or last,CLASS (a language model's next token)",
+      'auto',
+    )
     .option('--labels <file>', 'class names, one per line or a JSON array')
     .option(
       '--steps <n>',
