@@ -117,6 +117,16 @@ describe('BERT-style encoder (WordPiece with [CLS]/[SEP], a tokenizer.json witho
     expect(stderr).toContain('bpe.json has no pad token ("padding"): the baseline is id 0');
   });
 
+  it('byte-level words are decoded: the bytes of é (Ã©) stay in their word', () => {
+    const { sample } = explain(['--model', at('gpt2.onnx'), '--tokenizer', at('bpe.json'), '--text', 'The café was great!', '--target', 'last']);
+    expect(sample.tokens).toEqual(['T', 'he', 'Ġ', 'c', 'a', 'f', 'Ã', '©', 'Ġwas', 'Ġgreat', '!']);
+    expect(sample.words).toEqual(['The', 'café', 'was', 'great', '!']);
+    expect(sample.wordAttributions[1]).toBeCloseTo(
+      sample.tokenAttributions.slice(2, 8).reduce((a, b) => a + b, 0),
+      6,
+    );
+  });
+
   it('--target last takes the predicted next token at the last text position', async () => {
     const { sample } = explain(['--model', at('gpt2.onnx'), '--tokenizer', at('bpe.json'), '--text', 'The movie was', '--target', 'last']);
     const out = await logits('gpt2.onnx', { input_ids: int64(gpt2.ids), attention_mask: int64([1, 1, 1, 1]) });

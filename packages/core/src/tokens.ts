@@ -34,13 +34,15 @@ export interface WordSums {
  */
 export type WordBoundary = { readonly continuation: string } | { readonly wordStart: string };
 
-const PUNCTUATION = /^[\p{P}\p{S}]+$/u;
+// ASCII only: byte-level BPE writes the bytes of non-ASCII text as Latin-1 signs (é is `Ã©`),
+// which must stay inside their word.
+const PUNCTUATION = /^[!-/:-@[-`{-~]+$/;
 
 /**
  * Sums sub-word token attributions per word. With `{ continuation: '##' }` (or the string) a
  * token starting with the prefix joins the word before it, the prefix dropped from the word's
  * text; with `{ wordStart: 'Ġ' }` a token joins the word before it unless it starts with the
- * marker or it or the token before it is punctuation. Special tokens (positions in `special`)
+ * marker or it or the token before it is ASCII punctuation. Special tokens (positions in `special`)
  * are words of their own.
  */
 export function wordSums(

@@ -51,6 +51,8 @@ describe('words of byte-level BPE and SentencePiece tokens', () => {
     expect(w.words).toEqual(['The', 'movie', ',', 'was', 'not', '!']);
     expect(Array.from(w.values)).toEqual([3, 3, 4, 5, 13, 8]);
     expect(w.firstToken).toEqual([0, 2, 3, 4, 5, 7]);
+    // Byte-level BPE writes é as the signs Ã©: they stay in their word.
+    expect(wordSums(['Ġcaf', 'Ã', '©', '!'], [1, 1, 1, 1], { wordStart: 'Ġ' }).words).toEqual(['cafÃ©', '!']);
   });
 
   it('▁ starts a word, a special token stands alone, and an empty marker makes every token a word', () => {

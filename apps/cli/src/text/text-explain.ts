@@ -1,6 +1,7 @@
 import { tokenSums, wordSums, type RefinementReport } from '@ig/core';
 import { UsageError } from '../errors.js';
 import { textInputsOf } from './text-inputs.js';
+import type { LoadedTokenizer } from './tokenizer-file.js';
 import { attributeTokens, openTokenSession, type TokenRunSettings, type TokenSession } from './token-session.js';
 
 export type TextRunSettings = TokenRunSettings;
@@ -11,7 +12,7 @@ export interface TextReport {
   readonly tokens: readonly string[];
   /** One number per token: the embedding attributions summed over the feature axis. */
   readonly tokenAttributions: readonly number[];
-  /** Words (WordPiece `##` pieces joined) and their attributions, the sums of their tokens'. */
+  /** Words (sub-word pieces joined, as the tokenizer decodes them) and their attributions, the sums of their tokens'. */
   readonly words: readonly string[];
   readonly wordAttributions: readonly number[];
   /** A class index, or `[position, class]` for a sequence output. */
@@ -29,6 +30,18 @@ export interface TextReport {
   /** With --steps auto and the adaptive rule: evaluations, error bounds and where along α they went. */
   readonly refinement?: RefinementReport;
   readonly warnings: readonly string[];
+}
+
+/**
+ * Each word as the tokenizer's decoder writes it (byte-level BPE tokens are bytes: `Ã©` is `é`),
+ * falling back to the joined token text when the decoder gives nothing.
+ */
+function wordTexts(tokenizer: LoadedTokenizer, ids: BigInt64Array, firstToken: readonly number[], tokens: number, joined: readonly string[]): string[] {
+  return firstToken.map((first, w) => {
+    const end = firstToken[w + 1] ?? tokens;
+    const decoded = tokenizer.tokenizer.decode(Array.from(ids.subarray(first, end), Number), { skip_special_tokens: false }).trim();
+    return decoded === '' ? (joined[w] as string) : decoded;
+  });
 }
 
 const softmax = (values: ArrayLike<number>): number[] => {
@@ -73,7 +86,7 @@ export async function explainText(session: TokenSession, text: string, target: s
       text,
       tokens: encoded.tokens,
       tokenAttributions: Array.from(tokenAttributions),
-      words: words.words,
+      words: wordTexts(tokenizer, encoded.inputIds, words.firstToken, encoded.tokens.length, words.words),
       wordAttributions: Array.from(words.values),
       target: chosen,
       ...(labels?.[cls] !== undefined ? { label: labels[cls] } : {}),
