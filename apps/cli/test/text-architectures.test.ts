@@ -114,7 +114,7 @@ describe('BERT-style encoder (WordPiece with [CLS]/[SEP], a tokenizer.json witho
     // Attributions near 1; measured worst 2.2e-7 (float32 sums over 16 features and 50 steps).
     expectNear(sample.tokenAttributions, gpt2.tokenAttributions, 2e-6);
     expect(sample.fInput).toBeCloseTo(gpt2.fInput, 5);
-    expect(stderr).toContain('bpe.json has no pad token ("padding"): the baseline is id 0');
+    expect(stderr).toContain('bpe.json has no pad token (no "padding", no [PAD] or <pad>): the baseline is id 0');
   });
 
   it('byte-level words are decoded: the bytes of é (Ã©) stay in their word', () => {

@@ -121,13 +121,24 @@ export function textBaselineIds(encoded: Pick<EncodedText, 'inputIds' | 'attenti
   return ids;
 }
 
-/** `maxLength`, `padId` and the unknown token from a tokenizer.json's `truncation`, `padding` and `model`. */
+const PAD_TOKENS = ['[PAD]', '<pad>', '<PAD>', '<|pad|>'];
+
+/**
+ * `maxLength`, `padId` and the unknown token from a tokenizer.json's `truncation`, `padding` and
+ * `model` (`unk_token`, or a Unigram model's `unk_id`). Without `padding` (as most tokenizer.json files on the Hub are saved), the pad id is
+ * that of an added token named `[PAD]` or `<pad>`, if any.
+ */
 export function tokenizerLimits(json: unknown): { maxLength?: number; padId?: number; unknownToken?: string } {
   const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
   const root = record(json);
   const maxLength = record(root['truncation'])['max_length'];
-  const padId = record(root['padding'])['pad_id'];
-  const unknownToken = record(root['model'])['unk_token'];
+  const added = Array.isArray(root['added_tokens']) ? (root['added_tokens'] as unknown[]).map(record) : [];
+  const padId = record(root['padding'])['pad_id'] ?? added.find((t) => PAD_TOKENS.includes(t['content'] as string))?.['id'];
+  const model = record(root['model']);
+  // Unigram (SentencePiece) names its unknown piece by index: "unk_id" into [piece, score] pairs.
+  const unigramUnknown =
+    Array.isArray(model['vocab']) && typeof model['unk_id'] === 'number' ? (model['vocab'][model['unk_id']] as unknown[] | undefined)?.[0] : undefined;
+  const unknownToken = model['unk_token'] ?? unigramUnknown;
   return {
     ...(typeof maxLength === 'number' ? { maxLength } : {}),
     ...(typeof padId === 'number' ? { padId } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeText, textBaselineIds, textModelInputs, tokenizerWordBoundary, wordSums, type TokenizerLike } from '../src/index.js';
+import { encodeText, textBaselineIds, textModelInputs, tokenizerLimits, tokenizerWordBoundary, wordSums, type TokenizerLike } from '../src/index.js';
 
 /** Whitespace words of a fixed vocabulary with a BERT-style post-processor: [CLS] … [SEP]. */
 const vocabulary = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'free', 'money', 'now'];
@@ -36,6 +36,24 @@ describe('encodeText with the post-processor special tokens', () => {
     expect(e.inputIds).toHaveLength(8);
     expect(e.warnings).toEqual([]);
     expect(() => encodeText(bertLike, ' ', { maxLength: undefined })).toThrow(/no tokens/);
+  });
+
+  it('a tokenizer.json without "padding" takes the pad id of its [PAD] or <pad> added token; Unigram names <unk> by unk_id', () => {
+    const added = (content: string, id: number) => ({ id, content, special: true });
+    expect(tokenizerLimits({ padding: null, added_tokens: [added('<s>', 0), added('<pad>', 1)] })).toEqual({ padId: 1 });
+    expect(tokenizerLimits({ padding: { pad_id: 3 }, added_tokens: [added('[PAD]', 0)] })).toEqual({ padId: 3 });
+    expect(tokenizerLimits({ padding: null, added_tokens: [added('<|endoftext|>', 50256)] })).toEqual({});
+    const unigram = {
+      type: 'Unigram',
+      unk_id: 2,
+      vocab: [
+        ['<pad>', 0],
+        ['</s>', 0],
+        ['<unk>', 0],
+        ['▁the', -3],
+      ],
+    };
+    expect(tokenizerLimits({ model: unigram }).unknownToken).toBe('<unk>');
   });
 
   it('textModelInputs numbers position_ids 0…L−1 over the padded length', () => {

@@ -101,7 +101,7 @@ export async function openTokenSession(settings: TokenRunSettings, options: { ne
   const pad = baselineIdOf(tokenizer, settings.baselineToken);
   if (tokenizer && !tokenizer.hasPadToken && settings.baselineToken === undefined && settings.baselineIds === undefined)
     options.warn(
-      `${tokenizer.path} has no pad token ("padding"): the baseline is id 0 (${JSON.stringify(tokenizer.tokenizer.id_to_token(0) ?? '?')}) at every position; choose one with --baseline-token`,
+      `${tokenizer.path} has no pad token (no "padding", no [PAD] or <pad>): the baseline is id 0 (${JSON.stringify(tokenizer.tokenizer.id_to_token(0) ?? '?')}) at every position; choose one with --baseline-token`,
     );
   const onnx = (await importOnnx(settings.provider)) as unknown as OnnxEntry;
   const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
