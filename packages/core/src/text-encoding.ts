@@ -26,6 +26,8 @@ export interface TextEncodingOptions {
   readonly tooLong?: 'truncate' | 'error';
   /** The tokenizer's unknown token, whose occurrences are warned about; default `[UNK]`. */
   readonly unknownToken?: string;
+  /** Its id: a Unigram tokenizer keeps the text of an unknown piece (`42`) under this id. */
+  readonly unknownId?: number;
   /**
    * Add the special tokens of the tokenizer's post-processor (BERT's [CLS] … [SEP], a
    * SentencePiece </s>), as the model saw them in training; default true.
@@ -98,7 +100,7 @@ export function encodeText(tokenizer: TokenizerLike, text: string, options: Text
     warnings.push(`the text has ${truncatedFrom} tokens; the model takes at most ${maxLength}: only the first ${maxLength} are explained`);
   }
   const tokens = pieces.map((p) => p.token);
-  const unknown = tokens.flatMap((t, i) => (t === unknownToken ? [i] : []));
+  const unknown = pieces.flatMap((p, i) => (p.token === unknownToken || (options.unknownId !== undefined && p.id === options.unknownId) ? [i] : []));
   if (unknown.length > 0) warnings.push(`${unknown.length} of ${tokens.length} tokens are unknown to the tokenizer (${unknownToken})`);
   const length = pad && maxLength !== undefined ? maxLength : pieces.length;
   const inputIds = new BigInt64Array(length).fill(BigInt(padId));

@@ -56,6 +56,13 @@ describe('encodeText with the post-processor special tokens', () => {
     expect(tokenizerLimits({ model: unigram }).unknownToken).toBe('<unk>');
   });
 
+  it('an unknown piece is found by its id too (Unigram keeps its text)', () => {
+    const unigramLike: TokenizerLike = { encode: () => ({ tokens: ['▁the', '42'], ids: [4, 2] }) };
+    const e = encodeText(unigramLike, 'the 42', { maxLength: undefined, unknownToken: '<unk>', unknownId: 2 });
+    expect(e.unknown).toEqual([1]);
+    expect(e.warnings[0]).toMatch(/1 of 2 tokens are unknown to the tokenizer \(<unk>\)/);
+  });
+
   it('textModelInputs numbers position_ids 0…L−1 over the padded length', () => {
     const e = encodeText(bertLike, 'free', { maxLength: 5 });
     const { inputs } = textModelInputs(['input_ids', 'attention_mask', 'position_ids'], e);

@@ -37,6 +37,9 @@ export function textInputsOf(model: ModelInputs, tokenizer: LoadedTokenizer, tex
     ...modelSequenceLength(model, idsName, tokenizer),
     padId: tokenizer.padId,
     unknownToken: tokenizer.unknownToken,
+    ...(tokenizer.tokenizer.token_to_id(tokenizer.unknownToken) !== undefined
+      ? { unknownId: tokenizer.tokenizer.token_to_id(tokenizer.unknownToken) as number }
+      : {}),
     tooLong,
   });
   const { inputs, shape } = textModelInputs(model.inputTypes.keys(), encoded);
