@@ -78,7 +78,7 @@ export function addExplainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
     .option(
       '--target <t>',
-      'class index, indices per example (0,3,1), auto (the predicted class), a label (with --labels), or for one example an index along each output axis (2,15,6: class, row, column of a segmentation map)',
+      "class index, indices per example (0,3,1), auto (the predicted class), a label (with --labels), or for one example an index along each output axis (2,15,6: class, row, column of a segmentation map); token models: position,class, last or last,CLASS (a language model's next token)",
       'auto',
     )
     .option('--labels <file>', 'class names, one per line or a JSON array')

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { tokenSums } from '@ig/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatNpy } from '../src/npy.js';
-import { ig, readFloat32Npy, tempDir } from './helpers.js';
+import { ig, int32Npy, readFloat32Npy, tempDir } from './helpers.js';
 import { expectComplete, expectTokensComplete, type TextSample, type TokenSample } from './text-checks.js';
 
 const TEXT_ASSETS = fileURLToPath(new URL('../assets/text/', import.meta.url));
@@ -15,19 +15,6 @@ const idsOf = (words: string): number[] => words.split(' ').map((w) => vocab[w] 
 
 const PLAIN_IG_ONLY =
   'is explained with plain Integrated Gradients at the embedding; --algorithm, --no-multiply-by-inputs, --objective, --noise and --reducer need a float --input';
-
-/** A 1-D int32 .npy (numpy's `np.array(ids, dtype=np.int32)`), which formatNpy does not write. */
-function int32Npy(values: readonly number[]): Buffer {
-  let header = `{'descr': '<i4', 'fortran_order': False, 'shape': (${values.length},), }`;
-  header += `${' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64)}\n`;
-  const out = Buffer.alloc(10 + header.length + 4 * values.length);
-  out.write('\x93NUMPY', 0, 'latin1');
-  out.writeUInt8(1, 6);
-  out.writeUInt16LE(header.length, 8);
-  out.write(header, 10, 'latin1');
-  values.forEach((v, i) => out.writeInt32LE(v, 10 + header.length + 4 * i));
-  return out;
-}
 
 // |delta| / |F(x) − F(x')| on these inputs (IG_MEASURE=1 prints them), where the model's ReLUs
 // slow the quadrature down: measured up to 2.9e-3 at 50 steps (texts), and 5.2e-3 with

@@ -117,3 +117,16 @@ export async function writeSmallCnnTfjsModel(dir: string): Promise<string> {
   ]);
   return saveLayersModel(model, dir);
 }
+
+/** A 1-D int32 .npy (numpy's `np.array(ids, dtype=np.int32)`), which formatNpy does not write. */
+export function int32Npy(values: readonly number[]): Buffer {
+  let header = `{'descr': '<i4', 'fortran_order': False, 'shape': (${values.length},), }`;
+  header += `${' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64)}\n`;
+  const out = Buffer.alloc(10 + header.length + 4 * values.length);
+  out.write('\x93NUMPY', 0, 'latin1');
+  out.writeUInt8(1, 6);
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  values.forEach((v, i) => out.writeInt32LE(v, 10 + header.length + 4 * i));
+  return out;
+}

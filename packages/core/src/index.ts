@@ -29,10 +29,11 @@ export { checkAxioms, type AxiomCheck, type AxiomCheckOptions, type AxiomReport,
 export { seededRandom, type Random } from './random.js';
 export { smoothIntegratedGradients, type SmoothKind, type SmoothOptions, type SmoothResult } from './smooth.js';
 export * from './hierarchy/index.js';
-export { targetAt, tokenSums, wordSums, type WordSums } from './tokens.js';
+export { targetAt, tokenizerWordBoundary, tokenSums, wordSums, type WordBoundary, type WordSums } from './tokens.js';
 export {
   encodeText,
   idsInputName,
+  textBaselineIds,
   textModelInputs,
   tokenizerLimits,
   TextInputError,

@@ -43,3 +43,48 @@ export function checkTokenIds(inputs: ContextInputs, tables: readonly EmbeddingT
     }
   }
 }
+
+/**
+ * The number of positions the model has embeddings for: the rows of a position-embedding table,
+ * a Gather (axis 0) over a 2-D initializer whose indices are computed in the graph (a Range or a
+ * Slice of a position buffer, by the sequence length) or a `position_ids` input; the smallest such
+ * table when there are several, undefined when there is none.
+ */
+export function positionRows(graph: onnx.IGraphProto): number | undefined {
+  const tables = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const inputs = new Set((graph.input ?? []).map((v) => v.name ?? '').filter((name) => !tables.has(name)));
+  const constants = new Set((graph.node ?? []).filter((n) => n.opType === 'Constant').flatMap((n) => n.output ?? []));
+  let rows: number | undefined;
+  for (const node of graph.node ?? []) {
+    const [table, indices = ''] = node.input ?? [];
+    const dims = tables.get(table ?? '')?.dims;
+    if (node.opType !== 'Gather' || intAttribute(node, 'axis', 0) !== 0 || dims?.length !== 2) continue;
+    const computed = !inputs.has(indices) && !tables.has(indices) && !constants.has(indices);
+    if (computed || (inputs.has(indices) && /position/i.test(indices))) rows = Math.min(rows ?? Infinity, Number(dims[0]));
+  }
+  return rows;
+}
+
+/**
+ * Refuses inputs whose length the model cannot take, before onnxruntime fails inside a kernel: a
+ * fixed axis of another length (a model exported padded to a length), or a sequence longer than
+ * its position embeddings.
+ */
+export function checkSequenceLengths(graph: onnx.IGraphProto, inputs: ContextInputs, positions: number | undefined): void {
+  for (const info of graph.input ?? []) {
+    const name = info.name ?? '';
+    const value = inputs[name];
+    if (!value || value.data instanceof Float32Array) continue;
+    (info.type?.tensorType?.shape?.dim ?? []).forEach((dim, axis) => {
+      const fixed = axis > 0 && !dim.dimParam && Number(dim.dimValue) > 0 ? Number(dim.dimValue) : undefined;
+      if (fixed !== undefined && value.shape[axis] !== fixed)
+        throw new ContextInputError(
+          name,
+          `the model takes exactly ${fixed} positions on axis ${axis} (a fixed length: pad to it), got shape [${value.shape.join(', ')}]`,
+        );
+    });
+    const length = value.shape[1];
+    if (positions !== undefined && length !== undefined && length > positions)
+      throw new ContextInputError(name, `has ${length} positions; the model has position embeddings for at most ${positions}`);
+  }
+}

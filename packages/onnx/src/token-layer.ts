@@ -1,4 +1,5 @@
 import {
+  idsInputName,
   layerIntegratedGradients,
   type IntegratedGradientsOptions,
   type IntegratedGradientsResult,
@@ -15,7 +16,7 @@ import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js
 import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
 import type { OrtModuleLike, OrtSessionLike } from './runtime/ort.js';
 import { RuntimeError } from './errors.js';
-import { checkTokenIds, embeddingTables } from './token-ids.js';
+import { checkSequenceLengths, checkTokenIds, embeddingTables, positionRows } from './token-ids.js';
 
 export type TokenLayerOptions = Omit<OnnxBackendOptions, 'inputs' | 'context'>;
 
@@ -36,6 +37,10 @@ export interface TokenLayerExplainer extends LayerSplit<ContextInputs> {
   readonly cut: CutModel;
   /** The graph inputs by name, with their ONNX element types. */
   readonly inputTypes: ReadonlyMap<string, number>;
+  /** How many positions the model has embeddings for (see positionRows); undefined when unknown. */
+  readonly maxPositions: number | undefined;
+  /** The graph inputs' declared shapes: a number for a fixed axis, null for a free one (or an unknown shape). */
+  readonly inputShapes: ReadonlyMap<string, readonly (number | null)[] | null>;
   /** The model's output (float32, its shape) for one example's inputs, given by name. */
   predict(inputs: ContextInputs): Promise<Tensor>;
   /** The layer tensor (float32) for one example's inputs, given by name. */
@@ -68,7 +73,16 @@ export async function createTokenLayerExplainer(
   const inputTypes = new Map<string, number>(
     graph.input.filter((v) => !initializers.has(v.name)).map((v) => [v.name ?? '', v.type?.tensorType?.elemType ?? DataType.FLOAT]),
   );
+  const inputShapes = new Map<string, (number | null)[] | null>(
+    graph.input
+      .filter((v) => !initializers.has(v.name))
+      .map((v) => {
+        const dims = v.type?.tensorType?.shape?.dim;
+        return [v.name ?? '', dims ? dims.map((d) => (!d.dimParam && Number(d.dimValue) > 0 ? Number(d.dimValue) : null)) : null];
+      }),
+  );
   const tables = embeddingTables(graph);
+  const maxPositions = positionRows(graph);
   const provider = options.executionProviders?.[0] ?? 'cpu';
   const open = async (part: onnx.IModelProto, what: string): Promise<OrtSessionLike> => {
     try {
@@ -86,6 +100,7 @@ export async function createTokenLayerExplainer(
       if (!inputs[input]) throw new ContextInputError(input, 'is an input of the model; give its value');
     }
     checkSharedAxes(graph, inputs);
+    checkSequenceLengths(graph, inputs, maxPositions);
     checkTokenIds(inputs, tables);
     const feeds = feedsOf(ort, Object.fromEntries(session.inputNames.map((n) => [n, inputs[n] as ContextTensor])), inputTypes);
     let results;
@@ -105,6 +120,8 @@ export async function createTokenLayerExplainer(
     cut,
     layer,
     inputTypes,
+    inputShapes,
+    maxPositions,
     activation,
     predict: (inputs: ContextInputs): Promise<Tensor> => runFor(forward, inputs, outputName, 'the model'),
     examples: (inputs) => {
@@ -143,8 +160,9 @@ function exampleOf(value: ContextTensor, index: number): ContextTensor {
 }
 
 /**
- * The output of the embedding lookup: the first `Gather` whose table is an initializer and whose
- * indices are an integer graph input (token ids); undefined when the model has none.
+ * The output of the embedding lookup: the `Gather` whose table is an initializer and whose indices
+ * are the token-ids input (see idsInputName; not position or token-type ids), else the first such
+ * Gather on any integer graph input; undefined when the model has none.
  */
 export function findEmbeddingOutput(source: onnx.IModelProto | Uint8Array): string | undefined {
   const graph = toModel(source).graph as onnx.GraphProto;
@@ -152,6 +170,8 @@ export function findEmbeddingOutput(source: onnx.IModelProto | Uint8Array): stri
   const integerInputs = new Set(
     graph.input.filter((v) => !initializers.has(v.name) && [DataType.INT64, DataType.INT32].includes(v.type?.tensorType?.elemType ?? 0)).map((v) => v.name),
   );
-  const gather = graph.node.find((n) => n.opType === 'Gather' && initializers.has(n.input?.[0] ?? '') && integerInputs.has(n.input?.[1] ?? ''));
+  const lookups = graph.node.filter((n) => n.opType === 'Gather' && initializers.has(n.input?.[0] ?? '') && integerInputs.has(n.input?.[1] ?? ''));
+  const ids = idsInputName([...integerInputs].map(String));
+  const gather = lookups.find((n) => n.input?.[1] === ids) ?? lookups[0];
   return gather?.output?.[0] ?? undefined;
 }

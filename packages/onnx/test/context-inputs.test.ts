@@ -78,9 +78,12 @@ describe('context inputs: integer inputs held fixed while a float tensor is diff
       createOnnxBackend(ort, 'onnxruntime-node', cut.suffix, { inputs: [EMBEDDING_LAYER], context });
     await expect(create({})).rejects.toThrow(ContextInputError);
     await expect(create({})).rejects.toThrow(/input "attention_mask": INT64 input is not attributed, so its value must be given as context/);
-    await expect(create({ attention_mask: { data: new Int32Array(4), shape: [1, 4] } })).rejects.toThrow(
-      /"attention_mask": is INT64, so its data must be a BigInt64Array, got a Int32Array/,
+    await expect(create({ attention_mask: { data: new Float32Array(4), shape: [1, 4] } })).rejects.toThrow(
+      /"attention_mask": is INT64, so its data must be a BigInt64Array, got a Float32Array/,
     );
+    // Integers of the other width are converted (int32 → int64 is exact; int64 → int32 range-checked).
+    const widened = await create({ attention_mask: { data: new Int32Array(128).fill(1), shape: [1, 128] } });
+    await widened.dispose();
     await expect(create({ attention_mask: { data: new BigInt64Array(4), shape: [1, 5] } })).rejects.toThrow(/"attention_mask": shape \[1, 5\]/);
     await expect(create({ attention_mask: ids([1, 1]), token_type_ids: ids([0, 0]) })).rejects.toThrow(/"token_type_ids": is not an input of the model/);
     await expect(create({ attention_mask: ids([1, 1]), [EMBEDDING_LAYER]: ids([0, 0]) })).rejects.toThrow(/is the input being attributed/);

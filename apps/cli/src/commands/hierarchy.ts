@@ -57,7 +57,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .addOption(new Option('--too-long <mode>', 'with --text: a text longer than the model takes').choices(['truncate', 'error']).default('truncate'))
     .option('--layer <tensor>', 'with --text: the float tensor the groups are scored at (default: the embedding output)')
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
-    .option('--target <t>', 'class index, auto (the predicted class) or a label (with --labels)', 'auto')
+    .option('--target <t>', 'class index, auto (the predicted class), a label (with --labels); texts: position,class, last or last,CLASS', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
     .addOption(new Option('--score <kind>', 'group score').choices([...SCORE_KINDS]).default('occlusion'))
     .option('--percentile-include <p>', 'units at or above this percentile of the open scores join the selection', '90')

@@ -1,11 +1,13 @@
-import { agglomerate, encodeText, hierarchyToJson, sequenceUnits, textModelInputs } from '@ig/core';
+import { agglomerate, hierarchyToJson, sequenceUnits } from '@ig/core';
 import type { GroupScoreOptions, Hierarchy, HierarchyJson } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import { resolveTextTarget } from '../text/text-target.js';
+import { textInputsOf } from '../text/text-inputs.js';
 import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
+import { tokenIdOf } from '../text/token-session.js';
 import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
 import { scorerOf } from './scorer.js';
 
@@ -49,26 +51,21 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
   const bytes = new Uint8Array(readUserFile(settings.modelPath, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.modelPath} has no embedding Gather on an integer input; name the float tensor to score at with --layer`);
-  const encoded = encodeText(loaded.tokenizer, text, {
-    maxLength: loaded.maxLength,
-    padId: loaded.padId,
-    unknownToken: loaded.unknownToken,
-    tooLong: settings.tooLong,
-  });
-  encoded.warnings.forEach(warn);
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: warn });
   const session = {
     executionProviders: ['cpu'] as const,
-    sessionOptions: { logSeverityLevel: 3 as const },
+    sessionOptions: { logSeverityLevel: 4 as const },
     ...(cache ? { graphCache: cache.graphCache } : {}),
   };
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, session);
   try {
-    const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
+    const { encoded, inputs, idsName, shape, baseline } = textInputsOf(explainer, loaded, text, pad, settings.tooLong);
+    encoded.warnings.forEach(warn);
     const output = await explainer.predict(inputs);
-    const { target, objective } = resolveTextTarget(settings.target, output, settings.labels);
+    const names = { labels: settings.labels, tokenId: tokenIdOf(loaded) };
+    const { target, objective } = resolveTextTarget(settings.target, output, names, encoded.tokens.length - 1);
     const x = await explainer.activation(inputs);
-    const reference = await explainer.activation({ ...inputs, [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(pad)), shape } });
+    const reference = await explainer.activation({ ...inputs, [idsName]: { data: baseline, shape } });
     const context = Object.fromEntries(explainer.cut.passthrough.map((name) => [name, inputs[name] as { data: BigInt64Array; shape: number[] }]));
     if (x.shape.length !== 3 || x.shape[1] !== shape[1])
       throw new UsageError(`--layer ${layer} has shape [${x.shape.join(', ')}]; a text hierarchy needs [1, ${String(shape[1])}, features]`);

@@ -9,6 +9,7 @@ import { formatNpy } from '../npy.js';
 import type { ExplainSettings } from '../options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
 import { tokenRunSettingsOf } from './token-options.js';
+import { idsBaseline, postProcessorIds } from './text-inputs.js';
 import { attributeTokens, openTokenSession, type IdsTensor, type TokenSession } from './token-session.js';
 
 /** True when `ig explain --input` should take the token-id path: an integer .npy for an .onnx model. */
@@ -56,7 +57,7 @@ export interface IdsReport {
 
 /**
  * Explains the ids of an integer .npy for `target`. Inputs other than the ids come from `context`
- * (name → .npy); otherwise `attention_mask` is all ones and `token_type_ids` all zeros.
+ * (name → .npy); otherwise `attention_mask` is all ones, `token_type_ids` all zeros and `position_ids` 0…L−1.
  */
 export async function explainIdsFile(
   session: TokenSession,
@@ -78,9 +79,11 @@ export async function explainIdsFile(
     if (inputs[name]) continue;
     if (name === 'attention_mask') inputs[name] = { data: new BigInt64Array(ids.data.length).fill(1n), shape: ids.shape };
     else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(ids.data.length), shape: ids.shape };
+    else if (name === 'position_ids') inputs[name] = { data: BigInt64Array.from(ids.data, (_, i) => BigInt(i)), shape: ids.shape };
     else throw new UsageError(`the model input "${name}" needs a value: give --context-input ${name}=FILE.npy`);
   }
-  const explained = await attributeTokens(session, inputs, idsName, target, note);
+  const kept = session.tokenizer ? postProcessorIds(session.tokenizer) : new Set<number>();
+  const explained = await attributeTokens(session, inputs, idsName, target, note, { baseline: idsBaseline(ids.data, session.baselineId, kept) });
   const { report } = explained;
   return {
     attributions: explained.attributions,

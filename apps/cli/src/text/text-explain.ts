@@ -1,5 +1,7 @@
-import { encodeText, textModelInputs, tokenSums, wordSums, type RefinementReport } from '@ig/core';
+import { tokenSums, wordSums, type RefinementReport } from '@ig/core';
 import { UsageError } from '../errors.js';
+import { textInputsOf } from './text-inputs.js';
+import type { LoadedTokenizer } from './tokenizer-file.js';
 import { attributeTokens, openTokenSession, type TokenRunSettings, type TokenSession } from './token-session.js';
 
 export type TextRunSettings = TokenRunSettings;
@@ -10,7 +12,7 @@ export interface TextReport {
   readonly tokens: readonly string[];
   /** One number per token: the embedding attributions summed over the feature axis. */
   readonly tokenAttributions: readonly number[];
-  /** Words (WordPiece `##` pieces joined) and their attributions, the sums of their tokens'. */
+  /** Words (sub-word pieces joined, as the tokenizer decodes them) and their attributions, the sums of their tokens'. */
   readonly words: readonly string[];
   readonly wordAttributions: readonly number[];
   /** A class index, or `[position, class]` for a sequence output. */
@@ -28,6 +30,18 @@ export interface TextReport {
   /** With --steps auto and the adaptive rule: evaluations, error bounds and where along α they went. */
   readonly refinement?: RefinementReport;
   readonly warnings: readonly string[];
+}
+
+/**
+ * Each word as the tokenizer's decoder writes it (byte-level BPE tokens are bytes: `Ã©` is `é`),
+ * falling back to the joined token text when the decoder gives nothing.
+ */
+function wordTexts(tokenizer: LoadedTokenizer, ids: BigInt64Array, firstToken: readonly number[], tokens: number, joined: readonly string[]): string[] {
+  return firstToken.map((first, w) => {
+    const end = firstToken[w + 1] ?? tokens;
+    const decoded = tokenizer.tokenizer.decode(Array.from(ids.subarray(first, end), Number), { skip_special_tokens: false }).trim();
+    return decoded === '' ? (joined[w] as string) : decoded;
+  });
 }
 
 const softmax = (values: ArrayLike<number>): number[] => {
@@ -50,15 +64,9 @@ export interface ExplainedText {
 export async function explainText(session: TokenSession, text: string, target: string, warn: (line: string) => void): Promise<ExplainedText> {
   const { settings, tokenizer } = session;
   if (tokenizer === undefined) throw new UsageError(`a text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to ${settings.model}`);
-  const encoded = encodeText(tokenizer.tokenizer, text, {
-    maxLength: tokenizer.maxLength,
-    padId: tokenizer.padId,
-    unknownToken: tokenizer.unknownToken,
-    tooLong: settings.tooLong ?? 'truncate',
-  });
+  const { encoded, inputs, idsName, baseline } = textInputsOf(session.explainer, tokenizer, text, session.baselineId, settings.tooLong ?? 'truncate');
   encoded.warnings.forEach(warn);
-  const { inputs, idsName } = textModelInputs(session.explainer.inputTypes.keys(), encoded);
-  const explained = await attributeTokens(session, inputs, idsName, target, warn);
+  const explained = await attributeTokens(session, inputs, idsName, target, warn, { baseline, lastPosition: encoded.tokens.length - 1 });
   const { output, report } = explained;
   const chosen = explained.target;
   const perToken = tokenSums(explained.attributions);
@@ -70,7 +78,7 @@ export async function explainText(session: TokenSession, text: string, target: s
   const predictedIndex = row.indexOf(Math.max(...row));
   const cls = typeof chosen === 'number' ? chosen : (chosen[1] as number);
   const tokenAttributions = perToken.subarray(0, encoded.tokens.length);
-  const words = wordSums(encoded.tokens, tokenAttributions);
+  const words = wordSums(encoded.tokens, tokenAttributions, tokenizer.boundary, encoded.special);
   const labels = settings.labels;
   return {
     attributions: explained.attributions,
@@ -78,7 +86,7 @@ export async function explainText(session: TokenSession, text: string, target: s
       text,
       tokens: encoded.tokens,
       tokenAttributions: Array.from(tokenAttributions),
-      words: words.words,
+      words: wordTexts(tokenizer, encoded.inputIds, words.firstToken, encoded.tokens.length, words.words),
       wordAttributions: Array.from(words.values),
       target: chosen,
       ...(labels?.[cls] !== undefined ? { label: labels[cls] } : {}),

@@ -82,10 +82,27 @@ function baselineIdOf(tokenizer: LoadedTokenizer | undefined, token: string | un
   throw new UsageError(`--baseline-token ${token}: without a tokenizer (tokenizer.json next to the model or --tokenizer), give the baseline as a token id`);
 }
 
+/** A vocabulary token's id, for targets that name a language model's next token. */
+export const tokenIdOf =
+  (loaded: LoadedTokenizer) =>
+  (token: string): number | undefined =>
+    loaded.tokenizer.token_to_id(token);
+
+/** The last position whose attention mask is 1; undefined without a mask. */
+function lastMasked(mask: IdsTensor | undefined): number | undefined {
+  if (!mask) return undefined;
+  for (let i = mask.data.length - 1; i >= 0; i--) if (mask.data[i] !== 0n) return i;
+  return undefined;
+}
+
 /** Loads the model, the tokenizer and the layer explainer (through the graph cache) once. */
 export async function openTokenSession(settings: TokenRunSettings, options: { needTokenizer: boolean; warn: (line: string) => void }): Promise<TokenSession> {
   const tokenizer = tokenizerOf(settings, options.needTokenizer);
   const pad = baselineIdOf(tokenizer, settings.baselineToken);
+  if (tokenizer && !tokenizer.hasPadToken && settings.baselineToken === undefined && settings.baselineIds === undefined)
+    options.warn(
+      `${tokenizer.path} has no pad token (no "padding", no [PAD] or <pad>): the baseline is id 0 (${JSON.stringify(tokenizer.tokenizer.id_to_token(0) ?? '?')}) at every position; choose one with --baseline-token`,
+    );
   const onnx = (await importOnnx(settings.provider)) as unknown as OnnxEntry;
   const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
@@ -93,7 +110,7 @@ export async function openTokenSession(settings: TokenRunSettings, options: { ne
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: options.warn });
   const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, {
     executionProviders: [settings.provider as 'cpu'],
-    sessionOptions: { logSeverityLevel: 3 },
+    sessionOptions: { logSeverityLevel: 4 },
     ...(cache ? { graphCache: cache.graphCache } : {}),
   });
   return { settings, layer, explainer, tokenizer, baselineId: pad, dispose: () => explainer.dispose() };
@@ -109,15 +126,19 @@ export async function attributeTokens(
   idsName: string,
   target: string,
   note: (line: string) => void,
+  text?: { readonly baseline: BigInt64Array; readonly lastPosition?: number },
 ): Promise<TokenAttribution> {
   const { settings, explainer } = session;
   const shape = (inputs[idsName] as IdsTensor).shape;
   const output = await explainer.predict(inputs);
-  const resolved = resolveTextTarget(target, output, settings.labels);
+  const names = { labels: settings.labels, ...(session.tokenizer ? { tokenId: tokenIdOf(session.tokenizer) } : {}) };
+  const resolved = resolveTextTarget(target, output, names, text?.lastPosition ?? lastMasked(inputs['attention_mask']));
   if (Array.isArray(resolved.target) && target === 'auto')
     note(`target auto: position ${String(resolved.target[0])}, class ${String(resolved.target[1])} (the largest output)`);
   const length = shape[1] as number;
-  const baselineData = settings.baselineIds ? readBaselineIds(settings.baselineIds, length) : new BigInt64Array(length).fill(BigInt(session.baselineId));
+  const baselineData = settings.baselineIds
+    ? readBaselineIds(settings.baselineIds, length)
+    : (text?.baseline ?? new BigInt64Array(length).fill(BigInt(session.baselineId)));
   const result = await explainer.attribute(inputs, {
     baselines: { [idsName]: { data: baselineData, shape } },
     target: resolved.objective,

@@ -1,16 +1,21 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { tokenizerLimits } from '@ig/core';
+import { tokenizerLimits, tokenizerWordBoundary, type WordBoundary } from '@ig/core';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 
 export interface LoadedTokenizer {
   readonly path: string;
   readonly tokenizer: Tokenizer;
-  readonly maxLength: number;
+  /** The tokenizer's `truncation.max_length`; most tokenizer.json files have none. */
+  readonly maxLength: number | undefined;
   readonly padId: number;
+  /** Whether `padId` is the tokenizer's (its "padding"), not the default 0. */
+  readonly hasPadToken: boolean;
   readonly unknownToken: string;
+  /** How its tokens mark words (`##` continuations, `Ġ` or `▁` word starts). */
+  readonly boundary: WordBoundary;
 }
 
 /** The tokenizer.json given, or the one next to the model. */
@@ -33,10 +38,15 @@ export function loadTokenizer(modelPath: string, tokenizerPath: string | undefin
     throw new FileFormatError(path, `@huggingface/tokenizers cannot read it: ${(error as Error).message}`);
   }
   const limits = tokenizerLimits(json);
-  if (limits.maxLength === undefined) {
-    throw new FileFormatError(path, 'has no "truncation": { "max_length": N }; the longest sequence the model takes must be known');
-  }
-  return { path, tokenizer, maxLength: limits.maxLength, padId: limits.padId ?? 0, unknownToken: limits.unknownToken ?? '[UNK]' };
+  return {
+    path,
+    tokenizer,
+    maxLength: limits.maxLength,
+    padId: limits.padId ?? 0,
+    hasPadToken: limits.padId !== undefined,
+    unknownToken: limits.unknownToken ?? '[UNK]',
+    boundary: tokenizerWordBoundary(json),
+  };
 }
 
 /** The id of `token` (a vocabulary entry such as `[MASK]`, or a number) for the baseline. */

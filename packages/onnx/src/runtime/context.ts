@@ -40,6 +40,26 @@ export interface ResolvedContext {
   readonly tensor: ContextTensor;
 }
 
+/**
+ * Integer values given as int64 for an int32 input (token ids, masks: what tokenizers and .npy
+ * files usually hold), or as int32 for an int64 one, converted to the declared type; an int64
+ * value outside the int32 range is refused rather than wrapped.
+ */
+export function asDeclaredInteger(name: string, tensor: ContextTensor, elemType: number): ContextTensor {
+  const { data } = tensor;
+  if (elemType === DataType.INT32 && data instanceof BigInt64Array) {
+    const converted = new Int32Array(data.length);
+    for (let k = 0; k < data.length; k++) {
+      const v = data[k] as bigint;
+      if (v > 2147483647n || v < -2147483648n) throw new ContextInputError(name, `is int32, but the value ${v} at position ${k} does not fit in int32`);
+      converted[k] = Number(v);
+    }
+    return { data: converted, shape: tensor.shape };
+  }
+  if (elemType === DataType.INT64 && data instanceof Int32Array) return { data: BigInt64Array.from(data, (v) => BigInt(v)), shape: tensor.shape };
+  return tensor;
+}
+
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
@@ -69,8 +89,9 @@ export function resolveContext(graph: onnx.IGraphProto, differentiated: readonly
       );
     }
     if (!kind) throw new ContextInputError(name, `${dataTypeName(elemType)} inputs are not supported as context`);
-    if (tensor.data.constructor.name !== kind.array) {
-      throw new ContextInputError(name, `is ${dataTypeName(elemType)}, so its data must be a ${kind.array}, got a ${tensor.data.constructor.name}`);
+    const value = asDeclaredInteger(name, tensor, elemType);
+    if (value.data.constructor.name !== kind.array) {
+      throw new ContextInputError(name, `is ${dataTypeName(elemType)}, so its data must be a ${kind.array}, got a ${value.data.constructor.name}`);
     }
     if (tensor.data.length !== product(tensor.shape) || tensor.shape[0] !== 1) {
       throw new ContextInputError(name, `shape [${tensor.shape.join(', ')}] must start with a batch axis of 1 and hold ${tensor.data.length} values`);
@@ -85,7 +106,7 @@ export function resolveContext(graph: onnx.IGraphProto, differentiated: readonly
         throw new ContextInputError(name, `axis ${axis} must be ${fixed}, the given value has shape [${tensor.shape.join(', ')}]`);
       }
     });
-    resolved.push({ name, ortType: kind.ort, tensor });
+    resolved.push({ name, ortType: kind.ort, tensor: value });
   }
   return resolved;
 }
@@ -117,9 +138,9 @@ export function feedsOf(
   for (const [name, tensor] of Object.entries(values)) {
     const kind = ORT_TYPES.get(types.get(name) ?? DataType.FLOAT);
     if (!kind) throw new ContextInputError(name, `${dataTypeName(types.get(name) ?? 0)} inputs are not supported`);
-    if (tensor.data.constructor.name !== kind.array)
-      throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${tensor.data.constructor.name}`);
-    feeds[name] = new Tensor(kind.ort, tensor.data, tensor.shape);
+    const value = asDeclaredInteger(name, tensor, types.get(name) ?? DataType.FLOAT);
+    if (value.data.constructor.name !== kind.array) throw new ContextInputError(name, `its data must be a ${kind.array}, got a ${value.data.constructor.name}`);
+    feeds[name] = new Tensor(kind.ort, value.data, value.shape);
   }
   return feeds;
 }
