@@ -3,7 +3,7 @@
  * a token-id ONNX model (onnxruntime-web), the baseline the pad id at every position, summed per token.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
-import { encodeText, InvalidOptionError, textModelInputs, tokenizerLimits, tokenSums, type QuadratureMethod, type Tensor } from '@ig/core';
+import { encodeText, InvalidOptionError, textBaselineIds, textModelInputs, tokenizerLimits, tokenSums, type QuadratureMethod, type Tensor } from '@ig/core';
 import { findEmbeddingOutput, onnxTokenLayerExplainer, type TokenLayerExplainer } from '@ig/onnx/web';
 import type { RunReport, TextRunRequest } from '../protocol.js';
 import { EngineUnavailableError, ModelFileError } from './errors.js';
@@ -110,7 +110,7 @@ export async function explainText(request: TextRunRequest, hooks: RunHooks): Pro
     throw new InvalidOptionError(`target ${target}: the model has ${probabilities.length} classes`);
   hooks.stage('integrating');
   const result = await explainer.attribute(inputs, {
-    baselines: { [idsName]: { data: new BigInt64Array(shape[1] as number).fill(BigInt(tokens.padId)), shape } },
+    baselines: { [idsName]: { data: textBaselineIds(encoded, tokens.padId), shape } },
     target,
     steps: request.steps,
     ...(request.steps === 'auto' ? {} : { method: request.method as QuadratureMethod }),
