@@ -26,6 +26,9 @@ export async function expectedGradients(backend: GradientBackend, inputs: Inputs
   const references = Array.isArray(options.references) ? (options.references as readonly Tensor[]) : [options.references as Tensor];
   if (references.length !== model.tensors.length)
     throw new ShapeMismatchError(`references has ${references.length} tensor(s) for ${model.tensors.length} model input(s)`);
+  references.forEach((r, i) => {
+    if (r?.shape?.[0] === 0) throw new ShapeMismatchError(`references for input ${i} have shape ${formatShape(r.shape)}: the reference set is empty`);
+  });
   const refs = normalizeInputs(references);
   refs.pointShapes.forEach((shape, i) => {
     if (formatShape(shape) !== formatShape(model.pointShapes[i] as number[])) {

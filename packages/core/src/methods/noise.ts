@@ -47,12 +47,12 @@ export async function noiseTunnel<O>(
   const model = normalizeInputs(inputs);
   const kind = noise.kind ?? 'smoothgrad';
   if (!NOISE_KINDS.includes(kind)) throw new InvalidOptionError(`noise kind must be one of ${NOISE_KINDS.join(', ')}, got '${String(kind)}'`);
-  const samples = checkPositiveInteger(noise.samples ?? 5, 'samples');
+  const samples = checkPositiveInteger(noise.samples ?? 5, 'noise.samples');
   if (Array.isArray(noise.stdev) && noise.stdev.length !== model.tensors.length)
-    throw new InvalidOptionError(`stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
+    throw new InvalidOptionError(`noise.stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
   const stdevs = model.tensors.map((_, i) => (typeof noise.stdev === 'object' ? noise.stdev[i] : noise.stdev) ?? 1);
   stdevs.forEach((s, i) => {
-    if (!Number.isFinite(s) || s < 0) throw new InvalidOptionError(`stdev for input ${i} must be a finite number ≥ 0, got ${String(s)}`);
+    if (!Number.isFinite(s) || s < 0) throw new InvalidOptionError(`noise.stdev for input ${i} must be a finite number ≥ 0, got ${String(s)}`);
   });
   const random = seededRandom(noise.seed ?? 0);
   let sums: Float64Array[] | null = null;
@@ -88,7 +88,8 @@ export async function noiseTunnel<O>(
     for (let k = 0; k < data.length; k++) {
       const mean = (sum[k] as number) / samples;
       const meanSquare = (square[k] as number) / samples;
-      data[k] = kind === 'smoothgrad' ? mean : kind === 'smoothgrad-sq' ? meanSquare : meanSquare - mean * mean;
+      // E[a²] − E[a]² can round below 0 where the samples agree; a variance is never negative.
+      data[k] = kind === 'smoothgrad' ? mean : kind === 'smoothgrad-sq' ? meanSquare : Math.max(0, meanSquare - mean * mean);
     }
     return { data, shape: [...a.shape] };
   });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { attribute, InvalidOptionError, tensor, type AttributeOptions } from '../../src/index.js';
+import { weightedSquares } from '../helpers/closed-forms.js';
+import { relativeDeviation } from '@ig/browser-harness/measure';
+
+const w = [0.5, -1.5, 2];
+const form = weightedSquares(w);
+const x = tensor([1, 2, -0.5], [1, 3]);
+
+describe('attribute refuses the options of another method instead of ignoring them', () => {
+  const cases: [string, AttributeOptions, string][] = [
+    ['baselines to saliency', { algorithm: 'saliency', baselines: 0.5 }, 'baselines is an option of integrated-gradients, guided-ig, not saliency'],
+    [
+      'multiplyByInputs to input-x-gradient',
+      { algorithm: 'input-x-gradient', multiplyByInputs: false },
+      'multiplyByInputs is an option of integrated-gradients, not input-x-gradient',
+    ],
+    ['multiplyByInputs to blur-ig', { algorithm: 'blur-ig', multiplyByInputs: false }, 'multiplyByInputs is an option of integrated-gradients, not blur-ig'],
+    ['abs to integrated-gradients', { abs: true }, 'abs is an option of saliency, not integrated-gradients'],
+    [
+      'steps to saliency',
+      { algorithm: 'saliency', steps: 20 },
+      'steps is an option of integrated-gradients, blur-ig, guided-ig, not saliency; saliency takes one gradient per example',
+    ],
+    ['steps to expected-gradients', { algorithm: 'expected-gradients', references: x, steps: 20 }, '; expected-gradients draws samples'],
+    ['a quadrature rule to guided-ig', { algorithm: 'guided-ig', method: 'riemann-left' }, 'method is an option of integrated-gradients, not guided-ig'],
+    ['maxSigma to guided-ig', { algorithm: 'guided-ig', maxSigma: 3 }, 'maxSigma is an option of blur-ig, not guided-ig'],
+    ['fraction to blur-ig', { algorithm: 'blur-ig', fraction: 0.5 }, 'fraction is an option of guided-ig, not blur-ig'],
+    ['references to integrated-gradients', { references: x }, 'references is an option of expected-gradients, not integrated-gradients'],
+    [
+      'samples to saliency under noise',
+      { algorithm: 'saliency', samples: 4, noise: {} },
+      'samples is an option of expected-gradients, not saliency; noise over saliency takes noise.samples',
+    ],
+  ];
+  it.each(cases)('%s', async (_, options, message) => {
+    const error = await attribute(form.backend, x, { target: 0, ...options }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('names noise.samples and noise.stdev, and an empty reference set', async () => {
+    await expect(attribute(form.backend, x, { algorithm: 'saliency', noise: { samples: 0 } })).rejects.toThrow('noise.samples must be an integer ≥ 1, got 0');
+    await expect(attribute(form.backend, x, { algorithm: 'saliency', noise: { stdev: -0.1 } })).rejects.toThrow(
+      'noise.stdev for input 0 must be a finite number ≥ 0, got -0.1',
+    );
+    await expect(attribute(form.backend, x, { algorithm: 'blur-ig', maxSigma: 0 })).rejects.toThrow(InvalidOptionError);
+    await expect(attribute(form.backend, x, { algorithm: 'expected-gradients' })).rejects.toThrow('expected-gradients needs references');
+    await expect(attribute(form.backend, x, { algorithm: 'expected-gradients', references: tensor([], [0, 3]) })).rejects.toThrow(
+      'references for input 0 have shape [0, 3]: the reference set is empty',
+    );
+  });
+});
+
+describe('noise identities', () => {
+  it('smoothgrad with stdev 0 is the method itself; vargrad with stdev 0 is 0', async () => {
+    for (const algorithm of ['saliency', 'input-x-gradient', 'integrated-gradients'] as const) {
+      const plain = await attribute(form.backend, x, { algorithm, target: 0 });
+      const smooth = await attribute(form.backend, x, { algorithm, target: 0, noise: { stdev: 0, samples: 3 } });
+      // Three equal float32 values averaged in float64: exact.
+      expect(relativeDeviation(smooth.attributions[0]?.data as Float32Array, plain.attributions[0]?.data as Float32Array)).toBe(0);
+      const vargrad = await attribute(form.backend, x, { algorithm, target: 0, noise: { kind: 'vargrad', stdev: 0, samples: 3 } });
+      expect(Array.from(vargrad.attributions[0]?.data as Float32Array)).toEqual([0, 0, 0]);
+    }
+  });
+});
