@@ -3,7 +3,7 @@ import { attribute, type AttributeOptions, type Tensor } from '@ig/core';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 import { replayNoise, sweepBackend, sweepCase, sweepTensor } from './helpers/method-sweep.js';
 
-// Models the Captum fixtures do not cover (scripts/method_sweep_references.py): a CNN with
+// Models the Captum fixtures do not cover (scripts/fixtures/make_method_sweep_references.py): a CNN with
 // BatchNorm and MaxPool on 3×32×32 and non-square 3×24×40, an image + vector model, a
 // segmentation output with one pixel targeted, a model ending in Softmax, a grey classifier.
 // Expected values are Captum 0.7.0's float32 output (PAIR saliency's in float64 for Blur IG and

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { GradientBackend, Tensor } from '@ig/core';
-import { readNpy } from '@ig/test-fixtures';
+import { METHOD_SWEEP_DIR, readNpy } from '@ig/test-fixtures';
 import { createOnnxBackend } from '../../src/index.js';
 import { defaultProvider, runtimes } from './ort.js';
 
-/** One reference of scripts/method_sweep_references.py (Captum 0.7.0 or PAIR saliency). */
+/** One reference of scripts/fixtures/make_method_sweep_references.py (Captum 0.7.0 or PAIR saliency). */
 export interface SweepCase {
   readonly id: string;
   readonly model: string;
@@ -21,7 +20,7 @@ export interface SweepCase {
   readonly mean_delta?: number;
 }
 
-export const sweepDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'method-sweep');
+const sweepDir = METHOD_SWEEP_DIR;
 const cases = (JSON.parse(readFileSync(join(sweepDir, 'references.json'), 'utf8')) as { cases: SweepCase[] }).cases;
 
 export function sweepCase(id: string): SweepCase {
