@@ -97,6 +97,16 @@ describe('ig explain on new models matches Captum and PAIR saliency', () => {
   });
 });
 
+describe('--objective probability on a model whose output is already Softmax', () => {
+  it('warns that softmax is applied twice and names --objective logit', () => {
+    const args = ['explain', '--model', sweep('softmax_mlp.onnx'), '--input', sweep('softmax_mlp.x.npy'), '--target', '1,3,0'];
+    const twice = ig([...args, '--objective', 'probability', '--steps', '8', '--out', join(dir, 'twice.npy')]);
+    expect(twice.code).toBe(0);
+    expect(twice.stderr).toContain("objective 'probability' takes a softmax of the model's outputs, but they already sum to 1");
+    expect(twice.stderr).toContain("objective 'logit' explains the probabilities themselves");
+  });
+});
+
 describe('ig explain refuses options the method would ignore, naming them', () => {
   const refusals: [string, string[], string][] = [
     [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attribute, type AttributeOptions, type Tensor } from '@ig/core';
+import { attribute, type AttributeOptions } from '@ig/core';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 import { replayNoise, sweepBackend, sweepCase, sweepTensor } from './helpers/method-sweep.js';
 

@@ -59,6 +59,7 @@ export async function noiseTunnel<O>(
   let squares: Float64Array[] | null = null;
   let last: AttributionResult | null = null;
   const sampleReports: PathReport[][] = [];
+  const warnings = new Set<string>();
   for (let s = 0; s < samples; s++) {
     const noisy = model.tensors.map((t, i) => {
       const given = noise.replay?.(s, i, t);
@@ -68,6 +69,7 @@ export async function noiseTunnel<O>(
     });
     last = await method(backend, noisy, options);
     sampleReports.push(last.reports);
+    for (const warning of last.warnings) warnings.add(warning);
     sums ??= last.attributions.map((a) => new Float64Array(a.data.length));
     squares ??= last.attributions.map((a) => new Float64Array(a.data.length));
     last.attributions.forEach((a, i) => {
@@ -93,7 +95,6 @@ export async function noiseTunnel<O>(
     }
     return { data, shape: [...a.shape] };
   });
-  const reports = sampleReports.flat();
   return {
     ...result,
     method: `${kind}(${result.method})`,
@@ -102,6 +103,7 @@ export async function noiseTunnel<O>(
     sampleReports,
     kind,
     gradientEvaluations: result.gradientEvaluations * samples,
-    warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])),
+    // Each sample's warnings once: the same text from several samples is one warning.
+    warnings: [...warnings],
   };
 }

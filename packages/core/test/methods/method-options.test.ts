@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attribute, InvalidOptionError, tensor, type AttributeOptions } from '../../src/index.js';
+import { attribute, functionBackend, InvalidOptionError, tensor, type AttributeOptions } from '../../src/index.js';
 import { weightedSquares } from '../helpers/closed-forms.js';
 import { relativeDeviation } from '@ig/browser-harness/measure';
 
@@ -62,5 +62,37 @@ describe('noise identities', () => {
       const vargrad = await attribute(form.backend, x, { algorithm, target: 0, noise: { kind: 'vargrad', stdev: 0, samples: 3 } });
       expect(Array.from(vargrad.attributions[0]?.data as Float32Array)).toEqual([0, 0, 0]);
     }
+  });
+});
+
+describe('a softmax objective of outputs that already are probabilities', () => {
+  // z = (x₀, 2x₁, −x₂); one model returns z, the other softmax(z), as a model ending in Softmax.
+  const scale = [1, 2, -1];
+  const logits = (x: Float32Array): number[] => scale.map((c, j) => c * (x[j] as number));
+  const softmax = (z: number[]): number[] => {
+    const e = z.map((v) => Math.exp(v - Math.max(...z)));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / sum);
+  };
+  const logitModel = functionBackend({
+    forward: ([x]) => logits(x as Float32Array),
+    gradient: (_, seed) => [Float32Array.from(scale, (c, j) => c * (seed[j] as number))],
+  });
+  const softmaxModel = functionBackend({
+    forward: ([x]) => softmax(logits(x as Float32Array)),
+    gradient: ([x], seed) => {
+      const p = softmax(logits(x as Float32Array));
+      const mean = p.reduce((s, pj, j) => s + pj * (seed[j] as number), 0);
+      return [Float32Array.from(scale, (c, k) => c * (p[k] as number) * ((seed[k] as number) - mean))];
+    },
+  });
+
+  it('warns that softmax is applied twice, and not for the logit objective or for a model of logits', async () => {
+    const twice = await attribute(softmaxModel, x, { algorithm: 'saliency', objective: 'probability', target: 0 });
+    expect(twice.warnings.join('\n')).toContain("objective 'probability' takes a softmax of the model's outputs, but they already sum to 1");
+    const noisy = await attribute(softmaxModel, x, { algorithm: 'saliency', objective: 'log-probability', target: 0, noise: { samples: 3, stdev: 0.1 } });
+    expect(noisy.warnings.filter((w) => w.includes('softmax'))).toHaveLength(1);
+    expect((await attribute(softmaxModel, x, { algorithm: 'saliency', target: 0 })).warnings).toEqual([]);
+    expect((await attribute(logitModel, x, { algorithm: 'saliency', objective: 'probability', target: 0 })).warnings).toEqual([]);
   });
 });
