@@ -55,6 +55,9 @@ const captumCases: [string, AttributeOptions, number][] = [
   ['softmax_mlp/ig_gl32', gl32, 2e-6],
   ['softmax_mlp/saliency', { algorithm: 'saliency' }, 2e-6],
   ['softmax_mlp/input_x_gradient', { algorithm: 'input-x-gradient' }, 2e-6],
+  ['grey_cnn/ig_gl32', gl32, 2e-6],
+  ['grey_cnn/saliency', { algorithm: 'saliency' }, 2e-6],
+  ['grey_cnn/input_x_gradient', { algorithm: 'input-x-gradient' }, 2e-6],
 ];
 
 describe('every method on new models matches Captum', () => {
@@ -75,7 +78,7 @@ const noiseKinds = [
   ['smoothgrad_sq', 'smoothgrad-sq'],
   ['vargrad', 'vargrad'],
 ] as const;
-const noiseCases = ['bn_cnn', 'two_input'].flatMap((model) =>
+const noiseCases = ['bn_cnn', 'two_input', 'grey_cnn'].flatMap((model) =>
   (
     [
       ['ig_gl16', { steps: 16, method: 'gauss-legendre' }],
