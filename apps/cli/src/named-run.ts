@@ -40,6 +40,10 @@ export async function runNamedExplanation(
   const started = performance.now();
   if (model.layerSplit) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
   checkAlgorithmFits(settings.algorithm, { layer: false, steps: settings.steps, stepsGiven: settings.stepsGiven === true });
+  if (settings.algorithm?.algorithm === 'expected-gradients' && inputs.length > 1)
+    throw new UsageError(
+      `--baseline-set holds references for one input; expected-gradients of a model with ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}) is not supported from the command line: use attribute() of @ig/core with references per input`,
+    );
   const flat = settings.algorithm?.reducer === undefined ? undefined : inputs.find((n) => n.input.tensor.shape.length !== 4);
   if (flat !== undefined)
     throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);

@@ -149,6 +149,14 @@ describe('ig explain refuses options the method would ignore, naming them', () =
     ['--max-sigma 0', ['--algorithm', 'blur-ig', '--max-sigma', '0'], '--max-sigma must be a number > 0'],
     ['expected-gradients without a set', ['--algorithm', 'expected-gradients'], 'needs --baseline-set'],
   ];
+  it('expected-gradients of a two-input model: one --baseline-set cannot serve both inputs', () => {
+    const inputs = ['--input', `image=${sweep('two_input.image.npy')}`, '--input', `vector=${sweep('two_input.vector.npy')}`];
+    const set = ['--algorithm', 'expected-gradients', '--baseline-set', sweep('two_input.image.npy')];
+    const run = ig(['explain', '--model', sweep('two_input.onnx'), ...inputs, '--target', '2,0', ...set, '--out', join(dir, 'refused.npy')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected-gradients of a model with 2 inputs (image, vector) is not supported from the command line');
+  });
+
   it.each(refusals)('%s', (_what, flags, message) => {
     const run = ig(['explain', ...BN, ...flags, '--out', join(dir, 'refused.npy')]);
     expect(run.code).toBe(2);
