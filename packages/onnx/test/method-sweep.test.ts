@@ -97,6 +97,14 @@ describe("noise over IG and saliency matches Captum's NoiseTunnel with its own n
   });
 });
 
+describe('noise over a batch with a target per example', () => {
+  it('bn_cnn/batch_saliency_smoothgrad: 3 examples, targets 0, 3, 1, Captum noise replayed', async () => {
+    const id = 'bn_cnn/batch_saliency_smoothgrad';
+    const { deviation } = await run(id, { algorithm: 'saliency', noise: { samples: 3, replay: replayNoise(sweepCase(id), 3) } });
+    expect(deviation).toBeLessThan(1e-6);
+  });
+});
+
 describe("Blur IG and Guided IG on a grey non-square image match PAIR saliency's GetMask", () => {
   it.each(['grey_cnn/blur_ig', 'grey_cnn/blur_ig_sqrt', 'grey_cnn/guided_ig'])('%s', async (id) => {
     const c = sweepCase(id);

@@ -47,12 +47,18 @@ export function sweepBackend(model: string): Promise<GradientBackend> {
   return backend;
 }
 
-/** Captum's recorded noise, [samples, ...point], replayed sample by sample (one example). */
-export function replayNoise(c: SweepCase): (sample: number, input: number) => Float32Array {
+/**
+ * Captum's recorded noise replayed sample by sample: its rows are example-major (row e·samples + s
+ * is example e's noise in sample s), so sample s gathers one row per example.
+ */
+export function replayNoise(c: SweepCase, samples = 4): (sample: number, input: number) => Float32Array {
   const noise = (c.noise ?? []).map(sweepTensor);
   return (sample, input) => {
     const n = noise[input] as Tensor;
-    const size = n.data.length / (n.shape[0] as number);
-    return n.data.slice(sample * size, (sample + 1) * size);
+    const rows = n.shape[0] as number;
+    const size = n.data.length / rows;
+    const out = new Float32Array((rows / samples) * size);
+    for (let e = 0; e < rows / samples; e++) out.set(n.data.subarray((e * samples + sample) * size, (e * samples + sample + 1) * size), e * size);
+    return out;
   };
 }
