@@ -2,7 +2,7 @@ import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
 import type { PathReport } from '../integrate.js';
-import { seededRandom } from '../random.js';
+import { checkSeed, seededRandom } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import type { AttributionResult } from './path-engine.js';
@@ -54,7 +54,7 @@ export async function noiseTunnel<O>(
   stdevs.forEach((s, i) => {
     if (!Number.isFinite(s) || s < 0) throw new InvalidOptionError(`noise.stdev for input ${i} must be a finite number ≥ 0, got ${String(s)}`);
   });
-  const random = seededRandom(noise.seed ?? 0);
+  const random = seededRandom(checkSeed(noise.seed ?? 0, 'noise.seed'));
   let sums: Float64Array[] | null = null;
   let squares: Float64Array[] | null = null;
   let last: AttributionResult | null = null;

@@ -45,6 +45,8 @@ describe('attribute refuses the options of another method instead of ignoring th
       'noise.stdev for input 0 must be a finite number ≥ 0, got -0.1',
     );
     await expect(attribute(form.backend, x, { algorithm: 'blur-ig', maxSigma: 0 })).rejects.toThrow(InvalidOptionError);
+    await expect(attribute(form.backend, x, { algorithm: 'saliency', noise: { seed: Number.NaN } })).rejects.toThrow('noise.seed must be an integer, got NaN');
+    await expect(attribute(form.backend, x, { algorithm: 'expected-gradients', references: x, seed: 1.5 })).rejects.toThrow('seed must be an integer, got 1.5');
     await expect(attribute(form.backend, x, { algorithm: 'expected-gradients' })).rejects.toThrow('expected-gradients needs references');
     await expect(attribute(form.backend, x, { algorithm: 'expected-gradients', references: tensor([], [0, 3]) })).rejects.toThrow(
       'references for input 0 have shape [0, 3]: the reference set is empty',
