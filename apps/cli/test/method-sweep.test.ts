@@ -148,6 +148,7 @@ describe('ig explain refuses options the method would ignore, naming them', () =
     ['a negative --stdev', ['--noise', 'vargrad', '--stdev', '-1'], '--stdev must be a number ≥ 0'],
     ['--max-sigma 0', ['--algorithm', 'blur-ig', '--max-sigma', '0'], '--max-sigma must be a number > 0'],
     ['expected-gradients without a set', ['--algorithm', 'expected-gradients'], 'needs --baseline-set'],
+    ['a fractional --seed', ['--algorithm', 'saliency', '--noise', 'smoothgrad', '--seed', '1.5'], "--seed must be an integer, got '1.5'"],
   ];
   it('expected-gradients of a two-input model: one --baseline-set cannot serve both inputs', () => {
     const inputs = ['--input', `image=${sweep('two_input.image.npy')}`, '--input', `vector=${sweep('two_input.vector.npy')}`];
