@@ -90,9 +90,36 @@ export function parseAlgorithmSettings(raw: Raw): AlgorithmSettings {
   only('--baseline-set', settings.baselineSet !== undefined, 'expected-gradients');
   if (algorithm === 'expected-gradients' && settings.baselineSet === undefined)
     throw new UsageError('--algorithm expected-gradients needs --baseline-set DIR|file.npy');
+  checkPathOptions(raw, settings);
   if (settings.stdev !== undefined && settings.noise === undefined)
     throw new UsageError('--stdev is the noise of --noise; add --noise smoothgrad|smoothgrad-sq|vargrad');
   return settings;
+}
+
+/**
+ * The path options of `ig explain` that only some methods read: --baseline (integrated-gradients
+ * and guided-ig; a single path for guided-ig), --method (integrated-gradients' quadrature) and
+ * --samples (the noise of --noise, the draws of expected-gradients). Refused, not ignored.
+ */
+function checkPathOptions(raw: Raw, settings: AlgorithmSettings): void {
+  const { algorithm } = settings;
+  const baseline = raw['baseline'];
+  if (typeof baseline === 'string' && baseline !== 'zero' && algorithm !== 'integrated-gradients' && algorithm !== 'guided-ig') {
+    const start =
+      algorithm === 'blur-ig'
+        ? ' (its path starts at the blurred input, --max-sigma)'
+        : algorithm === 'expected-gradients'
+          ? ' (its baselines come from --baseline-set)'
+          : '';
+    throw new UsageError(`--baseline is an option of --algorithm integrated-gradients and guided-ig, not ${algorithm}${start}`);
+  }
+  const count = raw['baselines'];
+  if (algorithm === 'guided-ig' && typeof count === 'string' && Number(count) > 1)
+    throw new UsageError(`--algorithm guided-ig follows one path from one baseline; drop --baselines ${count}`);
+  if (typeof raw['method'] === 'string' && algorithm !== 'integrated-gradients')
+    throw new UsageError(`--method is the quadrature rule of --algorithm integrated-gradients, not ${algorithm}`);
+  if (settings.samples !== undefined && settings.noise === undefined && algorithm !== 'expected-gradients')
+    throw new UsageError(`--samples counts the noisy copies of --noise or the draws of expected-gradients; add --noise or drop --samples`);
 }
 
 /** True when the run is plain Integrated Gradients of the linear read-out: the fast path, with --steps auto and --layer. */
@@ -120,6 +147,11 @@ export function checkAlgorithmFits(
 ): void {
   if (settings === undefined || isPlainIG(settings)) return;
   if (run.layer) throw new UsageError(`--layer attributes with plain Integrated Gradients only; drop --layer or the options of ${algorithmLabel(settings)}`);
+  const oneGradient = settings.algorithm === 'saliency' || settings.algorithm === 'input-x-gradient';
+  if (run.stepsGiven && (oneGradient || settings.algorithm === 'expected-gradients'))
+    throw new UsageError(
+      `--steps is not an option of --algorithm ${settings.algorithm}: ${oneGradient ? 'it takes one gradient per example' : 'its gradient evaluations are --samples'}`,
+    );
   if (settings.algorithm !== 'integrated-gradients' && run.stepsGiven && run.steps === 'auto')
     throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm} a number of steps`);
 }

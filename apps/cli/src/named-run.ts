@@ -1,6 +1,6 @@
 import { attribute, integratedGradients, reduceChannels } from '@ig/core';
 import type { AttributionResult, PathReport, Tensor } from '@ig/core';
-import { algorithmLabel, isPlainIG } from './algorithm-options.js';
+import { algorithmLabel, checkAlgorithmFits, isPlainIG } from './algorithm-options.js';
 import { attributeOptions } from './algorithm-run.js';
 import { UsageError } from './errors.js';
 import { autoTargetNotes, type ExampleReport, type ExplainReport, type RunSettings } from './explain-run.js';
@@ -39,6 +39,11 @@ export async function runNamedExplanation(
 ): Promise<NamedExplanation> {
   const started = performance.now();
   if (model.layerSplit) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
+  checkAlgorithmFits(settings.algorithm, { layer: false, steps: settings.steps, stepsGiven: settings.stepsGiven === true });
+  if (settings.algorithm?.algorithm === 'expected-gradients' && inputs.length > 1)
+    throw new UsageError(
+      `--baseline-set holds references for one input; expected-gradients of a model with ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}) is not supported from the command line: use attribute() of @ig/core with references per input`,
+    );
   const flat = settings.algorithm?.reducer === undefined ? undefined : inputs.find((n) => n.input.tensor.shape.length !== 4);
   if (flat !== undefined)
     throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);

@@ -131,6 +131,13 @@ function positiveInteger(text: string, flag: string): number {
   return n;
 }
 
+/** --seed: an integer (a fraction would draw as its integer part, silently). */
+function integerSeed(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer, got '${text}'`);
+  return n;
+}
+
 function finiteNumber(text: string, flag: string, min = -Infinity, max = Infinity): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
@@ -190,7 +197,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     channels: channelsText ? (Number(channelsText) as 1 | 3) : null,
     baseline,
     baselineCount,
-    seed: finiteNumber(str('seed') ?? '0', '--seed'),
+    seed: integerSeed(str('seed') ?? '0'),
     target: str('target') ?? 'auto',
     labels: str('labels') ?? null,
     steps,

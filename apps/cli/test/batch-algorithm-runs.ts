@@ -35,6 +35,12 @@ export interface Method {
   readonly heatmaps?: boolean;
 }
 
+/** --baseline for the methods that start from one: integrated-gradients and guided-ig (the CLI refuses it elsewhere). */
+function baselineFlags(method: Method, file: string): string[] {
+  const algorithm = method.flags[method.flags.indexOf('--algorithm') + 1];
+  return !method.flags.includes('--algorithm') || algorithm === 'guided-ig' ? ['--baseline', file] : [];
+}
+
 export const METHODS: readonly Method[] = [
   { name: 'ig', model: 'iris', flags: ['--steps', '50'] },
   { name: 'no-multiply', model: 'iris', flags: ['--no-multiply-by-inputs', '--steps', '50'] },
@@ -92,8 +98,7 @@ export function runAll(): void {
       manifest,
       '--out-dir',
       outDir,
-      '--baseline',
-      baseline[method.model],
+      ...baselineFlags(method, baseline[method.model]),
       ...method.flags,
       '--quiet',
       ...(method.heatmaps === true ? ['--heatmaps'] : []),
@@ -111,8 +116,7 @@ export function runAll(): void {
         item.input,
         '--target',
         String(item.target),
-        '--baseline',
-        baseline[method.model],
+        ...baselineFlags(method, baseline[method.model]),
         ...method.flags,
       ];
       runOrFail([...args, '--out', npy, '--json', json, '--quiet']);

@@ -1,3 +1,5 @@
+import { InvalidOptionError } from './errors.js';
+
 /** A small seeded generator (mulberry32) with normal draws (Box–Muller); reproducible everywhere. */
 export interface Random {
   /** Uniform in [0, 1). */
@@ -30,4 +32,10 @@ export function seededRandom(seed: number): Random {
     return radius * Math.cos(angle);
   };
   return { uniform, normal };
+}
+
+/** A seed as given: an integer (NaN, 1.5 or a string would silently draw as another seed). */
+export function checkSeed(seed: unknown, name: string): number {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new InvalidOptionError(`${name} must be an integer, got ${String(seed)}`);
+  return seed;
 }

@@ -4,7 +4,7 @@ import type { GradientBackend } from './backend.js';
 import { InvalidOptionError } from './errors.js';
 import { integratedGradients, type IntegratedGradientsOptions, type PathReport } from './integrate.js';
 import { pinTargets } from './pinned-targets.js';
-import { seededRandom } from './random.js';
+import { checkSeed, seededRandom } from './random.js';
 import { targetsPerExample } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, normalizeInputs } from './validate.js';
@@ -62,7 +62,7 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
   // read into the float64 sums before the next sample overwrites them.
   let buffers =
     options.attributionsInto === undefined ? undefined : checkAttributionBuffers(options.attributionsInto, model, targetsPerExample(options.target));
-  const random = seededRandom(options.seed ?? 0);
+  const random = seededRandom(checkSeed(options.seed ?? 0, 'seed'));
   let sum: Float64Array[] | null = null;
   let sumSquares: Float64Array[] | null = null;
   let shapes: (readonly number[])[] = [];

@@ -1,5 +1,5 @@
 export { readNpy, type NpyArray } from './npy.js';
-export { CAPTUM_DIR, CAPTUM_METHODS_DIR, captumModelBytes, captumModelPath, captumPath, type CaptumModel } from './paths.js';
+export { CAPTUM_DIR, CAPTUM_METHODS_DIR, METHOD_SWEEP_DIR, captumModelBytes, captumModelPath, captumPath, type CaptumModel } from './paths.js';
 export {
   captumCase,
   captumCases,

@@ -8,6 +8,7 @@ import { blurIG, type BlurIGOptions } from './blur-ig.js';
 import { expectedGradients, type ExpectedGradientsOptions } from './expected-gradients.js';
 import { guidedIG, type GuidedIGOptions } from './guided-ig.js';
 import { inputXGradient } from './input-x-gradient.js';
+import { checkMethodOptions } from './method-options.js';
 import { integratedGradientsMethod, type IntegratedGradientsMethodOptions } from './integrated-gradients.js';
 import { noiseTunnel, type AttributionMethod, type NoiseOptions } from './noise.js';
 import type { AttributionResult, PathMethodOptions } from './path-engine.js';
@@ -55,6 +56,7 @@ export async function attribute(backend: GradientBackend, inputs: Inputs, option
   const algorithm = options.algorithm ?? 'integrated-gradients';
   const method = methods[algorithm];
   if (method === undefined) throw new InvalidOptionError(`algorithm must be one of ${ALGORITHMS.join(', ')}, got '${String(algorithm)}'`);
+  checkMethodOptions(algorithm, options);
   if (options.steps === 'auto' && algorithm !== 'integrated-gradients') {
     throw new InvalidOptionError(`steps: 'auto' refines the straight path of integrated-gradients; give ${algorithm} a number of steps`);
   }

@@ -1,7 +1,7 @@
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { ShapeMismatchError } from '../errors.js';
-import { seededRandom } from '../random.js';
+import { checkSeed, seededRandom } from '../random.js';
 import { formatShape, type Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
@@ -26,6 +26,9 @@ export async function expectedGradients(backend: GradientBackend, inputs: Inputs
   const references = Array.isArray(options.references) ? (options.references as readonly Tensor[]) : [options.references as Tensor];
   if (references.length !== model.tensors.length)
     throw new ShapeMismatchError(`references has ${references.length} tensor(s) for ${model.tensors.length} model input(s)`);
+  references.forEach((r, i) => {
+    if (r?.shape?.[0] === 0) throw new ShapeMismatchError(`references for input ${i} have shape ${formatShape(r.shape)}: the reference set is empty`);
+  });
   const refs = normalizeInputs(references);
   refs.pointShapes.forEach((shape, i) => {
     if (formatShape(shape) !== formatShape(model.pointShapes[i] as number[])) {
@@ -35,7 +38,7 @@ export async function expectedGradients(backend: GradientBackend, inputs: Inputs
     }
   });
   const samples = checkPositiveInteger(options.samples ?? 200, 'samples');
-  const random = seededRandom(options.seed ?? 0);
+  const random = seededRandom(checkSeed(options.seed ?? 0, 'seed'));
   const draws = Array.from({ length: model.examples }, () =>
     Array.from({ length: samples }, () => ({ reference: Math.floor(random.uniform() * refs.examples), alpha: random.uniform() })),
   );

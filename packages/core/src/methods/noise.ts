@@ -2,7 +2,7 @@ import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError } from '../errors.js';
 import type { PathReport } from '../integrate.js';
-import { seededRandom } from '../random.js';
+import { checkSeed, seededRandom } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import type { AttributionResult } from './path-engine.js';
@@ -47,18 +47,19 @@ export async function noiseTunnel<O>(
   const model = normalizeInputs(inputs);
   const kind = noise.kind ?? 'smoothgrad';
   if (!NOISE_KINDS.includes(kind)) throw new InvalidOptionError(`noise kind must be one of ${NOISE_KINDS.join(', ')}, got '${String(kind)}'`);
-  const samples = checkPositiveInteger(noise.samples ?? 5, 'samples');
+  const samples = checkPositiveInteger(noise.samples ?? 5, 'noise.samples');
   if (Array.isArray(noise.stdev) && noise.stdev.length !== model.tensors.length)
-    throw new InvalidOptionError(`stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
+    throw new InvalidOptionError(`noise.stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
   const stdevs = model.tensors.map((_, i) => (typeof noise.stdev === 'object' ? noise.stdev[i] : noise.stdev) ?? 1);
   stdevs.forEach((s, i) => {
-    if (!Number.isFinite(s) || s < 0) throw new InvalidOptionError(`stdev for input ${i} must be a finite number ≥ 0, got ${String(s)}`);
+    if (!Number.isFinite(s) || s < 0) throw new InvalidOptionError(`noise.stdev for input ${i} must be a finite number ≥ 0, got ${String(s)}`);
   });
-  const random = seededRandom(noise.seed ?? 0);
+  const random = seededRandom(checkSeed(noise.seed ?? 0, 'noise.seed'));
   let sums: Float64Array[] | null = null;
   let squares: Float64Array[] | null = null;
   let last: AttributionResult | null = null;
   const sampleReports: PathReport[][] = [];
+  const warnings = new Set<string>();
   for (let s = 0; s < samples; s++) {
     const noisy = model.tensors.map((t, i) => {
       const given = noise.replay?.(s, i, t);
@@ -68,6 +69,7 @@ export async function noiseTunnel<O>(
     });
     last = await method(backend, noisy, options);
     sampleReports.push(last.reports);
+    for (const warning of last.warnings) warnings.add(warning);
     sums ??= last.attributions.map((a) => new Float64Array(a.data.length));
     squares ??= last.attributions.map((a) => new Float64Array(a.data.length));
     last.attributions.forEach((a, i) => {
@@ -88,11 +90,11 @@ export async function noiseTunnel<O>(
     for (let k = 0; k < data.length; k++) {
       const mean = (sum[k] as number) / samples;
       const meanSquare = (square[k] as number) / samples;
-      data[k] = kind === 'smoothgrad' ? mean : kind === 'smoothgrad-sq' ? meanSquare : meanSquare - mean * mean;
+      // E[a²] − E[a]² can round below 0 where the samples agree; a variance is never negative.
+      data[k] = kind === 'smoothgrad' ? mean : kind === 'smoothgrad-sq' ? meanSquare : Math.max(0, meanSquare - mean * mean);
     }
     return { data, shape: [...a.shape] };
   });
-  const reports = sampleReports.flat();
   return {
     ...result,
     method: `${kind}(${result.method})`,
@@ -101,6 +103,7 @@ export async function noiseTunnel<O>(
     sampleReports,
     kind,
     gradientEvaluations: result.gradientEvaluations * samples,
-    warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])),
+    // Each sample's warnings once: the same text from several samples is one warning.
+    warnings: [...warnings],
   };
 }

@@ -99,3 +99,24 @@ export function resolveObjective(spec: ObjectiveName | Objective | undefined): O
   }
   return spec;
 }
+
+/**
+ * A warning when a softmax objective is taken of outputs that already are probabilities (each
+ * example's in [0, 1], summing to 1: a model ending in Softmax), so that softmax is applied twice.
+ */
+export function softmaxTwiceWarning(objective: Objective, outputs: Float32Array, examples: number, outputSize: number): string | undefined {
+  if ((objective.name !== 'probability' && objective.name !== 'log-probability') || outputSize < 2) return undefined;
+  for (let e = 0; e < examples; e++) {
+    let sum = 0;
+    for (let j = e * outputSize; j < (e + 1) * outputSize; j++) {
+      const v = outputs[j] as number;
+      if (!(v >= 0 && v <= 1)) return undefined;
+      sum += v;
+    }
+    if (Math.abs(sum - 1) > 1e-4) return undefined;
+  }
+  return (
+    `objective '${objective.name}' takes a softmax of the model's outputs, but they already sum to 1 in [0, 1] for every example ` +
+    `(a model ending in Softmax?), so this explains softmax(probabilities); objective 'logit' explains the probabilities themselves`
+  );
+}

@@ -11,7 +11,7 @@ import { predictAtInput, predictPoints } from '../predict.js';
 import { resolveTargets, type TargetSpec } from '../targets.js';
 import type { Tensor } from '../tensor.js';
 import { checkPositiveNumber, normalizeInputs, type ModelInputs } from '../validate.js';
-import { resolveObjective, type Objective, type ObjectiveName } from './objective.js';
+import { resolveObjective, softmaxTwiceWarning, type Objective, type ObjectiveName } from './objective.js';
 import type { GradientPath, PathFactory } from './path.js';
 
 /** Options every path method shares. */
@@ -80,6 +80,7 @@ export async function runPathMethod(
   const { tensors, examples, pointShapes, pointSizes } = model;
   const atInput = await predictAtInput(backend, model, batchSize, options.signal);
   const { outputSize } = atInput;
+  const softmaxTwice = softmaxTwiceWarning(objective, atInput.outputs, examples, outputSize);
   const targets = resolveTargets(options.target, examples, outputSize, atInput.outputs);
   const T = targets.perExample;
   const run: Run = { backend, model, objective, outputSize, batchSize, options, evaluations: 0 };
@@ -148,7 +149,7 @@ export async function runPathMethod(
     method,
     backend: backend.name,
     gradientEvaluations: run.evaluations,
-    warnings: reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning])),
+    warnings: [...(softmaxTwice === undefined ? [] : [softmaxTwice]), ...reports.flatMap((r) => (r.warning === undefined ? [] : [r.warning]))],
   };
 }
 
