@@ -3,7 +3,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import type { Attributes } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { gate, type Triple } from './lstm.js';
-import { decomposableSpec } from './recurrent-spec.js';
+import { decomposableSpec, sequenceLength } from './recurrent-spec.js';
 import type { Carried, DeclaredDims, Pair } from './pair.js';
 
 /** `acd`'s tiny constant: a step with no input at all gives each part half. */
@@ -57,12 +57,7 @@ export function gruOrRnn(node: onnx.INodeProto, inputs: readonly Carried[], buil
   if (typeof spec === 'string') throw new UnsupportedForm(spec);
   const x = inputs[0] as Pair;
   const input = node.input ?? [];
-  const xName = input[0] as string;
-  const length = builder.hasShape(xName) ? builder.shape(xName)[0] : declared(xName)?.[0];
-  if (length === undefined)
-    throw new UnsupportedForm(
-      `the sequence length of X ("${xName}") is not stated in the model: export it with a fixed sequence axis to unroll the ${spec.kind}`,
-    );
+  const length = sequenceLength(node, spec, builder, declared);
   const hidden = spec.hiddenSize;
   const gates = spec.gates;
   const slice0 = (tensor: string, from: number, to: number): string =>

@@ -2,7 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import type { Attributes } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
-import { decomposableSpec } from './recurrent-spec.js';
+import { decomposableSpec, sequenceLength } from './recurrent-spec.js';
 import type { Carried, DeclaredDims, Pair } from './pair.js';
 
 /** A gate's pre-activation as the CD paper splits it: relevant, irrelevant, and the bias apart. */
@@ -65,10 +65,7 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
   if (typeof spec === 'string') throw new UnsupportedForm(spec);
   const x = inputs[0] as Pair;
   const input = node.input ?? [];
-  const xName = input[0] as string;
-  const length = builder.hasShape(xName) ? builder.shape(xName)[0] : declared(xName)?.[0];
-  if (length === undefined)
-    throw new UnsupportedForm(`the sequence length of X ("${xName}") is not stated in the model: export it with a fixed sequence axis to unroll the LSTM`);
+  const length = sequenceLength(node, spec, builder, declared);
   const hidden = spec.hiddenSize;
   const first = (name: string): string => builder.op('Gather', [name, builder.int64Constant([0], [])], { axis: { int: 0 } });
   const weightT = builder.transpose(first(input[1] as string), [1, 0]);

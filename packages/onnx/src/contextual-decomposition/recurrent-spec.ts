@@ -1,6 +1,8 @@
 import type { onnx } from '../proto/generated/onnx.js';
+import type { GraphBuilder } from '../graph/builder.js';
+import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { readRecurrentSpec, type RecurrentSpec } from '../model/recurrent/spec.js';
-import { isPair, type Carried } from './pair.js';
+import { isPair, type Carried, type DeclaredDims } from './pair.js';
 
 const DEFAULT_ACTIVATIONS: Readonly<Record<string, string>> = { LSTM: 'sigmoid, tanh, tanh', GRU: 'sigmoid, tanh', RNN: 'tanh' };
 
@@ -27,4 +29,15 @@ export function decomposableSpec(node: onnx.INodeProto, inputs: readonly Carried
   if (kind === 'LSTM' && spec.inputForget) return 'attribute input_forget is set: only LSTMs with their own forget gate are decomposed';
   if (kind === 'LSTM' && input[7]) return `input 7 (peepholes, "${input[7]}") is given: only LSTMs without peepholes are decomposed`;
   return spec;
+}
+
+/** The sequence length of the node's X, from the shape facts or the model's declared dimensions. */
+export function sequenceLength(node: onnx.INodeProto, spec: RecurrentSpec, builder: GraphBuilder, declared: DeclaredDims): number {
+  const xName = node.input?.[0] as string;
+  const length = builder.hasShape(xName) ? builder.shape(xName)[0] : declared(xName)?.[0];
+  if (length === undefined)
+    throw new UnsupportedForm(
+      `the sequence length of X ("${xName}") is not stated in the model: export it with a fixed sequence axis to unroll the ${spec.kind}`,
+    );
+  return length;
 }
