@@ -4,10 +4,8 @@ import type { Attributes } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { gate, type Triple } from './lstm.js';
 import { decomposableSpec, sequenceLength } from './recurrent-spec.js';
+import { biasSharer, firstDirection, initialState, recurrentOutputs, stepOf } from './recurrent-steps.js';
 import type { Carried, DeclaredDims, Pair } from './pair.js';
-
-/** `acd`'s tiny constant: a step with no input at all gives each part half. */
-const SPLIT_EPSILON = 1e-20;
 
 /** Parts of a tensor: relevant, irrelevant and (where there is one) bias-only; undefined is 0. */
 interface Parts {
@@ -62,7 +60,7 @@ export function gruOrRnn(node: onnx.INodeProto, inputs: readonly Carried[], buil
   const gates = spec.gates;
   const slice0 = (tensor: string, from: number, to: number): string =>
     builder.op('Slice', [tensor, builder.int64Constant([from]), builder.int64Constant([to]), builder.int64Constant([0])]);
-  const first = (name: string): string => builder.op('Gather', [name, builder.int64Constant([0], [])], { axis: { int: 0 } });
+  const first = (name: string): string => firstDirection(builder, name);
   const weightT = builder.transpose(first(input[1] as string), [1, 0]);
   const recurrence = first(input[2] as string);
   // RNN: Rᵀ; GRU: Rᵀ of the z and r rows, and of the h rows apart (they multiply r ⊙ h or sit under r)
@@ -73,25 +71,20 @@ export function gruOrRnn(node: onnx.INodeProto, inputs: readonly Carried[], buil
   const biases = biasName ? first(biasName) : builder.floatConstant(new Float32Array(2 * gates * hidden), [2 * gates * hidden]);
   const inputBias = builder.unsqueeze(slice0(biases, 0, gates * hidden), [0]);
   const recurrenceBias = builder.unsqueeze(slice0(biases, gates * hidden, 2 * gates * hidden), [0]);
-  const initialName = input[5];
-  const zero = builder.floatConstant([0]);
-  let h: Pair | undefined = initialName ? { rel: builder.mul(first(initialName), zero), irrel: first(initialName) } : undefined;
-  const eps = builder.floatConstant([SPLIT_EPSILON]);
-  const ys: string[] = [];
+  let h = initialState(builder, input[5]);
+  const sharesOf = biasSharer(builder);
+  const hs: Pair[] = [];
   for (let t = 0; t < length; t++) {
-    const at = (part: string): string => builder.op('Gather', [part, builder.int64Constant([t], [])], { axis: { int: 0 } });
-    const xt = { rel: at(x.rel), irrel: at(x.irrel) };
+    const xt = stepOf(builder, x, t);
     const projectX = (part: string): string => builder.op('MatMul', [part, weightT]);
-    const relWeight = builder.add(builder.reduceSum(builder.op('Abs', [xt.rel]), [1]), eps);
-    const irrelWeight = builder.add(builder.reduceSum(builder.op('Abs', [xt.irrel]), [1]), eps);
-    const total = builder.add(relWeight, irrelWeight);
+    const shares = sharesOf(xt);
     const settle = (p: Parts, like: string): Pair => {
       const rel = defined(builder, p.rel, like);
       const irrel = defined(builder, p.irrel, like);
       if (p.bias === undefined) return { rel, irrel };
       return {
-        rel: builder.add(rel, builder.mul(builder.div(relWeight, total), p.bias)),
-        irrel: builder.add(irrel, builder.mul(builder.div(irrelWeight, total), p.bias)),
+        rel: builder.add(rel, builder.mul(shares.rel, p.bias)),
+        irrel: builder.add(irrel, builder.mul(shares.irrel, p.bias)),
       };
     };
     const xRel = projectX(xt.rel);
@@ -128,15 +121,7 @@ export function gruOrRnn(node: onnx.INodeProto, inputs: readonly Carried[], buil
       const sum = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined ? a : builder.add(a, b));
       h = settle({ rel: sum(fresh.rel, carried.rel), irrel: sum(fresh.irrel, carried.irrel), bias: fresh.bias }, xnR);
     }
-    ys.push(builder.unsqueeze(h.rel, [0, 1]), builder.unsqueeze(h.irrel, [0, 1]));
+    hs.push(h);
   }
-  const last = h as Pair;
-  const stack = (k: 0 | 1): string => {
-    const steps = ys.filter((_, n) => n % 2 === k);
-    return steps.length === 1 ? (steps[0] as string) : builder.op('Concat', steps, { axis: { int: 0 } });
-  };
-  return [
-    { rel: stack(0), irrel: stack(1) },
-    { rel: builder.unsqueeze(last.rel, [0]), irrel: builder.unsqueeze(last.irrel, [0]) },
-  ];
+  return recurrentOutputs(builder, hs);
 }

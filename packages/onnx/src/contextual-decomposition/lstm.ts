@@ -3,15 +3,13 @@ import type { GraphBuilder } from '../graph/builder.js';
 import type { Attributes } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { decomposableSpec, sequenceLength } from './recurrent-spec.js';
+import { biasSharer, firstDirection, initialState, recurrentOutputs, stepOf } from './recurrent-steps.js';
 import type { Carried, DeclaredDims, Pair } from './pair.js';
 
 /** A gate's pre-activation as the CD paper splits it: relevant, irrelevant, and the bias apart. */
 export interface Triple extends Pair {
   readonly bias: string;
 }
-
-/** `acd`'s tiny constant: a step with no input at all gives each part half. */
-const SPLIT_EPSILON = 1e-20;
 
 /**
  * ½[(f(a+c) − f(c)) + (f(a+b+c) − f(b+c))] for a, the same for b, and f(c): the linearised
@@ -67,7 +65,7 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
   const input = node.input ?? [];
   const length = sequenceLength(node, spec, builder, declared);
   const hidden = spec.hiddenSize;
-  const first = (name: string): string => builder.op('Gather', [name, builder.int64Constant([0], [])], { axis: { int: 0 } });
+  const first = (name: string): string => firstDirection(builder, name);
   const weightT = builder.transpose(first(input[1] as string), [1, 0]);
   const recurrenceT = builder.transpose(first(input[2] as string), [1, 0]);
   const biasName = input[3];
@@ -80,20 +78,12 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
       })()
     : builder.floatConstant(new Float32Array(4 * hidden), [4 * hidden]);
   const biasParts = splitGates(builder, builder.unsqueeze(bias, [0]));
-  const zero = builder.floatConstant([0]);
-  const initial = (index: number): Pair | undefined => {
-    const name = input[index];
-    if (!name) return undefined;
-    const state = first(name);
-    return { rel: builder.mul(state, zero), irrel: state };
-  };
-  let h = initial(5);
-  let c = initial(6);
-  const eps = builder.floatConstant([SPLIT_EPSILON]);
-  const ys: string[] = [];
+  let h = initialState(builder, input[5]);
+  let c = initialState(builder, input[6]);
+  const sharesOf = biasSharer(builder);
+  const hs: Pair[] = [];
   for (let t = 0; t < length; t++) {
-    const at = (part: string): string => builder.op('Gather', [part, builder.int64Constant([t], [])], { axis: { int: 0 } });
-    const xt = { rel: at(x.rel), irrel: at(x.irrel) };
+    const xt = stepOf(builder, x, t);
     const project = (xPart: string, hPart: string | undefined): string => {
       const projected = builder.op('MatMul', [xPart, weightT]);
       return hPart === undefined ? projected : builder.add(projected, builder.op('MatMul', [hPart, recurrenceT]));
@@ -105,15 +95,13 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
     const f = gate(builder, 'Sigmoid', part(2));
     const g = gate(builder, 'Tanh', part(3));
     const o = builder.op('Sigmoid', [builder.add(builder.add(part(1).rel, part(1).irrel), part(1).bias)]);
-    const relWeight = builder.add(builder.reduceSum(builder.op('Abs', [xt.rel]), [1]), eps);
-    const irrelWeight = builder.add(builder.reduceSum(builder.op('Abs', [xt.irrel]), [1]), eps);
-    const total = builder.add(relWeight, irrelWeight);
+    const shares = sharesOf(xt);
     const biasTerm = builder.mul(i.bias, g.bias);
     const gWhole = builder.add(builder.add(g.rel, g.irrel), g.bias);
     let cellRel = builder.add(builder.mul(i.rel, builder.add(g.rel, g.bias)), builder.mul(i.bias, g.rel));
-    cellRel = builder.add(cellRel, builder.mul(builder.div(relWeight, total), biasTerm));
+    cellRel = builder.add(cellRel, builder.mul(shares.rel, biasTerm));
     let cellIrrel = builder.add(builder.mul(i.irrel, gWhole), builder.mul(builder.add(i.rel, i.bias), g.irrel));
-    cellIrrel = builder.add(cellIrrel, builder.mul(builder.div(irrelWeight, total), biasTerm));
+    cellIrrel = builder.add(cellIrrel, builder.mul(shares.irrel, biasTerm));
     if (c !== undefined) {
       const fWhole = builder.add(builder.add(f.rel, f.irrel), f.bias);
       cellRel = builder.add(cellRel, builder.mul(builder.add(f.rel, f.bias), c.rel));
@@ -122,14 +110,7 @@ export function lstm(node: onnx.INodeProto, inputs: readonly Carried[], builder:
     c = { rel: cellRel, irrel: cellIrrel };
     const squashed = tanhOfCell(builder, c);
     h = { rel: builder.mul(o, squashed.rel), irrel: builder.mul(o, squashed.irrel) };
-    ys.push(...[h.rel, h.irrel].map((p) => builder.unsqueeze(p, [0, 1])));
+    hs.push(h);
   }
-  const last = h as Pair;
-  const cell = c as Pair;
-  const stack = (k: 0 | 1): string => {
-    const steps = ys.filter((_, n) => n % 2 === k);
-    return steps.length === 1 ? (steps[0] as string) : builder.op('Concat', steps, { axis: { int: 0 } });
-  };
-  const outer = (p: Pair): Pair => ({ rel: builder.unsqueeze(p.rel, [0]), irrel: builder.unsqueeze(p.irrel, [0]) });
-  return [{ rel: stack(0), irrel: stack(1) }, outer(last), outer(cell)];
+  return recurrentOutputs(builder, hs, c as Pair);
 }
