@@ -53,10 +53,10 @@ function readOnnxImageModel(model: onnx.ModelProto, name: string): OnnxImageMode
 /** A dropped .onnx (and its external data among `others`): the bytes for the worker, checked, and its image input. */
 export async function readDroppedOnnx(file: File, others: readonly File[]): Promise<OnnxImageModel & { readonly bytes: ArrayBuffer }> {
   const original = await file.arrayBuffer();
-  const model = decodeDroppedModel(original, file.name);
-  const inlined = await inlineExternalData(model, file.name, others);
-  const checked = readOnnxImageModel(model, file.name);
+  const dropped = decodeDroppedModel(original, file.name);
+  const inlined = await inlineExternalData(dropped, file.name, others);
+  const checked = readOnnxImageModel(inlined ?? dropped, file.name);
   if (!inlined) return { ...checked, bytes: original };
-  const bytes = encodeModel(model);
+  const bytes = encodeModel(inlined);
   return { ...checked, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
 }

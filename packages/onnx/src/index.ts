@@ -48,4 +48,11 @@ export {
   type TokenLayerOptions,
 } from './token-layer.js';
 export { ModelSourceError, readModelForWeb, type ModelSource } from './model-source.js';
+export {
+  ExternalDataError,
+  externalTensors,
+  inlineExternalData,
+  mayHaveExternalData,
+  type ExternalDataReader,
+} from './proto/external-data.js';
 export { fromOrtTensor, toOrtTensor } from './ort-tensor.js';

@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { onnx } from './proto/generated/onnx.js';
-import { fetchModel, inMemoryModel, isFetchable, ModelSourceError, nonEmpty, type ModelSource } from './model-source.js';
+import { fetchModel, inMemoryModel, isFetchable, ModelSourceError, nonEmpty, withExternalData, type ModelSource } from './model-source.js';
 
-/** In Node: a string is a file path (or a URL when it has an http(s):, data: or blob: scheme). */
+/**
+ * In Node: a string is a file path (or a URL when it has an http(s):, data: or blob: scheme).
+ * External data files a model names are read from its folder.
+ */
 export async function readModelForNode(source: ModelSource): Promise<Uint8Array | onnx.IModelProto> {
   const inMemory = inMemoryModel(source);
   if (inMemory !== undefined) return inMemory;
@@ -24,5 +27,6 @@ export async function readModelForNode(source: ModelSource): Promise<Uint8Array 
           : `could not be read (${(error as Error).message})`;
     throw new ModelSourceError(String(location), problem);
   }
-  return nonEmpty(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), String(location));
+  const model = nonEmpty(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), String(location));
+  return withExternalData(model, async (file) => new Uint8Array(await readFile(join(dirname(path), file))));
 }

@@ -1,5 +1,6 @@
 import { IGError } from '@ig/core';
 import type { onnx } from './proto/generated/onnx.js';
+import { inlineExternalData, mayHaveExternalData, type ExternalDataReader } from './proto/external-data.js';
 
 /**
  * Where `onnxBackend` reads a model from: bytes (`Uint8Array`, `ArrayBuffer`), a decoded
@@ -30,8 +31,19 @@ export function nonEmpty(bytes: Uint8Array, source: string): Uint8Array {
   return bytes;
 }
 
-/** Fetches a model; a network failure or an HTTP error status is a ModelSourceError naming the URL. */
-export async function fetchModel(url: string | URL): Promise<Uint8Array> {
+/** The model's bytes, or when they name external data files, the model with those files read in (see inlineExternalData). */
+export async function withExternalData(bytes: Uint8Array, read: ExternalDataReader): Promise<Uint8Array | onnx.IModelProto> {
+  return mayHaveExternalData(bytes) ? inlineExternalData(bytes, read) : bytes;
+}
+
+/** Fetches a model, and any external data files it names relative to its URL. */
+export async function fetchModel(url: string | URL): Promise<Uint8Array | onnx.IModelProto> {
+  const bytes = await fetchBytes(url);
+  return withExternalData(bytes, (location) => fetchBytes(new URL(location, url)));
+}
+
+/** Fetches bytes; a network failure or an HTTP error status is a ModelSourceError naming the URL. */
+async function fetchBytes(url: string | URL): Promise<Uint8Array> {
   const name = typeof url === 'string' ? url : url.href;
   if (typeof fetch !== 'function') throw new ModelSourceError(name, 'this runtime has no fetch; pass the model bytes instead');
   let response: Response;

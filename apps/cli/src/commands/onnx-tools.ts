@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { say } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { FileFormatError, UsageError } from '../errors.js';
-import { readUserFile, writeOutput } from '../files.js';
+import { writeOutput } from '../files.js';
 import { importOnnx } from '../onnx-module.js';
 import { fixInputShapes, staticShapes } from '../static-shapes.js';
+import { readModelBytes } from '../model-bytes.js';
 
 function onnxPath(path: string): string {
   if (!/\.onnx$/i.test(path)) throw new UsageError(`${path}: expected an .onnx model`);
@@ -22,7 +23,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       'also list the tensors the nodes compute (names for --layer, and for --output in neuron attribution), with their shapes for one example',
     )
     .action(async (path: string, raw: { json?: boolean; tensors?: boolean }) => {
-      const bytes = readUserFile(onnxPath(path), 'model');
+      const bytes = await readModelBytes(onnxPath(path));
       const onnx = await importOnnx();
       let info: unknown;
       try {
@@ -47,7 +48,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it)",
     )
     .action(async (path: string, raw: { output: string; wrt?: string[]; outputName?: string; fused?: boolean; steps: string; inputShape?: string[] }) => {
-      const bytes = readUserFile(onnxPath(path), 'model');
+      const bytes = await readModelBytes(onnxPath(path));
       const steps = Number(raw.steps);
       if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);
       if (raw.fused && raw.wrt) throw new UsageError('--fused differentiates every graph input; drop --wrt');

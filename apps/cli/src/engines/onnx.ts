@@ -1,18 +1,18 @@
 import type { GradientBackend } from '@ig/core';
 import type { LayerBackend } from '@ig/onnx';
 import { FileFormatError, UsageError } from '../errors.js';
-import { readUserFile } from '../files.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
 import type { ModelSummary } from '@ig/onnx';
 import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import type { Engine, EngineStats, LoadedModel, LoadOptions } from './engine.js';
+import { readModelBytes } from '../model-bytes.js';
 
 /** .onnx models on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
 export const engine: Engine = { name: 'onnx', load: loadOnnxModel };
 
 async function loadOnnxModel(path: string, options: LoadOptions): Promise<LoadedModel> {
   const provider = options.provider ?? 'cpu';
-  let bytes: Uint8Array = readUserFile(path, 'model');
+  let bytes: Uint8Array = await readModelBytes(path, provider);
   const onnx = await importOnnx(provider);
   let inputShape: (number | null)[] | null = null;
   let outputShape: (number | null)[] | null = null;

@@ -1,9 +1,9 @@
 import { buildUpScorer, contextualDecompositionScorer, groupPathIntegratedGradientsScorer, integratedGradientsScorer, occlusionScorer } from '@ig/core';
 import type { ContextualDecomposition, GroupScoreOptions, GroupScorer, Tensor } from '@ig/core';
 import { UsageError } from '../errors.js';
-import { readUserFile } from '../files.js';
 import type { LoadedModel } from '../load-model.js';
 import { importOnnx } from '../onnx-module.js';
+import { readModelBytes } from '../model-bytes.js';
 
 export const SCORE_KINDS = ['occlusion', 'build-up', 'integrated-gradients', 'group-path-ig', 'cd'] as const;
 export type ScoreKind = (typeof SCORE_KINDS)[number];
@@ -75,7 +75,7 @@ export async function createScorer(model: LoadedModel, settings: ScorerSettings)
     if (model.provider !== 'cpu') throw new UsageError('--score cd runs on --provider cpu');
     await importOnnx('cpu');
     const onnx = (await import('@ig/onnx/node')) as unknown as DecompositionModule;
-    const decomposition = await onnx.onnxContextualDecomposition(new Uint8Array(readUserFile(settings.modelPath, 'model')), {
+    const decomposition = await onnx.onnxContextualDecomposition(await readModelBytes(settings.modelPath), {
       sessionOptions: { executionProviders: ['cpu'], logSeverityLevel: 3 },
     });
     return { decomposition, release: () => decomposition.dispose() };

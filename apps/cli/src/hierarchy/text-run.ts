@@ -2,7 +2,6 @@ import { agglomerate, hierarchyToJson, sequenceUnits } from '@ig/core';
 import type { GroupScoreOptions, Hierarchy, HierarchyJson } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
-import { readUserFile } from '../files.js';
 import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import { resolveTextTarget } from '../text/text-target.js';
 import { textInputsOf } from '../text/text-inputs.js';
@@ -10,6 +9,7 @@ import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
 import { tokenIdOf } from '../text/token-session.js';
 import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
 import { scorerOf } from './scorer.js';
+import { readModelBytes } from '../model-bytes.js';
 
 export interface TextHierarchySettings extends HierarchyCommonSettings {
   readonly tokenizer: string | undefined;
@@ -48,7 +48,7 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
   const loaded = loadTokenizer(settings.modelPath, settings.tokenizer);
   const pad = baselineId(loaded, settings.baselineToken);
   const onnx = (await importOnnx('cpu')) as unknown as OnnxEntry;
-  const bytes = new Uint8Array(readUserFile(settings.modelPath, 'model'));
+  const bytes = await readModelBytes(settings.modelPath);
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.modelPath} has no embedding Gather on an integer input; name the float tensor to score at with --layer`);
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: warn });

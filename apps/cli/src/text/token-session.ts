@@ -8,6 +8,7 @@ import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import { pathOptionsOf, type PathSettings } from '../path-options.js';
 import { resolveTextTarget } from './text-target.js';
 import { baselineId, loadTokenizer, type LoadedTokenizer } from './tokenizer-file.js';
+import { readModelBytes } from '../model-bytes.js';
 
 /** What `ig explain --text`, `--input ids.npy` and `ig batch` on a token-id model share. */
 export interface TokenRunSettings extends PathSettings {
@@ -104,7 +105,7 @@ export async function openTokenSession(settings: TokenRunSettings, options: { ne
       `${tokenizer.path} has no pad token (no "padding", no [PAD] or <pad>): the baseline is id 0 (${JSON.stringify(tokenizer.tokenizer.id_to_token(0) ?? '?')}) at every position; choose one with --baseline-token`,
     );
   const onnx = (await importOnnx(settings.provider)) as unknown as OnnxEntry;
-  const bytes = new Uint8Array(readUserFile(settings.model, 'model'));
+  const bytes = await readModelBytes(settings.model, settings.provider);
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: options.warn });

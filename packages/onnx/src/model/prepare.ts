@@ -6,6 +6,7 @@ import { upgradeToOpset11 } from './upgrade.js';
 import { lowerToFloat32 } from '../graph/precision.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { UnknownShapeError } from '../errors.js';
+import { assertNoExternalData } from '../proto/external-data.js';
 
 /** A model as given: serialized bytes or a ModelProto object. */
 export type ModelData = onnx.IModelProto | Uint8Array;
@@ -58,6 +59,7 @@ export function toModel(source: ModelData): onnx.ModelProto {
 export function prepareModel(source: ModelData | PreparedModel, options: PrepareOptions = {}): PreparedModel {
   if (isPrepared(source)) return source;
   const model = toModel(source);
+  assertNoExternalData(model);
   const shapes = new Map(modelFacts(model.graph as onnx.GraphProto).shapes);
   let pendingUpgrade = false;
   try {

@@ -71,7 +71,7 @@ function typedField(tensor: onnx.ITensorProto, dataType: number): number[] {
   }
 }
 
-function byteWidth(dataType: number, name: string): number {
+export function byteWidth(dataType: number, name: string): number {
   switch (dataType) {
     case DataType.FLOAT:
     case DataType.INT32:
