@@ -64,7 +64,7 @@ describe('--target-region on an [N, H, W, C] output', () => {
       // a linear model: float32 rounding of the products only
       got.data.forEach((v, i) => expect(v).toBeCloseTo(want[i] as number, 6));
       const json = JSON.parse(readFileSync(report, 'utf8')) as { target: unknown; fInput: number; fBaseline: number };
-      const pixels = inside.reduce((s, v) => s + v, 0);
+      const pixels = inside.reduce<number>((s, v) => s + v, 0);
       expect(json.target).toEqual({ kind: 'region', class: cls, mask, pixels, outputShape: [H, W, CLASSES], layout: 'nhwc' });
       expect(json.fBaseline).toBeCloseTo(pixels * (bias[cls] as number), 5);
       expect(json.fInput - json.fBaseline).toBeCloseTo(
