@@ -74,6 +74,31 @@ describe('--target-region on an [N, H, W, C] output', () => {
     });
   }
 
+  it('--algorithm saliency differentiates the same objective: W[k, c] inside the mask, 0 outside', () => {
+    const out = join(dir, 'saliency.npy');
+    const run = ig([
+      'explain',
+      '--model',
+      model,
+      '--input',
+      x,
+      '--algorithm',
+      'saliency',
+      '--target-region',
+      String(cls),
+      '--region-mask',
+      mask,
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(run.code).toBe(0);
+    readFloat32Npy(out).data.forEach((v, i) => {
+      const [pixel, k] = [Math.floor(i / CHANNELS), i % CHANNELS];
+      expect(v).toBeCloseTo(inside[pixel] === 1 ? (matrix[k * CLASSES + cls] as number) : 0, 6);
+    });
+  });
+
   it('--layout nchw reads the output as [C, H, W] and says why the mask does not fit', () => {
     const run = ig(['explain', '--model', model, '--input', x, '--layout', 'nchw', '--target-region', '0', '--region-mask', mask]);
     expect(run.code).toBe(1);
