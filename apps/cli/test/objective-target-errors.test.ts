@@ -96,6 +96,14 @@ describe('--target-weights that do not fit', () => {
     expect(refused(['--target-weights', transposed], 1)).toContain(`${transposed}: --target-weights has shape [16, 16, 4] (1024 values)`);
   });
 
+  it('a missing file is named', () => {
+    const missing = join(dir, 'nowhere.npy');
+    expect(refused(['--target-weights', missing], 1)).toContain(`--target-weights ${missing} does not exist`);
+    expect(refused(['--target-region', '0', '--region-mask', join(dir, 'nowhere.png')], 1)).toContain(
+      `--region-mask ${join(dir, 'nowhere.png')} does not exist`,
+    );
+  });
+
   it('integer, non-finite and all-zero weights are refused', () => {
     const ints = join(dir, 'w-int.npy');
     writeFileSync(ints, formatNpy(new BigInt64Array(1024).fill(1n), [4, 16, 16]));

@@ -154,5 +154,12 @@ describe('--target-weights, against Captum', () => {
     measure('regress completeness', { relative: Math.abs(sum - change) / Math.abs(change) });
     // a smooth model: 50 Gauss–Legendre points converge to float32 rounding (measured 1.0e-6; Captum's delta is 2.8e-9)
     expect(Math.abs(sum - change) / Math.abs(change)).toBeLessThan(3e-6);
+    expect(run.report.target).toEqual({ kind: 'weights', file: dir('regress_weights.npy'), shape: [3] });
+  });
+
+  it('the text report names the weights file and its shape', () => {
+    const run = ig(['explain', '--model', dir('regress.onnx'), '--input', dir('regress_input.npy'), '--target-weights', dir('regress_weights.npy')]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`target weights ${dir('regress_weights.npy')} [3]: F(x) = `);
   });
 });
