@@ -1,5 +1,5 @@
 import { attribute, reduceChannels } from '@ig/core';
-import type { AttributeOptions, AttributionResult, BaselineSpec, Tensor } from '@ig/core';
+import type { AttributeOptions, AttributionResult, BaselineSpec, TargetSpec, Tensor } from '@ig/core';
 import { parseAlgorithmSettings, type AlgorithmSettings } from './algorithm-options.js';
 import { loadBaselineSet } from './baseline-set.js';
 import { UsageError } from './errors.js';
@@ -59,7 +59,7 @@ export function attributeOptions(
 export async function runAlgorithm(
   model: LoadedModel,
   input: LoadedInput,
-  options: AttributeOptions & { readonly target: number[] },
+  options: AttributeOptions & { readonly target: TargetSpec },
 ): Promise<AttributionResult> {
   return attribute(model.backend, input.tensor, {
     ...options,

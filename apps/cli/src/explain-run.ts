@@ -9,13 +9,18 @@ import { pathOptionsOf, type PathSettings } from './path-options.js';
 import { defaultBatchLimit, evenBatchSize } from './run-size.js';
 import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
+import type { ReportTarget } from './objective-target.js';
+import type { ObjectiveTarget } from './objective-target-options.js';
 import type { Method } from './options.js';
 import type { Progress } from './progress.js';
+import { runTargets } from './run-targets.js';
 import { targetsFromOutputs } from './target-choice.js';
 
 export interface RunSettings extends BaselineSettings, PathSettings {
   readonly target: string;
   readonly labels: readonly string[] | null;
+  /** --target-weights or --target-region (then `target` is unused). */
+  readonly objectiveTarget?: ObjectiveTarget;
   /** --algorithm and its options; plain Integrated Gradients when undefined. */
   readonly algorithm?: AlgorithmSettings;
   /** expected-gradients: the --baseline-set, loaded. */
@@ -26,7 +31,8 @@ export interface RunSettings extends BaselineSettings, PathSettings {
 
 export interface ExampleReport {
   readonly example: number;
-  readonly target: number;
+  /** The class, or the --target-weights / --target-region objective. */
+  readonly target: ReportTarget;
   readonly label?: string;
   /** null for a method without a completeness identity (saliency, input-x-gradient, no multiply-by-inputs, noise). */
   readonly fInput: number | null;
@@ -52,7 +58,7 @@ export interface ExplainReport {
   /** --algorithm, with its objective and noise when not the defaults. */
   readonly algorithm: string;
   /** Targets and figures of example 0 (the only one for a single input). */
-  readonly target: number;
+  readonly target: ReportTarget;
   readonly label?: string;
   readonly steps: number;
   readonly fInput: number | null;
@@ -102,14 +108,14 @@ export function autoTargetNotes(outputShape: readonly (number | null)[] | null |
 
 export async function runExplanation(model: LoadedModel, input: LoadedInput, settings: RunSettings, progress: Progress): Promise<Explanation> {
   const started = performance.now();
-  const targets = await resolveTarget(model, input, settings.target, settings.labels);
+  const { spec, perExample, classes } = await runTargets(model, input, settings);
   const baselines = buildBaselines(settings, input);
   const pointFloats = input.tensor.data.length / (input.tensor.shape[0] as number);
   // (Layer attribution runs on the layer's tensors, whose size the core budgets itself.)
   const evenSplit = typeof settings.steps === 'number' && !model.layerSplit;
   const batchSize = settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats)) : undefined);
   const common = {
-    target: targets,
+    target: spec,
     ...pathOptionsOf(settings, batchSize),
     onProgress: (done: number, total: number) => progress.update(done, total),
   };
@@ -133,7 +139,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
         ...(steps === 'auto'
           ? { steps: 'auto' as const, autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
           : {}),
-        target: targets,
+        target: spec,
       });
     } else {
       result = await integratedGradients(model.backend, input.tensor, { baselines, ...common });
@@ -141,11 +147,13 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   } finally {
     progress.stop();
   }
-  const perCell = Math.max(1, Math.round(result.gradientEvaluations / Math.max(1, targets.length)));
-  const withoutCompleteness = (example: number, target: number): ExampleReport => ({
+  const perCell = Math.max(1, Math.round(result.gradientEvaluations / Math.max(1, perExample.length)));
+  const labelOf = (target: ReportTarget | null): { label?: string } =>
+    typeof target === 'number' && settings.labels?.[target] !== undefined ? { label: settings.labels[target] } : {};
+  const withoutCompleteness = (example: number, target: ReportTarget): ExampleReport => ({
     example,
     target,
-    ...(settings.labels && settings.labels[target] !== undefined ? { label: settings.labels[target] as string } : {}),
+    ...labelOf(target),
     fInput: null,
     fBaseline: null,
     delta: null,
@@ -154,11 +162,11 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   });
   const examples: ExampleReport[] =
     result.reports.length === 0
-      ? targets.map((t, e) => withoutCompleteness(e, t))
+      ? perExample.map((t, e) => withoutCompleteness(e, t))
       : result.reports.map((r) => ({
           example: r.example,
-          target: r.target ?? (targets[r.example] as number),
-          ...(settings.labels && r.target !== null && settings.labels[r.target] !== undefined ? { label: settings.labels[r.target] as string } : {}),
+          target: r.target ?? (perExample[r.example] as ReportTarget),
+          ...labelOf(r.target),
           fInput: r.fInput,
           fBaseline: r.fBaseline,
           delta: r.delta,
@@ -186,7 +194,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     relativeError: first.relativeError,
     examples,
     gradientEvaluations: result.gradientEvaluations,
-    warnings: [...(settings.target === 'auto' ? autoTargetNotes(model.outputShape, targets) : []), ...result.warnings],
+    warnings: [...(settings.target === 'auto' ? autoTargetNotes(model.outputShape, classes) : []), ...result.warnings],
     seconds: (performance.now() - started) / 1000,
   };
   const attributions = result.attributions[0] as Tensor;

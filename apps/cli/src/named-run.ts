@@ -7,7 +7,8 @@ import { autoTargetNotes, type ExampleReport, type ExplainReport, type RunSettin
 import type { LoadedModel } from './load-model.js';
 import { namedBaselines, type NamedLoadedInput } from './named-inputs.js';
 import type { Progress } from './progress.js';
-import { targetsFromOutputs } from './target-choice.js';
+import type { ReportTarget } from './objective-target.js';
+import { targetsOfOutputs } from './run-targets.js';
 
 export interface NamedExplanation {
   /** One per model input, in the order of `inputs`. */
@@ -15,12 +16,12 @@ export interface NamedExplanation {
   readonly report: ExplainReport;
 }
 
-function exampleReport(r: PathReport, targets: readonly number[], labels: readonly string[] | null): ExampleReport {
-  const target = r.target ?? (targets[r.example] as number);
+function exampleReport(r: PathReport, targets: readonly ReportTarget[], labels: readonly string[] | null): ExampleReport {
+  const target = r.target ?? (targets[r.example] as ReportTarget);
   return {
     example: r.example,
     target,
-    ...(labels && labels[target] !== undefined ? { label: labels[target] as string } : {}),
+    ...(typeof target === 'number' && labels?.[target] !== undefined ? { label: labels[target] } : {}),
     fInput: r.fInput,
     fBaseline: r.fBaseline,
     delta: r.delta,
@@ -50,11 +51,12 @@ export async function runNamedExplanation(
   const tensors = inputs.map((n) => n.input.tensor);
   const examples = tensors[0]?.shape[0] as number;
   const outputs = await model.backend.predict({ points: tensors.map((t) => t.data), pointShapes: tensors.map((t) => t.shape.slice(1)), count: examples });
-  const targets = targetsFromOutputs(outputs, examples, settings.target, settings.labels, model.outputShape?.slice(1));
+  const firstImage = inputs.find((n) => n.input.tensor.shape.length === 4)?.input.layout ?? 'nchw';
+  const { spec, perExample: targets, classes } = targetsOfOutputs(outputs, examples, model, firstImage, settings);
   const baselines = namedBaselines(settings, inputs);
   const algorithm = settings.algorithm;
   const shared = {
-    target: targets,
+    target: spec,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     ...(settings.batchSize !== undefined ? { batchSize: settings.batchSize } : {}),
     ...(settings.stepsLimit !== undefined ? { stepsLimit: settings.stepsLimit } : {}),
@@ -114,7 +116,7 @@ export async function runNamedExplanation(
     relativeError: first.relativeError,
     examples: reports,
     gradientEvaluations: result.gradientEvaluations,
-    warnings: [...(settings.target === 'auto' ? autoTargetNotes(model.outputShape, targets) : []), ...result.warnings],
+    warnings: [...(settings.target === 'auto' ? autoTargetNotes(model.outputShape, classes) : []), ...result.warnings],
     seconds: (performance.now() - started) / 1000,
   };
   return { attributions, report };

@@ -6,6 +6,7 @@ import type { HeatmapSettings } from './heatmap-output.js';
 import { encodePng } from './image.js';
 import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
+import { targetText, type ReportTarget } from './objective-target.js';
 import { scaleFactor } from './picture-options.js';
 import { UsageError } from './errors.js';
 
@@ -27,18 +28,21 @@ export function targetProbability(outputs: ArrayLike<number>, target: number): T
   return { value: (exps[target] as number) / exps.reduce((a, b) => a + b, 0), from: 'softmax' };
 }
 
-/** One probability per example; null when the output has more than one axis after the batch (no single softmax). */
-export async function targetProbabilities(model: LoadedModel, input: LoadedInput, targets: readonly number[]): Promise<(TargetProbability | null)[]> {
+/**
+ * One probability per example; null when the output has more than one axis after the batch (no
+ * single softmax) or the target is an objective (--target-weights, --target-region), not a class.
+ */
+export async function targetProbabilities(model: LoadedModel, input: LoadedInput, targets: readonly ReportTarget[]): Promise<(TargetProbability | null)[]> {
   const examples = input.tensor.shape[0] as number;
-  if ((model.outputShape?.length ?? 2) > 2) return targets.map(() => null);
+  if ((model.outputShape?.length ?? 2) > 2 || targets.some((t) => typeof t !== 'number')) return targets.map(() => null);
   const outputs = await model.backend.predict({ points: [input.tensor.data], pointShapes: [input.tensor.shape.slice(1)], count: examples });
   const size = outputs.length / examples;
-  return targets.map((t, e) => targetProbability(outputs.subarray(e * size, (e + 1) * size), t));
+  return targets.map((t, e) => targetProbability(outputs.subarray(e * size, (e + 1) * size), t as number));
 }
 
 /** The panel's title: the target, its probability, and the completeness figures of IG. */
 export function panelTitle(example: ExampleReport, algorithm: string, probability: TargetProbability | null): string[] {
-  const target = `target ${example.target}${example.label !== undefined ? ` (${example.label})` : ''}`;
+  const target = `target ${targetText(example.target, example.label)}`;
   const p = probability ? `, p = ${probability.value.toFixed(3)}${probability.from === 'softmax' ? ' (softmax)' : ''}` : '';
   const lines = [`${target}${p}`];
   const steps = `${example.steps} step${example.steps === 1 ? '' : 's'}`;

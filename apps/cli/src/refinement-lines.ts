@@ -1,5 +1,6 @@
 import type { RefinementReport } from '@ig/core';
 import type { ExplainReport } from './explain-run.js';
+import { targetText } from './objective-target.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -20,7 +21,7 @@ export function refinementLines(report: ExplainReport): string[] {
   return report.examples.flatMap((example) =>
     example.refinement === undefined
       ? []
-      : refinementLinesOf(example.refinement, example.relativeError, `example ${example.example} (target ${example.target})`),
+      : refinementLinesOf(example.refinement, example.relativeError, `example ${example.example} (target ${targetText(example.target, example.label)})`),
   );
 }
 

@@ -29,6 +29,8 @@ import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
 import type { Progress } from '../progress.js';
 import { runSettingsOf } from './explain.js';
+import { addObjectiveTargetOptions, objectiveFingerprint, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
+import type { ObjectiveTarget } from '../objective-target-options.js';
 
 /** Set to a file path to have every computed item's id appended to it (for resume tests and audits). */
 export const COMPUTE_LOG_ENV = 'IG_CLI_COMPUTE_LOG';
@@ -46,20 +48,24 @@ interface BatchContext {
 async function tensorItemExplainer(
   settings: ExplainSettings,
   raw: Record<string, string | boolean>,
-  stepsGiven: boolean,
+  run: { readonly stepsGiven: boolean; readonly objectiveTarget: ObjectiveTarget | undefined },
   global: GlobalFlags,
 ): Promise<ItemExplainer> {
   const timing = startTiming();
   const model = await loadModel(settings.model, loadOptionsOf(settings, global));
   timing.loaded(model);
-  const run: RunSettings = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, stepsGiven) };
+  const base: RunSettings = {
+    ...runSettingsOf(settings),
+    ...algorithmRun(raw, settings, model.inputShape, run.stepsGiven),
+    ...(run.objectiveTarget !== undefined ? { objectiveTarget: run.objectiveTarget } : {}),
+  };
   const heatmaps = raw['heatmaps'] === true;
   return {
     async outputs(item) {
       const input = loadInput(item.input, settings, model.inputShape);
       const itemTiming = startTiming();
       itemTiming.loaded(model);
-      const { attributions, report } = await runExplanation(model, input, { ...run, target: item.target ?? run.target }, SILENT);
+      const { attributions, report } = await runExplanation(model, input, { ...base, target: item.target ?? base.target }, SILENT);
       const outputs: ItemOutput[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
       if (heatmaps && !settings.layer && input.tensor.shape.length === 4)
         outputs.push({ name: `${item.id}.png`, data: heatmapPng(asOneChannel(attributions, input), input, settings) });
@@ -106,7 +112,9 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
   const batch = program.command('batch');
   registerBatchMerge(batch, flags);
   addTokenOptions(
-    addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))),
+    addObjectiveTargetOptions(
+      addAlgorithmOptions(addExplainOptions(batch.description('explain every input of a folder or manifest; resumable and shardable'))),
+    ),
     'token-id models',
   )
     .requiredOption(
@@ -132,6 +140,13 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const outDir = raw['outDir'] as string;
       const all = listItems(raw['inputs'] as string);
       const tokens = isTokenBatch(settings.model, all, raw) ? tokenBatchSettings(settings, raw) : undefined;
+      if (tokens) refuseObjectiveTarget(raw, 'for token-id models');
+      const objectiveTarget = objectiveTargetOf(raw, { targetGiven: command.getOptionValueSource('target') === 'cli', limits: settings.limits });
+      const ownTarget = objectiveTarget === undefined ? undefined : all.find((item) => item.target !== undefined);
+      if (ownTarget !== undefined)
+        throw new UsageError(
+          `${objectiveTarget?.kind === 'weights' ? '--target-weights' : '--target-region'} sets the objective of every input, but the manifest gives ${ownTarget.id} its own "target"`,
+        );
       checkAlgorithmFits(algorithm, { layer: settings.layer !== undefined, steps: settings.steps, stepsGiven });
       const items = shardItems(all, shard);
       try {
@@ -141,7 +156,11 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       }
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
-      checkResumable(outDir, tokens ? { ...fingerprint, ...tokenBatchFingerprint(tokens) } : fingerprint, ABSENT_MEANS);
+      checkResumable(
+        outDir,
+        tokens ? { ...fingerprint, ...tokenBatchFingerprint(tokens) } : { ...fingerprint, ...objectiveFingerprint(objectiveTarget) },
+        ABSENT_MEANS,
+      );
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(
@@ -158,7 +177,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         };
         const explainer = tokens
           ? await tokenItemExplainer(tokens, pending, { html: raw['heatmaps'] === true, warn })
-          : await tensorItemExplainer(settings, raw, stepsGiven, global);
+          : await tensorItemExplainer(settings, raw, { stepsGiven, objectiveTarget }, global);
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {

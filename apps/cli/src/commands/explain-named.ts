@@ -6,6 +6,7 @@ import { loadModel } from '../load-model.js';
 import { loadOptionsOf } from '../model-options.js';
 import { loadNamedInputs, type NamedInputArg } from '../named-inputs.js';
 import { runNamedExplanation } from '../named-run.js';
+import { targetText } from '../objective-target.js';
 import { formatNpy } from '../npy.js';
 import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
@@ -54,7 +55,7 @@ export async function runNamedExplain(
         : `, F(x) = ${formatNumber(report.fInput as number)}, F(x') = ${formatNumber(report.fBaseline as number)}, relative error = ${formatNumber(report.relativeError as number)}`;
     say(
       global,
-      `target ${report.target}: ${report.algorithm} over ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')})${completeness}, ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`,
+      `target ${targetText(report.target, report.label)}: ${report.algorithm} over ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')})${completeness}, ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`,
     );
     if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (out === undefined) {

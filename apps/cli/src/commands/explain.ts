@@ -7,6 +7,7 @@ import { writeOutput } from '../files.js';
 import { heatmapPngs } from '../heatmap-output.js';
 import { explanationPanels } from '../panel-output.js';
 import { preprocessingNote } from '../preprocessing.js';
+import { targetText } from '../objective-target.js';
 import { loadInput } from '../inputs.js';
 import { loadModel, readLabels } from '../load-model.js';
 import { loadOptionsOf } from '../model-options.js';
@@ -24,13 +25,16 @@ import { runTextExplain } from '../text/text-command.js';
 import { addTokenOptions, requirePlainIntegratedGradients } from '../text/token-options.js';
 import { parseInputArgs } from '../named-inputs.js';
 import { runNamedExplain } from './explain-named.js';
+import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
 
-export function runSettingsOf(settings: ExplainSettings): RunSettings {
-  return { ...settings, labels: settings.labels ? readLabels(settings.labels) : null };
+/** The run's settings: --labels read, and --target-weights / --target-region checked and their files read. */
+export function runSettingsOf(settings: ExplainSettings, raw: Record<string, unknown> = {}, targetGiven = false): RunSettings {
+  const objectiveTarget = objectiveTargetOf(raw, { targetGiven, limits: settings.limits });
+  return { ...settings, labels: settings.labels ? readLabels(settings.labels) : null, ...(objectiveTarget !== undefined ? { objectiveTarget } : {}) };
 }
 
 export function summaryLine(report: ExplainReport): string {
-  const target = report.label !== undefined ? `${report.target} (${report.label})` : String(report.target);
+  const target = targetText(report.target, report.label);
   if (report.fInput === null || report.fBaseline === null || report.delta === null || report.relativeError === null) {
     return `target ${target}: ${report.algorithm} (no completeness identity), ${report.gradientEvaluations} gradient evaluations, ${report.backend}, ${report.seconds.toFixed(2)} s`;
   }
@@ -51,11 +55,13 @@ function numbered(path: string, k: number): string {
 
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
   addTokenOptions(
-    addAlgorithmOptions(
-      addExplainOptions(
-        program
-          .command('explain')
-          .description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)'),
+    addObjectiveTargetOptions(
+      addAlgorithmOptions(
+        addExplainOptions(
+          program
+            .command('explain')
+            .description('attribute a model output to the input features with Integrated Gradients or another gradient method (--algorithm)'),
+        ),
       ),
     ),
     'with --text or token ids in --input',
@@ -88,7 +94,9 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
+      const targetGiven = command.getOptionValueSource('target') === 'cli';
       if ((raw['text'] as unknown as string[]).length > 0) {
+        refuseObjectiveTarget(raw, 'with --text');
         if (raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
         requirePlainIntegratedGradients(raw, '--text');
         return runTextExplain(raw, settings, global);
@@ -99,7 +107,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
           inputArgs.inputs,
           raw,
           settings,
-          (shape) => ({ ...runSettingsOf(settings), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }),
+          (shape) => ({ ...runSettingsOf(settings, raw, targetGiven), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }),
           global,
         );
       }
@@ -107,6 +115,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       if (isTokenIdsInput(settings.model, raw['input'])) {
         if (raw['heatmap']) throw new UsageError('--heatmap draws input attributions; token ids are attributed at a layer');
         requirePlainIntegratedGradients(raw, 'token ids in --input');
+        refuseObjectiveTarget(raw, 'with token ids in --input');
         return runTokenIdsExplain(raw, settings, global);
       }
       if ((raw['contextInput'] as unknown as string[]).length > 0)
@@ -114,6 +123,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
+      const runSettings = runSettingsOf(settings, raw, targetGiven);
       const timing = startTiming();
       const model = await loadModel(settings.model, loadOptionsOf(settings, global));
       timing.loaded(model);
@@ -126,7 +136,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
             `${settings.model} takes ${declared.length} inputs (${names.join(', ')}); give each one as --input NAME=FILE, e.g. ${names.map((n) => `--input ${n}=${n}.npy`).join(' ')}`,
           );
         }
-        const run = { ...runSettingsOf(settings), ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
+        const run = { ...runSettings, ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;
         if (note && !global.quiet) process.stderr.write(`${note}\n`);

@@ -5,7 +5,7 @@ import type { GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
 import { SCORE_KINDS, type ScoreKind } from '../hierarchy/scorer.js';
-import { hierarchyHtml, hierarchyPng, hierarchyTerminal, runHierarchy } from '../hierarchy/run.js';
+import { hierarchyHtml, hierarchyPng, hierarchyTargetText, hierarchyTerminal, runHierarchy } from '../hierarchy/run.js';
 import type { HierarchyRun } from '../hierarchy/run.js';
 import { runTextHierarchy } from '../hierarchy/text-run.js';
 import { loadInput } from '../inputs.js';
@@ -13,6 +13,8 @@ import { loadModel, readLabels } from '../load-model.js';
 import { NORMALIZATION_PRESETS } from '../image.js';
 import type { Layout } from '../image.js';
 import { BASELINE_KINDS } from '../options.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import { objectiveTargetOf, REGION_MASK_HELP, refuseObjectiveTarget, TARGET_REGION_HELP, TARGET_WEIGHTS_HELP } from '../objective-target-options.js';
 import { PROVIDERS } from '../load-model.js';
 import type { Provider } from '../load-model.js';
 
@@ -26,9 +28,8 @@ function number(text: string, flag: string, min: number, max: number, integer: b
 
 export function hierarchySummary(run: HierarchyRun): string {
   const components = run.tree.nodes.filter((n) => n.level > 0).length;
-  const label = run.json.label !== undefined ? ` (${run.json.label})` : '';
   return (
-    `target ${String(run.json.target)}${label}: ${run.json.score} score of the whole input ${formatNumber(run.json.fullScore)}; ` +
+    `target ${hierarchyTargetText(run)}: ${run.json.score} score of the whole input ${formatNumber(run.json.fullScore)}; ` +
     `${run.tree.levels.length} levels, ${components} groups; ${run.json.forwardPasses} forward passes` +
     `${run.json.gradientEvaluations > 0 ? `, ${run.json.gradientEvaluations} gradient evaluations` : ''}, ${run.json.seconds.toFixed(2)} s`
   );
@@ -59,6 +60,9 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
     .option('--target <t>', 'class index, auto (the predicted class), a label (with --labels); texts: position,class, last or last,CLASS', 'auto')
     .option('--labels <file>', 'class names, one per line or a JSON array')
+    .option('--target-weights <file.npy>', TARGET_WEIGHTS_HELP)
+    .option('--target-region <class>', TARGET_REGION_HELP)
+    .option('--region-mask <file>', REGION_MASK_HELP)
     .addOption(new Option('--score <kind>', 'group score').choices([...SCORE_KINDS]).default('occlusion'))
     .option('--percentile-include <p>', 'units at or above this percentile of the open scores join the selection', '90')
     .option('--sweep-dim <n>', 'unit size: blocks of N×N pixels or N tokens', '1')
@@ -79,7 +83,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--json <tree.json>', 'write the tree: levels of { id, features, score, children }, the target and the full-input score')
     .option('--png <tree.png>', 'write the levels of an image hierarchy, components outlined with their scores')
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
-    .action(async (raw: Record<string, string>) => {
+    .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       if (raw['text'] !== undefined && raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
       if (raw['text'] === undefined && raw['input'] === undefined) throw new UsageError('--input or --text is required');
@@ -103,6 +107,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         for (const flag of ['png', 'tokens'])
           if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);
         if ((raw['provider'] ?? 'cpu') !== 'cpu') throw new UsageError('--text hierarchies run on --provider cpu');
+        refuseObjectiveTarget(raw, 'with --text');
         const warn = (line: string): void => {
           if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
         };
@@ -121,6 +126,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         writeHierarchyFiles(raw, run, { model: settings.modelPath, text: raw['text'] as string }, global);
         return;
       }
+      const objectiveTarget = objectiveTargetOf(raw, { targetGiven: command.getOptionValueSource('target') === 'cli', limits: DEFAULT_LIMITS });
       const model = await loadModel(settings.modelPath, { provider: (raw['provider'] ?? 'cpu') as Provider, cache });
       try {
         const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
@@ -129,7 +135,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
           { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null },
           model.inputShape,
         );
-        const run = await runHierarchy(model, input, settings, () => undefined);
+        const run = await runHierarchy(model, input, { ...settings, ...(objectiveTarget !== undefined ? { objectiveTarget } : {}) }, () => undefined);
         writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string }, global);
       } finally {
         await model.dispose();

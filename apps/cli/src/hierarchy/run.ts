@@ -3,7 +3,9 @@ import type { Hierarchy, HierarchyJson, RgbaImage, Tensor } from '@ig/core';
 import { buildBaselines } from '../baselines.js';
 import type { BaselineSettings } from '../baselines.js';
 import { UsageError } from '../errors.js';
-import { resolveTarget } from '../explain-run.js';
+import { targetText, type ReportTarget } from '../objective-target.js';
+import type { ObjectiveTarget } from '../objective-target-options.js';
+import { runTargets } from '../run-targets.js';
 import { encodePng } from '../image.js';
 import type { LoadedInput } from '../inputs.js';
 import type { LoadedModel } from '../load-model.js';
@@ -25,12 +27,16 @@ export interface HierarchyCommonSettings {
 
 export interface HierarchySettings extends HierarchyCommonSettings, BaselineSettings {
   readonly tokens: readonly string[] | null;
+  /** --target-weights or --target-region (then `target` is unused). */
+  readonly objectiveTarget?: ObjectiveTarget;
 }
 
 export interface HierarchyRun {
   readonly tree: Hierarchy;
   /** What tree.json holds. */
-  readonly json: HierarchyJson & {
+  readonly json: Omit<HierarchyJson, 'target'> & {
+    /** The class (a position and class for texts), or the --target-weights / --target-region objective. */
+    readonly target: HierarchyJson['target'] | Exclude<ReportTarget, number>;
     readonly score: ScoreKind;
     readonly label?: string;
     readonly tokens?: readonly string[];
@@ -56,14 +62,16 @@ export async function runHierarchy(
 ): Promise<HierarchyRun> {
   if ((input.tensor.shape[0] as number) !== 1) throw new UsageError(`a hierarchy explains one example; the input has ${String(input.tensor.shape[0])}`);
   const started = performance.now();
-  const [target] = (await resolveTarget(model, input, settings.target, settings.labels)) as [number];
+  const targets = await runTargets(model, input, settings);
+  const target = targets.perExample[0] as ReportTarget;
+  const scored = typeof target === 'number' ? target : Float32Array.from((targets.spec as { readonly weights: Float32Array }).weights);
   const units = unitsOf(input, settings.sweepDim, settings.tokens);
   const { scorer, release } = await createScorer(model, {
     kind: settings.score,
     modelPath: settings.modelPath,
     input: input.tensor,
     baseline: singleBaseline(settings, input),
-    target,
+    target: scored,
     steps: settings.steps,
     batchSize: settings.batchSize,
   });
@@ -73,11 +81,12 @@ export async function runHierarchy(
   } finally {
     await release();
   }
-  const label = settings.labels?.[target];
+  const label = typeof target === 'number' ? settings.labels?.[target] : undefined;
   return {
     tree,
     json: {
-      ...hierarchyToJson(tree, target),
+      ...hierarchyToJson(tree, typeof target === 'number' ? target : []),
+      target,
       score: settings.score,
       ...(label !== undefined ? { label } : {}),
       forwardPasses: scorer.cost.forwardPasses,
@@ -89,6 +98,15 @@ export async function runHierarchy(
   };
 }
 
+/** The target as the summary and the HTML title name it. */
+export function hierarchyTargetText(run: HierarchyRun): string {
+  const target = run.json.target;
+  if (typeof target === 'object' && !Array.isArray(target)) return targetText(target as Exclude<ReportTarget, number>);
+  return `${String(target)}${run.json.label !== undefined ? ` (${run.json.label})` : ''}`;
+}
+
+const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function hierarchyPng(run: HierarchyRun): Uint8Array {
   if (!run.picture) throw new UsageError('--png draws image hierarchies; for a sequence use --html');
   return encodePng(renderHierarchyLevels(run.tree, run.picture));
@@ -96,7 +114,7 @@ export function hierarchyPng(run: HierarchyRun): Uint8Array {
 
 /** A sequence's table of phrases, or for an image the PNG strip and each level's component scores. */
 export function hierarchyHtml(run: HierarchyRun): string {
-  const title = `<h3 style="font-family:sans-serif">${run.json.score} hierarchy, target ${run.json.target}${run.json.label ? ` (${run.json.label})` : ''}</h3>`;
+  const title = `<h3 style="font-family:sans-serif">${run.json.score} hierarchy, target ${escapeHtml(hierarchyTargetText(run))}</h3>`;
   if (run.labels) return `<!doctype html>\n<meta charset="utf-8">\n${title}\n${hierarchyToHtml(run.tree, run.labels)}\n`;
   const png = Buffer.from(hierarchyPng(run)).toString('base64');
   const rows = run.tree.levels.map((ids, level) => {

@@ -21,7 +21,8 @@ export interface ScorerSettings {
   readonly modelPath: string;
   readonly input: Tensor;
   readonly baseline: number | Tensor;
-  readonly target: number;
+  /** A class index, or one weight per output (--target-weights, --target-region). */
+  readonly target: number | Float32Array;
   readonly steps: number;
   readonly batchSize: number | undefined;
 }
