@@ -26,6 +26,8 @@ export interface MeshElement {
   readonly error: number;
   /** Below this |error| is float32 rounding of F and g, not quadrature error. */
   readonly noise: number;
+  /** The part of `noise` from g alone (F's rounding at interior nodes cancels in a sum of elements). */
+  readonly gNoise: number;
 }
 
 /** About 16 float32 ulps: what F differences and gradient dot products keep of their precision. */
@@ -76,7 +78,7 @@ export class PathMesh {
     if (this.nodes.length === 1) {
       const { g, gAbs } = this.node(0);
       const [f0, f1] = this.fEnds;
-      return [{ first: 0, last: 0, error: g - (f1 - f0), noise: NOISE * (Math.abs(f0) + Math.abs(f1) + gAbs) }];
+      return [{ first: 0, last: 0, error: g - (f1 - f0), noise: NOISE * (Math.abs(f0) + Math.abs(f1) + gAbs), gNoise: NOISE * gAbs }];
     }
     const out: MeshElement[] = [];
     for (let i = 0; i + 1 < this.nodes.length;) {
@@ -90,7 +92,7 @@ export class PathMesh {
       });
       const a = this.node(i);
       const b = this.node(last);
-      out.push({ first: i, last, error: quadrature - (b.f - a.f), noise: NOISE * (Math.abs(a.f) + Math.abs(b.f) + scale) });
+      out.push({ first: i, last, error: quadrature - (b.f - a.f), noise: NOISE * (Math.abs(a.f) + Math.abs(b.f) + scale), gNoise: NOISE * scale });
       i = last;
     }
     return out;
@@ -104,7 +106,37 @@ export class PathMesh {
 
   /** Whether splitting the element could still lower its error. */
   refinable(element: MeshElement): boolean {
-    return Math.abs(element.error) > element.noise && (element.first === element.last || this.width(element.first) > MIN_WIDTH);
+    return Math.abs(element.error) > element.noise && this.splittable(element);
+  }
+
+  /** Whether the element is wider than the narrowest interval that is split. */
+  splittable(element: MeshElement): boolean {
+    return element.first === element.last || this.width(element.first) > MIN_WIDTH;
+  }
+
+  /**
+   * The rounding of Σ element errors: F's at the mesh's two ends (F at an interior node enters
+   * two neighbouring elements with opposite signs and cancels) and every element's g.
+   */
+  sumNoise(elements: readonly MeshElement[]): number {
+    const ends = this.nodes.length === 1 ? this.fEnds : [this.node(0).f, this.node(this.nodes.length - 1).f];
+    return elements.reduce((n, e) => n + e.gNoise, NOISE * (Math.abs(ends[0] as number) + Math.abs(ends[1] as number)));
+  }
+
+  /**
+   * The element's width times Σⱼ |Gⱼ(end) − Gⱼ(start)|, Gⱼ = ∂ⱼF·(xⱼ − x'ⱼ): how far the
+   * gradient moves across it, read from gradients alone, so free of F's rounding.
+   */
+  variation(element: MeshElement, direction: readonly Float32Array[]): number {
+    const a = this.node(element.first);
+    const b = this.node(element.last);
+    let variation = 0;
+    direction.forEach((d, input) => {
+      const ga = a.gradients[input] as Float32Array;
+      const gb = b.gradients[input] as Float32Array;
+      for (let j = 0; j < d.length; j++) variation += Math.abs(((gb[j] as number) - (ga[j] as number)) * (d[j] as number));
+    });
+    return (b.alpha - a.alpha) * variation;
   }
 
   /**
@@ -143,18 +175,8 @@ export class PathMesh {
     if (this.nodes.length < 2) return null;
     let bound = 0;
     for (const element of this.elements()) {
-      const a = this.node(element.first);
-      const b = this.node(element.last);
-      const width = b.alpha - a.alpha;
       // A step anywhere in the element: the trapezoid errs by up to half its width, Simpson by a third.
-      const worst = element.last === element.first + 2 ? width / 3 : width / 2;
-      let variation = 0;
-      direction.forEach((d, input) => {
-        const ga = a.gradients[input] as Float32Array;
-        const gb = b.gradients[input] as Float32Array;
-        for (let j = 0; j < d.length; j++) variation += Math.abs(((gb[j] as number) - (ga[j] as number)) * (d[j] as number));
-      });
-      bound += worst * variation;
+      bound += this.variation(element, direction) * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
     }
     return bound;
   }

@@ -38,6 +38,8 @@ export interface AdaptiveOptions {
 
 interface PathState {
   readonly mesh: PathMesh;
+  /** x − x' per model input. */
+  readonly direction: readonly Float32Array[];
   rounds: number;
   active: boolean;
 }
@@ -47,8 +49,9 @@ interface PathState {
  * gradient is constant along the path), then adds both ends (Simpson on [0, ½, 1]); each round
  * measures the completeness error of every element from F at its ends, bisects the worst elements
  * and sends the new points of all paths in one run of the runner (batched to its batch size),
- * until the path's relative completeness error is within tolerance, nothing left is above
- * rounding, or `maxSteps` points are spent. Every gradient is kept until the end, when the final
+ * until the path's relative completeness error is within tolerance, the error left (summed, where
+ * F's rounding at interior points cancels) is within float32 rounding, or `maxSteps` points are
+ * spent. Every gradient is kept until the end, when the final
  * weights are known.
  */
 export async function refineAdaptively(
@@ -59,6 +62,10 @@ export async function refineAdaptively(
   const { pointSizes, tolerance, maxSteps } = options;
   const states: PathState[] = paths.map((path) => ({
     mesh: new PathMesh(options.rule ?? 'simpson-pairs', [path.fBaseline, path.fInput]),
+    direction: path.input.map((x, i) => {
+      const b = path.baseline[i] as Float32Array;
+      return Float32Array.from(x, (v, j) => v - (b[j] as number));
+    }),
     rounds: 0,
     active: true,
   }));
@@ -83,7 +90,7 @@ export async function refineAdaptively(
   return {
     gradientSums: states.map((s) => s.mesh.gradientSums(pointSizes)),
     steps: states.map((s) => s.mesh.size),
-    refinements: states.map((state, p) => summarize(state, paths[p] as PathPlan, maxSteps)),
+    refinements: states.map((state) => summarize(state, maxSteps)),
   };
 }
 
@@ -104,20 +111,39 @@ function nextPoints(state: PathState, path: PathPlan, tolerance: number, maxStep
   if (mesh.size === 1) {
     return mesh.refinable(elements[0] as MeshElement) ? [0, 1] : [];
   }
-  const candidates = elements.filter((e) => mesh.refinable(e)).sort((a, b) => Math.abs(b.error) - Math.abs(a.error));
-  let total = 0;
-  for (const e of candidates) total += Math.abs(e.error);
-  const marked: MeshElement[] = [];
-  let covered = 0;
-  for (const e of candidates) {
-    if (marked.length >= budget || (marked.length > 0 && covered >= MARKED_SHARE * total)) break;
-    marked.push(e);
-    covered += Math.abs(e.error);
+  let marked = dorfler(
+    elements.filter((e) => mesh.refinable(e)).map((e) => ({ element: e, indicator: Math.abs(e.error) })),
+    budget,
+  );
+  // Every element's error is within the rounding of F at its ends, but their sum, where that
+  // rounding cancels, is not: the errors are real, only too small to rank one by one. The
+  // gradients' variation across each element (what a kink leaves) ranks them instead.
+  if (marked.length === 0 && Math.abs(delta) > mesh.sumNoise(elements)) {
+    const ranked = elements.filter((e) => mesh.splittable(e)).map((e) => ({ element: e, indicator: mesh.variation(e, state.direction) }));
+    marked = dorfler(
+      ranked.filter((r) => r.indicator > 0),
+      budget,
+    );
   }
   return marked.map((e) => mesh.splitPoint(e)).sort((a, b) => a - b);
 }
 
-function summarize(state: PathState, path: PathPlan, maxSteps: number): PathRefinement {
+/** Dörfler marking: the elements of largest indicator first, until they hold MARKED_SHARE of the sum (at most `budget`). */
+function dorfler(candidates: { element: MeshElement; indicator: number }[], budget: number): MeshElement[] {
+  candidates.sort((a, b) => b.indicator - a.indicator);
+  let total = 0;
+  for (const c of candidates) total += c.indicator;
+  const marked: MeshElement[] = [];
+  let covered = 0;
+  for (const c of candidates) {
+    if (marked.length >= budget || (marked.length > 0 && covered >= MARKED_SHARE * total)) break;
+    marked.push(c.element);
+    covered += c.indicator;
+  }
+  return marked;
+}
+
+function summarize(state: PathState, maxSteps: number): PathRefinement {
   const { mesh } = state;
   const errorPerBin = new Array<number>(HISTOGRAM_BINS).fill(0);
   let errorBound = 0;
@@ -125,10 +151,6 @@ function summarize(state: PathState, path: PathPlan, maxSteps: number): PathRefi
     errorBound += Math.abs(e.error);
     mesh.spreadError(e, errorPerBin);
   }
-  const direction = path.input.map((x, i) => {
-    const b = path.baseline[i] as Float32Array;
-    return Float32Array.from(x, (v, j) => v - (b[j] as number));
-  });
   const alphas = new Float64Array(mesh.size);
   const values = new Float64Array(mesh.size);
   for (let k = 0; k < mesh.size; k++) {
@@ -139,7 +161,7 @@ function summarize(state: PathState, path: PathPlan, maxSteps: number): PathRefi
     evaluations: mesh.size,
     rounds: state.rounds,
     errorBound,
-    attributionErrorBound: mesh.attributionErrorBound(direction),
+    attributionErrorBound: mesh.attributionErrorBound(state.direction),
     pointsPerBin: mesh.pointsPerBin(HISTOGRAM_BINS),
     errorPerBin,
     capped: mesh.size >= maxSteps,
