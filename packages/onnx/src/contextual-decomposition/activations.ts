@@ -23,7 +23,7 @@ function hardSigmoidAtZero(node: onnx.INodeProto): number {
  * rel' = ½[(f(r) − f(0)) + (f(r + i) − f(i))], irrel' = f(r + i) − rel'. The irrelevant part
  * holds f(0), recorded as the pair's constant for a product that follows (see gatedProduct).
  */
-function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) => string, atZero: number): Pair {
+export function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) => string, atZero: number): Pair {
   const whole = f(builder.add(data.rel, data.irrel));
   const relAlone = atZero === 0 ? f(data.rel) : builder.sub(f(data.rel), builder.floatConstant([atZero]));
   const rel = builder.scale(builder.add(relAlone, builder.sub(whole, f(data.irrel))), 0.5);
@@ -43,13 +43,22 @@ export const smoothSplit = (node: onnx.INodeProto, inputs: readonly Carried[], b
  * The product a·b of two pairs as the CD paper multiplies an LSTM's gate and candidate:
  * with cₐ, c_b the constants the pairs' irrelevant parts hold (0 where none),
  * rel' = (aᵣ + cₐ)(bᵣ + c_b) − cₐ·c_b (relevant·relevant and constant·relevant terms), and
- * irrel' = a·b − rel' (every term with an irrelevant factor, and constant·constant).
+ * irrel' = a·b − rel' (every term with an irrelevant factor, and constant·constant). The node
+ * is cloned for each product, so Mul, MatMul and Einsum share the rule; for a contraction the
+ * constants are broadcast to their operands' shapes before cₐ·c_b.
  */
 export function gatedProduct(builder: GraphBuilder, node: onnx.INodeProto, a: Pair, b: Pair): Pair {
   const product = (x: string, y: string): string => cloneNode(builder, node, [x, y])[0] as string;
-  const withConstant = (p: Pair): string => (p.constant === undefined ? p.rel : builder.add(p.rel, builder.floatConstant([p.constant])));
+  const constantOf = (c: number | string): string => (typeof c === 'number' ? builder.floatConstant([c]) : c);
+  const withConstant = (p: Pair): string => (p.constant === undefined ? p.rel : builder.add(p.rel, constantOf(p.constant)));
   let rel = product(withConstant(a), withConstant(b));
-  if (a.constant !== undefined && b.constant !== undefined) rel = builder.sub(rel, builder.floatConstant([a.constant * b.constant]));
+  if (a.constant !== undefined && b.constant !== undefined) {
+    const both =
+      node.opType === 'Mul' && typeof a.constant === 'number' && typeof b.constant === 'number'
+        ? builder.floatConstant([a.constant * b.constant])
+        : product(builder.expandLike(constantOf(a.constant), a.rel), builder.expandLike(constantOf(b.constant), b.rel));
+    rel = builder.sub(rel, both);
+  }
   const whole = product(builder.add(a.rel, a.irrel), builder.add(b.rel, b.irrel));
   return { rel, irrel: builder.sub(whole, rel) };
 }
