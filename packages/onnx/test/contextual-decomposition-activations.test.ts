@@ -175,5 +175,4 @@ describe('contextual decomposition of activations and gates: the closed form of 
     expect(failure.message).toMatch(/Pow \(opset 18\) node "Pow_1": unsupported form: input 1 \("x"\) depends on the model input/);
     expect(failure.message).toMatch(/LogSoftmax \(opset 18\) node "LogSoftmax_2": .*decompose the logits/);
   });
-
 });
