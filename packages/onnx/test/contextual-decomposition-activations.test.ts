@@ -73,6 +73,18 @@ const cases: readonly Case[] = [
     outputs: { y: (r, i) => gatedRel(hs, r, i), gate: (r, i) => shapleyRel(hs, r, i) },
   },
   {
+    name: 'Gelu (opset 20): x·Φ(x) with the gate Φ split, Φ(0) = ½ given to the relevant side',
+    opset: 20,
+    nodes: [{ op: 'Gelu', inputs: ['x'], outputs: ['y'] }],
+    outputs: { y: (r, i) => gatedRel((v) => 0.5 * (1 + erf(v / Math.SQRT2)), r, i) },
+  },
+  {
+    name: 'Gelu with approximate "tanh"',
+    opset: 20,
+    nodes: [{ op: 'Gelu', inputs: ['x'], outputs: ['y'], attributes: { approximate: { string: 'tanh' } } }],
+    outputs: { y: (r, i) => gatedRel((v) => 0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), r, i) },
+  },
+  {
     name: 'SiLU (Sigmoid, Mul): sigmoid gating',
     opset: 17,
     nodes: [

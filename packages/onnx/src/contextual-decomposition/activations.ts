@@ -1,7 +1,7 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
-import { floatAttribute } from '../graph/attributes.js';
+import { floatAttribute, stringAttribute } from '../graph/attributes.js';
 import { cloneNode, isPair, type Carried, type Pair } from './pair.js';
 
 /** What a rule of this file needs of its node's inputs: the first a pair, the others constant. */
@@ -71,6 +71,26 @@ export function gatedProduct(builder: GraphBuilder, node: onnx.INodeProto, a: Pa
 export const hardSwish = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
   const data = dataPair(node, inputs);
   const gate = shapleySplit(builder, data, (x) => builder.op('HardSigmoid', [x], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }), 0.5);
+  return [gatedProduct(builder, { ...node, opType: 'Mul', attribute: [] }, data, gate)];
+};
+
+/** Φ(x), the standard normal CDF (or, for approximate "tanh", ½(1 + tanh(√(2/π)(x + 0.044715x³)))). */
+function normalCdf(builder: GraphBuilder, x: string, approximate: string): string {
+  const inner =
+    approximate === 'tanh'
+      ? builder.op('Tanh', [builder.scale(builder.add(x, builder.scale(builder.mul(x, builder.mul(x, x)), 0.044715)), Math.sqrt(2 / Math.PI))])
+      : builder.op('Erf', [builder.scale(x, Math.SQRT1_2)]);
+  return builder.scale(builder.add(inner, builder.floatConstant([1])), 0.5);
+}
+
+/**
+ * Gelu (opset 20), x·Φ(x): the gate Φ split as Tanh is (its value at 0, ½, held by the
+ * irrelevant part) and multiplied with x by gatedProduct, as HardSwish is.
+ */
+export const gelu = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
+  const data = dataPair(node, inputs);
+  const approximate = stringAttribute(node, 'approximate', 'none');
+  const gate = shapleySplit(builder, data, (x) => normalCdf(builder, x, approximate), 0.5);
   return [gatedProduct(builder, { ...node, opType: 'Mul', attribute: [] }, data, gate)];
 };
 

@@ -7,8 +7,8 @@ import { cloneNode, eachPart, firstPairOnly, isPair, type Pair, type PairRule } 
  * vector function S on the node's axis, rel' = ½[(S(r) − S(0)) + (S(r + i) − S(i))],
  * irrel' = S(r + i) − rel'. The irrelevant part holds S(0) (uniform over the axis), recorded as
  * the pair's constant so that probabilities times values give S(0)·v_rel to the relevant part
- * (gatedProduct). A constant mask applied to the scores (an additive attention mask, a Where
- * filling blocked positions) is part of the function, S(x + m), rather than split into the parts:
+ * (gatedProduct). A constant added to the scores (an additive attention mask, or any bias) or
+ * filled in by a Where (blocked positions) is part of the function, S(x + m), not split:
  * blocked positions get 0 in every term, and a mask of float32's minimum is never split into two
  * shares whose sum could overflow to −∞.
  */

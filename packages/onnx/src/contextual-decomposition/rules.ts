@@ -4,7 +4,7 @@ import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { intsAttribute, stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
 import { gruOrRnn } from './gru.js';
-import { gatedProduct, hardSwish, reluFamily, smoothSplit } from './activations.js';
+import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { contraction, softmax, where } from './attention.js';
 import { instanceNormalization, layerNormalization, quotientByWhole } from './normalization.js';
 import { power, squareRoot } from './powers.js';
@@ -184,6 +184,7 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Erf', smoothSplit],
   ['HardSigmoid', smoothSplit],
   ['HardSwish', hardSwish],
+  ['Gelu', gelu],
   ['BatchNormalization', batchNorm],
   ['LayerNormalization', layerNormalization],
   ['InstanceNormalization', instanceNormalization],
