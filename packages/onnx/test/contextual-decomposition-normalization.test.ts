@@ -12,7 +12,13 @@ const bias = [0.3, -1.2, 0.05, 2];
  * centered on its own mean, divided by the standard deviation of the whole group, times the
  * scale; the bias split in proportion to |rel|, |irrel| (acd's ε = 1e-20).
  */
-function layerNormRel(x: Float32Array, mask: Float32Array, g: number, scaleOf: (j: number) => number, biasOf: (j: number) => number): number[] {
+function layerNormRel(
+  x: Float32Array,
+  mask: Float32Array,
+  g: number,
+  scaleOf: (j: number, group: number) => number,
+  biasOf: (j: number, group: number) => number,
+): number[] {
   const rel: number[] = [];
   for (let start = 0; start < x.length; start += g) {
     const row = Array.from(x.subarray(start, start + g));
@@ -21,12 +27,12 @@ function layerNormRel(x: Float32Array, mask: Float32Array, g: number, scaleOf: (
     const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
     const mu = mean(row);
     const sigma = Math.sqrt(mean(row.map((v) => (v - mu) ** 2)) + EPSILON);
-    const lr = r.map((v, j) => ((v - mean(r)) / sigma) * scaleOf(j));
-    const li = i.map((v, j) => ((v - mean(i)) / sigma) * scaleOf(j));
+    const lr = r.map((v, j) => ((v - mean(r)) / sigma) * scaleOf(j, start / g));
+    const li = i.map((v, j) => ((v - mean(i)) / sigma) * scaleOf(j, start / g));
     lr.forEach((v, j) => {
       const a = Math.abs(v) + 1e-20;
       const b = Math.abs(li[j] as number) + 1e-20;
-      rel.push(v + (biasOf(j) * a) / (a + b));
+      rel.push(v + (biasOf(j, start / g) * a) / (a + b));
     });
   }
   return rel;
@@ -38,8 +44,9 @@ interface NormCase {
   readonly nodes: readonly NodeSpec[];
   readonly constants: Parameters<typeof makeModel>[0]['constants'];
   readonly group: number;
-  readonly scaleOf: (j: number) => number;
-  readonly biasOf: (j: number) => number;
+  /** The scale and bias of feature j of group g. */
+  readonly scaleOf: (j: number, g: number) => number;
+  readonly biasOf: (j: number, g: number) => number;
 }
 
 const perFeature = { scale: { dims: [4], values: scale }, bias: { dims: [4], values: bias } };
@@ -81,9 +88,18 @@ const cases: readonly NormCase[] = [
     scaleOf: (j) => scale[j] as number,
     biasOf: (j) => bias[j] as number,
   },
+  {
+    name: 'InstanceNormalization: 3 channels of 4, the per-channel scale and bias',
+    opset: 13,
+    nodes: [{ op: 'InstanceNormalization', inputs: ['x', 'scale', 'bias'], outputs: ['y'], attributes: { epsilon: { float: EPSILON } } }],
+    constants: { scale: { dims: [3], values: scale.slice(0, 3) }, bias: { dims: [3], values: bias.slice(0, 3) } },
+    group: 4,
+    scaleOf: (_, g) => scale[g] as number,
+    biasOf: (_, g) => bias[g] as number,
+  },
 ];
 
-describe('contextual decomposition of a LayerNorm: the closed form of the CD-T rule', () => {
+describe('contextual decomposition of a LayerNorm or InstanceNorm: the closed form of the CD-T rule', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const bytes = makeModel({ opset: c.opset, inputs: { x: ['N', 3, 4] }, constants: c.constants, nodes: c.nodes, outputs: ['y'] });

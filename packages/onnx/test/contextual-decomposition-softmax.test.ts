@@ -79,10 +79,29 @@ const cases: readonly SoftmaxCase[] = [
     closedForm: rowwise(blocked.map((b) => (b ? Number.NEGATIVE_INFINITY : 0))),
   },
   {
-    name: 'masked probabilities times values (MatMul of two parts): S(mask)·v_rel is relevant',
+    name: 'Softmax of scores filled with -inf (Where) and then an additive float32-minimum mask: both masks inside the function',
+    nodes: [
+      { op: 'Equal', inputs: ['keep', 'zero'], outputs: ['blocked'] },
+      { op: 'Where', inputs: ['blocked', 'fill', 'x'], outputs: ['causal'] },
+      { op: 'Add', inputs: ['mask', 'causal'], outputs: ['scores'] },
+      { op: 'Softmax', inputs: ['scores'], outputs: ['y'] },
+    ],
+    constants: {
+      keep: { dims: [5], values: [1, 1, 1, 0, 1], type: 'int64' },
+      zero: { dims: [], values: [0], type: 'int64' },
+      fill: { dims: [], values: [Number.NEGATIVE_INFINITY] },
+      mask: { dims: [5], values: additive },
+    },
+    mask: [0, 0, FLOAT32_MIN, Number.NEGATIVE_INFINITY, -1e4],
+    outputSize: 5,
+    closedForm: rowwise([0, 0, FLOAT32_MIN, Number.NEGATIVE_INFINITY, -1e4]),
+  },
+  {
+    name: 'masked probabilities (through an inference Dropout) times values (MatMul of two parts): S(mask)·v_rel is relevant',
     nodes: [
       { op: 'Add', inputs: ['x', 'mask'], outputs: ['scores'] },
-      { op: 'Softmax', inputs: ['scores'], outputs: ['p'] },
+      { op: 'Softmax', inputs: ['scores'], outputs: ['probabilities'] },
+      { op: 'Dropout', inputs: ['probabilities'], outputs: ['p'] },
       { op: 'Transpose', inputs: ['x'], outputs: ['values'], attributes: { perm: { ints: [0, 1, 3, 2] } } },
       { op: 'MatMul', inputs: ['p', 'values'], outputs: ['y'] },
     ],

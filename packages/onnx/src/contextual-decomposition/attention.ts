@@ -1,6 +1,6 @@
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { gatedProduct } from './activations.js';
-import { cloneNode, eachPart, firstPairOnly, isPair, type Pair, type PairRule } from './pair.js';
+import { chainMask, cloneNode, eachPart, firstPairOnly, isPair, type Pair, type PairRule } from './pair.js';
 
 /**
  * Softmax of a pair (CD-T, Hsu et al. 2024): the Shapley split of the CD paper applied to the
@@ -35,11 +35,11 @@ export const where: PairRule = (node, inputs, builder) => {
   const zero = builder.floatConstant([0]);
   if (isPair(onTrue)) {
     const fill = onFalse as string;
-    return [{ rel: select(onTrue.rel, zero), irrel: select(onTrue.irrel, fill), unmasked: { parts: onTrue, apply: (w) => select(w, fill) } }];
+    return [{ rel: select(onTrue.rel, zero), irrel: select(onTrue.irrel, fill), unmasked: chainMask(onTrue, (w) => select(w, fill)) }];
   }
   const fill = onTrue as string;
   const data = onFalse as Pair;
-  return [{ rel: select(zero, data.rel), irrel: select(fill, data.irrel), unmasked: { parts: data, apply: (w) => select(fill, w) } }];
+  return [{ rel: select(zero, data.rel), irrel: select(fill, data.irrel), unmasked: chainMask(data, (w) => select(fill, w)) }];
 };
 
 /**

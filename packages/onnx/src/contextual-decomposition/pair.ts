@@ -18,7 +18,18 @@ export interface Pair {
    * function of a whole tensor, so that a Softmax folds the mask into its function instead of
    * reading the mask's split shares.
    */
-  readonly unmasked?: { readonly parts: Pair; readonly apply: (whole: string) => string };
+  readonly unmasked?: Unmasked;
+}
+
+export interface Unmasked {
+  readonly parts: Pair;
+  readonly apply: (whole: string) => string;
+}
+
+/** `mask` applied after whatever constant masks `data` already carries (a Where then an additive mask). */
+export function chainMask(data: Pair, mask: (whole: string) => string): Unmasked {
+  const earlier = data.unmasked;
+  return earlier ? { parts: earlier.parts, apply: (whole) => mask(earlier.apply(whole)) } : { parts: data, apply: mask };
 }
 
 /** What a node's input or output is in the decomposed graph: a pair, or a plain (static) tensor. */

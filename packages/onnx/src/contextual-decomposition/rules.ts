@@ -8,7 +8,7 @@ import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activa
 import { contraction, softmax, where } from './attention.js';
 import { instanceNormalization, layerNormalization, quotientByWhole } from './normalization.js';
 import { power, squareRoot } from './powers.js';
-import { cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
+import { chainMask, cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
 
 export type { PairRule } from './pair.js';
 
@@ -70,10 +70,10 @@ const addOrSub: PairRule = (node, inputs, builder) => {
   // The constant may be an attention mask: recorded for a Softmax that follows (see softmax).
   if (isPair(a)) {
     const split = splitBias(builder, a, node.opType === 'Sub' ? builder.neg(b as string) : (b as string));
-    return [{ ...split, unmasked: { parts: a, apply: (whole) => combine(whole, b as string) } }];
+    return [{ ...split, unmasked: chainMask(a, (whole) => combine(whole, b as string)) }];
   }
   const negated = node.opType === 'Sub' ? { rel: builder.neg((b as Pair).rel), irrel: builder.neg((b as Pair).irrel) } : (b as Pair);
-  return [{ ...splitBias(builder, negated, a as string), unmasked: { parts: b as Pair, apply: (whole) => combine(a as string, whole) } }];
+  return [{ ...splitBias(builder, negated, a as string), unmasked: chainMask(b as Pair, (whole) => combine(a as string, whole)) }];
 };
 
 /**
@@ -141,6 +141,13 @@ const pad: PairRule = (node, inputs, builder) => {
   return [{ rel: cloneNode(builder, node, relInputs)[0] as string, irrel: cloneNode(builder, node, [data.irrel, ...input.slice(1)])[0] as string }];
 };
 
+/** Identity, Dropout (inference): each part, a Softmax's S(0) kept for the product that follows. */
+const passThrough: PairRule = (node, inputs, builder) => {
+  const data = onlyFirstIsPair(node, inputs);
+  const [out] = eachPart(builder, node, data, 0) as [Pair];
+  return [typeof data.constant === 'string' ? { ...out, constant: data.constant } : out];
+};
+
 /** Shape, Size: a plain tensor (the parts share the original's shape). */
 const shapeOf: PairRule = (node, inputs, builder) => [cloneNode(builder, node, [onlyFirstIsPair(node, inputs).rel])[0] as string];
 
@@ -152,8 +159,6 @@ const linearOps = [
   'Transpose',
   'Squeeze',
   'Unsqueeze',
-  'Identity',
-  'Dropout',
   'Slice',
   'Gather',
   'Expand',
@@ -168,6 +173,8 @@ const linearOps = [
 export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule>([
   ...linearOps.map((op) => [op, eachRule()] as const),
   ['Split', eachRule('all')],
+  ['Identity', passThrough],
+  ['Dropout', passThrough],
   ['Conv', conv],
   ['Gemm', gemm],
   ['MatMul', contraction],
