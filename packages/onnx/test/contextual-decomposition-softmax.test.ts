@@ -8,6 +8,8 @@ const FLOAT32_MIN = -3.4028234663852886e38;
 const additive = [0, 0, FLOAT32_MIN, 0, -1e4];
 const blocked = [false, true, false, false, true];
 
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
 /** softmax(v + mask) in float64 over one row. */
 function softmax(v: readonly number[], mask: readonly number[]): number[] {
   const shifted = v.map((x, j) => x + (mask[j] as number));
@@ -111,6 +113,24 @@ const cases: readonly SoftmaxCase[] = [
     closedForm: (r, i) => {
       const { rel, atZero } = softmaxRel(r, i, additive);
       return [rel.reduce((s, p, j) => s + (p + (atZero[j] as number)) * (r[j] as number), 0)];
+    },
+  },
+  {
+    name: 'masked probabilities times sigmoid gates (Einsum of two parts): both constants, S(mask)·½ irrelevant',
+    nodes: [
+      { op: 'Add', inputs: ['x', 'mask'], outputs: ['scores'] },
+      { op: 'Softmax', inputs: ['scores'], outputs: ['p'] },
+      { op: 'Transpose', inputs: ['x'], outputs: ['column'], attributes: { perm: { ints: [0, 1, 3, 2] } } },
+      { op: 'Sigmoid', inputs: ['column'], outputs: ['gates'] },
+      { op: 'Einsum', inputs: ['p', 'gates'], outputs: ['y'], attributes: { equation: { string: 'nhij,nhjk->nhik' } } },
+    ],
+    constants: { mask: { dims: [5], values: additive } },
+    mask: additive,
+    outputSize: 1,
+    closedForm: (r, i) => {
+      const { rel, atZero } = softmaxRel(r, i, additive);
+      const gate = (j: number): number => 0.5 * (sigmoid(r[j] as number) - 0.5 + (sigmoid((r[j] as number) + (i[j] as number)) - sigmoid(i[j] as number)));
+      return [rel.reduce((s, p, j) => s + (p + (atZero[j] as number)) * (gate(j) + 0.5) - (atZero[j] as number) * 0.5, 0)];
     },
   },
 ];
