@@ -4,8 +4,9 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { fixture, ig, tempDir } from './helpers.js';
 
-// Small BERT- and GPT-2-style models (fixtures/text_models/make.py): LayerNorm exported before
-// opset 17, attention with an additive mask (BERT) or a causal mask filled with -inf (GPT-2).
+// Small BERT-, DistilBERT- and GPT-2-style models (fixtures/text_models/make.py): LayerNorm exported before
+// opset 17, attention with an additive mask (BERT), a mask filled with float32's minimum (DistilBERT)
+// or a causal mask filled with -inf (GPT-2).
 const DIR = fixture('text_models');
 const at = (name: string): string => join(DIR, name);
 const TEXT = 'the movie was great fun';
@@ -69,6 +70,15 @@ describe('ig hierarchy --text --score cd on transformers', () => {
     const out = await logits('bert.onnx', { input_ids: int64(ids), attention_mask: int64(ids.map(() => 1)), token_type_ids: int64(ids.map(() => 0)) });
     // measured 0; the bound allows ten float32 ulps of a logit of 0.32 (the decomposed graph sums its parts in another order)
     expect(Math.abs(tree.fullScore - (out[1] as number))).toBeLessThan(3e-7);
+  });
+
+  it('DistilBERT-style (attention mask filled with float32 minimum): the cd score of the whole input is the logit', async () => {
+    const tree = hierarchy('distilbert.onnx', 'wordpiece.json', '0');
+    const vocab = (JSON.parse(readFileSync(at('wordpiece.json'), 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab;
+    const ids = tree.tokens.map((t) => vocab[t] as number);
+    const out = await logits('distilbert.onnx', { input_ids: int64(ids), attention_mask: int64(ids.map(() => 1)) });
+    // measured 3e-8 (one float32 ulp of a logit of 0.43)
+    expect(Math.abs(tree.fullScore - (out[0] as number))).toBeLessThan(3e-7);
   });
 
   it('GPT-2-style with --target last: the cd score of the whole input is the predicted next-token logit', async () => {
