@@ -73,6 +73,18 @@ const cases: readonly Case[] = [
     outputs: { y: (r, i) => gatedRel(hs, r, i), gate: (r, i) => shapleyRel(hs, r, i) },
   },
   {
+    name: 'Gelu (opset 20): x·Φ(x) with the gate Φ split, Φ(0) = ½ given to the relevant side',
+    opset: 20,
+    nodes: [{ op: 'Gelu', inputs: ['x'], outputs: ['y'] }],
+    outputs: { y: (r, i) => gatedRel((v) => 0.5 * (1 + erf(v / Math.SQRT2)), r, i) },
+  },
+  {
+    name: 'Gelu with approximate "tanh"',
+    opset: 20,
+    nodes: [{ op: 'Gelu', inputs: ['x'], outputs: ['y'], attributes: { approximate: { string: 'tanh' } } }],
+    outputs: { y: (r, i) => gatedRel((v) => 0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), r, i) },
+  },
+  {
     name: 'SiLU (Sigmoid, Mul): sigmoid gating',
     opset: 17,
     nodes: [
@@ -155,24 +167,24 @@ describe('contextual decomposition of activations and gates: the closed form of 
     }
   });
 
-  it('refuses a LayerNormalization, a Softmax and a product of two parts in MatMul, naming each node', () => {
+  it('refuses a GroupNormalization, a Pow by a decomposed exponent and a LogSoftmax, naming each node', () => {
     const bytes = makeModel({
-      opset: 17,
+      opset: 18,
       inputs: { x: ['N', 4, 4] },
-      constants: { scale: { dims: [4], values: [1, 2, 1, 0.5] } },
+      constants: { scale: { dims: [2], values: [1, 2] }, bias: { dims: [2], values: [0, 1] } },
       nodes: [
-        { op: 'LayerNormalization', inputs: ['x', 'scale'], outputs: ['norm'], attributes: { axis: { int: -1 } } },
-        { op: 'MatMul', inputs: ['norm', 'x'], outputs: ['scores'] },
-        { op: 'Softmax', inputs: ['scores'], outputs: ['y'] },
+        { op: 'GroupNormalization', inputs: ['x', 'scale', 'bias'], outputs: ['norm'], attributes: { num_groups: { int: 2 } } },
+        { op: 'Pow', inputs: ['norm', 'x'], outputs: ['power'] },
+        { op: 'LogSoftmax', inputs: ['power'], outputs: ['y'] },
       ],
       outputs: ['y'],
     });
     const failure = decompositionError(bytes);
-    expect(failure.opTypes).toEqual(['LayerNormalization', 'MatMul', 'Softmax']);
+    expect(failure.opTypes).toEqual(['GroupNormalization', 'LogSoftmax', 'Pow']);
     expect(failure.message.split('\n')[0]).toMatch(
-      /^no contextual decomposition for LayerNormalization, MatMul, Softmax: LayerNormalization \(opset 17\) node "LayerNormalization_0": .*standard deviation.*; 3 nodes in all:$/,
+      /^no contextual decomposition for GroupNormalization, LogSoftmax, Pow: GroupNormalization \(opset 18\) node "GroupNormalization_0": .*groups of channels.*; 3 nodes in all:$/,
     );
-    expect(failure.message).toMatch(/MatMul \(opset 17\) node "MatMul_1": unsupported form: both operands depend on the model input/);
-    expect(failure.message).toMatch(/Softmax \(opset 17\) node "Softmax_2": .*decompose the logits/);
+    expect(failure.message).toMatch(/Pow \(opset 18\) node "Pow_1": unsupported form: input 1 \("x"\) depends on the model input/);
+    expect(failure.message).toMatch(/LogSoftmax \(opset 18\) node "LogSoftmax_2": .*decompose the logits/);
   });
 });

@@ -162,26 +162,28 @@ describe('contextual decomposition of ONNX graphs', () => {
     await backend.dispose();
   });
 
-  it('names each unsupported node: a Softmax, a quotient of two parts, an unknown op', () => {
+  it('names each unsupported node: a constant divided by a part, an op without a rule, a LogSoftmax', () => {
     const bytes = makeModel({
       opset: 13,
       inputs: { x: ['N', 3] },
+      constants: { one: { dims: [1], values: [1] } },
       nodes: [
-        { op: 'Div', inputs: ['x', 'x'], outputs: ['sq'] },
-        { op: 'Sqrt', inputs: ['sq'], outputs: ['e'] },
-        { op: 'Softmax', inputs: ['e'], outputs: ['y'] },
+        { op: 'Div', inputs: ['one', 'x'], outputs: ['inverse'] },
+        { op: 'Reciprocal', inputs: ['inverse'], outputs: ['e'] },
+        { op: 'LogSoftmax', inputs: ['e'], outputs: ['y'] },
       ],
       outputs: ['y'],
     });
     const failure = decompositionError(bytes);
-    expect(failure.opTypes).toEqual(['Div', 'Softmax', 'Sqrt']);
-    expect(failure.message).toMatch(/Div \(opset 13\) node "Div_0": unsupported form: the divisor depends on the model input/);
+    expect(failure.opTypes).toEqual(['Div', 'LogSoftmax', 'Reciprocal']);
+    expect(failure.message).toMatch(/Div \(opset 13\) node "Div_0": unsupported form: a constant divided by a decomposed tensor/);
     // The first line alone (all a CLI error shows) names the first node and why.
     expect(failure.message.split('\n')[0]).toMatch(
-      /^no contextual decomposition for Div, Softmax, Sqrt: Div \(opset 13\) node "Div_0": unsupported form: .*; 3 nodes in all:$/,
+      /^no contextual decomposition for Div, LogSoftmax, Reciprocal: Div \(opset 13\) node "Div_0": unsupported form: .*; 3 nodes in all:$/,
     );
-    expect(failure.message).toMatch(/Softmax .*decompose the logits/);
-    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Div'], unsupported: ['Softmax', 'Sqrt'] });
+    expect(failure.message).toMatch(/Reciprocal \(opset 13\) node "Reciprocal_1": no contextual-decomposition rule/);
+    expect(failure.message).toMatch(/LogSoftmax .*decompose the logits/);
+    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Div'], unsupported: ['LogSoftmax', 'Reciprocal'] });
     expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({
       supported: ['AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'MaxPool', 'Pad', 'Relu'],
       unsupported: [],

@@ -1,7 +1,7 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
-import { floatAttribute } from '../graph/attributes.js';
+import { floatAttribute, stringAttribute } from '../graph/attributes.js';
 import { cloneNode, isPair, type Carried, type Pair } from './pair.js';
 
 /** What a rule of this file needs of its node's inputs: the first a pair, the others constant. */
@@ -23,7 +23,7 @@ function hardSigmoidAtZero(node: onnx.INodeProto): number {
  * rel' = ½[(f(r) − f(0)) + (f(r + i) − f(i))], irrel' = f(r + i) − rel'. The irrelevant part
  * holds f(0), recorded as the pair's constant for a product that follows (see gatedProduct).
  */
-function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) => string, atZero: number): Pair {
+export function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) => string, atZero: number): Pair {
   const whole = f(builder.add(data.rel, data.irrel));
   const relAlone = atZero === 0 ? f(data.rel) : builder.sub(f(data.rel), builder.floatConstant([atZero]));
   const rel = builder.scale(builder.add(relAlone, builder.sub(whole, f(data.irrel))), 0.5);
@@ -43,13 +43,22 @@ export const smoothSplit = (node: onnx.INodeProto, inputs: readonly Carried[], b
  * The product a·b of two pairs as the CD paper multiplies an LSTM's gate and candidate:
  * with cₐ, c_b the constants the pairs' irrelevant parts hold (0 where none),
  * rel' = (aᵣ + cₐ)(bᵣ + c_b) − cₐ·c_b (relevant·relevant and constant·relevant terms), and
- * irrel' = a·b − rel' (every term with an irrelevant factor, and constant·constant).
+ * irrel' = a·b − rel' (every term with an irrelevant factor, and constant·constant). The node
+ * is cloned for each product, so Mul, MatMul and Einsum share the rule; for a contraction the
+ * constants are broadcast to their operands' shapes before cₐ·c_b.
  */
 export function gatedProduct(builder: GraphBuilder, node: onnx.INodeProto, a: Pair, b: Pair): Pair {
   const product = (x: string, y: string): string => cloneNode(builder, node, [x, y])[0] as string;
-  const withConstant = (p: Pair): string => (p.constant === undefined ? p.rel : builder.add(p.rel, builder.floatConstant([p.constant])));
+  const constantOf = (c: number | string): string => (typeof c === 'number' ? builder.floatConstant([c]) : c);
+  const withConstant = (p: Pair): string => (p.constant === undefined ? p.rel : builder.add(p.rel, constantOf(p.constant)));
   let rel = product(withConstant(a), withConstant(b));
-  if (a.constant !== undefined && b.constant !== undefined) rel = builder.sub(rel, builder.floatConstant([a.constant * b.constant]));
+  if (a.constant !== undefined && b.constant !== undefined) {
+    const both =
+      node.opType === 'Mul' && typeof a.constant === 'number' && typeof b.constant === 'number'
+        ? builder.floatConstant([a.constant * b.constant])
+        : product(builder.expandLike(constantOf(a.constant), a.rel), builder.expandLike(constantOf(b.constant), b.rel));
+    rel = builder.sub(rel, both);
+  }
   const whole = product(builder.add(a.rel, a.irrel), builder.add(b.rel, b.irrel));
   return { rel, irrel: builder.sub(whole, rel) };
 }
@@ -62,6 +71,26 @@ export function gatedProduct(builder: GraphBuilder, node: onnx.INodeProto, a: Pa
 export const hardSwish = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
   const data = dataPair(node, inputs);
   const gate = shapleySplit(builder, data, (x) => builder.op('HardSigmoid', [x], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }), 0.5);
+  return [gatedProduct(builder, { ...node, opType: 'Mul', attribute: [] }, data, gate)];
+};
+
+/** Φ(x), the standard normal CDF (or, for approximate "tanh", ½(1 + tanh(√(2/π)(x + 0.044715x³)))). */
+function normalCdf(builder: GraphBuilder, x: string, approximate: string): string {
+  const inner =
+    approximate === 'tanh'
+      ? builder.op('Tanh', [builder.scale(builder.add(x, builder.scale(builder.mul(x, builder.mul(x, x)), 0.044715)), Math.sqrt(2 / Math.PI))])
+      : builder.op('Erf', [builder.scale(x, Math.SQRT1_2)]);
+  return builder.scale(builder.add(inner, builder.floatConstant([1])), 0.5);
+}
+
+/**
+ * Gelu (opset 20), x·Φ(x): the gate Φ split as Tanh is (its value at 0, ½, held by the
+ * irrelevant part) and multiplied with x by gatedProduct, as HardSwish is.
+ */
+export const gelu = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
+  const data = dataPair(node, inputs);
+  const approximate = stringAttribute(node, 'approximate', 'none');
+  const gate = shapleySplit(builder, data, (x) => normalCdf(builder, x, approximate), 0.5);
   return [gatedProduct(builder, { ...node, opType: 'Mul', attribute: [] }, data, gate)];
 };
 

@@ -1,15 +1,35 @@
 import { onnx } from '../proto/generated/onnx.js';
 import type { GraphBuilder } from '../graph/builder.js';
+import { UnsupportedForm } from '../autodiff/rules/rule.js';
 
 /** A tensor carried as its relevant and irrelevant parts, which add up to the original. */
 export interface Pair {
   readonly rel: string;
   readonly irrel: string;
   /**
-   * A constant the irrelevant part holds: a nonlinearity's value at 0 (Sigmoid's ½), which a
-   * product with another pair gives to the relevant side, as the CD paper does with bias terms.
+   * A constant the irrelevant part holds: a nonlinearity's value at 0 (Sigmoid's ½, a Softmax's
+   * uniform distribution as a tensor), which a product with another pair gives to the relevant
+   * side, as the CD paper does with bias terms.
    */
-  readonly constant?: number;
+  readonly constant?: number | string;
+  /**
+   * Set where the pair is a decomposed tensor with a constant mask applied (an attention mask added
+   * to scores, or a Where filling masked positions): the parts before the mask and the mask as a
+   * function of a whole tensor, so that a Softmax folds the mask into its function instead of
+   * reading the mask's split shares.
+   */
+  readonly unmasked?: Unmasked;
+}
+
+export interface Unmasked {
+  readonly parts: Pair;
+  readonly apply: (whole: string) => string;
+}
+
+/** `mask` applied after whatever constant masks `data` already carries (a Where then an additive mask). */
+export function chainMask(data: Pair, mask: (whole: string) => string): Unmasked {
+  const earlier = data.unmasked;
+  return earlier ? { parts: earlier.parts, apply: (whole) => mask(earlier.apply(whole)) } : { parts: data, apply: mask };
 }
 
 /** What a node's input or output is in the decomposed graph: a pair, or a plain (static) tensor. */
@@ -22,6 +42,18 @@ export type Carried = Pair | string;
 export type DeclaredDims = (name: string) => readonly (number | undefined)[] | undefined;
 
 export const isPair = (value: Carried | undefined): value is Pair => typeof value === 'object';
+
+/** Rewrites one node whose inputs include a pair; returns what each output becomes. */
+export type PairRule = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder, declared: DeclaredDims) => Carried[];
+
+/** The node's first input, which must be a pair while every other input is constant. */
+export function firstPairOnly(node: onnx.INodeProto, inputs: readonly Carried[]): Pair {
+  const first = inputs[0];
+  if (!isPair(first)) throw new UnsupportedForm('only its first input may depend on the model input');
+  const dependent = inputs.slice(1).findIndex(isPair);
+  if (dependent >= 0) throw new UnsupportedForm(`input ${dependent + 1} ("${node.input?.[dependent + 1] ?? ''}") depends on the model input; only input 0 may`);
+  return first;
+}
 
 /** A copy of `node` (attributes included) reading `inputs`; returns its `outputCount` new outputs. */
 export function cloneNode(builder: GraphBuilder, node: onnx.INodeProto, inputs: readonly string[], outputCount = 1): string[] {

@@ -49,17 +49,10 @@ function declaredDims(graph: onnx.GraphProto): DeclaredDims {
   return (name) => dims.get(name);
 }
 
-const NORMALIZATION =
-  'it divides by the standard deviation of the whole tensor, a statistic of both parts that the CD papers and acd split by no rule; decompose a model cut before it';
 const REASONS: Readonly<Record<string, string>> = {
-  LayerNormalization: NORMALIZATION,
-  InstanceNormalization: NORMALIZATION,
-  GroupNormalization: NORMALIZATION,
-  // an exported LayerNormalization before opset 17: the variance's square and root
-  Pow: 'no CD rule for a power of a decomposed tensor (in a LayerNorm exported before opset 17, the variance); decompose a model cut before it',
-  Sqrt: 'no CD rule for the root of a decomposed tensor (in a LayerNorm exported before opset 17, the standard deviation); decompose a model cut before it',
-  Softmax: 'contextual decomposition splits scores before the softmax; decompose the logits (cut the model before it)',
-  LogSoftmax: 'contextual decomposition splits scores before the softmax; decompose the logits (cut the model before it)',
+  GroupNormalization:
+    'no CD rule for a normalization over groups of channels (LayerNormalization and InstanceNormalization have one); decompose a model cut before it',
+  LogSoftmax: 'no CD rule for LogSoftmax (Softmax has one); decompose the logits (cut the model before it)',
 };
 
 /**

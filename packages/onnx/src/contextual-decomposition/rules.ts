@@ -4,11 +4,13 @@ import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { intsAttribute, stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
 import { gruOrRnn } from './gru.js';
-import { gatedProduct, hardSwish, reluFamily, smoothSplit } from './activations.js';
-import { cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair } from './pair.js';
+import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
+import { contraction, softmax, where } from './attention.js';
+import { instanceNormalization, layerNormalization, quotientByWhole } from './normalization.js';
+import { power, squareRoot } from './powers.js';
+import { chainMask, cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
 
-/** Rewrites one node whose inputs include a pair; returns what each output becomes. */
-export type PairRule = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder, declared: DeclaredDims) => Carried[];
+export type { PairRule } from './pair.js';
 
 function onlyFirstIsPair(node: onnx.INodeProto, inputs: readonly Carried[]): Pair {
   const first = inputs[0];
@@ -60,35 +62,31 @@ const gemm: PairRule = (node, inputs, builder) => {
   return [splitBias(builder, linear, beta === undefined || beta === null ? c : builder.scale(c, Number(beta)))];
 };
 
-/** MatMul with one constant operand: linear in the other, on each part. */
-const matMul: PairRule = (node, inputs, builder) => {
-  const [a, b] = inputs;
-  if (isPair(a) && isPair(b)) throw new UnsupportedForm('both operands depend on the model input (a product of two parts)');
-  const index = isPair(a) ? 0 : 1;
-  return eachPart(builder, node, (isPair(a) ? a : b) as Pair, index);
-};
-
 /** Add, Sub: parts add part-wise; a constant operand is a bias, split in proportion. */
 const addOrSub: PairRule = (node, inputs, builder) => {
   const [a, b] = inputs as [Carried, Carried];
   const combine = (x: string, y: string): string => builder.op(node.opType as string, [x, y]);
   if (isPair(a) && isPair(b)) return [{ rel: combine(a.rel, b.rel), irrel: combine(a.irrel, b.irrel) }];
-  if (isPair(a)) return [splitBias(builder, a, node.opType === 'Sub' ? builder.neg(b as string) : (b as string))];
+  // The constant may be an attention mask: recorded for a Softmax that follows (see softmax).
+  if (isPair(a)) {
+    const split = splitBias(builder, a, node.opType === 'Sub' ? builder.neg(b as string) : (b as string));
+    return [{ ...split, unmasked: chainMask(a, (whole) => combine(whole, b as string)) }];
+  }
   const negated = node.opType === 'Sub' ? { rel: builder.neg((b as Pair).rel), irrel: builder.neg((b as Pair).irrel) } : (b as Pair);
-  return [splitBias(builder, negated, a as string)];
+  return [{ ...splitBias(builder, negated, a as string), unmasked: chainMask(b as Pair, (whole) => combine(a as string, whole)) }];
 };
 
 /**
  * Mul, Div by a constant: linear, on each part. Mul of two pairs: the CD paper's product rule
  * (see gatedProduct), relevant·relevant and constant·relevant to the relevant part, every term
- * with an irrelevant factor to the irrelevant part.
+ * with an irrelevant factor to the irrelevant part. Div of two pairs: see quotientByWhole.
  */
 const scaleRule: PairRule = (node, inputs, builder) => {
   const [a, b] = inputs;
-  if (isPair(a) && isPair(b) && node.opType === 'Mul') return [gatedProduct(builder, node, a, b)];
+  if (isPair(a) && isPair(b)) return [node.opType === 'Mul' ? gatedProduct(builder, node, a, b) : quotientByWhole(builder, a, b)];
   if (isPair(b)) {
-    if (node.opType === 'Mul' && !isPair(a)) return eachPart(builder, node, b, 1);
-    throw new UnsupportedForm('the divisor depends on the model input');
+    if (node.opType === 'Mul') return eachPart(builder, node, b, 1);
+    throw new UnsupportedForm('a constant divided by a decomposed tensor (only a decomposed tensor divided by a constant or by another decomposed tensor)');
   }
   return eachPart(builder, node, a as Pair, 0);
 };
@@ -143,6 +141,13 @@ const pad: PairRule = (node, inputs, builder) => {
   return [{ rel: cloneNode(builder, node, relInputs)[0] as string, irrel: cloneNode(builder, node, [data.irrel, ...input.slice(1)])[0] as string }];
 };
 
+/** Identity, Dropout (inference): each part, a Softmax's S(0) kept for the product that follows. */
+const passThrough: PairRule = (node, inputs, builder) => {
+  const data = onlyFirstIsPair(node, inputs);
+  const [out] = eachPart(builder, node, data, 0) as [Pair];
+  return [typeof data.constant === 'string' ? { ...out, constant: data.constant } : out];
+};
+
 /** Shape, Size: a plain tensor (the parts share the original's shape). */
 const shapeOf: PairRule = (node, inputs, builder) => [cloneNode(builder, node, [onlyFirstIsPair(node, inputs).rel])[0] as string];
 
@@ -154,8 +159,6 @@ const linearOps = [
   'Transpose',
   'Squeeze',
   'Unsqueeze',
-  'Identity',
-  'Dropout',
   'Slice',
   'Gather',
   'Expand',
@@ -170,9 +173,12 @@ const linearOps = [
 export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule>([
   ...linearOps.map((op) => [op, eachRule()] as const),
   ['Split', eachRule('all')],
+  ['Identity', passThrough],
+  ['Dropout', passThrough],
   ['Conv', conv],
   ['Gemm', gemm],
-  ['MatMul', matMul],
+  ['MatMul', contraction],
+  ['Einsum', contraction],
   ['Add', addOrSub],
   ['Sub', addOrSub],
   ['Mul', scaleRule],
@@ -185,7 +191,14 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Erf', smoothSplit],
   ['HardSigmoid', smoothSplit],
   ['HardSwish', hardSwish],
+  ['Gelu', gelu],
   ['BatchNormalization', batchNorm],
+  ['LayerNormalization', layerNormalization],
+  ['InstanceNormalization', instanceNormalization],
+  ['Pow', power],
+  ['Sqrt', squareRoot],
+  ['Softmax', softmax],
+  ['Where', where],
   ['MaxPool', maxPool],
   ['Pad', pad],
   ['Shape', shapeOf],
