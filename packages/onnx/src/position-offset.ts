@@ -33,7 +33,12 @@ function probeModel(model: onnx.IModelProto, indices: string, inputTypes: Readon
   const nodes = neededNodes(topologicalOrder(graph), [indices], new Set());
   const reads = new Set(nodes.flatMap((n) => nodeReads(n)));
   const inputs = [...inputTypes.keys()].filter((name) => reads.has(name));
-  const cast = onnx.NodeProto.create({ opType: 'Cast', input: [indices], output: [PROBE_OUTPUT], attribute: [toAttributeProto('to', { int: DataType.INT64 })] });
+  const cast = onnx.NodeProto.create({
+    opType: 'Cast',
+    input: [indices],
+    output: [PROBE_OUTPUT],
+    attribute: [toAttributeProto('to', { int: DataType.INT64 })],
+  });
   const graphInputs = graph.input.filter((v) => inputs.includes(v.name ?? '') || !inputTypes.has(v.name ?? ''));
   const output = onnx.ValueInfoProto.create({ name: PROBE_OUTPUT, type: { tensorType: { elemType: DataType.INT64 } } });
   const probe = onnx.ModelProto.create({ ...model, graph: onnx.GraphProto.create({ ...graph, node: [...nodes, cast], input: graphInputs, output: [output] }) });
