@@ -39,9 +39,16 @@ function probeModel(model: onnx.IModelProto, indices: string, inputTypes: Readon
     output: [PROBE_OUTPUT],
     attribute: [toAttributeProto('to', { int: DataType.INT64 })],
   });
-  const graphInputs = graph.input.filter((v) => inputs.includes(v.name ?? '') || !inputTypes.has(v.name ?? ''));
   const output = onnx.ValueInfoProto.create({ name: PROBE_OUTPUT, type: { tensorType: { elemType: DataType.INT64 } } });
-  const probe = onnx.ModelProto.create({ ...model, graph: onnx.GraphProto.create({ ...graph, node: [...nodes, cast], input: graphInputs, output: [output] }) });
+  // Only what those nodes read: not the weights, which for a real model are hundreds of MB.
+  const part = onnx.GraphProto.create({
+    ...graph,
+    node: [...nodes, cast],
+    input: graph.input.filter((v) => reads.has(v.name ?? '')),
+    initializer: graph.initializer.filter((t) => reads.has(t.name ?? '')),
+    output: [output],
+  });
+  const probe = onnx.ModelProto.create({ ...model, graph: part });
   return { probe, inputs };
 }
 
