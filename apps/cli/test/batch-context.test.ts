@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { formatNpy } from '../src/npy.js';
@@ -10,6 +11,7 @@ import { expectTokensComplete, type TokenSample } from './text-checks.js';
 // as `ig explain --context-input NAME=FILE.npy` does: here bert.onnx (fixtures/text_models) with
 // [CLS] the movie was not good [SEP] [PAD] [PAD], its mask and a second segment's token types.
 const DIR = fixture('text_models');
+const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 const BERT = join(DIR, 'bert.onnx');
 const IDS = [2, 5, 6, 8, 12, 13, 3, 0, 0];
 const MASK = [1, 1, 1, 1, 1, 1, 1, 0, 0];
@@ -96,5 +98,15 @@ describe('ig batch: a per-item "context" for token ids', () => {
     expect(error('missing')).toContain(`${manifest} line 6: "context" input "attention_mask"`);
     expect(error('missing')).toContain('nope.npy');
     expect(error('list')).toContain('line 7: "context" must be an object of model input names and .npy files');
+  });
+
+  it('a context on a float tensor item fails that item, naming the line', () => {
+    const cwd = tempDir('batch-context-float');
+    writeFileSync(join(cwd, 'sample0.npy'), readFileSync(join(ASSETS, 'sample0.npy')));
+    writeFileSync(join(cwd, 'items.jsonl'), `${JSON.stringify({ input: 'sample0.npy', id: 's0', context: { mask: 'm.npy' } })}\n`);
+    const run = ig(['batch', '--model', join(ASSETS, 'small_cnn.onnx'), '--inputs', 'items.jsonl', '--out-dir', 'out', '--no-cache'], { cwd });
+    expect(run.code).toBe(1);
+    const { error } = JSON.parse(readFileSync(join(cwd, 'out', 's0.error.json'), 'utf8')) as { error: string };
+    expect(error).toBe('items.jsonl line 1: "context" goes with token ids (an integer .npy in "input") and a token-id ONNX model');
   });
 });
