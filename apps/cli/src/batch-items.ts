@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { FileFormatError, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
+import { itemContextOf } from './batch-context.js';
 
 export interface BatchItem {
   /** Names the item's outputs: `<id>.npy`, `<id>.png`, `<id>.json`. */
@@ -13,6 +14,10 @@ export interface BatchItem {
   readonly text?: string;
   /** Overrides --target for this item. */
   readonly target?: string;
+  /** A manifest line's "context": the values of the model's other inputs for token ids, by input name. */
+  readonly context?: ReadonlyMap<string, string>;
+  /** The manifest line the item comes from (1-based), for its errors. */
+  readonly line?: number;
   /** Why the item cannot be computed (a bad manifest entry, a dangling link): it is recorded as failed. */
   readonly problem?: string;
 }
@@ -95,7 +100,7 @@ function fromManifest(path: string): BatchItem[] {
   const items: BatchItem[] = [];
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    let entry: { input?: unknown; text?: unknown; id?: unknown; target?: unknown };
+    let entry: { input?: unknown; text?: unknown; id?: unknown; target?: unknown; context?: unknown };
     try {
       entry = JSON.parse(line) as typeof entry;
     } catch {
@@ -107,10 +112,13 @@ function fromManifest(path: string): BatchItem[] {
     const named = typeof entry.id === 'string' ? entry.id : undefined;
     const id = named ?? (source.problem !== undefined || text !== undefined ? `line-${index + 1}` : idOf(basename(input, extname(input))));
     const { target, problem: targetProblem } = targetOf(entry.target);
-    const problem = source.problem ?? (targetProblem !== undefined ? `line ${index + 1}: ${targetProblem}` : undefined);
+    const { context, problem: contextProblem } = itemContextOf(entry.context, path, index + 1, text !== undefined);
+    const problem = source.problem ?? (targetProblem !== undefined ? `line ${index + 1}: ${targetProblem}` : contextProblem);
     items.push({
       id,
       input,
+      line: index + 1,
+      ...(context !== undefined ? { context } : {}),
       ...(text !== undefined ? { text } : {}),
       ...(target !== undefined ? { target } : {}),
       ...(problem !== undefined ? { problem } : {}),

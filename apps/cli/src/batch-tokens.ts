@@ -1,3 +1,4 @@
+import { itemContextSource } from './batch-context.js';
 import type { BatchItem } from './batch-items.js';
 import { UsageError } from './errors.js';
 import { readNpyHeaderOnly } from './limits.js';
@@ -76,7 +77,7 @@ export const tokenBatchFingerprint = (settings: TokenRunSettings): Record<string
 export async function tokenItemExplainer(
   settings: TokenRunSettings,
   items: readonly BatchItem[],
-  options: { html: boolean; warn: (line: string) => void },
+  options: { html: boolean; warn: (line: string) => void; /** The --inputs manifest, to name its lines in errors. */ manifest: string },
 ): Promise<ItemExplainer> {
   const session = await openTokenSession(settings, { needTokenizer: items.some((item) => item.text !== undefined), warn: options.warn });
   return {
@@ -94,7 +95,8 @@ export async function tokenItemExplainer(
         const page = options.html ? [{ name: `${item.id}.html`, data: textHtmlPage(`Token attributions: ${item.id}`, [report], settings.labels) }] : [];
         return [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }, ...page, record(report)];
       }
-      const { report, attributions, warnings } = await explainIdsFile(session, item.input, NO_CONTEXT, target, note);
+      const source = item.line !== undefined ? itemContextSource(options.manifest, item.line) : undefined;
+      const { report, attributions, warnings } = await explainIdsFile(session, item.input, item.context ?? NO_CONTEXT, target, note, source);
       return [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }, record({ ...report, warnings: [...notes, ...warnings] })];
     },
     close: () => session.dispose(),

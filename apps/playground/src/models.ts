@@ -58,7 +58,7 @@ export interface TextSample {
 export interface TextModel extends ModelBase {
   readonly kind: 'text';
   readonly files: { readonly format: 'onnx'; readonly url: string };
-  /** Its tokenizer.json (@huggingface/tokenizers), with `truncation.max_length`. */
+  /** Its tokenizer.json (@huggingface/tokenizers); without `truncation.max_length` the model's length applies. */
   readonly tokenizerUrl: string;
   readonly samples: readonly TextSample[];
 }

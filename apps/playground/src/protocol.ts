@@ -40,7 +40,7 @@ export interface TextRunRequest {
   readonly type: 'run-text';
   readonly id: number;
   readonly model: Extract<ModelSource, { format: 'onnx' }>;
-  /** The tokenizer.json text (@huggingface/tokenizers; it must give truncation.max_length). */
+  /** The tokenizer.json text (@huggingface/tokenizers), with or without "truncation" and "padding". */
   readonly tokenizer: string;
   readonly text: string;
   readonly engine: EngineId;

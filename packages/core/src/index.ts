@@ -33,6 +33,7 @@ export { targetAt, tokenizerWordBoundary, tokenSums, wordSums, type WordBoundary
 export {
   encodeText,
   idsInputName,
+  modelSequenceLength,
   textBaselineIds,
   textModelInputs,
   tokenizerLimits,
@@ -40,6 +41,7 @@ export {
   type EncodedText,
   type TextEncodingOptions,
   type TextModelInputs,
+  type TokenModelShape,
   type TokenizerLike,
 } from './text-encoding.js';
 export { attribute, ALGORITHMS, type Algorithm, type AttributeOptions } from './methods/attribute.js';

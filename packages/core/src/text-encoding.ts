@@ -179,3 +179,28 @@ export function textModelInputs(
   }
   return { inputs, idsName, shape };
 }
+
+/** What a token model says about its inputs' lengths (the token-layer explainer of @ig/onnx gives both). */
+export interface TokenModelShape {
+  /** The graph inputs' declared shapes: a number for a fixed axis, null for a free one (or an unknown shape). */
+  readonly inputShapes: ReadonlyMap<string, readonly (number | null)[] | null>;
+  /** How many tokens the model has position embeddings for; undefined when unknown. */
+  readonly maxPositions: number | undefined;
+}
+
+/**
+ * The `maxLength` and `pad` of encodeText for a model: its ids input's fixed axis 1 when it has
+ * one (a model exported padded to a length), else the tokenizer's `truncation.max_length` (the
+ * text padded to it), else the model's number of position embeddings (the text not padded), else
+ * none. Most tokenizer.json files are saved without "truncation", so the model decides.
+ */
+export function modelSequenceLength(
+  model: TokenModelShape,
+  idsName: string,
+  tokenizerMaxLength: number | undefined,
+): { maxLength: number | undefined; pad: boolean } {
+  const fixed = model.inputShapes.get(idsName)?.[1];
+  if (typeof fixed === 'number') return { maxLength: fixed, pad: true };
+  const limits = [tokenizerMaxLength, model.maxPositions].filter((n): n is number => n !== undefined);
+  return { maxLength: limits.length > 0 ? Math.min(...limits) : undefined, pad: tokenizerMaxLength !== undefined };
+}

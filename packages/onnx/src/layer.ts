@@ -30,7 +30,7 @@ export interface CutModel {
 }
 
 /** Nodes needed to compute `targets`, treating the names in `sources` as given. */
-function neededNodes(order: readonly onnx.INodeProto[], targets: readonly string[], sources: ReadonlySet<string>): onnx.INodeProto[] {
+export function neededNodes(order: readonly onnx.INodeProto[], targets: readonly string[], sources: ReadonlySet<string>): onnx.INodeProto[] {
   const needed = new Set(targets);
   const kept: onnx.INodeProto[] = [];
   for (let i = order.length - 1; i >= 0; i--) {

@@ -44,25 +44,38 @@ export function checkTokenIds(inputs: ContextInputs, tables: readonly EmbeddingT
   }
 }
 
+/** A position-embedding table: a Gather over its rows, indexed by `indices`. */
+export interface PositionTable {
+  readonly indices: string;
+  readonly rows: number;
+  /** Whether the graph computes the indices (from the ids' length or the ids themselves). */
+  readonly computed: boolean;
+}
+
 /**
- * The number of positions the model has embeddings for: the rows of a position-embedding table,
- * a Gather (axis 0) over a 2-D initializer whose indices are computed in the graph (a Range or a
- * Slice of a position buffer, by the sequence length) or a `position_ids` input; the smallest such
- * table when there are several, undefined when there is none.
+ * The position-embedding tables: Gathers (axis 0) over a 2-D initializer whose indices are
+ * computed in the graph (a Range or a Slice of a position buffer by the sequence length,
+ * RoBERTa's count of non-pad ids) or are a `position_ids` input.
  */
-export function positionRows(graph: onnx.IGraphProto): number | undefined {
+export function positionTables(graph: onnx.IGraphProto): PositionTable[] {
   const tables = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const inputs = new Set((graph.input ?? []).map((v) => v.name ?? '').filter((name) => !tables.has(name)));
   const constants = new Set((graph.node ?? []).filter((n) => n.opType === 'Constant').flatMap((n) => n.output ?? []));
-  let rows: number | undefined;
+  const found: PositionTable[] = [];
   for (const node of graph.node ?? []) {
     const [table, indices = ''] = node.input ?? [];
     const dims = tables.get(table ?? '')?.dims;
     if (node.opType !== 'Gather' || intAttribute(node, 'axis', 0) !== 0 || dims?.length !== 2) continue;
     const computed = !inputs.has(indices) && !tables.has(indices) && !constants.has(indices);
-    if (computed || (inputs.has(indices) && /position/i.test(indices))) rows = Math.min(rows ?? Infinity, Number(dims[0]));
+    if (computed || (inputs.has(indices) && /position/i.test(indices))) found.push({ indices, rows: Number(dims[0]), computed });
   }
-  return rows;
+  return found;
+}
+
+/** The rows of the smallest position table (see positionTables); undefined when there is none. */
+export function positionRows(graph: onnx.IGraphProto): number | undefined {
+  const rows = positionTables(graph).map((t) => t.rows);
+  return rows.length > 0 ? Math.min(...rows) : undefined;
 }
 
 /**
@@ -85,6 +98,6 @@ export function checkSequenceLengths(graph: onnx.IGraphProto, inputs: ContextInp
     });
     const length = value.shape[1];
     if (positions !== undefined && length !== undefined && length > positions)
-      throw new ContextInputError(name, `has ${length} positions; the model has position embeddings for at most ${positions}`);
+      throw new ContextInputError(name, `has ${length} positions; the model has position embeddings for at most ${positions} tokens`);
   }
 }

@@ -16,7 +16,8 @@ import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js
 import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
 import type { OrtModuleLike, OrtSessionLike } from './runtime/ort.js';
 import { RuntimeError } from './errors.js';
-import { checkSequenceLengths, checkTokenIds, embeddingTables, positionRows } from './token-ids.js';
+import { checkSequenceLengths, checkTokenIds, embeddingTables } from './token-ids.js';
+import { positionLimit } from './position-offset.js';
 
 export type TokenLayerOptions = Omit<OnnxBackendOptions, 'inputs' | 'context'>;
 
@@ -37,7 +38,10 @@ export interface TokenLayerExplainer extends LayerSplit<ContextInputs> {
   readonly cut: CutModel;
   /** The graph inputs by name, with their ONNX element types. */
   readonly inputTypes: ReadonlyMap<string, number>;
-  /** How many positions the model has embeddings for (see positionRows); undefined when unknown. */
+  /**
+   * How many tokens the model has position embeddings for: the table's rows, less 2 for RoBERTa's
+   * position ids (see positionLimit); undefined when unknown.
+   */
   readonly maxPositions: number | undefined;
   /** The graph inputs' declared shapes: a number for a fixed axis, null for a free one (or an unknown shape). */
   readonly inputShapes: ReadonlyMap<string, readonly (number | null)[] | null>;
@@ -82,7 +86,7 @@ export async function createTokenLayerExplainer(
       }),
   );
   const tables = embeddingTables(graph);
-  const maxPositions = positionRows(graph);
+  const maxPositions = await positionLimit(ort, model, inputTypes, inputShapes);
   const provider = options.executionProviders?.[0] ?? 'cpu';
   const open = async (part: onnx.IModelProto, what: string): Promise<OrtSessionLike> => {
     try {

@@ -62,6 +62,10 @@ async function tensorItemExplainer(
   const heatmaps = raw['heatmaps'] === true;
   return {
     async outputs(item) {
+      if (item.context !== undefined)
+        throw new UsageError(
+          `${String(raw['inputs'])} line ${String(item.line)}: "context" goes with token ids (an integer .npy in "input") and a token-id ONNX model`,
+        );
       const input = loadInput(item.input, settings, model.inputShape);
       const itemTiming = startTiming();
       itemTiming.loaded(model);
@@ -119,7 +123,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
   )
     .requiredOption(
       '--inputs <dir|manifest.jsonl>',
-      'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?} or {"text": "…", "id"?, "target"?}',
+      'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?, "context"?: {"name": "file.npy"}} or {"text": "…", "id"?, "target"?}',
     )
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png or <id>.html and the summary')
     .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input, or the shaded tokens <id>.html per text')
@@ -176,7 +180,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
           if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
         };
         const explainer = tokens
-          ? await tokenItemExplainer(tokens, pending, { html: raw['heatmaps'] === true, warn })
+          ? await tokenItemExplainer(tokens, pending, { html: raw['heatmaps'] === true, warn, manifest: raw['inputs'] as string })
           : await tensorItemExplainer(settings, raw, { stepsGiven, objectiveTarget }, global);
         const progress = progressBar('inputs', global.quiet);
         try {

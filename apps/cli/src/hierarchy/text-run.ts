@@ -2,14 +2,12 @@ import { agglomerate, hierarchyToJson, sequenceUnits } from '@ig/core';
 import type { GroupScoreOptions, Hierarchy, HierarchyJson } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { UsageError } from '../errors.js';
-import { graphCacheOf, importOnnx } from '../onnx-module.js';
+import { importOnnx } from '../onnx-module.js';
 import { resolveTextTarget } from '../text/text-target.js';
-import { textInputsOf } from '../text/text-inputs.js';
-import { baselineId, loadTokenizer } from '../text/tokenizer-file.js';
-import { tokenIdOf } from '../text/token-session.js';
+import type { LoadedTokenizer } from '../text/tokenizer-file.js';
+import { openTokenSession, sessionTextInputs, tokenIdOf } from '../text/token-session.js';
 import type { HierarchyCommonSettings, HierarchyRun } from './run.js';
 import { scorerOf } from './scorer.js';
-import { readModelBytes } from '../model-bytes.js';
 
 export interface TextHierarchySettings extends HierarchyCommonSettings {
   readonly tokenizer: string | undefined;
@@ -45,24 +43,23 @@ function tokenJson(tree: Hierarchy, target: number | readonly number[], features
 export async function runTextHierarchy(text: string, settings: TextHierarchySettings, warn: (line: string) => void): Promise<HierarchyRun> {
   if (!settings.modelPath.endsWith('.onnx')) throw new UsageError('--text builds hierarchies of ONNX models with token-id inputs; give an .onnx --model');
   const started = performance.now();
-  const loaded = loadTokenizer(settings.modelPath, settings.tokenizer);
-  const pad = baselineId(loaded, settings.baselineToken);
-  const onnx = (await importOnnx('cpu')) as unknown as OnnxEntry;
-  const bytes = await readModelBytes(settings.modelPath);
-  const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
-  if (!layer) throw new UsageError(`${settings.modelPath} has no embedding Gather on an integer input; name the float tensor to score at with --layer`);
-  const cache = await graphCacheOf({ cache: settings.cache, onWarning: warn });
-  const session = {
-    executionProviders: ['cpu'] as const,
-    sessionOptions: { logSeverityLevel: 4 as const },
-    ...(cache ? { graphCache: cache.graphCache } : {}),
-  };
-  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, session);
+  const session = await openTokenSession(
+    {
+      model: settings.modelPath,
+      tokenizer: settings.tokenizer,
+      layer: settings.layer,
+      provider: 'cpu',
+      baselineToken: settings.baselineToken,
+      cache: settings.cache,
+    },
+    { needTokenizer: true, warn },
+  );
+  const { explainer, layer } = session;
   try {
-    const { encoded, inputs, idsName, shape, baseline } = textInputsOf(explainer, loaded, text, pad, settings.tooLong);
+    const { encoded, inputs, idsName, shape, baseline } = sessionTextInputs(session, text, settings.tooLong);
     encoded.warnings.forEach(warn);
     const output = await explainer.predict(inputs);
-    const names = { labels: settings.labels, tokenId: tokenIdOf(loaded) };
+    const names = { labels: settings.labels, tokenId: tokenIdOf(session.tokenizer as LoadedTokenizer) };
     const { target, objective } = resolveTextTarget(settings.target, output, names, encoded.tokens.length - 1);
     const x = await explainer.activation(inputs);
     const reference = await explainer.activation({ ...inputs, [idsName]: { data: baseline, shape } });
@@ -70,9 +67,9 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
     if (x.shape.length !== 3 || x.shape[1] !== shape[1])
       throw new UsageError(`--layer ${layer} has shape [${x.shape.join(', ')}]; a text hierarchy needs [1, ${String(shape[1])}, features]`);
     const featuresPerToken = x.shape[2] as number;
-    const backend = await onnx.onnxBackend(explainer.cut.suffix, { inputs: [layer], context, ...session });
+    const head = await explainer.head(inputs);
     const options: GroupScoreOptions = {
-      backend,
+      backend: head.backend,
       input: x,
       baseline: reference,
       target: typeof objective === 'number' ? objective : Float32Array.from((objective as { readonly weights: Float32Array }).weights),
@@ -82,10 +79,11 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
     let cost: { forwardPasses: number; gradientEvaluations: number };
     try {
       const { scorer, release } = await scorerOf(settings.score, options, settings.steps, async () => {
+        const onnx = (await importOnnx('cpu')) as unknown as OnnxEntry;
         const decomposition = await onnx.onnxContextualDecomposition(explainer.cut.suffix, {
           input: layer,
           context,
-          sessionOptions: { ...session.sessionOptions, executionProviders: ['cpu'] },
+          sessionOptions: { logSeverityLevel: 4, executionProviders: ['cpu'] },
         });
         return { decomposition, release: () => decomposition.dispose() };
       });
@@ -99,7 +97,7 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
         await release();
       }
     } finally {
-      await backend.dispose();
+      await head.release();
     }
     const cls = typeof target === 'number' ? target : (target[1] as number);
     const label = settings.labels?.[cls];
@@ -119,6 +117,6 @@ export async function runTextHierarchy(text: string, settings: TextHierarchySett
       labels: unitLabels,
     };
   } finally {
-    await explainer.dispose();
+    await session.dispose();
   }
 }

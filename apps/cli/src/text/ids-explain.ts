@@ -55,6 +55,19 @@ export interface IdsReport {
   readonly tokenAttributions: number[];
 }
 
+/** Where the context inputs came from, for their errors: `--context-input NAME`, or a manifest line. */
+export interface ContextSource {
+  /** Names one given context input. */
+  label(name: string): string;
+  /** The error for a model input that no context gives and that has no default. */
+  missing(name: string): string;
+}
+
+const CONTEXT_FLAG: ContextSource = {
+  label: (name) => `--context-input ${name}`,
+  missing: (name) => `the model input "${name}" needs a value: give --context-input ${name}=FILE.npy`,
+};
+
 /**
  * Explains the ids of an integer .npy for `target`. Inputs other than the ids come from `context`
  * (name → .npy); otherwise `attention_mask` is all ones, `token_type_ids` all zeros and `position_ids` 0…L−1.
@@ -65,6 +78,7 @@ export async function explainIdsFile(
   context: ReadonlyMap<string, string>,
   target: string,
   note: (line: string) => void,
+  source: ContextSource = CONTEXT_FLAG,
 ): Promise<{ report: IdsReport; attributions: { data: Float32Array; shape: readonly number[] }; warnings: readonly string[] }> {
   const { explainer } = session;
   const idsName = idsInputName(explainer.inputTypes.keys());
@@ -72,15 +86,15 @@ export async function explainIdsFile(
   const inputs: Record<string, IdsTensor> = { [idsName]: ids };
   for (const [name, file] of context) {
     if (!explainer.inputTypes.has(name) || name === idsName)
-      throw new UsageError(`--context-input ${name}: not a context input of the model (inputs: ${[...explainer.inputTypes.keys()].join(', ')})`);
-    inputs[name] = readIds(file, `--context-input ${name}`);
+      throw new UsageError(`${source.label(name)}: not a context input of the model (inputs: ${[...explainer.inputTypes.keys()].join(', ')})`);
+    inputs[name] = readIds(file, source.label(name));
   }
   for (const name of explainer.inputTypes.keys()) {
     if (inputs[name]) continue;
     if (name === 'attention_mask') inputs[name] = { data: new BigInt64Array(ids.data.length).fill(1n), shape: ids.shape };
     else if (name === 'token_type_ids') inputs[name] = { data: new BigInt64Array(ids.data.length), shape: ids.shape };
     else if (name === 'position_ids') inputs[name] = { data: BigInt64Array.from(ids.data, (_, i) => BigInt(i)), shape: ids.shape };
-    else throw new UsageError(`the model input "${name}" needs a value: give --context-input ${name}=FILE.npy`);
+    else throw new UsageError(source.missing(name));
   }
   const kept = session.tokenizer ? postProcessorIds(session.tokenizer) : new Set<number>();
   const explained = await attributeTokens(session, inputs, idsName, target, note, { baseline: idsBaseline(ids.data, session.baselineId, kept) });

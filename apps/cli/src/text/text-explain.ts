@@ -1,8 +1,7 @@
 import { tokenSums, wordSums, type RefinementReport } from '@ig/core';
 import { UsageError } from '../errors.js';
-import { textInputsOf } from './text-inputs.js';
 import type { LoadedTokenizer } from './tokenizer-file.js';
-import { attributeTokens, openTokenSession, type TokenRunSettings, type TokenSession } from './token-session.js';
+import { attributeTokens, openTokenSession, sessionTextInputs, type TokenRunSettings, type TokenSession } from './token-session.js';
 
 export type TextRunSettings = TokenRunSettings;
 
@@ -62,9 +61,9 @@ export interface ExplainedText {
  * explains it for `target`; `warn` hears the tokenizer's and the target's notes.
  */
 export async function explainText(session: TokenSession, text: string, target: string, warn: (line: string) => void): Promise<ExplainedText> {
-  const { settings, tokenizer } = session;
-  if (tokenizer === undefined) throw new UsageError(`a text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to ${settings.model}`);
-  const { encoded, inputs, idsName, baseline } = textInputsOf(session.explainer, tokenizer, text, session.baselineId, settings.tooLong ?? 'truncate');
+  const { settings } = session;
+  const { encoded, inputs, idsName, baseline } = sessionTextInputs(session, text, settings.tooLong ?? 'truncate');
+  const tokenizer = session.tokenizer as LoadedTokenizer;
   encoded.warnings.forEach(warn);
   const explained = await attributeTokens(session, inputs, idsName, target, warn, { baseline, lastPosition: encoded.tokens.length - 1 });
   const { output, report } = explained;

@@ -1,11 +1,18 @@
-import { encodeText, idsInputName, textBaselineIds, textModelInputs, type EncodedText, type TextModelInputs } from '@ig/core';
+import {
+  encodeText,
+  idsInputName,
+  modelSequenceLength,
+  textBaselineIds,
+  textModelInputs,
+  type EncodedText,
+  type TextModelInputs,
+  type TokenModelShape,
+} from '@ig/core';
 import type { LoadedTokenizer } from './tokenizer-file.js';
 
 /** What a token-model explainer says about its inputs. */
-interface ModelInputs {
+interface ModelInputs extends TokenModelShape {
   readonly inputTypes: ReadonlyMap<string, number>;
-  readonly inputShapes: ReadonlyMap<string, readonly (number | null)[] | null>;
-  readonly maxPositions: number | undefined;
 }
 
 /** One text as the model's inputs, with the baseline ids for those inputs. */
@@ -18,23 +25,11 @@ export interface TextInputs {
   readonly baseline: BigInt64Array;
 }
 
-/**
- * The sequence length the model takes: its ids input's fixed axis 1 when it has one (a model
- * exported padded to a length), else the tokenizer's `truncation.max_length` (the text padded to
- * it), else the model's number of position embeddings (the text not padded), else none.
- */
-export function modelSequenceLength(model: ModelInputs, idsName: string, tokenizer: LoadedTokenizer): { maxLength: number | undefined; pad: boolean } {
-  const fixed = model.inputShapes.get(idsName)?.[1];
-  if (typeof fixed === 'number') return { maxLength: fixed, pad: true };
-  const limits = [tokenizer.maxLength, model.maxPositions].filter((n): n is number => n !== undefined);
-  return { maxLength: limits.length > 0 ? Math.min(...limits) : undefined, pad: tokenizer.maxLength !== undefined };
-}
-
 /** Tokenizes `text` (special tokens added, padded to the model's length) into the model's inputs. */
 export function textInputsOf(model: ModelInputs, tokenizer: LoadedTokenizer, text: string, baselineId: number, tooLong: 'truncate' | 'error'): TextInputs {
   const idsName = idsInputName(model.inputTypes.keys());
   const encoded = encodeText(tokenizer.tokenizer, text, {
-    ...modelSequenceLength(model, idsName, tokenizer),
+    ...modelSequenceLength(model, idsName, tokenizer.maxLength),
     padId: tokenizer.padId,
     unknownToken: tokenizer.unknownToken,
     ...(tokenizer.tokenizer.token_to_id(tokenizer.unknownToken) !== undefined

@@ -6,24 +6,29 @@ import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 import { graphCacheOf, importOnnx } from '../onnx-module.js';
 import { pathOptionsOf, type PathSettings } from '../path-options.js';
+import { textInputsOf, type TextInputs } from './text-inputs.js';
 import { resolveTextTarget } from './text-target.js';
 import { baselineId, loadTokenizer, type LoadedTokenizer } from './tokenizer-file.js';
 import { readModelBytes } from '../model-bytes.js';
 
-/** What `ig explain --text`, `--input ids.npy` and `ig batch` on a token-id model share. */
-export interface TokenRunSettings extends PathSettings {
+/** What opening a token-id model takes: the model, its tokenizer, the layer and the baseline token. */
+export interface TokenModelSettings {
   readonly model: string;
   readonly tokenizer: string | undefined;
   /** The float tensor to attribute; default the embedding output (see findEmbeddingOutput). */
   readonly layer: string | undefined;
-  readonly target: string;
-  readonly labels: readonly string[] | null;
   readonly provider: string;
   /** ONNX graph cache: a folder, true for the platform's default folder, false or absent for none. */
   readonly cache?: string | boolean;
   readonly baselineToken: string | undefined;
   /** A JSON file with the baseline's token ids, one per position of the sequence. */
   readonly baselineIds?: string;
+}
+
+/** What `ig explain --text`, `--input ids.npy` and `ig batch` on a token-id model share. */
+export interface TokenRunSettings extends PathSettings, TokenModelSettings {
+  readonly target: string;
+  readonly labels: readonly string[] | null;
   /** `error` refuses texts longer than the model's maximum length; default `truncate` (with a warning). */
   readonly tooLong?: 'truncate' | 'error';
 }
@@ -33,8 +38,8 @@ type TokenLayerExplainer = Awaited<ReturnType<OnnxEntry['onnxTokenLayerExplainer
 export type IdsTensor = { data: BigInt64Array; shape: readonly number[] };
 
 /** A token-id model ready to explain any number of inputs: loaded, cut at its layer, once. */
-export interface TokenSession {
-  readonly settings: TokenRunSettings;
+export interface TokenSession<Settings extends TokenModelSettings = TokenRunSettings> {
+  readonly settings: Settings;
   readonly layer: string;
   readonly explainer: TokenLayerExplainer;
   /** The tokenizer given or next to the model; undefined when neither exists and none is needed. */
@@ -70,7 +75,7 @@ function readBaselineIds(path: string, length: number): BigInt64Array {
 }
 
 /** The tokenizer given, else the one next to the model; required only when texts are to be encoded. */
-function tokenizerOf(settings: TokenRunSettings, needed: boolean): LoadedTokenizer | undefined {
+function tokenizerOf(settings: TokenModelSettings, needed: boolean): LoadedTokenizer | undefined {
   const beside = existsSync(join(dirname(settings.model), 'tokenizer.json'));
   return needed || settings.tokenizer !== undefined || beside ? loadTokenizer(settings.model, settings.tokenizer) : undefined;
 }
@@ -97,7 +102,10 @@ function lastMasked(mask: IdsTensor | undefined): number | undefined {
 }
 
 /** Loads the model, the tokenizer and the layer explainer (through the graph cache) once. */
-export async function openTokenSession(settings: TokenRunSettings, options: { needTokenizer: boolean; warn: (line: string) => void }): Promise<TokenSession> {
+export async function openTokenSession<Settings extends TokenModelSettings>(
+  settings: Settings,
+  options: { needTokenizer: boolean; warn: (line: string) => void },
+): Promise<TokenSession<Settings>> {
   const tokenizer = tokenizerOf(settings, options.needTokenizer);
   const pad = baselineIdOf(tokenizer, settings.baselineToken);
   if (tokenizer && !tokenizer.hasPadToken && settings.baselineToken === undefined && settings.baselineIds === undefined)
@@ -115,6 +123,13 @@ export async function openTokenSession(settings: TokenRunSettings, options: { ne
     ...(cache ? { graphCache: cache.graphCache } : {}),
   });
   return { settings, layer, explainer, tokenizer, baselineId: pad, dispose: () => explainer.dispose() };
+}
+
+/** A text as the session's model inputs (see textInputsOf): tokenized, padded to the model's length. */
+export function sessionTextInputs(session: TokenSession<TokenModelSettings>, text: string, tooLong: 'truncate' | 'error'): TextInputs {
+  const { settings, tokenizer } = session;
+  if (tokenizer === undefined) throw new UsageError(`a text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to ${settings.model}`);
+  return textInputsOf(session.explainer, tokenizer, text, session.baselineId, tooLong);
 }
 
 /**

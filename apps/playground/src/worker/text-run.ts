@@ -3,7 +3,18 @@
  * a token-id ONNX model (onnxruntime-web), the baseline the pad id at every position, summed per token.
  */
 import { Tokenizer } from '@huggingface/tokenizers';
-import { encodeText, InvalidOptionError, textBaselineIds, textModelInputs, tokenizerLimits, tokenSums, type QuadratureMethod, type Tensor } from '@ig/core';
+import {
+  encodeText,
+  idsInputName,
+  InvalidOptionError,
+  modelSequenceLength,
+  textBaselineIds,
+  textModelInputs,
+  tokenizerLimits,
+  tokenSums,
+  type QuadratureMethod,
+  type Tensor,
+} from '@ig/core';
 import { findEmbeddingOutput, onnxTokenLayerExplainer, type TokenLayerExplainer } from '@ig/onnx/web';
 import type { RunReport, TextRunRequest } from '../protocol.js';
 import { EngineUnavailableError, ModelFileError } from './errors.js';
@@ -19,7 +30,8 @@ interface LoadedText {
 interface LoadedTokenizer {
   readonly source: string;
   readonly tokenizer: Tokenizer;
-  readonly maxLength: number;
+  /** Its `truncation.max_length`; most tokenizer.json files have none, and the model decides (modelSequenceLength). */
+  readonly maxLength: number | undefined;
   readonly padId: number;
   readonly unknownToken: string;
 }
@@ -44,8 +56,6 @@ function tokenizerOf(source: string, name: string): LoadedTokenizer {
     throw new ModelFileError(`the tokenizer of ${name} cannot be read by @huggingface/tokenizers: ${(error as Error).message}`);
   }
   const limits = tokenizerLimits(json);
-  if (limits.maxLength === undefined)
-    throw new ModelFileError(`the tokenizer of ${name} has no "truncation": { "max_length": N }; the longest sequence the model takes must be known`);
   tokenizer = { source, tokenizer: parsed, maxLength: limits.maxLength, padId: limits.padId ?? 0, unknownToken: limits.unknownToken ?? '[UNK]' };
   return tokenizer;
 }
@@ -101,7 +111,9 @@ export async function explainText(request: TextRunRequest, hooks: RunHooks): Pro
   const tokens = tokenizerOf(request.tokenizer, request.model.name);
   hooks.signal.throwIfAborted();
   hooks.stage('predicting');
-  const encoded = encodeText(tokens.tokenizer, request.text, { maxLength: tokens.maxLength, padId: tokens.padId, unknownToken: tokens.unknownToken });
+  // A fixed length of the model, else the tokenizer's truncation, else the model's position embeddings, as the CLI takes it.
+  const length = modelSequenceLength(explainer, idsInputName(explainer.inputTypes.keys()), tokens.maxLength);
+  const encoded = encodeText(tokens.tokenizer, request.text, { ...length, padId: tokens.padId, unknownToken: tokens.unknownToken });
   const { inputs, idsName, shape } = textModelInputs(explainer.inputTypes.keys(), encoded);
   const probabilities = softmax(classLogits(await explainer.predict(inputs), request.model.name));
   const ranked = rankClasses(probabilities);
