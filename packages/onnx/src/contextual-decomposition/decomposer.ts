@@ -49,8 +49,13 @@ export async function createContextualDecomposition(
   } catch (error) {
     throw new RuntimeError(`${runtimeName} could not load the contextual-decomposition graph`, [error]);
   }
-  const firstDim = graph.model.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.[0];
-  const capacity = firstDim && !firstDim.dimParam && Number(firstDim.dimValue) > 0 ? Number(firstDim.dimValue) : Number.POSITIVE_INFINITY;
+  // The batch a run takes: the smallest fixed first axis of the parts and the context inputs
+  // (a model cut at its embedding may leave the cut tensor's batch open but the mask's fixed).
+  const fed = new Set([graph.inputs.relevant, graph.inputs.irrelevant, ...graph.context]);
+  const capacity = (graph.model.graph?.input ?? [])
+    .filter((v) => fed.has(v.name ?? ''))
+    .map((v) => v.type?.tensorType?.shape?.dim?.[0])
+    .reduce((least, dim) => (dim && !dim.dimParam && Number(dim.dimValue) > 0 ? Math.min(least, Number(dim.dimValue)) : least), Number.POSITIVE_INFINITY);
 
   const decompose = async (
     input: Float32Array,
