@@ -7,19 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integratedGradients } from '@ig/core';
 import { decodeModel, encodeModel, ExternalDataError, inlineExternalData, mayHaveExternalData, onnx, onnxBackend } from '../../src/node.js';
-import { makeModel } from '../helpers/model.js';
-
-/** y = x · W for x of shape [N, 2]: IG from a zero baseline is exactly W[:, t] ⊙ x. */
-const W = [1, -2, 3, 0.5, 4, -1];
-const inline = makeModel({
-  opset: 17,
-  inputs: { x: ['N', 2] },
-  constants: { w: { dims: [2, 3], values: W } },
-  nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
-  outputs: ['y'],
-});
-const x = [0.75, -1.5];
-const exact = (target: number): number[] => x.map((v, i) => W[i * 3 + target]! * v);
+import { expectExact, linear as inline, W, x } from '../helpers/linear-model.js';
 
 /** 16 bytes of something else first, so that the offset is used. */
 const PREFIX = 16;
@@ -74,20 +62,15 @@ async function attributions(source: Parameters<typeof onnxBackend>[0]): Promise<
   }
 }
 
-function expectExact(data: Float32Array): void {
-  // Gauss–Legendre weights sum to 1 within float32 rounding (measured ≤ 2.4e-7 relative)
-  exact(1).forEach((e, i) => expect(Math.abs(data[i]! - e)).toBeLessThan(1e-6 * Math.abs(e)));
-}
-
 describe('models with external data', () => {
   it('are read from a path, a file: URL and an http URL, the data files resolved next to the model', async () => {
-    for (const source of [join(dir, 'model.onnx'), pathToFileURL(join(dir, 'model.onnx')), `${base}/model.onnx`]) expectExact(await attributions(source));
+    for (const source of [join(dir, 'model.onnx'), pathToFileURL(join(dir, 'model.onnx')), `${base}/model.onnx`]) expectExact(await attributions(source), 1);
   });
 
   it('given as bytes, are refused naming the tensor and the file, and run once inlined', async () => {
     await expect(attributions(good)).rejects.toThrow(/tensor "w" keeps its data in the external file "weights\/model.data".*file path or URL/);
     const model = await inlineExternalData(good, (location) => readFileSync(join(dir, location)));
-    expectExact(await attributions(model));
+    expectExact(await attributions(model), 1);
     expect(model.graph!.initializer![0]!.dataLocation).toBe(onnx.TensorProto.DataLocation.DEFAULT);
   });
 

@@ -9,23 +9,8 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integratedGradients, ShapeMismatchError } from '@ig/core';
 import { fromOrtTensor, ModelSourceError, onnxBackend, toTensor } from '../../src/node.js';
+import { expectExact, linear, W, x } from '../helpers/linear-model.js';
 import { makeModel } from '../helpers/model.js';
-
-/** y = x · W for x of shape [N, 2]: IG from a zero baseline is exactly W[:, t] ⊙ x. */
-const W = [1, -2, 3, 0.5, 4, -1];
-const linear = makeModel({
-  opset: 17,
-  inputs: { x: ['N', 2] },
-  constants: { w: { dims: [2, 3], values: W } },
-  nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] }],
-  outputs: ['y'],
-});
-const x = [0.75, -1.5];
-/** W[:, target] ⊙ x: Gauss–Legendre weights sum to 1 within float32 rounding (measured ≤ 2.4e-7 relative). */
-const exact = (target: number): number[] => x.map((v, i) => W[i * 3 + target]! * v);
-function expectExact(data: Float32Array, target: number): void {
-  exact(target).forEach((e, i) => expect(Math.abs(data[i]! - e)).toBeLessThan(1e-6 * Math.abs(e)));
-}
 
 let dir: string;
 let server: Server;
