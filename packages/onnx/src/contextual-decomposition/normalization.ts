@@ -50,14 +50,47 @@ export const layerNormalization: PairRule = (node, inputs, builder, declared) =>
   return [bias ? splitBias(builder, linear, bias) : linear];
 };
 
-/** InstanceNormalization: normalizedParts over the spatial axes, the per-channel scale, the per-channel bias split. */
-export const instanceNormalization: PairRule = (node, inputs, builder, declared) => {
+/** Each part viewed as [N, rows, −1] (Reshape's 0 keeps N, and the channel axis when `rows` is 0), mapped, and given back its shape. */
+function byRows(builder: GraphBuilder, data: Pair, rows: number, map: (view: Pair) => Pair): Pair {
+  const shape = builder.int64Constant([0, rows, -1]);
+  const view = (part: string): string => builder.op('Reshape', [part, shape]);
+  const mapped = map({ rel: view(data.rel), irrel: view(data.irrel) });
+  return { rel: builder.reshapeLike(mapped.rel, data.rel), irrel: builder.reshapeLike(mapped.irrel, data.rel) };
+}
+
+/**
+ * The parts normalized over each row of [N, rows, −1] (normalizedParts), times a per-row scale,
+ * plus a per-row bias (split): InstanceNormalization has a row per channel, GroupNormalization one
+ * per group. The input's rank need not be known, as after the Reshape that a GroupNorm exported
+ * before opset 18 starts with.
+ */
+const normalizedRows = (builder: GraphBuilder, data: Pair, rows: number, epsilon: number): Pair =>
+  byRows(builder, data, rows, (view) => normalizedParts(builder, view, [2], epsilon));
+
+function affineRows(builder: GraphBuilder, data: Pair, rows: number, scale: string, bias: string): Pair {
+  const column = (name: string): string => builder.op('Reshape', [name, builder.int64Constant([-1, 1])]);
+  return byRows(builder, data, rows, (view) => splitBias(builder, scaled(builder, view, column(scale)), column(bias)));
+}
+
+/** InstanceNormalization: a row per channel (normalizedRows), the per-channel scale, the per-channel bias split. */
+export const instanceNormalization: PairRule = (node, inputs, builder) => {
   const data = firstPairOnly(node, inputs);
-  const rank = rankOf(node, builder, declared);
-  const axes = Array.from({ length: rank - 2 }, (_, k) => k + 2);
-  const perChannel = (name: string): string => builder.op('Reshape', [name, builder.int64Constant([-1, ...new Array<number>(rank - 2).fill(1)])]);
-  const linear = scaled(builder, normalizedParts(builder, data, axes, floatAttribute(node, 'epsilon', 1e-5)), perChannel(node.input?.[1] as string));
-  return [splitBias(builder, linear, perChannel(node.input?.[2] as string))];
+  const [, scale, bias] = node.input ?? [];
+  return [affineRows(builder, normalizedRows(builder, data, 0, floatAttribute(node, 'epsilon', 1e-5)), 0, scale as string, bias as string)];
+};
+
+/**
+ * GroupNormalization (opset 18): a row per group (normalizedRows), as LayerNorm is carried: each
+ * part centred on its own group mean, both divided by the whole tensor's group deviation. Before
+ * opset 21 scale and bias hold a value per group; from opset 21 one per channel.
+ */
+export const groupNormalization: PairRule = (node, inputs, builder) => {
+  const data = firstPairOnly(node, inputs);
+  const groups = intAttribute(node, 'num_groups', 0);
+  if (!(groups > 0)) throw new UnsupportedForm('its num_groups attribute is missing or not positive');
+  const [, scale, bias] = node.input ?? [];
+  const normalized = normalizedRows(builder, data, groups, floatAttribute(node, 'epsilon', 1e-5));
+  return [affineRows(builder, normalized, builder.opset < 21 ? groups : 0, scale as string, bias as string)];
 };
 
 /**

@@ -19,6 +19,8 @@ export interface Pair {
    * reading the mask's split shares.
    */
   readonly unmasked?: Unmasked;
+  /** Set where the pair is a statistic of the whole tensor (a reciprocal, see statistics.ts): irrel holds it whole, rel is 0. */
+  readonly statistic?: true;
 }
 
 export interface Unmasked {

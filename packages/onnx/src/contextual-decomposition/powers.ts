@@ -1,6 +1,7 @@
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { shapleySplit } from './activations.js';
 import { cloneNode, firstPairOnly, type PairRule } from './pair.js';
+import { statistic, wholeOf } from './statistics.js';
 
 /**
  * Pow by a constant positive exponent and Sqrt (the variance and standard deviation of a LayerNorm
@@ -14,7 +15,8 @@ export const power: PairRule = (node, inputs, builder) => {
   const exponent = node.input?.[1] as string;
   const values = builder.hasConstantValues(exponent) ? builder.constantValues(exponent) : undefined;
   const value = values?.length === 1 ? (values[0] as number) : Number.NaN;
-  if (!(value > 0)) throw new UnsupportedForm(`its exponent "${exponent}" is not one constant positive number`);
+  if (data.statistic || value < 0) return [statistic(builder, cloneNode(builder, node, [wholeOf(builder, data), exponent])[0] as string)];
+  if (!(value > 0)) throw new UnsupportedForm(`its exponent "${exponent}" is not one constant nonzero number`);
   const domain = (x: string): string => (Number.isInteger(value) ? x : builder.op('Relu', [x]));
   return [shapleySplit(builder, data, (x) => cloneNode(builder, node, [domain(x), exponent])[0] as string, 0)];
 };
@@ -22,5 +24,6 @@ export const power: PairRule = (node, inputs, builder) => {
 /** Sqrt: see power. */
 export const squareRoot: PairRule = (node, inputs, builder) => {
   const data = firstPairOnly(node, inputs);
+  if (data.statistic) return [statistic(builder, cloneNode(builder, node, [data.irrel])[0] as string)];
   return [shapleySplit(builder, data, (x) => cloneNode(builder, node, [builder.op('Relu', [x])])[0] as string, 0)];
 };

@@ -50,8 +50,6 @@ function declaredDims(graph: onnx.GraphProto): DeclaredDims {
 }
 
 const REASONS: Readonly<Record<string, string>> = {
-  GroupNormalization:
-    'no CD rule for a normalization over groups of channels (LayerNormalization and InstanceNormalization have one); decompose a model cut before it',
   LogSoftmax: 'no CD rule for LogSoftmax (Softmax has one); decompose the logits (cut the model before it)',
 };
 

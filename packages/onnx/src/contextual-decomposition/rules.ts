@@ -6,9 +6,10 @@ import { lstm } from './lstm.js';
 import { gruOrRnn } from './gru.js';
 import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { contraction, softmax, where } from './attention.js';
-import { instanceNormalization, layerNormalization, quotientByWhole } from './normalization.js';
+import { groupNormalization, instanceNormalization, layerNormalization, quotientByWhole } from './normalization.js';
 import { power, squareRoot } from './powers.js';
-import { chainMask, cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
+import { keepStatistic, productWithStatistic, reciprocal, statistic, wholeOf } from './statistics.js';
+import { chainMask, cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair, type PairRule, type Unmasked } from './pair.js';
 
 export type { PairRule } from './pair.js';
 
@@ -79,16 +80,21 @@ const addOrSub: PairRule = (node, inputs, builder) => {
 /**
  * Mul, Div by a constant: linear, on each part. Mul of two pairs: the CD paper's product rule
  * (see gatedProduct), relevant·relevant and constant·relevant to the relevant part, every term
- * with an irrelevant factor to the irrelevant part. Div of two pairs: see quotientByWhole.
+ * with an irrelevant factor to the irrelevant part; unless a factor is a statistic of the whole
+ * tensor (a normalization's reciprocal scale, see statistics.ts), which scales each part. Div of
+ * two pairs: see quotientByWhole. A constant divided by a pair: a statistic.
  */
 const scaleRule: PairRule = (node, inputs, builder) => {
   const [a, b] = inputs;
-  if (isPair(a) && isPair(b)) return [node.opType === 'Mul' ? gatedProduct(builder, node, a, b) : quotientByWhole(builder, a, b)];
-  if (isPair(b)) {
-    if (node.opType === 'Mul') return eachPart(builder, node, b, 1);
-    throw new UnsupportedForm('a constant divided by a decomposed tensor (only a decomposed tensor divided by a constant or by another decomposed tensor)');
+  if (isPair(a) && isPair(b)) {
+    if (node.opType === 'Mul') return [productWithStatistic(builder, a, b) ?? gatedProduct(builder, node, a, b)];
+    return [a.statistic && b.statistic ? statistic(builder, builder.div(a.irrel, b.irrel)) : quotientByWhole(builder, a, b)];
   }
-  return eachPart(builder, node, a as Pair, 0);
+  if (isPair(b)) {
+    if (node.opType === 'Mul') return keepStatistic(b, eachPart(builder, node, b, 1));
+    return [statistic(builder, builder.div(a as string, wholeOf(builder, b)))];
+  }
+  return keepStatistic(a as Pair, eachPart(builder, node, a as Pair, 0));
 };
 
 /** Concat: the pairs concatenated part-wise; a constant piece goes to the irrelevant part. */
@@ -141,40 +147,55 @@ const pad: PairRule = (node, inputs, builder) => {
   return [{ rel: cloneNode(builder, node, relInputs)[0] as string, irrel: cloneNode(builder, node, [data.irrel, ...input.slice(1)])[0] as string }];
 };
 
-/** Identity, Dropout (inference): each part, a Softmax's S(0) kept for the product that follows. */
-const passThrough: PairRule = (node, inputs, builder) => {
-  const data = onlyFirstIsPair(node, inputs);
-  const [out] = eachPart(builder, node, data, 0) as [Pair];
-  return [typeof data.constant === 'string' ? { ...out, constant: data.constant } : out];
-};
+/**
+ * Identity, Dropout (inference) and the ops that only move elements (Reshape, Transpose, Squeeze,
+ * Unsqueeze, Slice, Gather, Split): each part, and the constant the irrelevant part holds (a
+ * Softmax's S(0)) moved the same way, so that probabilities reshaped before their product with
+ * values still give S(0)·v_rel to the relevant part. A number constant is the same everywhere.
+ */
+const movesElements =
+  (outputs: 'one' | 'all' = 'one'): PairRule =>
+  (node, inputs, builder) => {
+    const data = onlyFirstIsPair(node, inputs);
+    const count = outputs === 'all' ? (node.output ?? []).length : 1;
+    const parts = eachPart(builder, node, data, 0, count).map((p) => ({ ...p, ...reshapedMask(node, data, builder) }));
+    const constant = data.constant;
+    if (constant === undefined) return parts;
+    if (typeof constant === 'number') return parts.map((p) => ({ ...p, constant }));
+    const moved = cloneNode(builder, node, [constant, ...withoutInput(node, 0)], count);
+    return parts.map((p, k) => ({ ...p, constant: moved[k] as string }));
+  };
+
+const SHAPE_ONLY = new Set(['Identity', 'Dropout', 'Reshape', 'Squeeze', 'Unsqueeze']);
+
+/**
+ * A constant mask carried through an op that only changes the shape (scores + mask viewed per
+ * window, as Swin does, before the Softmax): the op applied to the unmasked parts, and the mask
+ * applied in the original shape, so the Softmax still folds it into its function.
+ */
+function reshapedMask(node: onnx.INodeProto, data: Pair, builder: GraphBuilder): { unmasked?: Unmasked } {
+  const unmasked = data.unmasked;
+  if (!unmasked || !SHAPE_ONLY.has(node.opType ?? '')) return {};
+  const rest = withoutInput(node, 0);
+  const op = (x: string): string => cloneNode(builder, node, [x, ...rest])[0] as string;
+  const original = unmasked.parts.rel;
+  return {
+    unmasked: {
+      parts: { rel: op(unmasked.parts.rel), irrel: op(unmasked.parts.irrel) },
+      apply: (whole) => op(unmasked.apply(builder.reshapeLike(whole, original))),
+    },
+  };
+}
 
 /** Shape, Size: a plain tensor (the parts share the original's shape). */
 const shapeOf: PairRule = (node, inputs, builder) => [cloneNode(builder, node, [onlyFirstIsPair(node, inputs).rel])[0] as string];
 
-const linearOps = [
-  'AveragePool',
-  'GlobalAveragePool',
-  'Flatten',
-  'Reshape',
-  'Transpose',
-  'Squeeze',
-  'Unsqueeze',
-  'Slice',
-  'Gather',
-  'Expand',
-  'Tile',
-  'Neg',
-  'ReduceSum',
-  'ReduceMean',
-  'DepthToSpace',
-  'SpaceToDepth',
-];
+const linearOps = ['AveragePool', 'GlobalAveragePool', 'Flatten', 'Expand', 'Tile', 'Neg', 'ReduceSum', 'ReduceMean', 'DepthToSpace', 'SpaceToDepth'];
 
 export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule>([
   ...linearOps.map((op) => [op, eachRule()] as const),
-  ['Split', eachRule('all')],
-  ['Identity', passThrough],
-  ['Dropout', passThrough],
+  ...['Identity', 'Dropout', 'Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'Slice', 'Gather'].map((op) => [op, movesElements()] as const),
+  ['Split', movesElements('all')],
   ['Conv', conv],
   ['Gemm', gemm],
   ['MatMul', contraction],
@@ -195,6 +216,8 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['BatchNormalization', batchNorm],
   ['LayerNormalization', layerNormalization],
   ['InstanceNormalization', instanceNormalization],
+  ['GroupNormalization', groupNormalization],
+  ['Reciprocal', reciprocal],
   ['Pow', power],
   ['Sqrt', squareRoot],
   ['Softmax', softmax],
