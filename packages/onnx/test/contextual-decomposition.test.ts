@@ -162,28 +162,27 @@ describe('contextual decomposition of ONNX graphs', () => {
     await backend.dispose();
   });
 
-  it('names each unsupported node: a constant divided by a part, an op without a rule, a LogSoftmax', () => {
+  it('names each unsupported node: a power by a decomposed exponent, an op without a rule, a LogSoftmax', () => {
     const bytes = makeModel({
       opset: 13,
       inputs: { x: ['N', 3] },
-      constants: { one: { dims: [1], values: [1] } },
       nodes: [
-        { op: 'Div', inputs: ['one', 'x'], outputs: ['inverse'] },
-        { op: 'Reciprocal', inputs: ['inverse'], outputs: ['e'] },
+        { op: 'Pow', inputs: ['x', 'x'], outputs: ['power'] },
+        { op: 'Abs', inputs: ['power'], outputs: ['e'] },
         { op: 'LogSoftmax', inputs: ['e'], outputs: ['y'] },
       ],
       outputs: ['y'],
     });
     const failure = decompositionError(bytes);
-    expect(failure.opTypes).toEqual(['Div', 'LogSoftmax', 'Reciprocal']);
-    expect(failure.message).toMatch(/Div \(opset 13\) node "Div_0": unsupported form: a constant divided by a decomposed tensor/);
+    expect(failure.opTypes).toEqual(['Abs', 'LogSoftmax', 'Pow']);
+    expect(failure.message).toMatch(/Pow \(opset 13\) node "Pow_0": unsupported form: input 1 \("x"\) depends on the model input/);
     // The first line alone (all a CLI error shows) names the first node and why.
     expect(failure.message.split('\n')[0]).toMatch(
-      /^no contextual decomposition for Div, LogSoftmax, Reciprocal: Div \(opset 13\) node "Div_0": unsupported form: .*; 3 nodes in all:$/,
+      /^no contextual decomposition for Abs, LogSoftmax, Pow: Pow \(opset 13\) node "Pow_0": unsupported form: .*; 3 nodes in all:$/,
     );
-    expect(failure.message).toMatch(/Reciprocal \(opset 13\) node "Reciprocal_1": no contextual-decomposition rule/);
+    expect(failure.message).toMatch(/Abs \(opset 13\) node "Abs_1": no contextual-decomposition rule/);
     expect(failure.message).toMatch(/LogSoftmax .*decompose the logits/);
-    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Div'], unsupported: ['LogSoftmax', 'Reciprocal'] });
+    expect(inspect(bytes).contextualDecompositionCoverage).toEqual({ supported: ['Pow'], unsupported: ['Abs', 'LogSoftmax'] });
     expect(inspect(acdModel).contextualDecompositionCoverage).toEqual({
       supported: ['AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'MaxPool', 'Pad', 'Relu'],
       unsupported: [],
