@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { addAlgorithmOptions, checkAlgorithmFits, parseAlgorithmSettings } from '../algorithm-options.js';
 import { algorithmRun, asOneChannel } from '../algorithm-run.js';
-import { ABSENT_MEANS, batchFingerprint } from '../batch-fingerprint.js';
+import { ABSENT_MEANS, batchDependedFiles, batchFingerprint } from '../batch-fingerprint.js';
+import { fileContents } from '../batch-file-hashes.js';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
@@ -160,11 +161,8 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       }
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
-      checkResumable(
-        outDir,
-        tokens ? { ...fingerprint, ...tokenBatchFingerprint(tokens) } : { ...fingerprint, ...objectiveFingerprint(objectiveTarget) },
-        ABSENT_MEANS,
-      );
+      const contents = fileContents(batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
+      checkResumable(outDir, { ...fingerprint, ...(tokens ? tokenBatchFingerprint(tokens) : objectiveFingerprint(objectiveTarget)), contents }, ABSENT_MEANS);
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(
