@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { writeFileAtomic } from './files.js';
+import { importOnnx } from './onnx-module.js';
 import { weightFilePath } from './weight-paths.js';
 
 /** A file a batch's results depend on, and the option (or manifest field) that names it. */
@@ -33,9 +34,28 @@ function sha256(path: string): string {
   }
 }
 
-/** The model's file; for a TensorFlow.js model.json also the weight files it names. */
-export function modelFiles(model: string): DependedFile[] {
+/** The locations an ONNX model's external tensors name (none for most models: checked without decoding). */
+async function onnxExternalFiles(model: string, provider: string): Promise<DependedFile[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(model);
+  } catch {
+    return []; // loading it reports that
+  }
+  const onnx = await importOnnx(provider);
+  if (!onnx.mayHaveExternalData(bytes)) return [];
+  try {
+    const locations = new Set(onnx.externalTensors(onnx.decodeModel(bytes)).map((t) => t.externalData?.find((e) => e.key === 'location')?.value));
+    return [...locations].flatMap((location) => (location ? [{ path: join(dirname(model), location), of: '--model (external data)' }] : []));
+  } catch {
+    return []; // not a readable model: loading it reports that
+  }
+}
+
+/** The model's file with its ONNX external data files, or a TensorFlow.js model.json with the weight files it names. */
+export async function modelFiles(model: string, provider: string): Promise<DependedFile[]> {
   const files: DependedFile[] = [{ path: model, of: '--model' }];
+  if (/\.onnx$/i.test(model)) return [...files, ...(await onnxExternalFiles(model, provider))];
   if (!/\.json$/i.test(model)) return files;
   try {
     const json = JSON.parse(readFileSync(model, 'utf8')) as { weightsManifest?: { paths?: unknown[] }[] };

@@ -70,7 +70,7 @@ export function batchFingerprint(settings: ExplainSettings, algorithm: Algorithm
  * and --baseline-ids, and the "context" files of every manifest line (of all shards, so that each
  * records the same).
  */
-export function batchDependedFiles(
+export async function batchDependedFiles(
   settings: ExplainSettings,
   options: {
     readonly algorithm: AlgorithmSettings;
@@ -78,11 +78,11 @@ export function batchDependedFiles(
     readonly tokens: TokenRunSettings | undefined;
     readonly items: readonly BatchItem[];
   },
-): DependedFile[] {
+): Promise<DependedFile[]> {
   const { algorithm, objectiveTarget, tokens, items } = options;
   const named = (path: string | undefined, of: string): DependedFile[] => (path === undefined ? [] : [{ path, of }]);
   return [
-    ...modelFiles(settings.model),
+    ...(await modelFiles(settings.model, settings.provider)),
     ...named(settings.labels ?? undefined, '--labels'),
     ...named(/\.npy$/i.test(settings.baseline) ? settings.baseline : undefined, '--baseline'),
     ...named(algorithm.baselineSet, '--baseline-set'),

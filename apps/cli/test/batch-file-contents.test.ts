@@ -12,8 +12,32 @@ import { checkResumable } from '../src/batch-record.js';
 import { UsageError } from '../src/errors.js';
 import { parseExplainSettings } from '../src/options.js';
 import { parseAlgorithmSettings } from '../src/algorithm-options.js';
+import { decodeModel, encodeModel, onnx } from '@ig/onnx';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 import { writeNpy } from './reliability/models.js';
+
+/** The model with every initializer's bytes moved to `weights.bin` beside it, as large exports are saved. */
+function withExternalData(model: string, dir: string): string {
+  const decoded = decodeModel(readFileSync(model));
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const tensor of decoded.graph?.initializer ?? []) {
+    const bytes = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : new Uint8Array(new Float32Array(tensor.floatData ?? []).buffer);
+    tensor.rawData = new Uint8Array(0);
+    tensor.floatData = [];
+    tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    tensor.externalData = [
+      onnx.StringStringEntryProto.create({ key: 'location', value: 'weights.bin' }),
+      onnx.StringStringEntryProto.create({ key: 'offset', value: String(offset) }),
+      onnx.StringStringEntryProto.create({ key: 'length', value: String(bytes.length) }),
+    ];
+    chunks.push(new Uint8Array(bytes));
+    offset += bytes.length;
+  }
+  writeFileSync(join(dir, 'weights.bin'), Buffer.concat(chunks));
+  writeFileSync(join(dir, 'external.onnx'), encodeModel(decoded));
+  return join(dir, 'external.onnx');
+}
 
 const computed = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
 
@@ -75,6 +99,34 @@ describe('ig batch resume and the files it depends on', () => {
   }
 });
 
+describe('ig batch with an ONNX model whose weights lie in an external file', () => {
+  it('an edited weights.bin is refused naming it', () => {
+    const dir = tempDir('batch-contents-external');
+    const model = withExternalData(fixture('segmentation', 'regress.onnx'), dir);
+    const inputs = join(dir, 'inputs');
+    mkdirSync(inputs);
+    copyFileSync(fixture('segmentation', 'regress_input.npy'), join(inputs, 'a.npy'));
+    const args = [
+      'batch',
+      '--model',
+      model,
+      '--inputs',
+      inputs,
+      '--out-dir',
+      join(dir, 'out'),
+      '--target-weights',
+      fixture('segmentation', 'regress_weights.npy'),
+    ];
+    expect(ig(args).code).toBe(0);
+    const weights = readFileSync(join(dir, 'weights.bin'));
+    weights[0] = (weights[0] as number) ^ 1;
+    writeFileSync(join(dir, 'weights.bin'), weights);
+    const refused = ig(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`another version of ${join(dir, 'weights.bin')} (--model (external data))`);
+  });
+});
+
 describe('the contents record of context files and tokenizers', () => {
   const dir = tempDir('batch-contents-record');
   const settings = parseExplainSettings({ model: join(dir, 'model.onnx') }, true);
@@ -84,22 +136,22 @@ describe('the contents record of context files and tokenizers', () => {
   writeFileSync(tokenizer, '{}');
   const tokens = { ...settings, labels: null, tokenizer: undefined, baselineToken: undefined, tooLong: 'truncate' as const };
   const items = [{ id: 'one', input: join(dir, 'ids.npy'), context: new Map([['attention_mask', mask]]) }];
-  const record = (): Record<string, unknown> => ({
-    contents: fileContents(batchDependedFiles(settings, { algorithm, objectiveTarget: undefined, tokens, items })),
+  const record = async (): Promise<Record<string, unknown>> => ({
+    contents: fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget: undefined, tokens, items })),
   });
 
-  it('a context file missing then is recorded once it appears; a later edit of it, or of the tokenizer, is refused naming the file', () => {
+  it('a context file missing then is recorded once it appears; a later edit of it, or of the tokenizer, is refused naming the file', async () => {
     const outDir = join(dir, 'out');
     mkdirSync(outDir);
-    checkResumable(outDir, record());
+    checkResumable(outDir, await record());
     writeNpy(mask, [1, 4], [1, 1, 1, 0]);
-    checkResumable(outDir, record()); // missing then: nothing was computed from it
+    checkResumable(outDir, await record()); // missing then: nothing was computed from it
     writeNpy(mask, [1, 4], [1, 1, 0, 0]);
-    expect(() => checkResumable(outDir, record())).toThrow(UsageError);
-    expect(() => checkResumable(outDir, record())).toThrow(`another version of ${mask} ("context" "attention_mask" of one)`);
+    expect(checkResumable.bind(null, outDir, await record())).toThrow(UsageError);
+    expect(checkResumable.bind(null, outDir, await record())).toThrow(`another version of ${mask} ("context" "attention_mask" of one)`);
     writeNpy(mask, [1, 4], [1, 1, 1, 0]);
-    checkResumable(outDir, record());
+    checkResumable(outDir, await record());
     writeFileSync(tokenizer, '{"model": {}}');
-    expect(() => checkResumable(outDir, record())).toThrow(`another version of ${tokenizer} (tokenizer.json next to --model)`);
+    expect(checkResumable.bind(null, outDir, await record())).toThrow(`another version of ${tokenizer} (tokenizer.json next to --model)`);
   });
 });

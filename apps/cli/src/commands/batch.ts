@@ -161,7 +161,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       }
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
-      const contents = fileContents(batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
+      const contents = fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
       checkResumable(outDir, { ...fingerprint, ...(tokens ? tokenBatchFingerprint(tokens) : objectiveFingerprint(objectiveTarget)), contents }, ABSENT_MEANS);
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
