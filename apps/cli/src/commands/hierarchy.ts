@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import { objectiveTargetOf, REGION_MASK_HELP, refuseObjectiveTarget, TARGET_REGION_HELP, TARGET_WEIGHTS_HELP } from '../objective-target-options.js';
 import { PROVIDERS } from '../load-model.js';
 import type { Provider } from '../load-model.js';
+import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
 
 function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
   const n = Number(text);
@@ -54,7 +55,10 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image')
     .option('--text <text>', 'text input of an ONNX model with token-id inputs: tokens are the units')
     .option('--tokenizer <file>', 'tokenizer.json for --text (default: the one next to the model)')
-    .option('--baseline-token <token>', 'with --text: what removed tokens become, a vocabulary entry such as [MASK] or an id (default: the pad id)')
+    .option(
+      '--baseline-token <token>',
+      `with --text: what removed tokens become, a vocabulary entry such as [MASK] or an id (default: the pad id). ${ROBERTA_BASELINE_HELP}`,
+    )
     .addOption(new Option('--too-long <mode>', 'with --text: a text longer than the model takes').choices(['truncate', 'error']).default('truncate'))
     .option('--layer <tensor>', 'with --text: the float tensor the groups are scored at (default: the embedding output)')
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
