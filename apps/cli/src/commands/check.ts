@@ -12,6 +12,7 @@ import { addExplainOptions, parseExplainSettings } from '../options.js';
 import { runSettingsOf } from './explain.js';
 import { addObjectiveTargetOptions } from '../objective-target-options.js';
 import { objectiveBackend } from '../objective-backend.js';
+import { refuseAutoRuleWithoutAuto } from '../given-options.js';
 import { runTargets } from '../run-targets.js';
 
 /**
@@ -30,6 +31,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       program
         .command('check')
         .description('check the Integrated Gradients axioms (completeness, sensitivity, dummy, linearity) on one input; exit 1 if one fails'),
+      { pictures: false },
     ),
   )
     .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image')
@@ -38,6 +40,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
+      refuseAutoRuleWithoutAuto(command, settings.steps);
       if (settings.layer !== undefined) throw new UsageError('ig check checks the attributions to the model input; --layer is not available here');
       const run = runSettingsOf(settings, raw, command.getOptionValueSource('target') === 'cli');
       const model = await loadModel(settings.model, loadOptionsOf(settings, global, { withLayer: false }));
