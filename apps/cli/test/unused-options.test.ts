@@ -68,3 +68,15 @@ describe('options a run would not use', () => {
     expect(existsSync(batch ? join(dir, 'out') : json)).toBe(false);
   });
 });
+
+describe('a --layer the model cannot be cut at', () => {
+  it.each([
+    ['explain', ...text],
+    ['hierarchy', ...text],
+    ['explain', ...iris],
+  ])('%s: exit 2 naming --layer, with texts as with tensor inputs', (...args) => {
+    const run = ig([...args, '--layer', 'nope']);
+    expect(run.stderr).toMatch(/--layer nope: "nope" is not produced by any node/);
+    expect(run.code).toBe(2);
+  });
+});
