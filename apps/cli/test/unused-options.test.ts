@@ -56,16 +56,22 @@ const refusals: [string, readonly string[], RegExp][] = [
   ],
   ['hierarchy --baseline-token without --text', ['hierarchy', ...iris, '--baseline-token', '3'], /--baseline-token goes with --text/],
   ['hierarchy --layer without --text', ['hierarchy', ...iris, '--layer', 'x'], /--layer goes with --text/],
+  [
+    'grad-graph --steps without --fused',
+    ['grad-graph', captumModelPath('iris_mlp'), '-o', join(dir, 'g.onnx'), '--steps', '10'],
+    /--steps sets the path points of the --fused graph; add --fused or drop --steps/,
+  ],
   ['hierarchy --score cd --provider wasm', ['hierarchy', ...iris, '--score', 'cd', '--provider', 'wasm'], /--score cd runs on --provider cpu/],
 ];
 
 describe('options a run would not use', () => {
   it.each(refusals)('%s: exit 2 naming both options, no output', (_, args, message) => {
-    const batch = args[0] === 'batch'; // writes into --out-dir, not --json
-    const run = ig(batch ? args : [...args, '--json', json]);
+    // batch writes into --out-dir and grad-graph to -o, not --json
+    const written = args[0] === 'batch' ? join(dir, 'out') : args[0] === 'grad-graph' ? join(dir, 'g.onnx') : json;
+    const run = ig(written === json ? [...args, '--json', json] : args);
     expect(run.stderr).toMatch(message);
     expect(run.code).toBe(2);
-    expect(existsSync(batch ? join(dir, 'out') : json)).toBe(false);
+    expect(existsSync(written)).toBe(false);
   });
 });
 
