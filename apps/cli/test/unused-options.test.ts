@@ -11,6 +11,14 @@ import { fixture, ig, tempDir } from './helpers.js';
 const dir = tempDir('unused-options');
 const iris = ['--model', captumModelPath('iris_mlp'), '--input', captumPath('data', 'iris_mlp', 'input_virginica_row101.npy')];
 const text = ['--model', fixture('text_models', 'bert.onnx'), '--tokenizer', fixture('text_models', 'wordpiece.json'), '--text', 'hello'];
+const regressor = [
+  '--model',
+  fixture('segmentation', 'regress.onnx'),
+  '--input',
+  fixture('segmentation', 'regress_input.npy'),
+  '--target-weights',
+  fixture('segmentation', 'regress_weights.npy'),
+];
 const json = join(dir, 'report.json');
 const inputs = join(dir, 'inputs');
 mkdirSync(inputs);
@@ -34,6 +42,16 @@ const refusals: [string, readonly string[], RegExp][] = [
     /--tokenizer goes with --text or token ids \(an int64 \.npy\) in --input/,
   ],
   ['explain --html on a float input', ['explain', ...iris, '--html', join(dir, 'x.html')], /--html shades the tokens of --text; it does not apply to --input/],
+  [
+    'explain saliency --tolerance',
+    ['explain', ...iris, '--algorithm', 'saliency', '--tolerance', '0.1'],
+    /--tolerance bounds a completeness error, which --algorithm saliency does not have/,
+  ],
+  [
+    'explain --target-weights --labels',
+    ['explain', ...regressor, '--labels', captumPath('data', 'iris_mlp', 'labels.txt')],
+    /--labels names the classes of --target or --target-region; --target-weights explains no class/,
+  ],
   ['check --auto-rule without --steps auto', ['check', ...iris, '--auto-rule', 'nested'], /--auto-rule refines --steps auto/],
   ['check --sign (no heatmap)', ['check', ...iris, '--sign', 'positive'], /unknown option '--sign'/],
   ['check --layer', ['check', ...iris, '--layer', 'x'], /ig check checks the attributions to the model input; --layer is not available here/],
