@@ -156,6 +156,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         );
         refuseGiven(command, PICTURE_OPTIONS, 'draws heatmaps of tensor inputs; --heatmaps of texts and token ids writes <id>.html');
       } else if (raw['heatmaps'] !== true) refusePictureOptionsWithout(command, '--heatmaps');
+      else if (settings.layer !== undefined) throw new UsageError('--heatmaps draws input attributions; it cannot be combined with --layer');
       const objectiveTarget = objectiveTargetOf(raw, { targetGiven: command.getOptionValueSource('target') === 'cli', limits: settings.limits });
       const ownTarget = objectiveTarget === undefined ? undefined : all.find((item) => item.target !== undefined);
       if (ownTarget !== undefined)
