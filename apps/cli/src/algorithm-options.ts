@@ -98,8 +98,9 @@ export function parseAlgorithmSettings(raw: Raw): AlgorithmSettings {
 
 /**
  * The path options of `ig explain` that only some methods read: --baseline (integrated-gradients
- * and guided-ig; a single path for guided-ig), --method (integrated-gradients' quadrature) and
- * --samples (the noise of --noise, the draws of expected-gradients). Refused, not ignored.
+ * and guided-ig; a single path for guided-ig), --method (integrated-gradients' quadrature),
+ * --tolerance (methods with a path) and --samples (the noise of --noise, the draws of
+ * expected-gradients). Refused, not ignored.
  */
 function checkPathOptions(raw: Raw, settings: AlgorithmSettings): void {
   const { algorithm } = settings;
@@ -118,6 +119,8 @@ function checkPathOptions(raw: Raw, settings: AlgorithmSettings): void {
     throw new UsageError(`--algorithm guided-ig follows one path from one baseline; drop --baselines ${count}`);
   if (typeof raw['method'] === 'string' && algorithm !== 'integrated-gradients')
     throw new UsageError(`--method is the quadrature rule of --algorithm integrated-gradients, not ${algorithm}`);
+  if (typeof raw['tolerance'] === 'string' && (algorithm === 'saliency' || algorithm === 'input-x-gradient'))
+    throw new UsageError(`--tolerance bounds a completeness error, which --algorithm ${algorithm} does not have: it takes one gradient per example`);
   if (settings.samples !== undefined && settings.noise === undefined && algorithm !== 'expected-gradients')
     throw new UsageError(`--samples counts the noisy copies of --noise or the draws of expected-gradients; add --noise or drop --samples`);
 }

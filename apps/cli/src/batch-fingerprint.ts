@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
 import type { AlgorithmSettings } from './algorithm-options.js';
+import { modelFiles, tokenizerFile, type DependedFile } from './batch-file-hashes.js';
+import type { BatchItem } from './batch-items.js';
+import type { ObjectiveTarget } from './objective-target-options.js';
+import type { TokenRunSettings } from './text/token-session.js';
 import type { ExplainSettings } from './options.js';
 
 /** What a fingerprint without the `algorithm` entry was computed with. */
@@ -58,4 +62,33 @@ export function batchFingerprint(settings: ExplainSettings, algorithm: Algorithm
   };
   const methodOptions = algorithmFingerprint(algorithm, stepsGiven);
   return methodOptions === undefined ? common : { ...common, algorithm: methodOptions };
+}
+
+/**
+ * Every file the results depend on, beside the inputs themselves: the model, --labels, a
+ * --baseline, --baseline-set, --target-weights or --region-mask file, a token batch's tokenizer
+ * and --baseline-ids, and the "context" files of every manifest line (of all shards, so that each
+ * records the same).
+ */
+export async function batchDependedFiles(
+  settings: ExplainSettings,
+  options: {
+    readonly algorithm: AlgorithmSettings;
+    readonly objectiveTarget: ObjectiveTarget | undefined;
+    readonly tokens: TokenRunSettings | undefined;
+    readonly items: readonly BatchItem[];
+  },
+): Promise<DependedFile[]> {
+  const { algorithm, objectiveTarget, tokens, items } = options;
+  const named = (path: string | undefined, of: string): DependedFile[] => (path === undefined ? [] : [{ path, of }]);
+  return [
+    ...(await modelFiles(settings.model, settings.provider)),
+    ...named(settings.labels ?? undefined, '--labels'),
+    ...named(/\.npy$/i.test(settings.baseline) ? settings.baseline : undefined, '--baseline'),
+    ...named(algorithm.baselineSet, '--baseline-set'),
+    ...named(objectiveTarget?.kind === 'weights' ? objectiveTarget.file.file : undefined, '--target-weights'),
+    ...named(objectiveTarget?.kind === 'region' ? objectiveTarget.mask.file : undefined, '--region-mask'),
+    ...(tokens ? [...tokenizerFile(settings.model, tokens.tokenizer), ...named(tokens.baselineIds, '--baseline-ids')] : []),
+    ...items.flatMap((item) => [...(item.context ?? new Map<string, string>())].map(([name, path]) => ({ path, of: `"context" "${name}" of ${item.id}` }))),
+  ];
 }

@@ -1,5 +1,6 @@
 import { existsSync, linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkFileContents, type FileContents } from './batch-file-hashes.js';
 import type { BatchItem } from './batch-items.js';
 import { CliError, UsageError } from './errors.js';
 import { temporaryPath, writeFileAtomic } from './files.js';
@@ -11,7 +12,7 @@ export const failurePath = (outDir: string, id: string): string => join(outDir, 
 
 /**
  * Records the options in `batch-options.json` and refuses to mix results computed with other
- * ones (`absentMeans`: what a missing entry stood for, for the message). The record is created
+ * ones, or from files whose contents changed (`contents`, see batch-file-hashes.ts) (`absentMeans`: what a missing entry stood for, for the message). The record is created
  * in one step (a hard link of a written temporary, which fails if the file exists), so of two
  * first runs started together one creates it and the other compares.
  */
@@ -34,7 +35,8 @@ export function checkResumable(outDir: string, options: Record<string, unknown>,
   } catch (error) {
     throw new CliError(`${path} cannot be read (${(error as Error).message}); remove it only if the folder holds no results`);
   }
-  const changed = Object.keys({ ...before, ...options }).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(options[key]));
+  // `contents` is compared file by file below; an out-dir begun before it was recorded resumes as before.
+  const changed = Object.keys({ ...before, ...options }).filter((key) => key !== 'contents' && JSON.stringify(before[key]) !== JSON.stringify(options[key]));
   if (changed.length > 0) {
     const key = changed[0] as string;
     const shown = (value: unknown): string => (value === undefined ? (absentMeans[key] ?? 'not given') : JSON.stringify(value));
@@ -42,6 +44,8 @@ export function checkResumable(outDir: string, options: Record<string, unknown>,
       `--out-dir ${outDir} holds results computed with other options (${key}: ${shown(before[key])} then, ${shown(options[key])} now); rerun with the same options or use a new --out-dir`,
     );
   }
+  if (before['contents'] !== undefined && options['contents'] !== undefined)
+    checkFileContents(path, outDir, before, before['contents'] as FileContents, options['contents'] as FileContents);
 }
 
 export function recordFailure(outDir: string, item: BatchItem, reason: string): void {

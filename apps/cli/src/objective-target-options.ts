@@ -58,6 +58,8 @@ export function objectiveTargetOf(raw: Raw, context: { readonly targetGiven: boo
         : `${objective} takes one softmax over all of an example's outputs, which mixes the pixels (or unrelated regression outputs)`;
     throw new UsageError(`${flag} explains a weighted sum of the outputs (--objective logit); --objective ${why}`);
   }
+  if (weights !== undefined && text(raw, 'labels') !== undefined)
+    throw new UsageError('--labels names the classes of --target or --target-region; --target-weights explains no class');
   if (weights !== undefined) return { kind: 'weights', file: readWeightsFile(weights, context.limits) };
   if (mask === undefined) throw new UsageError('--target-region needs --region-mask FILE (a .npy [H, W] or a PNG): the pixels it sums over');
   if (!/^\d+$/.test(region as string) && text(raw, 'labels') === undefined)

@@ -64,8 +64,9 @@ export interface ExplainSettings {
   readonly memoryBudgetBytes: number | undefined;
 }
 
-export function addExplainOptions(command: Command): Command {
-  return command
+/** The options every command that runs a model on tensor inputs shares; `pictures: false` leaves out how heatmaps are drawn. */
+export function addExplainOptions(command: Command, { pictures = true } = {}): Command {
+  command
     .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
     .option('--size <WxH>', 'resize image inputs to this size (N or WxH); default: the model input size')
     .addOption(new Option('--layout <layout>', 'tensor layout of image inputs').choices(['nchw', 'nhwc']))
@@ -113,7 +114,12 @@ export function addExplainOptions(command: Command): Command {
       '--cache-dir <dir>',
       'keep built ONNX gradient graphs here across runs (default: $XDG_CACHE_HOME/ig or ~/.cache/ig; ~/Library/Caches/ig on macOS; %LOCALAPPDATA%\\ig\\cache on Windows)',
     )
-    .option('--no-cache', 'neither read nor write the graph cache')
+    .option('--no-cache', 'neither read nor write the graph cache');
+  return pictures ? addPictureOptions(command) : command;
+}
+
+function addPictureOptions(command: Command): Command {
+  return command
     .addOption(new Option('--heatmap-method <m>', 'how --heatmap draws').choices([...HEATMAP_METHODS, 'polarity']).default('overlay'))
     .addOption(new Option('--sign <s>', 'which attributions the heatmap shows').choices([...VISUALIZE_SIGNS]).default('all'))
     .option('--outlier-percentile <p>', 'share of the attribution mass clipped as outliers', '2')

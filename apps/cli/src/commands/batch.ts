@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { addAlgorithmOptions, checkAlgorithmFits, parseAlgorithmSettings } from '../algorithm-options.js';
 import { algorithmRun, asOneChannel } from '../algorithm-run.js';
-import { ABSENT_MEANS, batchFingerprint } from '../batch-fingerprint.js';
+import { ABSENT_MEANS, batchDependedFiles, batchFingerprint } from '../batch-fingerprint.js';
+import { fileContents } from '../batch-file-hashes.js';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
 import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
 import { addTokenOptions } from '../text/token-options.js';
+import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
 import { detail, say } from '../context.js';
@@ -138,13 +140,23 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const settings = parseExplainSettings(raw as Record<string, string>, global.quiet);
       const algorithm = parseAlgorithmSettings(raw);
       const stepsGiven = command.getOptionValueSource('steps') === 'cli';
+      refuseAutoRuleWithoutAuto(command, settings.steps);
       const auto = raw['shard'] === 'auto';
       const shard = auto ? shardFromEnvironment() : raw['shard'] ? parseShard(raw['shard'] as string) : { index: 1, count: 1 };
       if (auto) detail(global, `--shard auto: shard ${shard.index}/${shard.count} from the ${(shard as ScheduledShard).scheduler} environment`);
       const outDir = raw['outDir'] as string;
       const all = listItems(raw['inputs'] as string);
       const tokens = isTokenBatch(settings.model, all, raw) ? tokenBatchSettings(settings, raw) : undefined;
-      if (tokens) refuseObjectiveTarget(raw, 'for token-id models');
+      if (tokens) {
+        refuseObjectiveTarget(raw, 'for token-id models');
+        refuseGiven(
+          command,
+          TENSOR_INPUT_OPTIONS,
+          'does not apply to texts and token ids: tokens are explained at their embedding, from --baseline-token or --baseline-ids',
+        );
+        refuseGiven(command, PICTURE_OPTIONS, 'draws heatmaps of tensor inputs; --heatmaps of texts and token ids writes <id>.html');
+      } else if (raw['heatmaps'] !== true) refusePictureOptionsWithout(command, '--heatmaps');
+      else if (settings.layer !== undefined) throw new UsageError('--heatmaps draws input attributions; it cannot be combined with --layer');
       const objectiveTarget = objectiveTargetOf(raw, { targetGiven: command.getOptionValueSource('target') === 'cli', limits: settings.limits });
       const ownTarget = objectiveTarget === undefined ? undefined : all.find((item) => item.target !== undefined);
       if (ownTarget !== undefined)
@@ -160,11 +172,8 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       }
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
-      checkResumable(
-        outDir,
-        tokens ? { ...fingerprint, ...tokenBatchFingerprint(tokens) } : { ...fingerprint, ...objectiveFingerprint(objectiveTarget) },
-        ABSENT_MEANS,
-      );
+      const contents = fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
+      checkResumable(outDir, { ...fingerprint, ...(tokens ? tokenBatchFingerprint(tokens) : objectiveFingerprint(objectiveTarget)), contents }, ABSENT_MEANS);
       const skipFailed = raw['skipFailed'] === true;
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(

@@ -4,13 +4,16 @@ import { buildBaselines } from '../baselines.js';
 import { say, warnLine } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
-import { resolveTarget } from '../explain-run.js';
 import { keepOutputs, writeOutput } from '../files.js';
 import { loadInput } from '../inputs.js';
 import { loadModel } from '../load-model.js';
 import { loadOptionsOf } from '../model-options.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
 import { runSettingsOf } from './explain.js';
+import { addObjectiveTargetOptions } from '../objective-target-options.js';
+import { objectiveBackend } from '../objective-backend.js';
+import { refuseAutoRuleWithoutAuto } from '../given-options.js';
+import { runTargets } from '../run-targets.js';
 
 /**
  * What to try after a failed check, never the settings already in use: more steps or auto steps,
@@ -23,25 +26,33 @@ export function checkAdvice(run: { readonly steps: number | 'auto'; readonly met
 }
 
 export function registerCheck(program: Command, flags: () => GlobalFlags): void {
-  addExplainOptions(
-    program
-      .command('check')
-      .description('check the Integrated Gradients axioms (completeness, sensitivity, dummy, linearity) on one input; exit 1 if one fails'),
+  addObjectiveTargetOptions(
+    addExplainOptions(
+      program
+        .command('check')
+        .description('check the Integrated Gradients axioms (completeness, sensitivity, dummy, linearity) on one input; exit 1 if one fails'),
+      { pictures: false },
+    ),
   )
     .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image')
     .option('--json <file.json>', 'write the axiom report')
-    .action(async (raw: Record<string, string>) => {
+    .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
-      const run = runSettingsOf(settings);
+      refuseAutoRuleWithoutAuto(command, settings.steps);
+      if (settings.layer !== undefined) throw new UsageError('ig check checks the attributions to the model input; --layer is not available here');
+      const run = runSettingsOf(settings, raw, command.getOptionValueSource('target') === 'cli');
       const model = await loadModel(settings.model, loadOptionsOf(settings, global, { withLayer: false }));
       try {
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (input.tensor.shape[0] !== 1) throw new UsageError(`ig check takes one example; ${raw['input']} has ${input.tensor.shape[0]}`);
-        const [target] = await resolveTarget(model, input, run.target, run.labels);
-        const report = await checkAxioms(model.backend, input.tensor, {
-          target: target as number,
+        const targets = await runTargets(model, input, run);
+        // An objective is checked as the one output of the model seen through it.
+        const weights = run.objectiveTarget !== undefined ? (targets.spec as { readonly weights: Float32Array }).weights : undefined;
+        const target = targets.perExample[0];
+        const report = await checkAxioms(weights ? objectiveBackend(model.backend, weights) : model.backend, input.tensor, {
+          target: weights ? 0 : (target as number),
           baselines: buildBaselines(run, input),
           ...(run.steps === 'auto' ? { autoRule: run.autoRule, ...(run.maxSteps !== undefined ? { maxSteps: run.maxSteps } : {}) } : { method: run.method }),
           steps: run.steps,

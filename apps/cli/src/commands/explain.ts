@@ -22,10 +22,17 @@ import { refinementLines } from '../refinement-lines.js';
 import type { ExplainReport, RunSettings } from '../explain-run.js';
 import { isTokenIdsInput, runTokenIdsExplain } from '../text/ids-explain.js';
 import { runTextExplain } from '../text/text-command.js';
-import { addTokenOptions, requirePlainIntegratedGradients } from '../text/token-options.js';
+import { addTokenOptions, givenTokenFlags, requirePlainIntegratedGradients } from '../text/token-options.js';
 import { parseInputArgs } from '../named-inputs.js';
 import { runNamedExplain } from './explain-named.js';
+import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
+
+/** Options of tensor inputs and their pictures, refused for texts and token ids (`where`), which are explained at a layer from a baseline token. */
+function refuseTensorOptions(command: Command, where: string): void {
+  refuseGiven(command, TENSOR_INPUT_OPTIONS, `does not apply ${where}: tokens are explained at their embedding, from --baseline-token or --baseline-ids`);
+  refuseGiven(command, ['panel', ...PICTURE_OPTIONS], `draws tensor inputs; it does not apply ${where}`);
+}
 
 /** The run's settings: --labels read, and --target-weights / --target-region checked and their files read. */
 export function runSettingsOf(settings: ExplainSettings, raw: Record<string, unknown> = {}, targetGiven = false): RunSettings {
@@ -95,13 +102,22 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
       const targetGiven = command.getOptionValueSource('target') === 'cli';
+      refuseAutoRuleWithoutAuto(command, settings.steps);
       if ((raw['text'] as unknown as string[]).length > 0) {
         refuseObjectiveTarget(raw, 'with --text');
         if (raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
+        refuseTensorOptions(command, 'with --text');
         requirePlainIntegratedGradients(raw, '--text');
         return runTextExplain(raw, settings, global);
       }
       const inputArgs = parseInputArgs((raw['input'] as unknown as string[] | undefined) ?? []);
+      if (!raw['heatmap'] && !raw['panel']) refusePictureOptionsWithout(command, '--heatmap and --panel');
+      const textFlags = givenTokenFlags(raw);
+      if (inputArgs.kind === 'named' && textFlags.length > 0)
+        throw new UsageError(`${textFlags[0]} goes with --text or token ids in --input, not --input NAME=FILE`);
+      if (inputArgs.kind === 'named' && raw['html']) throw new UsageError('--html shades the tokens of --text; it does not apply to --input NAME=FILE');
+      if (inputArgs.kind === 'named' && raw['panel'])
+        throw new UsageError('--panel draws one image input; with several --input NAME=FILE flags write the attributions with --out');
       if (inputArgs.kind === 'named') {
         return runNamedExplain(
           inputArgs.inputs,
@@ -116,8 +132,12 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         if (raw['heatmap']) throw new UsageError('--heatmap draws input attributions; token ids are attributed at a layer');
         requirePlainIntegratedGradients(raw, 'token ids in --input');
         refuseObjectiveTarget(raw, 'with token ids in --input');
+        refuseTensorOptions(command, 'with token ids in --input');
+        if (raw['html']) throw new UsageError('--html shades the tokens of --text; it does not apply to token ids in --input (use --json)');
         return runTokenIdsExplain(raw, settings, global);
       }
+      if (textFlags.length > 0) throw new UsageError(`${textFlags[0]} goes with --text or token ids (an int64 .npy) in --input; ${raw['input']} holds floats`);
+      if (raw['html']) throw new UsageError(`--html shades the tokens of --text; it does not apply to --input ${raw['input']} (use --heatmap or --panel)`);
       if ((raw['contextInput'] as unknown as string[]).length > 0)
         throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');

@@ -17,6 +17,8 @@ import { DEFAULT_LIMITS } from '../limits.js';
 import { objectiveTargetOf, REGION_MASK_HELP, refuseObjectiveTarget, TARGET_REGION_HELP, TARGET_WEIGHTS_HELP } from '../objective-target-options.js';
 import { PROVIDERS } from '../load-model.js';
 import type { Provider } from '../load-model.js';
+import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
+import { refuseGiven } from '../given-options.js';
 
 function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
   const n = Number(text);
@@ -46,6 +48,15 @@ function writeHierarchyFiles(raw: Record<string, string>, run: HierarchyRun, sou
   for (const file of [raw['json'], raw['png'], raw['html']]) if (file) say(global, `wrote ${file}`);
 }
 
+/** Options the run would not use, refused naming what rules them out. */
+function refuseUnusedOptions(command: Command, score: ScoreKind, text: boolean): void {
+  if (text) refuseGiven(command, ['baseline', 'seed', 'layout', 'normalize'], 'applies to --input; with --text removed tokens become --baseline-token');
+  else refuseGiven(command, ['tokenizer', 'baselineToken', 'tooLong', 'layer'], 'goes with --text; give --text or drop it');
+  if (score !== 'integrated-gradients' && score !== 'group-path-ig')
+    refuseGiven(command, ['steps'], `sets the path points of --score integrated-gradients and group-path-ig, not --score ${score}`);
+  if (score === 'cd') refuseGiven(command, ['baseline', 'seed'], 'is not used by --score cd, which splits the input into the group and the rest');
+}
+
 export function registerHierarchy(program: Command, flags: () => GlobalFlags): void {
   program
     .command('hierarchy')
@@ -54,7 +65,10 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image')
     .option('--text <text>', 'text input of an ONNX model with token-id inputs: tokens are the units')
     .option('--tokenizer <file>', 'tokenizer.json for --text (default: the one next to the model)')
-    .option('--baseline-token <token>', 'with --text: what removed tokens become, a vocabulary entry such as [MASK] or an id (default: the pad id)')
+    .option(
+      '--baseline-token <token>',
+      `with --text: what removed tokens become, a vocabulary entry such as [MASK] or an id (default: the pad id). ${ROBERTA_BASELINE_HELP}`,
+    )
     .addOption(new Option('--too-long <mode>', 'with --text: a text longer than the model takes').choices(['truncate', 'error']).default('truncate'))
     .option('--layer <tensor>', 'with --text: the float tensor the groups are scored at (default: the embedding output)')
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
@@ -103,6 +117,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         seed: number(raw['seed'] ?? '0', '--seed', -1e15, 1e15, false),
       };
       const cache: string | boolean = (raw['cache'] as unknown) === false ? false : (raw['cacheDir'] ?? true);
+      refuseUnusedOptions(command, settings.score, raw['text'] !== undefined);
       if (raw['text'] !== undefined) {
         for (const flag of ['png', 'tokens'])
           if (raw[flag] !== undefined) throw new UsageError(`--${flag} is for tensor inputs; with --text use --html and --json`);

@@ -47,46 +47,54 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       '--input-shape <shape...>',
       "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it)",
     )
-    .action(async (path: string, raw: { output: string; wrt?: string[]; outputName?: string; fused?: boolean; steps: string; inputShape?: string[] }) => {
-      const bytes = await readModelBytes(onnxPath(path));
-      const steps = Number(raw.steps);
-      if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);
-      if (raw.fused && raw.wrt) throw new UsageError('--fused differentiates every graph input; drop --wrt');
-      const onnx = await importOnnx();
-      const output = raw.outputName ? { output: raw.outputName } : {};
-      let encoded: Uint8Array;
-      let gradients: string[] = [];
-      let facts: object;
-      let shapes: Map<string, number[]>;
-      try {
-        const inputs = onnx.inspect(bytes).inputs;
-        shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
-        const feeds = Object.fromEntries(
-          inputs.map((input) => {
-            const shape = shapes.get(input.name) as number[];
-            return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
-          }),
-        );
-        facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        throw new FileFormatError(path, `cannot read the ONNX model: ${(error as Error).message.split('\n')[0]}`);
-      }
-      try {
-        if (raw.fused) {
-          encoded = onnx.encodeModel(onnx.buildFusedModel(bytes, { steps, facts, ...output }).model);
-        } else {
-          const built = onnx.buildGradientModel(bytes, { ...(raw.wrt ? { inputs: raw.wrt } : {}), facts, ...output });
-          fixInputShapes(built.model, shapes);
-          gradients = [...built.gradients].map(([input, gradient]) => `${gradient} = ∂/∂${input}`);
-          encoded = onnx.encodeModel(built.model);
+    .action(
+      async (
+        path: string,
+        raw: { output: string; wrt?: string[]; outputName?: string; fused?: boolean; steps: string; inputShape?: string[] },
+        command: Command,
+      ) => {
+        if (!raw.fused && command.getOptionValueSource('steps') === 'cli')
+          throw new UsageError('--steps sets the path points of the --fused graph; add --fused or drop --steps');
+        const bytes = await readModelBytes(onnxPath(path));
+        const steps = Number(raw.steps);
+        if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);
+        if (raw.fused && raw.wrt) throw new UsageError('--fused differentiates every graph input; drop --wrt');
+        const onnx = await importOnnx();
+        const output = raw.outputName ? { output: raw.outputName } : {};
+        let encoded: Uint8Array;
+        let gradients: string[] = [];
+        let facts: object;
+        let shapes: Map<string, number[]>;
+        try {
+          const inputs = onnx.inspect(bytes).inputs;
+          shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
+          const feeds = Object.fromEntries(
+            inputs.map((input) => {
+              const shape = shapes.get(input.name) as number[];
+              return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
+            }),
+          );
+          facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
+          throw new FileFormatError(path, `cannot read the ONNX model: ${(error as Error).message.split('\n')[0]}`);
         }
-      } catch (error) {
-        throw new FileFormatError(path, `cannot build the gradient graph: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-      }
-      writeOutput(raw.output, encoded);
-      say(flags(), `wrote ${raw.output}${gradients.length > 0 ? ` (outputs ${gradients.join(', ')})` : ''}`);
-    });
+        try {
+          if (raw.fused) {
+            encoded = onnx.encodeModel(onnx.buildFusedModel(bytes, { steps, facts, ...output }).model);
+          } else {
+            const built = onnx.buildGradientModel(bytes, { ...(raw.wrt ? { inputs: raw.wrt } : {}), facts, ...output });
+            fixInputShapes(built.model, shapes);
+            gradients = [...built.gradients].map(([input, gradient]) => `${gradient} = ∂/∂${input}`);
+            encoded = onnx.encodeModel(built.model);
+          }
+        } catch (error) {
+          throw new FileFormatError(path, `cannot build the gradient graph: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+        }
+        writeOutput(raw.output, encoded);
+        say(flags(), `wrote ${raw.output}${gradients.length > 0 ? ` (outputs ${gradients.join(', ')})` : ''}`);
+      },
+    );
 }
 
 /** A readable listing of whatever inspect() returned: one `key: value` line per field. */

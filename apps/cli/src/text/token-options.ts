@@ -5,11 +5,15 @@ import { UsageError } from '../errors.js';
 import type { ExplainSettings } from '../options.js';
 import type { TokenRunSettings } from './token-session.js';
 
+/** What the baseline holds for a model that counts its position ids from the ids (README: RoBERTa, XLM-R and CamemBERT). */
+export const ROBERTA_BASELINE_HELP =
+  "RoBERTa-style models: at the default layer the baseline's pads keep the text's positions; with --layer after the position embeddings they sit at position 1";
+
 /** The options of token-id models, as `ig explain` and `ig batch` take them. */
 export function addTokenOptions(command: Command, what: string): Command {
   return command
     .option('--tokenizer <tokenizer.json>', `${what}: the tokenizer (default tokenizer.json next to the model)`)
-    .option('--baseline-token <token>', `${what}: the baseline token at every position, a token or an id (default the pad token)`)
+    .option('--baseline-token <token>', `${what}: the baseline token at every position, a token or an id (default the pad token). ${ROBERTA_BASELINE_HELP}`)
     .option('--baseline-ids <file.json>', `${what}: the baseline token ids, a JSON array with one id per position of the (padded) sequence`)
     .option('--too-long <mode>', `${what}: truncate (default, with a warning) or error when a text has more tokens than the model takes`);
 }

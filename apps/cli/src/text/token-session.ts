@@ -117,11 +117,17 @@ export async function openTokenSession<Settings extends TokenModelSettings>(
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
   if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: options.warn });
-  const explainer = await onnx.onnxTokenLayerExplainer(bytes, layer, {
-    executionProviders: [settings.provider as 'cpu'],
-    sessionOptions: { logSeverityLevel: 4 },
-    ...(cache ? { graphCache: cache.graphCache } : {}),
-  });
+  const explainer = await onnx
+    .onnxTokenLayerExplainer(bytes, layer, {
+      executionProviders: [settings.provider as 'cpu'],
+      sessionOptions: { logSeverityLevel: 4 },
+      ...(cache ? { graphCache: cache.graphCache } : {}),
+    })
+    .catch((error: unknown) => {
+      // as for tensor inputs: a --layer the model cannot be cut at is a usage error naming it
+      if (settings.layer === undefined) throw error;
+      throw new UsageError(`--layer ${layer}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    });
   return { settings, layer, explainer, tokenizer, baselineId: pad, dispose: () => explainer.dispose() };
 }
 
