@@ -12,32 +12,9 @@ import { checkResumable } from '../src/batch-record.js';
 import { UsageError } from '../src/errors.js';
 import { parseExplainSettings } from '../src/options.js';
 import { parseAlgorithmSettings } from '../src/algorithm-options.js';
-import { decodeModel, encodeModel, onnx } from '@ig/onnx';
 import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
 import { writeNpy } from './reliability/models.js';
-
-/** The model with every initializer's bytes moved to `weights.bin` beside it, as large exports are saved. */
-function withExternalData(model: string, dir: string): string {
-  const decoded = decodeModel(readFileSync(model));
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
-  for (const tensor of decoded.graph?.initializer ?? []) {
-    const bytes = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : new Uint8Array(new Float32Array(tensor.floatData ?? []).buffer);
-    tensor.rawData = new Uint8Array(0);
-    tensor.floatData = [];
-    tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-    tensor.externalData = [
-      onnx.StringStringEntryProto.create({ key: 'location', value: 'weights.bin' }),
-      onnx.StringStringEntryProto.create({ key: 'offset', value: String(offset) }),
-      onnx.StringStringEntryProto.create({ key: 'length', value: String(bytes.length) }),
-    ];
-    chunks.push(new Uint8Array(bytes));
-    offset += bytes.length;
-  }
-  writeFileSync(join(dir, 'weights.bin'), Buffer.concat(chunks));
-  writeFileSync(join(dir, 'external.onnx'), encodeModel(decoded));
-  return join(dir, 'external.onnx');
-}
+import { withExternalData } from './external-data-model.js';
 
 const computed = (log: string): string[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
 
