@@ -45,7 +45,7 @@ async function onnxExternalFiles(model: string, provider: string): Promise<Depen
   const onnx = await importOnnx(provider);
   if (!onnx.mayHaveExternalData(bytes)) return [];
   try {
-    const locations = new Set(onnx.externalTensors(onnx.decodeModel(bytes)).map((t) => t.externalData?.find((e) => e.key === 'location')?.value));
+    const locations = new Set(onnx.externalTensors(onnx.decodeModel(bytes)).map((t) => onnx.externalLocation(t)));
     return [...locations].flatMap((location) => (location ? [{ path: join(dirname(model), location), of: '--model (external data)' }] : []));
   } catch {
     return []; // not a readable model: loading it reports that

@@ -2,7 +2,7 @@
  * An ONNX model whose weights sit in side files (external data, `model.onnx.data`): the dropped
  * side files are read into the model, so the worker gets one self-contained model.
  */
-import { ExternalDataError, externalTensors, inlineExternalData as inlineFrom, type onnx } from '@ig/onnx';
+import { ExternalDataError, externalLocation, externalTensors, inlineExternalData as inlineFrom, type onnx } from '@ig/onnx';
 import { ModelInputError } from './errors.js';
 
 /** A dropped file has no folder: a location is matched by its last path segment. */
@@ -12,7 +12,7 @@ const fileName = (location: string): string => location.split('/').pop() ?? '';
 export async function inlineExternalData(model: onnx.ModelProto, name: string, files: readonly File[]): Promise<onnx.ModelProto | undefined> {
   const external = externalTensors(model);
   if (external.length === 0) return undefined;
-  const locations = new Set(external.map((t) => fileName((t.externalData ?? []).find((e) => e.key === 'location')?.value ?? '')));
+  const locations = new Set(external.map((t) => fileName(externalLocation(t) ?? '')));
   const missing = [...locations].filter((location) => !files.some((f) => f.name === location));
   if (missing.length > 0)
     throw new ModelInputError(

@@ -48,5 +48,12 @@ export {
   type TokenLayerOptions,
 } from './token-layer.js';
 export { ModelSourceError, readModelForWeb, type ModelSource } from './model-source.js';
-export { ExternalDataError, externalTensors, inlineExternalData, mayHaveExternalData, type ExternalDataReader } from './proto/external-data.js';
+export {
+  ExternalDataError,
+  externalLocation,
+  externalTensors,
+  inlineExternalData,
+  mayHaveExternalData,
+  type ExternalDataReader,
+} from './proto/external-data.js';
 export { fromOrtTensor, toOrtTensor } from './ort-tensor.js';

@@ -50,6 +50,11 @@ function* tensorsOf(graph: onnx.IGraphProto): Generator<onnx.ITensorProto> {
 
 const isExternal = (tensor: onnx.ITensorProto): boolean => tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
 
+/** The file an external tensor names (its `location` entry), relative to the model. */
+export function externalLocation(tensor: onnx.ITensorProto): string | undefined {
+  return (tensor.externalData ?? []).find((e) => e.key === 'location')?.value ?? undefined;
+}
+
 /** The tensors of a decoded model that keep their data in external files. */
 export function externalTensors(model: onnx.IModelProto): onnx.ITensorProto[] {
   return model.graph ? [...tensorsOf(model.graph)].filter(isExternal) : [];
@@ -132,7 +137,7 @@ export async function inlineExternalData(source: Uint8Array | onnx.IModelProto, 
 export function assertNoExternalData(model: onnx.IModelProto): void {
   const first = externalTensors(model)[0];
   if (first === undefined) return;
-  const location = (first.externalData ?? []).find((e) => e.key === 'location')?.value ?? '?';
+  const location = externalLocation(first) ?? '?';
   throw new ExternalDataError(
     `tensor "${first.name ?? ''}" keeps its data in the external file "${location}", which a model given as bytes cannot reach: ` +
       `give the model's file path or URL, or inline the data first with inlineExternalData(bytes, read)`,
