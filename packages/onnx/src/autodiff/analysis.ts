@@ -9,6 +9,7 @@ import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
 import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { resolveInputsAndOutput } from '../model/endpoints.js';
 import { isRecurrentNode, recurrentRefusal } from '../model/recurrent/spec.js';
+import { compositeFor } from '../model/composite/registry.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -55,23 +56,42 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
       onPath.set(node, new Set((node.input ?? []).flatMap((name, index) => (name && active.has(name) ? [index] : []))));
       continue;
     }
+    const composite = compositeFor(node, opset);
+    if (composite) {
+      // Lowered into standard ops with rules once its input shapes are known (see lowerCompositeNodes).
+      const refusal = composite.refusal(node, opset);
+      if (refusal) report(refusal);
+      onPath.set(node, differentiated(node, composite.differentiable, active, report));
+      continue;
+    }
     const rule = ruleFor(opType, domain);
     if (!rule) {
       report('no gradient rule');
       continue;
     }
     if (opset < rule.since) report(`the rule needs opset ${rule.since} or later`);
-    const needs = new Set<number>();
-    (node.input ?? []).forEach((name, index) => {
-      if (!name || !active.has(name)) return;
-      if (rule.differentiable === 'all' || rule.differentiable.includes(index)) needs.add(index);
-      else report(`input ${index} ("${name}") depends on a differentiated input, and its gradient is not supported`);
-    });
+    const needs = differentiated(node, rule.differentiable, active, report);
     if (subgraphInputs(node).some((name) => active.has(name))) report('a subgraph reads a differentiated tensor');
     onPath.set(node, needs);
   }
   if (!active.has(output) && unsupported.length === 0) unsupported.push(...integerCuts(model, order, inputs, output, active, facts));
   return { order, onPath, unsupported };
+}
+
+/** The inputs of a node that depend on differentiated inputs; those outside `differentiable` are reported. */
+function differentiated(
+  node: onnx.INodeProto,
+  differentiable: 'all' | readonly number[],
+  active: ReadonlySet<string>,
+  report: (reason: string) => void,
+): Set<number> {
+  const needs = new Set<number>();
+  (node.input ?? []).forEach((name, index) => {
+    if (!name || !active.has(name)) return;
+    if (differentiable === 'all' || differentiable.includes(index)) needs.add(index);
+    else report(`input ${index} ("${name}") depends on a differentiated input, and its gradient is not supported`);
+  });
+  return needs;
 }
 
 /**

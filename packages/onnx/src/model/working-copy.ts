@@ -4,6 +4,7 @@ import { defaultOpset, mergeFacts, modelFacts } from '../graph/model.js';
 import { upgradeToOpset11 } from './upgrade.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { lowerRecurrentNodes } from './recurrent/lower.js';
+import { lowerCompositeNodes } from './composite/lower.js';
 import type { PreparedModel } from './prepare.js';
 
 /**
@@ -30,7 +31,8 @@ export function copyModel(model: onnx.ModelProto): onnx.ModelProto {
  * A copy of the prepared model to build a graph in, for one input shape: `extra` (facts of a
  * probe run or static inference) over the model's own, a pending upgrade done with them, and
  * the ceil-mode pools they show to lose a window made explicit, and recurrent nodes (LSTM, GRU,
- * RNN) unrolled over the sequence length they give (`unrolled` counts them). Its opset is checked (11–21).
+ * RNN) unrolled over the sequence length they give, and composite ops (RMSNormalization…) lowered
+ * into the standard ops they stand for (`unrolled` counts both). Its opset is checked (11–21).
  */
 export function withFacts(
   prepared: PreparedModel,
@@ -40,7 +42,7 @@ export function withFacts(
   const shapes = new Map([...prepared.facts.shapes, ...(extra?.shapes ?? [])]);
   upgradeToOpset11(model, shapes);
   explicitCeilModePools(model, shapes, 'dropping');
-  const unrolled = lowerRecurrentNodes(model, shapes);
+  const unrolled = lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes);
   const opset = defaultOpset(model);
   const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { ...extra, shapes });
   return { model, opset, facts, unrolled };

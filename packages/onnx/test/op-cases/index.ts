@@ -11,6 +11,7 @@ import { reduceCases, resizeCases } from './reduce-resize.js';
 import { activationTrigCases } from './activations-trig.js';
 import { normMoreCases, rearrangeCases, reduceMoreCases } from './rearrange-norms.js';
 import { gatherEinsumCases } from './gather-einsum.js';
+import { compositeCases } from './composite.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -28,6 +29,7 @@ export const opCases: OpCase[] = [
   ...activationTrigCases,
   ...reduceMoreCases,
   ...gatherEinsumCases,
+  ...compositeCases,
 ];
 
 /**

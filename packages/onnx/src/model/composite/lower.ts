@@ -1,0 +1,48 @@
+import type { onnx } from '../../proto/generated/onnx.js';
+import { defaultOpset } from '../../graph/model.js';
+import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
+import { usedNames } from '../endpoints.js';
+import { LoweringBuilder } from './lowering-builder.js';
+import { compositeFor } from './registry.js';
+
+/**
+ * Rewrites every composite node (see CompositeOp) that its op can lower into the standard ops
+ * it stands for, writing the node's own outputs, so the rest of the graph is unchanged. A node
+ * its op refuses is left as it is: the gradient analysis reports it where it lies on the path.
+ * The shapes of the added tensors are recorded in `shapes`. Returns how many nodes were rewritten.
+ */
+export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, readonly number[]>): number {
+  const graph = model.graph as onnx.GraphProto;
+  const opset = defaultOpset(model);
+  if (!graph.node.some((node) => compositeFor(node, opset))) return 0;
+  const values = new Map<string, readonly number[]>();
+  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes: new Map(), values }, 'ig_op');
+  const nodes: onnx.NodeProto[] = [];
+  let lowered = 0;
+  for (const node of graph.node as onnx.NodeProto[]) {
+    const op = compositeFor(node, opset);
+    if (!op || op.refusal(node, opset) !== undefined) {
+      nodes.push(node);
+      continue;
+    }
+    for (const input of node.input) if (input && !b.hasShape(input)) throw new UnknownShapeError(input);
+    const start = b.nodes.length;
+    const outputs = op.lower(b, node);
+    node.output.forEach((name, index) => {
+      const source = outputs[index];
+      if (!name) return;
+      if (source === undefined) {
+        const reason = `output ${index} ("${name}") is not computed by the lowering into standard ops`;
+        throw new UnsupportedOpError([{ opType: node.opType, domain: '', nodeName: node.name, output: name, opset, reason }]);
+      }
+      b.alias(source, name);
+    });
+    nodes.push(...b.nodes.slice(start));
+    for (const added of b.nodes.slice(start)) for (const output of added.output) if (b.hasShape(output)) shapes.set(output, b.shape(output));
+    lowered++;
+  }
+  for (const initializer of b.initializers) shapes.set(initializer.name, initializer.dims.map(Number));
+  graph.node = nodes;
+  graph.initializer.push(...b.initializers);
+  return lowered;
+}
