@@ -11,7 +11,7 @@ import { reduceCases, resizeCases } from './reduce-resize.js';
 import { activationTrigCases } from './activations-trig.js';
 import { normMoreCases, rearrangeCases, reduceMoreCases } from './rearrange-norms.js';
 import { gatherEinsumCases } from './gather-einsum.js';
-import { compositeCases } from './composite.js';
+import { compositeCases, scatterCases } from './composite.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -30,6 +30,7 @@ export const opCases: OpCase[] = [
   ...reduceMoreCases,
   ...gatherEinsumCases,
   ...compositeCases,
+  ...scatterCases,
 ];
 
 /**

@@ -13,6 +13,7 @@ import { poolingRules } from './pooling.js';
 import { reduceRules } from './reduce.js';
 import { resizeRules, upsample } from './resize.js';
 import { responseNormRules } from './response-norms.js';
+import { scatterRules } from './scatter.js';
 import { shapeRules } from './shape.js';
 import { slicingRules } from './slicing.js';
 import { softmaxRules } from './softmax.js';
@@ -36,6 +37,7 @@ const families: readonly (readonly GradientRule[])[] = [
   reduceRules,
   resizeRules,
   responseNormRules,
+  scatterRules,
   shapeRules,
   slicingRules,
   softmaxRules,
