@@ -8,8 +8,10 @@ the expected values of test/exported-ops-parity.test.ts.
   einsum_attention  attention written with torch.einsum (q·kᵀ, weights·v, a reduction over
                     the queries), Atan
   ranking           cumulative sum, top-k values, gather with repeated indices, product of a slice
+  scatter_triangle  triangles of a matrix (Trilu), a row written in place (index_put, ScatterND)
+                    and a scatter with distinct indices (ScatterElements); opsets 14 and up only
 
-Each is exported at opset 13 and at the highest opset this torch exports (17 for torch 1.13); the
+Each is exported at opset 13 (14 where noted) and at the highest opset this torch exports (17 for torch 1.13); the
 script checks that each export holds the ops named above. The gradient is taken in float64 on
 the same float32 weights and input, as in architecture_references.py.
 
@@ -29,7 +31,6 @@ from torch.onnx._constants import ONNX_MAX_OPSET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, '..', 'test', 'fixtures', 'exported-ops')
-OPSETS = sorted({13, ONNX_MAX_OPSET})
 SEED = 11
 POINTS = 2
 
@@ -79,10 +80,29 @@ class Ranking(nn.Module):
         return self.fc(torch.cat([top.flatten(1), picked.flatten(1), product], dim=1))
 
 
+class ScatterTriangle(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(5, 5)
+        self.register_buffer('index', torch.tensor([[[4, 0, 2], [1, 3, 0], [2, 2, 3], [0, 1, 4], [3, 4, 1]]]))
+        self.fc = nn.Linear(2 * 25, 5)
+
+    def forward(self, x):
+        h = self.lin(x)
+        t = torch.triu(h, diagonal=1) + torch.tril(torch.tanh(h), diagonal=-1)
+        u = h.clone()
+        u[:, 1] = torch.sigmoid(t[:, 3])
+        w = h.scatter(1, self.index.expand(x.shape[0], -1, -1), t[:, :, :3])
+        return self.fc(torch.cat([u.flatten(1), w.flatten(1)], dim=1))
+
+
+# name: (module, input shape without the batch axis, ops its export must hold, opsets below the highest)
 CASES = {
-    'pixel_shuffle': (PixelShuffleHead, (3, 6, 6), {'DepthToSpace', 'Celu'}),
-    'einsum_attention': (EinsumAttention, (6, 8), {'Einsum', 'Atan'}),
-    'ranking': (Ranking, (4, 6), {'CumSum', 'TopK', 'GatherElements', 'ReduceProd'}),
+    'pixel_shuffle': (PixelShuffleHead, (3, 6, 6), {'DepthToSpace', 'Celu'}, [13]),
+    'einsum_attention': (EinsumAttention, (6, 8), {'Einsum', 'Atan'}, [13]),
+    'ranking': (Ranking, (4, 6), {'CumSum', 'TopK', 'GatherElements', 'ReduceProd'}, [13]),
+    # torch exports triu as Trilu from opset 14 only.
+    'scatter_triangle': (ScatterTriangle, (5, 5), {'Trilu', 'ScatterND', 'ScatterElements'}, [14]),
 }
 
 
@@ -94,7 +114,7 @@ def gradient(model, x, targets):
 
 
 def make_case(name):
-    build, shape, ops = CASES[name]
+    build, shape, ops, lower = CASES[name]
     torch.manual_seed(SEED)
     model = build().eval()
     x = torch.randn(POINTS, *shape)
@@ -105,7 +125,7 @@ def make_case(name):
     logits64, g64 = gradient(model.double(), x.double(), targets)
     model.float()
     files = {}
-    for opset in OPSETS:
+    for opset in sorted({*lower, ONNX_MAX_OPSET}):
         file = f'{name}-opset{opset}.onnx'
         path = os.path.join(OUT, file)
         torch.onnx.export(model, x[:1], path, input_names=['input'], output_names=['logits'],
