@@ -34,6 +34,19 @@ function softmaxRel(r: readonly number[], i: readonly number[], mask: readonly n
   return { rel: whole.map((w, j) => 0.5 * ((alone[j] as number) - (atZero[j] as number) + (w - (rest[j] as number)))), atZero };
 }
 
+/** The same split for log-softmax, whose value at 0 is −log n. */
+function logSoftmaxRel(r: readonly number[], i: readonly number[]): number[] {
+  const logSoftmax = (v: readonly number[]): number[] =>
+    softmax(
+      v,
+      v.map(() => 0),
+    ).map(Math.log);
+  const whole = logSoftmax(r.map((v, j) => v + (i[j] as number)));
+  const alone = logSoftmax(r);
+  const rest = logSoftmax(i);
+  return whole.map((w, j) => 0.5 * ((alone[j] as number) + Math.log(r.length) + (w - (rest[j] as number))));
+}
+
 interface SoftmaxCase {
   readonly name: string;
   readonly nodes: readonly NodeSpec[];
@@ -52,6 +65,13 @@ const cases: readonly SoftmaxCase[] = [
     mask: [0, 0, 0, 0, 0],
     outputSize: 5,
     closedForm: rowwise([0, 0, 0, 0, 0]),
+  },
+  {
+    name: 'LogSoftmax alone (a classifier trained with NLL)',
+    nodes: [{ op: 'LogSoftmax', inputs: ['x'], outputs: ['y'] }],
+    mask: [0, 0, 0, 0, 0],
+    outputSize: 5,
+    closedForm: logSoftmaxRel,
   },
   {
     name: 'Softmax of scores plus an additive mask holding -1e4 and float32 minimum',

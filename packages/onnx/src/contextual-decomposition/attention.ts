@@ -3,7 +3,7 @@ import { gatedProduct } from './activations.js';
 import { chainMask, cloneNode, eachPart, firstPairOnly, isPair, type Pair, type PairRule } from './pair.js';
 
 /**
- * Softmax of a pair (CD-T, Hsu et al. 2024): the Shapley split of the CD paper applied to the
+ * Softmax or LogSoftmax of a pair (CD-T, Hsu et al. 2024): the Shapley split of the CD paper applied to the
  * vector function S on the node's axis, rel' = ½[(S(r) − S(0)) + (S(r + i) − S(i))],
  * irrel' = S(r + i) − rel'. The irrelevant part holds S(0) (uniform over the axis), recorded as
  * the pair's constant so that probabilities times values give S(0)·v_rel to the relevant part

@@ -49,10 +49,6 @@ function declaredDims(graph: onnx.GraphProto): DeclaredDims {
   return (name) => dims.get(name);
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  LogSoftmax: 'no CD rule for LogSoftmax (Softmax has one); decompose the logits (cut the model before it)',
-};
-
 /**
  * Rewrites a model for contextual decomposition (Murdoch et al. 2018; the rules of the `acd`
  * package): every tensor that depends on the input becomes a pair (relevant, irrelevant) whose
@@ -111,7 +107,7 @@ export function buildContextualDecompositionModel(
       for (const name of node.output ?? []) if (name) carried.set(name, { rel: name, irrel: name });
     };
     if (!rule) {
-      fail(REASONS[opType] ?? 'no contextual-decomposition rule');
+      fail('no contextual-decomposition rule');
       taint();
       continue;
     }

@@ -221,6 +221,7 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Pow', power],
   ['Sqrt', squareRoot],
   ['Softmax', softmax],
+  ['LogSoftmax', softmax],
   ['Where', where],
   ['MaxPool', maxPool],
   ['Pad', pad],
