@@ -17,7 +17,8 @@ export type FileContents = Record<string, { readonly of: string; readonly sha256
 
 const MISSING = 'missing';
 
-function sha256(path: string): string {
+/** The sha256 of a file's contents in hex, or `missing` when it cannot be opened. */
+export function sha256(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, 'r');

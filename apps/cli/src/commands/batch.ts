@@ -14,6 +14,7 @@ import { addTokenOptions } from '../text/token-options.js';
 import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
+import { dropStaleReports, withDigest } from '../batch-item-digest.js';
 import { detail, say } from '../context.js';
 import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
@@ -105,7 +106,8 @@ async function computeClaimed(explainer: ItemExplainer, item: BatchItem, context
       recordFailure(outDir, item, flatMessage(error));
       return;
     }
-    for (const { name, data } of outputs) writeFileAtomic(join(outDir, name), data);
+    const report = `${item.id}.json`;
+    for (const { name, data } of outputs) writeFileAtomic(join(outDir, name), name === report && typeof data === 'string' ? withDigest(data, item) : data);
     rmSync(failurePath(outDir, item.id), { force: true });
     const log = process.env[COMPUTE_LOG_ENV];
     if (log) appendFileSync(log, `${item.id}\n`);
@@ -175,6 +177,12 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const contents = fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
       checkResumable(outDir, { ...fingerprint, ...(tokens ? tokenBatchFingerprint(tokens) : objectiveFingerprint(objectiveTarget)), contents }, ABSENT_MEANS);
       const skipFailed = raw['skipFailed'] === true;
+      const changed = dropStaleReports(outDir, items);
+      if (changed.length > 0)
+        say(
+          global,
+          `${changed.length} done input${changed.length === 1 ? '' : 's'} changed since computed (input, text, target or context), computed again: ${changed.slice(0, 5).join(', ')}${changed.length > 5 ? ', …' : ''}`,
+        );
       const pending = items.filter((item) => !existsSync(reportPath(outDir, item.id)) && !(skipFailed && failedAt(outDir, item.id) !== null));
       say(
         global,
