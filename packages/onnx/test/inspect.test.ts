@@ -38,4 +38,12 @@ describe('inspect', () => {
     expect(s.gradientCoverage.unsupported).toEqual(['Det', 'com.example.Custom']);
     expect(s.gradientCoverage.nonDifferentiable).toEqual(['Shape']);
   });
+
+  it('counts a composite op as differentiable from the opset that defines it', () => {
+    const at = (opset: number): string[] =>
+      inspect(makeModel({ opset, inputs: { x: [2, 4], s: [4] }, nodes: [{ op: 'RMSNormalization', inputs: ['x', 's'], outputs: ['y'] }], outputs: ['y'] }))
+        .gradientCoverage.differentiable;
+    expect(at(23)).toEqual(['RMSNormalization']);
+    expect(at(22)).toEqual([]);
+  });
 });

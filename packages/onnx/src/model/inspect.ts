@@ -5,6 +5,7 @@ import { MAX_OPSET } from '../graph/model.js';
 import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
 import { RECURRENT_OPS } from './recurrent/spec.js';
+import { compositeFor } from './composite/registry.js';
 import { PAIR_RULES } from '../contextual-decomposition/rules.js';
 
 export interface TensorSummary {
@@ -72,7 +73,7 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
     const key = domain ? `${domain}.${opType}` : opType;
     ops[key] = (ops[key] ?? 0) + 1;
-    if (ruleFor(opType, domain) || (!domain && RECURRENT_OPS.has(opType))) differentiable.add(key);
+    if (ruleFor(opType, domain) || (!domain && RECURRENT_OPS.has(opType)) || compositeFor(node, opsets['ai.onnx'] ?? 0)) differentiable.add(key);
     else if (!domain && nonDifferentiableOps.has(opType)) nonDifferentiable.add(key);
     else unsupported.add(key);
   }
