@@ -14,7 +14,7 @@ const rootMeanSquare: NodeSpec[] = [...meanSquare, { op: 'Sqrt', inputs: ['shift
 const scaled: NodeSpec = { op: 'Mul', inputs: ['weight', 'normalized'], outputs: ['y'] };
 
 // The forms torch and hand-written RMSNorms export: x · rsqrt(mean(x²) + ε) · w.
-const rmsNormForms: readonly { name: string; nodes: NodeSpec[] }[] = [
+const rmsNormForms: readonly { name: string; nodes: NodeSpec[]; opset?: number }[] = [
   {
     name: 'Mul by Reciprocal(Sqrt(·))',
     nodes: [
@@ -33,6 +33,11 @@ const rmsNormForms: readonly { name: string; nodes: NodeSpec[] }[] = [
       scaled,
     ],
   },
+  {
+    name: 'RMSNormalization (opset 23)',
+    opset: 23,
+    nodes: [{ op: 'RMSNormalization', inputs: ['x', 'weight'], outputs: ['y'], attributes: { epsilon: { float: EPSILON } } }],
+  },
   { name: 'Div by Sqrt(·)', nodes: [...rootMeanSquare, { op: 'Div', inputs: ['x', 'root'], outputs: ['normalized'] }, scaled] },
   {
     name: 'Mul by Pow(·, −0.5)',
@@ -49,7 +54,7 @@ describe('contextual decomposition of an RMSNorm: each part times the whole tens
   for (const form of rmsNormForms) {
     it(form.name, async () => {
       const bytes = makeModel({
-        opset: 14,
+        opset: form.opset ?? 14,
         inputs: { x: ['N', 3, 4] },
         constants: {
           two: { dims: [], values: [2] },

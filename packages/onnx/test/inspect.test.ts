@@ -40,7 +40,7 @@ describe('inspect', () => {
   });
 
   it('counts a composite op as differentiable from the opset that defines it', () => {
-    const at = (opset: number): string[] =>
+    const at = (opset: number): readonly string[] =>
       inspect(makeModel({ opset, inputs: { x: [2, 4], s: [4] }, nodes: [{ op: 'RMSNormalization', inputs: ['x', 's'], outputs: ['y'] }], outputs: ['y'] }))
         .gradientCoverage.differentiable;
     expect(at(23)).toEqual(['RMSNormalization']);

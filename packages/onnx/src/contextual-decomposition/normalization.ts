@@ -101,3 +101,19 @@ export function quotientByWhole(builder: GraphBuilder, numerator: Pair, divisor:
   const whole = builder.add(divisor.rel, divisor.irrel);
   return { rel: builder.div(numerator.rel, whole), irrel: builder.div(numerator.irrel, whole) };
 }
+
+/**
+ * RMSNormalization (opset 23): each part divided by the root mean square of the WHOLE tensor over
+ * axis … last (no centering), times the scale, as the exported RMSNorm forms are decomposed.
+ */
+export const rmsNormalization: PairRule = (node, inputs, builder, declared) => {
+  const data = firstPairOnly(node, inputs);
+  const axis = intAttribute(node, 'axis', -1);
+  const first = axis < 0 ? axis : axis - rankOf(node, builder, declared);
+  const axes = Array.from({ length: -first }, (_, k) => first + k);
+  const whole = builder.add(data.rel, data.irrel);
+  const meanSquare = builder.reduceMean(builder.mul(whole, whole), axes);
+  const root = builder.op('Sqrt', [builder.add(meanSquare, builder.floatConstant([floatAttribute(node, 'epsilon', 1e-5)]))]);
+  const normalized = (part: string): string => builder.div(part, root);
+  return [scaled(builder, { rel: normalized(data.rel), irrel: normalized(data.irrel) }, node.input?.[1] as string)];
+};

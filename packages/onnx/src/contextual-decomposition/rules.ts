@@ -6,7 +6,7 @@ import { lstm } from './lstm.js';
 import { gruOrRnn } from './gru.js';
 import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { contraction, softmax, where } from './attention.js';
-import { groupNormalization, instanceNormalization, layerNormalization, quotientByWhole } from './normalization.js';
+import { groupNormalization, instanceNormalization, layerNormalization, rmsNormalization, quotientByWhole } from './normalization.js';
 import { power, squareRoot } from './powers.js';
 import { keepStatistic, productWithStatistic, reciprocal, statistic, wholeOf } from './statistics.js';
 import { chainMask, cloneNode, eachPart, isPair, splitBias, type Carried, type DeclaredDims, type Pair, type PairRule, type Unmasked } from './pair.js';
@@ -217,6 +217,7 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['LayerNormalization', layerNormalization],
   ['InstanceNormalization', instanceNormalization],
   ['GroupNormalization', groupNormalization],
+  ['RMSNormalization', rmsNormalization],
   ['Reciprocal', reciprocal],
   ['Pow', power],
   ['Sqrt', squareRoot],
