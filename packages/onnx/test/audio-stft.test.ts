@@ -45,7 +45,7 @@ describe('audio classifier with an STFT spectrogram', () => {
         const report = result.reports[0];
         expect(report?.fInput).toBeCloseTo(audioReferences.logits[target] as number, 5);
         expect(Math.abs((report?.fInput ?? 0) - (report?.fBaseline ?? 0))).toBeGreaterThan(1e-2);
-        const sum = (result.attributions[0]?.data ?? []).reduce((a, v) => a + v, 0);
+        const sum = Array.from(result.attributions[0]?.data ?? [], Number).reduce((a, v) => a + v, 0);
         expect(sum).toBeCloseTo(report?.attributionSum ?? NaN, 6);
         errors.push(report?.relativeError ?? Infinity);
       }

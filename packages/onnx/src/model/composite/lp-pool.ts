@@ -14,10 +14,10 @@ function powerOfAbs(b: LoweringBuilder, x: string, p: number): string {
 }
 
 /**
- * s^(1/p) for sums s ≥ 0 of |x|^p. Where s = 0 (a window of zeros) the p-norm has no gradient;
- * (1/p)·s^(1/p − 1) is infinite there and PyTorch's LPPool returns NaN. The root is taken of
- * s + (1 − [s > 0]) instead and multiplied by [s > 0]: the same value everywhere, and a gradient
- * of 0 where the window is all zeros.
+ * s^(1/p) for sums s ≥ 0 of |x|^p. Where s = 0 (a window of zeros) the p-norm has no gradient:
+ * (1/p)·s^(1/p − 1) is infinite there, and times the 0 of d|x|^p it would give NaN. The root is
+ * taken of s + (1 − [s > 0]) instead and multiplied by [s > 0]: the same value everywhere, and a
+ * gradient of 0 where the window is all zeros, which is what PyTorch's LPPool gives there too.
  */
 function root(b: LoweringBuilder, sum: string, p: number): string {
   if (p === 1) return sum;

@@ -1,4 +1,3 @@
-import type { onnx } from '../../proto/generated/onnx.js';
 import { intAttribute } from '../../graph/attributes.js';
 import type { CompositeOp } from './composite-op.js';
 import type { LoweringBuilder } from './lowering-builder.js';
@@ -48,8 +47,9 @@ export const reverseSequence: CompositeOp = {
       const values = b.constantValues(lens);
       const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v > time);
       if (bad >= 0) throw unloweredForm(b, node, `sequence_lens[${bad}] is ${values[bad]}; it must lie in [0, ${time}]`);
+      const inner = pair[1] as number;
       const flat = Array.from({ length: batch * time }, (_, i) => {
-        const [first, second] = [Math.floor(i / pair[1]!), i % pair[1]!];
+        const [first, second] = [Math.floor(i / inner), i % inner];
         const [entry, t] = batchAxis === 0 ? [first, second] : [second, first];
         return source(t, values[entry] as number);
       });
