@@ -111,6 +111,29 @@ describe('signal and sequence forms the lowering refuses, with a typed error nam
   });
 });
 
+describe('a refused form off the differentiated path', () => {
+  it('leaves the node as it is and builds and runs the gradient of the rest', async () => {
+    const spec: ModelSpec = {
+      opset: 17,
+      inputs: { x: [2, 3], z: [1, 4, 1], f: [] },
+      nodes: [node('Tanh', ['x'], ['y']), node('Cast', ['f'], ['n'], { to: int(7) }), node('DFT', ['z', 'n'], ['spectrum'])],
+      outputs: ['y', 'spectrum'],
+    };
+    const bytes = makeModel(spec);
+    expect(() => buildGradientModel(bytes, { inputs: ['z'], output: 'spectrum', facts: scalarShapes })).toThrow(
+      /DFT \(opset 17\) node "DFT_2": dft_length \(input 1, "n"\) must be a constant/,
+    );
+    const x = Float32Array.from([0.1, -0.4, 0.7, 1.2, -0.9, 0.3]);
+    const feeds = {
+      x: { data: x, dims: [2, 3] },
+      z: { data: Float32Array.from([1, 2, 3, 4]), dims: [1, 4, 1] },
+      f: { data: Float32Array.from([4]), dims: [] },
+    };
+    const run = await gradientOf(runtimes.node, bytes, feeds, (n) => new Float32Array(n).fill(1), { inputs: ['x'], output: 'y' });
+    expect(Array.from(run.gradients.x as Float32Array)).toEqual(Array.from(x, (v) => expect.closeTo(1 - Math.tanh(v) ** 2, 6)));
+  });
+});
+
 describe('LpPool where a window is all zeros', () => {
   // The p-norm has no gradient at 0; the lowering gives 0 there, as PyTorch's LPPool does
   // (LPPool1d(2, 2) on [0, 0, 0.5, −1]: gradient [0, 0, 0.4472, −0.8944]), never NaN.

@@ -4,6 +4,7 @@ import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { usedNames } from '../endpoints.js';
 import { LoweringBuilder } from './lowering-builder.js';
 import { compositeFor } from './registry.js';
+import { recordRefusal } from './refused-forms.js';
 
 /**
  * Rewrites every composite node (see CompositeOp) that its op can lower into the standard ops
@@ -28,7 +29,16 @@ export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, 
     }
     for (const input of node.input) if (input && !b.hasShape(input)) throw new UnknownShapeError(input);
     const start = b.nodes.length;
-    const outputs = op.lower(b, node);
+    let outputs: readonly (string | undefined)[];
+    try {
+      outputs = op.lower(b, node);
+    } catch (error) {
+      // A form the lowering does not cover: reported by the gradient analysis if on the path.
+      if (!recordRefusal(node, error)) throw error;
+      b.nodes.splice(start);
+      nodes.push(node);
+      continue;
+    }
     node.output.forEach((name, index) => {
       const source = outputs[index];
       if (!name) return;
