@@ -137,5 +137,19 @@ const sequenceCases: OpCase[] = [
   },
 ];
 
+// Appended last: a case's random inputs are seeded by its index.
+const computedWindowCases: OpCase[] = [
+  {
+    name: 'STFT window computed in the graph (HannWindow)',
+    model: {
+      opset: 17,
+      inputs: { s: [2, 14, 1] },
+      constants: { size: i64([6]), step: step(4) },
+      nodes: [node('HannWindow', ['size'], ['w']), node('STFT', ['s', 'step', 'w'], ['y'])],
+      outputs: ['y'],
+    },
+  },
+];
+
 /** DFT, STFT, LpPool, GlobalLpPool and ReverseSequence, lowered into standard ops (src/model/composite). */
-export const signalCases: OpCase[] = [...dftCases, ...stftCases, ...poolCases, ...sequenceCases];
+export const signalCases: OpCase[] = [...dftCases, ...stftCases, ...poolCases, ...sequenceCases, ...computedWindowCases];
