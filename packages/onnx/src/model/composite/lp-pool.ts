@@ -84,11 +84,12 @@ export const globalLpPool: CompositeOp = {
     const shape = b.shape(x);
     if (shape.length < 3) throw unloweredForm(b, node, `input "${x}" has shape [${shape.join(', ')}]; it needs [batch, channels, spatial…]`);
     const axes = shape.slice(2).map((_, i) => i + 2);
-    const sums = b.reduceSum(powerOfAbs(b, x, exponent(b, node)), axes, true);
+    const p = exponent(b, node);
+    const sums = b.reduceSum(powerOfAbs(b, x, p), axes, true);
     b.setShape(
       sums,
       shape.map((d, i) => (i < 2 ? d : 1)),
     );
-    return [root(b, sums, exponent(b, node))];
+    return [root(b, sums, p)];
   },
 };
