@@ -80,7 +80,7 @@ describe('signal and sequence forms the lowering refuses, with a typed error nam
       'axis (input 2, "a") must be a constant',
     ],
     [
-      'a complex STFT signal (onnxruntime does not transform it)',
+      'a complex STFT signal (onnxruntime computes no spec transform of it)',
       oneNode(17, 'STFT', { s: [1, 8, 2], w: [4] }, ['s', 'step', 'w'], { onesided: int(0) }, { step: i64([2]) }),
       'STFT_0',
       'covers real signals',

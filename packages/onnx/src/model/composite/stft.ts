@@ -38,7 +38,7 @@ export const stft: CompositeOp = {
       throw unloweredForm(
         b,
         node,
-        `the signal has shape [${shape.join(', ')}]; the lowering covers real signals [batch, length, 1] (onnxruntime's kernel does not transform complex ones)`,
+        `the signal has shape [${shape.join(', ')}]; the lowering covers real signals [batch, length, 1] (onnxruntime's kernel does not compute the spec's transform of complex ones)`,
       );
     const step = constantInteger(b, node, 1, 'frame_step', true);
     if (!Number.isInteger(step) || step <= 0) throw unloweredForm(b, node, `frame_step is ${step}; it must be a positive integer`);
