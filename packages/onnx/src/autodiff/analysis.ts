@@ -10,6 +10,7 @@ import { prepareModel, type ModelData, type PreparedModel } from '../model/prepa
 import { resolveInputsAndOutput } from '../model/endpoints.js';
 import { isRecurrentNode, recurrentRefusal } from '../model/recurrent/spec.js';
 import { compositeFor } from '../model/composite/registry.js';
+import { loweringRefusal } from '../model/composite/refused-forms.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -59,7 +60,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     const composite = compositeFor(node, opset);
     if (composite) {
       // Lowered into standard ops with rules once its input shapes are known (see lowerCompositeNodes).
-      const refusal = composite.refusal(node, opset);
+      const refusal = composite.refusal(node, opset) ?? loweringRefusal(node);
       if (refusal) report(refusal);
       onPath.set(node, differentiated(node, composite.differentiable, active, report));
       continue;

@@ -12,6 +12,7 @@ import { activationTrigCases } from './activations-trig.js';
 import { normMoreCases, rearrangeCases, reduceMoreCases } from './rearrange-norms.js';
 import { gatherEinsumCases } from './gather-einsum.js';
 import { compositeCases, scatterCases } from './composite.js';
+import { signalCases } from './signal.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -31,6 +32,7 @@ export const opCases: OpCase[] = [
   ...gatherEinsumCases,
   ...compositeCases,
   ...scatterCases,
+  ...signalCases,
 ];
 
 /**

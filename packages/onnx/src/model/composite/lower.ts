@@ -1,9 +1,10 @@
 import type { onnx } from '../../proto/generated/onnx.js';
-import { defaultOpset } from '../../graph/model.js';
+import { defaultOpset, modelFacts } from '../../graph/model.js';
 import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { usedNames } from '../endpoints.js';
 import { LoweringBuilder } from './lowering-builder.js';
 import { compositeFor } from './registry.js';
+import { clearRefusal, recordRefusal } from './refused-forms.js';
 
 /**
  * Rewrites every composite node (see CompositeOp) that its op can lower into the standard ops
@@ -15,8 +16,9 @@ export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, 
   const graph = model.graph as onnx.GraphProto;
   const opset = defaultOpset(model);
   if (!graph.node.some((node) => compositeFor(node, opset))) return 0;
-  const values = new Map<string, readonly number[]>();
-  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes: new Map(), values }, 'ig_op');
+  // Constant inputs (initializers, Constant nodes) give the values a lowering may need: lengths, axes.
+  const { dataTypes, values } = modelFacts(graph);
+  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes, values }, 'ig_op');
   const nodes: onnx.NodeProto[] = [];
   let lowered = 0;
   for (const node of graph.node as onnx.NodeProto[]) {
@@ -27,7 +29,17 @@ export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, 
     }
     for (const input of node.input) if (input && !b.hasShape(input)) throw new UnknownShapeError(input);
     const start = b.nodes.length;
-    const outputs = op.lower(b, node);
+    let outputs: readonly (string | undefined)[];
+    try {
+      outputs = op.lower(b, node);
+    } catch (error) {
+      // A form the lowering does not cover: reported by the gradient analysis if on the path.
+      if (!recordRefusal(node, error)) throw error;
+      b.nodes.splice(start);
+      nodes.push(node);
+      continue;
+    }
+    clearRefusal(node);
     node.output.forEach((name, index) => {
       const source = outputs[index];
       if (!name) return;
