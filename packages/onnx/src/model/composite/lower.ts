@@ -1,5 +1,5 @@
 import type { onnx } from '../../proto/generated/onnx.js';
-import { defaultOpset } from '../../graph/model.js';
+import { defaultOpset, modelFacts } from '../../graph/model.js';
 import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { usedNames } from '../endpoints.js';
 import { LoweringBuilder } from './lowering-builder.js';
@@ -15,8 +15,9 @@ export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, 
   const graph = model.graph as onnx.GraphProto;
   const opset = defaultOpset(model);
   if (!graph.node.some((node) => compositeFor(node, opset))) return 0;
-  const values = new Map<string, readonly number[]>();
-  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes: new Map(), values }, 'ig_op');
+  // The values of initializers and Constant outputs (an AffineGrid's size) are known to the lowering.
+  const { values, dataTypes } = modelFacts(graph);
+  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes, values }, 'ig_op');
   const nodes: onnx.NodeProto[] = [];
   let lowered = 0;
   for (const node of graph.node as onnx.NodeProto[]) {
