@@ -85,6 +85,7 @@ export const KINKED_OPS: ReadonlySet<string> = new Set([
   'ReduceL1',
   'LpNormalization',
   'TopK',
+  'GridSample',
 ]);
 
 /** Whether any op of a model is in KINKED_OPS. */
