@@ -10,8 +10,9 @@ import { str, int } from './op-cases/case.js';
  * the floor of linear and cubic are decided by the last bit of the unnormalized coordinate).
  */
 
-// Measured: the largest |lowered − onnxruntime| over these cases is 4.8e-7 (values in [−1, 1],
-// outputs up to ~1.5 with cubic overshoot): a few float32 ulps from a different summation order.
+// Measured: |lowered − onnxruntime| is 0 in 26 of the 46 comparisons, at most 8.6e-7 (bicubic
+// reflection; 4.2e-7 in every other case), with values in [−1, 1] and cubic overshoot to ~1.5: a
+// few float32 ulps from a different order of summation.
 const TOLERANCE = 2e-6;
 
 const MODES_16 = ['bilinear', 'nearest', 'bicubic'] as const;
