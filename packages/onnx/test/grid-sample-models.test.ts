@@ -93,6 +93,22 @@ describe('GridSample and AffineGrid forms that are not lowered are refused', () 
     expect(refusal(spec({ padding_mode: str('wrap') })).message).toContain('padding_mode "wrap" is not one of zeros, border, reflection');
   });
 
+  it('the gradient in the grid alone in nearest mode (zero wherever it exists), naming the GridSample node', async () => {
+    const bytes = makeModel({
+      opset: 16,
+      inputs: { x: [1, 1, 3, 3], grid: [1, 2, 2, 2] },
+      nodes: [{ op: 'GridSample', inputs: ['x', 'grid'], outputs: ['y'], attributes: { mode: str('nearest') } }],
+      outputs: ['y'],
+    });
+    const feeds: Record<string, Feed> = {
+      x: { data: new Float32Array(9).fill(1), dims: [1, 1, 3, 3] },
+      grid: { data: new Float32Array(8).fill(0.2), dims: [1, 2, 2, 2] },
+    };
+    const attempt = gradientOf(runtimes.node, bytes, feeds, (n) => new Float32Array(n).fill(1), { inputs: ['grid'] });
+    await expect(attempt).rejects.toThrow(UnsupportedOpError);
+    await expect(attempt).rejects.toThrow(/node "GridSample_0\/axis 2\/nearest_rounding".*its gradient would be zero/);
+  });
+
   it('AffineGrid whose size is computed, not a constant', async () => {
     const bytes = makeModel({
       opset: 20,

@@ -26,8 +26,9 @@ const CUBIC_A = -0.75;
 /**
  * The taps along one spatial axis of `length` pixels for `coordinate`, the grid's normalized
  * coordinate along that axis ([N, 1, P], −1 and 1 the outer edges or centres of the end pixels).
+ * `label` names the nodes that need a name of their own (the axis of the GridSample node).
  */
-export function axisTaps(b: LoweringBuilder, coordinate: string, length: number, form: SampleForm): AxisTaps {
+export function axisTaps(b: LoweringBuilder, coordinate: string, length: number, form: SampleForm, label: string): AxisTaps {
   const shape = b.shape(coordinate);
   const unary = (op: string, x: string): string => b.shaped(op, [x], shape);
   const constant = (value: number): string => b.floatConstant([value]);
@@ -37,7 +38,12 @@ export function axisTaps(b: LoweringBuilder, coordinate: string, length: number,
     ? b.times(b.times(shifted, constant(0.5)), constant(length - 1))
     : b.times(b.minus(b.times(shifted, constant(length)), constant(1)), constant(0.5));
   // Nearest rounds half to even (Round), before the padding as the spec does.
-  if (form.mode === 'nearest') x = unary('Round', x);
+  if (form.mode === 'nearest') {
+    x = unary('Round', x);
+    // Named after the GridSample node: where the output depends on the grid only through it, the
+    // gradient analysis reports this node (the gradient in the grid is zero).
+    (b.nodes[b.nodes.length - 1] as { name: string }).name = `${label}/nearest_rounding`;
+  }
   const low = form.alignCorners ? 0 : -0.5;
   const high = form.alignCorners ? length - 1 : length - 0.5;
   // onnxruntime, like PyTorch, does not clip the coordinate in cubic border mode: it clamps each

@@ -92,7 +92,8 @@ export const gridSample: CompositeOp = {
 
     // The grid's last axis lists coordinates fastest axis first (x along W, then y along H…).
     const components = b.splitEqual(b.transpose(b.reshape(grid, [batch, points, axes]), [0, 2, 1]), 1, axes);
-    const perAxis = spatial.map((length, j) => axisTaps(b, components[axes - 1 - j] as string, length, form));
+    const label = node.name || `GridSample writing ${node.output[0]}`;
+    const perAxis = spatial.map((length, j) => axisTaps(b, components[axes - 1 - j] as string, length, form, `${label}/axis ${j + 2}`));
     const strides = spatial.map((_, j) => product(spatial.slice(j + 1)));
     const taps = combineTaps(b, perAxis, strides);
     const count = taps.length;
