@@ -50,28 +50,7 @@ export function axisTaps(b: LoweringBuilder, coordinate: string, length: number,
   // of the four taps' indices instead (the spec's reference clips the coordinate first).
   if (form.mode !== 'cubic' || form.padding !== 'border') x = padCoordinate(b, x, length, low, high, form.padding);
 
-  let base: string;
-  let offsets: number[];
-  let weights: (string | undefined)[];
-  if (form.mode === 'nearest') {
-    base = x;
-    offsets = [0];
-    weights = [undefined];
-  } else {
-    base = unary('Floor', x);
-    const fraction = b.minus(x, base);
-    if (form.mode === 'linear') {
-      offsets = [0, 1];
-      weights = [b.minus(b.plus(base, constant(1)), x), fraction];
-    } else {
-      offsets = [-1, 0, 1, 2];
-      const one = constant(1);
-      const two = constant(2);
-      const outer = (t: string): string => cubicPolynomial(b, t, [CUBIC_A, -5 * CUBIC_A, 8 * CUBIC_A, -4 * CUBIC_A]);
-      const inner = (t: string): string => cubicPolynomial(b, t, [CUBIC_A + 2, -(CUBIC_A + 3), 0, 1]);
-      weights = [outer(b.plus(fraction, one)), inner(fraction), inner(b.minus(one, fraction)), outer(b.minus(two, fraction))];
-    }
-  }
+  const { base, offsets, weights } = interpolation(b, x, form.mode);
   const positions: string[] = [];
   offsets.forEach((offset, k) => {
     const tap = offset === 0 ? base : b.plus(base, constant(offset));
@@ -88,6 +67,23 @@ export function axisTaps(b: LoweringBuilder, coordinate: string, length: number,
     }
   });
   return { positions, weights };
+}
+
+/**
+ * The first tap (a float tensor of integers), the offsets of all taps from it and their weights
+ * (undefined: 1), from the pixel coordinate x: nearest reads x itself (already rounded); linear
+ * and cubic read around ⌊x⌋ with weights from the fraction x − ⌊x⌋, which carries the gradient.
+ */
+function interpolation(b: LoweringBuilder, x: string, mode: GridSampleMode): { base: string; offsets: number[]; weights: (string | undefined)[] } {
+  if (mode === 'nearest') return { base: x, offsets: [0], weights: [undefined] };
+  const one = b.floatConstant([1]);
+  const base = b.shaped('Floor', [x], b.shape(x));
+  const fraction = b.minus(x, base);
+  if (mode === 'linear') return { base, offsets: [0, 1], weights: [b.minus(b.plus(base, one), x), fraction] };
+  const outer = (t: string): string => cubicPolynomial(b, t, [CUBIC_A, -5 * CUBIC_A, 8 * CUBIC_A, -4 * CUBIC_A]);
+  const inner = (t: string): string => cubicPolynomial(b, t, [CUBIC_A + 2, -(CUBIC_A + 3), 0, 1]);
+  const weights = [outer(b.plus(fraction, one)), inner(fraction), inner(b.minus(one, fraction)), outer(b.minus(b.floatConstant([2]), fraction))];
+  return { base, offsets: [-1, 0, 1, 2], weights };
 }
 
 /** a₃t³ + a₂t² + a₁t + a₀ by Horner's rule. */
