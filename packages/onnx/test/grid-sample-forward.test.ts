@@ -78,4 +78,25 @@ describe("GridSample lowered into standard ops gives onnxruntime's forward value
       expect(await compare(20, { mode: str(mode), padding_mode: str(padding), align_corners: int(align) }, { x, grid })).toBeLessThanOrEqual(TOLERANCE);
     }
   });
+
+  it('nearest rounds a coordinate halfway between pixels to the even one, as onnxruntime does', async () => {
+    // X[0, 0, r, c] = 10·r + c on a 5×5 image; with align_corners the normalized coordinates
+    // −0.75, −0.25, 0.25, 0.75 are the pixel coordinates 0.5, 1.5, 2.5, 3.5 exactly.
+    const x: Feed = { data: Float32Array.from({ length: 25 }, (_, i) => 10 * Math.floor(i / 5) + (i % 5)), dims: [1, 1, 5, 5] };
+    const halves = [-0.75, -0.25, 0.25, 0.75];
+    const points = halves.flatMap((u, i) => [u, halves[(i + 1) % 4] as number]);
+    const grid: Feed = { data: Float32Array.from(points), dims: [1, 4, 1, 2] };
+    const bytes = makeModel({
+      opset: 16,
+      inputs: { x: [1, 1, 5, 5], grid: [1, 4, 1, 2] },
+      nodes: [{ op: 'GridSample', inputs: ['x', 'grid'], outputs: ['y'], attributes: { mode: str('nearest'), align_corners: int(1) } }],
+      outputs: ['y'],
+    });
+    const evenOf = [0, 2, 2, 4];
+    const expected = halves.map((_, i) => 10 * (evenOf[(i + 1) % 4] as number) + (evenOf[i] as number));
+    const reference = (await runModel(runtimes.node, bytes, feedsOf(runtimes.node, { x, grid }))).y?.data as Float32Array;
+    const lowered = await gradientOf(runtimes.node, bytes, { x, grid }, (n) => new Float32Array(n).fill(1));
+    expect([...reference]).toEqual(expected);
+    expect([...lowered.output]).toEqual(expected);
+  });
 });
