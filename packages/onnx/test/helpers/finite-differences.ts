@@ -85,6 +85,9 @@ export const KINKED_OPS: ReadonlySet<string> = new Set([
   'ReduceL1',
   'LpNormalization',
   'TopK',
+  'GridSample',
+  // |x|^p summed: |x| itself in a window that padding leaves one element (or at p = 1)
+  'LpPool',
 ]);
 
 /** Whether any op of a model is in KINKED_OPS. */

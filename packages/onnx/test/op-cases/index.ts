@@ -13,6 +13,7 @@ import { normMoreCases, rearrangeCases, reduceMoreCases } from './rearrange-norm
 import { gatherEinsumCases } from './gather-einsum.js';
 import { compositeCases, scatterCases } from './composite.js';
 import { signalCases } from './signal.js';
+import { gridSampleCases } from './grid-sample.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -33,6 +34,7 @@ export const opCases: OpCase[] = [
   ...compositeCases,
   ...scatterCases,
   ...signalCases,
+  ...gridSampleCases,
 ];
 
 /**

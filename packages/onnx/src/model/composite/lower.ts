@@ -16,7 +16,7 @@ export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, 
   const graph = model.graph as onnx.GraphProto;
   const opset = defaultOpset(model);
   if (!graph.node.some((node) => compositeFor(node, opset))) return 0;
-  // Constant inputs (initializers, Constant nodes) give the values a lowering may need: lengths, axes.
+  // Constant inputs (initializers, Constant nodes) give the values a lowering may need: lengths, axes, sizes.
   const { dataTypes, values } = modelFacts(graph);
   const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes, values }, 'ig_op');
   const nodes: onnx.NodeProto[] = [];

@@ -3,8 +3,10 @@ import { isDefaultDomain } from '../../graph/names.js';
 import type { CompositeOp } from './composite-op.js';
 import { rmsNormalization } from './rms-normalization.js';
 import { signalOps } from './signal-ops.js';
+import { affineGrid } from './affine-grid.js';
+import { gridSample } from './grid-sample.js';
 
-const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map([rmsNormalization, ...signalOps].map((op) => [op.opType, op]));
+const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map([rmsNormalization, ...signalOps, gridSample, affineGrid].map((op) => [op.opType, op]));
 
 /** The composite op a node is, at the model's default-domain opset, if any. */
 export function compositeFor(node: onnx.INodeProto, opset: number): CompositeOp | undefined {
