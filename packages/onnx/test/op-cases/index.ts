@@ -12,6 +12,7 @@ import { activationTrigCases } from './activations-trig.js';
 import { normMoreCases, rearrangeCases, reduceMoreCases } from './rearrange-norms.js';
 import { gatherEinsumCases } from './gather-einsum.js';
 import { compositeCases } from './composite.js';
+import { attentionRotaryCases } from './attention.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -30,6 +31,7 @@ export const opCases: OpCase[] = [
   ...reduceMoreCases,
   ...gatherEinsumCases,
   ...compositeCases,
+  ...attentionRotaryCases,
 ];
 
 /**

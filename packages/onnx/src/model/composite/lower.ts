@@ -9,14 +9,19 @@ import { compositeFor } from './registry.js';
  * Rewrites every composite node (see CompositeOp) that its op can lower into the standard ops
  * it stands for, writing the node's own outputs, so the rest of the graph is unchanged. A node
  * its op refuses is left as it is: the gradient analysis reports it where it lies on the path.
- * The shapes of the added tensors are recorded in `shapes`. Returns how many nodes were rewritten.
+ * `dataTypes` are the element types known before (a mask's bool or float type decides its
+ * meaning). The shapes of the added tensors are recorded in `shapes`. Returns how many nodes were rewritten.
  */
-export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, readonly number[]>): number {
+export function lowerCompositeNodes(
+  model: onnx.ModelProto,
+  shapes: Map<string, readonly number[]>,
+  dataTypes: ReadonlyMap<string, number> = new Map(),
+): number {
   const graph = model.graph as onnx.GraphProto;
   const opset = defaultOpset(model);
   if (!graph.node.some((node) => compositeFor(node, opset))) return 0;
   const values = new Map<string, readonly number[]>();
-  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes: new Map(), values }, 'ig_op');
+  const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes, values }, 'ig_op');
   const nodes: onnx.NodeProto[] = [];
   let lowered = 0;
   for (const node of graph.node as onnx.NodeProto[]) {

@@ -2,8 +2,10 @@ import type { onnx } from '../../proto/generated/onnx.js';
 import { isDefaultDomain } from '../../graph/names.js';
 import type { CompositeOp } from './composite-op.js';
 import { rmsNormalization } from './rms-normalization.js';
+import { attention } from './attention.js';
+import { rotaryEmbedding } from './rotary-embedding.js';
 
-const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map([rmsNormalization].map((op) => [op.opType, op]));
+const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map([rmsNormalization, attention, rotaryEmbedding].map((op) => [op.opType, op]));
 
 /** The composite op a node is, at the model's default-domain opset, if any. */
 export function compositeFor(node: onnx.INodeProto, opset: number): CompositeOp | undefined {
