@@ -1,4 +1,4 @@
-import type { NodeSpec } from '../helpers/model.js';
+import type { ConstantSpec, NodeSpec } from '../helpers/model.js';
 import { DataType } from '../../src/index.js';
 import { float, int, node, single, type OpCase } from './case.js';
 
@@ -19,7 +19,7 @@ function attentionCase(
   // onnxruntime computes present_key and present_value whenever a past is given.
   const outputCount = Math.max(outputIndex + 1, nodeInputs[4] ? 3 : 1);
   const outputs = ['a', 'pk', 'pv', 'qk'].slice(0, outputCount).map((o, i) => (i === outputIndex ? 'y' : o));
-  const lengths = extra.lengths ? { lengths: { dims: [extra.lengths.length], values: extra.lengths, type: 'int64' as const } } : {};
+  const lengths: Record<string, ConstantSpec> = extra.lengths ? { lengths: { dims: [extra.lengths.length], values: extra.lengths, type: 'int64' } } : {};
   return {
     name,
     model: {

@@ -1,6 +1,5 @@
 import { InvalidModelError } from '../../errors.js';
 import { floatAttribute, hasAttribute, intAttribute } from '../../graph/attributes.js';
-import type { onnx } from '../../proto/generated/onnx.js';
 import { attentionBias } from './attention-bias.js';
 import type { CompositeOp } from './composite-op.js';
 import type { LoweringBuilder } from './lowering-builder.js';
