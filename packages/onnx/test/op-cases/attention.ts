@@ -107,6 +107,20 @@ const attentionCases: OpCase[] = [
     { is_causal: int(1) },
     { opset: 24, lengths: [2, 5] },
   ),
+  attentionCase(
+    'Attention 3-D grouped-query causal with past and bool mask',
+    { q: [1, 2, 8], k: [1, 2, 4], v: [1, 2, 4], past_key: [1, 2, 3, 2], past_value: [1, 2, 3, 2] },
+    ['q', 'k', 'v', 'mask', 'past_key', 'past_value'],
+    { ...gqaHeads, is_causal: int(1) },
+    { mask: boolMask([1, 1, 2, 5], [1, 1, 0, 1, 1, 0, 1, 1, 1, 1]) },
+  ),
+  attentionCase(
+    'Attention nonpad_kv_seqlen, float mask, grouped-query (opset 24)',
+    { q: [2, 4, 3, 2], k: [2, 2, 5, 2], v: [2, 2, 5, 2], mask: [2, 1, 3, 5] },
+    ['q', 'k', 'v', 'mask', '', '', 'lengths'],
+    {},
+    { opset: 24, lengths: [4, 2] },
+  ),
 ];
 
 const positions = (values: number[], dims: number[]): Record<string, { dims: number[]; values: number[]; type: 'int64' }> => ({
