@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildGradientModel, checkGradientSupport, DataType, InvalidModelError, UnsupportedOpError, type AttributeValue } from '../src/index.js';
-import { makeModel } from './helpers/model.js';
+import {
+  buildGradientModel,
+  checkGradientSupport,
+  DataType,
+  InvalidModelError,
+  UnknownShapeError,
+  UnsupportedOpError,
+  type AttributeValue,
+} from '../src/index.js';
+import { makeModel, type NodeSpec } from './helpers/model.js';
 import { feedsOf, gradientOf, runModel, runtimes } from './helpers/ort.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
 import { inputsOf, opCases } from './op-cases/index.js';
@@ -100,6 +108,34 @@ describe('Attention forms the lowering does not cover are refused with a typed e
     const build = (): unknown => buildGradientModel(masked(), factsWith([3, 2], DataType.BOOL));
     expect(build).toThrow(InvalidModelError);
     expect(build).toThrow(/Attention node "Attention_0": attn_mask "mask" of shape \[3, 2\] does not broadcast to \[1, heads, 3, 3\]/);
+  });
+});
+
+describe('Attention inputs that do not fit are refused with a typed error naming the node and tensor', () => {
+  const build = (inputs: Record<string, number[]>, nodes: NodeSpec[], dataTypes = new Map<string, number>()): (() => unknown) => {
+    const bytes = makeModel({ opset: 23, inputs, nodes, outputs: ['y'] });
+    const shapes = new Map<string, readonly number[]>(Object.entries(inputs));
+    if (inputs.m) shapes.set('mask', inputs.m);
+    return () => buildGradientModel(bytes, { facts: { shapes, dataTypes, values: new Map() }, inputs: ['q'] });
+  };
+  const attentionNode = (inputs: string[]): NodeSpec => ({ op: 'Attention', inputs, outputs: ['y'] });
+
+  it('a mask whose element type is not known (bool and float masks mean different things)', () => {
+    const run = build({ ...qkv, m: [3, 3] }, [{ op: 'Identity', inputs: ['m'], outputs: ['mask'] }, attentionNode(['q', 'k', 'v', 'mask'])]);
+    expect(run).toThrow(UnknownShapeError);
+    expect(run).toThrow(/the element type of tensor "mask" is not known/);
+  });
+
+  it('K and V with different head counts', () => {
+    expect(build({ ...qkv, v: [1, 1, 3, 4] }, [attentionNode(['q', 'k', 'v'])])).toThrow(/Attention node "Attention_0": K "k" has 2 heads but V "v" has 1/);
+  });
+
+  it('Q and K with different head sizes', () => {
+    expect(build({ ...qkv, k: [1, 2, 3, 2] }, [attentionNode(['q', 'k', 'v'])])).toThrow(/the head size of K "k" \(2\) is not the head size of Q "q" \(4\)/);
+  });
+
+  it('query heads that are not a multiple of the key/value heads', () => {
+    expect(build({ q: [1, 3, 3, 4], k: [1, 2, 3, 4], v: [1, 2, 3, 4] }, [attentionNode(['q', 'k', 'v'])])).toThrow(InvalidModelError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { InvalidModelError, UnsupportedOpError } from '../../errors.js';
+import { InvalidModelError, UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { DataType } from '../../proto/tensor.js';
 import type { onnx } from '../../proto/generated/onnx.js';
 import type { LoweringBuilder } from './lowering-builder.js';
@@ -51,7 +51,9 @@ function maskBias(b: LoweringBuilder, node: onnx.NodeProto, mask: string, inputs
     const expected = `[${inputs.batch}, heads, ${inputs.queryLength}, ${inputs.totalLength}]`;
     throw new InvalidModelError(`Attention node "${node.name}": attn_mask "${mask}" of shape [${shape.join(', ')}] does not broadcast to ${expected}`);
   }
-  const type = b.dataType(mask);
+  // A boolean and a float mask mean different things: the type must be known, not assumed.
+  const type = b.knownDataType(mask);
+  if (type === undefined) throw new UnknownShapeError(mask, 'element type');
   if (type === DataType.BOOL) return selectBias(b, mask);
   if (FLOAT_MASKS.has(type)) return mask;
   const reason = `attn_mask "${mask}" has element type ${type}; only boolean and float masks are lowered`;

@@ -44,12 +44,16 @@ export const attention: CompositeOp = {
     const queryHeads = heads(q3, 'q_num_heads');
     const kvHeads = heads(k3, 'kv_num_heads');
     if (queryHeads % kvHeads !== 0) fail(`${queryHeads} query heads are not a multiple of ${kvHeads} key/value heads`);
+    const valueHeads = rank === 4 ? (b.shape(v3)[1] as number) : kvHeads;
+    if (valueHeads !== kvHeads) fail(`K "${k3}" has ${kvHeads} heads but V "${v3}" has ${valueHeads}`);
     const q = toHeads(b, q3, queryHeads);
     const withPast = (x: string, past: string | undefined): string => (past ? b.concatAxis([past, x], 2) : x);
     const presentKey = withPast(toHeads(b, k3, kvHeads), pastKey);
     const presentValue = withPast(toHeads(b, v3, kvHeads), pastValue);
     const [batch, , queryLength, headSize] = b.shape(q) as [number, number, number, number];
     const totalLength = b.shape(presentKey)[2] as number;
+    const keySize = b.shape(presentKey)[3];
+    if (keySize !== headSize) fail(`the head size of K "${k3}" (${keySize}) is not the head size of Q "${q3}" (${headSize})`);
     // Q and K are each scaled by √scale, as the spec does against overflow.
     const rootScale = b.floatConstant([Math.sqrt(hasAttribute(node, 'scale') ? floatAttribute(node, 'scale', 1) : 1 / Math.sqrt(headSize))]);
     const keys = b.transpose(b.times(repeatHeads(b, presentKey, queryHeads), rootScale), [0, 1, 3, 2]);
