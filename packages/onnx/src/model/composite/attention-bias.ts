@@ -46,7 +46,13 @@ function selectBias(b: LoweringBuilder, allowed: string): string {
 function maskBias(b: LoweringBuilder, node: onnx.NodeProto, mask: string, inputs: BiasInputs): string {
   const shape = b.shape(mask);
   const target = [inputs.batch, -1, inputs.queryLength, inputs.totalLength];
-  const fits = shape.length <= 4 && shape.every((d, i) => d === 1 || target[4 - shape.length + i] === -1 || d === target[4 - shape.length + i]);
+  // From opset 24 a mask may stop short of the total length: the keys past it are masked.
+  const last = shape.length - 1;
+  const short = b.opset >= 24 && (shape[last] as number) < inputs.totalLength;
+  const fits =
+    shape.length >= 1 &&
+    shape.length <= 4 &&
+    shape.every((d, i) => d === 1 || target[4 - shape.length + i] === -1 || d === target[4 - shape.length + i] || (i === last && short));
   if (!fits) {
     const expected = `[${inputs.batch}, heads, ${inputs.queryLength}, ${inputs.totalLength}]`;
     throw new InvalidModelError(`Attention node "${node.name}": attn_mask "${mask}" of shape [${shape.join(', ')}] does not broadcast to ${expected}`);
@@ -54,10 +60,14 @@ function maskBias(b: LoweringBuilder, node: onnx.NodeProto, mask: string, inputs
   // A boolean and a float mask mean different things: the type must be known, not assumed.
   const type = b.knownDataType(mask);
   if (type === undefined) throw new UnknownShapeError(mask, 'element type');
-  if (type === DataType.BOOL) return selectBias(b, mask);
-  if (FLOAT_MASKS.has(type)) return mask;
-  const reason = `attn_mask "${mask}" has element type ${type}; only boolean and float masks are lowered`;
-  throw new UnsupportedOpError([{ opType: 'Attention', domain: '', nodeName: node.name, output: node.output[0] ?? '', opset: b.opset, reason }]);
+  if (type !== DataType.BOOL && !FLOAT_MASKS.has(type)) {
+    const reason = `attn_mask "${mask}" has element type ${type}; only boolean and float masks are lowered`;
+    throw new UnsupportedOpError([{ opType: 'Attention', domain: '', nodeName: node.name, output: node.output[0] ?? '', opset: b.opset, reason }]);
+  }
+  const bias = type === DataType.BOOL ? selectBias(b, mask) : mask;
+  if (!short) return bias;
+  const padding = shape.map((d, i) => (i === last ? inputs.totalLength - d : d));
+  return b.concatAxis([bias, b.expand(b.floatConstant([-Infinity]), padding)], last);
 }
 
 /** Query i sees key j iff j ≤ i + past length: a constant [Sq, T]. */
