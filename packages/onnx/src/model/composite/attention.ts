@@ -69,11 +69,16 @@ export const attention: CompositeOp = {
     const weights = guard ? b.times(softmax, guard.keep) : softmax;
     const values = repeatHeads(b, presentValue, queryHeads);
     const output = b.shaped('MatMul', [weights, values], [batch, queryHeads, queryLength, b.shape(values)[3] as number]);
-    const qkModes = [product, capped, bias ? b.plus(capped, bias) : capped, weights];
-    const qkOutput = node.output[3] ? qkModes[intAttribute(node, 'qk_matmul_output_mode', 0)] : undefined;
+    const qkOutput = node.output[3] ? qkMatmulOutput(b, intAttribute(node, 'qk_matmul_output_mode', 0), [product, capped, bias, weights]) : undefined;
     return [rank === 3 ? fromHeads(b, output) : output, presentKey, presentValue, qkOutput];
   },
 };
+
+/** The scores as Q·Kᵀ (mode 0), softcapped (1), with the bias (2), or the attention weights (3). */
+function qkMatmulOutput(b: LoweringBuilder, mode: number, [product, capped, bias, weights]: [string, string, string | undefined, string]): string | undefined {
+  if (mode === 2) return bias ? b.plus(capped, bias) : capped;
+  return [product, capped, undefined, weights][mode];
+}
 
 /** [B, S, heads·size] → [B, heads, S, size]; a 4-D input is already so. */
 function toHeads(b: LoweringBuilder, x: string, heads: number): string {
