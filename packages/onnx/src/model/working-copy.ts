@@ -42,7 +42,7 @@ export function withFacts(
   const shapes = new Map([...prepared.facts.shapes, ...(extra?.shapes ?? [])]);
   upgradeToOpset11(model, shapes);
   explicitCeilModePools(model, shapes, 'dropping');
-  const unrolled = lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes);
+  const unrolled = lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes, mergeFacts(prepared.facts, extra).dataTypes);
   const opset = defaultOpset(model);
   const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { ...extra, shapes });
   return { model, opset, facts, unrolled };

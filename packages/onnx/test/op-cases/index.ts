@@ -14,6 +14,7 @@ import { gatherEinsumCases } from './gather-einsum.js';
 import { compositeCases, scatterCases } from './composite.js';
 import { signalCases } from './signal.js';
 import { gridSampleCases } from './grid-sample.js';
+import { attentionRotaryCases } from './attention.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -35,6 +36,7 @@ export const opCases: OpCase[] = [
   ...scatterCases,
   ...signalCases,
   ...gridSampleCases,
+  ...attentionRotaryCases,
 ];
 
 /**

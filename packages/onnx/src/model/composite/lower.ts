@@ -10,14 +10,21 @@ import { clearRefusal, recordRefusal } from './refused-forms.js';
  * Rewrites every composite node (see CompositeOp) that its op can lower into the standard ops
  * it stands for, writing the node's own outputs, so the rest of the graph is unchanged. A node
  * its op refuses is left as it is: the gradient analysis reports it where it lies on the path.
- * The shapes of the added tensors are recorded in `shapes`. Returns how many nodes were rewritten.
+ * `knownDataTypes` are the element types known before (a mask's bool or float type decides its
+ * meaning). The shapes of the added tensors are recorded in `shapes`. Returns how many nodes were rewritten.
  */
-export function lowerCompositeNodes(model: onnx.ModelProto, shapes: Map<string, readonly number[]>): number {
+export function lowerCompositeNodes(
+  model: onnx.ModelProto,
+  shapes: Map<string, readonly number[]>,
+  knownDataTypes: ReadonlyMap<string, number> = new Map(),
+): number {
   const graph = model.graph as onnx.GraphProto;
   const opset = defaultOpset(model);
   if (!graph.node.some((node) => compositeFor(node, opset))) return 0;
   // Constant inputs (initializers, Constant nodes) give the values a lowering may need: lengths, axes, sizes.
-  const { dataTypes, values } = modelFacts(graph);
+  const known = modelFacts(graph);
+  const dataTypes = new Map([...known.dataTypes, ...knownDataTypes]);
+  const values = known.values;
   const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes, values }, 'ig_op');
   const nodes: onnx.NodeProto[] = [];
   let lowered = 0;

@@ -5,8 +5,12 @@ import { rmsNormalization } from './rms-normalization.js';
 import { signalOps } from './signal-ops.js';
 import { affineGrid } from './affine-grid.js';
 import { gridSample } from './grid-sample.js';
+import { attention } from './attention.js';
+import { rotaryEmbedding } from './rotary-embedding.js';
 
-const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map([rmsNormalization, ...signalOps, gridSample, affineGrid].map((op) => [op.opType, op]));
+const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map(
+  [rmsNormalization, attention, rotaryEmbedding, ...signalOps, gridSample, affineGrid].map((op) => [op.opType, op]),
+);
 
 /** The composite op a node is, at the model's default-domain opset, if any. */
 export function compositeFor(node: onnx.INodeProto, opset: number): CompositeOp | undefined {
