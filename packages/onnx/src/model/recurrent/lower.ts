@@ -35,13 +35,10 @@ export function lowerRecurrentNodes(model: onnx.ModelProto, shapes: Map<string, 
     if (typeof spec === 'string') refuse(node, opset, spec);
     const start = b.nodes.length;
     lowerNode(b, node, spec, opset);
-    nodes.push(...b.nodes.slice(start));
-    for (const added of b.nodes.slice(start)) for (const output of added.output) if (b.hasShape(output)) shapes.set(output, b.shape(output));
+    nodes.push(...b.nodesSince(start, shapes));
     lowered++;
   }
-  for (const initializer of b.initializers) shapes.set(initializer.name, initializer.dims.map(Number));
-  graph.node = nodes;
-  graph.initializer.push(...b.initializers);
+  b.commit(graph, nodes, shapes);
   return lowered;
 }
 

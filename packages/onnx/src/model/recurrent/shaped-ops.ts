@@ -1,3 +1,4 @@
+import type { onnx } from '../../proto/generated/onnx.js';
 import { GraphBuilder } from '../../graph/builder.js';
 import type { Attributes } from '../../graph/attributes.js';
 
@@ -6,6 +7,20 @@ import type { Attributes } from '../../graph/attributes.js';
  * of a recurrent node is fully known to the gradient rules without another probe.
  */
 export class ShapedBuilder extends GraphBuilder {
+  /** The nodes added since `start`, their outputs' shapes recorded in `shapes`. */
+  nodesSince(start: number, shapes: Map<string, readonly number[]>): onnx.NodeProto[] {
+    const added = this.nodes.slice(start);
+    for (const node of added) for (const output of node.output) if (this.hasShape(output)) shapes.set(output, this.shape(output));
+    return added;
+  }
+
+  /** Gives `graph` the rewritten node list and this builder's constants, their shapes recorded in `shapes`. */
+  commit(graph: onnx.GraphProto, nodes: onnx.NodeProto[], shapes: Map<string, readonly number[]>): void {
+    for (const initializer of this.initializers) shapes.set(initializer.name, initializer.dims.map(Number));
+    graph.node = nodes;
+    graph.initializer.push(...this.initializers);
+  }
+
   shaped(opType: string, inputs: readonly string[], shape: readonly number[], attributes: Attributes = {}): string {
     return this.op(opType, inputs, attributes, shape);
   }
