@@ -2,7 +2,7 @@
  * A resumed `ig batch` computes again the done items whose input file was edited in place, or
  * whose manifest line now gives another target or context; the others stay as they were.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captumPath } from '@ig/test-fixtures';
@@ -66,7 +66,11 @@ describe('ig batch resume after an item changed', () => {
     const worst = Math.max(...Array.from(expected, (e, i) => Math.abs((got[i] as number) - e)));
     // float32, the same tfjs cpu kernels (as in batch.test.ts): ≤ 1e-7 of max |attr|
     expect(worst / scale).toBeLessThan(5e-7);
-    // A third run with nothing changed computes nothing.
+    // A third run with nothing changed computes nothing, nor one after an input was touched
+    // (a new modification time, the same contents: its digest is compared and agrees).
+    expect(ig([...args, '--quiet'], { env: { IG_CLI_COMPUTE_LOG: log } }).code).toBe(0);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'inputs', 'c.npy'), later, later);
     expect(ig([...args, '--quiet'], { env: { IG_CLI_COMPUTE_LOG: log } }).code).toBe(0);
     expect(computed(log)).toHaveLength(4);
   });
