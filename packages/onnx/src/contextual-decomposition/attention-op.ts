@@ -20,7 +20,8 @@ const standardNode = (opType: string, attributes: onnx.IAttributeProto[] = [], i
 
 function refusal(node: onnx.INodeProto, inputs: readonly Carried[]): string | undefined {
   const given = (index: number): boolean => Boolean(node.input?.[index]);
-  if (isPair(inputs[MASK])) return `its attn_mask "${node.input?.[MASK] ?? ''}" depends on the model input; a mask is kept inside the softmax only when it is constant`;
+  if (isPair(inputs[MASK]))
+    return `its attn_mask "${node.input?.[MASK] ?? ''}" depends on the model input; a mask is kept inside the softmax only when it is constant`;
   if (given(PAST_KEY) !== given(PAST_VALUE)) return 'past_key and past_value must be given together';
   if (given(NONPAD_KV_SEQLEN)) return 'nonpad_kv_seqlen (an external key/value cache) is not decomposed';
   if (node.output?.[3]) return 'its qk_matmul_output output is used';
@@ -86,14 +87,20 @@ function attentionWeights(builder: GraphBuilder, scores: Carried, bias: string |
   let weights: Carried;
   if (!isPair(scores)) weights = builder.op('Softmax', [added ? builder.add(scores, added) : scores], { axis: { int: -1 } });
   else {
-    const masked: Pair = added ? { rel: scores.rel, irrel: builder.add(scores.irrel, added), unmasked: chainMask(scores, (whole) => builder.add(whole, added)) } : scores;
+    const masked: Pair = added
+      ? { rel: scores.rel, irrel: builder.add(scores.irrel, added), unmasked: chainMask(scores, (whole) => builder.add(whole, added)) }
+      : scores;
     weights = softmax(node, [masked], builder, () => undefined)[0] as Pair;
   }
   if (!guard) return weights;
   const keep = (part: string): string => builder.mul(part, guard.keep);
   if (!isPair(weights)) return keep(weights);
   const constant = weights.constant;
-  return { rel: keep(weights.rel), irrel: keep(weights.irrel), ...(constant === undefined ? {} : { constant: typeof constant === 'number' ? builder.scale(guard.keep, constant) : keep(constant) }) };
+  return {
+    rel: keep(weights.rel),
+    irrel: keep(weights.irrel),
+    ...(constant === undefined ? {} : { constant: typeof constant === 'number' ? builder.scale(guard.keep, constant) : keep(constant) }),
+  };
 }
 
 /** A product that may hold pairs: the MatMul rule (CD product rule for two pairs), or MatMul of constants. */
@@ -138,6 +145,10 @@ export const attention: PairRule = (node, inputs, builder, declared) => {
   const scores = softcap > 0 ? softcapped(builder, product, softcap) : product;
   const bias = biasOf(node, builder, shapeSource(scores));
   const weights = attentionWeights(builder, scores, bias, Boolean(node.input?.[MASK]));
-  const output = matMul(builder, weights, partwise(presentValue, (part) => repeatHeads(builder, part, groups)));
+  const output = matMul(
+    builder,
+    weights,
+    partwise(presentValue, (part) => repeatHeads(builder, part, groups)),
+  );
   return [packed ? partwise(output, (part) => fromHeads(builder, part)) : output, presentKey, presentValue];
 };

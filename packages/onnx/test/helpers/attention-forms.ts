@@ -15,7 +15,12 @@ export interface AttentionForm {
   readonly fourD?: boolean;
 }
 
-const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({ op, inputs, outputs: [output], attributes });
+const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({
+  op,
+  inputs,
+  outputs: [output],
+  attributes,
+});
 const i64 = (values: number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
 const heads = (input: string, shape: string, output: string): NodeSpec[] => [
   node('Reshape', [input, shape], `${output}_split`),
@@ -66,12 +71,19 @@ function constants(form: AttentionForm, total: number): Record<string, ConstantS
 function projections(form: AttentionForm): NodeSpec[] {
   const nodes = [node('MatMul', ['x', 'wq'], 'q'), node('MatMul', ['x', 'wk'], 'k'), node('MatMul', ['x', 'wv'], 'v')];
   if (form.past === 'constant') {
-    nodes.push(node('Shape', ['x'], 'batch', { start: { int: 0 }, end: { int: 1 } }), node('Concat', ['batch', 'past_tail'], 'past_shape', { axis: { int: 0 } }));
+    nodes.push(
+      node('Shape', ['x'], 'batch', { start: { int: 0 }, end: { int: 1 } }),
+      node('Concat', ['batch', 'past_tail'], 'past_shape', { axis: { int: 0 } }),
+    );
     nodes.push(node('Expand', ['past_key_value', 'past_shape'], 'past_key'), node('Expand', ['past_value_value', 'past_shape'], 'past_value'));
   } else if (form.past === 'pair') {
     // P = 3 past positions: the projections of x's first three positions.
     nodes.push(node('Slice', ['x', 'zero', 'three', 'one'], 'x_past'));
-    for (const [w, name] of [['wpk', 'past_key'], ['wpv', 'past_value']] as const) nodes.push(node('MatMul', ['x_past', w], `${name}_3d`), ...heads(`${name}_3d`, 'kv_shape', name));
+    for (const [w, name] of [
+      ['wpk', 'past_key'],
+      ['wpv', 'past_value'],
+    ] as const)
+      nodes.push(node('MatMul', ['x_past', w], `${name}_3d`), ...heads(`${name}_3d`, 'kv_shape', name));
   }
   return nodes;
 }
@@ -111,7 +123,11 @@ export function writtenOutAttention(form: AttentionForm): Uint8Array {
     nodes.push(node('Unsqueeze', [all, 'axis2'], `${name}_unsqueezed`), node('Expand', [`${name}_unsqueezed`, 'groups'], `${name}_expanded`));
     nodes.push(node('Reshape', [`${name}_expanded`, 'repeated_shape'], `${name}_repeated`));
   }
-  nodes.push(node('Transpose', ['k_repeated'], 'k_t', { perm: { ints: [0, 1, 3, 2] } }), node('MatMul', ['qh', 'k_t'], 'product'), node('Mul', ['product', 'scale'], 'scores'));
+  nodes.push(
+    node('Transpose', ['k_repeated'], 'k_t', { perm: { ints: [0, 1, 3, 2] } }),
+    node('MatMul', ['qh', 'k_t'], 'product'),
+    node('Mul', ['product', 'scale'], 'scores'),
+  );
   let scores = 'scores';
   const step = (op: string, inputs: string[], output: string): void => {
     nodes.push(node(op, inputs, output));

@@ -4,7 +4,12 @@ import { makeModel, type ConstantSpec, type ModelSpec, type NodeSpec } from './m
 /** float32's lowest value: the additive causal mask torch exports before opset 23. */
 export const FLOAT32_LOWEST = -3.4028234663852886e38;
 
-const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({ op, inputs, outputs: [output], attributes });
+const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({
+  op,
+  inputs,
+  outputs: [output],
+  attributes,
+});
 const i64 = (values: number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
 
 /** The RoPE cache rows of positions 0 … S−1 repeated over both halves, [S, 1, headSize]: torch's cat((freqs, freqs)). */
@@ -85,7 +90,10 @@ export function writtenOutDecoderBlock(): Uint8Array {
       query_heads_shape: i64([0, queryHeads, sequence, headSize]),
       packed: i64([0, 0, queryHeads * headSize]),
       scale: { dims: [], values: [1 / Math.sqrt(headSize)] },
-      causal: { dims: [sequence, sequence], values: Array.from({ length: sequence * sequence }, (_, k) => (k % sequence > Math.floor(k / sequence) ? FLOAT32_LOWEST : 0)) },
+      causal: {
+        dims: [sequence, sequence],
+        values: Array.from({ length: sequence * sequence }, (_, k) => (k % sequence > Math.floor(k / sequence) ? FLOAT32_LOWEST : 0)),
+      },
     },
     nodes: [...before.slice(0, at), ...attentionNodes, ...before.slice(at)],
   };

@@ -41,9 +41,7 @@ export function makeModel(spec: ModelSpec): Uint8Array {
     name: 'test',
     input: Object.entries(spec.inputs).map(([name, shape]) => info(name, shape)),
     output: spec.outputs.map((name) => info(name)),
-    initializer: Object.entries(spec.constants ?? {}).map(([name, c]) =>
-      makeTensor(name, c.dims, CONSTANT_TYPES[c.type ?? 'float'], c.values),
-    ),
+    initializer: Object.entries(spec.constants ?? {}).map(([name, c]) => makeTensor(name, c.dims, CONSTANT_TYPES[c.type ?? 'float'], c.values)),
     node: spec.nodes.map((n, i) =>
       onnx.NodeProto.create({
         name: `${n.op}_${i}`,
