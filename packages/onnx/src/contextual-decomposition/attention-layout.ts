@@ -8,9 +8,16 @@ import { isPair, type Carried } from './pair.js';
  * run time or left to Reshape's 0 and −1.
  */
 
-/** `f` applied to each part of a pair, or to a constant. A pair's recorded constant is dropped. */
-export function partwise(x: Carried, f: (part: string) => string): Carried {
-  return isPair(x) ? { rel: f(x.rel), irrel: f(x.irrel) } : f(x);
+/**
+ * `f` applied to each part of a pair, or to a constant. A pair's recorded constant (a Sigmoid's ½, a
+ * Softmax's S(0)) goes through `f` too when `f` only moves elements (a Reshape, a Transpose), as
+ * the rules of those ops carry it; otherwise it is dropped, as the rules of linear ops drop it.
+ */
+export function partwise(x: Carried, f: (part: string) => string, movesElements = false): Carried {
+  if (!isPair(x)) return f(x);
+  const parts = { rel: f(x.rel), irrel: f(x.irrel) };
+  if (!movesElements || x.constant === undefined) return parts;
+  return { ...parts, constant: typeof x.constant === 'number' ? x.constant : f(x.constant) };
 }
 
 /** A name to read shapes from: the relevant part of a pair, or the constant. */

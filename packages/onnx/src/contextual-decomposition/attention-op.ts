@@ -60,7 +60,8 @@ function biasOf(node: onnx.INodeProto, builder: GraphBuilder, scores: string): s
   if (mask) {
     const type = builder.knownDataType(mask);
     if (type === DataType.BOOL) terms.push(selectBias(builder, mask));
-    else if (type !== undefined && FLOAT_MASKS.has(type)) terms.push(mask);
+    else if (type === DataType.FLOAT) terms.push(mask);
+    else if (type !== undefined && FLOAT_MASKS.has(type)) terms.push(builder.op('Cast', [mask], { to: { int: DataType.FLOAT } }));
     else throw new UnsupportedForm(`the element type of its attn_mask "${mask}" is ${type ?? 'not known'}; a boolean or float mask is decomposed`);
   }
   if (intAttribute(node, 'is_causal', 0) === 1) terms.push(causalBias(builder, scores));
@@ -133,22 +134,21 @@ export const attention: PairRule = (node, inputs, builder, declared) => {
   const [q3, k3, v3] = inputs as [Carried, Carried, Carried];
   const packed = isPacked(node, builder, declared);
   if (packed) checkHeads(node);
-  const heads = (x: Carried, attribute: string): Carried => (packed ? partwise(x, (part) => toHeads(builder, part, intAttribute(node, attribute, 0))) : x);
+  const heads = (x: Carried, attribute: string): Carried =>
+    packed ? partwise(x, (part) => toHeads(builder, part, intAttribute(node, attribute, 0)), true) : x;
   const q = heads(q3, 'q_num_heads');
   const presentKey = withPast(builder, inputs[PAST_KEY], heads(k3, 'kv_num_heads'));
   const presentValue = withPast(builder, inputs[PAST_VALUE], heads(v3, 'kv_num_heads'));
   const groups = groupsOf(node, builder, packed, shapeSource(q), shapeSource(presentKey));
-  const keys = partwise(presentKey, (part) => builder.transpose(repeatHeads(builder, part, groups), [0, 1, 3, 2]));
+  // Expand (the repeat) drops a recorded constant, as the Expand rule does; Transpose carries it.
+  const repeated = (x: Carried): Carried => partwise(x, (part) => repeatHeads(builder, part, groups), groups === 1);
+  const keys = partwise(repeated(presentKey), (part) => builder.transpose(part, [0, 1, 3, 2]), true);
   const scale = hasAttribute(node, 'scale') ? builder.floatConstant([floatAttribute(node, 'scale', 1)]) : defaultScale(builder, shapeSource(q));
   const product = partwise(matMul(builder, q, keys), (part) => builder.mul(part, scale));
   const softcap = floatAttribute(node, 'softcap', 0);
   const scores = softcap > 0 ? softcapped(builder, product, softcap) : product;
   const bias = biasOf(node, builder, shapeSource(scores));
   const weights = attentionWeights(builder, scores, bias, Boolean(node.input?.[MASK]));
-  const output = matMul(
-    builder,
-    weights,
-    partwise(presentValue, (part) => repeatHeads(builder, part, groups)),
-  );
-  return [packed ? partwise(output, (part) => fromHeads(builder, part)) : output, presentKey, presentValue];
+  const output = matMul(builder, weights, repeated(presentValue));
+  return [packed ? partwise(output, (part) => fromHeads(builder, part), true) : output, presentKey, presentValue];
 };
