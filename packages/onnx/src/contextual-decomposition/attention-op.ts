@@ -42,7 +42,11 @@ function isPacked(node: onnx.INodeProto, builder: GraphBuilder, declared: Declar
 /** The number of query heads per key/value head: from the attributes (3-D), known shapes, or read at run time (4-D). */
 function groupsOf(node: onnx.INodeProto, builder: GraphBuilder, packed: boolean, q: string, k: string): number | string {
   if (packed) return intAttribute(node, 'q_num_heads', 0) / intAttribute(node, 'kv_num_heads', 0);
-  if (builder.hasShape(q) && builder.hasShape(k)) return (builder.shape(q)[1] as number) / (builder.shape(k)[1] as number);
+  if (builder.hasShape(q) && builder.hasShape(k)) {
+    const [queryHeads, kvHeads] = [builder.shape(q)[1] as number, builder.shape(k)[1] as number];
+    if (queryHeads % kvHeads !== 0) throw new UnsupportedForm(`${queryHeads} query heads are not a multiple of ${kvHeads} key/value heads`);
+    return queryHeads / kvHeads;
+  }
   return builder.div(dimsOf(builder, q, 1, 2), dimsOf(builder, k, 1, 2));
 }
 
