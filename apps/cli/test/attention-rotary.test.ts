@@ -78,3 +78,29 @@ describe('ig explain on an opset-23 model with RotaryEmbedding and Attention', (
     expect(Math.abs(report.delta)).toBeLessThan(1e-7);
   });
 });
+
+describe('ig hierarchy --score cd on the same opset-23 model', () => {
+  it('decomposes through RotaryEmbedding and Attention: the whole sequence scores the logit', async () => {
+    const cwd = tempDir('attention-cd');
+    const bytes = attentionModel();
+    writeFileSync(join(cwd, 'model.onnx'), bytes);
+    const x = Float32Array.from({ length: SEQUENCE * HIDDEN }, (_, i) => Math.cos(1.1 * i + 0.3));
+    writeFileSync(join(cwd, 'x.npy'), formatNpy(x, [1, SEQUENCE, HIDDEN]));
+    const args = ['hierarchy', '--model', 'model.onnx', '--input', 'x.npy', '--target', '2', '--score', 'cd', '--tokens', 'a b c', '--json', 'tree.json'];
+    const run = ig(args, { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const tree = JSON.parse(readFileSync(join(cwd, 'tree.json'), 'utf8')) as {
+      score: string;
+      fullScore: number;
+      levels: { features: number[]; score: number }[][];
+    };
+    expect(tree.score).toBe('cd');
+    const session = await ort.InferenceSession.create(bytes);
+    const logits = (await session.run({ x: new ort.Tensor('float32', x, [1, SEQUENCE, HIDDEN]) })).logits?.data as Float32Array;
+    await session.release();
+    // fullScore is the relevant part under the full mask, which the rules make the whole output.
+    expect(tree.fullScore).toBeCloseTo(logits[2] as number, 6);
+    expect(tree.levels[0]?.map((group) => group.features.length)).toEqual([HIDDEN, HIDDEN, HIDDEN]);
+    expect(tree.levels.flat().every((group) => Number.isFinite(group.score))).toBe(true);
+  });
+});

@@ -6,6 +6,8 @@ import { lstm } from './lstm.js';
 import { gruOrRnn } from './gru.js';
 import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { contraction, softmax, where } from './attention.js';
+import { attention } from './attention-op.js';
+import { rotaryEmbedding } from './rotary-embedding.js';
 import { groupNormalization, instanceNormalization, layerNormalization, rmsNormalization, quotientByWhole } from './normalization.js';
 import { power, squareRoot } from './powers.js';
 import { keepStatistic, productWithStatistic, reciprocal, statistic, wholeOf } from './statistics.js';
@@ -222,6 +224,8 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['Pow', power],
   ['Sqrt', squareRoot],
   ['Softmax', softmax],
+  ['Attention', attention],
+  ['RotaryEmbedding', rotaryEmbedding],
   ['LogSoftmax', softmax],
   ['Where', where],
   ['MaxPool', maxPool],

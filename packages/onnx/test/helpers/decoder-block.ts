@@ -1,4 +1,4 @@
-import { makeModel, type ConstantSpec, type NodeSpec } from './model.js';
+import { makeModel, type ConstantSpec, type ModelSpec, type NodeSpec } from './model.js';
 import { rng, uniform } from './random.js';
 
 /** Sizes of the LLaMA-style decoder block: 4 query heads share 2 key/value heads. */
@@ -19,7 +19,7 @@ function ropeCaches(): { cos: ConstantSpec; sin: ConstantSpec } {
  * projection and a residual; RMSNormalization, a SiLU-gated MLP and a residual; a final
  * RMSNormalization and the logits.
  */
-export function decoderBlockModel(): Uint8Array {
+export function decoderBlockSpec(): ModelSpec {
   const { sequence, hidden, queryHeads, kvHeads, headSize, mlp, vocabulary } = DECODER;
   const random = rng(23);
   const weight = (rows: number, columns: number): ConstantSpec => ({
@@ -35,7 +35,7 @@ export function decoderBlockModel(): Uint8Array {
     attributes,
   });
   const kvWidth = kvHeads * headSize;
-  return makeModel({
+  return {
     opset: 23,
     inputs: { x: ['n', sequence, hidden] },
     constants: {
@@ -82,5 +82,7 @@ export function decoderBlockModel(): Uint8Array {
       n('MatMul', ['h_last', 'wlm'], 'logits'),
     ],
     outputs: ['logits'],
-  });
+  };
 }
+
+export const decoderBlockModel = (): Uint8Array => makeModel(decoderBlockSpec());

@@ -3,19 +3,20 @@ import { runModel, runtimes } from './ort.js';
 
 const ort = runtimes.node;
 
-/** The model's output and its contextual decomposition for `count` masks of the input x (shape [1, …pointShape]). */
+/** The model's output (the first, or `output`) and its contextual decomposition for `count` masks of the input x (shape [1, …pointShape]). */
 export async function decomposeModel(
   bytes: Uint8Array,
   x: Float32Array,
   pointShape: readonly number[],
   masks: Float32Array,
   count: number,
+  output?: string,
 ): Promise<{ output: Float32Array; relevant: Float32Array; irrelevant: Float32Array }> {
   const whole = await runModel(ort, bytes, { x: new ort.Tensor('float32', x, [1, ...pointShape]) });
-  const cd = await createContextualDecomposition(ort, 'onnxruntime-node', bytes);
+  const cd = await createContextualDecomposition(ort, 'onnxruntime-node', bytes, output === undefined ? {} : { output });
   const parts = await cd.decompose(x, pointShape, masks, count);
   await cd.dispose();
-  return { output: Object.values(whole)[0]?.data as Float32Array, ...parts };
+  return { output: (output === undefined ? Object.values(whole)[0] : whole[output])?.data as Float32Array, ...parts };
 }
 
 /** `count` masks of `size` features: all ones, all zeros, then random 0/1 features. */

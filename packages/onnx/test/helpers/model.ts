@@ -12,7 +12,7 @@ export interface NodeSpec {
 export interface ConstantSpec {
   readonly dims: readonly number[];
   readonly values: readonly number[];
-  readonly type?: 'float' | 'int64' | 'int32';
+  readonly type?: 'float' | 'int64' | 'int32' | 'bool';
 }
 
 export interface ModelSpec {
@@ -33,15 +33,15 @@ function info(name: string, shape?: readonly (number | string)[]): onnx.ValueInf
   });
 }
 
+const CONSTANT_TYPES = { float: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32, bool: DataType.BOOL } as const;
+
 /** A small ONNX model from a compact description (float inputs and outputs). */
 export function makeModel(spec: ModelSpec): Uint8Array {
   const graph = onnx.GraphProto.create({
     name: 'test',
     input: Object.entries(spec.inputs).map(([name, shape]) => info(name, shape)),
     output: spec.outputs.map((name) => info(name)),
-    initializer: Object.entries(spec.constants ?? {}).map(([name, c]) =>
-      makeTensor(name, c.dims, c.type === 'int64' ? DataType.INT64 : c.type === 'int32' ? DataType.INT32 : DataType.FLOAT, c.values),
-    ),
+    initializer: Object.entries(spec.constants ?? {}).map(([name, c]) => makeTensor(name, c.dims, CONSTANT_TYPES[c.type ?? 'float'], c.values)),
     node: spec.nodes.map((n, i) =>
       onnx.NodeProto.create({
         name: `${n.op}_${i}`,
