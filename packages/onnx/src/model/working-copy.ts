@@ -5,6 +5,7 @@ import { upgradeToOpset11 } from './upgrade.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { lowerRecurrentNodes } from './recurrent/lower.js';
 import { lowerCompositeNodes } from './composite/lower.js';
+import { inlineControlFlow } from './control-flow/inline.js';
 import type { PreparedModel } from './prepare.js';
 
 /**
@@ -32,7 +33,7 @@ export function copyModel(model: onnx.ModelProto): onnx.ModelProto {
  * probe run or static inference) over the model's own, a pending upgrade done with them, and
  * the ceil-mode pools they show to lose a window made explicit, and recurrent nodes (LSTM, GRU,
  * RNN) unrolled over the sequence length they give, and composite ops (RMSNormalization…) lowered
- * into the standard ops they stand for (`unrolled` counts both). Its opset is checked (11–21).
+ * into the standard ops they stand for (`unrolled` counts all three). Its opset is checked (11–21).
  */
 export function withFacts(
   prepared: PreparedModel,
@@ -42,7 +43,9 @@ export function withFacts(
   const shapes = new Map([...prepared.facts.shapes, ...(extra?.shapes ?? [])]);
   upgradeToOpset11(model, shapes);
   explicitCeilModePools(model, shapes, 'dropping');
-  const unrolled = lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes, mergeFacts(prepared.facts, extra).dataTypes);
+  const known = mergeFacts(prepared.facts, { ...extra, shapes });
+  const inlined = inlineControlFlow(model, known);
+  const unrolled = inlined + lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes, known.dataTypes);
   const opset = defaultOpset(model);
   const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { ...extra, shapes });
   return { model, opset, facts, unrolled };
