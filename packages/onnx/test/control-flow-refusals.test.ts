@@ -30,7 +30,7 @@ describe('control flow that is not static is refused with a typed error naming t
     }
   });
 
-  it('an If on a data-dependent condition even where a probe recorded the condition's value', async () => {
+  it("an If on a data-dependent condition even where a probe recorded the condition's value", async () => {
     const bytes = makeModel(ifOnData);
     const feeds = feedsOf(runtimes.node, { x: { data: Float32Array.from({ length: 8 }, (_, i) => i / 8), dims: [2, 4] } });
     const facts = await inferShapes(runtimes.node, bytes, feeds);
