@@ -1,14 +1,23 @@
 import type { ConstantSpec, GraphSpec, ModelSpec, NodeSpec } from './helpers/model.js';
 import { int, ints, node as plain } from './op-cases/case.js';
 
-const node = (op: string, inputs: readonly string[], outputs: readonly string[], attributes: NodeSpec['attributes'] = {}, graphs?: NodeSpec['graphs']): NodeSpec => ({
+const node = (
+  op: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  attributes: NodeSpec['attributes'] = {},
+  graphs?: NodeSpec['graphs'],
+): NodeSpec => ({
   ...plain(op, inputs, outputs, attributes),
   ...(graphs ? { graphs } : {}),
 });
 
 const i64 = (values: number[], dims: number[] = []): ConstantSpec => ({ dims, values, type: 'int64' });
 const bool = (value: boolean): ConstantSpec => ({ dims: [], values: [value ? 1 : 0], type: 'bool' });
-const weights = (dims: number[]): ConstantSpec => ({ dims, values: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => 0.3 * Math.sin(1.7 * i + 0.4)) });
+const weights = (dims: number[]): ConstantSpec => ({
+  dims,
+  values: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => 0.3 * Math.sin(1.7 * i + 0.4)),
+});
 
 /** Two differentiable branches reading the outer tensors x and w. */
 const branches: Record<string, GraphSpec> = {
@@ -30,7 +39,12 @@ export const ifShape: ModelSpec = {
   opset: 13,
   inputs: { x: [2, 4] },
   constants: { w: weights([4]), one: i64([1]), three: i64([3]) },
-  nodes: [node('Shape', ['x'], ['s']), node('Gather', ['s', 'one'], ['d'], { axis: int(0) }), node('Greater', ['d', 'three'], ['c']), node('If', ['c'], ['y'], {}, branches)],
+  nodes: [
+    node('Shape', ['x'], ['s']),
+    node('Gather', ['s', 'one'], ['d'], { axis: int(0) }),
+    node('Greater', ['d', 'three'], ['c']),
+    node('If', ['c'], ['y'], {}, branches),
+  ],
   outputs: ['y'],
 };
 
@@ -54,8 +68,19 @@ const rnnBody = (extra: GraphSpec['nodes'] = [], next = 'h1'): GraphSpec => ({
 export const loopModel = (body: GraphSpec = rnnBody(), extraConstants: ModelSpec['constants'] = {}, trip = 'M', condition = ''): ModelSpec => ({
   opset: 13,
   inputs: { x: [2, 3], h0: [2, 3] },
-  constants: { M: i64([3]), axis0: i64([0], [1]), W: weights([3, 3]), quarter: { dims: [], values: [0.25] }, two: { dims: [], values: [2] }, ...extraConstants },
-  nodes: [node('Loop', [trip, condition, 'h0'], ['hT', 'hs'], {}, { body }), node('ReduceSum', ['hs', 'axis0'], ['r'], { keepdims: int(0) }), node('Add', ['hT', 'r'], ['y'])],
+  constants: {
+    M: i64([3]),
+    axis0: i64([0], [1]),
+    W: weights([3, 3]),
+    quarter: { dims: [], values: [0.25] },
+    two: { dims: [], values: [2] },
+    ...extraConstants,
+  },
+  nodes: [
+    node('Loop', [trip, condition, 'h0'], ['hT', 'hs'], {}, { body }),
+    node('ReduceSum', ['hs', 'axis0'], ['r'], { keepdims: int(0) }),
+    node('Add', ['hT', 'r'], ['y']),
+  ],
   outputs: ['y'],
 });
 
@@ -64,10 +89,16 @@ export const loopWithIf: ModelSpec = {
   ...loopModel(
     rnnBody(
       [
-        node('If', ['c'], ['h2'], {}, {
-          then_branch: { inputs: {}, nodes: [node('Mul', ['h1', 'x'], ['p']), node('Add', ['p', 'h1'], ['q'])], outputs: { q: 'float' } },
-          else_branch: { inputs: {}, nodes: [node('Neg', ['h1'], ['n'])], outputs: { n: 'float' } },
-        }),
+        node(
+          'If',
+          ['c'],
+          ['h2'],
+          {},
+          {
+            then_branch: { inputs: {}, nodes: [node('Mul', ['h1', 'x'], ['p']), node('Add', ['p', 'h1'], ['q'])], outputs: { q: 'float' } },
+            else_branch: { inputs: {}, nodes: [node('Neg', ['h1'], ['n'])], outputs: { n: 'float' } },
+          },
+        ),
       ],
       'h2',
     ),
@@ -89,7 +120,13 @@ export const scanModel = (reverseOutput: boolean): ModelSpec => ({
       'Scan',
       ['s0', 'a', 'b'],
       ['sT', 'ys'],
-      { num_scan_inputs: int(2), scan_input_axes: ints([0, 1]), scan_input_directions: ints([0, 1]), scan_output_directions: ints([reverseOutput ? 1 : 0]), scan_output_axes: ints([reverseOutput ? -1 : 0]) },
+      {
+        num_scan_inputs: int(2),
+        scan_input_axes: ints([0, 1]),
+        scan_input_directions: ints([0, 1]),
+        scan_output_directions: ints([reverseOutput ? 1 : 0]),
+        scan_output_axes: ints([reverseOutput ? -1 : 0]),
+      },
       {
         body: {
           inputs: { s: 'float', at: 'float', bt: 'float' },
@@ -126,12 +163,18 @@ export const loopOnDataCondition = withNodes(loopModel(rnnBody(), {}, 'M', 'c'),
 
 export const loopWithoutTripCount = withNodes(loopModel(rnnBody(), {}, '', 'c'), dataCondition, { zero_f: { dims: [], values: [0] } });
 
-export const loopOnDataTripCount = withNodes(loopModel(rnnBody(), {}, 'n'), [node('ReduceSum', ['x'], ['sum'], { keepdims: int(0) }), node('Cast', ['sum'], ['n'], { to: int(7) })]);
+export const loopOnDataTripCount = withNodes(loopModel(rnnBody(), {}, 'n'), [
+  node('ReduceSum', ['x'], ['sum'], { keepdims: int(0) }),
+  node('Cast', ['sum'], ['n'], { to: int(7) }),
+]);
 
 /** The body's condition output is h1's sum > 0: the loop may stop early. */
-export const loopStoppingEarly = loopModel({
-  ...rnnBody([node('ReduceSum', ['h1'], ['hsum'], { keepdims: int(0) }), node('Greater', ['hsum', 'zero_f'], ['go'])]),
-  outputs: { go: 'bool', h1: 'float', scan: 'float' },
-}, { zero_f: { dims: [], values: [0] } });
+export const loopStoppingEarly = loopModel(
+  {
+    ...rnnBody([node('ReduceSum', ['h1'], ['hsum'], { keepdims: int(0) }), node('Greater', ['hsum', 'zero_f'], ['go'])]),
+    outputs: { go: 'bool', h1: 'float', scan: 'float' },
+  },
+  { zero_f: { dims: [], values: [0] } },
+);
 
 export const loopTooLong = loopModel(rnnBody(), { big: i64([100_000]) }, 'big');

@@ -13,7 +13,18 @@ async function deviation(spec: ModelSpec): Promise<{ deviation: number; scale: n
   const feeds: Record<string, Feed> = Object.fromEntries(
     Object.entries(spec.inputs).map(([name, shape]) => {
       const dims = shape as number[];
-      return [name, { dims, data: uniform(random, dims.reduce((a, b) => a * b, 1), -1, 1) }];
+      return [
+        name,
+        {
+          dims,
+          data: uniform(
+            random,
+            dims.reduce((a, b) => a * b, 1),
+            -1,
+            1,
+          ),
+        },
+      ];
     }),
   );
   const seedOf = (n: number): Float32Array => uniform(rng(5), n, -1, 1);

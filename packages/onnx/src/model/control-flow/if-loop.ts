@@ -24,7 +24,11 @@ export function inlineIf(inliner: Inliner, node: onnx.INodeProto, rename: Rename
   const condition = node.input?.[0] ?? '';
   const value = inliner.values.get(rename(condition));
   if (value === undefined || value.length !== 1) {
-    throw refusal(node, inliner.opset, `its condition "${condition}" depends on the input data; only an If whose condition follows from constants and shapes can be inlined`);
+    throw refusal(
+      node,
+      inliner.opset,
+      `its condition "${condition}" depends on the input data; only an If whose condition follows from constants and shapes can be inlined`,
+    );
   }
   const branch = subgraph(node, value[0] ? 'then_branch' : 'else_branch');
   if (!branch) throw refusal(node, inliner.opset, `it has no ${value[0] ? 'then_branch' : 'else_branch'} graph`);
@@ -41,7 +45,8 @@ export function inlineLoop(inliner: Inliner, node: onnx.INodeProto, rename: Rena
   const [trip = '', condition = ''] = node.input ?? [];
   if (!trip) refuse('it has no trip count M, so it runs until a condition computed in the loop turns false');
   const count = inliner.values.get(rename(trip))?.[0];
-  if (count === undefined) refuse(`its trip count M ("${trip}") depends on the input data; only a trip count that follows from constants and shapes can be unrolled`);
+  if (count === undefined)
+    refuse(`its trip count M ("${trip}") depends on the input data; only a trip count that follows from constants and shapes can be unrolled`);
   const start = condition ? inliner.values.get(rename(condition)) : [1];
   if (start === undefined) refuse(`its loop condition ("${condition}") depends on the input data`);
   const stop = bodyConditionRefusal(body, (name) => inliner.values.get(rename(name)));

@@ -95,7 +95,12 @@ export class Inliner {
       if ((node.attribute ?? []).some((a) => a.g || (a.graphs ?? []).length > 0)) {
         throw refusal(node, this.opset, 'its body holds a node with a subgraph other than If, Loop or Scan');
       }
-      const copy = onnx.NodeProto.create({ ...node, name: this.fresh(node.name || (node.opType ?? 'node')), input: (node.input ?? []).map((n) => (n ? rename(n) : '')), output: outputs });
+      const copy = onnx.NodeProto.create({
+        ...node,
+        name: this.fresh(node.name || (node.opType ?? 'node')),
+        input: (node.input ?? []).map((n) => (n ? rename(n) : '')),
+        output: outputs,
+      });
       this.nodes.push(copy);
       this.recordConstant(copy);
     }

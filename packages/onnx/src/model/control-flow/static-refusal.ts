@@ -18,7 +18,8 @@ export function controlFlowRefusal(node: onnx.INodeProto, fixed: ReadonlySet<str
   }
   if (node.opType !== 'Loop') return undefined;
   if (!first) return 'it has no trip count M, so it runs until a condition computed in the loop turns false';
-  if (!fixed.has(first)) return `its trip count M ("${first}") depends on the input data; only a trip count that follows from constants and shapes can be unrolled`;
+  if (!fixed.has(first))
+    return `its trip count M ("${first}") depends on the input data; only a trip count that follows from constants and shapes can be unrolled`;
   if (second && !fixed.has(second)) return `its loop condition ("${second}") depends on the input data`;
   const body = subgraph(node, 'body');
   // A static outer tensor whose value only a probe gives is taken to be true here; the inlining checks it.
