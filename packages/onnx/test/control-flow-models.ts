@@ -178,3 +178,75 @@ export const loopStoppingEarly = loopModel(
 );
 
 export const loopTooLong = loopModel(rnnBody(), { big: i64([100_000]) }, 'big');
+
+/** A Loop whose body's If conditions on a tensor of the body (h1 summed > 0): data-dependent. */
+export const loopWithDataIf = loopModel(
+  rnnBody(
+    [
+      node('ReduceSum', ['h1'], ['hsum'], { keepdims: int(0) }),
+      node('Greater', ['hsum', 'zero_f'], ['inner_c']),
+      node(
+        'If',
+        ['inner_c'],
+        ['h2'],
+        {},
+        {
+          then_branch: { inputs: {}, nodes: [node('Neg', ['h1'], ['n'])], outputs: { n: 'float' } },
+          else_branch: { inputs: {}, nodes: [node('Identity', ['h1'], ['k'])], outputs: { k: 'float' } },
+        },
+      ),
+    ],
+    'h2',
+  ),
+  { zero_f: { dims: [], values: [0] } },
+);
+
+export const loopOfNoIterations = loopModel(rnnBody(), { none: i64([0]) }, 'none');
+
+/** Zero iterations and no scan output: the loop gives its initial value; y = hT·x. */
+export const loopWithoutIterations: ModelSpec = {
+  opset: 13,
+  inputs: { x: [2, 3], h0: [2, 3] },
+  constants: { none: i64([0]), W: weights([3, 3]) },
+  nodes: [
+    node(
+      'Loop',
+      ['none', '', 'h0'],
+      ['hT'],
+      {},
+      {
+        body: {
+          inputs: { i: 'int64', cond: 'bool', h: 'float' },
+          nodes: [node('Identity', ['cond'], ['cond_out']), node('MatMul', ['h', 'W'], ['h1'])],
+          outputs: { cond_out: 'bool', h1: 'float' },
+        },
+      },
+    ),
+    node('Mul', ['hT', 'x'], ['y']),
+  ],
+  outputs: ['y'],
+};
+
+/** A Loop of 2 iterations whose body runs an RNN node over x [3, 2, 4] from the carried state h [1, 2, 3]: the inlined RNN is unrolled in turn. */
+export const loopOfRnn: ModelSpec = {
+  opset: 13,
+  inputs: { x: [3, 2, 4], h0: [1, 2, 3] },
+  constants: { M: i64([2]), W: weights([1, 3, 4]), R: weights([1, 3, 3]) },
+  nodes: [
+    node(
+      'Loop',
+      ['M', '', 'h0'],
+      ['hT'],
+      {},
+      {
+        body: {
+          inputs: { i: 'int64', cond: 'bool', h: 'float' },
+          nodes: [node('Identity', ['cond'], ['cond_out']), node('RNN', ['x', 'W', 'R', '', '', 'h'], ['ys', 'h1'], { hidden_size: int(3) })],
+          outputs: { cond_out: 'bool', h1: 'float' },
+        },
+      },
+    ),
+    node('Tanh', ['hT'], ['y']),
+  ],
+  outputs: ['y'],
+};

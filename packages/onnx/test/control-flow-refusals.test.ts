@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { buildGradientModel, checkGradientSupport, inferShapes, UnsupportedOpError } from '../src/index.js';
 import { feedsOf, runtimes } from './helpers/ort.js';
 import { makeModel, type ModelSpec } from './helpers/model.js';
-import { ifOnData, loopOnDataCondition, loopOnDataTripCount, loopStoppingEarly, loopTooLong, loopWithoutTripCount } from './control-flow-models.js';
+import {
+  ifOnData,
+  loopOfNoIterations,
+  loopWithDataIf,
+  loopOnDataCondition,
+  loopOnDataTripCount,
+  loopStoppingEarly,
+  loopTooLong,
+  loopWithoutTripCount,
+} from './control-flow-models.js';
 
 function refusal(build: () => unknown): UnsupportedOpError {
   try {
@@ -37,6 +46,19 @@ describe('control flow that is not static is refused with a typed error naming t
     expect(facts.values.get('c')).toEqual([1]);
     const error = refusal(() => buildGradientModel(bytes, { facts }));
     expect(error.nodes[0]?.reason).toContain('its condition "c" depends on the input data');
+  });
+
+  it.each([
+    [
+      'a Loop whose body holds an If on a tensor of the body',
+      loopWithDataIf,
+      'its If node "body_If_9" inside: its condition "inner_c" depends on the input data',
+    ],
+    ['a Loop of 0 iterations with scan outputs', loopOfNoIterations, 'it runs 0 iterations, and its scan outputs would be empty tensors'],
+  ] as const)('%s (found once the loop is inlined)', (_name, spec: ModelSpec, reason) => {
+    const error = refusal(() => buildGradientModel(makeModel(spec)));
+    expect(error.nodes[0]?.nodeName).toBe('Loop_0');
+    expect(error.nodes[0]?.reason).toContain(reason);
   });
 
   it('a Loop whose unrolling would pass the node limit', () => {

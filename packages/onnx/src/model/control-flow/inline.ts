@@ -2,6 +2,7 @@ import type { onnx } from '../../proto/generated/onnx.js';
 import type { TensorFacts } from '../../graph/builder.js';
 import { defaultOpset } from '../../graph/model.js';
 import { UnsupportedOpError } from '../../errors.js';
+import { usedNames } from '../endpoints.js';
 import { Inliner, type Rename } from './inliner.js';
 import { inlineIf, inlineLoop } from './if-loop.js';
 import { inlineScan } from './scan.js';
@@ -41,7 +42,7 @@ export function inlineControlFlow(model: onnx.ModelProto, facts: TensorFacts): n
   if (!graph.node.some(isControlFlowNode)) return 0;
   const fixed = staticNames(graph);
   const values = new Map([...facts.values].filter(([name]) => fixed.has(name)));
-  const inliner = new Inliner(defaultOpset(model), values, facts.shapes, inlineNode);
+  const inliner = new Inliner(usedNames(graph), defaultOpset(model), values, facts.shapes, inlineNode);
   const nodes: onnx.NodeProto[] = [];
   let inlined = 0;
   for (const node of graph.node as onnx.NodeProto[]) {

@@ -21,6 +21,8 @@ export class Inliner {
   private counter = 0;
 
   constructor(
+    /** Names the main graph uses, never given out. */
+    private readonly used: ReadonlySet<string>,
     readonly opset: number,
     /** Values of tensors known to depend on no input data (by their inlined names). */
     readonly values: Map<string, readonly number[]>,
@@ -29,7 +31,9 @@ export class Inliner {
   ) {}
 
   fresh(hint: string): string {
-    return `${PREFIX}${hint}_${this.counter++}`;
+    let name = `${PREFIX}${hint}_${this.counter++}`;
+    while (this.used.has(name)) name = `${PREFIX}${hint}_${this.counter++}`;
+    return name;
   }
 
   emit(opType: string, inputs: readonly string[], outputs: readonly string[], attributes: Attributes = {}): void {

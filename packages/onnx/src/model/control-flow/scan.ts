@@ -1,6 +1,6 @@
 import type { onnx } from '../../proto/generated/onnx.js';
 import { DataType } from '../../proto/tensor.js';
-import { intAttribute, intsAttribute } from '../../graph/attributes.js';
+import { hasAttribute, intAttribute, intsAttribute } from '../../graph/attributes.js';
 import { refusal, type Inliner, type Rename } from './inliner.js';
 import { MAX_UNROLLED_NODES, nodeCount, subgraph } from './if-loop.js';
 
@@ -15,6 +15,7 @@ export function inlineScan(inliner: Inliner, node: onnx.INodeProto, rename: Rena
     throw refusal(node, inliner.opset, reason);
   };
   const body = subgraph(node, 'body') ?? refuse('it has no body graph');
+  if (hasAttribute(node, 'directions')) refuse('it has the opset 8 form (a batch axis and sequence_lens), which is not inlined');
   const inputs = (node.input ?? []).map(rename);
   const scanInputs = intAttribute(node, 'num_scan_inputs', 0);
   const stateCount = inputs.length - scanInputs;
