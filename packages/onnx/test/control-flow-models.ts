@@ -250,3 +250,24 @@ export const loopOfRnn: ModelSpec = {
   ],
   outputs: ['y'],
 };
+
+/** A Loop whose body's If conditions on the iteration number (`if i > 0:`), folded per iteration. */
+export const loopWithIterationIf = loopModel(
+  rnnBody(
+    [
+      node('Greater', ['i', 'zero_i'], ['later']),
+      node(
+        'If',
+        ['later'],
+        ['h2'],
+        {},
+        {
+          then_branch: { inputs: {}, nodes: [node('Mul', ['h1', 'x'], ['p'])], outputs: { p: 'float' } },
+          else_branch: { inputs: {}, nodes: [node('Sin', ['h1'], ['q'])], outputs: { q: 'float' } },
+        },
+      ),
+    ],
+    'h2',
+  ),
+  { zero_i: i64([0]) },
+);

@@ -3,7 +3,7 @@ import { makeModel, type ModelSpec } from './helpers/model.js';
 import { gradientOf, runtimes, type Feed } from './helpers/ort.js';
 import { differences } from './helpers/finite-differences.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
-import { ifConstant, ifShape, loopModel, loopOfRnn, loopWithIf, loopWithoutIterations, scanModel } from './control-flow-models.js';
+import { ifConstant, ifShape, loopModel, loopOfRnn, loopWithIf, loopWithIterationIf, loopWithoutIterations, scanModel } from './control-flow-models.js';
 
 const ort = runtimes.node;
 
@@ -50,6 +50,7 @@ describe('If, Loop and Scan inlined: input gradients against central differences
     ['If on x.shape[1] > 3', ifShape, 1.5e-6],
     ['Loop of 3 iterations carrying h, with a scan output', loopModel(), 1.2e-4],
     ['Loop whose body holds an If', loopWithIf, 1.6e-4],
+    ['Loop whose body holds an If on the iteration number', loopWithIterationIf, 1.2e-4],
     ['Loop of no iterations, without scan outputs', loopWithoutIterations, 3e-7],
     ['Loop whose body holds an RNN node', loopOfRnn, 2e-5],
     ['Scan forward over two scan inputs (one in reverse)', scanModel(false), 1.6e-4],

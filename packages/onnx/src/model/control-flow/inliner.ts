@@ -4,6 +4,7 @@ import { modelFacts } from '../../graph/model.js';
 import { toAttributeProto, type Attributes } from '../../graph/attributes.js';
 import { UnsupportedOpError } from '../../errors.js';
 import { isControlFlowNode } from './static-names.js';
+import { foldScalars } from './fold.js';
 
 /** Maps a name as a (sub)graph reads it to the name it has in the inlined graph. */
 export type Rename = (name: string) => string;
@@ -106,16 +107,16 @@ export class Inliner {
         output: outputs,
       });
       this.nodes.push(copy);
-      this.recordConstant(copy);
+      this.recordValues(copy);
     }
     return (body.output ?? []).map((output) => rename(output.name ?? ''));
   }
 
-  private recordConstant(node: onnx.NodeProto): void {
-    if (node.opType !== 'Constant') return;
+  /** Records the values of a Constant, or of scalar arithmetic on known values (see foldScalars). */
+  private recordValues(node: onnx.NodeProto): void {
     const output = node.output[0] ?? '';
-    const value = modelFacts({ node: [node] }).values.get(output);
-    if (value) this.values.set(output, value);
+    const value = node.opType === 'Constant' ? modelFacts({ node: [node] }).values.get(output) : foldScalars(node, (name) => this.values.get(name));
+    if (value && node.output.length === 1) this.values.set(output, value);
   }
 }
 
