@@ -11,7 +11,7 @@ import {
   loopStoppingEarly,
   loopTooLong,
   loopWithoutTripCount,
-} from './control-flow-models.js';
+} from './helpers/control-flow-refused.js';
 
 function refusal(build: () => unknown): UnsupportedOpError {
   try {

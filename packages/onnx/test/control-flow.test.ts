@@ -3,7 +3,7 @@ import { makeModel, type ModelSpec } from './helpers/model.js';
 import { gradientOf, runtimes, type Feed } from './helpers/ort.js';
 import { differences } from './helpers/finite-differences.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
-import { ifConstant, ifShape, loopModel, loopOfRnn, loopWithIf, loopWithIterationIf, loopWithoutIterations, scanModel } from './control-flow-models.js';
+import { ifConstant, ifShape, loopModel, loopOfRnn, loopWithIf, loopWithIterationIf, loopWithoutIterations, scanModel } from './helpers/control-flow-models.js';
 
 const ort = runtimes.node;
 

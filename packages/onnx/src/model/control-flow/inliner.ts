@@ -98,7 +98,7 @@ export class Inliner {
         continue;
       }
       if ((node.attribute ?? []).some((a) => a.g || (a.graphs ?? []).length > 0)) {
-        throw refusal(node, this.opset, 'its body holds a node with a subgraph other than If, Loop or Scan');
+        throw refusal(node, this.opset, 'it holds a subgraph, and only the subgraphs of If, Loop and Scan are inlined');
       }
       const copy = onnx.NodeProto.create({
         ...node,

@@ -1,7 +1,7 @@
-import type { ConstantSpec, GraphSpec, ModelSpec, NodeSpec } from './helpers/model.js';
-import { int, ints, node as plain } from './op-cases/case.js';
+import type { ConstantSpec, GraphSpec, ModelSpec, NodeSpec } from './model.js';
+import { int, ints, node as plain } from '../op-cases/case.js';
 
-const node = (
+export const node = (
   op: string,
   inputs: readonly string[],
   outputs: readonly string[],
@@ -12,15 +12,15 @@ const node = (
   ...(graphs ? { graphs } : {}),
 });
 
-const i64 = (values: number[], dims: number[] = []): ConstantSpec => ({ dims, values, type: 'int64' });
+export const i64 = (values: number[], dims: number[] = []): ConstantSpec => ({ dims, values, type: 'int64' });
 const bool = (value: boolean): ConstantSpec => ({ dims: [], values: [value ? 1 : 0], type: 'bool' });
-const weights = (dims: number[]): ConstantSpec => ({
+export const weights = (dims: number[]): ConstantSpec => ({
   dims,
   values: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => 0.3 * Math.sin(1.7 * i + 0.4)),
 });
 
 /** Two differentiable branches reading the outer tensors x and w. */
-const branches: Record<string, GraphSpec> = {
+export const branches: Record<string, GraphSpec> = {
   then_branch: { inputs: {}, nodes: [node('Mul', ['x', 'w'], ['t0']), node('Sin', ['t0'], ['t1'])], outputs: { t1: 'float' } },
   else_branch: { inputs: {}, nodes: [node('Tanh', ['x'], ['e0']), node('Mul', ['e0', 'w'], ['e1'])], outputs: { e1: 'float' } },
 };
@@ -49,7 +49,7 @@ export const ifShape: ModelSpec = {
 };
 
 /** h ← tanh(h·W + x + i/4) three times, each step's h·2 a scan output; the body's condition passed through by an Identity. */
-const rnnBody = (extra: GraphSpec['nodes'] = [], next = 'h1'): GraphSpec => ({
+export const rnnBody = (extra: GraphSpec['nodes'] = [], next = 'h1'): GraphSpec => ({
   inputs: { i: 'int64', cond: 'bool', h: 'float' },
   nodes: [
     node('Identity', ['cond'], ['cond_out']),
@@ -141,67 +141,6 @@ export const scanModel = (reverseOutput: boolean): ModelSpec => ({
   ],
   outputs: ['y'],
 });
-
-/** c = ΣX > 0: a condition that depends on the input data. */
-const dataCondition = [node('ReduceSum', ['x'], ['sum'], { keepdims: int(0) }), node('Greater', ['sum', 'zero_f'], ['c'])];
-
-export const ifOnData: ModelSpec = {
-  opset: 13,
-  inputs: { x: [2, 4] },
-  constants: { w: weights([4]), zero_f: { dims: [], values: [0] } },
-  nodes: [...dataCondition, node('If', ['c'], ['y'], {}, branches)],
-  outputs: ['y'],
-};
-
-const withNodes = (spec: ModelSpec, before: readonly NodeSpec[], constants: ModelSpec['constants'] = {}): ModelSpec => ({
-  ...spec,
-  constants: { ...spec.constants, ...constants },
-  nodes: [...before, ...spec.nodes],
-});
-
-export const loopOnDataCondition = withNodes(loopModel(rnnBody(), {}, 'M', 'c'), dataCondition, { zero_f: { dims: [], values: [0] } });
-
-export const loopWithoutTripCount = withNodes(loopModel(rnnBody(), {}, '', 'c'), dataCondition, { zero_f: { dims: [], values: [0] } });
-
-export const loopOnDataTripCount = withNodes(loopModel(rnnBody(), {}, 'n'), [
-  node('ReduceSum', ['x'], ['sum'], { keepdims: int(0) }),
-  node('Cast', ['sum'], ['n'], { to: int(7) }),
-]);
-
-/** The body's condition output is h1's sum > 0: the loop may stop early. */
-export const loopStoppingEarly = loopModel(
-  {
-    ...rnnBody([node('ReduceSum', ['h1'], ['hsum'], { keepdims: int(0) }), node('Greater', ['hsum', 'zero_f'], ['go'])]),
-    outputs: { go: 'bool', h1: 'float', scan: 'float' },
-  },
-  { zero_f: { dims: [], values: [0] } },
-);
-
-export const loopTooLong = loopModel(rnnBody(), { big: i64([100_000]) }, 'big');
-
-/** A Loop whose body's If conditions on a tensor of the body (h1 summed > 0): data-dependent. */
-export const loopWithDataIf = loopModel(
-  rnnBody(
-    [
-      node('ReduceSum', ['h1'], ['hsum'], { keepdims: int(0) }),
-      node('Greater', ['hsum', 'zero_f'], ['inner_c']),
-      node(
-        'If',
-        ['inner_c'],
-        ['h2'],
-        {},
-        {
-          then_branch: { inputs: {}, nodes: [node('Neg', ['h1'], ['n'])], outputs: { n: 'float' } },
-          else_branch: { inputs: {}, nodes: [node('Identity', ['h1'], ['k'])], outputs: { k: 'float' } },
-        },
-      ),
-    ],
-    'h2',
-  ),
-  { zero_f: { dims: [], values: [0] } },
-);
-
-export const loopOfNoIterations = loopModel(rnnBody(), { none: i64([0]) }, 'none');
 
 /** Zero iterations and no scan output: the loop gives its initial value; y = hT·x. */
 export const loopWithoutIterations: ModelSpec = {
