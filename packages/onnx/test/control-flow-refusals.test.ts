@@ -4,6 +4,7 @@ import { feedsOf, runtimes } from './helpers/ort.js';
 import { makeModel, type ModelSpec } from './helpers/model.js';
 import {
   ifOnData,
+  ifOnDataShape,
   loopOfNoIterations,
   loopWithDataIf,
   loopOnDataCondition,
@@ -26,6 +27,7 @@ function refusal(build: () => unknown): UnsupportedOpError {
 describe('control flow that is not static is refused with a typed error naming the node and why', () => {
   it.each([
     ['an If on a data-dependent condition', ifOnData, 'If_2', 'its condition "c" depends on the input data'],
+    ['an If on the shape of a NonZero output', ifOnDataShape, 'If_5', 'its condition "c" depends on the input data'],
     ['a Loop on a data-dependent condition', loopOnDataCondition, 'Loop_2', 'its loop condition ("c") depends on the input data'],
     ['a Loop without a trip count', loopWithoutTripCount, 'Loop_2', 'it has no trip count M'],
     ['a Loop whose trip count depends on the data', loopOnDataTripCount, 'Loop_2', 'its trip count M ("n") depends on the input data'],

@@ -62,3 +62,19 @@ export const loopWithDataIf = loopModel(
 );
 
 export const loopOfNoIterations = loopModel(rnnBody(), { none: i64([0]) }, 'none');
+
+/** An If on the count of x's positive elements (NonZero's shape): a shape that the data decides. */
+export const ifOnDataShape: ModelSpec = {
+  opset: 13,
+  inputs: { x: [2, 4] },
+  constants: { w: weights([4]), zero_f: { dims: [], values: [0] }, one: i64([1]), three: i64([3]) },
+  nodes: [
+    node('Greater', ['x', 'zero_f'], ['positive']),
+    node('NonZero', ['positive'], ['where']),
+    node('Shape', ['where'], ['s']),
+    node('Gather', ['s', 'one'], ['count'], { axis: int(0) }),
+    node('Greater', ['count', 'three'], ['c']),
+    node('If', ['c'], ['y'], {}, branches),
+  ],
+  outputs: ['y'],
+};
