@@ -51,7 +51,7 @@ export function inlineLoop(inliner: Inliner, node: onnx.INodeProto, rename: Rena
   if (start === undefined) refuse(`its loop condition ("${condition}") depends on the input data`);
   const stop = bodyConditionRefusal(body, (name) => inliner.values.get(rename(name)));
   if (stop) refuse(stop);
-  const iterations = start?.[0] ? (count as number) : 0;
+  const iterations = start?.[0] ? Math.max(0, count as number) : 0;
   const size = nodeCount(body);
   if (iterations * size > MAX_UNROLLED_NODES) {
     refuse(`unrolling its ${iterations} iterations of a ${size}-node body would add ${iterations * size} nodes, over the limit of ${MAX_UNROLLED_NODES}`);
