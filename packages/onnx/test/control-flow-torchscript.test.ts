@@ -24,7 +24,8 @@ const x = Float32Array.from(reference.input);
 
 // Measured: logits within 4.2e-8 of torch's, the input gradient within 9.0e-8 of torch's float64 one
 // relative to its largest element (0.37), the completeness delta 8.1e-8 at 64 Gauss–Legendre
-// nodes (a smooth path: tanh and sigmoid only): float32 rounding. Tolerances about 5×.
+// nodes (a smooth path: tanh and sigmoid only), onnxruntime-web's gradient within 8.1e-8 of
+// onnxruntime-node's (relative): float32 rounding. Tolerances about 5×.
 const LOGIT_TOLERANCE = 2e-7;
 const GRADIENT_TOLERANCE = 5e-7;
 const DELTA_TOLERANCE = 5e-7;
@@ -46,6 +47,15 @@ describe('a TorchScript export with a Loop and an If (inlined before differentia
     expect(logitError).toBeLessThan(LOGIT_TOLERANCE);
     expect(scale).toBeGreaterThan(0.1);
     expect(error / scale).toBeLessThan(GRADIENT_TOLERANCE);
+  });
+
+  it('gives the same gradient on onnxruntime-web (wasm)', async () => {
+    const feeds = { x: { data: x, dims: reference.dims } };
+    const onNode = (await gradientOf(runtimes.node, bytes, feeds, oneHot)).gradients.x as Float32Array;
+    const onWeb = (await gradientOf(runtimes.web, bytes, feeds, oneHot, { provider: 'wasm' })).gradients.x as Float32Array;
+    let error = 0;
+    onWeb.forEach((g, i) => (error = Math.max(error, Math.abs(g - (onNode[i] as number)))));
+    expect(error / maxAbs(onNode)).toBeLessThan(GRADIENT_TOLERANCE);
   });
 
   it('meets completeness through the library (integratedGradients on createOnnxBackend)', async () => {
