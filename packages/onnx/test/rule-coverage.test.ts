@@ -4,6 +4,7 @@ import { gradientRules } from '../src/index.js';
 import { opCases } from './op-cases/index.js';
 import { RECURRENT_OPS } from '../src/model/recurrent/spec.js';
 import { compositeOpTypes } from '../src/model/composite/registry.js';
+import { CONTROL_FLOW_OPS } from '../src/model/control-flow/static-names.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -28,10 +29,10 @@ describe('every registered gradient rule', () => {
     expect(registered.filter((op) => !covered.has(op))).toEqual([]);
   });
 
-  it('is in the README op list, which lists no op without a rule but the recurrent and composite ops, which are lowered', () => {
+  it('is in the README op list, which lists no op without a rule but the recurrent and composite ops, which are lowered, and the control-flow ops, which are inlined', () => {
     const listed = readmeOps();
     expect(listed.size).toBeGreaterThan(50);
     expect(registered.filter((op) => !listed.has(op))).toEqual([]);
-    expect([...listed].filter((op) => !gradientRules.has(op)).sort()).toEqual([...RECURRENT_OPS, ...compositeOpTypes()].sort());
+    expect([...listed].filter((op) => !gradientRules.has(op)).sort()).toEqual([...RECURRENT_OPS, ...compositeOpTypes(), ...CONTROL_FLOW_OPS].sort());
   });
 });

@@ -11,6 +11,8 @@ import { resolveInputsAndOutput } from '../model/endpoints.js';
 import { isRecurrentNode, recurrentRefusal } from '../model/recurrent/spec.js';
 import { compositeFor } from '../model/composite/registry.js';
 import { loweringRefusal } from '../model/composite/refused-forms.js';
+import { isControlFlowNode, staticNames } from '../model/control-flow/static-names.js';
+import { controlFlowRefusal } from '../model/control-flow/static-refusal.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -43,6 +45,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
   }
   const onPath = new Map<onnx.INodeProto, Set<number>>();
   const unsupported: UnsupportedNode[] = [];
+  let fixed: Set<string> | undefined;
   for (const node of order) {
     if (!(node.output ?? []).some((o) => needed.has(o) && active.has(o))) continue;
     const opType = node.opType ?? '';
@@ -53,6 +56,14 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     if (isRecurrentNode(node)) {
       // Unrolled into ops with rules once its sequence length is known (see lowerRecurrentNodes).
       const refusal = recurrentRefusal(node);
+      if (refusal) report(refusal);
+      onPath.set(node, new Set((node.input ?? []).flatMap((name, index) => (name && active.has(name) ? [index] : []))));
+      continue;
+    }
+    if (isControlFlowNode(node)) {
+      // Inlined into the nodes it runs once its condition and trip count are known (see inlineControlFlow).
+      fixed ??= staticNames(graph);
+      const refusal = controlFlowRefusal(node, fixed, facts);
       if (refusal) report(refusal);
       onPath.set(node, new Set((node.input ?? []).flatMap((name, index) => (name && active.has(name) ? [index] : []))));
       continue;

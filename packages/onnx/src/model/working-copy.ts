@@ -5,6 +5,7 @@ import { upgradeToOpset11 } from './upgrade.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { lowerRecurrentNodes } from './recurrent/lower.js';
 import { lowerCompositeNodes } from './composite/lower.js';
+import { inlineControlFlow } from './control-flow/inline.js';
 import type { PreparedModel } from './prepare.js';
 
 /**
@@ -29,10 +30,12 @@ export function copyModel(model: onnx.ModelProto): onnx.ModelProto {
 
 /**
  * A copy of the prepared model to build a graph in, for one input shape: `extra` (facts of a
- * probe run or static inference) over the model's own, a pending upgrade done with them, and
- * the ceil-mode pools they show to lose a window made explicit, and recurrent nodes (LSTM, GRU,
- * RNN) unrolled over the sequence length they give, and composite ops (RMSNormalization…) lowered
- * into the standard ops they stand for (`unrolled` counts both). Its opset is checked (11–21).
+ * probe run or static inference) over the model's own, a pending upgrade done with them, If,
+ * Loop and Scan nodes whose control flow they fix inlined (first: their bodies may hold the nodes
+ * the next passes rewrite), the ceil-mode pools they show to lose a window made explicit, and
+ * recurrent nodes (LSTM, GRU, RNN) unrolled over the sequence length they give, and composite ops
+ * (RMSNormalization…) lowered into the standard ops they stand for (`unrolled` counts the nodes
+ * inlined, unrolled and lowered). Its opset is checked (11–21).
  */
 export function withFacts(
   prepared: PreparedModel,
@@ -41,8 +44,10 @@ export function withFacts(
   const model = copyModel(prepared.model);
   const shapes = new Map([...prepared.facts.shapes, ...(extra?.shapes ?? [])]);
   upgradeToOpset11(model, shapes);
+  const known = mergeFacts(prepared.facts, { ...extra, shapes });
+  const inlined = inlineControlFlow(model, known);
   explicitCeilModePools(model, shapes, 'dropping');
-  const unrolled = lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes, mergeFacts(prepared.facts, extra).dataTypes);
+  const unrolled = inlined + lowerRecurrentNodes(model, shapes) + lowerCompositeNodes(model, shapes, known.dataTypes);
   const opset = defaultOpset(model);
   const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { ...extra, shapes });
   return { model, opset, facts, unrolled };

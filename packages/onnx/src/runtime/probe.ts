@@ -6,6 +6,8 @@ import { RuntimeError } from '../errors.js';
 import { isPrepared, toModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { copyModel } from '../model/working-copy.js';
 import { lowerToFloat32 } from '../graph/precision.js';
+import { mergeFacts, modelFacts } from '../graph/model.js';
+import { inlineControlFlow } from '../model/control-flow/inline.js';
 
 const MAX_RECORDED_VALUES = 4096;
 
@@ -13,7 +15,8 @@ const MAX_RECORDED_VALUES = 4096;
  * Runs the model once on `feeds` (float32 feeds: a float64 or float16 model runs lowered to float32,
  * as it is differentiated) with every intermediate tensor exposed as an output and records
  * each tensor's concrete shape, element type and (when small) values. These facts let the
- * gradient builder emit static shapes and constant index maps for this input shape.
+ * gradient builder emit static shapes and constant index maps for this input shape. A model
+ * with If, Loop or Scan nodes whose control flow is static is run again with them inlined.
  */
 export async function inferShapes(
   ort: OrtModuleLike,
@@ -22,6 +25,22 @@ export async function inferShapes(
   sessionOptions: OrtSessionOptionsLike = {},
 ): Promise<TensorFacts> {
   const model = isPrepared(source) ? copyModel(source.model) : lowerToFloat32(toModel(source));
+  const facts = record(feeds, await runExposed(ort, model, feeds, sessionOptions));
+  // Tensors inside If, Loop and Scan bodies are not graph tensors: the inlined model is run too,
+  // so that the tensors the gradient graph reads once they are inlined (see withFacts) have facts.
+  const inlined = copyModel(model);
+  if (inlineControlFlow(inlined, mergeFacts(modelFacts(inlined.graph as onnx.GraphProto), facts)) === 0) return facts;
+  return mergeFacts(facts, record(feeds, await runExposed(ort, inlined, feeds, sessionOptions)));
+}
+
+/** The model run once with every tensor a node computes exposed as an output. */
+async function runExposed(
+  ort: OrtModuleLike,
+  source: onnx.ModelProto,
+  feeds: Record<string, OrtTensorLike>,
+  sessionOptions: OrtSessionOptionsLike,
+): Promise<Record<string, OrtTensorLike>> {
+  const model = copyModel(source);
   const graph = model.graph as onnx.GraphProto;
   const existing = new Set(graph.output.map((o) => o.name));
   for (const node of graph.node) {
@@ -32,21 +51,24 @@ export async function inferShapes(
       }
     }
   }
-  let results: Record<string, OrtTensorLike>;
   try {
     const session = await ort.InferenceSession.create(encodeModel(model), { ...quietSessionOptions(sessionOptions), graphOptimizationLevel: 'disabled' });
     try {
-      results = await session.run(feeds);
+      return await session.run(feeds);
     } finally {
       await session.release?.();
     }
   } catch (error) {
     throw new RuntimeError('the runtime could not run the model to infer its shapes', [error]);
   }
+}
+
+/** Each tensor's shape, element type and (when small) values. */
+function record(feeds: Record<string, OrtTensorLike>, results: Record<string, OrtTensorLike>): TensorFacts {
   const shapes = new Map<string, readonly number[]>();
   const dataTypes = new Map<string, number>();
   const values = new Map<string, readonly number[]>();
-  const record = (name: string, tensor: OrtTensorLike): void => {
+  const add = (name: string, tensor: OrtTensorLike): void => {
     shapes.set(name, tensor.dims.map(Number));
     const type = ORT_TYPE_TO_ONNX[tensor.type];
     if (type !== undefined) dataTypes.set(name, type);
@@ -56,8 +78,8 @@ export async function inferShapes(
       if (array.length <= MAX_RECORDED_VALUES) values.set(name, Array.from(array, Number));
     }
   };
-  for (const [name, tensor] of Object.entries(feeds)) record(name, tensor);
-  for (const [name, tensor] of Object.entries(results)) record(name, tensor);
+  for (const [name, tensor] of Object.entries(feeds)) add(name, tensor);
+  for (const [name, tensor] of Object.entries(results)) add(name, tensor);
   return { shapes, dataTypes, values };
 }
 
