@@ -3,6 +3,7 @@ import { avgPoolGradientOver } from './avg-pool-gradient.js';
 import { avgPool3dGrad, avgPoolGrad, maxPool3dGradLastMaximum, maxPoolGradLastMaximum } from './pool-grads.js';
 import { NoGradientError } from './errors.js';
 import { mirrorPadGradient } from './mirror-pad-grad.js';
+import { MISSING_GRADIENTS } from './missing-gradients.js';
 import { resizeBilinearGrad, resizeNearestNeighborGrad } from './resize-grads.js';
 
 /**
@@ -82,7 +83,8 @@ function zeroGradient(kernelName: string, inputs: readonly string[]): tf.GradCon
  * Runs a forward and backward pass with tfjs's gaps closed: the gradient kernels corrected
  * (CORRECTED_KERNELS), on webgl AvgPool's gradient corrected around its kernel
  * (src/avg-pool-gradient.ts), MirrorPad's gradient folding the mirrored border back (tfjs's only
- * slices the centre), and zero gradients for boolean ops (BOOLEAN_OPS). The registries are put back as
+ * slices the centre), zero gradients for boolean ops (BOOLEAN_OPS), and the gradients tfjs has
+ * none for that graph models converted from TensorFlow use (src/missing-gradients.ts). The registries are put back as
  * they were when `run` returns, so the app's own tfjs calls are untouched.
  */
 export function withCorrectedKernels<T>(run: () => T): T {
@@ -94,11 +96,13 @@ export function withCorrectedKernels<T>(run: () => T): T {
   const avgPool = tf.getGradient('AvgPool') as tf.GradConfig | undefined;
   const replacements =
     WRAPPED_AVG_POOL_BACKENDS.has(backend) && avgPool !== undefined ? [mirrorPadGradient, avgPoolGradientOver(avgPool)] : [mirrorPadGradient];
-  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), ...replacements].map((corrected) => ({
-    corrected,
-    original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
-  }));
-  // boolean ops keep a gradient tfjs may register in a later release
+  const gradients = [...Object.entries(BOOLEAN_OPS).map(([name, inputs]) => zeroGradient(name, inputs)), ...MISSING_GRADIENTS, ...replacements].map(
+    (corrected) => ({
+      corrected,
+      original: tf.getGradient(corrected.kernelName) as tf.GradConfig | undefined,
+    }),
+  );
+  // boolean ops and the missing gradients keep one tfjs may register in a later release
   const swapped = gradients.filter(({ corrected, original }) => original === undefined || replacements.includes(corrected));
   for (const { corrected } of kernels) swapKernel(corrected);
   for (const { corrected } of swapped) swapGradient(corrected);

@@ -46,6 +46,22 @@ describe.each(NODE_BACKENDS)('GraphModel on tfjs %s', (backendName) => {
     model.dispose();
   });
 
+  test('IG through StridedSlice and GatherNd (no tfjs gradient) on the input matches Captum', async () => {
+    const model = await denseGraphModel(...irisWeights(), { gatheredInput: true });
+    const c = referenceCases().find((r) => r.model === 'iris_mlp' && r.method === 'gausslegendre');
+    if (c === undefined) throw new Error('no iris gauss-legendre case');
+    const result = await integratedGradients(tfjsBackend(model), loadReference(c.input_file) as Tensor, {
+      baselines: loadReference(c.baseline_file),
+      target: c.target,
+      steps: c.n_steps,
+    });
+    const deviation = relativeDeviation(result.attributions[0]?.data ?? [], loadReference(c.attribution_file).data);
+    measure(`graph gathered ${backendName} ${c.id}`, { deviation });
+    // the same function as the dense graph above, so the same bound
+    expect(deviation).toBeLessThan(6e-7);
+    model.dispose();
+  });
+
   test('a graph that needs executeAsync is an AsyncModelError naming the dynamic op', async () => {
     const model = await denseGraphModel(...irisWeights(), { dynamicTail: true });
     const input: Tensor = { data: Float32Array.from([5.1, 3.5, 1.4, 0.2]), shape: [1, 4] };

@@ -22,6 +22,11 @@ function constant(name: string, shape: readonly number[]): GraphNode {
   return { name, op: 'Const', attr: { dtype: FLOAT, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(shape) } } } };
 }
 
+function intConstant(name: string, shape: readonly number[]): GraphNode {
+  const int: Attr = { type: 'DT_INT32' };
+  return { name, op: 'Const', attr: { dtype: int, value: { tensor: { dtype: 'DT_INT32', tensorShape: dims(shape) } } } };
+}
+
 function op(name: string, type: string, input: string[], attr: Attr = {}): GraphNode {
   return { name, op: type, input, attr: { T: FLOAT, ...attr } };
 }
@@ -32,11 +37,35 @@ export async function denseGraphModel(
   b1: tf.Tensor1D,
   w2: tf.Tensor2D,
   b2: tf.Tensor1D,
-  options: { dynamicTail?: boolean } = {},
+  options: { dynamicTail?: boolean; gatheredInput?: boolean } = {},
 ): Promise<tf.GraphModel> {
   const inputs = w1.shape[0];
+  // x[:, :] by StridedSlice, then its columns gathered back in order by GatherNd: the same function
+  // through two ops tfjs registers no gradient for.
+  const gathered: GraphNode[] = [
+    intConstant('begin', [2]),
+    intConstant('end', [2]),
+    intConstant('strides', [2]),
+    intConstant('perm', [2]),
+    intConstant('columns', [inputs, 1]),
+    {
+      ...op('sliced', 'StridedSlice', ['x_in', 'begin', 'end', 'strides']),
+      attr: {
+        T: FLOAT,
+        Index: { type: 'DT_INT32' },
+        begin_mask: { i: '3' },
+        end_mask: { i: '3' },
+        ellipsis_mask: { i: '0' },
+        new_axis_mask: { i: '0' },
+        shrink_axis_mask: { i: '0' },
+      },
+    },
+    { ...op('columnsFirst', 'Transpose', ['sliced', 'perm']), attr: { T: FLOAT, Tperm: { type: 'DT_INT32' } } },
+    { ...op('picked', 'GatherNd', ['columnsFirst', 'columns']), attr: { Tparams: FLOAT, Tindices: { type: 'DT_INT32' } } },
+    { ...op('x', 'Transpose', ['picked', 'perm']), attr: { T: FLOAT, Tperm: { type: 'DT_INT32' } } },
+  ];
   const nodes: GraphNode[] = [
-    placeholder('x', [-1, inputs]),
+    ...(options.gatheredInput === true ? [placeholder('x_in', [-1, inputs]), ...gathered] : [placeholder('x', [-1, inputs])]),
     constant('w1', w1.shape),
     constant('b1', b1.shape),
     constant('w2', w2.shape),
@@ -56,7 +85,25 @@ export async function denseGraphModel(
       attr: { T: { type: 'DT_BOOL' } },
     });
   }
-  const constants = { w1, b1, w2, b2, ...(options.dynamicTail === true ? { zero: tf.scalar(0) } : {}) };
+  const indexConstants = {
+    begin: tf.tensor1d([0, 0], 'int32'),
+    end: tf.tensor1d([0, 0], 'int32'),
+    strides: tf.tensor1d([1, 1], 'int32'),
+    perm: tf.tensor1d([1, 0], 'int32'),
+    columns: tf.tensor2d(
+      Array.from({ length: inputs }, (_, i) => [i]),
+      [inputs, 1],
+      'int32',
+    ),
+  };
+  const constants = {
+    w1,
+    b1,
+    w2,
+    b2,
+    ...(options.dynamicTail === true ? { zero: tf.scalar(0) } : {}),
+    ...(options.gatheredInput === true ? indexConstants : {}),
+  };
   const { data, specs } = await tf.io.encodeWeights(constants);
   return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: { node: nodes, versions: { producer: 1 } }, weightSpecs: specs, weightData: data }));
 }
