@@ -14,12 +14,12 @@ const LOW = 2 ** 12;
  */
 function movedBack(x: tf.Tensor, dy: tf.Tensor, move: (positions: tf.Tensor) => tf.Tensor): tf.Tensor {
   const flat = tf.range(0, x.size, 1, 'int32');
-  const moved = (digits: tf.Tensor): tf.Tensor => tf.cast(move(tf.cast(digits, 'float32').reshape(x.shape)), 'int32');
+  const moved = (digits: tf.Tensor): tf.Tensor => tf.cast(move(tf.reshape(tf.cast(digits, 'float32'), x.shape)), 'int32');
   const sources =
     x.size <= FLOAT_EXACT
       ? moved(flat)
       : tf.add(tf.mul(moved(tf.floorDiv(flat, tf.scalar(LOW, 'int32'))), tf.scalar(LOW, 'int32')), moved(tf.mod(flat, tf.scalar(LOW, 'int32'))));
-  return tf.scatterND(sources.reshape([-1, 1]), dy.reshape([-1]), [x.size]).reshape(x.shape);
+  return tf.reshape(tf.scatterND(tf.reshape(sources, [-1, 1]), tf.reshape(dy, [-1]), [x.size]), x.shape);
 }
 
 type Attributes = Record<string, unknown>;
@@ -110,8 +110,8 @@ const topK: tf.GradConfig = {
     const n = x.shape[x.rank - 1] as number;
     const k = indices.shape[indices.rank - 1] as number;
     const rows = x.size / n;
-    const flat = tf.add(tf.cast(indices, 'int32').reshape([rows, k]), tf.mul(tf.range(0, rows, 1, 'int32').reshape([rows, 1]), tf.scalar(n, 'int32')));
-    return { x: () => tf.scatterND(flat.reshape([-1, 1]), values.reshape([-1]), [x.size]).reshape(x.shape) };
+    const flat = tf.add(tf.reshape(tf.cast(indices, 'int32'), [rows, k]), tf.mul(tf.reshape(tf.range(0, rows, 1, 'int32'), [rows, 1]), tf.scalar(n, 'int32')));
+    return { x: () => tf.reshape(tf.scatterND(tf.reshape(flat, [-1, 1]), tf.reshape(values, [-1]), [x.size]), x.shape) };
   },
 };
 
@@ -136,7 +136,7 @@ const einsum: tf.GradConfig = {
       if (kept === own) return reduced;
       // `kept` keeps the operand's order, so only the summed-out axes need putting back.
       const expandedShape = [...own].map((c, i) => (kept.includes(c) ? (shape[i] as number) : 1));
-      return tf.broadcastTo(reduced.reshape(expandedShape), [...shape]);
+      return tf.broadcastTo(tf.reshape(reduced, expandedShape), [...shape]);
     };
     const [a, b] = saved as [tf.Tensor, tf.Tensor];
     const [ta, tb] = terms as [string, string];
