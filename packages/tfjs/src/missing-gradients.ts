@@ -25,38 +25,33 @@ function movedBack(x: tf.Tensor, dy: tf.Tensor, move: (positions: tf.Tensor) => 
 type Attributes = Record<string, unknown>;
 const attributesOf = (attrs: tf.NamedAttrMap | undefined): Attributes => (attrs ?? {}) as unknown as Attributes;
 
-const stridedSlice: tf.GradConfig = {
-  kernelName: 'StridedSlice',
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const x = saved[0] as tf.Tensor;
-    const a = attributesOf(attrs);
-    const slice = (t: tf.Tensor): tf.Tensor =>
-      tf.stridedSlice(
-        t,
-        a['begin'] as number[],
-        a['end'] as number[],
-        a['strides'] as number[],
-        a['beginMask'] as number,
-        a['endMask'] as number,
-        a['ellipsisMask'] as number,
-        a['newAxisMask'] as number,
-        a['shrinkAxisMask'] as number,
-      );
-    return { x: () => movedBack(x, dy as tf.Tensor, slice) };
-  },
-};
+/** The gradient of a kernel that only moves or picks elements, as `move` (the op with the node's attributes) moves them. */
+function movingGradient(kernelName: string, move: (t: tf.Tensor, a: Attributes) => tf.Tensor): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const a = attributesOf(attrs);
+      return { x: () => movedBack(saved[0] as tf.Tensor, dy as tf.Tensor, (t) => move(t, a)) };
+    },
+  };
+}
 
-const depthToSpace: tf.GradConfig = {
-  kernelName: 'DepthToSpace',
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const x = saved[0] as tf.Tensor4D;
-    const a = attributesOf(attrs);
-    const move = (t: tf.Tensor): tf.Tensor => tf.depthToSpace(t as tf.Tensor4D, a['blockSize'] as number, a['dataFormat'] as 'NHWC' | 'NCHW');
-    return { x: () => movedBack(x, dy as tf.Tensor, move) };
-  },
-};
+const stridedSlice = movingGradient('StridedSlice', (t, a) =>
+  tf.stridedSlice(
+    t,
+    a['begin'] as number[],
+    a['end'] as number[],
+    a['strides'] as number[],
+    a['beginMask'] as number,
+    a['endMask'] as number,
+    a['ellipsisMask'] as number,
+    a['newAxisMask'] as number,
+    a['shrinkAxisMask'] as number,
+  ),
+);
+
+const depthToSpace = movingGradient('DepthToSpace', (t, a) => tf.depthToSpace(t as tf.Tensor4D, a['blockSize'] as number, a['dataFormat'] as 'NHWC' | 'NCHW'));
 
 const flipLeftRight: tf.GradConfig = {
   kernelName: 'FlipLeftRight',

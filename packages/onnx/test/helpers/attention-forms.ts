@@ -1,4 +1,4 @@
-import { FLOAT32_LOWEST } from './decoder-block-written-out.js';
+import { FLOAT32_LOWEST, i64, node } from './decoder-block-written-out.js';
 import { makeModel, type ConstantSpec, type NodeSpec } from './model.js';
 import { rng, uniform } from './random.js';
 
@@ -15,13 +15,6 @@ export interface AttentionForm {
   readonly fourD?: boolean;
 }
 
-const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({
-  op,
-  inputs,
-  outputs: [output],
-  attributes,
-});
-const i64 = (values: number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
 const heads = (input: string, shape: string, output: string): NodeSpec[] => [
   node('Reshape', [input, shape], `${output}_split`),
   node('Transpose', [`${output}_split`], output, { perm: { ints: [0, 2, 1, 3] } }),

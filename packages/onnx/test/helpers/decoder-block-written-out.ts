@@ -4,13 +4,14 @@ import { makeModel, type ConstantSpec, type ModelSpec, type NodeSpec } from './m
 /** float32's lowest value: the additive causal mask torch exports before opset 23. */
 export const FLOAT32_LOWEST = -3.4028234663852886e38;
 
-const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({
+/** One node writing one output (the written-out models' shorthand). */
+export const node = (op: string, inputs: string[], output: string, attributes: NodeSpec['attributes'] = {}): NodeSpec => ({
   op,
   inputs,
   outputs: [output],
   attributes,
 });
-const i64 = (values: number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
+export const i64 = (values: number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
 
 /** The RoPE cache rows of positions 0 … S−1 repeated over both halves, [S, 1, headSize]: torch's cat((freqs, freqs)). */
 function fullRows(cache: ConstantSpec): ConstantSpec {
