@@ -11,7 +11,9 @@
  * are then also timed as real, uncached runs.
  * Cases run in the order below until IG_BENCH_ADAPTIVE_SECONDS (default 720) have passed (a case
  * started before then runs to its end); the rest are written as skipped.
- * IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-separated) runs only those.
+ * IG_BENCH_ADAPTIVE_CASES (e.g. `resnet18:mean-shifted`, comma-separated) runs only those;
+ * IG_BENCH_ADAPTIVE_AUTO_CAP and IG_BENCH_ADAPTIVE_FIXED_CAP replace every case's caps (to settle a
+ * case where a rule ran out of points).
  * Writes bench-results/adaptive.json.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -47,10 +49,20 @@ const ALL_CASES: readonly [Architecture, Variant, number, number, number][] = [
 ];
 /** `model:variant` selects every image of that pair, `model:variant:seed` one image. */
 const only = process.env['IG_BENCH_ADAPTIVE_CASES']?.split(',');
-const CASES =
+const capOverride = (name: string): number | undefined => {
+  const text = process.env[name];
+  if (text === undefined) return undefined;
+  const cap = Number(text);
+  if (!Number.isInteger(cap) || cap < 2) throw new Error(`${name} must be an integer of at least 2, got '${text}'`);
+  return cap;
+};
+const autoCapOverride = capOverride('IG_BENCH_ADAPTIVE_AUTO_CAP');
+const fixedCapOverride = capOverride('IG_BENCH_ADAPTIVE_FIXED_CAP');
+const CASES = (
   only === undefined
     ? ALL_CASES
-    : ALL_CASES.filter(([name, variant, , , seed]) => only.includes(`${name}:${variant}`) || only.includes(`${name}:${variant}:${seed}`));
+    : ALL_CASES.filter(([name, variant, , , seed]) => only.includes(`${name}:${variant}`) || only.includes(`${name}:${variant}:${seed}`))
+).map(([name, variant, autoCap, fixedCap, seed]) => [name, variant, autoCapOverride ?? autoCap, fixedCapOverride ?? fixedCap, seed] as const);
 
 const started = performance.now();
 const elapsed = (): number => (performance.now() - started) / 1000;
