@@ -57,7 +57,9 @@ function checkExplainedOutput(graph: onnx.IGraphProto, facts: TensorFacts, outpu
   const producer = computed.has(output) ? (graph.node ?? []).find((node) => (node.output ?? []).includes(output)) : undefined;
   if (!producer) {
     const input = (graph.input ?? []).some((v) => v.name === output);
-    throw new InvalidModelError(`output "${output}" is ${input ? 'a graph input passed through unchanged' : 'computed by no node'}: there is no path to differentiate; ${others}`);
+    throw new InvalidModelError(
+      `output "${output}" is ${input ? 'a graph input passed through unchanged' : 'computed by no node'}: there is no path to differentiate; ${others}`,
+    );
   }
   const type = facts.dataTypes.get(output);
   if (type !== undefined && !isFloatType(type)) {

@@ -82,7 +82,12 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
     const key = domain ? `${domain}.${opType}` : opType;
     ops[key] = (ops[key] ?? 0) + 1;
-    if (ruleFor(opType, domain) || (!domain && RECURRENT_OPS.has(opType)) || compositeFor(node, opsets['ai.onnx'] ?? 0) || upsampled(node, opsets['ai.onnx'] ?? 0))
+    if (
+      ruleFor(opType, domain) ||
+      (!domain && RECURRENT_OPS.has(opType)) ||
+      compositeFor(node, opsets['ai.onnx'] ?? 0) ||
+      upsampled(node, opsets['ai.onnx'] ?? 0)
+    )
       differentiable.add(key);
     else if (!domain && nonDifferentiableOps.has(opType)) nonDifferentiable.add(key);
     else unsupported.add(key);
