@@ -23,9 +23,14 @@ export function unusedInputs(graph: onnx.IGraphProto): string[] {
   return (graph.input ?? []).map((v) => v.name ?? '').filter((name) => name && !read.has(name) && !initializers.has(name));
 }
 
-/** Removes the unused inputs (see unusedInputs) from the model's graph. */
+/**
+ * Removes the unused inputs (see unusedInputs) from the model's graph, unless no other input
+ * would remain: such a graph is broken (a cycle, a miswired node), which building it reports.
+ */
 export function dropUnusedInputs(model: onnx.ModelProto): void {
   const graph = model.graph as onnx.GraphProto;
   const unused = new Set(unusedInputs(graph));
-  if (unused.size > 0) graph.input = graph.input.filter((v) => !unused.has(v.name ?? ''));
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const kept = graph.input.filter((v) => !unused.has(v.name ?? ''));
+  if (unused.size > 0 && kept.some((v) => !initializers.has(v.name))) graph.input = kept;
 }
