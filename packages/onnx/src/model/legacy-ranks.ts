@@ -65,7 +65,9 @@ function rankOf(node: onnx.INodeProto, input: (i: number) => number | undefined,
       return 2;
     case 'MatMul': {
       const second = input(1);
-      return first === undefined || second === undefined ? undefined : Math.max(first, second, 2) - (first === 1 || second === 1 ? 1 : 0);
+      if (first === undefined || second === undefined) return undefined;
+      // A 1-D operand loses its axis in the product.
+      return Math.max(first, second, 2) - (first === 1 ? 1 : 0) - (second === 1 ? 1 : 0);
     }
     case 'Reshape':
       return intsAttribute(node, 'shape')?.length ?? valueCount(1);
