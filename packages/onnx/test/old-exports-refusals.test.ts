@@ -27,6 +27,22 @@ describe('outputs that cannot be explained are refused by name, before any sessi
     expect((error as Error).message).toMatch(message);
   });
 
+  it('an output computed from initializers only: no attributed input reaches it', async () => {
+    const bytes = makeModel({
+      opset: 13,
+      inputs: { x: ['N', 3] },
+      constants: { w: { dims: [1, 3], values: [1, 2, 3] } },
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['y'] },
+        { op: 'Add', inputs: ['w', 'w'], outputs: ['c'] },
+      ],
+      outputs: ['y', 'c'],
+    });
+    const error = await onnxBackend(bytes, { output: 'c' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidModelError);
+    expect((error as Error).message).toBe('output "c" does not depend on the attributed input(s) "x": its gradient is zero');
+  });
+
   it('the other output of the same model is explained (TopK values)', async () => {
     expect(await refusal('out-topk', 'top_values')).toBeUndefined();
   });

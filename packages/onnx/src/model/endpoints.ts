@@ -2,6 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { DataType, dataTypeName, isFloatType } from '../proto/tensor.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { InvalidModelError } from '../errors.js';
+import { reaches } from './input-use.js';
 
 function floatInputs(graph: onnx.IGraphProto, facts: TensorFacts): string[] {
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
@@ -43,6 +44,11 @@ export function resolveInputsAndOutput(
     throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})${hint}`);
   }
   checkExplainedOutput(graph, facts, output, outputs);
+  if (!reaches(graph, inputs, output)) {
+    throw new InvalidModelError(
+      `output "${output}" does not depend on the attributed input(s) ${inputs.map((i) => `"${i}"`).join(', ')}: its gradient is zero`,
+    );
+  }
   return { inputs, output };
 }
 

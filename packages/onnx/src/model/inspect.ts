@@ -1,7 +1,7 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { dataTypeName } from '../proto/tensor.js';
 import { toModel } from './prepare.js';
-import { unusedInputs } from './unused-inputs.js';
+import { unusedInputs } from './input-use.js';
 import { MAX_OPSET, MIN_OPSET } from '../graph/model.js';
 import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';

@@ -7,7 +7,7 @@ import { lowerToFloat32 } from '../graph/precision.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { UnknownShapeError } from '../errors.js';
 import { assertNoExternalData } from '../proto/external-data.js';
-import { dropUnusedInputs } from './unused-inputs.js';
+import { dropUnusedInputs } from './input-use.js';
 
 /** A model as given: serialized bytes or a ModelProto object. */
 export type ModelData = onnx.IModelProto | Uint8Array;

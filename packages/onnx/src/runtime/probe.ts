@@ -8,7 +8,7 @@ import { copyModel } from '../model/working-copy.js';
 import { lowerToFloat32 } from '../graph/precision.js';
 import { mergeFacts, modelFacts } from '../graph/model.js';
 import { inlineControlFlow } from '../model/control-flow/inline.js';
-import { dropUnusedInputs } from '../model/unused-inputs.js';
+import { dropUnusedInputs } from '../model/input-use.js';
 
 const MAX_RECORDED_VALUES = 4096;
 

@@ -1,15 +1,24 @@
 import type { onnx } from '../proto/generated/onnx.js';
+import { nodeReads } from '../graph/model.js';
 
-/** Every tensor name the graph's nodes read, those of If, Loop and Scan bodies (outer-scope names) included. */
-function namesRead(graph: onnx.IGraphProto, into: Set<string>): Set<string> {
-  for (const node of graph.node ?? []) {
-    for (const name of node.input ?? []) if (name) into.add(name);
-    for (const attribute of node.attribute ?? []) {
-      if (attribute.g) namesRead(attribute.g, into);
-      for (const body of attribute.graphs ?? []) namesRead(body, into);
+/**
+ * Whether `output` depends on any of `inputs` through the graph's nodes (their subgraphs' outer-scope
+ * reads included), in whatever order the nodes come.
+ */
+export function reaches(graph: onnx.IGraphProto, inputs: readonly string[], output: string): boolean {
+  const dependent = new Set(inputs);
+  for (let grown = true; grown && !dependent.has(output);) {
+    grown = false;
+    for (const node of graph.node ?? []) {
+      if (!nodeReads(node).some((name) => dependent.has(name))) continue;
+      for (const name of node.output ?? []) {
+        if (!name || dependent.has(name)) continue;
+        dependent.add(name);
+        grown = true;
+      }
     }
   }
-  return into;
+  return dependent.has(output);
 }
 
 /**
@@ -17,7 +26,7 @@ function namesRead(graph: onnx.IGraphProto, into: Set<string>): Set<string> {
  * the signature a branch no longer uses), so nobody is asked for a value that changes nothing.
  */
 export function unusedInputs(graph: onnx.IGraphProto): string[] {
-  const read = namesRead(graph, new Set());
+  const read = new Set((graph.node ?? []).flatMap(nodeReads));
   for (const output of graph.output ?? []) if (output.name) read.add(output.name);
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
   return (graph.input ?? []).map((v) => v.name ?? '').filter((name) => name && !read.has(name) && !initializers.has(name));
