@@ -1,22 +1,14 @@
 import type { onnx } from '../proto/generated/onnx.js';
-import { nodeReads } from '../graph/model.js';
+import { nodeReads, topologicalOrder } from '../graph/model.js';
 
 /**
  * Whether `output` depends on any of `inputs` through the graph's nodes (their subgraphs' outer-scope
- * reads included), in whatever order the nodes come.
+ * reads included). A cycle or a read of a missing tensor is an InvalidModelError (see topologicalOrder).
  */
 export function reaches(graph: onnx.IGraphProto, inputs: readonly string[], output: string): boolean {
   const dependent = new Set(inputs);
-  for (let grown = true; grown && !dependent.has(output);) {
-    grown = false;
-    for (const node of graph.node ?? []) {
-      if (!nodeReads(node).some((name) => dependent.has(name))) continue;
-      for (const name of node.output ?? []) {
-        if (!name || dependent.has(name)) continue;
-        dependent.add(name);
-        grown = true;
-      }
-    }
+  for (const node of topologicalOrder(graph)) {
+    if (nodeReads(node).some((name) => dependent.has(name))) for (const name of node.output ?? []) if (name) dependent.add(name);
   }
   return dependent.has(output);
 }
