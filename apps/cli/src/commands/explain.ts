@@ -9,7 +9,8 @@ import { explanationPanels } from '../panel-output.js';
 import { preprocessingNote } from '../preprocessing.js';
 import { targetText } from '../objective-target.js';
 import { loadInput } from '../inputs.js';
-import { loadModel, readLabels } from '../load-model.js';
+import { engineOf, loadModel, readLabels } from '../load-model.js';
+import { readContextInputs } from '../context-inputs.js';
 import { loadOptionsOf } from '../model-options.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
@@ -87,7 +88,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .option('--html <file.html>', 'with --text: write the tokens shaded by attribution as an HTML page')
     .option(
       '--context-input <name=file.npy>',
-      'with token ids in --input: the value of another model input (repeatable; default attention_mask all ones, token_type_ids zeros)',
+      'the value of another model input (repeatable): with token ids in --input (default attention_mask all ones, token_type_ids zeros), or an integer input beside a float one of an .onnx model (one example, [1, ...], fed with every example)',
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
@@ -138,14 +139,15 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       }
       if (textFlags.length > 0) throw new UsageError(`${textFlags[0]} goes with --text or token ids (an int64 .npy) in --input; ${raw['input']} holds floats`);
       if (raw['html']) throw new UsageError(`--html shades the tokens of --text; it does not apply to --input ${raw['input']} (use --heatmap or --panel)`);
-      if ((raw['contextInput'] as unknown as string[]).length > 0)
-        throw new UsageError('--context-input goes with token ids (an int64 .npy) in --input and an .onnx model');
+      const contextInputs = raw['contextInput'] as unknown as string[];
+      if (contextInputs.length > 0 && engineOf(settings.model) !== 'onnx') throw new UsageError('--context-input goes with an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
       const runSettings = runSettingsOf(settings, raw, targetGiven);
       const timing = startTiming();
-      const model = await loadModel(settings.model, loadOptionsOf(settings, global));
+      const context = contextInputs.length > 0 ? { context: readContextInputs(contextInputs) } : {};
+      const model = await loadModel(settings.model, { ...loadOptionsOf(settings, global), ...context });
       timing.loaded(model);
       try {
         // the ONNX backend names the inputs itself; tfjs would only count them

@@ -30,11 +30,18 @@ export interface LoadOptions {
   readonly cache?: string | boolean;
   /** The model output explained, by name (--output); undefined: the first. */
   readonly output?: string;
+  /** Values of the inputs that are not attributed (ONNX, --context-input), one example each. */
+  readonly context?: ContextValues;
   /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
   readonly onWarning?: (message: string) => void;
   /** Receives diagnostics shown with --verbose only. */
   readonly onDetail?: (message: string) => void;
 }
+
+/** Input name → one example's value (batch axis first, `[1, ...]`), fed with every example. */
+export type ContextValues = Readonly<
+  Record<string, { readonly data: BigInt64Array | Int32Array | Uint8Array | Float32Array; readonly shape: readonly number[] }>
+>;
 
 export interface ModelInput {
   readonly name: string;

@@ -58,6 +58,7 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     backend = await onnx.onnxBackend(bytes, {
       ...session,
       ...(options.output !== undefined ? { output: options.output } : {}),
+      ...(options.context !== undefined ? { context: options.context } : {}),
       ...(graphCache ? { graphCache } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });

@@ -2,6 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { DataType, dataTypeName, isFloatType } from '../proto/tensor.js';
 import type { TensorFacts } from '../graph/builder.js';
 import { InvalidModelError } from '../errors.js';
+import { reaches } from './input-use.js';
 
 function floatInputs(graph: onnx.IGraphProto, facts: TensorFacts): string[] {
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
@@ -42,7 +43,36 @@ export function resolveInputsAndOutput(
     const hint = computed ? `; it is an intermediate tensor: explain it through exposeTensor(model, "${output}")` : '';
     throw new InvalidModelError(`output "${String(options.output)}" is not an output of the graph (outputs: ${outputs.join(', ')})${hint}`);
   }
+  checkExplainedOutput(graph, facts, output, outputs);
+  if (!reaches(graph, inputs, output)) {
+    throw new InvalidModelError(
+      `output "${output}" does not depend on the attributed input(s) ${inputs.map((i) => `"${i}"`).join(', ')}: its gradient is zero`,
+    );
+  }
   return { inputs, output };
+}
+
+/** Refuses an output no node computes (an input or initializer listed as an output) and an integer one. */
+function checkExplainedOutput(graph: onnx.IGraphProto, facts: TensorFacts, output: string, outputs: readonly string[]): void {
+  const computed = new Set((graph.node ?? []).flatMap((node) => node.output ?? []));
+  const floatOutputs = outputs.filter((name) => computed.has(name) && isFloatType(facts.dataTypes.get(name) ?? DataType.FLOAT));
+  const others = `explain an output a node computes (float outputs: ${floatOutputs.join(', ') || 'none'})`;
+  if ((graph.initializer ?? []).some((t) => t.name === output)) {
+    throw new InvalidModelError(`output "${output}" is an initializer (a constant of the model): no input reaches it, so it has no gradient; ${others}`);
+  }
+  const producer = computed.has(output) ? (graph.node ?? []).find((node) => (node.output ?? []).includes(output)) : undefined;
+  if (!producer) {
+    const input = (graph.input ?? []).some((v) => v.name === output);
+    throw new InvalidModelError(
+      `output "${output}" is ${input ? 'a graph input passed through unchanged' : 'computed by no node'}: there is no path to differentiate; ${others}`,
+    );
+  }
+  const type = facts.dataTypes.get(output);
+  if (type !== undefined && !isFloatType(type)) {
+    throw new InvalidModelError(
+      `output "${output}" is ${dataTypeName(type)} (written by ${producer.opType ?? ''} node "${producer.name ?? ''}"): integer outputs such as indices or labels have no gradient; ${others}`,
+    );
+  }
 }
 
 /** Graph inputs that are not initializers. */

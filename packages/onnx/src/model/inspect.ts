@@ -1,7 +1,8 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { dataTypeName } from '../proto/tensor.js';
 import { toModel } from './prepare.js';
-import { MAX_OPSET } from '../graph/model.js';
+import { unusedInputs } from './input-use.js';
+import { MAX_OPSET, MIN_OPSET } from '../graph/model.js';
 import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
 import { RECURRENT_OPS } from './recurrent/spec.js';
@@ -19,13 +20,16 @@ export interface ModelSummary {
   readonly irVersion: number;
   readonly producer: string;
   readonly opsets: Readonly<Record<string, number>>;
+  /** The inputs to feed: neither initializers (weights listed as inputs, IR 3) nor read by no node. */
   readonly inputs: readonly TensorSummary[];
+  /** Graph inputs that no node reads: dropped, never asked for. */
+  readonly unusedInputs: readonly string[];
   readonly outputs: readonly TensorSummary[];
   readonly initializerCount: number;
   /** Op type (domain-qualified outside the default domain) → node count. */
   readonly ops: Readonly<Record<string, number>>;
   readonly gradientCoverage: {
-    /** Whether the default-domain opset is one the gradient builder accepts (6–10 are rewritten to 11). */
+    /** Whether the default-domain opset is one the gradient builder accepts (1–10 are rewritten to 11). */
     readonly opsetSupported: boolean;
     /** Op types with a gradient rule, or (LSTM, GRU, RNN) unrolled into ops with rules. */
     readonly differentiable: readonly string[];
@@ -51,10 +55,15 @@ function summary(info: onnx.IValueInfoProto): TensorSummary {
   };
 }
 
-/** The graph's inputs that are not initializers, as declared. */
+/** The graph's inputs that are neither initializers nor unused (see unusedInputs), as declared. */
 export function inputSummaries(graph: onnx.IGraphProto): TensorSummary[] {
-  const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
-  return (graph.input ?? []).filter((v) => !initializers.has(v.name)).map(summary);
+  const skipped = new Set([...(graph.initializer ?? []).map((t) => t.name), ...unusedInputs(graph)]);
+  return (graph.input ?? []).filter((v) => !skipped.has(v.name)).map(summary);
+}
+
+/** Upsample of opsets 7–10 is differentiated as the Resize it is rewritten to (see upgradeToOpset11). */
+function upsampled(node: onnx.INodeProto, opset: number): boolean {
+  return node.opType === 'Upsample' && !(node.domain && node.domain !== 'ai.onnx') && opset >= 7 && opset < MIN_OPSET;
 }
 
 /** Inputs, outputs, opsets, an op histogram and which ops have gradient rules. */
@@ -73,7 +82,13 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     const domain = node.domain && node.domain !== 'ai.onnx' ? node.domain : '';
     const key = domain ? `${domain}.${opType}` : opType;
     ops[key] = (ops[key] ?? 0) + 1;
-    if (ruleFor(opType, domain) || (!domain && RECURRENT_OPS.has(opType)) || compositeFor(node, opsets['ai.onnx'] ?? 0)) differentiable.add(key);
+    if (
+      ruleFor(opType, domain) ||
+      (!domain && RECURRENT_OPS.has(opType)) ||
+      compositeFor(node, opsets['ai.onnx'] ?? 0) ||
+      upsampled(node, opsets['ai.onnx'] ?? 0)
+    )
+      differentiable.add(key);
     else if (!domain && nonDifferentiableOps.has(opType)) nonDifferentiable.add(key);
     else unsupported.add(key);
   }
@@ -92,6 +107,7 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     opsets,
     inputs: inputSummaries(graph),
+    unusedInputs: unusedInputs(graph),
     outputs: graph.output.map(summary),
     initializerCount: graph.initializer.length,
     ops,

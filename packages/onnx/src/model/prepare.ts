@@ -7,13 +7,14 @@ import { lowerToFloat32 } from '../graph/precision.js';
 import { explicitCeilModePools } from '../runtime/ceil-mode.js';
 import { UnknownShapeError } from '../errors.js';
 import { assertNoExternalData } from '../proto/external-data.js';
+import { dropUnusedInputs } from './input-use.js';
 
 /** A model as given: serialized bytes or a ModelProto object. */
 export type ModelData = onnx.IModelProto | Uint8Array;
 
 /**
- * A model decoded once and made ready to differentiate: at opset 11–21 (legacy opsets 6–10
- * rewritten, see upgradeToOpset11), ceil-mode pools that lose a window made explicit (see
+ * A model decoded once and made ready to differentiate: graph inputs no node reads dropped (see
+ * unusedInputs), at opset 11–21 (legacy opsets 1–10 rewritten, see upgradeToOpset11), ceil-mode pools that lose a window made explicit (see
  * explicitCeilModePools), and in float32 (see lowerToFloat32). Every builder and the backend
  * take one instead of bytes, so a model is decoded and prepared once however many graphs are
  * built from it. It is shared: builders extend copies (see withFacts) and never change it.
@@ -60,6 +61,7 @@ export function prepareModel(source: ModelData | PreparedModel, options: Prepare
   if (isPrepared(source)) return source;
   const model = toModel(source);
   assertNoExternalData(model);
+  dropUnusedInputs(model);
   const shapes = new Map(modelFacts(model.graph as onnx.GraphProto).shapes);
   let pendingUpgrade = false;
   try {
@@ -82,7 +84,7 @@ export function withModel(source: PreparedModel, model: onnx.ModelProto, shapes:
 }
 
 /**
- * The model rewritten to opset 11 when it uses a legacy default-domain opset (6–10), so that
+ * The model rewritten to opset 11 when it uses a legacy default-domain opset (1–10), so that
  * current runtimes, which lack many legacy kernels, can run it; otherwise an unchanged copy.
  * Unlike prepareModel, it keeps the model's float types.
  */

@@ -131,6 +131,19 @@ function halfToNumber(bits: number, brain: boolean): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * `v` as an int64, saturated: INT64_MAX read into a number rounds up to 2^63 (exporters write it
+ * for "to the end" in Slice ends), which must not wrap around to INT64_MIN.
+ */
+function toInt64(v: number): bigint {
+  if (!Number.isFinite(v)) return v > 0 ? INT64_MAX : INT64_MIN;
+  const big = BigInt(Math.trunc(v));
+  return big > INT64_MAX ? INT64_MAX : big < INT64_MIN ? INT64_MIN : big;
+}
+
 /** A FLOAT or INT64 initializer stored as raw little-endian bytes. */
 export function makeTensor(name: string, dims: readonly number[], dataType: number, values: ArrayLike<number>): onnx.TensorProto {
   const count = elementCount(dims);
@@ -141,7 +154,7 @@ export function makeTensor(name: string, dims: readonly number[], dataType: numb
   if (dataType === DataType.FLOAT) {
     raw = new Uint8Array(Float32Array.from(values).buffer);
   } else if (dataType === DataType.INT64) {
-    raw = new Uint8Array(BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v)))).buffer);
+    raw = new Uint8Array(BigInt64Array.from(Array.from(values, toInt64)).buffer);
   } else if (dataType === DataType.INT32) {
     raw = new Uint8Array(Int32Array.from(values).buffer);
   } else if (dataType === DataType.BOOL) {

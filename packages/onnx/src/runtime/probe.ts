@@ -8,6 +8,7 @@ import { copyModel } from '../model/working-copy.js';
 import { lowerToFloat32 } from '../graph/precision.js';
 import { mergeFacts, modelFacts } from '../graph/model.js';
 import { inlineControlFlow } from '../model/control-flow/inline.js';
+import { dropUnusedInputs } from '../model/input-use.js';
 
 const MAX_RECORDED_VALUES = 4096;
 
@@ -25,6 +26,8 @@ export async function inferShapes(
   sessionOptions: OrtSessionOptionsLike = {},
 ): Promise<TensorFacts> {
   const model = isPrepared(source) ? copyModel(source.model) : lowerToFloat32(toModel(source));
+  // As prepareModel does: the inputs no node reads are not fed.
+  dropUnusedInputs(model);
   const facts = record(feeds, await runExposed(ort, model, feeds, sessionOptions));
   // Tensors inside If, Loop and Scan bodies are not graph tensors: the inlined model is run too,
   // so that the tensors the gradient graph reads once they are inlined (see withFacts) have facts.

@@ -41,6 +41,7 @@ export function toFloat32(tensor: OrtTensorLike | undefined, what: string): Floa
   if (!tensor) throw new RuntimeError(`the runtime returned no ${what}`);
   const data = tensor.data;
   if (data instanceof Float32Array) return data;
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) throw new RuntimeError(`${what} is of type ${tensor.type}, not a float tensor`);
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return Float32Array.from(data as unknown as ArrayLike<number>);
   throw new RuntimeError(`${what} is of type ${tensor.type}, not a float tensor`);
 }

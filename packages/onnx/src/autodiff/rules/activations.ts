@@ -92,9 +92,9 @@ export const prelu: GradientRule = {
     const [x, slope] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
     const slopeShape = upgrade.shapes.get(slope);
     if (upgrade.version < 7 && slopeShape?.length === 1 && (slopeShape[0] as number) > 1) {
-      const xShape = upgrade.shapes.get(x);
-      if (!xShape) throw new UnknownShapeError(x);
-      if (xShape.length > 2) node.input = [x, upgrade.reshape(slope, [slopeShape[0] as number, ...new Array<number>(xShape.length - 2).fill(1)], 'slope')];
+      const xRank = upgrade.rank(x);
+      if (xRank === undefined) throw new UnknownShapeError(x);
+      if (xRank > 2) node.input = [x, upgrade.reshape(slope, [slopeShape[0] as number, ...new Array<number>(xRank - 2).fill(1)], 'slope')];
     }
     dropAttributes(node, 'consumed_inputs');
   },

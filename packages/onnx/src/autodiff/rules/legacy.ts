@@ -4,10 +4,12 @@ import { InvalidModelError, UnknownShapeError } from '../../errors.js';
 
 /** What a legacy rewrite (see LegacyRewrite) may do besides changing its node. */
 export interface LegacyUpgrade {
-  /** The model's default-domain opset, 6–10. */
+  /** The model's default-domain opset, 1–10. */
   readonly version: number;
   /** Shapes known; the shapes of tensors the rewrite adds are recorded here. */
   readonly shapes: Map<string, readonly number[]>;
+  /** The rank of a tensor: from its shape, else where the ops before it fix it (see legacyRanks). */
+  rank(name: string): number | undefined;
   /** Adds an initializer and returns its name. */
   constant(hint: string, dims: readonly number[], dataType: number, values: readonly number[]): string;
   /** Adds a Reshape of `x` to `dims` before the node and returns its output (named after `hint`). */
@@ -15,7 +17,7 @@ export interface LegacyUpgrade {
 }
 
 /**
- * Rewrites a node of a model at a legacy opset (6–10) into its opset-11 form (see
+ * Rewrites a node of a model at a legacy opset (1–10) into its opset-11 form (see
  * upgradeToOpset11). `node` is a copy the rewrite may change. Ops without one only lose
  * `consumed_inputs`.
  */
@@ -48,13 +50,13 @@ export const legacyBroadcast: LegacyRewrite = (node, upgrade) => {
   const hasAxis = (node.attribute ?? []).some((a) => a.name === 'axis');
   if (broadcast === 1 && hasAxis && node.opType !== 'Gemm') {
     const [a, b] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
-    const aShape = upgrade.shapes.get(a);
+    const aRank = upgrade.rank(a);
     const bShape = upgrade.shapes.get(b);
-    if (!aShape) throw new UnknownShapeError(a);
+    if (aRank === undefined) throw new UnknownShapeError(a);
     if (!bShape) throw new UnknownShapeError(b);
     const axis = intAttribute(node, 'axis', 0);
-    const start = axis < 0 ? axis + aShape.length : axis;
-    const trailing = aShape.length - start - bShape.length;
+    const start = axis < 0 ? axis + aRank : axis;
+    const trailing = aRank - start - bShape.length;
     if (start < 0 || trailing < 0) throw new InvalidModelError(`${node.opType} node "${node.name ?? ''}": legacy broadcast axis ${axis} does not fit shapes`);
     node.input = [a, upgrade.reshape(b, [...bShape, ...new Array<number>(trailing).fill(1)], 'aligned')];
   }

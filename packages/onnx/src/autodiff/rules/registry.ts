@@ -49,7 +49,7 @@ export const gradientRules: ReadonlyMap<string, GradientRule> = new Map(families
 /** Every op without a gradient by nature (see NoGradientOp). */
 export const nonDifferentiableOps: ReadonlySet<string> = new Set(noGradientOps.map((op) => op.opType));
 
-/** Each op's rewrite from a legacy opset (6–10) to opset 11, from its rule or entry (see LegacyRewrite). */
+/** Each op's rewrite from a legacy opset (1–10) to opset 11, from its rule or entry (see LegacyRewrite). */
 export const legacyRewrites: ReadonlyMap<string, LegacyRewrite> = new Map(
   [...gradientRules.values(), ...noGradientOps, upsample].flatMap((op) => (op.legacy ? [[op.opType, op.legacy] as const] : [])),
 );

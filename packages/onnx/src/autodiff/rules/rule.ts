@@ -83,7 +83,7 @@ export interface GradientRule {
   gradient(node: NodeView, grads: readonly (string | null)[], builder: GraphBuilder): readonly (string | null)[];
   /** How a node of the op is affine in one input; absent for ops that are not (see AffineForm). */
   readonly affine?: AffineForm;
-  /** Its rewrite from a legacy opset (6–10) to opset 11, where its form changed (see LegacyRewrite). */
+  /** Its rewrite from a legacy opset (1–10) to opset 11, where its form changed (see LegacyRewrite). */
   readonly legacy?: LegacyRewrite;
 }
 

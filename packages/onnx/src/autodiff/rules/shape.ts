@@ -1,5 +1,7 @@
 import { checkConstantSize } from '../../graph/builder.js';
 import { intsAttribute } from '../../graph/attributes.js';
+import { DataType } from '../../proto/tensor.js';
+import { dropAttributes } from './legacy.js';
 import { normalizeAxis, outputGrad, type GradientRule } from './rule.js';
 
 /** Ops that only change the shape: the gradient is g reshaped to the input's shape. */
@@ -15,7 +17,15 @@ function reshapeLike(opType: string, since: number): GradientRule {
 }
 
 export const flatten = reshapeLike('Flatten', 1);
-export const reshape = reshapeLike('Reshape', 5);
+export const reshape: GradientRule = {
+  ...reshapeLike('Reshape', 5),
+  // Before opset 5, the target shape is an attribute.
+  legacy(node, upgrade) {
+    const shape = intsAttribute(node, 'shape');
+    if (upgrade.version < 5 && shape) node.input = [node.input?.[0] ?? '', upgrade.constant('shape', [shape.length], DataType.INT64, shape)];
+    dropAttributes(node, 'shape', 'consumed_inputs');
+  },
+};
 export const squeeze = reshapeLike('Squeeze', 1);
 export const unsqueeze = reshapeLike('Unsqueeze', 1);
 

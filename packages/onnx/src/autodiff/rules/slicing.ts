@@ -2,7 +2,7 @@ import { checkConstantSize } from '../../graph/builder.js';
 import type { GraphBuilder } from '../../graph/builder.js';
 import { normalizeAxis, outputGrad, UnsupportedForm, type GradientRule, type NodeView } from './rule.js';
 import { DataType } from '../../proto/tensor.js';
-import { floatAttribute, intsAttribute } from '../../graph/attributes.js';
+import { floatAttribute, intsAttribute, toAttributeProto } from '../../graph/attributes.js';
 import { dropAttributes } from './legacy.js';
 
 /** g restricted to [start, start + length) along one axis, as a Slice with constant bounds. */
@@ -28,6 +28,12 @@ export const concat: GradientRule = {
   opType: 'Concat',
   since: 4,
   differentiable: 'all',
+  // Before opset 4, `axis` may be left out: it is then 1.
+  legacy(node, upgrade) {
+    if (upgrade.version < 4 && !(node.attribute ?? []).some((a) => a.name === 'axis')) {
+      node.attribute = [...(node.attribute ?? []), toAttributeProto('axis', { int: 1 })];
+    }
+  },
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);
     const inputs = Array.from({ length: node.inputCount }, (_, i) => node.input(i));
