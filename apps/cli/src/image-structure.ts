@@ -6,6 +6,13 @@ export interface ImageStructure {
   readonly format: 'png' | 'jpeg';
   /** EXIF orientation, 1 to 8 (1: stored upright). */
   readonly orientation: number;
+  /** A JPEG's frame: its components' sampling factors and the Adobe colour transform (null without an Adobe segment). */
+  readonly jpeg?: JpegFrame;
+}
+
+export interface JpegFrame {
+  readonly components: readonly { readonly id: number; readonly h: number; readonly v: number }[];
+  readonly adobeTransform: number | null;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -33,7 +40,7 @@ function ascii(bytes: Uint8Array, at: number, length: number): string {
 export function imageStructure(bytes: Uint8Array, path: string): ImageStructure {
   if (bytes.length === 0) throw new FileFormatError(path, `is empty (0 bytes); ${READ_FORMATS}`);
   if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return { format: 'png', orientation: pngOrientation(bytes, path) };
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { format: 'jpeg', orientation: jpegOrientation(bytes, path) };
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { format: 'jpeg', ...jpegStructure(bytes, path) };
   const other = OTHER_FORMATS.find((f) => f.matches(bytes));
   const convert = "; convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')";
   if (other) throw new FileFormatError(path, `is ${other.name}; ${READ_FORMATS}${other.name.endsWith('image') ? convert : ''}`);
@@ -73,10 +80,12 @@ const UNSUPPORTED_FRAMES: Record<number, string> = {
   0xcf: 'arithmetic-coded differential lossless',
 };
 
-/** Walks the markers to the first scan: refuses frames jpeg-js cannot decode and a file without its end; reads the EXIF orientation. */
-function jpegOrientation(bytes: Uint8Array, path: string): number {
+/** Walks the markers to the first scan: refuses frames jpeg-js cannot decode and a file without its end; reads the frame and the EXIF orientation. */
+function jpegStructure(bytes: Uint8Array, path: string): { orientation: number; jpeg: JpegFrame } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let orientation = 1;
+  let adobeTransform: number | null = null;
+  const components: { id: number; h: number; v: number }[] = [];
   let at = 2;
   for (;;) {
     while (at < bytes.length && bytes[at] === 0xff && bytes[at + 1] === 0xff) at += 1;
@@ -91,6 +100,13 @@ function jpegOrientation(bytes: Uint8Array, path: string): number {
     if ((marker === 0xc0 || marker === 0xc1 || marker === 0xc2) && bytes[at + 4] !== 8) {
       throw new FileFormatError(path, `is a ${String(bytes[at + 4])}-bit JPEG; ig decodes 8-bit JPEGs: re-save it as PNG`);
     }
+    if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
+      for (let c = 0; c < (bytes[at + 9] ?? 0); c++) {
+        const factors = bytes[at + 11 + 3 * c] ?? 0x11;
+        components.push({ id: bytes[at + 10 + 3 * c] ?? 0, h: factors >> 4, v: factors & 15 });
+      }
+    }
+    if (marker === 0xee && ascii(bytes, at + 4, 5) === 'Adobe') adobeTransform = bytes[at + 15] ?? null;
     if (marker === 0xe1 && ascii(bytes, at + 4, 6) === 'Exif\0\0' && orientation === 1) {
       orientation = exifOrientation(bytes.subarray(at + 10, Math.min(bytes.length, at + 2 + length)));
     }
@@ -98,7 +114,7 @@ function jpegOrientation(bytes: Uint8Array, path: string): number {
     at += 2 + length;
   }
   if (!hasEndOfImage(bytes, at)) throw new FileFormatError(path, `truncated JPEG: no end-of-image marker (FFD9) after the image data; the file ends after ${bytes.length} bytes`);
-  return orientation;
+  return { orientation, jpeg: { components, adobeTransform } };
 }
 
 function hasEndOfImage(bytes: Uint8Array, from: number): boolean {

@@ -1,9 +1,9 @@
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { RgbaImage } from '@ig/core';
 import { FileFormatError, UsageError } from './errors.js';
 import { orientImage } from './exif-orientation.js';
 import { imageStructure } from './image-structure.js';
+import { decodeJpeg } from './jpeg-decode.js';
 
 /** Decoded RGBA pixels. */
 export type Rgba = RgbaImage;
@@ -36,15 +36,14 @@ export function isImagePath(path: string): boolean {
  * is not applied (neither does PIL).
  */
 export function decodeImage(bytes: Uint8Array, path: string): Rgba {
-  const { format, orientation } = imageStructure(bytes, path);
+  const { format, orientation, jpeg: frame } = imageStructure(bytes, path);
   let image: Rgba;
   try {
     if (format === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       image = { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
     } else {
-      const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
-      image = { width: decoded.width, height: decoded.height, data: new Uint8ClampedArray(decoded.data.buffer, decoded.data.byteOffset, decoded.data.length) };
+      image = decodeJpeg(bytes, frame ?? { components: [], adobeTransform: null });
     }
   } catch (error) {
     throw new FileFormatError(path, `cannot decode the ${format === 'png' ? 'PNG' : 'JPEG'} image: ${(error as Error).message}`);
