@@ -35,7 +35,7 @@ export function isImagePath(path: string): boolean {
  * channel is kept here but the model input ignores it (as PIL's convert('RGB') does); a gAMA chunk
  * is not applied (neither does PIL).
  */
-export function decodeImage(bytes: Uint8Array, path: string): Rgba {
+export function decodeImage(bytes: Uint8Array, path: string): Rgba & { readonly orientation: number } {
   const { format, orientation, jpeg: frame } = imageStructure(bytes, path);
   let image: Rgba;
   try {
@@ -48,7 +48,7 @@ export function decodeImage(bytes: Uint8Array, path: string): Rgba {
   } catch (error) {
     throw new FileFormatError(path, `cannot decode the ${format === 'png' ? 'PNG' : 'JPEG'} image: ${(error as Error).message}`);
   }
-  return orientImage(image, orientation);
+  return { ...orientImage(image, orientation), orientation };
 }
 
 export function encodePng(image: Rgba): Buffer {
