@@ -93,6 +93,9 @@ function jpegStructure(bytes: Uint8Array, path: string): { orientation: number; 
     if (bytes[at] !== 0xff) throw new FileFormatError(path, `corrupt JPEG: expected a marker at byte ${at}, found 0x${hex(bytes.subarray(at, at + 1))}`);
     const marker = bytes[at + 1] as number;
     const length = view.getUint16(at + 2);
+    if (at + 2 + length > bytes.length) {
+      throw new FileFormatError(path, `truncated JPEG: the segment of marker FF${hex(bytes.subarray(at + 1, at + 2))} at byte ${at} needs ${at + 2 + length} bytes, the file has ${bytes.length}`);
+    }
     const kind = UNSUPPORTED_FRAMES[marker];
     if (kind) {
       throw new FileFormatError(path, `uses the ${kind} JPEG process (SOF${marker - 0xc0}), which ig cannot decode; re-save it as a baseline or progressive JPEG (jpegtran -optimize in.jpg > out.jpg) or as PNG`);
