@@ -45,6 +45,7 @@ describe('PNG variants decode to the pixels Pillow gives', () => {
     'gamma.png',
     'one_pixel.png',
     'png_named.jpg',
+    'exif6.png',
   ])('%s: every RGB value equal (alpha dropped as convert("RGB") does, gAMA not applied)', (name) => {
     expect(deviation(name).max).toBe(0);
   });
@@ -72,7 +73,7 @@ describe('PNG variants decode to the pixels Pillow gives', () => {
 describe('JPEG variants decode within 3 levels of Pillow (libjpeg)', () => {
   // The remaining difference is the inverse DCT (jpeg-js's against libjpeg's islow), ±1 per
   // component, amplified by up to 1.772 in the colour conversion; measured: max 3, mean 0.17–0.18.
-  it.each(['baseline444.jpg', 'baseline420.jpg', 'progressive.jpg', 'restart.jpg', 'exif3.jpg', 'exif6.jpg', 'exif8.jpg', 'jpeg_named.png'])(
+  it.each(['baseline444.jpg', 'baseline420.jpg', 'baseline422.jpg', 'progressive.jpg', 'restart.jpg', 'exif3.jpg', 'exif6.jpg', 'exif8.jpg', 'jpeg_named.png'])(
     '%s',
     (name) => {
       const { max, mean } = deviation(name);
@@ -85,10 +86,11 @@ describe('JPEG variants decode within 3 levels of Pillow (libjpeg)', () => {
     expect(deviation(name).max).toBeLessThanOrEqual(1);
   });
 
-  it('turns EXIF orientations 3, 6 and 8 upright as exif_transpose does (20×12 stored)', () => {
+  it('turns EXIF orientations 3, 6 and 8 (JPEG APP1; PNG eXIf) upright as exif_transpose does (20×12 stored)', () => {
     expect(decodeImage(bytes('exif3.jpg'), 'a')).toMatchObject({ width: 20, height: 12, orientation: 3 });
     expect(decodeImage(bytes('exif6.jpg'), 'a')).toMatchObject({ width: 12, height: 20, orientation: 6 });
     expect(decodeImage(bytes('exif8.jpg'), 'a')).toMatchObject({ width: 12, height: 20, orientation: 8 });
+    expect(decodeImage(bytes('exif6.png'), 'a')).toMatchObject({ width: 12, height: 20, orientation: 6 });
   });
 });
 

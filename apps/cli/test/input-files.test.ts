@@ -36,7 +36,7 @@ const logit = (name: string, model: string): number => {
 
 describe('ig batch on a folder of PNG and JPEG variants', () => {
   const pngs = ['rgb8.png', 'rgb8_adam7.png', 'grey8.png', 'grey_alpha.png', 'rgba_partial.png', 'palette.png', 'palette4.png', 'palette_trns.png', 'bilevel.png', 'gamma.png', 'png_named.jpg'];
-  const jpegs = ['baseline444.jpg', 'baseline420.jpg', 'progressive.jpg', 'restart.jpg', 'grey.jpg', 'cmyk.jpg', 'exif3.jpg', 'jpeg_named.png'];
+  const jpegs = ['baseline444.jpg', 'baseline420.jpg', 'baseline422.jpg', 'progressive.jpg', 'restart.jpg', 'grey.jpg', 'cmyk.jpg', 'exif3.jpg', 'jpeg_named.png'];
   let out: string;
   beforeAll(() => {
     const dir = tempDir('variants');

@@ -35,7 +35,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       { pictures: false },
     ),
   )
-    .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image')
+    .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image (alpha dropped, EXIF orientation applied)')
     .option('--json <file.json>', 'write the axiom report')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();

@@ -76,7 +76,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
   )
     .option(
       '--input <file|name=file>',
-      'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input',
+      'input: a .npy array (batch axis first) or a PNG/JPEG image (alpha dropped, EXIF orientation applied, as PIL convert("RGB") after exif_transpose); for a model with several inputs, NAME=FILE once per input',
       (value: string, list: string[] | undefined) => [...(list ?? []), value],
     )
     .option(

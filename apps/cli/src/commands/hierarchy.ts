@@ -63,7 +63,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .command('hierarchy')
     .description('build an ACD hierarchy: which groups of features, at which scale, drive a prediction')
     .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
-    .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image')
+    .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image (alpha dropped, EXIF orientation applied)')
     .option('--text <text>', 'text input of an ONNX model with token-id inputs: tokens are the units')
     .option('--tokenizer <file>', 'tokenizer.json for --text (default: the one next to the model)')
     .option(
