@@ -36,25 +36,29 @@ function componentPlane(raw: Uint8Array, channel: number, width: number, height:
 
 /** libjpeg's h1v2 / h2v1 / h2v2 fancy upsampling, edges replicated, cropped to width × height. */
 function fancyUpsample(plane: Plane, xRatio: number, yRatio: number, width: number, height: number): Uint8Array {
-  const at = (x: number, y: number): number =>
-    plane.data[Math.min(plane.height - 1, Math.max(0, y)) * plane.width + Math.min(plane.width - 1, Math.max(0, x))] as number;
+  const { data: src, width: pw, height: ph } = plane;
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const cy = Math.floor(y / yRatio);
-    const ny = yRatio === 2 ? (y % 2 === 0 ? cy - 1 : cy + 1) : cy;
+    // the nearer neighbouring row: above for an even output row, below for an odd one
+    const ny = yRatio === 2 ? Math.min(ph - 1, Math.max(0, y % 2 === 0 ? cy - 1 : cy + 1)) : cy;
+    const row = cy * pw;
+    const other = ny * pw;
+    const line = y * width;
     for (let x = 0; x < width; x++) {
-      const cx = Math.floor(x / xRatio);
-      let value: number;
-      if (xRatio === 2 && yRatio === 2) {
-        const sum = (c: number): number => 3 * at(c, cy) + at(c, ny);
-        const nx = x % 2 === 0 ? cx - 1 : cx + 1;
-        value = (3 * sum(cx) + sum(nx) + (x % 2 === 0 ? 8 : 7)) >> 4;
-      } else if (xRatio === 2) {
-        value = (3 * at(cx, cy) + at(x % 2 === 0 ? cx - 1 : cx + 1, cy) + (x % 2 === 0 ? 1 : 2)) >> 2;
-      } else {
-        value = (3 * at(cx, cy) + at(cx, ny) + (y % 2 === 0 ? 1 : 2)) >> 2;
+      const cx = xRatio === 2 ? x >> 1 : x;
+      if (xRatio === 1) {
+        out[line + x] = (3 * (src[row + cx] as number) + (src[other + cx] as number) + (y % 2 === 0 ? 1 : 2)) >> 2;
+        continue;
       }
-      out[y * width + x] = value;
+      const nx = Math.min(pw - 1, Math.max(0, x % 2 === 0 ? cx - 1 : cx + 1));
+      if (yRatio === 1) {
+        out[line + x] = (3 * (src[row + cx] as number) + (src[row + nx] as number) + (x % 2 === 0 ? 1 : 2)) >> 2;
+      } else {
+        const here = 3 * (src[row + cx] as number) + (src[other + cx] as number);
+        const beside = 3 * (src[row + nx] as number) + (src[other + nx] as number);
+        out[line + x] = (3 * here + beside + (x % 2 === 0 ? 8 : 7)) >> 4;
+      }
     }
   }
   return out;
@@ -72,7 +76,11 @@ function ratios(frame: JpegFrame, index: number): [number, number] {
 function fullChannel(raw: Uint8Array, frame: JpegFrame, index: number, width: number, height: number): Uint8Array {
   const [xr, yr] = ratios(frame, index);
   const fancy = ((xr === 2 && (yr === 1 || yr === 2)) || (xr === 1 && yr === 2)) && (xr === 1 || Math.ceil(width / 2) > 2);
-  if (!fancy) return Uint8Array.from({ length: width * height }, (_, p) => raw[p * 4 + index] as number);
+  if (!fancy) {
+    const channel = new Uint8Array(width * height);
+    for (let p = 0; p < channel.length; p++) channel[p] = raw[p * 4 + index] as number;
+    return channel;
+  }
   return fancyUpsample(componentPlane(raw, index, width, height, xr, yr), xr, yr, width, height);
 }
 
