@@ -22,7 +22,8 @@ export const NORMALIZATION_PRESETS: Record<string, Normalization> = {
   'minus-one-to-one': { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
 };
 
-const IMAGE_EXTENSIONS = /\.(png|jpe?g)$/i;
+/** PNG and JPEG names, and other image formats' (read by content: a typed error names the format, or a mislabelled PNG/JPEG is read). */
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|jpe|jfif|webp|gif|bmp|tiff?|heic|heif|avif)$/i;
 
 export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.test(path);

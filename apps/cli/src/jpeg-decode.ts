@@ -84,10 +84,10 @@ function fullChannel(raw: Uint8Array, frame: JpegFrame, index: number, width: nu
   return fancyUpsample(componentPlane(raw, index, width, height, xr, yr), xr, yr, width, height);
 }
 
-/** Decodes a JPEG to RGBA as libjpeg would for three-component YCbCr or RGB frames; jpeg-js's own output otherwise. */
+/** Decodes a JPEG to RGBA as libjpeg would (its size was checked against --max-pixels from the header, so jpeg-js's own caps are set high) for three-component YCbCr or RGB frames; jpeg-js's own output otherwise. */
 export function decodeJpeg(bytes: Uint8Array, frame: JpegFrame): RgbaImage {
   const libjpegColour = frame.components.length === 3 && frame.adobeTransform !== 1;
-  const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024, ...(libjpegColour ? { colorTransform: false } : {}) });
+  const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 4096, maxResolutionInMP: 1000, ...(libjpegColour ? { colorTransform: false } : {}) });
   const { width, height } = decoded;
   const raw = decoded.data;
   if (!libjpegColour) return { width, height, data: new Uint8ClampedArray(raw.buffer, raw.byteOffset, raw.length) };

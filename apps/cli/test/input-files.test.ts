@@ -96,6 +96,25 @@ describe('ig explain, check and hierarchy on single files', () => {
     expect(maxDifference(impliedPixels(readFloat32Npy(out).data, 'linear_rgb'), expected)).toBeLessThan(2e-4);
   });
 
+  it('a 1×1 PNG is stretched to the model input: every pixel (200, 100, 50); a JPEG saved as .jfif is read', () => {
+    const out = join(dir, 'one.npy');
+    const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('one_pixel.png'), '--target', '0', '--steps', '4', '--out', out, '-q', '--no-cache']);
+    expect(run.code).toBe(0);
+    const expected = [200, 100, 50].flatMap((v) => Array.from({ length: 240 }, () => v));
+    expect(maxDifference(impliedPixels(readFloat32Npy(out).data, 'linear_rgb'), expected)).toBeLessThan(2e-4);
+    const jfif = join(dir, 'saved from a browser.jfif');
+    copyFileSync(files('baseline420.jpg'), jfif);
+    const saved = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', jfif, '--target', '0', '--steps', '4', '--out', out, '-q', '--no-cache']);
+    expect(saved.code).toBe(0);
+    expect(maxDifference(impliedPixels(readFloat32Npy(out).data, 'linear_rgb'), pilPixels('baseline420.jpg'))).toBeLessThan(3 + 2e-4);
+  });
+
+  it('a WebP input is refused naming its format and what is read', () => {
+    const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('image.webp'), '--target', '0', '-q', '--no-cache']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`error: ${files('image.webp')}: is a WebP image; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')\n`);
+  });
+
   it('ig check passes the axioms on a grey+alpha PNG, and ig hierarchy scores the palette PNG with tRNS at F(x) from Pillow’s pixels', () => {
     const check = ig(['check', '--model', files('linear_rgb.onnx'), '--input', files('grey_alpha.png'), '--target', '0', '-q', '--no-cache']);
     expect(check.code).toBe(0);
