@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NpyFormatError, parseNpy, toFloat32 } from '../src/npy.js';
-import { fixture } from './helpers.js';
+import { NORMALIZATION_PRESETS } from '../src/image.js';
+import { loadInput } from '../src/inputs.js';
+import { formatNpy, NpyFormatError, parseNpy, toFloat32 } from '../src/npy.js';
+import { fixture, tempDir } from './helpers.js';
 
 /* Written by test/fixtures/files/make_files.py with NumPy: one float32 [1, 3, 12, 20] array x of quarter-integers in [0, 16), saved in many dtypes and layouts. */
 const file = (name: string): Buffer => readFileSync(fixture('files', name));
@@ -63,5 +66,21 @@ describe('.npy dtypes, byte orders, memory orders and format versions NumPy writ
     expect(() => parseNpy(Buffer.from(file('x_f4.npy').toString('latin1').replace('<f4', '<c8'), 'latin1'))).toThrow(
       "unsupported dtype '<c8'; ig reads float16/32/64, int8/16/32/64, uint8/16/32/64 and bool arrays, either byte order",
     );
+  });
+});
+
+describe('.npy shapes against the model input [?, 3, 12, 20]', () => {
+  const settings = { size: null, layout: null, normalization: NORMALIZATION_PRESETS['none'] as { mean: number[]; std: number[] }, channels: null };
+  it('a missing batch axis is added and one leading axis of 1 too many is dropped, each recorded as a step', () => {
+    const missing = loadInput(fixture('files', 'x_nobatch.npy'), settings, [null, 3, 12, 20]);
+    expect(missing.preprocessing?.steps).toEqual([{ op: 'add-batch-axis', from: [3, 12, 20], to: [1, 3, 12, 20] }]);
+    const extra = join(tempDir('npy-shapes'), 'extra.npy');
+    writeFileSync(extra, formatNpy(x, [1, 1, 3, 12, 20]));
+    const dropped = loadInput(extra, settings, [null, 3, 12, 20]);
+    expect(dropped.tensor.shape).toEqual([1, 3, 12, 20]);
+    expect(Array.from(dropped.tensor.data)).toEqual(Array.from(x));
+    expect(dropped.preprocessing?.steps).toEqual([{ op: 'drop-leading-axis', from: [1, 1, 3, 12, 20], to: [1, 3, 12, 20] }]);
+    writeFileSync(extra, formatNpy(x, [3, 1, 1, 12, 20]));
+    expect(() => loadInput(extra, settings, [null, 3, 12, 20])).toThrow(`input ${extra} has shape [3, 1, 1, 12, 20] but the model takes [?, 3, 12, 20]; reshape or resize the input`);
   });
 });
