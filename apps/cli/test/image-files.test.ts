@@ -5,6 +5,7 @@ import { CliError, FileFormatError } from '../src/errors.js';
 import { decodeImage } from '../src/image.js';
 import { DEFAULT_LIMITS, checkPixels, imageSize } from '../src/limits.js';
 import { parseNpy } from '../src/npy.js';
+import { readRegionMask } from '../src/target-files.js';
 import { fixture } from './helpers.js';
 
 /* Files written by test/fixtures/files/make_files.py; <name>.pil.npy is what Pillow decodes (uint8 [H, W, 3], after exif_transpose and convert('RGB')). */
@@ -146,5 +147,15 @@ describe('files that are not a readable PNG or JPEG get a typed error naming the
     expect(() => checkPixels(size as { width: number; height: number }, DEFAULT_LIMITS, 'image big.png')).toThrow(
       'image big.png is 20000×20000 = 400000000 pixels, above the limit of 40000000; raise --max-pixels if you mean it',
     );
+  });
+});
+
+describe('--region-mask PNGs are read on their samples as stored', () => {
+  it('a 16-bit label mask: labels 1 and 2 are inside, though they round to 0 in 8 bits', () => {
+    const raw = parseNpy(bytes('mask16.raw.npy')).data as Uint16Array;
+    const mask = readRegionMask(fixture('files', 'mask16.png'), DEFAULT_LIMITS);
+    expect([mask.height, mask.width]).toEqual([12, 20]);
+    expect(Array.from(mask.inside)).toEqual(Array.from(raw, (v) => (v !== 0 ? 1 : 0)));
+    expect(raw.some((v) => v === 1) && raw.some((v) => v === 0)).toBe(true);
   });
 });
