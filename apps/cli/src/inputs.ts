@@ -4,7 +4,8 @@ import { readNpyFile, readUserFile } from './files.js';
 import { decodeImage, isImagePath } from './image.js';
 import type { Layout, Normalization, Rgba } from './image.js';
 import { checkNpyBody, checkPixels, DEFAULT_LIMITS, imageSize, readNpyHeaderOnly, type Limits } from './limits.js';
-import { toFloat32 } from './npy.js';
+import { toFloat32, type NpyArray } from './npy.js';
+import { readNpzArray } from './npz.js';
 import { imagePreprocessing, npyPreprocessing } from './preprocessing.js';
 import type { Preprocessing } from './preprocessing.js';
 
@@ -116,16 +117,23 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     });
     return { tensor, layout, image, normalization: settings.normalization, preprocessing };
   }
-  if (/\.npz$/i.test(path)) throw new UsageError(`input ${path} is a .npz archive; ig reads one array per .npy file: np.save('x.npy', np.load('${path}')['NAME'])`);
-  if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy array or a PNG or JPEG image (.png, .jpg, .jpeg)`);
+  if (/\.npz$/i.test(path)) return fromArray(path, readNpzArray(readUserFile(path, 'input', limits.maxInputBytes), path, limits.maxInputBytes), modelShape, layout);
+  if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy or .npz array or a PNG or JPEG image (.png, .jpg, .jpeg)`);
   // The header alone first: a wrong shape or an oversized array is refused before its body is read.
   const header = readNpyHeaderOnly(path);
   const shape = fittedShape(header.shape, modelShape);
   if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
   checkAgainstModel(shape, modelShape, path);
   checkNpyBody(path, header, limits);
-  const array = readNpyFile(path, 'input');
+  return fromArray(path, readNpyFile(path, 'input'), modelShape, layout);
+}
+
+/** An array read from a file as the model's input: shape fitted and checked, values finite. */
+function fromArray(path: string, array: NpyArray, modelShape: ModelShape, layout: Layout): LoadedInput {
+  const shape = fittedShape(array.shape, modelShape);
+  if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
+  checkAgainstModel(shape, modelShape, path);
   const data = toFloat32(array);
-  checkFinite(data, header.shape, path);
-  return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, header.shape, shape, modelShape, layout) };
+  checkFinite(data, array.shape, path);
+  return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, array.shape, shape, modelShape, layout) };
 }

@@ -131,7 +131,7 @@ describe('.npy inputs as NumPy writes them', () => {
     ig(['explain', '--model', files('linear_rgb.onnx'), '--input', input, '--target', '0', '--steps', '4', '--out', out, '-q', '--no-cache']);
   const x = toFloat32(parseNpy(readFileSync(files('x_f4.npy'))));
 
-  it('big-endian Fortran-ordered int16, float16 and a leading batch of 1 past the model’s rank give x · W', () => {
+  it('big-endian Fortran-ordered int16, float16, .npz (stored and compressed) and a leading batch of 1 past the model’s rank give x · W', () => {
     const dir = tempDir('npy-variants');
     const extra = join(dir, 'extra batch.npy');
     writeFileSync(extra, formatNpy(x, [1, 1, 3, 12, 20]));
@@ -139,6 +139,8 @@ describe('.npy inputs as NumPy writes them', () => {
       [files('x_be_fortran_i2.npy'), 4],
       [files('x_f2.npy'), 1],
       [files('x_nobatch.npy'), 1],
+      [files('x.npz'), 1],
+      [files('x_compressed.npz'), 1],
       [extra, 1],
     ] as const) {
       const out = join(dir, 'a.npy');
@@ -156,7 +158,7 @@ describe('.npy inputs as NumPy writes them', () => {
     ['x_1d.npy', /input .*x_1d\.npy has shape \[720\] but the model takes \[\?, 3, 12, 20\]/],
     ['x_scalar.npy', /x_scalar\.npy: holds a scalar; the input needs a batch axis/],
     ['x_nan.npy', /x_nan\.npy: NaN at index \[0, 1, 2, 3\] \(flat 283\); inputs must be finite numbers/],
-    ['x.npz', /input .*x\.npz is a \.npz archive; ig reads one array per \.npy file/],
+    ['two.npz', /two\.npz: holds 2 arrays \(image, label\); ig reads an \.npz of one array: np\.save\('x\.npy', np\.load\('.*two\.npz'\)\['image'\]\)/],
     ['objects.npy', /objects\.npy: holds Python objects/],
   ])('%s: one line naming the file and the problem', (name, message) => {
     const run = explain(files(name), join(tempDir('npy-bad'), 'a.npy'));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NORMALIZATION_PRESETS } from '../src/image.js';
 import { loadInput } from '../src/inputs.js';
 import { formatNpy, NpyFormatError, parseNpy, toFloat32 } from '../src/npy.js';
+import { readNpzArray } from '../src/npz.js';
 import { fixture, tempDir } from './helpers.js';
 
 /* Written by test/fixtures/files/make_files.py with NumPy: one float32 [1, 3, 12, 20] array x of quarter-integers in [0, 16), saved in many dtypes and layouts. */
@@ -82,5 +83,17 @@ describe('.npy shapes against the model input [?, 3, 12, 20]', () => {
     expect(dropped.preprocessing?.steps).toEqual([{ op: 'drop-leading-axis', from: [1, 1, 3, 12, 20], to: [1, 3, 12, 20] }]);
     writeFileSync(extra, formatNpy(x, [3, 1, 1, 12, 20]));
     expect(() => loadInput(extra, settings, [null, 3, 12, 20])).toThrow(`input ${extra} has shape [3, 1, 1, 12, 20] but the model takes [?, 3, 12, 20]; reshape or resize the input`);
+  });
+});
+
+describe('.npz archives', () => {
+  it('one array, stored or deflated, reads as x; its size is checked before it is inflated; a cut archive is named', () => {
+    for (const name of ['x.npz', 'x_compressed.npz']) {
+      const array = readNpzArray(file(name), name, 2 ** 20);
+      expect(array.shape).toEqual([1, 3, 12, 20]);
+      expect(Array.from(toFloat32(array))).toEqual(Array.from(x));
+    }
+    expect(() => readNpzArray(file('x_compressed.npz'), 'c.npz', 1000)).toThrow('c.npz: array x.npy is 3008 bytes, above the limit of 1000; raise --max-input-mib if you mean it');
+    expect(() => readNpzArray(file('x.npz').subarray(0, 500), 'cut.npz', 2 ** 20)).toThrow('cut.npz: is not a readable .npz (no zip directory at its end; truncated?)');
   });
 });
