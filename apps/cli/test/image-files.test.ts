@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CliError, FileFormatError } from '../src/errors.js';
+import { exifOrientation } from '../src/exif-orientation.js';
 import { decodeImage } from '../src/image.js';
 import { DEFAULT_LIMITS, checkPixels, imageSize } from '../src/limits.js';
 import { parseNpy } from '../src/npy.js';
@@ -92,6 +93,32 @@ describe('JPEG variants decode within 3 levels of Pillow (libjpeg)', () => {
     expect(decodeImage(bytes('exif6.jpg'), 'a')).toMatchObject({ width: 12, height: 20, orientation: 6 });
     expect(decodeImage(bytes('exif8.jpg'), 'a')).toMatchObject({ width: 12, height: 20, orientation: 8 });
     expect(decodeImage(bytes('exif6.png'), 'a')).toMatchObject({ width: 12, height: 20, orientation: 6 });
+  });
+});
+
+describe('EXIF orientation tag', () => {
+  /** A TIFF header and one IFD: ImageWidth, then Orientation = value, in the byte order given. */
+  const tiff = (order: 'II' | 'MM', value: number): Uint8Array => {
+    const little = order === 'II';
+    const view = new DataView(new ArrayBuffer(8 + 2 + 2 * 12 + 4));
+    [0, 1].forEach((i) => view.setUint8(i, order.charCodeAt(i)));
+    view.setUint16(2, 42, little);
+    view.setUint32(4, 8, little);
+    view.setUint16(8, 2, little);
+    view.setUint16(10, 0x0100, little);
+    view.setUint16(12, 3, little);
+    view.setUint32(14, 1, little);
+    view.setUint16(18, 640, little);
+    view.setUint16(22, 0x0112, little);
+    view.setUint16(24, 3, little);
+    view.setUint32(26, 1, little);
+    view.setUint16(30, value, little);
+    return new Uint8Array(view.buffer);
+  };
+  it('is read in both byte orders (phones write big-endian "MM"); out-of-range values and cut blocks mean as stored', () => {
+    expect([exifOrientation(tiff('II', 6)), exifOrientation(tiff('MM', 6)), exifOrientation(tiff('MM', 8))]).toEqual([6, 6, 8]);
+    expect(exifOrientation(tiff('MM', 9))).toBe(1);
+    expect(exifOrientation(tiff('MM', 6).subarray(0, 20))).toBe(1);
   });
 });
 
