@@ -53,6 +53,7 @@ export interface NpyHeader {
 
 /** The header's length as the first 12 bytes give it, so a reader can fetch just the header first. */
 export function npyHeaderEnd(prefix: Uint8Array): number {
+  if (prefix.length === 0) throw new NpyFormatError('is empty (0 bytes), not a .npy file');
   if (prefix.length < 10 || MAGIC.some((b, i) => prefix[i] !== b)) {
     throw new NpyFormatError('not a .npy file (missing the \\x93NUMPY magic)');
   }

@@ -58,6 +58,10 @@ describe('.npy dtypes, byte orders, memory orders and format versions NumPy writ
     expect(Array.from(toFloat32(parseNpy(bytes)))).toEqual([2 ** -24, -(2 ** -14), Infinity, -Infinity, NaN]);
   });
 
+  it('an empty file says so', () => {
+    expect(() => parseNpy(new Uint8Array(0))).toThrow('is empty (0 bytes), not a .npy file');
+  });
+
   it('refuses object and structured arrays with what to save instead', () => {
     expect(() => parseNpy(file('objects.npy'))).toThrow(NpyFormatError);
     expect(() => parseNpy(file('objects.npy'))).toThrow("holds Python objects (dtype '|O'), not numbers; save a numeric array, e.g. np.save(f, np.asarray(a, dtype=np.float32))");
