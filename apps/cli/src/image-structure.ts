@@ -94,11 +94,17 @@ function jpegStructure(bytes: Uint8Array, path: string): { orientation: number; 
     const marker = bytes[at + 1] as number;
     const length = view.getUint16(at + 2);
     if (at + 2 + length > bytes.length) {
-      throw new FileFormatError(path, `truncated JPEG: the segment of marker FF${hex(bytes.subarray(at + 1, at + 2))} at byte ${at} needs ${at + 2 + length} bytes, the file has ${bytes.length}`);
+      throw new FileFormatError(
+        path,
+        `truncated JPEG: the segment of marker FF${hex(bytes.subarray(at + 1, at + 2))} at byte ${at} needs ${at + 2 + length} bytes, the file has ${bytes.length}`,
+      );
     }
     const kind = UNSUPPORTED_FRAMES[marker];
     if (kind) {
-      throw new FileFormatError(path, `uses the ${kind} JPEG process (SOF${marker - 0xc0}), which ig cannot decode; re-save it as a baseline or progressive JPEG (jpegtran -optimize in.jpg > out.jpg) or as PNG`);
+      throw new FileFormatError(
+        path,
+        `uses the ${kind} JPEG process (SOF${marker - 0xc0}), which ig cannot decode; re-save it as a baseline or progressive JPEG (jpegtran -optimize in.jpg > out.jpg) or as PNG`,
+      );
     }
     if ((marker === 0xc0 || marker === 0xc1 || marker === 0xc2) && bytes[at + 4] !== 8) {
       throw new FileFormatError(path, `is a ${String(bytes[at + 4])}-bit JPEG; ig decodes 8-bit JPEGs: re-save it as PNG`);
@@ -116,7 +122,8 @@ function jpegStructure(bytes: Uint8Array, path: string): { orientation: number; 
     if (marker === 0xda) break;
     at += 2 + length;
   }
-  if (!hasEndOfImage(bytes, at)) throw new FileFormatError(path, `truncated JPEG: no end-of-image marker (FFD9) after the image data; the file ends after ${bytes.length} bytes`);
+  if (!hasEndOfImage(bytes, at))
+    throw new FileFormatError(path, `truncated JPEG: no end-of-image marker (FFD9) after the image data; the file ends after ${bytes.length} bytes`);
   return { orientation, jpeg: { components, adobeTransform } };
 }
 

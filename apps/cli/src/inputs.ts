@@ -57,7 +57,8 @@ function checkAgainstModel(shape: readonly number[], modelShape: ModelShape, pat
 export function checkFinite(data: Float32Array, shape: readonly number[], path: string): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
-    if (!Number.isFinite(v)) throw new FileFormatError(path, `${String(v)} at index [${unravel(i, shape).join(', ')}] (flat ${i}); inputs must be finite numbers`);
+    if (!Number.isFinite(v))
+      throw new FileFormatError(path, `${String(v)} at index [${unravel(i, shape).join(', ')}] (flat ${i}); inputs must be finite numbers`);
   }
 }
 
@@ -117,7 +118,8 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     });
     return { tensor, layout, image, normalization: settings.normalization, preprocessing };
   }
-  if (/\.npz$/i.test(path)) return fromArray(path, readNpzArray(readUserFile(path, 'input', limits.maxInputBytes), path, limits.maxInputBytes), modelShape, layout);
+  if (/\.npz$/i.test(path))
+    return fromArray(path, readNpzArray(readUserFile(path, 'input', limits.maxInputBytes), path, limits.maxInputBytes), modelShape, layout);
   if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy or .npz array or a PNG or JPEG image (.png, .jpg, .jpeg)`);
   // The header alone first: a wrong shape or an oversized array is refused before its body is read.
   const header = readNpyHeaderOnly(path);

@@ -30,7 +30,7 @@ function componentPlane(raw: Uint8Array, channel: number, width: number, height:
   const w = Math.ceil(width / xRatio);
   const h = Math.ceil(height / yRatio);
   const data = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = raw[((y * yRatio) * width + x * xRatio) * 4 + channel] as number;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = raw[(y * yRatio * width + x * xRatio) * 4 + channel] as number;
   return { width: w, height: h, data };
 }
 
@@ -87,7 +87,13 @@ function fullChannel(raw: Uint8Array, frame: JpegFrame, index: number, width: nu
 /** Decodes a JPEG to RGBA as libjpeg would (its size was checked against --max-pixels from the header, so jpeg-js's own caps are set high) for three-component YCbCr or RGB frames; jpeg-js's own output otherwise. */
 export function decodeJpeg(bytes: Uint8Array, frame: JpegFrame): RgbaImage {
   const libjpegColour = frame.components.length === 3 && frame.adobeTransform !== 1;
-  const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 4096, maxResolutionInMP: 1000, ...(libjpegColour ? { colorTransform: false } : {}) });
+  const decoded = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxMemoryUsageInMB: 4096,
+    maxResolutionInMP: 1000,
+    ...(libjpegColour ? { colorTransform: false } : {}),
+  });
   const { width, height } = decoded;
   const raw = decoded.data;
   if (!libjpegColour) return { width, height, data: new Uint8ClampedArray(raw.buffer, raw.byteOffset, raw.length) };

@@ -4,7 +4,8 @@ import { NpyFormatError } from './npy-error.js';
 export type NpyDtype = 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool';
 
 /** The values in memory; float16 is widened to Float32Array, bool kept as 0/1 bytes. */
-export type NpyData = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
+export type NpyData =
+  Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export interface NpyKind {
   readonly dtype: NpyDtype;

@@ -29,7 +29,8 @@ function entries(zip: Uint8Array, path: string): ZipEntry[] {
   let at = view.getUint32(end + 16, true);
   const list: ZipEntry[] = [];
   for (let k = 0; k < count; k++) {
-    if (at + 46 > zip.length || view.getUint32(at, true) !== DIRECTORY_ENTRY) throw new FileFormatError(path, 'is not a readable .npz (a broken zip directory)');
+    if (at + 46 > zip.length || view.getUint32(at, true) !== DIRECTORY_ENTRY)
+      throw new FileFormatError(path, 'is not a readable .npz (a broken zip directory)');
     const nameLength = view.getUint16(at + 28, true);
     const entry = {
       name: new TextDecoder().decode(zip.subarray(at + 46, at + 46 + nameLength)),
@@ -55,7 +56,8 @@ function contents(zip: Uint8Array, entry: ZipEntry, path: string): Uint8Array {
   const stored = zip.subarray(start, start + entry.compressedBytes);
   if (stored.length < entry.compressedBytes) throw new FileFormatError(path, `truncated .npz: member ${entry.name} ends past the file's end`);
   if (entry.method === 0) return stored;
-  if (entry.method !== 8) throw new FileFormatError(path, `member ${entry.name} uses zip compression method ${entry.method}; np.savez and np.savez_compressed use 0 and 8`);
+  if (entry.method !== 8)
+    throw new FileFormatError(path, `member ${entry.name} uses zip compression method ${entry.method}; np.savez and np.savez_compressed use 0 and 8`);
   try {
     return inflateRawSync(stored);
   } catch (error) {
@@ -80,7 +82,8 @@ export function readNpzArray(zip: Uint8Array, path: string, maxBytes: number): N
     );
   }
   const entry = arrays[0] as ZipEntry;
-  if (entry.bytes > maxBytes) throw new CliError(`${path}: array ${entry.name} is ${entry.bytes} bytes, above the limit of ${maxBytes}; raise --max-input-mib if you mean it`);
+  if (entry.bytes > maxBytes)
+    throw new CliError(`${path}: array ${entry.name} is ${entry.bytes} bytes, above the limit of ${maxBytes}; raise --max-input-mib if you mean it`);
   try {
     return parseNpy(contents(zip, entry, path));
   } catch (error) {

@@ -139,7 +139,9 @@ describe('files that are not a readable PNG or JPEG get a typed error naming the
     ['image.bmp', 'a BMP image'],
     ['image.tiff', 'a TIFF image'],
   ])('%s is %s', (name, what) => {
-    expect(refused(bytes(name), name)).toBe(`${name}: is ${what}; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')`);
+    expect(refused(bytes(name), name)).toBe(
+      `${name}: is ${what}; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')`,
+    );
   });
 
   it('an arithmetic-coded JPEG names its coding process', () => {
@@ -167,7 +169,12 @@ describe('files that are not a readable PNG or JPEG get a typed error naming the
     header.writeUInt32BE(20000, 4);
     header.set([1, 0, 0, 0, 0], 8);
     const rows = Buffer.alloc(20000 * 2501);
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(rows)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
     const size = imageSize(png);
     expect(size).toEqual({ width: 20000, height: 20000 });
     expect(() => checkPixels(size as { width: number; height: number }, DEFAULT_LIMITS, 'image big.png')).toThrow(CliError);

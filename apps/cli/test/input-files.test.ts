@@ -35,8 +35,30 @@ const logit = (name: string, model: string): number => {
 };
 
 describe('ig batch on a folder of PNG and JPEG variants', () => {
-  const pngs = ['rgb8.png', 'rgb8_adam7.png', 'grey8.png', 'grey_alpha.png', 'rgba_partial.png', 'palette.png', 'palette4.png', 'palette_trns.png', 'bilevel.png', 'gamma.png', 'png_named.jpg'];
-  const jpegs = ['baseline444.jpg', 'baseline420.jpg', 'baseline422.jpg', 'progressive.jpg', 'restart.jpg', 'grey.jpg', 'cmyk.jpg', 'exif3.jpg', 'jpeg_named.png'];
+  const pngs = [
+    'rgb8.png',
+    'rgb8_adam7.png',
+    'grey8.png',
+    'grey_alpha.png',
+    'rgba_partial.png',
+    'palette.png',
+    'palette4.png',
+    'palette_trns.png',
+    'bilevel.png',
+    'gamma.png',
+    'png_named.jpg',
+  ];
+  const jpegs = [
+    'baseline444.jpg',
+    'baseline420.jpg',
+    'baseline422.jpg',
+    'progressive.jpg',
+    'restart.jpg',
+    'grey.jpg',
+    'cmyk.jpg',
+    'exif3.jpg',
+    'jpeg_named.png',
+  ];
   let out: string;
   beforeAll(() => {
     const dir = tempDir('variants');
@@ -79,7 +101,20 @@ describe('ig explain, check and hierarchy on single files', () => {
 
   it('a phone photo stored 20×12 with EXIF orientation 6 is turned upright (12×20) as exif_transpose does, and says so', () => {
     const out = join(dir, 'a.npy');
-    const run = ig(['explain', '--model', files('linear_rgb_tall.onnx'), '--input', files('exif6.jpg'), '--target', '0', '--steps', '4', '--out', out, '--no-cache']);
+    const run = ig([
+      'explain',
+      '--model',
+      files('linear_rgb_tall.onnx'),
+      '--input',
+      files('exif6.jpg'),
+      '--target',
+      '0',
+      '--steps',
+      '4',
+      '--out',
+      out,
+      '--no-cache',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`note: ${files('exif6.jpg')} was turned upright by its EXIF orientation 6 (20×12 stored) for the model input [1, 3, 20, 12]\n`);
     expect(maxDifference(impliedPixels(readFloat32Npy(out).data, 'linear_rgb_tall'), pilPixels('exif6.jpg'))).toBeLessThan(3 + 2e-4);
@@ -98,7 +133,21 @@ describe('ig explain, check and hierarchy on single files', () => {
 
   it('a 1×1 PNG is stretched to the model input: every pixel (200, 100, 50); a JPEG saved as .jfif is read', () => {
     const out = join(dir, 'one.npy');
-    const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('one_pixel.png'), '--target', '0', '--steps', '4', '--out', out, '-q', '--no-cache']);
+    const run = ig([
+      'explain',
+      '--model',
+      files('linear_rgb.onnx'),
+      '--input',
+      files('one_pixel.png'),
+      '--target',
+      '0',
+      '--steps',
+      '4',
+      '--out',
+      out,
+      '-q',
+      '--no-cache',
+    ]);
     expect(run.code).toBe(0);
     const expected = [200, 100, 50].flatMap((v) => Array.from({ length: 240 }, () => v));
     expect(maxDifference(impliedPixels(readFloat32Npy(out).data, 'linear_rgb'), expected)).toBeLessThan(2e-4);
@@ -112,14 +161,30 @@ describe('ig explain, check and hierarchy on single files', () => {
   it('a WebP input is refused naming its format and what is read', () => {
     const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('image.webp'), '--target', '0', '-q', '--no-cache']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`error: ${files('image.webp')}: is a WebP image; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')\n`);
+    expect(run.stderr).toBe(
+      `error: ${files('image.webp')}: is a WebP image; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')\n`,
+    );
   });
 
   it('ig check passes the axioms on a grey+alpha PNG, and ig hierarchy scores the palette PNG with tRNS at F(x) from Pillow’s pixels', () => {
     const check = ig(['check', '--model', files('linear_rgb.onnx'), '--input', files('grey_alpha.png'), '--target', '0', '-q', '--no-cache']);
     expect(check.code).toBe(0);
     const tree = join(dir, 'tree.json');
-    const run = ig(['hierarchy', '--model', files('linear_rgb.onnx'), '--input', files('palette_trns.png'), '--target', '0', '--score', 'occlusion', '--json', tree, '-q', '--no-cache']);
+    const run = ig([
+      'hierarchy',
+      '--model',
+      files('linear_rgb.onnx'),
+      '--input',
+      files('palette_trns.png'),
+      '--target',
+      '0',
+      '--score',
+      'occlusion',
+      '--json',
+      tree,
+      '-q',
+      '--no-cache',
+    ]);
     expect(run.code).toBe(0);
     const { fullScore } = JSON.parse(readFileSync(tree, 'utf8')) as { fullScore: number };
     expect(Math.abs(fullScore - logit('palette_trns.png', 'linear_rgb'))).toBeLessThan(1e-5 * Math.abs(fullScore));
@@ -149,7 +214,12 @@ describe('.npy inputs as NumPy writes them', () => {
       const attributions = readFloat32Npy(out);
       expect(attributions.shape).toEqual([1, 3, 12, 20]);
       const w = weightRow('linear_rgb');
-      expect(maxDifference(Array.from(attributions.data), Array.from(x, (v, i) => scale * v * (w[i] as number)))).toBeLessThan(1e-5 * 16 * scale);
+      expect(
+        maxDifference(
+          Array.from(attributions.data),
+          Array.from(x, (v, i) => scale * v * (w[i] as number)),
+        ),
+      ).toBeLessThan(1e-5 * 16 * scale);
     }
   });
 
@@ -168,7 +238,19 @@ describe('.npy inputs as NumPy writes them', () => {
   });
 
   it('a NaN in a baseline file is named by its index too', () => {
-    const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('x_f4.npy'), '--baseline', files('x_inf.npy'), '--target', '0', '-q', '--no-cache']);
+    const run = ig([
+      'explain',
+      '--model',
+      files('linear_rgb.onnx'),
+      '--input',
+      files('x_f4.npy'),
+      '--baseline',
+      files('x_inf.npy'),
+      '--target',
+      '0',
+      '-q',
+      '--no-cache',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/x_inf\.npy: -Infinity at index \[0, 2, 0, 1\] \(flat 481\)/);
   });
@@ -182,10 +264,16 @@ describe('output files that cannot be written are refused before any work', () =
   it('a folder that does not exist, a file in place of a folder, a folder in place of the file, two options on one file', () => {
     const dir = tempDir('outputs');
     writeFileSync(join(dir, 'afile'), '');
-    expect(refused(['--out', join(dir, 'nowhere', 'a.npy')]).stderr).toBe(`error: cannot write --out ${join(dir, 'nowhere', 'a.npy')}: folder ${join(dir, 'nowhere')} does not exist\n`);
-    expect(refused(['--json', join(dir, 'afile', 'r.json')]).stderr).toBe(`error: cannot write --json ${join(dir, 'afile', 'r.json')}: ${join(dir, 'afile')} is not a folder\n`);
+    expect(refused(['--out', join(dir, 'nowhere', 'a.npy')]).stderr).toBe(
+      `error: cannot write --out ${join(dir, 'nowhere', 'a.npy')}: folder ${join(dir, 'nowhere')} does not exist\n`,
+    );
+    expect(refused(['--json', join(dir, 'afile', 'r.json')]).stderr).toBe(
+      `error: cannot write --json ${join(dir, 'afile', 'r.json')}: ${join(dir, 'afile')} is not a folder\n`,
+    );
     expect(refused(['--heatmap', dir]).stderr).toBe(`error: cannot write --heatmap ${dir}: ${dir} is a folder; name a file\n`);
-    expect(refused(['--out', join(dir, 'a.npy'), '--json', join(dir, '.', 'a.npy')]).stderr).toBe(`error: --out and --json both name ${join(dir, 'a.npy')}; give each output its own file\n`);
+    expect(refused(['--out', join(dir, 'a.npy'), '--json', join(dir, '.', 'a.npy')]).stderr).toBe(
+      `error: --out and --json both name ${join(dir, 'a.npy')}; give each output its own file\n`,
+    );
     expect(readdirSync(dir)).toEqual(['afile']);
     const hierarchy = ig(['hierarchy', '--model', 'missing.onnx', '--input', files('x_f4.npy'), '--html', join(dir, 'no', 'h.html')]);
     expect(hierarchy.stderr).toMatch(/^error: cannot write --html .*no\/h\.html: folder .*no does not exist\n$/);

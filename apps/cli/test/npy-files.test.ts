@@ -64,7 +64,9 @@ describe('.npy dtypes, byte orders, memory orders and format versions NumPy writ
 
   it('refuses object and structured arrays with what to save instead', () => {
     expect(() => parseNpy(file('objects.npy'))).toThrow(NpyFormatError);
-    expect(() => parseNpy(file('objects.npy'))).toThrow("holds Python objects (dtype '|O'), not numbers; save a numeric array, e.g. np.save(f, np.asarray(a, dtype=np.float32))");
+    expect(() => parseNpy(file('objects.npy'))).toThrow(
+      "holds Python objects (dtype '|O'), not numbers; save a numeric array, e.g. np.save(f, np.asarray(a, dtype=np.float32))",
+    );
     const structured = Buffer.from(file('x_f4.npy'));
     structured.write("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3,), }", 10, 'latin1');
     expect(() => parseNpy(structured)).toThrow(/holds a structured array \(fields\)/);
@@ -86,7 +88,9 @@ describe('.npy shapes against the model input [?, 3, 12, 20]', () => {
     expect(Array.from(dropped.tensor.data)).toEqual(Array.from(x));
     expect(dropped.preprocessing?.steps).toEqual([{ op: 'drop-leading-axis', from: [1, 1, 3, 12, 20], to: [1, 3, 12, 20] }]);
     writeFileSync(extra, formatNpy(x, [3, 1, 1, 12, 20]));
-    expect(() => loadInput(extra, settings, [null, 3, 12, 20])).toThrow(`input ${extra} has shape [3, 1, 1, 12, 20] but the model takes [?, 3, 12, 20]; reshape or resize the input`);
+    expect(() => loadInput(extra, settings, [null, 3, 12, 20])).toThrow(
+      `input ${extra} has shape [3, 1, 1, 12, 20] but the model takes [?, 3, 12, 20]; reshape or resize the input`,
+    );
   });
 });
 
@@ -97,7 +101,11 @@ describe('.npz archives', () => {
       expect(array.shape).toEqual([1, 3, 12, 20]);
       expect(Array.from(toFloat32(array))).toEqual(Array.from(x));
     }
-    expect(() => readNpzArray(file('x_compressed.npz'), 'c.npz', 1000)).toThrow('c.npz: array x.npy is 3008 bytes, above the limit of 1000; raise --max-input-mib if you mean it');
-    expect(() => readNpzArray(file('x.npz').subarray(0, 500), 'cut.npz', 2 ** 20)).toThrow('cut.npz: is not a readable .npz (no zip directory at its end; truncated?)');
+    expect(() => readNpzArray(file('x_compressed.npz'), 'c.npz', 1000)).toThrow(
+      'c.npz: array x.npy is 3008 bytes, above the limit of 1000; raise --max-input-mib if you mean it',
+    );
+    expect(() => readNpzArray(file('x.npz').subarray(0, 500), 'cut.npz', 2 ** 20)).toThrow(
+      'cut.npz: is not a readable .npz (no zip directory at its end; truncated?)',
+    );
   });
 });
