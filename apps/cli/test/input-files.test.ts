@@ -158,6 +158,14 @@ describe('ig explain, check and hierarchy on single files', () => {
     expect(maxDifference(impliedPixels(readFloat32Npy(out).data, 'linear_rgb'), pilPixels('baseline420.jpg'))).toBeLessThan(3 + 2e-4);
   });
 
+  it('a folder named like an image is refused as a folder', () => {
+    const folder = join(dir, 'holiday.jpg');
+    mkdirSync(folder);
+    const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', folder, '--target', '0', '-q', '--no-cache']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`error: input ${folder} is a directory; pass a file\n`);
+  });
+
   it('a WebP input is refused naming its format and what is read', () => {
     const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('image.webp'), '--target', '0', '-q', '--no-cache']);
     expect(run.code).toBe(1);
