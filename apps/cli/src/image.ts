@@ -23,7 +23,7 @@ export const NORMALIZATION_PRESETS: Record<string, Normalization> = {
 };
 
 /** PNG and JPEG names, and other image formats' (read by content: a typed error names the format, or a mislabelled PNG/JPEG is read). */
-const IMAGE_EXTENSIONS = /\.(png|jpe?g|jpe|jfif|webp|gif|bmp|tiff?|heic|heif|avif)$/i;
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|jpe|jfif|webp|gif|bmp|tiff?|heic|heif|avif|jp2|jxl)$/i;
 
 export function isImagePath(path: string): boolean {
   return IMAGE_EXTENSIONS.test(path);
