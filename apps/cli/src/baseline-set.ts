@@ -4,7 +4,7 @@ import type { Tensor } from '@ig/core';
 import { UsageError } from './errors.js';
 import { loadInput, type InputSettings } from './inputs.js';
 
-const INPUT_FILE = /\.(npy|png|jpe?g)$/i;
+const INPUT_FILE = /\.(npy|png|jpe?g|jpe|jfif)$/i;
 
 /**
  * --baseline-set: the reference set of expected-gradients, an .npy [M, ...] (or one input) or a

@@ -4,7 +4,7 @@ import { CliError, UsageError } from './errors.js';
 import { readNpyFile } from './files.js';
 import { readNpyHeaderOnly } from './limits.js';
 import { toFloat32 } from './npy.js';
-import type { LoadedInput } from './inputs.js';
+import { checkFinite, type LoadedInput } from './inputs.js';
 
 export interface BaselineSettings {
   readonly baseline: string;
@@ -127,7 +127,9 @@ export function buildBaselines(settings: BaselineSettings, input: LoadedInput): 
         );
       }
       const array = readNpyFile(kind, 'baseline');
-      return { data: toFloat32(array), shape: [...array.shape] };
+      const data = toFloat32(array);
+      checkFinite(data, array.shape, kind);
+      return { data, shape: [...array.shape] };
     }
   }
 }

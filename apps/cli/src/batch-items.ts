@@ -22,7 +22,7 @@ export interface BatchItem {
   readonly problem?: string;
 }
 
-const INPUT_FILE = /\.(npy|png|jpe?g)$/i;
+const INPUT_FILE = /\.(npy|png|jpe?g|jpe|jfif)$/i;
 const SAFE_ID = /^[\w.-]+$/;
 
 /**

@@ -1,7 +1,9 @@
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { RgbaImage } from '@ig/core';
 import { FileFormatError, UsageError } from './errors.js';
+import { orientImage } from './exif-orientation.js';
+import { imageStructure } from './image-structure.js';
+import { decodeJpeg } from './jpeg-decode.js';
 
 /** Decoded RGBA pixels. */
 export type Rgba = RgbaImage;
@@ -20,26 +22,34 @@ export const NORMALIZATION_PRESETS: Record<string, Normalization> = {
   'minus-one-to-one': { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
 };
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+/** PNG and JPEG names, and other image formats' (read by content: a typed error names the format, or a mislabelled PNG/JPEG is read). */
+const IMAGE_EXTENSIONS = /\.(png|jpe?g|jpe|jfif|webp|gif|bmp|tiff?|heic|heif|avif|jp2|jxl)$/i;
 
 export function isImagePath(path: string): boolean {
-  return /\.(png|jpe?g)$/i.test(path);
+  return IMAGE_EXTENSIONS.test(path);
 }
 
-export function decodeImage(bytes: Uint8Array, path: string): Rgba {
+/**
+ * The pixels of a PNG or JPEG (told apart by content, not by the file's name) as 8-bit RGBA,
+ * turned upright by the EXIF orientation as PIL's ImageOps.exif_transpose does. 16-bit PNG samples
+ * become round(v · 255 / 65535); palettes, grey and 1/2/4-bit depths are expanded; the alpha
+ * channel is kept here but the model input ignores it (as PIL's convert('RGB') does); a gAMA chunk
+ * is not applied (neither does PIL).
+ */
+export function decodeImage(bytes: Uint8Array, path: string): Rgba & { readonly orientation: number } {
+  const { format, orientation, jpeg: frame } = imageStructure(bytes, path);
+  let image: Rgba;
   try {
-    if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) {
-      const png = PNG.sync.read(Buffer.from(bytes));
-      return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
-    }
-    if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-      const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
-      return { width: decoded.width, height: decoded.height, data: new Uint8ClampedArray(decoded.data.buffer, decoded.data.byteOffset, decoded.data.length) };
+    if (format === 'png') {
+      const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      image = { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
+    } else {
+      image = decodeJpeg(bytes, frame ?? { components: [], adobeTransform: null });
     }
   } catch (error) {
-    throw new FileFormatError(path, `cannot decode the image: ${(error as Error).message}`);
+    throw new FileFormatError(path, `cannot decode the ${format === 'png' ? 'PNG' : 'JPEG'} image: ${(error as Error).message}`);
   }
-  throw new FileFormatError(path, 'not a PNG or JPEG image');
+  return { ...orientImage(image, orientation), orientation };
 }
 
 export function encodePng(image: Rgba): Buffer {

@@ -4,7 +4,8 @@ import { readNpyFile, readUserFile } from './files.js';
 import { decodeImage, isImagePath } from './image.js';
 import type { Layout, Normalization, Rgba } from './image.js';
 import { checkNpyBody, checkPixels, DEFAULT_LIMITS, imageSize, readNpyHeaderOnly, type Limits } from './limits.js';
-import { toFloat32 } from './npy.js';
+import { toFloat32, type NpyArray } from './npy.js';
+import { readNpzArray } from './npz.js';
 import { imagePreprocessing, npyPreprocessing } from './preprocessing.js';
 import type { Preprocessing } from './preprocessing.js';
 
@@ -52,11 +53,30 @@ function checkAgainstModel(shape: readonly number[], modelShape: ModelShape, pat
   }
 }
 
-function checkFinite(data: Float32Array, path: string): void {
+/** Refuses NaN and ±Infinity, naming the first one's index in the file's shape. */
+export function checkFinite(data: Float32Array, shape: readonly number[], path: string): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
-    if (!Number.isFinite(v)) throw new FileFormatError(path, `${String(v)} at flat index ${i}; inputs must be finite numbers`);
+    if (!Number.isFinite(v))
+      throw new FileFormatError(path, `${String(v)} at index [${unravel(i, shape).join(', ')}] (flat ${i}); inputs must be finite numbers`);
   }
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const index = shape.map(() => 0);
+  for (let axis = shape.length - 1, rest = flat; axis >= 0; axis--) {
+    const size = shape[axis] as number;
+    index[axis] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  return index;
+}
+
+/** The file's shape as the model takes it: a missing batch axis added, or a leading 1 past the model's rank dropped. */
+function fittedShape(shape: readonly number[], modelShape: ModelShape): number[] {
+  if (modelShape && shape.length === modelShape.length - 1) return [1, ...shape];
+  if (modelShape && shape.length === modelShape.length + 1 && shape[0] === 1) return shape.slice(1);
+  return [...shape];
 }
 
 export function loadInput(path: string, settings: InputSettings, modelShape: ModelShape): LoadedInput {
@@ -98,16 +118,24 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     });
     return { tensor, layout, image, normalization: settings.normalization, preprocessing };
   }
-  if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy file or a PNG/JPEG image`);
+  if (/\.npz$/i.test(path))
+    return fromArray(path, readNpzArray(readUserFile(path, 'input', limits.maxInputBytes), path, limits.maxInputBytes), modelShape, layout);
+  if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy or .npz array or a PNG or JPEG image (.png, .jpg, .jpeg)`);
   // The header alone first: a wrong shape or an oversized array is refused before its body is read.
   const header = readNpyHeaderOnly(path);
-  let shape = [...header.shape];
-  if (modelShape && shape.length === modelShape.length - 1) shape = [1, ...shape];
+  const shape = fittedShape(header.shape, modelShape);
   if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
   checkAgainstModel(shape, modelShape, path);
   checkNpyBody(path, header, limits);
-  const array = readNpyFile(path, 'input');
+  return fromArray(path, readNpyFile(path, 'input'), modelShape, layout);
+}
+
+/** An array read from a file as the model's input: shape fitted and checked, values finite. */
+function fromArray(path: string, array: NpyArray, modelShape: ModelShape, layout: Layout): LoadedInput {
+  const shape = fittedShape(array.shape, modelShape);
+  if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
+  checkAgainstModel(shape, modelShape, path);
   const data = toFloat32(array);
-  checkFinite(data, path);
-  return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, header.shape, shape, modelShape, layout) };
+  checkFinite(data, array.shape, path);
+  return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, array.shape, shape, modelShape, layout) };
 }

@@ -1,39 +1,26 @@
 /**
- * NumPy `.npy` files (format versions 1–3), C order, little-endian: float32, float64, int64,
- * int32, uint8 and bool read; float32, float64 and int64 written.
+ * NumPy `.npy` files (format versions 1–3): every numeric dtype and bool read, in either byte
+ * order and in C or Fortran order; float32, float64 and int64 written (C order, little-endian).
  */
+import { cOrderOf, npyKind, npyValues, type NpyData, type NpyDtype } from './npy-dtypes.js';
+import { NpyFormatError } from './npy-error.js';
 
-export type NpyDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
-
-export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+export type { NpyData, NpyDtype } from './npy-dtypes.js';
+export { NpyFormatError } from './npy-error.js';
 
 export interface NpyArray {
   readonly dtype: NpyDtype;
   readonly shape: readonly number[];
+  /** The values in C (row-major) order, whatever the file's order. */
   readonly data: NpyData;
-}
-
-export class NpyFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NpyFormatError';
-  }
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-const DESCRIPTORS: Record<string, { dtype: NpyDtype; bytes: number }> = {
-  f4: { dtype: 'float32', bytes: 4 },
-  f8: { dtype: 'float64', bytes: 8 },
-  i8: { dtype: 'int64', bytes: 8 },
-  i4: { dtype: 'int32', bytes: 4 },
-  u1: { dtype: 'uint8', bytes: 1 },
-  b1: { dtype: 'bool', bytes: 1 },
-};
-
 const DESCR_OF: Record<'float32' | 'float64' | 'int64', string> = { float32: '<f4', float64: '<f8', int64: '<i8' };
 
 function parseHeader(header: string): { descr: string; fortranOrder: boolean; shape: number[] } {
+  if (/'descr'\s*:\s*\[/.test(header)) throw new NpyFormatError('holds a structured array (fields); save one numeric field, e.g. np.save(f, a["x"])');
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
@@ -59,10 +46,14 @@ export interface NpyHeader {
   readonly shape: readonly number[];
   readonly dataStart: number;
   readonly dataBytes: number;
+  readonly elementBytes: number;
+  readonly bigEndian: boolean;
+  readonly fortranOrder: boolean;
 }
 
 /** The header's length as the first 12 bytes give it, so a reader can fetch just the header first. */
 export function npyHeaderEnd(prefix: Uint8Array): number {
+  if (prefix.length === 0) throw new NpyFormatError('is empty (0 bytes), not a .npy file');
   if (prefix.length < 10 || MAGIC.some((b, i) => prefix[i] !== b)) {
     throw new NpyFormatError('not a .npy file (missing the \\x93NUMPY magic)');
   }
@@ -84,41 +75,27 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
   if (dataStart > bytes.length) throw new NpyFormatError('truncated .npy header');
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
   const { descr, fortranOrder, shape } = parseHeader(header);
-  if (fortranOrder) throw new NpyFormatError('Fortran-ordered arrays are not supported; save with np.ascontiguousarray(a)');
-  const order = descr[0];
-  const kind = DESCRIPTORS[descr.slice(1)];
-  if (!kind || (order === '>' && kind.bytes > 1)) {
-    throw new NpyFormatError(`unsupported dtype '${descr.slice(0, 40)}'; use little-endian float32, float64, int64, int32, uint8 or bool`);
-  }
+  const kind = npyKind(descr);
   const count = shape.reduce((a, b) => a * b, 1);
-  return { dtype: kind.dtype, shape, dataStart, dataBytes: count * kind.bytes };
+  return { dtype: kind.dtype, shape, dataStart, dataBytes: count * kind.bytes, elementBytes: kind.bytes, bigEndian: kind.bigEndian, fortranOrder };
 }
 
 /** Parses an .npy file's bytes. */
 export function parseNpy(bytes: Uint8Array): NpyArray {
-  const { dtype, shape, dataStart, dataBytes } = parseNpyHeader(bytes);
+  const header = parseNpyHeader(bytes);
+  const { shape, dataStart, dataBytes } = header;
   if (bytes.length - dataStart < dataBytes) {
     throw new NpyFormatError(`truncated data: shape (${shape.join(', ')}) needs ${dataBytes} bytes, file has ${bytes.length - dataStart}`);
   }
-  // Copy (Buffer#slice would share the pool) so the typed array is aligned and owns its memory.
-  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + dataBytes)).buffer;
-  const data: NpyData =
-    dtype === 'float32'
-      ? new Float32Array(raw)
-      : dtype === 'float64'
-        ? new Float64Array(raw)
-        : dtype === 'int64'
-          ? new BigInt64Array(raw)
-          : dtype === 'int32'
-            ? new Int32Array(raw)
-            : new Uint8Array(raw);
-  return { dtype, shape, data };
+  const count = shape.reduce((a, b) => a * b, 1);
+  const values = npyValues(bytes.subarray(dataStart), { dtype: header.dtype, bytes: header.elementBytes, bigEndian: header.bigEndian }, count);
+  return { dtype: header.dtype, shape, data: header.fortranOrder ? cOrderOf(values, shape) : values };
 }
 
 /** Any supported array as float32 values (int64 beyond 2^24 loses precision, as in NumPy). */
 export function toFloat32(array: NpyArray): Float32Array {
   if (array.data instanceof Float32Array) return array.data;
-  if (array.data instanceof BigInt64Array) return Float32Array.from(array.data, (v) => Number(v));
+  if (array.data instanceof BigInt64Array || array.data instanceof BigUint64Array) return Float32Array.from(array.data, (v) => Number(v));
   return Float32Array.from(array.data);
 }
 

@@ -1,6 +1,9 @@
 import { FileFormatError, UsageError } from './errors.js';
 import { readNpyFile, readUserFile } from './files.js';
+import { PNG } from 'pngjs';
+import { orientImage } from './exif-orientation.js';
 import { decodeImage } from './image.js';
+import { imageStructure } from './image-structure.js';
 import { checkNpyBody, checkPixels, imageSize, readNpyHeaderOnly, type Limits } from './limits.js';
 import { toFloat32 } from './npy.js';
 
@@ -49,18 +52,29 @@ function maskFromNpy(file: string, limits: Limits): { height: number; width: num
   return { height: shape[0] as number, width: shape[1] as number, values };
 }
 
-/** A PNG pixel is inside when it is visible and not black: nonzero alpha and nonzero luminance. */
+/**
+ * A PNG pixel is inside when it is visible and not black: nonzero alpha and nonzero luminance,
+ * on the samples as stored (a 16-bit label 1 is inside, though it rounds to 0 in 8 bits).
+ */
 function maskFromPng(file: string, limits: Limits): { height: number; width: number; values: ArrayLike<number> } {
   const bytes = readUserFile(file, '--region-mask', limits.maxInputBytes);
   const declared = imageSize(bytes);
   if (declared) checkPixels(declared, limits, `mask ${file}`);
-  const image = decodeImage(bytes, file);
-  const values = new Uint8Array(image.width * image.height);
-  for (let p = 0; p < values.length; p++) {
-    const [r, g, b, a] = [0, 1, 2, 3].map((k) => image.data[4 * p + k] as number) as [number, number, number, number];
-    values[p] = a > 0 && r + g + b > 0 ? 1 : 0;
+  const { format, orientation } = imageStructure(bytes, file);
+  let image: { width: number; height: number; data: ArrayLike<number> };
+  try {
+    image = format === 'png' ? PNG.sync.read(Buffer.from(bytes), { skipRescale: true }) : decodeImage(bytes, file);
+  } catch (error) {
+    throw error instanceof FileFormatError ? error : new FileFormatError(file, `cannot decode the PNG image: ${(error as Error).message}`);
   }
-  return { height: image.height, width: image.width, values };
+  const visible = new Uint8ClampedArray(image.width * image.height * 4);
+  for (let p = 0; p < image.width * image.height; p++) {
+    const [r, g, b, a] = [0, 1, 2, 3].map((k) => image.data[4 * p + k] as number) as [number, number, number, number];
+    visible.fill(a > 0 && r + g + b > 0 ? 1 : 0, 4 * p, 4 * p + 4);
+  }
+  const upright = format === 'png' ? orientImage({ width: image.width, height: image.height, data: visible }, orientation) : { ...image, data: visible };
+  const values = Uint8Array.from({ length: upright.width * upright.height }, (_, p) => upright.data[4 * p] as number);
+  return { height: upright.height, width: upright.width, values };
 }
 
 /** Reads --region-mask: a .npy [H, W] (nonzero = inside) or a PNG (visible, non-black pixels); an empty mask is refused. */

@@ -128,7 +128,7 @@ describe('ig batch', () => {
     const args = ['batch', '--model', model, '--inputs', manifest, '--out-dir', outDir, '--steps', '8', '--quiet'];
     const first = ig(args, { env: { IG_CLI_COMPUTE_LOG: log } });
     expect(first.code).toBe(1);
-    expect(first.stderr.trim()).toMatch(/^error: 1 of 2 inputs failed \(first: .*bad\.npy: .*NaN at flat index 0/);
+    expect(first.stderr.trim()).toMatch(/^error: 1 of 2 inputs failed \(first: .*bad\.npy: .*NaN at index \[0, 0, 0, 0\] \(flat 0\)/);
     const summary = readFileSync(join(outDir, 'summary.jsonl'), 'utf8')
       .trim()
       .split('\n')

@@ -79,7 +79,7 @@ describe('bad arguments and bad files', () => {
   it('a NaN in the input exits 1 with its index', () => {
     const nan = join(dir, 'nan.npy');
     writeFileSync(nan, formatNpy(Float32Array.from([5.1, Number.NaN, 1.4, 0.2]), [1, 4]));
-    expectFailure(ig(['explain', '--model', model, '--input', nan, ...outputs()]), 1, /nan\.npy: NaN at flat index 1/);
+    expectFailure(ig(['explain', '--model', model, '--input', nan, ...outputs()]), 1, /nan\.npy: NaN at index \[0, 1\] \(flat 1\)/);
     noOutputs();
   });
 

@@ -28,7 +28,7 @@ describe('images', () => {
     const decoded = decodeImage(jpg, 'a.jpg');
     expect([decoded.width, decoded.height]).toEqual([8, 8]);
     expect(Math.abs((decoded.data[0] as number) - 128)).toBeLessThanOrEqual(2);
-    expect(() => decodeImage(new Uint8Array([1, 2, 3]), 'x.png')).toThrow(/x\.png: not a PNG or JPEG image/);
+    expect(() => decodeImage(new Uint8Array([1, 2, 3]), 'x.png')).toThrow(/x\.png: is not a PNG or JPEG image \(it starts with bytes 01 02 03\)/);
   });
 });
 

@@ -28,6 +28,11 @@ describe('.npy files written by NumPy', () => {
     expect(Array.from(parseNpy(file('uint8_3.npy')).data as Uint8Array)).toEqual([0, 128, 255]);
     expect(parseNpy(file('float32_scalar.npy'))).toMatchObject({ shape: [] });
   });
+  it('reads Fortran order into C order and big-endian values (NumPy: [[0, 1, 2], [3, 4, 5]] and [1, 2])', () => {
+    expect(parseNpy(file('float32_fortran.npy'))).toMatchObject({ dtype: 'float32', shape: [2, 3] });
+    expect(Array.from(toFloat32(parseNpy(file('float32_fortran.npy'))))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(Array.from(toFloat32(parseNpy(file('big_endian_f4.npy'))))).toEqual([1, 2]);
+  });
   it('round-trips float32 with a 64-byte aligned header', () => {
     const data = Float32Array.from([0.1, -2, 3e-8]);
     const bytes = formatNpy(data, [1, 3]);
@@ -38,8 +43,8 @@ describe('.npy files written by NumPy', () => {
     expect(Array.from(back.data as Float32Array)).toEqual(Array.from(data));
   });
   it('rejects what it cannot read with a reason', () => {
-    expect(() => parseNpy(file('float32_fortran.npy'))).toThrow(/Fortran-ordered/);
-    expect(() => parseNpy(file('big_endian_f4.npy'))).toThrow(/unsupported dtype '>f4'/);
+    expect(() => parseNpy(file('float32_fortran.npy').subarray(0, 140))).toThrow(/truncated data/);
+    expect(() => parseNpy(file('big_endian_f4.npy').subarray(0, 20))).toThrow(/truncated \.npy header/);
     expect(() => parseNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]))).toThrow(NpyFormatError);
     expect(() => parseNpy(file('float64_2x3.npy').subarray(0, 150))).toThrow(/truncated data/);
     expect(() => formatNpy(new Float32Array(3), [2, 2])).toThrow(/holds 4 values but data has 3/);

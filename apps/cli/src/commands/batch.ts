@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { addAlgorithmOptions, checkAlgorithmFits, parseAlgorithmSettings } from '../algorithm-options.js';
@@ -169,6 +169,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const items = shardItems(all, shard);
       try {
         mkdirSync(outDir, { recursive: true });
+        accessSync(outDir, constants.W_OK);
       } catch (error) {
         throw new UsageError(`--out-dir ${outDir} cannot be created: ${(error as Error).message}`);
       }

@@ -14,6 +14,7 @@ import { addObjectiveTargetOptions } from '../objective-target-options.js';
 import { objectiveBackend } from '../objective-backend.js';
 import { refuseAutoRuleWithoutAuto } from '../given-options.js';
 import { runTargets } from '../run-targets.js';
+import { checkOutputPaths } from '../output-paths.js';
 
 /**
  * What to try after a failed check, never the settings already in use: more steps or auto steps,
@@ -34,11 +35,12 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
       { pictures: false },
     ),
   )
-    .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image')
+    .requiredOption('--input <file>', 'one example: a .npy array or a PNG/JPEG image (alpha dropped, EXIF orientation applied)')
     .option('--json <file.json>', 'write the axiom report')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
+      checkOutputPaths({ '--json': raw['json'] });
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       refuseAutoRuleWithoutAuto(command, settings.steps);
       if (settings.layer !== undefined) throw new UsageError('ig check checks the attributions to the model input; --layer is not available here');

@@ -28,6 +28,7 @@ import { parseInputArgs } from '../named-inputs.js';
 import { runNamedExplain } from './explain-named.js';
 import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
+import { checkOutputPaths } from '../output-paths.js';
 
 /** Options of tensor inputs and their pictures, refused for texts and token ids (`where`), which are explained at a layer from a baseline token. */
 function refuseTensorOptions(command: Command, where: string): void {
@@ -76,7 +77,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
   )
     .option(
       '--input <file|name=file>',
-      'input: a .npy array (batch axis first) or a PNG/JPEG image; for a model with several inputs, NAME=FILE once per input',
+      'input: a .npy array (batch axis first) or a PNG/JPEG image (alpha dropped, EXIF orientation applied, as PIL convert("RGB") after exif_transpose); for a model with several inputs, NAME=FILE once per input',
       (value: string, list: string[] | undefined) => [...(list ?? []), value],
     )
     .option(
@@ -102,6 +103,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
+      checkOutputPaths({ '--out': raw['out'], '--heatmap': raw['heatmap'], '--panel': raw['panel'], '--json': raw['json'], '--html': raw['html'] });
       const targetGiven = command.getOptionValueSource('target') === 'cli';
       refuseAutoRuleWithoutAuto(command, settings.steps);
       if ((raw['text'] as unknown as string[]).length > 0) {

@@ -19,6 +19,7 @@ import { PROVIDERS } from '../load-model.js';
 import type { Provider } from '../load-model.js';
 import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
 import { refuseGiven } from '../given-options.js';
+import { checkOutputPaths } from '../output-paths.js';
 
 function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
   const n = Number(text);
@@ -62,7 +63,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .command('hierarchy')
     .description('build an ACD hierarchy: which groups of features, at which scale, drive a prediction')
     .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
-    .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image')
+    .option('--input <file>', 'input: a .npy array (one example, batch axis first) or a PNG/JPEG image (alpha dropped, EXIF orientation applied)')
     .option('--text <text>', 'text input of an ONNX model with token-id inputs: tokens are the units')
     .option('--tokenizer <file>', 'tokenizer.json for --text (default: the one next to the model)')
     .option(
@@ -99,6 +100,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
+      checkOutputPaths({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] });
       if (raw['text'] !== undefined && raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
       if (raw['text'] === undefined && raw['input'] === undefined) throw new UsageError('--input or --text is required');
       const settings = {

@@ -115,7 +115,10 @@ export async function openTokenSession<Settings extends TokenModelSettings>(
   const onnx = (await importOnnx(settings.provider)) as unknown as OnnxEntry;
   const bytes = await readModelBytes(settings.model, settings.provider);
   const layer = settings.layer ?? onnx.findEmbeddingOutput(bytes);
-  if (!layer) throw new UsageError(`${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer`);
+  if (!layer)
+    throw new UsageError(
+      `${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer (an int32 or int64 .npy in --input is read as token ids: save other inputs as float32)`,
+    );
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: options.warn });
   const explainer = await onnx
     .onnxTokenLayerExplainer(bytes, layer, {
