@@ -4,7 +4,7 @@
 // between them) and prints, as JSON, each one's errors in the project's own files and in the @ig
 // packages' declarations (strict, lib-checked; other packages' declarations are checked only as far
 // as those files use them, which keeps TensorFlow.js's own strict-mode errors out), and the public
-// types that are `any` (public-any.mjs) in the last program.
+// types that are `any` (public-any.mjs) in the last program that has the entry file.
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { publicAny } from './public-any.mjs';
@@ -16,13 +16,15 @@ const ours = (file) => !file.fileName.includes('/node_modules/') || /\/node_modu
 const format = (d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }).trim();
 
 const errors = {};
-let program;
+let withEntry;
 for (const config of configs) {
-  const { options, fileNames } = ts.getParsedCommandLineOfConfigFile(
-    config,
-    {},
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => console.error(format(d)) },
-  );
+  const unreadable = [];
+  const commandLine = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => unreadable.push(format(d)) });
+  if (commandLine === undefined) {
+    errors[config] = unreadable;
+    continue;
+  }
+  const { options, fileNames } = commandLine;
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile;
   host.getSourceFile = (fileName, language, ...rest) => {
@@ -30,9 +32,11 @@ for (const config of configs) {
     if (!parsed.has(key)) parsed.set(key, read.call(host, fileName, language, ...rest));
     return parsed.get(key);
   };
-  program = ts.createProgram({ rootNames: fileNames, options, host });
+  const program = ts.createProgram({ rootNames: fileNames, options, host });
+  if (program.getSourceFile(resolve(entry))) withEntry = program;
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const file of program.getSourceFiles().filter(ours)) diagnostics.push(...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file));
   errors[config] = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).map(format);
 }
-console.log(JSON.stringify({ errors, any: publicAny(ts, program, resolve(entry)) }));
+const any = withEntry ? publicAny(ts, withEntry, resolve(entry)) : [`no tsconfig includes ${entry}`];
+console.log(JSON.stringify({ errors, any }));
