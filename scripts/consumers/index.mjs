@@ -31,20 +31,17 @@ export function consumerPackages(root) {
  */
 export async function consumerChecks(dir, { manifests, onnxReadme, model, check }) {
   const libraries = LIBRARIES.map((name) => manifests.get(name));
-  const settle = async (fn) => {
+  // check() is synchronous: an async check runs first, then reports its outcome.
+  const settled = async (fn) => {
     try {
       await fn();
-      return null;
+      return () => undefined;
     } catch (error) {
-      return error;
+      return () => {
+        throw error;
+      };
     }
   };
-  const report = (results) => {
-    for (const [name, error] of results)
-      check(name, () => {
-        if (error) throw error;
-      });
-  };
   for (const [name, fn] of [...typescriptChecks(dir, libraries), ...commonjsChecks(dir, libraries.flatMap(entrySpecifiers))]) check(name, fn);
-  for (const [name, fn] of browserChecks(dir, { readme: onnxReadme, model })) report([[name, await settle(fn)]]);
+  for (const [name, fn] of browserChecks(dir, { readme: onnxReadme, model })) check(name, await settled(fn));
 }
