@@ -2,9 +2,9 @@
 // (scripts/check-release.mjs runs it): an exports map whose entries put `types` first and exist
 // in the package, `main` and `types` for older resolvers, `sideEffects`, `files`, the repository's
 // `engines`, `repository` with the package's folder, `license` with its LICENSE file,
-// `description`, `keywords`, and peer dependency ranges that the versions the repository tests
-// with (the packages' devDependencies) satisfy.
-import { existsSync } from 'node:fs';
+// `description`, `keywords`, peer dependency ranges that the versions the repository tests
+// with (the packages' devDependencies) satisfy, and no output of an earlier build in dist/.
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Whether `version` (x.y.z) is in an npm range made of `||`-joined sets of ^, ~, >=, <, = comparators. */
@@ -22,6 +22,14 @@ export function satisfies(version, range) {
     return { '>=': order >= 0, '<=': order <= 0, '>': order > 0, '<': order < 0 }[op] ?? order === 0;
   };
   return range.split('||').some((set) => set.trim().split(/\s+/).every(allows));
+}
+
+/** Modules in dist/ that no source file compiles to: output of an earlier build, which `files` would publish. */
+export function staleOutputs(dir) {
+  return readdirSync(join(dir, 'dist'), { recursive: true })
+    .filter((file) => file.endsWith('.js'))
+    .filter((file) => !['.ts', '.js', '.mts'].some((ext) => existsSync(join(dir, 'src', file.replace(/\.js$/, ext)))))
+    .map((file) => join('dist', file));
 }
 
 /**
@@ -61,5 +69,10 @@ export function manifestProblems(dir, manifest, { root, rootManifest, tested, re
       else problem(`peer ${peer} ${range}: no package of the repository tests with it`);
     } else if (!satisfies(version, range)) problem(`peer ${peer} ${range} does not admit ${version}, the version the tests use`);
   }
+  const stale = staleOutputs(dir);
+  if (stale.length > 0)
+    problem(
+      `dist/ holds ${stale.length} module(s) no source file builds, which would be published (${stale.slice(0, 3).join(', ')}, …): rebuild (the build script empties dist/ first)`,
+    );
   return { problems, notes };
 }
