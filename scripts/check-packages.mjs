@@ -197,7 +197,9 @@ function planConsumers() {
     if (project.error) return;
     const manifests = new Map([...byName].map(([name, p]) => [name, p.manifest]));
     const model = join(root, 'apps', 'cli', 'assets', 'small_cnn.onnx');
+    const start = performance.now();
     await consumerChecks(project.dir, { manifests, onnxReadme: join(onnx.dir, 'README.md'), model, check });
+    console.log(`    (the consumer checks took ${((performance.now() - start) / 1000).toFixed(1)} s after the install)`);
   };
 }
 
