@@ -26,11 +26,16 @@ export function readmeBundling(readme) {
   return { commands: shellCommands(sh[2].trimEnd().split('\n')), code: js[2].trim().split('\n') };
 }
 
-/** Runs the README's commands in `dir`; the esbuild one also writes a metafile. Returns its problems: warnings, Node modules bundled. */
+/** Runs the README's commands in `dir` (the esbuild one also writes a metafile); throws on an error, a warning or Node modules in the bundle. */
 function build(dir, commands) {
   for (const command of commands) {
     const withMeta = command.includes('esbuild ') ? `${command} --metafile=esbuild-meta.json --log-level=warning` : command;
-    const out = execFileSync('bash', ['-c', `${withMeta} 2>&1`], { cwd: dir, encoding: 'utf8' });
+    let out;
+    try {
+      out = execFileSync('bash', ['-c', `${withMeta} 2>&1`], { cwd: dir, encoding: 'utf8' });
+    } catch (error) {
+      throw new Error(`\`${command}\` failed:\n${error.stdout}`);
+    }
     if (/\[(WARNING|ERROR)\]/.test(out)) throw new Error(`\`${command}\`:\n${out}`);
   }
   const meta = JSON.parse(readFileSync(join(dir, 'esbuild-meta.json'), 'utf8'));
