@@ -8,6 +8,9 @@
 // lines, installed locally: a global install would look for the other @ig packages on the
 // registry): each README command runs where its engine is installed and, where it is not, must
 // fail saying which package to install.
+// One more project holds every library with TypeScript, esbuild and the runtimes, and checks how
+// apps consume them (scripts/consumers/index.mjs): strict TypeScript under each moduleResolution,
+// require() from CommonJS, and a browser bundle whose attributions in Chromium match Node's.
 // Install sizes go to bench-results/install-sizes.json.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -15,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readmeOpening, shellCommands } from './package-readme.mjs';
+import { consumerChecks, consumerPackages } from './consumers/index.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'ig-pack-'));
@@ -181,6 +185,24 @@ function planCli({ dir: packageDir, manifest }) {
   return () => runs.forEach((checks) => checks());
 }
 
+/** The consumer project (not an install line of a README, so no install size). */
+function planConsumers() {
+  const names = consumerPackages(root);
+  const project = scratchProject('consumers', { line: `npm install ${names.join(' ')}`, packages: names }, 'consumers');
+  const onnx = byName.get('@ig/onnx');
+  return async () => {
+    check(`consumer project: \`${project.install.line}\` installs`, () => {
+      if (project.error) throw project.error;
+    });
+    if (project.error) return;
+    const manifests = new Map([...byName].map(([name, p]) => [name, p.manifest]));
+    const model = join(root, 'apps', 'cli', 'assets', 'small_cnn.onnx');
+    const start = performance.now();
+    await consumerChecks(project.dir, { manifests, onnxReadme: join(onnx.dir, 'README.md'), model, check });
+    console.log(`    (the consumer checks took ${((performance.now() - start) / 1000).toFixed(1)} s after the install)`);
+  };
+}
+
 try {
   mkdirSync(tarballs, { recursive: true });
   for (const p of packages) {
@@ -198,8 +220,9 @@ try {
       });
     }
   }
+  plans.push(planConsumers());
   await installAll();
-  for (const checks of plans) checks();
+  for (const checks of plans) await checks();
   mkdirSync(join(root, 'bench-results'), { recursive: true });
   const npm = run('npm', ['--version'], root).trim();
   writeFileSync(

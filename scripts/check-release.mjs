@@ -3,21 +3,31 @@
 // every public package (its summary must list each with its README, LICENSE and types), and the
 // pending changesets take every public package to a 0.x version ≥ 0.1.0 (exactly 0.1.0 from
 // 0.0.0, the first release); a major bump or a package left at 0.0.0 fails.
+// Each public package.json must also pass scripts/package-manifest.mjs (exports, types first,
+// sideEffects, files, engines, repository, license, keywords, peer ranges the tests satisfy).
 // Needs the packages built (dist/) and git history with the base branch for `changeset status`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { manifestProblems } from './package-manifest.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'ig-release-'));
 const problems = [];
 
-const publicPackages = ['packages', 'apps']
+const workspace = ['packages', 'apps', 'tools', 'examples']
   .flatMap((group) => readdirSync(join(root, group)).map((dir) => join(root, group, dir, 'package.json')))
   .filter((file) => existsSync(file))
-  .map((file) => JSON.parse(readFileSync(file, 'utf8')))
-  .filter((manifest) => manifest.private !== true);
+  .map((file) => ({ dir: dirname(file), manifest: JSON.parse(readFileSync(file, 'utf8')) }));
+const publicPackages = workspace.filter(({ dir, manifest }) => manifest.private !== true && !dir.includes('/examples/')).map(({ manifest }) => manifest);
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// The versions the repository tests with: exact versions in any workspace package's dependencies.
+const tested = Object.fromEntries(
+  workspace
+    .flatMap(({ manifest }) => Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }))
+    .filter(([, version]) => /^\d+\.\d+\.\d+$/.test(version)),
+);
 
 function run(command, args) {
   return execFileSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -26,6 +36,12 @@ function run(command, args) {
 function parseVersion(version) {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version ?? '');
   return match ? match.slice(1).map(Number) : null;
+}
+
+for (const { dir, manifest } of workspace.filter((p) => publicPackages.includes(p.manifest))) {
+  const { problems: found, notes } = manifestProblems(dir, manifest, { root, rootManifest, tested, repositoryUrl: rootManifest.repository?.url });
+  problems.push(...found);
+  for (const note of notes) console.log(`  (${note})`);
 }
 
 try {
