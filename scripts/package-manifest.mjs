@@ -1,7 +1,7 @@
 // What a public package's package.json must hold for npm and for the tools that read it
 // (scripts/check-release.mjs runs it): an exports map whose entries put `types` first and exist
 // in the package, `main` and `types` for older resolvers, `sideEffects`, `files`, the repository's
-// `engines`, `repository` with the package's folder, `license` with its LICENSE file,
+// `engines`, `repository` as the root's with the package's folder (none while the root names none), `license` with its LICENSE file,
 // `description`, `keywords`, peer dependency ranges that the versions the repository tests
 // with (the packages' devDependencies) satisfy, and no output of an earlier build in dist/.
 import { existsSync, readdirSync } from 'node:fs';
@@ -55,10 +55,16 @@ export function manifestProblems(dir, manifest, { root, rootManifest, tested, re
     problem('"files" must name dist, README.md and LICENSE');
   if (manifest.engines?.node !== rootManifest.engines.node) problem(`"engines.node" must be the repository's "${rootManifest.engines.node}"`);
   const folder = relative(root, dir);
-  const repository = manifest.repository ?? {};
-  if (repository.type !== 'git' || repository.url !== repositoryUrl || repository.directory !== folder) {
-    problem(`"repository" must be { "type": "git", "url": "${repositoryUrl}", "directory": "${folder}" }`);
+  // The root's repository, once it names one, with the package's folder; none while it names none.
+  if (repositoryUrl === undefined) {
+    if (manifest.repository !== undefined) problem('"repository" is set but the root package.json names no repository');
+  } else {
+    const repository = manifest.repository ?? {};
+    if (repository.type !== 'git' || repository.url !== repositoryUrl || repository.directory !== folder) {
+      problem(`"repository" must be { "type": "git", "url": "${repositoryUrl}", "directory": "${folder}" }`);
+    }
   }
+
   if (manifest.license !== 'MIT' || !existsSync(join(dir, 'LICENSE'))) problem('"license" must be "MIT", with the LICENSE file beside package.json');
   if (!manifest.description) problem('no "description"');
   if (!Array.isArray(manifest.keywords) || manifest.keywords.length === 0) problem('no "keywords"');
