@@ -1,4 +1,5 @@
 import { NpyFormatError } from './npy-error.js';
+import { float16ToNumber } from '@ig/core';
 
 /** The element types an .npy file may hold that ig reads, in either byte order. */
 export type NpyDtype = 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool';
@@ -43,16 +44,6 @@ export function npyKind(descr: string): NpyKind {
   throw new NpyFormatError(`unsupported dtype '${shown}'; ${READABLE}`);
 }
 
-/** IEEE half-precision bits as a number. */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
 /** The values of `count` elements stored in `raw` (the file's bytes) as the typed array of their dtype. */
 export function npyValues(raw: Uint8Array, kind: NpyKind, count: number): NpyData {
   // A copy: aligned, owning its memory (Buffer#subarray would share the pool), and ours to byte-swap.
@@ -63,7 +54,7 @@ export function npyValues(raw: Uint8Array, kind: NpyKind, count: number): NpyDat
   const buffer = bytes.buffer;
   switch (kind.dtype) {
     case 'float16':
-      return Float32Array.from(new Uint16Array(buffer), halfToFloat);
+      return Float32Array.from(new Uint16Array(buffer), float16ToNumber);
     case 'float32':
       return new Float32Array(buffer);
     case 'float64':

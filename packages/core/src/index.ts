@@ -22,6 +22,7 @@ export {
 } from './quadrature.js';
 export { resolveTargets, type ResolvedTargets, type TargetSpec } from './targets.js';
 export { broadcastTo, formatShape, sizeOf, tensor, type Tensor } from './tensor.js';
+export { float16ToNumber } from './float16.js';
 export { functionBackend, type BatchFunctions, type PointFunctions } from './function-backend.js';
 export * from './visualize/index.js';
 export * from './image/index.js';

@@ -1,5 +1,6 @@
 import { onnx } from './generated/onnx.js';
 import { InvalidModelError } from '../errors.js';
+import { float16ToNumber } from '@ig/core';
 
 export const DataType = onnx.TensorProto.DataType;
 
@@ -123,12 +124,7 @@ function readScalar(view: DataView, dataType: number, i: number): number {
 
 function halfToNumber(bits: number, brain: boolean): number {
   if (brain) return new Float32Array(new Uint32Array([bits << 16]).buffer)[0] as number;
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+  return float16ToNumber(bits);
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
