@@ -2,15 +2,20 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { nodeReads, topologicalOrder } from '../graph/model.js';
 
 /**
- * Whether `output` depends on any of `inputs` through the graph's nodes (their subgraphs' outer-scope
- * reads included). A cycle or a read of a missing tensor is an InvalidModelError (see topologicalOrder).
+ * The tensors that depend on any of `inputs` through `nodes` (their subgraphs' outer-scope reads
+ * included), given in an order where a node comes after the nodes it reads from.
  */
-export function reaches(graph: onnx.IGraphProto, inputs: readonly string[], output: string): boolean {
+export function dependentTensors(nodes: Iterable<onnx.INodeProto>, inputs: readonly string[]): Set<string> {
   const dependent = new Set(inputs);
-  for (const node of topologicalOrder(graph)) {
+  for (const node of nodes) {
     if (nodeReads(node).some((name) => dependent.has(name))) for (const name of node.output ?? []) if (name) dependent.add(name);
   }
-  return dependent.has(output);
+  return dependent;
+}
+
+/** Whether `output` depends on any of `inputs`. A cycle or a read of a missing tensor is an InvalidModelError (see topologicalOrder). */
+export function reaches(graph: onnx.IGraphProto, inputs: readonly string[], output: string): boolean {
+  return dependentTensors(topologicalOrder(graph), inputs).has(output);
 }
 
 /**

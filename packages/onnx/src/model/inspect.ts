@@ -1,7 +1,8 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { dataTypeName } from '../proto/tensor.js';
 import { toModel } from './prepare.js';
-import { unusedInputs } from './input-use.js';
+import { dependentTensors, unusedInputs } from './input-use.js';
+import { nodeReads } from '../graph/model.js';
 import { MAX_OPSET, MIN_OPSET } from '../graph/model.js';
 import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
@@ -94,12 +95,14 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
   }
   const opset = opsets['ai.onnx'] ?? 0;
   // Op types of the nodes that depend on an input (nodes come in topological order in a valid model).
-  const dependent = new Set(graph.input.filter((v) => !initializers.has(v.name)).map((v) => v.name));
+  const dependent = dependentTensors(
+    graph.node,
+    graph.input.flatMap((v) => (v.name && !initializers.has(v.name) ? [v.name] : [])),
+  );
   const onPath = new Set<string>();
   for (const node of graph.node) {
-    if (!(node.input ?? []).some((name) => dependent.has(name))) continue;
-    onPath.add(node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType ?? ''}` : (node.opType ?? ''));
-    for (const output of node.output ?? []) dependent.add(output);
+    if (nodeReads(node).some((name) => dependent.has(name)))
+      onPath.add(node.domain && node.domain !== 'ai.onnx' ? `${node.domain}.${node.opType ?? ''}` : (node.opType ?? ''));
   }
   const opTypes = [...onPath].sort();
   return {
