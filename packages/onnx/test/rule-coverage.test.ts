@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gradientRules } from '../src/index.js';
 import { opCases } from './op-cases/index.js';
 import { RECURRENT_OPS } from '../src/model/recurrent/spec.js';
-import { compositeOpTypes } from '../src/model/composite/registry.js';
+import { compositeOpTypes, qualifiedOpType } from '../src/model/composite/registry.js';
 import { CONTROL_FLOW_OPS } from '../src/model/control-flow/static-names.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -25,7 +25,7 @@ describe('every registered gradient rule', () => {
   const registered = [...gradientRules.keys(), ...compositeOpTypes()].sort();
 
   it('has an op case checked against finite differences (test/op-cases)', () => {
-    const covered = new Set(opCases.flatMap((c) => c.model.nodes.map((n) => n.op)));
+    const covered = new Set(opCases.flatMap((c) => c.model.nodes.map((n) => qualifiedOpType(n.op, n.domain))));
     expect(registered.filter((op) => !covered.has(op))).toEqual([]);
   });
 

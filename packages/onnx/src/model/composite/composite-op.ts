@@ -8,7 +8,12 @@ import type { LoweringBuilder } from './lowering-builder.js';
  */
 export interface CompositeOp {
   readonly opType: string;
-  /** The first default-domain opset that defines it. */
+  /**
+   * Its domain where it is not a standard op: 'com.microsoft' for the contrib ops onnxruntime's
+   * graph optimizer and model exporters write (FusedConv, SkipLayerNormalization…).
+   */
+  readonly domain?: string;
+  /** The first opset of its domain that defines it (contrib ops: 1). */
   readonly since: number;
   /** The inputs whose gradient the lowering gives: 'all', or their indices. */
   readonly differentiable: 'all' | readonly number[];

@@ -2,6 +2,7 @@ import type { onnx } from '../../proto/generated/onnx.js';
 import { defaultOpset, modelFacts } from '../../graph/model.js';
 import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { usedNames } from '../endpoints.js';
+import { isDefaultDomain } from '../../graph/names.js';
 import { LoweringBuilder } from './lowering-builder.js';
 import { compositeFor } from './registry.js';
 import { clearRefusal, recordRefusal } from './refused-forms.js';
@@ -52,7 +53,7 @@ export function lowerCompositeNodes(
       if (!name) return;
       if (source === undefined) {
         const reason = `output ${index} ("${name}") is not computed by the lowering into standard ops`;
-        throw new UnsupportedOpError([{ opType: node.opType, domain: '', nodeName: node.name, output: name, opset, reason }]);
+        throw new UnsupportedOpError([{ opType: node.opType, domain: isDefaultDomain(node.domain) ? '' : node.domain, nodeName: node.name, output: name, opset, reason }]);
       }
       b.alias(source, name);
     });

@@ -1,10 +1,11 @@
 import type { onnx } from '../../proto/generated/onnx.js';
 import { UnsupportedOpError } from '../../errors.js';
+import { isDefaultDomain } from '../../graph/names.js';
 import type { LoweringBuilder } from './lowering-builder.js';
 
 /** The typed error for a form of a composite node that the lowering does not cover. */
 export function unloweredForm(b: LoweringBuilder, node: onnx.INodeProto, reason: string): UnsupportedOpError {
-  return new UnsupportedOpError([{ opType: node.opType ?? '', domain: '', nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset: b.opset, reason }]);
+  return new UnsupportedOpError([{ opType: node.opType ?? '', domain: isDefaultDomain(node.domain) ? '' : (node.domain as string), nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset: b.opset, reason }]);
 }
 
 /** The name of input `index`, or undefined where the node leaves it out. */

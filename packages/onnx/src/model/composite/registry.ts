@@ -8,16 +8,22 @@ import { gridSample } from './grid-sample.js';
 import { attention } from './attention.js';
 import { rotaryEmbedding } from './rotary-embedding.js';
 
+/** An op's name as `inspect` and the README give it: qualified by its domain outside the default one. */
+export const qualifiedOpType = (opType: string, domain: string | null | undefined): string =>
+  isDefaultDomain(domain) ? opType : `${domain as string}.${opType}`;
+
 const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map(
-  [rmsNormalization, attention, rotaryEmbedding, ...signalOps, gridSample, affineGrid].map((op) => [op.opType, op]),
+  [rmsNormalization, attention, rotaryEmbedding, ...signalOps, gridSample, affineGrid].map((op) => [qualifiedOpType(op.opType, op.domain), op]),
 );
 
-/** The composite op a node is, at the model's default-domain opset, if any. */
+/**
+ * The composite op a node is, if any: a standard one from its first opset on (`opset` is the
+ * model's default-domain opset), a contrib one (all at version 1 of their domain) always.
+ */
 export function compositeFor(node: onnx.INodeProto, opset: number): CompositeOp | undefined {
-  if (!isDefaultDomain(node.domain)) return undefined;
-  const op = COMPOSITE_OPS.get(node.opType ?? '');
-  return op && opset >= op.since ? op : undefined;
+  const op = COMPOSITE_OPS.get(qualifiedOpType(node.opType ?? '', node.domain));
+  return op && (op.domain !== undefined || opset >= op.since) ? op : undefined;
 }
 
-/** The op types lowered into standard ops before differentiation, sorted. */
+/** The op types lowered into standard ops before differentiation (qualified by domain), sorted. */
 export const compositeOpTypes = (): string[] => [...COMPOSITE_OPS.keys()].sort();
