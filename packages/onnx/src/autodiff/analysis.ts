@@ -13,6 +13,7 @@ import { compositeFor } from '../model/composite/registry.js';
 import { loweringRefusal } from '../model/composite/refused-forms.js';
 import { isControlFlowNode, staticNames } from '../model/control-flow/static-names.js';
 import { controlFlowRefusal } from '../model/control-flow/static-refusal.js';
+import { missingRuleReason } from './missing-rule.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -78,7 +79,7 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
     }
     const rule = ruleFor(opType, domain);
     if (!rule) {
-      report('no gradient rule');
+      report(missingRuleReason(domain));
       continue;
     }
     if (opset < rule.since) report(`the rule needs opset ${rule.since} or later`);
