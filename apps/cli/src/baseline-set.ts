@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import type { Tensor } from '@ig/core';
 import { UsageError } from './errors.js';
 import { loadInput, type InputSettings } from './inputs.js';
-
-const INPUT_FILE = /\.(npy|png|jpe?g|jpe|jfif)$/i;
+import { isInputFile } from './input-file-kinds.js';
 
 /**
  * --baseline-set: the reference set of expected-gradients, an .npy [M, ...] (or one input) or a
- * folder whose .npy/PNG/JPEG files are read as inputs are, in name order, and stacked.
+ * folder whose .npy, .npz and image files are read as inputs are, in name order, and stacked.
  */
 export function loadBaselineSet(path: string, settings: InputSettings, modelShape: Parameters<typeof loadInput>[2]): Tensor {
   let isFolder: boolean;
@@ -19,11 +18,11 @@ export function loadBaselineSet(path: string, settings: InputSettings, modelShap
   }
   const files = isFolder
     ? readdirSync(path)
-        .filter((name) => INPUT_FILE.test(name))
+        .filter(isInputFile)
         .sort()
         .map((name) => join(path, name))
     : [path];
-  if (files.length === 0) throw new UsageError(`--baseline-set ${path}: the folder holds no .npy, PNG or JPEG file`);
+  if (files.length === 0) throw new UsageError(`--baseline-set ${path}: the folder holds no .npy, .npz or image file`);
   const loaded = files.map((file) => loadInput(file, settings, modelShape ? [null, ...modelShape.slice(1)] : modelShape).tensor);
   const point = (loaded[0] as Tensor).shape.slice(1);
   for (const [k, t] of loaded.entries()) {

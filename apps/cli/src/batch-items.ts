@@ -4,6 +4,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import { FileFormatError, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { itemContextOf } from './batch-context.js';
+import { isInputFile } from './input-file-kinds.js';
 
 export interface BatchItem {
   /** Names the item's outputs: `<id>.npy`, `<id>.png`, `<id>.json`. */
@@ -22,7 +23,6 @@ export interface BatchItem {
   readonly problem?: string;
 }
 
-const INPUT_FILE = /\.(npy|png|jpe?g|jpe|jfif)$/i;
 const SAFE_ID = /^[\w.-]+$/;
 
 /**
@@ -68,10 +68,10 @@ function folderItem(dir: string, name: string): BatchItem | null {
 
 function fromDirectory(dir: string): BatchItem[] {
   const items = readdirSync(dir)
-    .filter((f) => INPUT_FILE.test(f))
+    .filter(isInputFile)
     .sort()
     .flatMap((f) => folderItem(dir, f) ?? []);
-  if (items.length === 0) throw new UsageError(`--inputs ${dir} holds no .npy, .png or .jpg files`);
+  if (items.length === 0) throw new UsageError(`--inputs ${dir} holds no .npy, .npz or image files`);
   return checkIds(items, dir);
 }
 

@@ -30,7 +30,7 @@ const OTHER_FORMATS: readonly { readonly name: string; readonly matches: (b: Uin
   { name: 'a zip archive', matches: (b) => ascii(b, 0, 4) === 'PK\x03\x04' },
 ];
 
-export const READ_FORMATS = 'ig reads PNG and JPEG images (and .npy arrays)';
+export const READ_FORMATS = 'ig reads PNG and JPEG images (and .npy and .npz arrays)';
 
 function ascii(bytes: Uint8Array, at: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(at, at + length));

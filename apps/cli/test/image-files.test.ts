@@ -140,7 +140,7 @@ describe('files that are not a readable PNG or JPEG get a typed error naming the
     ['image.tiff', 'a TIFF image'],
   ])('%s is %s', (name, what) => {
     expect(refused(bytes(name), name)).toBe(
-      `${name}: is ${what}; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')`,
+      `${name}: is ${what}; ig reads PNG and JPEG images (and .npy and .npz arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')`,
     );
   });
 

@@ -170,7 +170,7 @@ describe('ig explain, check and hierarchy on single files', () => {
     const run = ig(['explain', '--model', files('linear_rgb.onnx'), '--input', files('image.webp'), '--target', '0', '-q', '--no-cache']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      `error: ${files('image.webp')}: is a WebP image; ig reads PNG and JPEG images (and .npy arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')\n`,
+      `error: ${files('image.webp')}: is a WebP image; ig reads PNG and JPEG images (and .npy and .npz arrays); convert it, e.g. with PIL: Image.open(f).convert('RGB').save('image.png')\n`,
     );
   });
 
@@ -301,5 +301,72 @@ describe('output files that cannot be written are refused before any work', () =
       expect(refused(['--out', out]).stderr).toBe(`error: cannot write --out ${out}: permission denied in ${dir}\n`);
     }
     chmodSync(dir, 0o755);
+  });
+});
+
+describe('ig batch over a folder of arrays and images of every kind', () => {
+  it('takes .npz arrays as items, fails each image format it cannot read as an item naming the format, and passes over other files', () => {
+    const dir = tempDir('batch-kinds');
+    const inputs = join(dir, 'in');
+    mkdirSync(inputs);
+    copyFileSync(files('x_f4.npy'), join(inputs, 'a.npy'));
+    copyFileSync(files('x_compressed.npz'), join(inputs, 'b.npz'));
+    copyFileSync(files('image.gif'), join(inputs, 'c.gif'));
+    copyFileSync(files('image.webp'), join(inputs, 'd.webp'));
+    writeFileSync(join(inputs, 'notes.txt'), 'not an input');
+    const out = join(dir, 'out');
+    const run = ig(['batch', '--model', files('linear_rgb.onnx'), '--inputs', inputs, '--out-dir', out, '--target', '0', '--steps', '4', '--no-cache', '-q']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: 2 of 4 inputs failed \(first: .*c\.gif.*a GIF image/);
+    const summary = readFileSync(join(out, 'summary.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; status: string; error?: string });
+    expect(summary.map((line) => [line.id, line.status])).toEqual([
+      ['a', 'ok'],
+      ['b', 'ok'],
+      ['c', 'error'],
+      ['d', 'error'],
+    ]);
+    expect(summary[3]?.error).toMatch(/d\.webp.*a WebP image/);
+    // Both files hold the same array: a linear model gives x · W[0] for each, bit for bit.
+    expect(Array.from(readFloat32Npy(join(out, 'b.npy')).data)).toEqual(Array.from(readFloat32Npy(join(out, 'a.npy')).data));
+    const x = toFloat32(parseNpy(readFileSync(files('x_f4.npy'))));
+    // Float32 rounding of x · W · Σ weights: measured 2.4e-6.
+    expect(
+      maxDifference(
+        Array.from(readFloat32Npy(join(out, 'a.npy')).data),
+        Array.from(x, (v, i) => v * (weightRow('linear_rgb')[i] as number)),
+      ),
+    ).toBeLessThan(1e-5);
+  });
+});
+
+describe('--baseline-set folders', () => {
+  it('a GIF among the baselines is refused naming its format, not left out of the set', () => {
+    const dir = tempDir('baseline-set-kinds');
+    const set = join(dir, 'set');
+    mkdirSync(set);
+    copyFileSync(files('x_f4.npy'), join(set, 'a.npy'));
+    copyFileSync(files('image.gif'), join(set, 'b.gif'));
+    const run = ig([
+      'explain',
+      '--model',
+      files('linear_rgb.onnx'),
+      '--input',
+      files('x_f4.npy'),
+      '--target',
+      '0',
+      '--algorithm',
+      'expected-gradients',
+      '--baseline-set',
+      set,
+      '--samples',
+      '4',
+      '--no-cache',
+      '-q',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: .*b\.gif: is a GIF image; ig reads PNG and JPEG images/);
   });
 });
