@@ -105,7 +105,12 @@ describe('.npz archives', () => {
       'c.npz: array x.npy is 3008 bytes, above the limit of 1000; raise --max-input-mib if you mean it',
     );
     expect(() => readNpzArray(file('x.npz').subarray(0, 500), 'cut.npz', 2 ** 20)).toThrow(
-      'cut.npz: is not a readable .npz (no zip directory at its end; truncated?)',
+      'cut.npz: is not a readable .npz (no readable zip directory: truncated, or not a zip archive)',
+    );
+    const damaged = file('x_compressed.npz').slice();
+    damaged[100] = (damaged[100] as number) ^ 0xff;
+    expect(() => readNpzArray(damaged, 'damaged.npz', 2 ** 20)).toThrow(
+      'damaged.npz: is not a readable .npz (a member cannot be decompressed: invalid length/literal)',
     );
   });
 });
