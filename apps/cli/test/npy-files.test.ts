@@ -95,8 +95,8 @@ describe('.npy shapes against the model input [?, 3, 12, 20]', () => {
 });
 
 describe('.npz archives', () => {
-  it('one array, stored or deflated, reads as x; its size is checked before it is inflated; a cut archive is named', () => {
-    for (const name of ['x.npz', 'x_compressed.npz']) {
+  it('one array, stored, deflated or in a zip64 entry, reads as x; its size is checked before it is inflated; a cut archive is named', () => {
+    for (const name of ['x.npz', 'x_compressed.npz', 'x_zip64.npz']) {
       const array = readNpzArray(file(name), name, 2 ** 20);
       expect(array.shape).toEqual([1, 3, 12, 20]);
       expect(Array.from(toFloat32(array))).toEqual(Array.from(x));
