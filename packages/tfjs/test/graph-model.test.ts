@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { integratedGradients, type Tensor } from '@ig/core';
-import { AsyncModelError, tfjsBackend } from '../src/index.js';
+import { AsyncModelError, tfjsBackend, UnsupportedModelError } from '../src/index.js';
 import { NODE_BACKENDS, useBackend } from './helpers/backends.js';
-import { denseGraphModel } from './helpers/graph-model.js';
+import { denseGraphModel, type HiddenActivation } from './helpers/graph-model.js';
 import { loadReference, referenceCases } from './helpers/reference.js';
 import { measure, relativeDeviation } from '@ig/browser-harness/measure';
 
@@ -68,6 +68,37 @@ describe.each(NODE_BACKENDS)('GraphModel on tfjs %s', (backendName) => {
     const run = integratedGradients(tfjsBackend(model), input, { target: 0 });
     await expect(run).rejects.toBeInstanceOf(AsyncModelError);
     await expect(integratedGradients(tfjsBackend(model), input, { target: 0 })).rejects.toThrow(/dynamic op 'Where'/);
+    model.dispose();
+  });
+
+  // TensorFlow's graph optimizer fuses MatMul + BiasAdd + activation into _FusedMatMul: the same
+  // function as the three ops apart (the converter must map each activation and LeakyRelu's alpha),
+  // so the same attributions up to float32 rounding.
+  test.each(['Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Sigmoid'] as const)('a _FusedMatMul with %s gives the attributions of its ops apart', async (activation) => {
+    const input: Tensor = { data: Float32Array.from([5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3]), shape: [2, 4] };
+    const attributionsOf = async (hidden: HiddenActivation): Promise<Float32Array> => {
+      const model = await denseGraphModel(...irisWeights(), { hidden });
+      const result = await integratedGradients(tfjsBackend(model), input, { target: 2, steps: 32 });
+      model.dispose();
+      return (result.attributions[0] as Tensor).data as Float32Array;
+    };
+    const apart = await attributionsOf({ activation, fused: false });
+    const fused = await attributionsOf({ activation, fused: true });
+    const scale = Math.max(...Array.from(apart, Math.abs));
+    expect(scale).toBeGreaterThan(1e-3);
+    // measured 0: tfjs 4 runs a fused op as its ops apart while it records a gradient; the bound is
+    // float32 rounding of a few sums, room for a release whose fused kernel sums in another order
+    expect(Math.max(...Array.from(fused, (v, i) => Math.abs(v - (apart[i] as number)))) / scale).toBeLessThan(4e-7);
+  });
+
+  test('a fused activation no tfjs backend fuses (Tanh) is an UnsupportedModelError naming it', async () => {
+    const model = await denseGraphModel(...irisWeights(), { hidden: { activation: 'Tanh', fused: true } });
+    const input: Tensor = { data: Float32Array.from([5.1, 3.5, 1.4, 0.2]), shape: [1, 4] };
+    const run = integratedGradients(tfjsBackend(model), input, { target: 0 });
+    await expect(run).rejects.toBeInstanceOf(UnsupportedModelError);
+    await expect(integratedGradients(tfjsBackend(model), input, { target: 0 })).rejects.toThrow(
+      new RegExp(`tfjs backend '${backendName}' cannot run the fused activation 'tanh'`),
+    );
     model.dispose();
   });
 });

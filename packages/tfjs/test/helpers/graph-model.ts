@@ -31,13 +31,44 @@ function op(name: string, type: string, input: string[], attr: Attr = {}): Graph
   return { name, op: type, input, attr: { T: FLOAT, ...attr } };
 }
 
-/** A TensorFlow GraphDef for x·W1 + b1 → relu → ·W2 + b2, loaded as a tf.GraphModel. */
+/**
+ * The hidden layer's activation (a TensorFlow op name), and whether it is fused with the MatMul
+ * and BiasAdd into one _FusedMatMul node, as TensorFlow's graph optimizer writes them.
+ */
+export interface HiddenActivation {
+  readonly activation: 'Relu' | 'Relu6' | 'Elu' | 'LeakyRelu' | 'Sigmoid' | 'Tanh';
+  readonly fused: boolean;
+}
+
+const LEAKY_ALPHA = 0.2;
+const base64 = (text: string): string => Buffer.from(text).toString('base64');
+
+/** x·W1 + b1 → activation, written `relu` whatever the activation. */
+function hiddenLayer({ activation, fused }: HiddenActivation): GraphNode[] {
+  const transposes = { transpose_a: { b: false }, transpose_b: { b: false } };
+  if (fused)
+    return [
+      op('relu', '_FusedMatMul', ['x', 'w1', 'b1'], {
+        ...transposes,
+        num_args: { i: '1' },
+        fused_ops: { list: { s: [base64('BiasAdd'), base64(activation)] } },
+        leakyrelu_alpha: { f: LEAKY_ALPHA },
+      }),
+    ];
+  return [
+    op('mm1', 'MatMul', ['x', 'w1'], transposes),
+    op('add1', 'BiasAdd', ['mm1', 'b1']),
+    op('relu', activation, ['add1'], activation === 'LeakyRelu' ? { alpha: { f: LEAKY_ALPHA } } : {}),
+  ];
+}
+
+/** A TensorFlow GraphDef for x·W1 + b1 → relu (or options.hidden) → ·W2 + b2, loaded as a tf.GraphModel. */
 export async function denseGraphModel(
   w1: tf.Tensor2D,
   b1: tf.Tensor1D,
   w2: tf.Tensor2D,
   b2: tf.Tensor1D,
-  options: { dynamicTail?: boolean; gatheredInput?: boolean } = {},
+  options: { dynamicTail?: boolean; gatheredInput?: boolean; hidden?: HiddenActivation } = {},
 ): Promise<tf.GraphModel> {
   const inputs = w1.shape[0];
   // x[:, :] by StridedSlice, then its columns gathered back in order by GatherNd: the same function
@@ -70,9 +101,7 @@ export async function denseGraphModel(
     constant('b1', b1.shape),
     constant('w2', w2.shape),
     constant('b2', b2.shape),
-    op('mm1', 'MatMul', ['x', 'w1'], { transpose_a: { b: false }, transpose_b: { b: false } }),
-    op('add1', 'BiasAdd', ['mm1', 'b1']),
-    op('relu', 'Relu', ['add1']),
+    ...hiddenLayer(options.hidden ?? { activation: 'Relu', fused: false }),
     op('mm2', 'MatMul', ['relu', 'w2'], { transpose_a: { b: false }, transpose_b: { b: false } }),
     op('logits', 'BiasAdd', ['mm2', 'b2']),
   ];
