@@ -6,6 +6,7 @@ import { freshNames, isDefaultDomain } from '../graph/names.js';
 import { legacyRewrites } from '../autodiff/rules/registry.js';
 import { dropAttributes, type LegacyUpgrade } from '../autodiff/rules/legacy.js';
 import { legacyRanks } from './legacy-ranks.js';
+import { toAttributeProto } from '../graph/attributes.js';
 
 /** The oldest default-domain opset that is rewritten to opset 11 before differentiation. */
 export const MIN_LEGACY_OPSET = 1;
@@ -68,6 +69,22 @@ export function upgradeToOpset11(model: onnx.ModelProto, shapes: Map<string, rea
       );
       shapes.set(reshaped, dims);
       return reshaped;
+    },
+    trailingAxes(x, rank, count, hint) {
+      if (count === 0) return x;
+      const unsqueezed = fresh(hint);
+      const axes = Array.from({ length: count }, (_, k) => rank + k);
+      nodes.push(
+        onnx.NodeProto.create({
+          opType: 'Unsqueeze',
+          name: fresh('Unsqueeze'),
+          input: [x],
+          output: [unsqueezed],
+          attribute: [toAttributeProto('axes', { ints: axes })],
+        }),
+      );
+      ranks.set(unsqueezed, rank + count);
+      return unsqueezed;
     },
   };
   for (const original of graph.node as onnx.NodeProto[]) {

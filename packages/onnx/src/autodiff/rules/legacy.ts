@@ -14,6 +14,8 @@ export interface LegacyUpgrade {
   constant(hint: string, dims: readonly number[], dataType: number, values: readonly number[]): string;
   /** Adds a Reshape of `x` to `dims` before the node and returns its output (named after `hint`). */
   reshape(x: string, dims: readonly number[], hint: string): string;
+  /** Adds an Unsqueeze of `x` (of rank `rank`) by `count` trailing axes of 1 and returns its output. */
+  trailingAxes(x: string, rank: number, count: number, hint: string): string;
 }
 
 /**
@@ -52,13 +54,18 @@ export const legacyBroadcast: LegacyRewrite = (node, upgrade) => {
     const [a, b] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
     const aRank = upgrade.rank(a);
     const bShape = upgrade.shapes.get(b);
+    const bRank = upgrade.rank(b);
     if (aRank === undefined) throw new UnknownShapeError(a);
-    if (!bShape) throw new UnknownShapeError(b);
+    if (bRank === undefined) throw new UnknownShapeError(b);
     const axis = intAttribute(node, 'axis', 0);
     const start = axis < 0 ? axis + aRank : axis;
-    const trailing = aRank - start - bShape.length;
+    const trailing = aRank - start - bRank;
     if (start < 0 || trailing < 0) throw new InvalidModelError(`${node.opType} node "${node.name ?? ''}": legacy broadcast axis ${axis} does not fit shapes`);
-    node.input = [a, upgrade.reshape(b, [...bShape, ...new Array<number>(trailing).fill(1)], 'aligned')];
+    // A shape a computed operand does not state (a symbolic batch) is aligned by its rank alone.
+    const aligned = bShape
+      ? upgrade.reshape(b, [...bShape, ...new Array<number>(trailing).fill(1)], 'aligned')
+      : upgrade.trailingAxes(b, bRank, trailing, 'aligned');
+    node.input = [a, aligned];
   }
   dropAttributes(node, 'broadcast', 'axis', 'consumed_inputs');
 };
