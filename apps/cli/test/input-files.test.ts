@@ -304,15 +304,18 @@ describe('output files that cannot be written are refused before any work', () =
   });
 });
 
+/** A new folder `name` in `dir` holding copies of fixture files under new names (name → fixture). */
+function folderOf(dir: string, name: string, copies: Readonly<Record<string, string>>): string {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  for (const [copy, fixtureName] of Object.entries(copies)) copyFileSync(files(fixtureName), join(folder, copy));
+  return folder;
+}
+
 describe('ig batch over a folder of arrays and images of every kind', () => {
   it('takes .npz arrays as items, fails each image format it cannot read as an item naming the format, and passes over other files', () => {
     const dir = tempDir('batch-kinds');
-    const inputs = join(dir, 'in');
-    mkdirSync(inputs);
-    copyFileSync(files('x_f4.npy'), join(inputs, 'a.npy'));
-    copyFileSync(files('x_compressed.npz'), join(inputs, 'b.npz'));
-    copyFileSync(files('image.gif'), join(inputs, 'c.gif'));
-    copyFileSync(files('image.webp'), join(inputs, 'd.webp'));
+    const inputs = folderOf(dir, 'in', { 'a.npy': 'x_f4.npy', 'b.npz': 'x_compressed.npz', 'c.gif': 'image.gif', 'd.webp': 'image.webp' });
     writeFileSync(join(inputs, 'notes.txt'), 'not an input');
     const out = join(dir, 'out');
     const run = ig(['batch', '--model', files('linear_rgb.onnx'), '--inputs', inputs, '--out-dir', out, '--target', '0', '--steps', '4', '--no-cache', '-q']);
@@ -344,11 +347,7 @@ describe('ig batch over a folder of arrays and images of every kind', () => {
 
 describe('--baseline-set folders', () => {
   it('a GIF among the baselines is refused naming its format, not left out of the set', () => {
-    const dir = tempDir('baseline-set-kinds');
-    const set = join(dir, 'set');
-    mkdirSync(set);
-    copyFileSync(files('x_f4.npy'), join(set, 'a.npy'));
-    copyFileSync(files('image.gif'), join(set, 'b.gif'));
+    const set = folderOf(tempDir('baseline-set-kinds'), 'set', { 'a.npy': 'x_f4.npy', 'b.gif': 'image.gif' });
     const run = ig([
       'explain',
       '--model',
