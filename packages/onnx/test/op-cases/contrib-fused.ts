@@ -95,6 +95,13 @@ const fusedConvCases: OpCase[] = [
     { activation: str('Sigmoid'), auto_pad: str('SAME_LOWER') },
   ),
   contrib('FusedConv without activation', 13, 'FusedConv', { x: [1, 2, 4, 3], w: [2, 2, 2, 2], b: [2] }),
+  contrib(
+    'FusedConv Relu 3-D, auto_pad VALID, strides',
+    18,
+    'FusedConv',
+    { x: [1, 2, 4, 5, 3], w: [2, 2, 2, 2, 2], b: [2] },
+    { activation: str('Relu'), auto_pad: str('VALID'), strides: ints([1, 2, 1]) },
+  ),
 ];
 
 /** com.microsoft.FusedGemm: Gemm, then the activation with activation_alpha/beta/gamma. */
