@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildGradientModel, UnsupportedOpError, type AttributeValue } from '../src/index.js';
 import { makeModel } from './helpers/model.js';
+import { gradientOf, runtimes } from './helpers/ort.js';
+import { rng, uniform } from './helpers/random.js';
 import { supportRefusal } from './helpers/support-refusal.js';
 
 const MICROSOFT = 'com.microsoft';
@@ -68,5 +70,40 @@ describe('contrib forms the lowering does not cover are refused with a typed err
     const building = build(contribModel('SkipLayerNormalization', shapes, { epsilon: { float: 1e-5 } }, ['y', 'mean']), shapes, 'y');
     expect(building).toThrow(UnsupportedOpError);
     expect(building).toThrow(/SkipLayerNormalization_0.*output 1 \("mean"\) is not computed/s);
+  });
+});
+
+describe('contrib outputs the lowering does not compute', () => {
+  it('named but read by nothing (SkipLayerNormalization mean and inv_std_var): the node is lowered, with the gradient of the model without them', async () => {
+    const shapes = { x: [2, 3, 4], skip: [2, 3, 4], gamma: [4] };
+    const feeds = Object.fromEntries(
+      Object.entries(shapes).map(([name, dims], k) => [
+        name,
+        {
+          data: uniform(
+            rng(k + 1),
+            dims.reduce((a, b) => a * b, 1),
+            -1,
+            1,
+          ),
+          dims,
+        },
+      ]),
+    );
+    const seedOf = (n: number): Float32Array => uniform(rng(9), n, -1, 1);
+    const model = (outputs: string[]): Uint8Array =>
+      makeModel({
+        opset: 13,
+        inputs: shapes,
+        nodes: [{ op: 'SkipLayerNormalization', inputs: Object.keys(shapes), outputs, attributes: { epsilon: { float: 1e-5 } }, domain: MICROSOFT }],
+        outputs: ['y'],
+        extraOpsets: [{ domain: MICROSOFT, version: 1 }],
+      });
+    const named = await gradientOf(runtimes.node, model(['y', 'mean', 'inv_std_var']), feeds, seedOf);
+    const bare = await gradientOf(runtimes.node, model(['y']), feeds, seedOf);
+    for (const input of Object.keys(shapes)) {
+      expect(Math.max(...(bare.gradients[input] as Float32Array).map(Math.abs))).toBeGreaterThan(0);
+      expect(named.gradients[input]).toEqual(bare.gradients[input]);
+    }
   });
 });
