@@ -73,6 +73,6 @@ export function lowerCompositeNodes(
 /** The tensors the graph reads: node inputs (subgraphs' reads included) and graph outputs. */
 function readTensors(graph: onnx.GraphProto): Set<string> {
   const read = new Set((graph.output ?? []).map((output) => output.name ?? ''));
-  for (const node of graph.node) for (const name of [...node.input, ...subgraphInputs(node)]) read.add(name);
+  for (const node of graph.node) for (const name of [...(node.input ?? []), ...subgraphInputs(node)]) read.add(name);
   return read;
 }
