@@ -70,6 +70,9 @@ export const KINKED_OPS: ReadonlySet<string> = new Set([
   'Elu',
   'Selu',
   'Clip',
+  // onnxruntime's fused Conv and Gemm kernels, whose activation may be any of the above.
+  'FusedConv',
+  'FusedGemm',
   'HardSigmoid',
   'HardSwish',
   'Abs',

@@ -15,6 +15,7 @@ import { compositeCases, scatterCases } from './composite.js';
 import { signalCases } from './signal.js';
 import { gridSampleCases } from './grid-sample.js';
 import { attentionRotaryCases } from './attention.js';
+import { contribFusedCases } from './contrib-fused.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -37,6 +38,8 @@ export const opCases: OpCase[] = [
   ...signalCases,
   ...gridSampleCases,
   ...attentionRotaryCases,
+  // onnxruntime's fused and normalization contrib ops.
+  ...contribFusedCases,
 ];
 
 /**

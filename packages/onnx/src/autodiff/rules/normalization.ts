@@ -57,7 +57,9 @@ export const instanceNormalization: GradientRule = {
 
 export const layerNormalization: GradientRule = {
   opType: 'LayerNormalization',
-  since: 17,
+  // Standard from opset 17; below it onnxruntime registers the same op as a contrib op of the
+  // default domain, which its optimizer writes into models of opset 13 and 14.
+  since: 1,
   differentiable: [0],
   gradient(node, grads, b) {
     const g = outputGrad(node, grads);

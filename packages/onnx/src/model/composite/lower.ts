@@ -3,6 +3,7 @@ import { defaultOpset, modelFacts } from '../../graph/model.js';
 import { UnknownShapeError, UnsupportedOpError } from '../../errors.js';
 import { usedNames } from '../endpoints.js';
 import { isDefaultDomain } from '../../graph/names.js';
+import { subgraphInputs } from '../../graph/attributes.js';
 import { LoweringBuilder } from './lowering-builder.js';
 import { compositeFor } from './registry.js';
 import { clearRefusal, recordRefusal } from './refused-forms.js';
@@ -27,6 +28,7 @@ export function lowerCompositeNodes(
   const dataTypes = new Map([...known.dataTypes, ...knownDataTypes]);
   const values = known.values;
   const b = new LoweringBuilder(opset, usedNames(graph), { shapes, dataTypes, values }, 'ig_op');
+  const read = readTensors(graph);
   const nodes: onnx.NodeProto[] = [];
   let lowered = 0;
   for (const node of graph.node as onnx.NodeProto[]) {
@@ -51,9 +53,13 @@ export function lowerCompositeNodes(
     node.output.forEach((name, index) => {
       const source = outputs[index];
       if (!name) return;
+      // An output nothing reads (a normalization's mean, say) needs no computation.
+      if (source === undefined && !read.has(name)) return;
       if (source === undefined) {
         const reason = `output ${index} ("${name}") is not computed by the lowering into standard ops`;
-        throw new UnsupportedOpError([{ opType: node.opType, domain: isDefaultDomain(node.domain) ? '' : node.domain, nodeName: node.name, output: name, opset, reason }]);
+        throw new UnsupportedOpError([
+          { opType: node.opType, domain: isDefaultDomain(node.domain) ? '' : node.domain, nodeName: node.name, output: name, opset, reason },
+        ]);
       }
       b.alias(source, name);
     });
@@ -62,4 +68,11 @@ export function lowerCompositeNodes(
   }
   b.commit(graph, nodes, shapes);
   return lowered;
+}
+
+/** The tensors the graph reads: node inputs (subgraphs' reads included) and graph outputs. */
+function readTensors(graph: onnx.GraphProto): Set<string> {
+  const read = new Set((graph.output ?? []).map((output) => output.name ?? ''));
+  for (const node of graph.node) for (const name of [...(node.input ?? []), ...subgraphInputs(node)]) read.add(name);
+  return read;
 }
