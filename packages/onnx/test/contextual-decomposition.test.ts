@@ -162,6 +162,19 @@ describe('contextual decomposition of ONNX graphs', () => {
     await backend.dispose();
   });
 
+  it("names a node of another domain with that domain's opset", () => {
+    const bytes = makeModel({
+      opset: 13,
+      inputs: { x: ['N', 3] },
+      nodes: [{ op: 'QuickGelu', inputs: ['x'], outputs: ['y'], domain: 'com.microsoft', attributes: { alpha: { float: 1.702 } } }],
+      outputs: ['y'],
+      extraOpsets: [{ domain: 'com.microsoft', version: 1 }],
+    });
+    expect(decompositionError(bytes).message).toMatch(
+      /^no contextual decomposition for com\.microsoft\.QuickGelu: com\.microsoft\.QuickGelu \(opset 1\) node "QuickGelu_0"/,
+    );
+  });
+
   it('names each unsupported node: a power by a decomposed exponent and two ops without a rule', () => {
     const bytes = makeModel({
       opset: 13,

@@ -1,7 +1,7 @@
 import { IGError } from '@ig/core';
 import { onnx } from '../proto/generated/onnx.js';
 import { GraphBuilder } from '../graph/builder.js';
-import { topologicalOrder } from '../graph/model.js';
+import { domainOpset, topologicalOrder } from '../graph/model.js';
 import { isDefaultDomain } from '../graph/names.js';
 import { InvalidModelError, type UnsupportedNode } from '../errors.js';
 import { UnsupportedDecompositionError } from './errors.js';
@@ -93,14 +93,8 @@ export function buildContextualDecompositionModel(
     const opType = node.opType ?? '';
     const rule = isDefaultDomain(node.domain) ? PAIR_RULES.get(opType) : undefined;
     const fail = (reason: string): void => {
-      failures.push({
-        opType,
-        domain: isDefaultDomain(node.domain) ? '' : (node.domain as string),
-        nodeName: node.name ?? '',
-        output: node.output?.[0] ?? '',
-        opset,
-        reason,
-      });
+      const domain = isDefaultDomain(node.domain) ? '' : (node.domain as string);
+      failures.push({ opType, domain, nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset: domainOpset(model, domain), reason });
     };
     // Outputs of a node that cannot be decomposed stay marked, so that every later node on the path is reported too.
     const taint = (): void => {
