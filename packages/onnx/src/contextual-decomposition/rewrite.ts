@@ -49,6 +49,10 @@ function declaredDims(graph: onnx.GraphProto): DeclaredDims {
   return (name) => dims.get(name);
 }
 
+/** Why an onnxruntime contrib op (which the gradient lowers) stops a decomposition, and the way out. */
+const FUSED_BY_ONNXRUNTIME =
+  "no contextual-decomposition rule: onnxruntime's graph optimizer writes this op; the model saved with graphOptimizationLevel 'basic', or as exported, holds the standard ops it fuses";
+
 /**
  * Rewrites a model for contextual decomposition (Murdoch et al. 2018; the rules of the `acd`
  * package): every tensor that depends on the input becomes a pair (relevant, irrelevant) whose
@@ -101,7 +105,7 @@ export function buildContextualDecompositionModel(
       for (const name of node.output ?? []) if (name) carried.set(name, { rel: name, irrel: name });
     };
     if (!rule) {
-      fail('no contextual-decomposition rule');
+      fail(node.domain === 'com.microsoft' ? FUSED_BY_ONNXRUNTIME : 'no contextual-decomposition rule');
       taint();
       continue;
     }
