@@ -15,6 +15,7 @@ import { compositeCases, scatterCases } from './composite.js';
 import { signalCases } from './signal.js';
 import { gridSampleCases } from './grid-sample.js';
 import { attentionRotaryCases } from './attention.js';
+import { contribAttentionCases } from './contrib-attention.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -37,6 +38,8 @@ export const opCases: OpCase[] = [
   ...signalCases,
   ...gridSampleCases,
   ...attentionRotaryCases,
+
+  ...contribAttentionCases,
 ];
 
 /**

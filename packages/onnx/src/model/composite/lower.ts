@@ -53,7 +53,9 @@ export function lowerCompositeNodes(
       if (!name) return;
       if (source === undefined) {
         const reason = `output ${index} ("${name}") is not computed by the lowering into standard ops`;
-        throw new UnsupportedOpError([{ opType: node.opType, domain: isDefaultDomain(node.domain) ? '' : node.domain, nodeName: node.name, output: name, opset, reason }]);
+        throw new UnsupportedOpError([
+          { opType: node.opType, domain: isDefaultDomain(node.domain) ? '' : node.domain, nodeName: node.name, output: name, opset, reason },
+        ]);
       }
       b.alias(source, name);
     });

@@ -5,7 +5,16 @@ import type { LoweringBuilder } from './lowering-builder.js';
 
 /** The typed error for a form of a composite node that the lowering does not cover. */
 export function unloweredForm(b: LoweringBuilder, node: onnx.INodeProto, reason: string): UnsupportedOpError {
-  return new UnsupportedOpError([{ opType: node.opType ?? '', domain: isDefaultDomain(node.domain) ? '' : (node.domain as string), nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset: b.opset, reason }]);
+  return new UnsupportedOpError([
+    {
+      opType: node.opType ?? '',
+      domain: isDefaultDomain(node.domain) ? '' : (node.domain as string),
+      nodeName: node.name ?? '',
+      output: node.output?.[0] ?? '',
+      opset: b.opset,
+      reason,
+    },
+  ]);
 }
 
 /** The name of input `index`, or undefined where the node leaves it out. */

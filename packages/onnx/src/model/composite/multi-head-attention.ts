@@ -1,0 +1,60 @@
+import { InvalidModelError } from '../../errors.js';
+import { floatAttribute, intAttribute } from '../../graph/attributes.js';
+import type { CompositeOp } from './composite-op.js';
+import { contribMaskBias } from './contrib-attention-mask.js';
+import { scaledAttention } from './contrib-scaled-attention.js';
+import { optionalInput } from './node-inputs.js';
+
+const BIAS = 3;
+const KEY_PADDING_MASK = 4;
+const ATTENTION_BIAS = 5;
+const CACHE_INPUTS = ['past_key', 'past_value', 'past_sequence_length', 'cache_indirection'];
+
+/**
+ * com.microsoft.MultiHeadAttention with separate 3-D query [B, S, D], key [B, T, D] and value
+ * [B, T, Dv]: the packed bias [D + D + Dv] is added to each, then softmax(Q·Kᵀ·scale +
+ * key_padding_mask + attention_bias)·V per head (the mask as for com.microsoft.Attention).
+ */
+export const multiHeadAttention: CompositeOp = {
+  opType: 'MultiHeadAttention',
+  domain: 'com.microsoft',
+  since: 1,
+  // key_padding_mask (4) is an integer tensor; the cache inputs (6–9) are refused.
+  differentiable: [0, 1, 2, 3, 5],
+  refusal(node) {
+    if (!optionalInput(node, 1) || !optionalInput(node, 2)) return 'key and value must be given (packed QKV or KV in query or key is not lowered)';
+    for (const [offset, name] of CACHE_INPUTS.entries())
+      if (optionalInput(node, 6 + offset)) return `${name} (input ${6 + offset}): the key/value cache is not lowered`;
+    for (const [index, name] of ['present_key', 'present_value', 'qk'].entries())
+      if (node.output?.[index + 1]) return `${name} (output ${index + 1}) is not lowered`;
+    return undefined;
+  },
+  lower(b, node) {
+    const [query, key, value] = node.input as [string, string, string];
+    const fail = (what: string): never => {
+      throw new InvalidModelError(`com.microsoft.MultiHeadAttention node "${node.name}": ${what}`);
+    };
+    for (const name of [query, key, value])
+      if (b.rank(name) !== 3) fail(`"${name}" has shape [${b.shape(name).join(', ')}]; only 3-D query, key and value are lowered`);
+    const [batch, queryLength, hidden] = b.shape(query) as [number, number, number];
+    const [, keyLength] = b.shape(key) as [number, number, number];
+    const valueHidden = b.shape(value)[2] as number;
+    const heads = intAttribute(node, 'num_heads', 0);
+    if (heads <= 0 || hidden % heads !== 0 || valueHidden % heads !== 0) fail(`num_heads ${heads} must divide the hidden sizes ${hidden} and ${valueHidden}`);
+    const bias = optionalInput(node, BIAS);
+    let [q, k, v] = [query, key, value];
+    if (bias) {
+      const [qBias, kBias, vBias] = b.splitWidths(bias, 0, [hidden, hidden, valueHidden]) as [string, string, string];
+      [q, k, v] = [b.plus(query, qBias), b.plus(key, kBias), b.plus(value, vBias)];
+    }
+    const maskBias = contribMaskBias(b, node, floatAttribute(node, 'mask_filter_value', -10000), {
+      mask: optionalInput(node, KEY_PADDING_MASK),
+      causal: intAttribute(node, 'unidirectional', 0) === 1,
+      batch,
+      queryLength,
+      totalLength: keyLength,
+      forms: ['lengths', 'raw 2-D', 'raw 3-D'],
+    });
+    return [scaledAttention(b, node, { query: q, key: k, value: v, heads, biases: [maskBias, optionalInput(node, ATTENTION_BIAS)] })];
+  },
+};

@@ -1,0 +1,214 @@
+import type { ConstantSpec, NodeSpec } from '../helpers/model.js';
+import { float, int, ints, type OpCase } from './case.js';
+
+const int32 = (dims: number[], values: number[]): ConstantSpec => ({ dims, values, type: 'int32' });
+const int64 = (dims: number[], values: number[]): ConstantSpec => ({ dims, values, type: 'int64' });
+
+/** One onnxruntime contrib node (domain com.microsoft) reading float inputs and integer constants, writing `y` as output `outputIndex`. */
+function contrib(
+  name: string,
+  opset: number,
+  op: string,
+  inputs: Record<string, number[]>,
+  nodeInputs: string[],
+  attributes: NodeSpec['attributes'],
+  constants: Record<string, ConstantSpec> = {},
+  outputIndex = 0,
+): OpCase {
+  const outputs = Array.from({ length: outputIndex + 1 }, (_, i) => (i === outputIndex ? 'y' : `unused_${i}`));
+  return {
+    name,
+    model: {
+      opset,
+      inputs,
+      constants,
+      nodes: [{ op, inputs: nodeInputs, outputs, attributes, domain: 'com.microsoft' }],
+      outputs: ['y'],
+      extraOpsets: [{ domain: 'com.microsoft', version: 1 }],
+    },
+  };
+}
+
+const packed = { x: [2, 3, 4], w: [4, 12], bias: [12] };
+const twoHeads = { num_heads: int(2) };
+// A filter value of −3 leaves masked keys a visible weight, so the value and where it applies show in the gradient.
+const softFilter = { ...twoHeads, mask_filter_value: float(-3) };
+
+const attentionCases: OpCase[] = [
+  contrib('com.microsoft.Attention 2 heads, bias, batch 2', 13, 'Attention', packed, ['x', 'w', 'bias'], twoHeads),
+  contrib('com.microsoft.Attention qkv_hidden_sizes [4, 4, 6], scale 0.5', 18, 'Attention', { x: [2, 3, 4], w: [4, 14], bias: [14] }, ['x', 'w', 'bias'], {
+    ...twoHeads,
+    qkv_hidden_sizes: ints([4, 4, 6]),
+    scale: float(0.5),
+  }),
+  contrib('com.microsoft.Attention unidirectional', 17, 'Attention', packed, ['x', 'w', 'bias'], { ...twoHeads, unidirectional: int(1) }),
+  contrib('com.microsoft.Attention unidirectional, filter -3 (not used by causality)', 17, 'Attention', packed, ['x', 'w', 'bias'], {
+    ...softFilter,
+    unidirectional: int(1),
+  }),
+  contrib(
+    'com.microsoft.Attention raw mask [B, T], filter -3, unidirectional',
+    13,
+    'Attention',
+    packed,
+    ['x', 'w', 'bias', 'mask'],
+    {
+      ...softFilter,
+      unidirectional: int(1),
+    },
+    { mask: int32([2, 3], [0, 1, 1, 1, 0, 1]) },
+  ),
+  contrib('com.microsoft.Attention raw mask [B, S, T], filter -3', 18, 'Attention', packed, ['x', 'w', 'bias', 'mask'], softFilter, {
+    mask: int32([2, 3, 3], [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1]),
+  }),
+  contrib(
+    'com.microsoft.Attention right padding lengths [B], filter -3',
+    18,
+    'Attention',
+    { x: [2, 4, 4], w: [4, 12], bias: [12] },
+    ['x', 'w', 'bias', 'mask'],
+    softFilter,
+    { mask: int32([2], [3, 2]) },
+  ),
+  contrib(
+    'com.microsoft.Attention left padding [2B] (ends, starts), filter -3',
+    13,
+    'Attention',
+    { x: [2, 4, 4], w: [4, 12], bias: [12] },
+    ['x', 'w', 'bias', 'mask'],
+    softFilter,
+    { mask: int32([4], [4, 3, 1, 0]) },
+  ),
+  contrib(
+    'com.microsoft.Attention right padding, default filter value',
+    13,
+    'Attention',
+    { x: [2, 4, 4], w: [4, 12], bias: [12] },
+    ['x', 'w', 'bias', 'mask'],
+    twoHeads,
+    { mask: int32([2], [4, 2]) },
+  ),
+  contrib(
+    'com.microsoft.Attention attention_bias [1, heads, S, T] with a raw mask',
+    18,
+    'Attention',
+    { ...packed, attention_bias: [1, 2, 3, 3] },
+    ['x', 'w', 'bias', 'mask', '', 'attention_bias'],
+    softFilter,
+    {
+      mask: int32([2, 3], [1, 1, 0, 1, 1, 1]),
+    },
+  ),
+];
+
+const mhaInputs = { q: [2, 3, 4], k: [2, 5, 4], v: [2, 5, 6] };
+
+const multiHeadCases: OpCase[] = [
+  contrib('com.microsoft.MultiHeadAttention cross attention, 2 heads, value hidden 6', 13, 'MultiHeadAttention', mhaInputs, ['q', 'k', 'v'], twoHeads),
+  contrib('com.microsoft.MultiHeadAttention packed bias, scale 0.3', 18, 'MultiHeadAttention', { ...mhaInputs, bias: [14] }, ['q', 'k', 'v', 'bias'], {
+    ...twoHeads,
+    scale: float(0.3),
+  }),
+  contrib('com.microsoft.MultiHeadAttention key_padding_mask [B, T], filter -3', 13, 'MultiHeadAttention', mhaInputs, ['q', 'k', 'v', '', 'mask'], softFilter, {
+    mask: int32([2, 5], [1, 1, 0, 1, 0, 0, 1, 1, 1, 1]),
+  }),
+  contrib(
+    'com.microsoft.MultiHeadAttention key_padding_mask lengths [B], filter -3',
+    18,
+    'MultiHeadAttention',
+    mhaInputs,
+    ['q', 'k', 'v', '', 'mask'],
+    softFilter,
+    { mask: int32([2], [3, 5]) },
+  ),
+  contrib(
+    'com.microsoft.MultiHeadAttention attention_bias [B, heads, S, T]',
+    17,
+    'MultiHeadAttention',
+    { ...mhaInputs, bias: [14], attention_bias: [2, 2, 3, 5] },
+    ['q', 'k', 'v', 'bias', '', 'attention_bias'],
+    twoHeads,
+  ),
+  contrib(
+    'com.microsoft.MultiHeadAttention unidirectional self attention',
+    13,
+    'MultiHeadAttention',
+    { q: [2, 4, 4], k: [2, 4, 4], v: [2, 4, 4] },
+    ['q', 'k', 'v'],
+    {
+      ...twoHeads,
+      unidirectional: int(1),
+    },
+  ),
+];
+
+const caches = { cos: [6, 2], sin: [6, 2] };
+const rotaryCases: OpCase[] = [
+  contrib(
+    'com.microsoft.RotaryEmbedding 4-D, position_ids [B, S]',
+    13,
+    'RotaryEmbedding',
+    { x: [2, 2, 3, 4], ...caches },
+    ['x', 'pos', 'cos', 'sin'],
+    {},
+    {
+      pos: int64([2, 3], [0, 1, 2, 5, 3, 1]),
+    },
+  ),
+  contrib(
+    'com.microsoft.RotaryEmbedding 3-D interleaved, start position 2',
+    18,
+    'RotaryEmbedding',
+    { x: [2, 3, 8], ...caches },
+    ['x', 'pos', 'cos', 'sin'],
+    { interleaved: int(1) },
+    {
+      pos: int64([1], [2]),
+    },
+  ),
+  contrib(
+    'com.microsoft.RotaryEmbedding 3-D, 2 heads of 8, rotary_embedding_dim 4',
+    13,
+    'RotaryEmbedding',
+    { x: [2, 3, 16], ...caches },
+    ['x', 'pos', 'cos', 'sin'],
+    { num_heads: int(2), rotary_embedding_dim: int(4) },
+    { pos: int64([2, 3], [1, 2, 3, 0, 4, 5]) },
+  ),
+];
+
+const ids = { ids: int32([2, 3], [1, 4, 6, 0, 2, 2]), segment_ids: int32([2, 3], [0, 0, 1, 0, 1, 1]) };
+const tables = { words: [7, 4], positions: [5, 4], segments: [2, 4], gamma: [4], beta: [4] };
+const embedCases: OpCase[] = [
+  contrib(
+    'com.microsoft.EmbedLayerNormalization with segments and mask',
+    13,
+    'EmbedLayerNormalization',
+    tables,
+    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta', 'mask'],
+    {},
+    { ...ids, mask: int32([2, 3], [1, 1, 1, 1, 1, 0]) },
+  ),
+  contrib(
+    'com.microsoft.EmbedLayerNormalization position_ids [1, S], epsilon 0.1',
+    18,
+    'EmbedLayerNormalization',
+    { words: [7, 4], positions: [5, 4], gamma: [4], beta: [4] },
+    ['ids', '', 'words', 'positions', '', 'gamma', 'beta', '', 'position_ids'],
+    { epsilon: float(0.1) },
+    { ids: ids.ids, position_ids: int32([1, 3], [4, 0, 2]) },
+  ),
+  contrib(
+    'com.microsoft.EmbedLayerNormalization embedding_sum',
+    17,
+    'EmbedLayerNormalization',
+    tables,
+    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta'],
+    {},
+    ids,
+    2,
+  ),
+];
+
+/** onnxruntime's contrib attention family (BERT, GPT-2, LLaMA exports), lowered into standard ops. */
+export const contribAttentionCases: OpCase[] = [...attentionCases, ...multiHeadCases, ...rotaryCases, ...embedCases];
