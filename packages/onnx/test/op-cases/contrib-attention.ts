@@ -4,7 +4,10 @@ import { float, int, ints, type OpCase } from './case.js';
 const int32 = (dims: number[], values: number[]): ConstantSpec => ({ dims, values, type: 'int32' });
 const int64 = (dims: number[], values: number[]): ConstantSpec => ({ dims, values, type: 'int64' });
 
-/** One onnxruntime contrib node (domain com.microsoft) reading float inputs and integer constants, writing `y` as output `outputIndex`. */
+/**
+ * One onnxruntime contrib node (domain com.microsoft) reading float inputs and integer constants,
+ * writing `y` as output `outputIndex` of `outputCount` (EmbedLayerNormalization's type inference wants mask_index).
+ */
 function contrib(
   name: string,
   opset: number,
@@ -14,8 +17,9 @@ function contrib(
   attributes: NodeSpec['attributes'],
   constants: Record<string, ConstantSpec> = {},
   outputIndex = 0,
+  outputCount = outputIndex + 1,
 ): OpCase {
-  const outputs = Array.from({ length: outputIndex + 1 }, (_, i) => (i === outputIndex ? 'y' : `unused_${i}`));
+  const outputs = Array.from({ length: Math.max(outputCount, outputIndex + 1) }, (_, i) => (i === outputIndex ? 'y' : `unused_${i}`));
   return {
     name,
     model: {
@@ -28,6 +32,8 @@ function contrib(
     },
   };
 }
+
+const withCheck = (check: string[], c: OpCase): OpCase => ({ ...c, check });
 
 const packed = { x: [2, 3, 4], w: [4, 12], bias: [12] };
 const twoHeads = { num_heads: int(2) };
@@ -122,6 +128,17 @@ const multiHeadCases: OpCase[] = [
     { mask: int32([2], [3, 5]) },
   ),
   contrib(
+    'com.microsoft.MultiHeadAttention key_padding_mask [B, S, T], filter -3',
+    18,
+    'MultiHeadAttention',
+    mhaInputs,
+    ['q', 'k', 'v', '', 'mask'],
+    softFilter,
+    {
+      mask: int32([2, 3, 5], [1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1, 0]),
+    },
+  ),
+  contrib(
     'com.microsoft.MultiHeadAttention attention_bias [B, heads, S, T]',
     17,
     'MultiHeadAttention',
@@ -188,6 +205,8 @@ const embedCases: OpCase[] = [
     ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta', 'mask'],
     {},
     { ...ids, mask: int32([2, 3], [1, 1, 1, 1, 1, 0]) },
+    0,
+    2,
   ),
   contrib(
     'com.microsoft.EmbedLayerNormalization position_ids [1, S], epsilon 0.1',
@@ -197,16 +216,22 @@ const embedCases: OpCase[] = [
     ['ids', '', 'words', 'positions', '', 'gamma', 'beta', '', 'position_ids'],
     { epsilon: float(0.1) },
     { ids: ids.ids, position_ids: int32([1, 3], [4, 0, 2]) },
-  ),
-  contrib(
-    'com.microsoft.EmbedLayerNormalization embedding_sum',
-    17,
-    'EmbedLayerNormalization',
-    tables,
-    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta'],
-    {},
-    ids,
+    0,
     2,
+  ),
+  // embedding_sum is the sum before normalization: gamma and beta do not reach it.
+  withCheck(
+    ['words', 'positions', 'segments'],
+    contrib(
+      'com.microsoft.EmbedLayerNormalization embedding_sum',
+      17,
+      'EmbedLayerNormalization',
+      tables,
+      ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta'],
+      {},
+      ids,
+      2,
+    ),
   ),
 ];
 

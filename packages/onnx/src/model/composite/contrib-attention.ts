@@ -24,6 +24,8 @@ export const contribAttention: CompositeOp = {
   // mask_index (3) and past_sequence_length (6) are integers; past (4) is refused.
   differentiable: [0, 1, 2, 5],
   refusal(node) {
+    // onnxruntime 1.30's CPU kernel crashes without a bias, so this form cannot be checked against it.
+    if (!optionalInput(node, BIAS)) return 'bias (input 2) absent: only Attention with a bias is lowered';
     if (optionalInput(node, PAST)) return 'past (input 4): the key/value cache is not lowered';
     if (optionalInput(node, PAST_SEQUENCE_LENGTH)) return 'past_sequence_length (input 6): the key/value cache is not lowered';
     if (node.output?.[1]) return 'present (output 1): the key/value cache is not lowered';
@@ -46,8 +48,7 @@ export const contribAttention: CompositeOp = {
     if (heads <= 0 || queryHidden % heads !== 0 || valueHidden % heads !== 0)
       fail(`num_heads ${heads} must divide the hidden sizes ${queryHidden} and ${valueHidden}`);
     const projected = b.matmul(input, weights);
-    const bias = optionalInput(node, BIAS);
-    const [query, key, value] = b.splitWidths(bias ? b.plus(projected, bias) : projected, 2, sizes) as [string, string, string];
+    const [query, key, value] = b.splitWidths(b.plus(projected, node.input[BIAS] as string), 2, sizes) as [string, string, string];
     const maskBias = contribMaskBias(b, node, floatAttribute(node, 'mask_filter_value', -10000), {
       mask: optionalInput(node, MASK_INDEX),
       causal: intAttribute(node, 'unidirectional', 0) === 1,

@@ -45,14 +45,17 @@ export function embedLayerNormalizationOps(b: LoweringBuilder, node: onnx.INodeP
     throw new InvalidModelError(`com.microsoft.EmbedLayerNormalization node "${node.name}": input_ids "${ids}" must be 2-D, not [${b.shape(ids).join(', ')}]`);
   const full = dims && [dims[0], dims[1], hidden];
   const op = (type: string, inputs: string[], shape: readonly number[] | undefined, attributes = {}): string => b.op(type, inputs, attributes, shape);
+  // The gradient of a Gather with respect to its table needs int64 indices (onnxruntime has no
+  // OneHot for int32 ones); the token-layer rewrite keeps the graph input itself as the indices.
+  const indices = (name: string): string => (shaped ? op('Cast', [name], b.shape(name), { to: { int: DataType.INT64 } }) : name);
 
   const lookup = wordEmbeddingsOf(node);
   b.reserve(lookup);
-  b.nodes.push(onnx.NodeProto.create({ opType: 'Gather', name: b.fresh('Gather_node'), input: [words, ids], output: [lookup], attribute: [] }));
+  b.nodes.push(onnx.NodeProto.create({ opType: 'Gather', name: b.fresh('Gather_node'), input: [words, indices(ids)], output: [lookup], attribute: [] }));
   if (full) b.setShape(lookup, full);
   const positionIds = input(POSITION_IDS);
   let positionRows: string;
-  if (positionIds) positionRows = op('Gather', [positions, positionIds], shaped ? [...b.shape(positionIds), hidden] : undefined);
+  if (positionIds) positionRows = op('Gather', [positions, indices(positionIds)], shaped ? [...b.shape(positionIds), hidden] : undefined);
   else if (dims) positionRows = b.sliceAxis(positions, 0, 0, dims[1]);
   else {
     const length = op('Gather', [op('Shape', [ids], undefined), b.int64Constant([1])], undefined);
@@ -60,7 +63,7 @@ export function embedLayerNormalizationOps(b: LoweringBuilder, node: onnx.INodeP
   }
   let sum = op('Add', [lookup, positionRows], full);
   const segmentIds = input(SEGMENT_IDS);
-  if (segmentIds) sum = op('Add', [sum, op('Gather', [input(SEGMENTS) as string, segmentIds], full)], full);
+  if (segmentIds) sum = op('Add', [sum, op('Gather', [input(SEGMENTS) as string, indices(segmentIds)], full)], full);
 
   const rowShape = dims && [dims[0], dims[1], 1];
   const mean = (x: string): string => {
