@@ -64,8 +64,8 @@ const attentionCases: OpCase[] = [
     },
     { mask: int32([2, 3], [0, 1, 1, 1, 0, 1]) },
   ),
-  contrib('com.microsoft.Attention raw mask [B, S, T], filter -3', 18, 'Attention', packed, ['x', 'w', 'bias', 'mask'], softFilter, {
-    mask: int32([2, 3, 3], [1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1]),
+  contrib('com.microsoft.Attention raw mask [B, S, T] with values 2 and -1, filter -3', 18, 'Attention', packed, ['x', 'w', 'bias', 'mask'], softFilter, {
+    mask: int32([2, 3, 3], [1, 0, 1, 1, 2, 0, 0, 1, 1, 1, 1, 1, -1, 0, 1, 1, 0, 1]),
   }),
   contrib(
     'com.microsoft.Attention right padding lengths [B], filter -3',

@@ -11,7 +11,7 @@ const [IDS, SEGMENT_IDS, WORDS, POSITIONS, SEGMENTS, GAMMA, BETA, MASK, POSITION
 /**
  * com.microsoft.EmbedLayerNormalization (BERT's embeddings): LayerNorm(words[input_ids] +
  * positions[position_ids or 0…S−1] + segments[segment_ids])·gamma + beta over the hidden axis;
- * mask_index is the number of ones of each mask row (zeros without a mask), embedding_sum the
+ * mask_index is the number of ones in each mask row (zeros without a mask), embedding_sum the
  * sum before normalization. The word lookup is a Gather named `<output>/word_embeddings`,
  * where token-layer attribution finds it (see lowerEmbedLayerNormalization).
  */
@@ -79,14 +79,14 @@ export function embedLayerNormalizationOps(b: LoweringBuilder, node: onnx.INodeP
   return [output, node.output?.[1] ? maskIndex(b, ids, input(MASK), dims) : undefined, sum];
 }
 
-/** The number of ones in each mask row, or zeros of the ids' batch without a mask: int32 [B]. */
+/** The number of ones in each mask row (other values count as zeros, as in onnxruntime), or zeros without a mask: int32 [B]. */
 function maskIndex(b: LoweringBuilder, ids: string, mask: string | undefined, dims: [number, number] | undefined): string {
   const batch = dims && [dims[0]];
   if (mask) {
     const ones = b.reduceSum(
       b.op(
         'Cast',
-        [b.op('Greater', [mask, b.op('Cast', [b.int64Constant([0], [])], { to: { int: DataType.INT32 } }, [])], {}, dims)],
+        [b.op('Equal', [mask, b.op('Cast', [b.int64Constant([1], [])], { to: { int: DataType.INT32 } }, [])], {}, dims)],
         { to: { int: DataType.INT32 } },
         dims,
       ),

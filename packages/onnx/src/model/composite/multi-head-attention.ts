@@ -3,7 +3,7 @@ import { floatAttribute, intAttribute } from '../../graph/attributes.js';
 import type { CompositeOp } from './composite-op.js';
 import { contribMaskBias } from './contrib-attention-mask.js';
 import { scaledAttention } from './contrib-scaled-attention.js';
-import { optionalInput } from './node-inputs.js';
+import { optionalInput, unloweredForm } from './node-inputs.js';
 
 const BIAS = 3;
 const KEY_PADDING_MASK = 4;
@@ -35,7 +35,7 @@ export const multiHeadAttention: CompositeOp = {
       throw new InvalidModelError(`com.microsoft.MultiHeadAttention node "${node.name}": ${what}`);
     };
     for (const name of [query, key, value])
-      if (b.rank(name) !== 3) fail(`"${name}" has shape [${b.shape(name).join(', ')}]; only 3-D query, key and value are lowered`);
+      if (b.rank(name) !== 3) throw unloweredForm(b, node, `"${name}" has shape [${b.shape(name).join(', ')}]; only 3-D query, key and value are lowered`);
     const [batch, queryLength, hidden] = b.shape(query) as [number, number, number];
     const [, keyLength] = b.shape(key) as [number, number, number];
     const valueHidden = b.shape(value)[2] as number;
