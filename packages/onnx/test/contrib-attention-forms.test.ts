@@ -70,6 +70,39 @@ describe('contrib attention forms the lowering does not cover are refused with a
       lowered,
     ],
     [
+      'GroupQueryAttention with past_key',
+      contribModel(
+        'GroupQueryAttention',
+        { q: [1, 2, 16], k: [1, 2, 8], v: [1, 2, 8], pk: [1, 1, 1, 8] },
+        ['q', 'k', 'v', 'pk', 'pk', 'lengths', 'total'],
+        { num_heads: { int: 2 }, kv_num_heads: { int: 1 } },
+        { constants: { lengths: int32([1], [2]), total: int32([], [3]) }, outputs: ['y', 'pk_out', 'pv_out'] },
+      ),
+      /past_key \(input 3\)/,
+    ],
+    [
+      'GroupQueryAttention do_rotary',
+      contribModel(
+        'GroupQueryAttention',
+        { q: [1, 2, 16], k: [1, 2, 8], v: [1, 2, 8] },
+        ['q', 'k', 'v', '', '', 'lengths', 'total'],
+        { num_heads: { int: 2 }, kv_num_heads: { int: 1 }, do_rotary: { int: 1 } },
+        { constants: { lengths: int32([1], [1]), total: int32([], [2]) }, outputs: ['y', 'pk_out', 'pv_out'] },
+      ),
+      /do_rotary 1/,
+    ],
+    [
+      'GroupQueryAttention local_window_size',
+      contribModel(
+        'GroupQueryAttention',
+        { q: [1, 2, 16], k: [1, 2, 8], v: [1, 2, 8] },
+        ['q', 'k', 'v', '', '', 'lengths', 'total'],
+        { num_heads: { int: 2 }, kv_num_heads: { int: 1 }, local_window_size: { int: 1 } },
+        { constants: { lengths: int32([1], [1]), total: int32([], [2]) }, outputs: ['y', 'pk_out', 'pv_out'] },
+      ),
+      /local_window_size 1 \(sliding-window attention\)/,
+    ],
+    [
       'RotaryEmbedding is_packed_batching',
       contribModel(
         'RotaryEmbedding',

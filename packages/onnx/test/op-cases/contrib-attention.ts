@@ -235,5 +235,37 @@ const embedCases: OpCase[] = [
   ),
 ];
 
+// onnxruntime's CPU kernel wants heads of a multiple of 8 features.
+const gqa = { q: [2, 3, 32], k: [2, 3, 16], v: [2, 3, 16] };
+const gqaHeads = { num_heads: int(4), kv_num_heads: int(2) };
+const gqaInputs = ['q', 'k', 'v', '', '', 'seqlens_k', 'total_length'];
+const lengths = (values: number[]): Record<string, ConstantSpec> => ({ seqlens_k: int32([2], values), total_length: int32([], [3]) });
+const groupQueryCases: OpCase[] = [
+  contrib('com.microsoft.GroupQueryAttention 4 query heads, 2 kv heads', 13, 'GroupQueryAttention', gqa, gqaInputs, gqaHeads, lengths([2, 2]), 0, 3),
+  contrib(
+    'com.microsoft.GroupQueryAttention right padding (seqlens_k 2, 1), scale 0.5',
+    18,
+    'GroupQueryAttention',
+    gqa,
+    gqaInputs,
+    { ...gqaHeads, scale: float(0.5) },
+    lengths([2, 1]),
+    0,
+    3,
+  ),
+  contrib(
+    'com.microsoft.GroupQueryAttention attention_bias [1, heads, S, T]',
+    17,
+    'GroupQueryAttention',
+    { ...gqa, attention_bias: [1, 4, 3, 3] },
+    [...gqaInputs, '', '', '', 'attention_bias'],
+    gqaHeads,
+    lengths([2, 2]),
+    0,
+    3,
+  ),
+  withCheck(['k'], contrib('com.microsoft.GroupQueryAttention present_key', 13, 'GroupQueryAttention', gqa, gqaInputs, gqaHeads, lengths([2, 2]), 1, 3)),
+];
+
 /** onnxruntime's contrib attention family (BERT, GPT-2, LLaMA exports), lowered into standard ops. */
-export const contribAttentionCases: OpCase[] = [...attentionCases, ...multiHeadCases, ...rotaryCases, ...embedCases];
+export const contribAttentionCases: OpCase[] = [...attentionCases, ...multiHeadCases, ...rotaryCases, ...embedCases, ...groupQueryCases];

@@ -95,7 +95,7 @@ export function fromHeads(b: LoweringBuilder, x: string): string {
 }
 
 /** Each key/value head repeated for the query heads of its group: [h0, h0, h1, h1, …]. */
-function repeatHeads(b: LoweringBuilder, x: string, queryHeads: number): string {
+export function repeatHeads(b: LoweringBuilder, x: string, queryHeads: number): string {
   const [batch, heads, length, size] = b.shape(x) as [number, number, number, number];
   if (heads === queryHeads) return x;
   const grouped = b.expand(b.insertAxis(x, 2), [batch, heads, queryHeads / heads, length, size]);

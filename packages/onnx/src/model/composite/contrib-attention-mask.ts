@@ -18,7 +18,7 @@ export interface ContribMaskInputs {
 export type MaskForm = 'lengths' | 'left-padding' | 'raw 2-D' | 'raw 3-D';
 
 /** float32's lowest value: what onnxruntime's kernels put at the keys causality hides. */
-const LOWEST = -3.4028234663852886e38;
+export const LOWEST = -3.4028234663852886e38;
 
 /**
  * The bias onnxruntime's contrib attention adds to the scaled scores, [B, 1, S or 1, T] (or

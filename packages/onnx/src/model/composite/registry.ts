@@ -11,6 +11,7 @@ import { contribAttention } from './contrib-attention.js';
 import { multiHeadAttention } from './multi-head-attention.js';
 import { contribRotaryEmbedding } from './contrib-rotary-embedding.js';
 import { embedLayerNormalization } from './embed-layer-normalization.js';
+import { groupQueryAttention } from './group-query-attention.js';
 
 /** An op's name as `inspect` and the README give it: qualified by its domain outside the default one. */
 export const qualifiedOpType = (opType: string, domain: string | null | undefined): string =>
@@ -28,6 +29,7 @@ const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map(
     multiHeadAttention,
     contribRotaryEmbedding,
     embedLayerNormalization,
+    groupQueryAttention,
   ].map((op) => [qualifiedOpType(op.opType, op.domain), op]),
 );
 
