@@ -52,6 +52,14 @@ describe('a transformer with onnxruntime contrib ops explained as its standard-o
     expect(findEmbeddingOutput(standard)).toBe('words');
   });
 
+  it('knows how many positions EmbedLayerNormalization has embeddings for, and refuses a longer text by name', async () => {
+    const explainer = await createTokenLayerExplainer(runtimes.node, 'onnxruntime-node', contrib, 'embedded/word_embeddings');
+    expect(explainer.maxPositions).toBe(16);
+    const long = { ids: Array.from({ length: 17 }, (_, i) => i + 1), mask: new Array<number>(17).fill(1) };
+    await expect(explainer.predict(inputsOf(long))).rejects.toThrow(/has 17 positions; the model has position embeddings for at most 16 tokens/);
+    await explainer.dispose();
+  });
+
   it('token-layer Integrated Gradients equal those of the standard-ops model, with completeness', async () => {
     const open = (bytes: Uint8Array): Promise<TokenLayerExplainer> =>
       createTokenLayerExplainer(runtimes.node, 'onnxruntime-node', bytes, findEmbeddingOutput(bytes) as string);

@@ -58,8 +58,9 @@ export function embedLayerNormalizationOps(b: LoweringBuilder, node: onnx.INodeP
   if (positionIds) positionRows = op('Gather', [positions, indices(positionIds)], shaped ? [...b.shape(positionIds), hidden] : undefined);
   else if (dims) positionRows = b.sliceAxis(positions, 0, 0, dims[1]);
   else {
-    const length = op('Gather', [op('Shape', [ids], undefined), b.int64Constant([1])], undefined);
-    positionRows = op('Slice', [positions, b.int64Constant([0]), length, b.int64Constant([0])], undefined);
+    // Rows 0…S−1 by a Gather of a Range, where token-layer attribution reads how many positions the table holds.
+    const length = op('Gather', [op('Shape', [ids], undefined), b.int64Constant([1], [])], undefined);
+    positionRows = op('Gather', [positions, op('Range', [b.int64Constant([0], []), length, b.int64Constant([1], [])], undefined)], undefined);
   }
   let sum = op('Add', [lookup, positionRows], full);
   const segmentIds = input(SEGMENT_IDS);
