@@ -11,7 +11,7 @@ import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType } from './proto/tensor.js';
 import { toModel } from './model/prepare.js';
-import { withEmbeddingLookups } from './model/composite/embedding-lookups.js';
+import { withEmbeddingLookups } from './model/composite/contrib/embedding-lookups.js';
 import { asIntegratedGradientsResult, cutAtTensor, type CutModel } from './layer.js';
 import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';

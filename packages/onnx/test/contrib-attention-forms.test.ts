@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGradientModel, decodeModel, encodeModel, type AttributeValue } from '../src/index.js';
-import { withEmbeddingLookups } from '../src/model/composite/embedding-lookups.js';
+import { withEmbeddingLookups } from '../src/model/composite/contrib/embedding-lookups.js';
 import { supportRefusal } from './helpers/support-refusal.js';
 import { makeModel, type ConstantSpec } from './helpers/model.js';
 import { runtimes } from './helpers/ort.js';
@@ -38,7 +38,6 @@ describe('contrib attention forms the lowering does not cover are refused with a
   it.each([
     ['Attention without a bias', contribModel('Attention', { x: [2, 3, 4], w: [4, 12] }, ['x', 'w'], heads), /bias \(input 2\) absent/],
     ['Attention with past', contribModel('Attention', { ...packed, past: [2, 2, 2, 1, 2] }, ['x', 'w', 'bias', '', 'past'], heads), /past \(input 4\)/],
-    ['Attention with present', contribModel('Attention', packed, ['x', 'w', 'bias'], heads, { outputs: ['y', 'present'] }), /present \(output 1\)/],
     ['Attention do_rotary', contribModel('Attention', packed, ['x', 'w', 'bias'], { ...heads, do_rotary: { int: 1 } }), /do_rotary 1/],
     [
       'Attention past_present_share_buffer',

@@ -105,6 +105,7 @@ const attentionCases: OpCase[] = [
       mask: int32([2, 3], [1, 1, 0, 1, 1, 1]),
     },
   ),
+  contrib('com.microsoft.Attention present (K and V stacked)', 13, 'Attention', packed, ['x', 'w', 'bias'], twoHeads, {}, 1),
 ];
 
 const mhaInputs = { q: [2, 3, 4], k: [2, 5, 4], v: [2, 5, 6] };
@@ -156,6 +157,10 @@ const multiHeadCases: OpCase[] = [
       ...twoHeads,
       unidirectional: int(1),
     },
+  ),
+  withCheck(
+    ['v', 'bias'],
+    contrib('com.microsoft.MultiHeadAttention present_value', 18, 'MultiHeadAttention', { ...mhaInputs, bias: [14] }, ['q', 'k', 'v', 'bias'], twoHeads, {}, 2),
   ),
 ];
 

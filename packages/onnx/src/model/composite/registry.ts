@@ -7,30 +7,17 @@ import { affineGrid } from './affine-grid.js';
 import { gridSample } from './grid-sample.js';
 import { attention } from './attention.js';
 import { rotaryEmbedding } from './rotary-embedding.js';
-import { contribAttention } from './contrib-attention.js';
-import { multiHeadAttention } from './multi-head-attention.js';
-import { contribRotaryEmbedding } from './contrib-rotary-embedding.js';
-import { embedLayerNormalization } from './embed-layer-normalization.js';
-import { groupQueryAttention } from './group-query-attention.js';
+import { contribAttentionOps } from './contrib/attention-family.js';
 
 /** An op's name as `inspect` and the README give it: qualified by its domain outside the default one. */
 export const qualifiedOpType = (opType: string, domain: string | null | undefined): string =>
   isDefaultDomain(domain) ? opType : `${domain as string}.${opType}`;
 
 const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map(
-  [
-    rmsNormalization,
-    attention,
-    rotaryEmbedding,
-    ...signalOps,
-    gridSample,
-    affineGrid,
-    contribAttention,
-    multiHeadAttention,
-    contribRotaryEmbedding,
-    embedLayerNormalization,
-    groupQueryAttention,
-  ].map((op) => [qualifiedOpType(op.opType, op.domain), op]),
+  [rmsNormalization, attention, rotaryEmbedding, ...signalOps, gridSample, affineGrid, ...contribAttentionOps].map((op) => [
+    qualifiedOpType(op.opType, op.domain),
+    op,
+  ]),
 );
 
 /**

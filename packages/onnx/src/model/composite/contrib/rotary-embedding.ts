@@ -1,8 +1,8 @@
-import { InvalidModelError } from '../../errors.js';
-import { floatAttribute, hasAttribute, intAttribute } from '../../graph/attributes.js';
-import type { CompositeOp } from './composite-op.js';
-import type { LoweringBuilder } from './lowering-builder.js';
-import { rotateHeads } from './rotary-embedding.js';
+import { InvalidModelError } from '../../../errors.js';
+import { floatAttribute, hasAttribute, intAttribute } from '../../../graph/attributes.js';
+import type { CompositeOp } from '../composite-op.js';
+import type { LoweringBuilder } from '../lowering-builder.js';
+import { rotateHeads } from '../rotary-embedding.js';
 
 /**
  * com.microsoft.RotaryEmbedding: the rotation of the standard RotaryEmbedding (opset 23), with

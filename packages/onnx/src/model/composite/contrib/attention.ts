@@ -1,9 +1,10 @@
-import { InvalidModelError } from '../../errors.js';
-import { floatAttribute, intAttribute, intsAttribute } from '../../graph/attributes.js';
-import type { CompositeOp } from './composite-op.js';
-import { contribMaskBias } from './contrib-attention-mask.js';
-import { scaledAttention } from './contrib-scaled-attention.js';
-import { optionalInput } from './node-inputs.js';
+import { InvalidModelError } from '../../../errors.js';
+import { floatAttribute, intAttribute, intsAttribute } from '../../../graph/attributes.js';
+import type { CompositeOp } from '../composite-op.js';
+import { contribMaskBias } from './attention-mask.js';
+import { scaledAttention } from './scaled-attention.js';
+import type { LoweringBuilder } from '../lowering-builder.js';
+import { optionalInput } from '../node-inputs.js';
 
 const BIAS = 2;
 const MASK_INDEX = 3;
@@ -16,6 +17,7 @@ const PAST_SEQUENCE_LENGTH = 6;
  * input times the packed weights [in, Dq + Dk + Dv] (plus the packed bias) gives Q, K and V,
  * then softmax(Q·Kᵀ·scale + mask + attention_bias)·V per head. The mask (see contribMaskBias)
  * adds `mask_filter_value` where a key is masked; `unidirectional` hides the later keys.
+ * `present` is K and V per head, stacked.
  */
 export const contribAttention: CompositeOp = {
   opType: 'Attention',
@@ -28,7 +30,6 @@ export const contribAttention: CompositeOp = {
     if (!optionalInput(node, BIAS)) return 'bias (input 2) absent: only Attention with a bias is lowered';
     if (optionalInput(node, PAST)) return 'past (input 4): the key/value cache is not lowered';
     if (optionalInput(node, PAST_SEQUENCE_LENGTH)) return 'past_sequence_length (input 6): the key/value cache is not lowered';
-    if (node.output?.[1]) return 'present (output 1): the key/value cache is not lowered';
     if (intAttribute(node, 'past_present_share_buffer', 0) !== 0) return 'past_present_share_buffer 1: the shared key/value cache is not lowered';
     if (intAttribute(node, 'do_rotary', 0) !== 0) return 'do_rotary 1: rotary embedding inside Attention is not lowered';
     return undefined;
@@ -58,6 +59,14 @@ export const contribAttention: CompositeOp = {
       // onnxruntime's CPU kernel refuses the 4-D (B, 1, M, M) mask: it stays refused here, unchecked.
       forms: ['lengths', 'left-padding', 'raw 2-D', 'raw 3-D'],
     });
-    return [scaledAttention(b, node, { query, key, value, heads, biases: [maskBias, optionalInput(node, ATTENTION_BIAS)] })];
+    const { output, keys, values } = scaledAttention(b, node, { query, key, value, heads, biases: [maskBias, optionalInput(node, ATTENTION_BIAS)] });
+    // present: K and V stacked, [2, B, N, S, H] (without a past, the new keys and values alone).
+    const present = node.output[1] && keySizeMatches(b, keys, values) ? b.concatAxis([b.insertAxis(keys, 0), b.insertAxis(values, 0)], 0) : undefined;
+    return [output, present];
   },
 };
+
+/** K and V stack into `present` only when their heads have one size (no v_hidden_size of its own). */
+function keySizeMatches(b: LoweringBuilder, keys: string, values: string): boolean {
+  return b.shape(keys)[3] === b.shape(values)[3];
+}

@@ -1,10 +1,10 @@
-import { onnx } from '../../proto/generated/onnx.js';
-import { DataType } from '../../proto/tensor.js';
-import { InvalidModelError } from '../../errors.js';
-import { floatAttribute } from '../../graph/attributes.js';
-import type { CompositeOp } from './composite-op.js';
-import type { LoweringBuilder } from './lowering-builder.js';
-import { optionalInput } from './node-inputs.js';
+import { onnx } from '../../../proto/generated/onnx.js';
+import { DataType } from '../../../proto/tensor.js';
+import { InvalidModelError } from '../../../errors.js';
+import { floatAttribute } from '../../../graph/attributes.js';
+import type { CompositeOp } from '../composite-op.js';
+import type { LoweringBuilder } from '../lowering-builder.js';
+import { optionalInput } from '../node-inputs.js';
 
 const [IDS, SEGMENT_IDS, WORDS, POSITIONS, SEGMENTS, GAMMA, BETA, MASK, POSITION_IDS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 

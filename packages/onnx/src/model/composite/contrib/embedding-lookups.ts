@@ -1,8 +1,8 @@
-import type { onnx } from '../../proto/generated/onnx.js';
-import { defaultOpset } from '../../graph/model.js';
-import { qualifiedOpType } from './registry.js';
-import { usedNames } from '../endpoints.js';
-import { LoweringBuilder } from './lowering-builder.js';
+import type { onnx } from '../../../proto/generated/onnx.js';
+import { defaultOpset } from '../../../graph/model.js';
+import { qualifiedOpType } from '../registry.js';
+import { usedNames } from '../../endpoints.js';
+import { LoweringBuilder } from '../lowering-builder.js';
 import { embedLayerNormalization, embedLayerNormalizationOps } from './embed-layer-normalization.js';
 
 const FUSED_EMBEDDING = qualifiedOpType(embedLayerNormalization.opType, embedLayerNormalization.domain);

@@ -1,9 +1,9 @@
-import { InvalidModelError } from '../../errors.js';
-import { floatAttribute, intAttribute } from '../../graph/attributes.js';
-import type { CompositeOp } from './composite-op.js';
-import { contribMaskBias } from './contrib-attention-mask.js';
-import { scaledAttention } from './contrib-scaled-attention.js';
-import { optionalInput, unloweredForm } from './node-inputs.js';
+import { InvalidModelError } from '../../../errors.js';
+import { floatAttribute, intAttribute } from '../../../graph/attributes.js';
+import type { CompositeOp } from '../composite-op.js';
+import { contribMaskBias } from './attention-mask.js';
+import { scaledAttention } from './scaled-attention.js';
+import { optionalInput, unloweredForm } from '../node-inputs.js';
 
 const BIAS = 3;
 const KEY_PADDING_MASK = 4;
@@ -13,7 +13,8 @@ const CACHE_INPUTS = ['past_key', 'past_value', 'past_sequence_length', 'cache_i
 /**
  * com.microsoft.MultiHeadAttention with separate 3-D query [B, S, D], key [B, T, D] and value
  * [B, T, Dv]: the packed bias [D + D + Dv] is added to each, then softmax(Q·Kᵀ·scale +
- * key_padding_mask + attention_bias)·V per head (the mask as for com.microsoft.Attention).
+ * key_padding_mask + attention_bias)·V per head (the mask as for com.microsoft.Attention);
+ * present_key and present_value are K and V per head.
  */
 export const multiHeadAttention: CompositeOp = {
   opType: 'MultiHeadAttention',
@@ -25,8 +26,7 @@ export const multiHeadAttention: CompositeOp = {
     if (!optionalInput(node, 1) || !optionalInput(node, 2)) return 'key and value must be given (packed QKV or KV in query or key is not lowered)';
     for (const [offset, name] of CACHE_INPUTS.entries())
       if (optionalInput(node, 6 + offset)) return `${name} (input ${6 + offset}): the key/value cache is not lowered`;
-    for (const [index, name] of ['present_key', 'present_value', 'qk'].entries())
-      if (node.output?.[index + 1]) return `${name} (output ${index + 1}) is not lowered`;
+    if (node.output?.[3]) return 'qk (output 3) is not lowered';
     return undefined;
   },
   lower(b, node) {
@@ -55,6 +55,8 @@ export const multiHeadAttention: CompositeOp = {
       totalLength: keyLength,
       forms: ['lengths', 'raw 2-D', 'raw 3-D'],
     });
-    return [scaledAttention(b, node, { query: q, key: k, value: v, heads, biases: [maskBias, optionalInput(node, ATTENTION_BIAS)] })];
+    const attended = scaledAttention(b, node, { query: q, key: k, value: v, heads, biases: [maskBias, optionalInput(node, ATTENTION_BIAS)] });
+    // present_key and present_value: K and V (with their bias) per head, BNSH.
+    return [attended.output, attended.keys, attended.values];
   },
 };

@@ -1,7 +1,7 @@
-import type { onnx } from '../../proto/generated/onnx.js';
-import { DataType } from '../../proto/tensor.js';
-import type { LoweringBuilder } from './lowering-builder.js';
-import { unloweredForm } from './node-inputs.js';
+import type { onnx } from '../../../proto/generated/onnx.js';
+import { DataType } from '../../../proto/tensor.js';
+import type { LoweringBuilder } from '../lowering-builder.js';
+import { unloweredForm } from '../node-inputs.js';
 
 /** What the keys a query may see depend on; scores are [B, heads, S, T]. */
 export interface ContribMaskInputs {

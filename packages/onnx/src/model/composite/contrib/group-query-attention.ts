@@ -1,10 +1,10 @@
-import { floatAttribute, hasAttribute, intAttribute } from '../../graph/attributes.js';
-import { DataType } from '../../proto/tensor.js';
-import { fromHeads, repeatHeads, toHeads } from './attention.js';
-import type { CompositeOp } from './composite-op.js';
-import { LOWEST } from './contrib-attention-mask.js';
-import type { LoweringBuilder } from './lowering-builder.js';
-import { optionalInput, unloweredForm } from './node-inputs.js';
+import { floatAttribute, hasAttribute, intAttribute } from '../../../graph/attributes.js';
+import { DataType } from '../../../proto/tensor.js';
+import { fromHeads, repeatHeads, toHeads } from '../attention.js';
+import type { CompositeOp } from '../composite-op.js';
+import { LOWEST } from './attention-mask.js';
+import type { LoweringBuilder } from '../lowering-builder.js';
+import { optionalInput, unloweredForm } from '../node-inputs.js';
 
 const SEQLENS_K = 5;
 const ATTENTION_BIAS = 10;

@@ -1,7 +1,7 @@
-import { floatAttribute, hasAttribute } from '../../graph/attributes.js';
-import type { onnx } from '../../proto/generated/onnx.js';
-import { fromHeads, toHeads } from './attention.js';
-import type { LoweringBuilder } from './lowering-builder.js';
+import { floatAttribute, hasAttribute } from '../../../graph/attributes.js';
+import type { onnx } from '../../../proto/generated/onnx.js';
+import { fromHeads, toHeads } from '../attention.js';
+import type { LoweringBuilder } from '../lowering-builder.js';
 
 /** Q [B, S, N·Hq], K [B, T, N·Hq], V [B, T, N·Hv] and the additive biases of the scores. */
 export interface ScaledAttentionInputs {
@@ -13,11 +13,18 @@ export interface ScaledAttentionInputs {
   readonly biases: readonly (string | undefined)[];
 }
 
+/** The attention output [B, S, N·Hv], and K and V per head (BNSH), which the contrib ops give as their present state. */
+export interface ScaledAttention {
+  readonly output: string;
+  readonly keys: string;
+  readonly values: string;
+}
+
 /**
  * softmax(Q·Kᵀ·scale + biases)·V per head, as onnxruntime's contrib Attention and
- * MultiHeadAttention compute it: `scale` defaults to 1/√(head size); the output is [B, S, N·Hv].
+ * MultiHeadAttention compute it: `scale` defaults to 1/√(head size).
  */
-export function scaledAttention(b: LoweringBuilder, node: onnx.INodeProto, inputs: ScaledAttentionInputs): string {
+export function scaledAttention(b: LoweringBuilder, node: onnx.INodeProto, inputs: ScaledAttentionInputs): ScaledAttention {
   const q = toHeads(b, inputs.query, inputs.heads);
   const k = toHeads(b, inputs.key, inputs.heads);
   const v = toHeads(b, inputs.value, inputs.heads);
@@ -29,5 +36,5 @@ export function scaledAttention(b: LoweringBuilder, node: onnx.INodeProto, input
   const logits = inputs.biases.reduce<string>((sum, bias) => (bias ? b.plus(sum, bias) : sum), scaled);
   const weights = b.shaped('Softmax', [logits], b.shape(logits), { axis: { int: 3 } });
   const output = b.shaped('MatMul', [weights, v], [batch, heads, queryLength, b.shape(v)[3] as number]);
-  return fromHeads(b, output);
+  return { output: fromHeads(b, output), keys: k, values: v };
 }
