@@ -63,6 +63,12 @@ describe('contrib attention forms the lowering does not cover are refused with a
       /past_key \(input 6\)/,
     ],
     [
+      'MultiHeadAttention unidirectional cross attention',
+      contribModel('MultiHeadAttention', mha, ['q', 'k', 'v'], { ...heads, unidirectional: { int: 1 } }),
+      /unidirectional 1 with 5 keys for 3 queries/,
+      lowered,
+    ],
+    [
       'MultiHeadAttention with left padding (2·B)',
       contribModel('MultiHeadAttention', mha, ['q', 'k', 'v', '', 'mask'], heads, { constants: { mask: int32([4], [5, 4, 0, 1]) } }),
       /mask "mask" of shape \[4\] is none of the forms lowered: lengths, raw 2-D, raw 3-D/,

@@ -273,4 +273,21 @@ const groupQueryCases: OpCase[] = [
 ];
 
 /** onnxruntime's contrib attention family (BERT, GPT-2, LLaMA exports), lowered into standard ops. */
-export const contribAttentionCases: OpCase[] = [...attentionCases, ...multiHeadCases, ...rotaryCases, ...embedCases, ...groupQueryCases];
+export const contribAttentionCases: OpCase[] = [
+  ...attentionCases,
+  ...multiHeadCases,
+  ...rotaryCases,
+  ...embedCases,
+  ...groupQueryCases,
+  contrib(
+    'com.microsoft.EmbedLayerNormalization position_ids [B, S] with segments, epsilon 0.01',
+    13,
+    'EmbedLayerNormalization',
+    tables,
+    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta', '', 'position_ids'],
+    { epsilon: float(0.01) },
+    { ...ids, position_ids: int32([2, 3], [2, 0, 1, 4, 4, 3]) },
+    0,
+    2,
+  ),
+];

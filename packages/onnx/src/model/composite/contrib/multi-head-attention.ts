@@ -41,6 +41,14 @@ export const multiHeadAttention: CompositeOp = {
     const valueHidden = b.shape(value)[2] as number;
     const heads = intAttribute(node, 'num_heads', 0);
     if (heads <= 0 || hidden % heads !== 0 || valueHidden % heads !== 0) fail(`num_heads ${heads} must divide the hidden sizes ${hidden} and ${valueHidden}`);
+    const causal = intAttribute(node, 'unidirectional', 0) === 1;
+    // onnxruntime's kernel masks cross attention in a way neither j ≤ i nor j ≤ i + T − S matches: not lowered.
+    if (causal && keyLength !== queryLength)
+      throw unloweredForm(
+        b,
+        node,
+        `unidirectional 1 with ${keyLength} keys for ${queryLength} queries: only self attention (as many keys as queries) is lowered`,
+      );
     const bias = optionalInput(node, BIAS);
     let [q, k, v] = [query, key, value];
     if (bias) {
@@ -49,7 +57,7 @@ export const multiHeadAttention: CompositeOp = {
     }
     const maskBias = contribMaskBias(b, node, floatAttribute(node, 'mask_filter_value', -10000), {
       mask: optionalInput(node, KEY_PADDING_MASK),
-      causal: intAttribute(node, 'unidirectional', 0) === 1,
+      causal,
       batch,
       queryLength,
       totalLength: keyLength,
