@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGradientModel, decodeModel, encodeModel, type AttributeValue } from '../src/index.js';
+import { buildGradientModel, decodeModel, encodeModel, InvalidModelError, type AttributeValue } from '../src/index.js';
 import { withEmbeddingLookups } from '../src/model/composite/contrib/embedding-lookups.js';
 import { supportRefusal } from './helpers/support-refusal.js';
 import { makeModel, type ConstantSpec } from './helpers/model.js';
@@ -147,6 +147,25 @@ describe('contrib attention forms the lowering does not cover are refused with a
     const error = supportRefusal(bytes, check);
     expect(error.nodes[0]?.domain).toBe('com.microsoft');
     expect(error.nodes[0]?.reason).toMatch(reason);
+  });
+});
+
+describe('an EmbedLayerNormalization with more positions than its table', () => {
+  it('is an InvalidModelError naming the node, the length and the table', () => {
+    const bytes = contribModel(
+      'EmbedLayerNormalization',
+      { w: [5, 4], p: [4, 4], g: [4], b: [4] },
+      ['ids', '', 'w', 'p', '', 'g', 'b'],
+      {},
+      {
+        constants: { ids: int32([1, 6], [1, 2, 3, 4, 0, 1]) },
+        outputs: ['y', 'mask_index'],
+      },
+    );
+    expect(() => buildGradientModel(bytes)).toThrow(InvalidModelError);
+    expect(() => buildGradientModel(bytes)).toThrow(
+      /EmbedLayerNormalization node "EmbedLayerNormalization_0": 6 positions, but position_embedding "p" has 4 rows/,
+    );
   });
 });
 

@@ -56,8 +56,14 @@ export function embedLayerNormalizationOps(b: LoweringBuilder, node: onnx.INodeP
   const positionIds = input(POSITION_IDS);
   let positionRows: string;
   if (positionIds) positionRows = op('Gather', [positions, indices(positionIds)], shaped ? [...b.shape(positionIds), hidden] : undefined);
-  else if (dims) positionRows = b.sliceAxis(positions, 0, 0, dims[1]);
-  else {
+  else if (dims) {
+    const rows = b.shape(positions)[0] as number;
+    if (dims[1] > rows)
+      throw new InvalidModelError(
+        `com.microsoft.EmbedLayerNormalization node "${node.name}": ${dims[1]} positions, but position_embedding "${positions}" has ${rows} rows`,
+      );
+    positionRows = b.sliceAxis(positions, 0, 0, dims[1]);
+  } else {
     // Rows 0…S−1 by a Gather of a Range, where token-layer attribution reads how many positions the table holds.
     const length = op('Gather', [op('Shape', [ids], undefined), b.int64Constant([1], [])], undefined);
     positionRows = op('Gather', [positions, op('Range', [b.int64Constant([0], []), length, b.int64Constant([1], [])], undefined)], undefined);
