@@ -87,4 +87,20 @@ describe('a transformer with onnxruntime contrib ops explained as its standard-o
     await fused.dispose();
     await plain.dispose();
   });
+
+  it('onnxruntime-web (wasm) gives the attributions onnxruntime-node gives', async () => {
+    const layer = 'embedded/word_embeddings';
+    const onNode = await createTokenLayerExplainer(runtimes.node, 'onnxruntime-node', contrib, layer);
+    const onWeb = await createTokenLayerExplainer(runtimes.web, 'onnxruntime-web', contrib, layer, { executionProviders: ['wasm'] });
+    const example = examples[1] as { ids: number[]; mask: number[] };
+    const inputs = inputsOf(example);
+    const baselines = { input_ids: { data: new Int32Array(example.ids.length), shape: [1, example.ids.length] } };
+    const [a, b] = [await onNode.attribute(inputs, { baselines, target: 0, steps: 32 }), await onWeb.attribute(inputs, { baselines, target: 0, steps: 32 })];
+    const [node, web] = [a.attributions[0]?.data as Float32Array, b.attributions[0]?.data as Float32Array];
+    expect(web.length).toBe(node.length);
+    // Measured: 2.6e-7 of the largest attribution (wasm's kernels sum in other orders).
+    expect(maxDifference(node, web)).toBeLessThan(2e-6 * Math.max(...Array.from(node, Math.abs)));
+    await onNode.dispose();
+    await onWeb.dispose();
+  });
 });
