@@ -86,7 +86,7 @@ describe('contrib attention forms the lowering does not cover are refused with a
       /past_key \(input 3\)/,
     ],
     [
-      'GroupQueryAttention do_rotary',
+      'GroupQueryAttention do_rotary without caches',
       contribModel(
         'GroupQueryAttention',
         { q: [1, 2, 16], k: [1, 2, 8], v: [1, 2, 8] },
@@ -94,7 +94,7 @@ describe('contrib attention forms the lowering does not cover are refused with a
         { num_heads: { int: 2 }, kv_num_heads: { int: 1 }, do_rotary: { int: 1 } },
         { constants: { lengths: int32([1], [1]), total: int32([], [2]) }, outputs: ['y', 'pk_out', 'pv_out'] },
       ),
-      /do_rotary 1/,
+      /do_rotary 1 goes with cos_cache and sin_cache/,
     ],
     [
       'GroupQueryAttention local_window_size',

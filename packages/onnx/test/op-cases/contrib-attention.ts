@@ -1,39 +1,6 @@
-import type { ConstantSpec, NodeSpec } from '../helpers/model.js';
+import type { ConstantSpec } from '../helpers/model.js';
 import { float, int, ints, type OpCase } from './case.js';
-
-const int32 = (dims: number[], values: number[]): ConstantSpec => ({ dims, values, type: 'int32' });
-const int64 = (dims: number[], values: number[]): ConstantSpec => ({ dims, values, type: 'int64' });
-
-/**
- * One onnxruntime contrib node (domain com.microsoft) reading float inputs and integer constants,
- * writing `y` as output `outputIndex` of `outputCount` (EmbedLayerNormalization's type inference wants mask_index).
- */
-function contrib(
-  name: string,
-  opset: number,
-  op: string,
-  inputs: Record<string, number[]>,
-  nodeInputs: string[],
-  attributes: NodeSpec['attributes'],
-  constants: Record<string, ConstantSpec> = {},
-  outputIndex = 0,
-  outputCount = outputIndex + 1,
-): OpCase {
-  const outputs = Array.from({ length: Math.max(outputCount, outputIndex + 1) }, (_, i) => (i === outputIndex ? 'y' : `unused_${i}`));
-  return {
-    name,
-    model: {
-      opset,
-      inputs,
-      constants,
-      nodes: [{ op, inputs: nodeInputs, outputs, attributes, domain: 'com.microsoft' }],
-      outputs: ['y'],
-      extraOpsets: [{ domain: 'com.microsoft', version: 1 }],
-    },
-  };
-}
-
-const withCheck = (check: string[], c: OpCase): OpCase => ({ ...c, check });
+import { contrib, int32, withCheck } from './contrib-case.js';
 
 const packed = { x: [2, 3, 4], w: [4, 12], bias: [12] };
 const twoHeads = { num_heads: int(2) };
@@ -164,82 +131,6 @@ const multiHeadCases: OpCase[] = [
   ),
 ];
 
-const caches = { cos: [6, 2], sin: [6, 2] };
-const rotaryCases: OpCase[] = [
-  contrib(
-    'com.microsoft.RotaryEmbedding 4-D, position_ids [B, S]',
-    13,
-    'RotaryEmbedding',
-    { x: [2, 2, 3, 4], ...caches },
-    ['x', 'pos', 'cos', 'sin'],
-    {},
-    {
-      pos: int64([2, 3], [0, 1, 2, 5, 3, 1]),
-    },
-  ),
-  contrib(
-    'com.microsoft.RotaryEmbedding 3-D interleaved, start position 2',
-    18,
-    'RotaryEmbedding',
-    { x: [2, 3, 8], ...caches },
-    ['x', 'pos', 'cos', 'sin'],
-    { interleaved: int(1) },
-    {
-      pos: int64([1], [2]),
-    },
-  ),
-  contrib(
-    'com.microsoft.RotaryEmbedding 3-D, 2 heads of 8, rotary_embedding_dim 4',
-    13,
-    'RotaryEmbedding',
-    { x: [2, 3, 16], ...caches },
-    ['x', 'pos', 'cos', 'sin'],
-    { num_heads: int(2), rotary_embedding_dim: int(4) },
-    { pos: int64([2, 3], [1, 2, 3, 0, 4, 5]) },
-  ),
-];
-
-const ids = { ids: int32([2, 3], [1, 4, 6, 0, 2, 2]), segment_ids: int32([2, 3], [0, 0, 1, 0, 1, 1]) };
-const tables = { words: [7, 4], positions: [5, 4], segments: [2, 4], gamma: [4], beta: [4] };
-const embedCases: OpCase[] = [
-  contrib(
-    'com.microsoft.EmbedLayerNormalization with segments and mask',
-    13,
-    'EmbedLayerNormalization',
-    tables,
-    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta', 'mask'],
-    {},
-    { ...ids, mask: int32([2, 3], [1, 1, 1, 1, 1, 0]) },
-    0,
-    2,
-  ),
-  contrib(
-    'com.microsoft.EmbedLayerNormalization position_ids [1, S], epsilon 0.1',
-    18,
-    'EmbedLayerNormalization',
-    { words: [7, 4], positions: [5, 4], gamma: [4], beta: [4] },
-    ['ids', '', 'words', 'positions', '', 'gamma', 'beta', '', 'position_ids'],
-    { epsilon: float(0.1) },
-    { ids: ids.ids, position_ids: int32([1, 3], [4, 0, 2]) },
-    0,
-    2,
-  ),
-  // embedding_sum is the sum before normalization: gamma and beta do not reach it.
-  withCheck(
-    ['words', 'positions', 'segments'],
-    contrib(
-      'com.microsoft.EmbedLayerNormalization embedding_sum',
-      17,
-      'EmbedLayerNormalization',
-      tables,
-      ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta'],
-      {},
-      ids,
-      2,
-    ),
-  ),
-];
-
 // onnxruntime's CPU kernel wants heads of a multiple of 8 features.
 const gqa = { q: [2, 3, 32], k: [2, 3, 16], v: [2, 3, 16] };
 const gqaHeads = { num_heads: int(4), kv_num_heads: int(2) };
@@ -270,24 +161,55 @@ const groupQueryCases: OpCase[] = [
     3,
   ),
   withCheck(['k'], contrib('com.microsoft.GroupQueryAttention present_key', 13, 'GroupQueryAttention', gqa, gqaInputs, gqaHeads, lengths([2, 2]), 1, 3)),
-];
 
-/** onnxruntime's contrib attention family (BERT, GPT-2, LLaMA exports), lowered into standard ops. */
-export const contribAttentionCases: OpCase[] = [
-  ...attentionCases,
-  ...multiHeadCases,
-  ...rotaryCases,
-  ...embedCases,
-  ...groupQueryCases,
   contrib(
-    'com.microsoft.EmbedLayerNormalization position_ids [B, S] with segments, epsilon 0.01',
+    'com.microsoft.GroupQueryAttention do_rotary (halves), heads of 16',
     13,
-    'EmbedLayerNormalization',
-    tables,
-    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta', '', 'position_ids'],
-    { epsilon: float(0.01) },
-    { ...ids, position_ids: int32([2, 3], [2, 0, 1, 4, 4, 3]) },
+    'GroupQueryAttention',
+    { q: [2, 3, 64], k: [2, 3, 32], v: [2, 3, 32], cos: [5, 8], sin: [5, 8] },
+    [...gqaInputs, 'cos', 'sin'],
+    { ...gqaHeads, do_rotary: int(1) },
+    lengths([2, 2]),
     0,
-    2,
+    3,
+  ),
+  contrib(
+    'com.microsoft.GroupQueryAttention do_rotary interleaved, right padding',
+    18,
+    'GroupQueryAttention',
+    { q: [2, 3, 64], k: [2, 3, 32], v: [2, 3, 32], cos: [5, 8], sin: [5, 8] },
+    [...gqaInputs, 'cos', 'sin'],
+    { ...gqaHeads, do_rotary: int(1), rotary_interleaved: int(1) },
+    lengths([2, 1]),
+    0,
+    3,
+  ),
+  withCheck(
+    ['k'],
+    contrib(
+      'com.microsoft.GroupQueryAttention present_key rotated by do_rotary',
+      13,
+      'GroupQueryAttention',
+      { q: [2, 3, 64], k: [2, 3, 32], v: [2, 3, 32], cos: [5, 8], sin: [5, 8] },
+      [...gqaInputs, 'cos', 'sin'],
+      { ...gqaHeads, do_rotary: int(1) },
+      lengths([2, 2]),
+      1,
+      3,
+    ),
+  ),
+  contrib(
+    'com.microsoft.GroupQueryAttention do_rotary of 16 of 32 features',
+    13,
+    'GroupQueryAttention',
+    { q: [1, 3, 128], k: [1, 3, 64], v: [1, 3, 64], cos: [5, 8], sin: [5, 8] },
+    [...gqaInputs, 'cos', 'sin'],
+    { ...gqaHeads, do_rotary: int(1) },
+    { seqlens_k: int32([1], [2]), total_length: int32([], [3]) },
+    0,
+    3,
   ),
 ];
+
+/** onnxruntime's contrib attention ops (BERT, GPT-2, LLaMA exports), lowered into standard ops. */
+export const contribAttentionCases: OpCase[] = [...attentionCases, ...multiHeadCases, ...groupQueryCases];

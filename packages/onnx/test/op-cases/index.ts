@@ -16,6 +16,7 @@ import { signalCases } from './signal.js';
 import { gridSampleCases } from './grid-sample.js';
 import { attentionRotaryCases } from './attention.js';
 import { contribAttentionCases } from './contrib-attention.js';
+import { contribEmbeddingCases } from './contrib-embedding.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -40,6 +41,7 @@ export const opCases: OpCase[] = [
   ...attentionRotaryCases,
 
   ...contribAttentionCases,
+  ...contribEmbeddingCases,
 ];
 
 /**
