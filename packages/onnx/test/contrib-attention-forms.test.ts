@@ -179,6 +179,7 @@ describe('EmbedLayerNormalization rewritten into standard ops for token-layer at
     ['segments and a mask, opset 13', 13, ['ids', 'segments', 'w', 'p', 's', 'g', 'b', 'mask'], { ids, segments, mask }],
     ['no mask, position_ids [1, S], opset 18', 18, ['ids', '', 'w', 'p', '', 'g', 'b', '', 'positions'], { ids, positions: int32([1, 4], [3, 0, 4, 1]) }],
     ['positions 0…S−1, a mask, opset 17', 17, ['ids', '', 'w', 'p', '', 'g', 'b', 'mask'], { ids, mask }],
+    ['positions 0…S−1, segments, a mask, opset 11', 11, ['ids', 'segments', 'w', 'p', 's', 'g', 'b', 'mask'], { ids, segments, mask }],
   ] as const)('%s', async (_name, opset, nodeInputs, constants) => {
     const feeds: Record<string, number[]> = tables;
     const bytes = makeModel({

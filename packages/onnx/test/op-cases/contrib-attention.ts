@@ -212,4 +212,29 @@ const groupQueryCases: OpCase[] = [
 ];
 
 /** onnxruntime's contrib attention ops (BERT, GPT-2, LLaMA exports), lowered into standard ops. */
-export const contribAttentionCases: OpCase[] = [...attentionCases, ...multiHeadCases, ...groupQueryCases];
+export const contribAttentionCases: OpCase[] = [
+  ...attentionCases,
+  ...multiHeadCases,
+  ...groupQueryCases,
+  // Opset 11: Split sizes and Unsqueeze axes as attributes.
+  contrib(
+    'com.microsoft.Attention at opset 11, left padding',
+    11,
+    'Attention',
+    { x: [2, 4, 4], w: [4, 12], bias: [12] },
+    ['x', 'w', 'bias', 'mask'],
+    softFilter,
+    {
+      mask: int32([4], [3, 4, 0, 1]),
+    },
+  ),
+  contrib(
+    'com.microsoft.MultiHeadAttention at opset 11, packed bias',
+    11,
+    'MultiHeadAttention',
+    { ...mhaInputs, bias: [14] },
+    ['q', 'k', 'v', 'bias'],
+    twoHeads,
+  ),
+  contrib('com.microsoft.GroupQueryAttention at opset 11', 11, 'GroupQueryAttention', gqa, gqaInputs, gqaHeads, lengths([2, 1]), 0, 3),
+];

@@ -89,4 +89,30 @@ const embedCases: OpCase[] = [
 ];
 
 /** onnxruntime's contrib RotaryEmbedding and EmbedLayerNormalization, lowered into standard ops. */
-export const contribEmbeddingCases: OpCase[] = [...rotaryCases, ...embedCases];
+export const contribEmbeddingCases: OpCase[] = [
+  ...rotaryCases,
+  ...embedCases,
+  // Opset 11: ReduceMean and ReduceSum axes as attributes.
+  contrib(
+    'com.microsoft.EmbedLayerNormalization at opset 11, segments and mask',
+    11,
+    'EmbedLayerNormalization',
+    tables,
+    ['ids', 'segment_ids', 'words', 'positions', 'segments', 'gamma', 'beta', 'mask'],
+    {},
+    { ...ids, mask: int32([2, 3], [1, 1, 0, 1, 0, 0]) },
+    0,
+    2,
+  ),
+  contrib(
+    'com.microsoft.RotaryEmbedding at opset 11, 3-D interleaved',
+    11,
+    'RotaryEmbedding',
+    { x: [2, 3, 8], ...caches },
+    ['x', 'pos', 'cos', 'sin'],
+    { interleaved: int(1) },
+    {
+      pos: int64([2, 3], [5, 4, 3, 0, 0, 1]),
+    },
+  ),
+];
