@@ -11,6 +11,7 @@ import type { onnx } from './proto/generated/onnx.js';
 import { encodeModel } from './proto/model-io.js';
 import { DataType } from './proto/tensor.js';
 import { toModel } from './model/prepare.js';
+import { withEmbeddingLookups } from './model/composite/contrib/embedding-lookups.js';
 import { asIntegratedGradientsResult, cutAtTensor, type CutModel } from './layer.js';
 import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
@@ -70,7 +71,8 @@ export async function createTokenLayerExplainer(
   layer: string,
   options: TokenLayerOptions = {},
 ): Promise<TokenLayerExplainer> {
-  const model = toModel(source);
+  // A fused embedding (com.microsoft.EmbedLayerNormalization) becomes standard ops with its word lookup a Gather.
+  const model = withEmbeddingLookups(toModel(source));
   const cut = cutAtTensor(model, layer, options.output);
   const graph = model.graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
@@ -166,10 +168,11 @@ function exampleOf(value: ContextTensor, index: number): ContextTensor {
 /**
  * The output of the embedding lookup: the `Gather` whose table is an initializer and whose indices
  * are the token-ids input (see idsInputName; not position or token-type ids), else the first such
- * Gather on any integer graph input; undefined when the model has none.
+ * Gather on any integer graph input; undefined when the model has none. A fused
+ * com.microsoft.EmbedLayerNormalization gives its word lookup, `<output>/word_embeddings`.
  */
 export function findEmbeddingOutput(source: onnx.IModelProto | Uint8Array): string | undefined {
-  const graph = toModel(source).graph as onnx.GraphProto;
+  const graph = withEmbeddingLookups(toModel(source)).graph as onnx.GraphProto;
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const integerInputs = new Set(
     graph.input.filter((v) => !initializers.has(v.name) && [DataType.INT64, DataType.INT32].includes(v.type?.tensorType?.elemType ?? 0)).map((v) => v.name),

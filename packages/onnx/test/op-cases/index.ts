@@ -16,6 +16,8 @@ import { signalCases } from './signal.js';
 import { gridSampleCases } from './grid-sample.js';
 import { attentionRotaryCases } from './attention.js';
 import { contribFusedCases } from './contrib-fused.js';
+import { contribAttentionCases } from './contrib-attention.js';
+import { contribEmbeddingCases } from './contrib-embedding.js';
 
 export const opCases: OpCase[] = [
   ...elementwiseCases,
@@ -38,8 +40,10 @@ export const opCases: OpCase[] = [
   ...signalCases,
   ...gridSampleCases,
   ...attentionRotaryCases,
-  // onnxruntime's fused and normalization contrib ops.
+  // onnxruntime's contrib ops: fused and normalization ops, then the attention family.
   ...contribFusedCases,
+  ...contribAttentionCases,
+  ...contribEmbeddingCases,
 ];
 
 /**

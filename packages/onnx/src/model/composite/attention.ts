@@ -81,20 +81,21 @@ function qkMatmulOutput(b: LoweringBuilder, mode: number, [product, capped, bias
 }
 
 /** [B, S, heads·size] → [B, heads, S, size]; a 4-D input is already so. */
-function toHeads(b: LoweringBuilder, x: string, heads: number): string {
+export function toHeads(b: LoweringBuilder, x: string, heads: number): string {
   const shape = b.shape(x);
   if (shape.length === 4) return x;
   const [batch, length, hidden] = shape as [number, number, number];
   return b.transpose(b.reshape(x, [batch, length, heads, hidden / heads]), [0, 2, 1, 3]);
 }
 
-function fromHeads(b: LoweringBuilder, x: string): string {
+/** [B, heads, S, size] → [B, S, heads·size]. */
+export function fromHeads(b: LoweringBuilder, x: string): string {
   const [batch, heads, length, size] = b.shape(x) as [number, number, number, number];
   return b.reshape(b.transpose(x, [0, 2, 1, 3]), [batch, length, heads * size]);
 }
 
 /** Each key/value head repeated for the query heads of its group: [h0, h0, h1, h1, …]. */
-function repeatHeads(b: LoweringBuilder, x: string, queryHeads: number): string {
+export function repeatHeads(b: LoweringBuilder, x: string, queryHeads: number): string {
   const [batch, heads, length, size] = b.shape(x) as [number, number, number, number];
   if (heads === queryHeads) return x;
   const grouped = b.expand(b.insertAxis(x, 2), [batch, heads, queryHeads / heads, length, size]);

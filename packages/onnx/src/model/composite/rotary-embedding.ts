@@ -37,9 +37,7 @@ export const rotaryEmbedding: CompositeOp = {
     if (rotated % 2 !== 0 || rotated > head) fail(`rotary_embedding_dim ${rotated} must be even and at most the head size ${head}`);
     const cos = cacheRows(b, cosCache, positionIds, headsAxis, rotated / 2, fail);
     const sin = cacheRows(b, sinCache, positionIds, headsAxis, rotated / 2, fail);
-    const toRotate = rotated === head ? x : b.sliceAxis(x, 3, 0, rotated);
-    const turned = intAttribute(node, 'interleaved', 0) ? rotateInterleaved(b, toRotate, cos, sin) : rotateHalves(b, toRotate, cos, sin);
-    const joined = rotated === head ? turned : b.concatAxis([turned, b.sliceAxis(x, 3, rotated, head)], 3);
+    const joined = rotateHeads(b, x, rotated, intAttribute(node, 'interleaved', 0) === 1, cos, sin);
     return [shape.length === 3 ? b.reshape(joined, shape) : joined];
   },
 };
@@ -55,6 +53,17 @@ function cacheRows(b: LoweringBuilder, cache: string, positionIds: string | unde
   const width = b.shape(rows)[2];
   if (b.rank(rows) !== 3 || width !== half) fail(`cache "${cache}" rows have ${width} values; rotary_embedding_dim / 2 = ${half}`);
   return b.insertAxis(rows, headsAxis);
+}
+
+/**
+ * x (rank 4, heads' features on the last axis) with its first `rotated` features rotated by the
+ * cache rows `cos` and `sin` (broadcasting to [..., rotated / 2]); the rest passes through.
+ */
+export function rotateHeads(b: LoweringBuilder, x: string, rotated: number, interleaved: boolean, cos: string, sin: string): string {
+  const head = b.shape(x)[3] as number;
+  const toRotate = rotated === head ? x : b.sliceAxis(x, 3, 0, rotated);
+  const turned = interleaved ? rotateInterleaved(b, toRotate, cos, sin) : rotateHalves(b, toRotate, cos, sin);
+  return rotated === head ? turned : b.concatAxis([turned, b.sliceAxis(x, 3, rotated, head)], 3);
 }
 
 /** (x1, x2) → (cos·x1 − sin·x2, sin·x1 + cos·x2). */

@@ -1,0 +1,40 @@
+import type { onnx } from '../../../proto/generated/onnx.js';
+import { defaultOpset } from '../../../graph/model.js';
+import { qualifiedOpType } from '../registry.js';
+import { usedNames } from '../../endpoints.js';
+import { LoweringBuilder } from '../lowering-builder.js';
+import { embedLayerNormalization, embedLayerNormalizationOps } from './embed-layer-normalization.js';
+
+const FUSED_EMBEDDING = qualifiedOpType(embedLayerNormalization.opType, embedLayerNormalization.domain);
+
+/**
+ * Rewrites, in place, every com.microsoft.EmbedLayerNormalization node of `model` into the
+ * standard ops it computes, before any shape is known, so that the word-embedding lookup is an
+ * ordinary Gather of the table by the token ids (its output `<output>/word_embeddings`): the
+ * tensor token-layer attribution cuts the model at. The rewritten model runs on onnxruntime as
+ * the original does. Returns the model.
+ */
+export function withEmbeddingLookups(model: onnx.ModelProto): onnx.ModelProto {
+  const graph = model.graph as onnx.GraphProto;
+  const opset = defaultOpset(model);
+  const fused = (node: onnx.INodeProto): boolean =>
+    qualifiedOpType(node.opType ?? '', node.domain) === FUSED_EMBEDDING && embedLayerNormalization.refusal(node, opset) === undefined;
+  if (!graph.node.some(fused)) return model;
+  const b = new LoweringBuilder(opset, usedNames(graph), { shapes: new Map(), dataTypes: new Map(), values: new Map() }, 'ig_embedding');
+  const nodes: onnx.NodeProto[] = [];
+  for (const node of graph.node as onnx.NodeProto[]) {
+    if (!fused(node)) {
+      nodes.push(node);
+      continue;
+    }
+    const start = b.nodes.length;
+    const outputs = embedLayerNormalizationOps(b, node, false);
+    node.output.forEach((name, index) => {
+      const source = outputs[index];
+      if (name && source) b.alias(source, name);
+    });
+    nodes.push(...b.nodes.slice(start));
+  }
+  b.commit(graph, nodes, new Map());
+  return model;
+}
