@@ -105,6 +105,15 @@ const cases: readonly (readonly [string, ContribCase])[] = [
   ['FusedConv Clip', convCase('Clip', [-0.5, 0.8])],
   ['FusedConv Relu with a decomposed Z (a residual)', convCase('Relu', [], 'x')],
   ['FusedConv Sigmoid with a constant Z', convCase('Sigmoid', [], 'z')],
+  [
+    'FusedConv Relu of a constant with a decomposed Z',
+    {
+      shape: [1, 2, 4, 4],
+      constants: convConstants,
+      fused: { opset: 13, nodes: [contribNode('FusedConv', ['z', 'w', 'b', 'x'], { ...convAttributes, activation: { string: 'Relu' } })] },
+      standard: { opset: 13, nodes: [node('Conv', ['z', 'w', 'b'], ['c'], convAttributes), node('Add', ['c', 'x'], ['s']), node('Relu', ['s'], ['y'])] },
+    },
+  ],
   ['FusedGemm Relu', gemmCase('Relu')],
   ['FusedGemm Tanh', gemmCase('Tanh')],
   ['FusedGemm Sigmoid', gemmCase('Sigmoid')],

@@ -42,7 +42,7 @@ export class StandardSteps {
     return this.apply(opType, [data, ...constants], [this.outputName, ...constants], attributes);
   }
 
-  /** Add, Mul (by a constant or of two pairs) and the other binary steps, both operands shaped as the output. */
+  /** Add or Mul (by a constant, or of two pairs), both operands shaped as the fused node's output. */
   binary(opType: 'Add' | 'Mul', a: Carried, b: Carried): Pair {
     const name = (c: Carried): string => (isPair(c) ? this.outputName : c);
     return this.apply(opType, [a, b], [name(a), name(b)]);

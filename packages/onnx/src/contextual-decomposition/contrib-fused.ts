@@ -6,7 +6,7 @@ import { GEMM_ACTIVATIONS, fusedGemm as fusedGemmLowering, gemmAttributes } from
 import { operandPermutation } from '../model/composite/contrib/fused-matmul.js';
 import { optionalInput } from '../model/composite/node-inputs.js';
 import { StandardSteps } from './composed.js';
-import { isPair, type Carried, type DeclaredDims, type PairRule } from './pair.js';
+import { isPair, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
 
 /** com.microsoft.FusedConv, act(Conv(X, W, B) + Z): Conv's rule (its bias split as Conv's is), Add's rule for Z, then the activation's. */
 export const fusedConv: PairRule = (node, inputs, builder, declared) => {
@@ -15,8 +15,13 @@ export const fusedConv: PairRule = (node, inputs, builder, declared) => {
   const steps = new StandardSteps(node, builder, declared);
   const [x, w] = node.input as [string, string];
   const bias = optionalInput(node, 2);
-  const conv = steps.apply('Conv', bias ? inputs.slice(0, 3) : inputs.slice(0, 2), bias ? [x, w, bias] : [x, w], convAttributes(node));
-  const sum = optionalInput(node, 3) ? steps.binary('Add', conv, inputs[3] as Carried) : conv;
+  const names = bias ? [x, w, bias] : [x, w];
+  const convInputs = inputs.slice(0, names.length);
+  // Only Z decomposed (a residual added to a convolution of constants): the convolution is a constant.
+  const conv: Carried = convInputs.some(isPair)
+    ? steps.apply('Conv', convInputs, names, convAttributes(node))
+    : builder.op('Conv', names, convAttributes(node));
+  const sum = optionalInput(node, 3) ? steps.binary('Add', conv, inputs[3] as Carried) : (conv as Pair);
   const { activation, params } = convActivation(node) as { activation?: string; params: number[] };
   return [activation ? steps.activation(sum, activation, params) : sum];
 };
