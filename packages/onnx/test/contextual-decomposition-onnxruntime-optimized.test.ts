@@ -40,6 +40,20 @@ function architecturePoint(name: string): OptimizedCase['point'] {
   };
 }
 
+/** A torchvision-style fixture's input with `acd`'s masks (H×W, the same for every channel), from its reference file. */
+function torchvisionPoint(name: string): OptimizedCase['point'] {
+  return () => {
+    const reference = JSON.parse(readFileSync(join(fixturesDir, 'cd-torchvision', `${name}.json`), 'utf8')) as {
+      inputShape: number[];
+      input: number[];
+      cases: { mask: number[] }[];
+    };
+    const channels = reference.inputShape[1] as number;
+    const masks = Float32Array.from(reference.cases.flatMap((k) => Array.from({ length: channels }, () => k.mask).flat()));
+    return { x: Float32Array.from(reference.input), pointShape: reference.inputShape.slice(1), masks, count: reference.cases.length };
+  };
+}
+
 /** Random token embeddings [1, 6, 16], masks of no token, every token, one token and a span. */
 function encoderPoint(): ReturnType<OptimizedCase['point']> {
   const groups = [[], [0, 1, 2, 3, 4, 5], [0], [3], [1, 2, 3]];
@@ -59,6 +73,14 @@ const cases: readonly OptimizedCase[] = [
   },
   { file: 'architectures/grouped_conv-opset17.onnx', fusedOps: ['com.microsoft.FusedConv'], point: architecturePoint('grouped_conv'), tolerance: 1e-7 },
   { file: 'architectures/hardswish_se-opset13.onnx', fusedOps: ['com.microsoft.FusedConv'], point: architecturePoint('hardswish_se'), tolerance: 1e-7 },
+  // Measured 0 (ReLU6 fused as FusedConv Clip, ReLU as FusedGemm Relu).
+  {
+    file: 'cd-torchvision/alexnet6.onnx',
+    fusedOps: ['com.microsoft.FusedConv', 'com.microsoft.FusedGemm'],
+    point: torchvisionPoint('alexnet6'),
+    tolerance: 1e-7,
+  },
+  { file: 'cd-torchvision/vgg_bn.onnx', fusedOps: ['com.microsoft.FusedConv', 'com.microsoft.FusedGemm'], point: torchvisionPoint('vgg_bn'), tolerance: 1e-7 },
   // Measured 7.5e-9.
   {
     file: 'architectures/layer_scale-opset13.onnx',
