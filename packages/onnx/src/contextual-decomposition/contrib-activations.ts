@@ -2,7 +2,7 @@ import type { onnx } from '../proto/generated/onnx.js';
 import { floatAttribute, intAttribute } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { optionalInput } from '../model/composite/node-inputs.js';
-import { StandardSteps } from './composed.js';
+import { StandardSteps } from './standard-steps.js';
 import { isPair, type Carried, type Pair, type PairRule } from './pair.js';
 
 /** x·Φ(x) as the standard ops of the erf form, x·(1 + erf(x/√2))·½ (Mul, Erf, Add, Mul, Mul), are decomposed. */

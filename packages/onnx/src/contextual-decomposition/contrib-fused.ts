@@ -5,7 +5,7 @@ import { convActivation, convAttributes, fusedConv as fusedConvLowering } from '
 import { GEMM_ACTIVATIONS, fusedGemm as fusedGemmLowering, gemmAttributes } from '../model/composite/contrib/fused-gemm.js';
 import { operandPermutation } from '../model/composite/contrib/fused-matmul.js';
 import { optionalInput } from '../model/composite/node-inputs.js';
-import { StandardSteps } from './composed.js';
+import { StandardSteps } from './standard-steps.js';
 import { isPair, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
 
 /** com.microsoft.FusedConv, act(Conv(X, W, B) + Z): Conv's rule (its bias split as Conv's is), Add's rule for Z, then the activation's. */
