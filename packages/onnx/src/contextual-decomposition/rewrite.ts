@@ -9,7 +9,7 @@ import { prepareModel } from '../model/prepare.js';
 import { usedNames } from '../model/endpoints.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { isPair, type Carried, type DeclaredDims } from './pair.js';
-import { PAIR_RULES } from './rules.js';
+import { pairRuleFor } from './rule-lookup.js';
 
 export interface ContextualDecompositionModelOptions {
   /** The graph output to decompose; default the first. */
@@ -49,15 +49,16 @@ function declaredDims(graph: onnx.GraphProto): DeclaredDims {
   return (name) => dims.get(name);
 }
 
-/** Why an onnxruntime contrib op (which the gradient lowers) stops a decomposition, and the way out. */
+/** Why an onnxruntime contrib op without a rule (Attention, EmbedLayerNormalization…) stops a decomposition, and the way out. */
 const FUSED_BY_ONNXRUNTIME =
-  "no contextual-decomposition rule: onnxruntime's graph optimizer writes this op; the model saved with graphOptimizationLevel 'basic', or as exported, holds the standard ops it fuses";
+  "no contextual-decomposition rule: onnxruntime's graph optimizer or a model exporter writes this op; the model saved with graphOptimizationLevel 'basic', or as exported, may hold the standard ops it fuses";
 
 /**
  * Rewrites a model for contextual decomposition (Murdoch et al. 2018; the rules of the `acd`
  * package): every tensor that depends on the input becomes a pair (relevant, irrelevant) whose
  * sum is the original tensor, so the output's two parts add up to the model's output. Standard
- * default-domain ops only; nodes that do not depend on the input are kept as they are. Throws
+ * default-domain ops, and the contrib ops onnxruntime's graph optimizer writes, decomposed as the
+ * standard ops they fuse; nodes that do not depend on the input are kept as they are. Throws
  * UnsupportedDecompositionError naming every node on the input's path without a rule.
  */
 export function buildContextualDecompositionModel(
@@ -95,7 +96,7 @@ export function buildContextualDecompositionModel(
       continue;
     }
     const opType = node.opType ?? '';
-    const rule = isDefaultDomain(node.domain) ? PAIR_RULES.get(opType) : undefined;
+    const rule = pairRuleFor(opType, node.domain);
     const fail = (reason: string): void => {
       const domain = isDefaultDomain(node.domain) ? '' : (node.domain as string);
       failures.push({ opType, domain, nodeName: node.name ?? '', output: node.output?.[0] ?? '', opset: domainOpset(model, domain), reason });

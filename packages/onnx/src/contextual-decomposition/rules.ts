@@ -236,6 +236,3 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['GRU', gruOrRnn],
   ['RNN', gruOrRnn],
 ]);
-
-/** Op types the contextual-decomposition rewrite carries, sorted. */
-export const contextualDecompositionOps: readonly string[] = [...PAIR_RULES.keys()].sort();

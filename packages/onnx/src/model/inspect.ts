@@ -8,7 +8,7 @@ import { MIN_LEGACY_OPSET } from './upgrade.js';
 import { nonDifferentiableOps, ruleFor } from '../autodiff/rules/registry.js';
 import { RECURRENT_OPS } from './recurrent/spec.js';
 import { compositeFor } from './composite/registry.js';
-import { PAIR_RULES } from '../contextual-decomposition/rules.js';
+import { pairRuleOf } from '../contextual-decomposition/rule-lookup.js';
 
 export interface TensorSummary {
   readonly name: string;
@@ -121,8 +121,8 @@ export function inspect(source: onnx.IModelProto | Uint8Array): ModelSummary {
       unsupported: [...unsupported].sort(),
     },
     contextualDecompositionCoverage: {
-      supported: opTypes.filter((op) => PAIR_RULES.has(op)),
-      unsupported: opTypes.filter((op) => !PAIR_RULES.has(op)),
+      supported: opTypes.filter((op) => pairRuleOf(op)),
+      unsupported: opTypes.filter((op) => !pairRuleOf(op)),
     },
   };
 }

@@ -9,7 +9,7 @@ import { applyActivation } from './fused-activation.js';
 const CONV_ACTIVATIONS: Readonly<Record<string, number>> = { Relu: 0, Tanh: 0, Sigmoid: 0, LeakyRelu: 1, Clip: 2, HardSigmoid: 2 };
 
 /** The activation and its parameters, or the reason the node is refused. */
-function convActivation(node: onnx.INodeProto): { activation?: string; params: number[] } | string {
+export function convActivation(node: onnx.INodeProto): { activation?: string; params: number[] } | string {
   if (!hasAttribute(node, 'activation')) return { params: [] };
   const activation = stringAttribute(node, 'activation', '');
   const count = CONV_ACTIVATIONS[activation];
@@ -20,7 +20,7 @@ function convActivation(node: onnx.INodeProto): { activation?: string; params: n
 }
 
 /** The Conv attributes a FusedConv node carries, as the standard Conv reads them. */
-function convAttributes(node: onnx.INodeProto): Attributes {
+export function convAttributes(node: onnx.INodeProto): Attributes {
   const attributes: Record<string, Attributes[string]> = {};
   for (const name of ['dilations', 'kernel_shape', 'pads', 'strides']) {
     const values = intsAttribute(node, name);

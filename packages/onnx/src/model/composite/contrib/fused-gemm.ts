@@ -5,7 +5,7 @@ import { optionalInput } from '../node-inputs.js';
 import { applyActivation } from './fused-activation.js';
 
 /** The activations onnxruntime's FusedGemm kernel accepts, with the attributes each reads (all required). */
-const GEMM_ACTIVATIONS: Readonly<Record<string, readonly string[]>> = {
+export const GEMM_ACTIVATIONS: Readonly<Record<string, readonly string[]>> = {
   Relu: [],
   Tanh: [],
   Sigmoid: [],
@@ -46,7 +46,7 @@ export const fusedGemm: CompositeOp = {
   },
 };
 
-function gemmAttributes(node: onnx.INodeProto): Attributes {
+export function gemmAttributes(node: onnx.INodeProto): Attributes {
   return {
     alpha: { float: floatAttribute(node, 'alpha', 1) },
     beta: { float: floatAttribute(node, 'beta', 1) },

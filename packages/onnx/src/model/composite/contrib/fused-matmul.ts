@@ -9,7 +9,7 @@ import { unloweredForm } from '../node-inputs.js';
  * first axis behind the other batch axes ([d0, d1…dr−2, dr−1] → [d1…dr−2, d0, dr−1]), then trans swaps the
  * last two.
  */
-function operandPermutation(rank: number, trans: boolean, transBatch: boolean): number[] {
+export function operandPermutation(rank: number, trans: boolean, transBatch: boolean): number[] {
   const perm = [...Array(rank).keys()];
   if (transBatch && rank > 2) perm.splice(rank - 2, 0, ...perm.splice(0, 1));
   if (trans) perm.splice(rank - 2, 2, perm[rank - 1] as number, perm[rank - 2] as number);
