@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '@ig/test-fixtures';
 import * as ortNode from 'onnxruntime-node';
 import { createContextualDecomposition, decodeModel, inspect, type ContextInputs } from '../src/index.js';
 import { qualifiedOpType } from '../src/model/composite/registry.js';
 import { fixturesDir } from './helpers/fixtures.js';
+import { optimizedByOnnxruntime } from './helpers/onnxruntime-optimized.js';
 import { runtimes } from './helpers/ort.js';
 import { rng, uniform } from './helpers/random.js';
 
@@ -115,24 +115,6 @@ const cases: readonly OptimizedCase[] = [
   },
 ];
 
-let outputDir = '';
-beforeAll(() => {
-  outputDir = mkdtempSync(join(tmpdir(), 'ig-ort-optimized-cd-'));
-});
-afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
-
-/** The model onnxruntime-node saves after its 'extended' graph optimizations. */
-async function optimizedByOnnxruntime(file: string): Promise<Uint8Array> {
-  const saved = join(outputDir, file.replace(/\//g, '_'));
-  const session = await ortNode.InferenceSession.create(join(fixturesDir, file), {
-    graphOptimizationLevel: 'extended',
-    optimizedModelFilePath: saved,
-    executionProviders: ['cpu'],
-  });
-  await session.release();
-  return new Uint8Array(readFileSync(saved));
-}
-
 const ort = runtimes.node;
 
 async function decompose(
@@ -166,7 +148,7 @@ async function outputOf(bytes: Uint8Array, c: OptimizedCase, point: ReturnType<O
 describe("contextual decomposition of models saved by onnxruntime's graph optimizer", () => {
   it.each(cases.map((c) => [c.file, c] as const))('%s: the parts of the original model, adding up to its output', async (_file, c) => {
     const original = new Uint8Array(readFileSync(join(fixturesDir, c.file)));
-    const optimized = await optimizedByOnnxruntime(c.file);
+    const optimized = await optimizedByOnnxruntime(join(fixturesDir, c.file));
     const held = new Set(decodeModel(optimized).graph?.node?.map((n) => qualifiedOpType(n.opType ?? '', n.domain)) ?? []);
     expect(c.fusedOps.filter((op) => !held.has(op))).toEqual([]);
     expect(inspect(optimized).contextualDecompositionCoverage.supported).toEqual(expect.arrayContaining([...c.fusedOps]));

@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { integratedGradients, tensor, type IntegratedGradientsResult } from '@ig/core';
 import { readNpy } from '@ig/test-fixtures';
 import { createOnnxBackend, decodeModel, type OnnxBackendOptions } from '../src/index.js';
 import { qualifiedOpType } from '../src/model/composite/registry.js';
 import { fixturesDir } from './helpers/fixtures.js';
-import * as ortNode from 'onnxruntime-node';
+import { optimizedByOnnxruntime } from './helpers/onnxruntime-optimized.js';
 import { runtimes } from './helpers/ort.js';
 import { maxAbs, rng, uniform } from './helpers/random.js';
 
@@ -128,25 +127,6 @@ const optimizedCases: readonly OptimizedCase[] = [
 ];
 
 const STEPS = 64;
-let outputDir = '';
-
-beforeAll(() => {
-  outputDir = mkdtempSync(join(tmpdir(), 'ig-ort-optimized-'));
-});
-afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
-
-/** The model onnxruntime-node saves after its 'extended' graph optimizations. */
-async function optimizedByOnnxruntime(file: string): Promise<Uint8Array> {
-  const saved = join(outputDir, file.replace(/\//g, '_'));
-  const session = await ortNode.InferenceSession.create(join(fixturesDir, file), {
-    graphOptimizationLevel: 'extended',
-    optimizedModelFilePath: saved,
-    executionProviders: ['cpu'],
-  });
-  await session.release();
-  return new Uint8Array(readFileSync(saved));
-}
-
 async function explain(bytes: Uint8Array, c: OptimizedCase): Promise<IntegratedGradientsResult> {
   const backend = await createOnnxBackend(runtimes.node, 'onnxruntime-node', bytes, c.options);
   const { input, baseline, shape } = c.point();
@@ -159,7 +139,7 @@ async function explain(bytes: Uint8Array, c: OptimizedCase): Promise<IntegratedG
 
 describe("models saved by onnxruntime's graph optimizer (contrib ops lowered into standard ops)", () => {
   it.each(optimizedCases.map((c) => [c.file, c] as const))('%s: the same Integrated Gradients as the original', async (file, c) => {
-    const optimized = await optimizedByOnnxruntime(file);
+    const optimized = await optimizedByOnnxruntime(join(fixturesDir, file));
     const held = new Set(decodeModel(optimized).graph?.node?.map((n) => qualifiedOpType(n.opType ?? '', n.domain)) ?? []);
     expect(c.contribOps.filter((op) => !held.has(op))).toEqual([]);
     const original = await explain(new Uint8Array(readFileSync(join(fixturesDir, file))), c);
