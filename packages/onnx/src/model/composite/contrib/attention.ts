@@ -1,10 +1,10 @@
 import { InvalidModelError } from '../../../errors.js';
 import { floatAttribute, intAttribute, intsAttribute } from '../../../graph/attributes.js';
-import type { CompositeOp } from '../composite-op.js';
 import { contribMaskBias } from './attention-mask.js';
 import { scaledAttention } from './scaled-attention.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { optionalInput } from '../node-inputs.js';
+import { contribOp } from './contrib-op.js';
 
 const BIAS = 2;
 const MASK_INDEX = 3;
@@ -19,10 +19,8 @@ const PAST_SEQUENCE_LENGTH = 6;
  * adds `mask_filter_value` where a key is masked; `unidirectional` hides the later keys.
  * `present` is K and V per head, stacked.
  */
-export const contribAttention: CompositeOp = {
+export const contribAttention = contribOp({
   opType: 'Attention',
-  domain: 'com.microsoft',
-  since: 1,
   // mask_index (3) and past_sequence_length (6) are integers; past (4) is refused.
   differentiable: [0, 1, 2, 5],
   refusal(node) {
@@ -64,7 +62,7 @@ export const contribAttention: CompositeOp = {
     const present = node.output[1] && keySizeMatches(b, keys, values) ? b.concatAxis([b.insertAxis(keys, 0), b.insertAxis(values, 0)], 0) : undefined;
     return [output, present];
   },
-};
+});
 
 /** K and V stack into `present` only when their heads have one size (no v_hidden_size of its own). */
 function keySizeMatches(b: LoweringBuilder, keys: string, values: string): boolean {

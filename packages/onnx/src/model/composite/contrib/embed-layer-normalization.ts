@@ -2,9 +2,9 @@ import { onnx } from '../../../proto/generated/onnx.js';
 import { DataType } from '../../../proto/tensor.js';
 import { InvalidModelError } from '../../../errors.js';
 import { floatAttribute } from '../../../graph/attributes.js';
-import type { CompositeOp } from '../composite-op.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { optionalInput } from '../node-inputs.js';
+import { contribOp } from './contrib-op.js';
 
 const [IDS, SEGMENT_IDS, WORDS, POSITIONS, SEGMENTS, GAMMA, BETA, MASK, POSITION_IDS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -15,10 +15,8 @@ const [IDS, SEGMENT_IDS, WORDS, POSITIONS, SEGMENTS, GAMMA, BETA, MASK, POSITION
  * sum before normalization. The word lookup is a Gather named `<output>/word_embeddings`,
  * where token-layer attribution finds it (see lowerEmbedLayerNormalization).
  */
-export const embedLayerNormalization: CompositeOp = {
+export const embedLayerNormalization = contribOp({
   opType: 'EmbedLayerNormalization',
-  domain: 'com.microsoft',
-  since: 1,
   // The ids, the mask and the position ids (0, 1, 7, 8) are integers.
   differentiable: [2, 3, 4, 5, 6],
   refusal(node) {
@@ -26,7 +24,7 @@ export const embedLayerNormalization: CompositeOp = {
     return undefined;
   },
   lower: (b, node) => embedLayerNormalizationOps(b, node, true),
-};
+});
 
 /** The word-embedding lookup's output in the lowered graph: where the token layer is. */
 export const wordEmbeddingsOf = (node: onnx.INodeProto): string => `${node.output?.[0] ?? ''}/word_embeddings`;

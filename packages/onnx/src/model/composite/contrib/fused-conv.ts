@@ -1,9 +1,9 @@
 import { floatsAttribute, hasAttribute, intAttribute, intsAttribute, stringAttribute, type Attributes } from '../../../graph/attributes.js';
 import type { onnx } from '../../../proto/generated/onnx.js';
-import type { CompositeOp } from '../composite-op.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { optionalInput } from '../node-inputs.js';
 import { applyActivation } from './fused-activation.js';
+import { contribOp } from './contrib-op.js';
 
 /** The activations onnxruntime's FusedConv kernel accepts, with their activation_params count. */
 const CONV_ACTIVATIONS: Readonly<Record<string, number>> = { Relu: 0, Tanh: 0, Sigmoid: 0, LeakyRelu: 1, Clip: 2, HardSigmoid: 2 };
@@ -35,10 +35,8 @@ export function convAttributes(node: onnx.INodeProto): Attributes {
  * com.microsoft.FusedConv, which onnxruntime's optimizer writes for a Conv followed by an
  * activation (and by an Add of another tensor, its fourth input Z): act(Conv(X, W, B) + Z).
  */
-export const fusedConv: CompositeOp = {
+export const fusedConv = contribOp({
   opType: 'FusedConv',
-  domain: 'com.microsoft',
-  since: 1,
   // As the standard Conv's rule: the weights are not differentiated.
   differentiable: [0, 2, 3],
   refusal(node) {
@@ -57,7 +55,7 @@ export const fusedConv: CompositeOp = {
     const { activation, params } = convActivation(node) as { activation?: string; params: number[] };
     return [activation ? applyActivation(b, summed, activation, params) : summed];
   },
-};
+});
 
 /** The output shape under auto_pad SAME_UPPER or SAME_LOWER (each spatial length ⌈in/stride⌉), else undefined. */
 function sameOutputShape(b: LoweringBuilder, node: onnx.INodeProto, x: string, w: string): number[] | undefined {

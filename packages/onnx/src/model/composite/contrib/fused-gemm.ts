@@ -1,8 +1,8 @@
 import { floatAttribute, hasAttribute, intAttribute, stringAttribute, type Attributes } from '../../../graph/attributes.js';
 import type { onnx } from '../../../proto/generated/onnx.js';
-import type { CompositeOp } from '../composite-op.js';
 import { optionalInput } from '../node-inputs.js';
 import { applyActivation } from './fused-activation.js';
+import { contribOp } from './contrib-op.js';
 
 /** The activations onnxruntime's FusedGemm kernel accepts, with the attributes each reads (all required). */
 export const GEMM_ACTIVATIONS: Readonly<Record<string, readonly string[]>> = {
@@ -24,10 +24,8 @@ export const GEMM_ACTIVATIONS: Readonly<Record<string, readonly string[]>> = {
  * activation: act(alpha·A'·B' + beta·C), the activation's parameters in activation_alpha,
  * activation_beta and activation_gamma.
  */
-export const fusedGemm: CompositeOp = {
+export const fusedGemm = contribOp({
   opType: 'FusedGemm',
-  domain: 'com.microsoft',
-  since: 1,
   differentiable: 'all',
   refusal(node) {
     const activation = stringAttribute(node, 'activation', '');
@@ -44,7 +42,7 @@ export const fusedGemm: CompositeOp = {
     const gemm = b.inferred('Gemm', c ? [a, w, c] : [a, w], gemmAttributes(node));
     return [applyActivation(b, gemm, activation, params)];
   },
-};
+});
 
 export function gemmAttributes(node: onnx.INodeProto): Attributes {
   return {

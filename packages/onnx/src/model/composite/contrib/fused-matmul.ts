@@ -3,6 +3,7 @@ import type { onnx } from '../../../proto/generated/onnx.js';
 import type { CompositeOp } from '../composite-op.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { unloweredForm } from '../node-inputs.js';
+import { contribOp } from './contrib-op.js';
 
 /**
  * The permutation of an operand of rank ≥ 2 before the product: transBatch (rank ≥ 3) moves its
@@ -31,10 +32,8 @@ function operand(b: LoweringBuilder, node: onnx.NodeProto, index: 0 | 1): string
 
 /** alpha · A'·B', A' and B' the operands after their transposes (broadcast batches, as MatMul). */
 function matMulOf(opType: string): CompositeOp {
-  return {
+  return contribOp({
     opType,
-    domain: 'com.microsoft',
-    since: 1,
     differentiable: 'all',
     refusal: () => undefined,
     lower(b, node) {
@@ -42,7 +41,7 @@ function matMulOf(opType: string): CompositeOp {
       const alpha = floatAttribute(node, 'alpha', 1);
       return [alpha === 1 ? product : b.times(product, b.floatConstant([alpha]))];
     },
-  };
+  });
 }
 
 /** com.microsoft.FusedMatMul, which onnxruntime's optimizer writes for a MatMul of transposed or scaled operands. */

@@ -2,6 +2,7 @@ import { floatAttribute } from '../../../graph/attributes.js';
 import type { CompositeOp } from '../composite-op.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { optionalInput } from '../node-inputs.js';
+import { contribOp } from './contrib-op.js';
 
 /** ½·x·(1 + erf(x/√2)) */
 function erfGelu(b: LoweringBuilder, x: string): string {
@@ -18,7 +19,7 @@ function tanhGelu(b: LoweringBuilder, x: string): string {
 }
 
 function contribActivation(opType: string, lower: CompositeOp['lower']): CompositeOp {
-  return { opType, domain: 'com.microsoft', since: 1, differentiable: 'all', refusal: () => undefined, lower };
+  return contribOp({ opType, differentiable: 'all', refusal: () => undefined, lower });
 }
 
 /** X plus the optional bias (broadcast over the last axis). */

@@ -1,12 +1,12 @@
 import { floatAttribute, hasAttribute, intAttribute } from '../../../graph/attributes.js';
 import { DataType } from '../../../proto/tensor.js';
 import { fromHeads, repeatHeads, toHeads } from '../attention.js';
-import type { CompositeOp } from '../composite-op.js';
 import { LOWEST } from './attention-mask.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import type { onnx } from '../../../proto/generated/onnx.js';
 import { optionalInput, unloweredForm } from '../node-inputs.js';
 import { rotateHeads } from '../rotary-embedding.js';
+import { contribOp } from './contrib-op.js';
 
 const SEQLENS_K = 5;
 const [COS_CACHE, SIN_CACHE] = [7, 8];
@@ -27,10 +27,8 @@ const REFUSED_INPUTS: readonly [number, string][] = [
  * present_value are K and V in BNSH. With `do_rotary`, Q and K are first rotated as
  * RotaryEmbedding does at positions 0…S−1 (the prompt's), by the caches' first S rows.
  */
-export const groupQueryAttention: CompositeOp = {
+export const groupQueryAttention = contribOp({
   opType: 'GroupQueryAttention',
-  domain: 'com.microsoft',
-  since: 1,
   // seqlens_k (5) and total_sequence_length (6) are integers; the cache and rotary inputs are refused.
   differentiable: [0, 1, 2, 10],
   refusal(node) {
@@ -77,7 +75,7 @@ export const groupQueryAttention: CompositeOp = {
     const output = b.shaped('MatMul', [weights, repeatHeads(b, v, heads)], [batch, heads, length, headSize]);
     return [fromHeads(b, output), k, v];
   },
-};
+});
 
 /** 0 where query i of batch b sees key j (j ≤ i and j ≤ seqlens_k[b]), float32's lowest elsewhere: [B, 1, S, S]. */
 function visibleKeysBias(b: LoweringBuilder, seqlens: string, batch: number, length: number): string {

@@ -2,6 +2,7 @@ import { floatAttribute } from '../../../graph/attributes.js';
 import type { CompositeOp } from '../composite-op.js';
 import { optionalInput } from '../node-inputs.js';
 import { layerNormalized, normalizedAxes, rmsNormalized } from '../rms-normalization.js';
+import { contribOp } from './contrib-op.js';
 
 /**
  * SimplifiedLayerNormalization (default domain, registered by onnxruntime): RMS normalization
@@ -26,10 +27,8 @@ export const simplifiedLayerNormalization: CompositeOp = {
  */
 function skipNormalization(opType: string, simplified: boolean): CompositeOp {
   const biasIndex = simplified ? 3 : 4;
-  return {
+  return contribOp({
     opType,
-    domain: 'com.microsoft',
-    since: 1,
     differentiable: 'all',
     refusal: () => undefined,
     lower(b, node) {
@@ -44,7 +43,7 @@ function skipNormalization(opType: string, simplified: boolean): CompositeOp {
       const scaled = b.times(normalized, gamma);
       return [beta ? b.plus(scaled, beta) : scaled, undefined, undefined, sum];
     },
-  };
+  });
 }
 
 export const skipLayerNormalization = skipNormalization('SkipLayerNormalization', false);

@@ -1,9 +1,9 @@
 import { InvalidModelError } from '../../../errors.js';
 import { floatAttribute, intAttribute } from '../../../graph/attributes.js';
-import type { CompositeOp } from '../composite-op.js';
 import { contribMaskBias } from './attention-mask.js';
 import { scaledAttention } from './scaled-attention.js';
 import { optionalInput, unloweredForm } from '../node-inputs.js';
+import { contribOp } from './contrib-op.js';
 
 const BIAS = 3;
 const KEY_PADDING_MASK = 4;
@@ -16,10 +16,8 @@ const CACHE_INPUTS = ['past_key', 'past_value', 'past_sequence_length', 'cache_i
  * key_padding_mask + attention_bias)·V per head (the mask as for com.microsoft.Attention);
  * present_key and present_value are K and V per head.
  */
-export const multiHeadAttention: CompositeOp = {
+export const multiHeadAttention = contribOp({
   opType: 'MultiHeadAttention',
-  domain: 'com.microsoft',
-  since: 1,
   // key_padding_mask (4) is an integer tensor; the cache inputs (6–9) are refused.
   differentiable: [0, 1, 2, 3, 5],
   refusal(node) {
@@ -67,4 +65,4 @@ export const multiHeadAttention: CompositeOp = {
     // present_key and present_value: K and V (with their bias) per head, BNSH.
     return [attended.output, attended.keys, attended.values];
   },
-};
+});

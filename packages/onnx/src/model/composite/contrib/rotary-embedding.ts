@@ -1,8 +1,8 @@
 import { InvalidModelError } from '../../../errors.js';
 import { floatAttribute, hasAttribute, intAttribute } from '../../../graph/attributes.js';
-import type { CompositeOp } from '../composite-op.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { rotateHeads } from '../rotary-embedding.js';
+import { contribOp } from './contrib-op.js';
 
 /**
  * com.microsoft.RotaryEmbedding: the rotation of the standard RotaryEmbedding (opset 23), with
@@ -10,10 +10,8 @@ import { rotateHeads } from '../rotary-embedding.js';
  * start position p for positions p…p+S−1. A 3-D input [B, S, hidden] has heads of
  * 2·(cache width) features unless num_heads says otherwise.
  */
-export const contribRotaryEmbedding: CompositeOp = {
+export const contribRotaryEmbedding = contribOp({
   opType: 'RotaryEmbedding',
-  domain: 'com.microsoft',
-  since: 1,
   // position_ids (1) are integers.
   differentiable: [0, 2, 3],
   refusal(node) {
@@ -47,7 +45,7 @@ export const contribRotaryEmbedding: CompositeOp = {
     const turned = rotateHeads(b, x, rotated, intAttribute(node, 'interleaved', 0) === 1, rows(cosCache), rows(sinCache));
     return [shape.length === 3 ? b.reshape(b.transpose(turned, [0, 2, 1, 3]), shape) : turned];
   },
-};
+});
 
 /** The cache rows at each position: [B, S, width] for [B, S] position ids, [1, S, width] for a start position. */
 function cacheRows(b: LoweringBuilder, cache: string, positionIds: string, batch: number, length: number, fail: (what: string) => never): string {
