@@ -1,53 +1,10 @@
-import type { NodeSpec } from '../helpers/model.js';
-import { float, int, ints, node, str, type OpCase } from './case.js';
+import { float, int, ints, str, type OpCase } from './case.js';
 import type { AttributeValue } from '../../src/index.js';
 
-const MICROSOFT = 'com.microsoft';
 const floats = (values: readonly number[]): AttributeValue => ({ floats: values });
 
-/** A one-node model of an onnxruntime contrib op (domain com.microsoft unless `domain` says ''). */
-function contrib(
-  name: string,
-  opset: number,
-  op: string,
-  inputs: Readonly<Record<string, readonly number[]>>,
-  attributes: NodeSpec['attributes'] = {},
-  extra: { nodeInputs?: readonly string[]; ranges?: OpCase['ranges']; check?: readonly string[]; domain?: string } = {},
-): OpCase {
-  const domain = extra.domain ?? MICROSOFT;
-  // The weights of a convolution are not differentiated (as the standard Conv's).
-  const check = extra.check ?? (op === 'FusedConv' ? Object.keys(inputs).filter((input) => input !== 'w') : undefined);
-  return {
-    name,
-    model: {
-      opset,
-      inputs,
-      nodes: [{ ...node(op, extra.nodeInputs ?? Object.keys(inputs), ['y'], attributes), domain }],
-      outputs: ['y'],
-      extraOpsets: [{ domain: MICROSOFT, version: 1 }],
-    },
-    ranges: extra.ranges,
-    check,
-  };
-}
-
-/** A skip normalization whose residual sum (its fourth output) is read too: y = output + sum². */
-function withResidualSum(name: string, opset: number, op: string, inputs: Readonly<Record<string, readonly number[]>>, nodeInputs: readonly string[]): OpCase {
-  return {
-    name,
-    model: {
-      opset,
-      inputs,
-      nodes: [
-        { ...node(op, nodeInputs, ['normalized', '', '', 'sum'], { epsilon: float(1e-5) }), domain: MICROSOFT },
-        node('Mul', ['sum', 'sum'], ['square']),
-        node('Add', ['normalized', 'square'], ['y']),
-      ],
-      outputs: ['y'],
-      extraOpsets: [{ domain: MICROSOFT, version: 1 }],
-    },
-  };
-}
+import { contrib } from './contrib-fused-case.js';
+import { contribNormalizationCases } from './contrib-normalization.js';
 
 /** com.microsoft.FusedConv: Conv + Z, then the fused activation. */
 const fusedConvCases: OpCase[] = [
@@ -178,77 +135,4 @@ const geluCases: OpCase[] = [
   contrib('QuickGelu alpha 1.3', 18, 'QuickGelu', { x: [3, 5] }, { alpha: float(1.3) }, { ranges: wide }),
 ];
 
-/** The normalizations onnxruntime writes: LayerNormalization below opset 17, the simplified and skip forms. */
-const contribNormalizationCases: OpCase[] = [
-  contrib('LayerNormalization at opset 13 (onnxruntime contrib)', 13, 'LayerNormalization', { x: [2, 3, 4], s: [4], b: [4] }, {}, { domain: '', check: ['x'] }),
-  contrib(
-    'LayerNormalization at opset 14, axis 1, no bias',
-    14,
-    'LayerNormalization',
-    { x: [2, 3, 4], s: [3, 4] },
-    { axis: int(1), epsilon: float(0.1) },
-    { domain: '', check: ['x'] },
-  ),
-  contrib('SimplifiedLayerNormalization last axis', 13, 'SimplifiedLayerNormalization', { x: [2, 3, 5], s: [5] }, {}, { domain: '' }),
-  contrib(
-    'SimplifiedLayerNormalization axis 1, epsilon 0.1',
-    18,
-    'SimplifiedLayerNormalization',
-    { x: [2, 3, 4], s: [3, 4] },
-    { axis: int(1), epsilon: float(0.1) },
-    { domain: '' },
-  ),
-  contrib(
-    'SkipLayerNormalization with beta and bias',
-    13,
-    'SkipLayerNormalization',
-    { x: [2, 3, 4], skip: [2, 3, 4], gamma: [4], beta: [4], bias: [4] },
-    { epsilon: float(1e-5) },
-  ),
-  contrib(
-    'SkipLayerNormalization 2-D skip, no beta or bias',
-    18,
-    'SkipLayerNormalization',
-    { x: [2, 3, 5], skip: [3, 5], gamma: [5] },
-    { epsilon: float(0.1) },
-  ),
-  contrib(
-    'SkipLayerNormalization bias without beta',
-    13,
-    'SkipLayerNormalization',
-    { x: [2, 3, 4], skip: [1, 3, 4], gamma: [4], bias: [4] },
-    { epsilon: float(1e-5) },
-    { nodeInputs: ['x', 'skip', 'gamma', '', 'bias'] },
-  ),
-  withResidualSum(
-    'SkipLayerNormalization input_skip_bias_sum output',
-    13,
-    'SkipLayerNormalization',
-    { x: [2, 3, 4], skip: [2, 3, 4], gamma: [4], beta: [4], bias: [4] },
-    ['x', 'skip', 'gamma', 'beta', 'bias'],
-  ),
-  contrib(
-    'SkipSimplifiedLayerNormalization with bias',
-    13,
-    'SkipSimplifiedLayerNormalization',
-    { x: [2, 3, 4], skip: [2, 3, 4], gamma: [4], bias: [4] },
-    { epsilon: float(1e-5) },
-  ),
-  contrib(
-    'SkipSimplifiedLayerNormalization without bias',
-    18,
-    'SkipSimplifiedLayerNormalization',
-    { x: [2, 3, 5], skip: [2, 3, 5], gamma: [5] },
-    { epsilon: float(0.1) },
-  ),
-  withResidualSum(
-    'SkipSimplifiedLayerNormalization input_skip_bias_sum output',
-    18,
-    'SkipSimplifiedLayerNormalization',
-    { x: [2, 3, 4], skip: [2, 3, 4], gamma: [4], bias: [4] },
-    ['x', 'skip', 'gamma', 'bias'],
-  ),
-];
-
-/** onnxruntime's fused and normalization contrib ops, lowered into standard ops (src/model/composite/contrib). */
 export const contribFusedCases: OpCase[] = [...fusedConvCases, ...fusedGemmCases, ...fusedMatMulCases, ...geluCases, ...contribNormalizationCases];
