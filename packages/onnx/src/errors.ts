@@ -75,6 +75,22 @@ export class UnknownShapeError extends IGError {
 }
 
 /** The runtime failed to create a session or to run the model. */
+/**
+ * A legacy model (default-domain opset 1–10) that onnxruntime cannot run as it is, whose rewrite
+ * to opset 11 needs the shape of a tensor that neither the model's value infos nor its ops state.
+ */
+export class LegacyUpgradeError extends IGError {
+  readonly tensorName: string;
+  constructor(opset: number, tensorName: string, cause: unknown) {
+    const said = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'ONNX_LEGACY_UPGRADE',
+      `the model's default-domain opset ${opset} predates the kernels onnxruntime runs, and rewriting it to opset 11 needs the shape of tensor "${tensorName}", which neither the model's value infos nor its ops state; give the model shapes (onnx.shape_inference.infer_shapes) or convert it (onnx.version_converter) (onnxruntime: ${said})`,
+    );
+    this.tensorName = tensorName;
+  }
+}
+
 export class RuntimeError extends IGError {
   readonly causes: readonly unknown[];
   constructor(message: string, causes: readonly unknown[] = []) {

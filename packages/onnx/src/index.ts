@@ -24,6 +24,7 @@ export { extrapolateFacts, inferShapes } from './runtime/probe.js';
 export type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime/ort.js';
 export {
   InvalidModelError,
+  LegacyUpgradeError,
   ModelDecodeError,
   RuntimeError,
   UnknownShapeError,

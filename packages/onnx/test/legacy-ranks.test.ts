@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LegacyUpgradeError } from '../src/index.js';
 import { onnxBackend } from '../src/node.js';
 import { makeModel } from './helpers/model.js';
 
@@ -79,5 +80,49 @@ describe('a legacy broadcast operand computed by the model, of unknown shape', (
     } finally {
       await backend.dispose();
     }
+  });
+});
+
+// The same operand through Gather (channels reversed): its rank is the data's plus the indices'
+// less one. Through a Squeeze without axes its rank hangs on the data, and onnxruntime cannot run
+// the legacy model to measure it: a typed error names the tensor.
+describe('a legacy broadcast operand gathered, or squeezed by its values', () => {
+  const modelWith = (squeeze: boolean): Uint8Array =>
+    makeModel({
+      opset: 6,
+      inputs: { x: ['N', 3, 4, 4] },
+      constants: { channels: { dims: [3], values: [2, 1, 0], type: 'int64' } },
+      nodes: [
+        { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], attributes: { axes: { ints: [2, 3] }, keepdims: { int: squeeze ? 1 : 0 } } },
+        squeeze
+          ? { op: 'Squeeze', inputs: ['m'], outputs: ['t'] }
+          : { op: 'Gather', inputs: ['m', 'channels'], outputs: ['t'], attributes: { axis: { int: 1 } } },
+        { op: 'Add', inputs: ['x', 't'], outputs: ['s'], attributes: { broadcast: { int: 1 }, axis: { int: 0 } } },
+        { op: 'ReduceSum', inputs: ['s'], outputs: ['y'], attributes: { axes: { ints: [2, 3] }, keepdims: { int: 0 } } },
+      ],
+      outputs: ['y'],
+    });
+
+  it('gathered: y[n, c] = Σ x[n, c] + Σ x[n, 2 − c], so ∂y[n, 0]/∂x is 1 on channels 0 and 2', async () => {
+    const backend = await onnxBackend(modelWith(false));
+    try {
+      const x = Float32Array.from({ length: 2 * 48 }, (_, i) => Math.sin(i + 0.25));
+      const weights = Float32Array.from({ length: 6 }, (_, k) => (k % 3 === 0 ? 1 : 0));
+      const response = await backend.gradients({ points: [x], pointShapes: [[3, 4, 4]], count: 2, outputWeights: weights });
+      const expected = Array.from(x, (_, i) => (Math.floor(i / 16) % 3 === 1 ? 0 : 1));
+      // 1 or 16·(1/16): one float32 rounding at most
+      Array.from(response.gradients[0] as Float32Array).forEach((g, i) => expect(Math.abs(g - (expected[i] as number))).toBeLessThanOrEqual(2 ** -23));
+    } finally {
+      await backend.dispose();
+    }
+  });
+
+  it('squeezed: a LegacyUpgradeError naming the tensor whose shape the rewrite needs, with onnxruntime’s reason', async () => {
+    const error = await onnxBackend(modelWith(true)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LegacyUpgradeError);
+    expect((error as LegacyUpgradeError).tensorName).toBe('t');
+    expect((error as Error).message).toMatch(
+      /^the model's default-domain opset 6 predates the kernels onnxruntime runs, and rewriting it to opset 11 needs the shape of tensor "t", .*\(onnxruntime: .*Add\(6\)/,
+    );
   });
 });

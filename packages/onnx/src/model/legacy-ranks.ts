@@ -73,6 +73,10 @@ function rankOf(node: onnx.INodeProto, input: (i: number) => number | undefined,
       return intsAttribute(node, 'shape')?.length ?? valueCount(1);
     case 'Unsqueeze':
       return first === undefined ? undefined : first + (intsAttribute(node, 'axes')?.length ?? Number.NaN);
+    case 'Gather': {
+      const indices = input(1);
+      return first === undefined || indices === undefined ? undefined : first + indices - 1;
+    }
     case 'Squeeze': {
       const axes = intsAttribute(node, 'axes');
       return first === undefined || !axes ? undefined : first - axes.length;

@@ -30,6 +30,8 @@ export interface PreparedModel {
    * PrepareOptions.deferUpgrade); builders upgrade their copies with the facts they are given.
    */
   readonly pendingUpgrade: boolean;
+  /** While an upgrade is pending: the tensor whose shape it needs. */
+  readonly upgradeNeeds?: string;
 }
 
 export interface PrepareOptions {
@@ -64,17 +66,19 @@ export function prepareModel(source: ModelData | PreparedModel, options: Prepare
   dropUnusedInputs(model);
   const shapes = new Map(modelFacts(model.graph as onnx.GraphProto).shapes);
   let pendingUpgrade = false;
+  let upgradeNeeds: string | undefined;
   try {
     upgradeToOpset11(model, shapes);
   } catch (error) {
     if (!(error instanceof UnknownShapeError && options.deferUpgrade)) throw error;
     pendingUpgrade = true;
+    upgradeNeeds = error.tensorName;
   }
   explicitCeilModePools(model, shapes, 'dropping');
   lowerToFloat32(model);
   const opset = pendingUpgrade ? MIN_OPSET : defaultOpset(model);
   const facts = mergeFacts(modelFacts(model.graph as onnx.GraphProto), { shapes });
-  return register({ model, opset, facts, pendingUpgrade });
+  return register({ model, opset, facts, pendingUpgrade, ...(upgradeNeeds !== undefined ? { upgradeNeeds } : {}) });
 }
 
 /** `prepared` with `model`, a rewritten copy of its model (see copyModel), in its place. */

@@ -4,7 +4,8 @@ import { isPrepared, prepareModel, type ModelData, type PreparedModel } from '..
 import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
 import { supportAnalysis } from '../autodiff/analysis.js';
 import { optimizedKey } from '../cache/optimized-sessions.js';
-import { RuntimeError, UnsupportedOpError } from '../errors.js';
+import { LegacyUpgradeError, RuntimeError, UnsupportedOpError } from '../errors.js';
+import { domainOpset } from '../graph/model.js';
 import type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
 import { contextFeeds, resolveContext } from './context.js';
 import { forwardPredict } from './forward.js';
@@ -83,6 +84,9 @@ export async function openOnnxBackend(
     cache,
     modelDigest,
     stats,
+  }).catch((error: unknown) => {
+    // A legacy model runs as it is only to measure the shapes its rewrite needs: without its kernels, say so.
+    throw prepared.pendingUpgrade ? new LegacyUpgradeError(domainOpset(prepared.model, ''), prepared.upgradeNeeds ?? '', error) : error;
   });
   const gradientOptions = gradientSessionOptions(sessionOptions);
   const capacity = fixedBatch(graph);
