@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTokenLayerExplainer, findEmbeddingOutput, type TokenLayerExplainer } from '../src/index.js';
+import { createTokenLayerExplainer, DataType, decodeModel, findEmbeddingOutput, type TokenLayerExplainer } from '../src/index.js';
+import { makeModel } from './helpers/model.js';
 import { fixturesDir } from './helpers/fixtures.js';
 import * as ortNode from 'onnxruntime-node';
 import { runtimes } from './helpers/ort.js';
@@ -102,5 +103,32 @@ describe('a transformer with onnxruntime contrib ops explained as its standard-o
     expect(maxDifference(node, web)).toBeLessThan(2e-6 * Math.max(...Array.from(node, Math.abs)));
     await onNode.dispose();
     await onWeb.dispose();
+  });
+});
+
+describe('finding the word lookup leaves the model as it was', () => {
+  it("the caller's contrib model keeps its EmbedLayerNormalization node", () => {
+    const model = decodeModel(contrib);
+    const before = model.graph?.node?.map((node) => node.opType);
+    expect(findEmbeddingOutput(model)).toMatch(/\/word_embeddings$/);
+    expect(model.graph?.node?.map((node) => node.opType)).toEqual(before);
+    expect(before).toContain('EmbedLayerNormalization');
+  });
+
+  it('a legacy-opset model without it is read at its own opset (no rewrite, no opset check)', () => {
+    const model = decodeModel(
+      makeModel({
+        opset: 9,
+        inputs: { ids: ['N', 4] },
+        constants: { table: { dims: [10, 3], values: Array.from({ length: 30 }, (_, i) => i / 10) } },
+        nodes: [
+          { op: 'Gather', inputs: ['table', 'ids'], outputs: ['embedded'] },
+          { op: 'ReduceSum', inputs: ['embedded'], outputs: ['y'], attributes: { axes: { ints: [1, 2] }, keepdims: { int: 0 } } },
+        ],
+        outputs: ['y'],
+      }),
+    );
+    (model.graph?.input?.[0]?.type?.tensorType as { elemType: number }).elemType = DataType.INT64;
+    expect(findEmbeddingOutput(model)).toBe('embedded');
   });
 });

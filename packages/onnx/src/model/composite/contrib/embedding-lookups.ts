@@ -3,18 +3,21 @@ import { defaultOpset } from '../../../graph/model.js';
 import { qualifiedOpType } from '../registry.js';
 import { usedNames } from '../../endpoints.js';
 import { LoweringBuilder } from '../lowering-builder.js';
+import { copyModel } from '../../working-copy.js';
 import { embedLayerNormalization, embedLayerNormalizationOps } from './embed-layer-normalization.js';
 
 const FUSED_EMBEDDING = qualifiedOpType(embedLayerNormalization.opType, embedLayerNormalization.domain);
 
 /**
- * Rewrites, in place, every com.microsoft.EmbedLayerNormalization node of `model` into the
- * standard ops it computes, before any shape is known, so that the word-embedding lookup is an
- * ordinary Gather of the table by the token ids (its output `<output>/word_embeddings`): the
- * tensor token-layer attribution cuts the model at. The rewritten model runs on onnxruntime as
- * the original does. Returns the model.
+ * A copy of `model` (see copyModel) with every com.microsoft.EmbedLayerNormalization node
+ * rewritten into the standard ops it computes, before any shape is known, so that the
+ * word-embedding lookup is an ordinary Gather of the table by the token ids (its output
+ * `<output>/word_embeddings`): the tensor token-layer attribution cuts the model at. The
+ * rewritten model runs on onnxruntime as the original does. A model without one is returned as it is.
  */
-export function withEmbeddingLookups(model: onnx.ModelProto): onnx.ModelProto {
+export function withEmbeddingLookups(source: onnx.ModelProto): onnx.ModelProto {
+  if (!(source.graph?.node ?? []).some((node) => qualifiedOpType(node.opType ?? '', node.domain) === FUSED_EMBEDDING)) return source;
+  const model = copyModel(source);
   const graph = model.graph as onnx.GraphProto;
   const opset = defaultOpset(model);
   const fused = (node: onnx.INodeProto): boolean =>
