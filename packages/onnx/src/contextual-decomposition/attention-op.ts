@@ -85,7 +85,7 @@ function softcapped(builder: GraphBuilder, scores: Carried, softcap: number): Ca
  * the Softmax rule's Shapley split gives masked keys 0 in every part; rows with no key allowed are
  * zero, as onnxruntime gives them, their S(0) included.
  */
-function attentionWeights(builder: GraphBuilder, scores: Carried, bias: string | undefined, mayMaskRows: boolean): Carried {
+export function attentionWeights(builder: GraphBuilder, scores: Carried, bias: string | undefined, mayMaskRows: boolean): Carried {
   const guard = bias && mayMaskRows ? guardMaskedRows(builder, bias) : undefined;
   const added = guard ? guard.safeBias : bias;
   const node = standardNode('Softmax', [toAttributeProto('axis', { int: -1 })]);
@@ -109,7 +109,7 @@ function attentionWeights(builder: GraphBuilder, scores: Carried, bias: string |
 }
 
 /** A product that may hold pairs: the MatMul rule (CD product rule for two pairs), or MatMul of constants. */
-function matMul(builder: GraphBuilder, a: Carried, b: Carried): Carried {
+export function matMul(builder: GraphBuilder, a: Carried, b: Carried): Carried {
   if (!isPair(a) && !isPair(b)) return builder.op('MatMul', [a, b]);
   return contraction(standardNode('MatMul', [], [shapeSource(a), shapeSource(b)]), [a, b], builder, () => undefined)[0] as Carried;
 }

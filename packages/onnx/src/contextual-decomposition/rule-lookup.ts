@@ -8,6 +8,7 @@ import {
   skipLayerNormalization,
   skipSimplifiedLayerNormalization,
 } from './contrib-activations.js';
+import { contribAttention } from './contrib-attention.js';
 import { fusedConv, fusedGemm, fusedMatMul } from './contrib-fused.js';
 import type { PairRule } from './pair.js';
 import { PAIR_RULES } from './rules.js';
@@ -31,6 +32,7 @@ const FUSED_PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule
   [qualifiedOpType('SkipLayerNormalization', MICROSOFT), skipLayerNormalization],
   [qualifiedOpType('SkipSimplifiedLayerNormalization', MICROSOFT), skipSimplifiedLayerNormalization],
   ['SimplifiedLayerNormalization', simplifiedLayerNormalization],
+  [qualifiedOpType('Attention', MICROSOFT), contribAttention],
 ]);
 
 /** The rule of a qualified op type (`com.microsoft.FusedConv`; a default-domain op by its name). */

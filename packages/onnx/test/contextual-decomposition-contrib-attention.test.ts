@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { inspect } from '../src/index.js';
+import { attentionCase, type AttentionCaseSpec } from './helpers/contrib-attention-cases.js';
+import { caseModel, compareContribCase } from './helpers/contrib-decomposition.js';
+import { decompositionError } from './helpers/decomposition-error.js';
+
+const base: AttentionCaseSpec = { batch: 1, sequence: 4, hidden: 6, heads: 2 };
+
+const cases: readonly (readonly [string, AttentionCaseSpec])[] = [
+  ['no mask', base],
+  ['key lengths (B)', { ...base, mask: { lengths: [3] } }],
+  ['a raw 0/1 (B, T) mask and mask_filter_value', { ...base, mask: { raw: [[1, 0, 1, 1]] }, filterValue: -500 }],
+  ['unidirectional', { ...base, unidirectional: true }],
+  ['unidirectional with key lengths', { ...base, mask: { lengths: [2] }, unidirectional: true }],
+  ['qkv_hidden_sizes with a value size of its own, and scale', { ...base, heads: 2, sizes: [4, 4, 8], scale: 0.3 }],
+];
+
+describe('contextual decomposition of com.microsoft.Attention equals that of its standard ops', () => {
+  it.each(cases)('%s', async (what, spec) => {
+    const { deviation, completeness, scale } = await compareContribCase(attentionCase(spec));
+    if (process.env.IG_MEASURE !== undefined) console.log(what, deviation, completeness, scale);
+    expect(scale).toBeGreaterThan(0.1);
+    // Measured 0: both graphs run the same ops on the same numbers; the bound leaves room for a reordered sum.
+    expect(deviation).toBeLessThanOrEqual(1e-8 * scale);
+    // Measured at most 2.7e-7 of the scale (no mask): float32 rounding of the parts' sums against onnxruntime's kernel.
+    expect(completeness).toBeLessThanOrEqual(5e-7 * scale);
+  });
+
+  it('inspect() counts com.microsoft.Attention as supported', () => {
+    const c = attentionCase(base);
+    expect(inspect(caseModel(c, c.fused)).contextualDecompositionCoverage).toEqual({ supported: ['com.microsoft.Attention'], unsupported: [] });
+  });
+});
+
+/** The Attention case of `base` with the node's inputs, outputs and extra constants replaced. */
+function variant(inputs: readonly string[], constants: Record<string, { dims: number[]; values: number[]; type?: 'int32' }>, outputs = ['y']): Uint8Array {
+  const c = attentionCase(base);
+  const attention = { ...(c.fused.nodes[0] as (typeof c.fused.nodes)[number]), inputs, outputs };
+  return caseModel({ ...c, constants: { ...c.constants, ...constants } }, { ...c.fused, nodes: [attention] });
+}
+
+describe('forms of com.microsoft.Attention without a contextual-decomposition rule are refused, naming the form', () => {
+  it.each([
+    ['left padding (2·B)', variant(['x', 'w', 'b', 'mask'], { mask: { dims: [2], values: [4, 1], type: 'int32' } }), /left padding \(2·B\)/],
+    [
+      'a raw (B, S, T) mask',
+      variant(['x', 'w', 'b', 'mask'], { mask: { dims: [1, 4, 4], values: new Array<number>(16).fill(1), type: 'int32' } }),
+      /raw \(B, S, T\) mask/,
+    ],
+    [
+      'attention_bias',
+      variant(['x', 'w', 'b', '', '', 'ab'], { ab: { dims: [1, 2, 4, 4], values: new Array<number>(32).fill(0) } }),
+      /attention_bias \(input 5\)/,
+    ],
+    ['the present output', variant(['x', 'w', 'b'], {}, ['y', 'present']), /present output/],
+  ])('%s', (_what, bytes, reason) => {
+    const error = decompositionError(bytes);
+    expect(error.nodes[0]?.opType).toBe('Attention');
+    expect(error.nodes[0]?.domain).toBe('com.microsoft');
+    expect(error.nodes[0]?.reason).toMatch(reason);
+  });
+});

@@ -1,0 +1,115 @@
+import { contribNode, node, randomConstant, scalar, type ContribCase } from './contrib-decomposition.js';
+import type { ConstantSpec, NodeSpec } from './model.js';
+
+/** float32's lowest value, which onnxruntime puts at the keys `unidirectional` hides. */
+const LOWEST = -3.4028234663852886e38;
+
+/** What a case's mask is: none, key lengths (B), a raw 0/1 (B, T) mask. */
+export type CaseMask = { readonly lengths: readonly number[] } | { readonly raw: readonly (readonly number[])[] } | undefined;
+
+export interface AttentionCaseSpec {
+  readonly batch: number;
+  readonly sequence: number;
+  readonly hidden: number;
+  readonly heads: number;
+  /** [Dq, Dk, Dv]; equal thirds of 3·hidden when not given. */
+  readonly sizes?: readonly [number, number, number];
+  readonly mask?: CaseMask;
+  readonly unidirectional?: boolean;
+  readonly scale?: number;
+  readonly filterValue?: number;
+}
+
+const int64 = (values: readonly number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
+
+/** The mask's 0/1 entries per batch and key, as the test reads the mask (independent of the code under test). */
+function allowedKeys(mask: CaseMask, batch: number, sequence: number): boolean[][] {
+  return Array.from({ length: batch }, (_, b) =>
+    Array.from({ length: sequence }, (_, j) => {
+      if (mask === undefined) return true;
+      if ('lengths' in mask) return j < (mask.lengths[b] as number);
+      return (mask.raw[b]?.[j] as number) > 0;
+    }),
+  );
+}
+
+/** The additive bias [B, 1, S, T] written out: the filter value at masked keys, float32's lowest at later keys when unidirectional. */
+function biasConstant(spec: AttentionCaseSpec): ConstantSpec {
+  const { batch, sequence } = spec;
+  const allowed = allowedKeys(spec.mask, batch, sequence);
+  const values: number[] = [];
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < sequence; i++)
+      for (let j = 0; j < sequence; j++) values.push(spec.unidirectional && j > i ? LOWEST : allowed[b]?.[j] ? 0 : (spec.filterValue ?? -10000));
+  return { dims: [batch, 1, sequence, sequence], values };
+}
+
+function maskConstant(mask: CaseMask): ConstantSpec | undefined {
+  if (mask === undefined) return undefined;
+  if ('lengths' in mask) return { dims: [mask.lengths.length], values: mask.lengths, type: 'int32' };
+  return { dims: [mask.raw.length, mask.raw[0]?.length ?? 0], values: mask.raw.flat(), type: 'int32' };
+}
+
+/** [B, S, N·H] → [B, N, S, H] with standard ops. */
+const toHeadsNodes = (x: string): NodeSpec[] => [
+  node('Reshape', [x, 'heads_shape'], [`${x}_r`]),
+  node('Transpose', [`${x}_r`], [`${x}_h`], { perm: { ints: [0, 2, 1, 3] } }),
+];
+
+/** com.microsoft.Attention on x, and the same computation written with MatMul, Add, Slice, Reshape, Transpose, Mul, Softmax. */
+export function attentionCase(spec: AttentionCaseSpec, seed = 1): ContribCase {
+  const { batch, sequence, hidden, heads } = spec;
+  const sizes = spec.sizes ?? [hidden, hidden, hidden];
+  const [dq, dk, dv] = sizes;
+  const packed = dq + dk + dv;
+  const mask = maskConstant(spec.mask);
+  const scale = spec.scale ?? 1 / Math.sqrt(dq / heads);
+  const attributes = {
+    num_heads: { int: heads },
+    ...(spec.sizes ? { qkv_hidden_sizes: { ints: [...spec.sizes] } } : {}),
+    ...(spec.unidirectional ? { unidirectional: { int: 1 } } : {}),
+    ...(spec.scale === undefined ? {} : { scale: { float: spec.scale } }),
+    ...(spec.filterValue === undefined ? {} : { mask_filter_value: { float: spec.filterValue } }),
+  };
+  const masked = mask !== undefined || spec.unidirectional === true;
+  const slice = (name: string): NodeSpec => node('Slice', ['pb', `${name}_start`, `${name}_end`, 'last'], [name]);
+  const standard: NodeSpec[] = [
+    node('MatMul', ['x', 'w'], ['p']),
+    node('Add', ['p', 'b'], ['pb']),
+    slice('q'),
+    slice('k'),
+    slice('v'),
+    ...toHeadsNodes('q'),
+    ...toHeadsNodes('k'),
+    ...toHeadsNodes('v'),
+    node('Transpose', ['k_h'], ['kt'], { perm: { ints: [0, 1, 3, 2] } }),
+    node('MatMul', ['q_h', 'kt'], ['s']),
+    node('Mul', ['s', 'scale'], masked ? ['ss'] : ['sm']),
+    ...(masked ? [node('Add', ['ss', 'bias'], ['sm'])] : []),
+    node('Softmax', ['sm'], ['a'], { axis: { int: -1 } }),
+    node('MatMul', ['a', 'v_h'], ['o']),
+    node('Transpose', ['o'], ['ot'], { perm: { ints: [0, 2, 1, 3] } }),
+    node('Reshape', ['ot', 'merged_shape'], ['y']),
+  ];
+  return {
+    shape: [batch, sequence, hidden],
+    constants: {
+      w: randomConstant(seed, [hidden, packed]),
+      b: randomConstant(seed + 1, [packed]),
+      ...(mask ? { mask } : {}),
+      ...(masked ? { bias: biasConstant(spec) } : {}),
+      scale: scalar(scale),
+      q_start: int64([0]),
+      q_end: int64([dq]),
+      k_start: int64([dq]),
+      k_end: int64([dq + dk]),
+      v_start: int64([dq + dk]),
+      v_end: int64([packed]),
+      last: int64([-1]),
+      heads_shape: int64([0, 0, heads, -1]),
+      merged_shape: int64([0, 0, -1]),
+    },
+    fused: { opset: 13, nodes: [contribNode('Attention', mask ? ['x', 'w', 'b', 'mask'] : ['x', 'w', 'b'], attributes)] },
+    standard: { opset: 13, nodes: standard },
+  };
+}
