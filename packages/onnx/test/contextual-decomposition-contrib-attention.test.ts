@@ -9,6 +9,7 @@ const base: AttentionCaseSpec = { batch: 1, sequence: 4, hidden: 6, heads: 2 };
 const cases: readonly (readonly [string, AttentionCaseSpec])[] = [
   ['no mask', base],
   ['key lengths (B)', { ...base, mask: { lengths: [3] } }],
+  ['left padding (2·B)', { ...base, mask: { ends: [4], starts: [1] } }],
   ['a raw 0/1 (B, T) mask and mask_filter_value', { ...base, mask: { raw: [[1, 0, 1, 1]] }, filterValue: -500 }],
   ['unidirectional', { ...base, unidirectional: true }],
   ['unidirectional with key lengths', { ...base, mask: { lengths: [2] }, unidirectional: true }],
@@ -41,7 +42,7 @@ function variant(inputs: readonly string[], constants: Record<string, { dims: nu
 
 describe('forms of com.microsoft.Attention without a contextual-decomposition rule are refused, naming the form', () => {
   it.each([
-    ['left padding (2·B)', variant(['x', 'w', 'b', 'mask'], { mask: { dims: [2], values: [4, 1], type: 'int32' } }), /left padding \(2·B\)/],
+    ['a 4-D mask', variant(['x', 'w', 'b', 'mask'], { mask: { dims: [1, 1, 4, 4], values: new Array<number>(16).fill(1), type: 'int32' } }), /a 4-D mask/],
     [
       'a raw (B, S, T) mask',
       variant(['x', 'w', 'b', 'mask'], { mask: { dims: [1, 4, 4], values: new Array<number>(16).fill(1), type: 'int32' } }),

@@ -10,8 +10,6 @@ export interface ContribMaskSpec {
   readonly mask: string | undefined;
   /** A tensor [B, T, …] whose first two axes are the batch and the keys (read at run time). */
   readonly keys: string;
-  /** The batch size, where known: it tells key lengths (B) from left padding (2·B). */
-  readonly batch: number | undefined;
   readonly filterValue: number;
   readonly causal: boolean;
 }
@@ -30,25 +28,38 @@ function keyIndices(builder: GraphBuilder, keys: string): string {
 }
 
 /**
- * Where the mask allows a key, bool [B, 1, 1, T]: key lengths (B), keys j < length; a raw 0/1 mask
- * (B, T), keys whose entry is positive. The other forms (left padding 2·B, raw (B, S, T), 4-D)
- * are refused, named: they are not checked against onnxruntime's kernel here.
+ * Keys from the start position up to the end: a 1-D mask is key lengths (B), or end then start
+ * positions (2·B, left padding), told apart at run time (the batch is often symbolic) by reading
+ * starts from the mask followed by B zeros.
  */
-function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string, { keys, batch }: ContribMaskSpec): string {
+function paddingAllowed(builder: GraphBuilder, values: string, keys: string): string {
+  const shape = builder.op('Shape', [keys]);
+  const batch = builder.op('Slice', [shape, builder.int64Constant([0]), builder.int64Constant([1])]);
+  const twice = builder.op('Add', [batch, batch]);
+  const ends = builder.op('Slice', [values, builder.int64Constant([0]), batch]);
+  const padded = builder.op('Concat', [values, builder.op('Sub', [ends, ends])], { axis: { int: 0 } });
+  const starts = builder.op('Slice', [padded, batch, twice]);
+  const perBatch = (x: string): string => builder.reshape(x, [-1, 1, 1, 1]);
+  const indices = builder.unsqueeze(keyIndices(builder, keys), [0, 1, 2]);
+  // Not(Less) rather than GreaterOrEqual, which opset 11 lacks.
+  return builder.op('And', [builder.op('Less', [indices, perBatch(ends)]), builder.op('Not', [builder.op('Less', [indices, perBatch(starts)])])]);
+}
+
+/**
+ * Where the mask allows a key, bool [B, 1, 1, T]: key lengths (B) or left padding (2·B), see
+ * paddingAllowed; a raw 0/1 mask (B, T), keys whose entry is positive. The other forms (raw
+ * (B, S, T), 4-D) are refused, named: they are not checked against onnxruntime's kernel here.
+ */
+function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string, keys: string): string {
   const dims = dimsKnown(builder, declared, mask);
   const type = builder.knownDataType(mask);
   if (type !== undefined && type !== DataType.INT32) throw new UnsupportedForm(`its mask "${mask}" must be int32`);
   if (!dims) throw new UnsupportedForm(`the rank of its mask "${mask}" is not known`);
   const values = builder.op('Cast', [mask], { to: { int: DataType.INT64 } });
+  if (dims.length === 1) return paddingAllowed(builder, values, keys);
   if (dims.length === 2) return builder.op('Greater', [builder.unsqueeze(values, [1, 2]), builder.int64Constant([0], [])]);
-  if (dims.length === 1) {
-    if (batch === undefined || dims[0] === undefined)
-      throw new UnsupportedForm(`its 1-D mask "${mask}" is key lengths (B) or left padding (2·B), which the batch not being known cannot tell`);
-    if (dims[0] === batch) return builder.op('Less', [builder.unsqueeze(keyIndices(builder, keys), [0, 1, 2]), builder.reshape(values, [-1, 1, 1, 1])]);
-    throw new UnsupportedForm(`its mask "${mask}" of shape [${dims.join(', ')}] is left padding (2·B), which is not decomposed`);
-  }
   const form = dims.length === 3 ? 'a raw (B, S, T) mask' : `a ${dims.length}-D mask`;
-  throw new UnsupportedForm(`its mask "${mask}" is ${form}; key lengths (B) and a raw (B, T) mask are decomposed`);
+  throw new UnsupportedForm(`its mask "${mask}" is ${form}; key lengths (B), left padding (2·B) and a raw (B, T) mask are decomposed`);
 }
 
 /**
@@ -59,7 +70,7 @@ function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string
  */
 export function contribMaskBias(builder: GraphBuilder, declared: DeclaredDims, spec: ContribMaskSpec): string | undefined {
   const zero = builder.floatConstant([0]);
-  const allowed = spec.mask ? maskAllowed(builder, declared, spec.mask, spec) : undefined;
+  const allowed = spec.mask ? maskAllowed(builder, declared, spec.mask, spec.keys) : undefined;
   const maskBias = allowed ? builder.op('Where', [allowed, zero, builder.floatConstant([spec.filterValue])]) : undefined;
   if (!spec.causal) return maskBias;
   // Without a past the queries are the keys: query i sees key j iff j ≤ i. Not(Greater), as opset 11 has it.

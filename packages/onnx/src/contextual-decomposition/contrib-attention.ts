@@ -95,7 +95,6 @@ export const contribAttention: PairRule = (node, inputs, builder, declared) => {
   const maskBias = contribMaskBias(builder, declared, {
     mask: optionalInput(node, MASK_INDEX),
     keys: shapeSource(inputs[0] as Pair),
-    batch: dimsKnown(builder, declared, x)?.[0],
     filterValue: floatAttribute(node, 'mask_filter_value', -10000),
     causal: intAttribute(node, 'unidirectional', 0) === 1,
   });

@@ -4,8 +4,12 @@ import type { ConstantSpec, NodeSpec } from './model.js';
 /** float32's lowest value, which onnxruntime puts at the keys `unidirectional` hides. */
 const LOWEST = -3.4028234663852886e38;
 
-/** What a case's mask is: none, key lengths (B), a raw 0/1 (B, T) mask. */
-export type CaseMask = { readonly lengths: readonly number[] } | { readonly raw: readonly (readonly number[])[] } | undefined;
+/** What a case's mask is: none, key lengths (B), end and start positions (left padding, 2·B), a raw 0/1 (B, T) mask. */
+export type CaseMask =
+  | { readonly lengths: readonly number[] }
+  | { readonly ends: readonly number[]; readonly starts: readonly number[] }
+  | { readonly raw: readonly (readonly number[])[] }
+  | undefined;
 
 export interface AttentionCaseSpec {
   readonly batch: number;
@@ -28,6 +32,7 @@ function allowedKeys(mask: CaseMask, batch: number, sequence: number): boolean[]
     Array.from({ length: sequence }, (_, j) => {
       if (mask === undefined) return true;
       if ('lengths' in mask) return j < (mask.lengths[b] as number);
+      if ('ends' in mask) return j < (mask.ends[b] as number) && j >= (mask.starts[b] as number);
       return (mask.raw[b]?.[j] as number) > 0;
     }),
   );
@@ -47,6 +52,7 @@ function biasConstant(spec: AttentionCaseSpec): ConstantSpec {
 function maskConstant(mask: CaseMask): ConstantSpec | undefined {
   if (mask === undefined) return undefined;
   if ('lengths' in mask) return { dims: [mask.lengths.length], values: mask.lengths, type: 'int32' };
+  if ('ends' in mask) return { dims: [2 * mask.ends.length], values: [...mask.ends, ...mask.starts], type: 'int32' };
   return { dims: [mask.raw.length, mask.raw[0]?.length ?? 0], values: mask.raw.flat(), type: 'int32' };
 }
 

@@ -1,4 +1,5 @@
-import type { onnx } from '../../../proto/generated/onnx.js';
+import { onnx } from '../../../proto/generated/onnx.js';
+import { DataType } from '../../../proto/tensor.js';
 import { defaultOpset } from '../../../graph/model.js';
 import { qualifiedOpType } from '../registry.js';
 import { usedNames } from '../../endpoints.js';
@@ -39,5 +40,19 @@ export function withEmbeddingLookups(source: onnx.ModelProto): onnx.ModelProto {
     nodes.push(...b.nodes.slice(start));
   }
   b.commit(graph, nodes, new Map());
+  declareMaskIndices(graph, (source.graph?.node ?? []).filter(fused));
   return model;
+}
+
+/**
+ * mask_index is int32 [B] (the batch left open): stated, so that a rule reading the model (the
+ * contextual decomposition of com.microsoft.Attention) knows the mask's form from its rank.
+ */
+function declareMaskIndices(graph: onnx.GraphProto, nodes: readonly onnx.INodeProto[]): void {
+  const declared = new Set(graph.valueInfo.map((info) => info.name));
+  for (const node of nodes) {
+    const name = node.output?.[1];
+    if (!name || declared.has(name)) continue;
+    graph.valueInfo.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: DataType.INT32, shape: { dim: [{}] } } } }));
+  }
 }
