@@ -12,6 +12,8 @@ export interface ContribMaskSpec {
   readonly keys: string;
   readonly filterValue: number;
   readonly causal: boolean;
+  /** Whether a 1-D mask may be left padding (2·B), as Attention's may; MultiHeadAttention's is key lengths (B) alone. */
+  readonly leftPadding: boolean;
 }
 
 export const dimsKnown = (builder: GraphBuilder, declared: DeclaredDims, name: string): readonly (number | undefined)[] | undefined =>
@@ -25,6 +27,12 @@ function keyIndices(builder: GraphBuilder, keys: string): string {
   const shape = builder.op('Shape', [keys]);
   const total = scalarOf(builder, builder.op('Slice', [shape, builder.int64Constant([1]), builder.int64Constant([2])]));
   return builder.op('Range', [builder.int64Constant([0], []), total, builder.int64Constant([1], [])]);
+}
+
+/** A [B] vector as [B, 1, 1, 1], B read from the keys: a mask of another length fails to run rather than broadcast. */
+function perBatch(builder: GraphBuilder, values: string, keys: string): string {
+  const batch = builder.op('Slice', [builder.op('Shape', [keys]), builder.int64Constant([0]), builder.int64Constant([1])]);
+  return builder.op('Reshape', [values, builder.op('Concat', [batch, builder.int64Constant([1, 1, 1])], { axis: { int: 0 } })]);
 }
 
 /**
@@ -50,16 +58,20 @@ function paddingAllowed(builder: GraphBuilder, values: string, keys: string): st
  * paddingAllowed; a raw 0/1 mask (B, T), keys whose entry is positive. The other forms (raw
  * (B, S, T), 4-D) are refused, named: they are not checked against onnxruntime's kernel here.
  */
-function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string, keys: string): string {
+function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string, { keys, leftPadding }: ContribMaskSpec): string {
   const dims = dimsKnown(builder, declared, mask);
   const type = builder.knownDataType(mask);
   if (type !== undefined && type !== DataType.INT32) throw new UnsupportedForm(`its mask "${mask}" must be int32`);
   if (!dims) throw new UnsupportedForm(`the rank of its mask "${mask}" is not known`);
   const values = builder.op('Cast', [mask], { to: { int: DataType.INT64 } });
-  if (dims.length === 1) return paddingAllowed(builder, values, keys);
+  if (dims.length === 1)
+    return leftPadding
+      ? paddingAllowed(builder, values, keys)
+      : builder.op('Less', [builder.unsqueeze(keyIndices(builder, keys), [0, 1, 2]), perBatch(builder, values, keys)]);
   if (dims.length === 2) return builder.op('Greater', [builder.unsqueeze(values, [1, 2]), builder.int64Constant([0], [])]);
   const form = dims.length === 3 ? 'a raw (B, S, T) mask' : `a ${dims.length}-D mask`;
-  throw new UnsupportedForm(`its mask "${mask}" is ${form}; key lengths (B), left padding (2·B) and a raw (B, T) mask are decomposed`);
+  const decomposed = leftPadding ? 'key lengths (B), left padding (2·B) and a raw (B, T) mask' : 'key lengths (B) and a raw (B, T) mask';
+  throw new UnsupportedForm(`its mask "${mask}" is ${form}; ${decomposed} are decomposed`);
 }
 
 /**
@@ -70,7 +82,7 @@ function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string
  */
 export function contribMaskBias(builder: GraphBuilder, declared: DeclaredDims, spec: ContribMaskSpec): string | undefined {
   const zero = builder.floatConstant([0]);
-  const allowed = spec.mask ? maskAllowed(builder, declared, spec.mask, spec.keys) : undefined;
+  const allowed = spec.mask ? maskAllowed(builder, declared, spec.mask, spec) : undefined;
   const maskBias = allowed ? builder.op('Where', [allowed, zero, builder.floatConstant([spec.filterValue])]) : undefined;
   if (!spec.causal) return maskBias;
   // Without a past the queries are the keys: query i sees key j iff j ≤ i. Not(Greater), as opset 11 has it.

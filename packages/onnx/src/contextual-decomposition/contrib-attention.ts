@@ -14,11 +14,11 @@ const BIAS = 2;
 const MASK_INDEX = 3;
 const ATTENTION_BIAS = 5;
 
-/** Q [B, S, N·Hq], K [B, T, N·Hq] and V [B, T, N·Hv] of a contrib attention node, as pairs. */
+/** Q [B, S, N·Hq], K [B, T, N·Hq] and V [B, T, N·Hv] of a contrib attention node, each a pair or a constant. */
 export interface ContribQkv {
-  readonly query: Pair;
-  readonly key: Pair;
-  readonly value: Pair;
+  readonly query: Carried;
+  readonly key: Carried;
+  readonly value: Carried;
 }
 
 /**
@@ -35,7 +35,7 @@ export function scaledAttentionPairs(
   headSize: number,
   bias: string | undefined,
 ): Carried {
-  const perHead = (x: Pair): Carried => partwise(x, (part) => toHeads(builder, part, heads), true);
+  const perHead = (x: Carried): Carried => partwise(x, (part) => toHeads(builder, part, heads), true);
   const keys = partwise(perHead(qkv.key), (part) => builder.transpose(part, [0, 1, 3, 2]), true);
   const scale = builder.floatConstant([hasAttribute(node, 'scale') ? floatAttribute(node, 'scale', 1) : 1 / Math.sqrt(headSize)]);
   const scores = partwise(matMul(builder, perHead(qkv.query), keys), (part) => builder.mul(part, scale));
@@ -97,6 +97,7 @@ export const contribAttention: PairRule = (node, inputs, builder, declared) => {
     keys: shapeSource(inputs[0] as Pair),
     filterValue: floatAttribute(node, 'mask_filter_value', -10000),
     causal: intAttribute(node, 'unidirectional', 0) === 1,
+    leftPadding: true,
   });
   return [scaledAttentionPairs(builder, node, qkv, heads, sizes[0] / heads, maskBias)];
 };

@@ -10,6 +10,7 @@ import {
 } from './contrib-activations.js';
 import { contribAttention } from './contrib-attention.js';
 import { fusedConv, fusedGemm, fusedMatMul } from './contrib-fused.js';
+import { multiHeadAttention } from './contrib-multi-head-attention.js';
 import type { PairRule } from './pair.js';
 import { PAIR_RULES } from './rules.js';
 
@@ -33,6 +34,7 @@ const FUSED_PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule
   [qualifiedOpType('SkipSimplifiedLayerNormalization', MICROSOFT), skipSimplifiedLayerNormalization],
   ['SimplifiedLayerNormalization', simplifiedLayerNormalization],
   [qualifiedOpType('Attention', MICROSOFT), contribAttention],
+  [qualifiedOpType('MultiHeadAttention', MICROSOFT), multiHeadAttention],
 ]);
 
 /** The rule of a qualified op type (`com.microsoft.FusedConv`; a default-domain op by its name). */

@@ -24,7 +24,7 @@ export interface AttentionCaseSpec {
   readonly filterValue?: number;
 }
 
-const int64 = (values: readonly number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
+export const int64 = (values: readonly number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
 
 /** The mask's 0/1 entries per batch and key, as the test reads the mask (independent of the code under test). */
 function allowedKeys(mask: CaseMask, batch: number, sequence: number): boolean[][] {
@@ -39,14 +39,14 @@ function allowedKeys(mask: CaseMask, batch: number, sequence: number): boolean[]
 }
 
 /** The additive bias [B, 1, S, T] written out: the filter value at masked keys, float32's lowest at later keys when unidirectional. */
-function biasConstant(spec: AttentionCaseSpec): ConstantSpec {
+function biasConstant(spec: AttentionCaseSpec, keys: number): ConstantSpec {
   const { batch, sequence } = spec;
-  const allowed = allowedKeys(spec.mask, batch, sequence);
+  const allowed = allowedKeys(spec.mask, batch, keys);
   const values: number[] = [];
   for (let b = 0; b < batch; b++)
     for (let i = 0; i < sequence; i++)
-      for (let j = 0; j < sequence; j++) values.push(spec.unidirectional && j > i ? LOWEST : allowed[b]?.[j] ? 0 : (spec.filterValue ?? -10000));
-  return { dims: [batch, 1, sequence, sequence], values };
+      for (let j = 0; j < keys; j++) values.push(spec.unidirectional && j > i ? LOWEST : allowed[b]?.[j] ? 0 : (spec.filterValue ?? -10000));
+  return { dims: [batch, 1, sequence, keys], values };
 }
 
 function maskConstant(mask: CaseMask): ConstantSpec | undefined {
@@ -62,22 +62,49 @@ const toHeadsNodes = (x: string): NodeSpec[] => [
   node('Transpose', [`${x}_r`], [`${x}_h`], { perm: { ints: [0, 2, 1, 3] } }),
 ];
 
+/** The contrib node's attributes of a case. */
+export const attentionAttributes = (spec: AttentionCaseSpec): NodeSpec['attributes'] => ({
+  num_heads: { int: spec.heads },
+  ...(spec.sizes ? { qkv_hidden_sizes: { ints: [...spec.sizes] } } : {}),
+  ...(spec.unidirectional ? { unidirectional: { int: 1 } } : {}),
+  ...(spec.scale === undefined ? {} : { scale: { float: spec.scale } }),
+  ...(spec.filterValue === undefined ? {} : { mask_filter_value: { float: spec.filterValue } }),
+});
+
+const isMasked = (spec: AttentionCaseSpec): boolean => spec.mask !== undefined || spec.unidirectional === true;
+
+/** softmax(q·kᵀ·scale + bias)·v per head from the tensors q, k, v [B, S or T, N·H] to y, with standard ops. */
+export const scaledAttentionNodes = (spec: AttentionCaseSpec): NodeSpec[] => [
+  ...toHeadsNodes('q'),
+  ...toHeadsNodes('k'),
+  ...toHeadsNodes('v'),
+  node('Transpose', ['k_h'], ['kt'], { perm: { ints: [0, 1, 3, 2] } }),
+  node('MatMul', ['q_h', 'kt'], ['s']),
+  node('Mul', ['s', 'scale'], isMasked(spec) ? ['ss'] : ['sm']),
+  ...(isMasked(spec) ? [node('Add', ['ss', 'bias'], ['sm'])] : []),
+  node('Softmax', ['sm'], ['a'], { axis: { int: -1 } }),
+  node('MatMul', ['a', 'v_h'], ['o']),
+  node('Transpose', ['o'], ['ot'], { perm: { ints: [0, 2, 1, 3] } }),
+  node('Reshape', ['ot', 'merged_shape'], ['y']),
+];
+
+/** The constants of scaledAttentionNodes (the bias written out) and the contrib node's mask, for `keys` keys of head size `headSize`. */
+export function scaledAttentionConstants(spec: AttentionCaseSpec, keys: number, headSize: number): Record<string, ConstantSpec> {
+  const mask = maskConstant(spec.mask);
+  return {
+    ...(mask ? { mask } : {}),
+    ...(isMasked(spec) ? { bias: biasConstant(spec, keys) } : {}),
+    scale: scalar(spec.scale ?? 1 / Math.sqrt(headSize)),
+    heads_shape: int64([0, 0, spec.heads, -1]),
+    merged_shape: int64([0, 0, -1]),
+  };
+}
+
 /** com.microsoft.Attention on x, and the same computation written with MatMul, Add, Slice, Reshape, Transpose, Mul, Softmax. */
 export function attentionCase(spec: AttentionCaseSpec, seed = 1): ContribCase {
   const { batch, sequence, hidden, heads } = spec;
-  const sizes = spec.sizes ?? [hidden, hidden, hidden];
-  const [dq, dk, dv] = sizes;
+  const [dq, dk, dv] = spec.sizes ?? [hidden, hidden, hidden];
   const packed = dq + dk + dv;
-  const mask = maskConstant(spec.mask);
-  const scale = spec.scale ?? 1 / Math.sqrt(dq / heads);
-  const attributes = {
-    num_heads: { int: heads },
-    ...(spec.sizes ? { qkv_hidden_sizes: { ints: [...spec.sizes] } } : {}),
-    ...(spec.unidirectional ? { unidirectional: { int: 1 } } : {}),
-    ...(spec.scale === undefined ? {} : { scale: { float: spec.scale } }),
-    ...(spec.filterValue === undefined ? {} : { mask_filter_value: { float: spec.filterValue } }),
-  };
-  const masked = mask !== undefined || spec.unidirectional === true;
   const slice = (name: string): NodeSpec => node('Slice', ['pb', `${name}_start`, `${name}_end`, 'last'], [name]);
   const standard: NodeSpec[] = [
     node('MatMul', ['x', 'w'], ['p']),
@@ -85,26 +112,14 @@ export function attentionCase(spec: AttentionCaseSpec, seed = 1): ContribCase {
     slice('q'),
     slice('k'),
     slice('v'),
-    ...toHeadsNodes('q'),
-    ...toHeadsNodes('k'),
-    ...toHeadsNodes('v'),
-    node('Transpose', ['k_h'], ['kt'], { perm: { ints: [0, 1, 3, 2] } }),
-    node('MatMul', ['q_h', 'kt'], ['s']),
-    node('Mul', ['s', 'scale'], masked ? ['ss'] : ['sm']),
-    ...(masked ? [node('Add', ['ss', 'bias'], ['sm'])] : []),
-    node('Softmax', ['sm'], ['a'], { axis: { int: -1 } }),
-    node('MatMul', ['a', 'v_h'], ['o']),
-    node('Transpose', ['o'], ['ot'], { perm: { ints: [0, 2, 1, 3] } }),
-    node('Reshape', ['ot', 'merged_shape'], ['y']),
+    ...scaledAttentionNodes(spec),
   ];
   return {
     shape: [batch, sequence, hidden],
     constants: {
       w: randomConstant(seed, [hidden, packed]),
       b: randomConstant(seed + 1, [packed]),
-      ...(mask ? { mask } : {}),
-      ...(masked ? { bias: biasConstant(spec) } : {}),
-      scale: scalar(scale),
+      ...scaledAttentionConstants(spec, sequence, dq / heads),
       q_start: int64([0]),
       q_end: int64([dq]),
       k_start: int64([dq]),
@@ -112,10 +127,8 @@ export function attentionCase(spec: AttentionCaseSpec, seed = 1): ContribCase {
       v_start: int64([dq + dk]),
       v_end: int64([packed]),
       last: int64([-1]),
-      heads_shape: int64([0, 0, heads, -1]),
-      merged_shape: int64([0, 0, -1]),
     },
-    fused: { opset: 13, nodes: [contribNode('Attention', mask ? ['x', 'w', 'b', 'mask'] : ['x', 'w', 'b'], attributes)] },
+    fused: { opset: 13, nodes: [contribNode('Attention', spec.mask ? ['x', 'w', 'b', 'mask'] : ['x', 'w', 'b'], attentionAttributes(spec))] },
     standard: { opset: 13, nodes: standard },
   };
 }
