@@ -40,3 +40,18 @@ export function folderOf(dir: string, name: string, copies: Readonly<Record<stri
   for (const [copy, fixtureName] of Object.entries(copies)) copyFileSync(files(fixtureName), join(folder, copy));
   return folder;
 }
+
+/** The PNG fixtures stored upright at 20×12 with 8 bits or fewer: interlaced, grey, alpha, palettes, 1 bit, gAMA, and a PNG named .jpg. */
+export const PNG_VARIANTS = [
+  'rgb8.png',
+  'rgb8_adam7.png',
+  'grey8.png',
+  'grey_alpha.png',
+  'rgba_partial.png',
+  'palette.png',
+  'palette4.png',
+  'palette_trns.png',
+  'bilevel.png',
+  'gamma.png',
+  'png_named.jpg',
+];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../src/npy.js';
 import { ig, readFloat32Npy, tempDir } from './helpers.js';
-import { files, impliedPixels, logit, maxDifference, pilPixels } from './input-file-fixtures.js';
+import { files, impliedPixels, logit, maxDifference, pilPixels, PNG_VARIANTS } from './input-file-fixtures.js';
 
 /*
  * The commands on the file variants of test/fixtures/files (make_files.py). The models are linear,
@@ -13,19 +13,7 @@ import { files, impliedPixels, logit, maxDifference, pilPixels } from './input-f
  */
 
 describe('ig batch on a folder of PNG and JPEG variants', () => {
-  const pngs = [
-    'rgb8.png',
-    'rgb8_adam7.png',
-    'grey8.png',
-    'grey_alpha.png',
-    'rgba_partial.png',
-    'palette.png',
-    'palette4.png',
-    'palette_trns.png',
-    'bilevel.png',
-    'gamma.png',
-    'png_named.jpg',
-  ];
+  const pngs = PNG_VARIANTS;
   const jpegs = [
     'baseline444.jpg',
     'baseline420.jpg',
