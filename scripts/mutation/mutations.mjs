@@ -195,4 +195,20 @@ export const MUTATIONS = [
     replace: 'export const GREY_WEIGHTS = [0.114, 0.587, 0.299] as const;',
     kill: ['core', 'cli'],
   },
+  {
+    id: 'core-points-example-zero',
+    what: 'every point a batch of mixed examples hands the backend is said to be example 0',
+    file: 'packages/core/src/path-runner.ts',
+    search: 'examples.fill(segment.example, filled, filled + count);',
+    replace: 'examples.fill(0, filled, filled + count);',
+    kill: ['core', 'onnx'],
+  },
+  {
+    id: 'onnx-context-first-row',
+    what: 'a context value with a row per example feeds its first row to every point',
+    file: 'packages/onnx/src/runtime/context.ts',
+    search: 'if (rows === 1) return 0;',
+    replace: 'if (rows >= 1) return 0;',
+    kill: ['onnx', 'cli'],
+  },
 ];

@@ -4,16 +4,16 @@ import type { ContextValues } from './engines/engine.js';
 import { contextFiles } from './text/ids-explain.js';
 
 /**
- * The values of --context-input NAME=FILE.npy for a model whose attributed input is a float
- * tensor (a length, a mask or a flag beside an image): one example's value each, batch axis
- * first, fed unchanged with every example and path point.
+ * The values of --context-input NAME=FILE.npy for a model whose attributed inputs are float
+ * tensors (a length, a mask or a flag beside an image), batch axis first: one row, fed with every
+ * example, or one row per example of the input (see checkContextRows).
  */
 export function readContextInputs(values: readonly string[]): ContextValues {
   const context: Record<string, ContextValues[string]> = {};
   for (const [name, path] of contextFiles(values)) {
     const array = readNpyFile(path, `--context-input ${name}`);
-    if (array.shape[0] !== 1)
-      throw new FileFormatError(path, `--context-input ${name} holds one example's value, batch axis first ([1, ...]); got [${array.shape.join(', ')}]`);
+    if (array.shape.length === 0 || array.shape[0] === 0)
+      throw new FileFormatError(path, `--context-input ${name} needs a batch axis first ([1, ...], or one row per example); got [${array.shape.join(', ')}]`);
     const { data } = array;
     if (data instanceof Float64Array) context[name] = { data: Float32Array.from(data), shape: array.shape };
     else if (data instanceof BigInt64Array || data instanceof Int32Array || data instanceof Float32Array || data instanceof Uint8Array)
@@ -21,4 +21,13 @@ export function readContextInputs(values: readonly string[]): ContextValues {
     else throw new UsageError(`--context-input ${name}: ${array.dtype} values are not supported`);
   }
   return context;
+}
+
+/** Each context value has one row, or one row per example of the input (`examples`, from `input`). */
+export function checkContextRows(context: ContextValues, examples: number, input: string): void {
+  for (const [name, value] of Object.entries(context)) {
+    const rows = value.shape[0] as number;
+    if (rows !== 1 && rows !== examples)
+      throw new UsageError(`--context-input ${name} holds ${rows} rows, but ${input} holds ${examples} examples: give one row, or one per example`);
+  }
 }

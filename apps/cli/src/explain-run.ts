@@ -1,4 +1,4 @@
-import { inputBaselines, integratedGradients, layerIntegratedGradients } from '@ig/core';
+import { consecutiveExamples, inputBaselines, integratedGradients, layerIntegratedGradients } from '@ig/core';
 import type { AutoRule, IntegratedGradientsResult, RefinementReport, Tensor } from '@ig/core';
 import { algorithmLabel, checkAlgorithmFits, isPlainIG, type AlgorithmSettings } from './algorithm-options.js';
 import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
@@ -80,7 +80,12 @@ export interface Explanation {
 /** Class index per example: `auto` (argmax at the input), an index, or a label from --labels. */
 export async function resolveTarget(model: LoadedModel, input: LoadedInput, target: string, labels: readonly string[] | null): Promise<number[]> {
   const examples = input.tensor.shape[0] as number;
-  const outputs = await model.backend.predict({ points: [input.tensor.data], pointShapes: [input.tensor.shape.slice(1)], count: examples });
+  const outputs = await model.backend.predict({
+    points: [input.tensor.data],
+    pointShapes: [input.tensor.shape.slice(1)],
+    count: examples,
+    exampleIndices: consecutiveExamples(examples),
+  });
   return targetsFromOutputs(outputs, examples, target, labels, model.outputShape?.slice(1));
 }
 

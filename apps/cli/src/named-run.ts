@@ -1,4 +1,4 @@
-import { attribute, integratedGradients, reduceChannels } from '@ig/core';
+import { attribute, consecutiveExamples, integratedGradients, reduceChannels } from '@ig/core';
 import type { AttributionResult, PathReport, Tensor } from '@ig/core';
 import { algorithmLabel, checkAlgorithmFits, isPlainIG } from './algorithm-options.js';
 import { attributeOptions } from './algorithm-run.js';
@@ -50,7 +50,12 @@ export async function runNamedExplanation(
     throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);
   const tensors = inputs.map((n) => n.input.tensor);
   const examples = tensors[0]?.shape[0] as number;
-  const outputs = await model.backend.predict({ points: tensors.map((t) => t.data), pointShapes: tensors.map((t) => t.shape.slice(1)), count: examples });
+  const outputs = await model.backend.predict({
+    points: tensors.map((t) => t.data),
+    pointShapes: tensors.map((t) => t.shape.slice(1)),
+    count: examples,
+    exampleIndices: consecutiveExamples(examples),
+  });
   const firstImage = inputs.find((n) => n.input.tensor.shape.length === 4)?.input.layout ?? 'nchw';
   const { spec, perExample: targets, classes } = targetsOfOutputs(outputs, examples, model, firstImage, settings);
   const baselines = namedBaselines(settings, inputs);

@@ -1,4 +1,4 @@
-import { combineChannels, formatBarValue, heatmapScale, renderPanel } from '@ig/core';
+import { combineChannels, consecutiveExamples, formatBarValue, heatmapScale, renderPanel } from '@ig/core';
 import type { Tensor } from '@ig/core';
 import type { ExampleReport } from './explain-run.js';
 import { exampleImage, exampleMaps } from './heatmap-output.js';
@@ -35,7 +35,12 @@ export function targetProbability(outputs: ArrayLike<number>, target: number): T
 export async function targetProbabilities(model: LoadedModel, input: LoadedInput, targets: readonly ReportTarget[]): Promise<(TargetProbability | null)[]> {
   const examples = input.tensor.shape[0] as number;
   if ((model.outputShape?.length ?? 2) > 2 || targets.some((t) => typeof t !== 'number')) return targets.map(() => null);
-  const outputs = await model.backend.predict({ points: [input.tensor.data], pointShapes: [input.tensor.shape.slice(1)], count: examples });
+  const outputs = await model.backend.predict({
+    points: [input.tensor.data],
+    pointShapes: [input.tensor.shape.slice(1)],
+    count: examples,
+    exampleIndices: consecutiveExamples(examples),
+  });
   const size = outputs.length / examples;
   return targets.map((t, e) => targetProbability(outputs.subarray(e * size, (e + 1) * size), t as number));
 }

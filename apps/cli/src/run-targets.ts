@@ -1,4 +1,4 @@
-import type { TargetSpec } from '@ig/core';
+import { consecutiveExamples, type TargetSpec } from '@ig/core';
 import type { Layout } from './image.js';
 import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
@@ -37,6 +37,11 @@ export function targetsOfOutputs(outputs: Float32Array, examples: number, model:
 /** targetsOfOutputs at the model's outputs for `input`. */
 export async function runTargets(model: LoadedModel, input: LoadedInput, settings: TargetSettings): Promise<RunTargets> {
   const examples = input.tensor.shape[0] as number;
-  const outputs = await model.backend.predict({ points: [input.tensor.data], pointShapes: [input.tensor.shape.slice(1)], count: examples });
+  const outputs = await model.backend.predict({
+    points: [input.tensor.data],
+    pointShapes: [input.tensor.shape.slice(1)],
+    count: examples,
+    exampleIndices: consecutiveExamples(examples),
+  });
   return targetsOfOutputs(outputs, examples, model, input.layout, settings);
 }

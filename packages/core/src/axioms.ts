@@ -1,5 +1,6 @@
 import type { Inputs } from './inputs.js';
 import type { GradientBackend } from './backend.js';
+import { backendForExample } from './example-indices.js';
 import { integratedGradients, type IntegratedGradientsOptions } from './integrate.js';
 import { resolveBaselines } from './baselines.js';
 import { InvalidOptionError, ShapeMismatchError, TargetError } from './errors.js';
@@ -16,9 +17,11 @@ export type { AxiomCheck, AxiomCheckOptions, AxiomReport, FeatureRef } from './a
  * linearity (IG of a·F₁ + b·F₂ = a·IG(F₁) + b·IG(F₂)); symmetry for given pairs; and
  * implementation invariance against a second backend. Each check reports the numbers compared.
  */
-export async function checkAxioms(backend: GradientBackend, inputs: Inputs, options: AxiomCheckOptions): Promise<AxiomReport> {
+export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs, options: AxiomCheckOptions): Promise<AxiomReport> {
   const model = normalizeInputs(inputs);
   if (model.examples !== 1) throw new ShapeMismatchError(`checkAxioms takes one example; the input has ${model.examples}`);
+  // The checks run batches of the example's variants: each point is the one example's.
+  const backend = backendForExample(modelBackend, 0);
   if ((options as IntegratedGradientsOptions).attributionsInto !== undefined) {
     throw new InvalidOptionError('checkAxioms does not take attributionsInto: it compares the attributions of several calls, which must not share arrays');
   }

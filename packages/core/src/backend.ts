@@ -24,6 +24,13 @@ export interface PointBatch {
   readonly pointShapes: readonly (readonly number[])[];
   /** Number of points in the batch. */
   readonly count: number;
+  /**
+   * Optional: for each of the `count` points, the example it belongs to, as an index into the
+   * batch of inputs the method was called with. Every method of the core sets it. A backend whose
+   * model takes a value per example besides the attributed inputs (an attention mask per
+   * sentence, a length per sequence) feeds point k the value of example `exampleIndices[k]`.
+   */
+  readonly exampleIndices?: Int32Array;
 }
 
 /**
@@ -70,6 +77,8 @@ export interface IntegrateRequest {
   readonly weights: Float32Array;
   /** `outputSize` weights defining the objective (see GradientRequest). */
   readonly outputWeights: Float32Array;
+  /** Optional: the example the segment belongs to (see PointBatch.exampleIndices). */
+  readonly exampleIndex?: number;
 }
 
 export interface IntegrateResponse {

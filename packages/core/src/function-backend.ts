@@ -3,15 +3,23 @@ import { BackendContractError } from './errors.js';
 
 type Values = Float32Array | readonly number[];
 
-/** A model as plain per-point functions; each point is one Float32Array per model input. */
+/**
+ * A model as plain per-point functions; each point is one Float32Array per model input. `example`
+ * is the index of the example the point belongs to (PointBatch.exampleIndices; 0 when a caller
+ * does not say), for a model with values of its own per example, such as a mask.
+ */
 export interface PointFunctions {
   /** The model's outputs at one point. */
-  forward(point: readonly Float32Array[]): Values;
+  forward(point: readonly Float32Array[], example: number): Values;
   /**
    * ∂(Σⱼ outputWeights[j]·outputⱼ)/∂x at one point, one array per model input; optionally
    * with the objective's value, which saves a forward call.
    */
-  gradient(point: readonly Float32Array[], outputWeights: Float32Array): readonly Values[] | { readonly value: number; readonly gradients: readonly Values[] };
+  gradient(
+    point: readonly Float32Array[],
+    outputWeights: Float32Array,
+    example: number,
+  ): readonly Values[] | { readonly value: number; readonly gradients: readonly Values[] };
 }
 
 /** A model as batched functions (one call per batch of points), e.g. a custom engine's kernels. */
@@ -50,7 +58,7 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
   const forwardAll = (batch: PointBatch): Float32Array => {
     let out: Float32Array | null = null;
     for (let k = 0; k < batch.count; k++) {
-      const y = fns.forward(pointViews(batch, k));
+      const y = fns.forward(pointViews(batch, k), batch.exampleIndices?.[k] ?? 0);
       out ??= new Float32Array(batch.count * y.length);
       if (y.length * batch.count !== out.length)
         throw new BackendContractError(`${name}: forward returned ${y.length} outputs at point ${k}, earlier ${out.length / batch.count}`);
@@ -72,7 +80,8 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
       for (let k = 0; k < request.count; k++) {
         const point = pointViews(request, k);
         const weights = request.outputWeights.subarray(k * outputSize, (k + 1) * outputSize);
-        const result = fns.gradient(point, weights);
+        const example = request.exampleIndices?.[k] ?? 0;
+        const result = fns.gradient(point, weights, example);
         const grads = Array.isArray(result) ? (result as readonly Values[]) : (result as { gradients: readonly Values[] }).gradients;
         if (grads.length !== point.length) throw new BackendContractError(`${name}: gradient returned ${grads.length} arrays for ${point.length} input(s)`);
         grads.forEach((g, i) => {
@@ -83,7 +92,7 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
         if (!Array.isArray(result)) {
           objective[k] = (result as { value: number }).value;
         } else {
-          const y = fns.forward(point);
+          const y = fns.forward(point, example);
           let value = 0;
           for (let j = 0; j < y.length; j++) value += (weights[j] as number) * (y[j] as number);
           objective[k] = value;

@@ -24,6 +24,7 @@ export { resolveTargets, type ResolvedTargets, type TargetSpec } from './targets
 export { broadcastTo, formatShape, sizeOf, tensor, type Tensor } from './tensor.js';
 export { float16ToNumber } from './float16.js';
 export { functionBackend, type BatchFunctions, type PointFunctions } from './function-backend.js';
+export { backendForExample, consecutiveExamples } from './example-indices.js';
 export * from './visualize/index.js';
 export * from './image/index.js';
 export { checkAxioms, type AxiomCheck, type AxiomCheckOptions, type AxiomReport, type FeatureRef } from './axioms.js';

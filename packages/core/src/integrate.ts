@@ -8,6 +8,7 @@ import { resolveBatchSize } from './batching.js';
 import type { IntegratedGradientsResult } from './ig-result.js';
 import type { PathPlan } from './path-plan.js';
 import { PathRunner } from './path-runner.js';
+import { consecutiveExamples } from './example-indices.js';
 import { predictAtInput, predictPoints } from './predict.js';
 import { autoAdvice } from './completeness-warning.js';
 import { FIXED_ADVICE, withProbedHints } from './profile-probe.js';
@@ -166,7 +167,7 @@ async function integrateWith(
   const atBaselines: Float32Array[] = [];
   for (const [s, sample] of baselineSamples.entries()) {
     const label = baselineSamples.length > 1 ? `baseline sample ${s}` : 'the baseline';
-    atBaselines.push((await predictPoints(backend, sample, pointShapes, pointSizes, examples, batchSize, signal, label)).outputs);
+    atBaselines.push((await predictPoints(backend, sample, pointShapes, pointSizes, consecutiveExamples(examples), batchSize, signal, label)).outputs);
   }
 
   const T = targets.perExample;

@@ -54,6 +54,7 @@ export class PathRunner {
   private readonly options: PathRunnerOptions;
   private workspace: PathWorkspace | null = null;
   private objectiveBuffer: Float32Array | null = null;
+  private exampleBuffer: Int32Array | null = null;
 
   constructor(options: PathRunnerOptions) {
     this.options = options;
@@ -88,6 +89,7 @@ export class PathRunner {
           alphas: Float32Array.from(segment.alphas.subarray(from, to)),
           weights: Float32Array.from(segment.weights.subarray(from, to)),
           outputWeights: segment.objective,
+          exampleIndex: segment.example,
         }),
         signal,
       );
@@ -117,16 +119,17 @@ export class PathRunner {
     }
   }
 
-  private buffers(): { workspace: PathWorkspace; objective: Float32Array } {
+  private buffers(): { workspace: PathWorkspace; objective: Float32Array; examples: Int32Array } {
     const { batchSize, pointSizes, outputSize } = this.options;
     this.workspace ??= createPathWorkspace(pointSizes, batchSize);
     this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
-    return { workspace: this.workspace, objective: this.objectiveBuffer };
+    this.exampleBuffer ??= new Int32Array(batchSize);
+    return { workspace: this.workspace, objective: this.objectiveBuffer, examples: this.exampleBuffer };
   }
 
   private async runUnfused(segments: readonly PathSegment[]): Promise<void> {
     const { batchSize, pointSizes, outputSize } = this.options;
-    const { workspace, objective } = this.buffers();
+    const { workspace, objective, examples } = this.buffers();
     let pieces: BatchPiece[] = [];
     let filled = 0;
     for (const segment of segments) {
@@ -136,6 +139,7 @@ export class PathRunner {
           workspace.fill(input, filled, segment.input[input] as Float32Array, segment.baseline[input] as Float32Array, segment.alphas, from, count);
         }
         for (let j = 0; j < count; j++) objective.set(segment.objective, (filled + j) * outputSize);
+        examples.fill(segment.example, filled, filled + count);
         pieces.push({ segment, from, count });
         filled += count;
         from += count;
@@ -152,7 +156,7 @@ export class PathRunner {
 
   private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {
     const { backend, batchSize, pointShapes, pointSizes, outputSize, signal } = this.options;
-    const { workspace, objective } = this.buffers();
+    const { workspace, objective, examples } = this.buffers();
     await yieldToEventLoop(signal);
     const full = count === batchSize;
     const batch = (buffers: readonly Float32Array[]): readonly Float32Array[] =>
@@ -164,6 +168,7 @@ export class PathRunner {
         count,
         outputWeights: full ? objective : objective.subarray(0, count * outputSize),
         gradientBuffers: batch(workspace.gradients),
+        exampleIndices: full ? examples : examples.subarray(0, count),
       }),
       signal,
     );

@@ -2,23 +2,26 @@ import { throwIfAborted, type AbortSignalLike } from './abort.js';
 import type { GradientBackend } from './backend.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
+import { consecutiveExamples } from './example-indices.js';
 import { firstNonFinite } from './path-kernels.js';
 import type { ModelInputs } from './validate.js';
 
 /**
  * Model outputs for `count` points stored point-major per input, in backend calls of at most
- * `batchSize` points. Returns `count × outputSize` values and the output size.
+ * `batchSize` points; point k belongs to example `exampleIndices[k]`. Returns `count × outputSize`
+ * values and the output size.
  */
 export async function predictPoints(
   backend: GradientBackend,
   data: readonly Float32Array[],
   pointShapes: readonly (readonly number[])[],
   pointSizes: readonly number[],
-  count: number,
+  exampleIndices: Int32Array,
   batchSize: number,
   signal: AbortSignalLike | undefined,
   label: string,
 ): Promise<{ outputs: Float32Array; outputSize: number }> {
+  const count = exampleIndices.length;
   let outputs: Float32Array | null = null;
   let outputSize = 0;
   for (let from = 0; from < count; from += batchSize) {
@@ -29,6 +32,7 @@ export async function predictPoints(
         points: data.map((d, i) => d.subarray(from * (pointSizes[i] as number), (from + n) * (pointSizes[i] as number))),
         pointShapes,
         count: n,
+        exampleIndices: exampleIndices.subarray(from, from + n),
       }),
       signal,
     );
@@ -47,7 +51,7 @@ export async function predictPoints(
     const bad = firstNonFinite(chunk);
     if (bad >= 0) {
       const point = from + Math.floor(bad / outputSize);
-      throw new NonFiniteError(`model output at ${label}`, bad % outputSize, chunk[bad] as number, ` (example ${point})`);
+      throw new NonFiniteError(`model output at ${label}`, bad % outputSize, chunk[bad] as number, ` (example ${exampleIndices[point]})`);
     }
     outputs.set(chunk, from * outputSize);
   }
@@ -62,5 +66,5 @@ export function predictAtInput(
   signal: AbortSignalLike | undefined,
 ): Promise<{ outputs: Float32Array; outputSize: number }> {
   const data = model.tensors.map((t) => t.data);
-  return predictPoints(backend, data, model.pointShapes, model.pointSizes, model.examples, batchSize, signal, 'the input');
+  return predictPoints(backend, data, model.pointShapes, model.pointSizes, consecutiveExamples(model.examples), batchSize, signal, 'the input');
 }

@@ -3,6 +3,7 @@ import type { GradientBackend } from './backend.js';
 import { changeInterval, convergenceHint } from './convergence-hint.js';
 import type { IntegratedGradientsResult, PathReport } from './ig-result.js';
 import type { PathPlan } from './path-plan.js';
+import { pointsOfExample } from './example-indices.js';
 import { predictPoints } from './predict.js';
 
 /** Evenly spaced pieces of the path at which F is probed for a fixed rule's failed path. */
@@ -32,7 +33,7 @@ async function probe(
     points,
     pointShapes,
     path.input.map((x) => x.length),
-    count,
+    pointsOfExample(count, path.example),
     batchSize,
     signal,
     'a probe point of the path',

@@ -2,6 +2,7 @@ import { detail, formatNumber, say, type GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { RunSettings } from '../explain-run.js';
 import { writeOutput } from '../files.js';
+import { checkContextRows, readContextInputs } from '../context-inputs.js';
 import { loadModel } from '../load-model.js';
 import { loadOptionsOf } from '../model-options.js';
 import { loadNamedInputs, type NamedInputArg } from '../named-inputs.js';
@@ -26,14 +27,18 @@ export async function runNamedExplain(
   settings: ExplainSettings,
   run: (modelShape: Parameters<typeof loadNamedInputs>[1]['inputShape']) => RunSettings,
   global: GlobalFlags,
+  contextInputs: readonly string[],
 ): Promise<void> {
   if (raw['heatmap']) throw new UsageError('--heatmap draws one image input; with several --input NAME=FILE flags write the attributions with --out');
   if (settings.layer) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
   const timing = startTiming();
-  const model = await loadModel(settings.model, loadOptionsOf(settings, global, { withLayer: false }));
+  const context = contextInputs.length > 0 ? { context: readContextInputs(contextInputs) } : {};
+  const model = await loadModel(settings.model, { ...loadOptionsOf(settings, global, { withLayer: false }), ...context });
   timing.loaded(model);
   try {
     const inputs = loadNamedInputs(args, model, settings);
+    const first = inputs[0];
+    if (context.context && first) checkContextRows(context.context, first.input.tensor.shape[0] as number, first.path);
     const { attributions, report } = await runNamedExplanation(model, inputs, run(model.inputShape), progressBar('integrating', global.quiet));
     const out = typeof raw['out'] === 'string' ? raw['out'] : undefined;
     const files = out === undefined ? [] : inputs.map((n) => perInputPath(out, n.name));

@@ -10,7 +10,7 @@ import { preprocessingNote } from '../preprocessing.js';
 import { targetText } from '../objective-target.js';
 import { loadInput } from '../inputs.js';
 import { engineOf, loadModel, readLabels } from '../load-model.js';
-import { readContextInputs } from '../context-inputs.js';
+import { checkContextRows, readContextInputs } from '../context-inputs.js';
 import { loadOptionsOf } from '../model-options.js';
 import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
@@ -114,6 +114,8 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         return runTextExplain(raw, settings, global);
       }
       const inputArgs = parseInputArgs((raw['input'] as unknown as string[] | undefined) ?? []);
+      const contextInputs = raw['contextInput'] as unknown as string[];
+      if (contextInputs.length > 0 && engineOf(settings.model) !== 'onnx') throw new UsageError('--context-input goes with an .onnx model');
       if (!raw['heatmap'] && !raw['panel']) refusePictureOptionsWithout(command, '--heatmap and --panel');
       const textFlags = givenTokenFlags(raw);
       if (inputArgs.kind === 'named' && textFlags.length > 0)
@@ -128,6 +130,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
           settings,
           (shape) => ({ ...runSettingsOf(settings, raw, targetGiven), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }),
           global,
+          contextInputs,
         );
       }
       raw['input'] = inputArgs.path;
@@ -141,8 +144,6 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       }
       if (textFlags.length > 0) throw new UsageError(`${textFlags[0]} goes with --text or token ids (an int64 .npy) in --input; ${raw['input']} holds floats`);
       if (raw['html']) throw new UsageError(`--html shades the tokens of --text; it does not apply to --input ${raw['input']} (use --heatmap or --panel)`);
-      const contextInputs = raw['contextInput'] as unknown as string[];
-      if (contextInputs.length > 0 && engineOf(settings.model) !== 'onnx') throw new UsageError('--context-input goes with an .onnx model');
       if (raw['heatmap'] && settings.layer) throw new UsageError('--heatmap draws input attributions; it cannot be combined with --layer');
       if (raw['panel'] && settings.layer) throw new UsageError('--panel draws input attributions; it cannot be combined with --layer');
       parseAlgorithmSettings(raw);
@@ -162,6 +163,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         }
         const run = { ...runSettings, ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
+        if (context.context) checkContextRows(context.context, input.tensor.shape[0] as number, raw['input'] as string);
         const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;
         if (note && !global.quiet) process.stderr.write(`${note}\n`);
         const { attributions, report } = await runExplanation(

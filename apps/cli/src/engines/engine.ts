@@ -30,7 +30,7 @@ export interface LoadOptions {
   readonly cache?: string | boolean;
   /** The model output explained, by name (--output); undefined: the first. */
   readonly output?: string;
-  /** Values of the inputs that are not attributed (ONNX, --context-input), one example each. */
+  /** Values of the inputs that are not attributed (ONNX, --context-input): one row, or one per example. */
   readonly context?: ContextValues;
   /** Receives the engine's warnings (e.g. a corrupt cache entry rebuilt). */
   readonly onWarning?: (message: string) => void;

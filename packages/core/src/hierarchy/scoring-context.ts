@@ -4,6 +4,7 @@ import { broadcastTo, formatShape, type Tensor } from '../tensor.js';
 import { BaselineError, InvalidOptionError, ShapeMismatchError, TargetError } from '../errors.js';
 import { normalizeInputs } from '../validate.js';
 import { resolveBatchSize } from '../batching.js';
+import { backendForExample, pointsOfExample } from '../example-indices.js';
 import { predictPoints } from '../predict.js';
 
 /** A group of features: flat indices into one example of the model's (single) input. */
@@ -74,6 +75,8 @@ export async function scoringContext(options: GroupScoreOptions): Promise<Scorin
   }
   const size = model.pointSizes[0] as number;
   const pointShape = model.pointShapes[0] as readonly number[];
+  // Every batch scored here holds variants of the one example.
+  const backend = backendForExample(options.backend, 0);
   const baselineSpec = options.baseline ?? 0;
   let baseline: Float32Array;
   if (typeof baselineSpec === 'number') {
@@ -92,10 +95,19 @@ export async function scoringContext(options: GroupScoreOptions): Promise<Scorin
   const both = new Float32Array(2 * size);
   both.set(options.input.data, 0);
   both.set(baseline, size);
-  const { outputs, outputSize } = await predictPoints(options.backend, [both], [pointShape], [size], 2, batchSize, options.signal, 'the input and baseline');
+  const { outputs, outputSize } = await predictPoints(
+    backend,
+    [both],
+    [pointShape],
+    [size],
+    pointsOfExample(2, 0),
+    batchSize,
+    options.signal,
+    'the input and baseline',
+  );
   const weights = targetWeights(options.target, outputSize);
   return {
-    backend: options.backend,
+    backend,
     input: options.input.data,
     baseline,
     pointShape,
@@ -134,7 +146,7 @@ export async function objectivePerGroup(
       [buffer.subarray(0, n * size)],
       [context.pointShape],
       [size],
-      n,
+      pointsOfExample(n, 0),
       batchSize,
       context.signal,
       'a group',

@@ -7,6 +7,7 @@ import { BackendContractError, NonFiniteError } from '../errors.js';
 import { abortable, yieldToEventLoop } from '../event-loop.js';
 import type { PathReport } from '../integrate.js';
 import { firstNonFinite } from '../path-kernels.js';
+import { pointsOfExample } from '../example-indices.js';
 import { predictAtInput, predictPoints } from '../predict.js';
 import { resolveTargets, type TargetSpec } from '../targets.js';
 import type { Tensor } from '../tensor.js';
@@ -114,7 +115,7 @@ export async function runPathMethod(
       for (const start of path.starts) {
         let value = known.get(start[0] as Float32Array);
         if (value === undefined) {
-          const at = await predictPoints(backend, start, pointShapes, pointSizes, 1, 1, options.signal, 'the path start');
+          const at = await predictPoints(backend, start, pointShapes, pointSizes, pointsOfExample(1, example), 1, options.signal, 'the path start');
           value = objective.value(at.outputs, target);
           known.set(start[0] as Float32Array, value);
         }
@@ -161,6 +162,7 @@ async function runPath(run: Run, path: GradientPath, target: Float32Array, sums:
   const points = pointSizes.map((size) => new Float32Array(batchSize * size));
   const slots = Array.from({ length: batchSize }, (_, k) => rows(points, pointSizes, k));
   const weights = new Float32Array(batchSize * outputSize);
+  const exampleIndices = pointsOfExample(batchSize, example);
   const displacement = pointSizes.map((size) => new Float32Array(size));
   let steps = 0;
   for (;;) {
@@ -172,14 +174,29 @@ async function runPath(run: Run, path: GradientPath, target: Float32Array, sums:
     if (objective.linear) {
       for (let k = 0; k < count; k++) weights.set(target, k * outputSize);
     } else {
-      const at = await predictPoints(backend, batch, pointShapes, pointSizes, count, count, options.signal, `a path point of example ${example}`);
+      const at = await predictPoints(
+        backend,
+        batch,
+        pointShapes,
+        pointSizes,
+        exampleIndices.subarray(0, count),
+        count,
+        options.signal,
+        `a path point of example ${example}`,
+      );
       if (at.outputSize !== outputSize)
         throw new BackendContractError(`${backend.name}: predict returned ${at.outputSize} outputs per point, earlier ${outputSize}`);
       for (let k = 0; k < count; k++)
         objective.outputWeights(at.outputs.subarray(k * outputSize, (k + 1) * outputSize), target, weights.subarray(k * outputSize, (k + 1) * outputSize));
     }
     const response = await abortable(
-      backend.gradients({ points: batch, pointShapes, count, outputWeights: weights.subarray(0, count * outputSize) }),
+      backend.gradients({
+        points: batch,
+        pointShapes,
+        count,
+        outputWeights: weights.subarray(0, count * outputSize),
+        exampleIndices: exampleIndices.subarray(0, count),
+      }),
       options.signal,
     );
     throwIfAborted(options.signal);

@@ -66,11 +66,11 @@ function valueInfo(name: string, shape: readonly number[]): onnx.ValueInfoProto 
 export function buildFusedModel(source: ModelData | PreparedModel, options: FusedModelOptions): FusedModel {
   const { model, opset, facts, unrolled } = withFacts(prepareModel(source, { deferUpgrade: true }), options.facts);
   const graph = model.graph as onnx.GraphProto;
-  const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output });
-  const initializers = new Set(graph.initializer.map((t) => t.name));
-  const graphInputs = graph.input.filter((v) => !initializers.has(v.name));
   const context = options.context ?? [];
   const heldFixed = new Set(context.map((c) => c.name));
+  const { inputs, output } = resolveInputsAndOutput(graph, facts, { output: options.output, heldFixed: [...heldFixed] });
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const graphInputs = graph.input.filter((v) => !initializers.has(v.name));
   const unfed = graphInputs.filter((v) => !inputs.includes(v.name ?? '') && !heldFixed.has(v.name ?? ''));
   if (unfed.length > 0) {
     throw new InvalidModelError(`the fused path graph needs every graph input differentiated or given as context; not: ${unfed.map((v) => v.name).join(', ')}`);

@@ -3,7 +3,7 @@ import { ShapeMismatchError } from '@ig/core';
 import type { onnx } from '../proto/generated/onnx.js';
 import { encodeModel } from '../proto/model-io.js';
 import { RuntimeError } from '../errors.js';
-import { contextFeeds, resolveContext, type ContextInputs } from '../runtime/context.js';
+import { ContextInputError, contextFeeds, resolveContext, type ContextInputs } from '../runtime/context.js';
 import type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from '../runtime/ort.js';
 import { buildContextualDecompositionModel, type ContextualDecompositionModel, type ContextualDecompositionModelOptions } from './rewrite.js';
 
@@ -39,6 +39,9 @@ export async function createContextualDecomposition(
 ): Promise<OnnxContextualDecomposition> {
   const graph = buildContextualDecompositionModel(source, options);
   const context = resolveContext(graph.model.graph as onnx.GraphProto, [graph.inputs.relevant, graph.inputs.irrelevant], options.context ?? {});
+  for (const { name, tensor } of context) {
+    if (tensor.shape[0] !== 1) throw new ContextInputError(name, `a decomposition explains one example: give one row, got shape [${tensor.shape.join(', ')}]`);
+  }
   let session: OrtSessionLike;
   try {
     // logSeverityLevel 4 (QUIET_LOG_SEVERITY): quiet unless the caller's sessionOptions lower it
@@ -87,7 +90,7 @@ export async function createContextualDecomposition(
         result = await session.run({
           [graph.inputs.relevant]: new ort.Tensor('float32', rel, [rows, ...pointShape]),
           [graph.inputs.irrelevant]: new ort.Tensor('float32', irrel, [rows, ...pointShape]),
-          ...contextFeeds(ort, context, rows),
+          ...contextFeeds(ort, context, rows, undefined),
         });
       } catch (error) {
         throw new RuntimeError(`${runtimeName} failed to run the contextual-decomposition graph`, [error]);

@@ -21,14 +21,14 @@ export function usedNames(graph: onnx.IGraphProto): Set<string> {
   return names;
 }
 
-/** The inputs to differentiate (default every float input) and the output to explain (default the first); checks both exist. */
+/** The inputs to differentiate (default every float input not held fixed) and the output to explain (default the first); checks both exist. */
 export function resolveInputsAndOutput(
   graph: onnx.IGraphProto,
   facts: TensorFacts,
-  options: { inputs?: readonly string[]; output?: string },
+  options: { inputs?: readonly string[]; output?: string; heldFixed?: readonly string[] },
 ): { inputs: string[]; output: string } {
   const graphInputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
-  const inputs = options.inputs ? [...options.inputs] : floatInputs(graph, facts);
+  const inputs = options.inputs ? [...options.inputs] : floatInputs(graph, facts).filter((name) => !options.heldFixed?.includes(name));
   for (const input of inputs) {
     if (!graphInputs.has(input)) throw new InvalidModelError(`"${input}" is not an input of the graph (inputs: ${[...graphInputs].join(', ')})`);
   }

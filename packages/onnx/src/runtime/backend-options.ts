@@ -18,11 +18,12 @@ export interface OnnxBackendOptions {
   readonly sessionOptions?: Omit<OrtSessionOptionsLike, 'executionProviders'>;
   /** Use a fused path graph for `integrate` (one run per segment); default true. */
   readonly fused?: boolean;
-  /** The inputs to attribute; default every float input. */
+  /** The inputs to attribute; default every float input not given in `context`. */
   readonly inputs?: readonly string[];
   /**
-   * Values of the inputs that are not attributed (token ids, attention masks, token type ids),
-   * one example each, fed unchanged with every path point. See ContextTensor.
+   * Values of the inputs that are not attributed (token ids, attention masks, token type ids, a
+   * float mask): one row fed with every path point, or one row per example, fed with the points
+   * of its example (see ContextTensor).
    */
   readonly context?: ContextInputs;
   /**

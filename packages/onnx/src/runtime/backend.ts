@@ -63,7 +63,8 @@ export async function openOnnxBackend(
     rewrites.push(`webgpu-ceil-mode-pools:${runtimeName}`);
   }
   const graph = prepared.model.graph as onnx.GraphProto;
-  const { inputs, output } = resolveInputsAndOutput(graph, prepared.facts, { output: options.output, inputs: options.inputs });
+  const heldFixed = Object.keys(options.context ?? {});
+  const { inputs, output } = resolveInputsAndOutput(graph, prepared.facts, { output: options.output, inputs: options.inputs, heldFixed });
   checkFloatInputs(graph, inputs);
   const context = resolveContext(graph, inputs, options.context ?? {});
   // Unsupported ops fail here, before any session is created or run.
@@ -99,7 +100,7 @@ export async function openOnnxBackend(
   const run = runner(stats, `${runtimeName}/${providerName(provider)}`);
   const open = graphSessionOpener({ ort, provider, sessionOptions: gradientOptions, graphs, cache, stats });
   const sessionCache = <M>(kind: GraphKind): SessionCache<M> => new SessionCache<M>(kind, { graphs, open, run });
-  const contextFor = (count: number): Record<string, OrtTensorLike> => contextFeeds(ort, context, count);
+  const contextFor = (count: number, slots: Int32Array | undefined): Record<string, OrtTensorLike> => contextFeeds(ort, context, count, slots);
   const parts = { ort, prepared, inputs, output, pointsPerRun, sessionCache };
   const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
   const fusedContext = context.map(({ name, tensor }) => ({ name, rank: tensor.shape.length }));

@@ -7,8 +7,9 @@ import type { OrtModuleLike, OrtTensorLike } from './ort.js';
 export type ContextData = BigInt64Array | Int32Array | Uint8Array | Float32Array;
 
 /**
- * One example's value of a context input, shape with the batch axis first (`[1, sequence]`).
- * The same value is fed with every path point (Captum's `additional_forward_args`).
+ * The value of a context input, batch axis first: one row (`[1, sequence]`), fed with every path
+ * point, or one row per example of the attributed inputs (`[N, sequence]`), fed with the points of
+ * its example (Captum's `additional_forward_args`).
  */
 export interface ContextTensor {
   readonly data: ContextData;
@@ -93,8 +94,11 @@ export function resolveContext(graph: onnx.IGraphProto, differentiated: readonly
     if (value.data.constructor.name !== kind.array) {
       throw new ContextInputError(name, `is ${dataTypeName(elemType)}, so its data must be a ${kind.array}, got a ${value.data.constructor.name}`);
     }
-    if (tensor.data.length !== product(tensor.shape) || tensor.shape[0] !== 1) {
-      throw new ContextInputError(name, `shape [${tensor.shape.join(', ')}] must start with a batch axis of 1 and hold ${tensor.data.length} values`);
+    if (tensor.data.length !== product(tensor.shape) || !((tensor.shape[0] ?? 0) >= 1)) {
+      throw new ContextInputError(
+        name,
+        `shape [${tensor.shape.join(', ')}] must start with a batch axis (1, or one row per example) and hold ${tensor.data.length} values`,
+      );
     }
     const dims = info.type?.tensorType?.shape?.dim ?? [];
     if (dims.length > 0 && dims.length !== tensor.shape.length) {
@@ -108,20 +112,67 @@ export function resolveContext(graph: onnx.IGraphProto, differentiated: readonly
     });
     resolved.push({ name, ortType: kind.ort, tensor: value });
   }
+  checkRowCounts(resolved);
   return resolved;
+}
+
+/** Context values with a row per example must agree on the number of examples. */
+function checkRowCounts(context: readonly ResolvedContext[]): void {
+  const perExample = context.filter(({ tensor }) => (tensor.shape[0] as number) > 1);
+  const first = perExample[0];
+  for (const { name, tensor } of perExample) {
+    if (first && tensor.shape[0] !== first.tensor.shape[0]) {
+      throw new ContextInputError(
+        name,
+        `has ${tensor.shape[0]} rows (examples), but "${first.name}" has ${first.tensor.shape[0]}: give both a row per example, or one row`,
+      );
+    }
+  }
+}
+
+/**
+ * The example of each of the `size` slots of a run that holds points `start`..`start + count − 1`
+ * of a call whose points belong to `exampleIndices` (padding slots repeat the last point's);
+ * undefined when the call does not say.
+ */
+export function slotExamples(exampleIndices: Int32Array | undefined, start: number, count: number, size: number): Int32Array | undefined {
+  if (exampleIndices === undefined) return undefined;
+  return Int32Array.from({ length: size }, (_, k) => exampleIndices[start + Math.min(k, count - 1)] as number);
+}
+
+/** The row of `tensor` that slot `k` takes: its only row, or the row of the slot's example. */
+function rowOf(name: string, tensor: ContextTensor, slots: Int32Array | undefined, k: number): number {
+  const rows = tensor.shape[0] as number;
+  if (rows === 1) return 0;
+  if (slots === undefined) {
+    throw new ContextInputError(name, `holds values for ${rows} examples, but the call does not say which example each point belongs to (exampleIndices)`);
+  }
+  const example = slots[k] as number;
+  if (example < 0 || example >= rows) {
+    throw new ContextInputError(name, `holds values for ${rows} examples, but a point of example ${example} was given: give one row per example of the input`);
+  }
+  return example;
 }
 
 type AnyTensorConstructor = new (type: string, data: ContextData, dims: readonly number[]) => OrtTensorLike;
 
-/** Each context value repeated `count` times along the batch axis. */
-export function contextFeeds(ort: OrtModuleLike, context: readonly ResolvedContext[], count: number): Record<string, OrtTensorLike> {
+/** The context values of `count` run slots, slot k the row of example `slots[k]` (see slotExamples). */
+export function contextFeeds(
+  ort: OrtModuleLike,
+  context: readonly ResolvedContext[],
+  count: number,
+  slots: Int32Array | undefined,
+): Record<string, OrtTensorLike> {
   const Tensor = ort.Tensor as unknown as AnyTensorConstructor;
   const feeds: Record<string, OrtTensorLike> = {};
   for (const { name, ortType, tensor } of context) {
-    const size = tensor.data.length;
+    const size = tensor.data.length / (tensor.shape[0] as number);
     const Data = tensor.data.constructor as new (length: number) => ContextData;
     const data = new Data(size * count);
-    for (let k = 0; k < count; k++) (data as Float32Array).set(tensor.data as Float32Array, k * size);
+    for (let k = 0; k < count; k++) {
+      const row = rowOf(name, tensor, slots, k);
+      (data as Float32Array).set((tensor.data as Float32Array).subarray(row * size, (row + 1) * size), k * size);
+    }
     feeds[name] = new Tensor(ortType, data, [count, ...tensor.shape.slice(1)]);
   }
   return feeds;

@@ -1,6 +1,7 @@
 import type { PointBatch } from '@ig/core';
 import { checkOutputBatchAxis } from './output-guard.js';
 import type { OrtModuleLike, OrtSessionLike, OrtTensorLike } from './ort.js';
+import { slotExamples } from './context.js';
 import { padPoints, product, runsOf } from './run-batches.js';
 import type { RunSession } from './session-cache.js';
 import { toFloat32 } from './session.js';
@@ -13,8 +14,8 @@ export interface ForwardContext {
   /** The model's fixed batch size, if it has one. */
   readonly capacity: number | undefined;
   readonly run: RunSession;
-  /** The held-fixed (context) inputs for `count` points. */
-  readonly contextFeeds: (count: number) => Record<string, OrtTensorLike>;
+  /** The held-fixed (context) inputs for `count` run slots, slot k of example `slots[k]` (see slotExamples). */
+  readonly contextFeeds: (count: number, slots: Int32Array | undefined) => Record<string, OrtTensorLike>;
 }
 
 /** `predict` on the forward session. A model with a fixed batch size takes exactly that many points per run (the last padded). */
@@ -24,7 +25,7 @@ export function forwardPredict(context: ForwardContext): (batch: PointBatch) => 
     const size = capacity ?? batch.count;
     const parts: Float32Array[] = [];
     for (const [start, count] of runsOf(batch.count, size)) {
-      const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size);
+      const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size, slotExamples(batch.exampleIndices, start, count, size));
       inputs.forEach((name, i) => {
         const shape = batch.pointShapes[i] ?? [];
         feeds[name] = new ort.Tensor('float32', padPoints(batch.points[i] as Float32Array, product(shape), start, count, size), [size, ...shape]);

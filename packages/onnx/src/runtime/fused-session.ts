@@ -36,7 +36,7 @@ export interface FusedContext extends SessionContext {
   /** The held-fixed (context) inputs, each with its rank. */
   readonly context: readonly FusedContextInput[];
   /** Their values for `count` points. */
-  readonly contextFeeds: (count: number) => Record<string, OrtTensorLike>;
+  readonly contextFeeds: (count: number, slots: Int32Array | undefined) => Record<string, OrtTensorLike>;
 }
 
 /**
@@ -58,7 +58,7 @@ export function fusedIntegrate(context: FusedContext): {
     options: { foldAffinePrefix: true },
     probeFeeds: () => {
       const alphas = padValues(request.alphas, 0, Math.min(size, request.alphas.length), size);
-      const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size);
+      const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size, slotsOf(request, size));
       inputs.forEach((name, i) => {
         const x = request.input[i] as Float32Array;
         const base = request.baseline[i] as Float32Array;
@@ -87,7 +87,7 @@ export function fusedIntegrate(context: FusedContext): {
   });
 
   const feedsOf = (meta: FusedMeta, request: IntegrateRequest, size: number, start: number, count: number): Record<string, OrtTensorLike> => {
-    const single = context.contextFeeds(1);
+    const single = context.contextFeeds(1, slotsOf(request, 1));
     const feeds: Record<string, OrtTensorLike> = {
       ...Object.fromEntries((meta.context ?? []).map(({ name, input }) => [input, single[name] as OrtTensorLike])),
       [meta.alphas]: new ort.Tensor('float32', padValues(request.alphas, start, count, size), [size]),
@@ -122,4 +122,9 @@ export function fusedIntegrate(context: FusedContext): {
   const sessions = (): Promise<OrtSessionLike[]> => cache.take();
 
   return { integrate, sessions };
+}
+
+/** Every slot of a fused run is the segment's example (undefined when the call does not say). */
+function slotsOf(request: IntegrateRequest, size: number): Int32Array | undefined {
+  return request.exampleIndex === undefined ? undefined : new Int32Array(size).fill(request.exampleIndex);
 }

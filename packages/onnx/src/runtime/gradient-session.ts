@@ -3,6 +3,7 @@ import { encodeModel } from '../proto/model-io.js';
 import { buildGradientModel } from '../autodiff/gradient.js';
 import type { GraphRequest } from './graph-source.js';
 import type { OrtSessionLike, OrtTensorLike } from './ort.js';
+import { slotExamples } from './context.js';
 import { padPoints, padRows, product, runsOf } from './run-batches.js';
 import { toFloat32 } from './session.js';
 import type { SessionContext } from './session-cache.js';
@@ -26,8 +27,8 @@ function isGradientMeta(meta: unknown): meta is GradientMeta {
 }
 
 export interface GradientContext extends SessionContext {
-  /** The held-fixed (context) inputs for `count` points. */
-  readonly contextFeeds: (count: number) => Record<string, OrtTensorLike>;
+  /** The held-fixed (context) inputs for `count` run slots, slot k of example `slots[k]` (see slotExamples). */
+  readonly contextFeeds: (count: number, slots: Int32Array | undefined) => Record<string, OrtTensorLike>;
 }
 
 /**
@@ -42,18 +43,28 @@ export function gradientRunner(context: GradientContext): {
   const { ort, prepared, inputs, output } = context;
   const cache = context.sessionCache<GradientMeta>('gradient');
 
-  const feedsOf = (points: readonly Float32Array[], shapes: readonly (readonly number[])[], size: number): Record<string, OrtTensorLike> => {
-    const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size);
+  const feedsOf = (
+    points: readonly Float32Array[],
+    shapes: readonly (readonly number[])[],
+    size: number,
+    slots: Int32Array | undefined,
+  ): Record<string, OrtTensorLike> => {
+    const feeds: Record<string, OrtTensorLike> = context.contextFeeds(size, slots);
     inputs.forEach((name, i) => (feeds[name] = new ort.Tensor('float32', points[i] as Float32Array, [size, ...(shapes[i] ?? [])])));
     return feeds;
   };
 
-  const graphRequest = (shapes: readonly (readonly number[])[], size: number, points: () => Float32Array[]): GraphRequest<GradientMeta> => ({
+  const graphRequest = (
+    shapes: readonly (readonly number[])[],
+    size: number,
+    points: () => Float32Array[],
+    slots: Int32Array | undefined,
+  ): GraphRequest<GradientMeta> => ({
     kind: 'gradient',
     pointShapes: shapes,
     pointsPerRun: size,
     options: { inputs },
-    probeFeeds: () => feedsOf(points(), shapes, size),
+    probeFeeds: () => feedsOf(points(), shapes, size, slots),
     build: (facts) => {
       const built = buildGradientModel(prepared, { output, facts, inputs });
       const outputShape = built.outputShape ?? facts.shapes.get(output);
@@ -72,8 +83,9 @@ export function gradientRunner(context: GradientContext): {
     for (const [start, count] of runsOf(request.count, size)) {
       const points = request.points.map((p, i) => padPoints(p, sizes[i] as number, start, count, size));
       const seed = padRows(request.outputWeights, outputSize, start, count, size);
-      const graph = graphRequest(request.pointShapes, size, () => points);
-      const feeds = feedsOf(points, request.pointShapes, size);
+      const slots = slotExamples(request.exampleIndices, start, count, size);
+      const graph = graphRequest(request.pointShapes, size, () => points, slots);
+      const feeds = feedsOf(points, request.pointShapes, size, slots);
       const { meta, results } = await cache.run(graph, (m) => ({ ...feeds, ig_seed: new ort.Tensor('float32', seed, m.outputShape) }));
       const out = toFloat32(results[output], `output "${output}"`);
       for (let k = 0; k < count; k++) {
