@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createContextualDecomposition } from '../src/index.js';
-import { makeModel, type NodeSpec } from './helpers/model.js';
-import { runModel, runtimes } from './helpers/ort.js';
+import { makeModel } from './helpers/model.js';
+import { runtimes } from './helpers/ort.js';
 import { rng, uniform } from './helpers/random.js';
 import { decompositionError } from './helpers/decomposition-error.js';
+import { erf, expectClosedForms, gatedRel, shapleyRel, type ActivationCase } from './helpers/activation-closed-forms.js';
 
 const ort = runtimes.node;
-const SIZE = 12;
 
-/** erf by its Maclaurin series (float64; |x| ≤ 3 here, where 60 terms converge to 1e-15). */
-function erf(x: number): number {
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 60; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const hardSigmoid =
   (alpha: number, beta: number) =>
@@ -25,23 +15,8 @@ const hardSigmoid =
     Math.max(0, Math.min(1, alpha * v + beta));
 const clip6 = (v: number): number => Math.max(0, Math.min(6, v));
 
-/** The CD paper's two-part Shapley split of f at r, i: the relevant part. */
-const shapleyRel = (f: (v: number) => number, r: number, i: number): number => 0.5 * (f(r) - f(0) + (f(r + i) - f(i)));
-
-/** x·g(x) with the gate split by shapleyRel and its value at 0 given to the relevant side. */
-const gatedRel = (g: (v: number) => number, r: number, i: number): number => (shapleyRel(g, r, i) + g(0)) * r;
-
-interface Case {
-  readonly name: string;
-  readonly opset: number;
-  readonly nodes: readonly NodeSpec[];
-  readonly constants?: Parameters<typeof makeModel>[0]['constants'];
-  /** The closed form of each decomposed output: its relevant part at one element (r, i). */
-  readonly outputs: Readonly<Record<string, (r: number, i: number) => number>>;
-}
-
 const hs = hardSigmoid(1 / 6, 0.5);
-const cases: readonly Case[] = [
+const cases: readonly ActivationCase[] = [
   {
     name: 'Clip (ReLU6) as acd applies its ReLU rule',
     opset: 13,
@@ -108,31 +83,7 @@ const cases: readonly Case[] = [
 ];
 
 describe('contextual decomposition of activations and gates: the closed form of each rule', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
-      const bytes = makeModel({ opset: c.opset, inputs: { x: ['N', SIZE] }, constants: c.constants, nodes: c.nodes, outputs: Object.keys(c.outputs) });
-      const x = uniform(rng(c.name.length), SIZE, -3, 3);
-      const random = rng(5);
-      const count = 4;
-      const masks = Float32Array.from({ length: count * SIZE }, (_, k) => (k < SIZE ? 1 : k < 2 * SIZE ? 0 : random() < 0.5 ? 1 : 0));
-      const whole = await runModel(ort, bytes, { x: new ort.Tensor('float32', x, [1, SIZE]) });
-      for (const [output, closedForm] of Object.entries(c.outputs)) {
-        const cd = await createContextualDecomposition(ort, 'onnxruntime-node', bytes, { output });
-        const { relevant, irrelevant } = await cd.decompose(x, [SIZE], masks, count);
-        await cd.dispose();
-        const y = whole[output]?.data as Float32Array;
-        for (let k = 0; k < count * SIZE; k++) {
-          const m = masks[k] as number;
-          const v = x[k % SIZE] as number;
-          // float32 evaluation of a few ops on values up to ~3: measured deviations up to 1.3e-7
-          expect(Math.abs((relevant[k] as number) - closedForm(m * v, (1 - m) * v))).toBeLessThan(1e-6);
-          // the identity at the node's output: measured 0 (irrel is formed as the whole minus rel;
-          // the bound allows the rounding of that one subtraction on values up to ~3)
-          expect(Math.abs((relevant[k] as number) + (irrelevant[k] as number) - (y[k % SIZE] as number))).toBeLessThan(1e-6);
-        }
-      }
-    });
-  }
+  for (const c of cases) it(c.name, () => expectClosedForms(c));
 
   it('a Conv bias produced by a node (an Identity of a shared initializer) is split as an initializer bias is', async () => {
     const w = [0.5, -1.5, 2, 0.25];

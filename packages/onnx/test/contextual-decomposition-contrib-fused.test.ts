@@ -18,7 +18,9 @@ function convCase(activation: string | undefined, params: readonly number[], z?:
         ? [node('Clip', [last, 'lo', 'hi'], ['y'])]
         : activation === 'HardSigmoid'
           ? [node('HardSigmoid', [last], ['y'], { alpha: { float: params[0] as number }, beta: { float: params[1] as number } })]
-          : [node(activation, [last], ['y'])];
+          : activation === 'LeakyRelu'
+            ? [node('LeakyRelu', [last], ['y'], { alpha: { float: params[0] as number } })]
+            : [node(activation, [last], ['y'])];
   return {
     shape: [1, 2, 4, 4],
     constants: { ...convConstants, lo: scalar(params[0] ?? 0), hi: scalar(params[1] ?? 0) },
@@ -30,17 +32,17 @@ function convCase(activation: string | undefined, params: readonly number[], z?:
 const gemmConstants = { w: randomConstant(4, [4, 3]), c: randomConstant(5, [4]) };
 const gemmAttributes = { alpha: { float: 0.7 }, beta: { float: 0.5 }, transB: { int: 1 } };
 
-function gemmCase(activation: string, alpha?: number, beta?: number): ContribCase {
-  const params = {
-    ...(alpha === undefined ? {} : { activation_alpha: { float: alpha } }),
-    ...(beta === undefined ? {} : { activation_beta: { float: beta } }),
-  };
-  const standardParams = { ...(alpha === undefined ? {} : { alpha: { float: alpha } }), ...(beta === undefined ? {} : { beta: { float: beta } }) };
+/** FusedGemm with `activation` and its parameters by name (alpha, beta, gamma), and Gemm then `standard` from g to y. */
+function gemmCase(activation: string, parameters: Readonly<Record<string, number>> = {}, standard?: ContribCase['standard']['nodes']): ContribCase {
+  const named = (prefix: string) => Object.fromEntries(Object.entries(parameters).map(([name, value]) => [`${prefix}${name}`, { float: value }]));
   return {
     shape: [1, 3],
-    constants: gemmConstants,
-    fused: { opset: 13, nodes: [contribNode('FusedGemm', ['x', 'w', 'c'], { ...gemmAttributes, activation: { string: activation }, ...params })] },
-    standard: { opset: 13, nodes: [node('Gemm', ['x', 'w', 'c'], ['g'], gemmAttributes), node(activation, ['g'], ['y'], standardParams)] },
+    constants: { ...gemmConstants, ...Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, scalar(value)])) },
+    fused: {
+      opset: 13,
+      nodes: [contribNode('FusedGemm', ['x', 'w', 'c'], { ...gemmAttributes, activation: { string: activation }, ...named('activation_') })],
+    },
+    standard: { opset: 13, nodes: [node('Gemm', ['x', 'w', 'c'], ['g'], gemmAttributes), ...(standard ?? [node(activation, ['g'], ['y'], named(''))])] },
   };
 }
 
@@ -103,6 +105,7 @@ const cases: readonly (readonly [string, ContribCase])[] = [
   ['FusedConv Sigmoid', convCase('Sigmoid', [])],
   ['FusedConv HardSigmoid', convCase('HardSigmoid', [0.3, 0.4])],
   ['FusedConv Clip', convCase('Clip', [-0.5, 0.8])],
+  ['FusedConv LeakyRelu', convCase('LeakyRelu', [0.1])],
   ['FusedConv Relu with a decomposed Z (a residual)', convCase('Relu', [], 'x')],
   ['FusedConv Sigmoid with a constant Z', convCase('Sigmoid', [], 'z')],
   [
@@ -117,7 +120,24 @@ const cases: readonly (readonly [string, ContribCase])[] = [
   ['FusedGemm Relu', gemmCase('Relu')],
   ['FusedGemm Tanh', gemmCase('Tanh')],
   ['FusedGemm Sigmoid', gemmCase('Sigmoid')],
-  ['FusedGemm HardSigmoid', gemmCase('HardSigmoid', 0.25, 0.6)],
+  ['FusedGemm HardSigmoid', gemmCase('HardSigmoid', { alpha: 0.25, beta: 0.6 })],
+  ['FusedGemm LeakyRelu', gemmCase('LeakyRelu', { alpha: 0.2 })],
+  ['FusedGemm Elu', gemmCase('Elu', { alpha: 0.8 })],
+  ['FusedGemm Selu', gemmCase('Selu', { alpha: 1.5, gamma: 1.1 })],
+  ['FusedGemm Softplus', gemmCase('Softplus')],
+  ['FusedGemm Softsign', gemmCase('Softsign')],
+  [
+    'FusedGemm ScaledTanh, alpha·tanh(beta·x)',
+    gemmCase('ScaledTanh', { alpha: 1.7, beta: 0.6 }, [node('Mul', ['g', 'beta'], ['s']), node('Tanh', ['s'], ['t']), node('Mul', ['t', 'alpha'], ['y'])]),
+  ],
+  [
+    'FusedGemm ParametricSoftplus, alpha·softplus(beta·x)',
+    gemmCase('ParametricSoftplus', { alpha: 0.9, beta: 1.4 }, [
+      node('Mul', ['g', 'beta'], ['s']),
+      node('Softplus', ['s'], ['t']),
+      node('Mul', ['t', 'alpha'], ['y']),
+    ]),
+  ],
   ...matMulCases.map(([what, c]) => [`FusedMatMul: ${what}`, c] as const),
 ];
 
@@ -142,13 +162,7 @@ describe('contextual decomposition of a fused node equals that of the standard o
 
 describe('fused forms without a contextual-decomposition rule are refused, naming the node and the form', () => {
   it.each([
-    [
-      'FusedConv LeakyRelu',
-      caseModel(convCase('LeakyRelu', [0.1]), convCase('LeakyRelu', [0.1]).fused),
-      /fused activation LeakyRelu has no contextual-decomposition rule/,
-    ],
     ['FusedConv Elu (not an activation onnxruntime fuses)', caseModel(convCase('Elu', [1]), convCase('Elu', [1]).fused), /activation "Elu"/],
-    ['FusedGemm Elu', caseModel(gemmCase('Elu', 1), gemmCase('Elu', 1).fused), /fused activation Elu has no contextual-decomposition rule/],
     [
       'FusedGemm LeakyRelu without activation_alpha',
       caseModel(gemmCase('LeakyRelu'), gemmCase('LeakyRelu').fused),

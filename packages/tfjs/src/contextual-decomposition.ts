@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '@ig/core';
 import type { ContextualDecomposition } from '@ig/core';
 import { UnsupportedModelError } from './errors.js';
+import { activationRule, DECOMPOSED_ACTIVATIONS, eluOf, reluRule, shapleyRule, type Pair } from './cd-activations.js';
 
 /** The parts of a tfjs-layers layer the decomposition reads. */
 export interface DecomposableLayer {
@@ -17,7 +18,6 @@ export interface SequentialLike {
   getClassName(): string;
 }
 
-type Pair = readonly [tf.Tensor, tf.Tensor];
 type Config = Record<string, unknown>;
 
 const EPSILON = 1e-20;
@@ -30,19 +30,6 @@ function splitBias([lr, li]: Pair, bias: tf.Tensor): Pair {
   return [tf.add(lr, tf.mul(tf.div(wr, total), bias)), tf.add(li, tf.mul(tf.div(wi, total), bias))];
 }
 
-function activation(name: string, [r, i]: Pair): Pair {
-  if (name === 'linear') return [r, i];
-  if (name === 'relu') {
-    const rel = tf.relu(r);
-    return [rel, tf.sub(tf.relu(tf.add(r, i)), rel)];
-  }
-  const f = name === 'tanh' ? tf.tanh : tf.sigmoid;
-  const whole = f(tf.add(r, i));
-  const rel = tf.mul(tf.add(tf.sub(f(r), name === 'tanh' ? 0 : 0.5), tf.sub(whole, f(i))), 0.5);
-  return [rel, tf.sub(whole, rel)];
-}
-
-const ACTIVATIONS = new Set(['linear', 'relu', 'tanh', 'sigmoid']);
 const PASS_THROUGH = new Set(['InputLayer', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout']);
 const LAYERS = new Set([
   ...PASS_THROUGH,
@@ -52,6 +39,10 @@ const LAYERS = new Set([
   'Reshape',
   'Activation',
   'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ThresholdedReLU',
+  'ELU',
   'MaxPooling2D',
   'AveragePooling2D',
   'GlobalAveragePooling2D',
@@ -64,11 +55,10 @@ function problemOf(layer: DecomposableLayer): string | null {
   if (!LAYERS.has(kind)) return `${kind} layer "${layer.name}" has no contextual-decomposition rule`;
   const config = layer.getConfig() as Config;
   const act = config['activation'];
-  if (typeof act === 'string' && !ACTIVATIONS.has(act)) {
+  if (typeof act === 'string' && !DECOMPOSED_ACTIVATIONS.has(act)) {
     return `${kind} layer "${layer.name}" has activation ${act}${act === 'softmax' ? ' (contextual decomposition splits logits: use a model without the final softmax)' : ', which has no rule'}`;
   }
   if (config['dataFormat'] === 'channelsFirst') return `${kind} layer "${layer.name}" is channels-first; only channels-last layers are supported`;
-  if (kind === 'ReLU' && config['maxValue'] !== null && config['maxValue'] !== undefined) return `ReLU layer "${layer.name}" has a maxValue`;
   return null;
 }
 
@@ -90,23 +80,33 @@ function applyLayer(layer: DecomposableLayer, pair: Pair): Pair {
           config['dilationRate'] as [number, number],
         );
       const linear = each(conv);
-      return activation(config['activation'] as string, config['useBias'] === false ? linear : splitBias(linear, weights[1] as tf.Tensor));
+      return activationRule(config['activation'] as string, config['useBias'] === false ? linear : splitBias(linear, weights[1] as tf.Tensor));
     }
     case 'Dense': {
       const kernel = weights[0] as tf.Tensor2D;
       const dense = (x: tf.Tensor): tf.Tensor =>
         tf.reshape(tf.matMul(tf.reshape(x, [-1, kernel.shape[0]]), kernel), [...x.shape.slice(0, -1), kernel.shape[1]]);
       const linear = each(dense);
-      return activation(config['activation'] as string, config['useBias'] === false ? linear : splitBias(linear, weights[1] as tf.Tensor));
+      return activationRule(config['activation'] as string, config['useBias'] === false ? linear : splitBias(linear, weights[1] as tf.Tensor));
     }
     case 'Flatten':
       return each((x) => tf.reshape(x, [x.shape[0] as number, -1]));
     case 'Reshape':
       return each((x) => tf.reshape(x, [x.shape[0] as number, ...(config['targetShape'] as number[])]));
     case 'Activation':
-      return activation(config['activation'] as string, pair);
-    case 'ReLU':
-      return activation('relu', pair);
+      return activationRule(config['activation'] as string, pair);
+    case 'ReLU': {
+      const maxValue = config['maxValue'];
+      return reluRule(typeof maxValue === 'number' ? (x) => tf.minimum(maxValue, tf.relu(x)) : tf.relu, pair);
+    }
+    case 'LeakyReLU':
+      return reluRule((x) => tf.leakyRelu(x, config['alpha'] as number), pair);
+    case 'PReLU':
+      return reluRule((x) => tf.prelu(x, weights[0] as tf.Tensor), pair);
+    case 'ThresholdedReLU':
+      return reluRule((x) => tf.mul(x, tf.cast(tf.greater(x, config['theta'] as number), 'float32')), pair);
+    case 'ELU':
+      return shapleyRule(eluOf(config['alpha'] as number), 0, pair);
     case 'AveragePooling2D':
       return each((x) =>
         tf.avgPool(
@@ -155,8 +155,9 @@ function batchNorm(config: Config, weights: tf.Tensor[], [r, i]: Pair): Pair {
 /**
  * Contextual decomposition (the `acd` package's rules, as `@ig/onnx` applies them to ONNX graphs)
  * of a tfjs-layers Sequential model of Conv2D, Dense, BatchNormalization, MaxPooling2D,
- * AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, Dropout and ReLU / tanh / sigmoid /
- * linear activations, channels-last. Throws UnsupportedModelError naming every other layer.
+ * AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, Dropout, the ReLU, LeakyReLU, PReLU,
+ * ThresholdedReLU and ELU layers and every activation but softmax (see cd-activations.ts),
+ * channels-last. Throws UnsupportedModelError naming every other layer.
  */
 export function tfjsContextualDecomposition(model: SequentialLike): ContextualDecomposition {
   if (model.getClassName() !== 'Sequential')

@@ -31,12 +31,22 @@ export function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) =
   return atZero === 0 ? { rel, irrel } : { rel, irrel, constant: atZero };
 }
 
-/** Tanh, Sigmoid, Erf, HardSigmoid: the Shapley split of shapleySplit. */
+/** f(0) of the activations split by smoothSplit whose value at 0 is not 0. */
+const VALUE_AT_ZERO: Readonly<Record<string, (node: onnx.INodeProto) => number>> = {
+  Sigmoid: () => 0.5,
+  HardSigmoid: hardSigmoidAtZero,
+  Softplus: () => Math.LN2,
+};
+
+/**
+ * Tanh, Sigmoid, Erf, HardSigmoid, and the smooth activations the CD paper and `acd` leave
+ * unnamed (Elu, Selu, Celu, Softplus, Softsign, Mish): the Shapley split of
+ * shapleySplit, which the paper gives for every nonlinearity of a sum.
+ */
 export const smoothSplit = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
   const data = dataPair(node, inputs);
   const f = (x: string): string => cloneNode(builder, node, [x])[0] as string;
-  const atZero = node.opType === 'Sigmoid' ? 0.5 : node.opType === 'HardSigmoid' ? hardSigmoidAtZero(node) : 0;
-  return [shapleySplit(builder, data, f, atZero)];
+  return [shapleySplit(builder, data, f, VALUE_AT_ZERO[node.opType ?? '']?.(node) ?? 0)];
 };
 
 /**
@@ -95,8 +105,9 @@ export const gelu = (node: onnx.INodeProto, inputs: readonly Carried[], builder:
 };
 
 /**
- * Relu, Clip (ReLU6): `acd`'s rule for the ReLU family, rel' = f(r), irrel' = f(r + i) − f(r)
- * (acd applies propagate_relu to every module whose type name holds "ReLU", ReLU6 included).
+ * Relu, Clip (ReLU6), LeakyRelu, PRelu, ThresholdedRelu: `acd`'s rule for the ReLU family,
+ * rel' = f(r), irrel' = f(r + i) − f(r) (acd applies propagate_relu to every module whose type
+ * name holds "ReLU": ReLU6, LeakyReLU and PReLU included). PRelu's slope is its second, constant input.
  */
 export const reluFamily = (node: onnx.INodeProto, inputs: readonly Carried[], builder: GraphBuilder): Carried[] => {
   const data = dataPair(node, inputs);

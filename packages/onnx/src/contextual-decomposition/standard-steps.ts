@@ -62,18 +62,33 @@ export class StandardSteps {
     return this.binary('Mul', data, this.builder.floatConstant([factor]));
   }
 
-  /** The activation onnxruntime fused into a FusedConv or FusedGemm, by the rule of its standard op. */
+  /**
+   * The activation onnxruntime fused into a FusedConv or FusedGemm, by the rule of its standard
+   * op; `params` in the order the standard op names them (alpha, beta, gamma; Clip: min, max).
+   */
   activation(data: Pair, activation: string, params: readonly number[]): Pair {
-    const [alpha, beta] = params as [number, number];
+    const [alpha, second] = params as [number, number];
     switch (activation) {
       case 'Relu':
       case 'Tanh':
       case 'Sigmoid':
+      case 'Softplus':
+      case 'Softsign':
         return this.unary(activation, data);
+      case 'LeakyRelu':
+      case 'Elu':
+        return this.unary(activation, data, [], { alpha: { float: alpha } });
       case 'HardSigmoid':
-        return this.unary(activation, data, [], { alpha: { float: alpha }, beta: { float: beta } });
+        return this.unary(activation, data, [], { alpha: { float: alpha }, beta: { float: second } });
+      case 'Selu':
+        return this.unary(activation, data, [], { alpha: { float: alpha }, gamma: { float: second } });
       case 'Clip':
-        return this.unary(activation, data, [this.builder.floatConstant([alpha]), this.builder.floatConstant([beta])]);
+        return this.unary(activation, data, [this.builder.floatConstant([alpha]), this.builder.floatConstant([second])]);
+      // alpha·tanh(beta·x) and alpha·softplus(beta·x): the scalings are linear, so split as Mul by a constant is.
+      case 'ScaledTanh':
+        return this.times(this.unary('Tanh', this.times(data, second)), alpha);
+      case 'ParametricSoftplus':
+        return this.times(this.unary('Softplus', this.times(data, second)), alpha);
       default:
         throw new UnsupportedForm(`its fused activation ${activation} has no contextual-decomposition rule`);
     }
