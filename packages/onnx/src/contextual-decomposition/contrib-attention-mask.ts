@@ -12,8 +12,11 @@ export interface ContribMaskSpec {
   readonly keys: string;
   readonly filterValue: number;
   readonly causal: boolean;
-  /** Whether a 1-D mask may be left padding (2·B), as Attention's may; MultiHeadAttention's is key lengths (B) alone. */
-  readonly leftPadding: boolean;
+  /**
+   * Whether the mask may be left padding (2·B) or a raw (B, S, T) mask, as Attention's may;
+   * MultiHeadAttention's is key lengths (B) or (B, T) alone.
+   */
+  readonly attentionForms: boolean;
 }
 
 export const dimsKnown = (builder: GraphBuilder, declared: DeclaredDims, name: string): readonly (number | undefined)[] | undefined =>
@@ -54,23 +57,24 @@ function paddingAllowed(builder: GraphBuilder, values: string, keys: string): st
 }
 
 /**
- * Where the mask allows a key, bool [B, 1, 1, T]: key lengths (B) or left padding (2·B), see
- * paddingAllowed; a raw 0/1 mask (B, T), keys whose entry is positive. The other forms (raw
- * (B, S, T), 4-D) are refused, named: they are not checked against onnxruntime's kernel here.
+ * Where the mask allows a key, bool [B, 1, 1 or S, T]: key lengths (B) or left padding (2·B), see
+ * paddingAllowed; a raw 0/1 mask (B, T) or (B, S, T), keys whose entry is positive. A 4-D mask,
+ * which onnxruntime's CPU kernel rejects, is refused, named.
  */
-function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string, { keys, leftPadding }: ContribMaskSpec): string {
+function maskAllowed(builder: GraphBuilder, declared: DeclaredDims, mask: string, { keys, attentionForms }: ContribMaskSpec): string {
   const dims = dimsKnown(builder, declared, mask);
   const type = builder.knownDataType(mask);
   if (type !== undefined && type !== DataType.INT32) throw new UnsupportedForm(`its mask "${mask}" must be int32`);
   if (!dims) throw new UnsupportedForm(`the rank of its mask "${mask}" is not known`);
   const values = builder.op('Cast', [mask], { to: { int: DataType.INT64 } });
   if (dims.length === 1)
-    return leftPadding
+    return attentionForms
       ? paddingAllowed(builder, values, keys)
       : builder.op('Less', [builder.unsqueeze(keyIndices(builder, keys), [0, 1, 2]), perBatch(builder, values, keys)]);
   if (dims.length === 2) return builder.op('Greater', [builder.unsqueeze(values, [1, 2]), builder.int64Constant([0], [])]);
+  if (dims.length === 3 && attentionForms) return builder.op('Greater', [builder.unsqueeze(values, [1]), builder.int64Constant([0], [])]);
   const form = dims.length === 3 ? 'a raw (B, S, T) mask' : `a ${dims.length}-D mask`;
-  const decomposed = leftPadding ? 'key lengths (B), left padding (2·B) and a raw (B, T) mask' : 'key lengths (B) and a raw (B, T) mask';
+  const decomposed = attentionForms ? 'key lengths (B), left padding (2·B) and raw (B, T) and (B, S, T) masks' : 'key lengths (B) and a raw (B, T) mask';
   throw new UnsupportedForm(`its mask "${mask}" is ${form}; ${decomposed} are decomposed`);
 }
 

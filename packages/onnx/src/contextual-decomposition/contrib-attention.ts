@@ -52,7 +52,7 @@ const sliceLast = (builder: GraphBuilder, x: Pair, start: number, width: number)
 function refusal(node: onnx.INodeProto, inputs: readonly Carried[], opset: number): string | undefined {
   const lowered = contribAttentionLowering.refusal(node, opset);
   if (lowered) return lowered;
-  if (optionalInput(node, ATTENTION_BIAS)) return 'attention_bias (input 5) is not decomposed';
+  if (isPair(inputs[ATTENTION_BIAS])) return 'its attention_bias (input 5) depends on the model input; it is decomposed as a constant';
   if (node.output?.[1]) return 'its present output (output 1) is named; only the attended values are decomposed';
   if (!isPair(inputs[0]) || inputs.slice(1, 3).some(isPair)) return 'only its input (input 0) may depend on the model input, not the weights or the bias';
   return undefined;
@@ -74,7 +74,7 @@ function hiddenSizes(node: onnx.INodeProto, builder: GraphBuilder, declared: Dec
  * com.microsoft.Attention decomposed as its lowering's standard ops are: input·W by the MatMul
  * rule, the packed bias by the Add rule (split in proportion), Q, K and V sliced from each part
  * per qkv_hidden_sizes, then scaledAttentionPairs with the mask as the same additive constant the
- * lowering applies (contribMaskBias).
+ * lowering applies (contribMaskBias), and attention_bias added to it.
  */
 export const contribAttention: PairRule = (node, inputs, builder, declared) => {
   const reason = refusal(node, inputs, builder.opset);
@@ -97,7 +97,10 @@ export const contribAttention: PairRule = (node, inputs, builder, declared) => {
     keys: shapeSource(inputs[0] as Pair),
     filterValue: floatAttribute(node, 'mask_filter_value', -10000),
     causal: intAttribute(node, 'unidirectional', 0) === 1,
-    leftPadding: true,
+    attentionForms: true,
   });
-  return [scaledAttentionPairs(builder, node, qkv, heads, sizes[0] / heads, maskBias)];
+  // attention_bias [B or 1, N or 1, S, T] is added to the scores with the mask, inside the Softmax rule.
+  const attentionBias = optionalInput(node, ATTENTION_BIAS);
+  const scoreBias = maskBias && attentionBias ? builder.add(maskBias, attentionBias) : (maskBias ?? attentionBias);
+  return [scaledAttentionPairs(builder, node, qkv, heads, sizes[0] / heads, scoreBias)];
 };

@@ -17,7 +17,7 @@ const ATTENTION_BIAS = 5;
 function refusal(node: onnx.INodeProto, inputs: readonly Carried[], opset: number): string | undefined {
   const lowered = multiHeadAttentionLowering.refusal(node, opset);
   if (lowered) return lowered;
-  if (optionalInput(node, ATTENTION_BIAS)) return 'attention_bias (input 5) is not decomposed';
+  if (isPair(inputs[ATTENTION_BIAS])) return 'its attention_bias (input 5) depends on the model input; it is decomposed as a constant';
   if (node.output?.[1] || node.output?.[2]) return 'its present_key or present_value output is named; only the attended values are decomposed';
   if (isPair(inputs[BIAS])) return 'its bias (input 3) depends on the model input';
   return undefined;
@@ -37,7 +37,8 @@ function dimsOf3d(node: onnx.INodeProto, builder: GraphBuilder, declared: Declar
  * com.microsoft.MultiHeadAttention with separate 3-D query, key and value, decomposed as its
  * lowering's standard ops are: each slice of the packed bias added by the Add rule (split in
  * proportion; a plain Add where that input is constant), then scaledAttentionPairs with the key
- * padding mask as the lowering's additive constant (no mask, key lengths (B), raw (B, T)).
+ * padding mask as the lowering's additive constant (no mask, key lengths (B), raw (B, T)), and
+ * attention_bias added to it.
  */
 export const multiHeadAttention: PairRule = (node, inputs, builder, declared) => {
   const reason = refusal(node, inputs, builder.opset);
@@ -83,7 +84,10 @@ export const multiHeadAttention: PairRule = (node, inputs, builder, declared) =>
     keys: shapeSource(qkv.key),
     filterValue: floatAttribute(node, 'mask_filter_value', -10000),
     causal,
-    leftPadding: false,
+    attentionForms: false,
   });
-  return [scaledAttentionPairs(builder, node, qkv, heads, hidden / heads, maskBias)];
+  // attention_bias [B or 1, N or 1, S, T] is added to the scores with the mask, inside the Softmax rule.
+  const attentionBias = optionalInput(node, ATTENTION_BIAS);
+  const scoreBias = maskBias && attentionBias ? builder.add(maskBias, attentionBias) : (maskBias ?? attentionBias);
+  return [scaledAttentionPairs(builder, node, qkv, heads, hidden / heads, scoreBias)];
 };

@@ -57,13 +57,14 @@ export function firstPairOnly(node: onnx.INodeProto, inputs: readonly Carried[])
   return first;
 }
 
-/** A copy of `node` (attributes included) reading `inputs`; returns its `outputCount` new outputs. */
+/** A copy of `node` (attributes and domain included) reading `inputs`; returns its `outputCount` new outputs. */
 export function cloneNode(builder: GraphBuilder, node: onnx.INodeProto, inputs: readonly string[], outputCount = 1): string[] {
   const opType = node.opType ?? '';
   const outputs = Array.from({ length: outputCount }, () => builder.fresh(opType));
   builder.nodes.push(
     onnx.NodeProto.create({
       opType,
+      ...(node.domain ? { domain: node.domain } : {}),
       name: builder.fresh(`${opType}_node`),
       input: [...inputs],
       output: outputs,

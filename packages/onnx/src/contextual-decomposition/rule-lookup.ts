@@ -12,6 +12,7 @@ import { contribAttention } from './contrib-attention.js';
 import { fusedConv, fusedGemm, fusedMatMul } from './contrib-fused.js';
 import { multiHeadAttention } from './contrib-multi-head-attention.js';
 import type { PairRule } from './pair.js';
+import { contribRotaryEmbedding } from './rotary-embedding.js';
 import { PAIR_RULES } from './rules.js';
 
 const MICROSOFT = 'com.microsoft';
@@ -35,6 +36,7 @@ const FUSED_PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule
   ['SimplifiedLayerNormalization', simplifiedLayerNormalization],
   [qualifiedOpType('Attention', MICROSOFT), contribAttention],
   [qualifiedOpType('MultiHeadAttention', MICROSOFT), multiHeadAttention],
+  [qualifiedOpType('RotaryEmbedding', MICROSOFT), contribRotaryEmbedding],
 ]);
 
 /** The rule of a qualified op type (`com.microsoft.FusedConv`; a default-domain op by its name). */

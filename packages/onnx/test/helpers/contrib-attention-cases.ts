@@ -4,11 +4,12 @@ import type { ConstantSpec, NodeSpec } from './model.js';
 /** float32's lowest value, which onnxruntime puts at the keys `unidirectional` hides. */
 const LOWEST = -3.4028234663852886e38;
 
-/** What a case's mask is: none, key lengths (B), end and start positions (left padding, 2·B), a raw 0/1 (B, T) mask. */
+/** What a case's mask is: none, key lengths (B), end and start positions (left padding, 2·B), a raw 0/1 (B, T) or (B, S, T) mask. */
 export type CaseMask =
   | { readonly lengths: readonly number[] }
   | { readonly ends: readonly number[]; readonly starts: readonly number[] }
   | { readonly raw: readonly (readonly number[])[] }
+  | { readonly raw3: readonly (readonly (readonly number[])[])[] }
   | undefined;
 
 export interface AttentionCaseSpec {
@@ -22,37 +23,45 @@ export interface AttentionCaseSpec {
   readonly unidirectional?: boolean;
   readonly scale?: number;
   readonly filterValue?: number;
+  /** attention_bias, [1, N, S, T] values added to the scaled scores. */
+  readonly attentionBias?: readonly number[];
 }
 
 export const int64 = (values: readonly number[]): ConstantSpec => ({ dims: [values.length], values, type: 'int64' });
 
-/** The mask's 0/1 entries per batch and key, as the test reads the mask (independent of the code under test). */
-function allowedKeys(mask: CaseMask, batch: number, sequence: number): boolean[][] {
-  return Array.from({ length: batch }, (_, b) =>
-    Array.from({ length: sequence }, (_, j) => {
-      if (mask === undefined) return true;
-      if ('lengths' in mask) return j < (mask.lengths[b] as number);
-      if ('ends' in mask) return j < (mask.ends[b] as number) && j >= (mask.starts[b] as number);
-      return (mask.raw[b]?.[j] as number) > 0;
-    }),
-  );
+/** Whether the mask lets query i of batch b see key j, as the test reads the mask (independent of the code under test). */
+function allowed(mask: CaseMask, b: number, i: number, j: number): boolean {
+  if (mask === undefined) return true;
+  if ('lengths' in mask) return j < (mask.lengths[b] as number);
+  if ('ends' in mask) return j < (mask.ends[b] as number) && j >= (mask.starts[b] as number);
+  if ('raw3' in mask) return (mask.raw3[b]?.[i]?.[j] as number) > 0;
+  return (mask.raw[b]?.[j] as number) > 0;
 }
 
-/** The additive bias [B, 1, S, T] written out: the filter value at masked keys, float32's lowest at later keys when unidirectional. */
+/**
+ * The additive bias [B, 1 or N, S, T] written out: the filter value at masked keys, float32's
+ * lowest at later keys when unidirectional, plus attention_bias [1, N, S, T] when given (float32
+ * sums, as onnxruntime adds them).
+ */
 function biasConstant(spec: AttentionCaseSpec, keys: number): ConstantSpec {
   const { batch, sequence } = spec;
-  const allowed = allowedKeys(spec.mask, batch, keys);
+  const heads = spec.attentionBias ? spec.heads : 1;
   const values: number[] = [];
   for (let b = 0; b < batch; b++)
-    for (let i = 0; i < sequence; i++)
-      for (let j = 0; j < keys; j++) values.push(spec.unidirectional && j > i ? LOWEST : allowed[b]?.[j] ? 0 : (spec.filterValue ?? -10000));
-  return { dims: [batch, 1, sequence, keys], values };
+    for (let n = 0; n < heads; n++)
+      for (let i = 0; i < sequence; i++)
+        for (let j = 0; j < keys; j++) {
+          const mask = spec.unidirectional && j > i ? LOWEST : allowed(spec.mask, b, i, j) ? 0 : (spec.filterValue ?? -10000);
+          values.push(Math.fround(mask + (spec.attentionBias?.[(n * sequence + i) * keys + j] ?? 0)));
+        }
+  return { dims: [batch, heads, sequence, keys], values };
 }
 
 function maskConstant(mask: CaseMask): ConstantSpec | undefined {
   if (mask === undefined) return undefined;
   if ('lengths' in mask) return { dims: [mask.lengths.length], values: mask.lengths, type: 'int32' };
   if ('ends' in mask) return { dims: [2 * mask.ends.length], values: [...mask.ends, ...mask.starts], type: 'int32' };
+  if ('raw3' in mask) return { dims: [mask.raw3.length, mask.raw3[0]?.length ?? 0, mask.raw3[0]?.[0]?.length ?? 0], values: mask.raw3.flat(2), type: 'int32' };
   return { dims: [mask.raw.length, mask.raw[0]?.length ?? 0], values: mask.raw.flat(), type: 'int32' };
 }
 
@@ -71,7 +80,7 @@ export const attentionAttributes = (spec: AttentionCaseSpec): NodeSpec['attribut
   ...(spec.filterValue === undefined ? {} : { mask_filter_value: { float: spec.filterValue } }),
 });
 
-const isMasked = (spec: AttentionCaseSpec): boolean => spec.mask !== undefined || spec.unidirectional === true;
+const isMasked = (spec: AttentionCaseSpec): boolean => spec.mask !== undefined || spec.unidirectional === true || spec.attentionBias !== undefined;
 
 /** softmax(q·kᵀ·scale + bias)·v per head from the tensors q, k, v [B, S or T, N·H] to y, with standard ops. */
 export const scaledAttentionNodes = (spec: AttentionCaseSpec): NodeSpec[] => [
@@ -93,11 +102,18 @@ export function scaledAttentionConstants(spec: AttentionCaseSpec, keys: number, 
   const mask = maskConstant(spec.mask);
   return {
     ...(mask ? { mask } : {}),
+    ...(spec.attentionBias ? { attention_bias: { dims: [1, spec.heads, spec.sequence, keys], values: spec.attentionBias } } : {}),
     ...(isMasked(spec) ? { bias: biasConstant(spec, keys) } : {}),
     scale: scalar(spec.scale ?? 1 / Math.sqrt(headSize)),
     heads_shape: int64([0, 0, spec.heads, -1]),
     merged_shape: int64([0, 0, -1]),
   };
+}
+
+/** The contrib node's inputs: x, weights, bias, then the mask and attention_bias where the case has them. */
+function attentionInputs(spec: AttentionCaseSpec): string[] {
+  if (spec.attentionBias) return ['x', 'w', 'b', spec.mask ? 'mask' : '', '', 'attention_bias'];
+  return spec.mask ? ['x', 'w', 'b', 'mask'] : ['x', 'w', 'b'];
 }
 
 /** com.microsoft.Attention on x, and the same computation written with MatMul, Add, Slice, Reshape, Transpose, Mul, Softmax. */
@@ -128,7 +144,7 @@ export function attentionCase(spec: AttentionCaseSpec, seed = 1): ContribCase {
       v_end: int64([packed]),
       last: int64([-1]),
     },
-    fused: { opset: 13, nodes: [contribNode('Attention', spec.mask ? ['x', 'w', 'b', 'mask'] : ['x', 'w', 'b'], attentionAttributes(spec))] },
+    fused: { opset: 13, nodes: [contribNode('Attention', attentionInputs(spec), attentionAttributes(spec))] },
     standard: { opset: 13, nodes: standard },
   };
 }

@@ -26,7 +26,7 @@ export function multiHeadCase(spec: MultiHeadCaseSpec, seed = 21): ContribCase {
   const biased = NAMES.map((name, i) =>
     spec.bias ? node('Add', [sourceOf(i as 0 | 1 | 2), `${name}_bias`], [name]) : node('Identity', [sourceOf(i as 0 | 1 | 2)], [name]),
   );
-  const inputs = [sourceOf(0), sourceOf(1), sourceOf(2), spec.bias ? 'packed_bias' : '', spec.mask ? 'mask' : ''];
+  const inputs = [sourceOf(0), sourceOf(1), sourceOf(2), spec.bias ? 'packed_bias' : '', spec.mask ? 'mask' : '', spec.attentionBias ? 'attention_bias' : ''];
   while (inputs[inputs.length - 1] === '') inputs.pop();
   return {
     shape: [batch, sequence, hidden],
