@@ -211,4 +211,12 @@ export const MUTATIONS = [
     replace: 'if (rows >= 1) return 0;',
     kill: ['onnx', 'cli'],
   },
+  {
+    id: 'onnx-quantize-no-saturation',
+    what: "QuantizeLinear's straight-through gradient also passes where the value saturates",
+    file: 'packages/onnx/src/autodiff/rules/quantization.ts',
+    search: "return [b.op('Div', [b.mul(g, inside), s])];",
+    replace: "return [b.op('Div', [g, s])];",
+    kill: ['onnx'],
+  },
 ];

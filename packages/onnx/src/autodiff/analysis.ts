@@ -14,6 +14,7 @@ import { loweringRefusal } from '../model/composite/refused-forms.js';
 import { isControlFlowNode, staticNames } from '../model/control-flow/static-names.js';
 import { controlFlowRefusal } from '../model/control-flow/static-refusal.js';
 import { missingRuleReason } from './missing-rule.js';
+import { QUANTIZED_OUTPUTS } from './rules/quantization.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -34,10 +35,13 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
       const to = Number((node.attribute ?? []).find((a) => a.name === 'to')?.i ?? 0);
       if (!isFloatType(to)) continue;
     }
-    for (const out of node.output ?? []) {
+    const quantized = isDefaultDomain(node.domain) ? QUANTIZED_OUTPUTS.get(node.opType ?? '') : undefined;
+    (node.output ?? []).forEach((out, index) => {
       const type = facts.dataTypes.get(out);
-      if (out && (type === undefined || isFloatType(type))) active.add(out);
-    }
+      // A quantizing op's integer output carries the gradient; its zero point (integer) does not.
+      const carries = quantized === undefined ? type === undefined || isFloatType(type) : index === quantized || (type !== undefined && isFloatType(type));
+      if (out && carries) active.add(out);
+    });
   }
   const needed = new Set([output]);
   for (let i = order.length - 1; i >= 0; i--) {

@@ -155,6 +155,10 @@ export function makeTensor(name: string, dims: readonly number[], dataType: numb
     raw = new Uint8Array(Int32Array.from(values).buffer);
   } else if (dataType === DataType.BOOL) {
     raw = Uint8Array.from(values, (v) => (v ? 1 : 0));
+  } else if (dataType === DataType.INT8) {
+    raw = new Uint8Array(Int8Array.from(values).buffer);
+  } else if (dataType === DataType.UINT8) {
+    raw = Uint8Array.from(values);
   } else {
     throw new InvalidModelError(`makeTensor: unsupported data type ${dataTypeName(dataType)} for "${name}"`);
   }

@@ -3,6 +3,7 @@ import { encodeModel } from '../proto/model-io.js';
 import { isPrepared, prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
 import { supportAnalysis } from '../autodiff/analysis.js';
+import { quantizationNote } from '../autodiff/quantized-path.js';
 import { optimizedKey } from '../cache/optimized-sessions.js';
 import { LegacyUpgradeError, RuntimeError, UnsupportedOpError } from '../errors.js';
 import { domainOpset } from '../graph/model.js';
@@ -70,6 +71,8 @@ export async function openOnnxBackend(
   // Unsupported ops fail here, before any session is created or run.
   const analysis = supportAnalysis(prepared, inputs, output);
   if (analysis.unsupported.length > 0) throw new UnsupportedOpError(analysis.unsupported);
+  const quantized = quantizationNote(analysis);
+  if (quantized) options.onWarning?.(quantized);
   const cache = options.graphCache;
   const modelDigest = cache
     ? digestOf(cache, { source: isPrepared(source) || !(source instanceof Uint8Array) ? undefined : source, prepared, rewrites })

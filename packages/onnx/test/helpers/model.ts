@@ -23,7 +23,7 @@ export interface GraphSpec {
 export interface ConstantSpec {
   readonly dims: readonly number[];
   readonly values: readonly number[];
-  readonly type?: 'float' | 'int64' | 'int32' | 'bool';
+  readonly type?: 'float' | 'int64' | 'int32' | 'bool' | 'int8' | 'uint8';
 }
 
 export interface ModelSpec {
@@ -45,7 +45,14 @@ function info(name: string, shape?: readonly (number | string)[]): onnx.ValueInf
 }
 
 const ELEMENT_TYPES: Record<ElementType, number> = { float: DataType.FLOAT, int64: DataType.INT64, bool: DataType.BOOL };
-const CONSTANT_TYPES = { float: DataType.FLOAT, int64: DataType.INT64, int32: DataType.INT32, bool: DataType.BOOL } as const;
+const CONSTANT_TYPES = {
+  float: DataType.FLOAT,
+  int64: DataType.INT64,
+  int32: DataType.INT32,
+  bool: DataType.BOOL,
+  int8: DataType.INT8,
+  uint8: DataType.UINT8,
+} as const;
 
 function typed(name: string, type: ElementType): onnx.ValueInfoProto {
   const shape = type === 'float' ? {} : { shape: { dim: [] } };

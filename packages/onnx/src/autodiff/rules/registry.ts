@@ -10,6 +10,7 @@ import { elementwiseRules } from './elementwise.js';
 import { linearRules } from './linear.js';
 import { normalizationRules } from './normalization.js';
 import { poolingRules } from './pooling.js';
+import { quantizationRules } from './quantization.js';
 import { reduceRules } from './reduce.js';
 import { resizeRules, upsample } from './resize.js';
 import { responseNormRules } from './response-norms.js';
@@ -34,6 +35,7 @@ const families: readonly (readonly GradientRule[])[] = [
   linearRules,
   normalizationRules,
   poolingRules,
+  quantizationRules,
   reduceRules,
   resizeRules,
   responseNormRules,

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../../graph/builder.js';
-import { DataType } from '../../proto/tensor.js';
+import { DataType, isFloatType } from '../../proto/tensor.js';
 import { dropTestAttributes } from './legacy.js';
 import { outputGrad, withAffine, type GradientRule, type NodeView } from './rule.js';
 
@@ -58,6 +58,8 @@ export const cast: GradientRule = {
   gradient(node, grads, builder) {
     const g = outputGrad(node, grads);
     const from = builder.dataType(node.input(0));
+    // An integer input is a quantized value on the path (see quantization.ts): its gradient stays float.
+    if (!isFloatType(from)) return [g];
     return [from === DataType.FLOAT && builder.dataType(node.output(0)) === DataType.FLOAT ? g : builder.op('Cast', [g], { to: { int: from } })];
   },
 };

@@ -1,0 +1,14 @@
+import { isDefaultDomain } from '../graph/names.js';
+import type { Analysis } from './analysis.js';
+import { QUANTIZED_OUTPUTS } from './rules/quantization.js';
+
+/**
+ * A note for a model whose attributed path quantizes (QuantizeLinear, DynamicQuantizeLinear,
+ * MatMulInteger, ConvInteger): its gradients are straight-through estimates, so the completeness
+ * error cannot fall below the quantization error; undefined for any other model.
+ */
+export function quantizationNote(analysis: Analysis): string | undefined {
+  const ops = [...analysis.onPath.keys()].filter((node) => isDefaultDomain(node.domain) && QUANTIZED_OUTPUTS.has(node.opType ?? '')).map((node) => node.opType);
+  if (ops.length === 0) return undefined;
+  return `the attributed path holds ${ops.length} quantizing node(s) (${[...new Set(ops)].join(', ')}): gradients are straight-through estimates (as PyTorch's fake quantization gives them), so completeness is bounded by the quantization error, which more steps do not reduce`;
+}
