@@ -120,10 +120,17 @@ export async function openTokenSession<Settings extends TokenModelSettings>(
       `${settings.model} has no embedding Gather on an integer input; name the float tensor to attribute with --layer (an int32 or int64 .npy in --input is read as token ids: save other inputs as float32)`,
     );
   const cache = await graphCacheOf({ cache: settings.cache, onWarning: options.warn });
+  // Each text gets a backend of its own: a warning about the model (a quantized path) is said once.
+  const said = new Set<string>();
+  const warnOnce = (line: string): void => {
+    if (!said.has(line)) options.warn(line);
+    said.add(line);
+  };
   const explainer = await onnx
     .onnxTokenLayerExplainer(bytes, layer, {
       executionProviders: [settings.provider as 'cpu'],
       sessionOptions: { logSeverityLevel: 4 },
+      onWarning: warnOnce,
       ...(cache ? { graphCache: cache.graphCache } : {}),
     })
     .catch((error: unknown) => {
