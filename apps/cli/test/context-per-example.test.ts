@@ -55,6 +55,32 @@ describe('ig explain --context-input with one row per example', () => {
     });
   });
 
+  it('ig batch: each manifest line brings its own length, on one loaded model; a line without one fails alone', () => {
+    const cwd = tempDir('context-batch');
+    const x = readFloat32Npy(join(OLD, 'in-length.input.npy'));
+    const lengths = [3n, 5n];
+    const lines = [0, 1].map((k) => {
+      writeFileSync(join(cwd, `x${k}.npy`), formatNpy(x.data.slice(15 * k, 15 * (k + 1)), [1, 5, 3]));
+      writeFileSync(join(cwd, `len${k}.npy`), formatNpy(BigInt64Array.of(lengths[k] as bigint), [1]));
+      return { input: `x${k}.npy`, id: `s${k}`, target: k === 0 ? '2' : '0', context: { length: `len${k}.npy` } };
+    });
+    lines.push({ input: 'x0.npy', id: 'bare', target: '2' } as (typeof lines)[number]);
+    writeFileSync(join(cwd, 'items.jsonl'), lines.map((line) => JSON.stringify(line)).join('\n'));
+    const run = ig(
+      ['batch', '--model', join(OLD, 'in-length.onnx'), '--inputs', 'items.jsonl', '--out-dir', 'out', '--steps', 'auto', '--tolerance', '1e-4', '--no-cache'],
+      { cwd },
+    );
+    expect(run.code).toBe(1);
+    // torch's float64 F of each example with its own length (class 2 for example 0, class 0 for example 1).
+    for (const k of [0, 1]) {
+      const report = JSON.parse(readFileSync(join(cwd, 'out', `s${k}.json`), 'utf8')) as Report;
+      expect(Math.abs(report.fInput - (torch.value[k] as number))).toBeLessThan(1e-6 * Math.max(1, Math.abs(torch.value[k] as number)));
+      expect(report.relativeError).toBeLessThan(1e-4);
+    }
+    const { error } = JSON.parse(readFileSync(join(cwd, 'out', 'bare.error.json'), 'utf8')) as { error: string };
+    expect(error).toBe('items.jsonl line 3: the model has inputs held fixed, which other lines give in "context"; give this one its own');
+  });
+
   it('rows that match neither one nor the examples of the input are refused, naming both counts', () => {
     const x = readFloat32Npy(join(OLD, 'in-length.input.npy'));
     const one = join(dir, 'x0.npy');

@@ -55,6 +55,24 @@ describe('context inputs with a row per example', () => {
     await backend.dispose();
   });
 
+  it('withContext: other values on the same sessions, the original unchanged, a rank it was not built for refused', async () => {
+    const first = perExampleMask(1);
+    const backend = await createOnnxBackend(ort, 'onnxruntime-node', masked, { context: first, fused: false });
+    const row = (k: number): ContextInputs => ({ m: { data: Float32Array.from(m.slice(3 * k, 3 * k + 3)), shape: [1, 3] } });
+    const one = (k: number): Tensor => ({ data: x.data.slice(3 * k, 3 * k + 3), shape: [1, 3] });
+    for (const k of [1, 2]) {
+      const result = await integratedGradients(backend.withContext(row(k)), one(k), { baselines: tensor(b, [1, 3]), steps: 7 });
+      expect(relativeError(result.attributions[0]?.data as Float32Array, closedForm.slice(3 * k, 3 * k + 3))).toBeLessThan(5e-7);
+    }
+    const again = await integratedGradients(backend, one(0), { baselines: tensor(b, [1, 3]), steps: 7 });
+    expect(relativeError(again.attributions[0]?.data as Float32Array, closedForm.slice(0, 3))).toBeLessThan(5e-7);
+    expect(backend.stats.sessions.gradient).toBe(1);
+    expect(() => backend.withContext({ m: { data: new Float32Array(3), shape: [1, 1, 3] } })).toThrow(
+      /input "m": has 2 axes, the given value has shape \[1, 1, 3\]/,
+    );
+    await backend.dispose();
+  });
+
   it('too few rows, a call that names no example, or rows that disagree are typed errors naming the input', async () => {
     const two = await createOnnxBackend(ort, 'onnxruntime-node', masked, { inputs: ['x'], context: perExampleMask(2) });
     await expect(integratedGradients(two, x, { steps: 4 })).rejects.toThrow(ContextInputError);

@@ -2,7 +2,6 @@ import { accessSync, appendFileSync, constants, existsSync, mkdirSync, rmSync } 
 import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { addAlgorithmOptions, checkAlgorithmFits, parseAlgorithmSettings } from '../algorithm-options.js';
-import { algorithmRun, asOneChannel } from '../algorithm-run.js';
 import { ABSENT_MEANS, batchDependedFiles, batchFingerprint } from '../batch-fingerprint.js';
 import { fileContents } from '../batch-file-hashes.js';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
@@ -10,84 +9,28 @@ import { listItems, parseShard, shardItems } from '../batch-items.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
 import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
+import { tensorItemExplainer } from '../batch-tensors.js';
 import { addTokenOptions } from '../text/token-options.js';
 import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
 import { dropStaleReports, withDigest } from '../batch-item-digest.js';
 import { detail, say } from '../context.js';
-import { startTiming, timeLine } from '../timing.js';
 import type { GlobalFlags } from '../context.js';
 import { CliError, flatMessage, UsageError } from '../errors.js';
-import { runExplanation } from '../explain-run.js';
-import type { RunSettings } from '../explain-run.js';
 import { writeFileAtomic } from '../files.js';
-import { heatmapPng } from '../heatmap-output.js';
-import { loadInput } from '../inputs.js';
-import { loadModel } from '../load-model.js';
-import { loadOptionsOf } from '../model-options.js';
-import { formatNpy } from '../npy.js';
 import { addExplainOptions, parseExplainSettings } from '../options.js';
-import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
-import type { Progress } from '../progress.js';
-import { runSettingsOf } from './explain.js';
 import { addObjectiveTargetOptions, objectiveFingerprint, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
-import type { ObjectiveTarget } from '../objective-target-options.js';
 
 /** Set to a file path to have every computed item's id appended to it (for resume tests and audits). */
 export const COMPUTE_LOG_ENV = 'IG_CLI_COMPUTE_LOG';
-
-const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
 interface BatchContext {
   readonly outDir: string;
   readonly claims: ItemClaims;
   /** When this run started: a failure recorded since then is another live run's, not to be retried now. */
   readonly startedAt: number;
-}
-
-/** Tensor inputs (.npy, images) through the model's engine; `close` prints the run's time with --verbose. */
-async function tensorItemExplainer(
-  settings: ExplainSettings,
-  raw: Record<string, string | boolean>,
-  run: { readonly stepsGiven: boolean; readonly objectiveTarget: ObjectiveTarget | undefined },
-  global: GlobalFlags,
-): Promise<ItemExplainer> {
-  const timing = startTiming();
-  const model = await loadModel(settings.model, loadOptionsOf(settings, global));
-  timing.loaded(model);
-  const base: RunSettings = {
-    ...runSettingsOf(settings),
-    ...algorithmRun(raw, settings, model.inputShape, run.stepsGiven),
-    ...(run.objectiveTarget !== undefined ? { objectiveTarget: run.objectiveTarget } : {}),
-  };
-  const heatmaps = raw['heatmaps'] === true;
-  return {
-    async outputs(item) {
-      if (item.context !== undefined)
-        throw new UsageError(
-          `${String(raw['inputs'])} line ${String(item.line)}: "context" goes with token ids (an integer .npy in "input") and a token-id ONNX model`,
-        );
-      const input = loadInput(item.input, settings, model.inputShape);
-      const itemTiming = startTiming();
-      itemTiming.loaded(model);
-      const { attributions, report } = await runExplanation(model, input, { ...base, target: item.target ?? base.target }, SILENT);
-      const outputs: ItemOutput[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
-      if (heatmaps && !settings.layer && input.tensor.shape.length === 4)
-        outputs.push({ name: `${item.id}.png`, data: heatmapPng(asOneChannel(attributions, input), input, settings) });
-      // The report goes last: its presence marks the item done.
-      outputs.push({
-        name: `${item.id}.json`,
-        data: `${JSON.stringify({ id: item.id, input: item.input, status: 'ok', ...report, time: itemTiming.finish(model, 'load') })}\n`,
-      });
-      return outputs;
-    },
-    async close() {
-      detail(global, timeLine(timing.finish(model)));
-      await model.dispose();
-    },
-  };
 }
 
 /** Computes the item unless another run holds it or finished it; write failures (disk full, permissions) end the batch. */
@@ -199,7 +142,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         };
         const explainer = tokens
           ? await tokenItemExplainer(tokens, pending, { html: raw['heatmaps'] === true, warn, manifest: raw['inputs'] as string })
-          : await tensorItemExplainer(settings, raw, { stepsGiven, objectiveTarget }, global);
+          : await tensorItemExplainer(settings, raw, { stepsGiven, objectiveTarget, items: pending }, global);
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {

@@ -67,6 +67,8 @@ export interface LoadedModel {
   readonly stats?: EngineStats;
   /** The graph cache folder in use; undefined when none. */
   readonly cacheDir?: string;
+  /** The backend fed other values of the inputs held fixed, on the same sessions (ONNX). */
+  readonly withContext?: (context: ContextValues) => GradientBackend;
   dispose(): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { FileFormatError, UsageError } from '../errors.js';
 import { LARGE_GRAPH_NODES } from '../limits.js';
 import type { ModelSummary } from '@ig/onnx';
 import { graphCacheOf, importOnnx } from '../onnx-module.js';
-import type { Engine, EngineStats, LoadedModel, LoadOptions } from './engine.js';
+import type { ContextValues, Engine, EngineStats, LoadedModel, LoadOptions } from './engine.js';
 import { readModelBytes } from '../model-bytes.js';
 
 /** .onnx models on onnxruntime-node (or onnxruntime-web for --provider wasm) through @ig/onnx. */
@@ -52,7 +52,11 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
   const chosenCache = await graphCacheOf(options);
   const graphCache = chosenCache?.graphCache;
   const cacheDir = chosenCache?.dir;
-  let backend: GradientBackend & { readonly stats: EngineStats; readonly inputNames: readonly string[] };
+  let backend: GradientBackend & {
+    readonly stats: EngineStats;
+    readonly inputNames: readonly string[];
+    withContext(context: ContextValues): GradientBackend;
+  };
   let layerSplit: LayerBackend | undefined;
   try {
     backend = await onnx.onnxBackend(bytes, {
@@ -91,6 +95,7 @@ async function loadOnnxModel(path: string, options: LoadOptions): Promise<Loaded
     outputShape,
     ...(split ? { layerSplit: split } : {}),
     stats: backend.stats,
+    withContext: (context) => backend.withContext(context),
     ...(cacheDir !== undefined ? { cacheDir } : {}),
     dispose: async () => {
       await split?.dispose();

@@ -46,4 +46,10 @@ export interface OnnxBackend extends GradientBackend {
   readonly outputName: string;
   /** Time spent so far by phase, sessions created, cache use. Live: read it after a call. */
   readonly stats: OnnxBackendStats;
+  /**
+   * The same model, sessions and graphs fed other context values (each input's, as `context`
+   * takes them, of the same ranks): for items that bring their own mask or length, without a
+   * session per item. Disposing the returned backend does nothing; dispose this one when done.
+   */
+  withContext(context: ContextInputs): OnnxBackend;
 }

@@ -8,7 +8,7 @@ import { optimizedKey } from '../cache/optimized-sessions.js';
 import { LegacyUpgradeError, RuntimeError, UnsupportedOpError } from '../errors.js';
 import { domainOpset } from '../graph/model.js';
 import type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
-import { contextFeeds, resolveContext } from './context.js';
+import { ContextInputError, contextFeeds, resolveContext, type ResolvedContext } from './context.js';
 import { forwardPredict } from './forward.js';
 import { openForwardSession } from './forward-session.js';
 import { modelDigest as digestOf } from './model-digest.js';
@@ -102,28 +102,49 @@ export async function openOnnxBackend(
   const graphs = new GraphSource({ ort, prepared, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
   const run = runner(stats, `${runtimeName}/${providerName(provider)}`);
   const open = graphSessionOpener({ ort, provider, sessionOptions: gradientOptions, graphs, cache, stats });
-  const sessionCache = <M>(kind: GraphKind): SessionCache<M> => new SessionCache<M>(kind, { graphs, open, run });
-  const contextFor = (count: number, slots: Int32Array | undefined): Record<string, OrtTensorLike> => contextFeeds(ort, context, count, slots);
-  const parts = { ort, prepared, inputs, output, pointsPerRun, sessionCache };
-  const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
-  const fusedContext = context.map(({ name, tensor }) => ({ name, rank: tensor.shape.length }));
-  const fusedPart =
-    options.fused !== false && capacity === undefined ? fusedIntegrate({ ...parts, context: fusedContext, contextFeeds: contextFor }) : undefined;
-
-  const backend: OnnxBackend = {
-    name: `${runtimeName}/${providerName(provider)}`,
-    executionProvider: providerName(provider),
-    inputNames: inputs,
-    outputName: output,
-    stats,
-    predict: forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor }),
-    gradients: gradientPart.gradients,
-    async dispose(): Promise<void> {
-      const sessions = [forward, ...(await gradientPart.sessions()), ...((await fusedPart?.sessions()) ?? [])];
-      await Promise.all(sessions.map((s) => s.release?.()));
-    },
+  // One cache of sessions per graph kind, shared by the backends of every context (withContext).
+  const caches = new Map<GraphKind, SessionCache<unknown>>();
+  const sessionCache = <M>(kind: GraphKind): SessionCache<M> => {
+    const cached = caches.get(kind) ?? new SessionCache<unknown>(kind, { graphs, open, run });
+    caches.set(kind, cached);
+    return cached as SessionCache<M>;
   };
-  return { backend: fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend, prepared };
+  const parts = { ort, prepared, inputs, output, pointsPerRun, sessionCache };
+  const fused = options.fused !== false && capacity === undefined;
+  const release = async (): Promise<void> => {
+    const sessions = [forward, ...(await Promise.all([...caches.values()].map((c) => c.take()))).flat()];
+    await Promise.all(sessions.map((s) => s.release?.()));
+  };
+
+  const backendFor = (values: readonly ResolvedContext[], dispose: () => Promise<void>): OnnxBackend => {
+    const contextFor = (count: number, slots: Int32Array | undefined): Record<string, OrtTensorLike> => contextFeeds(ort, values, count, slots);
+    const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
+    const fusedContext = values.map(({ name, tensor }) => ({ name, rank: tensor.shape.length }));
+    const fusedPart = fused ? fusedIntegrate({ ...parts, context: fusedContext, contextFeeds: contextFor }) : undefined;
+    const backend: OnnxBackend = {
+      name: `${runtimeName}/${providerName(provider)}`,
+      executionProvider: providerName(provider),
+      inputNames: inputs,
+      outputName: output,
+      stats,
+      predict: forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor }),
+      gradients: gradientPart.gradients,
+      withContext: (next) => backendFor(sameRanks(context, resolveContext(graph, inputs, next)), async () => undefined),
+      dispose,
+    };
+    return fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend;
+  };
+  return { backend: backendFor(context, release), prepared };
+}
+
+/** New context values of the ranks the backend's graphs were built for (a rank is part of the fused graph). */
+function sameRanks(first: readonly ResolvedContext[], next: readonly ResolvedContext[]): readonly ResolvedContext[] {
+  for (const value of next) {
+    const rank = first.find((c) => c.name === value.name)?.tensor.shape.length;
+    if (rank !== undefined && rank !== value.tensor.shape.length)
+      throw new ContextInputError(value.name, `has ${value.tensor.shape.length} axes; the backend was built for ${rank}`);
+  }
+  return next;
 }
 
 /** Runs a session, timing it as compute and naming the runtime and provider when it fails. */

@@ -29,10 +29,11 @@ function checkBatch(batch: PointBatch, declared: Declared): void {
 export function guardInputs<B extends OnnxBackend>(backend: B, prepared: PreparedModel): B {
   const inputs = inputSummaries(prepared.model.graph ?? {});
   const declared: Declared = backend.inputNames.map((name) => inputs.find((i) => i.name === name) ?? { name, shape: null });
-  const guarded: GradientBackend = {
+  const guarded: GradientBackend & Pick<OnnxBackend, 'withContext'> = {
     ...backend,
     predict: (batch) => (checkBatch(batch, declared), backend.predict(batch)),
     gradients: (request) => (checkBatch(request, declared), backend.gradients(request)),
+    withContext: (context) => guardInputs(backend.withContext(context), prepared),
     dispose: () => backend.dispose(),
   };
   const integrate = backend.integrate;
