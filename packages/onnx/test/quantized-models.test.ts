@@ -5,7 +5,7 @@ import { readNpy } from '@ig/test-fixtures';
 import { createOnnxBackend, UnsupportedOpError } from '../src/index.js';
 import { fixtureBytes, fixturesDir } from './helpers/fixtures.js';
 import { makeModel } from './helpers/model.js';
-import { runtimes } from './helpers/ort.js';
+import { defaultProvider, runtimes } from './helpers/ort.js';
 
 // Quantized models are differentiated with the straight-through estimator (PyTorch's
 // fake_quantize backward): the gradient of DequantizeLinear(QuantizeLinear(x)) is 1 where
@@ -19,8 +19,8 @@ const W = [0.5, -1, 2, 1.5, 0.25, -0.75, -2, 1, 0.3, 0.9, -0.4, 1.1, 0.6, -0.2, 
 /** Σ_j v_j · W[i][j] for each of the 6 inputs: the gradient of v·(x·W). */
 const wv = Array.from({ length: 6 }, (_, i) => v.reduce((s, vj, j) => s + vj * (W[i * 3 + j] as number), 0));
 
-async function gradientOf(bytes: Uint8Array, x: readonly number[], shape: readonly number[]): Promise<Float32Array> {
-  const backend = await createOnnxBackend(ort, 'onnxruntime-node', bytes);
+async function gradientOf(bytes: Uint8Array, x: readonly number[], shape: readonly number[], runtime: 'node' | 'web' = 'node'): Promise<Float32Array> {
+  const backend = await createOnnxBackend(runtimes[runtime], `onnxruntime-${runtime}`, bytes, { executionProviders: [defaultProvider[runtime]] });
   const { gradients } = await backend.gradients({ points: [Float32Array.from(x)], pointShapes: [shape], count: 1, outputWeights: Float32Array.from(v) });
   await backend.dispose();
   return gradients[0] as Float32Array;
@@ -94,11 +94,14 @@ describe('quantized ONNX models: the straight-through gradient', () => {
   });
   const dequantizedWv = Array.from({ length: 6 }, (_, i) => v.reduce((s, vj, j) => s + vj * (dequantized[i * 3 + j] as number), 0));
 
-  it('DynamicQuantizeLinear → MatMulInteger → Cast → × scales: the gradient of x·W with the dequantized weights', async () => {
-    const g = await gradientOf(dynamic, [0.5, -1, 2.3, 1.3, 0.07, -0.4], [6]);
-    // float32 (the dequantized weights rounded to float32): measured 8.0e-8
-    dequantizedWv.forEach((expected, i) => expect(Math.abs((g[i] as number) - expected)).toBeLessThan(1e-6));
-  });
+  it.each(['node', 'web'] as const)(
+    'DynamicQuantizeLinear → MatMulInteger → Cast → × scales (onnxruntime-%s): the gradient of x·W with the dequantized weights',
+    async (runtime) => {
+      const g = await gradientOf(dynamic, [0.5, -1, 2.3, 1.3, 0.07, -0.4], [6], runtime);
+      // float32 (the dequantized weights rounded to float32): measured 8.0e-8
+      dequantizedWv.forEach((expected, i) => expect(Math.abs((g[i] as number) - expected)).toBeLessThan(1e-6));
+    },
+  );
 
   it('Integrated Gradients of the dynamically quantized model: (x − x′)·∇, and completeness up to the quantization error', async () => {
     const backend = await createOnnxBackend(ort, 'onnxruntime-node', dynamic);
@@ -175,32 +178,38 @@ describe('quantized ONNX models: the straight-through gradient', () => {
 });
 
 describe('a quantization-aware-trained CNN as PyTorch exports it (QDQ on input, per-channel weights and activation)', () => {
-  it("the gradients equal PyTorch autograd's straight-through gradients, saturated inputs exactly 0", async () => {
-    const dir = join(fixturesDir, 'quantized');
-    const x = readNpy(join(dir, 'x.npy'));
-    const weights = readNpy(join(dir, 'weights.npy')).data as Float32Array;
-    const expected = readNpy(join(dir, 'gradient.npy')).data as Float32Array;
-    const warnings: string[] = [];
-    const backend = await createOnnxBackend(ort, 'onnxruntime-node', fixtureBytes('quantized', 'qat.onnx'), { onWarning: (w) => warnings.push(w) });
-    // The input's and the activation's quantizers are on the path; the weights' are constants.
-    expect(warnings).toEqual([
-      expect.stringMatching(/^the attributed path holds 2 quantizing node\(s\) \(QuantizeLinear\): gradients are straight-through estimates/),
-    ]);
-    const outputs = await backend.predict({ points: [x.data as Float32Array], pointShapes: [x.shape.slice(1)], count: 3 });
-    const reference = readNpy(join(dir, 'output.npy')).data as Float32Array;
-    // onnxruntime's quantizers against PyTorch's fake quantization: measured 6.0e-8
-    outputs.forEach((value, i) => expect(Math.abs(value - (reference[i] as number))).toBeLessThan(1e-6));
-    const { gradients } = await backend.gradients({ points: [x.data as Float32Array], pointShapes: [x.shape.slice(1)], count: 3, outputWeights: weights });
-    await backend.dispose();
-    const g = gradients[0] as Float32Array;
-    const saturated = Array.from(expected).filter((v) => v === 0).length;
-    expect(saturated).toBeGreaterThan(10);
-    let worst = 0;
-    expected.forEach((value, i) => {
-      if (value === 0) expect(Math.abs(g[i] as number)).toBe(0);
-      worst = Math.max(worst, Math.abs((g[i] as number) - value));
-    });
-    // float32 sums of the same products in another order: measured 1.5e-8 on gradients up to 0.12
-    expect(worst).toBeLessThan(1e-7);
-  });
+  it.each(['node', 'web'] as const)(
+    "onnxruntime-%s: the gradients equal PyTorch autograd's straight-through gradients, saturated inputs exactly 0",
+    async (runtime) => {
+      const dir = join(fixturesDir, 'quantized');
+      const x = readNpy(join(dir, 'x.npy'));
+      const weights = readNpy(join(dir, 'weights.npy')).data as Float32Array;
+      const expected = readNpy(join(dir, 'gradient.npy')).data as Float32Array;
+      const warnings: string[] = [];
+      const backend = await createOnnxBackend(runtimes[runtime], `onnxruntime-${runtime}`, fixtureBytes('quantized', 'qat.onnx'), {
+        executionProviders: [defaultProvider[runtime]],
+        onWarning: (w) => warnings.push(w),
+      });
+      // The input's and the activation's quantizers are on the path; the weights' are constants.
+      expect(warnings).toEqual([
+        expect.stringMatching(/^the attributed path holds 2 quantizing node\(s\) \(QuantizeLinear\): gradients are straight-through estimates/),
+      ]);
+      const outputs = await backend.predict({ points: [x.data as Float32Array], pointShapes: [x.shape.slice(1)], count: 3 });
+      const reference = readNpy(join(dir, 'output.npy')).data as Float32Array;
+      // onnxruntime's quantizers against PyTorch's fake quantization: measured 6.0e-8
+      outputs.forEach((value, i) => expect(Math.abs(value - (reference[i] as number))).toBeLessThan(1e-6));
+      const { gradients } = await backend.gradients({ points: [x.data as Float32Array], pointShapes: [x.shape.slice(1)], count: 3, outputWeights: weights });
+      await backend.dispose();
+      const g = gradients[0] as Float32Array;
+      const saturated = Array.from(expected).filter((v) => v === 0).length;
+      expect(saturated).toBeGreaterThan(10);
+      let worst = 0;
+      expected.forEach((value, i) => {
+        if (value === 0) expect(Math.abs(g[i] as number)).toBe(0);
+        worst = Math.max(worst, Math.abs((g[i] as number) - value));
+      });
+      // float32 sums of the same products in another order: measured 1.5e-8 on gradients up to 0.12
+      expect(worst).toBeLessThan(1e-7);
+    },
+  );
 });
