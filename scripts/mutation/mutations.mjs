@@ -219,4 +219,12 @@ export const MUTATIONS = [
     replace: "return [b.op('Div', [g, s])];",
     kill: ['onnx'],
   },
+  {
+    id: 'onnx-qlinearconv-bias-scale',
+    what: "QLinearConv's int32 bias is scaled by the weight scale alone, not by x_scale·w_scale",
+    file: 'packages/onnx/src/model/composite/quantized-linear.ts',
+    search: 'const scale = b.times(node.input[1] as string, node.input[4] as string);',
+    replace: 'const scale = node.input[4] as string;',
+    kill: ['onnx'],
+  },
 ];

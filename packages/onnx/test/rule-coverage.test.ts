@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { gradientRules } from '../src/index.js';
+import { gradientRules, inspect } from '../src/index.js';
+import { fixtureBytes } from './helpers/fixtures.js';
 import { opCases } from './op-cases/index.js';
 import { RECURRENT_OPS } from '../src/model/recurrent/spec.js';
 import { compositeOpTypes, qualifiedOpType } from '../src/model/composite/registry.js';
@@ -28,12 +29,13 @@ describe('every registered gradient rule', () => {
   it('has an op case checked against finite differences (test/op-cases), or is a quantization op checked against closed forms and PyTorch', () => {
     const covered = new Set(opCases.flatMap((c) => c.model.nodes.map((n) => qualifiedOpType(n.op, n.domain))));
     // Quantized values are piecewise constant, so a finite difference says nothing about their
-    // straight-through gradient: test/quantized-models.test.ts checks each of these instead.
+    // straight-through gradient: quantized-models.test.ts checks each quantization rule instead,
+    // and quantized-qoperator.test.ts the QOperator networks that hold each QLinear op.
+    const quantization = [...QUANTIZED_OUTPUTS.keys(), 'DequantizeLinear'];
     const quantizedTests = readFileSync(new URL('./quantized-models.test.ts', import.meta.url), 'utf8');
-    for (const op of QUANTIZED_OUTPUTS.keys()) expect(quantizedTests).toContain(`op: '${op}'`);
-    const quantization = new Set([...QUANTIZED_OUTPUTS.keys(), 'DequantizeLinear']);
-    expect(quantizedTests).toContain(`op: 'DequantizeLinear'`);
-    expect(registered.filter((op) => !covered.has(op) && !quantization.has(op))).toEqual([]);
+    const qoperatorOps = new Set(['qoperator', 'qelementwise'].flatMap((name) => Object.keys(inspect(fixtureBytes('quantized', `${name}.onnx`)).ops)));
+    for (const op of quantization) expect(quantizedTests.includes(`op: '${op}'`) || qoperatorOps.has(op), op).toBe(true);
+    expect(registered.filter((op) => !covered.has(op) && !quantization.includes(op))).toEqual([]);
   });
 
   it('is in the README op list, which lists no op without a rule but the recurrent and composite ops, which are lowered, and the control-flow ops, which are inlined', () => {

@@ -9,12 +9,12 @@ import { UnsupportedOpError, type UnsupportedNode } from '../errors.js';
 import { prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { resolveInputsAndOutput } from '../model/endpoints.js';
 import { isRecurrentNode, recurrentRefusal } from '../model/recurrent/spec.js';
-import { compositeFor } from '../model/composite/registry.js';
+import { compositeFor, qualifiedOpType } from '../model/composite/registry.js';
 import { loweringRefusal } from '../model/composite/refused-forms.js';
 import { isControlFlowNode, staticNames } from '../model/control-flow/static-names.js';
 import { controlFlowRefusal } from '../model/control-flow/static-refusal.js';
 import { missingRuleReason } from './missing-rule.js';
-import { QUANTIZED_OUTPUTS } from './rules/quantization.js';
+import { QUANTIZED_OUTPUTS, QUANTIZED_ROUTES } from './rules/quantization.js';
 
 export interface Analysis {
   readonly order: readonly onnx.INodeProto[];
@@ -35,11 +35,15 @@ export function analyse(model: onnx.IModelProto, opset: number, inputs: readonly
       const to = Number((node.attribute ?? []).find((a) => a.name === 'to')?.i ?? 0);
       if (!isFloatType(to)) continue;
     }
-    const quantized = isDefaultDomain(node.domain) ? QUANTIZED_OUTPUTS.get(node.opType ?? '') : undefined;
+    const quantized = QUANTIZED_OUTPUTS.get(qualifiedOpType(node.opType ?? '', node.domain));
+    // A route (Reshape, MaxPool…) of a quantized tensor passes its gradient on in its integer outputs.
+    // (An integer tensor is on the path only when it is quantized: the data input decides.)
+    const route = isDefaultDomain(node.domain) && QUANTIZED_ROUTES.has(node.opType ?? '') && active.has(node.input?.[0] ?? '');
     (node.output ?? []).forEach((out, index) => {
       const type = facts.dataTypes.get(out);
+      const float = type === undefined || isFloatType(type);
       // A quantizing op's integer output carries the gradient; its zero point (integer) does not.
-      const carries = quantized === undefined ? type === undefined || isFloatType(type) : index === quantized || (type !== undefined && isFloatType(type));
+      const carries = quantized === undefined ? float || route : index === quantized || (type !== undefined && isFloatType(type));
       if (out && carries) active.add(out);
     });
   }

@@ -1,4 +1,4 @@
-import { isDefaultDomain } from '../graph/names.js';
+import { qualifiedOpType } from '../model/composite/registry.js';
 import type { Analysis } from './analysis.js';
 import { QUANTIZED_OUTPUTS } from './rules/quantization.js';
 
@@ -8,7 +8,7 @@ import { QUANTIZED_OUTPUTS } from './rules/quantization.js';
  * error cannot fall below the quantization error; undefined for any other model.
  */
 export function quantizationNote(analysis: Analysis): string | undefined {
-  const ops = [...analysis.onPath.keys()].filter((node) => isDefaultDomain(node.domain) && QUANTIZED_OUTPUTS.has(node.opType ?? '')).map((node) => node.opType);
+  const ops = [...analysis.onPath.keys()].filter((node) => QUANTIZED_OUTPUTS.has(qualifiedOpType(node.opType ?? '', node.domain))).map((node) => node.opType);
   if (ops.length === 0) return undefined;
   return `the attributed path holds ${ops.length} quantizing node(s) (${[...new Set(ops)].join(', ')}): gradients are straight-through estimates (as PyTorch's fake quantization gives them), so completeness is bounded by the quantization error, which more steps do not reduce`;
 }

@@ -22,12 +22,44 @@ const RANGES: ReadonlyMap<number, readonly [number, number]> = new Map([
   [DataType.INT16, [-32768, 32767]],
 ]);
 
-/** Ops whose integer output (by index) carries, on the path, the gradient of the float values it encodes. */
+/**
+ * Ops (qualified by domain outside the default one) whose integer output (by index) carries, on the
+ * path, the gradient of the float values it encodes: the quantizing ops with rules below, and the
+ * QOperator ops lowered into them (model/composite/quantized-linear.ts, contrib/qlinear.ts).
+ */
 export const QUANTIZED_OUTPUTS: ReadonlyMap<string, number> = new Map([
   ['QuantizeLinear', 0],
   ['DynamicQuantizeLinear', 0],
   ['MatMulInteger', 0],
   ['ConvInteger', 0],
+  ['QLinearConv', 0],
+  ['QLinearMatMul', 0],
+  ...['QLinearAdd', 'QLinearMul', 'QLinearGlobalAveragePool', 'QLinearAveragePool', 'QLinearSigmoid', 'QLinearLeakyRelu', 'QLinearConcat'].map(
+    (op) => [`com.microsoft.${op}`, 0] as const,
+  ),
+]);
+
+/**
+ * Ops that move or select the elements of a quantized tensor without computing new values: their
+ * integer outputs carry its gradient too (MaxPool picks a maximum, which the quantization keeps).
+ */
+export const QUANTIZED_ROUTES: ReadonlySet<string> = new Set([
+  'Identity',
+  'Reshape',
+  'Flatten',
+  'Transpose',
+  'Squeeze',
+  'Unsqueeze',
+  'Slice',
+  'Split',
+  'Concat',
+  'Pad',
+  'MaxPool',
+  'DepthToSpace',
+  'SpaceToDepth',
+  'Tile',
+  'Expand',
+  'Gather',
 ]);
 
 /** `name` cast to float32, its shape kept where it is known. */

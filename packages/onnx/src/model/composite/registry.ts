@@ -9,16 +9,26 @@ import { attention } from './attention.js';
 import { rotaryEmbedding } from './rotary-embedding.js';
 import { fusedContribOps } from './contrib/index.js';
 import { contribAttentionOps } from './contrib/attention-family.js';
+import { qLinearContribOps } from './contrib/qlinear.js';
+import { quantizedLinearOps } from './quantized-linear.js';
 
 /** An op's name as `inspect` and the README give it: qualified by its domain outside the default one. */
 export const qualifiedOpType = (opType: string, domain: string | null | undefined): string =>
   isDefaultDomain(domain) ? opType : `${domain as string}.${opType}`;
 
 const COMPOSITE_OPS: ReadonlyMap<string, CompositeOp> = new Map(
-  [rmsNormalization, attention, rotaryEmbedding, ...signalOps, gridSample, affineGrid, ...fusedContribOps, ...contribAttentionOps].map((op) => [
-    qualifiedOpType(op.opType, op.domain),
-    op,
-  ]),
+  [
+    rmsNormalization,
+    attention,
+    rotaryEmbedding,
+    ...signalOps,
+    gridSample,
+    affineGrid,
+    ...fusedContribOps,
+    ...contribAttentionOps,
+    ...quantizedLinearOps,
+    ...qLinearContribOps,
+  ].map((op) => [qualifiedOpType(op.opType, op.domain), op]),
 );
 
 /**
