@@ -68,8 +68,8 @@ def qoperator():
     quantized parameters: QuantizeLinear → QLinearConv (uint8, per-channel int8 weights, int32
     bias; zero point 0, so negatives saturate: a fused ReLU) → MaxPool on uint8 →
     com.microsoft.QLinearGlobalAveragePool → Flatten → QLinearMatMul → com.microsoft.QLinearAdd
-    (of itself) → DequantizeLinear. PyTorch computes it with fake quantization at each of those
-    points, and its straight-through gradients are the reference."""
+    (of itself) → com.microsoft.QGemm (transB, int32 bias, float output). PyTorch computes it with
+    fake quantization at each of those points, and its straight-through gradients are the reference."""
     import onnx
     from onnx import helper, numpy_helper, TensorProto
 
@@ -83,6 +83,11 @@ def qoperator():
     b_q = torch.round(conv_b / (s0 * w_scale))
     fc_scale = float(fc_w.abs().max() / 127)
     fc_q = torch.clamp(torch.round(fc_w / fc_scale), -127, 127)
+    head_w = torch.randn(2, 4) * 0.5
+    head_b = torch.randn(2) * 0.2
+    head_scale = float(head_w.abs().max() / 127)
+    head_q = torch.clamp(torch.round(head_w / head_scale), -127, 127)
+    head_bq = torch.round(head_b / (0.9 * s4 * head_scale))
 
     def fq(t, s, z):
         return torch.fake_quantize_per_tensor_affine(t, s, z, 0, 255)
@@ -92,10 +97,12 @@ def qoperator():
         p = nn.functional.max_pool2d(fq(c, s1, 0), 2)
         g = fq(p.mean(dim=(2, 3)), s2, z2)
         m = fq(g @ (fc_q * fc_scale), s3, z3)
-        return fq(m + m, s4, z4)
+        a = fq(m + m, s4, z4)
+        # QGemm's int32 C is quantized with scale alpha·a_scale·b_scale (beta 1).
+        return 0.9 * (a @ (head_q * head_scale).t()) + head_bq * 0.9 * s4 * head_scale
 
     x = torch.randn(3, 2, 6, 6) * 1.2
-    weights = torch.tensor([[0.5, -1.0, 0.3, 2.0], [1.0, 0.2, -0.4, 0.0], [-0.3, 0.6, 0.9, -1.2]])
+    weights = torch.tensor([[0.5, -1.0], [1.0, 0.2], [-0.3, 0.6]])
     x_grad = x.clone().requires_grad_(True)
     y = forward(x_grad)
     (y * weights).sum().backward()
@@ -105,7 +112,9 @@ def qoperator():
     inits = [f32('s0', s0), u8('z0', z0), numpy_helper.from_array(w_q.numpy().astype(np.int8), 'wq'), f32('ws', w_scale.numpy()),
              numpy_helper.from_array(np.zeros(3, np.int8), 'wz'), f32('s1', s1), u8('z1', 0), numpy_helper.from_array(b_q.numpy().astype(np.int32), 'bq'),
              f32('s2', s2), u8('z2', z2), numpy_helper.from_array(fc_q.numpy().astype(np.int8), 'fq'), f32('fs', fc_scale),
-             numpy_helper.from_array(np.array(0, np.int8), 'fz'), f32('s3', s3), u8('z3', z3), f32('s4', s4), u8('z4', z4)]
+             numpy_helper.from_array(np.array(0, np.int8), 'fz'), f32('s3', s3), u8('z3', z3), f32('s4', s4), u8('z4', z4),
+             numpy_helper.from_array(head_q.numpy().astype(np.int8), 'hq'), f32('hs', head_scale), numpy_helper.from_array(np.array(0, np.int8), 'hz'),
+             numpy_helper.from_array(head_bq.numpy().astype(np.int32), 'hb')]
     ms = 'com.microsoft'
     nodes = [
         helper.make_node('QuantizeLinear', ['x', 's0', 'z0'], ['xq']),
@@ -115,10 +124,10 @@ def qoperator():
         helper.make_node('Flatten', ['g'], ['f']),
         helper.make_node('QLinearMatMul', ['f', 's2', 'z2', 'fq', 'fs', 'fz', 's3', 'z3'], ['m']),
         helper.make_node('QLinearAdd', ['m', 's3', 'z3', 'm', 's3', 'z3', 's4', 'z4'], ['a'], domain=ms),
-        helper.make_node('DequantizeLinear', ['a', 's4', 'z4'], ['y']),
+        helper.make_node('QGemm', ['a', 's4', 'z4', 'hq', 'hs', 'hz', 'hb'], ['y'], domain=ms, transB=1, alpha=0.9),
     ]
     graph = helper.make_graph(nodes, 'qoperator', [helper.make_tensor_value_info('x', TensorProto.FLOAT, ['N', 2, 6, 6])],
-                              [helper.make_tensor_value_info('y', TensorProto.FLOAT, ['N', 4])], inits)
+                              [helper.make_tensor_value_info('y', TensorProto.FLOAT, ['N', 2])], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13), helper.make_opsetid(ms, 1)], producer_name='quantized_references.py')
     model.ir_version = 7
     onnx.checker.check_model(model)

@@ -34,7 +34,7 @@ export const QUANTIZED_OUTPUTS: ReadonlyMap<string, number> = new Map([
   ['ConvInteger', 0],
   ['QLinearConv', 0],
   ['QLinearMatMul', 0],
-  ...['QLinearAdd', 'QLinearMul', 'QLinearGlobalAveragePool', 'QLinearAveragePool', 'QLinearSigmoid', 'QLinearLeakyRelu', 'QLinearConcat'].map(
+  ...['QLinearAdd', 'QLinearMul', 'QLinearGlobalAveragePool', 'QLinearAveragePool', 'QLinearSigmoid', 'QLinearLeakyRelu', 'QLinearConcat', 'QGemm'].map(
     (op) => [`com.microsoft.${op}`, 0] as const,
   ),
 ]);

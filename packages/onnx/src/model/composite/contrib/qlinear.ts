@@ -4,6 +4,8 @@ import type { CompositeOp } from '../composite-op.js';
 import type { LoweringBuilder } from '../lowering-builder.js';
 import { dequantizeAt, quantizeTo } from '../quantized-linear.js';
 import { contribOp } from './contrib-op.js';
+import { optionalInput } from '../node-inputs.js';
+import { DataType } from '../../../proto/tensor.js';
 
 /*
  * onnxruntime's quantized contrib ops of the QOperator form, each lowered as the standard ones
@@ -53,7 +55,36 @@ const qLinearConcat = contribOp({
   },
 });
 
+/**
+ * QGemm(A, a_scale, a_zp, B, b_scale, b_zp, C, y_scale, y_zp): alpha·A'·B' of the dequantized 2-D
+ * operands (B per column of the output when b_scale is 1-D) plus the int32 C, whose scale is
+ * alpha·a_scale·b_scale; quantized when y_scale is given, float otherwise.
+ */
+const qGemm = contribOp({
+  opType: 'QGemm',
+  differentiable: [0, 3],
+  refusal: () => undefined,
+  lower(b, node) {
+    const alpha = floatAttribute(node, 'alpha', 1);
+    const transA = intAttribute(node, 'transA', 0);
+    const transB = intAttribute(node, 'transB', 0);
+    const a = dequantizeAt(b, node, 0);
+    const w = dequantizeAt(b, node, 3, transB ? 0 : 1);
+    const inputs = [a, w];
+    const c = optionalInput(node, 6);
+    if (c) {
+      const scale = b.times(b.times(node.input[1] as string, node.input[4] as string), b.floatConstant([alpha]));
+      inputs.push(b.times(b.shaped('Cast', [c], b.shape(c), { to: { int: DataType.FLOAT } }), scale));
+    }
+    const attributes = { alpha: { float: alpha }, transA: { int: transA }, transB: { int: transB } };
+    const [m, n] = [b.shape(node.input[0] as string)[transA ? 1 : 0] as number, b.shape(node.input[3] as string)[transB ? 0 : 1] as number];
+    const y = b.shaped('Gemm', inputs, [m, n], attributes);
+    return [optionalInput(node, 7) ? quantizeTo(b, node, y, 7) : y];
+  },
+});
+
 export const qLinearContribOps: readonly CompositeOp[] = [
+  qGemm,
   binary('QLinearAdd', (b, x, y) => b.plus(x, y)),
   binary('QLinearMul', (b, x, y) => b.times(x, y)),
   unary('QLinearGlobalAveragePool', (b, x) =>
