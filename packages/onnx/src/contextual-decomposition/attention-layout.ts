@@ -23,9 +23,9 @@ export function partwise(x: Carried, f: (part: string) => string, movesElements 
 /** A name to read shapes from: the relevant part of a pair, or the constant. */
 export const shapeSource = (x: Carried): string => (isPair(x) ? x.rel : x);
 
-/** The dimensions start … end − 1 of `x` as an int64 vector. */
+/** The dimensions start … end − 1 of `x` as an int64 vector (a Slice of Shape, which every opset has; Shape's start and end came in 15). */
 export const dimsOf = (builder: GraphBuilder, x: string, start: number, end: number): string =>
-  builder.op('Shape', [x], { start: { int: start }, end: { int: end } });
+  builder.op('Slice', [builder.op('Shape', [x]), builder.int64Constant([start]), builder.int64Constant([end])]);
 
 /** [B, S, heads·size] → [B, heads, S, size]. */
 export const toHeads = (builder: GraphBuilder, x: string, heads: number): string =>

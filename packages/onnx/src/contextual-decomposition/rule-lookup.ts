@@ -11,6 +11,7 @@ import {
 import { contribAttention } from './contrib-attention.js';
 import { fusedConv, fusedGemm, fusedMatMul } from './contrib-fused.js';
 import { multiHeadAttention } from './contrib-multi-head-attention.js';
+import { groupQueryAttention } from './contrib-group-query-attention.js';
 import type { PairRule } from './pair.js';
 import { contribRotaryEmbedding } from './rotary-embedding.js';
 import { PAIR_RULES } from './rules.js';
@@ -37,6 +38,7 @@ const FUSED_PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule
   [qualifiedOpType('Attention', MICROSOFT), contribAttention],
   [qualifiedOpType('MultiHeadAttention', MICROSOFT), multiHeadAttention],
   [qualifiedOpType('RotaryEmbedding', MICROSOFT), contribRotaryEmbedding],
+  [qualifiedOpType('GroupQueryAttention', MICROSOFT), groupQueryAttention],
 ]);
 
 /** The rule of a qualified op type (`com.microsoft.FusedConv`; a default-domain op by its name). */
