@@ -1,8 +1,8 @@
-import { hasAttribute, intAttribute, intsAttribute, stringAttribute, type Attributes } from '../../graph/attributes.js';
 import { DataType } from '../../proto/tensor.js';
 import type { CompositeOp } from './composite-op.js';
 import type { LoweringBuilder } from './lowering-builder.js';
 import { optionalInput } from './node-inputs.js';
+import { convAttributes } from './contrib/fused-conv.js';
 
 /*
  * The QOperator form of quantized models (onnxruntime's static quantizer with QuantFormat.QOperator,
@@ -27,19 +27,6 @@ export function quantizeTo(b: LoweringBuilder, node: { input: string[] }, y: str
   const zeroPoint = optionalInput(node, index + 1);
   const inputs = zeroPoint ? [y, node.input[index] as string, zeroPoint] : [y, node.input[index] as string];
   return b.shaped('QuantizeLinear', inputs, b.shape(y));
-}
-
-/** The Conv attributes of a QLinearConv. */
-function convAttributes(node: { attribute?: unknown }): Attributes {
-  const attributes: Record<string, Attributes[string]> = {};
-  const proto = node as Parameters<typeof intsAttribute>[0];
-  for (const name of ['dilations', 'kernel_shape', 'pads', 'strides']) {
-    const values = intsAttribute(proto, name);
-    if (values) attributes[name] = { ints: values };
-  }
-  if (hasAttribute(proto, 'auto_pad')) attributes.auto_pad = { string: stringAttribute(proto, 'auto_pad', 'NOTSET') };
-  if (hasAttribute(proto, 'group')) attributes.group = { int: intAttribute(proto, 'group', 1) };
-  return attributes;
 }
 
 /**

@@ -19,7 +19,7 @@ export function convActivation(node: onnx.INodeProto): { activation?: string; pa
   return { activation, params };
 }
 
-/** The Conv attributes a FusedConv node carries, as the standard Conv reads them. */
+/** The Conv attributes a FusedConv (or QLinearConv) node carries, as the standard Conv reads them. */
 export function convAttributes(node: onnx.INodeProto): Attributes {
   const attributes: Record<string, Attributes[string]> = {};
   for (const name of ['dilations', 'kernel_shape', 'pads', 'strides']) {
