@@ -13,7 +13,7 @@ import { DataType } from './proto/tensor.js';
 import { toModel } from './model/prepare.js';
 import { withEmbeddingLookups } from './model/composite/contrib/embedding-lookups.js';
 import { asIntegratedGradientsResult, cutAtTensor, type CutModel } from './layer.js';
-import { createOnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
+import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { checkSharedAxes, ContextInputError, feedsOf, type ContextData, type ContextInputs, type ContextTensor } from './runtime/context.js';
 import type { OrtModuleLike, OrtSessionLike } from './runtime/ort.js';
 import { RuntimeError } from './errors.js';
@@ -121,6 +121,8 @@ export async function createTokenLayerExplainer(
   };
   const activation = (inputs: ContextInputs): Promise<Tensor> => runFor(prefix, inputs, layer, `the prefix up to "${layer}"`);
   const firstInput = inputTypes.keys().next().value as string;
+  // The suffix backend of the first example; later ones feed their own inputs on its sessions.
+  let suffix: Promise<OnnxBackend> | undefined;
 
   const explainer: TokenLayerExplainer = {
     cut,
@@ -138,8 +140,14 @@ export async function createTokenLayerExplainer(
     example: (inputs, index) => Object.fromEntries(Object.entries(inputs).map(([name, value]) => [name, exampleOf(value, index)])),
     async head(inputs): Promise<LayerHead> {
       const context = Object.fromEntries(cut.passthrough.map((name) => [name, inputs[name]]).filter(([, v]) => v !== undefined));
-      const backend = await createOnnxBackend(ort, runtimeName, cut.suffix, { ...options, inputs: [layer], context });
-      return { backend, held: [], release: () => backend.dispose() };
+      if (suffix) return { backend: (await suffix).withContext(context), held: [], release: () => undefined };
+      const created = createOnnxBackend(ort, runtimeName, cut.suffix, { ...options, inputs: [layer], context });
+      // An example whose inputs the backend refuses leaves the next one to create it.
+      suffix = created.catch((error: unknown) => {
+        suffix = undefined;
+        throw error;
+      });
+      return { backend: await suffix, held: [], release: () => undefined };
     },
     async attribute(inputs: ContextInputs, { baselines, ...igOptions }: TokenLayerAttributionOptions): Promise<IntegratedGradientsResult> {
       for (const [name, value] of Object.entries(baselines)) {
@@ -152,6 +160,7 @@ export async function createTokenLayerExplainer(
       return asIntegratedGradientsResult(await layerIntegratedGradients(explainer, inputs, { ...igOptions, baselines: { ...inputs, ...baselines } }));
     },
     async dispose(): Promise<void> {
+      await (await suffix?.catch(() => undefined))?.dispose();
       await prefix.release?.();
       await forward.release?.();
     },
