@@ -11,22 +11,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { IntegratedGradientsResult } from '@ig/core';
 import { findEmbeddingOutput, onnxTokenLayerExplainer } from '@ig/onnx/node';
+import { int64, median, reference, SPAM, TRANSFORMER } from './text-bench-models.js';
 
 const STEP_COUNTS = [16, 50, 200];
 const REPEATS = Number(process.env.IG_TEXT_FUSED_REPEATS ?? 7);
-const SPAM = fileURLToPath(new URL('../../cli/assets/text/spam.onnx', import.meta.url));
-const TRANSFORMER = fileURLToPath(new URL('../models/text-transformer.onnx', import.meta.url));
-const REFERENCE = fileURLToPath(new URL('../../../packages/onnx/test/fixtures/text/spam-lig.json', import.meta.url));
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as { inputIds: number[][]; attentionMask: number[][]; baselineId: number };
-const int64 = (values: readonly number[]): { data: BigInt64Array; shape: number[] } => ({
-  data: BigInt64Array.from(values, (v) => BigInt(v)),
-  shape: [1, values.length],
-});
 
 /** Wall time, and CPU time of the process (all onnxruntime threads), which contention on a busy host distorts less. */
 async function timed(run: () => Promise<IntegratedGradientsResult>): Promise<{ ms: number; cpuMs: number; result: IntegratedGradientsResult }> {

@@ -10,22 +10,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { findEmbeddingOutput, onnxTokenLayerExplainer } from '@ig/onnx/node';
+import { int64, median, reference, SPAM, TRANSFORMER } from './text-bench-models.js';
 
 const TEXTS = 8;
 const STEP_COUNTS = [2, 16];
 const REPEATS = Number(process.env.IG_TEXT_SESSIONS_REPEATS ?? 3);
-const SPAM = fileURLToPath(new URL('../../cli/assets/text/spam.onnx', import.meta.url));
-const TRANSFORMER = fileURLToPath(new URL('../models/text-transformer.onnx', import.meta.url));
-const REFERENCE = fileURLToPath(new URL('../../../packages/onnx/test/fixtures/text/spam-lig.json', import.meta.url));
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')) as { inputIds: number[][]; attentionMask: number[][]; baselineId: number };
-const int64 = (values: readonly number[]): { data: BigInt64Array; shape: number[] } => ({
-  data: BigInt64Array.from(values, (v) => BigInt(v)),
-  shape: [1, values.length],
-});
 
 async function benchModel(name: string, file: string, vocabulary: number): Promise<Record<string, unknown>[]> {
   const bytes = new Uint8Array(readFileSync(file));
