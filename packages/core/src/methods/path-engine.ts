@@ -1,12 +1,11 @@
 import type { Inputs } from '../inputs.js';
 import { throwIfAborted, type AbortSignalLike } from '../abort.js';
-import type { GradientBackend, GradientResponse } from '../backend.js';
+import type { GradientBackend } from '../backend.js';
 import { resolveBatchSize } from '../batching.js';
 import { completenessError } from '../completeness.js';
-import { BackendContractError, NonFiniteError } from '../errors.js';
+import { BackendContractError } from '../errors.js';
 import { abortable, yieldToEventLoop } from '../event-loop.js';
 import type { PathReport } from '../integrate.js';
-import { firstNonFinite } from '../path-kernels.js';
 import { pointsOfExample } from '../example-indices.js';
 import { predictAtInput, predictPoints } from '../predict.js';
 import { resolveTargets, type TargetSpec } from '../targets.js';
@@ -14,6 +13,7 @@ import type { Tensor } from '../tensor.js';
 import { checkPositiveNumber, normalizeInputs, type ModelInputs } from '../validate.js';
 import { resolveObjective, softmaxTwiceWarning, type Objective, type ObjectiveName } from './objective.js';
 import type { GradientPath, PathFactory } from './path.js';
+import { addProduct, checkGradients } from './path-gradients.js';
 
 /** Options every path method shares. */
 export interface PathMethodOptions {
@@ -210,39 +210,6 @@ async function runPath(run: Run, path: GradientPath, target: Float32Array, sums:
     run.evaluations += count;
     options.onProgress?.(run.evaluations, run.evaluations);
   }
-}
-
-/** sum += g ⊙ d, four features per iteration. */
-function addProduct(sum: Float64Array, g: Float32Array, d: Float32Array): void {
-  const n = sum.length;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    sum[j] = (sum[j] as number) + (g[j] as number) * (d[j] as number);
-    sum[j + 1] = (sum[j + 1] as number) + (g[j + 1] as number) * (d[j + 1] as number);
-    sum[j + 2] = (sum[j + 2] as number) + (g[j + 2] as number) * (d[j + 2] as number);
-    sum[j + 3] = (sum[j + 3] as number) + (g[j + 3] as number) * (d[j + 3] as number);
-  }
-  for (; j < n; j++) sum[j] = (sum[j] as number) + (g[j] as number) * (d[j] as number);
-}
-
-function checkGradients(name: string, response: GradientResponse, pointSizes: readonly number[], count: number, example: number, firstStep: number): void {
-  if (!Array.isArray(response.gradients) || response.gradients.length !== pointSizes.length) {
-    throw new BackendContractError(`${name}: gradients returned ${String(response.gradients?.length)} arrays for ${pointSizes.length} input(s)`);
-  }
-  response.gradients.forEach((g, input) => {
-    const size = pointSizes[input] as number;
-    if (!(g instanceof Float32Array) || g.length !== count * size) {
-      throw new BackendContractError(`${name}: gradient of input ${input} has ${String(g?.length)} values, expected ${count * size} (${count} points)`);
-    }
-    const bad = firstNonFinite(g);
-    if (bad >= 0)
-      throw new NonFiniteError(
-        `gradient of input ${input}`,
-        bad % size,
-        g[bad] as number,
-        ` (example ${example}, path point ${firstStep + Math.floor(bad / size)})`,
-      );
-  });
 }
 
 /**
