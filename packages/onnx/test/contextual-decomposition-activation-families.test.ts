@@ -64,3 +64,34 @@ const cases: readonly ActivationCase[] = [
 describe('contextual decomposition of the ReLU and smooth activation families: the closed form of each rule', () => {
   for (const c of cases) it(c.name, () => expectClosedForms(c));
 });
+
+/** q(v) = saturate(round-half-even(v/s) + zp) of a uint8 quantizer, as QuantizeLinear computes it. */
+const levels =
+  (s: number, zp: number) =>
+  (v: number): number => {
+    const t = v / s;
+    const floor = Math.floor(t);
+    const rounded = t - floor === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(t);
+    return Math.min(255, Math.max(0, rounded + zp));
+  };
+
+describe("contextual decomposition of a QDQ model's fake quantization: the Shapley split of the integer levels, scaled", () => {
+  // DequantizeLinear(QuantizeLinear(x)), s = 0.05, zp = 100: x ∈ [−3, 3] spans levels 40…160 and
+  // saturates nowhere; s = 0.01 saturates beyond [−1, 1.55]. rel = s·½[(q(r) − q(0)) + (q(r + i) − q(i))].
+  for (const [s, zp] of [
+    [0.05, 100],
+    [0.01, 100],
+  ] as const) {
+    it(`scale ${s}, zero point ${zp}`, () =>
+      expectClosedForms({
+        name: `fake quantization ${s} ${zp}`,
+        opset: 13,
+        nodes: [
+          { op: 'QuantizeLinear', inputs: ['x', 's', 'zp'], outputs: ['q'] },
+          { op: 'DequantizeLinear', inputs: ['q', 's', 'zp'], outputs: ['y'] },
+        ],
+        constants: { s: { dims: [], values: [s] }, zp: { dims: [], values: [zp], type: 'uint8' } },
+        outputs: { y: (r, i) => s * 0.5 * (levels(s, zp)(r) - zp + (levels(s, zp)(r + i) - levels(s, zp)(i))) },
+      }));
+  }
+});

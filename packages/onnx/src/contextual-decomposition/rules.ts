@@ -3,6 +3,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { intsAttribute, stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
+import { dequantizeLinear, quantizeLinear } from './quantization.js';
 import { gruOrRnn } from './gru.js';
 import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { contraction, softmax, where } from './attention.js';
@@ -231,4 +232,6 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['LSTM', lstm],
   ['GRU', gruOrRnn],
   ['RNN', gruOrRnn],
+  ['QuantizeLinear', quantizeLinear],
+  ['DequantizeLinear', dequantizeLinear],
 ]);
