@@ -75,9 +75,7 @@ export const groupQueryAttention: PairRule = (node, inputs, builder) => {
   const q = rotated(builder, node, perHead(q3, heads));
   const repeat = (x: Carried): Carried => partwise(x, (part) => repeatHeads(builder, part, heads / kvHeads), heads === kvHeads);
   const keys = partwise(repeat(rotated(builder, node, perHead(k3, kvHeads))), (part) => builder.transpose(part, [0, 1, 3, 2]), true);
-  const size = builder.op('Cast', [builder.op('Slice', [builder.op('Shape', [shapeSource(q)]), builder.int64Constant([3]), builder.int64Constant([4])])], {
-    to: { int: DataType.FLOAT },
-  });
+  const size = builder.toFloat(builder.op('Slice', [builder.op('Shape', [shapeSource(q)]), builder.int64Constant([3]), builder.int64Constant([4])]));
   const scale = hasAttribute(node, 'scale')
     ? builder.floatConstant([floatAttribute(node, 'scale', 1)])
     : builder.op('Reciprocal', [builder.op('Sqrt', [size])]);

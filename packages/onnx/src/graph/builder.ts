@@ -28,9 +28,10 @@ export class GraphBuilder extends GraphCore {
   scale(a: string, factor: number): string {
     return factor === 1 ? a : this.mul(a, this.floatConstant([factor]));
   }
-  /** A boolean tensor as 0/1 floats. */
-  toFloat(mask: string): string {
-    return this.op('Cast', [mask], { to: { int: DataType.FLOAT } });
+  /** A tensor as float32 (a boolean mask as 0/1, integer levels as their values), its shape kept where known; a float32 one as it is. */
+  toFloat(name: string): string {
+    if (this.knownDataType(name) === DataType.FLOAT) return name;
+    return this.op('Cast', [name], { to: { int: DataType.FLOAT } }, this.hasShape(name) ? this.shape(name) : undefined);
   }
   /**
    * Sums gradient contributions, as a chain of Adds (onnxruntime-web's WebGPU provider has no Sum

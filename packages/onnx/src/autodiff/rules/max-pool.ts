@@ -1,6 +1,6 @@
 import type { Attributes } from '../../graph/attributes.js';
 import type { GraphBuilder } from '../../graph/builder.js';
-import { DataType, isFloatType } from '../../proto/tensor.js';
+import { isFloatType } from '../../proto/tensor.js';
 import { outputGrad, UnsupportedForm, type GradientRule } from './rule.js';
 import { windowGeometry } from './window.js';
 
@@ -219,15 +219,14 @@ export const maxPool: GradientRule = {
     // Forward: pool the last axis first; the stage of the first active axis gives y itself.
     const stages: { pool: AxisPool; vShape: number[]; elements: string[]; v: string }[] = [];
     // A quantized (integer) input is compared as float: the same order, and the float fills below.
-    const asFloat = (name: string, shape: readonly number[]): string =>
-      isFloatType(b.dataType(name)) ? name : b.op('Cast', [name], { to: { int: DataType.FLOAT } }, shape);
-    let u = asFloat(x, xShape);
+    const asFloat = (name: string): string => (isFloatType(b.dataType(name)) ? name : b.toFloat(name));
+    let u = asFloat(x);
     let uShape = [...xShape];
     for (let s = active.length - 1; s >= 0; s--) {
       const pool = active[s] as AxisPool;
       const elements = windowElements(b, u, uShape, pool);
       const vShape = withLength(uShape, pool.axis, pool.outLength);
-      const v = s === 0 ? asFloat(node.output(0), vShape) : axisMaxPool(b, u, vShape, pool, ceilMode);
+      const v = s === 0 ? asFloat(node.output(0)) : axisMaxPool(b, u, vShape, pool, ceilMode);
       stages.push({ pool, vShape, elements, v });
       u = v;
       uShape = vShape;

@@ -62,22 +62,21 @@ export const QUANTIZED_ROUTES: ReadonlySet<string> = new Set([
   'Gather',
 ]);
 
-/** `name` cast to float32, its shape kept where it is known. */
-const asFloat = (b: GraphBuilder, name: string): string => b.op('Cast', [name], { to: { int: DataType.FLOAT } }, b.hasShape(name) ? b.shape(name) : undefined);
-
-/** A per-axis scale or zero point [C] shaped to broadcast along `axis` of a rank-`rank` tensor; a scalar as it is. */
-function alongAxis(b: GraphBuilder, node: NodeView, value: string, rank: number): string {
-  const shape = b.shape(value);
-  if (shape.length === 0 || (shape.length === 1 && shape[0] === 1)) return value;
-  if (shape.length !== 1)
-    throw new UnsupportedForm(`its scale or zero point "${value}" has shape [${shape.join(', ')}]; block quantization is not differentiated`);
-  const axis = node.int('axis', 1);
+/**
+ * A scale or zero point of dims `dims` shaped to broadcast along `axis` of a rank-`rank` tensor: a
+ * per-axis one [C] reshaped, a scalar or one-element one as it is (the gradient rules here and the
+ * contextual decomposition of QDQ models share it).
+ */
+export function alongQuantizationAxis(b: GraphBuilder, value: string, dims: readonly (number | undefined)[], rank: number, axis: number): string {
+  if (dims.length === 0 || (dims.length === 1 && dims[0] === 1)) return value;
+  if (dims.length !== 1) throw new UnsupportedForm(`its scale or zero point "${value}" has shape [${dims.join(', ')}]; block quantization is not taken`);
   const at = axis < 0 ? axis + rank : axis;
-  return b.reshape(
-    value,
-    Array.from({ length: rank }, (_, k) => (k === at ? (shape[0] as number) : 1)),
-  );
+  const shape = Array.from({ length: rank }, (_, k) => (k === at ? (dims[0] ?? -1) : 1));
+  return b.op('Reshape', [value, b.int64Constant(shape)], {}, shape.includes(-1) ? undefined : shape);
 }
+
+const alongAxis = (b: GraphBuilder, node: NodeView, value: string, rank: number): string =>
+  alongQuantizationAxis(b, value, b.shape(value), rank, node.int('axis', 1));
 
 function refuseBlocks(node: NodeView): void {
   if (node.int('block_size', 0) > 0) throw new UnsupportedForm(`block_size ${node.int('block_size', 0)} (block quantization) is not differentiated`);
@@ -96,20 +95,15 @@ const quantizeLinear: GradientRule = {
     const range = RANGES.get(type);
     if (!range) throw new UnsupportedForm(`it quantizes to ${dataTypeName(type)}; 8- and 16-bit integers are differentiated`);
     const rank = b.shape(x).length;
-    const s = alongAxis(b, node, asFloatScale(b, scale), rank);
+    const s = alongAxis(b, node, b.toFloat(scale), rank);
     let level = b.op('Round', [b.op('Div', [x, s])]);
-    if (zeroPoint) level = b.add(level, alongAxis(b, node, asFloat(b, zeroPoint), rank));
+    if (zeroPoint) level = b.add(level, alongAxis(b, node, b.toFloat(zeroPoint), rank));
     const below = b.op('Less', [level, b.floatConstant([range[0]])]);
     const above = b.op('Greater', [level, b.floatConstant([range[1]])]);
-    const inside = asFloat(b, b.op('Not', [b.op('Or', [below, above])]));
+    const inside = b.toFloat(b.op('Not', [b.op('Or', [below, above])]));
     return [b.op('Div', [b.mul(g, inside), s])];
   },
 };
-
-/** A float16 scale (opset 19) as float32; a float32 one as it is. */
-function asFloatScale(b: GraphBuilder, scale: string): string {
-  return b.dataType(scale) === DataType.FLOAT ? scale : asFloat(b, scale);
-}
 
 /** y = (q − zp)·s: the gradient of q is g·s. */
 const dequantizeLinear: GradientRule = {
@@ -119,7 +113,7 @@ const dequantizeLinear: GradientRule = {
   gradient(node, grads, b) {
     refuseBlocks(node);
     const g = outputGrad(node, grads);
-    const s = alongAxis(b, node, asFloatScale(b, node.input(1)), b.shape(node.input(0)).length);
+    const s = alongAxis(b, node, b.toFloat(node.input(1)), b.shape(node.input(0)).length);
     return [b.mul(g, s)];
   },
 };
@@ -144,9 +138,8 @@ function floatView(node: NodeView, opType: string, inputs: readonly string[]): N
 
 /** `value` − `zeroPoint` as float, the zero point shaped by `shapeZero` (absent: `value` as float). */
 function centred(b: GraphBuilder, value: string, zeroPoint: string, shapeZero: (zp: string) => string): string {
-  const shape = b.shape(value);
-  const float = b.op('Cast', [value], { to: { int: DataType.FLOAT } }, shape);
-  return zeroPoint ? b.op('Sub', [float, shapeZero(asFloat(b, zeroPoint))], {}, shape) : float;
+  const float = b.toFloat(value);
+  return zeroPoint ? b.op('Sub', [float, shapeZero(b.toFloat(zeroPoint))], {}, b.shape(value)) : float;
 }
 
 /** Y = (A − a_zp)(B − b_zp) in int32: MatMul's gradient on the centred operands (a per-row a_zp [M] as [M, 1]). */

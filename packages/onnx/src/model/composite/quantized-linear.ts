@@ -1,4 +1,3 @@
-import { DataType } from '../../proto/tensor.js';
 import type { CompositeOp } from './composite-op.js';
 import type { LoweringBuilder } from './lowering-builder.js';
 import { optionalInput } from './node-inputs.js';
@@ -46,7 +45,7 @@ const qLinearConv: CompositeOp = {
     const bias = optionalInput(node, 8);
     if (bias) {
       const scale = b.times(node.input[1] as string, node.input[4] as string);
-      inputs.push(b.times(b.shaped('Cast', [bias], b.shape(bias), { to: { int: DataType.FLOAT } }), scale));
+      inputs.push(b.times(b.toFloat(bias), scale));
     }
     return [quantizeTo(b, node, b.inferred('Conv', inputs, convAttributes(node)), 6)];
   },

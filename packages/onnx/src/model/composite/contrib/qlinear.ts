@@ -5,7 +5,6 @@ import type { LoweringBuilder } from '../lowering-builder.js';
 import { dequantizeAt, quantizeTo } from '../quantized-linear.js';
 import { contribOp } from './contrib-op.js';
 import { optionalInput } from '../node-inputs.js';
-import { DataType } from '../../../proto/tensor.js';
 
 /*
  * onnxruntime's quantized contrib ops of the QOperator form, each lowered as the standard ones
@@ -74,7 +73,7 @@ const qGemm = contribOp({
     const c = optionalInput(node, 6);
     if (c) {
       const scale = b.times(b.times(node.input[1] as string, node.input[4] as string), b.floatConstant([alpha]));
-      inputs.push(b.times(b.shaped('Cast', [c], b.shape(c), { to: { int: DataType.FLOAT } }), scale));
+      inputs.push(b.times(b.toFloat(c), scale));
     }
     const attributes = { alpha: { float: alpha }, transA: { int: transA }, transB: { int: transB } };
     const [m, n] = [b.shape(node.input[0] as string)[transA ? 1 : 0] as number, b.shape(node.input[3] as string)[transB ? 0 : 1] as number];
