@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { multiHeadCase, type MultiHeadCaseSpec } from './helpers/contrib-mha-cases.js';
-import { caseModel, compareContribCase } from './helpers/contrib-decomposition.js';
+import { caseModel, expectStandardOpsDecomposition } from './helpers/contrib-decomposition.js';
 import { decompositionError } from './helpers/decomposition-error.js';
 
 const self: MultiHeadCaseSpec = { batch: 1, sequence: 4, hidden: 6, heads: 2, sources: ['x', 'x', 'x'], bias: true };
@@ -23,13 +23,9 @@ const cases: readonly (readonly [string, MultiHeadCaseSpec])[] = [
 
 describe('contextual decomposition of com.microsoft.MultiHeadAttention equals that of its standard ops', () => {
   it.each(cases)('%s', async (what, spec) => {
-    const { deviation, completeness, scale } = await compareContribCase(multiHeadCase(spec));
-    if (process.env.IG_MEASURE !== undefined) console.log(what, deviation, completeness, scale);
-    expect(scale).toBeGreaterThan(0.1);
     // Measured 0: both graphs run the same ops on the same numbers; the bound leaves room for a reordered sum.
-    expect(deviation).toBeLessThanOrEqual(1e-8 * scale);
     // Measured at most 1.0e-7 of the scale (no mask): float32 rounding of the parts' sums against onnxruntime's kernel.
-    expect(completeness).toBeLessThanOrEqual(5e-7 * scale);
+    await expectStandardOpsDecomposition(multiHeadCase(spec), what);
   });
 });
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { decomposeModel, mixedMasks } from './decompose.js';
 import { makeModel, type ConstantSpec, type NodeSpec } from './model.js';
 import { rng, uniform } from './random.js';
@@ -89,4 +90,18 @@ export async function compareContribCase(c: ContribCase): Promise<{ deviation: n
   });
   if (!fused.relevant.every(Number.isFinite) || !fused.irrelevant.every(Number.isFinite)) return { deviation: NaN, completeness: NaN, scale };
   return { deviation, completeness, scale };
+}
+
+/**
+ * The checks every contrib case makes (see compareContribCase): parts of a scale worth checking,
+ * the same parts as the standard ops give (within `deviation` of the largest part, default 1e-8:
+ * the same ops on the same numbers), and relevant + irrelevant the kernel's output within 5e-7 of
+ * it. IG_MEASURE=1 prints the three numbers.
+ */
+export async function expectStandardOpsDecomposition(c: ContribCase, what: string, deviationBound = 1e-8): Promise<void> {
+  const { deviation, completeness, scale } = await compareContribCase(c);
+  if (process.env.IG_MEASURE !== undefined) console.log(what, deviation, completeness, scale);
+  expect(scale).toBeGreaterThan(0.1);
+  expect(deviation).toBeLessThanOrEqual(deviationBound * scale);
+  expect(completeness).toBeLessThanOrEqual(5e-7 * scale);
 }
