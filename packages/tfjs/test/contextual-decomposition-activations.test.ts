@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { tfjsContextualDecomposition } from '../src/index.js';
 import { useBackend } from './helpers/backends.js';
+import { ACTIVATIONS, erf } from './helpers/float64-math.js';
 
 // Each activation and activation layer alone, decomposed under masks, against the closed form of
 // its rule in float64: acd's ReLU rule (rel' = f(r)) for the ReLU family, the CD paper's Shapley
@@ -18,35 +19,15 @@ const gated =
   (g: (v: number) => number): Closed =>
   (r, i) =>
     (shapley(g)(r, i, 0) + g(0)) * r;
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-const softplus = (v: number): number => Math.log1p(Math.exp(v));
-const elu = (alpha: number) => (v: number) => (v > 0 ? v : alpha * Math.expm1(v));
-/** erf by its Maclaurin series (float64; |x| ≤ 4.3 here). */
-function erf(x: number): number {
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 90; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
-const SELU_SCALE = 1.0507009873554805;
-const SELU_ALPHA = 1.6732632423543772;
+/** The float64 reference of a tfjs activation (helpers/float64-math.ts). */
+const at = (name: string): ((v: number) => number) => ACTIVATIONS[name] as (v: number) => number;
 const slope = (feature: number): number => 0.05 * feature - 0.2;
 
 const activations: Readonly<Record<string, Closed>> = {
-  relu: (r) => Math.max(0, r),
+  relu: (r) => at('relu')(r),
   relu6: (r) => Math.min(6, Math.max(0, r)),
-  tanh: shapley(Math.tanh),
-  sigmoid: shapley(sigmoid),
-  hardSigmoid: shapley((v) => Math.min(1, Math.max(0, 0.2 * v + 0.5))),
-  elu: shapley(elu(1)),
-  selu: shapley((v) => SELU_SCALE * elu(SELU_ALPHA)(v)),
-  softplus: shapley(softplus),
-  softsign: shapley((v) => v / (1 + Math.abs(v))),
-  mish: shapley((v) => v * Math.tanh(softplus(v))),
-  swish: gated(sigmoid),
+  ...Object.fromEntries(['tanh', 'sigmoid', 'hardSigmoid', 'elu', 'selu', 'softplus', 'softsign', 'mish'].map((name) => [name, shapley(at(name))])),
+  swish: gated(at('sigmoid')),
   gelu: gated((v) => 0.5 * (1 + erf(v / Math.SQRT2))),
   gelu_new: gated((v) => 0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))),
 };
@@ -60,7 +41,7 @@ const layers: readonly (readonly [string, () => tf.layers.Layer, Closed])[] = [
     (r, _i, feature) => (r > 0 ? r : slope(feature) * r),
   ],
   ['ThresholdedReLU', () => tf.layers.thresholdedReLU({ inputShape: [SIZE], theta: 0.5 }), (r) => (r > 0.5 ? r : 0)],
-  ['ELU (tfjs takes alpha 1 only)', () => tf.layers.elu({ inputShape: [SIZE] }), shapley(elu(1))],
+  ['ELU (tfjs takes alpha 1 only)', () => tf.layers.elu({ inputShape: [SIZE] }), shapley(at('elu'))],
 ];
 
 async function expectClosedForm(layer: tf.layers.Layer, closed: Closed): Promise<void> {

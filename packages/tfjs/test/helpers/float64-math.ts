@@ -13,7 +13,7 @@ const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
 /** erf by its Maclaurin series: below |v| = 4 the largest term is under 1e7, so float64 keeps ~1e-9 of it. */
-function erf(v: number): number {
+export function erf(v: number): number {
   if (Math.abs(v) > 4) throw new Error(`the float64 erf reference is only accurate for |v| ≤ 4, got ${v}`);
   let term = v;
   let sum = v;
