@@ -204,6 +204,14 @@ export const MUTATIONS = [
     kill: ['core', 'onnx'],
   },
   {
+    id: 'core-jump-error-counted',
+    what: "steps: 'auto' counts the error of a piece where F jumps as error to refine, so a jump spends every point up to maxSteps",
+    file: 'packages/core/src/adaptive-marking.ts',
+    search: 'for (const e of elements) if (!jumps.includes(e)) measured += e.error;',
+    replace: 'for (const e of elements) measured += e.error;',
+    kill: ['core'],
+  },
+  {
     id: 'onnx-context-first-row',
     what: 'a context value with a row per example feeds its first row to every point',
     file: 'packages/onnx/src/runtime/context.ts',

@@ -33,5 +33,6 @@ export function objectiveBackend(backend: GradientBackend, weights: Float32Array
     gradients: (request: GradientRequest) => backend.gradients({ ...request, outputWeights: expand(request.outputWeights) }),
     ...(integrate ? { integrate: (request: IntegrateRequest) => integrate({ ...request, outputWeights: expand(request.outputWeights) }) } : {}),
     dispose: () => backend.dispose(),
+    ...(backend.straightThroughGradients === undefined ? {} : { straightThroughGradients: backend.straightThroughGradients }),
   };
 }

@@ -30,7 +30,25 @@ export function refinementLinesOf(r: RefinementReport, relativeError: number | n
   return [
     `${label !== undefined ? `${label}: ` : ''}${r.evaluations} evaluations in ${r.rounds} rounds, completeness error ${percent(relativeError)} ` +
       `(bound ${percent(r.errorBound)}; attributions within ${percent(r.attributionErrorBound)} in L1 where each feature's integrand is monotone per piece)`,
+    ...(r.staircase
+      ? [`  F is a staircase (straight-through gradients or many jumps): refined on the gradient alone, its integral within ${percent(r.integrandErrorBound)}`]
+      : []),
+    ...jumpLines(r.jumps),
     `  points over α  0 |${sparkline(r.pointsPerBin)}| 1   ${r.pointsPerBin.join(' ')}`,
     `  error left     0 |${sparkline(r.errorShare)}| 1   ${r.errorShare.map((s) => `${Math.round(s * 100)}%`).join(' ')}`,
   ];
+}
+
+/** Jumps listed one by one up to this many; more are summed. */
+const LISTED_JUMPS = 5;
+
+function jumpLines(jumps: RefinementReport['jumps']): string[] {
+  if (jumps.length === 0) return [];
+  const at = jumps
+    .slice(0, LISTED_JUMPS)
+    .map((j) => `${Number((0.5 * (j.from + j.to)).toFixed(4))} (${percent(j.error)})`)
+    .join(', ');
+  const total = jumps.reduce((sum, j) => sum + j.error, 0);
+  const rest = jumps.length > LISTED_JUMPS ? ` and ${jumps.length - LISTED_JUMPS} more` : '';
+  return [`  F jumps at α ≈ ${at}${rest}: ${percent(total)} of the error, which more steps do not lower`];
 }

@@ -34,6 +34,13 @@ export interface MeshElement {
 const NOISE = 2 ** -20;
 /** Intervals shorter than this are not split further (a jump in F itself never converges). */
 const MIN_WIDTH = 2 ** -40;
+/** An element this narrow whose error exceeds what any slope near those seen explains is a jump of F. */
+const JUMP_WIDTH = 2 ** -12;
+/**
+ * A continuous F whose slope stays within s of the path's largest |g| errs by at most 2·s·width on
+ * an element; an error beyond JUMP_SLOPE·width·(largest |g|) means F jumps inside it.
+ */
+const JUMP_SLOPE = 8;
 
 /**
  * Points along one path, refined by bisection from a dyadic grid, so every interval is a node of
@@ -109,6 +116,27 @@ export class PathMesh {
     return Math.abs(element.error) > element.noise && this.splittable(element);
   }
 
+  /**
+   * The largest |dF/dα| the path has shown: max |g| over its nodes, and |F(1) − F(0)| (some α has
+   * a slope at least that large, evaluated or not).
+   */
+  slopeScale(): number {
+    const [f0, f1] = this.fEnds;
+    return this.nodes.reduce((largest, node) => Math.max(largest, Math.abs(node.g)), Math.abs(f1 - f0));
+  }
+
+  /**
+   * Whether F jumps inside the element: it is at most JUMP_WIDTH wide and F changes across it by
+   * more than its gradient integrates to, beyond what any slope near the path's largest explains
+   * (a step, a rounding or a quantization in the model, whose gradient does not see it). Splitting
+   * such an element moves its error into one of the halves and never lowers it.
+   */
+  isJump(element: MeshElement, slopeScale: number): boolean {
+    if (element.first === element.last) return false;
+    const width = this.node(element.last).alpha - this.node(element.first).alpha;
+    return width <= JUMP_WIDTH && Math.abs(element.error) > element.noise + JUMP_SLOPE * width * slopeScale;
+  }
+
   /** Whether the element is wider than the narrowest interval that is split. */
   splittable(element: MeshElement): boolean {
     return element.first === element.last || this.width(element.first) > MIN_WIDTH;
@@ -174,11 +202,26 @@ export class PathMesh {
   attributionErrorBound(direction: readonly Float32Array[]): number | null {
     if (this.nodes.length < 2) return null;
     let bound = 0;
-    for (const element of this.elements()) {
-      // A step anywhere in the element: the trapezoid errs by up to half its width, Simpson by a third.
-      bound += this.variation(element, direction) * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
-    }
+    for (const element of this.elements()) bound += this.attributionError(element, direction);
     return bound;
+  }
+
+  /**
+   * A bound of the element's quadrature error of g alone, wherever g is monotone between its
+   * nodes: its width times g's variation across them, times the rule's largest deviation on a
+   * step (a half for the trapezoid, a third for Simpson). Free of F, so it holds where F jumps.
+   */
+  integrandError(element: MeshElement): number {
+    let variation = 0;
+    for (let k = element.first; k < element.last; k++) variation += Math.abs(this.node(k + 1).g - this.node(k).g);
+    const width = this.node(element.last).alpha - this.node(element.first).alpha;
+    return width * variation * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
+  }
+
+  /** One element's share of attributionErrorBound. */
+  attributionError(element: MeshElement, direction: readonly Float32Array[]): number {
+    // A step anywhere in the element: the trapezoid errs by up to half its width, Simpson by a third.
+    return this.variation(element, direction) * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
   }
 
   /** Points per bin of α over `bins` equal bins (α = 1 falls in the last). */
@@ -191,13 +234,12 @@ export class PathMesh {
     return counts;
   }
 
-  /** Adds |error| of an element to the bins it covers, in proportion to the overlap. */
-  spreadError(element: MeshElement, into: number[]): void {
+  /** Adds `magnitude` (by default |error|) of an element to the bins it covers, in proportion to the overlap. */
+  spreadError(element: MeshElement, into: number[], magnitude = Math.abs(element.error)): void {
     const lone = element.first === element.last;
     const a = lone ? 0 : this.node(element.first).alpha;
     const b = lone ? 1 : this.node(element.last).alpha;
     const bins = into.length;
-    const magnitude = Math.abs(element.error);
     for (let k = Math.floor(a * bins); k < bins && k / bins < b; k++) {
       const overlap = Math.min(b, (k + 1) / bins) - Math.max(a, k / bins);
       if (overlap > 0) into[k] = (into[k] as number) + (magnitude * overlap) / (b - a);

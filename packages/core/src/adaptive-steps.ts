@@ -1,15 +1,19 @@
-import { PathMesh, type MeshElement, type MeshNode, type PieceRule } from './adaptive-mesh.js';
+import { markPath } from './adaptive-marking.js';
+import { PathMesh, type MeshNode, type PieceRule } from './adaptive-mesh.js';
 import type { PathProfile } from './convergence-hint.js';
 import type { PathPlan } from './path-plan.js';
 import type { PathRunner, PathSegment } from './path-runner.js';
 
 /** Bins over α of the refinement histograms. */
 export const HISTOGRAM_BINS = 10;
-/**
- * Share of the path's error whose elements are refined in one round (Dörfler marking): the worst
- * elements first, until their errors add up to this share of the total.
- */
-const MARKED_SHARE = 0.5;
+
+/** Where F jumps along a path: an element's α interval and the part of F's change there that its gradient does not integrate. */
+export interface PathJump {
+  readonly from: number;
+  readonly to: number;
+  /** The element's completeness error: quadrature of g minus F(to) − F(from). */
+  readonly error: number;
+}
 
 /** How one path was refined; absolute errors, in the objective's units. */
 export interface PathRefinement {
@@ -20,12 +24,21 @@ export interface PathRefinement {
   /** See PathMesh.attributionErrorBound; null when the midpoint alone was evaluated. */
   readonly attributionErrorBound: number | null;
   readonly pointsPerBin: number[];
-  /** |error| of the final elements, spread over the bins they cover. */
+  /** |error| of the final elements (their integrandError on a staircase), spread over the bins they cover. */
   readonly errorPerBin: number[];
   /** True when the path stopped because `maxSteps` points were spent. */
   readonly capped: boolean;
   /** F at every evaluated α, in order: where along the path the output changed. */
   readonly profile: PathProfile;
+  /** Elements across which F jumps (left unrefined: their error does not fall with width), in α order. */
+  readonly jumps: readonly PathJump[];
+  /**
+   * True when F is a staircase (a quantized model, or F jumped at STAIRCASE_JUMPS places): the
+   * path was refined until `integrandErrorBound`, not its completeness error, was within tolerance.
+   */
+  readonly staircase: boolean;
+  /** Σ PathMesh.integrandError over the final elements: g's own quadrature error where g is monotone per piece. */
+  readonly integrandErrorBound: number;
 }
 
 export interface AdaptiveOptions {
@@ -34,6 +47,8 @@ export interface AdaptiveOptions {
   readonly pointSizes: readonly number[];
   readonly onPlan: (points: number) => void;
   readonly rule?: PieceRule;
+  /** Refine every path as a staircase from the start (see PathRefinement.staircase). */
+  readonly straightThrough?: boolean;
 }
 
 interface PathState {
@@ -42,6 +57,7 @@ interface PathState {
   readonly direction: readonly Float32Array[];
   rounds: number;
   active: boolean;
+  staircase: boolean;
 }
 
 /**
@@ -51,8 +67,9 @@ interface PathState {
  * and sends the new points of all paths in one run of the runner (batched to its batch size),
  * until the path's relative completeness error is within tolerance, the error left (summed, where
  * F's rounding at interior points cancels) is within float32 rounding, or `maxSteps` points are
- * spent. Every gradient is kept until the end, when the final
- * weights are known.
+ * spent. Elements where F jumps are bracketed and left out, and a staircase F is refined on the
+ * gradient alone (see markPath). Every gradient is kept until the end, when the final weights are
+ * known.
  */
 export async function refineAdaptively(
   runner: PathRunner,
@@ -68,6 +85,7 @@ export async function refineAdaptively(
     }),
     rounds: 0,
     active: true,
+    staircase: options.straightThrough === true,
   }));
   let requests: { path: number; alphas: Float64Array }[] = paths.map((_, p) => ({ path: p, alphas: Float64Array.of(0.5) }));
   while (requests.length > 0) {
@@ -82,9 +100,10 @@ export async function refineAdaptively(
     paths.forEach((path, p) => {
       const state = states[p] as PathState;
       if (!state.active) return;
-      const alphas = nextPoints(state, path, tolerance, maxSteps);
-      if (alphas.length === 0) state.active = false;
-      else requests.push({ path: p, alphas: Float64Array.from(alphas) });
+      const marking = markPath(state.mesh, path, state.direction, { tolerance, maxSteps, staircase: state.staircase });
+      state.staircase = marking.staircase;
+      if (marking.alphas.length === 0) state.active = false;
+      else requests.push({ path: p, alphas: Float64Array.from(marking.alphas) });
     });
   }
   return {
@@ -94,62 +113,14 @@ export async function refineAdaptively(
   };
 }
 
-/** The α to evaluate next on a path, or none when it is done. */
-function nextPoints(state: PathState, path: PathPlan, tolerance: number, maxSteps: number): number[] {
-  const { mesh } = state;
-  const elements = mesh.elements();
-  let measured = 0;
-  for (const e of elements) measured += e.error;
-  // Σ errors is exact against F(1) − F(0) of these evaluations; the report compares with the
-  // predicted F(x) − F(x'), so the stop does too.
-  const ends = mesh.size === 1 ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - (path.fInput - path.fBaseline);
-  const delta = measured + ends;
-  const difference = path.fInput - path.fBaseline;
-  const scale = difference !== 0 ? Math.abs(difference) : Math.max(Math.abs(path.fInput), Math.abs(path.fBaseline));
-  const budget = maxSteps - mesh.size;
-  if (Math.abs(delta) <= tolerance * scale || budget <= 0) return [];
-  if (mesh.size === 1) {
-    return mesh.refinable(elements[0] as MeshElement) ? [0, 1] : [];
-  }
-  let marked = dorfler(
-    elements.filter((e) => mesh.refinable(e)).map((e) => ({ element: e, indicator: Math.abs(e.error) })),
-    budget,
-  );
-  // Every element's error is within the rounding of F at its ends, but their sum, where that
-  // rounding cancels, is not: the errors are real, only too small to rank one by one. The
-  // gradients' variation across each element (what a kink leaves) ranks them instead.
-  if (marked.length === 0 && Math.abs(delta) > mesh.sumNoise(elements)) {
-    const ranked = elements.filter((e) => mesh.splittable(e)).map((e) => ({ element: e, indicator: mesh.variation(e, state.direction) }));
-    marked = dorfler(
-      ranked.filter((r) => r.indicator > 0),
-      budget,
-    );
-  }
-  return marked.map((e) => mesh.splitPoint(e)).sort((a, b) => a - b);
-}
-
-/** Dörfler marking: the elements of largest indicator first, until they hold MARKED_SHARE of the sum (at most `budget`). */
-function dorfler(candidates: { element: MeshElement; indicator: number }[], budget: number): MeshElement[] {
-  candidates.sort((a, b) => b.indicator - a.indicator);
-  let total = 0;
-  for (const c of candidates) total += c.indicator;
-  const marked: MeshElement[] = [];
-  let covered = 0;
-  for (const c of candidates) {
-    if (marked.length >= budget || (marked.length > 0 && covered >= MARKED_SHARE * total)) break;
-    marked.push(c.element);
-    covered += c.indicator;
-  }
-  return marked;
-}
-
 function summarize(state: PathState, maxSteps: number): PathRefinement {
   const { mesh } = state;
   const errorPerBin = new Array<number>(HISTOGRAM_BINS).fill(0);
   let errorBound = 0;
   for (const e of mesh.elements()) {
     errorBound += Math.abs(e.error);
-    mesh.spreadError(e, errorPerBin);
+    // A staircase's F errors are its steps; what refinement can still lower is the integrand's.
+    mesh.spreadError(e, errorPerBin, state.staircase ? mesh.integrandError(e) : Math.abs(e.error));
   }
   const alphas = new Float64Array(mesh.size);
   const values = new Float64Array(mesh.size);
@@ -157,6 +128,11 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     alphas[k] = mesh.node(k).alpha;
     values[k] = mesh.node(k).f;
   }
+  const slopeScale = mesh.slopeScale();
+  const jumps = mesh
+    .elements()
+    .filter((e) => mesh.isJump(e, slopeScale))
+    .map((e) => ({ from: mesh.node(e.first).alpha, to: mesh.node(e.last).alpha, error: e.error }));
   return {
     evaluations: mesh.size,
     rounds: state.rounds,
@@ -166,6 +142,9 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     errorPerBin,
     capped: mesh.size >= maxSteps,
     profile: { alphas, values },
+    jumps,
+    staircase: state.staircase,
+    integrandErrorBound: mesh.elements().reduce((sum, e) => sum + mesh.integrandError(e), 0),
   };
 }
 

@@ -115,6 +115,12 @@ export interface GradientBackend {
    * backend's device and only input-sized sums come back. The core uses it when present.
    */
   integrate?(request: IntegrateRequest): Promise<IntegrateResponse>;
+  /**
+   * True when the gradients are straight-through estimates (a quantized model): the output steps
+   * where its gradient does not follow, so F's change between path points does not measure the
+   * quadrature's error. `steps: 'auto'` then refines on the gradient's own variation.
+   */
+  readonly straightThroughGradients?: boolean;
   /** Frees what the backend holds (sessions, device memory). */
   dispose(): void | Promise<void>;
 }

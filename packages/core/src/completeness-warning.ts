@@ -1,11 +1,14 @@
 import type { PathRefinement } from './adaptive-steps.js';
 import { changeInterval, convergenceHint } from './convergence-hint.js';
 import type { AutoRule } from './path-rules.js';
+import { stepsOfF } from './jump-warning.js';
 import { FIXED_ADVICE } from './profile-probe.js';
 
 export interface AutoSettings {
   readonly rule: AutoRule;
   readonly maxSteps: number;
+  /** The backend's gradients are straight-through estimates (GradientBackend.straightThroughGradients). */
+  readonly straightThrough?: boolean;
 }
 
 /** What helps a capped path whose F along the path is unknown: more points or a looser tolerance. */
@@ -37,6 +40,8 @@ export function completenessWarning(args: {
   const worst = refinements.reduce<PathRefinement | undefined>((a, b) => (a === undefined || b.errorBound > a.errorBound ? b : a), undefined);
   const capped = worst !== undefined ? refinements.some((r) => r.capped) : 2 * (args.steps - 1) + 1 > auto.maxSteps;
   const more = autoAdvice(auto.maxSteps);
+  const steps = stepsOfF({ ...args, cap: capped ? auto.maxSteps : undefined, straightThrough: auto.straightThrough === true });
+  if (steps !== undefined) return `${label}: ${figures}. ${steps}`;
   if (!capped) {
     return `${label}: steps: 'auto' stopped below its cap of ${auto.maxSteps} points: the error left is within float32 rounding of F; ${figures}; loosen the tolerance or compute the model in float64`;
   }

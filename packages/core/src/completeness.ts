@@ -4,9 +4,14 @@
  * max(|F(x)|, |F(x')|) instead, so a path with no output change does not divide by zero.
  */
 export function completenessError(attributionSum: number, fInput: number, fBaseline: number): { delta: number; relativeError: number } {
-  const difference = fInput - fBaseline;
-  const delta = attributionSum - difference;
-  const scale = difference !== 0 ? Math.abs(difference) : Math.max(Math.abs(fInput), Math.abs(fBaseline));
+  const delta = attributionSum - (fInput - fBaseline);
+  const scale = completenessScale(fInput, fBaseline);
   const relativeError = delta === 0 ? 0 : scale > 0 ? Math.abs(delta) / scale : Number.POSITIVE_INFINITY;
   return { delta, relativeError };
+}
+
+/** The denominator of the relative completeness error: |F(x) − F(x')|, or max(|F(x)|, |F(x')|) where they are equal. */
+export function completenessScale(fInput: number, fBaseline: number): number {
+  const difference = fInput - fBaseline;
+  return difference !== 0 ? Math.abs(difference) : Math.max(Math.abs(fInput), Math.abs(fBaseline));
 }

@@ -21,6 +21,7 @@ export function backendForExample(backend: GradientBackend, example: number): Gr
     predict: (batch) => backend.predict({ ...batch, exampleIndices: pointsOfExample(batch.count, example) }),
     gradients: (request) => backend.gradients({ ...request, exampleIndices: pointsOfExample(request.count, example) }),
     dispose: () => backend.dispose(),
+    ...(backend.straightThroughGradients === undefined ? {} : { straightThroughGradients: backend.straightThroughGradients }),
   };
   const integrate = backend.integrate;
   if (integrate !== undefined) pinned.integrate = (request) => integrate.call(backend, { ...request, exampleIndex: example });

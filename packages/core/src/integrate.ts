@@ -204,7 +204,10 @@ async function integrateWith(
 
   let integrated: IntegratedPaths;
   try {
-    const rule = fixed === null ? { auto: autoRule, tolerance, maxSteps, onPlan: () => undefined } : { fixed: fixed.rule };
+    const rule =
+      fixed === null
+        ? { auto: autoRule, tolerance, maxSteps, onPlan: () => undefined, straightThrough: backend.straightThroughGradients === true }
+        : { fixed: fixed.rule };
     integrated = await integratePaths(runner, paths, rule, pointSizes, scratch);
   } finally {
     runner.release();
@@ -224,7 +227,7 @@ async function integrateWith(
     method: fixed?.name ?? 'auto',
     backend: backend.name,
     evaluations: done,
-    ...(fixed === null ? { auto: { rule: autoRule, maxSteps } } : {}),
+    ...(fixed === null ? { auto: { rule: autoRule, maxSteps, straightThrough: backend.straightThroughGradients === true } } : {}),
   });
   if (fixed === null && autoRule === 'adaptive') return result; // its warnings read F from its own evaluations
   return withProbedHints(result, paths, backend, pointShapes, batchSize, signal, fixed === null ? autoAdvice(maxSteps) : FIXED_ADVICE);

@@ -41,7 +41,14 @@ export interface IntegratedPaths {
 
 export type PathRule =
   | { readonly fixed: QuadratureRule }
-  | { readonly auto: AutoRule; readonly tolerance: number; readonly maxSteps: number; readonly onPlan: (points: number) => void };
+  | {
+      readonly auto: AutoRule;
+      readonly tolerance: number;
+      readonly maxSteps: number;
+      readonly onPlan: (points: number) => void;
+      /** The backend's gradients are straight-through estimates (GradientBackend.straightThroughGradients). */
+      readonly straightThrough: boolean;
+    };
 
 /** Runs every path through the runner under a fixed rule or one of the `steps: 'auto'` rules. */
 export async function integratePaths(
@@ -57,5 +64,7 @@ export async function integratePaths(
     return { gradientSums, steps: paths.map(() => rule.fixed.alphas.length) };
   }
   const options = { tolerance: rule.tolerance, maxSteps: rule.maxSteps, pointSizes, onPlan: rule.onPlan };
-  return rule.auto === 'adaptive' ? refineAdaptively(runner, paths, options) : refineUntilComplete(runner, paths, options);
+  return rule.auto === 'adaptive'
+    ? refineAdaptively(runner, paths, { ...options, straightThrough: rule.straightThrough })
+    : refineUntilComplete(runner, paths, options);
 }

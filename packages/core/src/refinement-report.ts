@@ -1,4 +1,5 @@
 import { HISTOGRAM_BINS, type PathRefinement } from './adaptive-steps.js';
+import { completenessScale } from './completeness.js';
 
 /**
  * How the adaptive rule of `steps: 'auto'` refined one (example, target). Errors are relative,
@@ -25,9 +26,29 @@ export interface RefinementReport {
   readonly pointsPerBin: readonly number[];
   /**
    * Share of the final pieces' measured |error| per tenth of α (sums to 1, or all 0 when none is
-   * left), each piece's spread over the tenths it covers: where the error that remains sits.
+   * left), each piece's spread over the tenths it covers: where the error that remains sits. On a
+   * staircase, the pieces' share of `integrandErrorBound` instead (F's own steps stay wherever they are).
    */
   readonly errorShare: readonly number[];
+  /**
+   * Where F jumps along the path (a step, rounding or quantization in the model): each α
+   * interval, narrower than 2⁻¹², across which F changes by more than its gradient integrates to,
+   * and that part of the completeness error, relative like it. No number of steps lowers it. One
+   * list over all baseline samples, in α order.
+   */
+  readonly jumps: readonly { readonly from: number; readonly to: number; readonly error: number }[];
+  /**
+   * True when F is a staircase: the backend's gradients are straight-through estimates (a quantized
+   * model), or F jumped at 8 places. F's change then no longer measures the quadrature's error, and
+   * the path was refined until `integrandErrorBound`, not the completeness error, was within
+   * tolerance; the completeness error left is F's own steps.
+   */
+  readonly staircase: boolean;
+  /**
+   * A bound of |Σattr − ∫ ∇F·(x − x′) dα|, the quadrature's error against the exact integral of the
+   * gradient, wherever the completeness integrand is monotone within each final piece. Free of F.
+   */
+  readonly integrandErrorBound: number;
 }
 
 const relative = (value: number, scale: number): number => (value === 0 ? 0 : scale > 0 ? value / scale : Number.POSITIVE_INFINITY);
@@ -52,6 +73,9 @@ export function cellRefinements(
     attributionBound: 0 as number | null,
     points: new Array<number>(HISTOGRAM_BINS).fill(0),
     error: new Array<number>(HISTOGRAM_BINS).fill(0),
+    jumps: [] as { from: number; to: number; error: number }[],
+    integrandBound: 0,
+    staircase: false,
   }));
   refinements.forEach((r, p) => {
     const path = paths[p];
@@ -65,13 +89,15 @@ export function cellRefinements(
       cell.attributionBound === null || r.attributionErrorBound === null ? null : cell.attributionBound + r.attributionErrorBound / baselineCount;
     r.pointsPerBin.forEach((n, k) => (cell.points[k] = (cell.points[k] as number) + n));
     r.errorPerBin.forEach((e, k) => (cell.error[k] = (cell.error[k] as number) + e));
+    for (const jump of r.jumps) cell.jumps.push({ ...jump, error: jump.error / baselineCount });
+    cell.staircase ||= r.staircase;
+    cell.integrandBound += r.integrandErrorBound / baselineCount;
   });
   return merged.map((cell, c) => {
     const total = cell.error.reduce((a, b) => a + b, 0);
     const fInput = fInputs[c] as number;
     const fBaseline = fBaselines[c] as number;
-    // The denominator of relativeError (see completenessError).
-    const scale = fInput !== fBaseline ? Math.abs(fInput - fBaseline) : Math.max(Math.abs(fInput), Math.abs(fBaseline));
+    const scale = completenessScale(fInput, fBaseline);
     return {
       evaluations: cell.evaluations,
       rounds: cell.rounds,
@@ -79,6 +105,9 @@ export function cellRefinements(
       attributionErrorBound: cell.attributionBound === null ? null : relative(cell.attributionBound, scale),
       pointsPerBin: cell.points,
       errorShare: cell.error.map((e) => (total > 0 ? e / total : 0)),
+      jumps: cell.jumps.sort((a, b) => a.from - b.from).map((j) => ({ ...j, error: relative(j.error, scale) })),
+      staircase: cell.staircase,
+      integrandErrorBound: relative(cell.integrandBound, scale),
     };
   });
 }

@@ -131,6 +131,7 @@ export async function openOnnxBackend(
       gradients: gradientPart.gradients,
       withContext: (next) => backendFor(sameRanks(context, resolveContext(graph, inputs, next)), async () => undefined),
       dispose,
+      ...(quantized === undefined ? {} : { straightThroughGradients: true }),
     };
     return fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend;
   };
