@@ -4,7 +4,8 @@
  * max(|F(x)|, |F(x')|) instead, so a path with no output change does not divide by zero.
  */
 export function completenessError(attributionSum: number, fInput: number, fBaseline: number): { delta: number; relativeError: number } {
-  const delta = attributionSum - (fInput - fBaseline);
+  const difference = fInput - fBaseline;
+  const delta = attributionSum - difference;
   const scale = completenessScale(fInput, fBaseline);
   const relativeError = delta === 0 ? 0 : scale > 0 ? Math.abs(delta) / scale : Number.POSITIVE_INFINITY;
   return { delta, relativeError };
