@@ -106,6 +106,30 @@ describe("steps: 'auto' where F jumps along the path", () => {
     });
   }
 
+  it('stops on a staircase with no gradient at all (a count of thresholds passed) once 8 of its steps are bracketed', async () => {
+    // F = ⌊k·Σx/3 + ½⌋ steps by 1 at α = (j − ½)/k; its gradient is 0, so IG is 0 and every step is a jump.
+    for (const [k, most] of [
+      [20, 150],
+      [200, 800],
+    ] as const) {
+      const count = (x: Float32Array): number => Math.floor((k * sum(x)) / 3 + 0.5);
+      const backend = functionBackend({ forward: ([x]) => [count(x as Float32Array)], gradient: ([x]) => ({ value: count(x as Float32Array), gradients: [new Float32Array(3)] }) });
+      const result = await integratedGradients(backend, ones, { steps: 'auto', tolerance: 1e-2, maxSteps: CAP });
+      const refinement = result.reports[0]?.refinement;
+      // Measured: 113 and 651 evaluations (Dörfler marking halves many equal pieces a round until 8 are narrow enough).
+      expect(refinement?.evaluations).toBeLessThanOrEqual(most);
+      expect(refinement?.staircase).toBe(true);
+      expect(refinement?.jumps.length).toBeGreaterThanOrEqual(8);
+      for (const jump of refinement?.jumps ?? []) {
+        const j = Math.round(jump.to * k + 0.5);
+        expect((j - 0.5) / k).toBeGreaterThan(jump.from);
+        expect((j - 0.5) / k).toBeLessThanOrEqual(jump.to);
+      }
+      expect(Array.from(result.attributions[0]?.data ?? [])).toEqual([0, 0, 0]);
+      expect(result.warnings[0]).toMatch(/F is a staircase along the path/);
+    }
+  });
+
   it('says why the nested rule spends its cap on straight-through gradients, and what refines them instead', async () => {
     const net = kinkedNetwork(KINKS, 1);
     const backend = stepped(net.backend, staircase(1e-2 * net.fDifference), true);
