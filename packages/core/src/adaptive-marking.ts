@@ -19,7 +19,7 @@ export interface PathMarking {
   readonly alphas: number[];
   /** Elements across which F jumps (see PathMesh.isJump). */
   readonly jumps: MeshElement[];
-  /** Whether the path is refined on its attributions' error bound (F is a staircase). */
+  /** Whether the path is refined on the gradient alone (F is a staircase). */
   readonly staircase: boolean;
 }
 
@@ -28,8 +28,8 @@ export interface PathMarking {
  * continuous, and the worst are bisected until the path's relative error is within tolerance.
  * The error of elements across which F jumps is left out, as refinement cannot lower it. Once F
  * has jumped at STAIRCASE_JUMPS places (or `staircase` was set earlier), F's changes stop guiding:
- * elements are ranked by how far the gradient moves across them, and the path stops when the
- * attributions' error bound is within tolerance.
+ * elements are ranked by their PathMesh.integrandError, and the path stops when the sum of those
+ * is within tolerance.
  */
 export function markPath(
   mesh: PathMesh,
@@ -48,19 +48,10 @@ export function markPath(
   if (budget <= 0) return done();
   if (staircase) {
     if (mesh.size === 1) return { alphas: [0, 1], jumps, staircase };
-    const bounds = elements.filter((e) => mesh.splittable(e)).map((e) => ({ element: e, indicator: mesh.integrandError(e) }));
-    let bound = 0;
-    for (const e of elements) bound += mesh.integrandError(e);
-    if (bound <= allowed) return done();
-    return next(
-      mesh,
-      dorfler(
-        bounds.filter((b) => b.indicator > 0),
-        budget,
-      ),
-      jumps,
-      staircase,
-    );
+    const bounds = elements.map((e) => ({ element: e, indicator: mesh.integrandError(e) }));
+    if (bounds.reduce((total, b) => total + b.indicator, 0) <= allowed) return done();
+    const refinable = bounds.filter((b) => b.indicator > 0 && mesh.splittable(b.element));
+    return next(mesh, dorfler(refinable, budget), jumps, staircase);
   }
   let measured = 0;
   for (const e of elements) if (!jumps.includes(e)) measured += e.error;

@@ -37,8 +37,9 @@ const MIN_WIDTH = 2 ** -40;
 /** An element this narrow whose error exceeds what any slope near those seen explains is a jump of F. */
 const JUMP_WIDTH = 2 ** -12;
 /**
- * A continuous F whose slope stays within s of the path's largest |g| errs by at most 2·s·width on
- * an element; an error beyond JUMP_SLOPE·width·(largest |g|) means F jumps inside it.
+ * On an element of width w, a continuous F whose slope stays below s errs by at most 2·s·w (F's
+ * change and the quadrature each at most s·w); an error beyond JUMP_SLOPE·w·slopeScale means F
+ * rises four times more steeply inside than anywhere seen, or jumps.
  */
 const JUMP_SLOPE = 8;
 

@@ -113,7 +113,10 @@ describe("steps: 'auto' where F jumps along the path", () => {
       [200, 800],
     ] as const) {
       const count = (x: Float32Array): number => Math.floor((k * sum(x)) / 3 + 0.5);
-      const backend = functionBackend({ forward: ([x]) => [count(x as Float32Array)], gradient: ([x]) => ({ value: count(x as Float32Array), gradients: [new Float32Array(3)] }) });
+      const backend = functionBackend({
+        forward: ([x]) => [count(x as Float32Array)],
+        gradient: ([x]) => ({ value: count(x as Float32Array), gradients: [new Float32Array(3)] }),
+      });
       const result = await integratedGradients(backend, ones, { steps: 'auto', tolerance: 1e-2, maxSteps: CAP });
       const refinement = result.reports[0]?.refinement;
       // Measured: 113 and 651 evaluations (Dörfler marking halves many equal pieces a round until 8 are narrow enough).
