@@ -212,6 +212,14 @@ export const MUTATIONS = [
     kill: ['core'],
   },
   {
+    id: 'onnx-cd-matmulinteger-zero-point',
+    what: "contextual decomposition of MatMulInteger leaves the input's zero point in the levels of the irrelevant part",
+    file: 'packages/onnx/src/contextual-decomposition/quantization.ts',
+    search: "const irrel = aZero ? builder.sub(data.irrel, singleZeroPoint(builder, declared, aZero, 'A')) : data.irrel;",
+    replace: 'const irrel = data.irrel;',
+    kill: ['onnx'],
+  },
+  {
     id: 'onnx-context-first-row',
     what: 'a context value with a row per example feeds its first row to every point',
     file: 'packages/onnx/src/runtime/context.ts',

@@ -67,4 +67,29 @@ describe('ig explain --text on a dynamically quantized BERT', () => {
     }
     await session.release();
   });
+
+  it('ig hierarchy --score cd decomposes it (DynamicQuantizeLinear, MatMulInteger, Cast): the float model’s hierarchy, scores up to the quantization', () => {
+    interface Group {
+      readonly features: number[];
+      readonly score: number;
+    }
+    const hierarchy = (model: string): { fullScore: number; levels: Group[][] } => {
+      const cwd = tempDir('text-quantized-cd');
+      const text = TEXTS[0] as string;
+      const args = ['hierarchy', '--model', at(model), '--tokenizer', at('wordpiece.json'), '--text', text, '--target', '1', '--score', 'cd'];
+      const run = ig([...args, '--json', 'h.json', '--no-cache'], { cwd });
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(cwd, 'h.json'), 'utf8')) as { fullScore: number; levels: Group[][] };
+    };
+    const quantized = hierarchy('bert-quantized.onnx');
+    const float = hierarchy('bert.onnx');
+    // The same groups at every level.
+    expect(quantized.levels.map((level) => level.map((g) => g.features))).toEqual(float.levels.map((level) => level.map((g) => g.features)));
+    // The whole input's score: measured 0.309303 against 0.309423.
+    expect(Math.abs(quantized.fullScore - float.fullScore)).toBeLessThan(1e-3 * Math.abs(float.fullScore));
+    const leaves = float.levels[0] as Group[];
+    const largest = Math.max(...leaves.map((g) => Math.abs(g.score)));
+    // Each token's score moves by up to 2.9% of the largest (8-bit weights and activations).
+    (quantized.levels[0] as Group[]).forEach((g, k) => expect(Math.abs(g.score - (leaves[k] as Group).score)).toBeLessThan(0.05 * largest));
+  });
 });

@@ -48,3 +48,68 @@ export const dequantizeLinear: PairRule = (node, inputs, builder, declared) => {
   const irrel = zeroPoint ? builder.sub(data.irrel, builder.toFloat(alongAxis(node, builder, declared, zeroPoint, levels))) : data.irrel;
   return [{ rel: builder.mul(data.rel, scale), irrel: builder.mul(irrel, scale) }];
 };
+
+/*
+ * Dynamic quantization (onnxruntime's quantize_dynamic, transformers.js's quantized models):
+ * DynamicQuantizeLinear → MatMulInteger or ConvInteger → Cast → the product of the scales. The
+ * scale and zero point come from the whole input and are held, as the gradient holds them; the
+ * levels are split as QuantizeLinear's, and the integer product is linear in the centred levels,
+ * with the zero point taken from the irrelevant part.
+ */
+
+/** DynamicQuantizeLinear: its levels by the Shapley split (q(0) = zp irrelevant); its scale and zero point from the whole input. */
+export const dynamicQuantizeLinear: PairRule = (node, inputs, builder) => {
+  const data = firstPairOnly(node, inputs);
+  const [levels, scale, zeroPoint] = cloneNode(builder, node, [builder.add(data.rel, data.irrel)], 3) as [string, string, string];
+  const q = (x: string): string => builder.toFloat(builder.op('QuantizeLinear', [x, scale, zeroPoint]));
+  const whole = builder.toFloat(levels);
+  const atZero = q(builder.mul(data.rel, builder.floatConstant([0])));
+  const rel = builder.scale(builder.add(builder.sub(q(data.rel), atZero), builder.sub(whole, q(data.irrel))), 0.5);
+  return [{ rel, irrel: builder.sub(whole, rel) }, scale, zeroPoint];
+};
+
+/** A zero point as float, refused unless one value (`what` names it in the error). */
+function singleZeroPoint(builder: GraphBuilder, declared: DeclaredDims, zeroPoint: string, what: string): string {
+  const dims = builder.hasShape(zeroPoint) ? builder.shape(zeroPoint) : declared(zeroPoint);
+  if (dims !== undefined && dims.some((d) => d !== 1))
+    throw new UnsupportedForm(`its ${what} zero point "${zeroPoint}" has shape [${dims.join(', ')}]; one value is decomposed`);
+  return builder.toFloat(zeroPoint);
+}
+
+/** The integer operand centred as float: `value` − `zeroPoint` shaped by `shape` (or `value` alone). */
+function centredWeights(builder: GraphBuilder, value: string, zeroPoint: string | undefined, shape: (zp: string) => string): string {
+  const float = builder.toFloat(value);
+  return zeroPoint ? builder.sub(float, shape(builder.toFloat(zeroPoint))) : float;
+}
+
+/** MatMulInteger(A, B, a_zp, b_zp) = (A − a_zp)(B − b_zp): A's parts times the centred B, a_zp from the irrelevant part. */
+export const matMulInteger: PairRule = (node, inputs, builder, declared) => {
+  const data = firstPairOnly(node, inputs);
+  const [, weights, aZero, bZero] = node.input ?? [];
+  // b_zp is one value or one per column, [N], which broadcasts against B [K, N] as it is.
+  const b = centredWeights(builder, weights as string, bZero || undefined, (zp) => zp);
+  const irrel = aZero ? builder.sub(data.irrel, singleZeroPoint(builder, declared, aZero, 'A')) : data.irrel;
+  return [{ rel: builder.op('MatMul', [data.rel, b]), irrel: builder.op('MatMul', [irrel, b]) }];
+};
+
+/** ConvInteger(x, w, x_zp, w_zp) = conv(x − x_zp, w − w_zp), padded with x_zp: Conv of each part with the centred weights, x_zp from the irrelevant part. */
+export const convInteger: PairRule = (node, inputs, builder, declared) => {
+  const data = firstPairOnly(node, inputs);
+  const [, weights, xZero, wZero] = node.input ?? [];
+  const rank = (builder.hasShape(weights as string) ? builder.shape(weights as string) : declared(weights as string))?.length;
+  const perChannel = (zp: string): string => {
+    if (rank === undefined) throw new UnsupportedForm(`the rank of its weights "${weights ?? ''}" is not known`);
+    return builder.op('Reshape', [zp, builder.int64Constant([-1, ...new Array<number>(rank - 1).fill(1)])]);
+  };
+  const w = centredWeights(builder, weights as string, wZero || undefined, perChannel);
+  const irrel = xZero ? builder.sub(data.irrel, singleZeroPoint(builder, declared, xZero, 'x')) : data.irrel;
+  const floatConv = { ...node, opType: 'Conv', domain: '' };
+  return [{ rel: cloneNode(builder, floatConv, [data.rel, w])[0] as string, irrel: cloneNode(builder, floatConv, [irrel, w])[0] as string }];
+};
+
+/** Cast to float of a pair (an integer product's accumulator): its parts are float already. */
+export const castToFloat: PairRule = (node, inputs) => {
+  const data = firstPairOnly(node, inputs);
+  if (intAttribute(node, 'to', 0) !== DataType.FLOAT) throw new UnsupportedForm(`it casts to ${intAttribute(node, 'to', 0)}; a cast to float is decomposed`);
+  return [data];
+};

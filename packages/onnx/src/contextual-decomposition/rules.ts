@@ -3,7 +3,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { intsAttribute, stringAttribute } from '../graph/attributes.js';
 import { lstm } from './lstm.js';
-import { dequantizeLinear, quantizeLinear } from './quantization.js';
+import { castToFloat, convInteger, dequantizeLinear, dynamicQuantizeLinear, matMulInteger, quantizeLinear } from './quantization.js';
 import { gruOrRnn } from './gru.js';
 import { gatedProduct, gelu, hardSwish, reluFamily, smoothSplit } from './activations.js';
 import { contraction, softmax, where } from './attention.js';
@@ -234,4 +234,8 @@ export const PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRul
   ['RNN', gruOrRnn],
   ['QuantizeLinear', quantizeLinear],
   ['DequantizeLinear', dequantizeLinear],
+  ['DynamicQuantizeLinear', dynamicQuantizeLinear],
+  ['MatMulInteger', matMulInteger],
+  ['ConvInteger', convInteger],
+  ['Cast', castToFloat],
 ]);
