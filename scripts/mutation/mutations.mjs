@@ -220,6 +220,14 @@ export const MUTATIONS = [
     kill: ['onnx'],
   },
   {
+    id: 'onnx-cd-qlinearconv-bias-scale',
+    what: 'contextual decomposition of QLinearConv scales its int32 bias by x_scale alone, not by x_scale·w_scale',
+    file: 'packages/onnx/src/contextual-decomposition/qlinear.ts',
+    search: 'const bias = q.bias(8, [1, 4]);',
+    replace: 'const bias = q.bias(8, [1]);',
+    kill: ['onnx'],
+  },
+  {
     id: 'onnx-context-first-row',
     what: 'a context value with a row per example feeds its first row to every point',
     file: 'packages/onnx/src/runtime/context.ts',

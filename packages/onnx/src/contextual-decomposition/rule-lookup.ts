@@ -14,6 +14,7 @@ import { multiHeadAttention } from './contrib-multi-head-attention.js';
 import { groupQueryAttention } from './contrib-group-query-attention.js';
 import type { PairRule } from './pair.js';
 import { contribRotaryEmbedding } from './rotary-embedding.js';
+import { qGemm, qLinearAveragePool, qLinearBinary, qLinearConcat, qLinearConv, qLinearLeakyRelu, qLinearMatMul, qLinearUnary } from './qlinear.js';
 import { PAIR_RULES } from './rules.js';
 
 const MICROSOFT = 'com.microsoft';
@@ -41,11 +42,26 @@ const FUSED_PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule
   [qualifiedOpType('GroupQueryAttention', MICROSOFT), groupQueryAttention],
 ]);
 
+/** The QOperator ops of quantized models (standard and onnxruntime's), each decomposed as its QDQ form. */
+const QOPERATOR_PAIR_RULES: ReadonlyMap<string, PairRule> = new Map<string, PairRule>([
+  ['QLinearConv', qLinearConv],
+  ['QLinearMatMul', qLinearMatMul],
+  [qualifiedOpType('QGemm', MICROSOFT), qGemm],
+  [qualifiedOpType('QLinearAdd', MICROSOFT), qLinearBinary('Add')],
+  [qualifiedOpType('QLinearMul', MICROSOFT), qLinearBinary('Mul')],
+  [qualifiedOpType('QLinearGlobalAveragePool', MICROSOFT), qLinearUnary('GlobalAveragePool')],
+  [qualifiedOpType('QLinearAveragePool', MICROSOFT), qLinearAveragePool],
+  [qualifiedOpType('QLinearSigmoid', MICROSOFT), qLinearUnary('Sigmoid')],
+  [qualifiedOpType('QLinearLeakyRelu', MICROSOFT), qLinearLeakyRelu],
+  [qualifiedOpType('QLinearConcat', MICROSOFT), qLinearConcat],
+]);
+
 /** The rule of a qualified op type (`com.microsoft.FusedConv`; a default-domain op by its name). */
-export const pairRuleOf = (qualified: string): PairRule | undefined => PAIR_RULES.get(qualified) ?? FUSED_PAIR_RULES.get(qualified);
+export const pairRuleOf = (qualified: string): PairRule | undefined =>
+  PAIR_RULES.get(qualified) ?? FUSED_PAIR_RULES.get(qualified) ?? QOPERATOR_PAIR_RULES.get(qualified);
 
 /** The contextual-decomposition rule of a node, looked up by its domain and op type. */
 export const pairRuleFor = (opType: string, domain: string | null | undefined): PairRule | undefined => pairRuleOf(qualifiedOpType(opType, domain));
 
 /** Op types the contextual-decomposition rewrite carries (qualified by domain outside the default one), sorted. */
-export const contextualDecompositionOps: readonly string[] = [...PAIR_RULES.keys(), ...FUSED_PAIR_RULES.keys()].sort();
+export const contextualDecompositionOps: readonly string[] = [...PAIR_RULES.keys(), ...FUSED_PAIR_RULES.keys(), ...QOPERATOR_PAIR_RULES.keys()].sort();

@@ -33,7 +33,7 @@ const unary = (opType: string, apply: (b: LoweringBuilder, x: string, node: onnx
   });
 
 /** The AveragePool attributes of a QLinearAveragePool. */
-function poolAttributes(node: onnx.INodeProto): Attributes {
+export function poolAttributes(node: onnx.INodeProto): Attributes {
   const attributes: Record<string, Attributes[string]> = {};
   for (const name of ['kernel_shape', 'pads', 'strides']) {
     const values = intsAttribute(node, name);
