@@ -5,7 +5,7 @@ import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { convAttributes } from '../model/composite/contrib/fused-conv.js';
 import { poolAttributes } from '../model/composite/contrib/qlinear.js';
 import { optionalInput } from '../model/composite/node-inputs.js';
-import { isPair, type Carried, type Pair, type PairRule } from './pair.js';
+import { isPair, type Carried, type DeclaredDims, type Pair, type PairRule } from './pair.js';
 import { StandardSteps } from './standard-steps.js';
 
 /*
@@ -20,10 +20,10 @@ class QOperator {
   readonly steps: StandardSteps;
 
   constructor(
-    readonly node: onnx.INodeProto,
+    private readonly node: onnx.INodeProto,
     private readonly inputs: readonly Carried[],
     private readonly builder: GraphBuilder,
-    declared: Parameters<PairRule>[3],
+    declared: DeclaredDims,
   ) {
     this.steps = new StandardSteps(node, builder, declared);
   }
@@ -68,7 +68,7 @@ class QOperator {
 }
 
 const firstOnly = (q: QOperator, inputs: readonly Carried[], weight: number): void => {
-  if (!isPair(inputs[0])) throw new UnsupportedForm(`only its input 0 may depend on the model input`);
+  if (!isPair(inputs[0])) throw new UnsupportedForm('only its input 0 may depend on the model input');
   if (isPair(inputs[weight])) throw new UnsupportedForm(`its input ${weight} ("${q.name(weight)}") depends on the model input; only input 0 may`);
 };
 
