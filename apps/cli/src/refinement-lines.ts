@@ -42,13 +42,15 @@ export function refinementLinesOf(r: RefinementReport, relativeError: number | n
 /** Jumps listed one by one up to this many; more are summed. */
 const LISTED_JUMPS = 5;
 
+/** Where F jumps, each by its change that the gradient does not integrate (−error), and the error they leave. */
 function jumpLines(jumps: RefinementReport['jumps']): string[] {
   if (jumps.length === 0) return [];
+  const signed = (value: number): string => `${value > 0 ? '+' : ''}${percent(value)}`;
   const at = jumps
     .slice(0, LISTED_JUMPS)
-    .map((j) => `${Number((0.5 * (j.from + j.to)).toFixed(4))} (${percent(j.error)})`)
+    .map((j) => `${Number((0.5 * (j.from + j.to)).toFixed(4))} (${signed(-j.error)})`)
     .join(', ');
-  const total = jumps.reduce((sum, j) => sum + j.error, 0);
+  const total = Math.abs(jumps.reduce((sum, j) => sum + j.error, 0));
   const rest = jumps.length > LISTED_JUMPS ? ` and ${jumps.length - LISTED_JUMPS} more` : '';
-  return [`  F jumps at α ≈ ${at}${rest}: ${percent(total)} of the error, which more steps do not lower`];
+  return [`  F jumps at α ≈ ${at}${rest}, by that share of F(x) − F(x'); they leave ${percent(total)} completeness error, which more steps do not lower`];
 }
