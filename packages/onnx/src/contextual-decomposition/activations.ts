@@ -21,14 +21,21 @@ function hardSigmoidAtZero(node: onnx.INodeProto): number {
 /**
  * The linearised (Shapley) split of the CD paper for a nonlinearity f of two parts:
  * rel' = ½[(f(r) − f(0)) + (f(r + i) − f(i))], irrel' = f(r + i) − rel'. The irrelevant part
- * holds f(0), recorded as the pair's constant for a product that follows (see gatedProduct).
+ * holds f(0): a number is recorded as the pair's constant for a product that follows (see
+ * gatedProduct); a tensor (a quantizer's zero point, f at a tensor of zeros) is not. `whole` is
+ * f(r + i) where the model computes it itself.
  */
-export function shapleySplit(builder: GraphBuilder, data: Pair, f: (x: string) => string, atZero: number): Pair {
-  const whole = f(builder.add(data.rel, data.irrel));
-  const relAlone = atZero === 0 ? f(data.rel) : builder.sub(f(data.rel), builder.floatConstant([atZero]));
+export function shapleySplit(
+  builder: GraphBuilder,
+  data: Pair,
+  f: (x: string) => string,
+  atZero: number | string,
+  whole = f(builder.add(data.rel, data.irrel)),
+): Pair {
+  const relAlone = atZero === 0 ? f(data.rel) : builder.sub(f(data.rel), typeof atZero === 'number' ? builder.floatConstant([atZero]) : atZero);
   const rel = builder.scale(builder.add(relAlone, builder.sub(whole, f(data.irrel))), 0.5);
   const irrel = builder.sub(whole, rel);
-  return atZero === 0 ? { rel, irrel } : { rel, irrel, constant: atZero };
+  return typeof atZero === 'string' || atZero === 0 ? { rel, irrel } : { rel, irrel, constant: atZero };
 }
 
 /** f(0) of the activations split by smoothSplit whose value at 0 is not 0. */

@@ -4,7 +4,8 @@ import { intAttribute } from '../graph/attributes.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { alongQuantizationAxis } from '../autodiff/rules/quantization.js';
 import { DataType } from '../proto/tensor.js';
-import { cloneNode, firstPairOnly, type DeclaredDims, type PairRule } from './pair.js';
+import { shapleySplit } from './activations.js';
+import { cloneNode, firstPairOnly, type DeclaredDims, type Pair, type PairRule } from './pair.js';
 
 /*
  * A QDQ model's fake quantization, DequantizeLinear(QuantizeLinear(x)), decomposed as the CD paper
@@ -25,15 +26,15 @@ function alongAxis(node: onnx.INodeProto, builder: GraphBuilder, declared: Decla
   return alongQuantizationAxis(builder, value, dims, rank, intAttribute(node, 'axis', 1));
 }
 
+/** q at a tensor of zeros shaped as the data: its zero point, per axis where the quantizer is. */
+const atZeroTensor = (builder: GraphBuilder, data: Pair, q: (x: string) => string): string => q(builder.mul(data.rel, builder.floatConstant([0])));
+
 /** QuantizeLinear: the integer levels as floats, by the Shapley split of q with q(0) = zp irrelevant. */
 export const quantizeLinear: PairRule = (node, inputs, builder) => {
   const data = firstPairOnly(node, inputs);
   const rest = (node.input ?? []).slice(1);
   const q = (x: string): string => builder.toFloat(cloneNode(builder, node, [x, ...rest])[0] as string);
-  const whole = q(builder.add(data.rel, data.irrel));
-  const atZero = q(builder.mul(data.rel, builder.floatConstant([0])));
-  const rel = builder.scale(builder.add(builder.sub(q(data.rel), atZero), builder.sub(whole, q(data.irrel))), 0.5);
-  return [{ rel, irrel: builder.sub(whole, rel) }];
+  return [shapleySplit(builder, data, q, atZeroTensor(builder, data, q))];
 };
 
 /** DequantizeLinear of QuantizeLinear's parts: (q − zp)·s, each part scaled by s and zp taken from the irrelevant one. */
@@ -62,10 +63,7 @@ export const dynamicQuantizeLinear: PairRule = (node, inputs, builder) => {
   const data = firstPairOnly(node, inputs);
   const [levels, scale, zeroPoint] = cloneNode(builder, node, [builder.add(data.rel, data.irrel)], 3) as [string, string, string];
   const q = (x: string): string => builder.toFloat(builder.op('QuantizeLinear', [x, scale, zeroPoint]));
-  const whole = builder.toFloat(levels);
-  const atZero = q(builder.mul(data.rel, builder.floatConstant([0])));
-  const rel = builder.scale(builder.add(builder.sub(q(data.rel), atZero), builder.sub(whole, q(data.irrel))), 0.5);
-  return [{ rel, irrel: builder.sub(whole, rel) }, scale, zeroPoint];
+  return [shapleySplit(builder, data, q, atZeroTensor(builder, data, q), builder.toFloat(levels)), scale, zeroPoint];
 };
 
 /** A zero point as float, refused unless one value (`what` names it in the error). */
