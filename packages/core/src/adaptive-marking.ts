@@ -40,6 +40,7 @@ export function markPath(
   const elements = mesh.elements();
   const slopeScale = mesh.slopeScale();
   const jumps = elements.filter((e) => mesh.isJump(e, slopeScale));
+  const jumped = new Set(jumps);
   const staircase = options.staircase || jumps.length >= STAIRCASE_JUMPS;
   const difference = path.fInput - path.fBaseline;
   const allowed = options.tolerance * completenessScale(path.fInput, path.fBaseline);
@@ -54,7 +55,7 @@ export function markPath(
     return next(mesh, dorfler(refinable, budget), jumps, staircase);
   }
   let measured = 0;
-  for (const e of elements) if (!jumps.includes(e)) measured += e.error;
+  for (const e of elements) if (!jumped.has(e)) measured += e.error;
   // Σ errors is exact against F(1) − F(0) of these evaluations; the report compares with the
   // predicted F(x) − F(x'), so the stop does too.
   const ends = mesh.size === 1 ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference;
@@ -62,7 +63,7 @@ export function markPath(
   if (Math.abs(delta) <= allowed) return done();
   if (mesh.size === 1) return { alphas: mesh.refinable(elements[0] as MeshElement) ? [0, 1] : [], jumps, staircase };
   let marked = dorfler(
-    elements.filter((e) => !jumps.includes(e) && mesh.refinable(e)).map((e) => ({ element: e, indicator: Math.abs(e.error) })),
+    elements.filter((e) => !jumped.has(e) && mesh.refinable(e)).map((e) => ({ element: e, indicator: Math.abs(e.error) })),
     budget,
   );
   // Every element's error is within the rounding of F at its ends, but their sum, where that

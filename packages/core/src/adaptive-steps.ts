@@ -115,12 +115,19 @@ export async function refineAdaptively(
 
 function summarize(state: PathState, maxSteps: number): PathRefinement {
   const { mesh } = state;
+  const elements = mesh.elements();
+  const slopeScale = mesh.slopeScale();
   const errorPerBin = new Array<number>(HISTOGRAM_BINS).fill(0);
   let errorBound = 0;
-  for (const e of mesh.elements()) {
+  let integrandErrorBound = 0;
+  const jumps: PathJump[] = [];
+  for (const e of elements) {
+    const integrandError = mesh.integrandError(e);
     errorBound += Math.abs(e.error);
+    integrandErrorBound += integrandError;
     // A staircase's F errors are its steps; what refinement can still lower is the integrand's.
-    mesh.spreadError(e, errorPerBin, state.staircase ? mesh.integrandError(e) : Math.abs(e.error));
+    mesh.spreadError(e, errorPerBin, state.staircase ? integrandError : Math.abs(e.error));
+    if (mesh.isJump(e, slopeScale)) jumps.push({ from: mesh.node(e.first).alpha, to: mesh.node(e.last).alpha, error: e.error });
   }
   const alphas = new Float64Array(mesh.size);
   const values = new Float64Array(mesh.size);
@@ -128,11 +135,6 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     alphas[k] = mesh.node(k).alpha;
     values[k] = mesh.node(k).f;
   }
-  const slopeScale = mesh.slopeScale();
-  const jumps = mesh
-    .elements()
-    .filter((e) => mesh.isJump(e, slopeScale))
-    .map((e) => ({ from: mesh.node(e.first).alpha, to: mesh.node(e.last).alpha, error: e.error }));
   return {
     evaluations: mesh.size,
     rounds: state.rounds,
@@ -144,7 +146,7 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     profile: { alphas, values },
     jumps,
     staircase: state.staircase,
-    integrandErrorBound: mesh.elements().reduce((sum, e) => sum + mesh.integrandError(e), 0),
+    integrandErrorBound,
   };
 }
 

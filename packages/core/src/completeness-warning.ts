@@ -1,4 +1,5 @@
 import type { PathRefinement } from './adaptive-steps.js';
+import { percent } from './completeness.js';
 import { changeInterval, convergenceHint } from './convergence-hint.js';
 import type { AutoRule } from './path-rules.js';
 import { stepsOfF } from './jump-warning.js';
@@ -13,8 +14,6 @@ export interface AutoSettings {
 
 /** What helps a capped path whose F along the path is unknown: more points or a looser tolerance. */
 export const autoAdvice = (maxSteps: number): string => `raise maxSteps (ig: --max-steps) above ${maxSteps} or loosen the tolerance`;
-
-const percent = (value: number): string => `${(value * 100).toPrecision(3)}%`;
 
 /**
  * The warning of an (example, target) whose relative completeness error exceeds the tolerance.

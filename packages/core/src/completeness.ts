@@ -11,6 +11,9 @@ export function completenessError(attributionSum: number, fInput: number, fBasel
   return { delta, relativeError };
 }
 
+/** A relative error as warnings write it: three significant digits, in percent. */
+export const percent = (value: number): string => `${(value * 100).toPrecision(3)}%`;
+
 /** The denominator of the relative completeness error: |F(x) − F(x')|, or max(|F(x)|, |F(x')|) where they are equal. */
 export function completenessScale(fInput: number, fBaseline: number): number {
   const difference = fInput - fBaseline;

@@ -1,10 +1,9 @@
 import type { PathJump, PathRefinement } from './adaptive-steps.js';
-import { completenessScale } from './completeness.js';
+import { completenessScale, percent } from './completeness.js';
 
 /** Jumps named one by one in a warning; the rest are counted. */
 const NAMED_JUMPS = 3;
 
-const percent = (value: number): string => `${(value * 100).toPrecision(3)}%`;
 const alpha = (jump: PathJump): string => String(Number((0.5 * (jump.from + jump.to)).toFixed(4)));
 
 const STAIRCASE =
