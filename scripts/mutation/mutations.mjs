@@ -207,7 +207,7 @@ export const MUTATIONS = [
     id: 'core-jump-error-counted',
     what: "steps: 'auto' counts the error of a piece where F jumps as error to refine, so a jump spends every point up to maxSteps",
     file: 'packages/core/src/adaptive-marking.ts',
-    search: 'for (const e of elements) if (!jumps.includes(e)) measured += e.error;',
+    search: 'for (const e of elements) if (!jumped.has(e)) measured += e.error;',
     replace: 'for (const e of elements) measured += e.error;',
     kill: ['core'],
   },
