@@ -5,7 +5,8 @@
  * smallest N of fixed Gauss–Legendre and trapezoid rules that reaches each tolerance (see
  * fixed-rule-search.ts), and the smallest N of a ladder (doubling, plus 50, 100, 200) from which
  * every larger N of the ladder meets it (`steady`: the N a user could pick without knowing the
- * answer). Evaluations are what each rule asks the backend for; points shared
+ * answer), and per model the smallest ladder N that meets it on all of the model's images at once
+ * (`perModel`, see per-model-fixed.ts). Evaluations are what each rule asks the backend for; points shared
  * between rules on the same path are computed once (caching-backend.ts), and the time per computed
  * evaluation gives each rule's estimated wall time. The adaptive rule and the best fixed rule at 1%
  * are then also timed as real, uncached runs.
@@ -22,6 +23,7 @@ import { integratedGradients, type GradientBackend, type IntegratedGradientsOpti
 import { onnxBackend } from '@ig/onnx/node';
 import { cachingBackend } from './caching-backend.js';
 import { smallestN, steadyLadder, steadyN } from './fixed-rule-search.js';
+import { perModelFixed, type BenchRow } from './per-model-fixed.js';
 import { topClass } from './ig-run.js';
 import { IMAGE_SHAPE, loadModel, sampleImage, type Architecture, type Variant } from './models.js';
 import { seconds } from './timing.js';
@@ -191,4 +193,12 @@ for (const [name, variant, autoCap, fixedCap, imageSeed] of CASES) {
   } else (report.rows as unknown[]).push(...result.rows);
   writeReport();
 }
+const perModel = perModelFixed(report.rows as BenchRow[]);
+report.perModel = perModel;
+for (const m of perModel) {
+  console.log(
+    `${m.model} (${m.variant}) ${m.tolerance * 100}%, one N for images ${m.images.join(', ')}: gauss-legendre ${m.fixed['gauss-legendre'] ?? 'none'}, riemann-trapezoid ${m.fixed['riemann-trapezoid'] ?? 'none'}; adaptive ${m.adaptive.map((n) => n ?? 'not reached').join(', ')}`,
+  );
+}
+writeReport();
 console.log('wrote bench-results/adaptive.json');
