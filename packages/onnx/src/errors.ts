@@ -74,6 +74,21 @@ export class UnknownShapeError extends IGError {
   }
 }
 
+/**
+ * The rows of the model's batch are not independent copies of one function: the path points of an
+ * example, stacked along the batch axis, would each be computed by a different function or see
+ * the others.
+ */
+export class BatchRowsError extends IGError {
+  readonly outputName: string;
+  readonly row: number;
+  constructor(outputName: string, row: number, message: string) {
+    super('ONNX_BATCH_ROWS', message);
+    this.outputName = outputName;
+    this.row = row;
+  }
+}
+
 /** The runtime failed to create a session or to run the model. */
 /**
  * A legacy model (default-domain opset 1–10) that onnxruntime cannot run as it is, whose rewrite

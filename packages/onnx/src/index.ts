@@ -23,6 +23,7 @@ export { NodeView, UnsupportedForm, type GradientRule } from './autodiff/rules/r
 export { extrapolateFacts, inferShapes } from './runtime/probe.js';
 export type { OrtModuleLike, OrtSessionLike, OrtSessionOptionsLike, OrtTensorLike } from './runtime/ort.js';
 export {
+  BatchRowsError,
   InvalidModelError,
   LegacyUpgradeError,
   ModelDecodeError,

@@ -46,11 +46,11 @@ describe('one-line typed errors', () => {
   const x4 = writeNpy(join(dir, 'x4.npy'), [1, 4], [1, 2, 3, 4]);
   const one = singleOutputOnnx(join(dir, 'one.onnx'));
 
-  it('a two-input model given one input names both inputs', () => {
+  it('a two-input model given one input names both inputs and how to give each', () => {
     expectOneLine(
       ig(['explain', '--model', twoInputOnnx(join(dir, 'two.onnx')), '--input', x3]),
-      1,
-      /the model takes 2 input\(s\) \("a", "b"\) but 1 were given/,
+      2,
+      /two\.onnx takes 2 inputs \(a, b\); give each one as --input NAME=FILE, e\.g\. --input a=a\.npy --input b=b\.npy/,
     );
   });
 

@@ -1,4 +1,5 @@
 import type { onnx } from '../proto/generated/onnx.js';
+import type { PointBatch } from '@ig/core';
 import { encodeModel } from '../proto/model-io.js';
 import { isPrepared, prepareModel, type ModelData, type PreparedModel } from '../model/prepare.js';
 import { checkFloatInputs, fixedBatch, resolveInputsAndOutput } from '../model/endpoints.js';
@@ -8,6 +9,7 @@ import { optimizedKey } from '../cache/optimized-sessions.js';
 import { LegacyUpgradeError, RuntimeError, UnsupportedOpError } from '../errors.js';
 import { domainOpset } from '../graph/model.js';
 import type { OnnxBackend, OnnxBackendOptions } from './backend-options.js';
+import { batchRowsGuard, endpointsBatch } from './batch-rows.js';
 import { ContextInputError, contextFeeds, resolveContext, type ResolvedContext } from './context.js';
 import { forwardPredict } from './forward.js';
 import { openForwardSession } from './forward-session.js';
@@ -97,6 +99,7 @@ export async function openOnnxBackend(
   let runSize = capacity ?? options.pointsPerRun;
   const pointsPerRun = (count: number): number => (runSize ??= Math.max(1, count));
   const warn = options.onWarning ?? ((): void => undefined);
+  const quantizesPerBatch = graph.node.some((node) => node.opType === 'DynamicQuantizeLinear');
   const optimizedKeyOf = (graphKey: string): Promise<string | undefined> => optimizedKey(cache, ort, graphKey, providerName(provider), gradientOptions);
   const chosen = { ...sessionOptions, executionProviders: [provider] };
   const graphs = new GraphSource({ ort, prepared, inputs, output, sessionOptions: chosen, stats, cache, modelDigest, warn, optimizedKeyOf });
@@ -116,24 +119,42 @@ export async function openOnnxBackend(
     await Promise.all(sessions.map((s) => s.release?.()));
   };
 
+  // One check of the batch rows per model, shared by the backends of every context.
+  const guardBatchRows = batchRowsGuard({ ort, session: forward, inputs, output, capacity, run, quantizesPerBatch, warn });
+
   const backendFor = (values: readonly ResolvedContext[], dispose: () => Promise<void>): OnnxBackend => {
     const contextFor = (count: number, slots: Int32Array | undefined): Record<string, OrtTensorLike> => contextFeeds(ort, values, count, slots);
     const gradientPart = gradientRunner({ ...parts, contextFeeds: contextFor });
     const fusedContext = values.map(({ name, tensor }) => ({ name, rank: tensor.shape.length }));
     const fusedPart = fused ? fusedIntegrate({ ...parts, context: fusedContext, contextFeeds: contextFor }) : undefined;
+    const predict = forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor });
+    const checkBatchRows = (batch: PointBatch): Promise<void> => guardBatchRows(batch, contextFor);
     const backend: OnnxBackend = {
       name: `${runtimeName}/${providerName(provider)}`,
       executionProvider: providerName(provider),
       inputNames: inputs,
       outputName: output,
       stats,
-      predict: forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor }),
-      gradients: gradientPart.gradients,
+      predict: async (batch) => {
+        await checkBatchRows(batch);
+        return predict(batch);
+      },
+      gradients: async (request) => {
+        await checkBatchRows(request);
+        return gradientPart.gradients(request);
+      },
       withContext: (next) => backendFor(sameRanks(context, resolveContext(graph, inputs, next)), async () => undefined),
       dispose,
       ...(quantized === undefined ? {} : { straightThroughGradients: true }),
     };
-    return fusedPart ? { ...backend, integrate: fusedPart.integrate } : backend;
+    if (fusedPart === undefined) return backend;
+    return {
+      ...backend,
+      integrate: async (request) => {
+        await checkBatchRows(endpointsBatch(request));
+        return fusedPart.integrate(request);
+      },
+    };
   };
   return { backend: backendFor(context, release), prepared };
 }
