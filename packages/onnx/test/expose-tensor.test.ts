@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { integratedGradients } from '@ig/core';
 import { onnxBackend } from '../src/node.js';
-import { decodeModel, encodeModel, exposeTensor, InvalidModelError, listTensors, onnx } from '../src/index.js';
+import { decodeModel, encodeModel, exposeTensor, inferShapes, InvalidModelError, listTensors, onnx } from '../src/index.js';
 import { makeModel } from './helpers/model.js';
 import { feedsOf, runModel, runtimes } from './helpers/ort.js';
 
@@ -84,5 +84,35 @@ describe('listTensors: what --layer and --output can name', () => {
       { name: 'h', opType: 'MatMul', node: 'MatMul_0', type: 'float', shape: [1, 3] },
       { name: 'r', opType: 'Relu', node: 'Relu_1', type: 'float', shape: [1, 3] },
     ]);
+  });
+
+  it('gives every shape static inference can reach, past an op it cannot, as onnxruntime computes them', async () => {
+    // Pad, ConstantOfShape (an initial state) and an LSTM, then TopK, which static inference does not cover.
+    const bytes = makeModel({
+      opset: 17,
+      inputs: { x: ['N', 6, 4] },
+      constants: {
+        pads: { dims: [6], values: [0, 1, 0, 0, 2, 0], type: 'int64' },
+        w: { dims: [1, 8, 4], values: Array.from({ length: 32 }, (_, i) => Math.sin(i)) },
+        r: { dims: [1, 8, 2], values: Array.from({ length: 16 }, (_, i) => Math.cos(i)) },
+        stateShape: { dims: [3], values: [1, 1, 2], type: 'int64' },
+        k: { dims: [1], values: [2], type: 'int64' },
+      },
+      nodes: [
+        { op: 'Pad', inputs: ['x', 'pads'], outputs: ['padded'] },
+        { op: 'Transpose', inputs: ['padded'], outputs: ['steps'], attributes: { perm: { ints: [1, 0, 2] } } },
+        { op: 'ConstantOfShape', inputs: ['stateShape'], outputs: ['h0'] },
+        { op: 'LSTM', inputs: ['steps', 'w', 'r', '', '', 'h0'], outputs: ['y', 'h', 'c'], attributes: { hidden_size: { int: 2 } } },
+        { op: 'TopK', inputs: ['y', 'k'], outputs: ['top', 'where'] },
+        { op: 'Relu', inputs: ['top'], outputs: ['out'] },
+      ],
+      outputs: ['out'],
+    });
+    const listed = new Map(listTensors(bytes).map((t) => [t.name, t.shape]));
+    const probed = await inferShapes(runtimes.node, bytes, { x: new runtimes.node.Tensor('float32', new Float32Array(24), [1, 6, 4]) });
+    for (const name of ['padded', 'steps', 'h0', 'y', 'h', 'c']) expect(listed.get(name), name).toEqual(probed.shapes.get(name));
+    expect(listed.get('padded')).toEqual([1, 9, 4]);
+    // TopK's outputs are not inferred, and nothing after them is guessed.
+    expect(listed.get('top')).toBeNull();
   });
 });

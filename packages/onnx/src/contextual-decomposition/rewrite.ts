@@ -10,6 +10,7 @@ import { usedNames } from '../model/endpoints.js';
 import { UnsupportedForm } from '../autodiff/rules/rule.js';
 import { isPair, type Carried, type DeclaredDims } from './pair.js';
 import { pairRuleFor } from './rule-lookup.js';
+import { inferredDims } from './inferred-dims.js';
 
 export interface ContextualDecompositionModelOptions {
   /** The graph output to decompose; default the first. */
@@ -36,14 +37,23 @@ export interface ContextualDecompositionModel {
 }
 
 /** The dimensions of every tensor with a value info, input or output (see DeclaredDims). */
-function declaredDims(graph: onnx.GraphProto): DeclaredDims {
-  const dims = new Map<string, (number | undefined)[]>();
+function declaredDims(model: onnx.ModelProto): DeclaredDims {
+  const graph = model.graph as onnx.GraphProto;
+  // What static inference fixes fills the dimensions the model does not declare.
+  const dims = inferredDims(model);
   for (const info of [...graph.input, ...graph.output, ...graph.valueInfo]) {
     const shape = info.type?.tensorType?.shape?.dim;
     if (!info.name || !shape) continue;
+    const inferred = dims.get(info.name);
     dims.set(
       info.name,
-      shape.map((d) => (!d.dimParam && d.dimValue !== null && d.dimValue !== undefined && Number(d.dimValue) > 0 ? Number(d.dimValue) : undefined)),
+      shape.map((d, i) =>
+        !d.dimParam && d.dimValue !== null && d.dimValue !== undefined && Number(d.dimValue) > 0
+          ? Number(d.dimValue)
+          : inferred?.length === shape.length
+            ? inferred[i]
+            : undefined,
+      ),
     );
   }
   return (name) => dims.get(name);
@@ -87,7 +97,7 @@ export function buildContextualDecompositionModel(
   }
   const builder = new GraphBuilder(opset, [...names, relevant, irrelevant, outputs.relevant, outputs.irrelevant], facts, 'ig_cd');
   const carried = new Map<string, Carried>([[inputInfo.name, { rel: relevant, irrel: irrelevant }]]);
-  const declared = declaredDims(graph);
+  const declared = declaredDims(model);
   const failures: UnsupportedNode[] = [];
   for (const node of topologicalOrder(graph)) {
     const reads: Carried[] = (node.input ?? []).map((name) => carried.get(name) ?? name);

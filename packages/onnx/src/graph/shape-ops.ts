@@ -1,8 +1,9 @@
 import type { onnx } from '../proto/generated/onnx.js';
 import { DataType } from '../proto/tensor.js';
 import { intAttribute, intsAttribute } from './attributes.js';
-import { conv, globalPool, pool } from './shape-window.js';
+import { conv, globalPool, pad, pool } from './shape-window.js';
 import type { Infer, KnownTensor } from './shape-facts.js';
+import { constantOfShape, recurrent } from './shape-sequence.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const axis = (a: number, rank: number): number => (a < 0 ? a + rank : a);
@@ -221,6 +222,9 @@ export const SHAPE_RULES: ReadonlyMap<string, Infer> = new Map<string, Infer>([
   ['Min', elementwise(Math.min)],
   ['Sum', elementwise((a, b) => a + b)],
   ['Conv', conv],
+  ['Pad', pad],
+  ['ConstantOfShape', constantOfShape],
+  ...(['LSTM', 'GRU', 'RNN'] as const).map((op) => [op, recurrent] as const),
   ['MaxPool', pool],
   ['AveragePool', pool],
   ['GlobalAveragePool', globalPool],

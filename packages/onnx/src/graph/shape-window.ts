@@ -58,3 +58,21 @@ export const globalPool: Infer = (_node, input) => {
   const x = input(0);
   return x ? [{ shape: [...x.shape.slice(0, 2), ...x.shape.slice(2).map(() => 1)], dataType: x.dataType }] : null;
 };
+
+/** Pad: each padded axis grows by its begin and end pads (the `pads` input, opset 11+, or attribute; `axes`, opset 18+). */
+export const pad: Infer = (node, input) => {
+  const x = input(0);
+  if (!x) return null;
+  const rank = x.shape.length;
+  const pads = node.input?.[1] ? input(1)?.values : intsAttribute(node, 'pads');
+  const axesGiven = Boolean(node.input?.[3]);
+  const axesValues = axesGiven ? input(3)?.values : undefined;
+  if (!pads || (axesGiven && !axesValues)) return null;
+  const axes = (axesValues ?? x.shape.map((_, i) => i)).map((a) => (a < 0 ? a + rank : a));
+  if (pads.length !== 2 * axes.length || axes.some((a) => a < 0 || a >= rank)) return null;
+  const shape = [...x.shape];
+  axes.forEach((a, k) => {
+    shape[a] = (shape[a] as number) + (pads[k] as number) + (pads[k + axes.length] as number);
+  });
+  return [{ shape, dataType: x.dataType }];
+};

@@ -15,7 +15,7 @@ function graphInputs(model: onnx.IModelProto): onnx.IValueInfoProto[] {
 /** Every tensor's facts inferred statically for one example (open input dimensions taken as 1), or null. */
 function factsForOneExample(model: onnx.IModelProto): TensorFacts | null {
   const shapes = new Map(graphInputs(model).map((v) => [v.name ?? '', dimsOf(v).map((d) => (d.dimValue ? Number(d.dimValue) : 1))] as const));
-  return inferFacts(model, shapes);
+  return inferFacts(model, shapes, { partial: true });
 }
 
 /** `shape` with its first axis open when the first input's is. */
