@@ -71,6 +71,10 @@ export function cutAtTensor(source: onnx.IModelProto | Uint8Array, layer: string
   const suffixNodes = neededNodes(order, [outputName], new Set([layer]));
   const reads = new Set(suffixNodes.flatMap((n) => nodeReads(n)));
   const passthrough = inputs.filter((v) => reads.has(nameOf(v))).map(nameOf);
+  if (layer === outputName)
+    throw new InvalidModelError(
+      `output "${outputName}" is the layer itself: layer attribution explains an output by a tensor it is computed from, and nothing is computed from "${layer}" (a model that ends at the embedding it gathers for token ids)`,
+    );
   if (!reads.has(layer)) throw new InvalidModelError(`output "${outputName}" does not depend on "${layer}"`);
   suffixGraph.node = suffixNodes.map((n) => onnx.NodeProto.create(n));
   suffixGraph.input = [layerInfo, ...inputs.filter((v) => passthrough.includes(nameOf(v))), ...graph.input.filter((v) => initializers.has(v.name))];

@@ -15,6 +15,8 @@ describe('layer attribution (LayerIntegratedGradients)', () => {
     expect(cut.suffix.graph?.input?.[0]?.name).toBe(hidden);
     expect(cut.passthrough).toEqual([]);
     expect(() => cutAtTensor(irisBytes, 'input')).toThrow(/not produced by any node/);
+    const output = decodeModel(irisBytes).graph?.output?.[0]?.name ?? '';
+    expect(() => cutAtTensor(irisBytes, output)).toThrow(`output "${output}" is the layer itself`);
   });
 
   it('matches the closed form in the hidden layer from the quadrature nodes: attr_j = Δh_j · W2[t,j] · Σₖ wₖ[h_j(αₖ) > 0]', async () => {

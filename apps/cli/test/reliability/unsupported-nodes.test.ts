@@ -40,6 +40,11 @@ function integerPathOnnx(path: string): string {
   ]);
 }
 
+/** x → Ceil → y: a float output that moves in steps. */
+function ceilOnnx(path: string): string {
+  return save(path, [onnx.NodeProto.create({ opType: 'Ceil', input: ['x'], output: ['y'] })]);
+}
+
 describe('nodes without a gradient rule', () => {
   const dir = tempDir('unsupported-nodes');
   const model = unsupportedChainOnnx(join(dir, 'chain.onnx'));
@@ -63,5 +68,14 @@ describe('nodes without a gradient rule', () => {
       `error: ${integer}: cannot build the gradient graph: no gradient for ArgMax: ArgMax (opset 17) unnamed node writing "t1": it writes no float tensor ("t1" (INT64)), and no float path reaches the output "y": its gradient would be zero`,
     ]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('a float output that moves in steps is named as such, not as a tensor that is not float', () => {
+    const ceil = ceilOnnx(join(dir, 'ceil.onnx'));
+    const run = ig(['explain', '--model', ceil, '--input', input]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      `error: ${ceil}: cannot differentiate the ONNX model: no gradient for Ceil: Ceil (opset 17) unnamed node writing "y": its output ("y" (FLOAT)) moves in steps or draws (rounding, a sign, a one-hot, a random sample), not smoothly with its input, so its gradient is zero wherever it exists, and no other path reaches the output "y": the gradient would be zero`,
+    ]);
   });
 });

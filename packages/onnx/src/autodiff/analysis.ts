@@ -148,7 +148,9 @@ function integerCuts(
       nodeName: node.name ?? '',
       output: node.output?.[0] ?? '',
       opset: domainOpset(model, domain),
-      reason: `it writes no float tensor (${written.join(', ')}), and no float path reaches the output "${output}": its gradient would be zero`,
+      reason: (node.output ?? []).every((o) => !o || isFloatType(facts.dataTypes.get(o) ?? 0))
+        ? `its output (${written.join(', ')}) moves in steps or draws (rounding, a sign, a one-hot, a random sample), not smoothly with its input, so its gradient is zero wherever it exists, and no other path reaches the output "${output}": the gradient would be zero`
+        : `it writes no float tensor (${written.join(', ')}), and no float path reaches the output "${output}": its gradient would be zero`,
     };
   });
 }
