@@ -107,8 +107,12 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
   const weights = new Float32Array(outputs);
   weights[target] = a;
   weights[other] = (weights[other] as number) + b;
-  const combined = await integratedGradients(backend, model.tensors, { ...igOptions, target: { weights }, baselines: baselineTensors });
-  const parts = await integratedGradients(backend, model.tensors, { ...igOptions, target: { classes: [target, other] }, baselines: baselineTensors });
+  // IG is linear in F for one quadrature rule; steps: 'auto' refines each objective's path on its
+  // own, so the three integrals share a Gauss–Legendre rule of as many points as the main run used.
+  const { autoRule: _autoRule, maxSteps: _maxSteps, ...fixed } = igOptions;
+  const linearityOptions: IntegratedGradientsOptions = igOptions.steps === 'auto' ? { ...fixed, steps: report.steps, method: 'gauss-legendre' } : igOptions;
+  const combined = await integratedGradients(backend, model.tensors, { ...linearityOptions, target: { weights }, baselines: baselineTensors });
+  const parts = await integratedGradients(backend, model.tensors, { ...linearityOptions, target: { classes: [target, other] }, baselines: baselineTensors });
   let linearityError = 0;
   combined.attributions.forEach((t, input) => {
     const size = t.data.length;
@@ -121,7 +125,7 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
     check(
       'linearity',
       linearityError <= tolerance * linearityScale,
-      { a, b, target, otherTarget: other, maxError: linearityError, scale: linearityScale },
+      { a, b, target, otherTarget: other, maxError: linearityError, scale: linearityScale, ...(igOptions.steps === 'auto' ? { steps: report.steps } : {}) },
       `IG of ${a}·F${target} + ${b}·F${other} vs ${a}·IG(F${target}) + ${b}·IG(F${other}): max difference ${linearityError.toExponential(2)} (scale ${linearityScale.toPrecision(4)})`,
     ),
   );

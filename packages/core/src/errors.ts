@@ -40,6 +40,13 @@ export class NonFiniteError extends IGError {
     this.where = where;
     this.index = index;
   }
+
+  /** The same error with what was run in its place said after it (e.g. a noisy copy of the input). */
+  within(context: string): NonFiniteError {
+    const error = new NonFiniteError(this.where, this.index, Number.NaN);
+    error.message = `${this.message}, ${context}`;
+    return error;
+  }
 }
 
 /** An option is out of its range or of the wrong form (steps < 1, batch size 0, …). */

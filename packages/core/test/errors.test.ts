@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionBackend, integratedGradients, NonFiniteError, ShapeMismatchError, tensor, type GradientBackend } from '../src/index.js';
+import { functionBackend, integratedGradients, noiseTunnel, NonFiniteError, ShapeMismatchError, tensor, type GradientBackend } from '../src/index.js';
 import { weightedSquares } from './helpers/closed-forms.js';
 
 const square = weightedSquares([1, 1, 1]).backend;
@@ -42,6 +42,21 @@ describe('typed errors that name what is wrong', () => {
       gradient: ([v]) => [new Float32Array((v as Float32Array).length)],
     });
     await expect(integratedGradients(nanAtZero, x)).rejects.toThrow('model output at the input has NaN at flat index 0 (example 0)');
+  });
+
+  it('NaN in the model output at a noisy copy says that the copy, not the input, was run', async () => {
+    // NaN where the first feature is negative: x₀ = 1 is fine, x₀ + ε with ε = −2 (replayed) is not.
+    const nanBelowZero = functionBackend({
+      forward: ([v]) => [Math.sqrt((v as Float32Array)[0] as number)],
+      gradient: ([v]) => [new Float32Array((v as Float32Array).length)],
+    });
+    await expect(integratedGradients(nanBelowZero, x)).resolves.toBeDefined();
+    const replay = (sample: number): Float32Array => Float32Array.of(sample === 1 ? -2 : 0, 0, 0);
+    const err = await noiseTunnel(integratedGradients, nanBelowZero, x, {}, { samples: 3, replay }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonFiniteError);
+    expect((err as Error).message).toBe(
+      'model output at the input has NaN at flat index 0 (example 0), in noisy sample 2 of 3: the method ran at the input plus noise, not at the input itself',
+    );
   });
 
   it('steps, tolerance, batch size and custom rules out of range', async () => {

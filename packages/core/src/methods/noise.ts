@@ -1,6 +1,6 @@
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, NonFiniteError } from '../errors.js';
 import type { PathReport } from '../integrate.js';
 import { checkSeed, seededRandom } from '../random.js';
 import type { Tensor } from '../tensor.js';
@@ -67,7 +67,12 @@ export async function noiseTunnel<O>(
         throw new InvalidOptionError(`replayed noise for sample ${s}, input ${i} has ${given.length} values; the input has ${t.data.length}`);
       return { data: t.data.map((v, k) => v + (given === undefined ? (stdevs[i] as number) * random.normal() : (given[k] as number))), shape: t.shape };
     });
-    last = await method(backend, noisy, options);
+    try {
+      last = await method(backend, noisy, options);
+    } catch (error) {
+      if (!(error instanceof NonFiniteError)) throw error;
+      throw error.within(`in noisy sample ${s + 1} of ${samples}: the method ran at the input plus noise, not at the input itself`);
+    }
     sampleReports.push(last.reports);
     for (const warning of last.warnings) warnings.add(warning);
     sums ??= last.attributions.map((a) => new Float64Array(a.data.length));
