@@ -157,4 +157,8 @@ export function checkAlgorithmFits(
     );
   if (settings.algorithm !== 'integrated-gradients' && run.stepsGiven && run.steps === 'auto')
     throw new UsageError(`--steps auto refines the straight path of plain Integrated Gradients; give --algorithm ${settings.algorithm} a number of steps`);
+  if (run.steps === 'auto' && (settings.objective !== 'logit' || !settings.multiplyByInputs))
+    throw new UsageError(
+      `--steps auto refines Integrated Gradients of the target's logit (--objective logit), multiplied by inputs; give ${settings.objective !== 'logit' ? `--objective ${settings.objective}` : '--no-multiply-by-inputs'} a number of steps`,
+    );
 }

@@ -128,7 +128,7 @@ export function buildBaselines(settings: BaselineSettings, input: LoadedInput): 
       }
       const array = readNpyFile(kind, 'baseline');
       const data = toFloat32(array);
-      checkFinite(data, array.shape, kind);
+      checkFinite(data, array.shape, kind, array.data);
       return { data, shape: [...array.shape] };
     }
   }

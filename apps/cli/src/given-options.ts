@@ -32,3 +32,10 @@ export function refuseAutoRuleWithoutAuto(command: Command, steps: number | 'aut
 export function refusePictureOptionsWithout(command: Command, drawnBy: string): void {
   refuseGiven(command, PICTURE_OPTIONS, `sets how the pictures of ${drawnBy} are drawn; add ${drawnBy.split(' and ')[0] ?? drawnBy} or drop it`);
 }
+
+/** --seed where the run draws nothing at random (no random baseline, no --noise, no expected-gradients draws). */
+export function refuseUnusedSeed(command: Command, baseline: string, algorithm: { readonly algorithm: string; readonly noise: string | undefined }): void {
+  const drawn = /^(uniform|gaussian)$/.test(baseline) || algorithm.noise !== undefined || algorithm.algorithm === 'expected-gradients';
+  if (!drawn)
+    refuseGiven(command, ['seed'], 'seeds random baselines (--baseline uniform or gaussian), --noise and the draws of expected-gradients; this run draws none');
+}

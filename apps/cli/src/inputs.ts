@@ -53,12 +53,19 @@ function checkAgainstModel(shape: readonly number[], modelShape: ModelShape, pat
   }
 }
 
-/** Refuses NaN and ±Infinity, naming the first one's index in the file's shape. */
-export function checkFinite(data: Float32Array, shape: readonly number[], path: string): void {
+/**
+ * Refuses NaN and ±Infinity, naming the first one's index in the file's shape; where the file's
+ * own value (`stored`, float64) is finite, it is beyond float32's range, and the error says so.
+ */
+export function checkFinite(data: Float32Array, shape: readonly number[], path: string, stored?: ArrayLike<number | bigint>): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
-    if (!Number.isFinite(v))
-      throw new FileFormatError(path, `${String(v)} at index [${unravel(i, shape).join(', ')}] (flat ${i}); inputs must be finite numbers`);
+    if (Number.isFinite(v)) continue;
+    const at = `at index [${unravel(i, shape).join(', ')}] (flat ${i})`;
+    const original = Number(stored?.[i] ?? v);
+    if (Number.isFinite(original))
+      throw new FileFormatError(path, `${String(original)} ${at} is beyond float32's range (±3.4e38), in which the model computes; scale the input`);
+    throw new FileFormatError(path, `${String(v)} ${at}; inputs must be finite numbers`);
   }
 }
 
@@ -136,6 +143,6 @@ function fromArray(path: string, array: NpyArray, modelShape: ModelShape, layout
   if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
   checkAgainstModel(shape, modelShape, path);
   const data = toFloat32(array);
-  checkFinite(data, array.shape, path);
+  checkFinite(data, array.shape, path, array.data);
   return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, array.shape, shape, modelShape, layout) };
 }

@@ -40,6 +40,16 @@ export function parseInputArgs(values: readonly string[]): InputArgs {
   return { kind: 'named', inputs };
 }
 
+/** One unnamed --input for a model that attributes several inputs: say how to give each. */
+export function refuseOneFileForMany(model: LoadedModel, modelPath: string): void {
+  const declared = model.inputs ?? [];
+  if (declared.length <= 1) return;
+  const names = declared.map((d) => d.name);
+  throw new UsageError(
+    `${modelPath} takes ${declared.length} inputs (${names.join(', ')}); give each one as --input NAME=FILE, e.g. ${names.map((n) => `--input ${n}=${n}.npy`).join(' ')}`,
+  );
+}
+
 export interface NamedLoadedInput {
   readonly name: string;
   readonly path: string;

@@ -85,8 +85,7 @@ export function addExplainOptions(command: Command, { pictures = true } = {}): C
     .option('--labels <file>', 'class names, one per line or a JSON array')
     .option(
       '--steps <n>',
-      "path points per integral, or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)",
-      '50',
+      "path points per integral (default 50; --algorithm blur-ig 100 and guided-ig 200, as PAIR saliency), or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)",
     )
     .option('--max-steps <n>', `most points per path for --steps auto (default ${DEFAULT_MAX_STEPS})`)
     .addOption(

@@ -36,12 +36,18 @@ export function targetsOfOutputs(outputs: Float32Array, examples: number, model:
 
 /** targetsOfOutputs at the model's outputs for `input`. */
 export async function runTargets(model: LoadedModel, input: LoadedInput, settings: TargetSettings): Promise<RunTargets> {
-  const examples = input.tensor.shape[0] as number;
+  return runTargetsOfInputs(model, [input], settings);
+}
+
+/** runTargets for a model with several inputs: one loaded input per model input, in its order. */
+export async function runTargetsOfInputs(model: LoadedModel, inputs: readonly LoadedInput[], settings: TargetSettings): Promise<RunTargets> {
+  const examples = inputs[0]?.tensor.shape[0] as number;
   const outputs = await model.backend.predict({
-    points: [input.tensor.data],
-    pointShapes: [input.tensor.shape.slice(1)],
+    points: inputs.map((input) => input.tensor.data),
+    pointShapes: inputs.map((input) => input.tensor.shape.slice(1)),
     count: examples,
     exampleIndices: consecutiveExamples(examples),
   });
-  return targetsOfOutputs(outputs, examples, model, input.layout, settings);
+  const image = inputs.find((input) => input.tensor.shape.length === 4) ?? inputs[0];
+  return targetsOfOutputs(outputs, examples, model, image?.layout ?? 'nchw', settings);
 }

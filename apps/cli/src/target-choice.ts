@@ -41,6 +41,11 @@ export function targetsFromOutputs(
   outputDims?: readonly (number | null)[],
 ): number[] {
   const outputSize = outputs.length / examples;
+  // A classifier's scores are one axis: a name per score, or the names would be shifted.
+  if (labels !== null && (outputDims?.length ?? 1) <= 1 && labels.length !== outputSize)
+    throw new UsageError(
+      `--labels names ${labels.length} classes but the model outputs ${outputSize} scores per example; give one name per score, in the output's order`,
+    );
   const check = (index: number): number => {
     if (index >= outputSize) throw new UsageError(`--target ${index} is out of range: the model has ${outputSize} outputs (0–${outputSize - 1})`);
     return index;

@@ -1,9 +1,28 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gaussLegendre } from '@ig/core';
 import { captumModelPath, captumPath } from '@ig/test-fixtures';
+import { DataType, encodeModel, makeTensor, onnx } from '@ig/onnx';
+import { formatNpy } from '../src/npy.js';
 import { ig, readFloat32Npy, tempDir } from './helpers.js';
+
+const W = [1.5, -0.5];
+
+/** y = Σᵢ aᵢ² + Σⱼ bⱼ·wⱼ on inputs a [N, 3] and b [N, 2]: IG from zero is aᵢ² and bⱼ·wⱼ exactly. */
+function twoInputModel(): Uint8Array {
+  const info = (name: string, size: number): onnx.ValueInfoProto =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, { dimValue: size }] } } } });
+  const node = (opType: string, input: string[], output: string): onnx.NodeProto => onnx.NodeProto.create({ name: output, opType, input, output: [output] });
+  const graph = onnx.GraphProto.create({
+    name: 'two-inputs',
+    input: [info('a', 3), info('b', 2)],
+    output: [info('y', 1)],
+    initializer: [makeTensor('w', [2, 1], DataType.FLOAT, W), makeTensor('ones', [3, 1], DataType.FLOAT, [1, 1, 1])],
+    node: [node('Mul', ['a', 'a'], 'squares'), node('MatMul', ['squares', 'ones'], 's'), node('MatMul', ['b', 'w'], 'l'), node('Add', ['s', 'l'], 'y')],
+  });
+  return encodeModel(onnx.ModelProto.create({ irVersion: 8, producerName: 'ig-cli-tests', opsetImport: [{ domain: '', version: 13 }], graph }));
+}
 
 describe('ig check', () => {
   const model = captumModelPath('iris_mlp');
@@ -43,6 +62,33 @@ describe('ig check', () => {
     // float32 onnxruntime against float64: measured 2.7e-8 and 1.9e-7 of |F(x) − F(x′)|
     expect(errors[0]).toBeLessThan(2e-7);
     expect(errors[1]).toBeLessThan(1e-6);
+  });
+
+  it('checks a model of two inputs given as --input NAME=FILE, and refuses one unnamed file for it', () => {
+    const cwd = tempDir('check-two-inputs');
+    writeFileSync(join(cwd, 'two.onnx'), twoInputModel());
+    const a = [0.5, -1.25, 2];
+    const b = [3, 0.75];
+    writeFileSync(join(cwd, 'a.npy'), formatNpy(Float32Array.from(a), [1, 3]));
+    writeFileSync(join(cwd, 'b.npy'), formatNpy(Float32Array.from(b), [1, 2]));
+    const run = ig(['check', '--model', 'two.onnx', '--input', 'a=a.npy', '--input', 'b=b.npy', '--target', '0', '--json', 'axioms.json'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(cwd, 'axioms.json'), 'utf8')) as {
+      passed: boolean;
+      inputs: Record<string, string>;
+      checks: { axiom: string; values: Record<string, number> }[];
+    };
+    expect(report.passed).toBe(true);
+    expect(report.inputs).toEqual({ a: 'a.npy', b: 'b.npy' });
+    const values = report.checks.find((c) => c.axiom === 'completeness')?.values ?? {};
+    // F(x) − F(0) = Σ aᵢ² + Σ bⱼwⱼ = 5.8125 + 4.125, and so is Σ attributions: measured 0 and 5.5e-7 off (float32 sums of 9.94).
+    const exact = a.reduce((s, v) => s + v * v, 0) + b.reduce((s, v, j) => s + v * (W[j] as number), 0);
+    expect(Math.abs((values['outputDifference'] as number) - exact)).toBeLessThan(2e-6);
+    expect(Math.abs((values['attributionSum'] as number) - exact)).toBeLessThan(2e-6);
+    expect(report.checks.filter((c) => c.axiom === 'sensitivity').length).toBeGreaterThan(0);
+    const single = ig(['check', '--model', 'two.onnx', '--input', 'a.npy'], { cwd });
+    expect(single.code).toBe(2);
+    expect(single.stderr).toContain('two.onnx takes 2 inputs (a, b); give each one as --input NAME=FILE');
   });
 
   it('exits 1 when an axiom fails, naming it, and keeps the report', () => {

@@ -60,6 +60,8 @@ describe('convergence help in the CLI', () => {
     expect(run.stderr).toContain('raise --steps above 4, or use --steps auto');
     expect(run.stderr).not.toContain('--method gauss-legendre');
     expect(checkAdvice({ steps: 4, method: 'riemann-left' })).toContain('or the default --method gauss-legendre');
+    // With auto steps and no warning printed, the advice does not point at one.
+    expect(checkAdvice({ steps: 'auto', method: 'gauss-legendre' }, false)).toBe('lower --tolerance, or raise --max-steps');
   });
 });
 

@@ -58,6 +58,18 @@ describe('.npy inputs as NumPy writes them', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a float64 value beyond float32’s range is named as it is in the file, not as the Infinity it would become', () => {
+    const dir = tempDir('npy-f64-range');
+    const input = join(dir, 'x_f8_big.npy');
+    const values = Float64Array.from(x);
+    values[283] = -1e300;
+    writeFileSync(input, formatNpy(values, [1, 3, 12, 20]));
+    const run = explain(input, join(dir, 'a.npy'));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/x_f8_big\.npy: -1e\+300 at index \[0, 1, 2, 3\] \(flat 283\) is beyond float32's range/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('a NaN in a baseline file is named by its index too', () => {
     const run = ig([
       'explain',

@@ -144,6 +144,12 @@ describe('ig explain refuses options the method would ignore, naming them', () =
       ['--algorithm', 'saliency', '--no-multiply-by-inputs'],
       '--no-multiply-by-inputs is an option of --algorithm integrated-gradients',
     ],
+    [
+      '--steps auto with the probability objective',
+      ['--steps', 'auto', '--objective', 'probability'],
+      "--steps auto refines Integrated Gradients of the target's logit (--objective logit), multiplied by inputs; give --objective probability a number of steps",
+    ],
+    ['--steps auto without multiply-by-inputs', ['--steps', 'auto', '--no-multiply-by-inputs'], '; give --no-multiply-by-inputs a number of steps'],
     ['--noise with 0 samples', ['--noise', 'smoothgrad', '--samples', '0'], '--samples must be a number ≥ 1'],
     ['a negative --stdev', ['--noise', 'vargrad', '--stdev', '-1'], '--stdev must be a number ≥ 0'],
     ['--max-sigma 0', ['--algorithm', 'blur-ig', '--max-sigma', '0'], '--max-sigma must be a number > 0'],

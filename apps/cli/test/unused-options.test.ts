@@ -52,6 +52,12 @@ const refusals: [string, readonly string[], RegExp][] = [
     ['explain', ...regressor, '--labels', captumPath('data', 'iris_mlp', 'labels.txt')],
     /--labels names the classes of --target or --target-region; --target-weights explains no class/,
   ],
+  [
+    'explain --seed with nothing drawn at random',
+    ['explain', ...iris, '--algorithm', 'saliency', '--seed', '3'],
+    /--seed seeds random baselines \(--baseline uniform or gaussian\), --noise and the draws of expected-gradients; this run draws none/,
+  ],
+  ['check --seed with a zero baseline', ['check', ...iris, '--seed', '3'], /--seed seeds random baselines .*; this run draws none/],
   ['check --auto-rule without --steps auto', ['check', ...iris, '--auto-rule', 'nested'], /--auto-rule refines --steps auto/],
   ['check --sign (no heatmap)', ['check', ...iris, '--sign', 'positive'], /unknown option '--sign'/],
   ['check --layer', ['check', ...iris, '--layer', 'x'], /ig check checks the attributions to the model input; --layer is not available here/],
@@ -59,6 +65,11 @@ const refusals: [string, readonly string[], RegExp][] = [
     'batch --sign without --heatmaps',
     ['batch', '--model', captumModelPath('iris_mlp'), '--inputs', inputs, '--out-dir', join(dir, 'out'), '--sign', 'positive'],
     /--sign sets how the pictures of --heatmaps are drawn; add --heatmaps or drop it/,
+  ],
+  [
+    'batch --seed with nothing drawn at random',
+    ['batch', '--model', captumModelPath('iris_mlp'), '--inputs', inputs, '--out-dir', join(dir, 'out'), '--seed', '2'],
+    /--seed seeds random baselines .*; this run draws none/,
   ],
   [
     'hierarchy --score cd --steps',

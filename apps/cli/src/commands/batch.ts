@@ -11,7 +11,14 @@ import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
 import { tensorItemExplainer } from '../batch-tensors.js';
 import { addTokenOptions } from '../text/token-options.js';
-import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
+import {
+  PICTURE_OPTIONS,
+  refuseAutoRuleWithoutAuto,
+  refuseGiven,
+  refusePictureOptionsWithout,
+  refuseUnusedSeed,
+  TENSOR_INPUT_OPTIONS,
+} from '../given-options.js';
 import type { BatchItem } from '../batch-items.js';
 import { checkResumable, failedAt, failurePath, itemState, recordFailure, reportPath } from '../batch-record.js';
 import { dropStaleReports, withDigest } from '../batch-item-digest.js';
@@ -86,6 +93,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const algorithm = parseAlgorithmSettings(raw);
       const stepsGiven = command.getOptionValueSource('steps') === 'cli';
       refuseAutoRuleWithoutAuto(command, settings.steps);
+      refuseUnusedSeed(command, settings.baseline, algorithm);
       const auto = raw['shard'] === 'auto';
       const shard = auto ? shardFromEnvironment() : raw['shard'] ? parseShard(raw['shard'] as string) : { index: 1, count: 1 };
       if (auto) detail(global, `--shard auto: shard ${shard.index}/${shard.count} from the ${(shard as ScheduledShard).scheduler} environment`);

@@ -24,9 +24,16 @@ import type { ExplainReport, RunSettings } from '../explain-run.js';
 import { isTokenIdsInput, runTokenIdsExplain } from '../text/ids-explain.js';
 import { runTextExplain } from '../text/text-command.js';
 import { addTokenOptions, givenTokenFlags, requirePlainIntegratedGradients } from '../text/token-options.js';
-import { parseInputArgs } from '../named-inputs.js';
+import { parseInputArgs, refuseOneFileForMany } from '../named-inputs.js';
 import { runNamedExplain } from './explain-named.js';
-import { PICTURE_OPTIONS, refuseAutoRuleWithoutAuto, refuseGiven, refusePictureOptionsWithout, TENSOR_INPUT_OPTIONS } from '../given-options.js';
+import {
+  PICTURE_OPTIONS,
+  refuseAutoRuleWithoutAuto,
+  refuseGiven,
+  refusePictureOptionsWithout,
+  refuseUnusedSeed,
+  TENSOR_INPUT_OPTIONS,
+} from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
 import { checkOutputPaths } from '../output-paths.js';
 
@@ -93,7 +100,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
-    .option('--out <file.npy>', 'write the attributions (float32, same shape as the input)')
+    .option('--out <file.npy>', 'write the attributions (float32, the shape of the model input: batch axis first, added to an .npy that has none)')
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--panel <file.png>', 'write input | attribution | overlay with a colour bar and a title (file-0.png, … for a batch)')
     .option(
@@ -113,6 +120,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         requirePlainIntegratedGradients(raw, '--text');
         return runTextExplain(raw, settings, global);
       }
+      refuseUnusedSeed(command, settings.baseline, parseAlgorithmSettings(raw));
       const inputArgs = parseInputArgs((raw['input'] as unknown as string[] | undefined) ?? []);
       const contextInputs = raw['contextInput'] as unknown as string[];
       if (contextInputs.length > 0 && engineOf(settings.model) !== 'onnx') throw new UsageError('--context-input goes with an .onnx model');
@@ -153,14 +161,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const model = await loadModel(settings.model, { ...loadOptionsOf(settings, global), ...context });
       timing.loaded(model);
       try {
-        // the ONNX backend names the inputs itself; tfjs would only count them
-        const declared = model.engine === 'tfjs' ? (model.inputs ?? []) : [];
-        if (declared.length > 1) {
-          const names = declared.map((d) => d.name);
-          throw new UsageError(
-            `${settings.model} takes ${declared.length} inputs (${names.join(', ')}); give each one as --input NAME=FILE, e.g. ${names.map((n) => `--input ${n}=${n}.npy`).join(' ')}`,
-          );
-        }
+        refuseOneFileForMany(model, settings.model);
         const run = { ...runSettings, ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (context.context) checkContextRows(context.context, input.tensor.shape[0] as number, raw['input'] as string);

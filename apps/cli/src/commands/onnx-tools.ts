@@ -6,6 +6,7 @@ import { writeOutput } from '../files.js';
 import { importOnnx } from '../onnx-module.js';
 import { fixInputShapes, staticShapes } from '../static-shapes.js';
 import { readModelBytes } from '../model-bytes.js';
+import { zeroFeed } from '../probe-feeds.js';
 
 function onnxPath(path: string): string {
   if (!/\.onnx$/i.test(path)) throw new UsageError(`${path}: expected an .onnx model`);
@@ -39,7 +40,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
     .description('write an ONNX model that also outputs the gradients of its output with respect to its inputs')
     .argument('<model.onnx>')
     .requiredOption('-o, --output <file.onnx>', 'where to write the gradient model')
-    .option('--wrt <tensor...>', 'differentiate with respect to these tensors (default: the model inputs)')
+    .option('--wrt <input...>', 'differentiate with respect to these model inputs (default: every float input)')
     .option('--output-name <tensor>', 'the graph output to differentiate (default: the first)')
     .option('--fused', 'build the fused path-integral graph instead (points, gradients and weighted sum in one run)')
     .option('--steps <n>', 'path points per run of the fused graph', '50')
@@ -68,12 +69,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
         try {
           const inputs = onnx.inspect(bytes).inputs;
           shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
-          const feeds = Object.fromEntries(
-            inputs.map((input) => {
-              const shape = shapes.get(input.name) as number[];
-              return [input.name, new onnx.runtime.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape)];
-            }),
-          );
+          const feeds = Object.fromEntries(inputs.map((input) => [input.name, zeroFeed(onnx.runtime.Tensor, input, shapes.get(input.name) as number[])]));
           facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
         } catch (error) {
           if (error instanceof UsageError) throw error;
