@@ -14,10 +14,10 @@ import { toFloat32 } from './session.js';
 const ROW_TOLERANCE = 1e-4;
 
 /**
- * Checks once per model (whichever held-fixed inputs it is given), on the first points it is given, that the model's batch rows are
- * independent copies of one function, as stacking path points along the batch axis assumes:
- * one point repeated in every row gives the same output in every row (a fixed batch whose rows
- * hold different constants fails), and row 0 keeps its output when the other rows change (a
+ * Checks once per model (whatever held-fixed inputs come with the first points) that the model's
+ * batch rows are independent copies of one function, as stacking path points along the batch axis
+ * assumes: one point repeated in every row gives the same output in every row (a fixed batch whose
+ * rows hold different constants fails), and row 0 keeps its output when the other rows change (a
  * Softmax or normalization over the batch axis fails). Two forward runs of the fixed batch, or of
  * 2 rows; none for a fixed batch of 1, which runs one point at a time.
  */
