@@ -71,7 +71,8 @@ function fromDirectory(dir: string): BatchItem[] {
     .filter(isInputFile)
     .sort()
     .flatMap((f) => folderItem(dir, f) ?? []);
-  if (items.length === 0) throw new UsageError(`--inputs ${dir} holds no .npy, .npz or image files`);
+  if (items.length === 0)
+    throw new UsageError(`--inputs ${dir} holds no .npy, .npz or image files; texts are given as a manifest of JSON lines {"id": "…", "text": "…"}`);
   return checkIds(items, dir);
 }
 

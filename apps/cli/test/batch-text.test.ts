@@ -185,4 +185,14 @@ describe('ig batch on a token-id model (the bundled spam classifier)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error: --baseline-token is an option of token-id models; --inputs holds no texts or token ids');
   });
+
+  it('a folder of .txt files is refused, saying how texts are given', () => {
+    const inputs = join(dir, 'texts');
+    mkdirSync(inputs);
+    writeFileSync(join(inputs, 'a.txt'), 'win a free prize now');
+    const run = ig(['batch', '--model', model, '--inputs', inputs, '--out-dir', join(dir, 'texts-out')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('holds no .npy, .npz or image files; texts are given as a manifest of JSON lines {"id": "…", "text": "…"}');
+    expect(existsSync(join(dir, 'texts-out'))).toBe(false);
+  });
 });

@@ -46,4 +46,18 @@ describe('ig hierarchy --text --score cd on an LSTM', () => {
       }
     }
   });
+
+  it('on a shorter text, padded to the model length, says the root is the whole text with the padding irrelevant', () => {
+    const dir = tempDir('hierarchy-lstm-cd-padded');
+    const text = reference.text.split(' ').slice(0, 3).join(' ');
+    const out = join(dir, 'tree.json');
+    const run = ig(['hierarchy', '--model', model, '--text', text, '--score', 'cd', '--target', '1', '--json', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("cd score of the whole text (other positions' share irrelevant)");
+    const explain = ig(['explain', '--model', model, '--text', text, '--target', '1', '--json', join(dir, 'r.json')]);
+    expect(explain.code, explain.stderr).toBe(0);
+    const fInput = (JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { samples: { fInput: number }[] }).samples[0]?.fInput as number;
+    // The padding's share stays in the irrelevant part, so the root is not the logit here.
+    expect(Math.abs((JSON.parse(readFileSync(out, 'utf8')) as Tree).fullScore - fInput)).toBeGreaterThan(1e-3);
+  });
 });

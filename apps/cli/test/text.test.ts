@@ -45,7 +45,7 @@ describe('ig demo --bundle text', () => {
     expect(tree.levels[tree.levels.length - 1]).toHaveLength(1);
     const page = readFileSync(join(cwd, 'ig-demo', 'hierarchy.html'), 'utf8');
     expect(page).toContain('occlusion hierarchy, target 1 (spam)');
-    expect(run.stdout).toMatch(/message-0 hierarchy: target 1 \(spam\): occlusion score of the whole input/);
+    expect(run.stdout).toMatch(/message-0 hierarchy: target 1 \(spam\): occlusion score of the whole text/);
   });
 });
 

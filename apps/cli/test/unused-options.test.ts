@@ -84,6 +84,11 @@ const refusals: [string, readonly string[], RegExp][] = [
     /--baseline applies to --input; with --text removed tokens become --baseline-token/,
   ],
   ['hierarchy --baseline-token without --text', ['hierarchy', ...iris, '--baseline-token', '3'], /--baseline-token goes with --text/],
+  [
+    'hierarchy --text --score cd --baseline-token',
+    ['hierarchy', ...text, '--score', 'cd', '--baseline-token', '[UNK]'],
+    /--baseline-token is not used by --score cd, which splits the input into the group and the rest/,
+  ],
   ['hierarchy --layer without --text', ['hierarchy', ...iris, '--layer', 'x'], /--layer goes with --text/],
   [
     'grad-graph --steps without --fused',

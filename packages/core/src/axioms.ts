@@ -99,6 +99,10 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
     ['target', target],
     ['linearity.otherTarget', other],
   ] as const) {
+    if (typeof index !== 'number')
+      throw new TargetError(
+        `checkAxioms: ${name} must be one output index, got ${JSON.stringify(index)}; to check a weighted objective, give a backend whose one output is that objective`,
+      );
     if (!Number.isInteger(index) || index < 0 || index >= outputs)
       throw new TargetError(`checkAxioms: ${name} ${String(index)} is not an output index; the model has ${outputs} output(s)`);
   }

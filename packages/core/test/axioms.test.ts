@@ -109,6 +109,13 @@ describe('checkAxioms', () => {
     expect(linearity?.values.maxError as number).toBeLessThan(1e-7 * (linearity?.values.scale as number));
   });
 
+  it('a target that is not one output index is refused, naming it', async () => {
+    const weighted = { weights: [1, 1, 0] } as unknown as number;
+    await expect(checkAxioms(model(), input, { ...options, target: weighted })).rejects.toThrow(
+      'checkAxioms: target must be one output index, got {"weights":[1,1,0]}; to check a weighted objective, give a backend whose one output is that objective',
+    );
+  });
+
   it('a gradient that is not linear in the objective fails linearity', async () => {
     // Differentiates only the output with the largest weight, ignoring the others.
     const report = await checkAxioms(

@@ -31,8 +31,11 @@ function number(text: string, flag: string, min: number, max: number, integer: b
 
 export function hierarchySummary(run: HierarchyRun): string {
   const components = run.tree.nodes.filter((n) => n.level > 0).length;
+  // A text's units are its tokens: cd leaves the other positions (a fixed-length model's padding) in the irrelevant part.
+  const whole =
+    run.json.tokens === undefined ? 'the whole input' : run.json.score === 'cd' ? "the whole text (other positions' share irrelevant)" : 'the whole text';
   return (
-    `target ${hierarchyTargetText(run)}: ${run.json.score} score of the whole input ${formatNumber(run.json.fullScore)}; ` +
+    `target ${hierarchyTargetText(run)}: ${run.json.score} score of ${whole} ${formatNumber(run.json.fullScore)}; ` +
     `${run.tree.levels.length} levels, ${components} groups; ${run.json.forwardPasses} forward passes` +
     `${run.json.gradientEvaluations > 0 ? `, ${run.json.gradientEvaluations} gradient evaluations` : ''}, ${run.json.seconds.toFixed(2)} s`
   );
@@ -55,7 +58,8 @@ function refuseUnusedOptions(command: Command, score: ScoreKind, text: boolean):
   else refuseGiven(command, ['tokenizer', 'baselineToken', 'tooLong', 'layer'], 'goes with --text; give --text or drop it');
   if (score !== 'integrated-gradients' && score !== 'group-path-ig')
     refuseGiven(command, ['steps'], `sets the path points of --score integrated-gradients and group-path-ig, not --score ${score}`);
-  if (score === 'cd') refuseGiven(command, ['baseline', 'seed'], 'is not used by --score cd, which splits the input into the group and the rest');
+  if (score === 'cd')
+    refuseGiven(command, ['baseline', 'seed', 'baselineToken'], 'is not used by --score cd, which splits the input into the group and the rest');
 }
 
 export function registerHierarchy(program: Command, flags: () => GlobalFlags): void {
