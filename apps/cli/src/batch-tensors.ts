@@ -7,7 +7,7 @@ import { detail, type GlobalFlags } from './context.js';
 import type { ContextValues, LoadedModel } from './engines/engine.js';
 import { UsageError } from './errors.js';
 import { runExplanation, type RunSettings } from './explain-run.js';
-import { heatmapPng } from './heatmap-output.js';
+import { heatmapPngs } from './heatmap-output.js';
 import { loadInput } from './inputs.js';
 import { loadModel } from './load-model.js';
 import { loadOptionsOf } from './model-options.js';
@@ -77,8 +77,11 @@ export async function tensorItemExplainer(
       itemTiming.loaded(model);
       const { attributions, report } = await runExplanation(itemModel, input, { ...base, target: item.target ?? base.target }, SILENT);
       const outputs: ItemOutput[] = [{ name: `${item.id}.npy`, data: formatNpy(attributions.data, attributions.shape) }];
-      if (heatmaps && !settings.layer && input.tensor.shape.length === 4)
-        outputs.push({ name: `${item.id}.png`, data: heatmapPng(asOneChannel(attributions, input), input, settings) });
+      if (heatmaps && !settings.layer && input.tensor.shape.length === 4) {
+        // As `ig explain --heatmap`: one picture per example, on one shared scale.
+        const pngs = heatmapPngs(asOneChannel(attributions, input), input, settings);
+        pngs.forEach((data, k) => outputs.push({ name: pngs.length === 1 ? `${item.id}.png` : `${item.id}-${k}.png`, data }));
+      }
       // The report goes last: its presence marks the item done.
       outputs.push({
         name: `${item.id}.json`,

@@ -170,6 +170,8 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
   const preset = NORMALIZATION_PRESETS[str('normalize') ?? 'none'] as Normalization;
   const meanText = str('mean');
   const stdText = str('std');
+  if ((str('normalize') ?? 'none') !== 'none' && (meanText !== undefined || stdText !== undefined))
+    throw new UsageError(`--${meanText !== undefined ? 'mean' : 'std'} sets what --normalize ${str('normalize')} sets; give one or the other`);
   const normalization: Normalization = {
     mean: meanText ? numberList(meanText, '--mean') : preset.mean,
     std: stdText ? numberList(stdText, '--std') : preset.std,

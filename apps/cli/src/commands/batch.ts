@@ -10,6 +10,7 @@ import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../b
 import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
 import { tensorItemExplainer } from '../batch-tensors.js';
+import { checkPictureOptions } from '../picture-checks.js';
 import { addTokenOptions } from '../text/token-options.js';
 import {
   PICTURE_OPTIONS,
@@ -80,7 +81,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       'a folder of .npy/.png/.jpg inputs, or JSON lines {"input": path, "id"?, "target"?, "context"?: {"name": "file.npy"}} or {"text": "…", "id"?, "target"?}',
     )
     .requiredOption('--out-dir <dir>', 'where to write <id>.npy, <id>.json, optional <id>.png or <id>.html and the summary')
-    .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input, or the shaded tokens <id>.html per text')
+    .option('--heatmaps', 'also write a heatmap <id>.png per image-shaped input (<id>-0.png, … for several examples), or the shaded tokens <id>.html per text')
     .option(
       '--shard <i/n|auto>',
       `process only shard i of n (1-based), to split a dataset across machines; auto: from the scheduler (Kubernetes Indexed Job: JOB_COMPLETION_INDEX and ${SHARD_COUNT_ENV}; Slurm job array: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX and ${SHARD_COUNT_ENV})`,
@@ -110,6 +111,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         refuseGiven(command, PICTURE_OPTIONS, 'draws heatmaps of tensor inputs; --heatmaps of texts and token ids writes <id>.html');
       } else if (raw['heatmaps'] !== true) refusePictureOptionsWithout(command, '--heatmaps');
       else if (settings.layer !== undefined) throw new UsageError('--heatmaps draws input attributions; it cannot be combined with --layer');
+      else checkPictureOptions(command, settings, []);
       const objectiveTarget = objectiveTargetOf(raw, { targetGiven: command.getOptionValueSource('target') === 'cli', limits: settings.limits });
       const ownTarget = objectiveTarget === undefined ? undefined : all.find((item) => item.target !== undefined);
       if (ownTarget !== undefined)

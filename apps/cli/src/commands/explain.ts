@@ -36,6 +36,7 @@ import {
 } from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { checkPictureOptions } from '../picture-checks.js';
 
 /** Options of tensor inputs and their pictures, refused for texts and token ids (`where`), which are explained at a layer from a baseline token. */
 function refuseTensorOptions(command: Command, where: string): void {
@@ -125,6 +126,12 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       const contextInputs = raw['contextInput'] as unknown as string[];
       if (contextInputs.length > 0 && engineOf(settings.model) !== 'onnx') throw new UsageError('--context-input goes with an .onnx model');
       if (!raw['heatmap'] && !raw['panel']) refusePictureOptionsWithout(command, '--heatmap and --panel');
+      else
+        checkPictureOptions(
+          command,
+          settings,
+          [raw['heatmap'], raw['panel']].filter((f): f is string => typeof f === 'string'),
+        );
       const textFlags = givenTokenFlags(raw);
       if (inputArgs.kind === 'named' && textFlags.length > 0)
         throw new UsageError(`${textFlags[0]} goes with --text or token ids in --input, not --input NAME=FILE`);
