@@ -45,6 +45,19 @@ export function resolveLayout(setting: Layout | null, modelShape: ModelShape): L
   return 'nchw';
 }
 
+/** An image layout under which the model's channel axis holds neither 1 nor 3, where the other layout's does. */
+function checkLayoutFits(layout: Layout, modelShape: ModelShape): void {
+  if (modelShape?.length !== 4) return;
+  const isChannels = (d: number | null | undefined): boolean => d === 1 || d === 3;
+  const [axis, otherAxis, other] = layout === 'nchw' ? [1, 3, 'nhwc'] : [3, 1, 'nchw'];
+  const channels = modelShape[axis];
+  if (channels !== null && channels !== undefined && !isChannels(channels) && isChannels(modelShape[otherAxis])) {
+    throw new UsageError(
+      `--layout ${layout} reads the model input ${describe(modelShape)} as ${channels} channels on axis ${axis}; its axis ${otherAxis} holds ${String(modelShape[otherAxis])}: use --layout ${other}`,
+    );
+  }
+}
+
 function checkAgainstModel(shape: readonly number[], modelShape: ModelShape, path: string): void {
   if (!modelShape) return;
   const fits = shape.length === modelShape.length && modelShape.every((d, i) => i === 0 || d === null || d === shape[i]);
@@ -98,6 +111,7 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     if (declared) checkPixels(declared, limits, `image ${path}`);
     let size = settings.size;
     const channelAxis = layout === 'nchw' ? 1 : 3;
+    checkLayoutFits(layout, modelShape);
     if (!size && modelShape?.length === 4) {
       const h = modelShape[layout === 'nchw' ? 2 : 1];
       const w = modelShape[layout === 'nchw' ? 3 : 2];

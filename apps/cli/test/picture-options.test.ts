@@ -79,3 +79,12 @@ describe('ig batch --heatmaps on an input of several examples', () => {
     for (const k of [0, 1, 2]) expect(readFileSync(join(cwd, 'out', `c-${k}.png`)).equals(readFileSync(join(cwd, `e-${k}.png`)))).toBe(true);
   });
 });
+
+describe('an image read with a --layout that contradicts the model', () => {
+  it('names the layout the model input has, instead of asking for a resize', () => {
+    const image = join(fileURLToPath(new URL('../assets/fashion-mnist/', import.meta.url)), 'tshirt.png');
+    const run = ig(['explain', '--model', model, '--input', image, '--layout', 'nhwc', '--steps', '4']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--layout nhwc reads the model input [?, 1, 28, 28] as 28 channels on axis 3; its axis 1 holds 1: use --layout nchw');
+  });
+});
