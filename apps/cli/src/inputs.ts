@@ -45,7 +45,7 @@ export function resolveLayout(setting: Layout | null, modelShape: ModelShape): L
   return 'nchw';
 }
 
-/** An image layout under which the model's channel axis holds neither 1 nor 3, where the other layout's does. */
+/** Refuses an image layout under which the model's channel axis holds neither 1 nor 3 where the other layout's does. */
 function checkLayoutFits(layout: Layout, modelShape: ModelShape): void {
   if (modelShape?.length !== 4) return;
   const isChannels = (d: number | null | undefined): boolean => d === 1 || d === 3;
