@@ -101,7 +101,10 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
       (value: string, list: string[]) => [...list, value],
       [] as string[],
     )
-    .option('--out <file.npy>', 'write the attributions (float32, the shape of the model input: batch axis first, added to an .npy that has none)')
+    .option(
+      '--out <file.npy>',
+      'write the attributions (float32, the shape of the model input: batch axis first, added to an .npy that has none); with --input NAME=FILE, one file per named input: file-NAME.npy',
+    )
     .option('--heatmap <file.png>', 'write a heatmap of the attributions (file-0.png, file-1.png, … on one shared scale for a batch)')
     .option('--panel <file.png>', 'write input | attribution | overlay with a colour bar and a title (file-0.png, … for a batch)')
     .option(
