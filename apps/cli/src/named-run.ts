@@ -1,4 +1,4 @@
-import { attribute, consecutiveExamples, integratedGradients, reduceChannels } from '@ig/core';
+import { attribute, integratedGradients, reduceChannels } from '@ig/core';
 import type { AttributionResult, PathReport, Tensor } from '@ig/core';
 import { algorithmLabel, checkAlgorithmFits, isPlainIG } from './algorithm-options.js';
 import { attributeOptions } from './algorithm-run.js';
@@ -8,7 +8,7 @@ import type { LoadedModel } from './load-model.js';
 import { namedBaselines, type NamedLoadedInput } from './named-inputs.js';
 import type { Progress } from './progress.js';
 import type { ReportTarget } from './objective-target.js';
-import { targetsOfOutputs } from './run-targets.js';
+import { runTargetsOfInputs } from './run-targets.js';
 
 export interface NamedExplanation {
   /** One per model input, in the order of `inputs`. */
@@ -49,15 +49,15 @@ export async function runNamedExplanation(
   if (flat !== undefined)
     throw new UsageError(`--reducer needs image inputs [N, C, H, W] or [N, H, W, C]; input ${flat.name} is [${flat.input.tensor.shape.join(', ')}]`);
   const tensors = inputs.map((n) => n.input.tensor);
-  const examples = tensors[0]?.shape[0] as number;
-  const outputs = await model.backend.predict({
-    points: tensors.map((t) => t.data),
-    pointShapes: tensors.map((t) => t.shape.slice(1)),
-    count: examples,
-    exampleIndices: consecutiveExamples(examples),
-  });
-  const firstImage = inputs.find((n) => n.input.tensor.shape.length === 4)?.input.layout ?? 'nchw';
-  const { spec, perExample: targets, classes } = targetsOfOutputs(outputs, examples, model, firstImage, settings);
+  const {
+    spec,
+    perExample: targets,
+    classes,
+  } = await runTargetsOfInputs(
+    model,
+    inputs.map((n) => n.input),
+    settings,
+  );
   const baselines = namedBaselines(settings, inputs);
   const algorithm = settings.algorithm;
   const shared = {

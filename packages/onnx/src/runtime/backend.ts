@@ -128,7 +128,7 @@ export async function openOnnxBackend(
     const fusedContext = values.map(({ name, tensor }) => ({ name, rank: tensor.shape.length }));
     const fusedPart = fused ? fusedIntegrate({ ...parts, context: fusedContext, contextFeeds: contextFor }) : undefined;
     const predict = forwardPredict({ ort, session: forward, inputs, output, capacity, run, contextFeeds: contextFor });
-    const checkBatchRows = (batch: PointBatch): Promise<void> => guardBatchRows(batch, contextFor);
+    const checkBatchRows = (pointsOf: () => PointBatch): Promise<void> => guardBatchRows(pointsOf, contextFor);
     const backend: OnnxBackend = {
       name: `${runtimeName}/${providerName(provider)}`,
       executionProvider: providerName(provider),
@@ -136,11 +136,11 @@ export async function openOnnxBackend(
       outputName: output,
       stats,
       predict: async (batch) => {
-        await checkBatchRows(batch);
+        await checkBatchRows(() => batch);
         return predict(batch);
       },
       gradients: async (request) => {
-        await checkBatchRows(request);
+        await checkBatchRows(() => request);
         return gradientPart.gradients(request);
       },
       withContext: (next) => backendFor(sameRanks(context, resolveContext(graph, inputs, next)), async () => undefined),
@@ -151,7 +151,7 @@ export async function openOnnxBackend(
     return {
       ...backend,
       integrate: async (request) => {
-        await checkBatchRows(endpointsBatch(request));
+        await checkBatchRows(() => endpointsBatch(request));
         return fusedPart.integrate(request);
       },
     };

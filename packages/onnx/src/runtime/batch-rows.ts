@@ -21,13 +21,16 @@ const ROW_TOLERANCE = 1e-4;
  * Softmax or normalization over the batch axis fails). Two forward runs of the fixed batch, or of
  * 2 rows; none for a fixed batch of 1, which runs one point at a time.
  */
-export function batchRowsGuard(guard: GuardContext): (batch: PointBatch, contextFeeds: ForwardContext['contextFeeds']) => Promise<void> {
+export function batchRowsGuard(guard: GuardContext): (pointsOf: () => PointBatch, contextFeeds: ForwardContext['contextFeeds']) => Promise<void> {
   let rowsChecked: Promise<void> | undefined;
   let mixingChecked: Promise<void> | undefined;
   const size = guard.capacity ?? 2;
-  return async (batch, contextFeeds) => {
-    if (size < 2 || batch.count === 0) return undefined;
+  // The points are asked for only while the check is pending: after it, a call costs nothing.
+  return async (pointsOf, contextFeeds) => {
+    if (size < 2) return undefined;
     if (mixingChecked !== undefined) return mixingChecked;
+    const batch = pointsOf();
+    if (batch.count === 0) return undefined;
     const context = { ...guard, contextFeeds };
     const other = otherPoint(batch);
     if (other < 0) return (rowsChecked ??= checkRows(context, batch, size, -1));
