@@ -122,6 +122,19 @@ describe('layerIntegratedGradients on a LayerSplit', () => {
     expect(attr).toBeLessThan(TOLERANCE.attr);
   });
 
+  it("takes 'predicted' per example: the head's largest output at that example's activation", async () => {
+    const outputs = [0, 1].map((n) => {
+      const h = layerOf(x.data.subarray(n * 3, n * 3 + 3));
+      const zn = z.data.subarray(n * 2, n * 2 + 2);
+      return [0.5 * dot(h, Q.map((row) => dot(row, h))) + dot(c, h) + dot(d, zn) * dot(e, h), dot(g, h)];
+    });
+    const predicted = outputs.map((o) => ((o[1] as number) > (o[0] as number) ? 1 : 0));
+    const result = await layerIntegratedGradients(split, [x, z], { baselines: [xBaseline, zBaseline], target: 'predicted', steps: 3 });
+    expect(result.reports.map((r) => r.target)).toEqual(predicted);
+    const attr = relativeDeviation(result.attribution.data, [...expected(0, predicted[0] as number), ...expected(1, predicted[1] as number)]);
+    expect(attr).toBeLessThan(TOLERANCE.attr);
+  });
+
   it('refuses baselines for a different number of examples, no examples, and a target list of the wrong length', async () => {
     const three: Tensor = { data: new Float32Array(9), shape: [3, 3] };
     const zThree: Tensor = { data: new Float32Array(6), shape: [3, 2] };

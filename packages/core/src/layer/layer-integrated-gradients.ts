@@ -111,7 +111,7 @@ async function targetOfExample(target: TargetSpec, n: number, examples: number, 
     if (rows.length !== examples) throw new TargetError(`target lists ${rows.length} entries but the input has ${examples} examples; give one per example`);
     return [rows[n] as number | readonly number[]] as TargetSpec;
   }
-  if (typeof target === 'number' || !('weights' in (target as object)) || examples === 1) return target;
+  if (typeof target !== 'object' || !('weights' in target) || examples === 1) return target;
   // One weight row per example or one for all: the head's output size tells which.
   const points = [activation, ...head.held];
   const output = await head.backend.predict({ points: points.map((t) => t.data), pointShapes: points.map((t) => t.shape.slice(1)), count: 1 });
