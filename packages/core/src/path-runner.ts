@@ -52,9 +52,7 @@ interface BatchPiece {
  */
 export class PathRunner {
   private readonly options: PathRunnerOptions;
-  private workspace: PathWorkspace | null = null;
-  private objectiveBuffer: Float32Array | null = null;
-  private exampleBuffer: Int32Array | null = null;
+  private held: { workspace: PathWorkspace; objective: Float32Array; examples: Int32Array; capacity: number } | null = null;
 
   constructor(options: PathRunnerOptions) {
     this.options = options;
@@ -62,8 +60,8 @@ export class PathRunner {
 
   /** Lets go of the point buffers; the runner must not run again. */
   release(): void {
-    this.workspace?.release();
-    this.workspace = null;
+    this.held?.workspace.release();
+    this.held = null;
   }
 
   async run(segments: readonly PathSegment[]): Promise<void> {
@@ -119,17 +117,24 @@ export class PathRunner {
     }
   }
 
-  private buffers(): { workspace: PathWorkspace; objective: Float32Array; examples: Int32Array } {
-    const { batchSize, pointSizes, outputSize } = this.options;
-    this.workspace ??= createPathWorkspace(pointSizes, batchSize);
-    this.objectiveBuffer ??= new Float32Array(batchSize * outputSize);
-    this.exampleBuffer ??= new Int32Array(batchSize);
-    return { workspace: this.workspace, objective: this.objectiveBuffer, examples: this.exampleBuffer };
+  /**
+   * Buffers for batches of `points`: a batchSize far above the points a run needs (Captum lets
+   * internal_batch_size exceed the work) allocates only those; a later, larger run grows them.
+   */
+  private reserve(points: number): NonNullable<PathRunner['held']> {
+    if (this.held !== null && points <= this.held.capacity) return this.held;
+    const { pointSizes, outputSize } = this.options;
+    this.held?.workspace.release();
+    const workspace = createPathWorkspace(pointSizes, points);
+    this.held = { workspace, objective: new Float32Array(points * outputSize), examples: new Int32Array(points), capacity: points };
+    return this.held;
   }
 
   private async runUnfused(segments: readonly PathSegment[]): Promise<void> {
-    const { batchSize, pointSizes, outputSize } = this.options;
-    const { workspace, objective, examples } = this.buffers();
+    const { pointSizes, outputSize } = this.options;
+    const points = segments.reduce((total, segment) => total + segment.alphas.length, 0);
+    const batchSize = Math.max(1, Math.min(this.options.batchSize, points));
+    const { workspace, objective, examples } = this.reserve(batchSize);
     let pieces: BatchPiece[] = [];
     let filled = 0;
     for (const segment of segments) {
@@ -151,14 +156,14 @@ export class PathRunner {
       }
     }
     if (filled > 0) await this.evaluate(pieces, filled);
-    this.buffers().workspace.flush();
+    workspace.flush();
   }
 
   private async evaluate(pieces: readonly BatchPiece[], count: number): Promise<void> {
-    const { backend, batchSize, pointShapes, pointSizes, outputSize, signal } = this.options;
-    const { workspace, objective, examples } = this.buffers();
+    const { backend, pointShapes, pointSizes, outputSize, signal } = this.options;
+    const { workspace, objective, examples, capacity } = this.reserve(count);
     await yieldToEventLoop(signal);
-    const full = count === batchSize;
+    const full = count === capacity;
     const batch = (buffers: readonly Float32Array[]): readonly Float32Array[] =>
       full ? buffers : buffers.map((buffer, input) => buffer.subarray(0, count * (pointSizes[input] as number)));
     const response = await abortable(

@@ -57,6 +57,22 @@ describe('batching', () => {
     }
   });
 
+  it('allocates only the points a run needs when batchSize is far larger (as Captum allows)', async () => {
+    const size = 1000;
+    const w = Array.from({ length: size }, (_, i) => Math.sin(i));
+    const x = tensor(
+      Array.from({ length: size }, (_, i) => Math.cos(i)),
+      [1, size],
+    );
+    const reference = await integratedGradients(weightedSquares(w).backend, x, { steps: 50, batchSize: 50 });
+    const backend = counting(weightedSquares(w).backend);
+    // 1e9 points of 1000 floats would be 4 TB per buffer: only the 50 path points are held.
+    const result = await integratedGradients(backend, x, { steps: 50, batchSize: 1e9 });
+    expect(backend.calls).toHaveLength(1);
+    expect(backend.calls[0]?.points[0]?.buffer.byteLength).toBe(50 * size * 4);
+    expect(Array.from(result.attributions[0]?.data ?? [])).toEqual(Array.from(reference.attributions[0]?.data ?? []));
+  });
+
   it('derives the batch size from a memory budget', async () => {
     const size = 1000;
     const backend = counting(weightedSquares(new Array<number>(size).fill(1)).backend);
