@@ -25,7 +25,8 @@ export interface PathMarking {
 
 /**
  * The α to evaluate next on a path. Each element's completeness error is exact where F is
- * continuous, and the worst are bisected until the path's relative error is within tolerance.
+ * continuous, and the worst are bisected until the path's relative error is within tolerance. A
+ * midpoint that meets it alone must also match the gradient at α = 1 per feature.
  * The error of elements across which F jumps is left out, as refinement cannot lower it. Once F
  * has jumped at STAIRCASE_JUMPS places (or `staircase` was set earlier), F's changes stop guiding:
  * elements are ranked by their PathMesh.integrandError, and the path stops when the sum of those
@@ -48,7 +49,7 @@ export function markPath(
   const done = (): PathMarking => ({ alphas: [], jumps, staircase });
   if (budget <= 0) return done();
   if (staircase) {
-    if (mesh.size === 1) return { alphas: [0, 1], jumps, staircase };
+    if (mesh.lone) return { alphas: mesh.missingEnds(), jumps, staircase };
     const bounds = elements.map((e) => ({ element: e, indicator: mesh.integrandError(e) }));
     if (bounds.reduce((total, b) => total + b.indicator, 0) <= allowed) return done();
     const refinable = bounds.filter((b) => b.indicator > 0 && mesh.splittable(b.element));
@@ -58,10 +59,17 @@ export function markPath(
   for (const e of elements) if (!jumped.has(e)) measured += e.error;
   // Σ errors is exact against F(1) − F(0) of these evaluations; the report compares with the
   // predicted F(x) − F(x'), so the stop does too.
-  const ends = mesh.size === 1 ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference;
+  const ends = mesh.lone ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference;
   const delta = measured + ends;
+  if (mesh.lone) {
+    if (Math.abs(delta) > allowed) return { alphas: mesh.refinable(elements[0] as MeshElement) ? mesh.missingEnds() : [], jumps, staircase };
+    // The midpoint can meet completeness while features err in opposite directions (F = x₀³ − x₁³:
+    // 25% off each). The gradient at α = 1 checks it per feature; where it differs, the ends start
+    // the mesh. A positively homogeneous network against a zero baseline passes with 2 points.
+    if (mesh.size === 1) return { alphas: [1], jumps, staircase };
+    return mesh.probeVariation(direction) <= allowed ? done() : { alphas: mesh.missingEnds(), jumps, staircase };
+  }
   if (Math.abs(delta) <= allowed) return done();
-  if (mesh.size === 1) return { alphas: mesh.refinable(elements[0] as MeshElement) ? [0, 1] : [], jumps, staircase };
   let marked = dorfler(
     elements.filter((e) => !jumped.has(e) && mesh.refinable(e)).map((e) => ({ element: e, indicator: Math.abs(e.error) })),
     budget,

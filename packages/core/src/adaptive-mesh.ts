@@ -82,8 +82,26 @@ export class PathMesh {
     return h === this.width(i + 1) && Number.isInteger(this.node(i).alpha / (2 * h));
   }
 
+  /**
+   * True until α = 0 is evaluated: the lone point at α = ½ is the rule (the midpoint rule), and a
+   * point at α = 1 beside it is the probe that checks it (see markPath).
+   */
+  get lone(): boolean {
+    return this.node(0).alpha !== 0;
+  }
+
+  /** The ends of the path not yet evaluated. */
+  missingEnds(): number[] {
+    return [0, 1].filter((alpha) => !this.nodes.some((node) => node.alpha === alpha));
+  }
+
+  /** Half of Σⱼ |Gⱼ(1) − Gⱼ(½)|: how far the probe at α = 1 says the lone midpoint rule errs per feature. */
+  probeVariation(direction: readonly Float32Array[]): number {
+    return this.variation({ first: 0, last: 1, error: 0, noise: 0, gNoise: 0 }, direction);
+  }
+
   elements(): MeshElement[] {
-    if (this.nodes.length === 1) {
+    if (this.lone) {
       const { g, gAbs } = this.node(0);
       const [f0, f1] = this.fEnds;
       return [{ first: 0, last: 0, error: g - (f1 - f0), noise: NOISE * (Math.abs(f0) + Math.abs(f1) + gAbs), gNoise: NOISE * gAbs }];
@@ -148,7 +166,7 @@ export class PathMesh {
    * two neighbouring elements with opposite signs and cancels) and every element's g.
    */
   sumNoise(elements: readonly MeshElement[]): number {
-    const ends = this.nodes.length === 1 ? this.fEnds : [this.node(0).f, this.node(this.nodes.length - 1).f];
+    const ends = this.lone ? this.fEnds : [this.node(0).f, this.node(this.nodes.length - 1).f];
     return elements.reduce((n, e) => n + e.gNoise, NOISE * (Math.abs(ends[0] as number) + Math.abs(ends[1] as number)));
   }
 
@@ -198,10 +216,10 @@ export class PathMesh {
    * Σ over elements of (largest deviation of the element's rule on a step) × Σⱼ |Gⱼ(end) − Gⱼ(start)|,
    * with Gⱼ = ∂ⱼF·(xⱼ − x'ⱼ): a bound of Σⱼ |attrⱼ − exactⱼ| wherever each Gⱼ is monotone within
    * each element (a ReLU network once no element holds two kinks of one feature's path). Null
-   * while only the midpoint is known.
+   * while the mesh is lone.
    */
   attributionErrorBound(direction: readonly Float32Array[]): number | null {
-    if (this.nodes.length < 2) return null;
+    if (this.lone) return null;
     let bound = 0;
     for (const element of this.elements()) bound += this.attributionError(element, direction);
     return bound;

@@ -21,7 +21,7 @@ export interface PathRefinement {
   readonly rounds: number;
   /** Σ |error| of the final elements: bounds |Σ attr − (F(1) − F(0))| of this path. */
   readonly errorBound: number;
-  /** See PathMesh.attributionErrorBound; null when the midpoint alone was evaluated. */
+  /** See PathMesh.attributionErrorBound; null when the path stopped on the midpoint rule (checked at α = 1). */
   readonly attributionErrorBound: number | null;
   readonly pointsPerBin: number[];
   /** |error| of the final elements (their integrandError on a staircase), spread over the bins they cover. */
@@ -62,7 +62,8 @@ interface PathState {
 
 /**
  * Locally adaptive steps: every path starts from α = ½ alone (the midpoint rule, exact where the
- * gradient is constant along the path), then adds both ends (Simpson on [0, ½, 1]); each round
+ * gradient is constant along the path: it stops there only if the gradient at α = 1 agrees per
+ * feature), then adds both ends (Simpson on [0, ½, 1]); each round
  * measures the completeness error of every element from F at its ends, bisects the worst elements
  * and sends the new points of all paths in one run of the runner (batched to its batch size),
  * until the path's relative completeness error is within tolerance, the error left (summed, where

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackendContractError, integratedGradients, NonFiniteError, tensor, type GradientBackend, type GradientRequest } from '../src/index.js';
+import { BackendContractError, functionBackend, integratedGradients, NonFiniteError, tensor, type GradientBackend, type GradientRequest } from '../src/index.js';
 import { counting } from './helpers/counting.js';
 import { irisMlpBackend } from './helpers/iris-mlp.js';
 import { captumData } from '@ig/test-fixtures';
@@ -90,13 +90,33 @@ describe("steps: 'auto', adaptive rule, on ReLU networks with kinks at known α"
     expect(backend.alphas.length).toBeLessThan(20);
   });
 
-  it('spends a single evaluation where the gradient is constant along the path (midpoint rule, exact)', async () => {
+  it('stops on the midpoint where the gradient is constant along the path, once the gradient at α = 1 agrees', async () => {
     const net = kinkedNetwork([1.5, -0.5], 1);
     const backend = recordingAlphas(net.backend);
     const result = await integratedGradients(backend, ones, { steps: 'auto', tolerance: 1e-6 });
-    expect(backend.alphas).toEqual([0.5]);
+    expect(backend.alphas).toEqual([0.5, 1]);
     net.expected.forEach((e, i) => expect(Math.abs((result.attributions[0]?.data[i] as number) - e)).toBeLessThan(1e-6));
-    expect(result.reports[0]?.refinement).toMatchObject({ evaluations: 1, rounds: 1 });
+    expect(result.reports[0]?.refinement).toMatchObject({ evaluations: 2, rounds: 2, attributionErrorBound: null });
+  });
+
+  it('does not stop on the midpoint where its errors cancel across features (F = x₀³ − x₁³)', async () => {
+    // The midpoint gives attr = 3·¼·(1, −1) = (0.75, −0.75): Σ attr = 0 = F(x) − F(x'), 25% off per
+    // feature. The gradient at α = 1, 3·(1, −1), differs, so the ends are added; Simpson on [0, ½, 1]
+    // is exact on the cubic: attr = (1, −1).
+    const cubic = functionBackend({
+      forward: ([v]) => [((v as Float32Array)[0] as number) ** 3 - ((v as Float32Array)[1] as number) ** 3],
+      gradient: ([v], w) => {
+        const [a, b] = Array.from(v as Float32Array) as [number, number];
+        return [[3 * (w[0] as number) * a ** 2, -3 * (w[0] as number) * b ** 2]];
+      },
+    });
+    const backend = recordingAlphas(cubic);
+    const result = await integratedGradients(backend, tensor([1, 1], [1, 2]), { steps: 'auto', tolerance: 1e-6 });
+    expect(backend.alphas.slice(0, 3)).toEqual([0.5, 1, 0]);
+    const attr = Array.from(result.attributions[0]?.data ?? []);
+    expect(Math.abs((attr[0] as number) - 1)).toBeLessThan(1e-6);
+    expect(Math.abs((attr[1] as number) + 1)).toBeLessThan(1e-6);
+    expect(result.reports[0]?.refinement?.attributionErrorBound).not.toBeNull();
   });
 
   it('names the backend when its gradients come without one objective value per point', async () => {
