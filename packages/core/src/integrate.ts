@@ -5,6 +5,7 @@ import { checkAttributionBuffers, checkNotAliased } from './attribution-buffers.
 import type { GradientBackend } from './backend.js';
 import { resolveBaselinesInto, type BaselineSpec } from './baselines.js';
 import { resolveBatchSize } from './batching.js';
+import { checkUnusedOptions } from './unused-options.js';
 import type { IntegratedGradientsResult } from './ig-result.js';
 import type { PathPlan } from './path-plan.js';
 import { PathRunner } from './path-runner.js';
@@ -107,6 +108,7 @@ export async function integratedGradients(
   const model = normalizeInputs(inputs);
   const auto = options.steps === 'auto';
   checkStepsAndMethod(options.steps, options.method);
+  checkUnusedOptions(options);
   const autoRule = checkAutoRule(options.autoRule);
   const steps = auto ? 0 : checkPositiveInteger(options.steps ?? DEFAULT_STEPS, 'steps');
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');

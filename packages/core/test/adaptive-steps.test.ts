@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BackendContractError, functionBackend, integratedGradients, NonFiniteError, tensor, type GradientBackend, type GradientRequest } from '../src/index.js';
+import {
+  BackendContractError,
+  functionBackend,
+  integratedGradients,
+  NonFiniteError,
+  tensor,
+  type GradientBackend,
+  type GradientRequest,
+} from '../src/index.js';
 import { counting } from './helpers/counting.js';
 import { irisMlpBackend } from './helpers/iris-mlp.js';
 import { captumData } from '@ig/test-fixtures';

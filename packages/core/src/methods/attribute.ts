@@ -39,12 +39,8 @@ const methods: Record<Algorithm, AttributionMethod<AttributeOptions>> = {
   saliency: (b, x, o) => saliency(b, x, o),
   'input-x-gradient': (b, x, o) => inputXGradient(b, x, o),
   'blur-ig': (b, x, o) => blurIG(b, x, { ...o, steps: typeof o.steps === 'number' ? o.steps : undefined }),
-  'guided-ig': (b, x, o) => {
-    const baselines = o.baselines;
-    if (baselines !== undefined && typeof baselines === 'object' && 'average' in baselines)
-      throw new InvalidOptionError('guided-ig follows one path: give one baseline, not { average }');
-    return guidedIG(b, x, { ...o, steps: typeof o.steps === 'number' ? o.steps : undefined, baselines });
-  },
+  'guided-ig': (b, x, o) =>
+    guidedIG(b, x, { ...o, steps: typeof o.steps === 'number' ? o.steps : undefined, baselines: o.baselines as GuidedIGOptions['baselines'] }),
   'expected-gradients': (b, x, o) => {
     if (o.references === undefined) throw new InvalidOptionError('expected-gradients needs references: the reference set baselines are drawn from');
     return expectedGradients(b, x, { ...o, references: o.references });

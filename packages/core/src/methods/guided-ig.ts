@@ -1,6 +1,6 @@
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
-import { resolveBaselines, type BaselineValue } from '../baselines.js';
+import { resolveBaselines, type BaselineSpec, type BaselineValue } from '../baselines.js';
 import { InvalidOptionError } from '../errors.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import { runPathMethod, type AttributionResult, type PathMethodOptions } from './path-engine.js';
@@ -41,7 +41,10 @@ export async function guidedIG(backend: GradientBackend, inputs: Inputs, options
   const steps = checkPositiveInteger(options.steps ?? 200, 'steps');
   const fraction = checkShare(options.fraction ?? 0.25, 'fraction');
   const maxDist = checkShare(options.maxDist ?? 0.02, 'maxDist');
-  const [baseline] = resolveBaselines(options.baselines ?? 0, model.tensors) as Float32Array[][];
+  const baselines = options.baselines as BaselineSpec | undefined;
+  if (baselines !== undefined && typeof baselines === 'object' && 'average' in baselines)
+    throw new InvalidOptionError('guided-ig follows one path: give one baseline, not { average }');
+  const [baseline] = resolveBaselines(baselines ?? 0, model.tensors) as Float32Array[][];
   const sizes = model.pointSizes;
   const total = sizes.reduce((a, b) => a + b, 0);
   return runPathMethod(
