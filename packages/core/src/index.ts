@@ -46,6 +46,7 @@ export {
   type TokenModelShape,
   type TokenizerLike,
 } from './text-encoding.js';
+export { tokenizerConfig } from './tokenizer-config.js';
 export { attribute, ALGORITHMS, type Algorithm, type AttributeOptions } from './methods/attribute.js';
 export { blurIG, blurSigmas, type BlurIGOptions } from './methods/blur-ig.js';
 export { expectedGradients, type ExpectedGradientsOptions } from './methods/expected-gradients.js';

@@ -24,9 +24,11 @@ export function embeddingTables(graph: onnx.IGraphProto): EmbeddingTable[] {
 }
 
 /**
- * Refuses a token id outside its embedding table (ONNX allows −rows…rows−1) before the model
- * runs, naming the input, the position and the table: such an id usually means a tokenizer that
- * is not the model's, and onnxruntime would only report it from inside the Gather kernel.
+ * Refuses a token id outside its embedding table before the model runs, naming the input, the
+ * position and the table: such an id usually means a tokenizer that is not the model's, and
+ * onnxruntime would only report it from inside the Gather kernel. A negative id is refused too, as
+ * PyTorch's nn.Embedding refuses it: ONNX's Gather would read −1 as the last row, and −1 and −100
+ * are the usual sentinels of a padding or ignored position, not a token.
  */
 export function checkTokenIds(inputs: ContextInputs, tables: readonly EmbeddingTable[]): void {
   for (const { input, node, rows } of tables) {
@@ -34,7 +36,7 @@ export function checkTokenIds(inputs: ContextInputs, tables: readonly EmbeddingT
     if (!ids || ids instanceof Float32Array) continue;
     for (let k = 0; k < ids.length; k++) {
       const id = Number(ids[k]);
-      if (id >= rows || id < -rows) {
+      if (id >= rows || id < 0) {
         throw new ContextInputError(
           input,
           `token id ${id} at position ${k} is outside the embedding table of Gather "${node}" (${rows} rows, ids 0 to ${rows - 1}); is the tokenizer the model's?`,

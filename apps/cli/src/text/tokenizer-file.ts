@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { tokenizerLimits, tokenizerWordBoundary, type WordBoundary } from '@ig/core';
+import { tokenizerConfig, tokenizerLimits, tokenizerWordBoundary, type WordBoundary } from '@ig/core';
 import { FileFormatError, UsageError } from '../errors.js';
 import { readUserFile } from '../files.js';
 
@@ -31,13 +31,13 @@ export function loadTokenizer(modelPath: string, tokenizerPath: string | undefin
     if (error instanceof SyntaxError) throw new FileFormatError(path, `not a JSON tokenizer file: ${error.message}`);
     throw error;
   }
+  const limits = tokenizerLimits(json);
   let tokenizer: Tokenizer;
   try {
-    tokenizer = new Tokenizer(json, {});
+    tokenizer = new Tokenizer(json, tokenizerConfig(limits.unknownToken));
   } catch (error) {
     throw new FileFormatError(path, `@huggingface/tokenizers cannot read it: ${(error as Error).message}`);
   }
-  const limits = tokenizerLimits(json);
   return {
     path,
     tokenizer,

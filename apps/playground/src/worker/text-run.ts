@@ -10,6 +10,7 @@ import {
   modelSequenceLength,
   textBaselineIds,
   textModelInputs,
+  tokenizerConfig,
   tokenizerLimits,
   tokenSums,
   type QuadratureMethod,
@@ -51,7 +52,7 @@ function tokenizerOf(source: string, name: string): LoadedTokenizer {
   let parsed: Tokenizer;
   try {
     json = JSON.parse(source) as Record<string, unknown>;
-    parsed = new Tokenizer(json, {});
+    parsed = new Tokenizer(json, tokenizerConfig(tokenizerLimits(json).unknownToken));
   } catch (error) {
     throw new ModelFileError(`the tokenizer of ${name} cannot be read by @huggingface/tokenizers: ${(error as Error).message}`);
   }
