@@ -10,10 +10,10 @@ import {
   type Tensor,
 } from '@ig/core';
 import { onnx } from './proto/generated/onnx.js';
-import { DataType } from './proto/tensor.js';
 import { encodeModel } from './proto/model-io.js';
 import { nodeReads, topologicalOrder } from './graph/model.js';
 import { toModel } from './model/prepare.js';
+import { layerInputInfo } from './layer-input-info.js';
 import { lowerToFloat32 } from './graph/precision.js';
 import { createOnnxBackend, type OnnxBackend, type OnnxBackendOptions } from './runtime/backend.js';
 import { quietSessionOptions, type OrtModuleLike, type OrtTensorLike } from './runtime/ort.js';
@@ -59,7 +59,7 @@ export function cutAtTensor(source: onnx.IModelProto | Uint8Array, layer: string
   const initializers = new Set(graph.initializer.map((t) => t.name));
   const inputs = graph.input.filter((v) => !initializers.has(v.name));
   const nameOf = (v: onnx.IValueInfoProto): string => v.name ?? '';
-  const layerInfo = onnx.ValueInfoProto.create({ name: layer, type: { tensorType: { elemType: DataType.FLOAT } } });
+  const layerInfo = layerInputInfo(model, layer);
 
   const prefix = toModel(model);
   const prefixGraph = prefix.graph as onnx.GraphProto;

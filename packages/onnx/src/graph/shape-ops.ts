@@ -160,11 +160,11 @@ const shapeOf: Infer = (node, input) => {
 const gather: Infer = (node, input) => {
   const x = input(0);
   const indices = input(1);
-  if (!x || !indices?.values) return null;
+  if (!x || !indices) return null;
   const at = axis(intAttribute(node, 'axis', 0), x.shape.length);
   const shape = [...x.shape.slice(0, at), ...indices.shape, ...x.shape.slice(at + 1)];
   if (!INTEGER.has(x.dataType)) return [{ shape, dataType: x.dataType }];
-  if (!x.values || x.shape.length !== 1) return null;
+  if (!x.values || !indices.values || x.shape.length !== 1) return null;
   const length = x.shape[0] as number;
   return [{ shape, dataType: x.dataType, values: indices.values.map((i) => (x.values as readonly number[])[i < 0 ? i + length : i] as number) }];
 };
