@@ -42,7 +42,7 @@ export function completenessWarning(args: {
   const steps = stepsOfF({ ...args, cap: capped ? auto.maxSteps : undefined, straightThrough: auto.straightThrough === true });
   if (steps !== undefined) return `${label}: ${figures}. ${steps}`;
   if (!capped) {
-    return `${label}: steps: 'auto' stopped below its cap of ${auto.maxSteps} points: the error left is within float32 rounding of F; ${figures}; loosen the tolerance or compute the model in float64`;
+    return `${label}: steps: 'auto' stopped below its cap of ${auto.maxSteps} points: the error left is within the rounding it allows float32 F (2⁻²⁰, about 16 ulps, of |F| at the ends and of each piece's gradient terms), below which refinement cannot be told from rounding; ${figures}; loosen the tolerance or compute the model in float64`;
   }
   // The nested rule keeps no F along the path: withProbedHints refines `more` by probing it.
   const hint = worst === undefined ? more : convergenceHint(changeInterval(worst.profile), more);

@@ -87,7 +87,7 @@ describe("steps: 'auto' at its cap says so and what helps", () => {
     // rounding of F (about 1e-7 of F's size, 1), below the cap, and says so.
     const rounding = await integratedGradients(model, x, { steps: 'auto', maxSteps: 1025, tolerance: 1e-8 });
     expect(rounding.reports[0]!.steps).toBeLessThan(1025);
-    expect(rounding.reports[0]!.warning).toContain('stopped below its cap of 1025 points: the error left is within float32 rounding of F');
+    expect(rounding.reports[0]!.warning).toContain('stopped below its cap of 1025 points: the error left is within the rounding it allows float32 F (2⁻²⁰');
   });
 
   it('the nested rule names its cap too, with the hint from F probed along the path', async () => {
