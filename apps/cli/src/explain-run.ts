@@ -118,7 +118,8 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const pointFloats = input.tensor.data.length / (input.tensor.shape[0] as number);
   // (Layer attribution runs on the layer's tensors, whose size the core budgets itself.)
   const evenSplit = typeof settings.steps === 'number' && !model.layerSplit;
-  const batchSize = settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats)) : undefined);
+  const batchSize =
+    settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats, settings.memoryBudgetBytes)) : undefined);
   const common = {
     target: spec,
     ...pathOptionsOf(settings, batchSize),

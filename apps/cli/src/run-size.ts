@@ -5,12 +5,12 @@
  * 50 steps under a limit of 6 run as 10 calls of 5 (50 points) rather than 9 of 6 (54).
  */
 
-/** @ig/core's default: the largest batch whose points and gradients fit 8 MiB, 1 to 128 points. */
+/** @ig/core's default: the largest batch whose points and gradients fit the budget (8 MiB unless --memory-budget), 1 to 128 points. */
 const MEMORY_BUDGET_BYTES = 8 * 1024 * 1024;
 const MAX_BATCH = 128;
 
-export function defaultBatchLimit(pointFloats: number): number {
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(MEMORY_BUDGET_BYTES / (Math.max(1, pointFloats) * 8))));
+export function defaultBatchLimit(pointFloats: number, budgetBytes = MEMORY_BUDGET_BYTES): number {
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(budgetBytes / (Math.max(1, pointFloats) * 8))));
 }
 
 /**
