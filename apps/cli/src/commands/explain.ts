@@ -64,6 +64,13 @@ export function summaryLine(report: ExplainReport): string {
   );
 }
 
+/** One summary line, or one per example (and target) where the input holds several. */
+export function summaryLines(report: ExplainReport): string[] {
+  if (report.examples.length <= 1) return [summaryLine(report)];
+  const { label: _example0, ...shared } = report;
+  return report.examples.map((example) => `example ${example.example}: ${summaryLine({ ...shared, ...example })}`);
+}
+
 /** `heat.png` → `heat-0.png`, `heat-1.png`, … for a batch of examples. */
 function numbered(path: string, k: number): string {
   const dot = path.lastIndexOf('.');
@@ -197,7 +204,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
             `${JSON.stringify({ model: settings.model, input: raw['input'], ...report, ...(input.preprocessing ? { preprocessing: input.preprocessing } : {}), time }, null, 2)}\n`,
           );
         detail(global, timeLine(time));
-        say(global, summaryLine(report));
+        for (const line of summaryLines(report)) say(global, line);
         if (global.verbose) for (const line of refinementLines(report)) say(global, line);
         if (!global.quiet) for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
         if (!raw['out'] && attributions.data.length <= 64) say(global, `attributions: [${Array.from(attributions.data, formatNumber).join(', ')}]`);
