@@ -176,7 +176,9 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     mean: meanText ? numberList(meanText, '--mean') : preset.mean,
     std: stdText ? numberList(stdText, '--std') : preset.std,
   };
-  if (normalization.std.some((s) => s === 0)) throw new UsageError('--std must not contain 0');
+  // Pixels lie in [0, 1]: (pixel − mean) / std stays a finite float32 for |std| ≥ 1e-30 and any sane mean.
+  if (normalization.std.some((s) => Math.abs(s) < 1e-30))
+    throw new UsageError(`--std must not contain 0 or a value below 1e-30 in size, whose division overflows float32; got ${normalization.std.join(',')}`);
   const stepsText = str('steps') ?? '50';
   const steps = stepsText === 'auto' ? 'auto' : positiveInteger(stepsText, '--steps');
   const stepsLimit = positiveInteger(str('stepsLimit') ?? String(DEFAULT_STEPS_LIMIT), '--steps-limit');

@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@ig/core';
 import { buildBaselines } from '../src/baselines.js';
 import type { LoadedInput } from '../src/inputs.js';
+import { formatNpy } from '../src/npy.js';
 
 const settings = (baseline: string, baselineCount = 1) => ({ baseline, baselineCount, seed: 7 });
 const npyInput = (data: number[], shape: number[]): LoadedInput => ({
@@ -12,6 +16,22 @@ const npyInput = (data: number[], shape: number[]): LoadedInput => ({
 });
 
 describe('baselines from the command line', () => {
+  it('takes a baseline file that broadcasts to the input, and names one that does not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ig-baseline-file-'));
+    const input = npyInput(
+      Array.from({ length: 12 }, (_, i) => i),
+      [1, 3, 2, 2],
+    );
+    const perChannel = join(dir, 'channels.npy');
+    writeFileSync(perChannel, formatNpy(Float32Array.of(1, 2, 3), [3, 1, 1]));
+    expect(buildBaselines(settings(perChannel), input)).toEqual({ data: Float32Array.of(1, 2, 3), shape: [3, 1, 1] });
+    const wrong = join(dir, 'wrong.npy');
+    writeFileSync(wrong, formatNpy(new Float32Array(4), [2, 2, 1]));
+    expect(() => buildBaselines(settings(wrong), input)).toThrow(
+      `baseline ${wrong} has shape [2, 2, 1], which does not broadcast to the input's shape [1, 3, 2, 2] (aligned from the last axis, each of its axes must be 1 or the input's)`,
+    );
+  });
+
   it('black and white go through the image normalization, per channel', () => {
     const input: LoadedInput = {
       tensor: { data: new Float32Array(3 * 2 * 2), shape: [1, 3, 2, 2] },

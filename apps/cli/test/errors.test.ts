@@ -33,6 +33,12 @@ describe('bad arguments and bad files', () => {
     expectFailure(ig(['explain', '--model', model, '--input', input, '--method', 'simpson']), 2, /argument 'simpson' is invalid/);
     expectFailure(ig(['explain', '--model', model, '--input', input, '--baselines', '4']), 2, /use it with --baseline uniform or gaussian/);
     expectFailure(ig(['frobnicate']), 2, /unknown command 'frobnicate'/);
+    // 1 / 1e-300 overflows float32: the pixels became Infinity, blamed on "input 0".
+    expectFailure(
+      ig(['explain', '--model', model, '--input', input, '--std', '1e-300,1,1', ...outputs()]),
+      2,
+      /--std must not contain 0 or a value below 1e-30 in size/,
+    );
     expectFailure(ig(['batch', '--model', model, '--inputs', dir, '--out-dir', join(dir, 'o'), '--shard', '3/2']), 2, /--shard must be i\/n/);
     noOutputs();
   });
