@@ -83,7 +83,7 @@ function fillOutputs(model: PlaygroundModel): void {
   const picked = select.value;
   fill(
     select,
-    outputs.map((o) => [o.name, o.classes === undefined ? o.name : `${o.name} (${o.classes} classes)`] as const),
+    outputs.map((o) => [o.name, o.classes === undefined ? o.name : `${o.name} (${o.classes === 1 ? 'one value' : `${o.classes} classes`})`] as const),
   );
   if (outputs.some((o) => o.name === picked)) select.value = picked;
 }
@@ -113,7 +113,8 @@ export function learnClasses(model: PlaygroundModel, output: string | undefined,
 export function fillTargets(model: PlaygroundModel): void {
   const picked = model.kind === 'image' ? model.outputs?.find((o) => o.name === byId<HTMLSelectElement>('output').value) : undefined;
   const count = picked !== undefined ? picked.classes : model.classes;
-  const labels = (picked === undefined ? model.labels : null) ?? Array.from({ length: count ?? 10 }, (_, i) => `class ${i}`);
+  // Where the count is unknown (a symbolic class axis), 10 are offered until the first run counts them.
+  const labels = (picked === undefined ? model.labels : null) ?? (count === 1 ? ['the output'] : Array.from({ length: count ?? 10 }, (_, i) => `class ${i}`));
   fill(byId('target'), [['', 'predicted class'], ...labels.map((l, i) => [String(i), `${i}: ${l}`] as const)]);
 }
 

@@ -77,7 +77,10 @@ export interface RunReport {
   readonly seconds: number;
   readonly threads: number;
   readonly crossOriginIsolated: boolean;
+  /** The classes by probability; empty for a model with one output (a softmax of one value is 1), whose value is `value`. */
   readonly top5: readonly { readonly index: number; readonly probability: number }[];
+  /** A model with one output (a regression, a sigmoid): that output at the input. */
+  readonly value?: number;
   /** The explained output's number of classes. */
   readonly classes: number;
   readonly warnings: readonly string[];

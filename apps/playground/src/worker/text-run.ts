@@ -18,7 +18,8 @@ import {
 import { findEmbeddingOutput, onnxTokenLayerExplainer, type TokenLayerExplainer } from '@ig/onnx/web';
 import type { RunReport, TextRunRequest } from '../protocol.js';
 import { EngineUnavailableError, ModelFileError } from './errors.js';
-import { rankClasses, runReport } from './run-report.js';
+import { rankClasses } from './probabilities.js';
+import { runReport } from './run-report.js';
 import type { RunHooks } from './run.js';
 
 interface LoadedText {
