@@ -14,7 +14,7 @@ import { modelSource, prepareInput } from './inputs.js';
 import { droppedModel } from './user-model.js';
 import { BUNDLED_MODELS, type ImageModel, type PlaygroundModel } from './models.js';
 import { drawViews, publishReport, showError, showExplanation, showInput, type Explanation } from './output.js';
-import type { EngineAvailability, ModelSource } from './protocol.js';
+import type { EngineAvailability } from './protocol.js';
 import { WorkerRunner, type Outcome } from './runner.js';
 import { clearTextView, showTextExplanation } from './text-output.js';
 import { fillTextSample, textRunMessage } from './text-page.js';
@@ -31,7 +31,6 @@ type Status = 'loading' | 'idle' | 'running' | 'done' | 'error' | 'cancelled';
 const runner = new WorkerRunner();
 const models: PlaygroundModel[] = [...BUNDLED_MODELS];
 let engines: EngineAvailability[] = [];
-let dropped: ModelSource | undefined;
 let droppedImage: Blob | undefined;
 let last: Explanation | undefined;
 
@@ -70,7 +69,7 @@ async function runImage(model: ImageModel): Promise<{ outcome: Outcome; show: (d
   if (inputSource === undefined) throw new ModelInputError(`${model.label} has no sample: drop or paste an image`);
   const input = await prepareInput(spec, inputSource);
   showInput(input.picture);
-  const source = await modelSource(model, model.id.startsWith('user:') ? dropped : undefined);
+  const source = await modelSource(model);
   const progress = createProgress();
   // A model without a channel axis takes the same values in its own shape.
   const modelInput = model.input.modelShape === undefined ? input.tensor : { data: input.tensor.data, shape: model.input.modelShape };
@@ -146,12 +145,11 @@ async function handleFiles(files: readonly File[]): Promise<void> {
     const image = files.find((f) => f.type.startsWith('image/') || PICTURE_NAME.test(f.name));
     const user = await droppedModel(files.filter((f) => f !== image));
     if (user !== undefined) {
-      dropped = user.source;
       const at = models.findIndex((m) => m.id.startsWith('user:'));
       if (at >= 0) models.splice(at, 1);
-      models.push(user.model);
+      models.push(user);
       fillModels(models);
-      await selectModel(user.model.id);
+      await selectModel(user.id);
     }
     if (image !== undefined) {
       droppedImage = image;

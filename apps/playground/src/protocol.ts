@@ -2,11 +2,16 @@
 
 export type EngineId = 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'ort-wasm' | 'ort-webgpu';
 
-/** A model the worker can load: bundled (by URL) or dropped by the user (bytes). */
+/**
+ * A model the worker can load: bundled (by URL) or dropped by the user (bytes). `key` names these
+ * bytes: the worker reuses a loaded model only for the same key (a second drop of a file with the
+ * same name is another model), `name` is what messages and the report call it.
+ */
 export type ModelSource =
-  | { readonly format: 'onnx'; readonly name: string; readonly bytes: ArrayBuffer }
+  | { readonly format: 'onnx'; readonly key: string; readonly name: string; readonly bytes: ArrayBuffer }
   | {
       readonly format: 'tfjs-layers';
+      readonly key: string;
       readonly name: string;
       readonly modelJson: string;
       readonly weights: readonly { readonly name: string; readonly bytes: ArrayBuffer }[];

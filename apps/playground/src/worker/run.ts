@@ -30,7 +30,7 @@ export function releaseLoaded(): void {
 }
 
 async function backendFor(request: RunRequest): Promise<GradientBackend> {
-  const key = `${request.model.name}|${request.engine}|${request.output ?? ''}`;
+  const key = `${request.model.key}|${request.engine}|${request.output ?? ''}`;
   if (loaded?.key === key) return loaded.backend;
   releaseLoaded();
   const [family, device] = request.engine.split('-') as ['tfjs' | 'ort', string];

@@ -62,7 +62,7 @@ function tokenizerOf(source: string, name: string): LoadedTokenizer {
 }
 
 async function explainerFor(request: TextRunRequest): Promise<LoadedText> {
-  const key = `${request.model.name}|${request.engine}`;
+  const key = `${request.model.key}|${request.engine}`;
   if (loaded?.key === key) return loaded;
   releaseTextModel();
   const [family, device] = request.engine.split('-') as [string, string];
