@@ -1,6 +1,44 @@
-/** The page's rules that need no browser: what a run teaches the model list, a one-output model's summary, URL values. */
+/** The page's rules that need no browser: what a run teaches the model list, a one-output model's summary. */
 import { describe, expect, test } from 'vitest';
+import { learnFromRun } from '../src/learn-classes.js';
+import type { ImageModel, PlaygroundModel } from '../src/models.js';
 import { outputSummary } from '../src/worker/probabilities.js';
+
+const userModel = (name: string, classes?: number): ImageModel => ({
+  id: `user:${name}`,
+  label: name,
+  kind: 'image',
+  engines: ['ort-wasm'],
+  labels: null,
+  ...(classes === undefined ? {} : { classes }),
+  files: { format: 'onnx', url: '' },
+  input: { width: 8, height: 8, channels: 3, layout: 'nchw', mean: [0, 0, 0], std: [1, 1, 1] },
+  samples: [],
+});
+
+describe('what a run teaches the model list', () => {
+  test('the model that ran learns the class count it did not declare', () => {
+    const ran = userModel('symbolic.onnx');
+    const { models, learned } = learnFromRun([ran], ran, undefined, 7);
+    expect(learned).toMatchObject({ id: 'user:symbolic.onnx', classes: 7 });
+    expect(models).toEqual([learned]);
+  });
+
+  test('a model replaced during its run (a new drop) teaches nothing, and the new one keeps its own count', () => {
+    const ran = userModel('model.onnx');
+    const replacement = userModel('model.onnx', 3);
+    const list: PlaygroundModel[] = [replacement];
+    const { models, learned } = learnFromRun(list, ran, undefined, 7);
+    expect(learned).toBeUndefined();
+    expect(models).toBe(list);
+    expect(Object.keys(models)).toEqual(['0']);
+  });
+
+  test('a model that declares its count learns nothing', () => {
+    const ran = userModel('five.onnx', 5);
+    expect(learnFromRun([ran], ran, undefined, 5).learned).toBeUndefined();
+  });
+});
 
 describe("a model's output at the input", () => {
   test('one output is shown as its value, with no probability', () => {

@@ -1,5 +1,6 @@
 /** WorkerRunner's Cancel against a stand-in worker: it ends the run as cancelled once, at any stage, and frees the worker. */
 import { describe, expect, test } from 'vitest';
+import { abortable } from '../src/abortable.js';
 import type { FromWorker, ToWorker } from '../src/protocol.js';
 import { WorkerRunner, type RunCallbacks, type RunWorker } from '../src/runner.js';
 
@@ -66,5 +67,16 @@ describe('WorkerRunner', () => {
     const done = { type: 'done', id: 1, report: {}, attributions: new Float32Array(1), shape: [1] } as unknown as FromWorker;
     fake.worker.onmessage?.call(fake.worker as Worker, { data: done } as MessageEvent);
     await expect(outcome).resolves.toEqual({ kind: 'cancelled' });
+  });
+});
+
+describe('abortable', () => {
+  test('preparation work that cannot stop is left behind as soon as the run is cancelled', async () => {
+    const controller = new AbortController();
+    const never = new Promise<number>(() => undefined);
+    const waiting = abortable(never, controller.signal);
+    controller.abort(new Error('cancelled'));
+    await expect(waiting).rejects.toThrow('cancelled');
+    await expect(abortable(Promise.resolve(3), new AbortController().signal)).resolves.toBe(3);
   });
 });
