@@ -8,6 +8,7 @@ import { currentModel, fail, page, runner, setStatus } from './page-state.js';
 import type { PlaygroundModel } from './models.js';
 import type { EngineAvailability } from './protocol.js';
 import { fillTextSample } from './text-page.js';
+import { applyUrlParams } from './url-params.js';
 
 function selectModel(id: string): void {
   byId<HTMLSelectElement>('model').value = id;
@@ -54,21 +55,9 @@ async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   page.engines = await runner.probe();
   wireControls();
-  selectModel(params.get('model') ?? (page.models[0] as PlaygroundModel).id);
-  for (const [param, id] of [
-    ['sample', 'sample'],
-    ['steps', 'steps'],
-    ['method', 'method'],
-    ['algorithm', 'algorithm'],
-    ['baseline', 'baseline'],
-    ['output', 'output'],
-    ['target', 'target'],
-  ] as const) {
-    const value = params.get(param);
-    if (value === null) continue;
-    (byId(id) as HTMLInputElement | HTMLSelectElement).value = value;
-    if (id === 'output') fillTargets(currentModel());
-  }
+  selectModel((page.models[0] as PlaygroundModel).id);
+  applyUrlParams(params, page.models, selectModel);
+  // The text box holds the text of the sample picked (by the URL, or the first).
   const chosen = currentModel();
   if (chosen.kind === 'text') fillTextSample(chosen);
   const engine = params.get('engine');

@@ -1,7 +1,8 @@
-/** The page's rules that need no browser: what a run teaches the model list, a one-output model's summary. */
+/** The page's rules that need no browser: what a run teaches the model list, a one-output model's summary, URL values. */
 import { describe, expect, test } from 'vitest';
 import { learnFromRun } from '../src/learn-classes.js';
 import type { ImageModel, PlaygroundModel } from '../src/models.js';
+import { checkChoice, checkSteps } from '../src/url-params.js';
 import { outputSummary } from '../src/worker/probabilities.js';
 
 const userModel = (name: string, classes?: number): ImageModel => ({
@@ -51,5 +52,24 @@ describe("a model's output at the input", () => {
     expect(value).toBeUndefined();
     expect(ranked.map((r) => r.index)).toEqual([1, 0]);
     expect(ranked[0]?.probability).toBeCloseTo(0.75, 6);
+  });
+});
+
+describe('URL parameter values', () => {
+  test('a value a control offers is taken', () => {
+    expect(checkChoice('baseline', 'min', ['zero', 'min', 'mean'])).toBe('min');
+    expect(checkSteps('auto')).toBe('auto');
+    expect(checkSteps('16')).toBe('16');
+  });
+
+  test('any other is an error naming it and the valid values', () => {
+    expect(() => checkChoice('baseline', 'bogus', ['zero', 'min', 'mean'])).toThrow(
+      "URL parameter baseline='bogus' is not valid: it takes one of zero, min, mean",
+    );
+    const classes = Array.from({ length: 1000 }, (_, i) => String(i));
+    expect(() => checkChoice('target', '1000', classes, ' (the classes of m)')).toThrow(
+      "URL parameter target='1000' is not valid: it takes one of 0, 1, 2 … 999 (the classes of m)",
+    );
+    for (const steps of ['0', '-3', '2.5', 'abc', '']) expect(() => checkSteps(steps)).toThrow(`steps='${steps}' is not valid`);
   });
 });
