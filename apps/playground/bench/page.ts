@@ -51,9 +51,7 @@ async function benchOrt(url: string, request: BenchRequest): Promise<BenchResult
 
 async function benchTfjs(device: 'webgl' | 'wasm', request: BenchRequest): Promise<BenchResult> {
   if (!(await useTfjsDevice(device))) throw new Error(`tfjs ${device} is not available`);
-  const model = await loadTfjsModel(
-    (await modelSource(BUNDLED_MODELS[0] as (typeof BUNDLED_MODELS)[number], undefined)) as Parameters<typeof loadTfjsModel>[0],
-  );
+  const model = await loadTfjsModel((await modelSource(BUNDLED_MODELS[0] as (typeof BUNDLED_MODELS)[number])) as Parameters<typeof loadTfjsModel>[0]);
   try {
     return await measure(tfjsBackend(model), `tfjs/${tf.getBackend()}`, 1, request);
   } finally {

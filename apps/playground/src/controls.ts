@@ -83,37 +83,26 @@ function fillOutputs(model: PlaygroundModel): void {
   const picked = select.value;
   fill(
     select,
-    outputs.map((o) => [o.name, o.classes === undefined ? o.name : `${o.name} (${o.classes} classes)`] as const),
+    outputs.map((o) => [o.name, o.classes === undefined ? o.name : `${o.name} (${o.classes === 1 ? 'one value' : `${o.classes} classes`})`] as const),
   );
   if (outputs.some((o) => o.name === picked)) select.value = picked;
 }
 
-/**
- * The model with the class count a run found for `output` (or its only output) where model.json
- * did not declare it, and the Output and Target lists redrawn; undefined when nothing was unknown.
- */
-export function learnClasses(model: PlaygroundModel, output: string | undefined, classes: number): PlaygroundModel | undefined {
-  if (model.kind !== 'image' || model.labels !== null) return undefined;
-  const outputs = model.outputs;
-  const unknown =
-    output === undefined || outputs === undefined ? model.classes === undefined : outputs.some((o) => o.name === output && o.classes === undefined);
-  if (!unknown) return undefined;
-  const learned: PlaygroundModel =
-    output === undefined || outputs === undefined
-      ? { ...model, classes }
-      : { ...model, outputs: outputs.map((o) => (o.name === output ? { ...o, classes } : o)) };
-  const target = byId<HTMLSelectElement>('target').value;
-  fillOutputs(learned);
-  fillTargets(learned);
-  byId<HTMLSelectElement>('target').value = Number(target) < classes ? target : '';
-  return learned;
+/** Redraws the Output and Target lists of `model` (which has learned a class count), keeping the target picked where it still is one. */
+export function redrawClassLists(model: PlaygroundModel): void {
+  const target = byId<HTMLSelectElement>('target');
+  const picked = target.value;
+  fillOutputs(model);
+  fillTargets(model);
+  target.value = Array.from(target.options).some((o) => o.value === picked) ? picked : '';
 }
 
 /** The target list: the model's labels, or as many classes as the picked output (or the model) declares. */
 export function fillTargets(model: PlaygroundModel): void {
   const picked = model.kind === 'image' ? model.outputs?.find((o) => o.name === byId<HTMLSelectElement>('output').value) : undefined;
   const count = picked !== undefined ? picked.classes : model.classes;
-  const labels = (picked === undefined ? model.labels : null) ?? Array.from({ length: count ?? 10 }, (_, i) => `class ${i}`);
+  // Where the count is unknown (a symbolic class axis), 10 are offered until the first run counts them.
+  const labels = (picked === undefined ? model.labels : null) ?? (count === 1 ? ['the output'] : Array.from({ length: count ?? 10 }, (_, i) => `class ${i}`));
   fill(byId('target'), [['', 'predicted class'], ...labels.map((l, i) => [String(i), `${i}: ${l}`] as const)]);
 }
 

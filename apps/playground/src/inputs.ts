@@ -13,12 +13,12 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-export async function modelSource(model: PlaygroundModel, dropped: ModelSource | undefined): Promise<ModelSource> {
-  if (dropped !== undefined) return dropped;
+export async function modelSource(model: PlaygroundModel): Promise<ModelSource> {
   const files = model.files;
-  if (files.format === 'onnx') return { format: 'onnx', name: model.id, bytes: await fetchBytes(files.url) };
+  if (files.format === 'dropped') return files.source;
+  if (files.format === 'onnx') return { format: 'onnx', key: model.id, name: model.id, bytes: await fetchBytes(files.url) };
   const weights = await Promise.all(Object.entries(files.weights).map(async ([name, url]) => ({ name, bytes: await fetchBytes(url) })));
-  return { format: 'tfjs-layers', name: model.id, modelJson: await (await fetch(files.modelJson)).text(), weights };
+  return { format: 'tfjs-layers', key: model.id, name: model.id, modelJson: await (await fetch(files.modelJson)).text(), weights };
 }
 
 export interface PreparedInput {

@@ -20,16 +20,22 @@ export interface ModelOutput {
 }
 
 /**
- * Whether the page can explain the output: a classifier's [batch, classes], or [classes] of a model
- * whose batch axis is fixed at 1 and dropped (an ONNX export can; a tfjs [batch] output is not one).
+ * Whether the page can explain the output: a classifier's [batch, classes], [classes] of a model
+ * whose batch axis is fixed at 1 and dropped (an ONNX export can), or one value per example as
+ * `ig explain` takes it: a regression's [batch] or a scalar of a model whose batch is fixed at 1.
  */
-function isClassifierShape(shape: readonly DeclaredDim[]): boolean {
-  return shape.length === 2 || (shape.length === 1 && typeof shape[0] === 'number');
+function isExplainableShape(shape: readonly DeclaredDim[]): boolean {
+  return shape.length <= 2;
 }
 
-/** K of an output declared [batch, K] or [K]; undefined where K is symbolic or unknown, or the output is not a classifier's. */
+/**
+ * K of an output declared [batch, K] or [K]; 1 for one value per example ([batch], []); undefined
+ * where K is symbolic or unknown, or the output is not one the page explains.
+ */
 export function declaredClasses(shape: readonly DeclaredDim[] | null): number | undefined {
-  const classes = shape !== null && isClassifierShape(shape) ? shape.at(-1) : undefined;
+  if (shape === null || !isExplainableShape(shape)) return undefined;
+  if (shape.length === 0 || (shape.length === 1 && typeof shape[0] !== 'number')) return 1;
+  const classes = shape.at(-1);
   return typeof classes === 'number' && Number.isInteger(classes) && classes > 0 ? classes : undefined;
 }
 
@@ -42,7 +48,7 @@ const shapeText = (shape: readonly DeclaredDim[]): string => `[${shape.map((d) =
 
 /**
  * The output a run explains: `output` by name, or the only one. The page explains classifier
- * outputs (see isClassifierShape); another shape, a name the model lacks, or a model with several
+ * and regression outputs (see isExplainableShape); another shape, a name the model lacks, or a model with several
  * outputs and none picked is refused naming the outputs. An output declared without a shape is let
  * through: its first run counts its classes. `source` names the model file in the errors.
  */
@@ -53,9 +59,9 @@ export function pickOutput(outputs: readonly DeclaredOutput[], output: string | 
   const picked = output === undefined ? outputs[0] : outputs.find((o) => o.name === output);
   if (picked === undefined)
     throw new UnsupportedOutputError(output === undefined ? `${source} declares no output` : `${source} has no output '${output}'; its outputs are ${listed}`);
-  if (picked.shape !== null && !isClassifierShape(picked.shape))
+  if (picked.shape !== null && !isExplainableShape(picked.shape))
     throw new UnsupportedOutputError(
-      `${source}: output '${picked.name}' has shape ${shapeText(picked.shape)}, rank ${picked.shape.length}; the playground explains classifier outputs [batch, classes]${outputs.length > 1 ? '; pick another output' : ''}`,
+      `${source}: output '${picked.name}' has shape ${shapeText(picked.shape)}, rank ${picked.shape.length}; the playground explains classifier outputs [batch, classes] and one value per example ([batch], or [] with a batch of 1)${outputs.length > 1 ? '; pick another output' : ''}`,
     );
   return output;
 }

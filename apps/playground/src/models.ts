@@ -17,7 +17,7 @@ import spamTokenizer from '../../cli/assets/text/tokenizer.json?url';
 import spamLabels from '../../cli/assets/text/labels.txt?raw';
 import spamSamples from '../../cli/assets/text/samples.json';
 import type { ImageInputSpec } from './image.js';
-import type { EngineId } from './protocol.js';
+import type { EngineId, ModelSource } from './protocol.js';
 import type { ModelOutput } from './model-outputs.js';
 
 export interface Sample {
@@ -40,7 +40,9 @@ export interface ImageModel extends ModelBase {
   readonly kind: 'image';
   readonly files:
     | { readonly format: 'onnx'; readonly url: string }
-    | { readonly format: 'tfjs-layers'; readonly modelJson: string; readonly weights: Readonly<Record<string, string>> };
+    | { readonly format: 'tfjs-layers'; readonly modelJson: string; readonly weights: Readonly<Record<string, string>> }
+    /** A user's model: the files of its drop, read. */
+    | { readonly format: 'dropped'; readonly source: ModelSource };
   readonly input: ImageInputSpec;
   readonly samples: readonly Sample[];
   /** A model with several outputs (ONNX or TensorFlow.js): each by name with its class count; the page explains the one picked. */

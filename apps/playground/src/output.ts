@@ -64,16 +64,14 @@ export function showExplanation(result: Explanation, view: ViewOptions): void {
   }, 'image/png');
 }
 
-/** The top 5 with probabilities and the completeness table, for image and text models alike. */
+/** The top 5 with probabilities (or the one output's value) and the completeness table, for image and text models alike. */
 export function showSummary(report: RunReport, labels: readonly string[] | null): void {
-  const name = (index: number): string => (labels?.[index] !== undefined ? `${labels[index]} (${index})` : `class ${index}`);
-  byId('top5').replaceChildren(
-    ...report.top5.map((entry) => {
-      const item = document.createElement('li');
-      item.textContent = `${name(entry.index)}: ${(entry.probability * 100).toFixed(1)}%${entry.index === report.target ? ' ← explained' : ''}`;
-      return item;
-    }),
-  );
+  const single = report.value !== undefined;
+  const name = (index: number): string => (labels?.[index] !== undefined ? `${labels[index]} (${index})` : single ? `the output (${index})` : `class ${index}`);
+  const entries = single
+    ? [`output: ${format(report.value)} ← explained`]
+    : report.top5.map((entry) => `${name(entry.index)}: ${(entry.probability * 100).toFixed(1)}%${entry.index === report.target ? ' ← explained' : ''}`);
+  byId('top5').replaceChildren(...entries.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
   const rows: [string, string][] = [
     ['target', name(report.target)],
     ['F(x)', format(report.fInput)],

@@ -4,7 +4,8 @@ import { byId } from './controls.js';
 export interface ProgressView {
   readonly stage: (stage: string) => void;
   readonly progress: (done: number, total: number) => void;
-  readonly finish: () => void;
+  /** The run's end: a finished bar, or for a cancelled run the bar where it stopped, 'cancelled' and no time left. */
+  readonly finish: (end: 'done' | 'cancelled' | 'error') => void;
 }
 
 function duration(seconds: number): string {
@@ -29,9 +30,11 @@ export function createProgress(): ProgressView {
       eta.textContent =
         done > 0 && done < total ? `${done} / ${total} points, about ${duration((elapsed / done) * (total - done))} left` : `${done} / ${total} points`;
     },
-    finish: () => {
-      bar.value = 1;
-      stageText.textContent = '';
+    finish: (end) => {
+      if (end === 'done') bar.value = 1;
+      else if (!bar.hasAttribute('value')) bar.value = 0;
+      stageText.textContent = end === 'cancelled' ? 'cancelled' : '';
+      if (end !== 'done') eta.textContent = '';
     },
   };
 }

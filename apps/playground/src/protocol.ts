@@ -2,11 +2,16 @@
 
 export type EngineId = 'tfjs-webgl' | 'tfjs-webgpu' | 'tfjs-wasm' | 'tfjs-cpu' | 'ort-wasm' | 'ort-webgpu';
 
-/** A model the worker can load: bundled (by URL) or dropped by the user (bytes). */
+/**
+ * A model the worker can load: bundled (by URL) or dropped by the user (bytes). `key` names these
+ * bytes: the worker reuses a loaded model only for the same key (a second drop of a file with the
+ * same name is another model), `name` is what messages and the report call it.
+ */
 export type ModelSource =
-  | { readonly format: 'onnx'; readonly name: string; readonly bytes: ArrayBuffer }
+  | { readonly format: 'onnx'; readonly key: string; readonly name: string; readonly bytes: ArrayBuffer }
   | {
       readonly format: 'tfjs-layers';
+      readonly key: string;
       readonly name: string;
       readonly modelJson: string;
       readonly weights: readonly { readonly name: string; readonly bytes: ArrayBuffer }[];
@@ -77,7 +82,10 @@ export interface RunReport {
   readonly seconds: number;
   readonly threads: number;
   readonly crossOriginIsolated: boolean;
+  /** The classes by probability; empty for a model with one output (a softmax of one value is 1), whose value is `value`. */
   readonly top5: readonly { readonly index: number; readonly probability: number }[];
+  /** A model with one output (a regression, a sigmoid): that output at the input. */
+  readonly value?: number;
   /** The explained output's number of classes. */
   readonly classes: number;
   readonly warnings: readonly string[];

@@ -14,15 +14,22 @@ export interface RunCallbacks {
 /** How long a cancelled run may take to answer before its worker is terminated outright. */
 const CANCEL_GRACE_MS = 300;
 
+/** The worker's side as the runner uses it (a Worker; a stand-in in the unit tests). */
+export type RunWorker = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage' | 'onerror'>;
+
+const startWorker = (): RunWorker => new Worker(new URL('./worker/index.ts', import.meta.url), { type: 'module', name: 'ig-worker' });
+
 export class WorkerRunner {
-  private worker: Worker | undefined;
+  constructor(private readonly createWorker: () => RunWorker = startWorker) {}
+
+  private worker: RunWorker | undefined;
   private nextId = 1;
   private current: { id: number; finish: (outcome: Outcome) => void; callbacks: RunCallbacks } | undefined;
   private engines: Promise<EngineAvailability[]> | undefined;
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): RunWorker {
     if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(new URL('./worker/index.ts', import.meta.url), { type: 'module', name: 'ig-worker' });
+    const worker = this.createWorker();
     worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
     worker.onerror = (event) => {
       event.preventDefault();
@@ -62,44 +69,50 @@ export class WorkerRunner {
     return this.current !== undefined;
   }
 
-  run(request: RunMessage, callbacks: RunCallbacks): Promise<Outcome> {
+  /**
+   * Runs `request` in the worker. Aborting `signal` cancels the run (see cancel): one that has not
+   * started yet is not sent, and the outcome is `cancelled` whatever the worker answers after it.
+   */
+  run(request: RunMessage, callbacks: RunCallbacks, signal?: AbortSignal): Promise<Outcome> {
+    if (signal?.aborted === true) return Promise.resolve({ kind: 'cancelled' });
     if (this.current !== undefined) return Promise.resolve({ kind: 'error', name: 'Busy', message: 'a run is in progress; cancel it first' });
     const id = this.nextId++;
     const worker = this.ensureWorker();
     return new Promise<Outcome>((resolve) => {
+      const onAbort = (): void => this.cancel();
       this.current = {
         id,
         callbacks,
         finish: (outcome) => {
           if (this.current?.id !== id) return;
           this.current = undefined;
+          signal?.removeEventListener('abort', onAbort);
           resolve(outcome);
         },
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       worker.postMessage({ ...request, id });
     });
   }
 
   /**
    * Aborts the run (its AbortSignal), then terminates the worker, which frees everything it held
-   * (models, tensors, wasm heaps); the next run starts a fresh one.
+   * (models, tensors, wasm heaps); the next run starts a fresh one. The run ends `cancelled` when
+   * the worker answers, or after CANCEL_GRACE_MS when it does not.
    */
   cancel(): void {
     const current = this.current;
     const worker = this.worker;
     if (current === undefined || worker === undefined) return;
     worker.postMessage({ type: 'cancel', id: current.id });
+    const end = current.finish;
     const stop = (): void => {
+      clearTimeout(timer);
       worker.terminate();
       if (this.worker === worker) this.worker = undefined;
-      current.finish({ kind: 'cancelled' });
+      end({ kind: 'cancelled' });
     };
     const timer = setTimeout(stop, CANCEL_GRACE_MS);
-    const original = current.finish;
-    current.finish = (outcome) => {
-      clearTimeout(timer);
-      original(outcome);
-      stop();
-    };
+    current.finish = stop;
   }
 }

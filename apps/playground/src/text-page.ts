@@ -28,7 +28,7 @@ export function fillTextSample(model: TextModel): void {
 
 /** The worker's request for the text in the box. */
 export async function textRunMessage(model: TextModel, options: RunOptions): Promise<RunMessage> {
-  const [source, tokenizer] = await Promise.all([modelSource(model, undefined), tokenizerText(model.tokenizerUrl)]);
+  const [source, tokenizer] = await Promise.all([modelSource(model), tokenizerText(model.tokenizerUrl)]);
   if (source.format !== 'onnx') throw new ModelInputError(`${model.label}: text models run on onnxruntime-web and must be ONNX`);
   const { engine, target, steps, method } = options;
   return { type: 'run-text', model: source, tokenizer, text: byId<HTMLTextAreaElement>('text').value, engine, target, steps, method };

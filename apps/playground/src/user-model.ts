@@ -6,22 +6,25 @@ import { readTfjsImageModel } from './user-tfjs.js';
 import type { ImageInputSpec } from './image.js';
 import type { ModelOutput } from './model-outputs.js';
 
-function userModel(name: string, engines: ImageModel['engines'], input: ImageInputSpec, classes?: number, outputs?: readonly ModelOutput[]): ImageModel {
+/** Counts the models dropped on this page, so that each drop is its own model to the worker, whatever its file's name. */
+let drops = 0;
+
+function userModel(source: ModelSource, engines: ImageModel['engines'], input: ImageInputSpec, classes?: number, outputs?: readonly ModelOutput[]): ImageModel {
   return {
-    id: `user:${name}`,
-    label: `${name} (yours)`,
+    id: `user:${source.name}`,
+    label: `${source.name} (yours)`,
     kind: 'image',
     engines,
     labels: null,
     ...(classes === undefined ? {} : { classes }),
-    files: { format: 'onnx', url: '' },
+    files: { format: 'dropped', source },
     input,
     samples: [],
     ...(outputs !== undefined && outputs.length > 1 ? { outputs } : {}),
   };
 }
 
-export async function droppedModel(files: readonly File[]): Promise<{ source: ModelSource; model: ImageModel } | undefined> {
+export async function droppedModel(files: readonly File[]): Promise<ImageModel | undefined> {
   const onnxFile = files.find((f) => f.name.toLowerCase().endsWith('.onnx'));
   if (onnxFile !== undefined) {
     // Decoded and checked in the model worker (with @ig/onnx), not on the page's thread.
@@ -29,7 +32,8 @@ export async function droppedModel(files: readonly File[]): Promise<{ source: Mo
       onnxFile,
       files.filter((f) => f !== onnxFile),
     );
-    return { source: { format: 'onnx', name: onnxFile.name, bytes }, model: userModel(onnxFile.name, ORT_ENGINES, input, classes, outputs) };
+    const source: ModelSource = { format: 'onnx', key: `drop ${++drops}: ${onnxFile.name}`, name: onnxFile.name, bytes };
+    return userModel(source, ORT_ENGINES, input, classes, outputs);
   }
   const jsonFile = files.find((f) => f.name.toLowerCase().endsWith('.json'));
   if (jsonFile === undefined) return undefined;
@@ -41,5 +45,6 @@ export async function droppedModel(files: readonly File[]): Promise<{ source: Mo
     others.map((f) => f.name),
   );
   const weights = await Promise.all(others.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-  return { source: { format: 'tfjs-layers', name: jsonFile.name, modelJson, weights }, model: userModel(jsonFile.name, TFJS_ENGINES, input, classes, outputs) };
+  const source: ModelSource = { format: 'tfjs-layers', key: `drop ${++drops}: ${jsonFile.name}`, name: jsonFile.name, modelJson, weights };
+  return userModel(source, TFJS_ENGINES, input, classes, outputs);
 }

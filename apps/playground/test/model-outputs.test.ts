@@ -39,7 +39,7 @@ describe('a model’s outputs on the page', () => {
     expect(listedOutputs(unknownBatch)).toEqual([{ name: 'logits', classes: (await runDims('batch-unknown-rgb-32x32.onnx', [1, 3, 32, 32])).logits?.[1] }]);
   });
 
-  test('classifier outputs are picked; the others are refused naming the outputs, the shape and its rank', () => {
+  test('classifier and one-value outputs are picked; the others are refused naming the outputs, the shape and its rank', () => {
     const outputs: DeclaredOutput[] = [
       { name: 'kind', shape: ['N', 5] },
       { name: 'features', shape: ['N', 4, 12, 18] },
@@ -47,13 +47,16 @@ describe('a model’s outputs on the page', () => {
       { name: 'ids', shape: ['batch'] },
       { name: 'opaque', shape: null },
     ];
-    for (const name of ['kind', 'scores', 'opaque']) expect(pickOutput(outputs, name, 'm.onnx')).toBe(name);
+    for (const name of ['kind', 'scores', 'ids', 'opaque']) expect(pickOutput(outputs, name, 'm.onnx')).toBe(name);
     expect(declaredClasses([10])).toBe(10);
-    expect(declaredClasses(['batch'])).toBeUndefined();
+    // One value per example, as `ig explain` explains it: a regression's [batch], a scalar with a batch of 1.
+    expect(declaredClasses(['batch'])).toBe(1);
+    expect(declaredClasses([])).toBe(1);
+    expect(declaredClasses([null, 1])).toBe(1);
+    expect(declaredClasses(['N', 'K'])).toBeUndefined();
     expect(() => pickOutput(outputs, 'features', 'm.onnx')).toThrow(
-      "m.onnx: output 'features' has shape [N, 4, 12, 18], rank 4; the playground explains classifier outputs [batch, classes]; pick another output",
+      "m.onnx: output 'features' has shape [N, 4, 12, 18], rank 4; the playground explains classifier outputs [batch, classes] and one value per example ([batch], or [] with a batch of 1); pick another output",
     );
-    expect(() => pickOutput(outputs, 'ids', 'm.onnx')).toThrow("m.onnx: output 'ids' has shape [batch], rank 1;");
     expect(() => pickOutput(outputs, 'logits', 'm.onnx')).toThrow(
       "m.onnx has no output 'logits'; its outputs are 'kind' [N, 5], 'features' [N, 4, 12, 18], 'scores' [10], 'ids' [batch], 'opaque' (no declared shape)",
     );
@@ -61,7 +64,7 @@ describe('a model’s outputs on the page', () => {
     // One output: picked without a name; a non-classifier one refused without "pick another".
     expect(pickOutput([{ name: 'logits', shape: [null, 5] }], undefined, 'm.onnx')).toBeUndefined();
     expect(() => pickOutput([{ name: 'map', shape: [1, 8, 8] }], undefined, 'm.onnx')).toThrow(
-      "m.onnx: output 'map' has shape [1, 8, 8], rank 3; the playground explains classifier outputs [batch, classes]",
+      "m.onnx: output 'map' has shape [1, 8, 8], rank 3; the playground explains classifier outputs [batch, classes] and one value per example ([batch], or [] with a batch of 1)",
     );
   });
 });

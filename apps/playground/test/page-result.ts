@@ -5,7 +5,21 @@ import type { RunReport } from '../src/protocol.js';
 /** The fields of the page's run report (`#ig-report`) the tests read. */
 export type PageReport = Pick<
   RunReport,
-  'target' | 'fInput' | 'fBaseline' | 'delta' | 'relativeError' | 'steps' | 'engine' | 'backend' | 'seconds' | 'threads' | 'crossOriginIsolated' | 'top5'
+  | 'model'
+  | 'target'
+  | 'fInput'
+  | 'fBaseline'
+  | 'delta'
+  | 'relativeError'
+  | 'steps'
+  | 'engine'
+  | 'backend'
+  | 'seconds'
+  | 'threads'
+  | 'crossOriginIsolated'
+  | 'top5'
+  | 'value'
+  | 'classes'
 >;
 
 export interface PageRun {

@@ -102,7 +102,7 @@ describe.skipIf(!chromiumAvailable())('a user’s ONNX model with several output
     const run = await waitForRun(page);
     expect(run.status).toBe('error');
     expect(run.error).toBe(
-      "UNSUPPORTED_OUTPUT: heads-rgb-24x36.onnx: output 'features' has shape [N, 4, 12, 18], rank 4; the playground explains classifier outputs [batch, classes]; pick another output",
+      "UNSUPPORTED_OUTPUT: heads-rgb-24x36.onnx: output 'features' has shape [N, 4, 12, 18], rank 4; the playground explains classifier outputs [batch, classes] and one value per example ([batch], or [] with a batch of 1); pick another output",
     );
     // The page goes on: another output of the same model runs.
     await page.selectOption('#output', 'kind');

@@ -134,7 +134,7 @@ describe.skipIf(!chromiumAvailable())('a user’s TensorFlow.js model with sever
     const run = await waitForRun(page);
     expect(run.status).toBe('error');
     expect(run.error).toBe(
-      "UNSUPPORTED_OUTPUT: model.json: output 'features' has shape [batch, 12, 18, 4], rank 4; the playground explains classifier outputs [batch, classes]; pick another output",
+      "UNSUPPORTED_OUTPUT: model.json: output 'features' has shape [batch, 12, 18, 4], rank 4; the playground explains classifier outputs [batch, classes] and one value per example ([batch], or [] with a batch of 1); pick another output",
     );
     await page.close();
   });

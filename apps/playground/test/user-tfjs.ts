@@ -10,9 +10,12 @@ export interface SavedTfjsModel {
   readonly shards: readonly DroppedFile[];
 }
 
-/** Conv 3×3 → ReLU → average pool → dense (4 classes) on a [H, W, 3] input, or [H, W] (grey, no channel axis: `channels` 0); seeded weights. */
-function buildModel(height: number, width: number, channels: 3 | 0): tf.LayersModel {
-  const seeded = (seed: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed });
+/**
+ * Conv 3×3 → ReLU → average pool → dense (4 classes) on a [H, W, 3] input, or [H, W] (grey, no
+ * channel axis: `channels` 0); weights seeded from `seed` (another seed, another model).
+ */
+function buildModel(height: number, width: number, channels: 3 | 0, seed: number): tf.LayersModel {
+  const seeded = (n: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.3, seed: seed + n });
   const input = tf.input({ shape: channels === 0 ? [height, width] : [height, width, channels], name: 'picture' });
   const image = channels === 0 ? tf.layers.reshape({ targetShape: [height, width, 1] }).apply(input) : input;
   const conv = tf.layers
@@ -82,9 +85,9 @@ async function save(model: tf.LayersModel): Promise<SavedTfjsModel> {
   return saved;
 }
 
-export async function savedTfjsModel(height: number, width: number, channels: 3 | 0 = 3): Promise<SavedTfjsModel> {
+export async function savedTfjsModel(height: number, width: number, channels: 3 | 0 = 3, seed = 0): Promise<SavedTfjsModel> {
   await tf.setBackend('cpu');
-  return save(buildModel(height, width, channels));
+  return save(buildModel(height, width, channels, seed));
 }
 
 export async function savedMultiOutputModel(height: number, width: number): Promise<SavedTfjsModel> {

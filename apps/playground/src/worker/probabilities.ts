@@ -16,3 +16,22 @@ export function classProbabilities(output: Float32Array): Float64Array {
   const total = exps.reduce((s, v) => s + v, 0);
   return exps.map((v) => v / total);
 }
+
+export interface RankedClass {
+  readonly index: number;
+  readonly probability: number;
+}
+
+/** Classes by probability, highest first. */
+export function rankClasses(probabilities: ArrayLike<number>): RankedClass[] {
+  return Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
+}
+
+/**
+ * What the page shows of a model's output at the input: the classes by probability, or, for a
+ * model with one output (a regression, a sigmoid), that value and no probability.
+ */
+export function outputSummary(output: Float32Array): { readonly ranked: readonly RankedClass[]; readonly value?: number } {
+  if (output.length === 1) return { ranked: [], value: output[0] as number };
+  return { ranked: rankClasses(classProbabilities(output)) };
+}

@@ -2,16 +2,7 @@
 import type { PathReport } from '@ig/core';
 import type { Algorithm, EngineId, RunReport } from '../protocol.js';
 import { ortThreads } from './ort-engine.js';
-
-export interface RankedClass {
-  readonly index: number;
-  readonly probability: number;
-}
-
-/** Classes by probability, highest first. */
-export function rankClasses(probabilities: ArrayLike<number>): RankedClass[] {
-  return Array.from(probabilities, (probability, index) => ({ index, probability })).sort((a, b) => b.probability - a.probability);
-}
+import type { RankedClass } from './probabilities.js';
 
 export interface RunFacts {
   readonly model: string;
@@ -22,7 +13,9 @@ export interface RunFacts {
   readonly target: number;
   /** performance.now() when the run started. */
   readonly started: number;
+  /** The classes by probability; empty where the model has one output, `value`. */
   readonly ranked: readonly RankedClass[];
+  readonly value?: number;
   readonly warnings: readonly string[];
 }
 
@@ -43,7 +36,8 @@ export function runReport(path: Pick<PathReport, 'fInput' | 'fBaseline' | 'delta
     threads: facts.engine === 'ort-wasm' ? ortThreads() : 1,
     crossOriginIsolated: self.crossOriginIsolated,
     top5: facts.ranked.slice(0, 5),
-    classes: facts.ranked.length,
+    ...(facts.value === undefined ? {} : { value: facts.value }),
+    classes: facts.value === undefined ? facts.ranked.length : 1,
     warnings: facts.warnings,
   };
 }

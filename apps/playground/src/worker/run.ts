@@ -10,8 +10,8 @@ import {
 } from '@ig/core';
 import type { EngineId, RunReport, RunRequest } from '../protocol.js';
 import { EngineUnavailableError } from './errors.js';
-import { classProbabilities } from './probabilities.js';
-import { rankClasses, runReport } from './run-report.js';
+import { outputSummary } from './probabilities.js';
+import { runReport } from './run-report.js';
 import { ortGradientBackend } from './ort-engine.js';
 import { tfjsBackendName, tfjsGradientBackend, useTfjsDevice, type TfjsDevice } from './tfjs-engine.js';
 
@@ -30,7 +30,7 @@ export function releaseLoaded(): void {
 }
 
 async function backendFor(request: RunRequest): Promise<GradientBackend> {
-  const key = `${request.model.name}|${request.engine}|${request.output ?? ''}`;
+  const key = `${request.model.key}|${request.engine}|${request.output ?? ''}`;
   if (loaded?.key === key) return loaded.backend;
   releaseLoaded();
   const [family, device] = request.engine.split('-') as ['tfjs' | 'ort', string];
@@ -73,11 +73,14 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
   hooks.stage('predicting');
   const pointShape = request.input.shape.slice(1);
   const logits = await backend.predict({ points: [request.input.data], pointShapes: [pointShape], count: 1 });
-  const probabilities = classProbabilities(logits);
-  const ranked = rankClasses(probabilities);
-  const target = request.target ?? (ranked[0]?.index as number);
-  if (!(Number.isInteger(target) && target >= 0 && target < probabilities.length))
-    throw new InvalidOptionError(`target ${target}: ${request.model.name} has ${probabilities.length} classes (0 … ${probabilities.length - 1})`);
+  const { ranked, value } = outputSummary(logits);
+  const target = request.target ?? ranked[0]?.index ?? 0;
+  if (!(Number.isInteger(target) && target >= 0 && target < logits.length))
+    throw new InvalidOptionError(
+      logits.length === 1
+        ? `target ${target}: ${request.model.name} has one output (target 0)`
+        : `target ${target}: ${request.model.name} has ${logits.length} classes (0 … ${logits.length - 1})`,
+    );
   hooks.stage('integrating');
   const input = tensor(request.input.data, [...request.input.shape]);
   const options = {
@@ -119,6 +122,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
       target,
       started,
       ranked,
+      ...(value === undefined ? {} : { value }),
       warnings,
     }),
   };

@@ -19,7 +19,8 @@ import {
 import { findEmbeddingOutput, onnxTokenLayerExplainer, type TokenLayerExplainer } from '@ig/onnx/web';
 import type { RunReport, TextRunRequest } from '../protocol.js';
 import { EngineUnavailableError, ModelFileError } from './errors.js';
-import { rankClasses, runReport } from './run-report.js';
+import { rankClasses } from './probabilities.js';
+import { runReport } from './run-report.js';
 import type { RunHooks } from './run.js';
 
 interface LoadedText {
@@ -62,7 +63,7 @@ function tokenizerOf(source: string, name: string): LoadedTokenizer {
 }
 
 async function explainerFor(request: TextRunRequest): Promise<LoadedText> {
-  const key = `${request.model.name}|${request.engine}`;
+  const key = `${request.model.key}|${request.engine}`;
   if (loaded?.key === key) return loaded;
   releaseTextModel();
   const [family, device] = request.engine.split('-') as [string, string];
