@@ -98,7 +98,7 @@ async function readWhole(path: string): Promise<Buffer> {
 }
 
 /**
- * A GraphCache in a folder: one file per entry, `<key>.iggraph`, holding a header (key, package
+ * A GraphCache in a folder: one file per entry, `<key>.<version digest>.iggraph`, holding a header (key, package
  * version, sizes, SHA-256 of the contents) and the metadata and model bytes. Writes go to a
  * temporary file renamed into place, so a reader sees a whole entry or none; an entry whose
  * header, size or checksum does not match is reported, deleted and treated as absent.
@@ -107,7 +107,10 @@ export function fileGraphCache(options: FileGraphCacheOptions): GraphCache {
   const { dir } = options;
   const warn = options.onWarning ?? ((): void => undefined);
   const version = options.version ?? packageVersion();
-  const pathOf = (key: string): string => join(dir, `${key}.iggraph`);
+  // The version is in the name too: builds sharing a folder keep their own entries instead of
+  // rebuilding each other's as stale.
+  const versionTag = sha256(Buffer.from(version, 'utf8')).slice(0, 12);
+  const pathOf = (key: string): string => join(dir, `${key}.${versionTag}.iggraph`);
 
   const reject = async (path: string, reason: string): Promise<undefined> => {
     warn(`graph cache entry ${path} is ${reason}; rebuilding it`);
