@@ -106,10 +106,11 @@ function graphForward(model: GraphModelLike, output: OutputSelector | undefined)
 
 /**
  * tfjs-layers builds some configurations it cannot run (a Softmax layer on an axis other than the
- * last): its plain "not yet supported" Error becomes an UnsupportedModelError naming the model.
+ * last, a Conv1D with 'causal' padding): its plain "not yet supported" Error or its
+ * NotImplementedError becomes an UnsupportedModelError naming the model.
  */
-function explainUnsupported(error: unknown, where: string): unknown {
-  if (!(error instanceof Error) || error instanceof IGError || !/not (yet )?supported/i.test(error.message)) return error;
+export function explainUnsupported(error: unknown, where: string): unknown {
+  if (!(error instanceof Error) || error instanceof IGError || !/not (yet )?(supported|implemented)/i.test(error.message)) return error;
   return new UnsupportedModelError(`${where} cannot run in tfjs ${tf.version_core}: ${error.message}`);
 }
 
