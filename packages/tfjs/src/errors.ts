@@ -82,18 +82,26 @@ export class NonDifferentiableInputError extends IGError {
   readonly names: readonly string[];
   /** The model's Embedding layers, where attribution can go instead (empty when none is known). */
   readonly embeddingLayers: readonly string[];
-  constructor(inputs: readonly number[], described: { readonly names: readonly string[]; readonly embeddingLayers: readonly string[] }, op: string) {
+  /**
+   * `reason` replaces "it reaches tfjs op '<op>' as an integer index …"; `described.hint`
+   * replaces the suggestion of layerIntegratedGradients (for a model that cannot be cut at a layer).
+   */
+  constructor(
+    inputs: readonly number[],
+    described: { readonly names: readonly string[]; readonly embeddingLayers: readonly string[]; readonly hint?: string },
+    op: string,
+    reason?: string,
+  ) {
     const names = inputs.map((i) => described.names[i] ?? `input ${i}`);
     const which = inputs.map((i) => (described.names[i] !== undefined ? `input ${i} ('${described.names[i] as string}')` : `input ${i}`)).join(', ');
     const layer = described.embeddingLayers[0];
     const hint =
-      layer === undefined
+      described.hint ??
+      (layer === undefined
         ? 'with layerIntegratedGradients(model, <first float layer>, inputs)'
-        : `with layerIntegratedGradients(model, '${layer}', inputs); Embedding layers: ${described.embeddingLayers.join(', ')}`;
-    super(
-      'NON_DIFFERENTIABLE_INPUT',
-      `${which} of this model has no gradient: it reaches tfjs op '${op}' as an integer index (token ids into an Embedding, or a gather); attribute at a float layer after it instead, ${hint}`,
-    );
+        : `with layerIntegratedGradients(model, '${layer}', inputs); Embedding layers: ${described.embeddingLayers.join(', ')}`);
+    const because = reason ?? `it reaches tfjs op '${op}' as an integer index (token ids into an Embedding, or a gather)`;
+    super('NON_DIFFERENTIABLE_INPUT', `${which} of this model has no gradient: ${because}; attribute at a float layer after it instead, ${hint}`);
     this.inputs = inputs;
     this.names = names;
     this.embeddingLayers = described.embeddingLayers;
