@@ -107,3 +107,33 @@ export class NonDifferentiableInputError extends IGError {
     this.embeddingLayers = described.embeddingLayers;
   }
 }
+
+/**
+ * A value that reaches an Embedding layer from a model input is not a token id of its
+ * vocabulary: not an integer, or outside 0 … inputDim − 1 (tfjs would truncate it or, on some
+ * backends, look up zeros).
+ */
+export class TokenIdError extends IGError {
+  /** Where the value is: `input 0`, `baseline of input 0`. */
+  readonly where: string;
+  /** Its flat index in that tensor. */
+  readonly index: number;
+  readonly value: number;
+  /** The Embedding layer and its vocabulary size (inputDim). */
+  readonly layer: string;
+  readonly vocabulary: number;
+  constructor(where: string, index: number, position: string, value: number, layer: string, vocabulary: number) {
+    const what = Number.isInteger(value) ? 'outside the vocabulary' : 'not an integer token id';
+    // Inputs are float32: 3.9 arrives as 3.9000000953674316, so show the digits float32 holds.
+    const shown = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(7)));
+    super(
+      'BAD_TOKEN_ID',
+      `${where} has ${shown} at flat index ${index} (${position}), ${what} of Embedding layer '${layer}' (inputDim ${vocabulary}: ids 0 to ${vocabulary - 1})`,
+    );
+    this.where = where;
+    this.index = index;
+    this.value = value;
+    this.layer = layer;
+    this.vocabulary = vocabulary;
+  }
+}

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputBaselines, layerIntegratedGradients as layerAttribution, tensorExample, tensorExamples } from '@ig/core';
-import type { InputBaseline, IntegratedGradientsOptions, LayerAttributionResult, LayerHead, LayerSplit, Tensor } from '@ig/core';
+import { layerIntegratedGradients as layerAttribution, tensorExample, tensorExamples } from '@ig/core';
+import type { InputBaseline, Inputs, IntegratedGradientsOptions, LayerAttributionResult, LayerHead, LayerSplit, Tensor } from '@ig/core';
 import { forwardBackend } from './backend.js';
 import { UnsupportedModelError } from './errors.js';
+import { layerModelInputs } from './layer-inputs.js';
 import type { LayersModelLike, OutputSelector } from './model.js';
-import { makeForward } from './model.js';
+import { explainUnsupported, makeForward } from './model.js';
 
 type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
@@ -26,7 +27,11 @@ export interface LayerSplitOptions {
 }
 
 export interface LayerIntegratedGradientsOptions extends Omit<IntegratedGradientsOptions, 'baselines' | 'attributionsInto'>, LayerSplitOptions {
-  /** In input space (e.g. padding token ids for an Embedding layer); default 0. One per model input or one for all. */
+  /**
+   * In input space (e.g. padding token ids for an Embedding layer); default 0. One per model
+   * input or one for all: a constant, a tensor (a tf.Tensor too) shaped like the input or like one
+   * example of it, or a function of the input. Not `{ average: [...] }`: run once per baseline.
+   */
   readonly baselines?: InputBaseline | readonly InputBaseline[];
 }
 
@@ -67,14 +72,13 @@ export function tfjsLayerSplit(model: LayeredModelLike, layerName: string, optio
 export async function layerIntegratedGradients(
   model: LayeredModelLike,
   layerName: string,
-  inputs: Tensor | readonly Tensor[],
+  inputs: Inputs,
   options: LayerIntegratedGradientsOptions = {},
 ): Promise<LayerIntegratedGradientsResult> {
   const { baselines, output, ...rest } = options;
   const split = tfjsLayerSplit(model, layerName, output === undefined ? {} : { output });
-  const inputList: readonly Tensor[] = Array.isArray(inputs) ? inputs : [inputs as Tensor];
-  tensorExamples(inputList);
-  return layerAttribution(split, inputList, { ...rest, baselines: inputBaselines(inputList, baselines) });
+  const checked = layerModelInputs(model, inputs, baselines);
+  return layerAttribution(split, checked.inputs, { ...rest, baselines: checked.baselines });
 }
 
 function findLayer(model: LayeredModelLike, name: string): LayerLike {
@@ -108,7 +112,11 @@ function captureLayerOutput(model: LayeredModelLike, layer: LayerLike, inputs: r
     tf.tidy(() => {
       const feeds = inputs.map(toTensor);
       withPatchedCall(layer, recording, () => {
-        model.apply(feeds.length === 1 ? (feeds[0] as tf.Tensor) : feeds, { training: false });
+        try {
+          model.apply(feeds.length === 1 ? (feeds[0] as tf.Tensor) : feeds, { training: false });
+        } catch (error) {
+          throw explainUnsupported(error, `LayersModel '${model.name}'`);
+        }
       });
     });
     if (captured === undefined) {
