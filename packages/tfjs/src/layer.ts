@@ -12,7 +12,6 @@ type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknow
 /** The parts of a tfjs-layers `Layer` that layer attribution uses. */
 export interface LayerLike {
   readonly name: string;
-  readonly inboundNodes: readonly unknown[];
   call: LayerCall;
 }
 
@@ -88,9 +87,6 @@ function findLayer(model: LayeredModelLike, name: string): LayerLike {
   } catch {
     throw new UnsupportedModelError(`LayersModel '${model.name}' has no layer named '${name}'`);
   }
-  if (layer.inboundNodes.length > 1) {
-    throw new UnsupportedModelError(`layer '${name}' is called ${layer.inboundNodes.length} times in '${model.name}'; attribute to a layer used once`);
-  }
   return layer;
 }
 
@@ -98,14 +94,20 @@ function findLayer(model: LayeredModelLike, name: string): LayerLike {
 function captureLayerOutput(model: LayeredModelLike, layer: LayerLike, inputs: readonly Tensor[]): Tensor {
   const original = layer.call;
   let captured: tf.Tensor | undefined;
+  // Counted as the model runs: inboundNodes also holds a nested model's own construction node
+  // and the calls of other models that share the layer.
+  let calls = 0;
   const recording: LayerCall = (callInputs, kwargs) => {
+    calls += 1;
     const result = original.call(layer, callInputs, kwargs);
-    if (Array.isArray(result)) {
-      throw new UnsupportedModelError(`layer '${layer.name}' returns ${result.length} tensors; attribute to a layer with one output`);
+    // A nested model's call returns its outputs as an array, of one for a one-output model.
+    const single = Array.isArray(result) && result.length === 1 ? (result[0] as tf.Tensor) : result;
+    if (Array.isArray(single)) {
+      throw new UnsupportedModelError(`layer '${layer.name}' returns ${single.length} tensors; attribute to a layer with one output`);
     }
     // The model frees intermediate tensors when its forward pass ends; keep a copy.
     captured?.dispose();
-    captured = tf.keep(tf.cast(result, 'float32'));
+    captured = tf.keep(tf.cast(single, 'float32'));
     return result;
   };
   try {
@@ -121,6 +123,9 @@ function captureLayerOutput(model: LayeredModelLike, layer: LayerLike, inputs: r
     });
     if (captured === undefined) {
       throw new UnsupportedModelError(`layer '${layer.name}' was not called by the model's forward pass`);
+    }
+    if (calls > 1) {
+      throw new UnsupportedModelError(`layer '${layer.name}' is called ${calls} times in a forward pass of '${model.name}'; attribute to a layer used once`);
     }
     return { data: Float32Array.from(captured.dataSync()), shape: captured.shape };
   } finally {
