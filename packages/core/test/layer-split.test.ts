@@ -126,7 +126,16 @@ describe('layerIntegratedGradients on a LayerSplit', () => {
     const outputs = [0, 1].map((n) => {
       const h = layerOf(x.data.subarray(n * 3, n * 3 + 3));
       const zn = z.data.subarray(n * 2, n * 2 + 2);
-      return [0.5 * dot(h, Q.map((row) => dot(row, h))) + dot(c, h) + dot(d, zn) * dot(e, h), dot(g, h)];
+      return [
+        0.5 *
+          dot(
+            h,
+            Q.map((row) => dot(row, h)),
+          ) +
+          dot(c, h) +
+          dot(d, zn) * dot(e, h),
+        dot(g, h),
+      ];
     });
     const predicted = outputs.map((o) => ((o[1] as number) > (o[0] as number) ? 1 : 0));
     const result = await layerIntegratedGradients(split, [x, z], { baselines: [xBaseline, zBaseline], target: 'predicted', steps: 3 });
