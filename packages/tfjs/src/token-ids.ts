@@ -1,12 +1,15 @@
 import type { Tensor } from '@ig/core';
 import { TokenIdError } from './errors.js';
 
-/** The parts of a tfjs-layers Embedding (or any layer) read to find which model input it looks up. */
+/** The parts of a tfjs-layers layer read to find which model input an Embedding looks up. */
 interface LayerNodes {
   readonly name: string;
   getClassName(): string;
   getConfig?(): { readonly inputDim?: unknown };
   readonly inboundNodes?: readonly { readonly inputTensors?: readonly unknown[] }[];
+  /** Set on a nested model (a Sequential used as a layer): its own layers and inputs. */
+  readonly layers?: readonly unknown[];
+  readonly inputs?: readonly unknown[];
 }
 
 /** An Embedding layer fed directly by model input `input`, with its vocabulary size. */
@@ -16,17 +19,26 @@ export interface EmbeddingLookup {
   readonly vocabulary: number;
 }
 
-/** The Embedding layers among `layers` that read one of `modelInputs` (symbolic tensors) directly. */
+/**
+ * The Embedding layers among `layers` that read one of `modelInputs` (symbolic tensors)
+ * directly, or through the inputs of a nested model (a text encoder used as a layer).
+ */
 export function embeddingLookups(layers: readonly unknown[], modelInputs: readonly unknown[]): EmbeddingLookup[] {
-  return (layers as readonly LayerNodes[]).flatMap((layer) => {
-    if (layer.getClassName() !== 'Embedding') return [];
-    const vocabulary = layer.getConfig?.().inputDim;
-    if (typeof vocabulary !== 'number') return [];
-    return (layer.inboundNodes ?? []).flatMap((node) => {
-      const input = modelInputs.indexOf(node.inputTensors?.[0]);
-      return input < 0 ? [] : [{ input, layer: layer.name, vocabulary }];
-    });
-  });
+  return (layers as readonly LayerNodes[]).flatMap((layer) =>
+    (layer.inboundNodes ?? []).flatMap((node) => {
+      const fed = (node.inputTensors ?? []).map((tensor) => modelInputs.indexOf(tensor));
+      if (layer.getClassName() === 'Embedding') {
+        const vocabulary = layer.getConfig?.().inputDim;
+        const input = fed[0] ?? -1;
+        return typeof vocabulary === 'number' && input >= 0 ? [{ input, layer: layer.name, vocabulary }] : [];
+      }
+      if (layer.layers === undefined || layer.inputs === undefined || fed.every((input) => input < 0)) return [];
+      return embeddingLookups(layer.layers, layer.inputs).flatMap((inner) => {
+        const input = fed[inner.input] ?? -1;
+        return input < 0 ? [] : [{ ...inner, input }];
+      });
+    }),
+  );
 }
 
 /**

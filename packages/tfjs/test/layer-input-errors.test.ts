@@ -77,6 +77,21 @@ describe('layerIntegratedGradients refuses bad inputs and baselines with typed e
     expect(baseline.message).toMatch(/^baseline of input 0 has -1 at flat index 0 \(example 0, position 0\), outside the vocabulary/);
   });
 
+  test('token ids reaching an Embedding inside a nested model (a text encoder used as a layer) are checked too', async () => {
+    const encoder = tf.sequential({
+      name: 'encoder',
+      layers: [tf.layers.embedding({ name: 'inner_embed', inputDim: 12, outputDim: 4, inputLength: 5 }), tf.layers.globalAveragePooling1d({})],
+    });
+    const tokens = tf.input({ shape: [5], name: 'tokens' });
+    const model = tf.model({ name: 'classifier', inputs: tokens, outputs: tf.layers.dense({ units: 2 }).apply(encoder.apply(tokens)) as tf.SymbolicTensor });
+    const error = await failure(layerIntegratedGradients(model, 'encoder', ids([3, 7, 12, 11, 5]), { target: 0 }));
+    expect(error).toBeInstanceOf(TokenIdError);
+    expect(error.message).toBe(
+      "input 0 has 12 at flat index 2 (example 0, position 2), outside the vocabulary of Embedding layer 'inner_embed' (inputDim 12: ids 0 to 11)",
+    );
+    model.dispose();
+  });
+
   test('inputs that do not fit the model are ShapeMismatchErrors naming the input and both shapes', async () => {
     const long = await onText(ids([3, 7, 1, 11, 5, 1]));
     expect(long).toBeInstanceOf(ShapeMismatchError);
