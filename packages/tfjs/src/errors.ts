@@ -82,20 +82,58 @@ export class NonDifferentiableInputError extends IGError {
   readonly names: readonly string[];
   /** The model's Embedding layers, where attribution can go instead (empty when none is known). */
   readonly embeddingLayers: readonly string[];
-  constructor(inputs: readonly number[], described: { readonly names: readonly string[]; readonly embeddingLayers: readonly string[] }, op: string) {
+  /**
+   * `reason` replaces "it reaches tfjs op '<op>' as an integer index …"; `described.hint`
+   * replaces the suggestion of layerIntegratedGradients (for a model that cannot be cut at a layer).
+   */
+  constructor(
+    inputs: readonly number[],
+    described: { readonly names: readonly string[]; readonly embeddingLayers: readonly string[]; readonly hint?: string },
+    op: string,
+    reason?: string,
+  ) {
     const names = inputs.map((i) => described.names[i] ?? `input ${i}`);
     const which = inputs.map((i) => (described.names[i] !== undefined ? `input ${i} ('${described.names[i] as string}')` : `input ${i}`)).join(', ');
     const layer = described.embeddingLayers[0];
     const hint =
-      layer === undefined
+      described.hint ??
+      (layer === undefined
         ? 'with layerIntegratedGradients(model, <first float layer>, inputs)'
-        : `with layerIntegratedGradients(model, '${layer}', inputs); Embedding layers: ${described.embeddingLayers.join(', ')}`;
-    super(
-      'NON_DIFFERENTIABLE_INPUT',
-      `${which} of this model has no gradient: it reaches tfjs op '${op}' as an integer index (token ids into an Embedding, or a gather); attribute at a float layer after it instead, ${hint}`,
-    );
+        : `with layerIntegratedGradients(model, '${layer}', inputs); Embedding layers: ${described.embeddingLayers.join(', ')}`);
+    const because = reason ?? `it reaches tfjs op '${op}' as an integer index (token ids into an Embedding, or a gather)`;
+    super('NON_DIFFERENTIABLE_INPUT', `${which} of this model has no gradient: ${because}; attribute at a float layer after it instead, ${hint}`);
     this.inputs = inputs;
     this.names = names;
     this.embeddingLayers = described.embeddingLayers;
+  }
+}
+
+/**
+ * A value that reaches an Embedding layer from a model input is not a token id of its
+ * vocabulary: not an integer, or outside 0 … inputDim − 1 (tfjs would truncate it or, on some
+ * backends, look up zeros).
+ */
+export class TokenIdError extends IGError {
+  /** Where the value is: `input 0`, `baseline of input 0`. */
+  readonly where: string;
+  /** Its flat index in that tensor. */
+  readonly index: number;
+  readonly value: number;
+  /** The Embedding layer and its vocabulary size (inputDim). */
+  readonly layer: string;
+  readonly vocabulary: number;
+  constructor(where: string, index: number, position: string, value: number, layer: string, vocabulary: number) {
+    const what = Number.isInteger(value) ? 'outside the vocabulary' : 'not an integer token id';
+    // Inputs are float32: 3.9 arrives as 3.9000000953674316, so show the digits float32 holds.
+    const shown = Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(7)));
+    super(
+      'BAD_TOKEN_ID',
+      `${where} has ${shown} at flat index ${index} (${position}), ${what} of Embedding layer '${layer}' (inputDim ${vocabulary}: ids 0 to ${vocabulary - 1})`,
+    );
+    this.where = where;
+    this.index = index;
+    this.value = value;
+    this.layer = layer;
+    this.vocabulary = vocabulary;
   }
 }

@@ -13,6 +13,8 @@ export interface InputDescription {
   readonly names: readonly string[];
   /** The model's Embedding layers: where to attribute instead. */
   readonly embeddingLayers: readonly string[];
+  /** How to attribute such a model instead, where layerIntegratedGradients cannot take it. */
+  readonly hint?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ export {
   ModelOutputError,
   NoGradientError,
   NonDifferentiableInputError,
+  TokenIdError,
   UnsupportedModelError,
 } from './errors.js';
 export { tfjsContextualDecomposition } from './contextual-decomposition.js';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MissingKernelError, UnsupportedModelError } from './errors.js';
 
-const KNOWN_BACKENDS = ['cpu', 'tensorflow', 'webgl', 'webgpu', 'wasm'];
 const MISSING_KERNEL = /Kernel '([^']+)' not registered for backend '([^']+)'/;
 /** The cpu, webgl and webgpu backends' wording, then wasm's (which says FusedConv2D for _FusedMatMul too). */
 const FUSED_ACTIVATION = [/Activation (\w+) has not been implemented for the (\w+) backend/, /(\w+) activation not yet supported for \w+ in the (\w+) backend/];
@@ -22,8 +21,9 @@ export function explainKernelError(error: unknown): unknown {
   if (match === null) return error;
   const kernel = match[1] as string;
   const backend = match[2] as string;
+  // Only backends with a registered factory can be set: importing @tensorflow/tfjs in Node
+  // registers webgl's kernels but not its factory, since webgl cannot start there.
   const registered = Object.keys(tf.engine().registryFactory);
-  const candidates = [...new Set([...registered, ...KNOWN_BACKENDS])];
-  const alternatives = candidates.filter((name) => name !== backend && tf.getKernel(kernel, name) !== undefined);
+  const alternatives = registered.filter((name) => name !== backend && tf.getKernel(kernel, name) !== undefined);
   return new MissingKernelError(kernel, backend, alternatives);
 }

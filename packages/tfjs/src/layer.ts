@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputBaselines, layerIntegratedGradients as layerAttribution, tensorExample, tensorExamples } from '@ig/core';
-import type { InputBaseline, IntegratedGradientsOptions, LayerAttributionResult, LayerHead, LayerSplit, Tensor } from '@ig/core';
+import { layerIntegratedGradients as layerAttribution, tensorExample, tensorExamples } from '@ig/core';
+import type { InputBaseline, Inputs, IntegratedGradientsOptions, LayerAttributionResult, LayerHead, LayerSplit, Tensor } from '@ig/core';
 import { forwardBackend } from './backend.js';
 import { UnsupportedModelError } from './errors.js';
+import { layerModelInputs } from './layer-inputs.js';
 import type { LayersModelLike, OutputSelector } from './model.js';
-import { makeForward } from './model.js';
+import { explainUnsupported, makeForward } from './model.js';
 
 type LayerCall = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
 
 /** The parts of a tfjs-layers `Layer` that layer attribution uses. */
 export interface LayerLike {
   readonly name: string;
-  readonly inboundNodes: readonly unknown[];
   call: LayerCall;
 }
 
@@ -26,7 +26,11 @@ export interface LayerSplitOptions {
 }
 
 export interface LayerIntegratedGradientsOptions extends Omit<IntegratedGradientsOptions, 'baselines' | 'attributionsInto'>, LayerSplitOptions {
-  /** In input space (e.g. padding token ids for an Embedding layer); default 0. One per model input or one for all. */
+  /**
+   * In input space (e.g. padding token ids for an Embedding layer); default 0. One per model
+   * input or one for all: a constant, a tensor (a tf.Tensor too) shaped like the input or like one
+   * example of it, or a function of the input. Not `{ average: [...] }`: run once per baseline.
+   */
   readonly baselines?: InputBaseline | readonly InputBaseline[];
 }
 
@@ -67,14 +71,13 @@ export function tfjsLayerSplit(model: LayeredModelLike, layerName: string, optio
 export async function layerIntegratedGradients(
   model: LayeredModelLike,
   layerName: string,
-  inputs: Tensor | readonly Tensor[],
+  inputs: Inputs,
   options: LayerIntegratedGradientsOptions = {},
 ): Promise<LayerIntegratedGradientsResult> {
   const { baselines, output, ...rest } = options;
   const split = tfjsLayerSplit(model, layerName, output === undefined ? {} : { output });
-  const inputList: readonly Tensor[] = Array.isArray(inputs) ? inputs : [inputs as Tensor];
-  tensorExamples(inputList);
-  return layerAttribution(split, inputList, { ...rest, baselines: inputBaselines(inputList, baselines) });
+  const checked = layerModelInputs(model, inputs, baselines);
+  return layerAttribution(split, checked.inputs, { ...rest, baselines: checked.baselines });
 }
 
 function findLayer(model: LayeredModelLike, name: string): LayerLike {
@@ -84,9 +87,6 @@ function findLayer(model: LayeredModelLike, name: string): LayerLike {
   } catch {
     throw new UnsupportedModelError(`LayersModel '${model.name}' has no layer named '${name}'`);
   }
-  if (layer.inboundNodes.length > 1) {
-    throw new UnsupportedModelError(`layer '${name}' is called ${layer.inboundNodes.length} times in '${model.name}'; attribute to a layer used once`);
-  }
   return layer;
 }
 
@@ -94,25 +94,38 @@ function findLayer(model: LayeredModelLike, name: string): LayerLike {
 function captureLayerOutput(model: LayeredModelLike, layer: LayerLike, inputs: readonly Tensor[]): Tensor {
   const original = layer.call;
   let captured: tf.Tensor | undefined;
+  // Counted as the model runs: inboundNodes also holds a nested model's own construction node
+  // and the calls of other models that share the layer.
+  let calls = 0;
   const recording: LayerCall = (callInputs, kwargs) => {
+    calls += 1;
     const result = original.call(layer, callInputs, kwargs);
-    if (Array.isArray(result)) {
-      throw new UnsupportedModelError(`layer '${layer.name}' returns ${result.length} tensors; attribute to a layer with one output`);
+    // A nested model's call returns its outputs as an array, of one for a one-output model.
+    const single = Array.isArray(result) && result.length === 1 ? (result[0] as tf.Tensor) : result;
+    if (Array.isArray(single)) {
+      throw new UnsupportedModelError(`layer '${layer.name}' returns ${single.length} tensors; attribute to a layer with one output`);
     }
     // The model frees intermediate tensors when its forward pass ends; keep a copy.
     captured?.dispose();
-    captured = tf.keep(tf.cast(result, 'float32'));
+    captured = tf.keep(tf.cast(single, 'float32'));
     return result;
   };
   try {
     tf.tidy(() => {
       const feeds = inputs.map(toTensor);
       withPatchedCall(layer, recording, () => {
-        model.apply(feeds.length === 1 ? (feeds[0] as tf.Tensor) : feeds, { training: false });
+        try {
+          model.apply(feeds.length === 1 ? (feeds[0] as tf.Tensor) : feeds, { training: false });
+        } catch (error) {
+          throw explainUnsupported(error, `LayersModel '${model.name}'`);
+        }
       });
     });
     if (captured === undefined) {
       throw new UnsupportedModelError(`layer '${layer.name}' was not called by the model's forward pass`);
+    }
+    if (calls > 1) {
+      throw new UnsupportedModelError(`layer '${layer.name}' is called ${calls} times in a forward pass of '${model.name}'; attribute to a layer used once`);
     }
     return { data: Float32Array.from(captured.dataSync()), shape: captured.shape };
   } finally {

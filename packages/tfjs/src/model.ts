@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { IGError, ShapeMismatchError } from '@ig/core';
+import { IGError } from '@ig/core';
 import { AsyncModelError, ModelOutputError, UnsupportedModelError } from './errors.js';
 import type { InputDescription } from './gradient-errors.js';
+import { checkInputShapes, GRAPH_MODEL_HINT, refuseIntegerGraphInputs } from './input-checks.js';
 
 /** The parts of a `tf.LayersModel` / `tf.Sequential` this package uses. */
 export interface LayersModelLike {
@@ -17,7 +18,8 @@ export interface LayersModelLike {
 export interface GraphModelLike {
   readonly inputNodes: readonly string[];
   readonly outputNodes: readonly string[];
-  readonly inputs: readonly { readonly shape?: readonly number[] }[];
+  /** The graph's input signature (shape −1 where free; dtype as declared by its Placeholder). */
+  readonly inputs: readonly { readonly shape?: readonly number[]; readonly name?: string; readonly dtype?: string }[];
   execute(inputs: tf.Tensor | tf.Tensor[], outputs?: string | string[]): tf.Tensor | tf.Tensor[];
   executeAsync(inputs: tf.Tensor | tf.Tensor[], outputs?: string | string[]): Promise<tf.Tensor | tf.Tensor[]>;
 }
@@ -49,7 +51,7 @@ export function describeModel(model: TfjsModel): string {
 
 /** Input names, and the Embedding layers to attribute at when an input has no gradient (token ids). */
 export function describeInputs(model: TfjsModel): InputDescription {
-  if (isGraphModel(model)) return { names: [...model.inputNodes], embeddingLayers: [] };
+  if (isGraphModel(model)) return { names: [...model.inputNodes], embeddingLayers: [], hint: GRAPH_MODEL_HINT };
   if (!isLayersModel(model)) return { names: [], embeddingLayers: [] };
   return {
     names: model.inputs.map((input, i) => input.name ?? `input ${i}`),
@@ -73,11 +75,7 @@ export function makeForward(model: TfjsModel, output: OutputSelector | undefined
 function layersForward(model: LayersModelLike, output: OutputSelector | undefined): Forward {
   const where = `LayersModel '${model.name}'`;
   return (inputs, count) => {
-    checkInputShapes(
-      model.inputs.map((input) => input.shape),
-      inputs,
-      where,
-    );
+    checkInputShapes(model.inputs, inputs, where);
     let result: unknown;
     try {
       result = model.apply(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs, { training: false });
@@ -90,9 +88,9 @@ function layersForward(model: LayersModelLike, output: OutputSelector | undefine
 
 function graphForward(model: GraphModelLike, output: OutputSelector | undefined): Forward {
   return (inputs, count) => {
-    if (inputs.length !== model.inputNodes.length) {
-      throw new ShapeMismatchError(`GraphModel takes ${model.inputNodes.length} inputs [${model.inputNodes.join(', ')}] but got ${inputs.length}`);
-    }
+    const declared = model.inputNodes.map((name, i) => ({ ...model.inputs[i], name }));
+    checkInputShapes(declared, inputs, 'GraphModel');
+    refuseIntegerGraphInputs(declared);
     let result: tf.Tensor | tf.Tensor[];
     try {
       result = model.execute(inputs.length === 1 ? (inputs[0] as tf.Tensor) : inputs);
@@ -106,27 +104,12 @@ function graphForward(model: GraphModelLike, output: OutputSelector | undefined)
 
 /**
  * tfjs-layers builds some configurations it cannot run (a Softmax layer on an axis other than the
- * last): its plain "not yet supported" Error becomes an UnsupportedModelError naming the model.
+ * last, a Conv1D with 'causal' padding): its plain "not yet supported" Error or its
+ * NotImplementedError becomes an UnsupportedModelError naming the model.
  */
-function explainUnsupported(error: unknown, where: string): unknown {
-  if (!(error instanceof Error) || error instanceof IGError || !/not (yet )?supported/i.test(error.message)) return error;
+export function explainUnsupported(error: unknown, where: string): unknown {
+  if (!(error instanceof Error) || error instanceof IGError || !/not (yet )?(supported|implemented)/i.test(error.message)) return error;
   return new UnsupportedModelError(`${where} cannot run in tfjs ${tf.version_core}: ${error.message}`);
-}
-
-function checkInputShapes(expected: readonly (readonly (number | null | undefined)[] | undefined)[], inputs: readonly tf.Tensor[], where: string): void {
-  if (inputs.length !== expected.length) {
-    throw new ShapeMismatchError(`${where} takes ${expected.length} inputs but got ${inputs.length}`);
-  }
-  inputs.forEach((input, i) => {
-    const want = expected[i];
-    if (want === undefined) return;
-    const fits =
-      want.length === input.shape.length && want.every((dim, axis) => dim === null || dim === undefined || dim < 0 || axis === 0 || dim === input.shape[axis]);
-    if (!fits) {
-      const shown = want.map((d) => (d === null || d === undefined || d < 0 ? 'N' : String(d))).join(', ');
-      throw new ShapeMismatchError(`${where}: input ${i} must have shape [${shown}] but a batch of points has shape [${input.shape.join(', ')}]`);
-    }
-  });
 }
 
 function selectOutput(result: unknown, output: OutputSelector | undefined, names: readonly string[], where: string, count: number): tf.Tensor2D {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputTensor, type Tensor } from '@ig/core';
+import { inputTensor, ShapeMismatchError, type Tensor } from '@ig/core';
 
 /**
  * A tf.Tensor as a core tensor `{ data: Float32Array, shape }` (values read synchronously and
@@ -7,7 +7,9 @@ import { inputTensor, type Tensor } from '@ig/core';
  * directly.
  */
 export function fromTfTensor(tensor: tf.Tensor): Tensor {
-  if (tensor.dtype === 'string') return inputTensor({ dims: tensor.shape, data: [], type: 'string' }, 'tf.Tensor');
+  if (tensor.dtype === 'string') {
+    throw new ShapeMismatchError(`a tf.Tensor of dtype string (shape [${tensor.shape.join(', ')}]) cannot be attributed; give float values`);
+  }
   return inputTensor(tensor, 'tf.Tensor');
 }
 

@@ -34,6 +34,9 @@ describe('missing kernels on tfjs wasm', () => {
     expect(error.kernel).toBe('DepthwiseConv2dNativeBackpropInput');
     expect(error.backend).toBe('wasm');
     expect(error.alternatives).toContain('cpu');
+    // tfjs registers webgl's kernels in Node but cannot start it there, so it is not offered
+    expect(error.alternatives).not.toContain('webgl');
+    expect(error.alternatives.every((name) => name in tf.engine().registryFactory)).toBe(true);
     expect(error.message).toMatch(/tf\.setBackend\('cpu'\)/);
     model.dispose();
   });
@@ -86,4 +89,17 @@ test('a disposed backend refuses work with a DisposedBackendError', async () => 
 
 test('something that is not a tfjs model is an UnsupportedModelError', () => {
   expect(() => tfjsBackend({ predict: () => 0 } as unknown as TfjsModel)).toThrow(UnsupportedModelError);
+});
+
+test("a Conv1D with 'causal' padding, which tfjs-layers builds but cannot run, is an UnsupportedModelError naming the model", async () => {
+  await useBackend('cpu');
+  const model = tf.sequential({
+    name: 'causal_net',
+    layers: [tf.layers.conv1d({ inputShape: [10, 3], filters: 4, kernelSize: 3, padding: 'causal' }), tf.layers.flatten(), tf.layers.dense({ units: 2 })],
+  });
+  const sequence: Tensor = { data: new Float32Array(30).fill(0.5), shape: [1, 10, 3] };
+  const error: unknown = await integratedGradients(tfjsBackend(model), sequence, { target: 0, steps: 4 }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UnsupportedModelError);
+  expect((error as Error).message).toMatch(/LayersModel 'causal_net'.*CAUSAL padding/);
+  model.dispose();
 });

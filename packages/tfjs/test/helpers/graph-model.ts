@@ -136,3 +136,25 @@ export async function denseGraphModel(
   const { data, specs } = await tf.io.encodeWeights(constants);
   return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: { node: nodes, versions: { producer: 1 } }, weightSpecs: specs, weightData: data }));
 }
+
+/** A token-id GraphDef: an int32 `ids` Placeholder [-1, length] gathered from a [vocab, dim] table, flattened, ·W. */
+export async function tokenGraphModel(length: number, vocab: number, dim: number): Promise<tf.GraphModel> {
+  const int: Attr = { type: 'DT_INT32' };
+  const nodes: GraphNode[] = [
+    { name: 'ids', op: 'Placeholder', attr: { dtype: int, shape: { shape: dims([-1, length]) } } },
+    constant('table', [vocab, dim]),
+    intConstant('axis', []),
+    constant('w', [length * dim, 2]),
+    intConstant('flatShape', [2]),
+    { name: 'embedded', op: 'GatherV2', input: ['table', 'ids', 'axis'], attr: { Tparams: FLOAT, Tindices: int, Taxis: int, batch_dims: { i: '0' } } },
+    { ...op('flat', 'Reshape', ['embedded', 'flatShape']), attr: { T: FLOAT, Tshape: int } },
+    op('logits', 'MatMul', ['flat', 'w'], { transpose_a: { b: false }, transpose_b: { b: false } }),
+  ];
+  const { data, specs } = await tf.io.encodeWeights({
+    table: tf.randomNormal([vocab, dim], 0, 1, 'float32', 4),
+    axis: tf.scalar(0, 'int32'),
+    w: tf.randomNormal([length * dim, 2], 0, 1, 'float32', 5),
+    flatShape: tf.tensor1d([-1, length * dim], 'int32'),
+  });
+  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: { node: nodes, versions: { producer: 1 } }, weightSpecs: specs, weightData: data }));
+}
