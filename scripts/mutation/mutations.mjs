@@ -267,4 +267,12 @@ export const MUTATIONS = [
     replace: 'igOptions;',
     kill: ['core'],
   },
+  {
+    id: 'core-auto-midpoint-unchecked',
+    what: "steps: 'auto' stops on the lone midpoint without checking it against the gradient at α = 1, so errors that cancel across features go unseen",
+    file: 'packages/core/src/adaptive-marking.ts',
+    search: 'return mesh.probeVariation(direction) <= allowed ? done() : { alphas: mesh.missingEnds(), jumps, staircase };',
+    replace: 'return done();',
+    kill: ['core'],
+  },
 ];
