@@ -1,5 +1,6 @@
 import { BackendContractError, NonFiniteError } from '../errors.js';
 import { firstNonFinite } from '../path-kernels.js';
+import { describeValue } from '../describe-value.js';
 import type { GroupScorer } from './group-scores.js';
 import type { FeatureGroup } from './scoring-context.js';
 
@@ -7,8 +8,7 @@ import type { FeatureGroup } from './scoring-context.js';
 export async function scoresOf(scorer: GroupScorer, groups: readonly FeatureGroup[]): Promise<Float64Array> {
   const scores: unknown = await scorer.score(groups);
   if (!(scores instanceof Float64Array)) {
-    const got = scores === null ? 'null' : typeof scores === 'object' ? (scores.constructor?.name ?? 'an object') : typeof scores;
-    throw new BackendContractError(`${scorer.kind} scorer: score() must resolve to a Float64Array, got ${got}`);
+    throw new BackendContractError(`${scorer.kind} scorer: score() must resolve to a Float64Array, got ${describeValue(scores)}`);
   }
   if (scores.length !== groups.length) {
     throw new BackendContractError(`${scorer.kind} scorer: score() returned ${scores.length} scores for ${groups.length} groups; expected one per group`);

@@ -57,7 +57,11 @@ describe('hierarchy: malformed targets, baselines, scorers and layouts are refus
 
   it('a scorer returning something other than a Float64Array, or a NaN score, is refused', async () => {
     const plain = customScorer(async (groups) => groups.map(() => 1) as unknown as Float64Array);
-    await expectRefusal(() => agglomerate(plain, sequenceUnits(3)), BackendContractError, 'custom scorer: score() must resolve to a Float64Array, got Array');
+    await expectRefusal(
+      () => agglomerate(plain, sequenceUnits(3)),
+      BackendContractError,
+      'custom scorer: score() must resolve to a Float64Array, got an array of 4 values',
+    );
     const nan = customScorer(async (groups) => Float64Array.from(groups, (_, k) => (k === 1 ? Number.NaN : k)));
     const err = await agglomerate(nan, sequenceUnits(3)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteError);
