@@ -1,5 +1,6 @@
 import { throwIfAborted, type AbortSignalLike } from './abort.js';
 import type { GradientBackend, GradientResponse } from './backend.js';
+import { checkResolvedObject, gradientLengthMessage } from './backend-contract.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
@@ -94,6 +95,7 @@ export class PathRunner {
         signal,
       );
       throwIfAborted(signal);
+      checkResolvedObject(backend.name, 'integrate', response, '{ gradientSums }');
       if (!Array.isArray(response.gradientSums) || response.gradientSums.length !== pointSizes.length) {
         throw new BackendContractError(
           `${backend.name}: integrate returned ${String(response.gradientSums?.length)} gradient sums for ${pointSizes.length} input(s)`,
@@ -208,13 +210,14 @@ export class PathRunner {
 
   private checkResponse(response: GradientResponse, count: number): void {
     const { backend, pointSizes } = this.options;
+    checkResolvedObject(backend.name, 'gradients', response, '{ objective, gradients }');
     if (!Array.isArray(response.gradients) || response.gradients.length !== pointSizes.length) {
       throw new BackendContractError(`${backend.name}: gradients returned ${String(response.gradients?.length)} arrays for ${pointSizes.length} input(s)`);
     }
     response.gradients.forEach((g, input) => {
       const expected = count * (pointSizes[input] as number);
       if (!(g instanceof Float32Array) || g.length !== expected) {
-        throw new BackendContractError(`${backend.name}: gradient of input ${input} has ${String(g?.length)} values, expected ${expected} (${count} points)`);
+        throw new BackendContractError(gradientLengthMessage(backend.name, input, g, expected, count));
       }
     });
   }

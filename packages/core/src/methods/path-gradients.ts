@@ -1,4 +1,5 @@
 import type { GradientResponse } from '../backend.js';
+import { checkResolvedObject, gradientLengthMessage } from '../backend-contract.js';
 import { BackendContractError, NonFiniteError } from '../errors.js';
 import { firstNonFinite } from '../path-kernels.js';
 
@@ -29,13 +30,14 @@ export function checkGradients(
   example: number,
   firstStep: number,
 ): void {
+  checkResolvedObject(name, 'gradients', response, '{ objective, gradients }');
   if (!Array.isArray(response.gradients) || response.gradients.length !== pointSizes.length) {
     throw new BackendContractError(`${name}: gradients returned ${String(response.gradients?.length)} arrays for ${pointSizes.length} input(s)`);
   }
   response.gradients.forEach((g, input) => {
     const size = pointSizes[input] as number;
     if (!(g instanceof Float32Array) || g.length !== count * size) {
-      throw new BackendContractError(`${name}: gradient of input ${input} has ${String(g?.length)} values, expected ${count * size} (${count} points)`);
+      throw new BackendContractError(gradientLengthMessage(name, input, g, count * size, count));
     }
     const bad = firstNonFinite(g);
     if (bad >= 0)
