@@ -29,6 +29,9 @@ export function normalizeInputs(inputs: Inputs): ModelInputs {
     if (t.shape[0] !== examples) {
       throw new ShapeMismatchError(`input ${i} has ${String(t.shape[0])} examples (shape ${formatShape(t.shape)}) but input 0 has ${examples}`);
     }
+    if (t.data.length === 0) {
+      throw new ShapeMismatchError(`input ${i} has shape ${formatShape(t.shape)}: its examples have no features, so there is nothing to attribute`);
+    }
     const bad = firstNonFinite(t.data);
     if (bad >= 0) {
       const size = t.data.length / examples;
