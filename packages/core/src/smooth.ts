@@ -11,12 +11,15 @@ import { targetsPerExample } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, normalizeInputs } from './validate.js';
 
-/** A NoiseKind, or one of its aliases ('smoothgrad-squared', this function's earlier name for 'smoothgrad-sq'). */
-export type SmoothKind = NoiseKind | NoiseKindAlias;
+/**
+ * The kinds under the names this function first took ('smoothgrad-squared' for 'smoothgrad-sq'),
+ * still accepted; NoiseKind has the canonical names, shared with noiseTunnel and reported in results.
+ */
+export type SmoothKind = 'smoothgrad' | 'smoothgrad-squared' | 'vargrad';
 
 export interface SmoothOptions extends IntegratedGradientsOptions {
   /** How the per-sample attributions combine: mean, mean of squares, or variance. Default smoothgrad. */
-  readonly kind?: SmoothKind;
+  readonly kind?: NoiseKind | NoiseKindAlias;
   /** Noisy copies of the input (default 5). */
   readonly samples?: number;
   /** Standard deviation of the Gaussian noise added to the input, one value or one per input (default 1, as Captum). */
