@@ -1,4 +1,4 @@
-import type { GradientBackend } from './backend.js';
+import type { GradientBackend, GradientResponse, IntegrateResponse } from './backend.js';
 import { describeValue } from './describe-value.js';
 import { BackendContractError } from './errors.js';
 
@@ -22,17 +22,48 @@ export function checkBackend(backend: GradientBackend): void {
   }
 }
 
-/** Refuses what a backend method resolved to unless it is an object (the fields are checked by the caller). */
-export function checkResolvedObject(backendName: string, method: string, value: unknown, shape: string): void {
+/** Refuses what a backend method resolved to unless it is an object. */
+function checkResolvedObject(backendName: string, method: string, value: unknown, shape: string): void {
   if (value === null || typeof value !== 'object') {
     throw new BackendContractError(`${backendName}: ${method}() resolved to ${describeValue(value)}; it must resolve to ${shape}`);
   }
 }
 
-/** The message for gradients that are not a Float32Array of `expected` values, naming the type when it is the type that is wrong. */
-export function gradientLengthMessage(backendName: string, input: number, gradient: unknown, expected: number, count: number): string {
-  if (!(gradient instanceof Float32Array)) {
-    return `${backendName}: gradient of input ${input} is ${describeValue(gradient)}; it must be a Float32Array of ${expected} values (${count} points)`;
+/** Refuses a gradients() response unless it holds, per input, a Float32Array of `count` points' gradients; names the type when that is what is wrong. */
+export function checkGradientResponse(name: string, response: unknown, pointSizes: readonly number[], count: number): asserts response is GradientResponse {
+  checkResolvedObject(name, 'gradients', response, '{ objective, gradients }');
+  const { gradients } = response as { gradients?: unknown };
+  if (!Array.isArray(gradients) || gradients.length !== pointSizes.length) {
+    throw new BackendContractError(
+      `${name}: gradients returned ${String((gradients as unknown[] | undefined)?.length)} arrays for ${pointSizes.length} input(s)`,
+    );
   }
-  return `${backendName}: gradient of input ${input} has ${gradient.length} values, expected ${expected} (${count} points)`;
+  gradients.forEach((g: unknown, input) => {
+    const expected = count * (pointSizes[input] as number);
+    if (!(g instanceof Float32Array)) {
+      throw new BackendContractError(
+        `${name}: gradient of input ${input} is ${describeValue(g)}; it must be a Float32Array of ${expected} values (${count} points)`,
+      );
+    }
+    if (g.length !== expected)
+      throw new BackendContractError(`${name}: gradient of input ${input} has ${g.length} values, expected ${expected} (${count} points)`);
+  });
+}
+
+/** Refuses an integrate() response unless it holds one input-sized sum per input. */
+export function checkIntegrateResponse(name: string, response: unknown, pointSizes: readonly number[]): asserts response is IntegrateResponse {
+  checkResolvedObject(name, 'integrate', response, '{ gradientSums }');
+  const { gradientSums } = response as { gradientSums?: unknown };
+  if (!Array.isArray(gradientSums) || gradientSums.length !== pointSizes.length) {
+    throw new BackendContractError(
+      `${name}: integrate returned ${String((gradientSums as unknown[] | undefined)?.length)} gradient sums for ${pointSizes.length} input(s)`,
+    );
+  }
+  gradientSums.forEach((sum: unknown, input) => {
+    const length = (sum as { length?: unknown } | null)?.length;
+    if (length !== pointSizes[input]) {
+      const got = typeof length === 'number' ? `${length} values` : describeValue(sum);
+      throw new BackendContractError(`${name}: integrate returned ${got} for input ${input}, expected ${String(pointSizes[input])} values`);
+    }
+  });
 }

@@ -16,13 +16,15 @@ describe('a backend that breaks its contract is a BackendContractError naming th
     await expectRefusal(() => saliency(backend, x), BackendContractError, message);
   });
 
-  it('a fused integrate() resolving undefined', async () => {
+  it('a fused integrate() resolving undefined, or with a sum missing', async () => {
     const backend = loose({ predict, gradients, integrate: async () => undefined });
     await expectRefusal(
       () => integratedGradients(backend, x),
       BackendContractError,
       'raw: integrate() resolved to undefined; it must resolve to { gradientSums }',
     );
+    const holey = loose({ predict, gradients, integrate: async () => ({ gradientSums: [undefined] }) });
+    await expectRefusal(() => integratedGradients(holey, x), BackendContractError, 'raw: integrate returned undefined for input 0, expected 2 values');
   });
 
   it('a backend without predict, or with integrate that is not a method, before any call', async () => {
