@@ -81,18 +81,13 @@ export function heatmapScale(maps: PixelMap | readonly PixelMap[], sign: Visuali
 }
 
 /**
- * A given divisor that draws something: not 0 (Captum asserts the same) and, for a one-sign map,
- * of the sign heatmapScale gives it; of the other sign every kept value would clip to 0.
+ * A given divisor of the sign heatmapScale gives for `sign`: of the other sign every kept value
+ * would clip to 0 and the map would draw blank. (0 is checked against the map, below.)
  */
 function checkScale(scale: unknown, sign: VisualizeSign): void {
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new InvalidOptionError(`scale must be a finite number, got ${describeValue(scale)}`);
-  if (scale === 0) {
-    throw new InvalidOptionError(
-      `scale must not be 0: cannot normalize by a scale factor of 0 (heatmapScale gives 0 only for a map with nothing to show for sign '${sign}'; leave scale out to draw it)`,
-    );
-  }
   const wanted = sign === 'negative' ? -1 : sign === 'all' ? Math.sign(scale) : 1;
-  if (Math.sign(scale) !== wanted) {
+  if (scale !== 0 && Math.sign(scale) !== wanted) {
     throw new InvalidOptionError(
       `scale ${scale} has the wrong sign for sign '${sign}': every value would normalize to 0 or below and the map would be blank; heatmapScale gives a ${wanted > 0 ? 'positive' : 'negative'} divisor for it`,
     );
@@ -101,8 +96,9 @@ function checkScale(scale: unknown, sign: VisualizeSign): void {
 
 /**
  * Captum's `_normalize_attr`: keep the sign's values, divide by the outlier-trimmed threshold and
- * clip to [−1, 1]. A map with nothing to show (threshold 0) normalizes to all zeros; a given
- * `scale` of 0, or of the wrong sign for `sign`, is refused.
+ * clip to [−1, 1]. A map with nothing to show (threshold 0) normalizes to all zeros. A given
+ * `scale` of the wrong sign for `sign`, or of 0 for a map with something to show, is refused:
+ * either would draw that map blank.
  */
 export function normalizeAttributions(map: PixelMap, sign: VisualizeSign, outlierPercentile = DEFAULT_OUTLIER_PERCENTILE, scale?: number): Float64Array {
   if (scale !== undefined) {
@@ -112,6 +108,14 @@ export function normalizeAttributions(map: PixelMap, sign: VisualizeSign, outlie
   const divisor = scale ?? heatmapScale(map, sign, outlierPercentile);
   checkFinite(map.values, 'attribution map');
   const kept = selectSign(map.values, sign);
-  if (divisor === 0) return new Float64Array(kept.length);
+  if (divisor === 0) {
+    // A shared heatmapScale of maps with nothing to show is 0, and draws each of them blank, as it should.
+    if (scale !== undefined && kept.some((v) => v !== 0)) {
+      throw new InvalidOptionError(
+        `scale must not be 0: cannot normalize by a scale factor of 0 (Captum asserts the same), and the map has values to show for sign '${sign}'`,
+      );
+    }
+    return new Float64Array(kept.length);
+  }
   return kept.map((v) => (v === 0 ? 0 : Math.min(1, Math.max(-1, v / divisor))));
 }

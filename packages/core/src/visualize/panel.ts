@@ -86,7 +86,7 @@ export function renderPanel(attributions: AttributionMap, options: PanelOptions)
   if (!(Number.isInteger(factor) && factor >= 1)) throw new InvalidOptionError(`upscale must be a whole number ≥ 1, got ${String(factor)}`);
   checkUpscaledSize(map.width, map.height, factor, 3);
   const scale = options.scale ?? heatmapScale(map, sign, outlierPercentile);
-  // A computed 0 (nothing to show) is not passed on, as a given scale of 0 is refused; the maps then draw blank.
+  // A computed 0 is not passed on: given, 0 is refused for a map with values (outlierPercentile 100 computes it).
   const passed = options.scale !== undefined || scale !== 0 ? { scale } : {};
   const common = { sign, outlierPercentile, colormap, ...passed, ...(options.layout ? { layout: options.layout } : {}) };
   const heat = renderHeatmap(attributions, { ...common, method: 'heat_map' });

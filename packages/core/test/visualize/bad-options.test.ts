@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors.js';
-import { renderHeatmap, renderPanel, upscaleNearest, type Colormap, type HeatmapOptions, type RgbaImage } from '../../src/visualize/index.js';
+import {
+  combineChannels,
+  heatmapScale,
+  renderHeatmap,
+  renderPanel,
+  upscaleNearest,
+  type Colormap,
+  type HeatmapOptions,
+  type RgbaImage,
+} from '../../src/visualize/index.js';
 import { expectRefusal } from '../helpers/refusal.js';
 
 const square = { data: [1, 2, 3, 4], shape: [2, 2] };
@@ -27,11 +36,11 @@ describe('heatmap and panel options that would crash or draw a blank map are ref
     await expectRefusal(() => renderHeatmap(square, { outlierPercentile: 150 }), InvalidOptionError, 'outlierPercentile must be a number in [0, 100], got 150');
   });
 
-  it('scale 0, or a scale of the wrong sign for a one-sign map, is refused', async () => {
+  it('scale 0 for a map with values to show, or a scale of the wrong sign for a one-sign map, is refused', async () => {
     await expectRefusal(
       () => renderHeatmap(square, { scale: 0 }),
       InvalidOptionError,
-      "scale must not be 0: cannot normalize by a scale factor of 0 (heatmapScale gives 0 only for a map with nothing to show for sign 'absolute_value'; leave scale out to draw it)",
+      "scale must not be 0: cannot normalize by a scale factor of 0 (Captum asserts the same), and the map has values to show for sign 'absolute_value'",
     );
     await expectRefusal(
       () => renderHeatmap(square, { scale: -1 }),
@@ -43,6 +52,16 @@ describe('heatmap and panel options that would crash or draw a blank map are ref
       InvalidOptionError,
       "scale 1 has the wrong sign for sign 'negative': every value would normalize to 0 or below and the map would be blank; heatmapScale gives a negative divisor for it",
     );
+  });
+
+  it('scale 0 shared by maps with nothing to show (heatmapScale of them) draws them blank', () => {
+    const nothingPositive = { data: [-1, 0, -2, 0], shape: [2, 2] };
+    const shared = heatmapScale([combineChannels(nothingPositive), combineChannels(square)], 'negative');
+    expect(shared).toBe(-2); // −1, −2 kept from the first map: Captum's threshold at 98% of the mass is 2
+    expect(heatmapScale(combineChannels(nothingPositive), 'positive')).toBe(0);
+    const blank = renderHeatmap(nothingPositive, { sign: 'positive', scale: 0 });
+    // Every pixel the first Greens stop, #f7fcf5.
+    expect(Array.from(blank.data)).toEqual(new Array<number[]>(4).fill([247, 252, 245, 255]).flat());
   });
 
   it('a negative scale for sign negative draws the Reds ramp at −value / −scale', () => {
