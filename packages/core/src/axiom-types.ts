@@ -27,8 +27,8 @@ export interface FeatureRef {
 
 /** `attributionsInto` is not taken: the checks compare the results of several calls. */
 export interface AxiomCheckOptions extends Omit<IntegratedGradientsOptions, 'target' | 'baselines' | 'attributionsInto'> {
-  /** Class index of the attributed output (one example). */
-  readonly target: number;
+  /** Class index of the attributed output (one example); may be left out for a model with a single output, as for integratedGradients. */
+  readonly target?: number;
   /** One baseline value (no averaging), per BaselineSpec. Default 0. */
   readonly baselines?: IntegratedGradientsOptions['baselines'];
   /** Relative tolerance for completeness and for comparing attributions (default 0.01). */

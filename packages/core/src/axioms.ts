@@ -1,9 +1,11 @@
 import type { Inputs } from './inputs.js';
 import type { GradientBackend } from './backend.js';
-import { backendForExample } from './example-indices.js';
+import { backendForExample, pointsOfExample } from './example-indices.js';
+import { predictPoints } from './predict.js';
+import { axiomTargets, checkAxiomOptions } from './axiom-options.js';
 import { integratedGradients, type IntegratedGradientsOptions } from './integrate.js';
 import { resolveBaselines } from './baselines.js';
-import { InvalidOptionError, ShapeMismatchError, TargetError } from './errors.js';
+import { InvalidOptionError, ShapeMismatchError } from './errors.js';
 import type { Tensor } from './tensor.js';
 import { normalizeInputs } from './validate.js';
 import type { AxiomCheck, AxiomCheckOptions, AxiomReport, FeatureRef } from './axiom-types.js';
@@ -17,7 +19,7 @@ export type { AxiomCheck, AxiomCheckOptions, AxiomReport, FeatureRef } from './a
  * linearity (IG of a·F₁ + b·F₂ = a·IG(F₁) + b·IG(F₂)); symmetry for given pairs; and
  * implementation invariance against a second backend. Each check reports the numbers compared.
  */
-export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs, options: AxiomCheckOptions): Promise<AxiomReport> {
+export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs, options: AxiomCheckOptions = {}): Promise<AxiomReport> {
   const model = normalizeInputs(inputs);
   if (model.examples !== 1) throw new ShapeMismatchError(`checkAxioms takes one example; the input has ${model.examples}`);
   // The checks run batches of the example's variants: each point is the one example's.
@@ -25,13 +27,16 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
   if ((options as IntegratedGradientsOptions).attributionsInto !== undefined) {
     throw new InvalidOptionError('checkAxioms does not take attributionsInto: it compares the attributions of several calls, which must not share arrays');
   }
+  const { maxDummyProbes, a, b } = checkAxiomOptions(options, model.pointSizes);
   const tolerance = options.tolerance ?? 0.01;
-  const { target } = options;
-  const igOptions: IntegratedGradientsOptions = { ...options, target, tolerance };
   const baseline = resolveBaselines(options.baselines, model.tensors);
   if (baseline.length !== 1) throw new InvalidOptionError('checkAxioms takes a single baseline, not { average }');
   const baselineData = baseline[0] as Float32Array[];
   const inputData = model.tensors.map((t) => t.data);
+  // One forward pass settles the targets before any IG run is paid for.
+  const outputs = await outputCount(backend, model, inputData);
+  const { target, other } = axiomTargets(options, outputs);
+  const igOptions: IntegratedGradientsOptions = { ...options, target, tolerance };
   const withShapes = (data: readonly Tensor[]): Tensor[] => data.map((d, i) => ({ data: d.data, shape: (model.tensors[i] as Tensor).shape }));
   const baselineTensors = withShapes(baselineData.map((data) => ({ data, shape: [] })));
 
@@ -79,7 +84,7 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
     );
   }
 
-  const dummies = options.dummyFeatures ?? (await findDummyFeatures(backend, model, inputData, baselineData, options.maxDummyProbes ?? 64));
+  const dummies = options.dummyFeatures ?? (await findDummyFeatures(backend, model, inputData, baselineData, maxDummyProbes));
   for (const feature of dummies) {
     const attribution = attributionAt(main, feature);
     checks.push(
@@ -93,21 +98,6 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
   }
 
   // A single-output model combines its one output with itself: IG of (a + b)·F against a·IG(F) + b·IG(F).
-  const outputs = await outputCount(backend, model, inputData);
-  const other = options.linearity?.otherTarget ?? (target + 1) % outputs;
-  for (const [name, index] of [
-    ['target', target],
-    ['linearity.otherTarget', other],
-  ] as const) {
-    if (typeof index !== 'number')
-      throw new TargetError(
-        `checkAxioms: ${name} must be one output index, got ${JSON.stringify(index)}; to check a weighted objective, give a backend whose one output is that objective`,
-      );
-    if (!Number.isInteger(index) || index < 0 || index >= outputs)
-      throw new TargetError(`checkAxioms: ${name} ${String(index)} is not an output index; the model has ${outputs} output(s)`);
-  }
-  const a = options.linearity?.a ?? 2;
-  const b = options.linearity?.b ?? -0.5;
   const weights = new Float32Array(outputs);
   weights[target] = a;
   weights[other] = (weights[other] as number) + b;
@@ -174,8 +164,7 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
 }
 
 async function outputCount(backend: GradientBackend, model: ReturnType<typeof normalizeInputs>, inputData: readonly Float32Array[]): Promise<number> {
-  const y = await backend.predict({ points: inputData, pointShapes: model.pointShapes, count: 1 });
-  return y.length;
+  return (await predictPoints(backend, inputData, model.pointShapes, model.pointSizes, pointsOfExample(1, 0), 1, undefined, 'the input')).outputSize;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { GradientBackend } from './backend.js';
+import { checkBackend } from './backend-contract.js';
 
 /** `count` points of examples `first`, `first + 1`, …: one point per example. */
 export function consecutiveExamples(count: number, first = 0): Int32Array {
@@ -16,6 +17,7 @@ export function pointsOfExample(count: number, example: number): Int32Array {
  * groups, probed features), so that a backend with per-example values feeds that example's.
  */
 export function backendForExample(backend: GradientBackend, example: number): GradientBackend {
+  checkBackend(backend);
   const pinned: GradientBackend = {
     name: backend.name,
     predict: (batch) => backend.predict({ ...batch, exampleIndices: pointsOfExample(batch.count, example) }),

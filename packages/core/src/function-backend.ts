@@ -1,5 +1,6 @@
 import type { GradientBackend, GradientRequest, GradientResponse, PointBatch } from './backend.js';
 import { BackendContractError } from './errors.js';
+import { checkFunctions, checkGradientValues, checkOutputs, gradientsOf } from './function-backend-checks.js';
 
 type Values = Float32Array | readonly number[];
 
@@ -13,13 +14,14 @@ export interface PointFunctions {
   forward(point: readonly Float32Array[], example: number): Values;
   /**
    * ∂(Σⱼ outputWeights[j]·outputⱼ)/∂x at one point, one array per model input; optionally
-   * with the objective's value, which saves a forward call.
+   * with the objective's value, which saves a forward call. A model with one input may return
+   * that input's gradient alone, as a bare Float32Array.
    */
   gradient(
     point: readonly Float32Array[],
     outputWeights: Float32Array,
     example: number,
-  ): readonly Values[] | { readonly value: number; readonly gradients: readonly Values[] };
+  ): readonly Values[] | { readonly value: number; readonly gradients: readonly Values[] } | Float32Array;
 }
 
 /** A model as batched functions (one call per batch of points), e.g. a custom engine's kernels. */
@@ -47,6 +49,7 @@ function pointViews(batch: PointBatch, k: number): Float32Array[] {
  * request as it is.
  */
 export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'function'): GradientBackend {
+  checkFunctions(fns, name);
   if (isBatch(fns)) {
     return {
       name,
@@ -58,7 +61,7 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
   const forwardAll = (batch: PointBatch): Float32Array => {
     let out: Float32Array | null = null;
     for (let k = 0; k < batch.count; k++) {
-      const y = fns.forward(pointViews(batch, k), batch.exampleIndices?.[k] ?? 0);
+      const y = checkOutputs(fns.forward(pointViews(batch, k), batch.exampleIndices?.[k] ?? 0), name, k);
       out ??= new Float32Array(batch.count * y.length);
       if (y.length * batch.count !== out.length)
         throw new BackendContractError(`${name}: forward returned ${y.length} outputs at point ${k}, earlier ${out.length / batch.count}`);
@@ -81,18 +84,16 @@ export function functionBackend(fns: PointFunctions | BatchFunctions, name = 'fu
         const point = pointViews(request, k);
         const weights = request.outputWeights.subarray(k * outputSize, (k + 1) * outputSize);
         const example = request.exampleIndices?.[k] ?? 0;
-        const result = fns.gradient(point, weights, example);
-        const grads = Array.isArray(result) ? (result as readonly Values[]) : (result as { gradients: readonly Values[] }).gradients;
+        const { grads, value } = gradientsOf(fns.gradient(point, weights, example), point.length, name, k);
         if (grads.length !== point.length) throw new BackendContractError(`${name}: gradient returned ${grads.length} arrays for ${point.length} input(s)`);
         grads.forEach((g, i) => {
           const size = (point[i] as Float32Array).length;
-          if (g.length !== size) throw new BackendContractError(`${name}: gradient of input ${i} has ${g.length} values at point ${k}, expected ${size}`);
-          (gradients[i] as Float32Array).set(g, k * size);
+          (gradients[i] as Float32Array).set(checkGradientValues(g, size, i, name, k), k * size);
         });
-        if (!Array.isArray(result)) {
-          objective[k] = (result as { value: number }).value;
+        if (value !== undefined) {
+          objective[k] = value;
         } else {
-          const y = fns.forward(point, example);
+          const y = checkOutputs(fns.forward(point, example), name, k);
           let value = 0;
           for (let j = 0; j < y.length; j++) value += (weights[j] as number) * (y[j] as number);
           objective[k] = value;

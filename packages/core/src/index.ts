@@ -54,7 +54,7 @@ export { gaussianBlur, gaussianKernel, guessLayout, type ImageLayout } from './m
 export { guidedIG, type GuidedIGOptions } from './methods/guided-ig.js';
 export { inputXGradient } from './methods/input-x-gradient.js';
 export { integratedGradientsMethod, type IntegratedGradientsMethodOptions } from './methods/integrated-gradients.js';
-export { noiseTunnel, NOISE_KINDS, type AttributionMethod, type NoiseKind, type NoiseOptions, type NoiseResult } from './methods/noise.js';
+export { noiseTunnel, NOISE_KINDS, type AttributionMethod, type NoiseKind, type NoiseKindAlias, type NoiseOptions, type NoiseResult } from './methods/noise.js';
 export { OBJECTIVES, resolveObjective, type Objective, type ObjectiveName } from './methods/objective.js';
 export type { GradientPath, PathContext, PathFactory } from './methods/path.js';
 export { runPathMethod, type AttributionResult, type PathMethodOptions } from './methods/path-engine.js';

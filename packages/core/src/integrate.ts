@@ -114,12 +114,14 @@ export async function integratedGradients(
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
   const stepsLimit = checkPositiveInteger(options.stepsLimit ?? DEFAULT_STEPS_LIMIT, 'stepsLimit');
+  // A custom rule (or a null method) is checked before its length is read, so that a malformed one is named as such.
+  const custom = !auto && typeof options.method === 'object' ? checkCustomRule(options.method) : null;
   checkStepsLimit(
-    auto ? maxSteps : typeof options.method === 'object' ? options.method.alphas.length : steps,
+    auto ? maxSteps : custom !== null ? custom.alphas.length : steps,
     stepsLimit,
-    auto ? 'maxSteps' : typeof options.method === 'object' ? "the custom rule's point count" : 'steps',
+    auto ? 'maxSteps' : custom !== null ? "the custom rule's point count" : 'steps',
   );
-  const fixed = auto ? null : resolveRule(options.method, steps);
+  const fixed = auto ? null : custom !== null ? { rule: custom, name: 'custom' } : resolveRule(options.method, steps);
   const batchSize = resolveBatchSize(
     model.pointSizes.reduce((a, b) => a + b, 0),
     options.batchSize,

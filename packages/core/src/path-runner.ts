@@ -1,5 +1,6 @@
 import { throwIfAborted, type AbortSignalLike } from './abort.js';
-import type { GradientBackend, GradientResponse } from './backend.js';
+import type { GradientBackend } from './backend.js';
+import { checkGradientResponse, checkIntegrateResponse } from './backend-contract.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
 import { firstNonFinite } from './path-kernels.js';
@@ -92,15 +93,8 @@ export class PathRunner {
         signal,
       );
       throwIfAborted(signal);
-      if (!Array.isArray(response.gradientSums) || response.gradientSums.length !== pointSizes.length) {
-        throw new BackendContractError(
-          `${backend.name}: integrate returned ${String(response.gradientSums?.length)} gradient sums for ${pointSizes.length} input(s)`,
-        );
-      }
+      checkIntegrateResponse(backend.name, response, pointSizes);
       response.gradientSums.forEach((sum, input) => {
-        if (sum.length !== pointSizes[input]) {
-          throw new BackendContractError(`${backend.name}: integrate returned ${sum.length} values for input ${input}, expected ${String(pointSizes[input])}`);
-        }
         const bad = firstNonFinite(sum);
         if (bad >= 0) {
           throw new NonFiniteError(
@@ -178,7 +172,7 @@ export class PathRunner {
       signal,
     );
     throwIfAborted(signal);
-    this.checkResponse(response, count);
+    checkGradientResponse(backend.name, response, pointSizes, count);
     let point = 0;
     for (const piece of pieces) {
       for (let input = 0; input < pointSizes.length; input++) {
@@ -209,19 +203,6 @@ export class PathRunner {
         );
       (piece.segment.objectives as Float64Array)[piece.from + j] = value;
     }
-  }
-
-  private checkResponse(response: GradientResponse, count: number): void {
-    const { backend, pointSizes } = this.options;
-    if (!Array.isArray(response.gradients) || response.gradients.length !== pointSizes.length) {
-      throw new BackendContractError(`${backend.name}: gradients returned ${String(response.gradients?.length)} arrays for ${pointSizes.length} input(s)`);
-    }
-    response.gradients.forEach((g, input) => {
-      const expected = count * (pointSizes[input] as number);
-      if (!(g instanceof Float32Array) || g.length !== expected) {
-        throw new BackendContractError(`${backend.name}: gradient of input ${input} has ${String(g?.length)} values, expected ${expected} (${count} points)`);
-      }
-    });
   }
 
   private reportNonFinite(gradients: Float32Array, input: number, firstPoint: number, piece: BatchPiece): never {

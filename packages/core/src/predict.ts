@@ -1,5 +1,7 @@
 import { throwIfAborted, type AbortSignalLike } from './abort.js';
 import type { GradientBackend } from './backend.js';
+import { checkBackend } from './backend-contract.js';
+import { describeValue } from './describe-value.js';
 import { BackendContractError, NonFiniteError } from './errors.js';
 import { abortable, yieldToEventLoop } from './event-loop.js';
 import { consecutiveExamples } from './example-indices.js';
@@ -21,6 +23,7 @@ export async function predictPoints(
   signal: AbortSignalLike | undefined,
   label: string,
 ): Promise<{ outputs: Float32Array; outputSize: number }> {
+  checkBackend(backend);
   const count = exampleIndices.length;
   let outputs: Float32Array | null = null;
   let outputSize = 0;
@@ -37,10 +40,11 @@ export async function predictPoints(
       signal,
     );
     throwIfAborted(signal);
-    if (!(chunk instanceof Float32Array) || chunk.length === 0 || chunk.length % n !== 0) {
-      throw new BackendContractError(
-        `${backend.name}: predict returned ${String(chunk?.length)} values for ${n} point(s); expected a non-empty multiple of ${n}`,
-      );
+    if (!(chunk instanceof Float32Array)) {
+      throw new BackendContractError(`${backend.name}: predict returned ${describeValue(chunk)} for ${n} point(s); it must return a Float32Array`);
+    }
+    if (chunk.length === 0 || chunk.length % n !== 0) {
+      throw new BackendContractError(`${backend.name}: predict returned ${chunk.length} values for ${n} point(s); expected a non-empty multiple of ${n}`);
     }
     if (outputs === null) {
       outputSize = chunk.length / n;

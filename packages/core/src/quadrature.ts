@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { InvalidOptionError } from './errors.js';
 
 /** Points α ∈ [0, 1] on the straight path and the weights of ∫₀¹ f(α) dα ≈ Σ wₖ f(αₖ). */
@@ -170,8 +171,18 @@ export function sharedQuadrature(method: QuadratureMethod, n: number): Quadratur
   return rule;
 }
 
-/** Checks a user-supplied rule: equal lengths, alphas finite in [0, 1], weights finite. */
+/** Checks a user-supplied rule: an object of two number arrays, equal lengths, alphas finite in [0, 1], weights finite. */
 export function checkCustomRule(rule: { readonly alphas: ArrayLike<number>; readonly weights: ArrayLike<number> }): QuadratureRule {
+  const given = rule as unknown;
+  if (given === null || typeof given !== 'object') {
+    throw new InvalidOptionError(`method must be one of ${QUADRATURE_METHODS.join(', ')} or a custom rule { alphas, weights }, got ${describeValue(given)}`);
+  }
+  for (const key of ['alphas', 'weights'] as const) {
+    const list = (given as Record<string, unknown>)[key];
+    if (!Array.isArray(list) && !(ArrayBuffer.isView(list) && !(list instanceof DataView))) {
+      throw new InvalidOptionError(`custom quadrature rule: ${key} must be an array of numbers, got ${describeValue(list)}`);
+    }
+  }
   const n = rule.alphas.length;
   if (n < 1) throw new InvalidOptionError('custom quadrature rule has no points (alphas is empty)');
   if (rule.weights.length !== n) {

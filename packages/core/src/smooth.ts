@@ -2,18 +2,24 @@ import type { Inputs } from './inputs.js';
 import { checkAttributionBuffers } from './attribution-buffers.js';
 import type { GradientBackend } from './backend.js';
 import { InvalidOptionError } from './errors.js';
-import { integratedGradients, type IntegratedGradientsOptions, type PathReport } from './integrate.js';
+import { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult, type PathReport } from './integrate.js';
+import { inNoisySample } from './methods/noise.js';
+import { resolveNoiseKind, type NoiseKind, type NoiseKindAlias } from './methods/noise-kind.js';
 import { pinTargets } from './pinned-targets.js';
 import { checkSeed, seededRandom } from './random.js';
 import { targetsPerExample } from './targets.js';
 import type { Tensor } from './tensor.js';
 import { checkPositiveInteger, normalizeInputs } from './validate.js';
 
+/**
+ * The kinds under the names this function first took ('smoothgrad-squared' for 'smoothgrad-sq'),
+ * still accepted; NoiseKind has the canonical names, shared with noiseTunnel and reported in results.
+ */
 export type SmoothKind = 'smoothgrad' | 'smoothgrad-squared' | 'vargrad';
 
 export interface SmoothOptions extends IntegratedGradientsOptions {
   /** How the per-sample attributions combine: mean, mean of squares, or variance. Default smoothgrad. */
-  readonly kind?: SmoothKind;
+  readonly kind?: NoiseKind | NoiseKindAlias;
   /** Noisy copies of the input (default 5). */
   readonly samples?: number;
   /** Standard deviation of the Gaussian noise added to the input, one value or one per input (default 1, as Captum). */
@@ -35,20 +41,18 @@ export interface SmoothResult {
   readonly attributions: Tensor[];
   /** The completeness reports of each noisy sample's IG. */
   readonly sampleReports: PathReport[][];
-  readonly kind: SmoothKind;
+  /** The canonical name of the kind run ('smoothgrad-sq' for any of its aliases). */
+  readonly kind: NoiseKind;
 }
 
 /**
  * SmoothGrad over Integrated Gradients (Captum's NoiseTunnel): IG at `samples` noisy copies
  * x + ε, ε ~ N(0, stdev²), baselines unchanged, combined by mean (smoothgrad), mean of squares
- * (smoothgrad-squared) or variance (vargrad).
+ * (smoothgrad-sq) or variance (vargrad).
  */
 export async function smoothIntegratedGradients(backend: GradientBackend, inputs: Inputs, options: SmoothOptions = {}): Promise<SmoothResult> {
   const model = normalizeInputs(inputs);
-  const kind = options.kind ?? 'smoothgrad';
-  if (!['smoothgrad', 'smoothgrad-squared', 'vargrad'].includes(kind)) {
-    throw new InvalidOptionError(`kind must be smoothgrad, smoothgrad-squared or vargrad, got '${String(kind)}'`);
-  }
+  const kind = resolveNoiseKind(options.kind, 'kind');
   const samples = checkPositiveInteger(options.samples ?? 5, 'samples');
   const stdevs = model.tensors.map((_, i) => (typeof options.stdev === 'object' ? options.stdev[i] : options.stdev) ?? 1);
   stdevs.forEach((s, i) => {
@@ -76,7 +80,12 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
       const stdev = stdevs[i] as number;
       return { data: t.data.map((v, k) => v + (noise === undefined ? stdev * random.normal() : (noise[k] as number))), shape: t.shape };
     });
-    const result = await integratedGradients(backend, noisy, { ...options, target, attributionsInto: buffers });
+    let result: IntegratedGradientsResult;
+    try {
+      result = await integratedGradients(backend, noisy, { ...options, target, attributionsInto: buffers });
+    } catch (error) {
+      throw inNoisySample(error, s, samples);
+    }
     buffers ??= result.attributions.map((a) => a.data);
     sampleReports.push(result.reports);
     shapes = result.attributions.map((a) => a.shape);
@@ -97,7 +106,7 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
     for (let k = 0; k < data.length; k++) {
       const mean = (total[k] as number) / samples;
       const meanSquare = (squares[k] as number) / samples;
-      data[k] = kind === 'smoothgrad' ? mean : kind === 'smoothgrad-squared' ? meanSquare : meanSquare - mean * mean;
+      data[k] = kind === 'smoothgrad' ? mean : kind === 'smoothgrad-sq' ? meanSquare : meanSquare - mean * mean;
     }
     return { data, shape: [...(shapes[i] as number[])] };
   });

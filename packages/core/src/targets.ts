@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { TargetError } from './errors.js';
 
 /**
@@ -32,6 +33,11 @@ export interface ResolvedTargets {
   readonly weights: Float32Array;
   /** Class index per (example, target), or null for a weight-vector objective. */
   readonly labels: readonly (number | null)[];
+}
+
+/** An array or a typed array: something with numbered entries and a length. */
+function isList(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
 function checkClass(value: unknown, outputSize: number, where: string): number {
@@ -140,7 +146,10 @@ export function resolveTargets(spec: TargetSpec | undefined, examples: number, o
     );
   }
   if (typeof spec === 'object' && spec !== null && 'weights' in spec) {
-    const w = spec.weights;
+    const w = spec.weights as unknown;
+    if (!isList(w)) {
+      throw new TargetError(`target.weights must be an array of numbers or a Float32Array, got ${describeValue(w)}`);
+    }
     if (w.length !== outputSize && w.length !== examples * outputSize) {
       throw new TargetError(`target.weights has ${w.length} values; expected ${outputSize} (one per output) or ${examples * outputSize} (examples × outputs)`);
     }
@@ -149,7 +158,8 @@ export function resolveTargets(spec: TargetSpec | undefined, examples: number, o
       for (let j = 0; j < outputSize; j++) {
         const v = w.length === outputSize ? w[j] : w[e * outputSize + j];
         if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new TargetError(`target.weights[${w.length === outputSize ? j : e * outputSize + j}] = ${String(v)} is not finite`);
+          const where = `target.weights[${w.length === outputSize ? j : e * outputSize + j}]`;
+          throw new TargetError(typeof v === 'number' ? `${where} = ${v} is not finite` : `${where} must be a number, got ${describeValue(v)}`);
         }
         weights[e * outputSize + j] = v;
       }

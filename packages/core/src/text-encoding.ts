@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { IGError } from './errors.js';
 
 /** What a tokenizer gives for one text (the shape of @huggingface/tokenizers' `encode`). */
@@ -83,6 +84,14 @@ function truncated(pieces: readonly Piece[], maxLength: number): Piece[] {
   return [...pieces.slice(0, lead), ...pieces.slice(lead, lead + room), ...pieces.slice(pieces.length - tail)];
 }
 
+/** `value` as an int64, refused with a TextInputError naming `what` unless it is an integer. */
+function int64(value: unknown, what: string): bigint {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TextInputError(`${what} must be an integer, got ${describeValue(value)}; check the tokenizer's vocabulary and the ids it returns`);
+  }
+  return BigInt(value);
+}
+
 /** Tokenizes `text` into int64 `input_ids` and `attention_mask` of one example. */
 export function encodeText(tokenizer: TokenizerLike, text: string, options: TextEncodingOptions): EncodedText {
   const { maxLength, pad = true, padId = 0, tooLong = 'truncate', unknownToken = '[UNK]', addSpecialTokens = true } = options;
@@ -103,10 +112,10 @@ export function encodeText(tokenizer: TokenizerLike, text: string, options: Text
   const unknown = pieces.flatMap((p, i) => (p.token === unknownToken || (options.unknownId !== undefined && p.id === options.unknownId) ? [i] : []));
   if (unknown.length > 0) warnings.push(`${unknown.length} of ${tokens.length} tokens are unknown to the tokenizer (${unknownToken})`);
   const length = pad && maxLength !== undefined ? maxLength : pieces.length;
-  const inputIds = new BigInt64Array(length).fill(BigInt(padId));
+  const inputIds = new BigInt64Array(length).fill(int64(padId, 'padId'));
   const attentionMask = new BigInt64Array(length);
-  pieces.forEach(({ id }, i) => {
-    inputIds[i] = BigInt(id);
+  pieces.forEach(({ id, token }, i) => {
+    inputIds[i] = int64(id, `the id of token ${i}${typeof token === 'string' ? ` (${JSON.stringify(token)})` : ''}`);
     attentionMask[i] = 1n;
   });
   const special = pieces.flatMap((p, i) => (p.special ? [i] : []));
@@ -118,7 +127,8 @@ export function encodeText(tokenizer: TokenizerLike, text: string, options: Text
  * which keep their ids (Captum's BERT tutorial: [CLS] [PAD] … [PAD] [SEP]); padding stays padding.
  */
 export function textBaselineIds(encoded: Pick<EncodedText, 'inputIds' | 'attentionMask' | 'special'>, baselineId: number): BigInt64Array {
-  const ids = encoded.inputIds.map((id, i) => (encoded.attentionMask[i] === 1n ? BigInt(baselineId) : id));
+  const baseline = int64(baselineId, 'baselineId');
+  const ids = encoded.inputIds.map((id, i) => (encoded.attentionMask[i] === 1n ? baseline : id));
   for (const i of encoded.special) ids[i] = encoded.inputIds[i] as bigint;
   return ids;
 }

@@ -1,5 +1,6 @@
 import { InvalidOptionError, NonFiniteError, ShapeMismatchError } from './errors.js';
 import { firstNonFinite } from './path-kernels.js';
+import { describeValue } from './describe-value.js';
 import { inputTensors, type Inputs } from './inputs.js';
 import { checkTensor, formatShape, sizeOf, type Tensor } from './tensor.js';
 
@@ -28,6 +29,9 @@ export function normalizeInputs(inputs: Inputs): ModelInputs {
     if (t.shape[0] !== examples) {
       throw new ShapeMismatchError(`input ${i} has ${String(t.shape[0])} examples (shape ${formatShape(t.shape)}) but input 0 has ${examples}`);
     }
+    if (t.data.length === 0) {
+      throw new ShapeMismatchError(`input ${i} has shape ${formatShape(t.shape)}: its examples have no features, so there is nothing to attribute`);
+    }
     const bad = firstNonFinite(t.data);
     if (bad >= 0) {
       const size = t.data.length / examples;
@@ -39,14 +43,16 @@ export function normalizeInputs(inputs: Inputs): ModelInputs {
 }
 
 export function checkPositiveInteger(value: unknown, name: string, min = 1): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+  if (typeof value !== 'number') throw new InvalidOptionError(`${name} must be a number (an integer ≥ ${min}), got ${describeValue(value)}`);
+  if (!Number.isInteger(value) || value < min) {
     throw new InvalidOptionError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
   }
   return value;
 }
 
 export function checkPositiveNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  if (typeof value !== 'number') throw new InvalidOptionError(`${name} must be a positive number, got ${describeValue(value)}`);
+  if (!Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError(`${name} must be a positive number, got ${String(value)}`);
   }
   return value;

@@ -1,6 +1,7 @@
 import { throwIfAborted, type AbortSignalLike } from '../abort.js';
 import { InvalidOptionError } from '../errors.js';
 import type { GroupScorer } from './group-scores.js';
+import { scoresOf } from './scores-of.js';
 import { smoothSelection, thresholdScores } from './threshold.js';
 import { HierarchyBuilder, type Hierarchy } from './tree.js';
 import { connectedComponents, edgeNeighbours, type UnitLayout } from './units.js';
@@ -35,7 +36,7 @@ export async function agglomerate(scorer: GroupScorer, layout: UnitLayout, optio
   const unitCount = layout.features.length;
   const allFeatures = layout.features.flat().sort((a, b) => a - b);
 
-  const first = await scorer.score([...layout.features, allFeatures]);
+  const first = await scoresOf(scorer, [...layout.features, allFeatures]);
   const unitScores = first.subarray(0, unitCount);
   const fullScore = first[unitCount] as number;
   const tree = new HierarchyBuilder(layout, unitScores);
@@ -48,7 +49,10 @@ export async function agglomerate(scorer: GroupScorer, layout: UnitLayout, optio
     const components = connectedComponents(layout, selected);
     const fresh = components.filter((units) => !tree.isCurrent(units));
     if (fresh.length > 0) {
-      const scores = await scorer.score(fresh.map((units) => tree.featuresOf(units)));
+      const scores = await scoresOf(
+        scorer,
+        fresh.map((units) => tree.featuresOf(units)),
+      );
       tree.addLevel(fresh.map((units, k) => ({ units, score: scores[k] as number })));
       options.onLevel?.(tree.levels.length);
     }
@@ -87,7 +91,10 @@ async function rescoreNeighbours(
     for (const unit of [...around].sort((a, b) => a - b)) pairs.push({ component, unit });
   });
   if (pairs.length === 0) return;
-  const scores = await scorer.score(pairs.map(({ component, unit }) => tree.featuresOf([...(components[component] as number[]), unit])));
+  const scores = await scoresOf(
+    scorer,
+    pairs.map(({ component, unit }) => tree.featuresOf([...(components[component] as number[]), unit])),
+  );
   const updated = new Map<number, number>();
   pairs.forEach(({ component, unit }, k) => {
     const base = tree.node(tree.ownerOf((components[component] as number[])[0] as number)).score;

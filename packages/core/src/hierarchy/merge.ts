@@ -1,5 +1,6 @@
 import { throwIfAborted, type AbortSignalLike } from '../abort.js';
 import type { GroupScorer } from './group-scores.js';
+import { scoresOf } from './scores-of.js';
 import type { HierarchyBuilder } from './tree.js';
 import type { UnitLayout } from './units.js';
 
@@ -38,7 +39,10 @@ export async function mergeComponents(
     };
     const missing = pairs.filter((pair) => !cache.has(key(pair)));
     if (missing.length > 0) {
-      const scores = await scorer.score(missing.map((pair) => tree.featuresOf(joined(pair))));
+      const scores = await scoresOf(
+        scorer,
+        missing.map((pair) => tree.featuresOf(joined(pair))),
+      );
       missing.forEach((pair, k) => cache.set(key(pair), scores[k] as number));
     }
     let best = pairs[0] as [number, number];

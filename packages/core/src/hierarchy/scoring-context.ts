@@ -6,6 +6,7 @@ import { normalizeInputs } from '../validate.js';
 import { resolveBatchSize } from '../batching.js';
 import { backendForExample, pointsOfExample } from '../example-indices.js';
 import { predictPoints } from '../predict.js';
+import { firstNonFinite } from '../path-kernels.js';
 
 /** A group of features: flat indices into one example of the model's (single) input. */
 export type FeatureGroup = readonly number[];
@@ -44,6 +45,18 @@ export function objectiveOf(weights: Float32Array, outputs: Float32Array, offset
   return sum;
 }
 
+/** Refuses a target that is neither a number nor a list of finite numbers, before the model runs. */
+function checkTargetForm(target: GroupScoreOptions['target']): void {
+  if (typeof target === 'number') return;
+  if (!Array.isArray(target) && !(target instanceof Float32Array)) {
+    throw new TargetError(`target must be a class index or a list of output weights, got ${target === null ? 'null' : typeof target}`);
+  }
+  for (let j = 0; j < target.length; j++) {
+    const v: unknown = target[j];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TargetError(`target[${j}] = ${String(v)} is not a finite number`);
+  }
+}
+
 function targetWeights(target: GroupScoreOptions['target'], outputSize: number): Float32Array {
   if (typeof target === 'number') {
     if (!Number.isInteger(target) || target < 0 || target >= outputSize) {
@@ -77,6 +90,7 @@ export async function scoringContext(options: GroupScoreOptions): Promise<Scorin
   const pointShape = model.pointShapes[0] as readonly number[];
   // Every batch scored here holds variants of the one example.
   const backend = backendForExample(options.backend, 0);
+  checkTargetForm(options.target);
   const baselineSpec = options.baseline ?? 0;
   let baseline: Float32Array;
   if (typeof baselineSpec === 'number') {
@@ -88,6 +102,8 @@ export async function scoringContext(options: GroupScoreOptions): Promise<Scorin
       throw new BaselineError(
         `baseline of shape ${formatShape(baselineSpec.shape)} does not broadcast to the input's shape ${formatShape(options.input.shape)}`,
       );
+    const bad = firstNonFinite(full);
+    if (bad >= 0) throw new BaselineError(`baseline has ${String(full[bad])} at flat index ${bad} (after broadcasting to ${formatShape(options.input.shape)})`);
     baseline = full;
   }
   const batchSize = resolveBatchSize(size, options.batchSize, undefined);

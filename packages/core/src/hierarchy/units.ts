@@ -36,6 +36,7 @@ export function sequenceUnits(length: number, featuresPerToken = 1, sweepDim = 1
 
 /** Where an image's channels are in one example: none (`hw`), first (`chw`) or last (`hwc`). */
 export type GridLayout = 'hw' | 'chw' | 'hwc';
+const gridLayouts: readonly GridLayout[] = ['hw', 'chw', 'hwc'];
 
 /** Pixels of an image, in blocks of sweepDim × sweepDim (the last row and column may be smaller); every channel of a pixel belongs to its unit. */
 export function gridUnits(
@@ -45,6 +46,8 @@ export function gridUnits(
   const height = checkCount(image.height, 'height');
   const width = checkCount(image.width, 'width');
   const layout = image.layout ?? 'hw';
+  if (!gridLayouts.includes(layout))
+    throw new InvalidOptionError(`layout must be one of ${gridLayouts.map((l) => `'${l}'`).join(', ')}, got ${JSON.stringify(layout)}`);
   const channels = layout === 'hw' ? 1 : checkCount(image.channels ?? 1, 'channels');
   checkCount(sweepDim, 'sweepDim');
   const rows = Math.ceil(height / sweepDim);

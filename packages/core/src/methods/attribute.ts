@@ -10,7 +10,7 @@ import { guidedIG, type GuidedIGOptions } from './guided-ig.js';
 import { inputXGradient } from './input-x-gradient.js';
 import { checkMethodOptions } from './method-options.js';
 import { integratedGradientsMethod, type IntegratedGradientsMethodOptions } from './integrated-gradients.js';
-import { noiseTunnel, type AttributionMethod, type NoiseOptions } from './noise.js';
+import { checkNoiseOptions, noiseTunnel, type AttributionMethod, type NoiseOptions } from './noise.js';
 import type { AttributionResult, PathMethodOptions } from './path-engine.js';
 import { saliency, type SaliencyOptions } from './saliency.js';
 
@@ -59,6 +59,7 @@ export async function attribute(backend: GradientBackend, inputs: Inputs, option
   checkStepsAndMethod(options.steps, options.method);
   const list = inputTensors(inputs);
   if (options.noise !== undefined) {
+    checkNoiseOptions(options.noise);
     // Every noisy sample explains the classes ranked at the clean input.
     const target = await pinTargets(backend, normalizeInputs(list), options.target, options);
     return noiseTunnel(method, backend, list, { ...options, target }, options.noise);

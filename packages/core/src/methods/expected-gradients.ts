@@ -1,6 +1,6 @@
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
-import { ShapeMismatchError } from '../errors.js';
+import { InvalidOptionError, ShapeMismatchError } from '../errors.js';
 import { checkSeed, seededRandom } from '../random.js';
 import { formatShape, type Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
@@ -23,6 +23,11 @@ export interface ExpectedGradientsOptions extends PathMethodOptions {
  */
 export async function expectedGradients(backend: GradientBackend, inputs: Inputs, options: ExpectedGradientsOptions): Promise<AttributionResult> {
   const model = normalizeInputs(inputs);
+  // Called from JavaScript, options or references may be missing whatever the type says.
+  const given: unknown = (options as Partial<ExpectedGradientsOptions> | undefined)?.references;
+  if (given === undefined || given === null) {
+    throw new InvalidOptionError('expected-gradients needs references: the reference set baselines are drawn from');
+  }
   const references = Array.isArray(options.references) ? (options.references as readonly Tensor[]) : [options.references as Tensor];
   if (references.length !== model.tensors.length)
     throw new ShapeMismatchError(`references has ${references.length} tensor(s) for ${model.tensors.length} model input(s)`);

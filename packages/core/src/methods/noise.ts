@@ -3,19 +3,33 @@ import type { GradientBackend } from '../backend.js';
 import { InvalidOptionError, NonFiniteError } from '../errors.js';
 import type { PathReport } from '../integrate.js';
 import { checkSeed, seededRandom } from '../random.js';
+import { describeValue } from '../describe-value.js';
 import type { Tensor } from '../tensor.js';
 import { checkPositiveInteger, normalizeInputs } from '../validate.js';
 import type { AttributionResult } from './path-engine.js';
+import { resolveNoiseKind, type NoiseKind, type NoiseKindAlias } from './noise-kind.js';
 
-export type NoiseKind = 'smoothgrad' | 'smoothgrad-sq' | 'vargrad';
-export const NOISE_KINDS: readonly NoiseKind[] = ['smoothgrad', 'smoothgrad-sq', 'vargrad'];
+export { NOISE_KINDS, type NoiseKind, type NoiseKindAlias } from './noise-kind.js';
+
+/** Refuses noise options that are not an object (null, a number, …) before anything runs. */
+export function checkNoiseOptions(noise: unknown): void {
+  if (noise === null || typeof noise !== 'object' || Array.isArray(noise)) {
+    throw new InvalidOptionError(`noise must be an object { kind, samples, stdev, seed, replay } or left out, got ${describeValue(noise)}`);
+  }
+}
+
+/** A NonFiniteError from noisy sample `s` (0-based) says that it arose at the input plus noise; other errors are as they were. */
+export function inNoisySample(error: unknown, s: number, samples: number): unknown {
+  if (!(error instanceof NonFiniteError)) return error;
+  return error.within(`in noisy sample ${s + 1} of ${samples}: the method ran at the input plus noise, not at the input itself`);
+}
 
 /** Any attribution method: what `noiseTunnel` wraps. */
 export type AttributionMethod<O> = (backend: GradientBackend, inputs: readonly Tensor[], options: O) => Promise<AttributionResult>;
 
 export interface NoiseOptions {
   /** mean (smoothgrad), mean of squares (smoothgrad-sq) or variance (vargrad) of the samples' attributions; default smoothgrad. */
-  readonly kind?: NoiseKind;
+  readonly kind?: NoiseKind | NoiseKindAlias;
   /** Noisy copies of the input (default 5). */
   readonly samples?: number;
   /** Standard deviation of the Gaussian noise, one value or one per input (default 1, as Captum). */
@@ -45,8 +59,8 @@ export async function noiseTunnel<O>(
   noise: NoiseOptions = {},
 ): Promise<NoiseResult> {
   const model = normalizeInputs(inputs);
-  const kind = noise.kind ?? 'smoothgrad';
-  if (!NOISE_KINDS.includes(kind)) throw new InvalidOptionError(`noise kind must be one of ${NOISE_KINDS.join(', ')}, got '${String(kind)}'`);
+  checkNoiseOptions(noise);
+  const kind = resolveNoiseKind(noise.kind, 'noise.kind');
   const samples = checkPositiveInteger(noise.samples ?? 5, 'noise.samples');
   if (Array.isArray(noise.stdev) && noise.stdev.length !== model.tensors.length)
     throw new InvalidOptionError(`noise.stdev has ${noise.stdev.length} values for ${model.tensors.length} input(s)`);
@@ -70,8 +84,7 @@ export async function noiseTunnel<O>(
     try {
       last = await method(backend, noisy, options);
     } catch (error) {
-      if (!(error instanceof NonFiniteError)) throw error;
-      throw error.within(`in noisy sample ${s + 1} of ${samples}: the method ran at the input plus noise, not at the input itself`);
+      throw inNoisySample(error, s, samples);
     }
     sampleReports.push(last.reports);
     for (const warning of last.warnings) warnings.add(warning);

@@ -1,5 +1,6 @@
 import type { GradientResponse } from '../backend.js';
-import { BackendContractError, NonFiniteError } from '../errors.js';
+import { checkGradientResponse } from '../backend-contract.js';
+import { NonFiniteError } from '../errors.js';
 import { firstNonFinite } from '../path-kernels.js';
 
 /*
@@ -29,14 +30,9 @@ export function checkGradients(
   example: number,
   firstStep: number,
 ): void {
-  if (!Array.isArray(response.gradients) || response.gradients.length !== pointSizes.length) {
-    throw new BackendContractError(`${name}: gradients returned ${String(response.gradients?.length)} arrays for ${pointSizes.length} input(s)`);
-  }
+  checkGradientResponse(name, response, pointSizes, count);
   response.gradients.forEach((g, input) => {
     const size = pointSizes[input] as number;
-    if (!(g instanceof Float32Array) || g.length !== count * size) {
-      throw new BackendContractError(`${name}: gradient of input ${input} has ${String(g?.length)} values, expected ${count * size} (${count} points)`);
-    }
     const bad = firstNonFinite(g);
     if (bad >= 0)
       throw new NonFiniteError(

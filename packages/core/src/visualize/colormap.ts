@@ -1,3 +1,6 @@
+import { describeValue } from '../describe-value.js';
+import { InvalidOptionError } from '../errors.js';
+
 /** A colormap: evenly spaced RGB stops (0–255) linearly interpolated over [0, 1]. */
 export interface Colormap {
   readonly name: string;
@@ -35,4 +38,28 @@ export function sampleColormap(map: Colormap, t: number): [number, number, numbe
   const from = map.stops[index] as readonly [number, number, number];
   const to = map.stops[index + 1] as readonly [number, number, number];
   return [from[0] + (to[0] - from[0]) * fraction, from[1] + (to[1] - from[1]) * fraction, from[2] + (to[2] - from[2]) * fraction];
+}
+
+const KNOWN: readonly (readonly [string, Colormap])[] = [
+  ['RED_WHITE_GREEN', RED_WHITE_GREEN],
+  ['GREENS', GREENS],
+  ['REDS', REDS],
+  ['BLUES', BLUES],
+];
+
+/** Refuses a colormap option that is not a Colormap { name, stops } (a name such as 'viridis', a stop out of 0–255). */
+export function checkColormap(colormap: unknown): Colormap {
+  if (colormap === null || typeof colormap !== 'object') {
+    const known = KNOWN.map(([constant, map]) => `${constant} (${map.name})`).join(', ');
+    throw new InvalidOptionError(`colormap must be a Colormap { name, stops }: one of the exported ${known}, or your own; got ${describeValue(colormap)}`);
+  }
+  const { stops } = colormap as Partial<Colormap>;
+  if (!Array.isArray(stops) || stops.length < 2) {
+    throw new InvalidOptionError(`colormap.stops must be an array of at least 2 [r, g, b] stops, got ${describeValue(stops)}`);
+  }
+  stops.forEach((stop: unknown, k) => {
+    const rgb = Array.isArray(stop) && stop.length === 3 && stop.every((c) => typeof c === 'number' && c >= 0 && c <= 255);
+    if (!rgb) throw new InvalidOptionError(`colormap.stops[${k}] must be [r, g, b], each in 0–255, got ${JSON.stringify(stop) ?? describeValue(stop)}`);
+  });
+  return colormap as Colormap;
 }

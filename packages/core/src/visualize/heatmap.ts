@@ -1,6 +1,6 @@
 import { InvalidOptionError, ShapeMismatchError } from '../errors.js';
 import { combineChannels } from './channels.js';
-import { BLUES, GREENS, RED_WHITE_GREEN, REDS, sampleColormap } from './colormap.js';
+import { BLUES, checkColormap, GREENS, RED_WHITE_GREEN, REDS, sampleColormap } from './colormap.js';
 import type { Colormap } from './colormap.js';
 import { DEFAULT_OUTLIER_PERCENTILE, normalizeAttributions } from './normalize.js';
 import type { AttributionMap, ChannelLayout, HeatmapMethod, RgbaImage, VisualizeSign } from './types.js';
@@ -84,12 +84,12 @@ export function renderHeatmap(attributions: AttributionMap, options: HeatmapOpti
   }
   const alphaOverlay = options.alphaOverlay ?? (method === 'overlay' ? 1 : 0.5);
   if (!(alphaOverlay >= 0 && alphaOverlay <= 1)) throw new InvalidOptionError(`alphaOverlay must be in [0, 1], got ${String(alphaOverlay)}`);
+  const colormap = options.colormap === undefined ? defaultColormap(sign) : checkColormap(options.colormap);
 
   const map = combineChannels(attributions, options.layout);
   const normalized = normalizeAttributions(map, sign, options.outlierPercentile ?? DEFAULT_OUTLIER_PERCENTILE, options.scale);
   const { width, height } = map;
   const out = new Uint8ClampedArray(width * height * 4);
-  const colormap = options.colormap ?? defaultColormap(sign);
   const image = method === 'heat_map' ? undefined : requireImage(options.image, method, width, height);
 
   for (let p = 0; p < width * height; p++) {

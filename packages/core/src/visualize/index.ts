@@ -11,7 +11,7 @@ export { componentOutlines, linearTransform, POLARITIES, renderPolarityMap, topP
 export { fillHoles, labelComponents, maskBorder, morphologicalCleanup } from './morphology.js';
 export type { TokenColorOptions, TokenHtmlOptions } from './text.js';
 export { tokenColor, tokensToAnsi, tokensToHtml } from './text.js';
-export { READABLE_SHORT_SIDE, readableScale, upscaleNearest } from './upscale.js';
+export { MAX_PICTURE_SIDE, READABLE_SHORT_SIDE, readableScale, upscaleNearest } from './upscale.js';
 export type { ColorBarScale } from './color-bar.js';
 export { colorBarScale, renderColorBar } from './color-bar.js';
 export { GLYPH_HEIGHT, GLYPH_WIDTH, drawText, fontText, glyph, textHeight, textWidth } from './font.js';

@@ -1,3 +1,4 @@
+import { describeValue } from '../describe-value.js';
 import { InvalidOptionError, NonFiniteError } from '../errors.js';
 import type { PixelMap, VisualizeSign } from './types.js';
 import { VISUALIZE_SIGNS } from './types.js';
@@ -72,19 +73,49 @@ export function heatmapScale(maps: PixelMap | readonly PixelMap[], sign: Visuali
     for (let i = 0; i < kept.length; i++) magnitudes[offset + i] = Math.abs(kept[i] as number);
     offset += kept.length;
   });
+  if (typeof outlierPercentile !== 'number' || !(outlierPercentile >= 0 && outlierPercentile <= 100)) {
+    throw new InvalidOptionError(`outlierPercentile must be a number in [0, 100], got ${describeValue(outlierPercentile)}`);
+  }
   const threshold = cumulativeSumThreshold(magnitudes, 100 - outlierPercentile);
   return sign === 'negative' ? -threshold : threshold;
 }
 
 /**
+ * A given divisor of the sign heatmapScale gives for `sign`: of the other sign every kept value
+ * would clip to 0 and the map would draw blank. (0 is checked against the map, below.)
+ */
+function checkScale(scale: unknown, sign: VisualizeSign): void {
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new InvalidOptionError(`scale must be a finite number, got ${describeValue(scale)}`);
+  const wanted = sign === 'negative' ? -1 : sign === 'all' ? Math.sign(scale) : 1;
+  if (scale !== 0 && Math.sign(scale) !== wanted) {
+    throw new InvalidOptionError(
+      `scale ${scale} has the wrong sign for sign '${sign}': every value would normalize to 0 or below and the map would be blank; heatmapScale gives a ${wanted > 0 ? 'positive' : 'negative'} divisor for it`,
+    );
+  }
+}
+
+/**
  * Captum's `_normalize_attr`: keep the sign's values, divide by the outlier-trimmed threshold and
- * clip to [−1, 1]. A map with nothing to show (threshold 0) normalizes to all zeros.
+ * clip to [−1, 1]. A map with nothing to show (threshold 0) normalizes to all zeros. A given
+ * `scale` of the wrong sign for `sign`, or of 0 for a map with something to show, is refused:
+ * either would draw that map blank.
  */
 export function normalizeAttributions(map: PixelMap, sign: VisualizeSign, outlierPercentile = DEFAULT_OUTLIER_PERCENTILE, scale?: number): Float64Array {
+  if (scale !== undefined) {
+    checkSign(sign);
+    checkScale(scale, sign);
+  }
   const divisor = scale ?? heatmapScale(map, sign, outlierPercentile);
-  if (!Number.isFinite(divisor)) throw new InvalidOptionError(`scale must be a finite number, got ${String(divisor)}`);
   checkFinite(map.values, 'attribution map');
   const kept = selectSign(map.values, sign);
-  if (divisor === 0) return new Float64Array(kept.length);
+  if (divisor === 0) {
+    // A shared heatmapScale of maps with nothing to show is 0, and draws each of them blank, as it should.
+    if (scale !== undefined && kept.some((v) => v !== 0)) {
+      throw new InvalidOptionError(
+        `scale must not be 0: cannot normalize by a scale factor of 0 (Captum asserts the same), and the map has values to show for sign '${sign}'`,
+      );
+    }
+    return new Float64Array(kept.length);
+  }
   return kept.map((v) => (v === 0 ? 0 : Math.min(1, Math.max(-1, v / divisor))));
 }

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import { combineChannels } from './channels.js';
-import type { Colormap } from './colormap.js';
+import { checkColormap, type Colormap } from './colormap.js';
 import { colorBarScale, renderColorBar } from './color-bar.js';
 import type { ColorBarScale } from './color-bar.js';
 import { drawText } from './font.js';
@@ -8,7 +8,7 @@ import { defaultColormap, renderHeatmap } from './heatmap.js';
 import { DEFAULT_OUTLIER_PERCENTILE, heatmapScale } from './normalize.js';
 import { panelLayout } from './panel-layout.js';
 import type { PanelLayout } from './panel-layout.js';
-import { readableScale, upscaleNearest } from './upscale.js';
+import { checkUpscaledSize, readableScale, upscaleNearest } from './upscale.js';
 import type { AttributionMap, ChannelLayout, HeatmapMethod, RgbaImage, VisualizeSign } from './types.js';
 
 export interface PanelOptions {
@@ -72,17 +72,25 @@ export function formatBarValue(value: number): string {
  * `visualize_image_attr_multiple` draws, as RGBA pixels.
  */
 export function renderPanel(attributions: AttributionMap, options: PanelOptions): Panel {
+  if ((options as PanelOptions | undefined)?.image === undefined) {
+    throw new InvalidOptionError('renderPanel needs the explained image: renderPanel(attributions, { image })');
+  }
   const sign = options.sign ?? 'all';
   const outlierPercentile = options.outlierPercentile ?? DEFAULT_OUTLIER_PERCENTILE;
   const overlayMethod = options.overlayMethod ?? 'overlay';
   if ((overlayMethod as HeatmapMethod) === 'heat_map')
     throw new InvalidOptionError("the panel's overlay needs a method that draws over the image, not 'heat_map'");
-  const colormap = options.colormap ?? defaultColormap(sign);
-  const scale = options.scale ?? heatmapScale(combineChannels(attributions, options.layout), sign, outlierPercentile);
-  const common = { sign, outlierPercentile, scale, colormap, ...(options.layout ? { layout: options.layout } : {}) };
+  const colormap = options.colormap === undefined ? defaultColormap(sign) : checkColormap(options.colormap);
+  const map = combineChannels(attributions, options.layout);
+  const factor = options.upscale ?? readableScale(map.width, map.height);
+  if (!(Number.isInteger(factor) && factor >= 1)) throw new InvalidOptionError(`upscale must be a whole number ≥ 1, got ${String(factor)}`);
+  checkUpscaledSize(map.width, map.height, factor, 3);
+  const scale = options.scale ?? heatmapScale(map, sign, outlierPercentile);
+  // A computed 0 is not passed on: given, 0 is refused for a map with values (outlierPercentile 100 computes it).
+  const passed = options.scale !== undefined || scale !== 0 ? { scale } : {};
+  const common = { sign, outlierPercentile, colormap, ...passed, ...(options.layout ? { layout: options.layout } : {}) };
   const heat = renderHeatmap(attributions, { ...common, method: 'heat_map' });
   const overlay = renderHeatmap(attributions, { ...common, method: overlayMethod, image: options.image });
-  const factor = options.upscale ?? readableScale(heat.width, heat.height);
   const pictures = [options.image, heat, overlay].map((p) => upscaleNearest(p, factor));
   const partHeight = heat.height * factor;
   const textSize = options.textSize ?? (partHeight >= 150 ? 2 : 1);

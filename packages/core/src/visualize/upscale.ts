@@ -16,6 +16,20 @@ export function readableScale(width: number, height: number, minShortSide = READ
   return Math.max(1, Math.ceil(minShortSide / Math.min(width, height)));
 }
 
+/** The longest picture side drawn: 16384 px, the canvas side every major browser supports. */
+export const MAX_PICTURE_SIDE = 16_384;
+
+/** Refuses an upscale factor that makes a width×height picture (`copies` of them side by side) longer than MAX_PICTURE_SIDE. */
+export function checkUpscaledSize(width: number, height: number, factor: number, copies = 1): void {
+  if (copies * width * factor > MAX_PICTURE_SIDE || height * factor > MAX_PICTURE_SIDE) {
+    const largest = Math.max(1, Math.floor(MAX_PICTURE_SIDE / Math.max(copies * width, height)));
+    const what = copies === 1 ? `a ${width}×${height} picture` : `${copies} pictures of ${width}×${height} side by side`;
+    throw new InvalidOptionError(
+      `upscale ${factor} makes ${what} ${copies * width * factor}×${height * factor} pixels, beyond the ${MAX_PICTURE_SIDE}-pixel side of a canvas; the largest upscale here is ${largest}`,
+    );
+  }
+}
+
 /**
  * Nearest-neighbour upscaling by a whole factor: every pixel becomes a factor×factor block of
  * itself, so no colour is invented and each input pixel stays visible as one square.
@@ -25,6 +39,7 @@ export function upscaleNearest(image: RgbaImage, factor: number): RgbaImage {
   const { width, height, data } = image;
   if (data.length !== width * height * 4)
     throw new ShapeMismatchError(`image data has ${data.length} bytes, expected ${width * height * 4} (RGBA ${width}×${height})`);
+  checkUpscaledSize(width, height, factor);
   if (factor === 1) return { width, height, data: new Uint8ClampedArray(data) };
   const outWidth = width * factor;
   const out = new Uint8ClampedArray(outWidth * height * factor * 4);
