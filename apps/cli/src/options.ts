@@ -82,7 +82,10 @@ export function addExplainOptions(command: Command, { pictures = true } = {}): C
       "class index, indices per example (0,3,1), auto (the predicted class), a label (with --labels), or for one example an index along each output axis (2,15,6: class, row, column of a segmentation map); token models: position,class, last or last,CLASS (a language model's next token)",
       'auto',
     )
-    .option('--labels <file>', 'class names, one per line or a JSON array')
+    .option(
+      '--labels <file>',
+      "class names, one per line, or JSON: an array of names, an object of index → name, or imagenet_class_index.json's index → [id, name]",
+    )
     .option(
       '--steps <n>',
       "path points per integral (default 50; --algorithm blur-ig 100 and guided-ig 200, as PAIR saliency), or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)",

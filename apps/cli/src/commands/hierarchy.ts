@@ -78,7 +78,10 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--layer <tensor>', 'with --text: the float tensor the groups are scored at (default: the embedding output)')
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
     .option('--target <t>', 'class index, auto (the predicted class), a label (with --labels); texts: position,class, last or last,CLASS', 'auto')
-    .option('--labels <file>', 'class names, one per line or a JSON array')
+    .option(
+      '--labels <file>',
+      "class names, one per line, or JSON: an array of names, an object of index → name, or imagenet_class_index.json's index → [id, name]",
+    )
     .option('--target-weights <file.npy>', TARGET_WEIGHTS_HELP)
     .option('--target-region <class>', TARGET_REGION_HELP)
     .option('--region-mask <file>', REGION_MASK_HELP)
