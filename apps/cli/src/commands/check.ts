@@ -16,6 +16,7 @@ import { objectiveBackend } from '../objective-backend.js';
 import { refuseAutoRuleWithoutAuto, refuseUnusedSeed } from '../given-options.js';
 import { runTargetsOfInputs } from '../run-targets.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { givenInputFiles } from '../given-input-files.js';
 
 /**
  * What to try after a failed check, never the settings already in use: more steps or auto steps,
@@ -58,7 +59,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
     .action(async (raw: Record<string, string> & { input?: string[] }, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      checkOutputPaths({ '--json': raw['json'] });
+      checkOutputPaths({ '--json': raw['json'] }, givenInputFiles(raw));
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       refuseAutoRuleWithoutAuto(command, settings.steps);
       refuseUnusedSeed(command, settings.baseline, { algorithm: 'integrated-gradients', noise: undefined });

@@ -20,6 +20,7 @@ import type { Provider } from '../load-model.js';
 import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
 import { refuseGiven } from '../given-options.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { givenInputFiles } from '../given-input-files.js';
 
 function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
   const n = Number(text);
@@ -107,7 +108,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
-      checkOutputPaths({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] });
+      checkOutputPaths({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] }, givenInputFiles(raw));
       if (raw['text'] !== undefined && raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
       if (raw['text'] === undefined && raw['input'] === undefined) throw new UsageError('--input or --text is required');
       const settings = {

@@ -3,6 +3,7 @@ import { say } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { FileFormatError, UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { importOnnx } from '../onnx-module.js';
 import { fixInputShapes, staticShapes } from '../static-shapes.js';
 import { readModelBytes } from '../model-bytes.js';
@@ -56,6 +57,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       ) => {
         if (!raw.fused && command.getOptionValueSource('steps') === 'cli')
           throw new UsageError('--steps sets the path points of the --fused graph; add --fused or drop --steps');
+        checkOutputPaths({ '--output': raw.output }, [{ option: 'model', path }]);
         const bytes = await readModelBytes(onnxPath(path));
         const steps = Number(raw.steps);
         if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);
