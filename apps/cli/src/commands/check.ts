@@ -89,7 +89,11 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
           ...(run.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: run.memoryBudgetBytes } : {}),
         });
         const given = args.kind === 'single' ? { input: args.path } : { inputs: Object.fromEntries(inputs.map((n) => [n.name, n.path])) };
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, ...given, target, ...report }, null, 2)}\n`);
+        if (raw['json'])
+          writeOutput(
+            raw['json'],
+            `${JSON.stringify({ model: settings.model, ...given, target, baseline: settings.baseline, seed: settings.seed, ...report }, null, 2)}\n`,
+          );
         say(global, report.summary);
         if (!report.passed) {
           keepOutputs(); // the report of a failed check is the point of the run

@@ -43,7 +43,7 @@ export function hierarchySummary(run: HierarchyRun): string {
 }
 
 /** Writes --json, --png and --html, and prints the terminal view and the summary. */
-function writeHierarchyFiles(raw: Record<string, string>, run: HierarchyRun, source: Record<string, string>, global: GlobalFlags): void {
+function writeHierarchyFiles(raw: Record<string, string>, run: HierarchyRun, source: Record<string, string | number>, global: GlobalFlags): void {
   if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ ...source, ...run.json })}\n`);
   if (raw['png']) writeOutput(raw['png'], hierarchyPng(run));
   if (raw['html']) writeOutput(raw['html'], hierarchyHtml(run));
@@ -161,7 +161,8 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
           model.inputShape,
         );
         const run = await runHierarchy(model, input, { ...settings, ...(objectiveTarget !== undefined ? { objectiveTarget } : {}) }, () => undefined);
-        writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string }, global);
+        const drawn: Record<string, string | number> = settings.score === 'cd' ? {} : { baseline: settings.baseline, seed: settings.seed };
+        writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string, ...drawn }, global);
       } finally {
         await model.dispose();
       }
