@@ -3,6 +3,7 @@ import type { BaselineSpec, BaselineValue } from '@ig/core';
 import { buildBaselines, type BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
 import { loadInput, type InputSettings, type LoadedInput } from './inputs.js';
+import { checkBaselineMemory } from './baseline-memory.js';
 import type { LoadedModel } from './load-model.js';
 
 /** One `--input name=file`. */
@@ -89,6 +90,11 @@ export function namedBaselines(settings: BaselineSettings, inputs: readonly Name
   if (/\.npy$/i.test(settings.baseline))
     throw new UsageError(
       `--baseline ${settings.baseline}: a .npy baseline fits one input; with several inputs use a kind (zero, black, white, uniform, gaussian, blur)`,
+    );
+  if (/^(uniform|gaussian)$/.test(settings.baseline))
+    checkBaselineMemory(
+      settings.baselineCount,
+      inputs.reduce((values, named) => values + named.input.tensor.data.length, 0),
     );
   // Input k draws its random baselines from seed + k, so that inputs of one shape get different noise.
   const specs = inputs.map((named, k) => buildBaselines({ ...settings, seed: settings.seed + k }, named.input));

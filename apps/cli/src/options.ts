@@ -75,7 +75,7 @@ export function addExplainOptions(command: Command, { pictures = true } = {}): C
     .addOption(new Option('--normalize <preset>', 'mean/std preset for image inputs').choices(Object.keys(NORMALIZATION_PRESETS)).default('none'))
     .addOption(new Option('--channels <n>', 'image channels the model takes (1 = grayscale)').choices(['1', '3']))
     .option('--baseline <kind>', `baseline: ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
-    .option('--baselines <n>', 'average over N random baselines (uniform or gaussian)', '1')
+    .option('--baselines <n>', 'average over N random baselines (uniform or gaussian); all N are held through the run, up to 1 GiB', '1')
     .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
     .option(
       '--target <t>',
