@@ -6,6 +6,7 @@ import { writeOutput } from '../files.js';
 import { checkOutputPaths } from '../output-paths.js';
 import { importOnnx } from '../onnx-module.js';
 import { fixInputShapes, staticShapes } from '../static-shapes.js';
+import { fusedShapes } from '../fused-shapes.js';
 import { readModelBytes } from '../model-bytes.js';
 import { zeroFeed } from '../probe-feeds.js';
 
@@ -47,7 +48,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
     .option('--steps <n>', 'path points per run of the fused graph', '50')
     .option(
       '--input-shape <shape...>',
-      "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it)",
+      "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it); with --fused, one example's, batch 1",
     )
     .action(
       async (
@@ -70,7 +71,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
         let shapes: Map<string, number[]>;
         try {
           const inputs = onnx.inspect(bytes).inputs;
-          shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
+          shapes = raw.fused ? fusedShapes(inputs, raw.inputShape ?? [], steps) : staticShapes(inputs, raw.inputShape ?? [], 1);
           const feeds = Object.fromEntries(inputs.map((input) => [input.name, zeroFeed(onnx.runtime.Tensor, input, shapes.get(input.name) as number[])]));
           facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
         } catch (error) {
