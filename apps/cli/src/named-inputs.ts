@@ -4,6 +4,7 @@ import { buildBaselines, type BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
 import { loadInput, type InputSettings, type LoadedInput } from './inputs.js';
 import { checkBaselineMemory } from './baseline-memory.js';
+import { imageOptionsAcross } from './image-only-options.js';
 import type { LoadedModel } from './load-model.js';
 
 /** One `--input name=file`. */
@@ -66,10 +67,16 @@ export function loadNamedInputs(args: readonly NamedInputArg[], model: LoadedMod
     if (!declared.some((d) => d.name === arg.name))
       throw new UsageError(`--input ${arg.name}=…: the model has no input '${arg.name}'; its inputs are ${names}`);
   }
+  // Image options preprocess the image inputs; beside one, an array input goes as it is.
+  const imageOptions = imageOptionsAcross(
+    settings.imageOptions ?? [],
+    args.map((a) => a.path),
+    '--input NAME=FILE',
+  );
   const loaded = declared.map((d) => {
     const arg = args.find((a) => a.name === d.name);
     if (arg === undefined) throw new UsageError(`the model input '${d.name}' has no --input ${d.name}=FILE (the model takes ${names})`);
-    return { name: d.name, path: arg.path, input: loadInput(arg.path, settings, d.shape) };
+    return { name: d.name, path: arg.path, input: loadInput(arg.path, { ...settings, imageOptions }, d.shape) };
   });
   const examples = loaded[0]?.input.tensor.shape[0];
   const other = loaded.find((l) => l.input.tensor.shape[0] !== examples);

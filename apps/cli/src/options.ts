@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { checkAutoStepsOptions, DEFAULT_MAX_STEPS } from './auto-steps-options.js';
 import { UsageError } from './errors.js';
+import { imageOnlyOptions } from './image-only-options.js';
 import { NORMALIZATION_PRESETS, parseSize } from './image.js';
 import type { Layout, Normalization } from './image.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
@@ -27,6 +28,8 @@ export interface ExplainSettings {
   readonly layout: Layout | null;
   readonly normalization: Normalization;
   readonly channels: 1 | 3 | null;
+  /** The image-only options given (--size, --channels, --normalize, --mean, --std), refused for array inputs. */
+  readonly imageOptions: readonly string[];
   readonly baseline: string;
   readonly baselineCount: number;
   readonly seed: number;
@@ -205,6 +208,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     layout: (str('layout') as Layout | undefined) ?? null,
     normalization,
     channels: channelsText ? (Number(channelsText) as 1 | 3) : null,
+    imageOptions: imageOnlyOptions(raw),
     baseline,
     baselineCount,
     seed: integerSeed(str('seed') ?? '0'),

@@ -20,6 +20,7 @@ import type { Provider } from '../load-model.js';
 import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
 import { refuseGiven } from '../given-options.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { imageOnlyOptions } from '../image-only-options.js';
 import { givenInputFiles } from '../given-input-files.js';
 
 function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
@@ -157,7 +158,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
         const input = loadInput(
           raw['input'] as string,
-          { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null },
+          { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null, imageOptions: imageOnlyOptions(raw) },
           model.inputShape,
         );
         const run = await runHierarchy(model, input, { ...settings, ...(objectiveTarget !== undefined ? { objectiveTarget } : {}) }, () => undefined);
