@@ -41,7 +41,9 @@ export function outputTarget(path: string): OutputTarget {
     try {
       stat = lstatSync(current);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'file', path: current };
+      // Nothing there, or a file in place of a folder on the way: the folder check says which.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'file', path: current };
       throw error;
     }
     if (stat.isFile()) return { kind: 'file', path: current };
