@@ -23,7 +23,8 @@ export function loadBaselineSet(path: string, settings: InputSettings, modelShap
         .map((name) => join(path, name))
     : [path];
   if (files.length === 0) throw new UsageError(`--baseline-set ${path}: the folder holds no .npy, .npz or image file`);
-  const loaded = files.map((file) => loadInput(file, settings, modelShape ? [null, ...modelShape.slice(1)] : modelShape).tensor);
+  // The image options are the input's; an array reference is taken as it is.
+  const loaded = files.map((file) => loadInput(file, { ...settings, imageOptions: [] }, modelShape ? [null, ...modelShape.slice(1)] : modelShape).tensor);
   const point = (loaded[0] as Tensor).shape.slice(1);
   for (const [k, t] of loaded.entries()) {
     if (t.shape.slice(1).join(',') !== point.join(','))

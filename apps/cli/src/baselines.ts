@@ -5,6 +5,7 @@ import { readNpyFile } from './files.js';
 import { readNpyHeaderOnly } from './limits.js';
 import { toFloat32 } from './npy.js';
 import { checkFinite, type LoadedInput } from './inputs.js';
+import { checkBaselineMemory } from './baseline-memory.js';
 
 export interface BaselineSettings {
   readonly baseline: string;
@@ -115,6 +116,7 @@ export function buildBaselines(settings: BaselineSettings, input: LoadedInput): 
       return fromImage ? pixelTensor(input, () => 1) : 1;
     case 'uniform':
     case 'gaussian':
+      checkBaselineMemory(settings.baselineCount, input.tensor.data.length);
       return settings.baselineCount > 1 ? { average: Array.from({ length: settings.baselineCount }, sample) } : sample();
     case 'blur':
       return blurred(input);

@@ -55,6 +55,8 @@ export interface ExplainReport {
   readonly autoRule?: AutoRule;
   readonly baseline: string;
   readonly baselines: number;
+  /** --seed: the draws of random baselines, --noise and expected-gradients follow from it. */
+  readonly seed: number;
   /** --algorithm, with its objective and noise when not the defaults. */
   readonly algorithm: string;
   /** Targets and figures of example 0 (the only one for a single input). */
@@ -190,6 +192,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : {}),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
+    seed: settings.seed,
     algorithm: algorithmLabel(settings.algorithm),
     target: first.target,
     ...(first.label !== undefined ? { label: first.label } : {}),

@@ -3,7 +3,9 @@ import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:
 import { basename, dirname, join } from 'node:path';
 import { CliError, FileFormatError, UsageError } from './errors.js';
 import { NpyFormatError, parseNpy } from './npy.js';
+import { outputTarget, type OutputTarget } from './output-target.js';
 import { OWNER } from './run-owner.js';
+import { writeAllSync } from './stream-write.js';
 import type { NpyArray } from './npy.js';
 
 /** Reads a file the user named, turning a missing or unreadable file into one clear line. */
@@ -54,17 +56,36 @@ export function temporaryOwner(name: string): string | null {
 
 /**
  * Writes through a temporary file in the same folder and renames it into place, so a reader (or
- * a resumed batch) never sees a half-written file.
+ * a resumed batch) never sees a half-written file. A symbolic link is followed and the file it
+ * leads to replaced; a FIFO, a device or /dev/stdout is written through in place. Returns the
+ * file replaced, or null for one written in place.
  */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const temp = temporaryPath(path);
+export function writeFileAtomic(path: string, data: Uint8Array | string): string | null {
+  let target: OutputTarget;
   try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
+    target = outputTarget(path);
   } catch (error) {
-    removeQuietly(temp);
     throw new CliError(`cannot write ${path}: ${writeProblem(path, error as NodeJS.ErrnoException)}`);
   }
+  if (target.kind === 'folder') throw new CliError(`cannot write ${path}: ${path} is a folder`);
+  if (target.kind === 'stream') {
+    try {
+      if (target.fd === undefined) writeFileSync(path, data);
+      else writeAllSync(target.fd, data);
+    } catch (error) {
+      throw new CliError(`cannot write ${path}: ${writeProblem(path, error as NodeJS.ErrnoException)}`);
+    }
+    return null;
+  }
+  const temp = temporaryPath(target.path);
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, target.path);
+  } catch (error) {
+    removeQuietly(temp);
+    throw new CliError(`cannot write ${path}: ${writeProblem(target.path, error as NodeJS.ErrnoException)}`);
+  }
+  return target.path;
 }
 
 function removeQuietly(path: string): void {
@@ -97,8 +118,8 @@ function writeProblem(path: string, error: NodeJS.ErrnoException): string {
 
 /** Writes an output of a single run: rolled back by `discardOutputs` when the run fails later. */
 export function writeOutput(path: string, data: Uint8Array | string): void {
-  writeFileAtomic(path, data);
-  pending.add(path);
+  const replaced = writeFileAtomic(path, data);
+  if (replaced !== null) pending.add(replaced);
 }
 
 export function discardOutputs(): void {

@@ -7,6 +7,7 @@ import { checkNpyBody, checkPixels, DEFAULT_LIMITS, imageSize, readNpyHeaderOnly
 import { toFloat32, type NpyArray } from './npy.js';
 import { readNpzArray } from './npz.js';
 import { imagePreprocessing, npyPreprocessing } from './preprocessing.js';
+import { refuseImageOptionsForArray } from './image-only-options.js';
 import type { Preprocessing } from './preprocessing.js';
 
 export interface InputSettings {
@@ -17,6 +18,8 @@ export interface InputSettings {
   readonly channels: 1 | 3 | null;
   /** Pixel and byte limits; DEFAULT_LIMITS when absent. */
   readonly limits?: Limits;
+  /** The image-only options given (--size, --normalize, …): refused for an array input. */
+  readonly imageOptions?: readonly string[];
 }
 
 export interface LoadedInput {
@@ -92,6 +95,10 @@ function unravel(flat: number, shape: readonly number[]): number[] {
   return index;
 }
 
+/** The model's input shape with its open dimensions past the batch axis those of the array given. */
+const filledShape = (modelShape: ModelShape, shape: readonly number[]): (number | null)[] =>
+  modelShape?.length === shape.length ? modelShape.map((d, axis) => d ?? (axis === 0 ? null : (shape[axis] as number))) : [null, ...shape.slice(1)];
+
 /** The file's shape as the model takes it: a missing batch axis added, or a leading 1 past the model's rank dropped. */
 function fittedShape(shape: readonly number[], modelShape: ModelShape): number[] {
   if (modelShape && shape.length === modelShape.length - 1) return [1, ...shape];
@@ -139,23 +146,26 @@ export function loadInput(path: string, settings: InputSettings, modelShape: Mod
     });
     return { tensor, layout, image, normalization: settings.normalization, preprocessing };
   }
+  refuseImageOptionsForArray(settings.imageOptions, path);
   if (/\.npz$/i.test(path))
-    return fromArray(path, readNpzArray(readUserFile(path, 'input', limits.maxInputBytes), path, limits.maxInputBytes), modelShape, layout);
+    return fromArray(path, readNpzArray(readUserFile(path, 'input', limits.maxInputBytes), path, limits.maxInputBytes), modelShape, layout, settings.layout);
   if (!/\.npy$/i.test(path)) throw new UsageError(`input ${path}: expected a .npy or .npz array or a PNG or JPEG image (.png, .jpg, .jpeg)`);
   // The header alone first: a wrong shape or an oversized array is refused before its body is read.
   const header = readNpyHeaderOnly(path);
   const shape = fittedShape(header.shape, modelShape);
   if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
   checkAgainstModel(shape, modelShape, path);
+  if (settings.layout !== null) checkLayoutFits(layout, filledShape(modelShape, shape));
   checkNpyBody(path, header, limits);
-  return fromArray(path, readNpyFile(path, 'input'), modelShape, layout);
+  return fromArray(path, readNpyFile(path, 'input'), modelShape, layout, null);
 }
 
 /** An array read from a file as the model's input: shape fitted and checked, values finite. */
-function fromArray(path: string, array: NpyArray, modelShape: ModelShape, layout: Layout): LoadedInput {
+function fromArray(path: string, array: NpyArray, modelShape: ModelShape, layout: Layout, given: Layout | null): LoadedInput {
   const shape = fittedShape(array.shape, modelShape);
   if (shape.length === 0) throw new FileFormatError(path, 'holds a scalar; the input needs a batch axis');
   checkAgainstModel(shape, modelShape, path);
+  if (given !== null) checkLayoutFits(layout, filledShape(modelShape, shape));
   const data = toFloat32(array);
   checkFinite(data, array.shape, path, array.data);
   return { tensor: { data, shape }, layout, image: null, normalization: null, preprocessing: npyPreprocessing(path, array.shape, shape, modelShape, layout) };

@@ -3,6 +3,8 @@ import type { BaselineSpec, BaselineValue } from '@ig/core';
 import { buildBaselines, type BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
 import { loadInput, type InputSettings, type LoadedInput } from './inputs.js';
+import { checkBaselineMemory } from './baseline-memory.js';
+import { imageOptionsAcross } from './image-only-options.js';
 import type { LoadedModel } from './load-model.js';
 
 /** One `--input name=file`. */
@@ -65,10 +67,16 @@ export function loadNamedInputs(args: readonly NamedInputArg[], model: LoadedMod
     if (!declared.some((d) => d.name === arg.name))
       throw new UsageError(`--input ${arg.name}=…: the model has no input '${arg.name}'; its inputs are ${names}`);
   }
+  // Image options preprocess the image inputs; beside one, an array input goes as it is.
+  const imageOptions = imageOptionsAcross(
+    settings.imageOptions ?? [],
+    args.map((a) => a.path),
+    '--input NAME=FILE',
+  );
   const loaded = declared.map((d) => {
     const arg = args.find((a) => a.name === d.name);
     if (arg === undefined) throw new UsageError(`the model input '${d.name}' has no --input ${d.name}=FILE (the model takes ${names})`);
-    return { name: d.name, path: arg.path, input: loadInput(arg.path, settings, d.shape) };
+    return { name: d.name, path: arg.path, input: loadInput(arg.path, { ...settings, imageOptions }, d.shape) };
   });
   const examples = loaded[0]?.input.tensor.shape[0];
   const other = loaded.find((l) => l.input.tensor.shape[0] !== examples);
@@ -89,6 +97,11 @@ export function namedBaselines(settings: BaselineSettings, inputs: readonly Name
   if (/\.npy$/i.test(settings.baseline))
     throw new UsageError(
       `--baseline ${settings.baseline}: a .npy baseline fits one input; with several inputs use a kind (zero, black, white, uniform, gaussian, blur)`,
+    );
+  if (/^(uniform|gaussian)$/.test(settings.baseline))
+    checkBaselineMemory(
+      settings.baselineCount,
+      inputs.reduce((values, named) => values + named.input.tensor.data.length, 0),
     );
   // Input k draws its random baselines from seed + k, so that inputs of one shape get different noise.
   const specs = inputs.map((named, k) => buildBaselines({ ...settings, seed: settings.seed + k }, named.input));

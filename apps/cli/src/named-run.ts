@@ -111,6 +111,7 @@ export async function runNamedExplanation(
     ...(auto ? { autoRule: settings.autoRule } : {}),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
+    seed: settings.seed,
     algorithm: algorithmLabel(algorithm),
     target: first.target,
     ...(first.label !== undefined ? { label: first.label } : {}),

@@ -1,5 +1,6 @@
 import { FileFormatError, UsageError } from './errors.js';
 import type { Layout } from './image.js';
+import { labelIndex } from './labels-file.js';
 import type { ObjectiveTarget } from './objective-target-options.js';
 
 /** How a report records a --target-weights or --target-region objective (a class target is its index). */
@@ -83,7 +84,7 @@ function classOf(given: string, classes: number, labels: readonly string[] | nul
   let index: number;
   if (/^\d+$/.test(given)) index = Number(given);
   else {
-    index = labels?.indexOf(given) ?? -1;
+    index = labels ? labelIndex(labels, given, '--target-region') : -1;
     if (index < 0)
       throw new UsageError(
         `--target-region '${given}' is not one of the labels (${(labels ?? []).slice(0, 5).join(', ')}${(labels?.length ?? 0) > 5 ? ', …' : ''})`,

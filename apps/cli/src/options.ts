@@ -4,6 +4,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { checkAutoStepsOptions, DEFAULT_MAX_STEPS } from './auto-steps-options.js';
 import { UsageError } from './errors.js';
+import { imageOnlyOptions } from './image-only-options.js';
 import { NORMALIZATION_PRESETS, parseSize } from './image.js';
 import type { Layout, Normalization } from './image.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
@@ -27,6 +28,8 @@ export interface ExplainSettings {
   readonly layout: Layout | null;
   readonly normalization: Normalization;
   readonly channels: 1 | 3 | null;
+  /** The image-only options given (--size, --channels, --normalize, --mean, --std), refused for array inputs. */
+  readonly imageOptions: readonly string[];
   readonly baseline: string;
   readonly baselineCount: number;
   readonly seed: number;
@@ -75,14 +78,17 @@ export function addExplainOptions(command: Command, { pictures = true } = {}): C
     .addOption(new Option('--normalize <preset>', 'mean/std preset for image inputs').choices(Object.keys(NORMALIZATION_PRESETS)).default('none'))
     .addOption(new Option('--channels <n>', 'image channels the model takes (1 = grayscale)').choices(['1', '3']))
     .option('--baseline <kind>', `baseline: ${BASELINE_KINDS.join(', ')} or FILE.npy`, 'zero')
-    .option('--baselines <n>', 'average over N random baselines (uniform or gaussian)', '1')
+    .option('--baselines <n>', 'average over N random baselines (uniform or gaussian); all N are held through the run, up to 1 GiB', '1')
     .option('--seed <n>', 'seed of random baselines, of --noise and of the draws of expected-gradients', '0')
     .option(
       '--target <t>',
       "class index, indices per example (0,3,1), auto (the predicted class), a label (with --labels), or for one example an index along each output axis (2,15,6: class, row, column of a segmentation map); token models: position,class, last or last,CLASS (a language model's next token)",
       'auto',
     )
-    .option('--labels <file>', 'class names, one per line or a JSON array')
+    .option(
+      '--labels <file>',
+      "class names, one per line, or JSON: an array of names, an object of index → name, or imagenet_class_index.json's index → [id, name]",
+    )
     .option(
       '--steps <n>',
       "path points per integral (default 50; --algorithm blur-ig 100 and guided-ig 200, as PAIR saliency), or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)",
@@ -204,6 +210,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     layout: (str('layout') as Layout | undefined) ?? null,
     normalization,
     channels: channelsText ? (Number(channelsText) as 1 | 3) : null,
+    imageOptions: imageOnlyOptions(raw),
     baseline,
     baselineCount,
     seed: integerSeed(str('seed') ?? '0'),

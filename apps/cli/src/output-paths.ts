@@ -1,41 +1,62 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, UsageError } from './errors.js';
+import { sameFileAs, type GivenInputFile } from './given-input-files.js';
+import { outputTarget, type OutputTarget } from './output-target.js';
 
-/** Why `path` cannot be written, or null; the file itself may exist (it is replaced whole). */
-function writeProblem(path: string): string | null {
-  const folder = dirname(resolve(path));
+function folderProblem(folder: string): string | null {
   try {
-    if (statSync(path).isDirectory()) return `${path} is a folder; name a file`;
-  } catch {
-    // absent: the usual case
-  }
-  try {
-    if (!statSync(folder).isDirectory()) return `${dirname(path)} is not a folder`;
+    if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? `folder ${dirname(path)} does not exist` : code === 'ENOTDIR' ? `${dirname(path)} is not a folder` : (error as Error).message;
+    return code === 'ENOENT' ? `folder ${folder} does not exist` : code === 'ENOTDIR' ? `${folder} is not a folder` : (error as Error).message;
   }
   try {
     accessSync(folder, constants.W_OK);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EROFS' ? `${dirname(path)} is on a read-only file system` : `permission denied in ${dirname(path)}`;
+    return (error as NodeJS.ErrnoException).code === 'EROFS' ? `${folder} is on a read-only file system` : `permission denied in ${folder}`;
   }
   return null;
 }
 
+/** Why `path` (leading to `target`) cannot be written, or null; a file that exists is replaced whole. */
+function writeProblem(path: string, target: OutputTarget): string | null {
+  if (target.kind === 'folder') return `${path} is a folder; name a file`;
+  if (target.kind === 'file') return folderProblem(target.path === resolve(path) ? dirname(path) : dirname(target.path));
+  try {
+    accessSync(path, constants.W_OK);
+    return null;
+  } catch {
+    return `permission denied on ${path}`;
+  }
+}
+
+function targetOf(option: string, path: string): OutputTarget {
+  try {
+    return outputTarget(path);
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(`cannot write ${option} ${error.message}`);
+    throw new CliError(`cannot write ${option} ${path}: ${(error as Error).message.split('\n')[0] ?? ''}`);
+  }
+}
+
 /**
  * Refuses, before any work, output files (option name → path) that cannot be written: a folder
- * that does not exist or is read-only, a path that is a folder, or two options naming one file.
+ * that does not exist or is read-only, a path that is a folder, two options naming one file, or
+ * an output that is one of the run's own input files (`inputs`), which it would replace.
  */
-export function checkOutputPaths(outputs: Readonly<Record<string, unknown>>): void {
+export function checkOutputPaths(outputs: Readonly<Record<string, unknown>>, inputs: readonly GivenInputFile[] = []): void {
   const seen = new Map<string, string>();
   for (const [option, path] of Object.entries(outputs)) {
     if (typeof path !== 'string') continue;
-    const problem = writeProblem(path);
+    const target = targetOf(option, path);
+    const problem = writeProblem(path, target);
     if (problem) throw new CliError(`cannot write ${option} ${path}: ${problem}`);
-    const other = seen.get(resolve(path));
+    const input = target.kind === 'file' ? inputs.find((file) => sameFileAs(file.path, target.path)) : undefined;
+    if (input) throw new UsageError(`${option} ${path} is the ${input.option} file ${input.path}; writing it would replace that input: name another file`);
+    const key = target.kind === 'file' ? target.path : resolve(path);
+    const other = seen.get(key);
     if (other) throw new UsageError(`${other} and ${option} both name ${path}; give each output its own file`);
-    seen.set(resolve(path), option);
+    seen.set(key, option);
   }
 }

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { labelIndex } from './labels-file.js';
 
 function argmax(values: Float32Array, from: number, count: number): number {
   let best = 0;
@@ -64,7 +65,7 @@ export function targetsFromOutputs(
   if (target !== 'auto') {
     if (/^\d+$/.test(target)) index = check(Number(target));
     else if (labels) {
-      index = labels.indexOf(target);
+      index = labelIndex(labels, target, '--target');
       if (index < 0) throw new UsageError(`--target '${target}' is not one of the labels (${labels.slice(0, 5).join(', ')}${labels.length > 5 ? ', …' : ''})`);
       check(index);
     } else throw new UsageError(`--target must be a class index, a comma-separated index per example, auto, or a label with --labels; got '${target}'`);

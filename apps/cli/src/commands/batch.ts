@@ -10,6 +10,7 @@ import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../b
 import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
 import { tensorItemExplainer } from '../batch-tensors.js';
+import { imageOptionsAcross } from '../image-only-options.js';
 import { checkPictureOptions } from '../picture-checks.js';
 import { addTokenOptions } from '../text/token-options.js';
 import {
@@ -101,6 +102,11 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const outDir = raw['outDir'] as string;
       const all = listItems(raw['inputs'] as string);
       const tokens = isTokenBatch(settings.model, all, raw) ? tokenBatchSettings(settings, raw) : undefined;
+      const warn = (line: string): void => {
+        if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
+      };
+      const inputs = all.map((item) => item.input);
+      const imageOptions = tokens ? [] : imageOptionsAcross(settings.imageOptions, inputs, `--inputs ${String(raw['inputs'])}`, warn);
       if (tokens) {
         refuseObjectiveTarget(raw, 'for token-id models');
         refuseGiven(
@@ -147,12 +153,9 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       const claims = new ItemClaims(outDir, { staleElsewhere: auto });
       if (pending.length > 0) {
         const startedAt = Date.now();
-        const warn = (line: string): void => {
-          if (!global.quiet) process.stderr.write(`warning: ${line}\n`);
-        };
         const explainer = tokens
           ? await tokenItemExplainer(tokens, pending, { html: raw['heatmaps'] === true, warn, manifest: raw['inputs'] as string })
-          : await tensorItemExplainer(settings, raw, { stepsGiven, objectiveTarget, items: pending }, global);
+          : await tensorItemExplainer({ ...settings, imageOptions }, raw, { stepsGiven, objectiveTarget, items: pending }, global);
         const progress = progressBar('inputs', global.quiet);
         try {
           for (const [k, item] of pending.entries()) {

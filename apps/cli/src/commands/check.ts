@@ -16,6 +16,7 @@ import { objectiveBackend } from '../objective-backend.js';
 import { refuseAutoRuleWithoutAuto, refuseUnusedSeed } from '../given-options.js';
 import { runTargetsOfInputs } from '../run-targets.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { givenInputFiles } from '../given-input-files.js';
 
 /**
  * What to try after a failed check, never the settings already in use: more steps or auto steps,
@@ -58,7 +59,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
     .action(async (raw: Record<string, string> & { input?: string[] }, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      checkOutputPaths({ '--json': raw['json'] });
+      checkOutputPaths({ '--json': raw['json'] }, givenInputFiles(raw));
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       refuseAutoRuleWithoutAuto(command, settings.steps);
       refuseUnusedSeed(command, settings.baseline, { algorithm: 'integrated-gradients', noise: undefined });
@@ -88,7 +89,11 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
           ...(run.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: run.memoryBudgetBytes } : {}),
         });
         const given = args.kind === 'single' ? { input: args.path } : { inputs: Object.fromEntries(inputs.map((n) => [n.name, n.path])) };
-        if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ model: settings.model, ...given, target, ...report }, null, 2)}\n`);
+        if (raw['json'])
+          writeOutput(
+            raw['json'],
+            `${JSON.stringify({ model: settings.model, ...given, target, baseline: settings.baseline, seed: settings.seed, ...report }, null, 2)}\n`,
+          );
         say(global, report.summary);
         if (!report.passed) {
           keepOutputs(); // the report of a failed check is the point of the run

@@ -36,6 +36,7 @@ import {
 } from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { givenInputFiles } from '../given-input-files.js';
 import { checkPictureOptions } from '../picture-checks.js';
 
 /** Options of tensor inputs and their pictures, refused for texts and token ids (`where`), which are explained at a layer from a baseline token. */
@@ -121,7 +122,10 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      checkOutputPaths({ '--out': raw['out'], '--heatmap': raw['heatmap'], '--panel': raw['panel'], '--json': raw['json'], '--html': raw['html'] });
+      checkOutputPaths(
+        { '--out': raw['out'], '--heatmap': raw['heatmap'], '--panel': raw['panel'], '--json': raw['json'], '--html': raw['html'] },
+        givenInputFiles(raw),
+      );
       const targetGiven = command.getOptionValueSource('target') === 'cli';
       refuseAutoRuleWithoutAuto(command, settings.steps);
       if ((raw['text'] as unknown as string[]).length > 0) {

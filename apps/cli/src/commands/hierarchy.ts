@@ -20,6 +20,8 @@ import type { Provider } from '../load-model.js';
 import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
 import { refuseGiven } from '../given-options.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { imageOnlyOptions } from '../image-only-options.js';
+import { givenInputFiles } from '../given-input-files.js';
 
 function number(text: string, flag: string, min: number, max: number, integer: boolean): number {
   const n = Number(text);
@@ -42,7 +44,7 @@ export function hierarchySummary(run: HierarchyRun): string {
 }
 
 /** Writes --json, --png and --html, and prints the terminal view and the summary. */
-function writeHierarchyFiles(raw: Record<string, string>, run: HierarchyRun, source: Record<string, string>, global: GlobalFlags): void {
+function writeHierarchyFiles(raw: Record<string, string>, run: HierarchyRun, source: Record<string, string | number>, global: GlobalFlags): void {
   if (raw['json']) writeOutput(raw['json'], `${JSON.stringify({ ...source, ...run.json })}\n`);
   if (raw['png']) writeOutput(raw['png'], hierarchyPng(run));
   if (raw['html']) writeOutput(raw['html'], hierarchyHtml(run));
@@ -78,7 +80,10 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--layer <tensor>', 'with --text: the float tensor the groups are scored at (default: the embedding output)')
     .option('--tokens <words>', 'labels of a sequence input [N, L] or [N, L, D], space-separated, one per position')
     .option('--target <t>', 'class index, auto (the predicted class), a label (with --labels); texts: position,class, last or last,CLASS', 'auto')
-    .option('--labels <file>', 'class names, one per line or a JSON array')
+    .option(
+      '--labels <file>',
+      "class names, one per line, or JSON: an array of names, an object of index → name, or imagenet_class_index.json's index → [id, name]",
+    )
     .option('--target-weights <file.npy>', TARGET_WEIGHTS_HELP)
     .option('--target-region <class>', TARGET_REGION_HELP)
     .option('--region-mask <file>', REGION_MASK_HELP)
@@ -104,7 +109,7 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
-      checkOutputPaths({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] });
+      checkOutputPaths({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] }, givenInputFiles(raw));
       if (raw['text'] !== undefined && raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
       if (raw['text'] === undefined && raw['input'] === undefined) throw new UsageError('--input or --text is required');
       const settings = {
@@ -153,11 +158,12 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
         const normalization = NORMALIZATION_PRESETS[raw['normalize'] ?? 'none'] ?? { mean: [0], std: [1] };
         const input = loadInput(
           raw['input'] as string,
-          { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null },
+          { size: null, layout: (raw['layout'] as Layout | undefined) ?? null, normalization, channels: null, imageOptions: imageOnlyOptions(raw) },
           model.inputShape,
         );
         const run = await runHierarchy(model, input, { ...settings, ...(objectiveTarget !== undefined ? { objectiveTarget } : {}) }, () => undefined);
-        writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string }, global);
+        const drawn: Record<string, string | number> = settings.score === 'cd' ? {} : { baseline: settings.baseline, seed: settings.seed };
+        writeHierarchyFiles(raw, run, { model: settings.modelPath, input: raw['input'] as string, ...drawn }, global);
       } finally {
         await model.dispose();
       }

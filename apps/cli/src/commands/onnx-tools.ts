@@ -3,8 +3,10 @@ import { say } from '../context.js';
 import type { GlobalFlags } from '../context.js';
 import { FileFormatError, UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { importOnnx } from '../onnx-module.js';
 import { fixInputShapes, staticShapes } from '../static-shapes.js';
+import { fusedShapes } from '../fused-shapes.js';
 import { readModelBytes } from '../model-bytes.js';
 import { zeroFeed } from '../probe-feeds.js';
 
@@ -46,7 +48,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
     .option('--steps <n>', 'path points per run of the fused graph', '50')
     .option(
       '--input-shape <shape...>',
-      "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it)",
+      "static input shape(s) the graph is built for: d,d,… or NAME=d,d,… (default: the model's, an open batch axis 1; other open dimensions need it); with --fused, one example's, batch 1",
     )
     .action(
       async (
@@ -56,6 +58,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       ) => {
         if (!raw.fused && command.getOptionValueSource('steps') === 'cli')
           throw new UsageError('--steps sets the path points of the --fused graph; add --fused or drop --steps');
+        checkOutputPaths({ '--output': raw.output }, [{ option: 'model', path }]);
         const bytes = await readModelBytes(onnxPath(path));
         const steps = Number(raw.steps);
         if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);
@@ -68,7 +71,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
         let shapes: Map<string, number[]>;
         try {
           const inputs = onnx.inspect(bytes).inputs;
-          shapes = staticShapes(inputs, raw.inputShape ?? [], raw.fused ? steps : 1);
+          shapes = raw.fused ? fusedShapes(inputs, raw.inputShape ?? [], steps) : staticShapes(inputs, raw.inputShape ?? [], 1);
           const feeds = Object.fromEntries(inputs.map((input) => [input.name, zeroFeed(onnx.runtime.Tensor, input, shapes.get(input.name) as number[])]));
           facts = await onnx.inferShapes(onnx.runtime, bytes, feeds);
         } catch (error) {

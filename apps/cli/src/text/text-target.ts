@@ -1,5 +1,6 @@
 import { targetAt, type TargetSpec } from '@ig/core';
 import { UsageError } from '../errors.js';
+import { labelIndex } from '../labels-file.js';
 
 const argmax = (values: ArrayLike<number>, from: number, to: number): number => {
   let best = from;
@@ -15,7 +16,8 @@ export interface ClassNames {
 
 function classOf(spec: string, part: string, names: ClassNames): number {
   if (/^\d+$/.test(part)) return Number(part);
-  if (names.labels?.includes(part)) return names.labels.indexOf(part);
+  const labelled = names.labels ? labelIndex(names.labels, part, `--target ${spec}:`) : -1;
+  if (labelled >= 0) return labelled;
   const id = names.tokenId?.(part);
   if (id !== undefined) return id;
   throw new UsageError(`--target ${spec}: "${part}" is neither a class index, a label from --labels nor a token of the tokenizer`);
