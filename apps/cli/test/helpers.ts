@@ -8,7 +8,7 @@ import { captumPath, type CaptumModel } from '@ig/test-fixtures';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { parseNpy, toFloat32 } from '../src/npy.js';
+import { formatNpy, parseNpy, toFloat32 } from '../src/npy.js';
 
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -48,6 +48,19 @@ export function fixture(...parts: string[]): string {
 }
 
 type Weights = { data: Float32Array; shape: readonly number[] };
+
+/** The bundled 28×28 grey CNN (assets/small_cnn.onnx), and a .npy of `examples` inputs for it at `path`: ((i·37) mod 101)/101. */
+export const SMALL_CNN = fileURLToPath(new URL('../assets/small_cnn.onnx', import.meta.url));
+export function writeSmallCnnInput(path: string, examples = 1): string {
+  writeFileSync(
+    path,
+    formatNpy(
+      new Float32Array(examples * 784).map((_, i) => ((i * 37) % 101) / 101),
+      [examples, 1, 28, 28],
+    ),
+  );
+  return path;
+}
 
 export async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });

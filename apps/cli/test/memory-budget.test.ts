@@ -1,23 +1,13 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatNpy } from '../src/npy.js';
-import { fixture, ig, readFloat32Npy, tempDir } from './helpers.js';
+import { ig, readFloat32Npy, SMALL_CNN, tempDir, writeSmallCnnInput } from './helpers.js';
 
 describe('--memory-budget', () => {
   it('shrinks the default batches to fit it, with the attributions of an unbounded run', () => {
     const dir = tempDir('memory-budget');
-    const input = join(dir, 'x.npy');
-    writeFileSync(
-      input,
-      formatNpy(
-        new Float32Array(784).map((_, i) => ((i * 37) % 101) / 101),
-        [1, 1, 28, 28],
-      ),
-    );
-    const model = fixture('..', '..', 'assets', 'small_cnn.onnx');
+    const input = writeSmallCnnInput(join(dir, 'x.npy'));
     const run = (extra: string[], out: string) => {
-      const result = ig(['explain', '--model', model, '--input', input, '--target', '3', '--steps', '50', '--out', join(dir, out), '--quiet', ...extra]);
+      const result = ig(['explain', '--model', SMALL_CNN, '--input', input, '--target', '3', '--steps', '50', '--out', join(dir, out), '--quiet', ...extra]);
       expect(result.code, result.stderr).toBe(0);
       return readFloat32Npy(join(dir, out)).data;
     };

@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatNpy } from '../src/npy.js';
-import { fixture, ig, tempDir } from './helpers.js';
+import { ig, SMALL_CNN, tempDir, writeSmallCnnInput } from './helpers.js';
 
 describe('the default number of --steps', () => {
   it('is what the help says for each algorithm that takes steps', () => {
@@ -11,18 +10,10 @@ describe('the default number of --steps', () => {
     expect(stated).not.toBeNull();
     expect(help).not.toMatch(/--steps <n>[^-]*default: "/);
     const dir = tempDir('steps-defaults');
-    const input = join(dir, 'x.npy');
-    writeFileSync(
-      input,
-      formatNpy(
-        new Float32Array(784).map((_, i) => ((i * 37) % 101) / 101),
-        [1, 1, 28, 28],
-      ),
-    );
-    const model = fixture('..', '..', 'assets', 'small_cnn.onnx');
+    const input = writeSmallCnnInput(join(dir, 'x.npy'));
     const stepsOf = (algorithm: string): number => {
       const report = join(dir, `${algorithm}.json`);
-      const run = ig(['explain', '--model', model, '--input', input, '--target', '3', '--algorithm', algorithm, '--json', report, '--quiet']);
+      const run = ig(['explain', '--model', SMALL_CNN, '--input', input, '--target', '3', '--algorithm', algorithm, '--json', report, '--quiet']);
       expect(run.code, run.stderr).toBe(0);
       return (JSON.parse(readFileSync(report, 'utf8')) as { steps: number }).steps;
     };

@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatNpy } from '../src/npy.js';
-import { fixture, ig, tempDir } from './helpers.js';
+import { ig, SMALL_CNN, tempDir, writeSmallCnnInput } from './helpers.js';
 
 interface Report {
   examples: { example: number; target: number; fInput: number; relativeError: number }[];
@@ -11,28 +10,9 @@ interface Report {
 describe('the summary line of ig explain', () => {
   it('gives each example of a batch its own line, with the figures of its report', () => {
     const dir = tempDir('summary-lines');
-    const input = join(dir, 'x.npy');
-    writeFileSync(
-      input,
-      formatNpy(
-        new Float32Array(2 * 784).map((_, i) => ((i * 37) % 101) / 101),
-        [2, 1, 28, 28],
-      ),
-    );
+    const input = writeSmallCnnInput(join(dir, 'x.npy'), 2);
     const json = join(dir, 'report.json');
-    const run = ig([
-      'explain',
-      '--model',
-      fixture('..', '..', 'assets', 'small_cnn.onnx'),
-      '--input',
-      input,
-      '--target',
-      '3,5',
-      '--steps',
-      '16',
-      '--json',
-      json,
-    ]);
+    const run = ig(['explain', '--model', SMALL_CNN, '--input', input, '--target', '3,5', '--steps', '16', '--json', json]);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     const lines = run.stdout.split('\n').filter((line) => line.startsWith('example '));
