@@ -119,6 +119,11 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
   const baselines = buildBaselines(settings, input);
   const pointFloats = input.tensor.data.length / (input.tensor.shape[0] as number);
   // (Layer attribution runs on the layer's tensors, whose size the core budgets itself.)
+  const budget = settings.memoryBudgetBytes;
+  if (budget !== undefined && !model.layerSplit && budget < pointFloats * 8) {
+    const mib = (bytes: number): string => (bytes / 2 ** 20).toPrecision(3);
+    throw new UsageError(`--memory-budget ${mib(budget)} MiB is below what one path point and its gradient need, ${mib(pointFloats * 8)} MiB; raise it`);
+  }
   const evenSplit = typeof settings.steps === 'number' && !model.layerSplit;
   const batchSize =
     settings.batchSize ?? (evenSplit ? evenBatchSize(settings.steps as number, defaultBatchLimit(pointFloats, settings.memoryBudgetBytes)) : undefined);

@@ -19,4 +19,13 @@ describe('--memory-budget', () => {
     // The same points in other batches: onnxruntime's kernels differ by batch, measured 1.1e-7 of max |attr|.
     expect(Math.max(...Array.from(bounded, (v, i) => Math.abs(v - (free[i] as number)))) / scale).toBeLessThan(1e-6);
   });
+
+  it('names --memory-budget when it cannot hold one path point', () => {
+    const dir = tempDir('memory-budget-small');
+    const input = writeSmallCnnInput(join(dir, 'x.npy'));
+    const run = ig(['explain', '--model', SMALL_CNN, '--input', input, '--target', '3', '--memory-budget', '0.001']);
+    expect(run.code).toBe(2);
+    // 784 floats of points and gradients: 6272 bytes, 0.00598 MiB.
+    expect(run.stderr).toContain('--memory-budget 0.00100 MiB is below what one path point and its gradient need, 0.00598 MiB; raise it');
+  });
 });

@@ -242,26 +242,4 @@ export class PathMesh {
     // A step anywhere in the element: the trapezoid errs by up to half its width, Simpson by a third.
     return this.variation(element, direction) * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
   }
-
-  /** Points per bin of α over `bins` equal bins (α = 1 falls in the last). */
-  pointsPerBin(bins: number): number[] {
-    const counts = new Array<number>(bins).fill(0);
-    for (const node of this.nodes) {
-      const bin = Math.min(bins - 1, Math.floor(node.alpha * bins));
-      counts[bin] = (counts[bin] as number) + 1;
-    }
-    return counts;
-  }
-
-  /** Adds `magnitude` (by default |error|) of an element to the bins it covers, in proportion to the overlap. */
-  spreadError(element: MeshElement, into: number[], magnitude = Math.abs(element.error)): void {
-    const lone = element.first === element.last;
-    const a = lone ? 0 : this.node(element.first).alpha;
-    const b = lone ? 1 : this.node(element.last).alpha;
-    const bins = into.length;
-    for (let k = Math.floor(a * bins); k < bins && k / bins < b; k++) {
-      const overlap = Math.min(b, (k + 1) / bins) - Math.max(a, k / bins);
-      if (overlap > 0) into[k] = (into[k] as number) + (magnitude * overlap) / (b - a);
-    }
-  }
 }

@@ -1,3 +1,4 @@
+import { pointsPerBin, spreadError } from './adaptive-histogram.js';
 import { markPath } from './adaptive-marking.js';
 import { PathMesh, type MeshNode, type PieceRule } from './adaptive-mesh.js';
 import type { PathProfile } from './convergence-hint.js';
@@ -127,7 +128,7 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     errorBound += Math.abs(e.error);
     integrandErrorBound += integrandError;
     // A staircase's F errors are its steps; what refinement can still lower is the integrand's.
-    mesh.spreadError(e, errorPerBin, state.staircase ? integrandError : Math.abs(e.error));
+    spreadError(mesh, e, errorPerBin, state.staircase ? integrandError : Math.abs(e.error));
     if (mesh.isJump(e, slopeScale)) jumps.push({ from: mesh.node(e.first).alpha, to: mesh.node(e.last).alpha, error: e.error });
   }
   const alphas = new Float64Array(mesh.size);
@@ -141,7 +142,7 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     rounds: state.rounds,
     errorBound,
     attributionErrorBound: mesh.attributionErrorBound(state.direction),
-    pointsPerBin: mesh.pointsPerBin(HISTOGRAM_BINS),
+    pointsPerBin: pointsPerBin(mesh, HISTOGRAM_BINS),
     errorPerBin,
     capped: mesh.size >= maxSteps,
     profile: { alphas, values },

@@ -41,8 +41,8 @@ export interface SmoothResult {
   readonly attributions: Tensor[];
   /** The completeness reports of each noisy sample's IG. */
   readonly sampleReports: PathReport[][];
-  /** The canonical name of the kind run ('smoothgrad-sq' for any of its aliases). */
-  readonly kind: NoiseKind;
+  /** The kind run, under this function's names ('smoothgrad-squared' for any alias of the mean of squares). */
+  readonly kind: SmoothKind;
 }
 
 /**
@@ -110,5 +110,5 @@ export async function smoothIntegratedGradients(backend: GradientBackend, inputs
     }
     return { data, shape: [...(shapes[i] as number[])] };
   });
-  return { attributions, sampleReports, kind };
+  return { attributions, sampleReports, kind: kind === 'smoothgrad-sq' ? 'smoothgrad-squared' : kind };
 }

@@ -39,11 +39,11 @@ describe('noise kinds: one canonical name, its aliases accepted by both noiseTun
     }
   });
 
-  it('smoothIntegratedGradients: every spelling is the mean of squares of IG wᵢ(xᵢ + εᵢ)², reported as smoothgrad-sq', async () => {
+  it('smoothIntegratedGradients: every spelling is the mean of squares of IG wᵢ(xᵢ + εᵢ)², reported under its own name smoothgrad-squared', async () => {
     const expected = meanSquare((eps, i) => (w[i] as number) * ((x.data[i] as number) + eps) ** 2);
     for (const kind of names) {
       const result = await smoothIntegratedGradients(form.backend, x, { samples: 2, noise: replayed, kind });
-      expect(result.kind).toBe('smoothgrad-sq');
+      expect(result.kind).toBe('smoothgrad-squared');
       Array.from(result.attributions[0]?.data ?? []).forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 4));
     }
   });

@@ -8,7 +8,7 @@ import { defaultColormap, renderHeatmap } from './heatmap.js';
 import { DEFAULT_OUTLIER_PERCENTILE, heatmapScale } from './normalize.js';
 import { panelLayout } from './panel-layout.js';
 import type { PanelLayout } from './panel-layout.js';
-import { checkUpscaledSize, readableScale, upscaleNearest } from './upscale.js';
+import { checkUpscaledSize, MAX_PICTURE_SIDE, readableScale, upscaleNearest } from './upscale.js';
 import type { AttributionMap, ChannelLayout, HeatmapMethod, RgbaImage, VisualizeSign } from './types.js';
 
 export interface PanelOptions {
@@ -82,9 +82,11 @@ export function renderPanel(attributions: AttributionMap, options: PanelOptions)
     throw new InvalidOptionError("the panel's overlay needs a method that draws over the image, not 'heat_map'");
   const colormap = options.colormap === undefined ? defaultColormap(sign) : checkColormap(options.colormap);
   const map = combineChannels(attributions, options.layout);
-  const factor = options.upscale ?? readableScale(map.width, map.height);
+  // The default factor stops where the panel would outgrow a canvas; a factor given is checked.
+  const fitting = Math.max(1, Math.floor(MAX_PICTURE_SIDE / Math.max(3 * map.width, map.height)));
+  const factor = options.upscale ?? Math.min(readableScale(map.width, map.height), fitting);
   if (!(Number.isInteger(factor) && factor >= 1)) throw new InvalidOptionError(`upscale must be a whole number ≥ 1, got ${String(factor)}`);
-  checkUpscaledSize(map.width, map.height, factor, 3);
+  if (factor > 1) checkUpscaledSize(map.width, map.height, factor, 3);
   const scale = options.scale ?? heatmapScale(map, sign, outlierPercentile);
   // A computed 0 is not passed on: given, 0 is refused for a map with values (outlierPercentile 100 computes it).
   const passed = options.scale !== undefined || scale !== 0 ? { scale } : {};

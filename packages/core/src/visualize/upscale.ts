@@ -39,8 +39,8 @@ export function upscaleNearest(image: RgbaImage, factor: number): RgbaImage {
   const { width, height, data } = image;
   if (data.length !== width * height * 4)
     throw new ShapeMismatchError(`image data has ${data.length} bytes, expected ${width * height * 4} (RGBA ${width}×${height})`);
-  checkUpscaledSize(width, height, factor);
   if (factor === 1) return { width, height, data: new Uint8ClampedArray(data) };
+  checkUpscaledSize(width, height, factor);
   const outWidth = width * factor;
   const out = new Uint8ClampedArray(outWidth * height * factor * 4);
   for (let y = 0; y < height; y++) {

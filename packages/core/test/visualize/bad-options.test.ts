@@ -85,6 +85,15 @@ describe('heatmap and panel options that would crash or draw a blank map are ref
     );
   });
 
+  it('renderPanel scales a wide map up by default only as far as a canvas holds, and copies a picture at factor 1', () => {
+    // One row of 2000: the readable factor 224 would make the panel 1 344 000 px wide; 16384 / 6000 = 2.
+    const wide = renderPanel({ data: new Array<number>(2000).fill(1), shape: [1, 2000] }, { image: gray(2000, 1) });
+    expect(wide.upscale).toBe(2);
+    const wider = renderPanel({ data: new Array<number>(6000).fill(1), shape: [1, 6000] }, { image: gray(6000, 1) });
+    expect(wider.upscale).toBe(1);
+    expect(upscaleNearest(gray(20_000, 1), 1).width).toBe(20_000);
+  });
+
   it('renderPanel of a map with nothing to show still draws it, blank, on a bar from 0 to 0', () => {
     const panel = renderPanel({ data: [0, 0, 0, 0], shape: [2, 2] }, { image: gray(2, 2), upscale: 2 });
     expect([Math.abs(panel.bar.low), Math.abs(panel.bar.high)]).toEqual([0, 0]);
