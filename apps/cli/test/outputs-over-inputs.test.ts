@@ -2,7 +2,7 @@
  * An output path that is one of the run's own input files (the model, the input, --labels, …),
  * directly or through a link, is refused before anything is written, naming both options.
  */
-import { copyFileSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { captumModelPath, captumPath } from '@ig/test-fixtures';
 import { describe, expect, it } from 'vitest';
@@ -45,5 +45,17 @@ describe('outputs that are the run’s own inputs', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`--output ${model} is the model file ${model}`);
     expect(readFileSync(model).equals(bytes)).toBe(true);
+  });
+
+  it('refuses an ig batch --out-dir where an item’s output would replace its input', () => {
+    const folder = join(dir, 'batch');
+    mkdirSync(folder);
+    const item = join(folder, 'x.npy');
+    copyFileSync(input, item);
+    const bytes = readFileSync(item);
+    const run = ig(['batch', '--model', model, '--inputs', folder, '--out-dir', folder, '--target', '2', '--steps', '8', '-q']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--out-dir ${folder} would write ${item} over the input ${item}; give another --out-dir`);
+    expect(readFileSync(item).equals(bytes)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { ABSENT_MEANS, batchDependedFiles, batchFingerprint } from '../batch-fin
 import { fileContents } from '../batch-file-hashes.js';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
+import { refuseOutputsOverInputs } from '../batch-out-dir.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
 import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
@@ -132,6 +133,7 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       } catch (error) {
         throw new UsageError(`--out-dir ${outDir} cannot be created: ${(error as Error).message}`);
       }
+      refuseOutputsOverInputs(outDir, all, raw['heatmaps'] === true);
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
       const contents = fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
