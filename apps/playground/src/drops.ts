@@ -28,7 +28,17 @@ async function usePicture(image: File, notes: string[]): Promise<void> {
   showInput(prepared.picture);
 }
 
-export async function handleFiles(files: readonly File[], selectModel: (id: string) => void): Promise<void> {
+/** Handles a drop; Explain clicked before it is handled waits for it (a picture still decoding is that run's). */
+export function handleFiles(files: readonly File[], selectModel: (id: string) => void): Promise<void> {
+  const handled = handleDrop(files, selectModel);
+  page.dropping = handled;
+  void handled.finally(() => {
+    if (page.dropping === handled) page.dropping = undefined;
+  });
+  return handled;
+}
+
+async function handleDrop(files: readonly File[], selectModel: (id: string) => void): Promise<void> {
   const notes: string[] = [];
   if (page.run === undefined) showError(null);
   showNotice(null);

@@ -40,6 +40,8 @@ export async function explain(): Promise<void> {
   showError(null);
   publishReport(null);
   const progress = createProgress();
+  // A drop made before Explain, its picture still decoding, is part of this run.
+  if (page.dropping !== undefined) await page.dropping;
   const model = currentModel();
   try {
     const { outcome, show } =

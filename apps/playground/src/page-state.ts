@@ -18,7 +18,9 @@ export const page: {
   last: Explanation | undefined;
   /** The run in progress, from Explain to its end (preparing its input included); Cancel aborts it. */
   run: AbortController | undefined;
-} = { models: [...BUNDLED_MODELS], engines: [], droppedImage: undefined, last: undefined, run: undefined };
+  /** The drop being handled (its picture decoding), which a run started meanwhile waits for. */
+  dropping: Promise<void> | undefined;
+} = { models: [...BUNDLED_MODELS], engines: [], droppedImage: undefined, last: undefined, run: undefined, dropping: undefined };
 
 export function setStatus(status: Status): void {
   document.body.dataset.igStatus = status;
