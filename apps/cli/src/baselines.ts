@@ -1,4 +1,4 @@
-import { seededRandom } from '@ig/core';
+import { broadcastTo, seededRandom } from '@ig/core';
 import type { BaselineSpec, Tensor } from '@ig/core';
 import { CliError, UsageError } from './errors.js';
 import { readNpyFile } from './files.js';
@@ -129,21 +129,15 @@ export function buildBaselines(settings: BaselineSettings, input: LoadedInput): 
         );
       }
       const array = readNpyFile(kind, 'baseline');
-      if (!broadcastsTo(array.shape, input.tensor.shape)) {
+      const data = toFloat32(array);
+      // The core's own rule, so that a file refused here is one the run would refuse.
+      if (broadcastTo({ data, shape: [...array.shape] }, input.tensor.shape) === null) {
         throw new CliError(
           `baseline ${kind} has shape [${array.shape.join(', ')}], which does not broadcast to the input's shape [${input.tensor.shape.join(', ')}] (aligned from the last axis, each of its axes must be 1 or the input's)`,
         );
       }
-      const data = toFloat32(array);
       checkFinite(data, array.shape, kind, array.data);
       return { data, shape: [...array.shape] };
     }
   }
-}
-
-/** Whether an array of `shape` broadcasts to `target` by numpy's rules. */
-function broadcastsTo(shape: readonly number[], target: readonly number[]): boolean {
-  if (shape.length > target.length)
-    return shape.slice(0, shape.length - target.length).every((d) => d === 1) && broadcastsTo(shape.slice(shape.length - target.length), target);
-  return shape.every((d, k) => d === 1 || d === target[target.length - shape.length + k]);
 }

@@ -1,19 +1,11 @@
-import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { BatchItem } from './batch-items.js';
 import { UsageError } from './errors.js';
+import { sameFileAs } from './given-input-files.js';
 
 /** What `ig batch` writes per item: `<id>` plus these, and a picture with --heatmaps. */
 const ITEM_OUTPUTS = ['.npy', '.json'];
 const PICTURES = ['.png', '.html'];
-
-function statOf(path: string): Stats | undefined {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Refuses an --out-dir where an item's output would land on an input file: `--out-dir` the
@@ -22,14 +14,10 @@ function statOf(path: string): Stats | undefined {
 export function refuseOutputsOverInputs(outDir: string, items: readonly BatchItem[], heatmaps: boolean): void {
   for (const item of items) {
     if (item.text !== undefined || item.problem !== undefined) continue;
-    const input = statOf(item.input);
-    if (input === undefined) continue;
     for (const extension of heatmaps ? [...ITEM_OUTPUTS, ...PICTURES] : ITEM_OUTPUTS) {
       const output = join(outDir, `${item.id}${extension}`);
-      const existing = statOf(output);
-      if (existing !== undefined && existing.ino === input.ino && existing.dev === input.dev) {
+      if (sameFileAs(item.input, output))
         throw new UsageError(`--out-dir ${outDir} would write ${output} over the input ${item.input}; give another --out-dir`);
-      }
     }
   }
 }
