@@ -269,10 +269,18 @@ export const MUTATIONS = [
   },
   {
     id: 'core-auto-midpoint-unchecked',
-    what: "steps: 'auto' stops on the lone midpoint without checking it against the gradient at α = 1, so errors that cancel across features go unseen",
+    what: "steps: 'auto' with checkMidpoint stops on the lone midpoint without checking it against the gradient at α = 1, so errors that cancel across features go unseen",
     file: 'packages/core/src/adaptive-marking.ts',
     search: 'return mesh.probeVariation(direction) <= allowed ? done() : { alphas: mesh.missingEnds(), jumps, staircase };',
     replace: 'return done();',
+    kill: ['core'],
+  },
+  {
+    id: 'core-auto-baseline-on-kinks',
+    what: "steps: 'auto' evaluates the end α = 0 at x' itself, where a network without biases sits on its kinks and F's jump right at x' hides in the first piece",
+    file: 'packages/core/src/adaptive-mesh.ts',
+    search: 'export const BASELINE_SIDE_ALPHA = 2 ** -24;',
+    replace: 'export const BASELINE_SIDE_ALPHA = 0;',
     kill: ['core'],
   },
 ];

@@ -1,3 +1,4 @@
+import { integrandError } from './adaptive-bounds.js';
 import type { MeshElement, PathMesh } from './adaptive-mesh.js';
 import { completenessScale } from './completeness.js';
 import type { PathPlan } from './path-plan.js';
@@ -25,18 +26,18 @@ export interface PathMarking {
 
 /**
  * The α to evaluate next on a path. Each element's completeness error is exact where F is
- * continuous, and the worst are bisected until the path's relative error is within tolerance. A
- * midpoint that meets it alone must also match the gradient at α = 1 per feature.
+ * continuous, and the worst are bisected until the path's relative error is within tolerance. With
+ * `checkMidpoint`, a midpoint that meets it alone must also match the gradient at α = 1 per feature.
  * The error of elements across which F jumps is left out, as refinement cannot lower it. Once F
  * has jumped at STAIRCASE_JUMPS places (or `staircase` was set earlier), F's changes stop guiding:
- * elements are ranked by their PathMesh.integrandError, and the path stops when the sum of those
+ * elements are ranked by their integrandError (adaptive-bounds.ts), and the path stops when the sum of those
  * is within tolerance.
  */
 export function markPath(
   mesh: PathMesh,
   path: PathPlan,
   direction: readonly Float32Array[],
-  options: { readonly tolerance: number; readonly maxSteps: number; readonly staircase: boolean },
+  options: { readonly tolerance: number; readonly maxSteps: number; readonly staircase: boolean; readonly checkMidpoint: boolean },
 ): PathMarking {
   const elements = mesh.elements();
   const slopeScale = mesh.slopeScale();
@@ -50,7 +51,7 @@ export function markPath(
   if (budget <= 0) return done();
   if (staircase) {
     if (mesh.lone) return { alphas: mesh.missingEnds(), jumps, staircase };
-    const bounds = elements.map((e) => ({ element: e, indicator: mesh.integrandError(e) }));
+    const bounds = elements.map((e) => ({ element: e, indicator: integrandError(mesh, e) }));
     if (bounds.reduce((total, b) => total + b.indicator, 0) <= allowed) return done();
     const refinable = bounds.filter((b) => b.indicator > 0 && mesh.splittable(b.element));
     return next(mesh, dorfler(refinable, budget), jumps, staircase);
@@ -59,10 +60,13 @@ export function markPath(
   for (const e of elements) if (!jumped.has(e)) measured += e.error;
   // Σ errors is exact against F(1) − F(0) of these evaluations; the report compares with the
   // predicted F(x) − F(x'), so the stop does too.
-  const ends = mesh.lone ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference;
+  // A jump of F right at x' is left out, as the elements' jumps are (see PathMesh.jumpsAtBaseline).
+  const jumpAtBaseline = mesh.jumpsAtBaseline(slopeScale) ? mesh.baselineGap() : 0;
+  const ends = mesh.lone ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference + jumpAtBaseline;
   const delta = measured + ends;
   if (mesh.lone) {
     if (Math.abs(delta) > allowed) return { alphas: mesh.refinable(elements[0] as MeshElement) ? mesh.missingEnds() : [], jumps, staircase };
+    if (!options.checkMidpoint) return done();
     // The midpoint can meet completeness while features err in opposite directions (F = x₀³ − x₁³:
     // 25% off each). The gradient at α = 1 checks it per feature; where it differs, the ends start
     // the mesh. A positively homogeneous network against a zero baseline passes with 2 points.

@@ -32,6 +32,14 @@ export interface MeshElement {
 
 /** About 16 float32 ulps: what F differences and gradient dot products keep of their precision. */
 const NOISE = 2 ** -20;
+/**
+ * Where the node at α = 0 is evaluated: just inside the path. At x' itself a network's
+ * pre-activations can sit exactly on their kinks (a zero baseline into layers without biases),
+ * where the gradient is the kink's convention (ReLU'(0) = 0), not the path's; trapezoid weights
+ * on that one gradient then cost bisections toward 0 and per-feature accuracy. F at this α is
+ * measured against F(x') (PathMesh.baselineGap), so completeness stays exact.
+ */
+export const BASELINE_SIDE_ALPHA = 2 ** -24;
 /** Intervals shorter than this are not split further (a jump in F itself never converges). */
 const MIN_WIDTH = 2 ** -40;
 /** An element this narrow whose error exceeds what any slope near those seen explains is a jump of F. */
@@ -93,6 +101,23 @@ export class PathMesh {
   /** The ends of the path not yet evaluated. */
   missingEnds(): number[] {
     return [0, 1].filter((alpha) => !this.nodes.some((node) => node.alpha === alpha));
+  }
+
+  /**
+   * F where the node at α = 0 was evaluated (BASELINE_SIDE_ALPHA) minus F(x'): the change of F
+   * that no element holds. Zero while the mesh is lone.
+   */
+  baselineGap(): number {
+    return this.lone ? 0 : this.node(0).f - this.fEnds[0];
+  }
+
+  /**
+   * Whether F jumps between x' and the node at α = 0 (see isJump): a change beyond any slope near
+   * the path's largest over BASELINE_SIDE_ALPHA, which no refinement can reach.
+   */
+  jumpsAtBaseline(slopeScale: number): boolean {
+    const noise = NOISE * (Math.abs(this.fEnds[0]) + (this.lone ? 0 : Math.abs(this.node(0).f)));
+    return Math.abs(this.baselineGap()) > noise + JUMP_SLOPE * BASELINE_SIDE_ALPHA * slopeScale;
   }
 
   /** Half of Σⱼ |Gⱼ(1) − Gⱼ(½)|: how far the probe at α = 1 says the lone midpoint rule errs per feature. */
@@ -210,36 +235,5 @@ export class PathMesh {
       });
     }
     return sums;
-  }
-
-  /**
-   * Σ over elements of (largest deviation of the element's rule on a step) × Σⱼ |Gⱼ(end) − Gⱼ(start)|,
-   * with Gⱼ = ∂ⱼF·(xⱼ − x'ⱼ): a bound of Σⱼ |attrⱼ − exactⱼ| wherever each Gⱼ is monotone within
-   * each element (a ReLU network once no element holds two kinks of one feature's path). Null
-   * while the mesh is lone.
-   */
-  attributionErrorBound(direction: readonly Float32Array[]): number | null {
-    if (this.lone) return null;
-    let bound = 0;
-    for (const element of this.elements()) bound += this.attributionError(element, direction);
-    return bound;
-  }
-
-  /**
-   * A bound of the element's quadrature error of g alone, wherever g is monotone between its
-   * nodes: its width times g's variation across them, times the rule's largest deviation on a
-   * step (a half for the trapezoid, a third for Simpson). Free of F, so it holds where F jumps.
-   */
-  integrandError(element: MeshElement): number {
-    let variation = 0;
-    for (let k = element.first; k < element.last; k++) variation += Math.abs(this.node(k + 1).g - this.node(k).g);
-    const width = this.node(element.last).alpha - this.node(element.first).alpha;
-    return width * variation * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
-  }
-
-  /** One element's share of attributionErrorBound. */
-  attributionError(element: MeshElement, direction: readonly Float32Array[]): number {
-    // A step anywhere in the element: the trapezoid errs by up to half its width, Simpson by a third.
-    return this.variation(element, direction) * (element.last === element.first + 2 ? 1 / 3 : 1 / 2);
   }
 }

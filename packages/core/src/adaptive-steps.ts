@@ -1,6 +1,7 @@
+import { attributionErrorBound, integrandError } from './adaptive-bounds.js';
 import { pointsPerBin, spreadError } from './adaptive-histogram.js';
 import { markPath } from './adaptive-marking.js';
-import { PathMesh, type MeshNode, type PieceRule } from './adaptive-mesh.js';
+import { BASELINE_SIDE_ALPHA, PathMesh, type MeshNode, type PieceRule } from './adaptive-mesh.js';
 import type { PathProfile } from './convergence-hint.js';
 import type { PathPlan } from './path-plan.js';
 import type { PathRunner, PathSegment } from './path-runner.js';
@@ -22,7 +23,7 @@ export interface PathRefinement {
   readonly rounds: number;
   /** Σ |error| of the final elements: bounds |Σ attr − (F(1) − F(0))| of this path. */
   readonly errorBound: number;
-  /** See PathMesh.attributionErrorBound; null when the path stopped on the midpoint rule (checked at α = 1). */
+  /** See attributionErrorBound (adaptive-bounds.ts); null when the path stopped on the midpoint rule (checked at α = 1). */
   readonly attributionErrorBound: number | null;
   readonly pointsPerBin: number[];
   /** |error| of the final elements (their integrandError on a staircase), spread over the bins they cover. */
@@ -38,7 +39,7 @@ export interface PathRefinement {
    * path was refined until `integrandErrorBound`, not its completeness error, was within tolerance.
    */
   readonly staircase: boolean;
-  /** Σ PathMesh.integrandError over the final elements: g's own quadrature error where g is monotone per piece. */
+  /** Σ integrandError (adaptive-bounds.ts) over the final elements: g's own quadrature error where g is monotone per piece. */
   readonly integrandErrorBound: number;
 }
 
@@ -50,6 +51,8 @@ export interface AdaptiveOptions {
   readonly rule?: PieceRule;
   /** Refine every path as a staircase from the start (see PathRefinement.staircase). */
   readonly straightThrough?: boolean;
+  /** Check a midpoint that meets the tolerance by the gradient at α = 1 (see markPath). */
+  readonly checkMidpoint?: boolean;
 }
 
 interface PathState {
@@ -63,9 +66,9 @@ interface PathState {
 
 /**
  * Locally adaptive steps: every path starts from α = ½ alone (the midpoint rule, exact where the
- * gradient is constant along the path: it stops there only if the gradient at α = 1 agrees per
- * feature), then adds both ends (Simpson on [0, ½, 1]); each round
- * measures the completeness error of every element from F at its ends, bisects the worst elements
+ * gradient is constant along the path; with `checkMidpoint` it stops there only if the gradient at
+ * α = 1 agrees per feature), then adds both ends (Simpson on [0, ½, 1]; the end at α = 0 is
+ * evaluated just inside the path, at BASELINE_SIDE_ALPHA); each round measures the completeness error of every element from F at its ends, bisects the worst elements
  * and sends the new points of all paths in one run of the runner (batched to its batch size),
  * until the path's relative completeness error is within tolerance, the error left (summed, where
  * F's rounding at interior points cancels) is within float32 rounding, or `maxSteps` points are
@@ -102,7 +105,12 @@ export async function refineAdaptively(
     paths.forEach((path, p) => {
       const state = states[p] as PathState;
       if (!state.active) return;
-      const marking = markPath(state.mesh, path, state.direction, { tolerance, maxSteps, staircase: state.staircase });
+      const marking = markPath(state.mesh, path, state.direction, {
+        tolerance,
+        maxSteps,
+        staircase: state.staircase,
+        checkMidpoint: options.checkMidpoint === true,
+      });
       state.staircase = marking.staircase;
       if (marking.alphas.length === 0) state.active = false;
       else requests.push({ path: p, alphas: Float64Array.from(marking.alphas) });
@@ -124,13 +132,14 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
   let integrandErrorBound = 0;
   const jumps: PathJump[] = [];
   for (const e of elements) {
-    const integrandError = mesh.integrandError(e);
+    const gError = integrandError(mesh, e);
     errorBound += Math.abs(e.error);
-    integrandErrorBound += integrandError;
+    integrandErrorBound += gError;
     // A staircase's F errors are its steps; what refinement can still lower is the integrand's.
-    spreadError(mesh, e, errorPerBin, state.staircase ? integrandError : Math.abs(e.error));
+    spreadError(mesh, e, errorPerBin, state.staircase ? gError : Math.abs(e.error));
     if (mesh.isJump(e, slopeScale)) jumps.push({ from: mesh.node(e.first).alpha, to: mesh.node(e.last).alpha, error: e.error });
   }
+  if (mesh.jumpsAtBaseline(slopeScale)) jumps.unshift({ from: 0, to: BASELINE_SIDE_ALPHA, error: -mesh.baselineGap() });
   const alphas = new Float64Array(mesh.size);
   const values = new Float64Array(mesh.size);
   for (let k = 0; k < mesh.size; k++) {
@@ -141,7 +150,7 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     evaluations: mesh.size,
     rounds: state.rounds,
     errorBound,
-    attributionErrorBound: mesh.attributionErrorBound(state.direction),
+    attributionErrorBound: attributionErrorBound(mesh, state.direction),
     pointsPerBin: pointsPerBin(mesh, HISTOGRAM_BINS),
     errorPerBin,
     capped: mesh.size >= maxSteps,
@@ -165,7 +174,7 @@ async function evaluate(
     for (let k = 0; k < alphas.length; k++) {
       segments.push({
         ...plan,
-        alphas: alphas.subarray(k, k + 1),
+        alphas: Float64Array.of(alphas[k] === 0 ? BASELINE_SIDE_ALPHA : (alphas[k] as number)),
         weights: Float64Array.of(1),
         sinks: pointSizes.map((size) => new Float64Array(size)),
         objectives: new Float64Array(1),

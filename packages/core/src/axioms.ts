@@ -103,7 +103,7 @@ export async function checkAxioms(modelBackend: GradientBackend, inputs: Inputs,
   weights[other] = (weights[other] as number) + b;
   // IG is linear in F for one quadrature rule; steps: 'auto' refines each objective's path on its
   // own, so the three integrals share a Gauss–Legendre rule of as many points as the main run used.
-  const { autoRule: _autoRule, maxSteps: _maxSteps, ...fixed } = igOptions;
+  const { autoRule: _autoRule, maxSteps: _maxSteps, checkMidpoint: _checkMidpoint, ...fixed } = igOptions;
   const linearityOptions: IntegratedGradientsOptions = igOptions.steps === 'auto' ? { ...fixed, steps: report.steps, method: 'gauss-legendre' } : igOptions;
   const combined = await integratedGradients(backend, model.tensors, { ...linearityOptions, target: { weights }, baselines: baselineTensors });
   const parts = await integratedGradients(backend, model.tensors, { ...linearityOptions, target: { classes: [target, other] }, baselines: baselineTensors });

@@ -18,7 +18,7 @@ import { assembleResult } from './straight-assemble.js';
 import { checkAutoRule, checkStepsAndMethod, integratePaths, type AutoRule, type IntegratedPaths } from './path-rules.js';
 import { Scratch } from './scratch.js';
 import { resolveTargets, targetsPerExample, type TargetSpec } from './targets.js';
-import { checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
+import { checkFlag, checkPositiveInteger, checkPositiveNumber, checkStepsLimit, DEFAULT_STEPS_LIMIT, normalizeInputs, type ModelInputs } from './validate.js';
 
 export interface IntegratedGradientsOptions {
   /** Default 0 for every input. See BaselineSpec. */
@@ -39,6 +39,14 @@ export interface IntegratedGradientsOptions {
    * Romberg extrapolation).
    */
   readonly autoRule?: AutoRule;
+  /**
+   * With `steps: 'auto'` and the adaptive rule: where the midpoint alone meets the tolerance, spend
+   * one more gradient, at α = 1, and stop only if it agrees with the midpoint's per feature (half
+   * of Σⱼ |Gⱼ(1) − Gⱼ(½)| within the tolerance); otherwise refine on. Default false: completeness,
+   * a sum, is the stop at every number of points, and one point shows nothing per feature (on
+   * F = x₀³ − x₁³ the midpoint is exact in sum and 25% off each feature).
+   */
+  readonly checkMidpoint?: boolean;
   /** Relative completeness error allowed (default 0.01); beyond it a report carries a warning. */
   readonly tolerance?: number;
   /** Upper bound on points per path for `steps: 'auto'` (default 1025). */
@@ -110,6 +118,7 @@ export async function integratedGradients(
   checkStepsAndMethod(options.steps, options.method);
   checkUnusedOptions(options);
   const autoRule = checkAutoRule(options.autoRule);
+  const checkMidpoint = checkFlag(options.checkMidpoint, 'checkMidpoint');
   const steps = auto ? 0 : checkPositiveInteger(options.steps ?? DEFAULT_STEPS, 'steps');
   const tolerance = checkPositiveNumber(options.tolerance ?? DEFAULT_TOLERANCE, 'tolerance');
   const maxSteps = checkPositiveInteger(options.maxSteps ?? DEFAULT_MAX_AUTO_STEPS, 'maxSteps', 3);
@@ -132,7 +141,7 @@ export async function integratedGradients(
 
   const scratch = new Scratch();
   try {
-    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into });
+    return await integrateWith(backend, model, options, { tolerance, maxSteps, fixed, autoRule, checkMidpoint, batchSize, scratch, into });
   } finally {
     scratch.release();
   }
@@ -147,13 +156,14 @@ async function integrateWith(
     maxSteps: number;
     fixed: { rule: QuadratureRule; name: string } | null;
     autoRule: AutoRule;
+    checkMidpoint: boolean;
     batchSize: number;
     scratch: Scratch;
     into: readonly Float32Array[] | undefined;
   },
 ): Promise<IntegratedGradientsResult> {
   const { examples, pointShapes, pointSizes, tensors } = model;
-  const { tolerance, maxSteps, fixed, autoRule, batchSize, scratch, into } = settings;
+  const { tolerance, maxSteps, fixed, autoRule, checkMidpoint, batchSize, scratch, into } = settings;
   const signal = options.signal;
   // Baselines live only for this call, in arrays reused across calls.
   const baselineSamples = resolveBaselinesInto(
@@ -210,7 +220,7 @@ async function integrateWith(
   try {
     const rule =
       fixed === null
-        ? { auto: autoRule, tolerance, maxSteps, onPlan: () => undefined, straightThrough: backend.straightThroughGradients === true }
+        ? { auto: autoRule, tolerance, maxSteps, checkMidpoint, onPlan: () => undefined, straightThrough: backend.straightThroughGradients === true }
         : { fixed: fixed.rule };
     integrated = await integratePaths(runner, paths, rule, pointSizes, scratch);
   } finally {

@@ -46,6 +46,8 @@ export type PathRule =
       readonly tolerance: number;
       readonly maxSteps: number;
       readonly onPlan: (points: number) => void;
+      /** See IntegratedGradientsOptions.checkMidpoint (adaptive rule only). */
+      readonly checkMidpoint: boolean;
       /** The backend's gradients are straight-through estimates (GradientBackend.straightThroughGradients). */
       readonly straightThrough: boolean;
     };
@@ -65,6 +67,6 @@ export async function integratePaths(
   }
   const options = { tolerance: rule.tolerance, maxSteps: rule.maxSteps, pointSizes, onPlan: rule.onPlan };
   return rule.auto === 'adaptive'
-    ? refineAdaptively(runner, paths, { ...options, straightThrough: rule.straightThrough })
+    ? refineAdaptively(runner, paths, { ...options, straightThrough: rule.straightThrough, checkMidpoint: rule.checkMidpoint })
     : refineUntilComplete(runner, paths, options);
 }

@@ -33,9 +33,12 @@ export function checkUnusedOptions(options: object): void {
     );
   }
   if (steps !== 'auto') {
-    for (const name of ['maxSteps', 'autoRule']) {
+    for (const name of ['maxSteps', 'autoRule', 'checkMidpoint']) {
       if (given[name] !== undefined) throw new InvalidOptionError(`${name} applies to steps: 'auto' only, and steps is ${String(steps ?? 50)}`);
     }
+  }
+  if (given['checkMidpoint'] !== undefined && given['autoRule'] === 'nested') {
+    throw new InvalidOptionError("checkMidpoint applies to autoRule 'adaptive' only: the nested rule starts from 3 points");
   }
   const objective = given['objective'] as ObjectiveName | Objective | undefined;
   if (objective !== undefined && !resolveObjective(objective).linear) {

@@ -67,3 +67,10 @@ export function checkStepsLimit(steps: number, limit: number, name: string): voi
     throw new InvalidOptionError(`${name} ${steps} is above the limit of ${limit} points per path; raise stepsLimit (ig: --steps-limit) if you mean it`);
   }
 }
+
+/** An optional boolean option: false when not given. */
+export function checkFlag(value: unknown, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidOptionError(`${name} must be true or false, got ${describeValue(value)}`);
+  return value;
+}

@@ -98,19 +98,24 @@ describe("steps: 'auto', adaptive rule, on ReLU networks with kinks at known α"
     expect(backend.alphas.length).toBeLessThan(20);
   });
 
-  it('stops on the midpoint where the gradient is constant along the path, once the gradient at α = 1 agrees', async () => {
+  it('stops on the midpoint where it meets the tolerance, and with checkMidpoint once the gradient at α = 1 agrees', async () => {
     const net = kinkedNetwork([1.5, -0.5], 1);
-    const backend = recordingAlphas(net.backend);
-    const result = await integratedGradients(backend, ones, { steps: 'auto', tolerance: 1e-6 });
-    expect(backend.alphas).toEqual([0.5, 1]);
+    const plain = recordingAlphas(net.backend);
+    const result = await integratedGradients(plain, ones, { steps: 'auto', tolerance: 1e-6 });
+    expect(plain.alphas).toEqual([0.5]);
     net.expected.forEach((e, i) => expect(Math.abs((result.attributions[0]?.data[i] as number) - e)).toBeLessThan(1e-6));
-    expect(result.reports[0]?.refinement).toMatchObject({ evaluations: 2, rounds: 2, attributionErrorBound: null });
+    expect(result.reports[0]?.refinement).toMatchObject({ evaluations: 1, rounds: 1, attributionErrorBound: null });
+    const checked = recordingAlphas(net.backend);
+    const checkedResult = await integratedGradients(checked, ones, { steps: 'auto', tolerance: 1e-6, checkMidpoint: true });
+    expect(checked.alphas).toEqual([0.5, 1]);
+    net.expected.forEach((e, i) => expect(Math.abs((checkedResult.attributions[0]?.data[i] as number) - e)).toBeLessThan(1e-6));
+    expect(checkedResult.reports[0]?.refinement).toMatchObject({ evaluations: 2, rounds: 2, attributionErrorBound: null });
   });
 
-  it('does not stop on the midpoint where its errors cancel across features (F = x₀³ − x₁³)', async () => {
+  it('with checkMidpoint, does not stop on a midpoint whose errors cancel across features (F = x₀³ − x₁³)', async () => {
     // The midpoint gives attr = 3·¼·(1, −1) = (0.75, −0.75): Σ attr = 0 = F(x) − F(x'), 25% off per
-    // feature. The gradient at α = 1, 3·(1, −1), differs, so the ends are added; Simpson on [0, ½, 1]
-    // is exact on the cubic: attr = (1, −1).
+    // feature. By default that is where the rule stops (completeness is met). With checkMidpoint the
+    // gradient at α = 1, 3·(1, −1), differs, so the ends are added; Simpson on [0, ½, 1] is exact on the cubic.
     const cubic = functionBackend({
       forward: ([v]) => [((v as Float32Array)[0] as number) ** 3 - ((v as Float32Array)[1] as number) ** 3],
       gradient: ([v], w) => {
@@ -118,9 +123,13 @@ describe("steps: 'auto', adaptive rule, on ReLU networks with kinks at known α"
         return [[3 * (w[0] as number) * a ** 2, -3 * (w[0] as number) * b ** 2]];
       },
     });
+    const unchecked = await integratedGradients(recordingAlphas(cubic), tensor([1, 1], [1, 2]), { steps: 'auto', tolerance: 1e-6 });
+    expect(Array.from(unchecked.attributions[0]?.data ?? [])).toEqual([0.75, -0.75]);
+    expect(unchecked.reports[0]?.refinement?.attributionErrorBound).toBeNull();
     const backend = recordingAlphas(cubic);
-    const result = await integratedGradients(backend, tensor([1, 1], [1, 2]), { steps: 'auto', tolerance: 1e-6 });
-    expect(backend.alphas.slice(0, 3)).toEqual([0.5, 1, 0]);
+    const result = await integratedGradients(backend, tensor([1, 1], [1, 2]), { steps: 'auto', tolerance: 1e-6, checkMidpoint: true });
+    // α = 0 is evaluated just inside the path, at 2⁻²⁴ (adaptive-baseline-side.test.ts).
+    expect(backend.alphas.slice(0, 3)).toEqual([0.5, 1, 2 ** -24]);
     const attr = Array.from(result.attributions[0]?.data ?? []);
     expect(Math.abs((attr[0] as number) - 1)).toBeLessThan(1e-6);
     expect(Math.abs((attr[1] as number) + 1)).toBeLessThan(1e-6);

@@ -27,6 +27,15 @@ describe('options that would be accepted and not used are refused', () => {
   it("refuses maxSteps and autoRule beside a number of steps (they apply to steps: 'auto')", async () => {
     await expect(integratedGradients(square.backend, x, { steps: 8, maxSteps: 3 })).rejects.toThrow(/maxSteps applies to steps: 'auto' only, and steps is 8/);
     await expect(integratedGradients(square.backend, x, { autoRule: 'nested' })).rejects.toThrow(/autoRule applies to steps: 'auto' only, and steps is 50/);
+    await expect(integratedGradients(square.backend, x, { steps: 8, checkMidpoint: true })).rejects.toThrow(
+      /checkMidpoint applies to steps: 'auto' only, and steps is 8/,
+    );
+    await expect(integratedGradients(square.backend, x, { steps: 'auto', autoRule: 'nested', checkMidpoint: true })).rejects.toThrow(
+      /checkMidpoint applies to autoRule 'adaptive' only/,
+    );
+    await expect(integratedGradients(square.backend, x, { steps: 'auto', checkMidpoint: 'yes' as unknown as boolean })).rejects.toThrow(
+      /checkMidpoint must be true or false, got/,
+    );
   });
 
   it('refuses a nonlinear objective, which integratedGradients cannot apply, and points to attribute()', async () => {
