@@ -277,9 +277,9 @@ export const MUTATIONS = [
   },
   {
     id: 'core-auto-baseline-on-kinks',
-    what: "steps: 'auto' evaluates the end α = 0 at x' itself, where a network without biases sits on its kinks and F's jump right at x' hides in the first piece",
+    what: "steps: 'auto' takes the gradient of the end α = 0 at x' itself, where a network without biases sits on its kinks, and bisects toward 0 on that one gradient",
     file: 'packages/core/src/adaptive-mesh.ts',
-    search: 'export const BASELINE_SIDE_ALPHA = 2 ** -24;',
+    search: 'export const BASELINE_SIDE_ALPHA = 2 ** -18;',
     replace: 'export const BASELINE_SIDE_ALPHA = 0;',
     kill: ['core'],
   },

@@ -60,9 +60,7 @@ export function markPath(
   for (const e of elements) if (!jumped.has(e)) measured += e.error;
   // Σ errors is exact against F(1) − F(0) of these evaluations; the report compares with the
   // predicted F(x) − F(x'), so the stop does too.
-  // A jump of F right at x' is left out, as the elements' jumps are (see PathMesh.jumpsAtBaseline).
-  const jumpAtBaseline = mesh.jumpsAtBaseline(slopeScale) ? mesh.baselineGap() : 0;
-  const ends = mesh.lone ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference + jumpAtBaseline;
+  const ends = mesh.lone ? 0 : mesh.node(mesh.size - 1).f - mesh.node(0).f - difference;
   const delta = measured + ends;
   if (mesh.lone) {
     if (Math.abs(delta) > allowed) return { alphas: mesh.refinable(elements[0] as MeshElement) ? mesh.missingEnds() : [], jumps, staircase };

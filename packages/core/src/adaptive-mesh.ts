@@ -33,13 +33,20 @@ export interface MeshElement {
 /** About 16 float32 ulps: what F differences and gradient dot products keep of their precision. */
 const NOISE = 2 ** -20;
 /**
- * Where the node at α = 0 is evaluated: just inside the path. At x' itself a network's
- * pre-activations can sit exactly on their kinks (a zero baseline into layers without biases),
- * where the gradient is the kink's convention (ReLU'(0) = 0), not the path's; trapezoid weights
- * on that one gradient then cost bisections toward 0 and per-feature accuracy. F at this α is
- * measured against F(x') (PathMesh.baselineGap), so completeness stays exact.
+ * Where the node at α = 0 takes its gradient: just inside the path. At x' itself a network's
+ * pre-activations can sit exactly on their kinks (a zero baseline into layers without biases:
+ * ReLU'(0) = 0), or tie (a constant image into max-pools), so the gradient there is a convention,
+ * not the path's, and trapezoid weights on it cost bisections toward 0. Within float32 rounding
+ * of x' the ties persist: on the bench's ResNet-18 and GoogLeNet, g settles to its value just
+ * beyond from about 2⁻¹⁸ on. The node keeps F(x') as its F, so each piece's error stays measured
+ * against F's exact change; the first piece's holds what its end gradient misses of [0, 2⁻¹⁸].
  */
-export const BASELINE_SIDE_ALPHA = 2 ** -24;
+export const BASELINE_SIDE_ALPHA = 2 ** -18;
+/**
+ * The piece at α = 0 is not split below this width: 16 × BASELINE_SIDE_ALPHA, and narrow enough that
+ * a Simpson pair there is within JUMP_WIDTH, so a jump of F at x' is told apart.
+ */
+const BASELINE_FLOOR = 2 ** -14;
 /** Intervals shorter than this are not split further (a jump in F itself never converges). */
 const MIN_WIDTH = 2 ** -40;
 /** An element this narrow whose error exceeds what any slope near those seen explains is a jump of F. */
@@ -103,23 +110,6 @@ export class PathMesh {
     return [0, 1].filter((alpha) => !this.nodes.some((node) => node.alpha === alpha));
   }
 
-  /**
-   * F where the node at α = 0 was evaluated (BASELINE_SIDE_ALPHA) minus F(x'): the change of F
-   * that no element holds. Zero while the mesh is lone.
-   */
-  baselineGap(): number {
-    return this.lone ? 0 : this.node(0).f - this.fEnds[0];
-  }
-
-  /**
-   * Whether F jumps between x' and the node at α = 0 (see isJump): a change beyond any slope near
-   * the path's largest over BASELINE_SIDE_ALPHA, which no refinement can reach.
-   */
-  jumpsAtBaseline(slopeScale: number): boolean {
-    const noise = NOISE * (Math.abs(this.fEnds[0]) + (this.lone ? 0 : Math.abs(this.node(0).f)));
-    return Math.abs(this.baselineGap()) > noise + JUMP_SLOPE * BASELINE_SIDE_ALPHA * slopeScale;
-  }
-
   /** Half of Σⱼ |Gⱼ(1) − Gⱼ(½)|: how far the probe at α = 1 says the lone midpoint rule errs per feature. */
   probeVariation(direction: readonly Float32Array[]): number {
     return this.variation({ first: 0, last: 1, error: 0, noise: 0, gNoise: 0 }, direction);
@@ -181,9 +171,13 @@ export class PathMesh {
     return width <= JUMP_WIDTH && Math.abs(element.error) > element.noise + JUMP_SLOPE * width * slopeScale;
   }
 
-  /** Whether the element is wider than the narrowest interval that is split. */
+  /**
+   * Whether the element is wider than the narrowest interval that is split: MIN_WIDTH, or for the
+   * piece at α = 0, BASELINE_FLOOR (its left gradient is taken at BASELINE_SIDE_ALPHA).
+   */
   splittable(element: MeshElement): boolean {
-    return element.first === element.last || this.width(element.first) > MIN_WIDTH;
+    if (element.first === element.last) return true;
+    return this.width(element.first) > (this.node(element.first).alpha === 0 ? BASELINE_FLOOR : MIN_WIDTH);
   }
 
   /**

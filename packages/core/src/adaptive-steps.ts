@@ -139,7 +139,6 @@ function summarize(state: PathState, maxSteps: number): PathRefinement {
     spreadError(mesh, e, errorPerBin, state.staircase ? gError : Math.abs(e.error));
     if (mesh.isJump(e, slopeScale)) jumps.push({ from: mesh.node(e.first).alpha, to: mesh.node(e.last).alpha, error: e.error });
   }
-  if (mesh.jumpsAtBaseline(slopeScale)) jumps.unshift({ from: 0, to: BASELINE_SIDE_ALPHA, error: -mesh.baselineGap() });
   const alphas = new Float64Array(mesh.size);
   const values = new Float64Array(mesh.size);
   for (let k = 0; k < mesh.size; k++) {
@@ -200,7 +199,8 @@ async function evaluate(
         // Each sink holds one float32 gradient times 1: the copy is exact.
         return Float32Array.from(sink);
       });
-      return { alpha, f: (segment.objectives as Float64Array)[0] as number, g, gAbs, gradients };
+      // F at α = 0 is F(x') (see BASELINE_SIDE_ALPHA), so that pieces measure F's exact change.
+      return { alpha, f: alpha === 0 ? plan.fBaseline : ((segment.objectives as Float64Array)[0] as number), g, gAbs, gradients };
     });
   });
 }
