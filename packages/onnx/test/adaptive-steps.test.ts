@@ -27,7 +27,8 @@ describe("steps: 'auto', adaptive rule, on the small CNN", () => {
         const refinement = report?.refinement;
         expect(report?.relativeError).toBeLessThanOrEqual(tolerance);
         expect(refinement?.evaluations).toBe(result.gradientEvaluations);
-        expect(refinement?.errorBound).toBeGreaterThanOrEqual(report?.relativeError as number);
+        // Equal where one piece holds the whole error: the two sums differ in float64 order only (measured up to 1.1e-12 relative).
+        expect(refinement?.errorBound).toBeGreaterThanOrEqual((report?.relativeError as number) * (1 - 1e-10));
         const scale = Math.abs((report?.fInput as number) - (report?.fBaseline as number));
         let l1 = 0;
         const ours = result.attributions[0]?.data as Float32Array;
