@@ -5,6 +5,14 @@ import { UsageError } from './errors.js';
 import { loadInput, type InputSettings } from './inputs.js';
 import { isInputFile } from './input-file-kinds.js';
 
+/** The files of a --baseline-set folder that are read as inputs, in name order. */
+export function baselineSetFiles(folder: string): string[] {
+  return readdirSync(folder)
+    .filter(isInputFile)
+    .sort()
+    .map((name) => join(folder, name));
+}
+
 /**
  * --baseline-set: the reference set of expected-gradients, an .npy [M, ...] (or one input) or a
  * folder whose .npy, .npz and image files are read as inputs are, in name order, and stacked.
@@ -16,12 +24,7 @@ export function loadBaselineSet(path: string, settings: InputSettings, modelShap
   } catch {
     throw new UsageError(`--baseline-set ${path}: no such file or folder`);
   }
-  const files = isFolder
-    ? readdirSync(path)
-        .filter(isInputFile)
-        .sort()
-        .map((name) => join(path, name))
-    : [path];
+  const files = isFolder ? baselineSetFiles(path) : [path];
   if (files.length === 0) throw new UsageError(`--baseline-set ${path}: the folder holds no .npy, .npz or image file`);
   // The image options are the input's; an array reference is taken as it is.
   const loaded = files.map((file) => loadInput(file, { ...settings, imageOptions: [] }, modelShape ? [null, ...modelShape.slice(1)] : modelShape).tensor);

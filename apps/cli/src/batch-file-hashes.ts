@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultTokenizerPath, onnxExternalFiles, tfjsWeightFiles } from './companion-files.js';
 import { UsageError } from './errors.js';
 import { writeFileAtomic } from './files.js';
-import { importOnnx } from './onnx-module.js';
-import { weightFilePath } from './weight-paths.js';
 
 /** A file a batch's results depend on, and the option (or manifest field) that names it. */
 export interface DependedFile {
@@ -35,42 +34,17 @@ export function sha256(path: string): string {
   }
 }
 
-/** The locations an ONNX model's external tensors name (none for most models: checked without decoding). */
-async function onnxExternalFiles(model: string, provider: string): Promise<DependedFile[]> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(model);
-  } catch {
-    return []; // loading it reports that
-  }
-  const onnx = await importOnnx(provider);
-  if (!onnx.mayHaveExternalData(bytes)) return [];
-  try {
-    const locations = new Set(onnx.externalTensors(onnx.decodeModel(bytes)).map((t) => onnx.externalLocation(t)));
-    return [...locations].flatMap((location) => (location ? [{ path: join(dirname(model), location), of: '--model (external data)' }] : []));
-  } catch {
-    return []; // not a readable model: loading it reports that
-  }
-}
-
 /** The model's file with its ONNX external data files, or a TensorFlow.js model.json with the weight files it names. */
 export async function modelFiles(model: string, provider: string): Promise<DependedFile[]> {
   const files: DependedFile[] = [{ path: model, of: '--model' }];
-  if (/\.onnx$/i.test(model)) return [...files, ...(await onnxExternalFiles(model, provider))];
+  if (/\.onnx$/i.test(model)) return [...files, ...(await onnxExternalFiles(model, provider)).map((path) => ({ path, of: '--model (external data)' }))];
   if (!/\.json$/i.test(model)) return files;
-  try {
-    const json = JSON.parse(readFileSync(model, 'utf8')) as { weightsManifest?: { paths?: unknown[] }[] };
-    for (const group of json.weightsManifest ?? [])
-      for (const entry of group.paths ?? []) files.push({ path: weightFilePath(model, entry), of: '--model (weights)' });
-  } catch {
-    // not a readable model.json: loading it reports that
-  }
-  return files;
+  return [...files, ...tfjsWeightFiles(model).map((path) => ({ path, of: '--model (weights)' }))];
 }
 
 /** The tokenizer a token batch reads: --tokenizer, or tokenizer.json next to the model when there is one. */
 export function tokenizerFile(model: string, tokenizer: string | undefined): DependedFile[] {
-  const path = tokenizer ?? join(dirname(model), 'tokenizer.json');
+  const path = tokenizer ?? defaultTokenizerPath(model);
   return tokenizer !== undefined || existsSync(path) ? [{ path, of: tokenizer !== undefined ? '--tokenizer' : 'tokenizer.json next to --model' }] : [];
 }
 

@@ -1,23 +1,48 @@
 import { join } from 'node:path';
 import type { BatchItem } from './batch-items.js';
+import { optionsPath } from './batch-record.js';
 import { UsageError } from './errors.js';
-import { sameFileAs } from './given-input-files.js';
+import { fileIdentity, type CompanionFile, type GivenInputFile } from './given-input-files.js';
 
-/** What `ig batch` writes per item: `<id>` plus these, and a picture with --heatmaps. */
-const ITEM_OUTPUTS = ['.npy', '.json'];
+/** What `ig batch` writes per item: `<id>` plus these (a failure's record too), and a picture with --heatmaps. */
+const ITEM_OUTPUTS = ['.npy', '.json', '.error.json'];
 const PICTURES = ['.png', '.html'];
 
-/**
- * Refuses an --out-dir where an item's output would land on an input file: `--out-dir` the
- * inputs folder turns `x.npy` into the output `x.npy`, and its attributions would replace it.
- */
-export function refuseOutputsOverInputs(outDir: string, items: readonly BatchItem[], heatmaps: boolean): void {
+/** What the batch reads, by identity (see fileIdentity): the items' inputs and "context" files, then the others. */
+function readFiles(items: readonly BatchItem[], named: readonly GivenInputFile[], companions: readonly CompanionFile[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const add = (path: string, what: string): void => {
+    const identity = fileIdentity(path);
+    if (identity !== undefined && !files.has(identity)) files.set(identity, what);
+  };
   for (const item of items) {
-    if (item.text !== undefined || item.problem !== undefined) continue;
-    for (const extension of heatmaps ? [...ITEM_OUTPUTS, ...PICTURES] : ITEM_OUTPUTS) {
-      const output = join(outDir, `${item.id}${extension}`);
-      if (sameFileAs(item.input, output))
-        throw new UsageError(`--out-dir ${outDir} would write ${output} over the input ${item.input}; give another --out-dir`);
-    }
+    if (item.text === undefined && item.problem === undefined) add(item.input, `the input ${item.input}`);
+    for (const [name, path] of item.context ?? []) add(path, `the "context" file ${path} of input "${name}" of item ${item.id}`);
   }
+  for (const { option, path } of named) add(path, `the ${option} file ${path}`);
+  for (const file of companions) add(file.path, file.what);
+  return files;
+}
+
+/**
+ * Refuses an --out-dir where an output would land on a file the batch reads: `--out-dir` the
+ * inputs folder turns `x.npy` into the output `x.npy`, and the model's folder turns an item
+ * `model` into `model.json` or a text item `tokenizer` into `tokenizer.json`. `named`: the files
+ * the options name; `companions`: those read beside them (the model's weights, its tokenizer);
+ * `summary`: the summary file the run writes.
+ */
+export function refuseOutputsOverInputs(
+  outDir: string,
+  items: readonly BatchItem[],
+  options: { readonly heatmaps: boolean; readonly summary: string; readonly named: readonly GivenInputFile[]; readonly companions: readonly CompanionFile[] },
+): void {
+  const files = readFiles(items, options.named, options.companions);
+  const refuse = (output: string): void => {
+    const what = files.get(fileIdentity(output) ?? '');
+    if (what !== undefined) throw new UsageError(`--out-dir ${outDir} would write ${output} over ${what}; give another --out-dir`);
+  };
+  const extensions = options.heatmaps ? [...ITEM_OUTPUTS, ...PICTURES] : ITEM_OUTPUTS;
+  for (const item of items) for (const extension of extensions) refuse(join(outDir, `${item.id}${extension}`));
+  refuse(options.summary);
+  refuse(optionsPath(outDir));
 }

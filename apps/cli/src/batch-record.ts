@@ -9,6 +9,8 @@ import { temporaryPath, writeFileAtomic } from './files.js';
 export const reportPath = (outDir: string, id: string): string => join(outDir, `${id}.json`);
 /** A failed item's reason; removed when a later run computes the item. */
 export const failurePath = (outDir: string, id: string): string => join(outDir, `${id}.error.json`);
+/** The options and file contents the results were computed with (see checkResumable). */
+export const optionsPath = (outDir: string): string => join(outDir, 'batch-options.json');
 
 /**
  * Records the options in `batch-options.json` and refuses to mix results computed with other
@@ -17,7 +19,7 @@ export const failurePath = (outDir: string, id: string): string => join(outDir, 
  * first runs started together one creates it and the other compares.
  */
 export function checkResumable(outDir: string, options: Record<string, unknown>, absentMeans: Readonly<Record<string, string>> = {}): void {
-  const path = join(outDir, 'batch-options.json');
+  const path = optionsPath(outDir);
   const text = `${JSON.stringify(options, null, 2)}\n`;
   const temp = temporaryPath(path);
   try {

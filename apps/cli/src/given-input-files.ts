@@ -6,6 +6,13 @@ export interface GivenInputFile {
   readonly path: string;
 }
 
+/** A file the run reads that no option names: found beside or inside a file or folder that one does. */
+export interface CompanionFile {
+  readonly path: string;
+  /** What it is, as `the external data file /m/w.bin of --model /m/m.onnx`. */
+  readonly what: string;
+}
+
 /** Options (by attribute name) that name files a run reads; values may be lists and NAME=FILE. */
 const INPUT_FILE_OPTIONS: Readonly<Record<string, string>> = {
   model: '--model',
@@ -32,13 +39,18 @@ export function givenInputFiles(raw: Readonly<Record<string, unknown>>): GivenIn
   });
 }
 
+/** An existing regular file's device and inode, the same whatever links or spelling lead there; undefined for anything else. */
+export function fileIdentity(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? `${stat.dev}:${stat.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `input` and `output` are one existing file (the same inode, whatever links lead there). */
 export function sameFileAs(input: string, output: string): boolean {
-  try {
-    const a = statSync(input);
-    const b = statSync(output);
-    return a.isFile() && a.dev === b.dev && a.ino === b.ino;
-  } catch {
-    return false;
-  }
+  const identity = fileIdentity(input);
+  return identity !== undefined && identity === fileIdentity(output);
 }

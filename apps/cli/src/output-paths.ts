@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, UsageError } from './errors.js';
-import { sameFileAs, type GivenInputFile } from './given-input-files.js';
+import { sameFileAs, type CompanionFile, type GivenInputFile } from './given-input-files.js';
 import { outputTarget, type OutputTarget } from './output-target.js';
 
 function folderProblem(folder: string): string | null {
@@ -43,9 +43,14 @@ function targetOf(option: string, path: string): OutputTarget {
 /**
  * Refuses, before any work, output files (option name → path) that cannot be written: a folder
  * that does not exist or is read-only, a path that is a folder, two options naming one file, or
- * an output that is one of the run's own input files (`inputs`), which it would replace.
+ * an output that is one of the run's own input files (`inputs`) or a file it reads beside them
+ * (`companions`: a model's weights, its tokenizer), which it would replace.
  */
-export function checkOutputPaths(outputs: Readonly<Record<string, unknown>>, inputs: readonly GivenInputFile[] = []): void {
+export function checkOutputPaths(
+  outputs: Readonly<Record<string, unknown>>,
+  inputs: readonly GivenInputFile[] = [],
+  companions: readonly CompanionFile[] = [],
+): void {
   const seen = new Map<string, string>();
   for (const [option, path] of Object.entries(outputs)) {
     if (typeof path !== 'string') continue;
@@ -54,6 +59,8 @@ export function checkOutputPaths(outputs: Readonly<Record<string, unknown>>, inp
     if (problem) throw new CliError(`cannot write ${option} ${path}: ${problem}`);
     const input = target.kind === 'file' ? inputs.find((file) => sameFileAs(file.path, target.path)) : undefined;
     if (input) throw new UsageError(`${option} ${path} is the ${input.option} file ${input.path}; writing it would replace that input: name another file`);
+    const companion = target.kind === 'file' ? companions.find((file) => sameFileAs(file.path, target.path)) : undefined;
+    if (companion) throw new UsageError(`${option} ${path} is ${companion.what}; writing it would replace that file: name another file`);
     const key = target.kind === 'file' ? target.path : resolve(path);
     const other = seen.get(key);
     if (other) throw new UsageError(`${other} and ${option} both name ${path}; give each output its own file`);

@@ -5,6 +5,7 @@ import { findShardSummaries, mergeShardSummaries, type SummaryLine } from '../ba
 import { say, type GlobalFlags } from '../context.js';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
+import { checkOutputPaths } from '../output-paths.js';
 
 const SHOWN = 10;
 
@@ -29,8 +30,13 @@ export function registerBatchMerge(batch: Command, flags: () => GlobalFlags): vo
       // Commander hands --inputs to `batch`, which has the option too, wherever it stands.
       const inputs = raw.inputs ?? (batch.opts() as { inputs?: string }).inputs;
       const files = findShardSummaries(dirs);
-      const merged = mergeShardSummaries(files, inputs === undefined ? undefined : listItems(inputs));
       const out = raw.out ?? join(dirs[0] as string, 'summary.jsonl');
+      checkOutputPaths(
+        { [raw.out === undefined ? 'the merged summary' : '--out']: out },
+        inputs === undefined ? [] : [{ option: '--inputs', path: inputs }],
+        files.map(({ path }) => ({ path, what: `the shard summary ${path}` })),
+      );
+      const merged = mergeShardSummaries(files, inputs === undefined ? undefined : listItems(inputs));
       // Kept when the batch is incomplete: the merged summary is what says what to rerun.
       writeFileAtomic(out, `${merged.lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
       const of = (status: string): SummaryLine[] => merged.lines.filter((line) => line.status === status);

@@ -7,6 +7,8 @@ import { fileContents } from '../batch-file-hashes.js';
 import { ItemClaims, removeDeadRunLeftovers } from '../batch-claims.js';
 import { listItems, parseShard, shardItems } from '../batch-items.js';
 import { refuseOutputsOverInputs } from '../batch-out-dir.js';
+import { companionFiles } from '../companion-files.js';
+import { givenInputFiles } from '../given-input-files.js';
 import { SHARD_COUNT_ENV, shardFromEnvironment, type ScheduledShard } from '../batch-scheduler.js';
 import { registerBatchMerge } from './batch-merge.js';
 import { isTokenBatch, tokenBatchFingerprint, tokenBatchSettings, tokenItemExplainer, type ItemExplainer, type ItemOutput } from '../batch-tokens.js';
@@ -133,7 +135,16 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       } catch (error) {
         throw new UsageError(`--out-dir ${outDir} cannot be created: ${(error as Error).message}`);
       }
-      refuseOutputsOverInputs(outDir, all, raw['heatmaps'] === true);
+      const summary = join(outDir, shard.count > 1 || auto ? `summary-${shard.index}-of-${shard.count}.jsonl` : 'summary.jsonl');
+      const named = [...givenInputFiles(raw), { option: '--inputs', path: raw['inputs'] as string }];
+      const companions = await companionFiles({
+        model: settings.model,
+        provider: settings.provider,
+        tokens: tokens !== undefined,
+        tokenizer: tokens?.tokenizer,
+        baselineSet: algorithm.baselineSet,
+      });
+      refuseOutputsOverInputs(outDir, all, { heatmaps: raw['heatmaps'] === true, summary, named, companions });
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
       const contents = fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));
@@ -171,7 +182,6 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
       }
 
       const states = items.map((item) => itemState(outDir, item, claims.heldByOther(item.id)));
-      const summary = join(outDir, shard.count > 1 || auto ? `summary-${shard.index}-of-${shard.count}.jsonl` : 'summary.jsonl');
       writeFileAtomic(summary, `${states.map((state) => state.line).join('\n')}\n`);
       const count = (status: string): number => states.filter((state) => state.status === status).length;
       say(global, `${count('ok')} done, ${count('error')} failed, ${count('pending')} pending; wrote ${summary}`);

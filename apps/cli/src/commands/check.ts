@@ -15,7 +15,7 @@ import { addObjectiveTargetOptions } from '../objective-target-options.js';
 import { objectiveBackend } from '../objective-backend.js';
 import { refuseAutoRuleWithoutAuto, refuseUnusedSeed } from '../given-options.js';
 import { runTargetsOfInputs } from '../run-targets.js';
-import { checkOutputPaths } from '../output-paths.js';
+import { checkRunOutputs } from '../companion-files.js';
 import { givenInputFiles } from '../given-input-files.js';
 
 /**
@@ -59,7 +59,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
     .action(async (raw: Record<string, string> & { input?: string[] }, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      checkOutputPaths({ '--json': raw['json'] }, givenInputFiles(raw));
+      await checkRunOutputs({ '--json': raw['json'] }, givenInputFiles(raw), { model: settings.model, provider: settings.provider });
       if (settings.baselineCount > 1) throw new UsageError('ig check takes one baseline; drop --baselines');
       refuseAutoRuleWithoutAuto(command, settings.steps);
       refuseUnusedSeed(command, settings.baseline, { algorithm: 'integrated-gradients', noise: undefined });

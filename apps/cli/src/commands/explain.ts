@@ -35,7 +35,7 @@ import {
   TENSOR_INPUT_OPTIONS,
 } from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
-import { checkOutputPaths } from '../output-paths.js';
+import { checkRunOutputs } from '../companion-files.js';
 import { givenInputFiles } from '../given-input-files.js';
 import { checkPictureOptions } from '../picture-checks.js';
 
@@ -70,6 +70,17 @@ export function summaryLines(report: ExplainReport): string[] {
   if (report.examples.length <= 1) return [summaryLine(report)];
   const { label: _example0, ...shared } = report;
   return report.examples.map((example) => `example ${example.example}: ${summaryLine({ ...shared, ...example })}`);
+}
+
+/** Whether the run reads a tokenizer: it explains texts, or token ids in its one --input (an unreadable one fails later, saying why). */
+function readsTokenizer(raw: Record<string, unknown>, model: string): boolean {
+  const inputs = (raw['input'] as string[] | undefined) ?? [];
+  if (((raw['text'] as string[] | undefined) ?? []).length > 0) return true;
+  try {
+    return inputs.length === 1 && isTokenIdsInput(model, inputs[0] as string);
+  } catch {
+    return false;
+  }
 }
 
 /** `heat.png` → `heat-0.png`, `heat-1.png`, … for a batch of examples. */
@@ -122,9 +133,16 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      checkOutputPaths(
+      await checkRunOutputs(
         { '--out': raw['out'], '--heatmap': raw['heatmap'], '--panel': raw['panel'], '--json': raw['json'], '--html': raw['html'] },
         givenInputFiles(raw),
+        {
+          model: settings.model,
+          provider: settings.provider,
+          tokens: readsTokenizer(raw, settings.model),
+          tokenizer: raw['tokenizer'],
+          baselineSet: raw['baselineSet'],
+        },
       );
       const targetGiven = command.getOptionValueSource('target') === 'cli';
       refuseAutoRuleWithoutAuto(command, settings.steps);

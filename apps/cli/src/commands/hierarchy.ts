@@ -19,7 +19,7 @@ import { PROVIDERS } from '../load-model.js';
 import type { Provider } from '../load-model.js';
 import { ROBERTA_BASELINE_HELP } from '../text/token-options.js';
 import { refuseGiven } from '../given-options.js';
-import { checkOutputPaths } from '../output-paths.js';
+import { checkRunOutputs } from '../companion-files.js';
 import { imageOnlyOptions } from '../image-only-options.js';
 import { givenInputFiles } from '../given-input-files.js';
 
@@ -109,7 +109,12 @@ export function registerHierarchy(program: Command, flags: () => GlobalFlags): v
     .option('--html <tree.html>', 'write the hierarchy as HTML (a phrase table for sequences, the picture for images)')
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
-      checkOutputPaths({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] }, givenInputFiles(raw));
+      await checkRunOutputs({ '--json': raw['json'], '--png': raw['png'], '--html': raw['html'] }, givenInputFiles(raw), {
+        model: raw['model'] as string,
+        provider: raw['provider'] ?? 'cpu',
+        tokens: raw['text'] !== undefined,
+        tokenizer: raw['tokenizer'],
+      });
       if (raw['text'] !== undefined && raw['input'] !== undefined) throw new UsageError('give either --input or --text, not both');
       if (raw['text'] === undefined && raw['input'] === undefined) throw new UsageError('--input or --text is required');
       const settings = {

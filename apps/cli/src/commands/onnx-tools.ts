@@ -4,6 +4,7 @@ import type { GlobalFlags } from '../context.js';
 import { FileFormatError, UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { modelCompanions } from '../companion-files.js';
 import { importOnnx } from '../onnx-module.js';
 import { fixInputShapes, staticShapes } from '../static-shapes.js';
 import { fusedShapes } from '../fused-shapes.js';
@@ -58,7 +59,7 @@ export function registerOnnxTools(program: Command, flags: () => GlobalFlags): v
       ) => {
         if (!raw.fused && command.getOptionValueSource('steps') === 'cli')
           throw new UsageError('--steps sets the path points of the --fused graph; add --fused or drop --steps');
-        checkOutputPaths({ '--output': raw.output }, [{ option: 'model', path }]);
+        checkOutputPaths({ '--output': raw.output }, [{ option: 'model', path }], await modelCompanions(path, 'cpu', `model ${path}`));
         const bytes = await readModelBytes(onnxPath(path));
         const steps = Number(raw.steps);
         if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${raw.steps}'`);

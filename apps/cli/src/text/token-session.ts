@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { defaultTokenizerPath } from '../companion-files.js';
 import type { IntegratedGradientsResult } from '@ig/core';
 import type * as OnnxNode from '@ig/onnx/node';
 import { FileFormatError, UsageError } from '../errors.js';
@@ -76,7 +76,7 @@ function readBaselineIds(path: string, length: number): BigInt64Array {
 
 /** The tokenizer given, else the one next to the model; required only when texts are to be encoded. */
 function tokenizerOf(settings: TokenModelSettings, needed: boolean): LoadedTokenizer | undefined {
-  const beside = existsSync(join(dirname(settings.model), 'tokenizer.json'));
+  const beside = existsSync(defaultTokenizerPath(settings.model));
   return needed || settings.tokenizer !== undefined || beside ? loadTokenizer(settings.model, settings.tokenizer) : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { defaultTokenizerPath } from '../companion-files.js';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { tokenizerConfig, tokenizerLimits, tokenizerWordBoundary, type WordBoundary } from '@ig/core';
 import { FileFormatError, UsageError } from '../errors.js';
@@ -20,7 +20,7 @@ export interface LoadedTokenizer {
 
 /** The tokenizer.json given, or the one next to the model. */
 export function loadTokenizer(modelPath: string, tokenizerPath: string | undefined): LoadedTokenizer {
-  const path = tokenizerPath ?? join(dirname(modelPath), 'tokenizer.json');
+  const path = tokenizerPath ?? defaultTokenizerPath(modelPath);
   if (!tokenizerPath && !existsSync(path)) {
     throw new UsageError(`--text needs a tokenizer: give --tokenizer FILE or put tokenizer.json next to ${modelPath}`);
   }
