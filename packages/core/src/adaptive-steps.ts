@@ -23,7 +23,7 @@ export interface PathRefinement {
   readonly rounds: number;
   /** Σ |error| of the final elements: bounds |Σ attr − (F(1) − F(0))| of this path. */
   readonly errorBound: number;
-  /** See attributionErrorBound (adaptive-bounds.ts); null when the path stopped on the midpoint rule (checked at α = 1). */
+  /** See attributionErrorBound (adaptive-bounds.ts); null when the path stopped on the midpoint rule. */
   readonly attributionErrorBound: number | null;
   readonly pointsPerBin: number[];
   /** |error| of the final elements (their integrandError on a staircase), spread over the bins they cover. */
@@ -67,9 +67,10 @@ interface PathState {
 /**
  * Locally adaptive steps: every path starts from α = ½ alone (the midpoint rule, exact where the
  * gradient is constant along the path; with `checkMidpoint` it stops there only if the gradient at
- * α = 1 agrees per feature), then adds both ends (Simpson on [0, ½, 1]; the end at α = 0 is
- * evaluated just inside the path, at BASELINE_SIDE_ALPHA); each round measures the completeness error of every element from F at its ends, bisects the worst elements
- * and sends the new points of all paths in one run of the runner (batched to its batch size),
+ * α = 1 agrees per feature), then adds both ends (Simpson on [0, ½, 1]; the end at α = 0 takes its
+ * gradient just inside the path, at BASELINE_SIDE_ALPHA); each round measures the completeness
+ * error of every element from F at its ends, bisects the worst elements and sends the new points
+ * of all paths in one run of the runner (batched to its batch size),
  * until the path's relative completeness error is within tolerance, the error left (summed, where
  * F's rounding at interior points cancels) is within float32 rounding, or `maxSteps` points are
  * spent. Elements where F jumps are bracketed and left out, and a staircase F is refined on the
