@@ -59,6 +59,8 @@ export function batchFingerprint(settings: ExplainSettings, algorithm: Algorithm
     method,
     layer: layer ?? null,
     heatmap,
+    // Only where given, so that an out-dir begun before --check-midpoint existed resumes as before.
+    ...(settings.checkMidpoint ? { checkMidpoint: true } : {}),
   };
   const methodOptions = algorithmFingerprint(algorithm, stepsGiven);
   return methodOptions === undefined ? common : { ...common, algorithm: methodOptions };

@@ -5,7 +5,7 @@ import { attributeOptions, reduced, runAlgorithm } from './algorithm-run.js';
 import { buildBaselines } from './baselines.js';
 import type { BaselineSettings } from './baselines.js';
 import { UsageError } from './errors.js';
-import { pathOptionsOf, type PathSettings } from './path-options.js';
+import { autoReportOf, autoStepsOptionsOf, pathOptionsOf, type PathSettings } from './path-options.js';
 import { defaultBatchLimit, evenBatchSize } from './run-size.js';
 import type { LoadedInput } from './inputs.js';
 import type { LoadedModel } from './load-model.js';
@@ -53,6 +53,8 @@ export interface ExplainReport {
   readonly method: Method | 'auto';
   /** With --steps auto: how it refined. */
   readonly autoRule?: AutoRule;
+  /** With --steps auto and the adaptive rule: whether a lone midpoint was checked per feature (--check-midpoint). */
+  readonly checkMidpoint?: boolean;
   readonly baseline: string;
   readonly baselines: number;
   /** --seed: the draws of random baselines, --noise and expected-gradients follow from it. */
@@ -144,14 +146,24 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     } else if (settings.algorithm !== undefined && !isPlainIG(settings.algorithm)) {
       const ig = settings.algorithm.algorithm === 'integrated-gradients';
       const steps = ig || settings.stepsGiven === true ? settings.steps : undefined;
-      const { method: _rule, autoRule: _auto, steps: _steps, ...shared } = common as typeof common & { method?: unknown; autoRule?: unknown };
+      const {
+        method: _rule,
+        autoRule: _auto,
+        maxSteps: _max,
+        checkMidpoint: _check,
+        steps: _steps,
+        ...shared
+      } = common as typeof common & {
+        method?: unknown;
+        autoRule?: unknown;
+        maxSteps?: unknown;
+        checkMidpoint?: unknown;
+      };
       result = await runAlgorithm(model, input, {
         ...shared,
         ...(ig && settings.steps !== 'auto' ? { method: settings.method } : {}),
         ...attributeOptions(settings.algorithm, baselines, settings.references, typeof steps === 'number' ? steps : undefined, settings.seed),
-        ...(steps === 'auto'
-          ? { steps: 'auto' as const, autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
-          : {}),
+        ...(steps === 'auto' ? { steps: 'auto' as const, ...autoStepsOptionsOf(settings) } : {}),
         target: spec,
       });
     } else {
@@ -194,7 +206,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     backend: result.backend,
     provider: model.provider,
     method: settings.steps === 'auto' ? 'auto' : settings.method,
-    ...(settings.steps === 'auto' ? { autoRule: settings.autoRule } : {}),
+    ...(settings.steps === 'auto' ? autoReportOf(settings) : {}),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
     seed: settings.seed,

@@ -6,6 +6,7 @@ import { UsageError } from './errors.js';
 import { autoTargetNotes, type ExampleReport, type ExplainReport, type RunSettings } from './explain-run.js';
 import type { LoadedModel } from './load-model.js';
 import { namedBaselines, type NamedLoadedInput } from './named-inputs.js';
+import { autoReportOf, autoStepsOptionsOf } from './path-options.js';
 import type { Progress } from './progress.js';
 import type { ReportTarget } from './objective-target.js';
 import { runTargetsOfInputs } from './run-targets.js';
@@ -76,7 +77,7 @@ export async function runNamedExplanation(
         ...shared,
         baselines,
         steps: settings.steps,
-        ...(auto ? { autoRule: settings.autoRule } : { method: settings.method }),
+        ...(auto ? autoStepsOptionsOf(settings) : { method: settings.method }),
       });
     } else {
       const ig = algorithm.algorithm === 'integrated-gradients';
@@ -108,7 +109,7 @@ export async function runNamedExplanation(
     backend: result.backend,
     provider: model.provider,
     method: auto ? 'auto' : settings.method,
-    ...(auto ? { autoRule: settings.autoRule } : {}),
+    ...(auto ? autoReportOf(settings) : {}),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
     seed: settings.seed,

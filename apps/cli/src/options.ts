@@ -1,8 +1,8 @@
-import { AUTO_RULES, HEATMAP_METHODS, POLARITIES, QUADRATURE_METHODS, VISUALIZE_SIGNS, type AutoRule, type QuadratureMethod } from '@ig/core';
+import { HEATMAP_METHODS, POLARITIES, QUADRATURE_METHODS, VISUALIZE_SIGNS, type AutoRule, type QuadratureMethod } from '@ig/core';
 import type { HeatmapMethod, Polarity, VisualizeSign } from '@ig/core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { checkAutoStepsOptions, DEFAULT_MAX_STEPS } from './auto-steps-options.js';
+import { addAutoStepsOptions, checkAutoStepsOptions, checkMidpointOption } from './auto-steps-options.js';
 import { UsageError } from './errors.js';
 import { imageOnlyOptions } from './image-only-options.js';
 import { NORMALIZATION_PRESETS, parseSize } from './image.js';
@@ -39,6 +39,8 @@ export interface ExplainSettings {
   readonly autoRule: AutoRule;
   /** --max-steps: the cap of --steps auto; undefined for the core's default. */
   readonly maxSteps: number | undefined;
+  /** --check-midpoint: the adaptive rule checks a lone midpoint per feature before stopping on it. */
+  readonly checkMidpoint: boolean;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
@@ -69,7 +71,7 @@ export interface ExplainSettings {
 
 /** The options every command that runs a model on tensor inputs shares; `pictures: false` leaves out how heatmaps are drawn. */
 export function addExplainOptions(command: Command, { pictures = true } = {}): Command {
-  command
+  const head = command
     .requiredOption('--model <file>', 'model: an .onnx file or a TensorFlow.js model.json')
     .option('--size <WxH>', 'resize image inputs to this size (N or WxH); default: the model input size')
     .addOption(new Option('--layout <layout>', 'tensor layout of image inputs').choices(['nchw', 'nhwc']))
@@ -92,16 +94,8 @@ export function addExplainOptions(command: Command, { pictures = true } = {}): C
     .option(
       '--steps <n>',
       "path points per integral (default 50; --algorithm blur-ig 100 and guided-ig 200, as PAIR saliency), or 'auto' to add points where the path needs them until --tolerance or --max-steps (not with --method)",
-    )
-    .option('--max-steps <n>', `most points per path for --steps auto (default ${DEFAULT_MAX_STEPS})`)
-    .addOption(
-      new Option(
-        '--auto-rule <rule>',
-        'how --steps auto refines: adaptive (bisects the pieces with the largest completeness error) or nested (doubles the whole grid)',
-      )
-        .choices([...AUTO_RULES])
-        .default('adaptive'),
-    )
+    );
+  addAutoStepsOptions(head)
     .option('--tolerance <x>', 'relative completeness error allowed')
     .addOption(new Option('--method <rule>', 'quadrature rule for a number of --steps (default gauss-legendre)').choices([...QUADRATURE_METHODS]))
     .option('--batch-size <n>', 'path points per model call')
@@ -189,6 +183,7 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
   const steps = stepsText === 'auto' ? 'auto' : positiveInteger(stepsText, '--steps');
   const stepsLimit = positiveInteger(str('stepsLimit') ?? String(DEFAULT_STEPS_LIMIT), '--steps-limit');
   const maxSteps = checkAutoStepsOptions(steps, str('method'), str('maxSteps'));
+  const autoRule = (str('autoRule') ?? 'adaptive') as AutoRule;
   if (steps !== 'auto' && steps > stepsLimit)
     throw new UsageError(`--steps ${steps} is above the limit of ${stepsLimit} points per path; raise --steps-limit if you mean it`);
   const budgetText = str('memoryBudget');
@@ -217,8 +212,9 @@ export function parseExplainSettings(raw: Raw, quiet: boolean): ExplainSettings 
     target: str('target') ?? 'auto',
     labels: str('labels') ?? null,
     steps,
-    autoRule: (str('autoRule') ?? 'adaptive') as AutoRule,
+    autoRule,
     maxSteps,
+    checkMidpoint: checkMidpointOption(steps, autoRule, raw['checkMidpoint'] === true),
     tolerance: toleranceText === undefined ? undefined : positiveNumber(toleranceText, '--tolerance'),
     method: (str('method') ?? 'gauss-legendre') as Method,
     batchSize: batchText === undefined ? undefined : positiveInteger(batchText, '--batch-size'),

@@ -7,11 +7,27 @@ export interface PathSettings {
   readonly autoRule: AutoRule;
   /** The cap of steps 'auto'; undefined for the core's default. */
   readonly maxSteps?: number | undefined;
+  /** With steps 'auto' (adaptive rule): check a lone midpoint per feature before stopping on it. */
+  readonly checkMidpoint?: boolean;
   readonly tolerance: number | undefined;
   readonly method: Method;
   readonly batchSize: number | undefined;
   readonly stepsLimit?: number;
   readonly memoryBudgetBytes?: number | undefined;
+}
+
+/** The options of steps 'auto' beside `steps`: its rule, its cap and the midpoint check, each where given. */
+export function autoStepsOptionsOf(settings: PathSettings) {
+  return {
+    autoRule: settings.autoRule,
+    ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}),
+    ...(settings.checkMidpoint === true ? { checkMidpoint: true } : {}),
+  };
+}
+
+/** How steps 'auto' refined, as reports record it; the midpoint check only of the rule that has one. */
+export function autoReportOf(settings: PathSettings): { autoRule: AutoRule; checkMidpoint?: boolean } {
+  return { autoRule: settings.autoRule, ...(settings.autoRule === 'adaptive' ? { checkMidpoint: settings.checkMidpoint === true } : {}) };
 }
 
 /**
@@ -20,9 +36,7 @@ export interface PathSettings {
  */
 export function pathOptionsOf(settings: PathSettings, batchSize: number | undefined = settings.batchSize) {
   return {
-    ...(settings.steps === 'auto'
-      ? { autoRule: settings.autoRule, ...(settings.maxSteps !== undefined ? { maxSteps: settings.maxSteps } : {}) }
-      : { method: settings.method }),
+    ...(settings.steps === 'auto' ? autoStepsOptionsOf(settings) : { method: settings.method }),
     steps: settings.steps,
     ...(settings.tolerance !== undefined ? { tolerance: settings.tolerance } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),

@@ -14,6 +14,7 @@ import { runSettingsOf } from './explain.js';
 import { addObjectiveTargetOptions } from '../objective-target-options.js';
 import { objectiveBackend } from '../objective-backend.js';
 import { refuseAutoRuleWithoutAuto, refuseUnusedSeed } from '../given-options.js';
+import { autoStepsOptionsOf } from '../path-options.js';
 import { runTargetsOfInputs } from '../run-targets.js';
 import { checkRunOutputs } from '../companion-files.js';
 import { givenInputFiles } from '../given-input-files.js';
@@ -81,7 +82,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
         const report = await checkAxioms(weights ? objectiveBackend(model.backend, weights) : model.backend, tensors, {
           target: weights ? 0 : (target as number),
           baselines: args.kind === 'single' ? buildBaselines(run, (inputs[0] as NamedLoadedInput).input) : namedBaselines(run, inputs),
-          ...(run.steps === 'auto' ? { autoRule: run.autoRule, ...(run.maxSteps !== undefined ? { maxSteps: run.maxSteps } : {}) } : { method: run.method }),
+          ...(run.steps === 'auto' ? autoStepsOptionsOf(run) : { method: run.method }),
           steps: run.steps,
           ...(run.tolerance !== undefined ? { tolerance: run.tolerance } : {}),
           ...(run.batchSize !== undefined ? { batchSize: run.batchSize } : {}),
