@@ -42,11 +42,6 @@ const NOISE = 2 ** -20;
  * against F's exact change; the first piece's holds what its end gradient misses of [0, 2⁻¹⁸].
  */
 export const BASELINE_SIDE_ALPHA = 2 ** -18;
-/**
- * The piece at α = 0 is not split below this width: 16 × BASELINE_SIDE_ALPHA, and narrow enough that
- * a Simpson pair there is within JUMP_WIDTH, so a jump of F at x' is told apart.
- */
-const BASELINE_FLOOR = 2 ** -14;
 /** Intervals shorter than this are not split further (a jump in F itself never converges). */
 const MIN_WIDTH = 2 ** -40;
 /** An element this narrow whose error exceeds what any slope near those seen explains is a jump of F. */
@@ -172,12 +167,13 @@ export class PathMesh {
   }
 
   /**
-   * Whether the element is wider than the narrowest interval that is split: MIN_WIDTH, or for the
-   * piece at α = 0, BASELINE_FLOOR (its left gradient is taken at BASELINE_SIDE_ALPHA).
+   * Whether the element is wider than the narrowest interval that is split. The piece at α = 0 is
+   * split below BASELINE_SIDE_ALPHA too: its new points are evaluated where they lie, and the
+   * piece's error, measured against F(x'), falls with its width while its left gradient stays at
+   * BASELINE_SIDE_ALPHA.
    */
   splittable(element: MeshElement): boolean {
-    if (element.first === element.last) return true;
-    return this.width(element.first) > (this.node(element.first).alpha === 0 ? BASELINE_FLOOR : MIN_WIDTH);
+    return element.first === element.last || this.width(element.first) > MIN_WIDTH;
   }
 
   /**

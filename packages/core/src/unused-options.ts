@@ -32,12 +32,8 @@ export function checkUnusedOptions(options: object): void {
       `steps (${String(steps)}) differs from the ${alphas.length} points of the custom method, which are the points used; leave steps out`,
     );
   }
-  if (steps !== 'auto') {
-    for (const name of ['maxSteps', 'autoRule', 'checkMidpoint']) {
-      if (given[name] !== undefined) throw new InvalidOptionError(`${name} applies to steps: 'auto' only, and steps is ${String(steps ?? 50)}`);
-    }
-  }
-  if (given['checkMidpoint'] !== undefined && given['autoRule'] === 'nested') {
+  refuseAutoOnlyOptions(given, steps);
+  if (given['checkMidpoint'] === true && given['autoRule'] === 'nested') {
     throw new InvalidOptionError("checkMidpoint applies to autoRule 'adaptive' only: the nested rule starts from 3 points");
   }
   const objective = given['objective'] as ObjectiveName | Objective | undefined;
@@ -45,5 +41,18 @@ export function checkUnusedOptions(options: object): void {
     throw new InvalidOptionError(
       `integratedGradients weighs the outputs as they are (target weights) and cannot take objective '${typeof objective === 'string' ? objective : 'custom'}': use attribute() with it`,
     );
+  }
+}
+
+/**
+ * Refuses the options of `steps: 'auto'` beside a number of steps (`checkMidpoint: false`, the
+ * default, is let through).
+ */
+export function refuseAutoOnlyOptions(given: Readonly<Record<string, unknown>>, steps: unknown): void {
+  if (steps === 'auto') return;
+  for (const name of ['maxSteps', 'autoRule', 'checkMidpoint']) {
+    if (given[name] !== undefined && !(name === 'checkMidpoint' && given[name] === false)) {
+      throw new InvalidOptionError(`${name} applies to steps: 'auto' only, and steps is ${String(steps ?? 50)}`);
+    }
   }
 }

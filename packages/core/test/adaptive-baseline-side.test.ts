@@ -92,4 +92,21 @@ describe("steps: 'auto' at the baseline end of the path", () => {
     // No point is asked for between x' and 2⁻¹⁸.
     expect(backend.alphas.filter((alpha) => alpha > 0 && alpha < 2 ** -18)).toEqual([]);
   });
+
+  it('resolves a kink a few 2⁻¹⁸ from the baseline, near where the first piece takes its gradient', async () => {
+    // F = s + s²/2 + relu(s − 3·KINK) with s = Σx, on the path s = 3α: the kink at α = KINK.
+    for (const KINK of [5e-5, 1.5e-5]) {
+      const f = (s: number): number => s + (s * s) / 2 + Math.max(s - 3 * KINK, 0);
+      const slope = (s: number): number => 1 + s + (s > 3 * KINK ? 1 : 0);
+      const backend = functionBackend({
+        forward: ([x]) => [f(sum(x as Float32Array))],
+        gradient: ([x], [seed]) => [new Float32Array(3).fill((seed as number) * slope(sum(x as Float32Array)))],
+      });
+      const result = await integratedGradients(backend, ones, { steps: 'auto', tolerance: 1e-6, maxSteps: 1025 });
+      // Exact: each feature gets ∫₀¹ (1 + 3α + [α > KINK]) dα = 3.5 − KINK. Measured: 17 and 19 evaluations.
+      expect(result.reports[0]?.relativeError).toBeLessThanOrEqual(1e-6);
+      expect(result.reports[0]?.refinement?.evaluations).toBeLessThanOrEqual(25);
+      for (const a of result.attributions[0]?.data ?? []) expect(Math.abs(a - (3.5 - KINK))).toBeLessThan(3e-6);
+    }
+  });
 });

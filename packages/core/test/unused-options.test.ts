@@ -36,6 +36,24 @@ describe('options that would be accepted and not used are refused', () => {
     await expect(integratedGradients(square.backend, x, { steps: 'auto', checkMidpoint: 'yes' as unknown as boolean })).rejects.toThrow(
       /checkMidpoint must be true or false, got/,
     );
+    // false is the default: beside a number of steps it changes nothing and is let through.
+    await expect(integratedGradients(square.backend, x, { steps: 8, checkMidpoint: false })).resolves.toBeDefined();
+  });
+
+  it("refuses the options of steps: 'auto' in attribute() where no auto run reads them", async () => {
+    await expect(attribute(square.backend, x, { algorithm: 'saliency', checkMidpoint: true })).rejects.toThrow(
+      /checkMidpoint is an option of integrated-gradients, not saliency/,
+    );
+    await expect(attribute(square.backend, x, { algorithm: 'input-x-gradient', maxSteps: 9 })).rejects.toThrow(
+      /maxSteps is an option of integrated-gradients, not input-x-gradient/,
+    );
+    // The path engine's integrated-gradients (a nonlinear objective, or no (x − x') factor) takes a number of steps only.
+    await expect(attribute(square.backend, x, { objective: 'probability', steps: 8, checkMidpoint: true })).rejects.toThrow(
+      /checkMidpoint applies to steps: 'auto' only, and steps is 8/,
+    );
+    await expect(attribute(square.backend, x, { multiplyByInputs: false, steps: 8, autoRule: 'nested' })).rejects.toThrow(
+      /autoRule applies to steps: 'auto' only, and steps is 8/,
+    );
   });
 
   it('refuses a nonlinear objective, which integratedGradients cannot apply, and points to attribute()', async () => {

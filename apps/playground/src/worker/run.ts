@@ -87,7 +87,7 @@ export async function explain(request: RunRequest, hooks: RunHooks): Promise<{ r
     baselines: baselineValue(request),
     target,
     steps: request.steps,
-    // `steps: 'auto'` brings its own nested rule; the quadrature choice applies to fixed steps.
+    // `steps: 'auto'` places its own points; the quadrature choice applies to fixed steps.
     ...(request.steps === 'auto' ? {} : { method: request.method as QuadratureMethod }),
     signal: hooks.signal,
     onProgress: hooks.progress,

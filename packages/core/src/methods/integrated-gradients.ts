@@ -1,3 +1,4 @@
+import { refuseAutoOnlyOptions } from '../unused-options.js';
 import type { Inputs } from '../inputs.js';
 import type { GradientBackend } from '../backend.js';
 import { resolveBaselines, type BaselineSpec } from '../baselines.js';
@@ -34,6 +35,7 @@ export async function integratedGradientsMethod(
     throw new InvalidOptionError(
       `steps: 'auto' needs the linear objective and multiplyByInputs; give a number of steps for objective '${objective.name}'${multiply ? '' : ' or multiplyByInputs: false'}`,
     );
+  refuseAutoOnlyOptions(options as Readonly<Record<string, unknown>>, options.steps);
   if (options.attributionsInto !== undefined) throw new InvalidOptionError('attributionsInto is supported only with the linear objective and multiplyByInputs');
   const model = normalizeInputs(inputs);
   const method = options.method;
