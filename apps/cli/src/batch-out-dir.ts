@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { refuseNumberedHeatmaps } from './batch-heatmap-names.js';
 import type { BatchItem } from './batch-items.js';
 import { optionsPath } from './batch-record.js';
 import { UsageError } from './errors.js';
@@ -29,12 +30,19 @@ function readFiles(items: readonly BatchItem[], named: readonly GivenInputFile[]
  * inputs folder turns `x.npy` into the output `x.npy`, and the model's folder turns an item
  * `model` into `model.json` or a text item `tokenizer` into `tokenizer.json`. `named`: the files
  * the options name; `companions`: those read beside them (the model's weights, its tokenizer);
- * `summary`: the summary file the run writes.
+ * `summary`: the summary file the run writes; `numbered`: given where tensor items draw heatmaps,
+ * so that one of several examples writes `<id>-k.png` (its arrays read within `maxInputBytes`).
  */
 export function refuseOutputsOverInputs(
   outDir: string,
   items: readonly BatchItem[],
-  options: { readonly heatmaps: boolean; readonly summary: string; readonly named: readonly GivenInputFile[]; readonly companions: readonly CompanionFile[] },
+  options: {
+    readonly heatmaps: boolean;
+    readonly summary: string;
+    readonly named: readonly GivenInputFile[];
+    readonly companions: readonly CompanionFile[];
+    readonly numbered?: { readonly maxInputBytes: number };
+  },
 ): void {
   const files = readFiles(items, options.named, options.companions);
   const refuse = (output: string): void => {
@@ -45,4 +53,5 @@ export function refuseOutputsOverInputs(
   for (const item of items) for (const extension of extensions) refuse(join(outDir, `${item.id}${extension}`));
   refuse(options.summary);
   refuse(optionsPath(outDir));
+  if (options.heatmaps && options.numbered !== undefined) refuseNumberedHeatmaps(outDir, items, files, options.numbered.maxInputBytes);
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { baselineSetFiles } from './baseline-set.js';
 import type { CompanionFile, GivenInputFile } from './given-input-files.js';
 import { importOnnx } from './onnx-module.js';
-import { checkOutputPaths } from './output-paths.js';
+import { checkOutputPaths, type DerivedOutput } from './output-paths.js';
 import { weightFilePath } from './weight-paths.js';
 
 /** The files an ONNX model's external tensors name (their `location`, beside the model); for most models none, found without decoding. */
@@ -77,8 +77,22 @@ export async function companionFiles(sources: CompanionSources): Promise<Compani
   return [...(await modelCompanions(model, sources.provider)), ...tokenizerFiles, ...baselines];
 }
 
-/** checkOutputPaths, with the files the run reads beside its inputs, looked for only when an output is given. */
-export async function checkRunOutputs(outputs: Readonly<Record<string, unknown>>, inputs: readonly GivenInputFile[], sources: CompanionSources): Promise<void> {
+/** Checks the files a run names from its outputs' paths, once it knows them, as checkRunOutputs checked those. */
+export type DerivedOutputsCheck = (derived: readonly DerivedOutput[]) => void;
+
+/**
+ * checkOutputPaths, with the files the run reads beside its inputs, looked for only when an output
+ * is given; returns the check of the names the run derives from them.
+ */
+export async function checkRunOutputs(
+  outputs: Readonly<Record<string, unknown>>,
+  inputs: readonly GivenInputFile[],
+  sources: CompanionSources,
+): Promise<DerivedOutputsCheck> {
   const written = Object.values(outputs).some((path) => typeof path === 'string');
-  checkOutputPaths(outputs, inputs, written ? await companionFiles(sources) : []);
+  const companions = written ? await companionFiles(sources) : [];
+  checkOutputPaths(outputs, inputs, companions);
+  return (derived) => {
+    if (derived.length > 0) checkOutputPaths(outputs, inputs, companions, derived);
+  };
 }

@@ -31,39 +31,69 @@ function writeProblem(path: string, target: OutputTarget): string | null {
   }
 }
 
-function targetOf(option: string, path: string): OutputTarget {
+/**
+ * A file a run writes under a name made from an option's path: `--out x.npy` writes `x-a.npy` for
+ * the model input `a`; `--heatmap h.png` writes `h-0.png`, `h-1.png`, … for a batch of examples.
+ * The option's own path is then not written.
+ */
+export interface DerivedOutput {
+  readonly option: string;
+  /** The option's path. */
+  readonly given: string;
+  readonly path: string;
+  /** What the file is for: `for input a`, `for example 1`. */
+  readonly role: string;
+}
+
+type Output = { readonly option: string; readonly path: string } | DerivedOutput;
+
+const isDerived = (output: Output): output is DerivedOutput => 'given' in output;
+
+/** The output before its path in "cannot write", and where "and … both name" names it. */
+const label = (output: Output): string => (isDerived(output) ? `${output.option} ${output.given} (${output.role})` : output.option);
+
+/** The output as the subject of "is the … file". */
+const subject = (output: Output): string =>
+  isDerived(output) ? `${output.option} ${output.given} writes ${output.path} ${output.role}, which` : `${output.option} ${output.path}`;
+
+function targetOf(output: Output): OutputTarget {
   try {
-    return outputTarget(path);
+    return outputTarget(output.path);
   } catch (error) {
-    if (error instanceof CliError) throw new CliError(`cannot write ${option} ${error.message}`);
-    throw new CliError(`cannot write ${option} ${path}: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    if (error instanceof CliError) throw new CliError(`cannot write ${label(output)} ${error.message}`);
+    throw new CliError(`cannot write ${label(output)} ${output.path}: ${(error as Error).message.split('\n')[0] ?? ''}`);
   }
 }
 
 /**
  * Refuses, before any work, output files (option name → path) that cannot be written: a folder
- * that does not exist or is read-only, a path that is a folder, two options naming one file, or
+ * that does not exist or is read-only, a path that is a folder, two outputs naming one file, or
  * an output that is one of the run's own input files (`inputs`) or a file it reads beside them
- * (`companions`: a model's weights, its tokenizer), which it would replace.
+ * (`companions`: a model's weights, its tokenizer), which it would replace. `derived`: the files
+ * named from options' paths, which then stand for those options' own.
  */
 export function checkOutputPaths(
   outputs: Readonly<Record<string, unknown>>,
   inputs: readonly GivenInputFile[] = [],
   companions: readonly CompanionFile[] = [],
+  derived: readonly DerivedOutput[] = [],
 ): void {
+  const named = Object.entries(outputs).flatMap(([option, path]) =>
+    typeof path === 'string' && !derived.some((d) => d.option === option) ? [{ option, path }] : [],
+  );
   const seen = new Map<string, string>();
-  for (const [option, path] of Object.entries(outputs)) {
-    if (typeof path !== 'string') continue;
-    const target = targetOf(option, path);
+  for (const output of [...named, ...derived]) {
+    const { path } = output;
+    const target = targetOf(output);
     const problem = writeProblem(path, target);
-    if (problem) throw new CliError(`cannot write ${option} ${path}: ${problem}`);
+    if (problem) throw new CliError(`cannot write ${label(output)} ${path}: ${problem}`);
     const input = target.kind === 'file' ? inputs.find((file) => sameFileAs(file.path, target.path)) : undefined;
-    if (input) throw new UsageError(`${option} ${path} is the ${input.option} file ${input.path}; writing it would replace that input: name another file`);
+    if (input) throw new UsageError(`${subject(output)} is the ${input.option} file ${input.path}; writing it would replace that input: name another file`);
     const companion = target.kind === 'file' ? companions.find((file) => sameFileAs(file.path, target.path)) : undefined;
-    if (companion) throw new UsageError(`${option} ${path} is ${companion.what}; writing it would replace that file: name another file`);
+    if (companion) throw new UsageError(`${subject(output)} is ${companion.what}; writing it would replace that file: name another file`);
     const key = target.kind === 'file' ? target.path : resolve(path);
     const other = seen.get(key);
-    if (other) throw new UsageError(`${other} and ${option} both name ${path}; give each output its own file`);
-    seen.set(key, option);
+    if (other) throw new UsageError(`${other} and ${label(output)} both name ${path}; give each output its own file`);
+    seen.set(key, label(output));
   }
 }

@@ -144,7 +144,13 @@ export function registerBatch(program: Command, flags: () => GlobalFlags): void 
         tokenizer: tokens?.tokenizer,
         baselineSet: algorithm.baselineSet,
       });
-      refuseOutputsOverInputs(outDir, all, { heatmaps: raw['heatmaps'] === true, summary, named, companions });
+      refuseOutputsOverInputs(outDir, all, {
+        heatmaps: raw['heatmaps'] === true,
+        summary,
+        named,
+        companions,
+        ...(tokens ? {} : { numbered: { maxInputBytes: settings.limits.maxInputBytes } }),
+      });
       removeDeadRunLeftovers(outDir);
       const fingerprint = batchFingerprint(settings, algorithm, stepsGiven, raw['heatmaps'] === true);
       const contents = fileContents(await batchDependedFiles(settings, { algorithm, objectiveTarget, tokens, items: all }));

@@ -1,5 +1,7 @@
 import { detail, formatNumber, say, type GlobalFlags } from '../context.js';
 import { UsageError } from '../errors.js';
+import type { DerivedOutputsCheck } from '../companion-files.js';
+import { perInputOutputs, perInputPath } from '../derived-names.js';
 import type { RunSettings } from '../explain-run.js';
 import { writeOutput } from '../files.js';
 import { checkContextRows, readContextInputs } from '../context-inputs.js';
@@ -13,13 +15,6 @@ import type { ExplainSettings } from '../options.js';
 import { progressBar } from '../progress.js';
 import { startTiming, timeLine } from '../timing.js';
 
-/** `attr.npy` → `attr-<input name>.npy`: one attribution file per model input. */
-export function perInputPath(path: string, name: string): string {
-  const safe = name.replace(/[^\w.-]/g, '_');
-  const dot = path.lastIndexOf('.');
-  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${safe}${path.slice(dot)}` : `${path}-${safe}`;
-}
-
 /** `ig explain --input a=FILE --input b=FILE`: a model with several inputs, every one attributed. */
 export async function runNamedExplain(
   args: readonly NamedInputArg[],
@@ -28,9 +23,19 @@ export async function runNamedExplain(
   run: (modelShape: Parameters<typeof loadNamedInputs>[1]['inputShape']) => RunSettings,
   global: GlobalFlags,
   contextInputs: readonly string[],
+  checkDerived: DerivedOutputsCheck,
 ): Promise<void> {
   if (raw['heatmap']) throw new UsageError('--heatmap draws one image input; with several --input NAME=FILE flags write the attributions with --out');
   if (settings.layer) throw new UsageError('--layer takes one input; drop --layer or give a single --input');
+  const out = typeof raw['out'] === 'string' ? raw['out'] : undefined;
+  // Every model input must be given (loadNamedInputs), so these names are the inputs attributed.
+  checkDerived(
+    perInputOutputs(
+      '--out',
+      out,
+      args.map((a) => a.name),
+    ),
+  );
   const timing = startTiming();
   const context = contextInputs.length > 0 ? { context: readContextInputs(contextInputs) } : {};
   const model = await loadModel(settings.model, { ...loadOptionsOf(settings, global, { withLayer: false }), ...context });
@@ -40,7 +45,6 @@ export async function runNamedExplain(
     const first = inputs[0];
     if (context.context && first) checkContextRows(context.context, first.input.tensor.shape[0] as number, first.path);
     const { attributions, report } = await runNamedExplanation(model, inputs, run(model.inputShape), progressBar('integrating', global.quiet));
-    const out = typeof raw['out'] === 'string' ? raw['out'] : undefined;
     const files = out === undefined ? [] : inputs.map((n) => perInputPath(out, n.name));
     attributions.forEach((a, k) => {
       if (files[k] !== undefined) writeOutput(files[k], formatNpy(a.data, a.shape));

@@ -36,6 +36,7 @@ import {
 } from '../given-options.js';
 import { addObjectiveTargetOptions, objectiveTargetOf, refuseObjectiveTarget } from '../objective-target-options.js';
 import { checkRunOutputs } from '../companion-files.js';
+import { perExampleOutputs, pictureFiles } from '../derived-names.js';
 import { givenInputFiles } from '../given-input-files.js';
 import { checkPictureOptions } from '../picture-checks.js';
 
@@ -83,12 +84,6 @@ function readsTokenizer(raw: Record<string, unknown>, model: string): boolean {
   }
 }
 
-/** `heat.png` → `heat-0.png`, `heat-1.png`, … for a batch of examples. */
-function numbered(path: string, k: number): string {
-  const dot = path.lastIndexOf('.');
-  return dot > path.lastIndexOf('/') ? `${path.slice(0, dot)}-${k}${path.slice(dot)}` : `${path}-${k}`;
-}
-
 export function registerExplain(program: Command, flags: () => GlobalFlags): void {
   addTokenOptions(
     addObjectiveTargetOptions(
@@ -133,7 +128,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
     .action(async (raw: Record<string, string>, command: Command) => {
       const global = flags();
       const settings = parseExplainSettings(raw, global.quiet);
-      await checkRunOutputs(
+      const checkDerived = await checkRunOutputs(
         { '--out': raw['out'], '--heatmap': raw['heatmap'], '--panel': raw['panel'], '--json': raw['json'], '--html': raw['html'] },
         givenInputFiles(raw),
         {
@@ -178,6 +173,7 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
           (shape) => ({ ...runSettingsOf(settings, raw, targetGiven), ...algorithmRun(raw, settings, shape, command.getOptionValueSource('steps') === 'cli') }),
           global,
           contextInputs,
+          checkDerived,
         );
       }
       raw['input'] = inputArgs.path;
@@ -204,6 +200,9 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         const run = { ...runSettings, ...algorithmRun(raw, settings, model.inputShape, command.getOptionValueSource('steps') === 'cli') };
         const input = loadInput(raw['input'] as string, settings, model.inputShape);
         if (context.context) checkContextRows(context.context, input.tensor.shape[0] as number, raw['input'] as string);
+        const examples = input.tensor.shape[0] as number;
+        const derived = { heatmap: perExampleOutputs('--heatmap', raw['heatmap'], examples), panel: perExampleOutputs('--panel', raw['panel'], examples) };
+        checkDerived([...derived.heatmap, ...derived.panel]);
         const note = input.preprocessing ? preprocessingNote(input.preprocessing) : null;
         if (note && !global.quiet) process.stderr.write(`${note}\n`);
         const { attributions, report } = await runExplanation(
@@ -214,10 +213,10 @@ export function registerExplain(program: Command, flags: () => GlobalFlags): voi
         );
         if (raw['out']) writeOutput(raw['out'], formatNpy(attributions.data, attributions.shape));
         const heatmaps = raw['heatmap'] ? heatmapPngs(asOneChannel(attributions, input), input, settings) : [];
-        const heatmapFiles = heatmaps.length > 1 ? heatmaps.map((_, k) => numbered(raw['heatmap'] as string, k)) : raw['heatmap'] ? [raw['heatmap']] : [];
+        const heatmapFiles = pictureFiles(raw['heatmap'], derived.heatmap);
         heatmaps.forEach((png, k) => writeOutput(heatmapFiles[k] as string, png));
         const panels = raw['panel'] ? await explanationPanels(model, input, asOneChannel(attributions, input), report, settings) : [];
-        const panelFiles = panels.map((_, k) => (panels.length > 1 ? numbered(raw['panel'] as string, k) : (raw['panel'] as string)));
+        const panelFiles = pictureFiles(raw['panel'], derived.panel);
         panels.forEach((png, k) => writeOutput(panelFiles[k] as string, png));
         const time = timing.finish(model);
         if (raw['json'])
