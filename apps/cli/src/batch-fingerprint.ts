@@ -1,13 +1,31 @@
 import { resolve } from 'node:path';
 import type { AlgorithmSettings } from './algorithm-options.js';
+import { DEFAULT_MAX_STEPS } from './auto-steps-options.js';
 import { modelFiles, tokenizerFile, type DependedFile } from './batch-file-hashes.js';
 import type { BatchItem } from './batch-items.js';
 import type { ObjectiveTarget } from './objective-target-options.js';
 import type { TokenRunSettings } from './text/token-session.js';
 import type { ExplainSettings } from './options.js';
 
-/** What a fingerprint without the `algorithm` entry was computed with. */
-export const ABSENT_MEANS = { algorithm: 'plain integrated-gradients' } as const;
+/** What a fingerprint without the `algorithm`, `autoRule` or `maxSteps` entry was computed with. */
+export const ABSENT_MEANS = {
+  algorithm: 'plain integrated-gradients',
+  autoRule: 'the default, "adaptive"',
+  maxSteps: `the default, ${DEFAULT_MAX_STEPS}`,
+} as const;
+
+/**
+ * --auto-rule and --max-steps of --steps auto, each only where not the default, so that an out-dir
+ * begun before they were recorded (with the defaults) resumes as before.
+ */
+function autoStepsFingerprint(settings: ExplainSettings): Record<string, unknown> {
+  if (settings.steps !== 'auto') return {};
+  const { autoRule, maxSteps } = settings;
+  return {
+    ...(autoRule !== 'adaptive' ? { autoRule } : {}),
+    ...(maxSteps !== undefined && maxSteps !== DEFAULT_MAX_STEPS ? { maxSteps } : {}),
+  };
+}
 
 /**
  * --algorithm and its options as one entry keyed by flag, so that a refused resume names them;
@@ -55,6 +73,7 @@ export function batchFingerprint(settings: ExplainSettings, algorithm: Algorithm
     target,
     labels,
     steps,
+    ...autoStepsFingerprint(settings),
     tolerance: tolerance ?? null,
     method,
     layer: layer ?? null,

@@ -14,7 +14,7 @@ import { runSettingsOf } from './explain.js';
 import { addObjectiveTargetOptions } from '../objective-target-options.js';
 import { objectiveBackend } from '../objective-backend.js';
 import { refuseAutoRuleWithoutAuto, refuseUnusedSeed } from '../given-options.js';
-import { autoStepsOptionsOf } from '../path-options.js';
+import { autoReportOf, autoStepsOptionsOf } from '../path-options.js';
 import { runTargetsOfInputs } from '../run-targets.js';
 import { checkRunOutputs } from '../companion-files.js';
 import { givenInputFiles } from '../given-input-files.js';
@@ -90,10 +90,11 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
           ...(run.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: run.memoryBudgetBytes } : {}),
         });
         const given = args.kind === 'single' ? { input: args.path } : { inputs: Object.fromEntries(inputs.map((n) => [n.name, n.path])) };
+        const auto = run.steps === 'auto' ? autoReportOf(run) : {};
         if (raw['json'])
           writeOutput(
             raw['json'],
-            `${JSON.stringify({ model: settings.model, ...given, target, baseline: settings.baseline, seed: settings.seed, ...report }, null, 2)}\n`,
+            `${JSON.stringify({ model: settings.model, ...given, target, ...auto, baseline: settings.baseline, seed: settings.seed, ...report }, null, 2)}\n`,
           );
         say(global, report.summary);
         if (!report.passed) {

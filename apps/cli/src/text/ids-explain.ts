@@ -7,6 +7,7 @@ import { readNpyHeaderOnly } from '../limits.js';
 import { readLabels } from '../load-model.js';
 import { formatNpy } from '../npy.js';
 import type { ExplainSettings } from '../options.js';
+import { autoReportOf } from '../path-options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
 import { tokenRunSettingsOf } from './token-options.js';
 import { idsBaseline, postProcessorIds } from './text-inputs.js';
@@ -143,7 +144,8 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
     const out = raw['out'] as string | undefined;
     const jsonFile = raw['json'] as string | undefined;
     if (out) writeOutput(out, formatNpy(attributions.data, attributions.shape));
-    if (jsonFile) writeOutput(jsonFile, `${JSON.stringify({ model: settings.model, input, ...report }, null, 2)}\n`);
+    const auto = settings.steps === 'auto' ? autoReportOf(settings) : {};
+    if (jsonFile) writeOutput(jsonFile, `${JSON.stringify({ model: settings.model, input, ...auto, ...report }, null, 2)}\n`);
     for (const file of [out, jsonFile]) if (file) say(global, `wrote ${file}`);
   } finally {
     await session.dispose();

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { writeOutput } from '../files.js';
 import { readLabels } from '../load-model.js';
 import type { ExplainSettings } from '../options.js';
+import { autoReportOf } from '../path-options.js';
 import { refinementLinesOf } from '../refinement-lines.js';
 import { explainTexts } from './text-explain.js';
 import { tokenRunSettingsOf } from './token-options.js';
@@ -32,6 +33,7 @@ export async function runTextExplain(raw: Record<string, unknown>, settings: Exp
   }
   if (options.html) writeOutput(options.html, textHtmlPage(`Token attributions: ${settings.model}`, reports, labels));
   const json = raw['json'];
-  if (typeof json === 'string') writeOutput(json, `${JSON.stringify({ model: settings.model, samples: reports }, null, 2)}\n`);
+  const auto = settings.steps === 'auto' ? autoReportOf(settings) : {};
+  if (typeof json === 'string') writeOutput(json, `${JSON.stringify({ model: settings.model, ...auto, samples: reports }, null, 2)}\n`);
   for (const file of [options.html, json]) if (typeof file === 'string') say(global, `wrote ${file}`);
 }
