@@ -206,7 +206,7 @@ export async function runExplanation(model: LoadedModel, input: LoadedInput, set
     backend: result.backend,
     provider: model.provider,
     method: settings.steps === 'auto' ? 'auto' : settings.method,
-    ...(settings.steps === 'auto' ? autoReportOf(settings) : {}),
+    ...autoReportOf(settings),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
     seed: settings.seed,

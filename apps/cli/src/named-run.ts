@@ -109,7 +109,7 @@ export async function runNamedExplanation(
     backend: result.backend,
     provider: model.provider,
     method: auto ? 'auto' : settings.method,
-    ...(auto ? autoReportOf(settings) : {}),
+    ...autoReportOf(settings),
     baseline: settings.baseline,
     baselines: settings.baselineCount,
     seed: settings.seed,

@@ -25,8 +25,12 @@ export function autoStepsOptionsOf(settings: PathSettings) {
   };
 }
 
-/** How steps 'auto' refined, as reports record it; the midpoint check only of the rule that has one. */
-export function autoReportOf(settings: PathSettings): { autoRule: AutoRule; checkMidpoint?: boolean } {
+/**
+ * How steps 'auto' refined, as reports record it (nothing for a number of steps); the midpoint
+ * check only of the rule that has one.
+ */
+export function autoReportOf(settings: PathSettings): { autoRule?: AutoRule; checkMidpoint?: boolean } {
+  if (settings.steps !== 'auto') return {};
   return { autoRule: settings.autoRule, ...(settings.autoRule === 'adaptive' ? { checkMidpoint: settings.checkMidpoint === true } : {}) };
 }
 

@@ -90,7 +90,7 @@ export function registerCheck(program: Command, flags: () => GlobalFlags): void 
           ...(run.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: run.memoryBudgetBytes } : {}),
         });
         const given = args.kind === 'single' ? { input: args.path } : { inputs: Object.fromEntries(inputs.map((n) => [n.name, n.path])) };
-        const auto = run.steps === 'auto' ? autoReportOf(run) : {};
+        const auto = autoReportOf(run);
         if (raw['json'])
           writeOutput(
             raw['json'],

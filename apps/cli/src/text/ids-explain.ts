@@ -144,7 +144,7 @@ export async function runTokenIdsExplain(raw: Record<string, unknown>, settings:
     const out = raw['out'] as string | undefined;
     const jsonFile = raw['json'] as string | undefined;
     if (out) writeOutput(out, formatNpy(attributions.data, attributions.shape));
-    const auto = settings.steps === 'auto' ? autoReportOf(settings) : {};
+    const auto = autoReportOf(settings);
     if (jsonFile) writeOutput(jsonFile, `${JSON.stringify({ model: settings.model, input, ...auto, ...report }, null, 2)}\n`);
     for (const file of [out, jsonFile]) if (file) say(global, `wrote ${file}`);
   } finally {

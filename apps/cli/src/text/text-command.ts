@@ -33,7 +33,7 @@ export async function runTextExplain(raw: Record<string, unknown>, settings: Exp
   }
   if (options.html) writeOutput(options.html, textHtmlPage(`Token attributions: ${settings.model}`, reports, labels));
   const json = raw['json'];
-  const auto = settings.steps === 'auto' ? autoReportOf(settings) : {};
+  const auto = autoReportOf(settings);
   if (typeof json === 'string') writeOutput(json, `${JSON.stringify({ model: settings.model, ...auto, samples: reports }, null, 2)}\n`);
   for (const file of [options.html, json]) if (typeof file === 'string') say(global, `wrote ${file}`);
 }
